@@ -1,0 +1,248 @@
+/*
+ * cairn/field.h — the Goldilocks field F_p, p = 2^64 - 2^32 + 1, and its
+ * degree-2 extension F_p[X]/(X^2 - 7).
+ *
+ * Invariant: every cairn_fp holds its canonical representative, 0 <= v < p.
+ * Every function here takes canonical inputs and returns canonical outputs;
+ * the only ways in from raw integers are cairn_fp_from_u64 (reduces any
+ * 64-bit value), cairn_fp_reduce128 (any 128-bit value) and
+ * cairn_fp_decode (untrusted bytes, rejects non-canonical encodings).
+ *
+ * Reduction uses 2^64 = 2^32 - 1 (mod p) and 2^96 = -1 (mod p), so a
+ * 128-bit product hi*2^64 + lo with hi = hh*2^32 + hl reduces to
+ * lo - hh + hl*(2^32 - 1).
+ *
+ * The extension: an element is c0 + c1*X with X^2 = 7.  7 is a quadratic
+ * non-residue mod p (tested), so X^2 - 7 is irreducible and F_p2 is a field
+ * of p^2 ~ 2^128 elements.
+ *
+ * Hot operations are static inline.  Inversion, pow, batch inversion and the
+ * byte encodings live in src/field/field.c.
+ */
+#ifndef CAIRN_FIELD_H
+#define CAIRN_FIELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cairn/error.h"
+
+#define CAIRN_FP_P UINT64_C(0xFFFFFFFF00000001)
+/* 2^64 mod p = 2^32 - 1 */
+#define CAIRN_FP_EPS UINT64_C(0x00000000FFFFFFFF)
+/* The non-residue defining the extension: X^2 = CAIRN_FP2_W. */
+#define CAIRN_FP2_W 7u
+/* Byte lengths of the canonical little-endian encodings. */
+#define CAIRN_FP_BYTES 8u
+#define CAIRN_FP2_BYTES 16u
+/* A generator of the multiplicative group F_p^* (order p - 1 = 2^32 * 3 * 5 * 17 * 257 * 65537). */
+#define CAIRN_FP_GENERATOR UINT64_C(7)
+/* The 2-adicity of p - 1. */
+#define CAIRN_FP_TWO_ADICITY 32u
+
+typedef struct {
+    uint64_t v;
+} cairn_fp;
+
+typedef struct {
+    cairn_fp c0, c1;
+} cairn_fp2;
+
+__extension__ typedef unsigned __int128 cairn_u128;
+
+/* ---- base field ------------------------------------------------------- */
+
+static inline cairn_fp cairn_fp_make(uint64_t canonical)
+{
+    cairn_fp r;
+    r.v = canonical;
+    return r;
+}
+
+static inline cairn_fp cairn_fp_zero(void) { return cairn_fp_make(0); }
+static inline cairn_fp cairn_fp_one(void) { return cairn_fp_make(1); }
+
+/* Any 64-bit integer, reduced mod p. */
+static inline cairn_fp cairn_fp_from_u64(uint64_t x)
+{
+    return cairn_fp_make(x >= CAIRN_FP_P ? x - CAIRN_FP_P : x);
+}
+
+static inline int cairn_fp_eq(cairn_fp a, cairn_fp b) { return a.v == b.v; }
+static inline int cairn_fp_is_zero(cairn_fp a) { return a.v == 0; }
+
+static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
+{
+    uint64_t s = a.v + b.v;
+    if (s < a.v) {
+        /* carried out 2^64 = EPS (mod p); a + b - p = s + EPS < p */
+        return cairn_fp_make(s + CAIRN_FP_EPS);
+    }
+    return cairn_fp_make(s >= CAIRN_FP_P ? s - CAIRN_FP_P : s);
+}
+
+static inline cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
+{
+    uint64_t d = a.v - b.v;
+    if (a.v < b.v) {
+        /* borrowed 2^64: d = a - b + 2^64; want a - b + p = d - EPS */
+        d -= CAIRN_FP_EPS;
+    }
+    return cairn_fp_make(d);
+}
+
+static inline cairn_fp cairn_fp_neg(cairn_fp a)
+{
+    return cairn_fp_make(a.v == 0 ? 0 : CAIRN_FP_P - a.v);
+}
+
+static inline cairn_fp cairn_fp_double(cairn_fp a) { return cairn_fp_add(a, a); }
+
+/* Reduce any 128-bit integer mod p. */
+static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
+{
+    uint64_t lo = (uint64_t)x;
+    uint64_t hi = (uint64_t)(x >> 64);
+    uint64_t hh = hi >> 32;
+    uint64_t hl = hi & CAIRN_FP_EPS;
+    uint64_t t0 = lo - hh;
+    if (lo < hh) {
+        /* borrowed 2^64 = EPS; t0 >= 2^64 - 2^32 + 1 > EPS, no underflow */
+        t0 -= CAIRN_FP_EPS;
+    }
+    uint64_t t1 = hl * CAIRN_FP_EPS; /* < 2^64 */
+    uint64_t s = t0 + t1;
+    if (s < t0) {
+        /* carried 2^64 = EPS; after wrap s < 2^64 - 2^33, so no overflow */
+        s += CAIRN_FP_EPS;
+    }
+    return cairn_fp_make(s >= CAIRN_FP_P ? s - CAIRN_FP_P : s);
+}
+
+static inline cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
+{
+    return cairn_fp_reduce128((cairn_u128)a.v * b.v);
+}
+
+static inline cairn_fp cairn_fp_square(cairn_fp a) { return cairn_fp_mul(a, a); }
+
+/* a^e by square-and-multiply (not constant time: exponents are public). */
+cairn_fp cairn_fp_pow(cairn_fp a, uint64_t e);
+
+/* a^-1; the inverse of zero is defined as zero (callers that care check first). */
+cairn_fp cairn_fp_inv(cairn_fp a);
+
+/*
+ * out[i] = in[i]^-1 for i < len by Montgomery's trick (3 multiplications per
+ * element and one inversion).  Zero entries map to zero and do not disturb
+ * the others.  out and in may be the same array; they must not otherwise overlap.
+ * Uses O(len) scratch: returns CAIRN_ERR_NOMEM if it cannot be allocated.
+ */
+cairn_status cairn_fp_batch_inv(cairn_fp *out, const cairn_fp *in, size_t len);
+
+/* A primitive 2^log_n-th root of unity, log_n <= 32. */
+cairn_fp cairn_fp_root_of_unity(unsigned log_n);
+
+/* 8 bytes, little-endian. */
+void cairn_fp_encode(uint8_t out[CAIRN_FP_BYTES], cairn_fp a);
+
+/*
+ * Decode 8 little-endian bytes from untrusted input.  A value >= p is not a
+ * canonical encoding and is rejected with CAIRN_ERR_PARSE.
+ */
+cairn_status cairn_fp_decode(cairn_fp *out, const uint8_t in[CAIRN_FP_BYTES], cairn_error *err);
+
+/* ---- degree-2 extension ------------------------------------------------ */
+
+static inline cairn_fp2 cairn_fp2_make(cairn_fp c0, cairn_fp c1)
+{
+    cairn_fp2 r;
+    r.c0 = c0;
+    r.c1 = c1;
+    return r;
+}
+
+/* The embedding F_p -> F_p2, a -> a + 0*X. */
+static inline cairn_fp2 cairn_fp2_from_fp(cairn_fp a) { return cairn_fp2_make(a, cairn_fp_zero()); }
+static inline cairn_fp2 cairn_fp2_zero(void) { return cairn_fp2_from_fp(cairn_fp_zero()); }
+static inline cairn_fp2 cairn_fp2_one(void) { return cairn_fp2_from_fp(cairn_fp_one()); }
+
+static inline int cairn_fp2_eq(cairn_fp2 a, cairn_fp2 b)
+{
+    return cairn_fp_eq(a.c0, b.c0) && cairn_fp_eq(a.c1, b.c1);
+}
+
+static inline int cairn_fp2_is_zero(cairn_fp2 a) { return a.c0.v == 0 && a.c1.v == 0; }
+
+static inline cairn_fp2 cairn_fp2_add(cairn_fp2 a, cairn_fp2 b)
+{
+    return cairn_fp2_make(cairn_fp_add(a.c0, b.c0), cairn_fp_add(a.c1, b.c1));
+}
+
+static inline cairn_fp2 cairn_fp2_sub(cairn_fp2 a, cairn_fp2 b)
+{
+    return cairn_fp2_make(cairn_fp_sub(a.c0, b.c0), cairn_fp_sub(a.c1, b.c1));
+}
+
+static inline cairn_fp2 cairn_fp2_neg(cairn_fp2 a)
+{
+    return cairn_fp2_make(cairn_fp_neg(a.c0), cairn_fp_neg(a.c1));
+}
+
+static inline cairn_fp2 cairn_fp2_double(cairn_fp2 a) { return cairn_fp2_add(a, a); }
+
+/* 7*a = 8a - a, three additions and a subtraction instead of a multiplication. */
+static inline cairn_fp cairn_fp_mul_w(cairn_fp a)
+{
+    cairn_fp a8 = cairn_fp_double(cairn_fp_double(cairn_fp_double(a)));
+    return cairn_fp_sub(a8, a);
+}
+
+/* (a0 + a1 X)(b0 + b1 X) = (a0 b0 + 7 a1 b1) + (a0 b1 + a1 b0) X */
+static inline cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
+{
+    cairn_fp t00 = cairn_fp_mul(a.c0, b.c0);
+    cairn_fp t11 = cairn_fp_mul(a.c1, b.c1);
+    cairn_fp t01 = cairn_fp_mul(a.c0, b.c1);
+    cairn_fp t10 = cairn_fp_mul(a.c1, b.c0);
+    return cairn_fp2_make(cairn_fp_add(t00, cairn_fp_mul_w(t11)), cairn_fp_add(t01, t10));
+}
+
+/* Extension times base: two base multiplications. */
+static inline cairn_fp2 cairn_fp2_mul_fp(cairn_fp2 a, cairn_fp b)
+{
+    return cairn_fp2_make(cairn_fp_mul(a.c0, b), cairn_fp_mul(a.c1, b));
+}
+
+static inline cairn_fp2 cairn_fp2_square(cairn_fp2 a)
+{
+    cairn_fp t00 = cairn_fp_square(a.c0);
+    cairn_fp t11 = cairn_fp_square(a.c1);
+    cairn_fp t01 = cairn_fp_mul(a.c0, a.c1);
+    return cairn_fp2_make(cairn_fp_add(t00, cairn_fp_mul_w(t11)), cairn_fp_double(t01));
+}
+
+/* Conjugate c0 - c1 X (the image of the Frobenius). */
+static inline cairn_fp2 cairn_fp2_conj(cairn_fp2 a) { return cairn_fp2_make(a.c0, cairn_fp_neg(a.c1)); }
+
+/* Norm a * conj(a) = c0^2 - 7 c1^2, an element of F_p. */
+static inline cairn_fp cairn_fp2_norm(cairn_fp2 a)
+{
+    return cairn_fp_sub(cairn_fp_square(a.c0), cairn_fp_mul_w(cairn_fp_square(a.c1)));
+}
+
+cairn_fp2 cairn_fp2_pow(cairn_fp2 a, uint64_t e);
+
+/* a^-1 = conj(a) / norm(a); the inverse of zero is zero. */
+cairn_fp2 cairn_fp2_inv(cairn_fp2 a);
+
+/* As cairn_fp_batch_inv, over the extension. */
+cairn_status cairn_fp2_batch_inv(cairn_fp2 *out, const cairn_fp2 *in, size_t len);
+
+/* 16 bytes: c0 then c1, each 8 bytes little-endian. */
+void cairn_fp2_encode(uint8_t out[CAIRN_FP2_BYTES], cairn_fp2 a);
+
+/* Decode from untrusted bytes; either coordinate >= p is rejected. */
+cairn_status cairn_fp2_decode(cairn_fp2 *out, const uint8_t in[CAIRN_FP2_BYTES], cairn_error *err);
+
+#endif /* CAIRN_FIELD_H */

@@ -1,0 +1,23 @@
+/*
+ * tests.h — the suite registry: every tests/test_<area>.c exports one
+ * table of cases, listed in tests/main.c.
+ */
+#ifndef CAIRN_TESTS_H
+#define CAIRN_TESTS_H
+
+#include "harness.h"
+
+struct test_suite {
+    const char *name;
+    const struct test_case *cases;
+};
+
+extern const struct test_suite test_suites[];
+
+extern const struct test_case test_field_cases[];
+extern const struct test_case test_ntt_cases[];
+extern const struct test_case test_sha256_cases[];
+extern const struct test_case test_merkle_cases[];
+extern const struct test_case test_transcript_cases[];
+
+#endif
