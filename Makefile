@@ -11,6 +11,9 @@
 #   release  -O2 -g
 #   asan     -O1 -g -fsanitize=address,undefined (no recovery: a report fails the test)
 # Warnings are errors in both; pass WERROR= to turn that off on another compiler.
+# O=DIR puts the output in DIR instead of build/.
+
+O ?= build
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -55,27 +58,27 @@ setup:
 
 # $(1) = variant name
 define variant
-B_$(1) := build/$(1)
-LIB_OBJ_$(1) := $$(LIB_SRC:%.c=build/$(1)/%.o)
-APP_OBJ_$(1) := $$(APP_SRC:%.c=build/$(1)/%.o)
-TEST_OBJ_$(1) := $$(TEST_SRC:%.c=build/$(1)/%.o)
-FUZZ_OBJ_$(1) := $$(FUZZ_SRC:%.c=build/$(1)/%.o)
+B_$(1) := $(O)/$(1)
+LIB_OBJ_$(1) := $$(LIB_SRC:%.c=$(O)/$(1)/%.o)
+APP_OBJ_$(1) := $$(APP_SRC:%.c=$(O)/$(1)/%.o)
+TEST_OBJ_$(1) := $$(TEST_SRC:%.c=$(O)/$(1)/%.o)
+FUZZ_OBJ_$(1) := $$(FUZZ_SRC:%.c=$(O)/$(1)/%.o)
 
-build/$(1)/%.o: %.c | setup
+$(O)/$(1)/%.o: %.c | setup
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC    $$@")
 	$(Q)$$(CC) $$(CPPFLAGS_ALL) $$(CPPFLAGS) $$(CFLAGS_$(1)) $$(CFLAGS_ALL) -c $$< -o $$@
 
-build/$(1)/libcairn.a: $$(LIB_OBJ_$(1))
+$(O)/$(1)/libcairn.a: $$(LIB_OBJ_$(1))
 	@rm -f $$@
 	@$(if $(Q),echo "  AR    $$@")
 	$(Q)$$(AR) rcs $$@ $$^
 
-build/$(1)/cairn: $$(APP_OBJ_$(1)) build/$(1)/libcairn.a
+$(O)/$(1)/cairn: $$(APP_OBJ_$(1)) $(O)/$(1)/libcairn.a
 	@$(if $(Q),echo "  LD    $$@")
 	$(Q)$$(CC) $$(LDFLAGS_$(1)) $$(LDFLAGS) -pthread -o $$@ $$^ $$(LDLIBS_ALL)
 
-build/$(1)/cairn-tests: $$(TEST_OBJ_$(1)) $$(FUZZ_OBJ_$(1)) build/$(1)/libcairn.a
+$(O)/$(1)/cairn-tests: $$(TEST_OBJ_$(1)) $$(FUZZ_OBJ_$(1)) $(O)/$(1)/libcairn.a
 	@$(if $(Q),echo "  LD    $$@")
 	$(Q)$$(CC) $$(LDFLAGS_$(1)) $$(LDFLAGS) -pthread -o $$@ $$^ $$(LDLIBS_ALL)
 
@@ -86,22 +89,22 @@ $(eval $(call variant,release))
 $(eval $(call variant,asan))
 
 # Tests also see the fuzz targets (their corpora are replayed by the suite).
-build/release/tests/%.o build/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz
-build/release/fuzz/%.o build/asan/fuzz/%.o: CPPFLAGS += -Itests -Ifuzz -DCAIRN_FUZZ_NO_MAIN
+$(O)/release/tests/%.o $(O)/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz
+$(O)/release/fuzz/%.o $(O)/asan/fuzz/%.o: CPPFLAGS += -Itests -Ifuzz -DCAIRN_FUZZ_NO_MAIN
 
-BENCH_BIN := $(BENCH_SRC:bench/%.c=build/release/bench/%)
-BENCH_COMMON_OBJ := $(BENCH_COMMON:%.c=build/release/%.o)
-build/release/bench/%: build/release/bench/%.o $(BENCH_COMMON_OBJ) build/release/libcairn.a
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/release/bench/%)
+BENCH_COMMON_OBJ := $(BENCH_COMMON:%.c=$(O)/release/%.o)
+$(O)/release/bench/%: $(O)/release/bench/%.o $(BENCH_COMMON_OBJ) $(O)/release/libcairn.a
 	@$(if $(Q),echo "  LD    $@")
 	$(Q)$(CC) $(LDFLAGS_release) $(LDFLAGS) -pthread -o $@ $^ $(LDLIBS_ALL)
--include $(BENCH_SRC:%.c=build/release/%.d) $(BENCH_COMMON_OBJ:.o=.d)
+-include $(BENCH_SRC:%.c=$(O)/release/%.d) $(BENCH_COMMON_OBJ:.o=.d)
 
-all: build/release/cairn $(BENCH_BIN)
+all: $(O)/release/cairn $(BENCH_BIN)
 
 # The whole suite, plain then sanitized; scripts/run-tests.sh prints the
 # combined closing line.  TEST_ARGS passes options through (--filter, --seed).
-test: build/release/cairn-tests build/asan/cairn-tests build/release/cairn
-	@bash scripts/run-tests.sh $(TEST_ARGS)
+test: $(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/cairn
+	@O=$(O) bash scripts/run-tests.sh $(TEST_ARGS)
 
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b $(BENCH_ARGS) || exit 1; done

@@ -8,9 +8,9 @@ total_pass=0
 total_fail=0
 status=0
 for variant in release asan; do
-    bin="build/$variant/cairn-tests"
+    bin="${O:-build}/$variant/cairn-tests"
     echo "== $variant: $bin $*"
-    log="build/$variant/test.log"
+    log="${O:-build}/$variant/test.log"
     # The sanitized build is several times slower: fewer random iterations.
     if [ "$variant" = asan ]; then
         iters="${CAIRN_TEST_ITERS_ASAN:-200}"
