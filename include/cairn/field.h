@@ -71,24 +71,28 @@ static inline cairn_fp cairn_fp_from_u64(uint64_t x)
 static inline int cairn_fp_eq(cairn_fp a, cairn_fp b) { return a.v == b.v; }
 static inline int cairn_fp_is_zero(cairn_fp a) { return a.v == 0; }
 
+/*
+ * The reductions below are branch-free where the branch would be taken about
+ * half the time on random data (carries of sums of two random values); a
+ * mispredicted branch costs more than the whole multiplication.  The mask
+ * (0 - (uint64_t)cond) is all ones when cond holds.
+ */
 static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
 {
     uint64_t s = a.v + b.v;
-    if (s < a.v) {
-        /* carried out 2^64 = EPS (mod p); a + b - p = s + EPS < p */
-        return cairn_fp_make(s + CAIRN_FP_EPS);
-    }
-    return cairn_fp_make(s >= CAIRN_FP_P ? s - CAIRN_FP_P : s);
+    /* carried out 2^64 = EPS (mod p); then a + b - p = s + EPS < p */
+    s += CAIRN_FP_EPS & ((uint64_t)0 - (uint64_t)(s < a.v));
+    /* without a carry, s < 2p: at most one subtraction of p */
+    s -= CAIRN_FP_P & ((uint64_t)0 - (uint64_t)(s >= CAIRN_FP_P));
+    return cairn_fp_make(s);
 }
 
 static inline cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
 {
     uint64_t d = a.v - b.v;
-    if (a.v < b.v) {
-        /* borrowed 2^64: d = a - b + 2^64; want a - b + p = d - EPS */
-        d -= CAIRN_FP_EPS;
-    }
-    return cairn_fp_make(d);
+    /* borrowed 2^64: d = a - b + 2^64; want a - b + p = d - EPS (no underflow) */
+    uint64_t borrow = (uint64_t)0 - (uint64_t)(a.v < b.v);
+    return cairn_fp_make(d - (CAIRN_FP_EPS & borrow));
 }
 
 static inline cairn_fp cairn_fp_neg(cairn_fp a)
@@ -106,17 +110,15 @@ static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
     uint64_t hh = hi >> 32;
     uint64_t hl = hi & CAIRN_FP_EPS;
     uint64_t t0 = lo - hh;
-    if (lo < hh) {
-        /* borrowed 2^64 = EPS; t0 >= 2^64 - 2^32 + 1 > EPS, no underflow */
-        t0 -= CAIRN_FP_EPS;
-    }
-    uint64_t t1 = hl * CAIRN_FP_EPS; /* < 2^64 */
+    /* borrowed 2^64 = EPS; then t0 >= 2^64 - 2^32 + 1 > EPS, so no underflow */
+    t0 -= CAIRN_FP_EPS & ((uint64_t)0 - (uint64_t)(lo < hh));
+    uint64_t t1 = (hl << 32) - hl; /* hl * EPS < 2^64 */
     uint64_t s = t0 + t1;
-    if (s < t0) {
-        /* carried 2^64 = EPS; after wrap s < 2^64 - 2^33, so no overflow */
-        s += CAIRN_FP_EPS;
-    }
-    return cairn_fp_make(s >= CAIRN_FP_P ? s - CAIRN_FP_P : s);
+    /* carried 2^64 = EPS; after the wrap s < 2^64 - 2^33, so no overflow */
+    s += CAIRN_FP_EPS & ((uint64_t)0 - (uint64_t)(s < t0));
+    /* canonical form: at most one subtraction of p */
+    s -= CAIRN_FP_P & ((uint64_t)0 - (uint64_t)(s >= CAIRN_FP_P));
+    return cairn_fp_make(s);
 }
 
 static inline cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
