@@ -40,6 +40,22 @@ for variant in release asan; do
         status=1
     fi
 done
-echo "== all variants"
+echo "== cli: tests/cli_test.sh ${O:-build}/release"
+log="${O:-build}/release/cli-test.log"
+bash tests/cli_test.sh "${O:-build}/release" 2>&1 | tee "$log"
+last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+if [ -z "$last" ]; then
+    total_fail=$((total_fail + 1))
+    status=1
+else
+    p=${last%% passed*}
+    f=${last#*passed, }
+    f=${f%% failed*}
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+    [ "$f" = 0 ] || status=1
+fi
+
+echo "== all"
 echo "$total_pass passed, $total_fail failed"
 exit $status

@@ -1,3 +1,80 @@
-/* placeholder main until the CLI lands */
+/*
+ * main.c — the `cairn` program: global options and dispatch to the
+ * subcommands (one file each, cmd_<name>.c).  Exit statuses are in cli.h
+ * and docs/cli.md.
+ */
 #include <stdio.h>
-int main(void) { return 0; }
+#include <string.h>
+
+#include "cairn/version.h"
+#include "cli.h"
+
+const struct cli_command cli_commands[] = {
+    {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
+     cmd_selftest_help},
+    {"version", "print the version", cmd_version, cmd_version_help},
+    {NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "cairn %s — a small-space zkVM for RISC-V programs\n"
+            "\n"
+            "usage: cairn [--help] [--version] <command> [<args>]\n"
+            "       cairn help <command>\n"
+            "\n"
+            "commands:\n",
+            cairn_version());
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\n"
+                 "Exit status: 0 success, 1 rejected or failed, 2 usage error, 3 malformed input,\n"
+                 "4 I/O error, 5 limit exceeded, 70 internal error (see docs/cli.md).\n");
+}
+
+static const struct cli_command *find(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (cli_is_help(cmd)) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
+        return cmd_version(1, argv + 1);
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        const struct cli_command *c = find(argv[2]);
+        if (c == NULL)
+            return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+        c->help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (cmd[0] == '-')
+        return cli_usage_error(NULL, "unknown option '%s'", cmd);
+    const struct cli_command *c = find(cmd);
+    if (c == NULL)
+        return cli_usage_error(NULL, "unknown command '%s'", cmd);
+    int rc = c->run(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("writing to standard output failed");
+        if (rc == CLI_EXIT_OK)
+            rc = CLI_EXIT_IO;
+    }
+    return rc;
+}

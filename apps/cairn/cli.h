@@ -1,0 +1,60 @@
+/*
+ * cli.h — what the subcommands of the `cairn` program share: the exit
+ * statuses (documented in docs/cli.md), error printing, and the small JSON
+ * writer behind every --json.  Each subcommand lives in its own
+ * cmd_<name>.c and is listed in main.c.
+ */
+#ifndef CAIRN_CLI_H
+#define CAIRN_CLI_H
+
+#include <stdio.h>
+
+#include "cairn/error.h"
+
+/* Exit statuses; keep docs/cli.md in step. */
+enum {
+    CLI_EXIT_OK = 0,        /* success; a proof verified */
+    CLI_EXIT_FAILED = 1,    /* a proof was rejected, a self-test or guest failed */
+    CLI_EXIT_USAGE = 2,     /* bad command line */
+    CLI_EXIT_INPUT = 3,     /* an input file is malformed (ELF, proof, checkpoint) */
+    CLI_EXIT_IO = 4,        /* a file could not be read or written */
+    CLI_EXIT_LIMIT = 5,     /* a limit was exceeded (size, cycles, memory) */
+    CLI_EXIT_INTERNAL = 70  /* a bug in cairn: please report it */
+};
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+    void (*help)(FILE *out);
+};
+
+extern const struct cli_command cli_commands[];
+
+int cmd_selftest(int argc, char **argv);
+void cmd_selftest_help(FILE *out);
+int cmd_version(int argc, char **argv);
+void cmd_version_help(FILE *out);
+
+/* "cairn: error: <message>" on stderr. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void cli_error(const char *fmt, ...);
+
+/* Report a usage error for `cmd` and return CLI_EXIT_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+int cli_usage_error(const char *cmd, const char *fmt, ...);
+
+/* The exit status for a library failure. */
+int cli_exit_for_status(cairn_status st);
+
+/* Is argv[i] one of the help flags? */
+int cli_is_help(const char *arg);
+
+/* Write s as a JSON string literal (quotes and escapes included). */
+void cli_json_str(FILE *out, const char *s);
+
+#endif

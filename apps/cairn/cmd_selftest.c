@@ -1,0 +1,119 @@
+/*
+ * cmd_selftest.c — `cairn selftest [--json]`: quick known-answer checks of
+ * the arithmetic core, run in well under a second, so a user can confirm
+ * that this build of cairn computes what it should on this machine (a bad
+ * compiler, a broken libcrypto, a miscompiled SIMD path).  The exhaustive
+ * tests are in the test suite; these are the canaries.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cairn/field.h"
+#include "cli.h"
+
+struct selftest {
+    const char *name;
+    const char *what;
+    /* returns NULL on success, or a short description of what went wrong */
+    const char *(*run)(void);
+};
+
+static const char *check_field(void)
+{
+    const cairn_fp pm1 = cairn_fp_make(CAIRN_FP_P - 1);
+    const cairn_fp two32 = cairn_fp_make(UINT64_C(1) << 32);
+    if (cairn_fp_mul(pm1, pm1).v != 1)
+        return "(p-1)^2 != 1";
+    /* 2^64 = 2^32 - 1 (mod p) and 2^96 = -1 (mod p) */
+    if (cairn_fp_mul(two32, two32).v != CAIRN_FP_EPS)
+        return "2^32 * 2^32 != 2^32 - 1";
+    if (cairn_fp_mul(cairn_fp_mul(two32, two32), two32).v != CAIRN_FP_P - 1)
+        return "2^96 != -1";
+    if (cairn_fp_add(pm1, cairn_fp_make(5)).v != 4)
+        return "(p-1) + 5 != 4";
+    if (cairn_fp_sub(cairn_fp_make(3), cairn_fp_make(5)).v != CAIRN_FP_P - 2)
+        return "3 - 5 != -2";
+    if (cairn_fp_inv(cairn_fp_make(2)).v != (CAIRN_FP_P + 1) / 2)
+        return "1/2 wrong";
+    if (cairn_fp_mul(cairn_fp_make(UINT64_C(0x123456789abcdef0)), cairn_fp_make(UINT64_C(0xfedcba9876543210))).v !=
+        UINT64_C(0xfaeafd1f6c7bbad4))
+        return "known product wrong";
+    cairn_fp w = cairn_fp_root_of_unity(32);
+    if (cairn_fp_pow(w, UINT64_C(1) << 31).v != CAIRN_FP_P - 1)
+        return "2^32-th root of unity has the wrong order";
+    return NULL;
+}
+
+static const char *check_extension(void)
+{
+    cairn_fp2 x = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
+    cairn_fp2 xx = cairn_fp2_mul(x, x);
+    if (xx.c0.v != 7 || xx.c1.v != 0)
+        return "X^2 != 7";
+    cairn_fp2 a = cairn_fp2_make(cairn_fp_make(3), cairn_fp_make(4));
+    cairn_fp2 ai = cairn_fp2_inv(a);
+    if (!cairn_fp2_eq(cairn_fp2_mul(a, ai), cairn_fp2_one()))
+        return "(3 + 4X)^-1 wrong";
+    /* 7 is a non-residue: 7^((p-1)/2) = -1 */
+    if (cairn_fp_pow(cairn_fp_make(7), (CAIRN_FP_P - 1) / 2).v != CAIRN_FP_P - 1)
+        return "7 is a square: X^2 - 7 would not be irreducible";
+    return NULL;
+}
+
+static const struct selftest selftests[] = {
+    {"field", "Goldilocks arithmetic, inversion, roots of unity", check_field},
+    {"extension", "F_p[X]/(X^2 - 7) arithmetic and inversion", check_extension},
+};
+
+void cmd_selftest_help(FILE *out)
+{
+    fprintf(out, "usage: cairn selftest [--json]\n"
+                 "\n"
+                 "Run quick known-answer checks of the field, the NTT and the hashing\n"
+                 "(SHA-256, Merkle tree, transcript). Exit status 0 when all pass, 1 if any fails.\n"
+                 "  --json   print one JSON object: {\"ok\": bool, \"checks\": [...]}\n");
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            cmd_selftest_help(stdout);
+            return CLI_EXIT_OK;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else {
+            return cli_usage_error("selftest", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    size_t n = sizeof selftests / sizeof selftests[0], failed = 0;
+    if (json)
+        printf("{\"checks\": [");
+    for (size_t i = 0; i < n; i++) {
+        const char *why = selftests[i].run();
+        if (why != NULL)
+            failed++;
+        if (json) {
+            printf("%s{\"name\": ", i ? ", " : "");
+            cli_json_str(stdout, selftests[i].name);
+            printf(", \"ok\": %s", why == NULL ? "true" : "false");
+            if (why != NULL) {
+                printf(", \"error\": ");
+                cli_json_str(stdout, why);
+            }
+            printf("}");
+        } else if (why == NULL) {
+            printf("ok    %-10s %s\n", selftests[i].name, selftests[i].what);
+        } else {
+            printf("FAIL  %-10s %s: %s\n", selftests[i].name, selftests[i].what, why);
+        }
+    }
+    if (json)
+        printf("], \"ok\": %s}\n", failed == 0 ? "true" : "false");
+    else if (failed == 0)
+        printf("selftest: all %zu checks passed\n", n);
+    else
+        printf("selftest: %zu of %zu checks FAILED\n", failed, n);
+    return failed == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}

@@ -1,0 +1,11 @@
+/*
+ * cairn/cairn.h — umbrella header: everything public in one include.
+ */
+#ifndef CAIRN_CAIRN_H
+#define CAIRN_CAIRN_H
+
+#include "cairn/error.h"
+#include "cairn/version.h"
+#include "cairn/field.h"
+
+#endif
