@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cairn/field.h"
+#include "cairn/ntt.h"
 #include "cli.h"
 
 struct selftest {
@@ -60,9 +61,46 @@ static const char *check_extension(void)
     return NULL;
 }
 
+/*
+ * NTT of a small vector against the definition, a round trip at 2^12, and
+ * a rate-1/4 Reed-Solomon codeword that must agree with its message on the
+ * original subgroup.
+ */
+static const char *check_ntt(void)
+{
+    cairn_fp a[8], b[8];
+    for (unsigned i = 0; i < 8; i++)
+        a[i] = cairn_fp_make(i * i + 3);
+    memcpy(b, a, sizeof a);
+    if (cairn_ntt_forward(b, 8, NULL) != CAIRN_OK)
+        return "forward NTT of size 8 failed";
+    cairn_fp w = cairn_fp_root_of_unity(3);
+    for (unsigned j = 0; j < 8; j++) {
+        cairn_fp x = cairn_fp_pow(w, j), acc = cairn_fp_zero();
+        for (unsigned i = 8; i-- > 0;)
+            acc = cairn_fp_add(cairn_fp_mul(acc, x), a[i]);
+        if (!cairn_fp_eq(acc, b[j]))
+            return "size-8 NTT disagrees with direct evaluation";
+    }
+    static cairn_fp big[1u << 12], copy[1u << 12], code[1u << 14];
+    for (unsigned i = 0; i < (1u << 12); i++)
+        big[i] = copy[i] = cairn_fp_from_u64(UINT64_C(0x9e3779b97f4a7c15) * (i + 1));
+    if (cairn_ntt_forward(big, 1u << 12, NULL) != CAIRN_OK || cairn_ntt_inverse(big, 1u << 12, NULL) != CAIRN_OK)
+        return "NTT of size 2^12 failed";
+    if (memcmp(big, copy, sizeof big) != 0)
+        return "inverse(forward(x)) != x at size 2^12";
+    if (cairn_rs_encode(code, 1u << 14, copy, 1u << 12, 2, CAIRN_RS_EVALS, NULL) != CAIRN_OK)
+        return "Reed-Solomon encoding failed";
+    for (unsigned i = 0; i < (1u << 12); i++)
+        if (!cairn_fp_eq(code[i << 2], copy[i]))
+            return "Reed-Solomon codeword does not extend its message";
+    return NULL;
+}
+
 static const struct selftest selftests[] = {
     {"field", "Goldilocks arithmetic, inversion, roots of unity", check_field},
     {"extension", "F_p[X]/(X^2 - 7) arithmetic and inversion", check_extension},
+    {"ntt", "NTT against its definition, round trip, Reed-Solomon encoding", check_ntt},
 };
 
 void cmd_selftest_help(FILE *out)

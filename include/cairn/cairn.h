@@ -7,5 +7,6 @@
 #include "cairn/error.h"
 #include "cairn/version.h"
 #include "cairn/field.h"
+#include "cairn/ntt.h"
 
 #endif

@@ -1,0 +1,502 @@
+/*
+ * ntt.c — forward/inverse/coset NTTs over Goldilocks and the Reed–Solomon
+ * encoder.  Contract in include/cairn/ntt.h; algorithm notes in docs/ntt.md.
+ *
+ * Algorithm: a natural-order input is permuted into bit-reversed order (a
+ * cache-blocked tile permutation for large sizes), then radix-2
+ * decimation-in-time stages run from half-size 1 upwards, paired into
+ * radix-4 passes, and blocked so that the early stages of each L1/L2-sized
+ * block finish before the next block is touched.  The output is in natural
+ * order.  The inverse uses DFT^-1(y)[i] = n^-1 * DFT(y)[-i mod n]: the
+ * forward transform followed by reversing indices 1..n-1 and scaling.
+ *
+ * Invariants: every word stored back into a cairn_fp array is canonical
+ * (< p); the arithmetic helpers below take and return canonical words.
+ * Stage s (1 <= s <= 32) uses the table tw_stage[s][j] = w_{2^s}^j,
+ * j < 2^(s-1), where w_m = cairn_fp_root_of_unity(log2 m); these roots are
+ * consistent (w_{2m}^2 = w_m) because field.c derives every one of them by
+ * squaring the same 2^32-th root, which lets stage s's table be built from
+ * stage s-1's.
+ *
+ * Reference: Cooley–Tukey (1965); the bit-reversal tiling follows the usual
+ * "swap transposed tiles" idea (cf. Carter & Gatlin, "Towards an optimal
+ * bit-reversal permutation program", FOCS 1998).
+ */
+#include "cairn/ntt.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t u64;
+
+#define P CAIRN_FP_P
+
+/* ---- arithmetic on canonical words ---------------------------------------- */
+
+/*
+ * The transforms work on raw words (the arrays are cairn_fp, which is a
+ * one-word struct); these wrappers reuse the branch-free field operations
+ * of cairn/field.h and compile to the same instructions.
+ */
+static inline u64 fadd(u64 a, u64 b) { return cairn_fp_add(cairn_fp_make(a), cairn_fp_make(b)).v; }
+static inline u64 fsub(u64 a, u64 b) { return cairn_fp_sub(cairn_fp_make(a), cairn_fp_make(b)).v; }
+static inline u64 fmul(u64 a, u64 b) { return cairn_fp_mul(cairn_fp_make(a), cairn_fp_make(b)).v; }
+
+/* ---- twiddle cache -------------------------------------------------------- */
+
+/*
+ * tw_stage[s] (s = 1..32) holds w_{2^s}^j for j < 2^(s-1).  Tables 1..tw_built
+ * are complete and read-only; tw_built only grows (until cleanup), and is
+ * stored with release order after the tables it covers, so a reader that
+ * loads it with acquire order may read those tables without the lock.
+ */
+static pthread_mutex_t tw_lock = PTHREAD_MUTEX_INITIALIZER;
+static u64 *tw_stage[CAIRN_NTT_MAX_LOG_N + 1];
+static atomic_uint tw_built;
+
+/*
+ * Makes sure the tables for stages 1..log_n exist, building the missing ones
+ * under the lock.  Stage s's table is stage s-1's interleaved with its
+ * elements times w_{2^s}: w_{2^s}^(2j) = w_{2^(s-1)}^j, so each new table
+ * costs half its length in multiplications, all independent.
+ */
+static cairn_status twiddles_ensure(unsigned log_n)
+{
+    if (atomic_load_explicit(&tw_built, memory_order_acquire) >= log_n)
+        return CAIRN_OK;
+    cairn_status st = CAIRN_OK;
+    pthread_mutex_lock(&tw_lock);
+    unsigned built = atomic_load_explicit(&tw_built, memory_order_relaxed);
+    for (unsigned s = built + 1; s <= log_n; s++) {
+        size_t h = (size_t)1 << (s - 1);
+        u64 *t = malloc(h * sizeof *t);
+        if (t == NULL) {
+            st = CAIRN_ERR_NOMEM;
+            break;
+        }
+        if (s == 1) {
+            t[0] = 1;
+        } else {
+            const u64 *prev = tw_stage[s - 1];
+            u64 w = cairn_fp_root_of_unity(s).v;
+            for (size_t j = 0; j < h / 2; j++) {
+                t[2 * j] = prev[j];
+                t[2 * j + 1] = fmul(prev[j], w);
+            }
+        }
+        tw_stage[s] = t;
+        atomic_store_explicit(&tw_built, s, memory_order_release);
+    }
+    pthread_mutex_unlock(&tw_lock);
+    return st;
+}
+
+void cairn_ntt_cleanup(void)
+{
+    pthread_mutex_lock(&tw_lock);
+    unsigned built = atomic_load_explicit(&tw_built, memory_order_relaxed);
+    for (unsigned s = 1; s <= built; s++) {
+        free(tw_stage[s]);
+        tw_stage[s] = NULL;
+    }
+    atomic_store_explicit(&tw_built, 0u, memory_order_release);
+    pthread_mutex_unlock(&tw_lock);
+}
+
+/* ---- bit-reversal permutation -------------------------------------------- */
+
+/* The low `bits` bits of x, reversed (bits <= 32). */
+static inline u64 rev_bits(u64 x, unsigned bits)
+{
+    uint32_t v = (uint32_t)x;
+    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+    v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+    v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+    v = (v >> 16) | (v << 16);
+    return bits == 0 ? 0 : (u64)(v >> (32 - bits));
+}
+
+/* Tile side of the blocked permutation: 2^TILE_BITS elements per tile row. */
+#define TILE_BITS 5u
+#define TILE ((size_t)1 << TILE_BITS)
+
+/*
+ * Permutes x (length 2^log_n) so that x[rev(i)] holds what x[i] held.  Small
+ * arrays swap pairs directly.  Large ones write the index as (a, m, c) with
+ * a and c of TILE_BITS bits: rev(a, m, c) = (rev c, rev m, rev a), so the
+ * tile of all (a, c) for one m maps onto the tile for rev m, transposed and
+ * with both coordinates reversed.  Each tile is 2^TILE_BITS short rows of
+ * contiguous elements, so both the reads and the writes stay within a few
+ * cache lines per row instead of touching one line per element.
+ */
+static void bitrev_permute(u64 *x, unsigned log_n)
+{
+    size_t n = (size_t)1 << log_n;
+    if (log_n < 2 * TILE_BITS) {
+        for (size_t i = 0; i < n; i++) {
+            size_t j = (size_t)rev_bits(i, log_n);
+            if (i < j) {
+                u64 t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+            }
+        }
+        return;
+    }
+    unsigned mbits = log_n - 2 * TILE_BITS;
+    size_t mcount = (size_t)1 << mbits;
+    size_t row = (size_t)1 << (log_n - TILE_BITS); /* distance between a and a + 1 */
+    size_t rt[TILE];
+    u64 ta[TILE * TILE], tb[TILE * TILE];
+    for (size_t i = 0; i < TILE; i++)
+        rt[i] = (size_t)rev_bits(i, TILE_BITS);
+    for (size_t m = 0; m < mcount; m++) {
+        size_t mr = (size_t)rev_bits(m, mbits);
+        if (mr < m)
+            continue;
+        u64 *xm = x + (m << TILE_BITS), *xr = x + (mr << TILE_BITS);
+        for (size_t a = 0; a < TILE; a++)
+            memcpy(ta + a * TILE, xm + a * row, TILE * sizeof *ta);
+        if (mr != m) {
+            for (size_t a = 0; a < TILE; a++)
+                memcpy(tb + a * TILE, xr + a * row, TILE * sizeof *tb);
+            for (size_t c = 0; c < TILE; c++) {
+                u64 *dm = xm + rt[c] * row, *dr = xr + rt[c] * row;
+                for (size_t a = 0; a < TILE; a++) {
+                    dr[rt[a]] = ta[a * TILE + c];
+                    dm[rt[a]] = tb[a * TILE + c];
+                }
+            }
+        } else {
+            for (size_t c = 0; c < TILE; c++) {
+                u64 *dm = xm + rt[c] * row;
+                for (size_t a = 0; a < TILE; a++)
+                    dm[rt[a]] = ta[a * TILE + c];
+            }
+        }
+    }
+}
+
+/* ---- decimation-in-time stages ------------------------------------------- */
+
+/*
+ * Stages 1 and 2 together on blocks of four: stage 1 has only the twiddle 1,
+ * stage 2 the twiddles 1 and w_4, so a block costs one multiplication.
+ */
+static void stages_1_2(u64 *x, size_t len)
+{
+    u64 w4 = tw_stage[2][1];
+    for (size_t i = 0; i < len; i += 4) {
+        u64 b0 = fadd(x[i], x[i + 1]), b1 = fsub(x[i], x[i + 1]);
+        u64 b2 = fadd(x[i + 2], x[i + 3]), b3 = fmul(fsub(x[i + 2], x[i + 3]), w4);
+        x[i] = fadd(b0, b2);
+        x[i + 2] = fsub(b0, b2);
+        x[i + 1] = fadd(b1, b3);
+        x[i + 3] = fsub(b1, b3);
+    }
+}
+
+/* Stage 1 alone: butterflies on neighbours, no multiplication. */
+static void stage_1(u64 *x, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2) {
+        u64 a = x[i], b = x[i + 1];
+        x[i] = fadd(a, b);
+        x[i + 1] = fsub(a, b);
+    }
+}
+
+/* One radix-2 stage s: (u, v) -> (u + t v, u - t v) at distance 2^(s-1). */
+static void stage_r2(u64 *x, size_t len, unsigned s)
+{
+    size_t h = (size_t)1 << (s - 1);
+    const u64 *t = tw_stage[s];
+    for (size_t blk = 0; blk < len; blk += 2 * h) {
+        u64 *lo = x + blk, *hi = x + blk + h;
+        for (size_t j = 0; j < h; j++) {
+            u64 a = lo[j], b = fmul(hi[j], t[j]);
+            lo[j] = fadd(a, b);
+            hi[j] = fsub(a, b);
+        }
+    }
+}
+
+/*
+ * Stages s and s+1 in one pass (radix 4): each group of four elements at
+ * distance h = 2^(s-1) goes through both stages while in registers, which
+ * halves the passes over memory.
+ */
+static void stage_r4(u64 *x, size_t len, unsigned s)
+{
+    size_t h = (size_t)1 << (s - 1);
+    const u64 *t1 = tw_stage[s], *t2 = tw_stage[s + 1];
+    for (size_t blk = 0; blk < len; blk += 4 * h) {
+        u64 *x0 = x + blk, *x1 = x0 + h, *x2 = x1 + h, *x3 = x2 + h;
+        for (size_t j = 0; j < h; j++) {
+            u64 w = t1[j];
+            u64 m1 = fmul(x1[j], w), m3 = fmul(x3[j], w);
+            u64 b0 = fadd(x0[j], m1), b1 = fsub(x0[j], m1);
+            u64 b2 = fadd(x2[j], m3), b3 = fsub(x2[j], m3);
+            u64 n2 = fmul(b2, t2[j]), n3 = fmul(b3, t2[j + h]);
+            x0[j] = fadd(b0, n2);
+            x2[j] = fsub(b0, n2);
+            x1[j] = fadd(b1, n3);
+            x3[j] = fsub(b1, n3);
+        }
+    }
+}
+
+/* Stages from..to (1-based, inclusive) over every block of x (length len). */
+static void run_stages(u64 *x, size_t len, unsigned from, unsigned to)
+{
+    unsigned s = from;
+    if (s == 1 && to >= 2) {
+        stages_1_2(x, len);
+        s = 3;
+    } else if (s == 1 && to == 1) {
+        stage_1(x, len);
+        s = 2;
+    }
+    for (; s + 1 <= to; s += 2)
+        stage_r4(x, len, s);
+    if (s == to)
+        stage_r2(x, len, s);
+}
+
+/* Block sizes (log2) at which the stages are cut: about L1 and L2. */
+static const unsigned block_levels[] = {11, 16};
+
+/*
+ * Runs stages done+1..log_len on x (length 2^log_len, bit-reversed input
+ * with stages 1..done already applied).  The early stages only mix elements
+ * within aligned blocks, so when the array is larger than a cache level all
+ * of them are finished block by block (recursively, for the smaller level)
+ * before the remaining stages sweep the whole array.
+ */
+static void dit(u64 *x, unsigned log_len, unsigned done)
+{
+    unsigned b = 0;
+    for (size_t i = sizeof block_levels / sizeof block_levels[0]; i-- > 0;) {
+        if (block_levels[i] < log_len) {
+            b = block_levels[i];
+            break;
+        }
+    }
+    if (b > done) {
+        size_t n = (size_t)1 << log_len, bs = (size_t)1 << b;
+        for (size_t off = 0; off < n; off += bs)
+            dit(x + off, b, done);
+        done = b;
+    }
+    if (done < log_len)
+        run_stages(x, (size_t)1 << log_len, done + 1, log_len);
+}
+
+/* ---- transforms ----------------------------------------------------------- */
+
+/*
+ * Accepts len = 2^lg with lg <= CAIRN_NTT_MAX_LOG_N and stores lg; anything
+ * else is CAIRN_ERR_ARG with a message naming the caller (`what`).
+ */
+static cairn_status check_size(size_t len, unsigned *log_out, const char *what, cairn_error *err)
+{
+    if (len == 0 || (len & (len - 1)) != 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "%s: length %zu is not a power of two", what,
+                               len);
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < len)
+        lg++;
+    if (lg > CAIRN_NTT_MAX_LOG_N)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "%s: length 2^%u exceeds the maximum 2^%u",
+                               what, lg, CAIRN_NTT_MAX_LOG_N);
+    *log_out = lg;
+    return CAIRN_OK;
+}
+
+/* The CAIRN_ERR_NOMEM report for a twiddle table that could not be allocated. */
+static cairn_status nomem(cairn_error *err, const char *what, unsigned log_n)
+{
+    return cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: cannot allocate twiddles for size 2^%u",
+                           what, log_n);
+}
+
+/* Forward transform on raw words; twiddles for log_n must exist. */
+static void forward_raw(u64 *x, unsigned log_n)
+{
+    bitrev_permute(x, log_n);
+    dit(x, log_n, 0);
+}
+
+/*
+ * Inverse transform without the division by n: the forward transform, then
+ * x[i] <-> x[n - i] for 0 < i < n/2 (index negation mod n), each element
+ * multiplied by `scale` on the way (scale = 1 skips the multiplications).
+ */
+static void inverse_raw(u64 *x, unsigned log_n, u64 scale)
+{
+    size_t n = (size_t)1 << log_n;
+    forward_raw(x, log_n);
+    if (scale == 1) {
+        for (size_t i = 1; i < n - i; i++) {
+            u64 t = x[i];
+            x[i] = x[n - i];
+            x[n - i] = t;
+        }
+        return;
+    }
+    x[0] = fmul(x[0], scale);
+    for (size_t i = 1; i < n - i; i++) {
+        u64 t = x[i];
+        x[i] = fmul(x[n - i], scale);
+        x[n - i] = fmul(t, scale);
+    }
+    if (n > 1)
+        x[n / 2] = fmul(x[n / 2], scale);
+}
+
+/* n^-1 = (p + 1) / 2 raised to log_n, i.e. 2^-log_n. */
+static u64 inv_pow2(unsigned log_n)
+{
+    return cairn_fp_pow(cairn_fp_make((P + 1) / 2), log_n).v;
+}
+
+/*
+ * x[i] *= c * g^i for every i < n.  Eight running powers advance by g^8, so
+ * the multiplications form eight independent chains instead of one long
+ * dependency chain.
+ */
+static void scale_by_powers(u64 *x, size_t n, u64 c, u64 g)
+{
+    u64 pw[8];
+    pw[0] = c;
+    for (size_t k = 1; k < 8; k++)
+        pw[k] = fmul(pw[k - 1], g);
+    u64 g2 = fmul(g, g), g4 = fmul(g2, g2), g8 = fmul(g4, g4);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (size_t k = 0; k < 8; k++) {
+            x[i + k] = fmul(x[i + k], pw[k]);
+            pw[k] = fmul(pw[k], g8);
+        }
+    }
+    for (size_t k = 0; i + k < n; k++)
+        x[i + k] = fmul(x[i + k], pw[k]);
+}
+
+cairn_status cairn_ntt_forward(cairn_fp *data, size_t data_len, cairn_error *err)
+{
+    unsigned lg;
+    cairn_status st = check_size(data_len, &lg, "ntt forward", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (twiddles_ensure(lg) != CAIRN_OK)
+        return nomem(err, "ntt forward", lg);
+    forward_raw(&data->v, lg);
+    return CAIRN_OK;
+}
+
+cairn_status cairn_ntt_inverse(cairn_fp *data, size_t data_len, cairn_error *err)
+{
+    unsigned lg;
+    cairn_status st = check_size(data_len, &lg, "ntt inverse", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (twiddles_ensure(lg) != CAIRN_OK)
+        return nomem(err, "ntt inverse", lg);
+    inverse_raw(&data->v, lg, inv_pow2(lg));
+    return CAIRN_OK;
+}
+
+cairn_status cairn_ntt_coset_forward(cairn_fp *data, size_t data_len, cairn_fp shift,
+                                     cairn_error *err)
+{
+    unsigned lg;
+    cairn_status st = check_size(data_len, &lg, "ntt coset forward", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (cairn_fp_is_zero(shift))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "ntt coset forward: shift is zero");
+    if (twiddles_ensure(lg) != CAIRN_OK)
+        return nomem(err, "ntt coset forward", lg);
+    /* f(s x) has coefficients c_i s^i */
+    scale_by_powers(&data->v, data_len, 1, shift.v);
+    forward_raw(&data->v, lg);
+    return CAIRN_OK;
+}
+
+cairn_status cairn_ntt_coset_inverse(cairn_fp *data, size_t data_len, cairn_fp shift,
+                                     cairn_error *err)
+{
+    unsigned lg;
+    cairn_status st = check_size(data_len, &lg, "ntt coset inverse", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (cairn_fp_is_zero(shift))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "ntt coset inverse: shift is zero");
+    if (twiddles_ensure(lg) != CAIRN_OK)
+        return nomem(err, "ntt coset inverse", lg);
+    /* interpolate f(s x), then undo the scaling: c_i = n^-1 * s^-i * (n c_i s^i) */
+    inverse_raw(&data->v, lg, 1);
+    scale_by_powers(&data->v, data_len, inv_pow2(lg), cairn_fp_inv(shift).v);
+    return CAIRN_OK;
+}
+
+/*
+ * Reed–Solomon encoding by one size-N transform with the first log_blowup
+ * stages skipped.  Zero-padding k coefficients to N and permuting to
+ * bit-reversed order puts coefficient rev_k(q) at position q * 2^b and zeros
+ * elsewhere (b = log_blowup); the first b decimation-in-time stages then only
+ * copy each such value across its block of 2^b, since a butterfly with a zero
+ * partner outputs its other input twice.  So the encoder permutes the k
+ * message coefficients (length k), spreads each over 2^b slots, and runs
+ * stages b+1..log N: N log k butterflies instead of N log N, with no
+ * transposition and the output already in natural order.
+ */
+cairn_status cairn_rs_encode(cairn_fp *codeword, size_t codeword_len, const cairn_fp *msg,
+                             size_t msg_len, unsigned log_blowup, cairn_rs_form form,
+                             cairn_error *err)
+{
+    unsigned lk;
+    cairn_status st = check_size(msg_len, &lk, "rs encode: message", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (log_blowup < CAIRN_RS_MIN_LOG_BLOWUP || log_blowup > CAIRN_RS_MAX_LOG_BLOWUP)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "rs encode: log2 blowup %u outside %u..%u (rate 1/2 .. 1/16)",
+                               log_blowup, CAIRN_RS_MIN_LOG_BLOWUP, CAIRN_RS_MAX_LOG_BLOWUP);
+    if (form != CAIRN_RS_COEFFS && form != CAIRN_RS_EVALS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "rs encode: unknown message form %d",
+                               (int)form);
+    unsigned ln = lk + log_blowup;
+    if (ln > CAIRN_NTT_MAX_LOG_N)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "rs encode: codeword length 2^%u exceeds the maximum 2^%u", ln,
+                               CAIRN_NTT_MAX_LOG_N);
+    if (codeword_len != (msg_len << log_blowup))
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "rs encode: codeword length %zu, expected %zu (= %zu << %u)",
+                               codeword_len, msg_len << log_blowup, msg_len, log_blowup);
+    if (twiddles_ensure(ln) != CAIRN_OK)
+        return nomem(err, "rs encode", ln);
+
+    u64 *x = &codeword->v;
+    if (codeword != msg)
+        memcpy(x, msg, msg_len * sizeof *msg);
+    if (form == CAIRN_RS_EVALS)
+        inverse_raw(x, lk, inv_pow2(lk));
+    bitrev_permute(x, lk);
+    /* spread from the top down: slot q moves to q << b >= q, never over an unread slot */
+    size_t reps = (size_t)1 << log_blowup;
+    for (size_t q = msg_len; q-- > 0;) {
+        u64 v = x[q];
+        u64 *d = x + (q << log_blowup);
+        for (size_t r = 0; r < reps; r++)
+            d[r] = v;
+    }
+    dit(x, ln, log_blowup);
+    return CAIRN_OK;
+}
