@@ -8,5 +8,8 @@
 #include "cairn/version.h"
 #include "cairn/field.h"
 #include "cairn/ntt.h"
+#include "cairn/sha256.h"
+#include "cairn/merkle.h"
+#include "cairn/transcript.h"
 
 #endif
