@@ -214,6 +214,11 @@ int main(int argc, char **argv)
     if (!list)
         printf("seed: %llu (replay with --seed %llu), iters: %lu\n", seed, seed, test_iters);
 
+    if (!list && test_startup() != 0) {
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+
     unsigned long passed = 0, failed = 0;
     char full[256];
     for (const struct test_suite *s = test_suites; s->name != NULL; s++) {

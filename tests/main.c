@@ -2,7 +2,26 @@
  * main.c — the list of test suites, in pipeline order.  Add a suite here
  * and declare its table in tests.h.
  */
+#include <stdio.h>
+
+#include "cairn/sha256.h"
 #include "tests.h"
+
+/*
+ * Run before any test: every hash in cairn comes from the linked libcrypto,
+ * so a libcrypto that fails the FIPS 180-2 vectors makes every other result
+ * meaningless.  Returns 0 to go on.
+ */
+int test_startup(void)
+{
+    cairn_error err;
+    if (cairn_sha256_selftest(&err) != CAIRN_OK) {
+        printf("startup: libcrypto SHA-256 known-answer check FAILED: %s\n", err.msg);
+        return 1;
+    }
+    printf("startup: libcrypto SHA-256 known-answer check ok\n");
+    return 0;
+}
 
 const struct test_suite test_suites[] = {
     {"field", test_field_cases},

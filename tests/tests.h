@@ -14,6 +14,9 @@ struct test_suite {
 
 extern const struct test_suite test_suites[];
 
+/* Called once before the first test; non-zero stops the run (counted as one failure). */
+int test_startup(void);
+
 extern const struct test_case test_field_cases[];
 extern const struct test_case test_ntt_cases[];
 extern const struct test_case test_sha256_cases[];
