@@ -702,6 +702,16 @@ static void transcript_grind(void)
                          CAIRN_ERR_REJECTED);
         }
     }
+    /* at 0 bits only nonce 0 is accepted, so a proof has one encoding */
+    {
+        cairn_transcript v0;
+        cairn_transcript_init(&v0, "pow");
+        cairn_transcript b0 = v0;
+        CHECK_STATUS(cairn_transcript_check_pow(&v0, "grind", 0, 1, &err), CAIRN_ERR_REJECTED);
+        CHECK(strstr(err.msg, "requires nonce 0") != NULL);
+        CHECK_MEM_EQ(v0.state, b0.state, 32);
+        CHECK_OK(cairn_transcript_check_pow(&v0, "grind", 0, 0, NULL));
+    }
     /* bits above 64 */
     cairn_transcript t, before;
     uint64_t nonce = 7;

@@ -114,7 +114,7 @@ static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
     t0 -= CAIRN_FP_EPS & ((uint64_t)0 - (uint64_t)(lo < hh));
     uint64_t t1 = (hl << 32) - hl; /* hl * EPS < 2^64 */
     uint64_t s = t0 + t1;
-    /* carried 2^64 = EPS; after the wrap s < 2^64 - 2^33, so no overflow */
+    /* carried 2^64 = EPS; after the wrap s <= 2^64 - 2^33, so no overflow */
     s += CAIRN_FP_EPS & ((uint64_t)0 - (uint64_t)(s < t0));
     /* canonical form: at most one subtraction of p */
     s -= CAIRN_FP_P & ((uint64_t)0 - (uint64_t)(s >= CAIRN_FP_P));

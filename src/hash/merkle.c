@@ -127,8 +127,9 @@ cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest
     cairn_digest *nodes = NULL;
     if (old != NULL) {
         uintptr_t o0 = (uintptr_t)old, o1 = (uintptr_t)(old + (2 * tree->width - 1));
-        uintptr_t l0 = (uintptr_t)leaves;
-        if (leaves == NULL || l0 < o0 || l0 >= o1) {
+        uintptr_t l0 = (uintptr_t)leaves, l1 = l0 + (uintptr_t)leaves_len * sizeof *leaves;
+        /* free only when the two ranges are disjoint */
+        if (leaves == NULL || l1 <= o0 || l0 >= o1) {
             free(old);
             old = NULL;
         }

@@ -490,6 +490,11 @@ cairn_status cairn_transcript_check_pow(cairn_transcript *t, const char *label, 
     if (bits > CAIRN_TRANSCRIPT_MAX_POW_BITS)
         return cairn_error_set(err, CAIRN_ERR_ARG, "transcript pow '%s': %u bits, at most %u",
                                label != NULL ? label : "", bits, CAIRN_TRANSCRIPT_MAX_POW_BITS);
+    /* with nothing to grind, only the prover's choice 0 is valid: proofs stay canonical */
+    if (bits == 0 && nonce != 0)
+        return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                               "transcript pow '%s': 0 bits requires nonce 0, got 0x%016llx",
+                               label != NULL ? label : "", (unsigned long long)nonce);
     pow_prefix(prefix, t, label, bits);
     if (!pow_try(prefix, nonce, bits))
         return cairn_error_set(err, CAIRN_ERR_REJECTED,
