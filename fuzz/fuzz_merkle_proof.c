@@ -2,16 +2,23 @@
  * fuzz_merkle_proof.c — fuzz target for the Merkle multi-opening parser and
  * verifier (untrusted proof bytes).
  *
- * Input layout: byte 0 picks q = 1 + (byte % 8) queries; the next q bytes
- * pick leaf indices (mod 13) of a fixed tree over 13 leaves (height 4, so
- * padding is exercised); the rest is the encoded multiproof.  The target
- * parses it with max_queries = q and, when it parses, verifies it against
- * the fixed root and the true leaves.  Properties checked (a violation
- * returns 1, which the libFuzzer entry point turns into abort()):
+ * Input layout:
+ *   byte 0      q = 1 + (byte % 8) queries
+ *   byte 1      n = 1 + (byte % 40) leaves (n = 1, powers of two and padded
+ *               sizes all occur), leaf i = leaf_hash(byte i)
+ *   byte 2      flags: bit 0 parse in prefix mode (in_used, trailing bytes
+ *               allowed); bit 1 lie about one opened leaf; bits 2-3 added
+ *               to max_queries
+ *   q bytes     leaf indices (mod n)
+ *   the rest    the encoded multiproof
+ * Properties checked (a violation returns 1, which the libFuzzer entry point
+ * turns into abort()):
  *   - decode returns only OK or PARSE, verify only OK or REJECTED;
- *   - a parsed proof re-encodes to exactly the input bytes;
+ *   - in prefix mode *in_used is within the input; a parsed proof re-encodes
+ *     to exactly the bytes it consumed;
  *   - an accepted proof is exactly the honest opening (collision resistance
- *     means no other sibling list can verify).
+ *     means no other sibling list can verify), and a proof is never accepted
+ *     for a leaf that differs from the committed one.
  * With -DCAIRN_FUZZ_NO_MAIN (as in the test binary) only
  * cairn_fuzz_merkle_proof is defined.
  */
@@ -23,12 +30,14 @@
 
 int cairn_fuzz_merkle_proof(const uint8_t *data, size_t len);
 
-#define FUZZ_LEAVES 13u
+#define FUZZ_MAX_LEAVES 40u
+#define FUZZ_MAX_QUERIES 8u
+#define FUZZ_HEADER 3u
 
 int cairn_fuzz_merkle_proof(const uint8_t *data, size_t len)
 {
-    cairn_digest leaves[FUZZ_LEAVES], opened[8];
-    size_t idx[8];
+    cairn_digest leaves[FUZZ_MAX_LEAVES], opened[FUZZ_MAX_QUERIES];
+    size_t idx[FUZZ_MAX_QUERIES];
     cairn_merkle_tree tree;
     cairn_merkle_multiproof proof, honest;
     uint8_t *enc = NULL;
@@ -37,46 +46,54 @@ int cairn_fuzz_merkle_proof(const uint8_t *data, size_t len)
     cairn_merkle_tree_init(&tree);
     cairn_merkle_multiproof_init(&proof);
     cairn_merkle_multiproof_init(&honest);
-    if (len < 1)
+    if (len < FUZZ_HEADER)
         return 0;
-    size_t q = 1 + (size_t)(data[0] % 8);
-    if (len < 1 + q)
+    size_t q = 1 + (size_t)(data[0] % FUZZ_MAX_QUERIES);
+    size_t n = 1 + (size_t)(data[1] % FUZZ_MAX_LEAVES);
+    int prefix_mode = data[2] & 1;
+    int lie = (data[2] >> 1) & 1;
+    size_t max_queries = q + (size_t)((data[2] >> 2) & 3);
+    if (len < FUZZ_HEADER + q)
         return 0;
-    for (size_t i = 0; i < FUZZ_LEAVES; i++) {
+    for (size_t i = 0; i < n; i++) {
         uint8_t b = (uint8_t)i;
         cairn_merkle_leaf_hash(&leaves[i], &b, 1);
     }
-    if (cairn_merkle_tree_build(&tree, leaves, FUZZ_LEAVES, 1, NULL) != CAIRN_OK) {
+    if (cairn_merkle_tree_build(&tree, leaves, n, 1, NULL) != CAIRN_OK) {
         bad = 1;
         goto out;
     }
     for (size_t i = 0; i < q; i++) {
-        idx[i] = data[1 + i] % FUZZ_LEAVES;
+        idx[i] = data[FUZZ_HEADER + i] % n;
         opened[i] = leaves[idx[i]];
     }
-    const uint8_t *in = data + 1 + q;
-    size_t in_len = len - 1 - q;
+    if (lie)
+        opened[q - 1].bytes[0] ^= 0x80;
+    const uint8_t *in = data + FUZZ_HEADER + q;
+    size_t in_len = len - FUZZ_HEADER - q;
 
-    cairn_status st =
-        cairn_merkle_multiproof_decode(&proof, NULL, in, in_len, FUZZ_LEAVES, q, NULL);
+    size_t used = in_len;
+    cairn_status st = cairn_merkle_multiproof_decode(&proof, prefix_mode ? &used : NULL, in, in_len,
+                                                     n, max_queries, NULL);
     if (st == CAIRN_ERR_PARSE)
         goto out;
-    if (st != CAIRN_OK) {
+    if (st != CAIRN_OK || used > in_len) {
         bad = 1;
         goto out;
     }
     size_t enc_len = cairn_merkle_multiproof_encoded_len(&proof);
     enc = malloc(enc_len);
-    if (enc == NULL || enc_len != in_len ||
+    if (enc == NULL || enc_len != used ||
         cairn_merkle_multiproof_encode(enc, enc_len, &proof, NULL) != CAIRN_OK ||
-        memcmp(enc, in, in_len) != 0) {
+        memcmp(enc, in, used) != 0) {
         bad = 1;
         goto out;
     }
-    st = cairn_merkle_multiproof_verify(cairn_merkle_tree_root(&tree), FUZZ_LEAVES, idx, opened, q,
-                                        &proof, NULL);
+    st = cairn_merkle_multiproof_verify(cairn_merkle_tree_root(&tree), n, idx, opened, q, &proof,
+                                        NULL);
     if (st == CAIRN_OK) {
-        if (cairn_merkle_multiproof_open(&honest, &tree, idx, q, NULL) != CAIRN_OK ||
+        if (lie ||
+            cairn_merkle_multiproof_open(&honest, &tree, idx, q, NULL) != CAIRN_OK ||
             honest.siblings_len != proof.siblings_len ||
             (proof.siblings_len > 0 && memcmp(honest.siblings, proof.siblings,
                                               proof.siblings_len * sizeof(cairn_digest)) != 0))
