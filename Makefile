@@ -48,7 +48,7 @@ BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_COMMON := $(filter-out $(BENCH_SRC),$(sort $(wildcard bench/*.c)))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all test bench format clean setup
+.PHONY: all test bench format clean setup guests
 .DEFAULT_GOAL := all
 
 # Install missing Debian packages (idempotent; quick when nothing is missing).
@@ -99,6 +99,42 @@ $(O)/release/bench/%: $(O)/release/bench/%.o $(BENCH_COMMON_OBJ) $(O)/release/li
 	$(Q)$(CC) $(LDFLAGS_release) $(LDFLAGS) -pthread -o $@ $^ $(LDLIBS_ALL)
 -include $(BENCH_SRC:%.c=$(O)/release/%.d) $(BENCH_COMMON_OBJ:.o=.d)
 
+
+# Guests (guest/, docs/guests.md): every guest/examples/*.c for rv32i and
+# rv32im under $(O)/guests/<arch>/, with the SDK's crt0, linker script and
+# picolibc; hello.c is the SDK-free example and is built bare.
+GUEST_CC ?= riscv64-unknown-elf-gcc
+PICOLIBC ?= /usr/lib/picolibc/riscv64-unknown-elf
+GUEST_ARCHS := rv32i rv32im
+GUEST_SDK := guest/sdk/crt0.S guest/sdk/cairn_guest.c
+GUEST_SDK_DEPS := $(GUEST_SDK) guest/sdk/cairn_guest.h guest/sdk/cairn.ld
+GUEST_NAMES := $(sort $(wildcard guest/examples/*.c))
+GUEST_NAMES := $(GUEST_NAMES:guest/examples/%.c=%)
+GUEST_ELF := $(foreach a,$(GUEST_ARCHS),$(GUEST_NAMES:%=$(O)/guests/$(a)/%.elf))
+GUEST_CFLAGS := -mabi=ilp32 -O2 -g -static -nostdlib -ffunction-sections -fdata-sections \
+                -ftls-model=local-exec -Wall -Wextra -Werror
+
+define guest_arch
+$(O)/guests/$(1)/hello.elf: guest/examples/hello.c | setup
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  GUEST $$@")
+	$(Q)$(GUEST_CC) -march=$(1) -mabi=ilp32 -O2 -nostdlib -static -o $$@ $$<
+$(O)/guests/$(1)/%.elf: guest/examples/%.c $(GUEST_SDK_DEPS) | setup
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  GUEST $$@")
+	$(Q)$(GUEST_CC) -march=$(1) $(GUEST_CFLAGS) -isystem $(PICOLIBC)/include -Iguest/sdk \
+	    -T guest/sdk/cairn.ld -o $$@ $(GUEST_SDK) $$< -L$(PICOLIBC)/lib/$(1)/ilp32 \
+	    -Wl,--gc-sections -Wl,--start-group -lc -lgcc -Wl,--end-group
+endef
+$(foreach a,$(GUEST_ARCHS),$(eval $(call guest_arch,$(a))))
+
+guests: $(GUEST_ELF)
+
+# The VM tests and benchmark run the example guests (order-only: not linked).
+$(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/bench/bench_vm: | $(GUEST_ELF)
+$(O)/release/tests/%.o $(O)/asan/tests/%.o $(O)/release/bench/%.o: \
+    CPPFLAGS += -DCAIRN_GUEST_DIR='"$(abspath $(O))/guests"'
+
 all: $(O)/release/cairn $(BENCH_BIN)
 
 # The whole suite, plain then sanitized; scripts/run-tests.sh prints the
@@ -114,3 +150,6 @@ format:
 
 clean:
 	rm -rf build
+
+# Keep intermediate objects (bench/*.o) so a rebuild does not recompile them.
+.SECONDARY:

@@ -68,5 +68,75 @@ else
     bad guest_toolchain_hello "riscv64-unknown-elf-gcc or qemu-riscv32 missing: run scripts/setup.sh"
 fi
 
+# cairn run: the example guests built by `make guests` (next to the build dir).
+guests="$(dirname "${1:-build/release}")/guests"
+if [ -f "$guests/rv32im/hello.elf" ]; then
+    expect run_help 0 '^usage: cairn run' -- "$bin" run --help
+    expect run_hello 7 '^hello from a cairn guest$' -- "$bin" run "$guests/rv32i/hello.elf"
+    out=$("$bin" run "$guests/rv32im/hello.elf" 2>/dev/null)
+    rc=$?
+    if [ "$rc" = 7 ] && [ "$out" = "hello from a cairn guest" ]; then ok run_stdout_exact; else bad run_stdout_exact "exit $rc, '$out'"; fi
+    # exit status passes through, and agrees with qemu
+    printf '\x40\x42\x0f\x00' >"$tmp/n1m"
+    "$bin" run "$guests/rv32im/loop.elf" --input "$tmp/n1m" >"$tmp/vm.out" 2>/dev/null
+    rc=$?
+    if command -v qemu-riscv32 >/dev/null; then
+        qemu-riscv32 "$guests/rv32im/loop.elf" <"$tmp/n1m" >"$tmp/q.out" 2>/dev/null
+        qrc=$?
+        if [ "$rc" = "$qrc" ] && [ "$rc" != 0 ] && cmp -s "$tmp/vm.out" "$tmp/q.out"; then ok run_exit_status_like_qemu; else bad run_exit_status_like_qemu "cairn $rc, qemu $qrc"; fi
+    else
+        bad run_exit_status_like_qemu "qemu-riscv32 missing: run scripts/setup.sh"
+    fi
+    # stdout bytes: sha256 of an input file equals sha256sum
+    head -c 10000 /dev/urandom >"$tmp/rand.bin"
+    want=$(sha256sum <"$tmp/rand.bin" | cut -c1-64)
+    got=$("$bin" run "$guests/rv32i/sha256.elf" --input "$tmp/rand.bin")
+    if [ "$got" = "$want" ]; then ok run_sha256_matches_sha256sum; else bad run_sha256_matches_sha256sum "'$got' != '$want'"; fi
+    got=$(printf abc | "$bin" run "$guests/rv32im/sha256.elf" --input -)
+    if [ "$got" = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad ]; then ok run_input_stdin; else bad run_input_stdin "'$got'"; fi
+    expect run_json 7 '^\{"status": "exited", "exit_code": 7, .*"output": "hello from a cairn guest\\n"\}$' -- "$bin" run "$guests/rv32i/hello.elf" --json
+    expect run_stats 0 'cairn: stats: [0-9]+ cycles, .* MIPS' -- "$bin" run "$guests/rv32im/fib.elf" --stats
+    expect run_stats_mix 0 'mix: alu [0-9]+ .*system [0-9]+' -- "$bin" run "$guests/rv32im/fib.elf" --stats
+    expect run_stats_memory 0 'memory \[0x00010000, 0x[0-9a-f]+\): [0-9]+ bytes = 2\^[0-9]+ words.* bytes touched' -- "$bin" run "$guests/rv32im/fib.elf" --stats
+    expect run_stats_json 0 '"stats": \{"mix": \{"alu": [0-9]+.*"mips": ' -- "$bin" run "$guests/rv32im/fib.elf" --stats --json
+    expect run_max_cycles 5 'cairn: error: cycle limit of 1000 reached at pc 0x' -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 1000
+    expect run_max_cycles_json 5 '"status": "cycle_limit", .*"cycles": 1000,' -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 1000 --json
+    expect run_stack 7 'hello' -- "$bin" run "$guests/rv32im/hello.elf" --stack 64K
+    expect run_stack_too_big 2 "--stack '4G'" -- "$bin" run "$guests/rv32im/hello.elf" --stack 4G
+    expect run_bad_max_cycles 2 "--max-cycles 'x'" -- "$bin" run "$guests/rv32im/hello.elf" --max-cycles x
+    expect run_missing_program 2 'missing PROGRAM.elf' -- "$bin" run
+    expect run_unknown_option 2 "unknown option '--frob'" -- "$bin" run "$guests/rv32im/hello.elf" --frob
+    expect run_missing_file 4 'cairn: error: .*nonexistent.elf' -- "$bin" run "$tmp/nonexistent.elf"
+    expect run_missing_input 4 'cairn: error: --input' -- "$bin" run "$guests/rv32im/hello.elf" --input "$tmp/nonexistent"
+    echo "not an elf" >"$tmp/bad.elf"
+    expect run_bad_elf 3 'cairn: error: .*bad.elf: not an ELF file' -- "$bin" run "$tmp/bad.elf"
+    if [ -w /dev/full ]; then
+        "$bin" run "$guests/rv32im/hello.elf" >/dev/full 2>"$tmp/err"
+        rc=$?
+        if [ "$rc" = 4 ]; then ok run_stdout_full; else bad run_stdout_full "exit $rc"; fi
+    fi
+else
+    bad run_guests "$guests/rv32im/hello.elf missing: build the guests with make guests"
+fi
+
+# cairn run on crafted guests: a fault, an RVC binary, an exit status above 255.
+if command -v riscv64-unknown-elf-gcc >/dev/null; then
+    printf '.globl _start\n_start:\n  li a0, 1\n  lw a0, 1(a0)\n' >"$tmp/fault.S"
+    printf '.globl _start\n_start:\n  li a0, 0x1234\n  li a7, 93\n  ecall\n' >"$tmp/exit.S"
+    if riscv64-unknown-elf-gcc -march=rv32i -mabi=ilp32 -nostdlib -static -o "$tmp/fault.elf" "$tmp/fault.S" &&
+        riscv64-unknown-elf-gcc -march=rv32i -mabi=ilp32 -nostdlib -static -o "$tmp/exit.elf" "$tmp/exit.S" &&
+        riscv64-unknown-elf-gcc -march=rv32imc -mabi=ilp32 -O2 -nostdlib -static -o "$tmp/rvc.elf" guest/examples/hello.c; then
+        expect run_fault 1 'cairn: error: guest fault after 1 cycles: pc 0x[0-9a-f]{8} \(insn 0x[0-9a-f]{8}\): load address 0x00000002 outside memory' -- "$bin" run "$tmp/fault.elf"
+        expect run_fault_json 1 '"status": "fault", .*"kind": "load outside memory"' -- "$bin" run "$tmp/fault.elf" --json
+        "$bin" run "$tmp/exit.elf" >"$tmp/out" 2>&1
+        rc=$?
+        if [ "$rc" = 52 ] && [ ! -s "$tmp/out" ]; then ok run_exit_low_byte; else bad run_exit_low_byte "exit $rc"; fi
+        expect run_exit_value_json 52 '"exit_code": 52, "exit_value": 4660' -- "$bin" run "$tmp/exit.elf" --json
+        expect run_rvc_rejected 3 'compressed instructions \(RVC\).*-march=rv32i' -- "$bin" run "$tmp/rvc.elf"
+    else
+        bad run_crafted_guests "riscv64-unknown-elf-gcc failed"
+    fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -31,6 +31,8 @@ struct cli_command {
 
 extern const struct cli_command cli_commands[];
 
+int cmd_run(int argc, char **argv);
+void cmd_run_help(FILE *out);
 int cmd_selftest(int argc, char **argv);
 void cmd_selftest_help(FILE *out);
 int cmd_version(int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 const struct cli_command cli_commands[] = {
+    {"run", "execute a RISC-V guest program in the VM", cmd_run, cmd_run_help},
     {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},
