@@ -29,6 +29,7 @@ const struct test_suite test_suites[] = {
     {"sha256", test_sha256_cases},
     {"merkle", test_merkle_cases},
     {"transcript", test_transcript_cases},
+    {"poly", test_poly_cases},
     {"elf", test_elf_cases},
     {"vm", test_vm_cases},
     {"vm_diff", test_vm_diff_cases},

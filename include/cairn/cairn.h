@@ -11,5 +11,8 @@
 #include "cairn/sha256.h"
 #include "cairn/merkle.h"
 #include "cairn/transcript.h"
+#include "cairn/poly.h"
+#include "cairn/rows.h"
+#include "cairn/vm.h"
 
 #endif
