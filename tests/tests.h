@@ -23,6 +23,7 @@ extern const struct test_case test_sha256_cases[];
 extern const struct test_case test_merkle_cases[];
 extern const struct test_case test_transcript_cases[];
 extern const struct test_case test_poly_cases[];
+extern const struct test_case test_sumcheck_cases[];
 extern const struct test_case test_elf_cases[];
 extern const struct test_case test_vm_cases[];
 extern const struct test_case test_vm_diff_cases[];

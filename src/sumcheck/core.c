@@ -1,0 +1,548 @@
+/*
+ * core.c — the machinery shared by every sum-check prover: expressions,
+ * instance state, the round kernels, round assembly (Gruen's eq factoring),
+ * interpolation on the nodes 0..d and the round-message transcript steps.
+ *
+ * Round i of a claim with eq(tau, .) (Gruen 2024, "Some improvements for
+ * the PIOP for ZeroCheck", §3): the round polynomial factors as
+ *     s_i(X) = eq_prefix * eq(tau_i, X) * q_i(X),
+ *     eq_prefix = prod_{l < i} eq(tau_l, r_l),
+ *     q_i(X) = sum_{x'} eq(tau_{i+1..n-1}, x') g(f(r, X, x')),
+ * with deg q_i = deg g, one less than deg s_i.  The kernel evaluates q_i at
+ * X = 0, 2, ..., deg g, takes q_i(1) from the running claim
+ * (c_i = s_i(0) + s_i(1)), extrapolates q_i to deg g + 1 and multiplies the
+ * linear eq factor back in.  eq(tau_{i+1..n-1}, x') is never a full table:
+ * it is the tensor product of two tables over the lower and upper halves of
+ * the remaining variables (split-eq, Dao–Thaler), about 2 * 2^((n-i)/2)
+ * entries, and the kernel sums the inner half before multiplying by the
+ * outer weight.  Round 0 on base-field inputs evaluates g in F_p and lifts
+ * to F_p2 only when weighting ("small values first").  Field arithmetic is
+ * exact, so every way of ordering these sums gives identical values: the
+ * streaming prover reaches the same bytes through different loops.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/poly.h"
+#include "sumcheck_internal.h"
+
+void *sc_alloc(sc_mem *mem, size_t bytes)
+{
+    void *p = malloc(bytes > 0 ? bytes : 1);
+    if (p != NULL && mem != NULL) {
+        mem->cur += bytes;
+        if (mem->cur > mem->peak)
+            mem->peak = mem->cur;
+    }
+    return p;
+}
+
+void sc_free(sc_mem *mem, void *p, size_t bytes)
+{
+    if (p == NULL)
+        return;
+    free(p);
+    if (mem != NULL)
+        mem->cur -= bytes;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+cairn_status cairn_sumcheck_expr_check(const cairn_sumcheck_expr *expr, cairn_error *err)
+{
+    if (expr == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: no expression");
+    if (expr->inputs_len > CAIRN_SUMCHECK_MAX_INPUTS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: %zu inputs (limit %u)",
+                               expr->inputs_len, CAIRN_SUMCHECK_MAX_INPUTS);
+    if (expr->terms_len > CAIRN_SUMCHECK_MAX_TERMS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: %zu terms (limit %u)",
+                               expr->terms_len, CAIRN_SUMCHECK_MAX_TERMS);
+    if (expr->terms_len > 0 && expr->terms == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: terms_len %zu with no terms",
+                               expr->terms_len);
+    for (size_t t = 0; t < expr->terms_len; t++) {
+        const cairn_sumcheck_term *tm = &expr->terms[t];
+        if (tm->factors_len > CAIRN_SUMCHECK_MAX_FACTORS)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "sum-check: term %zu has %zu factors (limit %u)", t,
+                                   tm->factors_len, CAIRN_SUMCHECK_MAX_FACTORS);
+        for (size_t u = 0; u < tm->factors_len; u++)
+            if (tm->factors[u] >= expr->inputs_len)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "sum-check: term %zu factor %zu names input %u of %zu", t, u,
+                                       (unsigned)tm->factors[u], expr->inputs_len);
+    }
+    return CAIRN_OK;
+}
+
+size_t cairn_sumcheck_expr_degree(const cairn_sumcheck_expr *expr, int has_eq)
+{
+    size_t d = 0;
+    for (size_t t = 0; t < expr->terms_len; t++)
+        if (expr->terms[t].factors_len > d)
+            d = expr->terms[t].factors_len;
+    d += has_eq ? 1 : 0;
+    return d > 0 ? d : 1;
+}
+
+cairn_fp2 cairn_sumcheck_expr_eval(const cairn_sumcheck_expr *expr, const cairn_fp2 *values)
+{
+    cairn_fp2 sum = cairn_fp2_zero();
+    for (size_t t = 0; t < expr->terms_len; t++) {
+        const cairn_sumcheck_term *tm = &expr->terms[t];
+        cairn_fp2 prod = tm->coeff;
+        for (size_t u = 0; u < tm->factors_len; u++)
+            prod = cairn_fp2_mul(prod, values[tm->factors[u]]);
+        sum = cairn_fp2_add(sum, prod);
+    }
+    return sum;
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+cairn_fp2 sc_eq1(cairn_fp2 tau_i, cairn_fp2 x)
+{
+    cairn_fp2 tx = cairn_fp2_mul(tau_i, x);
+    return cairn_fp2_sub(cairn_fp2_add(cairn_fp2_one(), cairn_fp2_double(tx)),
+                         cairn_fp2_add(tau_i, x));
+}
+
+static cairn_fp2 fp2_small(size_t v)
+{
+    return cairn_fp2_from_fp(cairn_fp_from_u64((uint64_t)v));
+}
+
+/*
+ * Lagrange interpolation on the nodes 0..d:
+ *     s(x) = sum_k s[k] prod_{j != k} (x - j) / (k - j),
+ * with the numerators from prefix and suffix products of (x - j) (so x may
+ * be a node) and the denominators k! (d-k)! (-1)^(d-k) inverted once.
+ */
+cairn_fp2 sc_interp(const cairn_fp2 *s, size_t d, cairn_fp2 x)
+{
+    cairn_fp2 pre[SC_MAX_PTS + 1], suf[SC_MAX_PTS + 1];
+    cairn_fp fact[SC_MAX_PTS + 1], invf[SC_MAX_PTS + 1];
+    pre[0] = cairn_fp2_one();
+    for (size_t j = 0; j < d; j++)
+        pre[j + 1] = cairn_fp2_mul(pre[j], cairn_fp2_sub(x, fp2_small(j)));
+    suf[d] = cairn_fp2_one();
+    for (size_t j = d; j > 0; j--)
+        suf[j - 1] = cairn_fp2_mul(suf[j], cairn_fp2_sub(x, fp2_small(j)));
+    fact[0] = cairn_fp_one();
+    for (size_t j = 1; j <= d; j++)
+        fact[j] = cairn_fp_mul(fact[j - 1], cairn_fp_from_u64((uint64_t)j));
+    invf[d] = cairn_fp_inv(fact[d]);
+    for (size_t j = d; j > 0; j--)
+        invf[j - 1] = cairn_fp_mul(invf[j], cairn_fp_from_u64((uint64_t)j));
+    cairn_fp2 res = cairn_fp2_zero();
+    for (size_t k = 0; k <= d; k++) {
+        cairn_fp w = cairn_fp_mul(invf[k], invf[d - k]);
+        if ((d - k) & 1)
+            w = cairn_fp_neg(w);
+        cairn_fp2 term = cairn_fp2_mul(cairn_fp2_mul(pre[k], suf[k]), s[k]);
+        res = cairn_fp2_add(res, cairn_fp2_mul_fp(term, w));
+    }
+    return res;
+}
+
+cairn_status sc_check_n(size_t n, cairn_error *err)
+{
+    if (n > CAIRN_SUMCHECK_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: %zu variables (limit %u)", n,
+                               CAIRN_SUMCHECK_MAX_VARS);
+    return CAIRN_OK;
+}
+
+/* ---- transcript steps ---------------------------------------------------------- */
+
+void sc_absorb_header(cairn_transcript *t, size_t n, size_t d, cairn_fp2 claim)
+{
+    cairn_transcript_absorb_u64(t, SC_LABEL_VARS, (uint64_t)n);
+    cairn_transcript_absorb_u64(t, SC_LABEL_DEGREE, (uint64_t)d);
+    cairn_transcript_absorb_fp2(t, SC_LABEL_CLAIM, claim);
+}
+
+cairn_status sc_proof_alloc(cairn_sumcheck_proof *proof, size_t n, size_t d, cairn_error *err)
+{
+    cairn_sumcheck_proof_clear(proof);
+    proof->evals = malloc((n * d > 0 ? n * d : 1) * sizeof *proof->evals);
+    if (proof->evals == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "sum-check: proof of %zu rounds", n);
+    proof->rounds = n;
+    proof->degree = d;
+    return CAIRN_OK;
+}
+
+cairn_fp2 sc_emit(cairn_sumcheck_proof *proof, cairn_transcript *t, size_t i, const cairn_fp2 *s)
+{
+    size_t d = proof->degree;
+    cairn_fp2 *msg = proof->evals + i * d;
+    msg[0] = s[0];
+    for (size_t k = 2; k <= d; k++)
+        msg[k - 1] = s[k];
+    cairn_transcript_absorb_fp2_vec(t, SC_LABEL_ROUND, msg, d);
+    return cairn_transcript_squeeze_fp2(t, SC_LABEL_CHALLENGE);
+}
+
+/* ---- instances ------------------------------------------------------------------- */
+
+void sc_inst_clear(sc_inst *in)
+{
+    if (in == NULL)
+        return;
+    size_t k = in->k, S = SC_MAX_PTS;
+    size_t terms = in->expr != NULL ? in->expr->terms_len : 0;
+    for (size_t c = 0; c < k; c++) {
+        if (in->own_fp != NULL)
+            sc_free(in->mem, in->own_fp[c], ((size_t)1 << in->n) * sizeof(cairn_fp));
+        if (in->own_fp2 != NULL && in->own_fp2[c] != NULL)
+            sc_free(in->mem, in->own_fp2[c], in->len_own * sizeof(cairn_fp2));
+    }
+    sc_free(in->mem, in->src_fp, k * sizeof *in->src_fp);
+    sc_free(in->mem, in->src_fp2, k * sizeof *in->src_fp2);
+    sc_free(in->mem, in->own_fp, k * sizeof *in->own_fp);
+    sc_free(in->mem, in->own_fp2, k * sizeof *in->own_fp2);
+    sc_free(in->mem, in->ea, in->ea_cap * sizeof *in->ea);
+    sc_free(in->mem, in->eb, in->eb_cap * sizeof *in->eb);
+    sc_free(in->mem, in->acc, terms * S * sizeof *in->acc);
+    sc_free(in->mem, in->acc2, terms * S * sizeof *in->acc2);
+    sc_free(in->mem, in->vals, k * S * sizeof *in->vals);
+    sc_free(in->mem, in->valsb, k * S * sizeof *in->valsb);
+    memset(in, 0, sizeof *in);
+}
+
+/*
+ * Validate the claim's shape and allocate the per-instance scratch: the
+ * pointer arrays, the two split-eq tables (sized for round 0, the largest)
+ * and the kernel's accumulators.  Tables given as inputs are borrowed; the
+ * instance copies them into own_fp2 at the first fold.
+ */
+cairn_status sc_inst_init(sc_inst *in, const cairn_sumcheck_expr *expr, const cairn_fp2 *tau,
+                          const cairn_sumcheck_input *inputs, size_t inputs_len, size_t n,
+                          cairn_fp2 claim, sc_mem *mem, cairn_error *err)
+{
+    cairn_status st;
+    memset(in, 0, sizeof *in);
+    in->mem = mem;
+    if ((st = cairn_sumcheck_expr_check(expr, err)) != CAIRN_OK)
+        return st;
+    if ((st = sc_check_n(n, err)) != CAIRN_OK)
+        return st;
+    in->expr = expr;
+    in->tau = tau;
+    in->n = n;
+    in->k = expr->inputs_len;
+    in->deg_g = 0;
+    for (size_t t = 0; t < expr->terms_len; t++)
+        if (expr->terms[t].factors_len > in->deg_g)
+            in->deg_g = expr->terms[t].factors_len;
+    in->degree = cairn_sumcheck_expr_degree(expr, tau != NULL);
+    if (in->degree > CAIRN_SUMCHECK_MAX_DEGREE)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: degree %zu (limit %u)", in->degree,
+                               CAIRN_SUMCHECK_MAX_DEGREE);
+    in->claim = claim;
+    in->eq_prefix = cairn_fp2_one();
+    size_t k = in->k, S = SC_MAX_PTS, terms = expr->terms_len;
+    if (inputs != NULL && inputs_len != k)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "sum-check: %zu input tables for %zu inputs",
+                               inputs_len, k);
+    in->src_fp = sc_alloc(mem, k * sizeof *in->src_fp);
+    in->src_fp2 = sc_alloc(mem, k * sizeof *in->src_fp2);
+    in->own_fp = sc_alloc(mem, k * sizeof *in->own_fp);
+    in->own_fp2 = sc_alloc(mem, k * sizeof *in->own_fp2);
+    in->acc = sc_alloc(mem, terms * S * sizeof *in->acc);
+    in->acc2 = sc_alloc(mem, terms * S * sizeof *in->acc2);
+    in->vals = sc_alloc(mem, k * S * sizeof *in->vals);
+    in->valsb = sc_alloc(mem, k * S * sizeof *in->valsb);
+    if (tau != NULL) {
+        size_t rest = n > 0 ? n - 1 : 0;
+        in->ea_cap = (size_t)1 << (rest / 2);
+        in->eb_cap = (size_t)1 << (rest - rest / 2);
+        in->ea = sc_alloc(mem, in->ea_cap * sizeof *in->ea);
+        in->eb = sc_alloc(mem, in->eb_cap * sizeof *in->eb);
+        if (in->ea == NULL || in->eb == NULL)
+            goto nomem;
+    }
+    if (in->src_fp == NULL || in->src_fp2 == NULL || in->own_fp == NULL || in->own_fp2 == NULL ||
+        in->acc == NULL || in->acc2 == NULL || in->vals == NULL || in->valsb == NULL)
+        goto nomem;
+    for (size_t c = 0; c < k; c++) {
+        in->src_fp[c] = NULL;
+        in->src_fp2[c] = NULL;
+        in->own_fp[c] = NULL;
+        in->own_fp2[c] = NULL;
+    }
+    if (inputs != NULL) {
+        for (size_t c = 0; c < k; c++) {
+            if ((inputs[c].fp == NULL) == (inputs[c].fp2 == NULL))
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "sum-check: input %zu must have exactly one table", c);
+            in->src_fp[c] = inputs[c].fp;
+            in->src_fp2[c] = inputs[c].fp2;
+        }
+        in->has_tables = 1;
+        in->len = (size_t)1 << n;
+    }
+    return CAIRN_OK;
+nomem:
+    return cairn_error_set(err, CAIRN_ERR_NOMEM, "sum-check: instance scratch");
+}
+
+void sc_plan_round(sc_plan *pl, const sc_inst *in)
+{
+    pl->e = in->tau != NULL ? in->deg_g : in->degree;
+    pl->npts = 0;
+    pl->pts[pl->npts++] = 0;
+    pl->has_one = 0;
+    if (in->tau != NULL && pl->e >= 1 &&
+        cairn_fp2_is_zero(cairn_fp2_mul(in->eq_prefix, in->tau[in->round]))) {
+        pl->has_one = 1;
+        pl->pts[pl->npts++] = 1;
+    }
+    for (unsigned t = 2; t <= pl->e; t++)
+        pl->pts[pl->npts++] = t;
+}
+
+void sc_split_eq(sc_inst *in, size_t round, size_t *a)
+{
+    size_t rest = in->n - round - 1;
+    *a = rest / 2;
+    (void)cairn_poly_eq_table(in->ea, in->tau + round + 1, rest / 2);
+    (void)cairn_poly_eq_table(in->eb, in->tau + round + 1 + rest / 2, rest - rest / 2);
+}
+
+void sc_acc_zero(cairn_fp2 *acc, size_t terms_len)
+{
+    for (size_t i = 0; i < terms_len * SC_MAX_PTS; i++)
+        acc[i] = cairn_fp2_zero();
+}
+
+void sc_fill_vals(cairn_fp2 *vals, size_t c, cairn_fp2 lo, cairn_fp2 hi, size_t e)
+{
+    cairn_fp2 *v = vals + c * SC_MAX_PTS;
+    cairn_fp2 diff = cairn_fp2_sub(hi, lo);
+    v[0] = lo;
+    v[1] = hi;
+    for (size_t t = 2; t <= e; t++)
+        v[t] = cairn_fp2_add(v[t - 1], diff);
+}
+
+void sc_fill_vals_fp(cairn_fp *vals, size_t c, cairn_fp lo, cairn_fp hi, size_t e)
+{
+    cairn_fp *v = vals + c * SC_MAX_PTS;
+    cairn_fp diff = cairn_fp_sub(hi, lo);
+    v[0] = lo;
+    v[1] = hi;
+    for (size_t t = 2; t <= e; t++)
+        v[t] = cairn_fp_add(v[t - 1], diff);
+}
+
+void sc_accumulate(cairn_fp2 *acc, const cairn_sumcheck_expr *expr, const sc_plan *pl,
+                   const cairn_fp2 *vals, const cairn_fp2 *w)
+{
+    for (size_t t = 0; t < expr->terms_len; t++) {
+        const cairn_sumcheck_term *tm = &expr->terms[t];
+        cairn_fp2 *a = acc + t * SC_MAX_PTS;
+        for (size_t p = 0; p < pl->npts; p++) {
+            unsigned x = pl->pts[p];
+            cairn_fp2 prod;
+            if (tm->factors_len == 0) {
+                prod = cairn_fp2_one();
+            } else {
+                prod = vals[(size_t)tm->factors[0] * SC_MAX_PTS + x];
+                for (size_t u = 1; u < tm->factors_len; u++)
+                    prod = cairn_fp2_mul(prod, vals[(size_t)tm->factors[u] * SC_MAX_PTS + x]);
+            }
+            if (w != NULL)
+                prod = cairn_fp2_mul(prod, *w);
+            a[p] = cairn_fp2_add(a[p], prod);
+        }
+    }
+}
+
+void sc_accumulate_fp(cairn_fp2 *acc, const cairn_sumcheck_expr *expr, const sc_plan *pl,
+                      const cairn_fp *vals, const cairn_fp2 *w)
+{
+    for (size_t t = 0; t < expr->terms_len; t++) {
+        const cairn_sumcheck_term *tm = &expr->terms[t];
+        cairn_fp2 *a = acc + t * SC_MAX_PTS;
+        for (size_t p = 0; p < pl->npts; p++) {
+            unsigned x = pl->pts[p];
+            cairn_fp prod;
+            if (tm->factors_len == 0) {
+                prod = cairn_fp_one();
+            } else {
+                prod = vals[(size_t)tm->factors[0] * SC_MAX_PTS + x];
+                for (size_t u = 1; u < tm->factors_len; u++)
+                    prod = cairn_fp_mul(prod, vals[(size_t)tm->factors[u] * SC_MAX_PTS + x]);
+            }
+            if (w != NULL)
+                a[p] = cairn_fp2_add(a[p], cairn_fp2_mul_fp(*w, prod));
+            else
+                a[p].c0 = cairn_fp_add(a[p].c0, prod);
+        }
+    }
+}
+
+/*
+ * Terms to kernel values (one coefficient multiplication per term and
+ * point, per round), then to s(0..degree).  Without tau the kernel
+ * polynomial is s itself and s(1) = claim - s(0).  With tau it is q:
+ * q(1) = (claim - eq_prefix (1 - tau_i) q(0)) / (eq_prefix tau_i) unless the
+ * plan evaluated it, q(deg g + 1) by interpolation, and
+ * s(X) = eq_prefix eq(tau_i, X) q(X).
+ */
+void sc_assemble(cairn_fp2 *s, const sc_inst *in, const sc_plan *pl, const cairn_fp2 *acc)
+{
+    const cairn_sumcheck_expr *expr = in->expr;
+    cairn_fp2 kv[SC_MAX_PTS];
+    for (size_t p = 0; p < pl->npts; p++) {
+        cairn_fp2 v = cairn_fp2_zero();
+        for (size_t t = 0; t < expr->terms_len; t++) {
+            cairn_fp2 a = acc[t * SC_MAX_PTS + p];
+            const cairn_fp2 c = expr->terms[t].coeff;
+            v = cairn_fp2_add(v, cairn_fp2_eq(c, cairn_fp2_one()) ? a : cairn_fp2_mul(c, a));
+        }
+        kv[p] = v;
+    }
+    size_t off = pl->has_one ? 0 : 1; /* kv index of point t >= 2 is t - off */
+    if (in->tau == NULL) {
+        size_t d = in->degree;
+        s[0] = kv[0];
+        s[1] = cairn_fp2_sub(in->claim, kv[0]);
+        for (size_t t = 2; t <= d; t++)
+            s[t] = kv[t - off];
+        return;
+    }
+    size_t e = pl->e;
+    cairn_fp2 q[SC_MAX_PTS + 1];
+    cairn_fp2 tau_i = in->tau[in->round];
+    q[0] = kv[0];
+    if (e == 0) {
+        q[1] = q[0];
+    } else if (pl->has_one) {
+        q[1] = kv[1];
+    } else {
+        cairn_fp2 a0 = cairn_fp2_mul(in->eq_prefix, cairn_fp2_sub(cairn_fp2_one(), tau_i));
+        cairn_fp2 num = cairn_fp2_sub(in->claim, cairn_fp2_mul(a0, q[0]));
+        cairn_fp2 den = cairn_fp2_mul(in->eq_prefix, tau_i);
+        q[1] = cairn_fp2_mul(num, cairn_fp2_inv(den));
+    }
+    for (size_t t = 2; t <= e; t++)
+        q[t] = kv[t - off];
+    if (e >= 1)
+        q[e + 1] = sc_interp(q, e, fp2_small(e + 1));
+    for (size_t t = 0; t <= e + 1; t++)
+        s[t] = cairn_fp2_mul(cairn_fp2_mul(in->eq_prefix, sc_eq1(tau_i, fp2_small(t))), q[t]);
+}
+
+/* Input c at index j of the current table, lifted to the extension. */
+static inline cairn_fp2 tab_get(const sc_inst *in, size_t c, size_t j)
+{
+    return in->src_fp2[c] != NULL ? in->src_fp2[c][j] : cairn_fp2_from_fp(in->src_fp[c][j]);
+}
+
+/*
+ * The kernel over the current tables: for each pair (2j, 2j+1) fill every
+ * input's values at the planned points and accumulate the terms, weighted
+ * by the split eq table when there is a tau (inner sum over the low half
+ * weighted by ea, then one multiplication by eb per block).  Base-field
+ * round 0 uses the F_p accumulation.
+ */
+void sc_inst_round(cairn_fp2 *s, sc_inst *in)
+{
+    sc_plan pl;
+    sc_plan_round(&pl, in);
+    const cairn_sumcheck_expr *expr = in->expr;
+    size_t k = in->k, terms = expr->terms_len, pairs = in->len / 2;
+    int all_base = 1;
+    for (size_t c = 0; c < k; c++)
+        if (in->src_fp[c] == NULL)
+            all_base = 0;
+    size_t a = 0, blocks = 1, block = pairs;
+    if (in->tau != NULL) {
+        sc_split_eq(in, in->round, &a);
+        block = (size_t)1 << a;
+        blocks = pairs >> a;
+    }
+    cairn_fp2 *res = in->tau != NULL ? in->acc2 : in->acc;
+    sc_acc_zero(in->acc2, terms);
+    for (size_t jh = 0; jh < blocks; jh++) {
+        sc_acc_zero(in->acc, terms);
+        for (size_t jl = 0; jl < block; jl++) {
+            size_t j = jh * block + jl;
+            const cairn_fp2 *w = in->tau != NULL ? &in->ea[jl] : NULL;
+            if (all_base) {
+                for (size_t c = 0; c < k; c++)
+                    sc_fill_vals_fp(in->valsb, c, in->src_fp[c][2 * j], in->src_fp[c][2 * j + 1],
+                                    pl.e);
+                sc_accumulate_fp(in->acc, expr, &pl, in->valsb, w);
+            } else {
+                for (size_t c = 0; c < k; c++)
+                    sc_fill_vals(in->vals, c, tab_get(in, c, 2 * j), tab_get(in, c, 2 * j + 1),
+                                 pl.e);
+                sc_accumulate(in->acc, expr, &pl, in->vals, w);
+            }
+        }
+        if (in->tau != NULL)
+            for (size_t t = 0; t < terms; t++)
+                for (size_t p = 0; p < pl.npts; p++) {
+                    size_t ix = t * SC_MAX_PTS + p;
+                    in->acc2[ix] =
+                        cairn_fp2_add(in->acc2[ix], cairn_fp2_mul(in->eb[jh], in->acc[ix]));
+                }
+    }
+    sc_assemble(s, in, &pl, res);
+}
+
+/*
+ * claim <- s(r); eq_prefix *= eq(tau_i, r); fold every table.  The first
+ * fold of a borrowed (or owned base) table writes into a fresh owned
+ * extension table of half the length; later folds work in place.
+ */
+cairn_status sc_inst_bind(sc_inst *in, const cairn_fp2 *s, cairn_fp2 r, cairn_error *err)
+{
+    in->claim = sc_interp(s, in->degree, r);
+    if (in->tau != NULL)
+        in->eq_prefix = cairn_fp2_mul(in->eq_prefix, sc_eq1(in->tau[in->round], r));
+    in->round++;
+    if (!in->has_tables)
+        return CAIRN_OK;
+    size_t len = in->len, half = len / 2;
+    for (size_t c = 0; c < in->k; c++) {
+        if (in->own_fp2[c] != NULL) {
+            cairn_poly_fold_fp2(in->own_fp2[c], len, r);
+            continue;
+        }
+        if (c == 0)
+            in->len_own = half;
+        cairn_fp2 *o = sc_alloc(in->mem, half * sizeof *o);
+        if (o == NULL)
+            return cairn_error_set(err, CAIRN_ERR_NOMEM, "sum-check: folded table of %zu entries",
+                                   half);
+        if (in->src_fp[c] != NULL) {
+            cairn_poly_fold_fp(o, in->src_fp[c], len, r);
+        } else {
+            const cairn_fp2 *f = in->src_fp2[c];
+            for (size_t j = 0; j < half; j++)
+                o[j] = cairn_fp2_add(f[2 * j],
+                                     cairn_fp2_mul(r, cairn_fp2_sub(f[2 * j + 1], f[2 * j])));
+        }
+        in->own_fp2[c] = o;
+        in->src_fp2[c] = o;
+        in->src_fp[c] = NULL;
+        if (in->own_fp[c] != NULL) {
+            sc_free(in->mem, in->own_fp[c], len * sizeof(cairn_fp));
+            in->own_fp[c] = NULL;
+        }
+    }
+    in->len = half;
+    return CAIRN_OK;
+}
+
+void sc_inst_final(cairn_fp2 *evals, const sc_inst *in)
+{
+    for (size_t c = 0; c < in->k; c++)
+        evals[c] = tab_get(in, c, 0);
+}

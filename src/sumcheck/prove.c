@@ -1,0 +1,229 @@
+/*
+ * prove.c — the in-memory provers: one claim, a batch of claims over
+ * different numbers of variables, and the reduction of several evaluation
+ * claims of one polynomial to one.  The round work itself is in core.c;
+ * this file drives the rounds and the transcript (docs/sumcheck.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/poly.h"
+#include "sumcheck_internal.h"
+
+cairn_status sc_run_rounds(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
+                           cairn_transcript *t, sc_inst *in, cairn_error *err)
+{
+    cairn_fp2 s[SC_MAX_PTS];
+    for (size_t i = in->round; i < in->n; i++) {
+        sc_inst_round(s, in);
+        cairn_fp2 r = sc_emit(proof, t, i, s);
+        point[i] = r;
+        cairn_status st = sc_inst_bind(in, s, r, err);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    sc_inst_final(evals, in);
+    return CAIRN_OK;
+}
+
+/*
+ * One claim: set up the instance over the caller's tables, absorb the
+ * header and run all n rounds in memory.
+ */
+cairn_status cairn_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
+                                  cairn_transcript *t, const cairn_sumcheck_expr *expr,
+                                  const cairn_fp2 *tau, const cairn_sumcheck_input *inputs,
+                                  size_t inputs_len, size_t n, cairn_fp2 claim, cairn_error *err)
+{
+    sc_inst in;
+    cairn_status st;
+    if (inputs == NULL) {
+        memset(&in, 0, sizeof in);
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "sum-check prover: no input tables");
+        goto out;
+    }
+    st = sc_inst_init(&in, expr, tau, inputs, inputs_len, n, claim, NULL, err);
+    if (st != CAIRN_OK)
+        goto out;
+    st = sc_proof_alloc(proof, n, in.degree, err);
+    if (st != CAIRN_OK)
+        goto out;
+    sc_absorb_header(t, n, in.degree, claim);
+    st = sc_run_rounds(proof, point, evals, t, &in, err);
+out:
+    sc_inst_clear(&in);
+    return st;
+}
+
+/* 2^e as a base field element (e <= 40). */
+static cairn_fp pow2(size_t e)
+{
+    return cairn_fp_from_u64((uint64_t)1 << e);
+}
+
+/*
+ * A batch: instance j takes part in rounds 0..n_j-1 with its own round
+ * polynomial (extended to the batch degree D by interpolation) scaled by
+ * rho_j 2^(N - n_j); in later rounds it is the constant
+ * rho_j 2^(N-1-i) c_j, c_j its final running claim.  Each instance keeps its
+ * own running claim, so Gruen's q(1) derivation works per instance.
+ */
+cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                        cairn_fp2 *evals, cairn_transcript *t,
+                                        const cairn_sumcheck_instance *inst, size_t inst_len,
+                                        cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    size_t m = inst_len, N = 0, D = 1;
+    sc_inst *ins = NULL;
+    cairn_fp2 *rho = NULL, *sj = NULL;
+    if (m == 0 || inst == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: no instances");
+    ins = calloc(m, sizeof *ins);
+    rho = malloc(m * sizeof *rho);
+    sj = malloc(m * SC_MAX_PTS * sizeof *sj);
+    if (ins == NULL || rho == NULL || sj == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "batched sum-check: %zu instances", m);
+        goto out;
+    }
+    for (size_t j = 0; j < m; j++) {
+        if (inst[j].inputs == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "batched sum-check: instance %zu has no tables", j);
+            goto out;
+        }
+        size_t k = inst[j].expr != NULL ? inst[j].expr->inputs_len : 0;
+        st = sc_inst_init(&ins[j], inst[j].expr, inst[j].tau, inst[j].inputs, k, inst[j].n,
+                          inst[j].claim, NULL, err);
+        if (st != CAIRN_OK)
+            goto out;
+        if (ins[j].n > N)
+            N = ins[j].n;
+        if (ins[j].degree > D)
+            D = ins[j].degree;
+    }
+    cairn_transcript_absorb_u64(t, "sumcheck/batch/count", (uint64_t)m);
+    for (size_t j = 0; j < m; j++) {
+        cairn_transcript_absorb_u64(t, "sumcheck/batch/vars", (uint64_t)ins[j].n);
+        cairn_transcript_absorb_u64(t, "sumcheck/batch/degree", (uint64_t)ins[j].degree);
+        cairn_transcript_absorb_fp2(t, "sumcheck/batch/claim", ins[j].claim);
+    }
+    cairn_transcript_squeeze_fp2_vec(rho, m, t, "sumcheck/batch/coeffs");
+    cairn_fp2 claim = cairn_fp2_zero();
+    for (size_t j = 0; j < m; j++)
+        claim = cairn_fp2_add(
+            claim, cairn_fp2_mul_fp(cairn_fp2_mul(rho[j], ins[j].claim), pow2(N - ins[j].n)));
+    if ((st = sc_proof_alloc(proof, N, D, err)) != CAIRN_OK)
+        goto out;
+    sc_absorb_header(t, N, D, claim);
+    for (size_t i = 0; i < N; i++) {
+        cairn_fp2 S[SC_MAX_PTS];
+        for (size_t x = 0; x <= D; x++)
+            S[x] = cairn_fp2_zero();
+        for (size_t j = 0; j < m; j++) {
+            sc_inst *in = &ins[j];
+            cairn_fp2 *s = sj + j * SC_MAX_PTS;
+            if (i < in->n) {
+                sc_inst_round(s, in);
+                cairn_fp2 scale = cairn_fp2_mul_fp(rho[j], pow2(N - in->n));
+                for (size_t x = 0; x <= D; x++) {
+                    cairn_fp2 v =
+                        x <= in->degree
+                            ? s[x]
+                            : sc_interp(s, in->degree, cairn_fp2_from_fp(cairn_fp_from_u64(x)));
+                    S[x] = cairn_fp2_add(S[x], cairn_fp2_mul(scale, v));
+                }
+            } else {
+                cairn_fp2 v = cairn_fp2_mul_fp(cairn_fp2_mul(rho[j], in->claim), pow2(N - 1 - i));
+                for (size_t x = 0; x <= D; x++)
+                    S[x] = cairn_fp2_add(S[x], v);
+            }
+        }
+        cairn_fp2 r = sc_emit(proof, t, i, S);
+        point[i] = r;
+        for (size_t j = 0; j < m; j++)
+            if (i < ins[j].n &&
+                (st = sc_inst_bind(&ins[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
+                goto out;
+    }
+    for (size_t j = 0, off = 0; j < m; j++) {
+        sc_inst_final(evals + off, &ins[j]);
+        off += ins[j].k;
+    }
+out:
+    if (ins != NULL)
+        for (size_t j = 0; j < m; j++)
+            sc_inst_clear(&ins[j]);
+    free(ins);
+    free(rho);
+    free(sj);
+    return st;
+}
+
+/* ---- claim reduction ------------------------------------------------------------ */
+
+static const cairn_sumcheck_term reduce_term = {{{1}, {0}}, 2, {0, 1}};
+static const cairn_sumcheck_expr reduce_expr = {&reduce_term, 1, 2};
+
+cairn_fp2 sc_reduce_start(cairn_fp2 *alpha, cairn_transcript *t, size_t n, const cairn_fp2 *points,
+                          const cairn_fp2 *values, size_t m)
+{
+    cairn_transcript_absorb_u64(t, "sumcheck/reduce/count", (uint64_t)m);
+    cairn_transcript_absorb_fp2_vec(t, "sumcheck/reduce/points", points, m * n);
+    cairn_transcript_absorb_fp2_vec(t, "sumcheck/reduce/values", values, m);
+    *alpha = cairn_transcript_squeeze_fp2(t, "sumcheck/reduce/alpha");
+    cairn_fp2 claim = cairn_fp2_zero(), pw = cairn_fp2_one();
+    for (size_t j = 0; j < m; j++) {
+        claim = cairn_fp2_add(claim, cairn_fp2_mul(pw, values[j]));
+        pw = cairn_fp2_mul(pw, *alpha);
+    }
+    return claim;
+}
+
+/*
+ * Build W = sum_j alpha^j eq(z_j, .) as a table (one eq table per claim,
+ * accumulated), then prove sum_x f(x) W(x) = sum_j alpha^j v_j.
+ */
+cairn_status cairn_sumcheck_reduce_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                         cairn_fp2 *value, cairn_transcript *t,
+                                         const cairn_sumcheck_input *f, size_t n,
+                                         const cairn_fp2 *points, const cairn_fp2 *values,
+                                         size_t values_len, cairn_error *err)
+{
+    cairn_status st;
+    cairn_fp2 *w = NULL, *tmp = NULL, alpha, evs[2];
+    if (values_len == 0 || f == NULL || points == NULL || values == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "claim reduction: no claims");
+    if ((st = sc_check_n(n, err)) != CAIRN_OK)
+        return st;
+    if ((f->fp == NULL) == (f->fp2 == NULL))
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "claim reduction: f must have exactly one table");
+    size_t len = (size_t)1 << n;
+    cairn_fp2 claim = sc_reduce_start(&alpha, t, n, points, values, values_len);
+    w = malloc(len * sizeof *w);
+    tmp = malloc(len * sizeof *tmp);
+    if (w == NULL || tmp == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: W table of 2^%zu entries", n);
+        goto out;
+    }
+    cairn_fp2 pw = cairn_fp2_one();
+    for (size_t j = 0; j < values_len; j++) {
+        (void)cairn_poly_eq_table(tmp, points + j * n, n);
+        for (size_t x = 0; x < len; x++)
+            w[x] = j == 0 ? tmp[x] : cairn_fp2_add(w[x], cairn_fp2_mul(pw, tmp[x]));
+        pw = cairn_fp2_mul(pw, alpha);
+    }
+    free(tmp);
+    tmp = NULL;
+    cairn_sumcheck_input in[2] = {*f, {NULL, w}};
+    st = cairn_sumcheck_prove(proof, point, evs, t, &reduce_expr, NULL, in, 2, n, claim, err);
+    if (st != CAIRN_OK)
+        goto out;
+    *value = evs[0];
+    cairn_transcript_absorb_fp2(t, "sumcheck/reduce/value", *value);
+out:
+    free(w);
+    free(tmp);
+    return st;
+}

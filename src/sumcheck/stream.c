@@ -1,0 +1,327 @@
+/*
+ * stream.c — the streaming sum-check prover (Nair–Thaler–Zhu, ePrint
+ * 2025/611, §3; Thaler's notes §4.1 for the basic pass).
+ *
+ * Round i < j is one pass over the row source.  With r_0..r_{i-1} bound, the
+ * partially bound input at (X, x'') is
+ *     f_c(r_{<i}, X, x'') = sum_{y in {0,1}^i} eq(r_{<i}, y) f_c(y + 2^i X + 2^(i+1) x''),
+ * so the rows of one block of 2^(i+1) consecutive indices give the pair
+ * (X = 0, X = 1) for one x'': each row adds eq(r_{<i}, y) times its values to
+ * the low or high accumulator, and the block's last row hands the pair to
+ * the same kernel the in-memory prover uses (weight eq(tau_{>i}, x'') from
+ * the split tables).  Pass j materialises the tables
+ *     F_c[x] = sum_{y in {0,1}^j} eq(r_{<j}, y) f_c(y + 2^j x),   x < 2^(n-j),
+ * (for j = 0, plain copies of the base-field columns), after which rounds
+ * j..n-1 run in memory.  Field arithmetic is exact, so every round
+ * polynomial equals the in-memory prover's and the proofs are identical.
+ *
+ * Memory: eq(r_{<j}, .) (2^j extension elements) and the materialised tables
+ * (k 2^(n-j) extension elements) plus O(k + 2^(n/2)) scratch; time: j passes
+ * of 2^n k extension-by-base products each, plus the in-memory rounds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/poly.h"
+#include "sumcheck_internal.h"
+
+struct pass {
+    sc_inst *in;
+    sc_plan pl;
+    size_t i; /* round of this pass; for the materialising pass, j */
+    int materialise;
+    const cairn_fp2 *eqr; /* eq(r_{<i}, .) */
+    const size_t *cols;
+    size_t width, k, a;
+    cairn_fp2 *lo, *hi;  /* k each */
+    cairn_fp *lob, *hib; /* k each (round 0) */
+    cairn_fp2 **tab;     /* materialised extension tables (j >= 1) */
+    cairn_fp **tabb;     /* materialised base tables (j = 0) */
+};
+
+static size_t col_of(const struct pass *ps, size_t c)
+{
+    return ps->cols != NULL ? ps->cols[c] : c;
+}
+
+/* Fixed scratch of the prover besides eq(r) and the tables (matches sc_inst_init and this file). */
+static uint64_t fixed_bytes(size_t n, size_t k, size_t terms_len)
+{
+    size_t rest = n > 0 ? n - 1 : 0;
+    uint64_t S = SC_MAX_PTS;
+    uint64_t split = ((uint64_t)1 << (rest / 2)) + ((uint64_t)1 << (rest - rest / 2));
+    return 4u * k * sizeof(void *) + 2u * terms_len * S * sizeof(cairn_fp2) +
+           k * S * (sizeof(cairn_fp2) + sizeof(cairn_fp)) + split * sizeof(cairn_fp2) +
+           2u * k * (sizeof(cairn_fp2) + sizeof(cairn_fp)) + 2u * k * sizeof(void *);
+}
+
+size_t cairn_sumcheck_stream_bytes(size_t n, size_t k, size_t j, size_t terms_len)
+{
+    if (n > CAIRN_SUMCHECK_MAX_VARS || j > n || k > CAIRN_SUMCHECK_MAX_INPUTS ||
+        terms_len > CAIRN_SUMCHECK_MAX_TERMS)
+        return SIZE_MAX;
+    uint64_t b = fixed_bytes(n, k, terms_len);
+    if (j == 0)
+        /* k base columns, plus one folded column while the first fold runs */
+        b += (uint64_t)(k + 1) * ((uint64_t)1 << n) * sizeof(cairn_fp) + sizeof(cairn_fp2);
+    else
+        b += (uint64_t)k * ((uint64_t)1 << (n - j)) * sizeof(cairn_fp2) +
+             ((uint64_t)1 << j) * sizeof(cairn_fp2);
+    return b > SIZE_MAX ? SIZE_MAX : (size_t)b;
+}
+
+/*
+ * Consumer of a round pass.  The block of the row's pair ends at the row
+ * with all of bits 0..i set; then the pair goes through the kernel and the
+ * accumulators restart.
+ */
+static cairn_status round_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                               cairn_error *err)
+{
+    struct pass *ps = ctx;
+    sc_inst *in = ps->in;
+    size_t i = ps->i, k = ps->k;
+    uint64_t ymask = ((uint64_t)1 << i) - 1, bmask = ((uint64_t)1 << (i + 1)) - 1;
+    (void)err;
+    for (size_t r = 0; r < count; r++) {
+        uint64_t x = first + r;
+        const cairn_fp *row = rows + r * ps->width;
+        int high = (int)((x >> i) & 1);
+        if (i == 0) {
+            cairn_fp *dst = high ? ps->hib : ps->lob;
+            for (size_t c = 0; c < k; c++)
+                dst[c] = row[col_of(ps, c)];
+        } else {
+            cairn_fp2 *dst = high ? ps->hi : ps->lo;
+            cairn_fp2 e = ps->eqr[x & ymask];
+            for (size_t c = 0; c < k; c++)
+                dst[c] = cairn_fp2_add(dst[c], cairn_fp2_mul_fp(e, row[col_of(ps, c)]));
+        }
+        if ((x & bmask) != bmask)
+            continue;
+        uint64_t xx = x >> (i + 1);
+        cairn_fp2 w, *wp = NULL;
+        if (in->tau != NULL) {
+            w = cairn_fp2_mul(in->ea[xx & (((uint64_t)1 << ps->a) - 1)], in->eb[xx >> ps->a]);
+            wp = &w;
+        }
+        if (i == 0) {
+            for (size_t c = 0; c < k; c++)
+                sc_fill_vals_fp(in->valsb, c, ps->lob[c], ps->hib[c], ps->pl.e);
+            sc_accumulate_fp(in->acc, in->expr, &ps->pl, in->valsb, wp);
+        } else {
+            for (size_t c = 0; c < k; c++) {
+                sc_fill_vals(in->vals, c, ps->lo[c], ps->hi[c], ps->pl.e);
+                ps->lo[c] = cairn_fp2_zero();
+                ps->hi[c] = cairn_fp2_zero();
+            }
+            sc_accumulate(in->acc, in->expr, &ps->pl, in->vals, wp);
+        }
+    }
+    return CAIRN_OK;
+}
+
+/* Consumer of the materialising pass: F_c[x >> j] += eq(r_{<j}, x mod 2^j) f_c(x). */
+static cairn_status materialise_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                     cairn_error *err)
+{
+    struct pass *ps = ctx;
+    size_t j = ps->i, k = ps->k;
+    uint64_t ymask = ((uint64_t)1 << j) - 1;
+    (void)err;
+    for (size_t r = 0; r < count; r++) {
+        uint64_t x = first + r;
+        const cairn_fp *row = rows + r * ps->width;
+        if (j == 0) {
+            for (size_t c = 0; c < k; c++)
+                ps->tabb[c][x] = row[col_of(ps, c)];
+            continue;
+        }
+        cairn_fp2 e = ps->eqr[x & ymask];
+        size_t xx = (size_t)(x >> j);
+        for (size_t c = 0; c < k; c++)
+            ps->tab[c][xx] = cairn_fp2_add(ps->tab[c][xx], cairn_fp2_mul_fp(e, row[col_of(ps, c)]));
+    }
+    return CAIRN_OK;
+}
+
+/* The switch point: forced, or the smallest j whose estimate fits the budget. */
+static cairn_status choose_switch(size_t *j, size_t n, size_t k, size_t terms,
+                                  const cairn_sumcheck_stream_opts *opts, cairn_error *err)
+{
+    if (opts->switch_round != CAIRN_SUMCHECK_SWITCH_AUTO) {
+        if (opts->switch_round > n)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "streaming sum-check: switch round %zu beyond %zu variables",
+                                   opts->switch_round, n);
+        *j = opts->switch_round;
+        return CAIRN_OK;
+    }
+    size_t best = SIZE_MAX;
+    for (size_t c = 0; c <= n; c++) {
+        size_t b = cairn_sumcheck_stream_bytes(n, k, c, terms);
+        if (b <= opts->mem_budget) {
+            *j = c;
+            return CAIRN_OK;
+        }
+        best = b < best ? b : best;
+    }
+    return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                           "streaming sum-check: memory budget %zu bytes below the least "
+                           "needed for 2^%zu rows of %zu inputs (%zu bytes)",
+                           opts->mem_budget, n, k, best);
+}
+
+/*
+ * The driver: validate, choose j, run j round passes (each: plan, split-eq
+ * tables, eq(r_{<i}) table, stream, assemble, emit, bind the round state),
+ * the materialising pass, then the in-memory rounds on the same instance.
+ */
+cairn_status cairn_sumcheck_prove_stream(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                         cairn_fp2 *evals, cairn_sumcheck_stream_stats *stats,
+                                         cairn_transcript *t, const cairn_sumcheck_expr *expr,
+                                         const cairn_fp2 *tau, const cairn_rows *rows, size_t n,
+                                         cairn_fp2 claim, const cairn_sumcheck_stream_opts *opts,
+                                         cairn_error *err)
+{
+    sc_mem mem = {0, 0};
+    sc_inst in;
+    struct pass ps;
+    cairn_status st;
+    size_t j = 0, k = 0, passes = 0;
+    cairn_fp2 *eqr = NULL, s[SC_MAX_PTS];
+    memset(&ps, 0, sizeof ps);
+    st = sc_inst_init(&in, expr, tau, NULL, 0, n, claim, &mem, err);
+    if (st != CAIRN_OK)
+        goto out;
+    k = in.k;
+    if (rows == NULL || opts == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "streaming sum-check: no row source or options");
+        goto out;
+    }
+    if (rows->rows_len != (uint64_t)1 << n) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG,
+                             "streaming sum-check: source has %llu rows, expected 2^%zu",
+                             (unsigned long long)rows->rows_len, n);
+        goto out;
+    }
+    for (size_t c = 0; c < k; c++) {
+        size_t col = opts->columns != NULL ? opts->columns[c] : c;
+        if (col >= rows->width) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "streaming sum-check: input %zu reads column %zu of %zu", c, col,
+                                 rows->width);
+            goto out;
+        }
+    }
+    if ((st = choose_switch(&j, n, k, expr->terms_len, opts, err)) != CAIRN_OK)
+        goto out;
+    ps.in = &in;
+    ps.cols = opts->columns;
+    ps.width = rows->width;
+    ps.k = k;
+    ps.lo = sc_alloc(&mem, k * sizeof *ps.lo);
+    ps.hi = sc_alloc(&mem, k * sizeof *ps.hi);
+    ps.lob = sc_alloc(&mem, k * sizeof *ps.lob);
+    ps.hib = sc_alloc(&mem, k * sizeof *ps.hib);
+    ps.tab = sc_alloc(&mem, k * sizeof *ps.tab);
+    ps.tabb = sc_alloc(&mem, k * sizeof *ps.tabb);
+    eqr = sc_alloc(&mem, ((size_t)1 << j) * sizeof *eqr);
+    if (ps.lo == NULL || ps.hi == NULL || ps.lob == NULL || ps.hib == NULL || ps.tab == NULL ||
+        ps.tabb == NULL || eqr == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "streaming sum-check: scratch");
+        goto out;
+    }
+    for (size_t c = 0; c < k; c++) {
+        ps.lo[c] = ps.hi[c] = cairn_fp2_zero();
+        ps.tab[c] = NULL;
+        ps.tabb[c] = NULL;
+    }
+    ps.eqr = eqr;
+    if ((st = sc_proof_alloc(proof, n, in.degree, err)) != CAIRN_OK)
+        goto out;
+    sc_absorb_header(t, n, in.degree, claim);
+
+    for (size_t i = 0; i < j; i++) {
+        ps.i = i;
+        sc_plan_round(&ps.pl, &in);
+        if (tau != NULL)
+            sc_split_eq(&in, i, &ps.a);
+        (void)cairn_poly_eq_table(eqr, point, i);
+        sc_acc_zero(in.acc, expr->terms_len);
+        st = cairn_rows_stream(rows, 0, rows->rows_len, round_rows, &ps, err);
+        passes++;
+        if (st != CAIRN_OK)
+            goto out;
+        sc_assemble(s, &in, &ps.pl, in.acc);
+        point[i] = sc_emit(proof, t, i, s);
+        if ((st = sc_inst_bind(&in, s, point[i], err)) != CAIRN_OK)
+            goto out;
+    }
+
+    /* materialise the tables folded over r_0..r_{j-1} */
+    size_t len = (size_t)1 << (n - j);
+    for (size_t c = 0; c < k; c++) {
+        if (j == 0) {
+            ps.tabb[c] = sc_alloc(&mem, len * sizeof(cairn_fp));
+        } else {
+            ps.tab[c] = sc_alloc(&mem, len * sizeof(cairn_fp2));
+            if (ps.tab[c] != NULL)
+                for (size_t x = 0; x < len; x++)
+                    ps.tab[c][x] = cairn_fp2_zero();
+        }
+        if (ps.tabb[c] == NULL && ps.tab[c] == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM,
+                                 "streaming sum-check: table of 2^%zu entries", n - j);
+            goto out;
+        }
+    }
+    ps.i = j;
+    (void)cairn_poly_eq_table(eqr, point, j);
+    st = cairn_rows_stream(rows, 0, rows->rows_len, materialise_rows, &ps, err);
+    passes++;
+    if (st != CAIRN_OK)
+        goto out;
+    sc_free(&mem, eqr, ((size_t)1 << j) * sizeof *eqr);
+    eqr = NULL;
+    /* hand the tables to the instance, which owns them from here */
+    in.has_tables = 1;
+    in.len = len;
+    in.len_own = len;
+    for (size_t c = 0; c < k; c++) {
+        if (j == 0) {
+            in.own_fp[c] = ps.tabb[c];
+            in.src_fp[c] = ps.tabb[c];
+            ps.tabb[c] = NULL;
+        } else {
+            in.own_fp2[c] = ps.tab[c];
+            in.src_fp2[c] = ps.tab[c];
+            ps.tab[c] = NULL;
+        }
+    }
+    if (j == 0)
+        in.len_own = len / 2; /* the first fold allocates half-length tables */
+    st = sc_run_rounds(proof, point, evals, t, &in, err);
+out:
+    if (stats != NULL) {
+        stats->switch_round = j;
+        stats->passes = passes;
+        stats->peak_bytes = mem.peak;
+    }
+    if (ps.tab != NULL)
+        for (size_t c = 0; c < k; c++) {
+            if (ps.tab[c] != NULL)
+                sc_free(&mem, ps.tab[c], ((size_t)1 << (n - j)) * sizeof(cairn_fp2));
+            if (ps.tabb[c] != NULL)
+                sc_free(&mem, ps.tabb[c], ((size_t)1 << n) * sizeof(cairn_fp));
+        }
+    sc_free(&mem, ps.lo, k * sizeof *ps.lo);
+    sc_free(&mem, ps.hi, k * sizeof *ps.hi);
+    sc_free(&mem, ps.lob, k * sizeof *ps.lob);
+    sc_free(&mem, ps.hib, k * sizeof *ps.hib);
+    sc_free(&mem, ps.tab, k * sizeof *ps.tab);
+    sc_free(&mem, ps.tabb, k * sizeof *ps.tabb);
+    sc_free(&mem, eqr, ((size_t)1 << j) * sizeof *eqr);
+    sc_inst_clear(&in);
+    return st;
+}
