@@ -119,6 +119,64 @@ else
     bad run_guests "$guests/rv32im/hello.elf missing: build the guests with make guests"
 fi
 
+# cairn run --checkpoints and cairn replay (docs/checkpoints.md, docs/cli.md).
+if [ -f "$guests/rv32im/loop.elf" ]; then
+    printf '\x10\x27\x00\x00' >"$tmp/n10k"
+    loop="$guests/rv32im/loop.elf"
+    "$bin" run "$loop" --input "$tmp/n10k" >"$tmp/plain.out" 2>/dev/null
+    prc=$?
+    "$bin" run "$loop" --input "$tmp/n10k" --checkpoints "$tmp/loop.ckpt" --checkpoint-interval 10K >"$tmp/ck.out" 2>"$tmp/ck.err"
+    crc=$?
+    if [ "$crc" = "$prc" ] && cmp -s "$tmp/plain.out" "$tmp/ck.out" && [ -s "$tmp/loop.ckpt" ] &&
+        grep -Eq '^cairn: [0-9]+ checkpoints every 10240 cycles' "$tmp/ck.err"; then
+        ok run_checkpoints_same_outcome
+    else
+        bad run_checkpoints_same_outcome "status $crc vs $prc: $(head -c 300 "$tmp/ck.err")"
+    fi
+    if ls "$tmp" | grep -q '\.tmp\.'; then bad run_checkpoints_no_temp_left "$(ls "$tmp")"; else ok run_checkpoints_no_temp_left; fi
+    expect run_checkpoints_json "$prc" '"checkpoints": \{"file": ".*loop2.ckpt", "count": [0-9]+, "interval": 4096' -- "$bin" run "$loop" --input "$tmp/n10k" --checkpoints "$tmp/loop2.ckpt" --checkpoint-interval 4K --json
+    expect replay_help 0 '^usage: cairn replay' -- "$bin" replay --help
+    expect replay_ok 0 '^ok: [0-9]+ intervals of 10240 cycles, [0-9]+ cycles replayed with 2 threads .*guest exited' -- "$bin" replay "$tmp/loop.ckpt" "$loop" --input "$tmp/n10k" --threads 2
+    expect replay_one_thread 0 '^ok: .* with 1 threads' -- "$bin" replay "$tmp/loop.ckpt" "$loop" --input "$tmp/n10k" --threads 1
+    expect replay_json 0 '^\{"ok": true, "checkpoints": [0-9]+, "interval": 10240, .*"threads": 3, .*"mcycles_per_s": ' -- "$bin" replay "$tmp/loop.ckpt" "$loop" --input "$tmp/n10k" --threads 3 --json
+    expect replay_wrong_input 1 'recorded with another input' -- "$bin" replay "$tmp/loop.ckpt" "$loop"
+    expect replay_wrong_program 1 'recorded for another program' -- "$bin" replay "$tmp/loop.ckpt" "$guests/rv32im/fib.elf" --input "$tmp/n10k"
+    expect replay_wrong_json 1 '^\{"ok": false, "error": ".*another program' -- "$bin" replay "$tmp/loop.ckpt" "$guests/rv32im/fib.elf" --input "$tmp/n10k" --json
+    size=$(wc -c <"$tmp/loop.ckpt")
+    head -c $((size - 1)) "$tmp/loop.ckpt" >"$tmp/trunc.ckpt"
+    expect replay_truncated 3 'trunc.ckpt: checkpoint file corrupted or truncated' -- "$bin" replay "$tmp/trunc.ckpt" "$loop" --input "$tmp/n10k"
+    head -c 100 "$tmp/loop.ckpt" >"$tmp/short.ckpt"
+    expect replay_short 3 'short.ckpt: truncated checkpoint file' -- "$bin" replay "$tmp/short.ckpt" "$loop" --input "$tmp/n10k"
+    cp "$tmp/loop.ckpt" "$tmp/bad.ckpt"
+    printf '\x5a' | dd of="$tmp/bad.ckpt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    expect replay_corrupted 3 'bad.ckpt: checkpoint file corrupted' -- "$bin" replay "$tmp/bad.ckpt" "$loop" --input "$tmp/n10k"
+    expect replay_not_checkpoints 3 'not a cairn checkpoint file' -- "$bin" replay "$loop" "$loop"
+    expect replay_missing_file 4 'cairn: error: .*nonexistent.ckpt' -- "$bin" replay "$tmp/nonexistent.ckpt" "$loop"
+    expect replay_missing_program 2 'expected a checkpoint FILE and PROGRAM.elf' -- "$bin" replay "$tmp/loop.ckpt"
+    expect replay_bad_threads 2 "--threads '0'" -- "$bin" replay "$tmp/loop.ckpt" "$loop" --threads 0
+    expect replay_unknown_option 2 "unknown option '--frob'" -- "$bin" replay "$tmp/loop.ckpt" "$loop" --frob
+    expect run_interval_without_file 2 '--checkpoint-interval needs --checkpoints' -- "$bin" run "$loop" --checkpoint-interval 5
+    expect run_bad_interval 2 "--checkpoint-interval '0'" -- "$bin" run "$loop" --checkpoints "$tmp/x.ckpt" --checkpoint-interval 0
+    expect run_checkpoints_stats 2 'cannot be combined' -- "$bin" run "$loop" --checkpoints "$tmp/x.ckpt" --stats
+    expect run_checkpoints_unwritable 4 'cairn: error: --checkpoints .*nodir/x.ckpt' -- "$bin" run "$guests/rv32im/hello.elf" --checkpoints "$tmp/nodir/x.ckpt"
+    # every example guest, both ISAs: record, then replay
+    printf '\x14\x00\x00\x00' >"$tmp/n20"
+    head -c 5000 /dev/urandom >"$tmp/r5k"
+    allok=1
+    for a in rv32i rv32im; do
+        for g in hello fib sha256 sort sieve loop; do
+            in="$tmp/n20"
+            [ "$g" = sha256 ] && in="$tmp/r5k"
+            "$bin" run "$guests/$a/$g.elf" --input "$in" --checkpoints "$tmp/g.ckpt" --checkpoint-interval 3000 >/dev/null 2>&1
+            if ! "$bin" replay "$tmp/g.ckpt" "$guests/$a/$g.elf" --input "$in" --threads 2 >"$tmp/g.out" 2>&1; then
+                allok=0
+                bad "replay_guest_${a}_$g" "$(head -c 300 "$tmp/g.out")"
+            fi
+        done
+    done
+    [ "$allok" = 1 ] && ok replay_every_example_guest
+fi
+
 # cairn run on crafted guests: a fault, an RVC binary, an exit status above 255.
 if command -v riscv64-unknown-elf-gcc >/dev/null; then
     printf '.globl _start\n_start:\n  li a0, 1\n  lw a0, 1(a0)\n' >"$tmp/fault.S"
@@ -133,6 +191,9 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
         if [ "$rc" = 52 ] && [ ! -s "$tmp/out" ]; then ok run_exit_low_byte; else bad run_exit_low_byte "exit $rc"; fi
         expect run_exit_value_json 52 '"exit_code": 52, "exit_value": 4660' -- "$bin" run "$tmp/exit.elf" --json
         expect run_rvc_rejected 3 'compressed instructions \(RVC\).*-march=rv32i' -- "$bin" run "$tmp/rvc.elf"
+        # a faulted run records and replays (the fault is part of the final state)
+        expect run_fault_checkpoints 1 'guest fault after 1 cycles' -- "$bin" run "$tmp/fault.elf" --checkpoints "$tmp/fault.ckpt" --checkpoint-interval 1
+        expect replay_fault 0 '^ok: 1 intervals of 1 cycles, 1 cycles .*guest faulted' -- "$bin" replay "$tmp/fault.ckpt" "$tmp/fault.elf"
     else
         bad run_crafted_guests "riscv64-unknown-elf-gcc failed"
     fi

@@ -34,5 +34,8 @@ const struct test_suite test_suites[] = {
     {"elf", test_elf_cases},
     {"vm", test_vm_cases},
     {"vm_diff", test_vm_diff_cases},
+    {"witness", test_witness_cases},
+    {"checkpoint", test_checkpoint_cases},
+    {"pcs", test_pcs_cases},
     {NULL, NULL},
 };

@@ -27,5 +27,8 @@ extern const struct test_case test_sumcheck_cases[];
 extern const struct test_case test_elf_cases[];
 extern const struct test_case test_vm_cases[];
 extern const struct test_case test_vm_diff_cases[];
+extern const struct test_case test_witness_cases[];
+extern const struct test_case test_checkpoint_cases[];
+extern const struct test_case test_pcs_cases[];
 
 #endif

@@ -33,6 +33,8 @@ extern const struct cli_command cli_commands[];
 
 int cmd_run(int argc, char **argv);
 void cmd_run_help(FILE *out);
+int cmd_replay(int argc, char **argv);
+void cmd_replay_help(FILE *out);
 int cmd_selftest(int argc, char **argv);
 void cmd_selftest_help(FILE *out);
 int cmd_version(int argc, char **argv);

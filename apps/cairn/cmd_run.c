@@ -1,6 +1,8 @@
 /*
  * cmd_run.c — `cairn run PROGRAM.elf [--input FILE] [--max-cycles N]
- * [--stack SIZE] [--stats] [--json]`: execute a guest in the VM.
+ * [--stack SIZE] [--stats] [--json] [--checkpoints FILE
+ * [--checkpoint-interval C]]`: execute a guest in the VM, optionally
+ * recording a checkpoint file (docs/checkpoints.md) for replay and proving.
  *
  * The guest's fd 1 goes to standard output (or into the JSON object with
  * --json), fd 2 to standard error.  The process exits with the guest's
@@ -15,14 +17,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "cairn/sha256.h"
 #include "cairn/vm.h"
+#include "cairn/witness.h"
 #include "cli.h"
+
+#define DEFAULT_CKPT_INTERVAL (UINT64_C(1) << 20)
 
 void cmd_run_help(FILE *out)
 {
     fprintf(out,
             "usage: cairn run PROGRAM.elf [--input FILE] [--max-cycles N] [--stack SIZE]\n"
-            "                 [--stats] [--json]\n"
+            "                 [--stats] [--json] [--checkpoints FILE [--checkpoint-interval C]]\n"
             "\n"
             "Execute a RV32IM guest (a static ELF built with -march=rv32i or rv32im,\n"
             "-mabi=ilp32). The guest's fd 1 goes to standard output, fd 2 to standard\n"
@@ -35,6 +41,11 @@ void cmd_run_help(FILE *out)
             "  --stats           print cycles, instruction mix, memory and speed to stderr\n"
             "  --json            print one JSON object with the outcome (and the guest's\n"
             "                    output) on standard output instead\n"
+            "  --checkpoints FILE  also record the run's checkpoints into FILE (written\n"
+            "                    atomically, whatever the guest's outcome), for `cairn replay`\n"
+            "                    and proving later (docs/checkpoints.md)\n"
+            "  --checkpoint-interval C  cycles between checkpoints, with an optional K, M\n"
+            "                    or G suffix (default 1M)\n"
             "\n"
             "Exit status: the guest's exit status & 0xff; 1 if the guest faulted; 5 if the\n"
             "cycle limit was reached; 2 usage, 3 malformed ELF, 4 I/O error (docs/cli.md).\n");
@@ -195,7 +206,7 @@ static void print_stats_text(const cairn_vm *vm, const cairn_vm_stats *stats, do
 }
 
 static void print_json(const cairn_vm *vm, const struct sink *sink, const cairn_vm_stats *stats,
-                       double secs)
+                       const cairn_checkpoints *ckpts, const char *ckpt_path, double secs)
 {
     FILE *o = stdout;
     fprintf(o, "{\"status\": \"%s\"",
@@ -231,6 +242,13 @@ static void print_json(const cairn_vm *vm, const struct sink *sink, const cairn_
                 cairn_vm_stats_touched_bytes(stats), vm->diag_len, vm->input_pos, secs,
                 secs > 0 ? (double)vm->cycles / secs / 1e6 : 0.0);
     }
+    if (ckpts != NULL) {
+        const cairn_ckpt_header *h = cairn_checkpoints_header(ckpts);
+        fprintf(o, ", \"checkpoints\": {\"file\": ");
+        cli_json_str(o, ckpt_path);
+        fprintf(o, ", \"count\": %" PRIu64 ", \"interval\": %" PRIu64 ", \"page_bytes\": %" PRIu64 "}",
+                h->count, h->interval, cairn_checkpoints_page_bytes(ckpts));
+    }
     fprintf(o, "}\n");
 }
 
@@ -238,6 +256,9 @@ int cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL;
     uint64_t max_cycles = UINT64_MAX, stack = CAIRN_VM_DEFAULT_STACK;
+    uint64_t interval = DEFAULT_CKPT_INTERVAL;
+    const char *ckpt_path = NULL;
+    int have_interval = 0;
     int want_stats = 0, json = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -249,12 +270,22 @@ int cmd_run(int argc, char **argv)
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--input") == 0 || strcmp(a, "--max-cycles") == 0 ||
-                   strcmp(a, "--stack") == 0) {
+                   strcmp(a, "--stack") == 0 || strcmp(a, "--checkpoints") == 0 ||
+                   strcmp(a, "--checkpoint-interval") == 0) {
             if (i + 1 >= argc)
                 return cli_usage_error("run", "option '%s' needs a value", a);
             const char *v = argv[++i];
             if (strcmp(a, "--input") == 0) {
                 input_path = v;
+            } else if (strcmp(a, "--checkpoints") == 0) {
+                ckpt_path = v;
+            } else if (strcmp(a, "--checkpoint-interval") == 0) {
+                have_interval = 1;
+                if (!parse_size(v, 1, &interval) || interval == 0)
+                    return cli_usage_error("run",
+                                           "--checkpoint-interval '%s': expected a positive number "
+                                           "of cycles (e.g. 65536, 64K, 1M)",
+                                           v);
             } else if (strcmp(a, "--max-cycles") == 0) {
                 if (!parse_size(v, 0, &max_cycles) || max_cycles == 0)
                     return cli_usage_error("run", "--max-cycles '%s': expected a positive integer", v);
@@ -272,12 +303,17 @@ int cmd_run(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error("run", "missing PROGRAM.elf");
+    if (have_interval && ckpt_path == NULL)
+        return cli_usage_error("run", "--checkpoint-interval needs --checkpoints FILE");
+    if (ckpt_path != NULL && want_stats)
+        return cli_usage_error("run", "--stats and --checkpoints cannot be combined");
 
     cairn_error err;
     cairn_error_clear(&err);
     cairn_program prog;
     cairn_vm vm;
     cairn_vm_stats stats;
+    cairn_checkpoints *ckpts = NULL;
     struct sink sink = {json, NULL, 0, 0};
     uint8_t *elf = NULL, *input = NULL;
     size_t elf_len = 0, input_len = 0;
@@ -320,16 +356,39 @@ int cmd_run(int argc, char **argv)
     cairn_vm_set_input(&vm, input, input_len);
 
     double t0 = now_s();
-    st = want_stats ? cairn_vm_run_stats(&vm, max_cycles, &stats, &err)
-                    : cairn_vm_run(&vm, max_cycles, &err);
+    if (ckpt_path != NULL) {
+        uint8_t digest[CAIRN_SHA256_BYTES];
+        cairn_sha256(digest, elf, elf_len);
+        st = cairn_checkpoints_record(&ckpts, &vm, digest, interval, max_cycles, &err);
+    } else {
+        st = want_stats ? cairn_vm_run_stats(&vm, max_cycles, &stats, &err)
+                        : cairn_vm_run(&vm, max_cycles, &err);
+    }
     double secs = now_s() - t0;
     if (st != CAIRN_OK) {
         cli_error("%s", err.msg);
         rc = cli_exit_for_status(st);
         goto out;
     }
+    if (ckpts != NULL) {
+        st = cairn_checkpoint_file_write(ckpt_path, ckpts, &err);
+        if (st != CAIRN_OK) {
+            cli_error("--checkpoints %s", err.msg);
+            rc = cli_exit_for_status(st);
+            goto out;
+        }
+        if (!json) {
+            fflush(stdout);
+            const cairn_ckpt_header *h = cairn_checkpoints_header(ckpts);
+            fprintf(stderr,
+                    "cairn: %" PRIu64 " checkpoints every %" PRIu64 " cycles (%" PRIu64
+                    " cycles, %" PRIu64 " bytes of page deltas) written to %s\n",
+                    h->count, h->interval, h->cycles, cairn_checkpoints_page_bytes(ckpts),
+                    ckpt_path);
+        }
+    }
     if (json)
-        print_json(&vm, &sink, want_stats ? &stats : NULL, secs);
+        print_json(&vm, &sink, want_stats ? &stats : NULL, ckpts, ckpt_path, secs);
     else if (want_stats) {
         fflush(stdout);
         print_stats_text(&vm, &stats, secs);
@@ -352,6 +411,7 @@ int cmd_run(int argc, char **argv)
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = CLI_EXIT_IO;
 out:
+    cairn_checkpoints_free(ckpts);
     cairn_vm_stats_clear(&stats);
     cairn_vm_clear(&vm);
     cairn_program_clear(&prog);

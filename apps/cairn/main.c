@@ -11,6 +11,8 @@
 
 const struct cli_command cli_commands[] = {
     {"run", "execute a RISC-V guest program in the VM", cmd_run, cmd_run_help},
+    {"replay", "check a checkpoint file by replaying its intervals in parallel", cmd_replay,
+     cmd_replay_help},
     {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},

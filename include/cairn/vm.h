@@ -239,6 +239,45 @@ const char *cairn_vm_class_name(cairn_vm_class c);
 cairn_status cairn_vm_run_stats(cairn_vm *vm, uint64_t max_cycles, cairn_vm_stats *stats,
                                 cairn_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Tracing (a third variant of the interpreter, for the witness)       */
+
+/*
+ * What one completed instruction did, in raw 32-bit values; the witness
+ * module (cairn/witness.h) turns it into a row of field elements.  Values
+ * of registers are those before the instruction.  For ECALL, rs1_val is a7
+ * (the call number), rs2_val a0, sys_a1/sys_a2 are a1/a2, and rd = 10 with
+ * rd_val = the result when the call returns (read, write); an exit writes no
+ * register.  Fields that do not apply are 0.
+ */
+typedef struct {
+    uint32_t pc;       /* address of the instruction */
+    uint32_t next_pc;  /* pc of the next cycle; after an exit, the ecall's own pc */
+    uint32_t rs1_val;  /* x[rs1] of the instruction word (ECALL: a7) */
+    uint32_t rs2_val;  /* x[rs2] of the instruction word (ECALL: a0) */
+    uint32_t rd;       /* register written, 1..31; 0 when none */
+    uint32_t rd_val;   /* value written to rd; 0 when none */
+    uint32_t mem_addr; /* loads and stores: the effective byte address */
+    uint32_t mem_old;  /* the aligned word containing mem_addr, before */
+    uint32_t mem_new;  /* ... and after (equal to mem_old for a load) */
+    uint32_t sys_a1;   /* ECALL: a1 (buffer) */
+    uint32_t sys_a2;   /* ECALL: a2 (length) */
+} cairn_vm_trace_rec;
+
+/*
+ * cairn_vm_run through the tracing variant of the interpreter.  When
+ * `trace` is non-NULL it must have room for max_cycles - vm->cycles records
+ * (capped by the cycles actually run); record i describes cycle
+ * (vm->cycles at entry) + i, so the number filled is the growth of
+ * vm->cycles.  When `dirty` is non-NULL, bit p (byte p >> 3, bit p & 7) is
+ * set for every page p = offset >> dirty_shift that a store or a read()
+ * writes into (offsets from mem_base; the bitmap needs
+ * mem_size >> dirty_shift bits).  Plain cairn_vm_run is not slowed by this
+ * variant's existence.  Same statuses and halting rules as cairn_vm_run.
+ */
+cairn_status cairn_vm_run_traced(cairn_vm *vm, uint64_t max_cycles, cairn_vm_trace_rec *trace,
+                                 uint8_t *dirty, unsigned dirty_shift, cairn_error *err);
+
 /* Short names: "running", "exited", "faulted"; "illegal instruction", ... Never NULL. */
 const char *cairn_vm_halt_str(cairn_vm_halt h);
 const char *cairn_vm_fault_str(cairn_vm_fault_kind k);

@@ -5,7 +5,8 @@
  * instructions their meaning (RISC-V Unprivileged ISA, RV32I ch. 2 and M
  * ch. 7).  It is included once per variant with a compile-time hooks
  * switch, so the plain variant compiles without any instrumentation and the
- * statistics variant (and the witness tracer of the next stage) reuse the
+ * statistics variant and the tracing variant (cairn_vm_run_traced: one
+ * record per cycle for the witness, dirty pages for checkpoints) reuse the
  * same code.
  *
  * Invariants while the loop runs: `ip` points into vm->code (the last entry
@@ -88,12 +89,26 @@ static inline void touch(const struct vm_hooks *h, uint32_t off, uint32_t width)
             (uint8_t)(h->touched[off >> 3] | (((1u << width) - 1u) << (off & 7)));
 }
 
+/* Set the dirty bits of the pages holding [off, off + len) (len > 0, inside memory). */
+static void dirty_range(uint8_t *dirty, uint32_t shift, uint32_t off, uint32_t len)
+{
+    for (uint32_t p = off >> shift; p <= (off + len - 1u) >> shift; p++)
+        dirty[p >> 3] = (uint8_t)(dirty[p >> 3] | (1u << (p & 7)));
+}
+
 #define EXEC_FN exec_plain
 #define EXEC_HOOKS 0
+#define EXEC_TRACE 0
 #include "exec_loop.inc"
 
 #define EXEC_FN exec_hooked
 #define EXEC_HOOKS 1
+#define EXEC_TRACE 0
+#include "exec_loop.inc"
+
+#define EXEC_FN exec_traced
+#define EXEC_HOOKS 1
+#define EXEC_TRACE 1
 #include "exec_loop.inc"
 
 /* Common entry checks; returns the budget or sets *st. */
@@ -138,9 +153,23 @@ cairn_status cairn_vm_run_stats(cairn_vm *vm, uint64_t max_cycles, cairn_vm_stat
         return st;
     if (stats->touched != NULL && stats->touched_len < vm->mem_size / 8u)
         return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_run_stats: stats not sized for this VM");
-    struct vm_hooks h = {op_count, &stats->branches_taken, stats->touched};
+    struct vm_hooks h = {op_count, &stats->branches_taken, stats->touched, NULL, 0, NULL};
     st = exec_hooked(vm, budget, &h, err);
     for (int op = 0; op < OP_COUNT; op++)
         stats->class_count[vm_op_class((enum vm_op)op)] += op_count[op];
     return st;
+}
+
+cairn_status cairn_vm_run_traced(cairn_vm *vm, uint64_t max_cycles, cairn_vm_trace_rec *trace,
+                                 uint8_t *dirty, unsigned dirty_shift, cairn_error *err)
+{
+    uint64_t budget = 0;
+    cairn_status st;
+    if (dirty != NULL && (dirty_shift < 2 || dirty_shift > 30))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_run_traced: dirty_shift %u outside 2..30",
+                               dirty_shift);
+    if (!run_prologue(vm, max_cycles, &budget, err, &st))
+        return st;
+    struct vm_hooks h = {NULL, NULL, NULL, dirty, dirty_shift, trace};
+    return exec_traced(vm, budget, &h, err);
 }

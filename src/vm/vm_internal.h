@@ -30,6 +30,14 @@
  * the witness tracer) is that function instantiated with its hooks, so the
  * instruction semantics exist once and the plain variant pays nothing for
  * the others.
+ *
+ * The tracing variant (EXEC_TRACE = 1) fills one cairn_vm_trace_rec per
+ * completed instruction: the operands and the memory word before are taken
+ * when the instruction is dispatched, the result, the word after and the
+ * next pc when it completes (at the next dispatch, or where the loop stops).
+ * A faulting instruction, or an ecall stopped by a host error, leaves its
+ * half-filled record behind without counting it, exactly as it is not
+ * counted as a cycle.
  */
 #ifndef CAIRN_VM_INTERNAL_H
 #define CAIRN_VM_INTERNAL_H
@@ -183,11 +191,18 @@ struct cairn_vm_insn vm_decode(uint32_t word, uint32_t pc, const struct vm_layou
 /* The instruction class of an op (for statistics). */
 cairn_vm_class vm_op_class(enum vm_op op);
 
-/* Optional instrumentation of the interpreter; NULL members cost nothing. */
+/*
+ * Optional instrumentation of the interpreter; NULL members cost nothing.
+ * The statistics variant honours the first three; the tracing variant
+ * (exec_traced) only the last three.
+ */
 struct vm_hooks {
     uint64_t *op_count;      /* [OP_COUNT] executions per op */
     uint64_t *branches_taken;
     uint8_t *touched;        /* bit per region byte */
+    uint8_t *dirty;          /* bit per page of 2^dirty_shift bytes, set by stores and read() */
+    uint32_t dirty_shift;
+    cairn_vm_trace_rec *trace; /* next record to fill; one per completed instruction */
 };
 
 /* Mark [off, off + len) touched (len may be large: system-call buffers). */

@@ -1,0 +1,367 @@
+/*
+ * cairn/pcs.h — the tensor (Ligero/Brakedown-style) multilinear polynomial
+ * commitment over Goldilocks: streaming commit, batch openings at one or more
+ * extension-field points, streaming openings, automatic parameters with a
+ * proven security bound, verifier, strict serialisation.
+ *
+ * The byte formats, transcript labels, passes and memory are specified in
+ * docs/pcs.md; the security arithmetic, term by term, in docs/security.md.
+ *
+ * Objects.  A *batch* is C = num_polys multilinear polynomials f_0 .. f_{C-1},
+ * each given by its table of 2^n base-field values (n = num_vars, 0..30,
+ * table order of cairn/poly.h: entry j = sum_i b_i 2^i, variable 0 = least
+ * significant bit).  Each table is read as an m x k matrix, k = 2^log_cols
+ * columns, m = 2^(n - log_cols) rows, entry (i, col) = f_c[i*k + col]: the low
+ * log_cols variables index the column, the high ones the row.  The batch
+ * matrix has M = m*C rows ordered row-major over (row i, polynomial c):
+ *     batch row R = i*C + c  is  f_c[i*k .. i*k + k).
+ * So a prover holding the witness in cycle order emits, for each block of k
+ * cycles i, one row per polynomial.  Each batch row is Reed–Solomon encoded
+ * (cairn_rs_encode, CAIRN_RS_COEFFS: the row entries are the coefficients)
+ * to N = k << log_blowup symbols, and Merkle leaf j (j < N) is
+ *     SHA-256(0x00 || le64(U_0[j]) || le64(U_1[j]) || ... || le64(U_{M-1}[j]))
+ * where U_R is the codeword of batch row R.  The commitment is the Merkle
+ * root plus the parameters.
+ *
+ * Every batch row source handed to these functions (cairn_rows) must have
+ * width == k and rows_len == M (else CAIRN_ERR_ARG) and deliver exactly the
+ * rows above; the same source may be streamed any number of times.
+ *
+ * Points.  An opening point r has n extension coordinates in the project's
+ * variable order: r[0 .. log_cols) bind the column variables and
+ * r[log_cols .. n) the row variables.  A call with P points passes them as
+ * one array points[p*n + v] (p < P, v < n) and the claimed evaluations as
+ * evals[p*C + c] = f_c(r_p).
+ *
+ * Threads: every function here runs on the calling thread, except grinding,
+ * which uses cairn_pcs_prover.threads threads.  Distinct objects may be used
+ * from distinct threads concurrently.
+ */
+#ifndef CAIRN_PCS_H
+#define CAIRN_PCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cairn/error.h"
+#include "cairn/field.h"
+#include "cairn/merkle.h"
+#include "cairn/rows.h"
+#include "cairn/sha256.h"
+#include "cairn/transcript.h"
+
+/* Largest number of variables of a committed polynomial. */
+#define CAIRN_PCS_MAX_VARS 30u
+/* Largest number of polynomials in one batch. */
+#define CAIRN_PCS_MAX_POLYS 4096u
+/* Largest number of points in one opening. */
+#define CAIRN_PCS_MAX_POINTS 64u
+/* Largest security target accepted, and the largest proximity repetition count. */
+#define CAIRN_PCS_MAX_TARGET_BITS 256u
+#define CAIRN_PCS_MAX_REPS 4u
+/* Largest grinding difficulty accepted in parameters. */
+#define CAIRN_PCS_MAX_GRINDING_BITS 40u
+/* Default target, rate and grinding. */
+#define CAIRN_PCS_DEFAULT_TARGET_BITS 100u
+#define CAIRN_PCS_DEFAULT_LOG_BLOWUP 2u
+#define CAIRN_PCS_DEFAULT_GRINDING_BITS 16u
+/* Default cap on log2 of the number of columns (prover memory ~ 200 * k/rho bytes). */
+#define CAIRN_PCS_DEFAULT_MAX_LOG_COLS 18u
+/* Encoded sizes of the parameter block and of a commitment. */
+#define CAIRN_PCS_PARAMS_BYTES 40u
+#define CAIRN_PCS_COMMITMENT_BYTES (CAIRN_PCS_PARAMS_BYTES + CAIRN_SHA256_BYTES)
+
+/* ---- parameters ------------------------------------------------------- */
+
+/*
+ * The parameters of one batch.  All fields are part of the commitment and of
+ * every opening (docs/pcs.md, "parameter block").  Derived quantities:
+ *   k = 2^log_cols, m = 2^(num_vars - log_cols), M = m * num_polys rows,
+ *   N = k << log_blowup codeword symbols = Merkle leaves, rate rho = 2^-log_blowup.
+ * A valid parameter set (cairn_pcs_params_check) has
+ *   num_vars <= 30, 1 <= num_polys <= CAIRN_PCS_MAX_POLYS, log_cols <= num_vars,
+ *   log_cols + log_blowup <= 32 (the NTT limit), reserved == 0,
+ *   1 <= log_blowup <= 4, 1 <= queries <= N, grinding_bits <= 40,
+ *   1 <= reps <= CAIRN_PCS_MAX_REPS, 1 <= target_bits <= 256,
+ *   achieved_bits = floor(cairn_pcs_params_security(p)) >= target_bits.
+ * queries == N means every column is opened (then the query term is zero).
+ */
+typedef struct {
+    uint32_t num_vars;      /* n: each polynomial has 2^n evaluations */
+    uint32_t num_polys;     /* C: polynomials in the batch */
+    uint32_t log_cols;      /* log2 k */
+    uint32_t log_blowup;    /* log2 (1/rho) */
+    uint32_t queries;       /* t: distinct columns opened */
+    uint32_t grinding_bits; /* g: proof-of-work bits before the queries */
+    uint32_t reps;          /* s: independent proximity / combination repetitions */
+    uint32_t target_bits;   /* the lambda asked for */
+    uint32_t achieved_bits; /* floor of the proven bits of these parameters */
+    uint32_t reserved;      /* zero */
+} cairn_pcs_params;
+
+/*
+ * Choices for cairn_pcs_params_choose.  cairn_pcs_options_init sets the
+ * defaults: target 100 bits, every other field "automatic".
+ */
+typedef struct {
+    unsigned target_bits;   /* lambda, 1..256 (default 100) */
+    unsigned log_blowup;    /* 0 = default (2, rate 1/4), else 1..4 */
+    int log_cols;           /* -1 = automatic, else 0..num_vars */
+    unsigned queries;       /* 0 = the fewest that meet the target */
+    int grinding_bits;      /* -1 = default (16; 0 when all columns are opened) */
+    unsigned reps;          /* 0 = the fewest that meet the target, else 1..4 */
+    unsigned max_log_cols;  /* cap on automatic log_cols; 0 = default 18 */
+} cairn_pcs_options;
+
+/* Fill opt with the defaults above. */
+void cairn_pcs_options_init(cairn_pcs_options *opt);
+
+/*
+ * Choose the parameters of a batch of num_polys polynomials in num_vars
+ * variables (0 <= num_vars <= 30, 1 <= num_polys <= CAIRN_PCS_MAX_POLYS)
+ * from opt (NULL = defaults).  Automatic fields are chosen as follows:
+ * for every candidate shape log_cols (0 .. min(num_vars, max_log_cols)) and
+ * repetition count, queries = the smallest t for which the proven bound
+ * meets the target, and the candidate with the smallest estimated opening
+ * (cairn_pcs_opening_size_estimate with one point) wins, ties to the
+ * smaller log_cols.  Every num_vars works: when the target needs at least
+ * as many queries as there are columns, all N columns are opened and
+ * grinding is dropped.  CAIRN_ERR_ARG for arguments out of range;
+ * CAIRN_ERR_LIMIT when the overrides make the target unreachable (the
+ * message says which term falls short).  *out is valid on CAIRN_OK.
+ */
+cairn_status cairn_pcs_params_choose(cairn_pcs_params *out, unsigned num_vars, size_t num_polys,
+                                     const cairn_pcs_options *opt, cairn_error *err);
+
+/*
+ * The proven security of p in bits, -log2(eps) with
+ *     eps = (N / |F|)^s + |F|^-s + 2^-g * Q(N, D, t),
+ * |F| = p^2 (the challenge field), s = reps, g = grinding_bits, D =
+ * ceil((N - k + 1) / 2) and Q(N, D, t) = prod_{i<t} (N - D - i) / (N - i)
+ * (zero when t > N - D): the chance that t distinct uniform columns all miss
+ * a set of D columns.  Q <= ((1 + rho) / 2)^t.  docs/security.md derives
+ * every term.  Reads num_vars, log_cols, log_blowup, queries,
+ * grinding_bits, reps only; returns 0 for shapes outside the valid ranges.
+ */
+double cairn_pcs_params_security(const cairn_pcs_params *p);
+
+/*
+ * CAIRN_OK when p is a valid parameter set (the list above), else
+ * CAIRN_ERR_ARG naming the first violated condition.
+ */
+cairn_status cairn_pcs_params_check(const cairn_pcs_params *p, cairn_error *err);
+
+/*
+ * An estimate of the encoded opening size in bytes for points_len points
+ * (exact except for the Merkle sibling count, estimated as
+ * t * (ceil(log2 N) - floor(log2 t)) capped at N - t).  0 for invalid p.
+ */
+uint64_t cairn_pcs_opening_size_estimate(const cairn_pcs_params *p, size_t points_len);
+
+/* The parameter block, CAIRN_PCS_PARAMS_BYTES: the ten fields as le32 in declaration order. */
+void cairn_pcs_params_encode(uint8_t out[CAIRN_PCS_PARAMS_BYTES], const cairn_pcs_params *p);
+
+/*
+ * Parse a parameter block from untrusted bytes: exactly
+ * CAIRN_PCS_PARAMS_BYTES, and the result must pass cairn_pcs_params_check;
+ * otherwise CAIRN_ERR_PARSE with the reason.
+ */
+cairn_status cairn_pcs_params_decode(cairn_pcs_params *out, const uint8_t *in, size_t in_len,
+                                     cairn_error *err);
+
+/* ---- commitments -------------------------------------------------------- */
+
+typedef struct {
+    cairn_pcs_params params;
+    cairn_digest root;
+} cairn_pcs_commitment;
+
+/* params block || root (CAIRN_PCS_COMMITMENT_BYTES bytes). */
+void cairn_pcs_commitment_encode(uint8_t out[CAIRN_PCS_COMMITMENT_BYTES],
+                                 const cairn_pcs_commitment *com);
+
+/*
+ * Parse a commitment from untrusted bytes (exactly CAIRN_PCS_COMMITMENT_BYTES,
+ * valid parameters), else CAIRN_ERR_PARSE.  A verifier must still compare
+ * the parameters with those it expects (e.g. achieved_bits >= its own
+ * target, num_vars and num_polys as in its statement).
+ */
+cairn_status cairn_pcs_commitment_decode(cairn_pcs_commitment *out, const uint8_t *in,
+                                         size_t in_len, cairn_error *err);
+
+/*
+ * What the prover keeps between commit and open: the commitment and the
+ * Merkle tree over the N leaf digests (64 * N bytes; the matrix itself is
+ * not kept).  threads (default 1) is used for grinding.
+ */
+typedef struct {
+    cairn_pcs_commitment com;
+    cairn_merkle_tree tree;
+    unsigned threads;
+} cairn_pcs_prover;
+
+/* An empty prover (no tree). */
+void cairn_pcs_prover_init(cairn_pcs_prover *pr);
+
+/* Free the tree; back to the empty state. Safe on NULL and after a failed commit. */
+void cairn_pcs_prover_clear(cairn_pcs_prover *pr);
+
+/*
+ * Push-style streaming commit.  begin, then absorb the M batch rows in order
+ * in any number of pieces, then finish.  Memory: N running SHA-256 states
+ * (112 bytes each), a buffer of 8 encoded rows (64 * N bytes) and one
+ * codeword (8 * N bytes), independent of m.  The fields are private.
+ */
+typedef struct {
+    cairn_pcs_params params;
+    uint64_t rows_done;      /* batch rows absorbed so far */
+    size_t k, n_code;        /* row width, codeword length */
+    uint64_t rows_total;     /* M */
+    cairn_sha256_ctx *cols;  /* N running leaf hashes */
+    cairn_fp *buf;           /* pending encoded rows, column-major: buf[j*8 + r] */
+    cairn_fp *code;          /* one codeword */
+    unsigned pending;        /* encoded rows in buf (< 8) */
+} cairn_pcs_committer;
+
+/* An empty committer; clear is then a no-op. */
+void cairn_pcs_committer_init(cairn_pcs_committer *cm);
+
+/* Free everything; back to the empty state. Safe on NULL. */
+void cairn_pcs_committer_clear(cairn_pcs_committer *cm);
+
+/*
+ * Start a commitment under params (which must pass cairn_pcs_params_check,
+ * else CAIRN_ERR_ARG).  Allocates the per-column state (CAIRN_ERR_NOMEM).
+ */
+cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_params *params,
+                                       cairn_error *err);
+
+/*
+ * Absorb the next whole batch rows: elems[0 .. elems_len) holds
+ * elems_len / k rows back to back.  elems_len must be a multiple of k and
+ * must not take the total past M (else CAIRN_ERR_ARG, nothing absorbed).
+ */
+cairn_status cairn_pcs_committer_absorb(cairn_pcs_committer *cm, const cairn_fp *elems,
+                                        size_t elems_len, cairn_error *err);
+
+/*
+ * Finish: every one of the M rows must have been absorbed (else
+ * CAIRN_ERR_ARG).  Builds the tree into pr (replacing what it held) and
+ * fills pr->com.  The committer is cleared either way.
+ */
+cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committer *cm,
+                                        cairn_error *err);
+
+/*
+ * Commit to the batch rows of `rows` (width k, M rows) in one streamed pass:
+ * the same as begin / absorb every chunk / finish.
+ */
+cairn_status cairn_pcs_commit(cairn_pcs_prover *pr, const cairn_pcs_params *params,
+                              const cairn_rows *rows, cairn_error *err);
+
+/*
+ * A row source presenting C in-memory tables polys[c][0 .. 2^n) as the batch
+ * rows of params (row R = i*C + c is polys[c] + i*k).  Each row is
+ * delivered as its own chunk, pointing into the caller's table (no copy).
+ * The tables (and the polys array) must outlive the source; impl is
+ * caller-owned storage.  This is the in-memory prover's source.
+ */
+typedef struct {
+    const cairn_fp *const *polys;
+    size_t polys_len;
+    size_t k;
+} cairn_pcs_polys_rows;
+
+void cairn_pcs_polys_rows_init(cairn_rows *src, cairn_pcs_polys_rows *impl,
+                               const cairn_pcs_params *params, const cairn_fp *const *polys);
+
+/* ---- openings ------------------------------------------------------------ */
+
+/*
+ * An opening of a batch at P points.  vectors holds reps * (P + 1) rows of
+ * k extension elements, in the order: for each repetition s, the proximity
+ * vector w_s, then the evaluation vectors u_{s,0} .. u_{s,P-1}.  columns
+ * holds the t opened columns in query order, each M base elements
+ * (column-major: columns[q*M + R]).  Owned by the struct.
+ */
+typedef struct {
+    cairn_pcs_params params;
+    uint32_t points_len;
+    cairn_fp2 *vectors;
+    size_t vectors_len; /* reps * (points_len + 1) * k */
+    uint64_t nonce;
+    cairn_fp *columns;
+    size_t columns_len; /* queries * M */
+    cairn_merkle_multiproof merkle;
+} cairn_pcs_opening;
+
+/* An empty opening; clear is then a no-op. */
+void cairn_pcs_opening_init(cairn_pcs_opening *op);
+
+/* Free everything; back to the empty state. Safe on NULL. */
+void cairn_pcs_opening_clear(cairn_pcs_opening *op);
+
+/*
+ * evals[p*C + c] = f_c(r_p) for the P = points_len points (points as above,
+ * P*n coordinates), computed in one pass over rows.  evals_len must be P*C.
+ * Memory O(P * (k + m)).  For the caller that does not know its claims yet.
+ */
+cairn_status cairn_pcs_evaluate(cairn_fp2 *evals, size_t evals_len, const cairn_pcs_params *params,
+                                const cairn_rows *rows, const cairn_fp2 *points,
+                                size_t points_len, cairn_error *err);
+
+/*
+ * Open the batch committed in pr at points_len (1 .. CAIRN_PCS_MAX_POINTS)
+ * points, claiming evals (P*C values, evals_len == P*C), as part of the
+ * caller's transcript t: the protocol absorbs the commitment, the points and
+ * the claims, squeezes the combination coefficients, absorbs the vectors,
+ * grinds, squeezes the queries (docs/pcs.md lists every label).  rows must
+ * deliver the same batch rows as were committed; they are streamed twice
+ * (pass 1: the vectors; pass 2: the queried columns, re-encoding each row).
+ * CAIRN_ERR_ARG when the claims are not the evaluations of the rows (checked
+ * after pass 1) or any argument breaks the contract.  out is replaced.
+ * Memory: O(reps * (P+1) * k + reps * M + P * m + N + t * M).
+ */
+cairn_status cairn_pcs_open(cairn_pcs_opening *out, cairn_transcript *t,
+                            const cairn_pcs_prover *pr, const cairn_rows *rows,
+                            const cairn_fp2 *points, size_t points_len, const cairn_fp2 *evals,
+                            size_t evals_len, cairn_error *err);
+
+/*
+ * Verify an opening of the batch committed in com at the given points with
+ * the given claims, replaying the caller's transcript t exactly as
+ * cairn_pcs_open did.  com->params must be valid and op->params equal to it
+ * and op->points_len == points_len (else CAIRN_ERR_ARG: the caller, not the
+ * proof, is inconsistent — a decoded opening always satisfies this).
+ * CAIRN_OK when the opening is accepted; CAIRN_ERR_REJECTED naming the first
+ * failed check (evaluation identity, proof of work, a column's combination,
+ * the Merkle proof).  t is advanced in both cases (after a rejection its
+ * state is meaningless); on CAIRN_ERR_ARG it is unchanged.
+ */
+cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript *t,
+                              const cairn_fp2 *points, size_t points_len, const cairn_fp2 *evals,
+                              size_t evals_len, const cairn_pcs_opening *op, cairn_error *err);
+
+/* ---- serialisation -------------------------------------------------------- */
+
+/* The exact encoded length of op (docs/pcs.md, "opening"). */
+size_t cairn_pcs_opening_encoded_len(const cairn_pcs_opening *op);
+
+/* Write op to out[0 .. out_len); out_len must equal cairn_pcs_opening_encoded_len (CAIRN_ERR_ARG). */
+cairn_status cairn_pcs_opening_encode(uint8_t *out, size_t out_len, const cairn_pcs_opening *op,
+                                      cairn_error *err);
+
+/*
+ * Parse an opening from untrusted bytes for the batch with parameters
+ * `expected` (the verifier's, e.g. from the commitment; must be valid, else
+ * CAIRN_ERR_ARG) at points_len points.  The bytes must be exactly one
+ * encoding: the parameter block equal to expected, the point count equal
+ * to points_len, every element canonical, the Merkle sibling count within
+ * its bound, no trailing bytes.  Any violation: CAIRN_ERR_PARSE naming it;
+ * out is then empty.  CAIRN_ERR_NOMEM on allocation failure.
+ */
+cairn_status cairn_pcs_opening_decode(cairn_pcs_opening *out, const uint8_t *in, size_t in_len,
+                                      const cairn_pcs_params *expected, size_t points_len,
+                                      cairn_error *err);
+
+#endif /* CAIRN_PCS_H */

@@ -1,0 +1,357 @@
+/*
+ * open.c — the prover side of an opening, in passes over the batch rows:
+ *
+ *   pass 1  for each row R = (i, c): w_s += beta_{s,R} * row and
+ *           u_{s,p} += alpha_{s,c} eq(r_p,row, i) * row, for every
+ *           repetition s and point p (extension vectors of k elements);
+ *   then    absorb the vectors, grind, squeeze t distinct column indices;
+ *   pass 2  re-encode each row and keep its symbols at the t queried
+ *           columns (the opened columns, column-major);
+ *   then    the Merkle multiproof of those columns from the kept tree.
+ *
+ * The matrix is never held: memory is the vectors, the coefficients (s*M
+ * of them), the eq tables, one codeword and the t*M opened values.  Both
+ * passes depend only on the rows, never on how the source chunks them, so
+ * every source of the same rows gives the same bytes.  Also here: the
+ * Fiat–Shamir prefix shared with the verifier, and the evaluation pass.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/ntt.h"
+#include "cairn/poly.h"
+#include "pcs_internal.h"
+
+void cairn_pcs_opening_init(cairn_pcs_opening *op)
+{
+    if (op == NULL)
+        return;
+    memset(op, 0, sizeof *op);
+    cairn_merkle_multiproof_init(&op->merkle);
+}
+
+void cairn_pcs_opening_clear(cairn_pcs_opening *op)
+{
+    if (op == NULL)
+        return;
+    free(op->vectors);
+    free(op->columns);
+    cairn_merkle_multiproof_clear(&op->merkle);
+    cairn_pcs_opening_init(op);
+}
+
+void pcs_fs_begin(cairn_transcript *t, const cairn_pcs_commitment *com, const cairn_fp2 *points,
+                  size_t points_len, const cairn_fp2 *evals, cairn_fp2 *alpha, cairn_fp2 *beta,
+                  const pcs_dims *d)
+{
+    uint8_t enc[CAIRN_PCS_COMMITMENT_BYTES];
+    cairn_pcs_commitment_encode(enc, com);
+    cairn_transcript_absorb_bytes(t, PCS_LABEL_COMMITMENT, enc, sizeof enc);
+    cairn_transcript_absorb_u64(t, PCS_LABEL_POINTS, (uint64_t)points_len);
+    cairn_transcript_absorb_fp2_vec(t, PCS_LABEL_POINT, points, points_len * d->n);
+    cairn_transcript_absorb_fp2_vec(t, PCS_LABEL_EVALS, evals, points_len * d->C);
+    cairn_transcript_squeeze_fp2_vec(alpha, d->s * d->C, t, PCS_LABEL_ALPHA);
+    cairn_transcript_squeeze_fp2_vec(beta, d->s * d->M, t, PCS_LABEL_BETA);
+}
+
+cairn_status pcs_check_claims(const pcs_dims *d, const cairn_fp2 *points, size_t points_len,
+                              const cairn_fp2 *evals, size_t evals_len, cairn_error *err)
+{
+    if (points_len < 1 || points_len > CAIRN_PCS_MAX_POINTS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs: %zu points, expected 1..%u", points_len,
+                               CAIRN_PCS_MAX_POINTS);
+    if (evals_len != points_len * d->C)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs: %zu claimed evaluations, expected %zu points x %zu polynomials",
+                               evals_len, points_len, d->C);
+    if ((points == NULL && d->n > 0) || evals == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs: NULL points or evaluations");
+    return CAIRN_OK;
+}
+
+cairn_fp2 *pcs_eq_tables(const pcs_dims *d, const cairn_fp2 *points, size_t points_len, int rows)
+{
+    size_t len = rows ? d->m : d->k;
+    size_t off = rows ? d->lc : 0;
+    size_t vars = rows ? d->n - d->lc : d->lc;
+    cairn_fp2 *tab = malloc(points_len * len * sizeof *tab);
+    if (tab == NULL)
+        return NULL;
+    for (size_t p = 0; p < points_len; p++)
+        (void)cairn_poly_eq_table(tab + p * len, points + p * d->n + off, vars);
+    return tab;
+}
+
+cairn_status pcs_encode_fp2(cairn_fp2 *enc, cairn_fp *scratch, const cairn_fp2 *v,
+                            const pcs_dims *d, cairn_error *err)
+{
+    cairn_status st;
+    for (size_t j = 0; j < d->k; j++)
+        scratch[j] = v[j].c0;
+    if ((st = cairn_rs_encode(scratch, d->N, scratch, d->k, d->lb, CAIRN_RS_COEFFS, err)))
+        return st;
+    for (size_t j = 0; j < d->N; j++)
+        enc[j].c0 = scratch[j];
+    for (size_t j = 0; j < d->k; j++)
+        scratch[j] = v[j].c1;
+    if ((st = cairn_rs_encode(scratch, d->N, scratch, d->k, d->lb, CAIRN_RS_COEFFS, err)))
+        return st;
+    for (size_t j = 0; j < d->N; j++)
+        enc[j].c1 = scratch[j];
+    return CAIRN_OK;
+}
+
+/* acc[j] += a * x[j] for j < k (extension times base). */
+static void axpy(cairn_fp2 *acc, cairn_fp2 a, const cairn_fp *x, size_t k)
+{
+    for (size_t j = 0; j < k; j++) {
+        acc[j].c0 = cairn_fp_add(acc[j].c0, cairn_fp_mul(a.c0, x[j]));
+        acc[j].c1 = cairn_fp_add(acc[j].c1, cairn_fp_mul(a.c1, x[j]));
+    }
+}
+
+struct vec_pass {
+    const pcs_dims *d;
+    size_t P;
+    const cairn_fp2 *alpha, *beta, *eqrow;
+    cairn_fp2 *vec;
+    uint64_t next;
+};
+
+/* Pass 1: fold every row into the s * (P + 1) vectors. */
+static cairn_status vec_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
+                                cairn_error *err)
+{
+    struct vec_pass *vp = ctx;
+    const pcs_dims *d = vp->d;
+    if (first_row != vp->next)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs open: row source delivered row %llu, expected %llu",
+                               (unsigned long long)first_row, (unsigned long long)vp->next);
+    for (size_t r = 0; r < count; r++) {
+        size_t R = (size_t)first_row + r, i = R / d->C, c = R % d->C;
+        const cairn_fp *x = rows + r * d->k;
+        for (size_t s = 0; s < d->s; s++) {
+            cairn_fp2 *base = vp->vec + s * (vp->P + 1) * d->k;
+            axpy(base, vp->beta[s * d->M + R], x, d->k);
+            for (size_t p = 0; p < vp->P; p++) {
+                cairn_fp2 a = cairn_fp2_mul(vp->alpha[s * d->C + c], vp->eqrow[p * d->m + i]);
+                axpy(base + (p + 1) * d->k, a, x, d->k);
+            }
+        }
+    }
+    vp->next += count;
+    return CAIRN_OK;
+}
+
+struct col_pass {
+    const pcs_dims *d;
+    const size_t *idx;
+    cairn_fp *code;
+    cairn_fp *cols;
+    uint64_t next;
+};
+
+/* Pass 2: re-encode every row and keep the queried symbols. */
+static cairn_status col_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
+                                cairn_error *err)
+{
+    struct col_pass *cp = ctx;
+    const pcs_dims *d = cp->d;
+    cairn_status st;
+    if (first_row != cp->next)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs open: row source delivered row %llu, expected %llu",
+                               (unsigned long long)first_row, (unsigned long long)cp->next);
+    for (size_t r = 0; r < count; r++) {
+        size_t R = (size_t)first_row + r;
+        st = cairn_rs_encode(cp->code, d->N, rows + r * d->k, d->k, d->lb, CAIRN_RS_COEFFS, err);
+        if (st != CAIRN_OK)
+            return st;
+        for (size_t q = 0; q < d->t; q++)
+            cp->cols[q * d->M + R] = cp->code[cp->idx[q]];
+    }
+    cp->next += count;
+    return CAIRN_OK;
+}
+
+/* Check that a row source has the batch's shape. */
+static cairn_status check_source(const cairn_rows *rows, const pcs_dims *d, cairn_error *err)
+{
+    if (rows == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs: row source is NULL");
+    if (rows->width != d->k || rows->rows_len != d->M)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs: row source is %llu x %zu, the batch is %zu x %zu",
+                               (unsigned long long)rows->rows_len, rows->width, d->M, d->k);
+    return CAIRN_OK;
+}
+
+cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const cairn_pcs_prover *pr,
+                           const cairn_rows *vec_rows, const cairn_rows *col_rows,
+                           const cairn_fp2 *points, size_t points_len, const cairn_fp2 *evals,
+                           size_t evals_len, int check_claims, cairn_error *err)
+{
+    pcs_dims d;
+    cairn_status st;
+    cairn_fp2 *alpha = NULL, *beta = NULL, *eqrow = NULL, *eqcol = NULL, *vec = NULL;
+    cairn_fp *code = NULL, *cols = NULL;
+    size_t *idx = NULL;
+    cairn_transcript tr;
+
+    if (out == NULL || t == NULL || pr == NULL || pr->tree.nodes == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs open: NULL argument or no commitment");
+    if ((st = cairn_pcs_params_check(&pr->com.params, err)) != CAIRN_OK)
+        return st;
+    pcs_dims_of(&d, &pr->com.params);
+    if ((st = pcs_check_claims(&d, points, points_len, evals, evals_len, err)) != CAIRN_OK)
+        return st;
+    if ((st = check_source(vec_rows, &d, err)) != CAIRN_OK ||
+        (st = check_source(col_rows, &d, err)) != CAIRN_OK)
+        return st;
+    size_t P = points_len, nvec = d.s * (P + 1);
+    alpha = malloc(d.s * d.C * sizeof *alpha);
+    beta = malloc(d.s * d.M * sizeof *beta);
+    eqrow = pcs_eq_tables(&d, points, P, 1);
+    eqcol = pcs_eq_tables(&d, points, P, 0);
+    vec = calloc(nvec * d.k, sizeof *vec);
+    code = malloc(d.N * sizeof *code);
+    cols = malloc(d.t * d.M * sizeof *cols);
+    idx = malloc(d.t * sizeof *idx);
+    if (!alpha || !beta || !eqrow || !eqcol || !vec || !code || !cols || !idx) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate the prover state");
+        goto out;
+    }
+
+    tr = *t;
+    pcs_fs_begin(&tr, &pr->com, points, P, evals, alpha, beta, &d);
+
+    struct vec_pass vp = {&d, P, alpha, beta, eqrow, vec, 0};
+    if ((st = cairn_rows_stream(vec_rows, 0, d.M, vec_consume, &vp, err)) != CAIRN_OK)
+        goto out;
+    if (check_claims) {
+        for (size_t s = 0; s < d.s; s++)
+            for (size_t p = 0; p < P; p++) {
+                const cairn_fp2 *u = vec + (s * (P + 1) + 1 + p) * d.k;
+                cairn_fp2 lhs = cairn_fp2_zero(), rhs = cairn_fp2_zero();
+                for (size_t j = 0; j < d.k; j++)
+                    lhs = cairn_fp2_add(lhs, cairn_fp2_mul(u[j], eqcol[p * d.k + j]));
+                for (size_t c = 0; c < d.C; c++)
+                    rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha[s * d.C + c], evals[p * d.C + c]));
+                if (!cairn_fp2_eq(lhs, rhs)) {
+                    st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                         "pcs open: the claimed evaluations at point %zu are not "
+                                         "those of the rows",
+                                         p);
+                    goto out;
+                }
+            }
+    }
+    cairn_transcript_absorb_fp2_vec(&tr, PCS_LABEL_VECTORS, vec, nvec * d.k);
+    uint64_t nonce;
+    if ((st = cairn_transcript_grind(&nonce, &tr, PCS_LABEL_POW, d.g, pr->threads, err)))
+        goto out;
+    if ((st = cairn_transcript_squeeze_distinct(idx, d.t, &tr, PCS_LABEL_QUERIES, d.N, err)))
+        goto out;
+
+    struct col_pass cp = {&d, idx, code, cols, 0};
+    if ((st = cairn_rows_stream(col_rows, 0, d.M, col_consume, &cp, err)) != CAIRN_OK)
+        goto out;
+
+    cairn_pcs_opening_clear(out);
+    if ((st = cairn_merkle_multiproof_open(&out->merkle, &pr->tree, idx, d.t, err)) != CAIRN_OK)
+        goto out;
+    out->params = pr->com.params;
+    out->points_len = (uint32_t)P;
+    out->vectors = vec;
+    out->vectors_len = nvec * d.k;
+    out->nonce = nonce;
+    out->columns = cols;
+    out->columns_len = d.t * d.M;
+    vec = NULL;
+    cols = NULL;
+    *t = tr;
+out:
+    free(alpha);
+    free(beta);
+    free(eqrow);
+    free(eqcol);
+    free(vec);
+    free(code);
+    free(cols);
+    free(idx);
+    return st;
+}
+
+cairn_status cairn_pcs_open(cairn_pcs_opening *out, cairn_transcript *t,
+                            const cairn_pcs_prover *pr, const cairn_rows *rows,
+                            const cairn_fp2 *points, size_t points_len, const cairn_fp2 *evals,
+                            size_t evals_len, cairn_error *err)
+{
+    return pcs_open_impl(out, t, pr, rows, rows, points, points_len, evals, evals_len, 1, err);
+}
+
+struct eval_pass {
+    const pcs_dims *d;
+    size_t P;
+    const cairn_fp2 *eqrow, *eqcol;
+    cairn_fp2 *evals;
+    uint64_t next;
+};
+
+/* Evaluation pass: evals[p*C + c] += eq_row(i) * <row, eq_col>. */
+static cairn_status eval_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
+                                 cairn_error *err)
+{
+    struct eval_pass *ep = ctx;
+    const pcs_dims *d = ep->d;
+    if (first_row != ep->next)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs evaluate: row source delivered row %llu, expected %llu",
+                               (unsigned long long)first_row, (unsigned long long)ep->next);
+    for (size_t r = 0; r < count; r++) {
+        size_t R = (size_t)first_row + r, i = R / d->C, c = R % d->C;
+        const cairn_fp *x = rows + r * d->k;
+        for (size_t p = 0; p < ep->P; p++) {
+            const cairn_fp2 *e = ep->eqcol + p * d->k;
+            cairn_fp2 y = cairn_fp2_zero();
+            for (size_t j = 0; j < d->k; j++)
+                y = cairn_fp2_add(y, cairn_fp2_mul_fp(e[j], x[j]));
+            ep->evals[p * d->C + c] =
+                cairn_fp2_add(ep->evals[p * d->C + c], cairn_fp2_mul(y, ep->eqrow[p * d->m + i]));
+        }
+    }
+    ep->next += count;
+    return CAIRN_OK;
+}
+
+cairn_status cairn_pcs_evaluate(cairn_fp2 *evals, size_t evals_len, const cairn_pcs_params *params,
+                                const cairn_rows *rows, const cairn_fp2 *points,
+                                size_t points_len, cairn_error *err)
+{
+    pcs_dims d;
+    cairn_status st;
+    cairn_fp2 *eqrow = NULL, *eqcol = NULL;
+
+    if ((st = cairn_pcs_params_check(params, err)) != CAIRN_OK)
+        return st;
+    pcs_dims_of(&d, params);
+    if ((st = pcs_check_claims(&d, points, points_len, evals, evals_len, err)) != CAIRN_OK)
+        return st;
+    if ((st = check_source(rows, &d, err)) != CAIRN_OK)
+        return st;
+    eqrow = pcs_eq_tables(&d, points, points_len, 1);
+    eqcol = pcs_eq_tables(&d, points, points_len, 0);
+    if (eqrow == NULL || eqcol == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs evaluate: cannot allocate eq tables");
+        goto out;
+    }
+    for (size_t i = 0; i < evals_len; i++)
+        evals[i] = cairn_fp2_zero();
+    struct eval_pass ep = {&d, points_len, eqrow, eqcol, evals, 0};
+    st = cairn_rows_stream(rows, 0, d.M, eval_consume, &ep, err);
+out:
+    free(eqrow);
+    free(eqcol);
+    return st;
+}

@@ -1,0 +1,868 @@
+/*
+ * test_pcs.c — the tensor polynomial commitment: parameters for every size,
+ * commitments against a slow reference (the definition of the leaves),
+ * completeness of openings for random sizes, shapes, batches and point
+ * counts, byte identity of streaming and in-memory provers, soundness
+ * (tampering with every part of an opening, a cheating prover that answers
+ * from other rows, false claims), strict parsing, and in-process fuzzing
+ * of fuzz/fuzz_pcs_proof.c.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/pcs/pcs_internal.h"
+#include "cairn/ntt.h"
+#include "cairn/pcs.h"
+#include "cairn/poly.h"
+#include "tests.h"
+
+int cairn_fuzz_pcs_proof(const uint8_t *data, size_t len);
+
+/* A batch under test: C random tables of 2^n, its params, commitment and claims. */
+struct batch {
+    cairn_pcs_params params;
+    size_t n, C, P;
+    cairn_fp **polys;
+    cairn_fp *matrix; /* batch rows, row-major (M x k) */
+    cairn_fp2 *points, *evals;
+    cairn_pcs_prover pr;
+};
+
+static void batch_free(struct batch *b)
+{
+    if (b->polys != NULL)
+        for (size_t c = 0; c < b->C; c++)
+            free(b->polys[c]);
+    free(b->polys);
+    free(b->matrix);
+    free(b->points);
+    free(b->evals);
+    cairn_pcs_prover_clear(&b->pr);
+    memset(b, 0, sizeof *b);
+}
+
+/* Build the batch: random tables (or `fill` when non-zero), matrix, points, claims by poly_eval. */
+static int batch_make(struct batch *b, size_t n, size_t C, size_t P, const cairn_pcs_options *opt)
+{
+    memset(b, 0, sizeof *b);
+    cairn_pcs_prover_init(&b->pr);
+    b->n = n;
+    b->C = C;
+    b->P = P;
+    cairn_error err;
+    if (cairn_pcs_params_choose(&b->params, (unsigned)n, C, opt, &err) != CAIRN_OK) {
+        FAIL("params choose n=%zu C=%zu: %s", n, C, err.msg);
+        return 0;
+    }
+    size_t len = (size_t)1 << n, k = (size_t)1 << b->params.log_cols, m = len / k;
+    b->polys = calloc(C, sizeof *b->polys);
+    b->matrix = malloc(len * C * sizeof *b->matrix);
+    b->points = malloc((P * n + 1) * sizeof *b->points);
+    b->evals = malloc(P * C * sizeof *b->evals);
+    if (!b->polys || !b->matrix || !b->points || !b->evals)
+        return 0;
+    for (size_t c = 0; c < C; c++) {
+        b->polys[c] = malloc(len * sizeof **b->polys);
+        if (b->polys[c] == NULL)
+            return 0;
+        for (size_t j = 0; j < len; j++)
+            b->polys[c][j] = test_rand_fp();
+    }
+    for (size_t i = 0; i < m; i++)
+        for (size_t c = 0; c < C; c++)
+            memcpy(b->matrix + (i * C + c) * k, b->polys[c] + i * k, k * sizeof *b->matrix);
+    for (size_t i = 0; i < P * n; i++)
+        b->points[i] = test_rand_fp2();
+    for (size_t p = 0; p < P; p++)
+        for (size_t c = 0; c < C; c++)
+            if (cairn_poly_eval_fp(&b->evals[p * C + c], b->polys[c], b->points + p * n, n))
+                return 0;
+    return 1;
+}
+
+static void opts_fast(cairn_pcs_options *o)
+{
+    cairn_pcs_options_init(o);
+    o->grinding_bits = (int)test_rand_below(5);
+}
+
+/* Commit b from its matrix through a table source with chunk size chunk. */
+static cairn_status batch_commit(struct batch *b, size_t chunk, cairn_error *err)
+{
+    cairn_rows src;
+    cairn_rows_table impl;
+    size_t k = (size_t)1 << b->params.log_cols;
+    cairn_rows_table_init(&src, &impl, b->matrix, ((uint64_t)1 << b->n) / k * b->C, k, chunk);
+    return cairn_pcs_commit(&b->pr, &b->params, &src, err);
+}
+
+/* Open b (transcript from "test") through a table source with chunk size chunk. */
+static cairn_status batch_open(cairn_pcs_opening *op, struct batch *b, size_t chunk,
+                               cairn_error *err)
+{
+    cairn_rows src;
+    cairn_rows_table impl;
+    cairn_transcript t;
+    size_t k = (size_t)1 << b->params.log_cols;
+    cairn_rows_table_init(&src, &impl, b->matrix, ((uint64_t)1 << b->n) / k * b->C, k, chunk);
+    cairn_transcript_init(&t, "test");
+    return cairn_pcs_open(op, &t, &b->pr, &src, b->points, b->P, b->evals, b->P * b->C, err);
+}
+
+static cairn_status batch_verify(const struct batch *b, const cairn_pcs_commitment *com,
+                                 const cairn_fp2 *evals, const cairn_pcs_opening *op,
+                                 cairn_error *err)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test");
+    return cairn_pcs_verify(com, &t, b->points, b->P, evals, b->P * b->C, op, err);
+}
+
+/* Encode op into a fresh buffer. */
+static uint8_t *encode_opening(const cairn_pcs_opening *op, size_t *len)
+{
+    *len = cairn_pcs_opening_encoded_len(op);
+    uint8_t *buf = malloc(*len);
+    if (buf != NULL && cairn_pcs_opening_encode(buf, *len, op, NULL) != CAIRN_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Decode bytes as an opening of b and verify it: OK, PARSE or REJECTED. */
+static cairn_status decode_verify(const struct batch *b, const uint8_t *buf, size_t len)
+{
+    cairn_pcs_opening op;
+    cairn_pcs_opening_init(&op);
+    cairn_status st = cairn_pcs_opening_decode(&op, buf, len, &b->params, b->P, NULL);
+    if (st == CAIRN_OK)
+        st = batch_verify(b, &b->pr.com, b->evals, &op, NULL);
+    cairn_pcs_opening_clear(&op);
+    return st;
+}
+
+/* ---- parameters ---------------------------------------------------------- */
+
+/* The simple with-replacement bound the issue states: (1+rho)/2 per query. */
+static double simple_query_bits(const cairn_pcs_params *p)
+{
+    double rho = 1.0 / (double)(1u << p->log_blowup);
+    return -(double)p->queries * log2((1 + rho) / 2) + (double)p->grinding_bits;
+}
+
+static void pcs_params_every_size(void)
+{
+    static const unsigned targets[] = {80, 100, 128};
+    static const size_t batches[] = {1, 3, 40, 64, 4096};
+    cairn_error err;
+    for (unsigned n = 0; n <= CAIRN_PCS_MAX_VARS; n++)
+        for (unsigned lb = 1; lb <= 4; lb++)
+            for (size_t ti = 0; ti < 3; ti++)
+                for (size_t bi = 0; bi < 5; bi++) {
+                    cairn_pcs_options o;
+                    cairn_pcs_params p;
+                    cairn_pcs_options_init(&o);
+                    o.target_bits = targets[ti];
+                    o.log_blowup = lb;
+                    cairn_status st = cairn_pcs_params_choose(&p, n, batches[bi], &o, &err);
+                    if (!CHECK(st == CAIRN_OK)) {
+                        FAIL("n=%u lb=%u target=%u C=%zu: %s", n, lb, targets[ti], batches[bi],
+                             err.msg);
+                        continue;
+                    }
+                    double bits = cairn_pcs_params_security(&p);
+                    CHECK(cairn_pcs_params_check(&p, NULL) == CAIRN_OK);
+                    CHECK(bits >= targets[ti]);
+                    CHECK(p.achieved_bits >= targets[ti]);
+                    CHECK(p.log_cols <= n && p.log_cols <= CAIRN_PCS_DEFAULT_MAX_LOG_COLS);
+                    CHECK(p.num_vars == n && p.num_polys == batches[bi] && p.log_blowup == lb);
+                    uint64_t N = (uint64_t)1 << (p.log_cols + lb);
+                    CHECK(p.queries >= 1 && p.queries <= N);
+                    /* minimal: one query fewer misses the target */
+                    if (p.queries > 1) {
+                        cairn_pcs_params q = p;
+                        q.queries--;
+                        CHECK(cairn_pcs_params_security(&q) < targets[ti]);
+                    }
+                    /* the exact query term is at least the issue's (1+rho)/2 bound */
+                    cairn_pcs_params big = p;
+                    big.reps = CAIRN_PCS_MAX_REPS;
+                    double simple = simple_query_bits(&p);
+                    if (simple < 200)
+                        CHECK(cairn_pcs_params_security(&big) >= simple - 1e-9 ||
+                              cairn_pcs_params_security(&big) >= 200);
+                    CHECK(cairn_pcs_opening_size_estimate(&p, 1) > 0);
+                }
+}
+
+static void pcs_params_formula(void)
+{
+    /* n = 20, C = 40, lambda = 100 (the worked example of docs/security.md) */
+    cairn_pcs_params p;
+    CHECK_OK(cairn_pcs_params_choose(&p, 20, 40, NULL, NULL));
+    CHECK_EQ_U64(p.log_blowup, 2);
+    CHECK_EQ_U64(p.grinding_bits, 16);
+    CHECK_EQ_U64(p.reps, 1);
+    /* recompute the formula by hand */
+    double lf = 2 * log2(18446744069414584321.0);
+    uint64_t k = (uint64_t)1 << p.log_cols, N = k * 4, D = (N - k + 2) / 2;
+    double q = 0;
+    for (uint64_t i = 0; i < p.queries; i++)
+        q += log2((double)(N - D - i) / (double)(N - i));
+    double eps = exp2(log2((double)N) - lf) + exp2(-lf) + exp2(q - 16);
+    double bits = -log2(eps);
+    CHECK(fabs(bits - cairn_pcs_params_security(&p)) < 1e-6);
+    /* hand-checked small case: k = 1, N = 4, D = 2: two queries leave 1/6, three leave 0 */
+    cairn_pcs_params s = {0, 1, 0, 2, 2, 0, 1, 1, 0, 0};
+    CHECK(fabs(cairn_pcs_params_security(&s) - log2(6.0)) < 1e-9);
+    s.queries = 3;
+    CHECK(cairn_pcs_params_security(&s) > 120);
+    /* 128 bits need two repetitions over F_p2 */
+    cairn_pcs_options o;
+    cairn_pcs_options_init(&o);
+    o.target_bits = 128;
+    CHECK_OK(cairn_pcs_params_choose(&p, 20, 1, &o, NULL));
+    CHECK(p.reps >= 2);
+    o.reps = 1;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 20, 1, &o, NULL), CAIRN_ERR_LIMIT);
+}
+
+static void pcs_params_overrides_and_errors(void)
+{
+    cairn_pcs_options o;
+    cairn_pcs_params p;
+    cairn_pcs_options_init(&o);
+    o.log_cols = 3;
+    o.queries = 500; /* more than the N = 32 columns */
+    o.grinding_bits = 0;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 10, 2, &o, NULL), CAIRN_ERR_LIMIT);
+    o.queries = 20; /* > N - D = 19: every bad set is hit */
+    CHECK_OK(cairn_pcs_params_choose(&p, 10, 2, &o, NULL));
+    CHECK_EQ_U64(p.log_cols, 3);
+    CHECK_EQ_U64(p.queries, 20);
+    CHECK_EQ_U64(p.grinding_bits, 0);
+    CHECK(p.achieved_bits >= 100);
+    cairn_pcs_options_init(&o);
+    o.queries = 5;
+    o.log_cols = 10;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 20, 1, &o, NULL), CAIRN_ERR_LIMIT);
+    /* with a free shape, 5 queries are enough when k = 2 (N - D = 4 < 5): legal, if large */
+    o.log_cols = -1;
+    CHECK_OK(cairn_pcs_params_choose(&p, 20, 1, &o, NULL));
+    CHECK(p.queries == 5 && p.log_cols <= 1 && p.achieved_bits >= 100);
+    cairn_pcs_options_init(&o);
+    o.log_cols = 11;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 10, 1, &o, NULL), CAIRN_ERR_ARG);
+    cairn_pcs_options_init(&o);
+    o.log_blowup = 5;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 10, 1, &o, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 31, 1, NULL, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 3, 0, NULL, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 3, CAIRN_PCS_MAX_POLYS + 1, NULL, NULL),
+                 CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_pcs_params_choose(NULL, 3, 1, NULL, NULL), CAIRN_ERR_ARG);
+    cairn_pcs_options_init(&o);
+    o.target_bits = 0;
+    CHECK_STATUS(cairn_pcs_params_choose(&p, 3, 1, &o, NULL), CAIRN_ERR_ARG);
+
+    /* every invalid field is caught by check and by the block parser */
+    CHECK_OK(cairn_pcs_params_choose(&p, 12, 3, NULL, NULL));
+    uint8_t blk[CAIRN_PCS_PARAMS_BYTES];
+    cairn_pcs_params back;
+    cairn_pcs_params_encode(blk, &p);
+    CHECK_OK(cairn_pcs_params_decode(&back, blk, sizeof blk, NULL));
+    CHECK_MEM_EQ(&back, &p, sizeof p);
+    CHECK_STATUS(cairn_pcs_params_decode(&back, blk, sizeof blk - 1, NULL), CAIRN_ERR_PARSE);
+    for (unsigned f = 0; f < 10; f++) {
+        uint32_t bad[] = {31, 0, 13, 0, 0, 41, 0, 0, p.achieved_bits + 1, 1};
+        cairn_pcs_params q = p;
+        uint32_t *fields = &q.num_vars;
+        fields[f] = bad[f];
+        CHECK_STATUS(cairn_pcs_params_check(&q, NULL), CAIRN_ERR_ARG);
+        cairn_pcs_params_encode(blk, &q);
+        CHECK_STATUS(cairn_pcs_params_decode(&back, blk, sizeof blk, NULL), CAIRN_ERR_PARSE);
+    }
+    cairn_pcs_params q = p;
+    q.queries = p.queries - 1; /* valid shape, below target */
+    q.achieved_bits = (uint32_t)floor(cairn_pcs_params_security(&q));
+    CHECK_STATUS(cairn_pcs_params_check(&q, NULL), CAIRN_ERR_ARG);
+}
+
+/* ---- commitments ----------------------------------------------------------- */
+
+/* The definition: encode every batch row, hash each column in one go, build the tree. */
+static void reference_root(cairn_digest *root, const struct batch *b)
+{
+    pcs_dims d;
+    pcs_dims_of(&d, &b->params);
+    cairn_fp *code = malloc(d.M * d.N * sizeof *code);
+    uint8_t *col = malloc(d.M * 8);
+    cairn_digest *leaves = malloc(d.N * sizeof *leaves);
+    cairn_merkle_tree tree;
+    cairn_merkle_tree_init(&tree);
+    if (!code || !col || !leaves)
+        goto out;
+    for (size_t R = 0; R < d.M; R++)
+        CHECK_OK(cairn_rs_encode(code + R * d.N, d.N, b->matrix + R * d.k, d.k, d.lb,
+                                 CAIRN_RS_COEFFS, NULL));
+    for (size_t j = 0; j < d.N; j++) {
+        for (size_t R = 0; R < d.M; R++)
+            cairn_fp_encode(col + 8 * R, code[R * d.N + j]);
+        cairn_merkle_leaf_hash(&leaves[j], col, d.M * 8);
+    }
+    CHECK_OK(cairn_merkle_tree_build(&tree, leaves, d.N, 1, NULL));
+    *root = *cairn_merkle_tree_root(&tree);
+out:
+    cairn_merkle_tree_clear(&tree);
+    free(code);
+    free(col);
+    free(leaves);
+}
+
+static void pcs_commit_vs_reference(void)
+{
+    for (unsigned long it = 0; it < test_iters / 50 + 6; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        opts_fast(&o);
+        size_t n = test_rand_below(11), C = 1 + test_rand_below(4);
+        o.log_blowup = 1 + (unsigned)test_rand_below(4);
+        if (test_rand_below(2))
+            o.log_cols = (int)test_rand_below(n + 1);
+        if (batch_make(&b, n, C, 1, &o)) {
+            cairn_digest want;
+            CHECK_OK(batch_commit(&b, 0, NULL));
+            reference_root(&want, &b);
+            CHECK_MEM_EQ(b.pr.com.root.bytes, want.bytes, 32);
+        }
+        batch_free(&b);
+    }
+}
+
+static void pcs_commit_streaming_identical(void)
+{
+    static const size_t chunks[] = {0, 1, 2, 3, 7, 9, 1000};
+    for (unsigned long it = 0; it < test_iters / 100 + 4; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        opts_fast(&o);
+        size_t n = test_rand_below(13), C = 1 + test_rand_below(5);
+        if (!batch_make(&b, n, C, 1, &o)) {
+            batch_free(&b);
+            continue;
+        }
+        CHECK_OK(batch_commit(&b, 0, NULL));
+        cairn_pcs_commitment first = b.pr.com;
+        for (size_t ci = 1; ci < sizeof chunks / sizeof *chunks; ci++) {
+            CHECK_OK(batch_commit(&b, chunks[ci], NULL));
+            CHECK_MEM_EQ(&b.pr.com, &first, sizeof first);
+        }
+        /* the polys source (one row per chunk) */
+        cairn_rows src;
+        cairn_pcs_polys_rows impl;
+        cairn_pcs_polys_rows_init(&src, &impl, &b.params, (const cairn_fp *const *)b.polys);
+        CHECK_OK(cairn_pcs_commit(&b.pr, &b.params, &src, NULL));
+        CHECK_MEM_EQ(&b.pr.com, &first, sizeof first);
+        /* push API in uneven pieces */
+        cairn_pcs_committer cm;
+        cairn_pcs_committer_init(&cm);
+        CHECK_OK(cairn_pcs_committer_begin(&cm, &b.params, NULL));
+        size_t k = (size_t)1 << b.params.log_cols, M = src.rows_len, r = 0;
+        while (r < M) {
+            size_t take = 1 + test_rand_below(11);
+            if (take > M - r)
+                take = M - r;
+            CHECK_OK(cairn_pcs_committer_absorb(&cm, b.matrix + r * k, take * k, NULL));
+            r += take;
+        }
+        CHECK_STATUS(cairn_pcs_committer_absorb(&cm, b.matrix, k, NULL), CAIRN_ERR_ARG);
+        CHECK_OK(cairn_pcs_committer_finish(&b.pr, &cm, NULL));
+        CHECK_MEM_EQ(&b.pr.com, &first, sizeof first);
+        /* too few rows */
+        CHECK_OK(cairn_pcs_committer_begin(&cm, &b.params, NULL));
+        if (k > 1)
+            CHECK_STATUS(cairn_pcs_committer_absorb(&cm, b.matrix, k - 1, NULL), CAIRN_ERR_ARG);
+        CHECK_STATUS(cairn_pcs_committer_finish(&b.pr, &cm, NULL), CAIRN_ERR_ARG);
+        cairn_pcs_committer_clear(&cm);
+        cairn_pcs_committer_clear(NULL);
+        /* a source of the wrong shape */
+        cairn_rows bad;
+        cairn_rows_table bimpl;
+        cairn_rows_table_init(&bad, &bimpl, b.matrix, M - (M > 1), k, 0);
+        if (M > 1)
+            CHECK_STATUS(cairn_pcs_commit(&b.pr, &b.params, &bad, NULL), CAIRN_ERR_ARG);
+        batch_free(&b);
+    }
+}
+
+static void pcs_commitment_codec(void)
+{
+    struct batch b;
+    if (batch_make(&b, 5, 2, 1, NULL)) {
+        CHECK_OK(batch_commit(&b, 0, NULL));
+        uint8_t e[CAIRN_PCS_COMMITMENT_BYTES];
+        cairn_pcs_commitment back;
+        cairn_pcs_commitment_encode(e, &b.pr.com);
+        CHECK_OK(cairn_pcs_commitment_decode(&back, e, sizeof e, NULL));
+        CHECK_MEM_EQ(&back, &b.pr.com, sizeof back);
+        for (size_t l = 0; l < sizeof e; l++)
+            CHECK_STATUS(cairn_pcs_commitment_decode(&back, e, l, NULL), CAIRN_ERR_PARSE);
+        e[0] = 31;
+        CHECK_STATUS(cairn_pcs_commitment_decode(&back, e, sizeof e, NULL), CAIRN_ERR_PARSE);
+    }
+    batch_free(&b);
+}
+
+/* ---- openings ------------------------------------------------------------ */
+
+static void pcs_open_complete_random(void)
+{
+    for (unsigned long it = 0; it < test_iters / 25 + 8; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        cairn_pcs_opening op, back;
+        cairn_error err;
+        opts_fast(&o);
+        size_t n = test_rand_below(15), C = 1 + test_rand_below(n < 10 ? 6 : 2);
+        size_t P = 1 + test_rand_below(3);
+        o.log_blowup = 1 + (unsigned)test_rand_below(4);
+        if (test_rand_below(3) == 0)
+            o.log_cols = (int)test_rand_below(n + 1);
+        if (test_rand_below(4) == 0)
+            o.target_bits = 128;
+        cairn_pcs_opening_init(&op);
+        cairn_pcs_opening_init(&back);
+        if (batch_make(&b, n, C, P, &o) && batch_commit(&b, 0, NULL) == CAIRN_OK) {
+            CHECK_OK(batch_open(&op, &b, 0, &err));
+            cairn_status st = batch_verify(&b, &b.pr.com, b.evals, &op, &err);
+            if (!CHECK(st == CAIRN_OK))
+                FAIL("n=%zu C=%zu P=%zu lc=%u lb=%u: %s", n, C, P, b.params.log_cols,
+                     b.params.log_blowup, err.msg);
+            /* evaluate agrees with the reference evaluations */
+            cairn_fp2 ev[6 * 3];
+            cairn_rows src;
+            cairn_rows_table impl;
+            size_t k = (size_t)1 << b.params.log_cols;
+            cairn_rows_table_init(&src, &impl, b.matrix, ((uint64_t)1 << n) / k * C, k, 3);
+            CHECK_OK(cairn_pcs_evaluate(ev, P * C, &b.params, &src, b.points, P, NULL));
+            CHECK_MEM_EQ(ev, b.evals, P * C * sizeof *ev);
+            /* round trip */
+            size_t len;
+            uint8_t *buf = encode_opening(&op, &len);
+            CHECK(buf != NULL);
+            if (buf != NULL) {
+                CHECK_OK(cairn_pcs_opening_decode(&back, buf, len, &b.params, P, NULL));
+                size_t len2;
+                uint8_t *buf2 = encode_opening(&back, &len2);
+                CHECK(buf2 != NULL && len2 == len);
+                if (buf2 != NULL && len2 == len)
+                    CHECK_MEM_EQ(buf2, buf, len);
+                free(buf2);
+                CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &back, NULL));
+            }
+            free(buf);
+        }
+        cairn_pcs_opening_clear(&op);
+        cairn_pcs_opening_clear(&back);
+        batch_free(&b);
+    }
+}
+
+static void pcs_open_edge_sizes(void)
+{
+    /* n = 0 and n = 1 in every shape and rate, defaults (grinding 16 dropped when all columns
+     * are needed), one and several polynomials */
+    for (size_t n = 0; n <= 2; n++)
+        for (unsigned lb = 1; lb <= 4; lb++)
+            for (size_t C = 1; C <= 3; C += 2) {
+                struct batch b;
+                cairn_pcs_options o;
+                cairn_pcs_opening op;
+                cairn_error err;
+                cairn_pcs_options_init(&o);
+                o.log_blowup = lb;
+                cairn_pcs_opening_init(&op);
+                if (batch_make(&b, n, C, 2, &o) && batch_commit(&b, 0, NULL) == CAIRN_OK) {
+                    CHECK_EQ_U64(b.params.grinding_bits, 0);
+                    CHECK_OK(batch_open(&op, &b, 0, &err));
+                    cairn_status st = batch_verify(&b, &b.pr.com, b.evals, &op, &err);
+                    if (!CHECK(st == CAIRN_OK))
+                        FAIL("n=%zu lb=%u C=%zu: %s", n, lb, C, err.msg);
+                    /* a false claim is still caught */
+                    b.evals[C] = cairn_fp2_add(b.evals[C], cairn_fp2_one());
+                    CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL),
+                                 CAIRN_ERR_REJECTED);
+                }
+                cairn_pcs_opening_clear(&op);
+                batch_free(&b);
+            }
+}
+
+static void pcs_open_streaming_identical(void)
+{
+    static const size_t chunks[] = {1, 2, 5, 64};
+    for (unsigned long it = 0; it < test_iters / 100 + 4; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        cairn_pcs_opening op, op2;
+        opts_fast(&o);
+        size_t n = test_rand_below(12), C = 1 + test_rand_below(4);
+        cairn_pcs_opening_init(&op);
+        cairn_pcs_opening_init(&op2);
+        if (batch_make(&b, n, C, 1 + test_rand_below(2), &o) &&
+            batch_commit(&b, 0, NULL) == CAIRN_OK && batch_open(&op, &b, 0, NULL) == CAIRN_OK) {
+            size_t len, len2;
+            uint8_t *want = encode_opening(&op, &len);
+            for (size_t ci = 0; ci < 5 && want != NULL; ci++) {
+                cairn_transcript t;
+                if (ci < 4) {
+                    CHECK_OK(batch_open(&op2, &b, chunks[ci], NULL));
+                } else {
+                    cairn_rows src;
+                    cairn_pcs_polys_rows impl;
+                    cairn_pcs_polys_rows_init(&src, &impl, &b.params,
+                                              (const cairn_fp *const *)b.polys);
+                    cairn_transcript_init(&t, "test");
+                    CHECK_OK(cairn_pcs_open(&op2, &t, &b.pr, &src, b.points, b.P, b.evals,
+                                            b.P * b.C, NULL));
+                }
+                uint8_t *got = encode_opening(&op2, &len2);
+                CHECK(got != NULL && len2 == len);
+                if (got != NULL && len2 == len)
+                    CHECK_MEM_EQ(got, want, len);
+                free(got);
+            }
+            free(want);
+        }
+        cairn_pcs_opening_clear(&op);
+        cairn_pcs_opening_clear(&op2);
+        batch_free(&b);
+    }
+}
+
+/* Flip a value to a different canonical one. */
+static cairn_fp bump(cairn_fp a) { return cairn_fp_add(a, cairn_fp_one()); }
+
+/*
+ * Does `nonce` pass the proof of work of op?  Such a nonce gives other queries, and the
+ * opening then stays valid exactly when the opened columns also fit there (they do when t
+ * is close to N, where Floyd's sampling has few outcomes, or when k = 1 and every column of
+ * an honest matrix is the same).  The tampering tests accept an accepted nonce change only
+ * in that case; a nonce that fails the work must be rejected.
+ */
+static int nonce_passes_pow(const struct batch *b, const cairn_pcs_opening *op, uint64_t nonce)
+{
+    pcs_dims d;
+    pcs_dims_of(&d, &b->params);
+    cairn_fp2 *alpha = malloc(d.s * d.C * sizeof *alpha), *beta = malloc(d.s * d.M * sizeof *beta);
+    int ok = 0;
+    if (alpha && beta) {
+        cairn_transcript t;
+        cairn_transcript_init(&t, "test");
+        pcs_fs_begin(&t, &b->pr.com, b->points, b->P, b->evals, alpha, beta, &d);
+        cairn_transcript_absorb_fp2_vec(&t, PCS_LABEL_VECTORS, op->vectors, op->vectors_len);
+        ok = cairn_transcript_check_pow(&t, PCS_LABEL_POW, d.g, nonce, NULL) == CAIRN_OK;
+    }
+    free(alpha);
+    free(beta);
+    return ok;
+}
+
+static void pcs_tamper_every_part(void)
+{
+    for (unsigned long it = 0; it < test_iters / 250 + 2; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        cairn_pcs_opening op;
+        opts_fast(&o);
+        o.grinding_bits = 6;
+        o.reps = it % 2 ? 2 : 0;
+        cairn_pcs_opening_init(&op);
+        size_t n = 3 + test_rand_below(5);
+        if (!batch_make(&b, n, 2, 2, &o) || batch_commit(&b, 0, NULL) != CAIRN_OK ||
+            batch_open(&op, &b, 0, NULL) != CAIRN_OK) {
+            FAIL("setup");
+            batch_free(&b);
+            continue;
+        }
+        CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &op, NULL));
+        /* every vector element, both coordinates */
+        for (size_t i = 0; i < op.vectors_len; i++) {
+            cairn_fp2 keep = op.vectors[i];
+            op.vectors[i].c0 = bump(keep.c0);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            op.vectors[i] = keep;
+            op.vectors[i].c1 = bump(keep.c1);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            op.vectors[i] = keep;
+        }
+        /* every column value */
+        for (size_t i = 0; i < op.columns_len; i++) {
+            cairn_fp keep = op.columns[i];
+            op.columns[i] = bump(keep);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            op.columns[i] = keep;
+        }
+        /* every Merkle sibling, and one sibling more or fewer */
+        for (size_t i = 0; i < op.merkle.siblings_len; i++) {
+            op.merkle.siblings[i].bytes[i % 32] ^= 1;
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            op.merkle.siblings[i].bytes[i % 32] ^= 1;
+        }
+        if (op.merkle.siblings_len > 0) {
+            op.merkle.siblings_len--;
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            op.merkle.siblings_len++;
+        }
+        /* the nonce (a neighbour nonce that still passes the proof of work would change the
+         * queries: the columns then fail) */
+        /* Another nonce may be valid too (see nonce_passes_pow); one failing the work is not. */
+        uint64_t keep_nonce = op.nonce;
+        for (uint64_t dn = 1; dn <= 8; dn++) {
+            op.nonce = keep_nonce + dn;
+            cairn_status st = batch_verify(&b, &b.pr.com, b.evals, &op, NULL);
+            CHECK(st == CAIRN_ERR_REJECTED ||
+                  (st == CAIRN_OK && nonce_passes_pow(&b, &op, op.nonce)));
+        }
+        op.nonce = keep_nonce;
+        /* every claimed evaluation, every point coordinate */
+        for (size_t i = 0; i < b.P * b.C; i++) {
+            cairn_fp2 keep = b.evals[i];
+            b.evals[i].c1 = bump(keep.c1);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            b.evals[i] = keep;
+        }
+        for (size_t i = 0; i < b.P * b.n; i++) {
+            cairn_fp2 keep = b.points[i];
+            b.points[i].c0 = bump(keep.c0);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            b.points[i] = keep;
+        }
+        /* the root, each byte */
+        for (size_t i = 0; i < 32; i++) {
+            cairn_pcs_commitment com = b.pr.com;
+            com.root.bytes[i] ^= 0x10;
+            CHECK_STATUS(batch_verify(&b, &com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+        }
+        /* a different transcript prefix */
+        cairn_transcript t;
+        cairn_transcript_init(&t, "other");
+        CHECK_STATUS(cairn_pcs_verify(&b.pr.com, &t, b.points, b.P, b.evals, b.P * b.C, &op, NULL),
+                     CAIRN_ERR_REJECTED);
+        /* mismatched parameters or counts are the caller's error */
+        cairn_pcs_commitment com = b.pr.com;
+        com.params.queries++;
+        com.params.achieved_bits = (uint32_t)floor(cairn_pcs_params_security(&com.params));
+        CHECK_STATUS(batch_verify(&b, &com, b.evals, &op, NULL), CAIRN_ERR_ARG);
+        CHECK_STATUS(cairn_pcs_verify(&b.pr.com, &t, b.points, 1, b.evals, b.C, &op, NULL),
+                     CAIRN_ERR_ARG);
+        CHECK_STATUS(cairn_pcs_verify(NULL, &t, b.points, 1, b.evals, b.C, &op, NULL),
+                     CAIRN_ERR_ARG);
+
+        /* every byte of the encoding, one bit flipped: never accepted */
+        size_t len;
+        uint8_t *buf = encode_opening(&op, &len);
+        CHECK(buf != NULL);
+        for (size_t i = 0; buf != NULL && i < len; i++) {
+            uint8_t bit = (uint8_t)(1u << test_rand_below(8));
+            buf[i] ^= bit;
+            cairn_status st = decode_verify(&b, buf, len);
+            size_t nonce_at = CAIRN_PCS_PARAMS_BYTES + 4 + op.vectors_len * 16;
+            int in_nonce = i >= nonce_at && i < nonce_at + 8;
+            if (!CHECK(st == CAIRN_ERR_PARSE || st == CAIRN_ERR_REJECTED ||
+                       (in_nonce && st == CAIRN_OK &&
+                        nonce_passes_pow(&b, &op, pcs_load_le64(buf + nonce_at)))))
+                FAIL("byte %zu of %zu, bit 0x%02x: %s", i, len, bit, cairn_status_str(st));
+            buf[i] ^= bit;
+        }
+        if (buf != NULL)
+            CHECK_OK(decode_verify(&b, buf, len));
+        free(buf);
+        cairn_pcs_opening_clear(&op);
+        batch_free(&b);
+    }
+}
+
+static void pcs_cheating_prover(void)
+{
+    for (unsigned long it = 0; it < test_iters / 50 + 4; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        cairn_pcs_opening op;
+        cairn_error err;
+        opts_fast(&o);
+        cairn_pcs_opening_init(&op);
+        size_t n = test_rand_below(11), C = 1 + test_rand_below(3);
+        if (test_rand_below(2))
+            o.log_cols = (int)test_rand_below(n + 1);
+        if (!batch_make(&b, n, C, 1 + test_rand_below(2), &o) ||
+            batch_commit(&b, 0, NULL) != CAIRN_OK) {
+            batch_free(&b);
+            continue;
+        }
+        size_t k = (size_t)1 << b.params.log_cols, M = ((size_t)1 << n) / k * C;
+        /* B = the committed matrix with one entry changed; its own true evaluations */
+        cairn_fp *other = malloc(M * k * sizeof *other);
+        cairn_fp2 *ev_b = malloc(b.P * C * sizeof *ev_b);
+        if (other == NULL || ev_b == NULL) {
+            free(other);
+            free(ev_b);
+            batch_free(&b);
+            continue;
+        }
+        memcpy(other, b.matrix, M * k * sizeof *other);
+        size_t cell = test_rand_below(M * k);
+        other[cell] = bump(other[cell]);
+        cairn_rows ra, rb;
+        cairn_rows_table ia, ib;
+        cairn_rows_table_init(&ra, &ia, b.matrix, M, k, 0);
+        cairn_rows_table_init(&rb, &ib, other, M, k, 0);
+        CHECK_OK(cairn_pcs_evaluate(ev_b, b.P * C, &b.params, &rb, b.points, b.P, NULL));
+        cairn_transcript t;
+
+        /* (a) answer everything from B: the columns do not hash to the root */
+        cairn_transcript_init(&t, "test");
+        CHECK_OK(pcs_open_impl(&op, &t, &b.pr, &rb, &rb, b.points, b.P, ev_b, b.P * C, 1, NULL));
+        CHECK_STATUS(batch_verify(&b, &b.pr.com, ev_b, &op, &err), CAIRN_ERR_REJECTED);
+        /* (b) vectors from B, columns from the committed A: the column checks fail */
+        cairn_transcript_init(&t, "test");
+        CHECK_OK(pcs_open_impl(&op, &t, &b.pr, &rb, &ra, b.points, b.P, ev_b, b.P * C, 1, NULL));
+        if (!CHECK(batch_verify(&b, &b.pr.com, ev_b, &op, &err) == CAIRN_ERR_REJECTED))
+            FAIL("n=%zu C=%zu P=%zu lc=%u lb=%u t=%u cell=%zu old=%llu", n, C, b.P,
+                 b.params.log_cols, b.params.log_blowup, b.params.queries, cell,
+                 (unsigned long long)b.matrix[cell].v);
+        /* (c) honest rows, false claims (not checked by the prover) */
+        cairn_transcript_init(&t, "test");
+        /* (points with a coordinate 0 or 1 may not see the changed cell: then the claims are
+         * true) */
+        int differ = memcmp(ev_b, b.evals, b.P * C * sizeof *ev_b) != 0;
+        CHECK_OK(pcs_open_impl(&op, &t, &b.pr, &ra, &ra, b.points, b.P, ev_b, b.P * C, 0, NULL));
+        CHECK_STATUS(batch_verify(&b, &b.pr.com, ev_b, &op, &err),
+                     differ ? CAIRN_ERR_REJECTED : CAIRN_OK);
+        /* the honest prover refuses false claims */
+        cairn_transcript_init(&t, "test");
+        CHECK_STATUS(cairn_pcs_open(&op, &t, &b.pr, &ra, b.points, b.P, ev_b, b.P * C, NULL),
+                     differ ? CAIRN_ERR_ARG : CAIRN_OK);
+        free(other);
+        free(ev_b);
+        cairn_pcs_opening_clear(&op);
+        batch_free(&b);
+    }
+}
+
+static void pcs_parse_strict(void)
+{
+    struct batch b;
+    cairn_pcs_options o;
+    cairn_pcs_opening op, back;
+    opts_fast(&o);
+    cairn_pcs_opening_init(&op);
+    cairn_pcs_opening_init(&back);
+    if (!batch_make(&b, 4, 2, 1, &o) || batch_commit(&b, 0, NULL) != CAIRN_OK ||
+        batch_open(&op, &b, 0, NULL) != CAIRN_OK) {
+        FAIL("setup");
+        goto out;
+    }
+    size_t len;
+    uint8_t *buf = encode_opening(&op, &len);
+    if (buf == NULL)
+        goto out;
+    /* every truncation, and one byte more */
+    for (size_t l = 0; l < len; l++)
+        CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, l, &b.params, 1, NULL), CAIRN_ERR_PARSE);
+    uint8_t *ext = malloc(len + 1);
+    if (ext != NULL) {
+        memcpy(ext, buf, len);
+        ext[len] = 0;
+        CHECK_STATUS(cairn_pcs_opening_decode(&back, ext, len + 1, &b.params, 1, NULL),
+                     CAIRN_ERR_PARSE);
+        free(ext);
+    }
+    CHECK_OK(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL));
+    /* wrong point count, other parameters */
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 2, NULL), CAIRN_ERR_PARSE);
+    cairn_pcs_params q = b.params;
+    q.target_bits = 90;
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &q, 1, NULL), CAIRN_ERR_PARSE);
+    q = b.params;
+    q.queries = 0;
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &q, 1, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 0, NULL), CAIRN_ERR_ARG);
+    /* non-canonical elements: a vector coordinate, a column value = p and 2^64 - 1 */
+    size_t voff = CAIRN_PCS_PARAMS_BYTES + 4;
+    size_t coff = voff + op.vectors_len * 16 + 8;
+    size_t offs[] = {voff, voff + 8, voff + 16 * (op.vectors_len - 1) + 8, coff,
+                     coff + 8 * (op.columns_len - 1)};
+    for (size_t i = 0; i < 5; i++) {
+        uint8_t keep[8];
+        memcpy(keep, buf + offs[i], 8);
+        pcs_store_le64(buf + offs[i], CAIRN_FP_P);
+        CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL),
+                     CAIRN_ERR_PARSE);
+        pcs_store_le64(buf + offs[i], UINT64_MAX);
+        CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL),
+                     CAIRN_ERR_PARSE);
+        memcpy(buf + offs[i], keep, 8);
+    }
+    /* the Merkle count: one more than present, and huge */
+    size_t moff = coff + 8 * op.columns_len;
+    uint32_t cnt = pcs_load_le32(buf + moff);
+    pcs_store_le32(buf + moff, cnt + 1);
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL), CAIRN_ERR_PARSE);
+    pcs_store_le32(buf + moff, UINT32_MAX);
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL), CAIRN_ERR_PARSE);
+    pcs_store_le32(buf + moff, cnt);
+    CHECK_OK(cairn_pcs_opening_decode(&back, buf, len, &b.params, 1, NULL));
+    CHECK(back.vectors != NULL);
+    /* a failed decode leaves the opening empty */
+    CHECK_STATUS(cairn_pcs_opening_decode(&back, buf, 3, &b.params, 1, NULL), CAIRN_ERR_PARSE);
+    CHECK(back.vectors == NULL && back.columns == NULL && back.merkle.siblings == NULL);
+    CHECK_STATUS(cairn_pcs_opening_encode(buf, len - 1, &op, NULL), CAIRN_ERR_ARG);
+    free(buf);
+out:
+    cairn_pcs_opening_clear(&op);
+    cairn_pcs_opening_clear(&back);
+    cairn_pcs_opening_clear(NULL);
+    cairn_pcs_prover_clear(NULL);
+    batch_free(&b);
+}
+
+static void pcs_fuzz_inprocess(void)
+{
+    uint8_t in[4096];
+    int violations = 0;
+    for (unsigned long it = 0; it < test_iters / 4 + 20; it++) {
+        size_t len = 2 + test_rand_below(sizeof in - 2);
+        test_rand_bytes(in, len);
+        /* mostly the mutation modes (byte 1 low bits != 0 in the target) */
+        if (test_rand_below(4) != 0)
+            in[1] |= 1;
+        if (test_rand_below(3) == 0)
+            len = 2 + test_rand_below(40);
+        int r = cairn_fuzz_pcs_proof(in, len);
+        if (r != 0 && violations++ < 5)
+            FAIL("fuzz target reported a violation at iteration %lu", it);
+    }
+    CHECK(violations == 0);
+    CHECK(cairn_fuzz_pcs_proof(NULL, 0) == 0);
+    CHECK(cairn_fuzz_pcs_proof(in, 1) == 0);
+}
+
+const struct test_case test_pcs_cases[] = {
+    TEST(pcs_params_every_size),
+    TEST(pcs_params_formula),
+    TEST(pcs_params_overrides_and_errors),
+    TEST(pcs_commit_vs_reference),
+    TEST(pcs_commit_streaming_identical),
+    TEST(pcs_commitment_codec),
+    TEST(pcs_open_complete_random),
+    TEST(pcs_open_edge_sizes),
+    TEST(pcs_open_streaming_identical),
+    TEST(pcs_tamper_every_part),
+    TEST(pcs_cheating_prover),
+    TEST(pcs_parse_strict),
+    TEST(pcs_fuzz_inprocess),
+    TEST_END,
+};
