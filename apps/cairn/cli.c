@@ -4,8 +4,11 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void cli_error(const char *fmt, ...)
 {
@@ -48,22 +51,87 @@ int cli_is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
-void cli_json_str(FILE *out, const char *s)
+void cli_json_bytes(FILE *out, const uint8_t *b, size_t len)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = b[i];
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c < 0x20 || c >= 0x7f)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
     }
     fputc('"', out);
+}
+
+void cli_json_str(FILE *out, const char *s)
+{
+    cli_json_bytes(out, (const uint8_t *)s, strlen(s));
+}
+
+/*
+ * Grow a buffer geometrically while reading, so standard input (whose size
+ * is unknown) and regular files take the same path; stop as soon as the
+ * limit is passed so a huge or endless input cannot exhaust memory.
+ */
+cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len,
+                           cairn_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    cairn_status st = CAIRN_OK;
+    *out = NULL;
+    *out_len = 0;
+    if (f == NULL)
+        return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap == 0 ? 65536 : cap * 2;
+            uint8_t *nb = realloc(buf, ncap);
+            if (nb == NULL) {
+                st = cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: out of memory", path);
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (len > limit) {
+            st = cairn_error_set(err, CAIRN_ERR_LIMIT, "%s: larger than the limit of %zu bytes", path,
+                                 limit);
+            goto out;
+        }
+        if (n == 0) {
+            if (ferror(f))
+                st = cairn_error_set(err, CAIRN_ERR_IO, "%s: read error", path);
+            break;
+        }
+    }
+out:
+    if (f != stdin)
+        fclose(f);
+    if (st != CAIRN_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *out_len = len;
+    return CAIRN_OK;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

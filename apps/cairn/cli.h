@@ -7,6 +7,8 @@
 #ifndef CAIRN_CLI_H
 #define CAIRN_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cairn/error.h"
@@ -58,7 +60,24 @@ int cli_exit_for_status(cairn_status st);
 /* Is argv[i] one of the help flags? */
 int cli_is_help(const char *arg);
 
-/* Write s as a JSON string literal (quotes and escapes included). */
+/* Write s as a JSON string literal (quotes and escapes included; see cli_json_bytes). */
 void cli_json_str(FILE *out, const char *s);
+
+/*
+ * Write raw bytes as a JSON string literal: printable ASCII as is, quote and
+ * backslash escaped, everything else as \u00XX, so any bytes give valid JSON.
+ */
+void cli_json_bytes(FILE *out, const uint8_t *b, size_t len);
+
+/*
+ * Read a whole file ("-" is standard input) of at most `limit` bytes into a
+ * new buffer (*out, freed by the caller).  CAIRN_ERR_IO naming the path and
+ * the reason, CAIRN_ERR_LIMIT beyond the limit, CAIRN_ERR_NOMEM.
+ */
+cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len,
+                           cairn_error *err);
+
+/* Monotonic clock in seconds, for the timings subcommands print. */
+double cli_now(void);
 
 #endif

@@ -38,60 +38,7 @@ void cmd_replay_help(FILE *out)
             "3 malformed, truncated or corrupted file; 4 I/O error; 2 usage (docs/cli.md).\n");
 }
 
-/* Read a whole file ("-" is standard input) of at most `limit` bytes. */
-static cairn_status slurp(const char *path, size_t limit, uint8_t **out, size_t *out_len,
-                          cairn_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    cairn_status st = CAIRN_OK;
-    *out = NULL;
-    *out_len = 0;
-    if (f == NULL)
-        return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap == 0 ? 65536 : cap * 2;
-            uint8_t *nb = realloc(buf, ncap);
-            if (nb == NULL) {
-                st = cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: out of memory", path);
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (len > limit) {
-            st = cairn_error_set(err, CAIRN_ERR_LIMIT, "%s: larger than the limit of %zu bytes", path,
-                                 limit);
-            goto out;
-        }
-        if (n == 0) {
-            if (ferror(f))
-                st = cairn_error_set(err, CAIRN_ERR_IO, "%s: read error", path);
-            break;
-        }
-    }
-out:
-    if (f != stdin)
-        fclose(f);
-    if (st != CAIRN_OK) {
-        free(buf);
-        return st;
-    }
-    *out = buf;
-    *out_len = len;
-    return CAIRN_OK;
-}
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int cmd_replay(int argc, char **argv)
 {
@@ -153,7 +100,7 @@ int cmd_replay(int argc, char **argv)
         rc = cli_exit_for_status(st);
         goto out;
     }
-    st = slurp(path, CAIRN_ELF_MAX_FILE, &elf, &elf_len, &err);
+    st = cli_read_file(path, CAIRN_ELF_MAX_FILE, &elf, &elf_len, &err);
     if (st == CAIRN_OK)
         st = cairn_elf_load(&prog, elf, elf_len, &err);
     if (st != CAIRN_OK) {
@@ -164,7 +111,7 @@ int cmd_replay(int argc, char **argv)
         rc = cli_exit_for_status(st);
         goto out;
     }
-    if (input_path != NULL && (st = slurp(input_path, (size_t)1 << 30, &input, &input_len, &err)) !=
+    if (input_path != NULL && (st = cli_read_file(input_path, (size_t)1 << 30, &input, &input_len, &err)) !=
                                   CAIRN_OK) {
         cli_error("--input %s", err.msg);
         rc = cli_exit_for_status(st);
@@ -175,9 +122,9 @@ int cmd_replay(int argc, char **argv)
     st = cairn_checkpoints_check(cp, digest, input, input_len, &err);
     double secs = 0;
     if (st == CAIRN_OK) {
-        double t0 = now_s();
+        double t0 = cli_now();
         st = cairn_checkpoints_verify(cp, &prog, input, input_len, threads, &err);
-        secs = now_s() - t0;
+        secs = cli_now() - t0;
     }
     const cairn_ckpt_header *h = cairn_checkpoints_header(cp);
     if (st != CAIRN_OK && st != CAIRN_ERR_REJECTED) {

@@ -51,53 +51,6 @@ void cmd_run_help(FILE *out)
             "cycle limit was reached; 2 usage, 3 malformed ELF, 4 I/O error (docs/cli.md).\n");
 }
 
-/* Read a whole file ("-" is standard input) of at most `limit` bytes. */
-static cairn_status read_all(const char *path, size_t limit, uint8_t **out, size_t *out_len,
-                             cairn_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    cairn_status st = CAIRN_OK;
-    *out = NULL;
-    *out_len = 0;
-    if (f == NULL)
-        return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap == 0 ? 65536 : cap * 2;
-            uint8_t *nb = realloc(buf, ncap);
-            if (nb == NULL) {
-                st = cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: out of memory", path);
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (len > limit) {
-            st = cairn_error_set(err, CAIRN_ERR_LIMIT, "%s: larger than the limit of %zu bytes", path,
-                                 limit);
-            goto out;
-        }
-        if (n == 0) {
-            if (ferror(f))
-                st = cairn_error_set(err, CAIRN_ERR_IO, "%s: read error", path);
-            break;
-        }
-    }
-out:
-    if (f != stdin)
-        fclose(f);
-    if (st != CAIRN_OK) {
-        free(buf);
-        return st;
-    }
-    *out = buf;
-    *out_len = len;
-    return CAIRN_OK;
-}
 
 /* Parse a decimal integer with an optional K/M/G (binary) suffix. */
 static int parse_size(const char *s, int allow_suffix, uint64_t *out)
@@ -156,32 +109,7 @@ static int sink_write(void *ctx, int fd, const uint8_t *buf, size_t buf_len)
     return 0;
 }
 
-/* A JSON string of raw bytes: printable ASCII as is, everything else \u00XX. */
-static void json_bytes(FILE *out, const uint8_t *b, size_t len)
-{
-    fputc('"', out);
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = b[i];
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c < 0x20 || c >= 0x7f)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void print_stats_text(const cairn_vm *vm, const cairn_vm_stats *stats, double secs)
 {
@@ -226,7 +154,7 @@ static void print_json(const cairn_vm *vm, const struct sink *sink, const cairn_
         fputc('}', o);
     }
     fprintf(o, ", \"output_len\": %zu, \"output\": ", sink->len);
-    json_bytes(o, sink->buf, sink->len);
+    cli_json_bytes(o, sink->buf, sink->len);
     if (stats != NULL) {
         fprintf(o, ", \"stats\": {\"mix\": {");
         for (int c = 0; c < CAIRN_VM_CLASS_COUNT; c++)
@@ -321,7 +249,7 @@ int cmd_run(int argc, char **argv)
     memset(&vm, 0, sizeof vm);
     memset(&stats, 0, sizeof stats);
 
-    cairn_status st = read_all(path, CAIRN_ELF_MAX_FILE, &elf, &elf_len, &err);
+    cairn_status st = cli_read_file(path, CAIRN_ELF_MAX_FILE, &elf, &elf_len, &err);
     if (st == CAIRN_OK)
         st = cairn_elf_load(&prog, elf, elf_len, &err);
     if (st != CAIRN_OK) {
@@ -333,7 +261,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     if (input_path != NULL) {
-        st = read_all(input_path, (size_t)1 << 30, &input, &input_len, &err);
+        st = cli_read_file(input_path, (size_t)1 << 30, &input, &input_len, &err);
         if (st != CAIRN_OK) {
             cli_error("--input %s", err.msg);
             rc = cli_exit_for_status(st);
@@ -355,7 +283,7 @@ int cmd_run(int argc, char **argv)
     }
     cairn_vm_set_input(&vm, input, input_len);
 
-    double t0 = now_s();
+    double t0 = cli_now();
     if (ckpt_path != NULL) {
         uint8_t digest[CAIRN_SHA256_BYTES];
         cairn_sha256(digest, elf, elf_len);
@@ -364,7 +292,7 @@ int cmd_run(int argc, char **argv)
         st = want_stats ? cairn_vm_run_stats(&vm, max_cycles, &stats, &err)
                         : cairn_vm_run(&vm, max_cycles, &err);
     }
-    double secs = now_s() - t0;
+    double secs = cli_now() - t0;
     if (st != CAIRN_OK) {
         cli_error("%s", err.msg);
         rc = cli_exit_for_status(st);
