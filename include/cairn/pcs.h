@@ -124,8 +124,9 @@ void cairn_pcs_options_init(cairn_pcs_options *opt);
  * repetition count, queries = the smallest t for which the proven bound
  * meets the target, and the candidate with the smallest estimated opening
  * (cairn_pcs_opening_size_estimate with one point) wins, ties to the
- * smaller log_cols.  Every num_vars works: when the target needs at least
- * as many queries as there are columns, all N columns are opened and
+ * smaller log_cols.  Every num_vars works: when the query term cannot
+ * reach the target with fewer, t = N - D + 1 columns are opened, which
+ * hits every possible bad set (the query term is then exactly zero) and
  * grinding is dropped.  CAIRN_ERR_ARG for arguments out of range;
  * CAIRN_ERR_LIMIT when the overrides make the target unreachable (the
  * message says which term falls short).  *out is valid on CAIRN_OK.

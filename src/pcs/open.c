@@ -77,8 +77,11 @@ cairn_fp2 *pcs_eq_tables(const pcs_dims *d, const cairn_fp2 *points, size_t poin
     cairn_fp2 *tab = malloc(points_len * len * sizeof *tab);
     if (tab == NULL)
         return NULL;
-    for (size_t p = 0; p < points_len; p++)
-        (void)cairn_poly_eq_table(tab + p * len, points + p * d->n + off, vars);
+    for (size_t p = 0; p < points_len; p++) {
+        /* no coordinates to read when vars == 0 (points may then be NULL) */
+        const cairn_fp2 *r = vars == 0 ? NULL : points + p * d->n + off;
+        (void)cairn_poly_eq_table(tab + p * len, r, vars);
+    }
     return tab;
 }
 

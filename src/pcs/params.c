@@ -133,7 +133,15 @@ static uint32_t achieved_of(double bits)
         return 0;
     if (bits >= 4096.0)
         return 4096;
-    return (uint32_t)floor(bits);
+    /*
+     * Round down with a margin: double-precision log2/exp2 can lose a field
+     * term far below the query term (e.g. t = 1 with 40 grinding bits comes
+     * out as exactly 41.0 while the true value is a hair below), and libm
+     * results may differ in the last place between platforms.  Subtracting
+     * 1e-6 bits keeps the reported figure a floor of the true bound and
+     * away from integer boundaries that another libm could round across.
+     */
+    return (uint32_t)floor(bits - 1e-6);
 }
 
 cairn_status cairn_pcs_params_check(const cairn_pcs_params *p, cairn_error *err)
@@ -210,7 +218,7 @@ uint64_t cairn_pcs_opening_size_estimate(const cairn_pcs_params *p, size_t point
  * even the best possible query term (zero, reached at t = N - D + 1) leaves
  * the field terms short of it.  The loop adds one factor of Q per query and
  * stops at the first t that meets the target: a few hundred steps at most
- * for valid targets, since each query gives at least 0.19 bits (rho = 1/2)
+ * for valid targets, since each query gives at least 0.415 bits (rho = 1/2)
  * and t never exceeds N - D + 1.
  */
 static uint64_t fewest_queries(uint64_t N, uint64_t k, unsigned s, unsigned g, double target)
