@@ -1072,6 +1072,60 @@ static void forged_page_rejected(void)
     CHECK(done);
 }
 
+/*
+ * Header fields forged with the file digest recomputed: a page size other
+ * than the recorder's (a page larger than memory would leave memory
+ * undigested) and a cycle count beyond 2^48 (which once made the padded row
+ * count loop forever) are parse errors naming the field.
+ */
+static void forged_header_fields_rejected(void)
+{
+    struct fx f;
+    if (!random_fx(&f))
+        return;
+    cairn_checkpoints *cp = fx_record(&f, fx_interval(&f, 30), UINT64_MAX), *back = NULL;
+    uint8_t *b = NULL;
+    size_t len = 0;
+    cairn_error err;
+    CHECK(cp != NULL);
+    if (cp != NULL && cairn_checkpoint_file_encode(&b, &len, cp, &err) == CAIRN_OK) {
+        static const struct {
+            size_t off;
+            unsigned bytes;
+            uint64_t value;
+            const char *msg;
+        } forgeries[] = {
+            {12, 4, 16, "page size"},
+            {12, 4, 8, "page size"},
+            {112, 8, (UINT64_C(1) << 63) + 1, "cycles"},
+            {112, 8, (UINT64_C(1) << 48) + 1, "cycles"},
+        };
+        for (size_t i = 0; i < sizeof forgeries / sizeof forgeries[0]; i++) {
+            uint8_t *g = malloc(len);
+            CHECK(g != NULL);
+            if (g == NULL)
+                break;
+            memcpy(g, b, len);
+            for (unsigned k = 0; k < forgeries[i].bytes; k++)
+                g[forgeries[i].off + k] = (uint8_t)(forgeries[i].value >> (8 * k));
+            cairn_sha256(g + len - 32, g, len - 32);
+            CHECK_STATUS(cairn_checkpoint_file_parse(&back, g, len, &err), CAIRN_ERR_PARSE);
+            CHECK(strstr(err.msg, forgeries[i].msg) != NULL);
+            cairn_checkpoints_free(back);
+            back = NULL;
+            free(g);
+        }
+    }
+    free(b);
+    cairn_checkpoints_free(cp);
+    fx_clear(&f);
+    /* the padded row count saturates instead of wrapping */
+    CHECK_EQ_U64(cairn_wit_padded_rows(0), 1);
+    CHECK_EQ_U64(cairn_wit_padded_rows(5), 8);
+    CHECK_EQ_U64(cairn_wit_padded_rows((UINT64_C(1) << 63) + 1), UINT64_C(1) << 63);
+    CHECK_EQ_U64(cairn_wit_padded_rows(UINT64_MAX), UINT64_C(1) << 63);
+}
+
 /* cairn_checkpoints_verify accepts honest sets for any thread count, on guests too. */
 static void verify_threads(void)
 {
@@ -1156,6 +1210,7 @@ const struct test_case test_checkpoint_cases[] = {
     TEST(file_write_read),
     TEST(mismatched_program_input),
     TEST(forged_page_rejected),
+    TEST(forged_header_fields_rejected),
     TEST(verify_threads),
     TEST(fuzz_checkpoint_mutations),
     TEST_END,

@@ -20,7 +20,10 @@
  *
  * The oracle.  cairn_witness_oracle presents the rows as a cairn_rows
  * source (cairn/rows.h), either from a materialised table or by replaying
- * intervals from checkpoints with worker threads; both give identical rows.
+ * intervals from checkpoints with worker threads; both give identical rows
+ * for a checkpoint set that passes cairn_checkpoints_verify (verify a set
+ * read from a file before streaming from it: for an inconsistent set the
+ * rows may depend on the thread count).
  *
  * Threads: every function here may be called from any thread on distinct
  * objects; a cairn_checkpoints is read-only after it is built and may be
@@ -96,7 +99,14 @@ const cairn_wit_column *cairn_wit_columns(void);
 /* "lui", "add", ... "pad"; "?" outside the enum.  Never NULL. */
 const char *cairn_wit_op_name(cairn_wit_op op);
 
-/* max(1, the least power of two >= cycles): the rows the oracle presents. */
+/* The most cycles a trace, a checkpoint file or the oracle accepts (the cycle column's range). */
+#define CAIRN_WIT_MAX_CYCLES (UINT64_C(1) << 48)
+
+/*
+ * max(1, the least power of two >= cycles): the rows the oracle presents.
+ * Saturates at 2^63 for larger inputs (callers bound cycles by
+ * CAIRN_WIT_MAX_CYCLES first).
+ */
 uint64_t cairn_wit_padded_rows(uint64_t cycles);
 
 /* ------------------------------------------------------------------ */

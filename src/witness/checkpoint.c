@@ -467,8 +467,10 @@ cairn_status cairn_checkpoints_vm_init(cairn_vm *vm, const cairn_checkpoints *cp
  * (each page takes its latest recorded contents: the deltas are walked
  * newest first and a page is copied once), set the registers and
  * counters, then check the digest of what was rebuilt against the
- * recorded one.  A delta touching the executable range is refused: nothing
- * can write there, and the interpreter's decoded table would disagree.
+ * recorded one.  A delta page may overlap the executable range (a data
+ * segment can share a page with code) only if it leaves the code bytes as
+ * they are: nothing can write there, and the interpreter's decoded table
+ * would disagree.
  */
 cairn_status cairn_checkpoints_restore(cairn_vm *vm, const cairn_checkpoints *cp,
                                        const cairn_program *prog, uint64_t index,
@@ -501,10 +503,20 @@ cairn_status cairn_checkpoints_restore(cairn_vm *vm, const cairn_checkpoints *cp
             uint32_t p = c->page_idx[k];
             uint64_t lo = (uint64_t)p << h->page_shift;
             if (lo < xhi && lo + page > xlo) {
-                free(done);
-                return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                       "checkpoint %llu: page %u overlaps executable memory",
-                                       (unsigned long long)j, (unsigned)p);
+                /*
+                 * A data page may share a page with code (segments need only
+                 * be disjoint).  Code is never written (such stores fault),
+                 * so the page's bytes inside the code range must equal the
+                 * image already in memory; anything else is a forgery.
+                 */
+                uint64_t a = lo > xlo ? lo : xlo, b = lo + page < xhi ? lo + page : xhi;
+                if (memcmp(vm->mem + a, c->pages + (size_t)k * page + (a - lo), (size_t)(b - a)) !=
+                    0) {
+                    free(done);
+                    return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                           "checkpoint %llu: page %u changes executable memory",
+                                           (unsigned long long)j, (unsigned)p);
+                }
             }
             if (done != NULL) {
                 if (done[p >> 3] & (1u << (p & 7)))

@@ -169,8 +169,14 @@ cairn_status cairn_checkpoint_file_parse(cairn_checkpoints **out, const uint8_t 
         return BAD("header offset 204: reserved field is not zero");
     if (h.mem_log2_words < 10 || h.mem_log2_words > 28)
         return BAD("header offset 96: memory of 2^%u words outside 2^10..2^28", (unsigned)h.mem_log2_words);
-    if (h.page_shift < 8 || h.page_shift > 16)
-        return BAD("header offset 12: page size 2^%u outside 2^8..2^16 bytes", (unsigned)h.page_shift);
+    /*
+     * One page size only: the recorder always uses it, and it never exceeds
+     * the smallest memory (2^10 words = 4 KiB).  A page larger than memory
+     * would leave no page to digest, so memory would go unchecked.
+     */
+    if (h.page_shift != CAIRN_CKPT_PAGE_SHIFT)
+        return BAD("header offset 12: page size 2^%u, expected 2^%u bytes", (unsigned)h.page_shift,
+                   CAIRN_CKPT_PAGE_SHIFT);
     uint64_t mem_size = UINT64_C(4) << h.mem_log2_words;
     if ((h.mem_base & 0xfff) != 0 || h.mem_base + mem_size > UINT64_C(0xfffffff0))
         return BAD("header offset 92: memory region 0x%08x + 0x%llx is not a valid region",
@@ -180,6 +186,9 @@ cairn_status cairn_checkpoint_file_parse(cairn_checkpoints **out, const uint8_t 
     h.halt = (cairn_vm_halt)halt;
     if (h.interval == 0)
         return BAD("header offset 104: checkpoint interval 0");
+    if (h.cycles > CAIRN_WIT_MAX_CYCLES)
+        return BAD("header offset 112: %llu cycles, more than the limit of 2^48",
+                   (unsigned long long)h.cycles);
     uint64_t want = h.cycles == 0 ? 1 : (h.cycles - 1) / h.interval + 1;
     if (h.count != want)
         return BAD("header offset 120: %llu checkpoints, but %llu cycles every %llu make %llu",

@@ -59,7 +59,7 @@ const char *cairn_wit_op_name(cairn_wit_op op)
 uint64_t cairn_wit_padded_rows(uint64_t cycles)
 {
     uint64_t n = 1;
-    while (n < cycles)
+    while (n < cycles && n < (UINT64_C(1) << 63))
         n <<= 1;
     return n;
 }
