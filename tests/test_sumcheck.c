@@ -418,8 +418,13 @@ static void stream_case(size_t n, size_t k, const cairn_sumcheck_expr *e, int wi
         for (size_t c = 0; c < k; c++)
             rowtab[x * width + cols[c]] = tb.fp[c][x];
     }
+    /* with_tau 2: a Boolean or mixed tau, which takes the provers' path
+       that evaluates the round polynomial at 1 directly */
     for (size_t i = 0; i < n; i++)
-        tau[i] = test_rand_fp2();
+        tau[i] = with_tau == 2 ? ((test_rand_u64() & 3) == 0
+                                      ? test_rand_fp2()
+                                      : cairn_fp2_from_fp(cairn_fp_make(test_rand_u64() & 1)))
+                               : test_rand_fp2();
     const cairn_fp2 *ta = with_tau ? tau : NULL;
     cairn_fp2 claim = ref_sum(e, ta, &tb);
     transcript_fresh(&t0);
@@ -493,7 +498,7 @@ static void sumcheck_stream_equals_memory(void)
     cairn_sumcheck_term t3[2] = {{{{1}, {0}}, 3, {0, 1, 2}}, {{{9}, {4}}, 1, {2}}};
     cairn_sumcheck_expr e2 = {t2, 1, 2}, e3 = {t3, 2, 3};
     for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++)
-        for (int tau = 0; tau < 2; tau++) {
+        for (int tau = 0; tau < 3; tau++) {
             stream_case(ns[a], 2, &e2, tau);
             stream_case(ns[a], 3, &e3, tau);
         }
