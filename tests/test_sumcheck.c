@@ -883,7 +883,101 @@ static void sumcheck_arg_errors(void)
     cairn_sumcheck_proof_clear(&p);
 }
 
+int cairn_fuzz_sumcheck_proof(const uint8_t *data, size_t len);
+
+/*
+ * Drive fuzz/fuzz_sumcheck_proof.c with honest proofs (which must verify
+ * when their claim is true), mutations of them (bit flips, truncation,
+ * extension, a non-canonical element) and noise.
+ */
+static void sumcheck_fuzz_inprocess(void)
+{
+    enum { HDR = 3, FZN = 8 };
+    static const cairn_sumcheck_term terms[4][1] = {
+        {{{{1}, {0}}, 1, {0}}},
+        {{{{1}, {0}}, 2, {0, 1}}},
+        {{{{1}, {0}}, 3, {0, 1, 2}}},
+        {{{{1}, {0}}, 2, {0, 1}}},
+    };
+    uint8_t in[HDR + FZN * 4 * 16 + 64];
+    unsigned long rounds = test_iters + 50;
+    for (unsigned long it = 0; it < rounds; it++) {
+        size_t n = test_rand_below(FZN + 1), which = test_rand_below(4);
+        cairn_sumcheck_expr expr = {terms[which], 1, which == 2 ? 3 : (which == 0 ? 1 : 2)};
+        int has_eq = which == 3;
+        size_t d = cairn_sumcheck_expr_degree(&expr, has_eq);
+        /* header bytes below 128 mean "all-zero tables" to the target */
+        in[0] = (uint8_t)(n + 9 * test_rand_below(14));
+        in[1] = (uint8_t)(d - 1 + 5 * test_rand_below(25));
+        in[2] = (uint8_t)(which + 4 * test_rand_below(32));
+        size_t len = HDR;
+        unsigned mode = (unsigned)(it % 4);
+        if (mode == 3) {
+            size_t extra = test_rand_below(sizeof in - HDR);
+            test_rand_bytes(in + HDR, extra);
+            len += extra;
+        } else {
+            /* an honest proof of a true claim 0: tables zero except what keeps the sum 0 */
+            size_t tl = (size_t)1 << n;
+            cairn_fp *tabs[3];
+            cairn_sumcheck_input inputs[3];
+            int ok = 1;
+            for (size_t c = 0; c < 3; c++) {
+                tabs[c] = calloc(tl, sizeof(cairn_fp));
+                ok = ok && tabs[c] != NULL;
+                inputs[c].fp = tabs[c];
+                inputs[c].fp2 = NULL;
+            }
+            cairn_fp2 tau[FZN], point[FZN], evals[3];
+            for (size_t i = 0; i < n; i++)
+                tau[i] = cairn_fp2_from_fp(cairn_fp_make(3 + i));
+            cairn_sumcheck_proof p;
+            cairn_sumcheck_proof_init(&p);
+            cairn_transcript t;
+            cairn_transcript_init(&t, "cairn-fuzz/sumcheck");
+            if (ok)
+                CHECK_OK(cairn_sumcheck_prove(&p, point, evals, &t, &expr, has_eq ? tau : NULL,
+                                              inputs, expr.inputs_len, n, cairn_fp2_zero(), NULL));
+            size_t el = cairn_sumcheck_proof_size(n, d);
+            if (ok && p.rounds == n && el <= sizeof in - HDR)
+                CHECK_OK(cairn_sumcheck_proof_encode(in + HDR, el, &p, NULL));
+            len += el;
+            if (ok && mode == 0) {
+                /* the honest proof of the true claim verifies */
+                cairn_sumcheck_proof q;
+                cairn_transcript tv;
+                cairn_fp2 zeros[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+                cairn_sumcheck_proof_init(&q);
+                cairn_transcript_init(&tv, "cairn-fuzz/sumcheck");
+                CHECK_OK(cairn_sumcheck_proof_decode(&q, in + HDR, el, n, d, NULL));
+                CHECK_OK(cairn_sumcheck_verify_claim(point, &tv, &q, &expr, has_eq ? tau : NULL, n,
+                                                     cairn_fp2_zero(), zeros, expr.inputs_len,
+                                                     NULL));
+                cairn_sumcheck_proof_clear(&q);
+            }
+            cairn_sumcheck_proof_clear(&p);
+            for (size_t c = 0; c < 3; c++)
+                free(tabs[c]);
+            if (mode == 1 && len > HDR) {
+                in[HDR + test_rand_below(len - HDR)] ^= (uint8_t)(1u << test_rand_below(8));
+            } else if (mode == 2) {
+                if (test_rand_u64() & 1)
+                    len = HDR + test_rand_below(len - HDR + 1);
+                else
+                    len += test_rand_below(17);
+            }
+        }
+        if (cairn_fuzz_sumcheck_proof(in, len) != 0) {
+            FAIL("fuzz target reported a violation on round %lu (mode %u, %zu bytes)", it, mode,
+                 len);
+            break;
+        }
+    }
+    CHECK(cairn_fuzz_sumcheck_proof(NULL, 0) == 0);
+}
+
 const struct test_case test_sumcheck_cases[] = {
+    TEST(sumcheck_fuzz_inprocess),
     TEST(sumcheck_known_answer),
     TEST(sumcheck_brute_force),
     TEST(sumcheck_degenerate_tau),
