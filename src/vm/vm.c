@@ -90,6 +90,21 @@ cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_
                                (unsigned long long)hi, (unsigned)vm->cfg.stack_size,
                                (unsigned long long)max_mem);
     }
+    /*
+     * The pre-decoded table costs 8 bytes per word of the executable range
+     * (zero-filled words included), twice the range itself: count it, so a
+     * tiny ELF declaring a huge executable segment cannot make the host
+     * allocate several times the memory cap.
+     */
+    uint64_t decode_bytes = ((xhi - xlo) / 4 + 1) * 8;
+    if (decode_bytes > max_mem / 2) {
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "executable range 0x%llx..0x%llx (%llu bytes) needs %llu bytes of "
+                               "decoded instructions, more than half the limit of %llu bytes",
+                               (unsigned long long)xlo, (unsigned long long)xhi,
+                               (unsigned long long)(xhi - xlo), (unsigned long long)decode_bytes,
+                               (unsigned long long)max_mem);
+    }
     if (lo + size > UINT64_C(0xfffffff0)) {
         return cairn_error_set(err, CAIRN_ERR_LIMIT,
                                "memory region 0x%llx+0x%llx passes the top of the 32-bit address "
