@@ -110,7 +110,11 @@ GUEST_SDK := guest/sdk/crt0.S guest/sdk/cairn_guest.c
 GUEST_SDK_DEPS := $(GUEST_SDK) guest/sdk/cairn_guest.h guest/sdk/cairn.ld
 GUEST_NAMES := $(sort $(wildcard guest/examples/*.c))
 GUEST_NAMES := $(GUEST_NAMES:guest/examples/%.c=%)
-GUEST_ELF := $(foreach a,$(GUEST_ARCHS),$(GUEST_NAMES:%=$(O)/guests/$(a)/%.elf))
+# Assembly examples (guest/examples/*.S) are built bare: no SDK, no crt0.
+GUEST_ASM := $(sort $(wildcard guest/examples/*.S))
+GUEST_ASM := $(GUEST_ASM:guest/examples/%.S=%)
+GUEST_ELF := $(foreach a,$(GUEST_ARCHS),$(GUEST_NAMES:%=$(O)/guests/$(a)/%.elf) \
+                                        $(GUEST_ASM:%=$(O)/guests/$(a)/%.elf))
 GUEST_CFLAGS := -mabi=ilp32 -O2 -g -static -nostdlib -ffunction-sections -fdata-sections \
                 -ftls-model=local-exec -Wall -Wextra -Werror
 
@@ -119,6 +123,10 @@ $(O)/guests/$(1)/hello.elf: guest/examples/hello.c | setup
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  GUEST $$@")
 	$(Q)$(GUEST_CC) -march=$(1) -mabi=ilp32 -O2 -nostdlib -static -o $$@ $$<
+$(O)/guests/$(1)/%.elf: guest/examples/%.S | setup
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  GUEST $$@")
+	$(Q)$(GUEST_CC) -march=$(1) -mabi=ilp32 -nostdlib -static -Wl,-Ttext=0x10000 -o $$@ $$<
 $(O)/guests/$(1)/%.elf: guest/examples/%.c $(GUEST_SDK_DEPS) | setup
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  GUEST $$@")

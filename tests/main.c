@@ -37,5 +37,7 @@ const struct test_suite test_suites[] = {
     {"witness", test_witness_cases},
     {"checkpoint", test_checkpoint_cases},
     {"pcs", test_pcs_cases},
+    {"zkvm_air", test_zkvm_air_cases},
+    {"zkvm", test_zkvm_cases},
     {NULL, NULL},
 };

@@ -145,7 +145,7 @@ static cairn_status decode_verify(const struct batch *b, const uint8_t *buf, siz
 
 /* ---- parameters ---------------------------------------------------------- */
 
-/* The simple with-replacement bound the issue states: (1+rho)/2 per query. */
+/* The simple with-replacement bound of docs/security.md: (1+rho)/2 per query. */
 static double simple_query_bits(const cairn_pcs_params *p)
 {
     double rho = 1.0 / (double)(1u << p->log_blowup);
@@ -186,7 +186,7 @@ static void pcs_params_every_size(void)
                         q.queries--;
                         CHECK(cairn_pcs_params_security(&q) < targets[ti]);
                     }
-                    /* the exact query term is at least the issue's (1+rho)/2 bound */
+                    /* the exact query term is at least the (1+rho)/2 bound */
                     cairn_pcs_params big = p;
                     big.reps = CAIRN_PCS_MAX_REPS;
                     double simple = simple_query_bits(&p);

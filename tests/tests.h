@@ -30,5 +30,7 @@ extern const struct test_case test_vm_diff_cases[];
 extern const struct test_case test_witness_cases[];
 extern const struct test_case test_checkpoint_cases[];
 extern const struct test_case test_pcs_cases[];
+extern const struct test_case test_zkvm_air_cases[];
+extern const struct test_case test_zkvm_cases[];
 
 #endif

@@ -33,6 +33,12 @@ struct cli_command {
 
 extern const struct cli_command cli_commands[];
 
+int cmd_prove(int argc, char **argv);
+void cmd_prove_help(FILE *out);
+int cmd_verify(int argc, char **argv);
+void cmd_verify_help(FILE *out);
+int cmd_inspect(int argc, char **argv);
+void cmd_inspect_help(FILE *out);
 int cmd_run(int argc, char **argv);
 void cmd_run_help(FILE *out);
 int cmd_replay(int argc, char **argv);

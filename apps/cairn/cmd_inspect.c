@@ -1,0 +1,122 @@
+/*
+ * cmd_inspect.c — `cairn inspect PROOF [--json]`: parse a proof file and
+ * print its statement, its parameters and the size of each component,
+ * without verifying it (docs/cli.md, docs/proof-format.md).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/zkvm.h"
+#include "cli.h"
+
+void cmd_inspect_help(FILE *out)
+{
+    fprintf(out,
+            "usage: cairn inspect PROOF [--json]\n"
+            "\n"
+            "Print a proof's statement (program digest, entry, cycles, exit code, output,\n"
+            "security), the parameters of its four commitments and a size breakdown by\n"
+            "component. The proof is parsed strictly but not verified.\n"
+            "  --json            print one JSON object\n"
+            "\n"
+            "Exit status: 0 parsed; 2 usage; 3 malformed proof; 4 I/O error.\n");
+}
+
+static const char *const batch_names[4] = {"trace", "multiplicities", "helpers", "table_helpers"};
+
+int cmd_inspect(int argc, char **argv)
+{
+    const char *path = NULL;
+    int json = 0, rc = CLI_EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            cmd_inspect_help(stdout);
+            return CLI_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("inspect", "unknown option '%s'", a);
+        } else if (path == NULL) {
+            path = a;
+        } else {
+            return cli_usage_error("inspect", "unexpected argument '%s'", a);
+        }
+    }
+    if (path == NULL)
+        return cli_usage_error("inspect", "missing PROOF");
+    cairn_error err;
+    uint8_t *b = NULL;
+    size_t len = 0;
+    cairn_proof *p = NULL;
+    cairn_error_clear(&err);
+    cairn_status st = cli_read_file(path, CAIRN_PROOF_MAX_BYTES, &b, &len, &err);
+    if (st == CAIRN_OK && (st = cairn_proof_decode(&p, b, len, &err)) != CAIRN_OK) {
+        cli_error("%s: malformed proof: %s", path, err.msg);
+        rc = cli_exit_for_status(st);
+        goto out;
+    }
+    if (st != CAIRN_OK) {
+        cli_error("%s", err.msg);
+        rc = cli_exit_for_status(st);
+        goto out;
+    }
+    const cairn_zkvm_statement *s = cairn_proof_statement(p);
+    const cairn_zkvm_sizes *z = cairn_proof_sizes(p);
+    unsigned nt;
+    unsigned n = cairn_proof_vars(p, &nt);
+    if (json) {
+        printf("{\"version\": 1, \"program_digest\": \"");
+        for (unsigned i = 0; i < 32; i++)
+            printf("%02x", s->program_digest[i]);
+        printf("\", \"entry\": %u, \"mem_log2_words\": %u, \"cycles\": %" PRIu64
+               ", \"exit_code\": %u, \"output_hex\": \"\", \"security_target\": %u, "
+               "\"security_bits\": %u, \"trace_vars\": %u, \"table_vars\": %u, \"pcs\": [",
+               s->entry, s->mem_log2_words, s->cycles, s->exit_code, s->security_target,
+               s->security_bits, n, nt);
+        for (unsigned i = 0; i < 4; i++) {
+            const cairn_pcs_params *q = cairn_proof_params(p, i);
+            printf("%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
+                   "\"log_blowup\": %u, \"queries\": %u, \"grinding_bits\": %u, \"reps\": %u, "
+                   "\"achieved_bits\": %u, \"opening_bytes\": %zu}",
+                   i ? ", " : "", batch_names[i], q->num_vars, q->num_polys, q->log_cols,
+                   q->log_blowup, q->queries, q->grinding_bits, q->reps, q->achieved_bits,
+                   z->opening[i]);
+        }
+        printf("], \"sizes\": {\"header\": %zu, \"statement\": %zu, \"registers\": %zu, "
+               "\"commitments\": %zu, \"sumchecks\": %zu, \"evaluations\": %zu, \"openings\": %zu, "
+               "\"total\": %zu}}\n",
+               z->header, z->statement, z->registers, z->commitments, z->sumchecks, z->evaluations,
+               z->openings, z->total);
+    } else {
+        printf("cairn proof, format version 1, %zu bytes\n", z->total);
+        printf("statement:\n  program sha256  ");
+        for (unsigned i = 0; i < 32; i++)
+            printf("%02x", s->program_digest[i]);
+        printf("\n  entry           0x%08x\n  memory          2^%u words\n  cycles          %" PRIu64
+               " (2^%u rows)\n  exit code       %u\n  output          0 bytes\n  security        %u "
+               "bits proven (target %u)\n",
+               s->entry, s->mem_log2_words, s->cycles, n, s->exit_code, s->security_bits,
+               s->security_target);
+        printf("commitments (tensor PCS):\n");
+        for (unsigned i = 0; i < 4; i++) {
+            const cairn_pcs_params *q = cairn_proof_params(p, i);
+            printf("  %-15s 2^%-2u x %-3u  k = 2^%u, rate 1/%u, %u queries, %u grinding bits, %u "
+                   "reps, %u bits\n",
+                   batch_names[i], q->num_vars, q->num_polys, q->log_cols, 1u << q->log_blowup,
+                   q->queries, q->grinding_bits, q->reps, q->achieved_bits);
+        }
+        printf("sizes:\n  header+statement %8zu\n  final registers  %8zu\n  commitments      %8zu\n"
+               "  sum-checks       %8zu\n  evaluations      %8zu\n  openings         %8zu",
+               z->header + z->statement, z->registers, z->commitments, z->sumchecks, z->evaluations,
+               z->openings);
+        printf(" (trace %zu, multiplicities %zu, helpers %zu, table helpers %zu)\n", z->opening[0],
+               z->opening[1], z->opening[2], z->opening[3]);
+    }
+out:
+    cairn_proof_free(p);
+    free(b);
+    return rc;
+}

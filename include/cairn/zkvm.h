@@ -1,0 +1,141 @@
+/*
+ * cairn/zkvm.h — proving and verifying executions of RV32I programs: the
+ * statement, the prover, the verifier, and the versioned binary proof.
+ *
+ * What is proven (docs/arithmetization.md): the program (the
+ * SHA-256 of its ELF bytes) started at its entry point with the registers
+ * as cairn_vm_init sets them, executed exactly `cycles` instructions of
+ * RV32I without RAM (register and immediate ALU forms, LUI, AUIPC, the six
+ * branches, JAL, JALR, FENCE), and the last one was ECALL exit (a7 = 93)
+ * with a0 = exit_code.  The public output is empty (no write calls yet).
+ * Proofs are sound, not zero-knowledge.
+ *
+ * The protocol and the byte format: docs/arithmetization.md,
+ * docs/proof-format.md; the security arithmetic: docs/security.md §5.
+ */
+#ifndef CAIRN_ZKVM_H
+#define CAIRN_ZKVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cairn/error.h"
+#include "cairn/pcs.h"
+#include "cairn/rows.h"
+#include "cairn/sha256.h"
+
+/* Largest proof file accepted by the parser. */
+#define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
+/* Largest public output carried in a statement. */
+#define CAIRN_ZKVM_MAX_OUTPUT 0u
+/*
+ * The least proven security a verifier accepts.  The security target is
+ * part of the statement the prover writes, and the verifier recomputes the
+ * parameters from it; without a floor, a prover could pick a tiny target,
+ * get matching weak parameters, and forge cheaply.
+ */
+#define CAIRN_ZKVM_MIN_SECURITY_BITS 100u
+
+/* Largest provable run (2^28 cycles). */
+#define CAIRN_ZKVM_MAX_CYCLES (UINT64_C(1) << 28)
+
+typedef struct {
+    uint8_t program_digest[CAIRN_SHA256_BYTES]; /* SHA-256 of the ELF file */
+    uint32_t entry;                             /* entry point */
+    uint32_t mem_log2_words;                    /* RAM region: 2^k words (fixes the initial sp) */
+    uint64_t cycles;                            /* T, instructions executed, the exit included */
+    uint32_t exit_code;                         /* a0 at the exit */
+    uint32_t output_len;                        /* bytes of public output (0 for now) */
+    uint32_t security_target;                   /* the lambda asked for (100 or 128) */
+    uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §5) */
+} cairn_zkvm_statement;
+
+/* Test-only: corrupt columns before the phase-1 commitment (prover continues honestly). */
+typedef void (*cairn_zkvm_tamper_fn)(void *ctx, cairn_fp *const *cols, size_t cols_len,
+                                     uint64_t rows, uint64_t cycles);
+
+typedef struct {
+    unsigned security_bits;     /* 100 (default) or 128 */
+    unsigned threads;           /* prover threads (default 1) */
+    uint32_t stack_size;        /* VM stack reserve (0: CAIRN_VM_DEFAULT_STACK) */
+    uint64_t max_cycles;        /* 0: CAIRN_ZKVM_MAX_CYCLES */
+    /* Test-only switches: a proof made with them is meant to be rejected. */
+    cairn_zkvm_tamper_fn tamper;
+    void *tamper_ctx;
+    int no_checks;              /* skip the prover's own sanity checks on the trace */
+} cairn_zkvm_options;
+
+void cairn_zkvm_options_init(cairn_zkvm_options *opt);
+
+/* Byte sizes of a proof's parts (cairn inspect). */
+typedef struct {
+    size_t header, statement, registers, commitments, sumchecks, evaluations, openings, total;
+    size_t opening[4];
+} cairn_zkvm_sizes;
+
+/* Timings and figures of one proof (seconds, bytes). */
+typedef struct {
+    double witness_s, commit_s, sumcheck_s, open_s, total_s;
+    size_t columns;      /* committed base columns per cycle */
+    uint64_t rows;       /* 2^n */
+} cairn_zkvm_stats;
+
+/*
+ * Execute the ELF (input bytes as read(0) advice) and prove the run.
+ * *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
+ * it proves (optional), stats (optional) the timings.  A run that faults,
+ * does not exit, exceeds max_cycles, writes output or executes an
+ * instruction outside the provable set is CAIRN_ERR_ARG with a message naming
+ * the cycle, the pc and the instruction (or the reason).  CAIRN_ERR_PARSE
+ * for a malformed ELF, CAIRN_ERR_LIMIT, CAIRN_ERR_NOMEM.
+ */
+cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                              cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                              const uint8_t *input, size_t input_len,
+                              const cairn_zkvm_options *opt, cairn_error *err);
+
+/*
+ * Prove given trace rows (cairn/witness.h layout, at least `cycles` rows)
+ * for the program `elf`.  This is the prover behind cairn_zkvm_prove;
+ * tests use it to feed executions from their own (lying) interpreters.
+ */
+cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                                    cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                                    const cairn_rows *trace, uint64_t cycles,
+                                    uint32_t mem_log2_words, const cairn_zkvm_options *opt,
+                                    cairn_error *err);
+
+/*
+ * Verify proof bytes for the program `elf`.  CAIRN_OK and *st (optional)
+ * the verified statement when accepted; CAIRN_ERR_PARSE (what and where)
+ * for malformed bytes or ELF; CAIRN_ERR_REJECTED with a one-line reason
+ * for a well-formed proof that is false, belongs to another program, or
+ * targets fewer than CAIRN_ZKVM_MIN_SECURITY_BITS bits; CAIRN_ERR_NOMEM.  The caller compares the statement with what it
+ * expects (exit code, cycles, output).
+ */
+cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
+                               const uint8_t *elf, size_t elf_len, cairn_error *err);
+
+/* ---- the proof object ---------------------------------------------------------------------------- */
+
+typedef struct cairn_proof cairn_proof;
+
+/* Parse untrusted bytes (docs/proof-format.md). CAIRN_ERR_PARSE naming what and where. */
+cairn_status cairn_proof_decode(cairn_proof **out, const uint8_t *bytes, size_t bytes_len,
+                                cairn_error *err);
+/* Encode into a malloc'd buffer. */
+cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proof *p,
+                                cairn_error *err);
+void cairn_proof_free(cairn_proof *p);
+/* The statement and sizes of a decoded proof. */
+const cairn_zkvm_statement *cairn_proof_statement(const cairn_proof *p);
+const cairn_zkvm_sizes *cairn_proof_sizes(const cairn_proof *p);
+/* The PCS parameters of batch i < 4 (trace, multiplicities, helpers, table helpers). */
+const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i);
+/* log2 of the padded trace rows and of the table size. */
+unsigned cairn_proof_vars(const cairn_proof *p, unsigned *table_vars);
+/* Verify a decoded proof against the ELF (as cairn_zkvm_verify). */
+cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t elf_len,
+                                cairn_error *err);
+
+#endif /* CAIRN_ZKVM_H */

@@ -1,0 +1,452 @@
+/*
+ * air.c — the uniform per-cycle constraint system of RV32I without RAM: the R1CS rows
+ * A·B = C over the z vector (committed columns, the virtual pc_next, public
+ * polynomials), the LogUp fractions (lookups into the fixed table L and the
+ * bytecode table B; register-file memory checking) and their pairing into
+ * helper columns, the combined polynomial of the outer sum-check, and the
+ * closed forms the verifier uses for the public polynomials and for the
+ * shift polynomial next(r, y) = [y = r + 1].
+ *
+ * docs/arithmetization.md lists every row and fraction with its meaning;
+ * this file is the single definition the checker, the prover and the
+ * verifier interpret.  Spartan (Setty 2019) for the outer zerocheck, LogUp
+ * (Haböck 2022) for the fractions, Blum et al. / Spice for memory checking.
+ */
+#include <string.h>
+
+#include "zkvm_internal.h"
+
+const char *const zk_col_names[ZK_NCOL] = {
+    "pc", "imm", "rs1", "rs2", "rd", "wr", "du", "d1", "d2",
+    "f_add", "f_sub", "f_slt", "f_sll", "f_srl", "f_sra", "f_rx", "f_rk",
+    "f_and", "f_or", "f_xor", "f_link", "f_jalr", "f_ecall",
+    "v1", "v2", "vd", "vdo", "t1", "t2", "td", "e1", "e2", "e3",
+    "u0", "u1", "u2", "c0", "c1", "c2", "w0", "w1", "w2", "w3", "sa", "sb",
+    "x", "xl", "k", "z", "inv", "res", "j1", "j2", "lsb",
+    "p", "sel", "fill", "t", "prod", "hi", "hl", "r"};
+
+/* ---- building linear forms ------------------------------------------------------------------ */
+
+static cairn_fp fp_i64(int64_t v)
+{
+    return v >= 0 ? cairn_fp_from_u64((uint64_t)v) : cairn_fp_neg(cairn_fp_from_u64((uint64_t)(-v)));
+}
+
+/* 2^-e in F_p. */
+static cairn_fp fp_inv2(unsigned e)
+{
+    return cairn_fp_inv(cairn_fp_from_u64(UINT64_C(1) << e));
+}
+
+static void addf(zk_lin *l, unsigned idx, cairn_fp c)
+{
+    for (unsigned i = 0; i < l->len; i++) {
+        if (l->t[i].idx == idx) {
+            l->t[i].c = cairn_fp_add(l->t[i].c, c);
+            return;
+        }
+    }
+    l->t[l->len].idx = (uint16_t)idx;
+    l->t[l->len].c = c;
+    l->len++;
+}
+
+static void add(zk_lin *l, unsigned idx, int64_t c) { addf(l, idx, fp_i64(c)); }
+
+static zk_lin L1(unsigned idx)
+{
+    zk_lin l;
+    memset(&l, 0, sizeof l);
+    add(&l, idx, 1);
+    return l;
+}
+
+static zk_lin L0(void)
+{
+    zk_lin l;
+    memset(&l, 0, sizeof l);
+    return l;
+}
+
+static zk_lin Lc(int64_t c)
+{
+    zk_lin l = L0();
+    if (c != 0)
+        add(&l, ZK_Z_ONE, c);
+    return l;
+}
+
+/* The operand B = v2 + imm (I-type rows read x0 as rs2; R-type rows have imm = 0). */
+static void add_B(zk_lin *l, int64_t c)
+{
+    add(l, ZK_V2, c);
+    add(l, ZK_IMM, c);
+}
+
+/* W = w0 + 2^8 w1 + 2^16 w2 + 2^24 w3, the AND of the operands. */
+static void add_W(zk_lin *l, int64_t c)
+{
+    for (unsigned i = 0; i < 4; i++)
+        add(l, ZK_W0 + i, c * (INT64_C(1) << (8 * i)));
+}
+
+static void r1cs(zk_air *air, const char *name, zk_lin a, zk_lin b, zk_lin c)
+{
+    zk_r1cs *r = &air->r1cs[air->nr1cs++];
+    r->a = a;
+    r->b = b;
+    r->c = c;
+    r->name = name;
+}
+
+static zk_frac *frac(zk_air *air, const char *name, int table, int sign)
+{
+    zk_frac *f = &air->frac[air->nfrac++];
+    memset(f, 0, sizeof *f);
+    f->table = table;
+    f->sign = sign;
+    f->name = name;
+    f->nfields = table == ZK_TAB_L ? ZK_L_FIELDS : table == ZK_TAB_B ? ZK_BC_FIELDS : ZK_M_FIELDS;
+    return f;
+}
+
+/* An L-table lookup (tag, f1, ..., f5) with f1 given and the rest zero. */
+static zk_frac *range16(zk_air *air, const char *name, zk_lin v)
+{
+    zk_frac *f = frac(air, name, ZK_TAB_L, 1);
+    f->f[0] = Lc(ZK_LTAB_TAG_R16);
+    f->f[1] = v;
+    return f;
+}
+
+/* The top byte of a word given its three low byte columns: 2^-24 (word - b0 - 2^8 b1 - 2^16 b2). */
+static zk_lin top_byte(unsigned b0, int word_is_B)
+{
+    zk_lin l = L0();
+    cairn_fp s = fp_inv2(24);
+    if (word_is_B) {
+        addf(&l, ZK_V2, s);
+        addf(&l, ZK_IMM, s);
+    } else {
+        addf(&l, ZK_V1, s);
+    }
+    for (unsigned i = 0; i < 3; i++)
+        addf(&l, b0 + i, cairn_fp_neg(cairn_fp_mul(s, cairn_fp_from_u64(UINT64_C(1) << (8 * i)))));
+    return l;
+}
+
+/* 512 (top byte - 128 s): in [0, 2^16) iff s is the top bit (s boolean, top byte a byte). */
+static zk_lin sign_check(unsigned b0, int word_is_B, unsigned s)
+{
+    zk_lin l = top_byte(b0, word_is_B);
+    for (unsigned i = 0; i < l.len; i++)
+        l.t[i].c = cairn_fp_mul(l.t[i].c, cairn_fp_from_u64(512));
+    add(&l, s, -65536);
+    return l;
+}
+
+static void group(zk_air *air, unsigned a, int b, int mem)
+{
+    zk_group *g = &air->groups[air->ngroups++];
+    g->nfrac = b < 0 ? 1 : 2;
+    g->frac[0] = a;
+    g->frac[1] = b < 0 ? 0 : (unsigned)b;
+    g->mem = mem;
+}
+
+/*
+ * The rows and fractions, in the order of docs/arithmetization.md.  Every
+ * constraint holds on every row, padding included; the padding rows are
+ * forced to the padding instruction by the bytecode lookup (its tuple
+ * carries the public bit [x >= T]).
+ */
+void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code)
+{
+    memset(air, 0, sizeof *air);
+    const int64_t W32 = INT64_C(1) << 32;
+    zk_lin l;
+
+    /* booleans */
+    l = L1(ZK_SA), add(&l, ZK_Z_ONE, -1), r1cs(air, "sa_bool", L1(ZK_SA), l, L0());
+    l = L1(ZK_SB), add(&l, ZK_Z_ONE, -1), r1cs(air, "sb_bool", L1(ZK_SB), l, L0());
+    l = L1(ZK_K), add(&l, ZK_Z_ONE, -1), r1cs(air, "k_bool", L1(ZK_K), l, L0());
+    l = L1(ZK_LSB), add(&l, ZK_Z_ONE, -1), r1cs(air, "lsb_bool", L1(ZK_LSB), l, L0());
+
+    /* the arithmetic word x */
+    l = L1(ZK_X), add(&l, ZK_V1, -1), add_B(&l, -1), add(&l, ZK_K, W32);
+    r1cs(air, "add", L1(ZK_F_ADD), l, L0());
+    l = L1(ZK_X), add(&l, ZK_V1, -1), add_B(&l, 1), add(&l, ZK_K, -W32);
+    r1cs(air, "sub", L1(ZK_F_SUB), l, L0());
+    l = L1(ZK_X), add(&l, ZK_V1, -1), add_B(&l, 1), add(&l, ZK_SA, W32), add(&l, ZK_SB, -W32),
+    add(&l, ZK_K, -W32);
+    r1cs(air, "slt", L1(ZK_F_SLT), l, L0());
+
+    /* shifts: v1 * P = x + 2^32 hi; r = sel ? x : hi; t = sa * fill */
+    zk_lin fsh = L1(ZK_F_SLL);
+    add(&fsh, ZK_F_SRL, 1), add(&fsh, ZK_F_SRA, 1);
+    l = L1(ZK_X), add(&l, ZK_HI, W32), add(&l, ZK_PROD, -1);
+    r1cs(air, "shift_split", fsh, l, L0());
+    r1cs(air, "shift_mul", L1(ZK_V1), L1(ZK_P), L1(ZK_PROD));
+    l = L1(ZK_X), add(&l, ZK_HI, -1);
+    zk_lin c = L1(ZK_R);
+    add(&c, ZK_HI, -1);
+    r1cs(air, "shift_sel", L1(ZK_SEL), l, c);
+    r1cs(air, "sra_fill", L1(ZK_SA), L1(ZK_FILL), L1(ZK_T));
+
+    /* z = [v1 == B] */
+    zk_lin diff = L1(ZK_V1);
+    add_B(&diff, -1);
+    c = Lc(1), add(&c, ZK_Z, -1);
+    r1cs(air, "eq_inv", diff, L1(ZK_INV), c);
+    r1cs(air, "eq_zero", diff, L1(ZK_Z), L0());
+
+    /* the result */
+    l = L1(ZK_RES), add(&l, ZK_X, -1), r1cs(air, "res_x", L1(ZK_F_RX), l, L0());
+    l = L1(ZK_RES), add(&l, ZK_K, -1), r1cs(air, "res_k", L1(ZK_F_RK), l, L0());
+    l = L1(ZK_RES), add_W(&l, -1), r1cs(air, "res_and", L1(ZK_F_AND), l, L0());
+    l = L1(ZK_RES), add(&l, ZK_V1, -1), add_B(&l, -1), add_W(&l, 1);
+    r1cs(air, "res_or", L1(ZK_F_OR), l, L0());
+    l = L1(ZK_RES), add(&l, ZK_V1, -1), add_B(&l, -1), add_W(&l, 2);
+    r1cs(air, "res_xor", L1(ZK_F_XOR), l, L0());
+    l = L1(ZK_RES), add(&l, ZK_R, -1), add(&l, ZK_T, -1);
+    r1cs(air, "res_shift", fsh, l, L0());
+    l = L1(ZK_RES), add(&l, ZK_PC, -1), add(&l, ZK_Z_ONE, -4);
+    r1cs(air, "res_link", L1(ZK_F_LINK), l, L0());
+    r1cs(air, "write", L1(ZK_WR), L1(ZK_RES), L1(ZK_VD));
+
+    /* control flow */
+    r1cs(air, "branch_eq", L1(ZK_D1), L1(ZK_Z), L1(ZK_J1));
+    r1cs(air, "branch_cmp", L1(ZK_D2), L1(ZK_K), L1(ZK_J2));
+    zk_lin a = Lc(1);
+    add(&a, ZK_F_JALR, -1);
+    l = L1(ZK_Z_PCNEXT), add(&l, ZK_PC, -1), add(&l, ZK_Z_ONE, -4), add(&l, ZK_DU, -1),
+    add(&l, ZK_J1, -1), add(&l, ZK_J2, -1);
+    r1cs(air, "next_pc", a, l, L0());
+    l = L1(ZK_Z_PCNEXT), add(&l, ZK_X, -1), add(&l, ZK_LSB, 1);
+    r1cs(air, "jalr_target", L1(ZK_F_JALR), l, L0());
+
+    /* exit and entry */
+    l = L1(ZK_F_ECALL), add(&l, ZK_Z_LAST, -1), r1cs(air, "exit_is_last", Lc(1), l, L0());
+    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -93), r1cs(air, "exit_a7", L1(ZK_F_ECALL), l, L0());
+    l = L1(ZK_V2), add(&l, ZK_Z_ONE, -(int64_t)exit_code);
+    r1cs(air, "exit_code", L1(ZK_F_ECALL), l, L0());
+    l = L1(ZK_PC), add(&l, ZK_Z_ONE, -(int64_t)entry), r1cs(air, "entry", L1(ZK_Z_FIRST), l, L0());
+
+    /* lookups into L */
+    for (unsigned i = 0; i < 4; i++) {
+        static const char *const names[4] = {"byte0", "byte1", "byte2", "byte3"};
+        zk_frac *f = frac(air, names[i], ZK_TAB_L, 1);
+        f->f[0] = L0(); /* tag 0 */
+        f->f[1] = i < 3 ? L1(ZK_U0 + i) : top_byte(ZK_U0, 0);
+        f->f[2] = i < 3 ? L1(ZK_C0 + i) : top_byte(ZK_C0, 1);
+        f->f[3] = L1(ZK_W0 + i);
+    }
+    cairn_fp i16 = fp_inv2(16), i15 = fp_inv2(15);
+    range16(air, "x_lo", L1(ZK_XL));
+    l = L0(), addf(&l, ZK_X, i16), addf(&l, ZK_XL, cairn_fp_neg(i16));
+    range16(air, "x_hi", l);
+    range16(air, "hi_lo", L1(ZK_HL));
+    l = L0(), addf(&l, ZK_HI, i15), addf(&l, ZK_HL, cairn_fp_neg(i15));
+    range16(air, "hi_hi", l);
+    range16(air, "sign_v1", sign_check(ZK_U0, 0, ZK_SA));
+    range16(air, "sign_b", sign_check(ZK_C0, 1, ZK_SB));
+    static const unsigned tsc[3] = {ZK_T1, ZK_T2, ZK_TD};
+    for (unsigned s = 0; s < 3; s++) {
+        static const char *const lo[3] = {"ts1_lo", "ts2_lo", "tsd_lo"};
+        static const char *const hi[3] = {"ts1_hi", "ts2_hi", "tsd_hi"};
+        range16(air, lo[s], L1(ZK_E1 + s));
+        /* 2^-16 (4 id + s + 1 - t_prev - 1 - e) */
+        l = L0();
+        addf(&l, ZK_Z_ID, cairn_fp_mul(cairn_fp_from_u64(4), i16));
+        addf(&l, ZK_Z_ONE, cairn_fp_mul(cairn_fp_from_u64(s), i16));
+        addf(&l, tsc[s], cairn_fp_neg(i16));
+        addf(&l, ZK_E1 + s, cairn_fp_neg(i16));
+        range16(air, hi[s], l);
+    }
+    zk_frac *f = frac(air, "shift", ZK_TAB_L, 1);
+    f->f[0] = Lc(ZK_LTAB_TAG_SHIFT);
+    f->f[1] = L1(ZK_C0);
+    f->f[2] = L1(ZK_F_SRL), add(&f->f[2], ZK_F_SRA, 2);
+    f->f[3] = L1(ZK_P);
+    f->f[4] = L1(ZK_SEL);
+    f->f[5] = L1(ZK_FILL);
+
+    /* the bytecode lookup */
+    f = frac(air, "bytecode", ZK_TAB_B, 1);
+    for (unsigned i = 0; i < ZK_NSTATIC; i++)
+        f->f[i] = L1(i);
+    f->f[ZK_NSTATIC] = L1(ZK_Z_PADS);
+
+    /* register memory checking: read (reg, value, ts_prev), write (reg, value', 4 id + slot) */
+    static const unsigned reg[3] = {ZK_RS1, ZK_RS2, ZK_RD};
+    static const unsigned rval[3] = {ZK_V1, ZK_V2, ZK_VDO};
+    static const unsigned wval[3] = {ZK_V1, ZK_V2, ZK_VD};
+    for (unsigned s = 0; s < 3; s++) {
+        static const char *const rn[3] = {"read_rs1", "read_rs2", "read_rd"};
+        static const char *const wn[3] = {"write_rs1", "write_rs2", "write_rd"};
+        f = frac(air, rn[s], ZK_TAB_M, -1);
+        f->f[0] = L1(reg[s]), f->f[1] = L1(rval[s]), f->f[2] = L1(tsc[s]);
+        f = frac(air, wn[s], ZK_TAB_M, 1);
+        f->f[0] = L1(reg[s]), f->f[1] = L1(wval[s]);
+        f->f[2] = L0(), add(&f->f[2], ZK_Z_ID, 4), add(&f->f[2], ZK_Z_ONE, (int64_t)s + 1);
+    }
+
+    /* pairing: fractions 0..17 are lookups (byte0..3, x, hi, signs, ts, shift, bytecode) */
+    for (unsigned g = 0; g < 9; g++)
+        group(air, 2 * g, (int)(2 * g + 1), 0);
+    for (unsigned g = 0; g < 3; g++)
+        group(air, 18 + 2 * g, (int)(18 + 2 * g + 1), 1);
+}
+
+/* ---- evaluation ------------------------------------------------------------------------------ */
+
+cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z)
+{
+    cairn_fp acc = cairn_fp_zero();
+    for (unsigned i = 0; i < l->len; i++)
+        acc = cairn_fp_add(acc, cairn_fp_mul(l->t[i].c, z[l->t[i].idx]));
+    return acc;
+}
+
+cairn_fp2 zk_lin_eval_fp2(const zk_lin *l, const cairn_fp2 *z)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned i = 0; i < l->len; i++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(z[l->t[i].idx], l->t[i].c));
+    return acc;
+}
+
+cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned i = 0; i < f->nfields; i++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(ch->gamma[f->table][i], zk_lin_eval_fp(&f->f[i], z)));
+    return acc;
+}
+
+size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 2; }
+
+static cairn_fp2 frac_fp2(const zk_frac *f, const zk_chal *ch, const cairn_fp2 *z)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned i = 0; i < f->nfields; i++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(ch->gamma[f->table][i], zk_lin_eval_fp2(&f->f[i], z)));
+    return acc;
+}
+
+/*
+ * One evaluation of the outer polynomial (zkvm_internal.h).  The same
+ * function serves the prover's rounds (at X = 0, 2, 3, 4 of every pair) and
+ * the verifier's final check, so the two cannot disagree on its definition.
+ */
+cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
+                        const cairn_fp2 *z, const cairn_fp2 *h, cairn_fp2 eq)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    size_t p = 0;
+    for (unsigned k = 0; k < air->nr1cs; k++, p++) {
+        const zk_r1cs *r = &air->r1cs[k];
+        cairn_fp2 v = cairn_fp2_sub(cairn_fp2_mul(zk_lin_eval_fp2(&r->a, z), zk_lin_eval_fp2(&r->b, z)),
+                                    zk_lin_eval_fp2(&r->c, z));
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], v));
+    }
+    cairn_fp2 sum_l = cairn_fp2_zero(), sum_m = cairn_fp2_zero();
+    const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
+    for (unsigned g = 0; g < air->ngroups; g++, p++) {
+        const zk_group *gr = &air->groups[g];
+        cairn_fp2 hv = cairn_fp2_add(h[2 * g], cairn_fp2_mul(X, h[2 * g + 1]));
+        cairn_fp2 d[2], m[2];
+        for (unsigned i = 0; i < gr->nfrac; i++) {
+            const zk_frac *f = &air->frac[gr->frac[i]];
+            d[i] = cairn_fp2_sub(ch->alpha, frac_fp2(f, ch, z));
+            m[i] = f->sign > 0 ? cairn_fp2_one() : cairn_fp2_neg(cairn_fp2_one());
+        }
+        cairn_fp2 v;
+        if (gr->nfrac == 1)
+            v = cairn_fp2_sub(cairn_fp2_mul(hv, d[0]), m[0]);
+        else
+            v = cairn_fp2_sub(cairn_fp2_mul(hv, cairn_fp2_mul(d[0], d[1])),
+                              cairn_fp2_add(cairn_fp2_mul(m[0], d[1]), cairn_fp2_mul(m[1], d[0])));
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], v));
+        if (gr->mem)
+            sum_m = cairn_fp2_add(sum_m, hv);
+        else
+            sum_l = cairn_fp2_add(sum_l, hv);
+    }
+    acc = cairn_fp2_mul(acc, eq);
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], sum_l));
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p + 1], sum_m));
+    return acc;
+}
+
+/* ---- public polynomials ------------------------------------------------------------------------ */
+
+/*
+ * MLE of [x >= T]: scan from the most significant bit keeping E = the eq
+ * weight of "x agrees with T so far"; where T has a 0, every x with a 1
+ * there (and agreeing above) is larger, whatever its lower bits: add E r_i.
+ */
+cairn_fp2 zk_ge_eval(const cairn_fp2 *r, size_t n, uint64_t T)
+{
+    if (n < 64 && T >= (UINT64_C(1) << n))
+        return cairn_fp2_zero();
+    cairn_fp2 acc = cairn_fp2_zero(), E = cairn_fp2_one();
+    for (size_t k = n; k-- > 0;) {
+        if ((T >> k) & 1) {
+            E = cairn_fp2_mul(E, r[k]);
+        } else {
+            acc = cairn_fp2_add(acc, cairn_fp2_mul(E, r[k]));
+            E = cairn_fp2_mul(E, cairn_fp2_sub(cairn_fp2_one(), r[k]));
+        }
+    }
+    return cairn_fp2_add(acc, E);
+}
+
+cairn_fp2 zk_eq_const(const cairn_fp2 *r, size_t n, uint64_t v)
+{
+    cairn_fp2 acc = cairn_fp2_one();
+    for (size_t i = 0; i < n; i++)
+        acc = cairn_fp2_mul(acc, ((v >> i) & 1) ? r[i] : cairn_fp2_sub(cairn_fp2_one(), r[i]));
+    return acc;
+}
+
+cairn_fp2 zk_id_eval(const cairn_fp2 *r, size_t n)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (size_t i = n; i-- > 0;)
+        acc = cairn_fp2_add(cairn_fp2_double(acc), r[i]);
+    return acc;
+}
+
+/*
+ * y = x + 1 flips the trailing ones of x and the zero above them: for the
+ * carry position k, x_i = 1, y_i = 0 below k, x_k = 0, y_k = 1, and x, y
+ * agree above.  Sum over k with suffix products of eq, O(n).
+ */
+cairn_fp2 zk_next_eval(const cairn_fp2 *r, const cairn_fp2 *y, size_t n)
+{
+    cairn_fp2 suffix[CAIRN_POLY_MAX_VARS + 1];
+    const cairn_fp2 one = cairn_fp2_one();
+    suffix[n] = one;
+    for (size_t i = n; i-- > 0;) {
+        cairn_fp2 ry = cairn_fp2_mul(r[i], y[i]);
+        cairn_fp2 e = cairn_fp2_sub(cairn_fp2_add(one, cairn_fp2_double(ry)), cairn_fp2_add(r[i], y[i]));
+        suffix[i] = cairn_fp2_mul(suffix[i + 1], e);
+    }
+    cairn_fp2 acc = cairn_fp2_zero(), prefix = one;
+    for (size_t k = 0; k < n; k++) {
+        cairn_fp2 term = cairn_fp2_mul(prefix, cairn_fp2_mul(cairn_fp2_sub(one, r[k]), y[k]));
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(term, suffix[k + 1]));
+        prefix = cairn_fp2_mul(prefix, cairn_fp2_mul(r[k], cairn_fp2_sub(one, y[k])));
+    }
+    return acc;
+}
+
+void zk_public_eval(cairn_fp2 out[ZK_NPUB], const cairn_fp2 *r, size_t n, uint64_t T)
+{
+    out[ZK_Z_ONE - ZK_Z_ONE] = cairn_fp2_one();
+    out[ZK_Z_ID - ZK_Z_ONE] = zk_id_eval(r, n);
+    out[ZK_Z_PADS - ZK_Z_ONE] = zk_ge_eval(r, n, T);
+    out[ZK_Z_FIRST - ZK_Z_ONE] = zk_eq_const(r, n, 0);
+    out[ZK_Z_LAST - ZK_Z_ONE] = zk_eq_const(r, n, T - 1);
+}

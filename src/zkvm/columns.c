@@ -1,0 +1,483 @@
+/*
+ * columns.c — the witness of the proof: the committed per-cycle columns,
+ * computed from trace rows (cairn/witness.h layout) streamed in cycle order
+ * through a cairn_rows source, with the register file replayed alongside
+ * for the previous values and timestamps; the virtual pc_next; the final
+ * registers; the LogUp multiplicities and helper columns; and the
+ * constraint checker that evaluates every row directly (the fast, plain
+ * reference the tests hold the protocol to).
+ *
+ * Every column is a pure function of the static columns (from our own
+ * decoder) and the trace's register values, so a stream of rows in order
+ * yields the columns in order (docs/arithmetization.md, "columns").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/witness.h"
+#include "zkvm_internal.h"
+
+#define MASK32 UINT64_C(0xffffffff)
+
+void zk_witness_init(zk_witness *w) { memset(w, 0, sizeof *w); }
+
+void zk_witness_clear(zk_witness *w)
+{
+    if (w == NULL)
+        return;
+    free(w->col[0]);
+    free(w->pcnext);
+    memset(w, 0, sizeof *w);
+}
+
+/* The register file as the prover replays it: values and last-access timestamps. */
+struct regfile {
+    uint64_t val[32];
+    uint64_t ts[32];
+};
+
+struct build_ctx {
+    zk_witness *w;
+    const zk_bytecode *bc;
+    struct regfile rf;
+    int strict;
+    uint64_t T;
+};
+
+static cairn_fp F(uint64_t v) { return cairn_fp_from_u64(v); }
+
+/*
+ * Fill row x from its static columns and the three register values the
+ * trace says it read and wrote.  The register-file slots go rs1, rs2, rd at
+ * timestamps 4x+1, 4x+2, 4x+3; every auxiliary column is computed from the
+ * instruction's semantics on (v1, B), so a trace that lies about vd leaves a
+ * row that no honest auxiliary values can satisfy.
+ */
+static void fill_row(zk_witness *w, struct regfile *rf, uint64_t x, const zk_static *st, uint64_t v1,
+                     uint64_t v2, uint64_t vd)
+{
+    cairn_fp *const *c = w->col;
+    for (unsigned i = 0; i < ZK_NSTATIC; i++)
+        c[i][x] = st->f[i];
+    unsigned rs1 = (unsigned)st->f[ZK_RS1].v & 31, rs2 = (unsigned)st->f[ZK_RS2].v & 31;
+    unsigned rd = (unsigned)st->f[ZK_RD].v & 31;
+    uint64_t ts0 = 4 * x;
+    uint64_t t1 = rf->ts[rs1];
+    rf->ts[rs1] = ts0 + 1, rf->val[rs1] = v1;
+    uint64_t t2 = rf->ts[rs2];
+    rf->ts[rs2] = ts0 + 2, rf->val[rs2] = v2;
+    uint64_t vdo = rf->val[rd], td = rf->ts[rd];
+    rf->ts[rd] = ts0 + 3, rf->val[rd] = vd;
+    c[ZK_V1][x] = F(v1), c[ZK_V2][x] = F(v2), c[ZK_VD][x] = F(vd), c[ZK_VDO][x] = F(vdo);
+    c[ZK_T1][x] = F(t1), c[ZK_T2][x] = F(t2), c[ZK_TD][x] = F(td);
+    c[ZK_E1][x] = F((ts0 - t1) & 0xffff);
+    c[ZK_E2][x] = F((ts0 + 1 - t2) & 0xffff);
+    c[ZK_E3][x] = F((ts0 + 2 - td) & 0xffff);
+
+    uint64_t B = v2 + st->f[ZK_IMM].v, Bu = B & MASK32;
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t u = (v1 >> (8 * i)) & 0xff, b = (Bu >> (8 * i)) & 0xff;
+        if (i < 3) {
+            c[ZK_U0 + i][x] = F(u);
+            c[ZK_C0 + i][x] = F(b);
+        }
+        c[ZK_W0 + i][x] = F(u & b);
+    }
+    uint64_t sa = (v1 >> 31) & 1, sb = Bu >> 31;
+    c[ZK_SA][x] = F(sa), c[ZK_SB][x] = F(sb);
+
+    int f_add = st->f[ZK_F_ADD].v != 0, f_sub = st->f[ZK_F_SUB].v != 0, f_slt = st->f[ZK_F_SLT].v != 0;
+    int f_sll = st->f[ZK_F_SLL].v != 0, f_srl = st->f[ZK_F_SRL].v != 0, f_sra = st->f[ZK_F_SRA].v != 0;
+    int f_sh = f_sll || f_srl || f_sra;
+    uint64_t xv = 0, k = 0;
+    if (f_add) {
+        uint64_t s = v1 + B;
+        xv = s & MASK32, k = (s >> 32) & 1;
+    } else if (f_sub) {
+        k = (uint64_t)(v1 < B), xv = (v1 - B) & MASK32;
+    } else if (f_slt) {
+        uint64_t a = (v1 ^ UINT64_C(0x80000000)) & MASK32, b = Bu ^ UINT64_C(0x80000000);
+        k = (uint64_t)(a < b), xv = (a - b) & MASK32;
+    }
+    uint64_t P, sel, fill;
+    zk_shift_entry((uint32_t)(Bu & 0xff), (uint32_t)(f_srl + 2 * f_sra), &P, &sel, &fill);
+    uint64_t prod = (v1 & MASK32) * P; /* < 2^63 */
+    uint64_t lo = prod & MASK32, hi = prod >> 32;
+    if (f_sh)
+        xv = lo;
+    c[ZK_P][x] = F(P), c[ZK_SEL][x] = F(sel), c[ZK_FILL][x] = F(fill);
+    c[ZK_PROD][x] = F(prod), c[ZK_HI][x] = F(hi), c[ZK_HL][x] = F(hi & 0xffff);
+    cairn_fp r = cairn_fp_add(F(hi), cairn_fp_mul(F(sel), cairn_fp_sub(F(xv), F(hi))));
+    cairn_fp t = cairn_fp_mul(F(sa), F(fill));
+    c[ZK_R][x] = r, c[ZK_T][x] = t;
+    c[ZK_X][x] = F(xv), c[ZK_XL][x] = F(xv & 0xffff), c[ZK_K][x] = F(k);
+
+    cairn_fp diff = cairn_fp_sub(F(v1), F(B));
+    c[ZK_Z][x] = F((uint64_t)cairn_fp_is_zero(diff));
+    c[ZK_INV][x] = cairn_fp_inv(diff);
+
+    cairn_fp res = cairn_fp_zero();
+    uint64_t andv = (v1 & Bu) & MASK32;
+    if (st->f[ZK_F_RX].v)
+        res = F(xv);
+    else if (st->f[ZK_F_RK].v)
+        res = F(k);
+    else if (st->f[ZK_F_AND].v)
+        res = F(andv);
+    else if (st->f[ZK_F_OR].v)
+        res = F((v1 | Bu) & MASK32);
+    else if (st->f[ZK_F_XOR].v)
+        res = F((v1 ^ Bu) & MASK32);
+    else if (f_sh)
+        res = cairn_fp_add(r, t);
+    else if (st->f[ZK_F_LINK].v)
+        res = cairn_fp_add(st->f[ZK_PC], F(4));
+    c[ZK_RES][x] = res;
+    c[ZK_J1][x] = cairn_fp_mul(st->f[ZK_D1], c[ZK_Z][x]);
+    c[ZK_J2][x] = cairn_fp_mul(st->f[ZK_D2], F(k));
+    c[ZK_LSB][x] = F(st->f[ZK_F_JALR].v ? xv & 1 : 0);
+}
+
+/*
+ * The row consumer of zk_witness_build: decode each row's instruction word
+ * with our own decoder (so the static columns are what the bytecode table
+ * will hold), refuse in strict mode what cannot be proven yet, naming the
+ * cycle, pc and instruction, and fill the row.
+ */
+static cairn_status build_consume(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                  cairn_error *err)
+{
+    struct build_ctx *ctx = vctx;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t x = first + i;
+        if (x >= ctx->T)
+            return CAIRN_OK;
+        const cairn_fp *row = rows + i * CAIRN_WIT_WIDTH;
+        uint32_t pc = (uint32_t)row[CAIRN_WIT_COL_PC].v, insn = (uint32_t)row[CAIRN_WIT_COL_INSN].v;
+        zk_static st;
+        const char *why = NULL;
+        int ok = zk_decode(&st, pc, insn, &why);
+        if (ctx->strict) {
+            uint64_t a7 = row[CAIRN_WIT_COL_RS1_VAL].v;
+            const char *name = cairn_wit_op_name((cairn_wit_op)row[CAIRN_WIT_COL_OP].v);
+            if (!ok)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "
+                                       "proven yet: %s",
+                                       (unsigned long long)x, (unsigned)pc, (unsigned)insn, name, why);
+            if (st.f[ZK_F_ECALL].v && a7 != 93)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be proven "
+                                       "yet (only exit, a7 = 93)",
+                                       (unsigned long long)x, (unsigned)pc, (unsigned long long)a7);
+            if (st.f[ZK_F_ECALL].v && x != ctx->T - 1)
+                return cairn_error_set(err, CAIRN_ERR_INTERNAL, "cycle %llu: exit before the end",
+                                       (unsigned long long)x);
+        }
+        if (!ok) /* test-only path: keep the pc, the row cannot match the table */
+            zk_static_pad(&st), st.f[ZK_PC] = cairn_fp_make(pc);
+        fill_row(ctx->w, &ctx->rf, x, &st, row[CAIRN_WIT_COL_RS1_VAL].v, row[CAIRN_WIT_COL_RS2_VAL].v,
+                 row[CAIRN_WIT_COL_RD_VAL].v);
+        if (x == ctx->T - 1)
+            ctx->w->exit_code = (uint32_t)row[CAIRN_WIT_COL_RS2_VAL].v;
+    }
+    return CAIRN_OK;
+}
+
+cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
+                              const zk_bytecode *bc, const uint32_t init_regs[32], int strict,
+                              cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    uint64_t rows = UINT64_C(1) << n;
+    zk_witness_clear(w);
+    if (T == 0 || T > rows || trace->rows_len < T || trace->width != CAIRN_WIT_WIDTH)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "zk_witness_build: bad trace shape");
+    w->n = n;
+    w->T = T;
+    cairn_fp *all = malloc((size_t)rows * ZK_NCOL * sizeof *all);
+    w->pcnext = malloc((size_t)rows * sizeof *w->pcnext);
+    if (all == NULL || w->pcnext == NULL) {
+        free(all);
+        zk_witness_clear(w);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %llu witness rows",
+                               (unsigned long long)rows);
+    }
+    for (unsigned c = 0; c < ZK_NCOL; c++)
+        w->col[c] = all + (size_t)c * rows;
+    struct build_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.w = w;
+    ctx.bc = bc;
+    ctx.strict = strict;
+    ctx.T = T;
+    for (unsigned r = 0; r < 32; r++)
+        ctx.rf.val[r] = init_regs[r];
+    if ((st = cairn_rows_stream(trace, 0, T, build_consume, &ctx, err)) != CAIRN_OK)
+        goto out;
+    zk_static pad;
+    zk_static_pad(&pad);
+    for (uint64_t x = T; x < rows; x++)
+        fill_row(w, &ctx.rf, x, &pad, 0, 0, 0);
+    zk_witness_pcnext(w);
+    zk_witness_finals(w, init_regs);
+out:
+    if (st != CAIRN_OK)
+        zk_witness_clear(w);
+    return st;
+}
+
+void zk_witness_pcnext(zk_witness *w)
+{
+    uint64_t rows = UINT64_C(1) << w->n;
+    for (uint64_t x = 0; x + 1 < rows; x++)
+        w->pcnext[x] = w->col[ZK_PC][x + 1];
+    w->pcnext[rows - 1] = cairn_fp_zero();
+}
+
+/* The last write of each register (slots in order), as the memory argument's final set. */
+void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32])
+{
+    uint64_t rows = UINT64_C(1) << w->n;
+    for (unsigned r = 0; r < 32; r++) {
+        w->final_val[r] = init_regs[r];
+        w->final_ts[r] = 0;
+    }
+    static const unsigned reg[3] = {ZK_RS1, ZK_RS2, ZK_RD}, val[3] = {ZK_V1, ZK_V2, ZK_VD};
+    for (uint64_t x = 0; x < rows; x++)
+        for (unsigned s = 0; s < 3; s++) {
+            unsigned r = (unsigned)(w->col[reg[s]][x].v & 31);
+            w->final_val[r] = (uint32_t)w->col[val[s]][x].v;
+            w->final_ts[r] = 4 * x + s + 1;
+        }
+}
+
+void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x)
+{
+    for (unsigned c = 0; c < ZK_NCOL; c++)
+        z[c] = w->col[c][x];
+    z[ZK_Z_PCNEXT] = w->pcnext[x];
+    z[ZK_Z_ONE] = cairn_fp_one();
+    z[ZK_Z_ID] = cairn_fp_from_u64(x);
+    z[ZK_Z_PADS] = cairn_fp_make(x >= w->T);
+    z[ZK_Z_FIRST] = cairn_fp_make(x == 0);
+    z[ZK_Z_LAST] = cairn_fp_make(x == w->T - 1);
+}
+
+static void frac_fields(cairn_fp *out, const zk_frac *f, const cairn_fp *z)
+{
+    for (unsigned i = 0; i < f->nfields; i++)
+        out[i] = zk_lin_eval_fp(&f->f[i], z);
+}
+
+cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_air *air,
+                      const zk_bytecode *bc, unsigned n_tab, cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << w->n, tab = UINT64_C(1) << n_tab;
+    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
+    (void)err;
+    memset(mL, 0, (size_t)tab * sizeof *mL);
+    memset(mB, 0, (size_t)tab * sizeof *mB);
+    for (uint64_t x = 0; x < rows; x++) {
+        zk_witness_z(z, w, x);
+        for (unsigned i = 0; i < air->nfrac; i++) {
+            const zk_frac *f = &air->frac[i];
+            int64_t idx = -1;
+            if (f->table == ZK_TAB_L) {
+                frac_fields(fld, f, z);
+                idx = zk_ltab_index(fld);
+                if (idx >= 0)
+                    mL[idx] = cairn_fp_add(mL[idx], cairn_fp_one());
+            } else if (f->table == ZK_TAB_B) {
+                idx = zk_bytecode_find(bc, z);
+                if (idx >= 0)
+                    mB[idx] = cairn_fp_add(mB[idx], cairn_fp_one());
+            }
+        }
+    }
+    return CAIRN_OK;
+}
+
+#define HELP_CHUNK 2048u
+
+/*
+ * h_g = sum_i m_i / (alpha - fp_i) for every row and group, by batch
+ * inversion of the denominators of a chunk of rows at a time.
+ */
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witness *w,
+                        const zk_air *air, const zk_chal *ch, cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << w->n;
+    size_t nf = air->nfrac;
+    cairn_fp2 *den = calloc((size_t)HELP_CHUNK * nf, sizeof *den);
+    cairn_fp z[ZK_NZ];
+    if (den == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the helper columns");
+    *S = cairn_fp2_zero();
+    *M = cairn_fp2_zero();
+    for (uint64_t x0 = 0; x0 < rows; x0 += HELP_CHUNK) {
+        size_t cnt = rows - x0 < HELP_CHUNK ? (size_t)(rows - x0) : HELP_CHUNK;
+        for (size_t i = 0; i < cnt; i++) {
+            zk_witness_z(z, w, x0 + i);
+            for (size_t f = 0; f < nf; f++)
+                den[i * nf + f] = cairn_fp2_sub(ch->alpha, zk_frac_fp(&air->frac[f], ch, z));
+        }
+        if (cairn_fp2_batch_inv(den, den, cnt * nf) != CAIRN_OK) {
+            free(den);
+            return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for batch inversion");
+        }
+        for (size_t i = 0; i < cnt; i++) {
+            for (unsigned g = 0; g < air->ngroups; g++) {
+                const zk_group *gr = &air->groups[g];
+                cairn_fp2 v = cairn_fp2_zero();
+                for (unsigned j = 0; j < gr->nfrac; j++) {
+                    const zk_frac *f = &air->frac[gr->frac[j]];
+                    cairn_fp2 q = den[i * nf + gr->frac[j]];
+                    v = f->sign > 0 ? cairn_fp2_add(v, q) : cairn_fp2_sub(v, q);
+                }
+                h[2 * g][x0 + i] = v.c0;
+                h[2 * g + 1][x0 + i] = v.c1;
+                if (gr->mem)
+                    *M = cairn_fp2_add(*M, v);
+                else
+                    *S = cairn_fp2_add(*S, v);
+            }
+        }
+    }
+    free(den);
+    return CAIRN_OK;
+}
+
+static cairn_fp2 mem_term(const zk_chal *ch, unsigned r, uint64_t v, uint64_t ts)
+{
+    const cairn_fp2 *g = ch->gamma[ZK_TAB_M];
+    cairn_fp2 fp = cairn_fp2_add(cairn_fp2_from_fp(cairn_fp_make(r)),
+                                 cairn_fp2_add(cairn_fp2_mul_fp(g[1], cairn_fp_from_u64(v)),
+                                               cairn_fp2_mul_fp(g[2], cairn_fp_from_u64(ts))));
+    return cairn_fp2_inv(cairn_fp2_sub(ch->alpha, fp));
+}
+
+cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
+                          const uint64_t fts[32])
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned r = 0; r < 32; r++) {
+        acc = cairn_fp2_add(acc, mem_term(ch, r, fval[r], fts[r]));
+        acc = cairn_fp2_sub(acc, mem_term(ch, r, init[r], 0));
+    }
+    return acc;
+}
+
+/*
+ * The checker: every R1CS row and every lookup on every row, and the
+ * register file replayed from the tuples (a read must see the value and
+ * timestamp of the last write to its register, its timestamp below the
+ * access's own), then the final set against the claimed final registers.
+ */
+cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                      const uint32_t init_regs[32], cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << w->n;
+    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
+    uint64_t val[32], ts[32];
+    for (unsigned r = 0; r < 32; r++)
+        val[r] = init_regs[r], ts[r] = 0;
+    for (uint64_t x = 0; x < rows; x++) {
+        zk_witness_z(z, w, x);
+        for (unsigned k = 0; k < air->nr1cs; k++) {
+            const zk_r1cs *r = &air->r1cs[k];
+            cairn_fp v = cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, z), zk_lin_eval_fp(&r->b, z)),
+                                      zk_lin_eval_fp(&r->c, z));
+            if (!cairn_fp_is_zero(v))
+                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: constraint %s violated",
+                                       (unsigned long long)x, r->name);
+        }
+        for (unsigned i = 0; i < air->nfrac; i++) {
+            const zk_frac *f = &air->frac[i];
+            frac_fields(fld, f, z);
+            if (f->table == ZK_TAB_L && zk_ltab_index(fld) < 0)
+                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: lookup %s not in table L",
+                                       (unsigned long long)x, f->name);
+            if (f->table == ZK_TAB_B && zk_bytecode_find(bc, z) < 0)
+                return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                       "row %llu: (pc 0x%llx, static columns) not in the bytecode table",
+                                       (unsigned long long)x, (unsigned long long)z[ZK_PC].v);
+            if (f->table == ZK_TAB_M) {
+                uint64_t r = fld[0].v;
+                if (r >= 32)
+                    return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: register %llu",
+                                           (unsigned long long)x, f->name, (unsigned long long)r);
+                if (f->sign < 0) {
+                    if (fld[1].v != val[r] || fld[2].v != ts[r])
+                        return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                               "row %llu: %s: x%llu reads (%llu, ts %llu) but holds "
+                                               "(%llu, ts %llu)",
+                                               (unsigned long long)x, f->name, (unsigned long long)r,
+                                               (unsigned long long)fld[1].v, (unsigned long long)fld[2].v,
+                                               (unsigned long long)val[r], (unsigned long long)ts[r]);
+                } else {
+                    if (fld[2].v <= ts[r])
+                        return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: time goes back",
+                                               (unsigned long long)x, f->name);
+                    val[r] = fld[1].v, ts[r] = fld[2].v;
+                }
+            }
+        }
+        if (x + 1 < rows && !cairn_fp_eq(w->pcnext[x], w->col[ZK_PC][x + 1]))
+            return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_next is not the next pc",
+                                   (unsigned long long)x);
+    }
+    for (unsigned r = 0; r < 32; r++)
+        if (val[r] != w->final_val[r] || ts[r] != w->final_ts[r])
+            return cairn_error_set(err, CAIRN_ERR_REJECTED, "final register x%u differs", r);
+    return CAIRN_OK;
+}
+
+/*
+ * The checker's exhaustive form, for the tests' coverage accounting: every
+ * row and every constraint, setting bit k of *r1cs for each violated R1CS
+ * row k and bit i of *fracs for each violated fraction i (a read that does
+ * not see the last write flags the read; a write whose timestamp does not
+ * advance flags the write).
+ */
+void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                    const uint32_t init_regs[32], uint64_t *r1cs, uint64_t *fracs)
+{
+    uint64_t rows = UINT64_C(1) << w->n;
+    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
+    uint64_t val[32], ts[32];
+    *r1cs = 0;
+    *fracs = 0;
+    for (unsigned r = 0; r < 32; r++)
+        val[r] = init_regs[r], ts[r] = 0;
+    for (uint64_t x = 0; x < rows; x++) {
+        zk_witness_z(z, w, x);
+        for (unsigned k = 0; k < air->nr1cs; k++) {
+            const zk_r1cs *r = &air->r1cs[k];
+            cairn_fp v = cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, z), zk_lin_eval_fp(&r->b, z)),
+                                      zk_lin_eval_fp(&r->c, z));
+            if (!cairn_fp_is_zero(v))
+                *r1cs |= UINT64_C(1) << k;
+        }
+        for (unsigned i = 0; i < air->nfrac; i++) {
+            const zk_frac *f = &air->frac[i];
+            frac_fields(fld, f, z);
+            int bad = 0;
+            if (f->table == ZK_TAB_L)
+                bad = zk_ltab_index(fld) < 0;
+            else if (f->table == ZK_TAB_B)
+                bad = zk_bytecode_find(bc, z) < 0;
+            else if (fld[0].v >= 32)
+                bad = 1;
+            else if (f->sign < 0)
+                bad = fld[1].v != val[fld[0].v] || fld[2].v != ts[fld[0].v];
+            else {
+                bad = fld[2].v <= ts[fld[0].v];
+                val[fld[0].v] = fld[1].v, ts[fld[0].v] = fld[2].v;
+            }
+            if (bad)
+                *fracs |= UINT64_C(1) << i;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/*
+ * protocol.c — what prover and verifier share beyond the constraint system:
+ * the PCS parameters of the four batches, the statement's entry into the
+ * transcript, the phase-1 challenges, the table side's fingerprint MLE and
+ * point function, and the security arithmetic of docs/security.md §5.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "zkvm_internal.h"
+
+cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
+                             unsigned ngroups, unsigned target, cairn_error *err)
+{
+    cairn_pcs_options opt;
+    cairn_status st;
+    cairn_pcs_options_init(&opt);
+    opt.target_bits = target;
+    const unsigned vars[ZK_NBATCH] = {n, n_tab, n, n_tab};
+    const size_t polys[ZK_NBATCH] = {ZK_NCOL, 2, 2u * ngroups, 4};
+    for (unsigned b = 0; b < ZK_NBATCH; b++)
+        if ((st = cairn_pcs_params_choose(&out[b], vars[b], polys[b], &opt, err)) != CAIRN_OK)
+            return st;
+    return CAIRN_OK;
+}
+
+/*
+ * The statement first (docs/arithmetization.md, "transcript"): every field
+ * of it, the shapes and all four parameter blocks, before any commitment.
+ */
+void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
+                         uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
+{
+    cairn_transcript_init(t, "cairn-v1/rv32i");
+    cairn_transcript_absorb_bytes(t, "zk/program", st->program_digest, CAIRN_SHA256_BYTES);
+    cairn_transcript_absorb_u64(t, "zk/entry", st->entry);
+    cairn_transcript_absorb_u64(t, "zk/mem_log2_words", st->mem_log2_words);
+    cairn_transcript_absorb_u64(t, "zk/cycles", st->cycles);
+    cairn_transcript_absorb_u64(t, "zk/exit_code", st->exit_code);
+    cairn_transcript_absorb_bytes(t, "zk/output", NULL, 0);
+    cairn_transcript_absorb_u64(t, "zk/security_target", st->security_target);
+    cairn_transcript_absorb_u64(t, "zk/security_bits", st->security_bits);
+    cairn_transcript_absorb_u64(t, "zk/vars", n);
+    cairn_transcript_absorb_u64(t, "zk/table_vars", n_tab);
+    for (unsigned b = 0; b < ZK_NBATCH; b++) {
+        uint8_t blk[CAIRN_PCS_PARAMS_BYTES];
+        cairn_pcs_params_encode(blk, &params[b]);
+        cairn_transcript_absorb_bytes(t, "zk/params", blk, sizeof blk);
+    }
+}
+
+void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
+{
+    static const unsigned nf[ZK_NTAB] = {ZK_L_FIELDS, ZK_BC_FIELDS, ZK_M_FIELDS};
+    static const char *const lbl[ZK_NTAB] = {"zk/gamma/L", "zk/gamma/B", "zk/gamma/M"};
+    memset(ch, 0, sizeof *ch);
+    ch->alpha = cairn_transcript_squeeze_fp2(t, "zk/alpha");
+    for (unsigned tb = 0; tb < ZK_NTAB; tb++) {
+        ch->gamma[tb][0] = cairn_fp2_one();
+        cairn_transcript_squeeze_fp2_vec(ch->gamma[tb] + 1, nf[tb] - 1, t, lbl[tb]);
+    }
+}
+
+/*
+ * eps = sum of the four PCS bounds (docs/security.md §2.5) + the sum-check
+ * rounds (n*4 + n_tab*3 + 2n)/|F| + the zerocheck and combination
+ * challenges + LogUp: for the lookups and for memory checking, a pole
+ * (alpha equal to some fingerprint) or a false rational identity surviving
+ * the random (alpha, gammas), each at most (number of fractions + table
+ * size)/|F|.  Returns -log2 eps.
+ */
+double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
+                        const zk_air *air)
+{
+    const double F = ldexp(1.0, 128) * (1.0 - ldexp(1.0, -31)); /* p^2 < 2^128 */
+    double eps = 0;
+    for (unsigned b = 0; b < ZK_NBATCH; b++)
+        eps += ldexp(1.0, 0) / pow(2.0, cairn_pcs_params_security(&params[b]));
+    double rows = ldexp(1.0, (int)n), tab = ldexp(1.0, (int)n_tab);
+    eps += (4.0 * n + 3.0 * n_tab + 2.0 * n) / F;                    /* sum-check rounds */
+    eps += ((double)n + n_tab + (double)zk_outer_npow(air) + 3.0) / F; /* tau, rho, table rho */
+    unsigned nlook = 0, nmem = 0;
+    for (unsigned i = 0; i < air->nfrac; i++) {
+        if (air->frac[i].table == ZK_TAB_M)
+            nmem++;
+        else
+            nlook++;
+    }
+    eps += 2.0 * (nlook * rows + 2.0 * tab) / F;
+    eps += 2.0 * (nmem * rows + 64.0) / F;
+    return -log2(eps);
+}
+
+/* ---- the table side ---------------------------------------------------------------------------- */
+
+/* Fingerprint of L entry j of the 2^n_tab table (entries past 2^18 are the unused tag 4). */
+static cairn_fp2 ltab_fp(const zk_chal *ch, uint32_t j)
+{
+    cairn_fp e[ZK_L_FIELDS];
+    if (j >> ZK_LTAB_VARS)
+        return cairn_fp2_from_fp(cairn_fp_make(4));
+    zk_ltab_entry(e, j);
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned i = 0; i < ZK_L_FIELDS; i++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(ch->gamma[ZK_TAB_L][i], e[i]));
+    return acc;
+}
+
+void zk_ltab_fp_table(cairn_fp2 *out, const zk_chal *ch, unsigned n_tab)
+{
+    for (uint64_t j = 0; j < (UINT64_C(1) << n_tab); j++)
+        out[j] = ltab_fp(ch, (uint32_t)j);
+}
+
+cairn_fp2 zk_ltab_fp_mle(const zk_chal *ch, const cairn_fp2 *r, unsigned n_tab)
+{
+    cairn_fp2 f[ZK_L_FIELDS], acc = cairn_fp2_zero(), H = cairn_fp2_one();
+    zk_ltab_mle(f, r);
+    for (unsigned i = 0; i < ZK_L_FIELDS; i++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(ch->gamma[ZK_TAB_L][i], f[i]));
+    for (unsigned i = ZK_LTAB_VARS; i < n_tab; i++)
+        H = cairn_fp2_mul(H, cairn_fp2_sub(cairn_fp2_one(), r[i]));
+    /* acc H + 4 (1 - H) */
+    cairn_fp2 four = cairn_fp2_from_fp(cairn_fp_make(4));
+    return cairn_fp2_add(cairn_fp2_mul(acc, H), cairn_fp2_mul(four, cairn_fp2_sub(cairn_fp2_one(), H)));
+}
+
+cairn_fp2 zk_tab_point(void *vctx, const cairn_fp2 *v)
+{
+    const zk_tab_ctx *c = vctx;
+    const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
+    cairn_fp2 gL = cairn_fp2_add(v[ZK_TV_GL0], cairn_fp2_mul(X, v[ZK_TV_GL1]));
+    cairn_fp2 gB = cairn_fp2_add(v[ZK_TV_GB0], cairn_fp2_mul(X, v[ZK_TV_GB1]));
+    cairn_fp2 zl = cairn_fp2_sub(cairn_fp2_mul(gL, cairn_fp2_sub(c->alpha, v[ZK_TV_TL])), v[ZK_TV_ML]);
+    cairn_fp2 zb = cairn_fp2_sub(cairn_fp2_mul(gB, cairn_fp2_sub(c->alpha, v[ZK_TV_TB])), v[ZK_TV_MB]);
+    cairn_fp2 zc = cairn_fp2_mul(v[ZK_TV_EQ], cairn_fp2_add(zl, cairn_fp2_mul(c->rho1, zb)));
+    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho2, cairn_fp2_add(gL, gB)));
+}
+
+cairn_fp2 zk_outer_point(void *vctx, const cairn_fp2 *v)
+{
+    const zk_outer_ctx *c = vctx;
+    return zk_outer_eval(c->air, c->ch, c->rho_pow, v, v + ZK_NZ, v[ZK_NZ + 2 * c->air->ngroups]);
+}

@@ -1,0 +1,454 @@
+/*
+ * prove.c — the prover of docs/arithmetization.md ("protocol"), linear-space
+ * mode: the trace rows come through a cairn_rows source (the witness
+ * oracle's materialised backend, or a test's rows), every column is held in
+ * memory, and the steps run in the transcript order the verifier replays:
+ *
+ *   statement -> commit trace columns, multiplicities -> final registers
+ *   -> alpha, gammas -> commit helper columns, table helpers -> S
+ *   -> tau, rho -> outer sum-check -> table sum-check -> shift sum-check
+ *   -> PCS openings.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cairn/witness.h"
+#include "zkvm_internal.h"
+
+void cairn_zkvm_options_init(cairn_zkvm_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->security_bits = CAIRN_PCS_DEFAULT_TARGET_BITS;
+    opt->threads = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void absorb_commitment(cairn_transcript *t, const cairn_pcs_commitment *c)
+{
+    uint8_t b[CAIRN_PCS_COMMITMENT_BYTES];
+    cairn_pcs_commitment_encode(b, c);
+    cairn_transcript_absorb_bytes(t, "zk/commitment", b, sizeof b);
+}
+
+void zk_absorb_finals(cairn_transcript *t, const uint32_t val[32], const uint64_t ts[32])
+{
+    for (unsigned r = 0; r < 32; r++) {
+        cairn_transcript_absorb_u64(t, "zk/final/value", val[r]);
+        cairn_transcript_absorb_u64(t, "zk/final/ts", ts[r]);
+    }
+}
+
+void zk_rho_powers(cairn_fp2 *out, size_t len, cairn_fp2 rho)
+{
+    cairn_fp2 p = cairn_fp2_one();
+    for (size_t i = 0; i < len; i++) {
+        out[i] = p;
+        p = cairn_fp2_mul(p, rho);
+    }
+}
+
+/* out[j] = m[j] / (alpha - t[j]) as two base columns; CAIRN_ERR_NOMEM. */
+static cairn_status table_helper(cairn_fp *g0, cairn_fp *g1, const cairn_fp *m, const cairn_fp2 *t,
+                                 cairn_fp2 alpha, size_t len, cairn_error *err)
+{
+    cairn_fp2 *d = calloc(len ? len : 1, sizeof *d);
+    if (d == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the table helpers");
+    for (size_t j = 0; j < len; j++)
+        d[j] = cairn_fp2_sub(alpha, t[j]);
+    if (cairn_fp2_batch_inv(d, d, len) != CAIRN_OK) {
+        free(d);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the table helpers");
+    }
+    for (size_t j = 0; j < len; j++) {
+        cairn_fp2 g = cairn_fp2_mul_fp(d[j], m[j]);
+        g0[j] = g.c0;
+        g1[j] = g.c1;
+    }
+    free(d);
+    return CAIRN_OK;
+}
+
+static uint32_t vars_for(uint64_t T)
+{
+    uint32_t n = 1;
+    while ((UINT64_C(1) << n) < T)
+        n++;
+    return n;
+}
+
+/*
+ * The whole prover over a loaded program and its trace rows.  All big
+ * arrays are allocated up front in a few blocks and released on the one
+ * exit path.
+ */
+static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
+                               const uint8_t digest[CAIRN_SHA256_BYTES], const cairn_rows *trace,
+                               uint64_t T, uint32_t mem_log2_words, const cairn_zkvm_options *opt,
+                               cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    zk_bytecode bc;
+    zk_witness w;
+    zk_air air;
+    cairn_pcs_prover pr[ZK_NBATCH];
+    cairn_pcs_params params[ZK_NBATCH];
+    cairn_transcript t;
+    zk_chal ch;
+    uint32_t init[32];
+    cairn_fp *tabs = NULL, *help = NULL, *pub = NULL;
+    cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL;
+    double t0 = now_s(), t1;
+    zk_bytecode_init(&bc);
+    zk_witness_init(&w);
+    for (unsigned b = 0; b < ZK_NBATCH; b++) {
+        cairn_pcs_prover_init(&pr[b]);
+        pr[b].threads = opt->threads ? opt->threads : 1;
+    }
+    unsigned threads = opt->threads ? opt->threads : 1;
+    uint64_t max = opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES;
+    if (T == 0 || T > max || T > CAIRN_ZKVM_MAX_CYCLES)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT, "%llu cycles: outside 1 .. %llu",
+                               (unsigned long long)T, (unsigned long long)max);
+    if (opt->security_bits < 1 || opt->security_bits > CAIRN_PCS_MAX_TARGET_BITS - 8)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", opt->security_bits);
+    size_t n = vars_for(T), rows = (size_t)1 << n;
+    if ((st = zk_bytecode_build(&bc, prog, err)) != CAIRN_OK)
+        goto out;
+    zk_init_regs(init, prog, mem_log2_words);
+    if ((st = zk_witness_build(&w, trace, T, n, &bc, init, !opt->no_checks, err)) != CAIRN_OK)
+        goto out;
+    if (opt->tamper != NULL) {
+        opt->tamper(opt->tamper_ctx, w.col, ZK_NCOL, rows, T);
+        zk_witness_pcnext(&w);
+        zk_witness_finals(&w, init);
+    }
+    cairn_zkvm_statement *s = &p->st;
+    memset(s, 0, sizeof *s);
+    memcpy(s->program_digest, digest, CAIRN_SHA256_BYTES);
+    s->entry = prog->entry;
+    s->mem_log2_words = mem_log2_words;
+    s->cycles = T;
+    s->exit_code = w.exit_code;
+    s->output_len = 0;
+    s->security_target = opt->security_bits;
+    zk_air_build(&air, prog->entry, w.exit_code);
+    unsigned n_tab = zk_tab_vars(&bc);
+    size_t tsz = (size_t)1 << n_tab;
+    if ((st = zk_batch_params(params, (unsigned)n, n_tab, air.ngroups, opt->security_bits + 3, err)))
+        goto out;
+    s->security_bits = (uint32_t)floor(zk_security_bits(params, (unsigned)n, n_tab, &air));
+    if (s->security_bits < opt->security_bits) {
+        /* never claim less than asked: the F_p2 field terms (LogUp, sum-checks) cap the total */
+        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
+                             "a %u-bit security target is not reachable for this proof: its LogUp and "
+                             "sum-check terms over F_p2 cap it at %u bits (docs/security.md, section 5)",
+                             opt->security_bits, s->security_bits);
+        goto out;
+    }
+    p->n = (uint32_t)n;
+    p->n_tab = n_tab;
+    memcpy(p->final_val, w.final_val, sizeof p->final_val);
+    memcpy(p->final_ts, w.final_ts, sizeof p->final_ts);
+    t1 = now_s();
+    if (stats != NULL) {
+        stats->witness_s = t1 - t0;
+        stats->rows = rows;
+        stats->columns = ZK_NCOL + 2 * air.ngroups;
+    }
+
+    /* storage: 2 multiplicity + 4 table-helper base columns; helpers; publics; F_p2 tables */
+    size_t nh = 2 * air.ngroups;
+    tabs = malloc(6 * tsz * sizeof *tabs);
+    help = malloc(nh * rows * sizeof *help);
+    pub = malloc(ZK_NPUB * rows * sizeof *pub);
+    size_t big2_len = 3 * tsz + rows;
+    big2 = malloc(big2_len * sizeof *big2);
+    rho_pow = malloc(zk_outer_npow(&air) * sizeof *rho_pow);
+    ev = malloc((ZK_NZ + nh + 1 + ZK_TV_N) * sizeof *ev);
+    if (tabs == NULL || help == NULL || pub == NULL || big2 == NULL || rho_pow == NULL || ev == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the prover's tables");
+        goto out;
+    }
+    cairn_fp *mL = tabs, *mB = tabs + tsz, *gt[4] = {tabs + 2 * tsz, tabs + 3 * tsz, tabs + 4 * tsz,
+                                                       tabs + 5 * tsz};
+    cairn_fp2 *tL = big2, *tB = big2 + tsz, *aux = big2 + 2 * tsz, *eq = big2 + 3 * tsz;
+    cairn_fp *hcol[2 * ZK_MAX_GROUPS];
+    for (size_t i = 0; i < nh; i++)
+        hcol[i] = help + i * rows;
+
+    /* statement, phase 1 */
+    zk_transcript_start(&t, s, (uint32_t)n, n_tab, params);
+    cairn_rows src[ZK_NBATCH];
+    cairn_pcs_polys_rows impl[ZK_NBATCH];
+    const cairn_fp *mpolys[2] = {mL, mB};
+    const cairn_fp *gpolys[4] = {gt[0], gt[1], gt[2], gt[3]};
+    cairn_pcs_polys_rows_init(&src[ZK_B_TRACE], &impl[ZK_B_TRACE], &params[ZK_B_TRACE],
+                              (const cairn_fp *const *)w.col);
+    cairn_pcs_polys_rows_init(&src[ZK_B_MULT], &impl[ZK_B_MULT], &params[ZK_B_MULT], mpolys);
+    cairn_pcs_polys_rows_init(&src[ZK_B_HELP], &impl[ZK_B_HELP], &params[ZK_B_HELP],
+                              (const cairn_fp *const *)hcol);
+    cairn_pcs_polys_rows_init(&src[ZK_B_TABH], &impl[ZK_B_TABH], &params[ZK_B_TABH], gpolys);
+    if ((st = cairn_pcs_commit(&pr[ZK_B_TRACE], &params[ZK_B_TRACE], &src[ZK_B_TRACE], err)))
+        goto out;
+    if ((st = zk_mults(mL, mB, &w, &air, &bc, n_tab, err)))
+        goto out;
+    if ((st = cairn_pcs_commit(&pr[ZK_B_MULT], &params[ZK_B_MULT], &src[ZK_B_MULT], err)))
+        goto out;
+    absorb_commitment(&t, &pr[ZK_B_TRACE].com);
+    absorb_commitment(&t, &pr[ZK_B_MULT].com);
+    zk_absorb_finals(&t, w.final_val, w.final_ts);
+    zk_draw_challenges(&ch, &t);
+
+    /* phase 2: helpers and table helpers */
+    cairn_fp2 S, M;
+    if ((st = zk_helpers(hcol, &S, &M, &w, &air, &ch, err)))
+        goto out;
+    if (!opt->no_checks && opt->tamper == NULL &&
+        !cairn_fp2_eq(M, zk_mem_boundary(&ch, init, w.final_val, w.final_ts))) {
+        st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "register memory checking does not balance");
+        goto out;
+    }
+    zk_ltab_fp_table(tL, &ch, n_tab);
+    for (size_t j = 0; j < tsz; j++)
+        tB[j] = zk_bytecode_fp_entry(&bc, ch.gamma[ZK_TAB_B], j);
+    if ((st = table_helper(gt[0], gt[1], mL, tL, ch.alpha, tsz, err)) ||
+        (st = table_helper(gt[2], gt[3], mB, tB, ch.alpha, tsz, err)))
+        goto out;
+    if ((st = cairn_pcs_commit(&pr[ZK_B_HELP], &params[ZK_B_HELP], &src[ZK_B_HELP], err)) ||
+        (st = cairn_pcs_commit(&pr[ZK_B_TABH], &params[ZK_B_TABH], &src[ZK_B_TABH], err)))
+        goto out;
+    absorb_commitment(&t, &pr[ZK_B_HELP].com);
+    absorb_commitment(&t, &pr[ZK_B_TABH].com);
+    cairn_transcript_absorb_fp2(&t, "zk/lookup_sum", S);
+    p->S = S;
+    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], rho, rt2[2];
+    cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
+    rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
+    cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
+    cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
+    double t2 = now_s();
+    if (stats != NULL)
+        stats->commit_s = t2 - t1;
+
+    /* the outer sum-check */
+    size_t npow = zk_outer_npow(&air);
+    zk_rho_powers(rho_pow, npow, rho);
+    for (size_t x = 0; x < rows; x++) {
+        pub[0 * rows + x] = cairn_fp_one();
+        pub[1 * rows + x] = cairn_fp_from_u64(x);
+        pub[2 * rows + x] = cairn_fp_make(x >= T);
+        pub[3 * rows + x] = cairn_fp_make(x == 0);
+        pub[4 * rows + x] = cairn_fp_make(x == T - 1);
+    }
+    cairn_poly_eq_table(eq, tau, n);
+    size_t k = ZK_NZ + nh + 1;
+    const cairn_fp *base[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
+    const cairn_fp2 *ext[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
+    for (size_t c = 0; c < k; c++)
+        base[c] = NULL, ext[c] = NULL;
+    for (size_t c = 0; c < ZK_NCOL; c++)
+        base[c] = w.col[c];
+    base[ZK_Z_PCNEXT] = w.pcnext;
+    for (size_t c = 0; c < ZK_NPUB; c++)
+        base[ZK_Z_ONE + c] = pub + c * rows;
+    for (size_t c = 0; c < nh; c++)
+        base[ZK_NZ + c] = hcol[c];
+    ext[k - 1] = eq;
+    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS];
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], S), cairn_fp2_mul(rho_pow[npow - 1], M));
+    zk_outer_ctx octx = {&air, &ch, rho_pow};
+    if ((st = zk_sumcheck_prove(&p->outer, r, ev, &t, k, base, ext, n, ZK_OUTER_DEGREE, claim,
+                                zk_outer_point, &octx, threads, err)))
+        goto out;
+    p->outer_evals_len = ZK_NCOL + 1 + nh;
+    memcpy(p->outer_evals, ev, (ZK_NCOL + 1) * sizeof *ev);
+    memcpy(p->outer_evals + ZK_NCOL + 1, ev + ZK_NZ, nh * sizeof *ev);
+    cairn_transcript_absorb_fp2_vec(&t, "zk/outer/evals", p->outer_evals, p->outer_evals_len);
+
+    /* the table sum-check */
+    cairn_poly_eq_table(aux, tau_t, n_tab);
+    const cairn_fp *tbase[ZK_TV_N] = {gt[0], gt[1], mL, NULL, gt[2], gt[3], mB, NULL, NULL};
+    const cairn_fp2 *text[ZK_TV_N] = {NULL, NULL, NULL, tL, NULL, NULL, NULL, tB, aux};
+    zk_tab_ctx tctx = {ch.alpha, rt2[0], rt2[1]};
+    if ((st = zk_sumcheck_prove(&p->tab, rt, ev, &t, ZK_TV_N, tbase, text, n_tab, ZK_TAB_DEGREE,
+                                cairn_fp2_mul(rt2[1], S), zk_tab_point, &tctx, threads, err)))
+        goto out;
+    p->tab_evals[0] = ev[ZK_TV_GL0], p->tab_evals[1] = ev[ZK_TV_GL1], p->tab_evals[2] = ev[ZK_TV_ML];
+    p->tab_evals[3] = ev[ZK_TV_GB0], p->tab_evals[4] = ev[ZK_TV_GB1], p->tab_evals[5] = ev[ZK_TV_MB];
+    cairn_transcript_absorb_fp2_vec(&t, "zk/tab/evals", p->tab_evals, ZK_TAB_EVALS);
+
+    /* the shift sum-check: pc_next(r) = sum_y pc(y) next(r, y) */
+    cairn_poly_eq_table(eq, r, n);
+    for (size_t y = rows; y-- > 1;)
+        eq[y] = eq[y - 1];
+    eq[0] = cairn_fp2_zero();
+    cairn_sumcheck_term term = {cairn_fp2_one(), 2, {0, 1}};
+    cairn_sumcheck_expr expr = {&term, 1, 2};
+    cairn_sumcheck_input sin[2] = {{w.col[ZK_PC], NULL}, {NULL, eq}};
+    cairn_fp2 sev[2];
+    if ((st = cairn_sumcheck_prove(&p->shift, rs, sev, &t, &expr, NULL, sin, 2, n,
+                                   p->outer_evals[ZK_Z_PCNEXT], err)))
+        goto out;
+    if ((st = cairn_pcs_evaluate(p->shift_evals, ZK_NCOL, &params[ZK_B_TRACE], &src[ZK_B_TRACE], rs,
+                                 1, err)))
+        goto out;
+    cairn_transcript_absorb_fp2_vec(&t, "zk/shift/evals", p->shift_evals, ZK_NCOL);
+    double t3 = now_s();
+    if (stats != NULL)
+        stats->sumcheck_s = t3 - t2;
+
+    /* openings */
+    cairn_fp2 pts[2 * ZK_MAX_VARS], cl[2 * ZK_NCOL];
+    memcpy(pts, r, n * sizeof *r);
+    memcpy(pts + n, rs, n * sizeof *rs);
+    memcpy(cl, p->outer_evals, ZK_NCOL * sizeof *cl);
+    memcpy(cl + ZK_NCOL, p->shift_evals, ZK_NCOL * sizeof *cl);
+    if ((st = cairn_pcs_open(&p->open[ZK_B_TRACE], &t, &pr[ZK_B_TRACE], &src[ZK_B_TRACE], pts, 2, cl,
+                             2 * ZK_NCOL, err)))
+        goto out;
+    cairn_fp2 mcl[2] = {p->tab_evals[2], p->tab_evals[5]};
+    if ((st = cairn_pcs_open(&p->open[ZK_B_MULT], &t, &pr[ZK_B_MULT], &src[ZK_B_MULT], rt, 1, mcl, 2,
+                             err)))
+        goto out;
+    if ((st = cairn_pcs_open(&p->open[ZK_B_HELP], &t, &pr[ZK_B_HELP], &src[ZK_B_HELP], r, 1,
+                             p->outer_evals + ZK_NCOL + 1, nh, err)))
+        goto out;
+    cairn_fp2 gcl[4] = {p->tab_evals[0], p->tab_evals[1], p->tab_evals[3], p->tab_evals[4]};
+    if ((st = cairn_pcs_open(&p->open[ZK_B_TABH], &t, &pr[ZK_B_TABH], &src[ZK_B_TABH], rt, 1, gcl, 4,
+                             err)))
+        goto out;
+    for (unsigned b = 0; b < ZK_NBATCH; b++)
+        p->com[b] = pr[b].com;
+    if (stats != NULL) {
+        stats->open_s = now_s() - t3;
+        stats->total_s = now_s() - t0;
+    }
+out:
+    for (unsigned b = 0; b < ZK_NBATCH; b++)
+        cairn_pcs_prover_clear(&pr[b]);
+    zk_witness_clear(&w);
+    zk_bytecode_clear(&bc);
+    free(tabs);
+    free(help);
+    free(pub);
+    free(big2);
+    free(rho_pow);
+    free(ev);
+    return st;
+}
+
+/* Encode a finished proof and report its statement. */
+static cairn_status finish(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                           cairn_proof *p, cairn_error *err)
+{
+    cairn_status s = cairn_proof_encode(proof, proof_len, p, err);
+    if (s == CAIRN_OK && st != NULL)
+        *st = p->st;
+    return s;
+}
+
+cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                                    cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                                    const cairn_rows *trace, uint64_t cycles,
+                                    uint32_t mem_log2_words, const cairn_zkvm_options *opt,
+                                    cairn_error *err)
+{
+    cairn_zkvm_options def;
+    cairn_program prog;
+    cairn_proof p;
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    cairn_status s;
+    *proof = NULL;
+    *proof_len = 0;
+    if (opt == NULL) {
+        cairn_zkvm_options_init(&def);
+        opt = &def;
+    }
+    zk_proof_init(&p);
+    if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK) {
+        cairn_program_clear(&prog);
+        return s;
+    }
+    cairn_sha256(digest, elf, elf_len);
+    s = prove_core(&p, stats, &prog, digest, trace, cycles, mem_log2_words, opt, err);
+    if (s == CAIRN_OK)
+        s = finish(proof, proof_len, st, &p, err);
+    zk_proof_clear(&p);
+    cairn_program_clear(&prog);
+    return s;
+}
+
+/*
+ * Run the program once plainly to learn how it ends (a fault or a cycle
+ * limit is reported as such, before any proving), then trace it into the
+ * witness oracle's table and prove.
+ */
+cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                              cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                              const uint8_t *input, size_t input_len,
+                              const cairn_zkvm_options *opt, cairn_error *err)
+{
+    cairn_zkvm_options def;
+    cairn_program prog;
+    cairn_vm vm;
+    cairn_vm_config cfg;
+    cairn_witness_oracle *o = NULL;
+    cairn_proof p;
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    cairn_status s;
+    double t0 = now_s();
+    *proof = NULL;
+    *proof_len = 0;
+    memset(&vm, 0, sizeof vm);
+    if (opt == NULL) {
+        cairn_zkvm_options_init(&def);
+        opt = &def;
+    }
+    zk_proof_init(&p);
+    if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
+        goto out;
+    cairn_sha256(digest, elf, elf_len);
+    cairn_vm_config_init(&cfg);
+    if (opt->stack_size)
+        cfg.stack_size = opt->stack_size;
+    uint64_t max = opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES;
+    if ((s = cairn_vm_init(&vm, &prog, &cfg, err)) != CAIRN_OK)
+        goto out;
+    cairn_vm_set_input(&vm, input, input_len);
+    if ((s = cairn_vm_run(&vm, max, err)) != CAIRN_OK)
+        goto out;
+    if (vm.halt == CAIRN_VM_FAULTED) {
+        s = cairn_error_set(err, CAIRN_ERR_ARG, "the guest faulted after %llu cycles: %s",
+                            (unsigned long long)vm.cycles, vm.fault.msg);
+        goto out;
+    }
+    if (vm.halt != CAIRN_VM_EXITED) {
+        s = cairn_error_set(err, CAIRN_ERR_LIMIT, "the guest did not exit within %llu cycles",
+                            (unsigned long long)max);
+        goto out;
+    }
+    uint32_t k = vm.mem_log2_words;
+    if ((s = cairn_witness_oracle_new_table(&o, &prog, &cfg, input, input_len, max, 0, err)))
+        goto out;
+    s = prove_core(&p, stats, &prog, digest, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
+                   k, opt, err);
+    if (s == CAIRN_OK)
+        s = finish(proof, proof_len, st, &p, err);
+    if (s == CAIRN_OK && stats != NULL)
+        stats->total_s = now_s() - t0;
+out:
+    cairn_witness_oracle_free(o);
+    cairn_vm_clear(&vm);
+    zk_proof_clear(&p);
+    cairn_program_clear(&prog);
+    return s;
+}

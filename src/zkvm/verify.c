@@ -1,0 +1,216 @@
+/*
+ * verify.c — the verifier: replays the prover's transcript (prove.c) from
+ * the statement on, evaluates every public object itself (the constraint
+ * system, the public polynomials, next(r, r'), the L table's closed form,
+ * the bytecode table built from the ELF, the register boundary terms), and
+ * checks the three sum-checks' final values and the four PCS openings.
+ * A malformed proof never gets here (proof.c); everything below is a
+ * well-formed proof that is either true (CAIRN_OK) or false
+ * (CAIRN_ERR_REJECTED with one line saying which check failed).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkvm_internal.h"
+
+static void absorb_commitment(cairn_transcript *t, const cairn_pcs_commitment *c)
+{
+    uint8_t b[CAIRN_PCS_COMMITMENT_BYTES];
+    cairn_pcs_commitment_encode(b, c);
+    cairn_transcript_absorb_bytes(t, "zk/commitment", b, sizeof b);
+}
+
+static cairn_status reject(cairn_error *err, const char *what)
+{
+    return cairn_error_set(err, CAIRN_ERR_REJECTED, "%s", what);
+}
+
+/* A PCS verdict: REJECTED naming the batch; other statuses pass through. */
+static cairn_status pcs_check(cairn_status st, const char *batch, cairn_error *err)
+{
+    if (st == CAIRN_ERR_REJECTED) {
+        char msg[CAIRN_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err != NULL ? err->msg : "");
+        return cairn_error_set(err, CAIRN_ERR_REJECTED, "opening of the %s batch: %s", batch, msg);
+    }
+    return st;
+}
+
+/*
+ * Everything the statement fixes is recomputed from the ELF and compared
+ * first (digest, entry, table size, parameters, security figure), then the
+ * transcript is replayed step by step in the prover's order; the first
+ * failed check is the one reported.
+ */
+cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t elf_len,
+                                cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    cairn_program prog;
+    zk_bytecode bc;
+    zk_air air;
+    cairn_transcript t;
+    zk_chal ch;
+    cairn_pcs_params params[ZK_NBATCH];
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    uint32_t init[32];
+    cairn_fp2 *rho_pow = NULL;
+    const cairn_zkvm_statement *s = &p->st;
+    zk_bytecode_init(&bc);
+    cairn_program_init(&prog);
+
+    cairn_sha256(digest, elf, elf_len);
+    if (memcmp(digest, s->program_digest, CAIRN_SHA256_BYTES) != 0) {
+        st = reject(err, "the proof is for another program (the ELF's SHA-256 differs)");
+        goto out;
+    }
+    if ((st = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
+        goto out;
+    if (s->entry != prog.entry) {
+        st = reject(err, "statement: the entry point is not the program's");
+        goto out;
+    }
+    if ((uint64_t)zk_mem_base(&prog) + (UINT64_C(4) << s->mem_log2_words) > UINT64_C(0xfffffff0)) {
+        st = reject(err, "statement: the memory region passes the top of the address space");
+        goto out;
+    }
+    if ((st = zk_bytecode_build(&bc, &prog, err)) != CAIRN_OK)
+        goto out;
+    unsigned n = p->n, n_tab = zk_tab_vars(&bc);
+    if (p->n_tab != n_tab) {
+        st = reject(err, "the table size does not match the program");
+        goto out;
+    }
+    zk_air_build(&air, s->entry, s->exit_code);
+    if ((st = zk_batch_params(params, n, n_tab, air.ngroups, s->security_target + 3, err)))
+        goto out;
+    for (unsigned b = 0; b < ZK_NBATCH; b++)
+        if (memcmp(&params[b], &p->com[b].params, sizeof params[b]) != 0) {
+            st = reject(err, "commitment parameters differ from those the statement fixes");
+            goto out;
+        }
+    if (s->security_bits != (uint32_t)floor(zk_security_bits(params, n, n_tab, &air))) {
+        st = reject(err, "statement: the security level does not match the parameters");
+        goto out;
+    }
+    if (s->security_target < CAIRN_ZKVM_MIN_SECURITY_BITS ||
+        s->security_bits < CAIRN_ZKVM_MIN_SECURITY_BITS) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                             "the proof is made for %u-bit security (%u proven), below the %u bits "
+                             "a verifier requires",
+                             (unsigned)s->security_target, (unsigned)s->security_bits,
+                             CAIRN_ZKVM_MIN_SECURITY_BITS);
+        goto out;
+    }
+    zk_init_regs(init, &prog, s->mem_log2_words);
+
+    /* the transcript, as the prover ran it */
+    zk_transcript_start(&t, s, n, n_tab, params);
+    absorb_commitment(&t, &p->com[ZK_B_TRACE]);
+    absorb_commitment(&t, &p->com[ZK_B_MULT]);
+    zk_absorb_finals(&t, p->final_val, p->final_ts);
+    zk_draw_challenges(&ch, &t);
+    absorb_commitment(&t, &p->com[ZK_B_HELP]);
+    absorb_commitment(&t, &p->com[ZK_B_TABH]);
+    cairn_transcript_absorb_fp2(&t, "zk/lookup_sum", p->S);
+    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], rho, rt2[2];
+    cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
+    rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
+    cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
+    cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
+
+    /* the outer sum-check */
+    size_t npow = zk_outer_npow(&air), nh = 2 * air.ngroups;
+    rho_pow = malloc(npow * sizeof *rho_pow);
+    if (rho_pow == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    zk_rho_powers(rho_pow, npow, rho);
+    cairn_fp2 M = zk_mem_boundary(&ch, init, p->final_val, p->final_ts);
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], p->S), cairn_fp2_mul(rho_pow[npow - 1], M));
+    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], expected;
+    if ((st = cairn_sumcheck_verify(r, &expected, &t, &p->outer, n, ZK_OUTER_DEGREE, claim, err)))
+        goto out;
+    cairn_fp2 z[ZK_NZ];
+    memcpy(z, p->outer_evals, (ZK_NCOL + 1) * sizeof *z);
+    zk_public_eval(z + ZK_Z_ONE, r, n, s->cycles);
+    cairn_fp2 eqv = cairn_poly_eq_eval(tau, r, n);
+    if (!cairn_fp2_eq(zk_outer_eval(&air, &ch, rho_pow, z, p->outer_evals + ZK_NCOL + 1, eqv), expected)) {
+        st = reject(err, "outer sum-check: the constraints, lookups or register accesses do not hold "
+                         "(final check failed)");
+        goto out;
+    }
+    cairn_transcript_absorb_fp2_vec(&t, "zk/outer/evals", p->outer_evals, p->outer_evals_len);
+
+    /* the table sum-check */
+    if ((st = cairn_sumcheck_verify(rt, &expected, &t, &p->tab, n_tab, ZK_TAB_DEGREE,
+                                    cairn_fp2_mul(rt2[1], p->S), err)))
+        goto out;
+    cairn_fp2 tv[ZK_TV_N];
+    tv[ZK_TV_GL0] = p->tab_evals[0], tv[ZK_TV_GL1] = p->tab_evals[1], tv[ZK_TV_ML] = p->tab_evals[2];
+    tv[ZK_TV_GB0] = p->tab_evals[3], tv[ZK_TV_GB1] = p->tab_evals[4], tv[ZK_TV_MB] = p->tab_evals[5];
+    tv[ZK_TV_TL] = zk_ltab_fp_mle(&ch, rt, n_tab);
+    if ((st = zk_bytecode_fp_mle(&tv[ZK_TV_TB], &bc, ch.gamma[ZK_TAB_B], rt, n_tab, err)))
+        goto out;
+    tv[ZK_TV_EQ] = cairn_poly_eq_eval(tau_t, rt, n_tab);
+    zk_tab_ctx tctx = {ch.alpha, rt2[0], rt2[1]};
+    if (!cairn_fp2_eq(zk_tab_point(&tctx, tv), expected)) {
+        st = reject(err, "table sum-check: the lookups' multiplicities do not match the tables "
+                         "(final check failed)");
+        goto out;
+    }
+    cairn_transcript_absorb_fp2_vec(&t, "zk/tab/evals", p->tab_evals, ZK_TAB_EVALS);
+
+    /* the shift sum-check */
+    if ((st = cairn_sumcheck_verify(rs, &expected, &t, &p->shift, n, 2, p->outer_evals[ZK_Z_PCNEXT], err)))
+        goto out;
+    if (!cairn_fp2_eq(cairn_fp2_mul(p->shift_evals[ZK_PC], zk_next_eval(r, rs, n)), expected)) {
+        st = reject(err, "shift sum-check: pc_next is not the next row's pc (final check failed)");
+        goto out;
+    }
+    cairn_transcript_absorb_fp2_vec(&t, "zk/shift/evals", p->shift_evals, ZK_NCOL);
+
+    /* openings */
+    cairn_fp2 pts[2 * ZK_MAX_VARS], cl[2 * ZK_NCOL];
+    memcpy(pts, r, n * sizeof *r);
+    memcpy(pts + n, rs, n * sizeof *rs);
+    memcpy(cl, p->outer_evals, ZK_NCOL * sizeof *cl);
+    memcpy(cl + ZK_NCOL, p->shift_evals, ZK_NCOL * sizeof *cl);
+    st = cairn_pcs_verify(&p->com[ZK_B_TRACE], &t, pts, 2, cl, 2 * ZK_NCOL, &p->open[ZK_B_TRACE], err);
+    if ((st = pcs_check(st, "trace", err)))
+        goto out;
+    cairn_fp2 mcl[2] = {p->tab_evals[2], p->tab_evals[5]};
+    st = cairn_pcs_verify(&p->com[ZK_B_MULT], &t, rt, 1, mcl, 2, &p->open[ZK_B_MULT], err);
+    if ((st = pcs_check(st, "multiplicities", err)))
+        goto out;
+    st = cairn_pcs_verify(&p->com[ZK_B_HELP], &t, r, 1, p->outer_evals + ZK_NCOL + 1, nh,
+                          &p->open[ZK_B_HELP], err);
+    if ((st = pcs_check(st, "helper", err)))
+        goto out;
+    cairn_fp2 gcl[4] = {p->tab_evals[0], p->tab_evals[1], p->tab_evals[3], p->tab_evals[4]};
+    st = cairn_pcs_verify(&p->com[ZK_B_TABH], &t, rt, 1, gcl, 4, &p->open[ZK_B_TABH], err);
+    if ((st = pcs_check(st, "table helper", err)))
+        goto out;
+out:
+    free(rho_pow);
+    zk_bytecode_clear(&bc);
+    cairn_program_clear(&prog);
+    return st;
+}
+
+cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
+                               const uint8_t *elf, size_t elf_len, cairn_error *err)
+{
+    cairn_proof *p = NULL;
+    cairn_status s = cairn_proof_decode(&p, proof, proof_len, err);
+    if (s == CAIRN_OK) {
+        if (st != NULL)
+            *st = p->st;
+        s = cairn_proof_verify(p, elf, elf_len, err);
+    }
+    cairn_proof_free(p);
+    return s;
+}

@@ -1,0 +1,383 @@
+/*
+ * zkvm_internal.h — the contract inside src/zkvm/ (docs/arithmetization.md
+ * is the prose version; keep both in step).
+ *
+ *   air.c       the uniform per-cycle constraint system: committed columns,
+ *               the z vector (columns, the virtual pc_next, public
+ *               polynomials), the R1CS rows A·B = C, the LogUp fractions and
+ *               how they are paired into helper columns, the combined
+ *               polynomial the outer sum-check proves, the public
+ *               polynomials' closed forms and next(r, r');
+ *   tables.c    the fixed lookup table L (bytes, 16-bit range, shifts), its
+ *               entries and the closed form of its multilinear extension;
+ *               the program's bytecode table B (decoder, entries, MLE);
+ *   columns.c   per-cycle columns from trace rows (through a cairn_rows
+ *               source), final registers, multiplicities, helper columns;
+ *               the constraint checker;
+ *   outer.c     the dedicated prover of the outer sum-check (evaluates the
+ *               combined polynomial row by row; degree 4);
+ *   prove.c     the protocol, prover side;  verify.c  verifier side;
+ *   proof.c     the proof object, its byte format and strict parser.
+ *
+ * Invariants: every column value is a canonical field element; the
+ * constraint system (zk_air) is a pure function of the statement constants
+ * (entry, exit code), so prover, verifier and checker interpret the same
+ * data; the helper pairing is fixed (zk_air.groups).
+ */
+#ifndef CAIRN_ZKVM_INTERNAL_H
+#define CAIRN_ZKVM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cairn/field.h"
+#include "cairn/pcs.h"
+#include "cairn/poly.h"
+#include "cairn/rows.h"
+#include "cairn/sumcheck.h"
+#include "cairn/transcript.h"
+#include "cairn/vm.h"
+#include "cairn/zkvm.h"
+
+/* ---- committed per-cycle columns (phase 1) ------------------------------------------ */
+
+/* Static columns first (bound by the bytecode lookup), then dynamic ones. */
+enum zk_col {
+    ZK_PC = 0, ZK_IMM, ZK_RS1, ZK_RS2, ZK_RD, ZK_WR, ZK_DU, ZK_D1, ZK_D2,
+    ZK_F_ADD, ZK_F_SUB, ZK_F_SLT, ZK_F_SLL, ZK_F_SRL, ZK_F_SRA, ZK_F_RX, ZK_F_RK,
+    ZK_F_AND, ZK_F_OR, ZK_F_XOR, ZK_F_LINK, ZK_F_JALR, ZK_F_ECALL,
+    ZK_NSTATIC, /* = 23 */
+    ZK_V1 = ZK_NSTATIC, ZK_V2, ZK_VD, ZK_VDO, ZK_T1, ZK_T2, ZK_TD, ZK_E1, ZK_E2, ZK_E3,
+    ZK_U0, ZK_U1, ZK_U2, ZK_C0, ZK_C1, ZK_C2, ZK_W0, ZK_W1, ZK_W2, ZK_W3, ZK_SA, ZK_SB,
+    ZK_X, ZK_XL, ZK_K, ZK_Z, ZK_INV, ZK_RES, ZK_J1, ZK_J2, ZK_LSB,
+    ZK_P, ZK_SEL, ZK_FILL, ZK_T, ZK_PROD, ZK_HI, ZK_HL, ZK_R,
+    ZK_NCOL /* = 62 */
+};
+
+/* The z vector of the R1CS: columns, then the virtual and public entries. */
+enum {
+    ZK_Z_PCNEXT = ZK_NCOL, /* pc(x + 1), virtual (shift sum-check) */
+    ZK_Z_ONE,              /* 1 */
+    ZK_Z_ID,               /* id(x) = sum_i 2^i x_i */
+    ZK_Z_PADS,             /* [x >= T] */
+    ZK_Z_FIRST,            /* [x = 0] */
+    ZK_Z_LAST,             /* [x = T - 1] */
+    ZK_NZ
+};
+#define ZK_NPUB (ZK_NZ - ZK_Z_ONE)
+
+/* Bytecode tuple: the ZK_NSTATIC static columns, then the padding bit [x >= T]. */
+#define ZK_BC_FIELDS (ZK_NSTATIC + 1)
+/* Fields of an L-table tuple (tag, f1..f5) and of a register tuple (reg, value, ts). */
+#define ZK_L_FIELDS 6
+#define ZK_M_FIELDS 3
+#define ZK_MAX_FIELDS ZK_BC_FIELDS
+
+/* Column names (lower case, as in the docs). */
+extern const char *const zk_col_names[ZK_NCOL];
+
+/* ---- linear forms, R1CS rows, fractions --------------------------------------------------- */
+
+#define ZK_LIN_MAX 8
+
+typedef struct {
+    uint16_t idx; /* index into z */
+    cairn_fp c;
+} zk_term;
+
+typedef struct {
+    unsigned len;
+    zk_term t[ZK_LIN_MAX];
+} zk_lin;
+
+typedef struct {
+    zk_lin a, b, c;
+    const char *name;
+} zk_r1cs;
+
+enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_NTAB };
+
+/* m / (alpha - sum_i gamma_{table,i} field_i) with m = +1 or -1. */
+typedef struct {
+    int table;
+    int sign;
+    unsigned nfields;
+    zk_lin f[ZK_MAX_FIELDS];
+    const char *name;
+} zk_frac;
+
+#define ZK_MAX_R1CS 40
+#define ZK_MAX_FRACS 32
+#define ZK_MAX_GROUPS 16
+
+/* A helper column: the sum of one or two fractions, committed as two base columns. */
+typedef struct {
+    unsigned nfrac;
+    unsigned frac[2];
+    int mem; /* 1: memory-checking helper (sum = M), 0: lookup helper (sum = S) */
+} zk_group;
+
+typedef struct {
+    zk_r1cs r1cs[ZK_MAX_R1CS];
+    unsigned nr1cs;
+    zk_frac frac[ZK_MAX_FRACS];
+    unsigned nfrac;
+    zk_group groups[ZK_MAX_GROUPS];
+    unsigned ngroups;
+} zk_air;
+
+/* Phase-2 helper columns: two per group (c0, c1 of the F_p2 value). */
+#define ZK_NHELP(air) (2u * (air)->ngroups)
+
+/* Build the system for a statement (entry point and exit code appear as constants). */
+void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code);
+
+/* Evaluate a linear form on z values (base field / extension). */
+cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z);
+cairn_fp2 zk_lin_eval_fp2(const zk_lin *l, const cairn_fp2 *z);
+
+/* The verifier's challenges after phase 1 (and the combination powers). */
+typedef struct {
+    cairn_fp2 alpha;
+    cairn_fp2 gamma[ZK_NTAB][ZK_MAX_FIELDS]; /* gamma[t][0] = 1 */
+    cairn_fp2 rho;                          /* combination of the outer polynomial's parts */
+} zk_chal;
+
+/* Fingerprint of a fraction's tuple on base-field z values. */
+cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z);
+
+/*
+ * The outer polynomial at one point: with z (ZK_NZ values), the helper
+ * values h (2 per group, c0 and c1) and eq = eq(tau, x),
+ *   eq * (sum_k rho^k (A_k z * B_k z - C_k z) + sum_g rho^(K+g) HC_g)
+ *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{memory g} h_g,
+ * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j).
+ * rho_pow holds rho^0 .. rho^(K+G+1).
+ */
+cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
+                        const cairn_fp2 *z, const cairn_fp2 *h, cairn_fp2 eq);
+/* Number of rho powers zk_outer_eval reads: K + G + 2. */
+size_t zk_outer_npow(const zk_air *air);
+
+/* ---- public polynomials and the shift ------------------------------------------------------- */
+
+/* [x >= T] over n variables at r (T <= 2^n; T = 2^n gives 0). */
+cairn_fp2 zk_ge_eval(const cairn_fp2 *r, size_t n, uint64_t T);
+/* eq(r, bits of v) over n variables. */
+cairn_fp2 zk_eq_const(const cairn_fp2 *r, size_t n, uint64_t v);
+/* id(r) = sum_i 2^i r_i. */
+cairn_fp2 zk_id_eval(const cairn_fp2 *r, size_t n);
+/* next(r, y) = [y = r + 1] (as integers, n bits) at (r, y), O(n). */
+cairn_fp2 zk_next_eval(const cairn_fp2 *r, const cairn_fp2 *y, size_t n);
+/* The ZK_NPUB public entries of z at r (one, id, [x >= T], first, last). */
+void zk_public_eval(cairn_fp2 out[ZK_NPUB], const cairn_fp2 *r, size_t n, uint64_t T);
+
+/* ---- tables --------------------------------------------------------------------------------- */
+
+#define ZK_LTAB_VARS 18u
+#define ZK_LTAB_TAG_BYTE 0u
+#define ZK_LTAB_TAG_R16 1u
+#define ZK_LTAB_TAG_SHIFT 2u
+
+/* Entry j < 2^18 of L (6 fields, canonical). */
+void zk_ltab_entry(cairn_fp out[ZK_L_FIELDS], uint32_t j);
+/* The index of a tuple in L, or -1 when it is not an entry. */
+int64_t zk_ltab_index(const cairn_fp f[ZK_L_FIELDS]);
+/* The MLE of field i of L at r (18 coordinates), for i < 6. */
+void zk_ltab_mle(cairn_fp2 out[ZK_L_FIELDS], const cairn_fp2 *r);
+/* Shift-table values for byte b and direction dir (0 left, 1 logical right, 2 arithmetic). */
+void zk_shift_entry(uint32_t b, uint32_t dir, uint64_t *P, uint64_t *sel, uint64_t *fill);
+
+/* The static columns of one instruction. */
+typedef struct {
+    cairn_fp f[ZK_NSTATIC];
+} zk_static;
+
+/*
+ * Decode the word at pc into its static columns.  Returns 1 for a supported
+ * instruction (RV32I without loads, stores, EBREAK, CSR; ECALL), 0 otherwise
+ * (then *out describes nothing and `why` names the class).
+ */
+int zk_decode(zk_static *out, uint32_t pc, uint32_t word, const char **why);
+/* The padding row's static columns (pc 0, du = -4, everything else 0). */
+void zk_static_pad(zk_static *out);
+
+/* The program's bytecode table: supported instructions in address order, then padding entries. */
+typedef struct {
+    uint32_t text_base, text_words;
+    int32_t *index;     /* text_words entries: table index of the word, -1 when unsupported */
+    zk_static *entries; /* count entries */
+    size_t count;
+} zk_bytecode;
+
+void zk_bytecode_init(zk_bytecode *bc);
+void zk_bytecode_clear(zk_bytecode *bc);
+/* Build from the program's executable segments. CAIRN_ERR_NOMEM, CAIRN_ERR_LIMIT. */
+cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err);
+/* log2 of the table batch size: max(18, ceil log2(count + 1)). */
+unsigned zk_tab_vars(const zk_bytecode *bc);
+/* Index of (pc, static columns) in the table, or -1 (the padding tuple has index count). */
+int64_t zk_bytecode_find(const zk_bytecode *bc, const cairn_fp *z);
+/*
+ * The fingerprint table's MLE at r (n_tab coordinates): sum_i gamma_i * field_i(r),
+ * field ZK_NSTATIC being the padding bit.  CAIRN_ERR_NOMEM.
+ */
+cairn_status zk_bytecode_fp_mle(cairn_fp2 *out, const zk_bytecode *bc, const cairn_fp2 *gamma,
+                                const cairn_fp2 *r, unsigned n_tab, cairn_error *err);
+/* Fingerprint of table entry j < 2^n_tab (padding entries beyond count). */
+cairn_fp2 zk_bytecode_fp_entry(const zk_bytecode *bc, const cairn_fp2 *gamma, size_t j);
+
+/* Initial register file: x2 = mem_base + mem_size, others 0. */
+void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log2_words);
+/* mem_base of the VM layout for prog (lowest segment rounded down to 4 KiB). */
+uint32_t zk_mem_base(const cairn_program *prog);
+
+/* ---- the witness ------------------------------------------------------------------------------- */
+
+typedef struct {
+    size_t n;          /* variables: rows = 2^n */
+    uint64_t T;        /* executed cycles */
+    cairn_fp *col[ZK_NCOL]; /* column-major, 2^n each (one allocation) */
+    cairn_fp *pcnext;  /* pc(x + 1), 0 on the last row */
+    uint32_t final_val[32];
+    uint64_t final_ts[32];
+    uint32_t exit_code;
+} zk_witness;
+
+void zk_witness_init(zk_witness *w);
+void zk_witness_clear(zk_witness *w);
+
+/*
+ * Build the columns from T trace rows (CAIRN_WIT_WIDTH wide, streamed from
+ * `trace`, at least T rows) of a run of the program whose bytecode is bc,
+ * padded to 2^n rows.  When strict, a row that is not a supported
+ * instruction of the table, or a last row that is not exit, is an error
+ * (CAIRN_ERR_ARG naming the cycle, pc and instruction).
+ */
+cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
+                              const zk_bytecode *bc, const uint32_t init_regs[32], int strict,
+                              cairn_error *err);
+/* Recompute the final registers from the columns (after tampering). */
+void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32]);
+/* Recompute pc_next from the pc column. */
+void zk_witness_pcnext(zk_witness *w);
+/* z values of row x (ZK_NZ entries). */
+void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x);
+
+/* Multiplicities of L and B over 2^n_tab entries each. Tuples found in no table are skipped. */
+cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_air *air,
+                      const zk_bytecode *bc, unsigned n_tab, cairn_error *err);
+/* Helper columns (2 per group, 2^n each, in h[2g], h[2g+1]) and their sums S (lookups), M (memory). */
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witness *w,
+                        const zk_air *air, const zk_chal *ch, cairn_error *err);
+/* M computed from init and final registers: sum_final - sum_init. */
+cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
+                          const uint64_t fts[32]);
+
+/*
+ * The constraint checker: evaluate every R1CS row on every row and every
+ * lookup against its table directly; the memory multiset equality by
+ * replaying timestamps.  CAIRN_ERR_REJECTED naming the first violation.
+ */
+cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                      const uint32_t init_regs[32], cairn_error *err);
+
+/* Every violation, as bit masks over the R1CS rows and the fractions (tests). */
+void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                    const uint32_t init_regs[32], uint64_t *r1cs, uint64_t *fracs);
+
+/* ---- the outer sum-check ---------------------------------------------------------------------- */
+
+typedef cairn_fp2 (*zk_point_fn)(void *ctx, const cairn_fp2 *vals);
+
+/*
+ * Prove sum_x F(f_0(x), ..., f_{k-1}(x)) = claim over n variables, F of
+ * degree <= degree in each round variable, with the transcript protocol of
+ * cairn_sumcheck_prove (so cairn_sumcheck_verify checks it).  Input c is
+ * base[c] (2^n base entries) when non-NULL, else ext[c].  evals receives
+ * f_c(point).  threads >= 1.
+ */
+cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
+                               cairn_transcript *t, size_t k, const cairn_fp *const *base,
+                               const cairn_fp2 *const *ext, size_t n, size_t degree,
+                               cairn_fp2 claim, zk_point_fn fn, void *ctx, unsigned threads,
+                               cairn_error *err);
+
+/* ---- the proof ---------------------------------------------------------------------------------- */
+
+#define ZK_MAGIC "CAIRNPRF"
+#define ZK_VERSION 1u
+#define ZK_MAX_VARS 28u
+#define ZK_OUTER_DEGREE 4u
+#define ZK_TAB_DEGREE 3u
+#define ZK_NBATCH 4
+/* Batches: trace phase 1, tables phase 1 (mL, mB), trace phase 2 (helpers), tables phase 2. */
+enum { ZK_B_TRACE = 0, ZK_B_MULT, ZK_B_HELP, ZK_B_TABH };
+#define ZK_TAB_EVALS 6 /* gL0, gL1, mL, gB0, gB1, mB */
+#define ZK_NGROUPS 12u /* helper groups zk_air_build makes */
+#define ZK_OUTER_EVALS (ZK_NCOL + 1 + 2 * ZK_NGROUPS) /* columns, pc_next, helpers */
+
+struct cairn_proof {
+    cairn_zkvm_statement st;
+    uint32_t n, n_tab;
+    uint32_t final_val[32];
+    uint64_t final_ts[32];
+    cairn_pcs_commitment com[ZK_NBATCH];
+    cairn_fp2 S;
+    cairn_sumcheck_proof outer, tab, shift;
+    cairn_fp2 outer_evals[ZK_OUTER_EVALS];
+    size_t outer_evals_len;
+    cairn_fp2 tab_evals[ZK_TAB_EVALS];
+    cairn_fp2 shift_evals[ZK_NCOL]; /* every trace column at r' */
+    cairn_pcs_opening open[ZK_NBATCH];
+    /* byte sizes of the parts, for inspect */
+    cairn_zkvm_sizes sizes;
+};
+
+void zk_proof_init(cairn_proof *p);
+void zk_proof_clear(cairn_proof *p);
+
+/* PCS parameters of the four batches for (n, n_tab, target). */
+cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
+                             unsigned ngroups, unsigned target, cairn_error *err);
+/* The statement into the transcript (domain "cairn-v1/rv32i"). */
+void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
+                         uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
+/* The proven security in bits of a proof with these shapes. */
+double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
+                        const zk_air *air);
+/* The final registers into the transcript (before the challenges). */
+void zk_absorb_finals(cairn_transcript *t, const uint32_t val[32], const uint64_t ts[32]);
+/* out[i] = rho^i. */
+void zk_rho_powers(cairn_fp2 *out, size_t len, cairn_fp2 rho);
+/* Draw the phase-1 challenges (alpha, gammas). */
+void zk_draw_challenges(zk_chal *ch, cairn_transcript *t);
+
+/* ---- the table side and the point functions ---------------------------------------------------- */
+
+/* L's fingerprint table over 2^n_tab entries, and its MLE at r (closed form). */
+void zk_ltab_fp_table(cairn_fp2 *out, const zk_chal *ch, unsigned n_tab);
+cairn_fp2 zk_ltab_fp_mle(const zk_chal *ch, const cairn_fp2 *r, unsigned n_tab);
+
+/* Inputs of the table sum-check, in this order. */
+enum { ZK_TV_GL0, ZK_TV_GL1, ZK_TV_ML, ZK_TV_TL, ZK_TV_GB0, ZK_TV_GB1, ZK_TV_MB, ZK_TV_TB, ZK_TV_EQ,
+       ZK_TV_N };
+
+/*
+ * eq(tau', j) [g_L (alpha - t_L) - m_L + rho1 (g_B (alpha - t_B) - m_B)] + rho2 (g_L + g_B),
+ * g = g0 + X g1; its sum is rho2 S.
+ */
+typedef struct {
+    cairn_fp2 alpha, rho1, rho2;
+} zk_tab_ctx;
+cairn_fp2 zk_tab_point(void *ctx, const cairn_fp2 *vals);
+
+/* The outer polynomial as a point function: vals = z (ZK_NZ), helpers (2G), eq. */
+typedef struct {
+    const zk_air *air;
+    const zk_chal *ch;
+    const cairn_fp2 *rho_pow;
+} zk_outer_ctx;
+cairn_fp2 zk_outer_point(void *ctx, const cairn_fp2 *vals);
+
+#endif /* CAIRN_ZKVM_INTERNAL_H */

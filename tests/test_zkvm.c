@@ -1,0 +1,599 @@
+/*
+ * test_zkvm.c — the proof system end to end: completeness on random
+ * register-only programs and hand-written edge cases at several sizes
+ * (the smallest program that exits, exact powers of two, >= 2^16 cycles),
+ * the proof format (bytes flipped, truncation, extension), statement
+ * changes, the cheating-prover harness (single cells corrupted before the
+ * commitment, covering every constraint and every lookup) and lying
+ * executions (a test interpreter that executes one instruction wrongly
+ * and produces a consistent trace for the lie).  A proof system that
+ * accepts a false statement is worse than none: every test here must be
+ * able to fail.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/witness.h"
+#include "cairn/zkvm.h"
+#include "harness.h"
+#include "zk_util.h"
+
+int cairn_fuzz_proof(const uint8_t *data, size_t len);
+
+static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
+{
+    struct rvprog p;
+    zk_gen_program(&p, seed, items);
+    uint8_t *elf = rvp_elf(&p, len);
+    rvp_clear(&p);
+    return elf;
+}
+
+static void test_options(cairn_zkvm_options *o)
+{
+    cairn_zkvm_options_init(o);
+    o->threads = 2;
+}
+
+/* Prove and verify one ELF; returns 1 when both succeed and agree on the statement. */
+static int prove_verify(const uint8_t *elf, size_t len, cairn_zkvm_statement *out)
+{
+    uint8_t *proof = NULL;
+    size_t plen = 0;
+    cairn_error err;
+    cairn_zkvm_statement st, vs;
+    cairn_zkvm_options o;
+    int ok = 0;
+    test_options(&o);
+    if (cairn_zkvm_prove(&proof, &plen, &st, NULL, elf, len, NULL, 0, &o, &err) != CAIRN_OK) {
+        FAIL("prove: %s", err.msg);
+        return 0;
+    }
+    if (cairn_zkvm_verify(&vs, proof, plen, elf, len, &err) != CAIRN_OK)
+        FAIL("verify: %s", err.msg);
+    else
+        ok = CHECK(memcmp(&st, &vs, sizeof st) == 0);
+    if (out != NULL)
+        *out = st;
+    free(proof);
+    return ok;
+}
+
+/* The VM's own outcome, for comparing the statement with. */
+static void vm_outcome(const uint8_t *elf, size_t len, uint64_t *cycles, uint32_t *code)
+{
+    struct vmt_result r;
+    cairn_error err;
+    CHECK_OK(vmt_run(elf, len, NULL, 0, UINT64_MAX, &r, &err));
+    CHECK(r.halt == CAIRN_VM_EXITED);
+    *cycles = r.cycles;
+    *code = r.exit_code;
+    vmt_result_clear(&r);
+}
+
+/* ---- completeness ------------------------------------------------------------------------------ */
+
+static void completeness_random_programs(void)
+{
+    unsigned runs = test_iters >= 1000 ? 8 : 2;
+    for (unsigned i = 0; i < runs; i++) {
+        size_t len;
+        uint64_t seed = test_rand_u64();
+        uint8_t *elf = gen_elf(seed, 30 + (uint32_t)test_rand_below(400), &len);
+        cairn_zkvm_statement st;
+        uint64_t cycles;
+        uint32_t code;
+        vm_outcome(elf, len, &cycles, &code);
+        if (!prove_verify(elf, len, &st))
+            FAIL("seed 0x%016llx", (unsigned long long)seed);
+        else
+            CHECK(st.cycles == cycles && st.exit_code == code && st.security_bits >= 100);
+        free(elf);
+    }
+}
+
+/* li rd, v as LUI + ADDI. */
+static void li(struct rvprog *p, uint32_t rd, uint32_t v) { rvp_li(p, rd, v); }
+
+/*
+ * Every provable instruction on edge operands: shifts by 0 and 31 (both
+ * directions, negative values), signed and unsigned comparisons across the
+ * sign boundary, additions that carry, subtractions that borrow, branches
+ * taken and not taken, JAL/JALR with an odd base, writes to x0, FENCE.
+ */
+static void edge_program(struct rvprog *p)
+{
+    rvp_init(p);
+    static const uint32_t vals[] = {0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x80000001, 31, 32};
+    uint32_t nv = sizeof vals / sizeof vals[0];
+    for (uint32_t i = 0; i < nv; i++)
+        for (uint32_t j = 0; j < nv; j++) {
+            li(p, 5, vals[i]);
+            li(p, 6, vals[j]);
+            for (uint32_t f3 = 0; f3 < 8; f3++)
+                rvp_emit(p, rv_r(0, 6, 5, f3, 7 + f3, 0x33)); /* add sll slt sltu xor srl or and */
+            rvp_emit(p, rv_r(0x20, 6, 5, 0, 15, 0x33));       /* sub */
+            rvp_emit(p, rv_r(0x20, 6, 5, 5, 16, 0x33));       /* sra */
+            static const uint32_t bf3[] = {0, 1, 4, 5, 6, 7};
+            for (uint32_t b = 0; b < 6; b++) {
+                rvp_emit(p, rv_b(8, 6, 5, bf3[b]));    /* skip one if taken */
+                rvp_emit(p, RV_ADDI(17, 17, 1));
+            }
+        }
+    li(p, 5, 0x80000000);
+    for (uint32_t sh = 0; sh < 32; sh += 31) {
+        rvp_emit(p, rv_i((int32_t)sh, 5, 1, 8, 0x13));
+        rvp_emit(p, rv_i((int32_t)sh, 5, 5, 9, 0x13));
+        rvp_emit(p, rv_i((int32_t)(sh | 0x400), 5, 5, 10, 0x13));
+    }
+    rvp_emit(p, rv_i(-1, 5, 2, 11, 0x13)); /* slti */
+    rvp_emit(p, rv_i(-1, 5, 3, 12, 0x13)); /* sltiu */
+    rvp_emit(p, rv_i(-2048, 5, 4, 13, 0x13));
+    rvp_emit(p, rv_i(2047, 5, 6, 13, 0x13));
+    rvp_emit(p, rv_i(-1, 5, 7, 13, 0x13));
+    rvp_emit(p, RV_ADDI(0, 5, 123));              /* a write to x0 is ignored */
+    rvp_emit(p, rv_r(0, 0, 0, 0, 14, 0x33));      /* x14 = x0 + x0 */
+    rvp_emit(p, UINT32_C(0x0ff0000f));            /* fence */
+    size_t at = rvp_emit(p, rv_u(0, 30, 0x17));   /* auipc t5, 0 */
+    rvp_emit(p, RV_ADDI(30, 30, 1));              /* odd base */
+    rvp_emit(p, RV_JALR(1, 30, 4 * 4 - 1));       /* to at + 4 words, bit 0 cleared */
+    rvp_emit(p, RV_EBREAK);                       /* never executed */
+    (void)at;
+    rvp_emit(p, rv_j(8, 0));                      /* jal over the next word */
+    rvp_emit(p, RV_EBREAK);
+    rvp_emit(p, rv_u(0xfffff000, 18, 0x37));      /* lui */
+    rvp_emit(p, rv_r(0, 14, 17, 0, 10, 0x33));    /* a0 = branch count */
+    rvp_emit(p, RV_ADDI(17, 0, 93));
+    rvp_emit(p, RV_ECALL);
+}
+
+static void completeness_edge_cases(void)
+{
+    struct rvprog p;
+    size_t len;
+    uint8_t *elf;
+    cairn_zkvm_statement st;
+    uint64_t cycles;
+    uint32_t code;
+
+    /* the smallest program that exits: li a7, 93; ecall (2 cycles, 1 variable) */
+    rvp_init(&p);
+    rvp_emit(&p, RV_ADDI(17, 0, 93));
+    rvp_emit(&p, RV_ECALL);
+    elf = rvp_elf(&p, &len);
+    if (prove_verify(elf, len, &st))
+        CHECK(st.cycles == 2 && st.exit_code == 0);
+    free(elf);
+    rvp_clear(&p);
+
+    /* exactly 2^k cycles (no padding row) and 2^k + 1 (one real row past a power) */
+    for (uint32_t extra = 0; extra < 2; extra++) {
+        rvp_init(&p);
+        for (uint32_t i = 0; i < 1022 + extra; i++)
+            rvp_emit(&p, RV_ADDI(5, 5, 3));
+        rvp_emit(&p, RV_ADDI(17, 0, 93));
+        rvp_emit(&p, RV_ECALL);
+        elf = rvp_elf(&p, &len);
+        if (prove_verify(elf, len, &st))
+            CHECK(st.cycles == 1024 + extra);
+        free(elf);
+        rvp_clear(&p);
+    }
+
+    edge_program(&p);
+    elf = rvp_elf(&p, &len);
+    vm_outcome(elf, len, &cycles, &code);
+    if (prove_verify(elf, len, &st))
+        CHECK(st.cycles == cycles && st.exit_code == code);
+    free(elf);
+    rvp_clear(&p);
+
+    /* exit codes with all bits, an entry point that is not the first word */
+    rvp_init(&p);
+    rvp_emit(&p, RV_EBREAK);
+    li(&p, 10, 0xdeadbeef);
+    rvp_emit(&p, RV_ADDI(17, 0, 93));
+    rvp_emit(&p, RV_ECALL);
+    p.entry = rvp_addr(1);
+    elf = rvp_elf(&p, &len);
+    if (prove_verify(elf, len, &st))
+        CHECK(st.exit_code == 0xdeadbeef && st.entry == rvp_addr(1));
+    free(elf);
+    rvp_clear(&p);
+}
+
+/* A loop of >= 2^16 cycles (skipped under the sanitizers, where it is slow). */
+static void completeness_large(void)
+{
+    if (test_iters < 1000) {
+        test_pass();
+        return;
+    }
+    struct rvprog p;
+    size_t len;
+    zk_loop_program(&p, 13200); /* about 66000 cycles: 2^17 rows */
+    uint8_t *elf = rvp_elf(&p, &len);
+    cairn_zkvm_statement st;
+    if (prove_verify(elf, len, &st))
+        CHECK(st.cycles >= (UINT64_C(1) << 16));
+    free(elf);
+    rvp_clear(&p);
+}
+
+/* Programs the prover cannot prove yet get a clear error naming the instruction. */
+static void unsupported_programs_are_errors(void)
+{
+    struct rvprog p;
+    size_t len;
+    uint8_t *elf, *proof = NULL;
+    size_t plen;
+    cairn_error err;
+    struct { uint32_t insn; const char *want; } cases[] = {
+        {RV_LW(5, 2, -4), "load/store"},
+        {rv_r(1, 5, 5, 0, 6, 0x33), "M extension"},
+    };
+    for (unsigned i = 0; i < 2; i++) {
+        rvp_init(&p);
+        rvp_emit(&p, RV_ADDI(5, 0, 1));
+        rvp_emit(&p, cases[i].insn);
+        rvp_emit(&p, RV_ADDI(17, 0, 93));
+        rvp_emit(&p, RV_ECALL);
+        elf = rvp_elf(&p, &len);
+        CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+                     CAIRN_ERR_ARG);
+        CHECK(strstr(err.msg, cases[i].want) != NULL && strstr(err.msg, "cycle 1") != NULL);
+        free(elf);
+        rvp_clear(&p);
+    }
+    /* a write system call, and a guest that faults */
+    rvp_init(&p);
+    rvp_emit(&p, RV_ADDI(17, 0, 64));
+    rvp_emit(&p, RV_ADDI(10, 0, 1));
+    rvp_emit(&p, RV_ECALL);
+    rvp_emit(&p, RV_ADDI(17, 0, 93));
+    rvp_emit(&p, RV_ECALL);
+    elf = rvp_elf(&p, &len);
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "a7 = 64") != NULL);
+    free(elf);
+    rvp_clear(&p);
+    rvp_init(&p);
+    rvp_emit(&p, RV_EBREAK);
+    elf = rvp_elf(&p, &len);
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "faulted") != NULL);
+    free(elf);
+    rvp_clear(&p);
+}
+
+/* ---- the proof format ---------------------------------------------------------------------------- */
+
+struct fixture {
+    uint8_t *elf, *proof;
+    size_t elf_len, proof_len;
+};
+
+static int fixture_make(struct fixture *f, uint32_t items)
+{
+    cairn_error err;
+    cairn_zkvm_options o;
+    test_options(&o);
+    f->elf = gen_elf(test_rand_u64(), items, &f->elf_len);
+    f->proof = NULL;
+    if (cairn_zkvm_prove(&f->proof, &f->proof_len, NULL, NULL, f->elf, f->elf_len, NULL, 0, &o, &err))
+        return FAIL("prove: %s", err.msg);
+    return CHECK(cairn_zkvm_verify(NULL, f->proof, f->proof_len, f->elf, f->elf_len, &err) == CAIRN_OK);
+}
+
+static void fixture_clear(struct fixture *f)
+{
+    free(f->elf);
+    free(f->proof);
+}
+
+/*
+ * A proof honestly made for a low security target (the library prover
+ * allows any target) is rejected: the target is in the statement, so the
+ * verifier must not take the prover's word for how strong the proof is.
+ */
+static void low_security_rejected(void)
+{
+    cairn_error err;
+    cairn_zkvm_options o;
+    uint8_t *proof = NULL;
+    size_t plen = 0, elf_len = 0;
+    test_options(&o);
+    o.security_bits = 40;
+    uint8_t *elf = gen_elf(test_rand_u64(), 8, &elf_len);
+    CHECK(elf != NULL);
+    if (elf != NULL && cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &o, &err) ==
+                           CAIRN_OK) {
+        CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, elf_len, &err), CAIRN_ERR_REJECTED);
+        CHECK(strstr(err.msg, "below the 100 bits") != NULL);
+    } else {
+        FAIL("prove at 40 bits: %s", err.msg);
+    }
+    free(proof);
+    free(elf);
+}
+
+/* Verify altered bytes: must be a parse error or a rejection, never acceptance or anything else. */
+static int altered_fails(const struct fixture *f, const uint8_t *b, size_t len, size_t where)
+{
+    cairn_error err;
+    cairn_status st = cairn_zkvm_verify(NULL, b, len, f->elf, f->elf_len, &err);
+    if (st == CAIRN_ERR_PARSE || st == CAIRN_ERR_REJECTED)
+        return 1;
+    return FAIL("alteration at %zu (length %zu): status %s (%s)", where, len, cairn_status_str(st),
+                st == CAIRN_OK ? "accepted" : err.msg);
+}
+
+static void proof_bytes_flipped(void)
+{
+    struct fixture f;
+    if (!fixture_make(&f, 40))
+        goto out;
+    uint8_t *b = malloc(f.proof_len);
+    memcpy(b, f.proof, f.proof_len);
+    cairn_proof *p = NULL;
+    CHECK_OK(cairn_proof_decode(&p, f.proof, f.proof_len, NULL));
+    const cairn_zkvm_sizes *sz = cairn_proof_sizes(p);
+    /* every byte of everything before the openings, then a sample of the openings */
+    size_t head = sz->header + sz->statement + sz->registers + sz->commitments + sz->sumchecks +
+                  sz->evaluations;
+    size_t samples = test_iters >= 1000 ? 2500 : 400, bad = 0;
+    size_t stride = head / (samples / 2) + 1;
+    for (size_t i = 0; i < f.proof_len && bad < 5; ) {
+        uint8_t bit = (uint8_t)(1u << test_rand_below(8));
+        b[i] ^= bit;
+        bad += !altered_fails(&f, b, f.proof_len, i);
+        b[i] ^= bit;
+        if (i < head)
+            i += i < 400 ? 1 : stride;
+        else
+            i += 1 + (size_t)test_rand_below(2 * (f.proof_len - head) / (samples / 2) + 1);
+    }
+    cairn_proof_free(p);
+    free(b);
+out:
+    fixture_clear(&f);
+}
+
+static void proof_truncated_or_extended(void)
+{
+    struct fixture f;
+    if (!fixture_make(&f, 20))
+        goto out;
+    size_t bad = 0, step = test_iters >= 1000 ? 97 : 997;
+    for (size_t len = 0; len < f.proof_len && bad < 5; len += 1 + (size_t)test_rand_below(step))
+        bad += !altered_fails(&f, f.proof, len, len);
+    bad += !altered_fails(&f, f.proof, f.proof_len - 1, f.proof_len - 1);
+    uint8_t *b = malloc(f.proof_len + 64);
+    memcpy(b, f.proof, f.proof_len);
+    for (size_t extra = 1; extra <= 64; extra *= 2) {
+        memset(b + f.proof_len, extra == 1 ? 0 : 0xa5, extra);
+        altered_fails(&f, b, f.proof_len + extra, f.proof_len);
+    }
+    free(b);
+out:
+    fixture_clear(&f);
+}
+
+/* Re-encode a decoded proof after changing its statement; the verifier must refuse it. */
+static void statement_changes_rejected(void)
+{
+    struct fixture f;
+    if (!fixture_make(&f, 60))
+        goto out;
+    for (int what = 0; what < 7; what++) {
+        cairn_proof *p = NULL;
+        uint8_t *b = NULL;
+        size_t len;
+        if (!CHECK(cairn_proof_decode(&p, f.proof, f.proof_len, NULL) == CAIRN_OK))
+            break;
+        cairn_zkvm_statement *s = (cairn_zkvm_statement *)cairn_proof_statement(p);
+        switch (what) {
+        case 0: s->exit_code ^= 1; break;
+        case 1: s->cycles -= 1; break; /* same number of variables for these programs */
+        case 2: s->program_digest[3] ^= 0x10; break;
+        case 3: s->entry += 4; break;
+        case 4: s->mem_log2_words += 1; break;
+        case 5: s->security_bits -= 1; break;
+        default: s->security_target = 80; break;
+        }
+        CHECK_OK(cairn_proof_encode(&b, &len, p, NULL));
+        altered_fails(&f, b, len, (size_t)what);
+        free(b);
+        cairn_proof_free(p);
+    }
+    /* the proof against another program */
+    size_t len;
+    uint8_t *other = gen_elf(test_rand_u64(), 60, &len);
+    cairn_error err;
+    CHECK_STATUS(cairn_zkvm_verify(NULL, f.proof, f.proof_len, other, len, &err), CAIRN_ERR_REJECTED);
+    free(other);
+out:
+    fixture_clear(&f);
+}
+
+/* The fuzz target over mutated proofs, in process (ASan runs it too). */
+static void proof_fuzz_inprocess(void)
+{
+    uint8_t buf[64];
+    unsigned rounds = test_iters >= 1000 ? 300 : 60;
+    for (unsigned i = 0; i < rounds; i++) {
+        size_t len = 2 + (size_t)test_rand_below(sizeof buf - 2);
+        test_rand_bytes(buf, len);
+        if (cairn_fuzz_proof(buf, len) != 0)
+            FAIL("fuzz target reported a violation on round %u", i);
+    }
+    CHECK(cairn_fuzz_proof(NULL, 0) == 0);
+}
+
+/* ---- the cheating prover ------------------------------------------------------------------------- */
+
+struct tamper {
+    unsigned col;
+    uint64_t row;
+    cairn_fp delta;
+};
+
+static void apply_tamper(void *ctx, cairn_fp *const *cols, size_t cols_len, uint64_t rows,
+                         uint64_t cycles)
+{
+    const struct tamper *tp = ctx;
+    (void)cycles;
+    if (tp->col < cols_len && tp->row < rows)
+        cols[tp->col][tp->row] = cairn_fp_add(cols[tp->col][tp->row], tp->delta);
+}
+
+/*
+ * Corrupt one cell at a time (every column, real and padding rows, several
+ * deltas), let the checker say which constraints and lookups break, and
+ * keep one corruption per constraint and per lookup.  Then prove each kept
+ * corruption through the real prover (which continues honestly) and expect
+ * the verifier to reject every one.  The coverage itself is checked: every
+ * R1CS row, every lookup and every register read must be reached.
+ */
+static void cheating_prover_rejected(void)
+{
+    size_t len;
+    uint8_t *elf = gen_elf(test_rand_u64() | 1, 120, &len);
+    struct zkt z;
+    if (!zkt_build(&z, elf, len, NULL, 0, 1))
+        goto out;
+    uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
+    struct tamper kept_r[64], kept_f[64];
+    uint64_t have_r = 0, have_f = 0;
+    const cairn_fp deltas[4] = {cairn_fp_one(), cairn_fp_neg(cairn_fp_one()),
+                                cairn_fp_make(UINT64_C(1) << 16), cairn_fp_make(UINT64_C(1) << 32)};
+    for (unsigned c = 0; c < ZK_NCOL; c++) {
+        uint64_t picks[8] = {0, T - 1, T > 2 ? T - 2 : 0, rows - 1};
+        for (unsigned i = 4; i < 8; i++)
+            picks[i] = test_rand_below(T);
+        for (unsigned i = 0; i < 8; i++)
+            for (unsigned d = 0; d < 4; d++) {
+                uint64_t x = picks[i];
+                cairn_fp old = z.w.col[c][x];
+                z.w.col[c][x] = cairn_fp_add(old, deltas[d]);
+                zk_witness_pcnext(&z.w);
+                zk_witness_finals(&z.w, z.init);
+                uint64_t mr, mf;
+                zk_check_masks(&z.w, &z.air, &z.bc, z.init, &mr, &mf);
+                for (unsigned k = 0; k < z.air.nr1cs; k++)
+                    if ((mr >> k & 1) && !(have_r >> k & 1))
+                        have_r |= UINT64_C(1) << k, kept_r[k] = (struct tamper){c, x, deltas[d]};
+                for (unsigned k = 0; k < z.air.nfrac; k++)
+                    if ((mf >> k & 1) && !(have_f >> k & 1))
+                        have_f |= UINT64_C(1) << k, kept_f[k] = (struct tamper){c, x, deltas[d]};
+                z.w.col[c][x] = old;
+            }
+    }
+    zk_witness_pcnext(&z.w);
+    zk_witness_finals(&z.w, z.init);
+    for (unsigned k = 0; k < z.air.nr1cs; k++)
+        if (!(have_r >> k & 1))
+            FAIL("no corruption reaches constraint %s", z.air.r1cs[k].name);
+    for (unsigned k = 0; k < z.air.nfrac; k++)
+        if (!(have_f >> k & 1) && (z.air.frac[k].table != ZK_TAB_M || z.air.frac[k].sign < 0))
+            FAIL("no corruption reaches lookup %s", z.air.frac[k].name);
+
+    /* through the protocol: every kept corruption (a sample under the sanitizers) */
+    unsigned every = test_iters >= 1000 ? 1 : 7, runs = 0;
+    for (unsigned k = 0; k < z.air.nr1cs + z.air.nfrac; k++) {
+        int is_r = k < z.air.nr1cs;
+        unsigned idx = is_r ? k : k - z.air.nr1cs;
+        if (!((is_r ? have_r : have_f) >> idx & 1) || (runs++ % every) != 0)
+            continue;
+        struct tamper tp = is_r ? kept_r[idx] : kept_f[idx];
+        cairn_zkvm_options o;
+        test_options(&o);
+        o.tamper = apply_tamper;
+        o.tamper_ctx = &tp;
+        uint8_t *proof = NULL;
+        size_t plen;
+        cairn_error err;
+        cairn_status st = cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, &o, &err);
+        if (st == CAIRN_OK) {
+            st = cairn_zkvm_verify(NULL, proof, plen, elf, len, &err);
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("corrupting %s at row %llu (breaks %s) gave %s", zk_col_names[tp.col],
+                     (unsigned long long)tp.row, is_r ? z.air.r1cs[idx].name : z.air.frac[idx].name,
+                     cairn_status_str(st));
+            else
+                test_pass();
+        } else {
+            FAIL("prover failed on a corruption: %s", err.msg);
+        }
+        free(proof);
+    }
+out:
+    zkt_clear(&z);
+    free(elf);
+}
+
+/* Each lie of the lying interpreter, proven through the prover's trace interface, is rejected. */
+static void lying_executions_rejected(void)
+{
+    static const char *const names[ZK_LIE_COUNT] = {
+        "none", "add off by one", "slt as sltu", "sra as srl", "branch not taken",
+        "jalr keeps bit 0", "x0 write sticks", "stale read"};
+    for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
+        int told = 0;
+        for (unsigned tries = 0; tries < 300 && !told; tries++) {
+            size_t len;
+            uint8_t *elf = gen_elf(test_rand_u64(), 150, &len);
+            cairn_fp *rows;
+            uint64_t T;
+            if (zk_lying_trace(elf, len, (enum zk_lie)lie, &rows, &T)) {
+                told = 1;
+                cairn_rows src;
+                cairn_rows_table impl;
+                cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 0);
+                cairn_zkvm_options o;
+                test_options(&o);
+                o.no_checks = 1;
+                uint8_t *proof = NULL;
+                size_t plen;
+                cairn_error err;
+                struct zkt z;
+                uint32_t k = 0;
+                if (zkt_build(&z, elf, len, NULL, 0, 1)) {
+                    cairn_vm vm;
+                    if (cairn_vm_init(&vm, &z.prog, NULL, &err) == CAIRN_OK)
+                        k = vm.mem_log2_words;
+                    cairn_vm_clear(&vm);
+                }
+                zkt_clear(&z);
+                cairn_status st = cairn_zkvm_prove_trace(&proof, &plen, NULL, NULL, elf, len, &src, T,
+                                                         k, &o, &err);
+                if (st == CAIRN_OK)
+                    st = cairn_zkvm_verify(NULL, proof, plen, elf, len, &err);
+                if (st != CAIRN_ERR_REJECTED)
+                    FAIL("lie '%s': %s (%s)", names[lie], cairn_status_str(st), err.msg);
+                else
+                    test_pass();
+                free(proof);
+                free(rows);
+            }
+            free(elf);
+        }
+        if (!told)
+            FAIL("lie '%s' never told", names[lie]);
+    }
+}
+
+const struct test_case test_zkvm_cases[] = {
+    TEST(completeness_random_programs),
+    TEST(completeness_edge_cases),
+    TEST(completeness_large),
+    TEST(unsupported_programs_are_errors),
+    TEST(proof_bytes_flipped),
+    TEST(proof_truncated_or_extended),
+    TEST(statement_changes_rejected),
+    TEST(low_security_rejected),
+    TEST(proof_fuzz_inprocess),
+    TEST(cheating_prover_rejected),
+    TEST(lying_executions_rejected),
+    TEST_END,
+};

@@ -1,0 +1,260 @@
+/*
+ * test_zkvm_air.c — the arithmetization without the protocol:
+ * the lookup table's closed-form MLE against its entries, the bytecode
+ * table's MLE, the public polynomials and next(r, y) against brute force,
+ * our decoder against the witness module's, and the constraint checker:
+ * honest traces of random and hand-written programs satisfy every row and
+ * lookup; every lie of the lying interpreter and single-cell corruptions
+ * violate something, and together the corruptions reach every constraint
+ * and every lookup.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/zkvm/zkvm_internal.h"
+#include "cairn/witness.h"
+#include "harness.h"
+#include "zk_util.h"
+
+static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
+{
+    struct rvprog p;
+    zk_gen_program(&p, seed, items);
+    uint8_t *elf = rvp_elf(&p, len);
+    rvp_clear(&p);
+    return elf;
+}
+
+/* ---- tables and closed forms --------------------------------------------------------------- */
+
+static void ltab_mle_matches_entries(void)
+{
+    cairn_fp2 r[ZK_LTAB_VARS], mle[ZK_L_FIELDS];
+    size_t N = (size_t)1 << ZK_LTAB_VARS;
+    cairn_fp2 *eq = malloc(N * sizeof *eq);
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < ZK_LTAB_VARS; i++)
+            r[i] = test_rand_fp2();
+        cairn_poly_eq_table(eq, r, ZK_LTAB_VARS);
+        zk_ltab_mle(mle, r);
+        cairn_fp2 acc[ZK_L_FIELDS];
+        for (unsigned f = 0; f < ZK_L_FIELDS; f++)
+            acc[f] = cairn_fp2_zero();
+        for (size_t j = 0; j < N; j++) {
+            cairn_fp e[ZK_L_FIELDS];
+            zk_ltab_entry(e, (uint32_t)j);
+            for (unsigned f = 0; f < ZK_L_FIELDS; f++)
+                acc[f] = cairn_fp2_add(acc[f], cairn_fp2_mul_fp(eq[j], e[f]));
+        }
+        for (unsigned f = 0; f < ZK_L_FIELDS; f++)
+            CHECK_EQ_FP2(acc[f], mle[f]);
+    }
+    free(eq);
+    /* index <-> entry, and a few tuples that are not entries */
+    for (uint32_t j = 0; j < (1u << ZK_LTAB_VARS); j += 1 + (uint32_t)test_rand_below(97)) {
+        cairn_fp e[ZK_L_FIELDS];
+        zk_ltab_entry(e, j);
+        int64_t idx = zk_ltab_index(e);
+        if (e[0].v <= 2)
+            CHECK(idx == (int64_t)j);
+        else
+            CHECK(idx == -1);
+    }
+    cairn_fp bad[ZK_L_FIELDS] = {{0}, {3}, {5}, {2}, {0}, {0}}; /* 3 & 5 = 1 */
+    CHECK(zk_ltab_index(bad) == -1);
+    bad[3].v = 1;
+    CHECK(zk_ltab_index(bad) == 3 + 256 * 5);
+    cairn_fp r16[ZK_L_FIELDS] = {{1}, {65536}, {0}, {0}, {0}, {0}};
+    CHECK(zk_ltab_index(r16) == -1);
+    uint64_t P, sel, fill;
+    zk_shift_entry(5, 2, &P, &sel, &fill);
+    CHECK(P == (UINT64_C(1) << 27) && sel == 0 && fill == (UINT64_C(1) << 32) - P);
+    zk_shift_entry(32 + 3, 0, &P, &sel, &fill); /* shamt = b & 31 */
+    CHECK(P == 8 && sel == 1 && fill == 0);
+}
+
+static void public_polys_match_brute_force(void)
+{
+    for (size_t n = 1; n <= 6; n++) {
+        cairn_fp2 r[6], y[6];
+        for (size_t i = 0; i < n; i++)
+            r[i] = test_rand_fp2(), y[i] = test_rand_fp2();
+        size_t N = (size_t)1 << n;
+        cairn_fp2 er[64], ey[64];
+        cairn_poly_eq_table(er, r, n);
+        cairn_poly_eq_table(ey, y, n);
+        for (uint64_t T = 1; T <= N; T++) {
+            cairn_fp2 ge = cairn_fp2_zero();
+            for (size_t x = T; x < N; x++)
+                ge = cairn_fp2_add(ge, er[x]);
+            CHECK_EQ_FP2(zk_ge_eval(r, n, T), ge);
+        }
+        cairn_fp2 nx = cairn_fp2_zero(), id = cairn_fp2_zero();
+        for (size_t x = 0; x + 1 < N; x++)
+            nx = cairn_fp2_add(nx, cairn_fp2_mul(er[x], ey[x + 1]));
+        for (size_t x = 0; x < N; x++)
+            id = cairn_fp2_add(id, cairn_fp2_mul_fp(er[x], cairn_fp_make(x)));
+        CHECK_EQ_FP2(zk_next_eval(r, y, n), nx);
+        CHECK_EQ_FP2(zk_id_eval(r, n), id);
+        CHECK_EQ_FP2(zk_eq_const(r, n, 3 % N), er[3 % N]);
+    }
+}
+
+static void bytecode_mle_matches_entries(void)
+{
+    size_t len;
+    uint8_t *elf = gen_elf(test_rand_u64(), 40, &len);
+    struct zkt z;
+    if (!zkt_build(&z, elf, len, NULL, 0, 1))
+        goto out;
+    unsigned nt = zk_tab_vars(&z.bc);
+    cairn_fp2 gamma[ZK_BC_FIELDS], r[32], got, want = cairn_fp2_zero();
+    for (unsigned i = 0; i < ZK_BC_FIELDS; i++)
+        gamma[i] = i ? test_rand_fp2() : cairn_fp2_one();
+    for (unsigned i = 0; i < nt; i++)
+        r[i] = test_rand_fp2();
+    size_t N = (size_t)1 << nt;
+    cairn_fp2 *eq = malloc(N * sizeof *eq);
+    cairn_poly_eq_table(eq, r, nt);
+    for (size_t j = 0; j < N; j++)
+        want = cairn_fp2_add(want, cairn_fp2_mul(eq[j], zk_bytecode_fp_entry(&z.bc, gamma, j)));
+    CHECK_OK(zk_bytecode_fp_mle(&got, &z.bc, gamma, r, nt, NULL));
+    CHECK_EQ_FP2(got, want);
+    free(eq);
+out:
+    zkt_clear(&z);
+    free(elf);
+}
+
+/* Our decoder agrees with the witness module's on the register fields of every executed row. */
+struct cmp_ctx {
+    const zk_witness *w;
+    uint64_t bad;
+};
+
+static cairn_status cmp_rows(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
+                             cairn_error *err)
+{
+    struct cmp_ctx *c = vctx;
+    (void)err;
+    for (size_t i = 0; i < count; i++) {
+        const cairn_fp *row = rows + i * CAIRN_WIT_WIDTH;
+        uint64_t x = first + i;
+        if (x >= c->w->T)
+            break;
+        if (row[CAIRN_WIT_COL_RS1].v != c->w->col[ZK_RS1][x].v ||
+            row[CAIRN_WIT_COL_RS2].v != c->w->col[ZK_RS2][x].v ||
+            row[CAIRN_WIT_COL_RD].v != c->w->col[ZK_RD][x].v ||
+            row[CAIRN_WIT_COL_PC].v != c->w->col[ZK_PC][x].v ||
+            row[CAIRN_WIT_COL_RS1_VAL].v != c->w->col[ZK_V1][x].v ||
+            row[CAIRN_WIT_COL_RD_VAL].v != c->w->col[ZK_VD][x].v ||
+            (c->w->col[ZK_WR][x].v != (c->w->col[ZK_RD][x].v != 0)))
+            c->bad++;
+    }
+    return CAIRN_OK;
+}
+
+static void decoder_matches_witness_rows(void)
+{
+    size_t len;
+    uint8_t *elf = gen_elf(test_rand_u64(), 200, &len);
+    struct zkt z;
+    cairn_error err;
+    cairn_witness_oracle *o = NULL;
+    if (zkt_build(&z, elf, len, NULL, 0, 1) &&
+        CHECK(cairn_witness_oracle_new_table(&o, &z.prog, NULL, NULL, 0, 1u << 22, 0, &err) == CAIRN_OK)) {
+        struct cmp_ctx c = {&z.w, 0};
+        CHECK_OK(cairn_witness_oracle_stream(o, 0, z.w.T, cmp_rows, &c, &err));
+        CHECK_EQ_U64(c.bad, 0);
+    }
+    cairn_witness_oracle_free(o);
+    zkt_clear(&z);
+    free(elf);
+}
+
+/* ---- the checker ---------------------------------------------------------------------------- */
+
+static void checker_accepts_honest_runs(void)
+{
+    unsigned runs = test_iters >= 1000 ? 40 : 8;
+    for (unsigned i = 0; i < runs; i++) {
+        size_t len;
+        uint64_t seed = test_rand_u64();
+        uint8_t *elf = gen_elf(seed, 20 + (uint32_t)test_rand_below(200), &len);
+        struct zkt z;
+        cairn_error err;
+        if (zkt_build(&z, elf, len, NULL, 0, 1)) {
+            cairn_status st = zk_check(&z.w, &z.air, &z.bc, z.init, &err);
+            if (st != CAIRN_OK)
+                FAIL("seed 0x%016llx: %s", (unsigned long long)seed, err.msg);
+        }
+        zkt_clear(&z);
+        free(elf);
+    }
+    /* the smallest program that exits: li a7, 93; ecall */
+    struct rvprog p;
+    rvp_init(&p);
+    rvp_emit(&p, RV_ADDI(17, 0, 93));
+    rvp_emit(&p, RV_ECALL);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len);
+    struct zkt z;
+    cairn_error err;
+    if (zkt_build(&z, elf, len, NULL, 0, 1)) {
+        CHECK(z.w.T == 2 && z.w.n == 1);
+        CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &err));
+    }
+    zkt_clear(&z);
+    free(elf);
+    rvp_clear(&p);
+}
+
+static void checker_rejects_lies(void)
+{
+    for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
+        int told = 0;
+        for (unsigned tries = 0; tries < 200 && !told; tries++) {
+            size_t len;
+            uint8_t *elf = gen_elf(test_rand_u64(), 60, &len);
+            cairn_fp *rows;
+            uint64_t T;
+            if (zk_lying_trace(elf, len, (enum zk_lie)lie, &rows, &T)) {
+                told = 1;
+                struct zkt z;
+                cairn_error err;
+                if (zkt_build(&z, elf, len, rows, T, 0))
+                    if (zk_check(&z.w, &z.air, &z.bc, z.init, &err) != CAIRN_ERR_REJECTED)
+                        FAIL("lie %d accepted by the checker", lie);
+                zkt_clear(&z);
+                free(rows);
+            }
+            free(elf);
+        }
+        if (!told)
+            FAIL("lie %d never told in 200 random programs", lie);
+    }
+    /* the honest interpreter agrees with the VM's trace */
+    size_t len;
+    uint8_t *elf = gen_elf(test_rand_u64(), 80, &len);
+    cairn_fp *rows;
+    uint64_t T;
+    if (CHECK(zk_lying_trace(elf, len, ZK_LIE_NONE, &rows, &T))) {
+        struct zkt z;
+        cairn_error err;
+        if (zkt_build(&z, elf, len, rows, T, 1))
+            CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &err));
+        zkt_clear(&z);
+        free(rows);
+    }
+    free(elf);
+}
+
+const struct test_case test_zkvm_air_cases[] = {
+    TEST(ltab_mle_matches_entries),
+    TEST(public_polys_match_brute_force),
+    TEST(bytecode_mle_matches_entries),
+    TEST(decoder_matches_witness_rows),
+    TEST(checker_accepts_honest_runs),
+    TEST(checker_rejects_lies),
+    TEST_END,
+};

@@ -1,0 +1,400 @@
+/*
+ * zk_util.c — random register-only programs and the lying interpreter for
+ * the zkVM tests (see zk_util.h).  The generator follows the VM's
+ * differential generator (tests/test_vm_diff.c) restricted to the provable set's
+ * instruction set: no loads, stores, multiplies or divides.
+ */
+#include "zk_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/vm.h"
+#include "cairn/witness.h"
+#include "harness.h"
+
+#define REG_T 30u
+#define REG_L 29u
+#define NUM_FREE 29u
+
+struct gen {
+    uint64_t s;
+    struct rvprog *p;
+};
+
+static uint64_t g_next(struct gen *g)
+{
+    uint64_t z = (g->s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+static uint32_t g_below(struct gen *g, uint32_t n) { return (uint32_t)(g_next(g) % n); }
+
+static const uint32_t edge_vals[] = {0,          1,          2,          UINT32_MAX, 0xfffffffe,
+                                     0x7fffffff, 0x80000000, 0x80000001, 31,         32,
+                                     0xffff,     0x8000,     0x7ff,      0x800,      0xfffff800};
+
+static uint32_t g_value(struct gen *g)
+{
+    if (g_below(g, 3) == 0)
+        return edge_vals[g_below(g, sizeof edge_vals / sizeof edge_vals[0])];
+    return (uint32_t)g_next(g);
+}
+
+static int32_t g_imm12(struct gen *g)
+{
+    static const int32_t e[] = {0, 1, -1, 2047, -2048, 31, 0x7f, -0x80};
+    if (g_below(g, 4) == 0)
+        return e[g_below(g, sizeof e / sizeof e[0])];
+    return (int32_t)g_below(g, 4096) - 2048;
+}
+
+static uint32_t g_rd(struct gen *g) { return g_below(g, NUM_FREE); }
+static uint32_t g_rs(struct gen *g) { return g_below(g, 32); }
+
+static void gen_alu(struct gen *g)
+{
+    struct rvprog *p = g->p;
+    uint32_t kind = g_below(g, 11);
+    if (kind < 4) {
+        uint32_t sel = g_below(g, 10);
+        if (sel < 8)
+            rvp_emit(p, rv_r(0, g_rs(g), g_rs(g), sel, g_rd(g), 0x33));
+        else
+            rvp_emit(p, rv_r(0x20, g_rs(g), g_rs(g), sel == 8 ? 0 : 5, g_rd(g), 0x33));
+    } else if (kind < 8) {
+        uint32_t f3 = g_below(g, 8);
+        if (f3 == 1)
+            rvp_emit(p, rv_i((int32_t)g_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
+        else if (f3 == 5)
+            rvp_emit(p, rv_i((int32_t)(g_below(g, 32) | (g_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
+                             g_rd(g), 0x13));
+        else
+            rvp_emit(p, rv_i(g_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
+    } else if (kind == 8) {
+        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x37));
+    } else if (kind == 9) {
+        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x17));
+    } else {
+        rvp_emit(p, UINT32_C(0x0ff0000f)); /* fence */
+    }
+}
+
+static void gen_item(struct gen *g)
+{
+    struct rvprog *p = g->p;
+    uint32_t kind = g_below(g, 20);
+    if (kind < 12) {
+        gen_alu(g);
+    } else if (kind < 15) { /* forward branch over k items */
+        static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
+        uint32_t f3 = f3s[g_below(g, 6)], a = g_rs(g), b = g_below(g, 4) == 0 ? a : g_rs(g);
+        size_t at = rvp_emit(p, 0);
+        uint32_t k = g_below(g, 4);
+        for (uint32_t i = 0; i < k; i++)
+            gen_alu(g);
+        p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
+    } else if (kind == 15) { /* jal forward */
+        size_t at = rvp_emit(p, 0);
+        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        for (uint32_t i = 0; i < k; i++)
+            gen_alu(g);
+        p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
+    } else if (kind == 16) { /* jalr forward via auipc, target bit 0 possibly set */
+        size_t at = rvp_emit(p, rv_u(0, REG_T, 0x17));
+        uint32_t odd = g_below(g, 2), pre = g_below(g, 2);
+        if (pre)
+            rvp_emit(p, RV_ADDI(REG_T, REG_T, 1));
+        size_t j = rvp_emit(p, 0);
+        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        for (uint32_t i = 0; i < k; i++)
+            gen_alu(g);
+        int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
+        p->code[j] = RV_JALR(rd, REG_T, off);
+    } else { /* counted loop */
+        rvp_li(p, REG_L, 1 + g_below(g, 5));
+        size_t top = p->n;
+        uint32_t k = 1 + g_below(g, 6);
+        for (uint32_t i = 0; i < k; i++)
+            gen_alu(g);
+        rvp_emit(p, RV_ADDI(REG_L, REG_L, -1));
+        size_t at = rvp_emit(p, 0);
+        p->code[at] = rv_b(-(int32_t)(4 * (at - top)), 0, REG_L, 1);
+    }
+}
+
+void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items)
+{
+    struct gen g = {seed, p};
+    rvp_init(p);
+    for (uint32_t r = 1; r < 32; r++)
+        if (g_below(&g, 4) != 0)
+            rvp_li(p, r, g_value(&g));
+    for (uint32_t i = 0; i < items; i++)
+        gen_item(&g);
+    rvp_emit(p, rv_i(0xff, 5, 7, 10, 0x13)); /* andi a0, x5, 255 */
+    rvp_emit(p, RV_ADDI(17, 0, 93));
+    rvp_emit(p, RV_ECALL);
+}
+
+void zk_loop_program(struct rvprog *p, uint32_t iters)
+{
+    rvp_init(p);
+    rvp_li(p, 5, iters);                           /* t0 = iters */
+    rvp_emit(p, RV_ADDI(6, 0, 1));                 /* t1 = 1 */
+    size_t top = p->n;
+    rvp_emit(p, rv_r(0, 6, 7, 0, 7, 0x33));        /* t2 += t1 */
+    rvp_emit(p, rv_i(3, 7, 1, 28, 0x13));          /* t3 = t2 << 3 */
+    rvp_emit(p, rv_r(0, 28, 6, 4, 6, 0x33));       /* t1 ^= t3 */
+    rvp_emit(p, RV_ADDI(5, 5, -1));                /* t0-- */
+    size_t at = rvp_emit(p, 0);
+    p->code[at] = rv_b(-(int32_t)(4 * (at - top)), 0, 5, 1); /* bne t0, x0, top */
+    rvp_emit(p, rv_i(0xff, 7, 7, 10, 0x13));       /* a0 = t2 & 255 */
+    rvp_emit(p, RV_ADDI(17, 0, 93));
+    rvp_emit(p, RV_ECALL);
+}
+
+/* ---- the lying interpreter ------------------------------------------------------------------- */
+
+static uint32_t sext(uint32_t v, unsigned bits)
+{
+    uint32_t m = UINT32_C(1) << (bits - 1);
+    return (v ^ m) - m;
+}
+
+struct rows_buf {
+    cairn_fp *rows;
+    uint64_t n, cap;
+};
+
+static int push(struct rows_buf *b, uint32_t pc, uint32_t insn, uint32_t v1, uint32_t v2, uint32_t rd,
+                uint32_t vd)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 1024;
+        cairn_fp *nr = realloc(b->rows, (size_t)b->cap * CAIRN_WIT_WIDTH * sizeof *nr);
+        if (nr == NULL)
+            return 0;
+        b->rows = nr;
+    }
+    cairn_fp *row = b->rows + b->n * CAIRN_WIT_WIDTH;
+    memset(row, 0, CAIRN_WIT_WIDTH * sizeof *row);
+    row[CAIRN_WIT_COL_CYCLE] = cairn_fp_make(b->n);
+    row[CAIRN_WIT_COL_PC] = cairn_fp_make(pc);
+    row[CAIRN_WIT_COL_INSN] = cairn_fp_make(insn);
+    row[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_make(v1);
+    row[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_make(v2);
+    row[CAIRN_WIT_COL_RD] = cairn_fp_make(rd);
+    row[CAIRN_WIT_COL_RD_VAL] = cairn_fp_make(vd);
+    b->n++;
+    return 1;
+}
+
+/*
+ * A plain RV32I interpreter over the program's text, kept deliberately
+ * separate from src/vm/, that records one row per instruction and applies
+ * the lie once.  The state after the lie follows from it (later reads see
+ * the lied value), which is what makes the trace "consistent".
+ */
+int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp **rows,
+                   uint64_t *cycles)
+{
+    cairn_program prog;
+    cairn_vm vm;
+    cairn_error err;
+    struct rows_buf b = {NULL, 0, 0};
+    int told = lie == ZK_LIE_NONE, done = 0;
+    uint32_t x[32], old[32];
+    memset(&vm, 0, sizeof vm);
+    *rows = NULL;
+    *cycles = 0;
+    if (cairn_elf_load(&prog, elf, elf_len, &err) != CAIRN_OK)
+        return 0;
+    if (cairn_vm_init(&vm, &prog, NULL, &err) != CAIRN_OK) {
+        cairn_program_clear(&prog);
+        return 0;
+    }
+    memcpy(x, vm.regs, sizeof x);
+    memcpy(old, x, sizeof old);
+    uint32_t pc = vm.pc;
+    for (uint64_t step = 0; step < (UINT64_C(1) << 22) && !done; step++) {
+        uint32_t apc = pc & ~3u;
+        if (apc < vm.text_base || apc - vm.text_base >= vm.text_size)
+            break;
+        const uint8_t *wp = vm.mem + (apc - vm.mem_base);
+        uint32_t w = (uint32_t)wp[0] | (uint32_t)wp[1] << 8 | (uint32_t)wp[2] << 16 | (uint32_t)wp[3] << 24;
+        uint32_t opc = w & 0x7f, f3 = (w >> 12) & 7, f7 = w >> 25;
+        uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31;
+        uint32_t ii = sext(w >> 20, 12);
+        int r1 = 0, r2 = 0, wr = 0;
+        uint32_t npc = pc + 4, res = 0;
+        switch (opc) {
+        case 0x13: case 0x67: r1 = 1; break;
+        case 0x33: case 0x63: r1 = r2 = 1; break;
+        default: break;
+        }
+        uint32_t a = r1 ? x[rs1] : 0, bb = r2 ? x[rs2] : 0;
+        if (!told && lie == ZK_LIE_STALE_READ && r1 && rs1 != 0 && old[rs1] != x[rs1]) {
+            a = old[rs1];
+            told = 1;
+        }
+        uint32_t B = opc == 0x13 || opc == 0x67 ? ii : bb;
+        if (opc == 0x13 && (f3 == 1 || f3 == 5))
+            B = rs2;
+        switch (opc) {
+        case 0x37: res = w & 0xfffff000u, wr = 1; break;
+        case 0x17: res = pc + (w & 0xfffff000u), wr = 1; break;
+        case 0x6f:
+            res = pc + 4, wr = 1;
+            npc = pc + sext(((w >> 31) & 1) << 20 | ((w >> 12) & 0xff) << 12 | ((w >> 20) & 1) << 11 |
+                                ((w >> 21) & 0x3ff) << 1,
+                            21);
+            break;
+        case 0x67:
+            res = pc + 4, wr = 1;
+            npc = (a + ii) & ~1u;
+            if (!told && lie == ZK_LIE_JALR_BIT0 && ((a + ii) & 1)) {
+                npc = a + ii;
+                told = 1;
+            }
+            break;
+        case 0x63: {
+            int take = 0;
+            switch (f3) {
+            case 0: take = a == bb; break;
+            case 1: take = a != bb; break;
+            case 4: take = (int32_t)a < (int32_t)bb; break;
+            case 5: take = (int32_t)a >= (int32_t)bb; break;
+            case 6: take = a < bb; break;
+            default: take = a >= bb; break;
+            }
+            uint32_t boff = sext(((w >> 31) & 1) << 12 | ((w >> 7) & 1) << 11 | ((w >> 25) & 0x3f) << 5 |
+                                     ((w >> 8) & 0xf) << 1,
+                                 13);
+            /* a branch to pc + 4 goes there either way: not a lie */
+            if (take && boff != 4 && !told && lie == ZK_LIE_BRANCH_NOT_TAKEN) {
+                take = 0;
+                told = 1;
+            }
+            if (take)
+                npc = pc + boff;
+            break;
+        }
+        case 0x13:
+        case 0x33: {
+            int sub = opc == 0x33 && f7 == 0x20, arith = f7 == 0x20;
+            uint32_t s = B & 31;
+            wr = 1;
+            switch (f3) {
+            case 0:
+                res = sub ? a - B : a + B;
+                if (!sub && !told && lie == ZK_LIE_ADD_OFF_BY_ONE && rd != 0) {
+                    res += 1;
+                    told = 1;
+                }
+                break;
+            case 1: res = a << s; break;
+            case 2:
+                res = (int32_t)a < (int32_t)B;
+                if (!told && lie == ZK_LIE_SLT_AS_SLTU && rd != 0 && (a < B) != res) {
+                    res = a < B;
+                    told = 1;
+                }
+                break;
+            case 3: res = a < B; break;
+            case 4: res = a ^ B; break;
+            case 5:
+                if (arith && !(!told && lie == ZK_LIE_SRA_AS_SRL && rd != 0 && (a >> 31) && s)) {
+                    res = (uint32_t)((int32_t)a >> s);
+                } else {
+                    if (arith)
+                        told = 1;
+                    res = a >> s;
+                }
+                break;
+            case 6: res = a | B; break;
+            default: res = a & B; break;
+            }
+            break;
+        }
+        case 0x73:
+            a = x[17], bb = x[10];
+            done = 1;
+            break;
+        default: break; /* fence */
+        }
+        uint32_t wrote = 0, vd = 0;
+        if (wr && rd != 0) {
+            wrote = rd, vd = res;
+        } else if (wr && rd == 0 && !told && lie == ZK_LIE_X0_STICKS && res != 0) {
+            told = 1;
+            vd = res; /* the row claims x0 was written and later reads see it */
+            x[0] = res;
+        }
+        if (!push(&b, pc, w, (r1 || opc == 0x73) ? a : 0, (r2 || opc == 0x73) ? bb : 0, wrote, vd))
+            break;
+        if (wrote) {
+            old[wrote] = x[wrote];
+            x[wrote] = vd;
+        }
+        pc = npc;
+    }
+    cairn_vm_clear(&vm);
+    cairn_program_clear(&prog);
+    if (!done || !told) {
+        free(b.rows);
+        return 0;
+    }
+    *rows = b.rows;
+    *cycles = b.n;
+    return 1;
+}
+
+/* ---- the checker's view of a program ---------------------------------------------------------- */
+
+void zkt_clear(struct zkt *z)
+{
+    cairn_program_clear(&z->prog);
+    zk_bytecode_clear(&z->bc);
+    zk_witness_clear(&z->w);
+}
+
+/* Build the witness of a program (honest run) or of given trace rows. */
+int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *rows, uint64_t T,
+                     int strict)
+{
+    cairn_error err;
+    cairn_witness_oracle *o = NULL;
+    cairn_program_init(&z->prog);
+    zk_bytecode_init(&z->bc);
+    zk_witness_init(&z->w);
+    if (cairn_elf_load(&z->prog, elf, len, &err) != CAIRN_OK || zk_bytecode_build(&z->bc, &z->prog, &err))
+        return FAIL("load: %s", err.msg);
+    cairn_rows src;
+    cairn_rows_table impl;
+    if (rows == NULL) {
+        if (cairn_witness_oracle_new_table(&o, &z->prog, NULL, NULL, 0, 1u << 22, 0, &err) != CAIRN_OK)
+            return FAIL("oracle: %s", err.msg);
+        T = cairn_witness_oracle_cycles(o);
+    } else {
+        cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 7);
+    }
+    size_t n = 1;
+    while ((UINT64_C(1) << n) < T)
+        n++;
+    cairn_vm vm;
+    if (cairn_vm_init(&vm, &z->prog, NULL, &err) != CAIRN_OK)
+        return FAIL("vm: %s", err.msg);
+    zk_init_regs(z->init, &z->prog, vm.mem_log2_words);
+    CHECK(z->init[2] == vm.regs[2]);
+    cairn_vm_clear(&vm);
+    cairn_status st = zk_witness_build(&z->w, rows ? &src : cairn_witness_oracle_rows(o), T, n, &z->bc,
+                                       z->init, strict, &err);
+    cairn_witness_oracle_free(o);
+    if (st != CAIRN_OK)
+        return FAIL("witness: %s", err.msg);
+    zk_air_build(&z->air, z->prog.entry, z->w.exit_code);
+    return 1;
+}
+

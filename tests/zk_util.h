@@ -1,0 +1,64 @@
+/*
+ * zk_util.h — helpers shared by the zkVM tests: a generator of random
+ * register-only RV32I programs (the instruction set proven without RAM), hand-made
+ * programs, and a small RV32I interpreter that can be told to execute one
+ * instruction wrongly and still produce a self-consistent trace (the
+ * "lying executions" of the soundness tests).
+ */
+#ifndef CAIRN_TEST_ZK_UTIL_H
+#define CAIRN_TEST_ZK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../src/zkvm/zkvm_internal.h"
+#include "cairn/field.h"
+#include "vm_util.h"
+
+/* A random register-only program of about `items` items ending in exit(a0 = x5 & 0xff). */
+void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items);
+
+/* A loop of `iters` iterations of a few ALU instructions (about 6 cycles each), then exit. */
+void zk_loop_program(struct rvprog *p, uint32_t iters);
+
+/* Lies the test interpreter can tell (each on the first instruction it applies to). */
+enum zk_lie {
+    ZK_LIE_NONE = 0,
+    ZK_LIE_ADD_OFF_BY_ONE, /* ADD/ADDI writes the sum + 1 */
+    ZK_LIE_SLT_AS_SLTU,    /* SLT computes the unsigned comparison */
+    ZK_LIE_SRA_AS_SRL,     /* SRA/SRAI shifts in zeros */
+    ZK_LIE_BRANCH_NOT_TAKEN, /* a taken branch falls through */
+    ZK_LIE_JALR_BIT0,      /* JALR keeps bit 0 of the target */
+    ZK_LIE_X0_STICKS,      /* a write to x0 is kept */
+    ZK_LIE_STALE_READ,     /* a register read returns the value before the last write */
+    ZK_LIE_COUNT
+};
+
+/*
+ * Run `elf` (register-only) in the test interpreter, telling `lie` once,
+ * and write the trace rows (cairn/witness.h layout, row-major) into a new
+ * buffer *rows (*cycles rows).  Returns 1 when the lie was told and the run
+ * reached exit, 0 otherwise.
+ */
+int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp **rows,
+                   uint64_t *cycles);
+
+/* Everything the checker needs for one program. */
+struct zkt {
+    cairn_program prog;
+    zk_bytecode bc;
+    zk_air air;
+    zk_witness w;
+    uint32_t init[32];
+};
+
+/*
+ * Build the witness of an ELF: of its honest run when rows is NULL, else
+ * of the T given trace rows (strict: the prover's own trace checks).
+ * Returns 1 on success (failures are reported with FAIL).
+ */
+int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *rows, uint64_t T,
+              int strict);
+void zkt_clear(struct zkt *z);
+
+#endif
