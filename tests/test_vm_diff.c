@@ -34,52 +34,18 @@
 #define REG_L 29u /* loop counter */
 #define NUM_FREE 29u /* x0..x28 are fair game */
 
-struct gen {
-    uint64_t s;
-    struct rvprog *p;
-    uint32_t scratch;
-};
 
-static uint64_t g_next(struct gen *g)
-{
-    uint64_t z = (g->s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-static uint32_t g_below(struct gen *g, uint32_t n) { return (uint32_t)(g_next(g) % n); }
-
-static const uint32_t edge_vals[] = {0,          1,          2,          UINT32_MAX, 0xfffffffe,
-                                     0x7fffffff, 0x80000000, 0x80000001, 31,         32,
-                                     0xffff,     0x8000,     0x7ff,      0x800,      0xfffff800,
-                                     0xff,       0x80,       0x7f,       3,          0x55555555};
-
-static uint32_t g_value(struct gen *g)
-{
-    if (g_below(g, 3) == 0)
-        return edge_vals[g_below(g, sizeof edge_vals / sizeof edge_vals[0])];
-    return (uint32_t)g_next(g);
-}
-
-static int32_t g_imm12(struct gen *g)
-{
-    static const int32_t e[] = {0, 1, -1, 2047, -2048, 31, 0x7f, -0x80, 0x555};
-    if (g_below(g, 4) == 0)
-        return e[g_below(g, sizeof e / sizeof e[0])];
-    return (int32_t)g_below(g, 4096) - 2048;
-}
-
-static uint32_t g_rd(struct gen *g) { return g_below(g, NUM_FREE); }    /* x0 included */
-static uint32_t g_rs(struct gen *g) { return g_below(g, 32); }
+static uint32_t g_rd(struct vmt_gen *g) { return vmt_gen_below(g, NUM_FREE); }    /* x0 included */
+static uint32_t g_rs(struct vmt_gen *g) { return vmt_gen_below(g, 32); }
 
 /* One ALU instruction (register or immediate form, M included, LUI/AUIPC). */
-static void gen_alu(struct gen *g)
+static void gen_alu(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
-    uint32_t kind = g_below(g, 10);
+    uint32_t kind = vmt_gen_below(g, 10);
     if (kind < 4) { /* OP and M */
         static const uint32_t f7[] = {0, 0x20, 1};
-        uint32_t sel = g_below(g, 18), w;
+        uint32_t sel = vmt_gen_below(g, 18), w;
         if (sel < 8)
             w = rv_r(0, g_rs(g), g_rs(g), sel, g_rd(g), 0x33);
         else if (sel < 10)
@@ -88,30 +54,30 @@ static void gen_alu(struct gen *g)
             w = rv_r(f7[2], g_rs(g), g_rs(g), sel - 10, g_rd(g), 0x33);
         rvp_emit(p, w);
     } else if (kind < 8) { /* OP-IMM */
-        uint32_t f3 = g_below(g, 8);
+        uint32_t f3 = vmt_gen_below(g, 8);
         if (f3 == 1)
-            rvp_emit(p, rv_i((int32_t)g_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
         else if (f3 == 5)
-            rvp_emit(p, rv_i((int32_t)(g_below(g, 32) | (g_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
+            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
                              g_rd(g), 0x13));
         else
-            rvp_emit(p, rv_i(g_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
+            rvp_emit(p, rv_i(vmt_gen_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
     } else if (kind == 8) {
-        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x37));
+        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x37));
     } else {
-        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x17));
+        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x17));
     }
 }
 
 /* A load or store at scratch + 64 + (rA & 0xfc) + imm, naturally aligned. */
-static void gen_mem(struct gen *g)
+static void gen_mem(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
     static const uint32_t lf3[] = {0, 1, 2, 4, 5}, sf3[] = {0, 1, 2};
-    uint32_t store = g_below(g, 2);
-    uint32_t f3 = store ? sf3[g_below(g, 3)] : lf3[g_below(g, 5)];
+    uint32_t store = vmt_gen_below(g, 2);
+    uint32_t f3 = store ? sf3[vmt_gen_below(g, 3)] : lf3[vmt_gen_below(g, 5)];
     uint32_t width = 1u << (f3 & 3);
-    int32_t imm = ((int32_t)g_below(g, 128) - 64) & ~(int32_t)(width - 1);
+    int32_t imm = ((int32_t)vmt_gen_below(g, 128) - 64) & ~(int32_t)(width - 1);
     rvp_emit(p, rv_i(0xfc, g_rs(g), 7, REG_T, 0x13));     /* andi t, rA, 0xfc */
     rvp_emit(p, rv_r(0, REG_S, REG_T, 0, REG_T, 0x33));   /* add t, t, s */
     if (store)
@@ -121,60 +87,60 @@ static void gen_mem(struct gen *g)
 }
 
 /* A straight-line item: ALU (3/4) or memory (1/4). */
-static void gen_simple(struct gen *g)
+static void gen_simple(struct vmt_gen *g)
 {
-    if (g_below(g, 4) == 0)
+    if (vmt_gen_below(g, 4) == 0)
         gen_mem(g);
     else
         gen_alu(g);
 }
 
-static void gen_item(struct gen *g)
+static void gen_item(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
-    uint32_t kind = g_below(g, 20);
+    uint32_t kind = vmt_gen_below(g, 20);
     if (kind < 12) {
         gen_simple(g);
     } else if (kind < 14) { /* forward branch over k items */
         static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
-        uint32_t f3 = f3s[g_below(g, 6)], a = g_rs(g), b = g_below(g, 4) == 0 ? a : g_rs(g);
+        uint32_t f3 = f3s[vmt_gen_below(g, 6)], a = g_rs(g), b = vmt_gen_below(g, 4) == 0 ? a : g_rs(g);
         size_t at = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 4);
+        uint32_t k = vmt_gen_below(g, 4);
         for (uint32_t i = 0; i < k; i++)
             gen_simple(g);
         p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
     } else if (kind == 14) { /* jal forward */
         size_t at = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
         for (uint32_t i = 0; i < k; i++)
             gen_simple(g);
         p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
     } else if (kind == 15) { /* jalr forward via auipc, target bit 0 possibly set */
         size_t at = rvp_emit(p, rv_u(0, REG_T, 0x17)); /* auipc t, 0 */
-        uint32_t odd = g_below(g, 2), pre = g_below(g, 2);
+        uint32_t odd = vmt_gen_below(g, 2), pre = vmt_gen_below(g, 2);
         if (pre)
             rvp_emit(p, RV_ADDI(REG_T, REG_T, 1)); /* odd base */
         size_t j = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
         for (uint32_t i = 0; i < k; i++)
             gen_simple(g);
         int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
         p->code[j] = RV_JALR(rd, REG_T, off);
     } else if (kind == 16) { /* M op on edge operands */
-        uint32_t a = 1 + g_below(g, NUM_FREE - 1), b = 1 + g_below(g, NUM_FREE - 1);
-        rvp_li(p, a, edge_vals[g_below(g, sizeof edge_vals / sizeof edge_vals[0])]);
-        rvp_li(p, b, edge_vals[g_below(g, sizeof edge_vals / sizeof edge_vals[0])]);
-        rvp_emit(p, rv_r(1, b, a, g_below(g, 8), g_rd(g), 0x33));
+        uint32_t a = 1 + vmt_gen_below(g, NUM_FREE - 1), b = 1 + vmt_gen_below(g, NUM_FREE - 1);
+        rvp_li(p, a, vmt_gen_edge(g));
+        rvp_li(p, b, vmt_gen_edge(g));
+        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 8), g_rd(g), 0x33));
     } else if (kind == 17) { /* shifts by register with edge amounts */
-        uint32_t a = 1 + g_below(g, NUM_FREE - 1);
-        rvp_li(p, a, g_below(g, 2) ? g_below(g, 64) : (uint32_t)g_next(g));
+        uint32_t a = 1 + vmt_gen_below(g, NUM_FREE - 1);
+        rvp_li(p, a, vmt_gen_below(g, 2) ? vmt_gen_below(g, 64) : (uint32_t)vmt_gen_next(g));
         static const uint32_t sh[][2] = {{0, 1}, {0, 5}, {0x20, 5}};
-        uint32_t s = g_below(g, 3);
+        uint32_t s = vmt_gen_below(g, 3);
         rvp_emit(p, rv_r(sh[s][0], a, g_rs(g), sh[s][1], g_rd(g), 0x33));
     } else { /* counted loop: li l, n; body; addi l, l, -1; bne l, x0, body */
-        rvp_li(p, REG_L, 1 + g_below(g, 5));
+        rvp_li(p, REG_L, 1 + vmt_gen_below(g, 5));
         size_t top = p->n;
-        uint32_t k = 1 + g_below(g, 6);
+        uint32_t k = 1 + vmt_gen_below(g, 6);
         for (uint32_t i = 0; i < k; i++)
             gen_simple(g);
         rvp_emit(p, RV_ADDI(REG_L, REG_L, -1));
@@ -186,16 +152,16 @@ static void gen_item(struct gen *g)
 /* Build one random program from `seed`. */
 static void gen_program(struct rvprog *p, uint64_t seed, uint32_t items)
 {
-    struct gen g = {seed, p, 0};
+    struct vmt_gen g = {seed, p, 0};
     uint8_t scratch[DUMP_LEN];
     for (size_t i = 0; i < SCRATCH_LEN; i++)
-        scratch[i] = (uint8_t)g_next(&g);
+        scratch[i] = (uint8_t)vmt_gen_next(&g);
     memset(scratch + SCRATCH_LEN, 0, DUMP_LEN - SCRATCH_LEN);
     rvp_init(p);
     g.p = p;
     g.scratch = rvp_data(p, scratch, sizeof scratch);
     for (uint32_t r = 1; r < 32; r++)
-        rvp_li(p, r, g_value(&g));
+        rvp_li(p, r, vmt_gen_value(&g));
     rvp_li(p, REG_S, g.scratch + 64);
     for (uint32_t i = 0; i < items; i++)
         gen_item(&g);

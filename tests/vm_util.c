@@ -363,3 +363,40 @@ const char *vmt_guest_dir(void)
     return "build/guests";
 #endif
 }
+
+/* ---- operand source of the random-program generators ---- */
+
+uint64_t vmt_gen_next(struct vmt_gen *g)
+{
+    uint64_t z = (g->s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+uint32_t vmt_gen_below(struct vmt_gen *g, uint32_t n) { return (uint32_t)(vmt_gen_next(g) % n); }
+
+static const uint32_t gen_edge_vals[] = {0,          1,          2,          UINT32_MAX, 0xfffffffe,
+                                         0x7fffffff, 0x80000000, 0x80000001, 31,         32,
+                                         0xffff,     0x8000,     0x7ff,      0x800,      0xfffff800,
+                                         0xff,       0x80,       0x7f,       3,          0x55555555};
+
+uint32_t vmt_gen_edge(struct vmt_gen *g)
+{
+    return gen_edge_vals[vmt_gen_below(g, sizeof gen_edge_vals / sizeof gen_edge_vals[0])];
+}
+
+uint32_t vmt_gen_value(struct vmt_gen *g)
+{
+    if (vmt_gen_below(g, 3) == 0)
+        return vmt_gen_edge(g);
+    return (uint32_t)vmt_gen_next(g);
+}
+
+int32_t vmt_gen_imm12(struct vmt_gen *g)
+{
+    static const int32_t e[] = {0, 1, -1, 2047, -2048, 31, 0x7f, -0x80, 0x555};
+    if (vmt_gen_below(g, 4) == 0)
+        return e[vmt_gen_below(g, sizeof e / sizeof e[0])];
+    return (int32_t)vmt_gen_below(g, 4096) - 2048;
+}

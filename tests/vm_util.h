@@ -57,6 +57,22 @@ uint32_t rvp_data(struct rvprog *p, const void *bytes, size_t len);
 /* Write the ELF into a malloc'd buffer. */
 uint8_t *rvp_elf(const struct rvprog *p, size_t *len);
 
+/*
+ * The operand source of the random-program generators (the VM's
+ * differential tests, the witness tests, the zkVM tests): a splitmix64
+ * stream seeded per program, edge values one time in three.
+ */
+struct vmt_gen {
+    uint64_t s;        /* generator state (the seed) */
+    struct rvprog *p;  /* the program being built */
+    uint32_t scratch;  /* generator-specific (e.g. a scratch buffer address) */
+};
+uint64_t vmt_gen_next(struct vmt_gen *g);
+uint32_t vmt_gen_below(struct vmt_gen *g, uint32_t n); /* n > 0 */
+uint32_t vmt_gen_edge(struct vmt_gen *g);              /* an edge value (0, 1, -1, 2^31, ...) */
+uint32_t vmt_gen_value(struct vmt_gen *g);             /* a 32-bit operand */
+int32_t vmt_gen_imm12(struct vmt_gen *g);              /* a 12-bit signed immediate */
+
 /* Outcome of one run. */
 struct vmt_result {
     cairn_vm_halt halt;

@@ -17,105 +17,73 @@
 #define REG_L 29u
 #define NUM_FREE 29u
 
-struct gen {
-    uint64_t s;
-    struct rvprog *p;
-};
 
-static uint64_t g_next(struct gen *g)
-{
-    uint64_t z = (g->s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-static uint32_t g_below(struct gen *g, uint32_t n) { return (uint32_t)(g_next(g) % n); }
+static uint32_t g_rd(struct vmt_gen *g) { return vmt_gen_below(g, NUM_FREE); }
+static uint32_t g_rs(struct vmt_gen *g) { return vmt_gen_below(g, 32); }
 
-static const uint32_t edge_vals[] = {0,          1,          2,          UINT32_MAX, 0xfffffffe,
-                                     0x7fffffff, 0x80000000, 0x80000001, 31,         32,
-                                     0xffff,     0x8000,     0x7ff,      0x800,      0xfffff800};
-
-static uint32_t g_value(struct gen *g)
-{
-    if (g_below(g, 3) == 0)
-        return edge_vals[g_below(g, sizeof edge_vals / sizeof edge_vals[0])];
-    return (uint32_t)g_next(g);
-}
-
-static int32_t g_imm12(struct gen *g)
-{
-    static const int32_t e[] = {0, 1, -1, 2047, -2048, 31, 0x7f, -0x80};
-    if (g_below(g, 4) == 0)
-        return e[g_below(g, sizeof e / sizeof e[0])];
-    return (int32_t)g_below(g, 4096) - 2048;
-}
-
-static uint32_t g_rd(struct gen *g) { return g_below(g, NUM_FREE); }
-static uint32_t g_rs(struct gen *g) { return g_below(g, 32); }
-
-static void gen_alu(struct gen *g)
+static void gen_alu(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
-    uint32_t kind = g_below(g, 11);
+    uint32_t kind = vmt_gen_below(g, 11);
     if (kind < 4) {
-        uint32_t sel = g_below(g, 10);
+        uint32_t sel = vmt_gen_below(g, 10);
         if (sel < 8)
             rvp_emit(p, rv_r(0, g_rs(g), g_rs(g), sel, g_rd(g), 0x33));
         else
             rvp_emit(p, rv_r(0x20, g_rs(g), g_rs(g), sel == 8 ? 0 : 5, g_rd(g), 0x33));
     } else if (kind < 8) {
-        uint32_t f3 = g_below(g, 8);
+        uint32_t f3 = vmt_gen_below(g, 8);
         if (f3 == 1)
-            rvp_emit(p, rv_i((int32_t)g_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
         else if (f3 == 5)
-            rvp_emit(p, rv_i((int32_t)(g_below(g, 32) | (g_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
+            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
                              g_rd(g), 0x13));
         else
-            rvp_emit(p, rv_i(g_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
+            rvp_emit(p, rv_i(vmt_gen_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
     } else if (kind == 8) {
-        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x37));
+        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x37));
     } else if (kind == 9) {
-        rvp_emit(p, rv_u(g_value(g), g_rd(g), 0x17));
+        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x17));
     } else {
         rvp_emit(p, UINT32_C(0x0ff0000f)); /* fence */
     }
 }
 
-static void gen_item(struct gen *g)
+static void gen_item(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
-    uint32_t kind = g_below(g, 20);
+    uint32_t kind = vmt_gen_below(g, 20);
     if (kind < 12) {
         gen_alu(g);
     } else if (kind < 15) { /* forward branch over k items */
         static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
-        uint32_t f3 = f3s[g_below(g, 6)], a = g_rs(g), b = g_below(g, 4) == 0 ? a : g_rs(g);
+        uint32_t f3 = f3s[vmt_gen_below(g, 6)], a = g_rs(g), b = vmt_gen_below(g, 4) == 0 ? a : g_rs(g);
         size_t at = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 4);
+        uint32_t k = vmt_gen_below(g, 4);
         for (uint32_t i = 0; i < k; i++)
             gen_alu(g);
         p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
     } else if (kind == 15) { /* jal forward */
         size_t at = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
         for (uint32_t i = 0; i < k; i++)
             gen_alu(g);
         p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
     } else if (kind == 16) { /* jalr forward via auipc, target bit 0 possibly set */
         size_t at = rvp_emit(p, rv_u(0, REG_T, 0x17));
-        uint32_t odd = g_below(g, 2), pre = g_below(g, 2);
+        uint32_t odd = vmt_gen_below(g, 2), pre = vmt_gen_below(g, 2);
         if (pre)
             rvp_emit(p, RV_ADDI(REG_T, REG_T, 1));
         size_t j = rvp_emit(p, 0);
-        uint32_t k = g_below(g, 3), rd = g_rd(g);
+        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
         for (uint32_t i = 0; i < k; i++)
             gen_alu(g);
         int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
         p->code[j] = RV_JALR(rd, REG_T, off);
     } else { /* counted loop */
-        rvp_li(p, REG_L, 1 + g_below(g, 5));
+        rvp_li(p, REG_L, 1 + vmt_gen_below(g, 5));
         size_t top = p->n;
-        uint32_t k = 1 + g_below(g, 6);
+        uint32_t k = 1 + vmt_gen_below(g, 6);
         for (uint32_t i = 0; i < k; i++)
             gen_alu(g);
         rvp_emit(p, RV_ADDI(REG_L, REG_L, -1));
@@ -126,11 +94,11 @@ static void gen_item(struct gen *g)
 
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items)
 {
-    struct gen g = {seed, p};
+    struct vmt_gen g = {seed, p, 0};
     rvp_init(p);
     for (uint32_t r = 1; r < 32; r++)
-        if (g_below(&g, 4) != 0)
-            rvp_li(p, r, g_value(&g));
+        if (vmt_gen_below(&g, 4) != 0)
+            rvp_li(p, r, vmt_gen_value(&g));
     for (uint32_t i = 0; i < items; i++)
         gen_item(&g);
     rvp_emit(p, rv_i(0xff, 5, 7, 10, 0x13)); /* andi a0, x5, 255 */
