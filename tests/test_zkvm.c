@@ -533,6 +533,125 @@ out:
 }
 
 /* Each lie of the lying interpreter, proven through the prover's trace interface, is rejected. */
+/* ---- cross-table lookup collision ---- */
+
+static void put_le(uint8_t *p, uint32_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One RX segment at virtual address 0 holding `code`, entry 0. */
+static uint8_t *elf_at_zero(const uint32_t *code, size_t code_len, size_t *len)
+{
+    size_t total = 0x1000 + 4 * code_len;
+    uint8_t *b = calloc(1, total);
+    if (b == NULL)
+        return NULL;
+    memcpy(b, "\x7f" "ELF", 4);
+    b[4] = 1; /* ELFCLASS32 */
+    b[5] = 1; /* little-endian */
+    b[6] = 1;
+    put_le(b + 16, 2, 2);   /* ET_EXEC */
+    put_le(b + 18, 243, 2); /* EM_RISCV */
+    put_le(b + 20, 1, 4);
+    put_le(b + 24, 0, 4); /* entry */
+    put_le(b + 28, 52, 4);
+    put_le(b + 40, 52, 2);
+    put_le(b + 42, 32, 2);
+    put_le(b + 44, 1, 2);
+    put_le(b + 46, 40, 2);
+    uint8_t *ph = b + 52;
+    put_le(ph + 0, 1, 4); /* PT_LOAD */
+    put_le(ph + 4, 0x1000, 4);
+    put_le(ph + 16, (uint32_t)(4 * code_len), 4);
+    put_le(ph + 20, (uint32_t)(4 * code_len), 4);
+    put_le(ph + 24, 5, 4); /* R X */
+    put_le(ph + 28, 0x1000, 4);
+    for (size_t i = 0; i < code_len; i++)
+        put_le(b + 0x1000 + 4 * i, code[i], 4);
+    *len = total;
+    return b;
+}
+
+/* The malicious prover's bookkeeping: pay for the forged rows from the fixed table. */
+static void route_to_fixed_table(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
+                                 size_t table_len)
+{
+    (void)ctx;
+    (void)mult_bytecode;
+    /* fixed-table entries (0,0,...) at index 0 and (4,0,...) at index 3 * 2^16 */
+    if (table_len > 196608) {
+        mult_fixed[0] = cairn_fp_add(mult_fixed[0], cairn_fp_one());
+        mult_fixed[196608] = cairn_fp_add(mult_fixed[196608], cairn_fp_one());
+    }
+}
+
+/*
+ * A program linked at address 0 that exits with 42, and a lying trace that
+ * claims FENCE at pc 0 and pc 4 (so the exit code becomes 0).  A bytecode
+ * tuple holding only its pc once had the same fingerprint as a fixed-table
+ * entry holding only its tag, whatever the challenges, and the two tables
+ * share one LogUp sum: paying for the forged rows from the fixed table's
+ * multiplicities made the verifier accept.  With a random offset per table
+ * the forged proof must be rejected (and the honest one accepted).
+ */
+static void cross_table_collision_rejected(void)
+{
+    static const uint32_t code[] = {
+        0x00700513, /* addi a0, x0, 7 */
+        0x02350513, /* addi a0, a0, 35 */
+        0x05d00893, /* addi a7, x0, 93 */
+        0x00000073, /* ecall */
+    };
+    size_t elf_len = 0, plen = 0;
+    uint8_t *elf = elf_at_zero(code, 4, &elf_len), *proof = NULL;
+    cairn_error err;
+    cairn_zkvm_statement st;
+    if (!CHECK(elf != NULL))
+        return;
+    /* honest: exits with 42 */
+    CHECK(prove_verify(elf, elf_len, &st));
+    CHECK_EQ_U64(st.exit_code, 42);
+
+    enum { T = 4 };
+    static cairn_fp rows[T * CAIRN_WIT_WIDTH];
+    static const struct {
+        uint32_t pc, insn, v1, v2, vd;
+    } r[T] = {
+        {0, 0x0000000f, 0, 0, 0},   /* lie: "fence" */
+        {4, 0x0000000f, 0, 0, 0},   /* lie: "fence" */
+        {8, 0x05d00893, 0, 0, 93},  /* addi a7, x0, 93 */
+        {12, 0x00000073, 93, 0, 0}, /* ecall with a0 = 0 */
+    };
+    memset(rows, 0, sizeof rows);
+    for (unsigned i = 0; i < T; i++) {
+        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
+        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
+        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(r[i].pc);
+        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(r[i].insn);
+        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(r[i].v1);
+        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(r[i].v2);
+        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(r[i].vd);
+    }
+    cairn_rows src;
+    cairn_rows_table impl;
+    cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 0);
+    cairn_zkvm_options o;
+    test_options(&o);
+    o.no_checks = 1;
+    o.tamper_mults = route_to_fixed_table;
+    if (cairn_zkvm_prove_trace(&proof, &plen, &st, NULL, elf, elf_len, &src, T, 16, &o, &err) ==
+        CAIRN_OK) {
+        CHECK_EQ_U64(st.exit_code, 0);
+        CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, elf_len, &err), CAIRN_ERR_REJECTED);
+    } else {
+        FAIL("the forging prover failed: %s", err.msg);
+    }
+    free(proof);
+    free(elf);
+}
+
 static void lying_executions_rejected(void)
 {
     static const char *const names[ZK_LIE_COUNT] = {
@@ -592,6 +711,7 @@ const struct test_case test_zkvm_cases[] = {
     TEST(proof_truncated_or_extended),
     TEST(statement_changes_rejected),
     TEST(low_security_rejected),
+    TEST(cross_table_collision_rejected),
     TEST(proof_fuzz_inprocess),
     TEST(cheating_prover_rejected),
     TEST(lying_executions_rejected),

@@ -53,6 +53,13 @@ typedef struct {
 /* Test-only: corrupt columns before the phase-1 commitment (prover continues honestly). */
 typedef void (*cairn_zkvm_tamper_fn)(void *ctx, cairn_fp *const *cols, size_t cols_len,
                                      uint64_t rows, uint64_t cycles);
+/*
+ * Test-only: change the lookup multiplicities (the fixed table's and the
+ * bytecode table's, table_len entries each) after the prover computed
+ * them and before they are committed, as a malicious prover may.
+ */
+typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
+                                           size_t table_len);
 
 typedef struct {
     unsigned security_bits;     /* 100 (default) or 128 */
@@ -62,6 +69,8 @@ typedef struct {
     /* Test-only switches: a proof made with them is meant to be rejected. */
     cairn_zkvm_tamper_fn tamper;
     void *tamper_ctx;
+    cairn_zkvm_tamper_mults_fn tamper_mults;
+    void *tamper_mults_ctx;
     int no_checks;              /* skip the prover's own sanity checks on the trace */
 } cairn_zkvm_options;
 

@@ -318,7 +318,7 @@ cairn_fp2 zk_lin_eval_fp2(const zk_lin *l, const cairn_fp2 *z)
 
 cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z)
 {
-    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2 acc = ch->beta[f->table];
     for (unsigned i = 0; i < f->nfields; i++)
         acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(ch->gamma[f->table][i], zk_lin_eval_fp(&f->f[i], z)));
     return acc;
@@ -328,7 +328,7 @@ size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 2; 
 
 static cairn_fp2 frac_fp2(const zk_frac *f, const zk_chal *ch, const cairn_fp2 *z)
 {
-    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2 acc = ch->beta[f->table];
     for (unsigned i = 0; i < f->nfields; i++)
         acc = cairn_fp2_add(acc, cairn_fp2_mul(ch->gamma[f->table][i], zk_lin_eval_fp2(&f->f[i], z)));
     return acc;

@@ -352,7 +352,7 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
 static cairn_fp2 mem_term(const zk_chal *ch, unsigned r, uint64_t v, uint64_t ts)
 {
     const cairn_fp2 *g = ch->gamma[ZK_TAB_M];
-    cairn_fp2 fp = cairn_fp2_add(cairn_fp2_from_fp(cairn_fp_make(r)),
+    cairn_fp2 fp = cairn_fp2_add(cairn_fp2_add(ch->beta[ZK_TAB_M], cairn_fp2_from_fp(cairn_fp_make(r))),
                                  cairn_fp2_add(cairn_fp2_mul_fp(g[1], cairn_fp_from_u64(v)),
                                                cairn_fp2_mul_fp(g[2], cairn_fp_from_u64(ts))));
     return cairn_fp2_inv(cairn_fp2_sub(ch->alpha, fp));

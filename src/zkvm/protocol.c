@@ -59,6 +59,7 @@ void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
         ch->gamma[tb][0] = cairn_fp2_one();
         cairn_transcript_squeeze_fp2_vec(ch->gamma[tb] + 1, nf[tb] - 1, t, lbl[tb]);
     }
+    cairn_transcript_squeeze_fp2_vec(ch->beta, ZK_NTAB, t, "zk/beta");
 }
 
 /*
@@ -98,9 +99,9 @@ static cairn_fp2 ltab_fp(const zk_chal *ch, uint32_t j)
 {
     cairn_fp e[ZK_L_FIELDS];
     if (j >> ZK_LTAB_VARS)
-        return cairn_fp2_from_fp(cairn_fp_make(4));
+        return cairn_fp2_add(ch->beta[ZK_TAB_L], cairn_fp2_from_fp(cairn_fp_make(4)));
     zk_ltab_entry(e, j);
-    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2 acc = ch->beta[ZK_TAB_L];
     for (unsigned i = 0; i < ZK_L_FIELDS; i++)
         acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(ch->gamma[ZK_TAB_L][i], e[i]));
     return acc;
@@ -120,9 +121,11 @@ cairn_fp2 zk_ltab_fp_mle(const zk_chal *ch, const cairn_fp2 *r, unsigned n_tab)
         acc = cairn_fp2_add(acc, cairn_fp2_mul(ch->gamma[ZK_TAB_L][i], f[i]));
     for (unsigned i = ZK_LTAB_VARS; i < n_tab; i++)
         H = cairn_fp2_mul(H, cairn_fp2_sub(cairn_fp2_one(), r[i]));
-    /* acc H + 4 (1 - H) */
+    /* beta + acc H + 4 (1 - H): the offset is constant, so its MLE is itself */
     cairn_fp2 four = cairn_fp2_from_fp(cairn_fp_make(4));
-    return cairn_fp2_add(cairn_fp2_mul(acc, H), cairn_fp2_mul(four, cairn_fp2_sub(cairn_fp2_one(), H)));
+    return cairn_fp2_add(ch->beta[ZK_TAB_L],
+                         cairn_fp2_add(cairn_fp2_mul(acc, H),
+                                       cairn_fp2_mul(four, cairn_fp2_sub(cairn_fp2_one(), H))));
 }
 
 cairn_fp2 zk_tab_point(void *vctx, const cairn_fp2 *v)

@@ -201,6 +201,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         goto out;
     if ((st = zk_mults(mL, mB, &w, &air, &bc, n_tab, err)))
         goto out;
+    if (opt->tamper_mults != NULL)
+        opt->tamper_mults(opt->tamper_mults_ctx, mL, mB, (size_t)1 << n_tab);
     if ((st = cairn_pcs_commit(&pr[ZK_B_MULT], &params[ZK_B_MULT], &src[ZK_B_MULT], err)))
         goto out;
     absorb_commitment(&t, &pr[ZK_B_TRACE].com);
@@ -219,7 +221,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     }
     zk_ltab_fp_table(tL, &ch, n_tab);
     for (size_t j = 0; j < tsz; j++)
-        tB[j] = zk_bytecode_fp_entry(&bc, ch.gamma[ZK_TAB_B], j);
+        tB[j] = cairn_fp2_add(ch.beta[ZK_TAB_B], zk_bytecode_fp_entry(&bc, ch.gamma[ZK_TAB_B], j));
     if ((st = table_helper(gt[0], gt[1], mL, tL, ch.alpha, tsz, err)) ||
         (st = table_helper(gt[2], gt[3], mB, tB, ch.alpha, tsz, err)))
         goto out;

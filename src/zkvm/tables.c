@@ -359,10 +359,22 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
     if (words >= (UINT64_C(1) << ZK_MAX_VARS))
         return cairn_error_set(err, CAIRN_ERR_LIMIT, "executable range of %llu words is too large",
                                (unsigned long long)words);
+    /*
+     * Entries exist only for words with file bytes (zero-filled words are
+     * not instructions), so size them by the file words: a small ELF with a
+     * huge zero-filled executable segment costs 4 bytes per word of index,
+     * not a decoded entry per word.
+     */
+    uint64_t file_words = 0;
+    for (uint32_t i = 0; i < prog->nseg; i++)
+        if (prog->seg[i].flags & CAIRN_SEG_X)
+            file_words += prog->seg[i].filesz / 4 + 1;
+    if (file_words > words)
+        file_words = words;
     bc->text_base = (uint32_t)xlo;
     bc->text_words = (uint32_t)words;
     bc->index = malloc((size_t)(words ? words : 1) * sizeof *bc->index);
-    bc->entries = malloc((size_t)(words ? words : 1) * sizeof *bc->entries);
+    bc->entries = malloc((size_t)(file_words ? file_words : 1) * sizeof *bc->entries);
     if (bc->index == NULL || bc->entries == NULL) {
         zk_bytecode_clear(bc);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the bytecode table");

@@ -155,6 +155,7 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     tv[ZK_TV_TL] = zk_ltab_fp_mle(&ch, rt, n_tab);
     if ((st = zk_bytecode_fp_mle(&tv[ZK_TV_TB], &bc, ch.gamma[ZK_TAB_B], rt, n_tab, err)))
         goto out;
+    tv[ZK_TV_TB] = cairn_fp2_add(tv[ZK_TV_TB], ch.beta[ZK_TAB_B]); /* the table's offset */
     tv[ZK_TV_EQ] = cairn_poly_eq_eval(tau_t, rt, n_tab);
     zk_tab_ctx tctx = {ch.alpha, rt2[0], rt2[1]};
     if (!cairn_fp2_eq(zk_tab_point(&tctx, tv), expected)) {

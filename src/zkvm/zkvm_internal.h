@@ -140,6 +140,15 @@ cairn_fp2 zk_lin_eval_fp2(const zk_lin *l, const cairn_fp2 *z);
 typedef struct {
     cairn_fp2 alpha;
     cairn_fp2 gamma[ZK_NTAB][ZK_MAX_FIELDS]; /* gamma[t][0] = 1 */
+    /*
+     * Per-table offsets: the fingerprint of a tuple of table t is
+     * beta[t] + sum_i gamma[t][i] field_i.  The lookups into L and B share
+     * one LogUp sum, so without a random offset per table a tuple of one
+     * table could stand for an equal-fingerprint tuple of the other (e.g.
+     * a bytecode tuple with only its pc set and an L entry with only its
+     * tag set have fingerprints pc and tag whatever the gammas are).
+     */
+    cairn_fp2 beta[ZK_NTAB];
     cairn_fp2 rho;                          /* combination of the outer polynomial's parts */
 } zk_chal;
 
