@@ -574,6 +574,19 @@ static uint8_t *elf_at_zero(const uint32_t *code, size_t code_len, size_t *len)
     return b;
 }
 
+/* The memory size the verifier expects for an ELF (the default layout); 0 on error. */
+static uint32_t default_mem_log2(const uint8_t *elf, size_t elf_len)
+{
+    cairn_program prog;
+    uint32_t k = 0;
+    cairn_program_init(&prog);
+    if (cairn_elf_load(&prog, elf, elf_len, NULL) != CAIRN_OK ||
+        cairn_vm_mem_log2_words(&k, &prog, NULL, NULL) != CAIRN_OK)
+        k = 0;
+    cairn_program_clear(&prog);
+    return k;
+}
+
 /* The malicious prover's bookkeeping: pay for the forged rows from the fixed table. */
 static void route_to_fixed_table(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
                                  size_t table_len)
@@ -641,12 +654,81 @@ static void cross_table_collision_rejected(void)
     test_options(&o);
     o.no_checks = 1;
     o.tamper_mults = route_to_fixed_table;
-    if (cairn_zkvm_prove_trace(&proof, &plen, &st, NULL, elf, elf_len, &src, T, 16, &o, &err) ==
+    uint32_t k = default_mem_log2(elf, elf_len);
+    CHECK(k >= 10);
+    if (cairn_zkvm_prove_trace(&proof, &plen, &st, NULL, elf, elf_len, &src, T, k, &o, &err) ==
         CAIRN_OK) {
         CHECK_EQ_U64(st.exit_code, 0);
         CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, elf_len, &err), CAIRN_ERR_REJECTED);
+        /* rejected by the lookup argument, not by an earlier statement check */
+        CHECK(strstr(err.msg, "table sum-check") != NULL);
     } else {
         FAIL("the forging prover failed: %s", err.msg);
+    }
+    free(proof);
+    free(elf);
+}
+
+/*
+ * The memory size fixes the initial sp, so a program that exits with bits
+ * of sp had provable "exit codes" for every size a prover might name.  A
+ * truthful trace run with another memory size (10: sp inside the text)
+ * gives a proof the verifier must reject, because the statement's size is
+ * not the program's.
+ */
+static void memory_size_pinned(void)
+{
+    static const uint32_t code[] = {
+        0x00010513, /* mv a0, sp */
+        0x01055513, /* srli a0, a0, 16 */
+        0x05d00893, /* addi a7, x0, 93 */
+        0x00000073, /* ecall */
+    };
+    size_t elf_len = 0, plen = 0;
+    uint8_t *elf = elf_at_zero(code, 4, &elf_len), *proof = NULL;
+    cairn_error err;
+    cairn_zkvm_statement st;
+    if (!CHECK(elf != NULL))
+        return;
+    uint32_t k = default_mem_log2(elf, elf_len), bad_k = 10;
+    CHECK(k > bad_k);
+    CHECK(prove_verify(elf, elf_len, &st));
+    CHECK_EQ_U64(st.mem_log2_words, k);
+    CHECK_EQ_U64(st.exit_code, ((UINT64_C(4) << k) >> 16) & 0xffffffff);
+    /* the same program's truthful trace under a smaller memory: sp = 4 * 2^10 */
+    enum { T = 4 };
+    static cairn_fp rows[T * CAIRN_WIT_WIDTH];
+    uint32_t sp = UINT32_C(4) << bad_k;
+    const struct {
+        uint32_t pc, insn, v1, v2, vd;
+    } r[T] = {
+        {0, code[0], sp, 0, sp},
+        {4, code[1], sp, 0, sp >> 16},
+        {8, code[2], 0, 0, 93},
+        {12, code[3], 93, sp >> 16, 0},
+    };
+    memset(rows, 0, sizeof rows);
+    for (unsigned i = 0; i < T; i++) {
+        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
+        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
+        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(r[i].pc);
+        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(r[i].insn);
+        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(r[i].v1);
+        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(r[i].v2);
+        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(r[i].vd);
+    }
+    cairn_rows src;
+    cairn_rows_table impl;
+    cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 0);
+    cairn_zkvm_options o;
+    test_options(&o);
+    o.no_checks = 1;
+    if (cairn_zkvm_prove_trace(&proof, &plen, &st, NULL, elf, elf_len, &src, T, bad_k, &o, &err) ==
+        CAIRN_OK) {
+        CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, elf_len, &err), CAIRN_ERR_REJECTED);
+        CHECK(strstr(err.msg, "memory of 2^10 words") != NULL);
+    } else {
+        FAIL("proving the small-memory trace failed: %s", err.msg);
     }
     free(proof);
     free(elf);
@@ -712,6 +794,7 @@ const struct test_case test_zkvm_cases[] = {
     TEST(statement_changes_rejected),
     TEST(low_security_rejected),
     TEST(cross_table_collision_rejected),
+    TEST(memory_size_pinned),
     TEST(proof_fuzz_inprocess),
     TEST(cheating_prover_rejected),
     TEST(lying_executions_rejected),

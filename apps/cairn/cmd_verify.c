@@ -111,7 +111,7 @@ int cmd_verify(int argc, char **argv)
                s->cycles, s->exit_code, s->security_bits, ms);
         printf("program sha256 ");
         hex(stdout, s->program_digest, sizeof s->program_digest);
-        printf("\n");
+        printf(", entry 0x%08x, memory 2^%u words\n", s->entry, s->mem_log2_words);
     }
 out:
     cairn_proof_free(p);

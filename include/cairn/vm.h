@@ -175,6 +175,16 @@ typedef struct {
 void cairn_vm_config_init(cairn_vm_config *cfg);
 
 /*
+ * The memory size cairn_vm_init would give prog under cfg (NULL: the
+ * defaults), as log2 of the number of 32-bit words, without allocating
+ * anything; the same errors as cairn_vm_init for a layout that does not
+ * fit.  A proof verifier uses it to pin the memory size (and with it the
+ * initial sp) a statement may name.
+ */
+cairn_status cairn_vm_mem_log2_words(uint32_t *mem_log2_words, const cairn_program *prog,
+                                     const cairn_vm_config *cfg, cairn_error *err);
+
+/*
  * Lay out `prog` in a fresh memory region and pre-decode its executable
  * range; pc = entry, sp (x2) = top of the region, other registers 0, no
  * input.  `cfg` may be NULL for the defaults.  Returns CAIRN_ERR_LIMIT when

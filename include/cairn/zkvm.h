@@ -64,7 +64,6 @@ typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cair
 typedef struct {
     unsigned security_bits;     /* 100 (default) or 128 */
     unsigned threads;           /* prover threads (default 1) */
-    uint32_t stack_size;        /* VM stack reserve (0: CAIRN_VM_DEFAULT_STACK) */
     uint64_t max_cycles;        /* 0: CAIRN_ZKVM_MAX_CYCLES */
     /* Test-only switches: a proof made with them is meant to be rejected. */
     cairn_zkvm_tamper_fn tamper;
@@ -119,8 +118,11 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
  * the verified statement when accepted; CAIRN_ERR_PARSE (what and where)
  * for malformed bytes or ELF; CAIRN_ERR_REJECTED with a one-line reason
  * for a well-formed proof that is false, belongs to another program, or
- * targets fewer than CAIRN_ZKVM_MIN_SECURITY_BITS bits; CAIRN_ERR_NOMEM.  The caller compares the statement with what it
- * expects (exit code, cycles, output).
+ * targets fewer than CAIRN_ZKVM_MIN_SECURITY_BITS bits, or names a memory
+ * size other than the program's default layout (cairn_vm_mem_log2_words:
+ * it fixes the initial sp); CAIRN_ERR_NOMEM.  *st is written only on
+ * CAIRN_OK.  The caller compares the statement with what it expects (exit
+ * code, cycles, output).
  */
 cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
                                const uint8_t *elf, size_t elf_len, cairn_error *err);

@@ -33,28 +33,24 @@ void cairn_vm_clear(cairn_vm *vm)
     memset(vm, 0, sizeof *vm);
 }
 
+/* Where cairn_vm_init puts a program: the region, the executable range, 2^k words. */
+struct vm_region {
+    uint64_t lo, hi, xlo, xhi, size;
+    uint32_t k;
+};
+
 /*
- * Compute the region and the executable hull of `prog`, allocate and fill
- * memory, and pre-decode every word of the hull.  All address arithmetic is
- * done in 64 bits: the loader guarantees that no segment wraps, and the
- * region's top is checked against 2^32 here.
+ * The memory layout of docs/vm.md for prog under cfg, with every limit
+ * checked, but nothing allocated: cairn_vm_init builds on it, and the
+ * proof verifier uses it to recompute the memory size a statement must
+ * name.
  */
-cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_vm_config *cfg,
-                           cairn_error *err)
+static cairn_status vm_region_of(struct vm_region *out, const cairn_program *prog,
+                                 const cairn_vm_config *cfg, cairn_error *err)
 {
-    cairn_status st = CAIRN_OK;
-    if (vm == NULL)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_init: vm is NULL");
-    memset(vm, 0, sizeof *vm);
-    if (prog == NULL || prog->nseg == 0 || prog->nseg > CAIRN_ELF_MAX_SEGMENTS)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_init: empty program");
-    if (cfg != NULL)
-        vm->cfg = *cfg;
-    else
-        cairn_vm_config_init(&vm->cfg);
-    uint64_t max_mem = vm->cfg.max_mem == 0 || vm->cfg.max_mem > CAIRN_VM_MAX_MEM
+    uint64_t max_mem = cfg->max_mem == 0 || cfg->max_mem > CAIRN_VM_MAX_MEM
                            ? CAIRN_VM_MAX_MEM
-                           : vm->cfg.max_mem;
+                           : cfg->max_mem;
 
     uint64_t lo = UINT64_MAX, hi = 0, xlo = UINT64_MAX, xhi = 0;
     for (uint32_t i = 0; i < prog->nseg; i++) {
@@ -77,7 +73,7 @@ cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_
     xlo &= ~UINT64_C(3);
     xhi = (xhi + 3) & ~UINT64_C(3);
 
-    uint64_t need = hi - lo + vm->cfg.stack_size;
+    uint64_t need = hi - lo + cfg->stack_size;
     uint32_t k = MIN_LOG2_WORDS;
     while ((UINT64_C(4) << k) < need)
         k++;
@@ -87,7 +83,7 @@ cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_
                                "memory region of %llu bytes (image 0x%llx..0x%llx plus %u bytes of "
                                "stack, rounded up to a power of two) exceeds the limit of %llu bytes",
                                (unsigned long long)size, (unsigned long long)lo,
-                               (unsigned long long)hi, (unsigned)vm->cfg.stack_size,
+                               (unsigned long long)hi, (unsigned)cfg->stack_size,
                                (unsigned long long)max_mem);
     }
     /*
@@ -111,6 +107,56 @@ cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_
                                "space; link the program lower or use a smaller --stack",
                                (unsigned long long)lo, (unsigned long long)size);
     }
+    out->lo = lo;
+    out->hi = hi;
+    out->xlo = xlo;
+    out->xhi = xhi;
+    out->size = size;
+    out->k = k;
+    return CAIRN_OK;
+}
+
+cairn_status cairn_vm_mem_log2_words(uint32_t *mem_log2_words, const cairn_program *prog,
+                                     const cairn_vm_config *cfg, cairn_error *err)
+{
+    cairn_vm_config def;
+    struct vm_region r;
+    if (prog == NULL || prog->nseg == 0 || prog->nseg > CAIRN_ELF_MAX_SEGMENTS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_mem_log2_words: empty program");
+    if (cfg == NULL) {
+        cairn_vm_config_init(&def);
+        cfg = &def;
+    }
+    cairn_status st = vm_region_of(&r, prog, cfg, err);
+    if (st == CAIRN_OK)
+        *mem_log2_words = r.k;
+    return st;
+}
+
+/*
+ * Compute the region and the executable hull of `prog`, allocate and fill
+ * memory, and pre-decode every word of the hull.  All address arithmetic is
+ * done in 64 bits: the loader guarantees that no segment wraps, and the
+ * region's top is checked against 2^32 here.
+ */
+cairn_status cairn_vm_init(cairn_vm *vm, const cairn_program *prog, const cairn_vm_config *cfg,
+                           cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    if (vm == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_init: vm is NULL");
+    memset(vm, 0, sizeof *vm);
+    if (prog == NULL || prog->nseg == 0 || prog->nseg > CAIRN_ELF_MAX_SEGMENTS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "cairn_vm_init: empty program");
+    if (cfg != NULL)
+        vm->cfg = *cfg;
+    else
+        cairn_vm_config_init(&vm->cfg);
+    struct vm_region reg;
+    if ((st = vm_region_of(&reg, prog, &vm->cfg, err)) != CAIRN_OK)
+        return st;
+    uint64_t lo = reg.lo, hi = reg.hi, xlo = reg.xlo, xhi = reg.xhi, size = reg.size;
+    uint32_t k = reg.k;
     vm->mem_base = (uint32_t)lo;
     vm->mem_size = (uint32_t)size;
     vm->mem_log2_words = k;

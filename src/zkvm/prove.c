@@ -419,9 +419,8 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
         goto out;
     cairn_sha256(digest, elf, elf_len);
+    /* the default layout: the verifier recomputes it (see cairn_proof_verify) */
     cairn_vm_config_init(&cfg);
-    if (opt->stack_size)
-        cfg.stack_size = opt->stack_size;
     uint64_t max = opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES;
     if ((s = cairn_vm_init(&vm, &prog, &cfg, err)) != CAIRN_OK)
         goto out;

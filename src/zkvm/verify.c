@@ -72,8 +72,22 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
         st = reject(err, "statement: the entry point is not the program's");
         goto out;
     }
-    if ((uint64_t)zk_mem_base(&prog) + (UINT64_C(4) << s->mem_log2_words) > UINT64_C(0xfffffff0)) {
-        st = reject(err, "statement: the memory region passes the top of the address space");
+    /*
+     * The memory size fixes the initial sp (and, with RAM, the whole
+     * layout): it must be the one the VM gives this program with the
+     * default stack reserve, never the prover's choice.
+     */
+    uint32_t want_k = 0;
+    cairn_error lay_err;
+    if (cairn_vm_mem_log2_words(&want_k, &prog, NULL, &lay_err) != CAIRN_OK) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the program's memory layout: %s",
+                             lay_err.msg);
+        goto out;
+    }
+    if (s->mem_log2_words != want_k) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                             "statement: a memory of 2^%u words, but this program runs with 2^%u",
+                             (unsigned)s->mem_log2_words, (unsigned)want_k);
         goto out;
     }
     if ((st = zk_bytecode_build(&bc, &prog, err)) != CAIRN_OK)
@@ -208,9 +222,10 @@ cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, s
     cairn_proof *p = NULL;
     cairn_status s = cairn_proof_decode(&p, proof, proof_len, err);
     if (s == CAIRN_OK) {
-        if (st != NULL)
-            *st = p->st;
         s = cairn_proof_verify(p, elf, elf_len, err);
+        /* only a verified statement is handed out */
+        if (s == CAIRN_OK && st != NULL)
+            *st = p->st;
     }
     cairn_proof_free(p);
     return s;
