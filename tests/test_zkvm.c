@@ -71,7 +71,8 @@ static void vm_outcome(const uint8_t *elf, size_t len, uint64_t *cycles, uint32_
     vmt_result_clear(&r);
 }
 
-/* ---- completeness ------------------------------------------------------------------------------ */
+/* ---- completeness ------------------------------------------------------------------------------
+ */
 
 static void completeness_random_programs(void)
 {
@@ -93,7 +94,10 @@ static void completeness_random_programs(void)
 }
 
 /* li rd, v as LUI + ADDI. */
-static void li(struct rvprog *p, uint32_t rd, uint32_t v) { rvp_li(p, rd, v); }
+static void li(struct rvprog *p, uint32_t rd, uint32_t v)
+{
+    rvp_li(p, rd, v);
+}
 
 /*
  * Every provable instruction on edge operands: shifts by 0 and 31 (both
@@ -116,7 +120,7 @@ static void edge_program(struct rvprog *p)
             rvp_emit(p, rv_r(0x20, 6, 5, 5, 16, 0x33));       /* sra */
             static const uint32_t bf3[] = {0, 1, 4, 5, 6, 7};
             for (uint32_t b = 0; b < 6; b++) {
-                rvp_emit(p, rv_b(8, 6, 5, bf3[b]));    /* skip one if taken */
+                rvp_emit(p, rv_b(8, 6, 5, bf3[b])); /* skip one if taken */
                 rvp_emit(p, RV_ADDI(17, 17, 1));
             }
         }
@@ -131,18 +135,18 @@ static void edge_program(struct rvprog *p)
     rvp_emit(p, rv_i(-2048, 5, 4, 13, 0x13));
     rvp_emit(p, rv_i(2047, 5, 6, 13, 0x13));
     rvp_emit(p, rv_i(-1, 5, 7, 13, 0x13));
-    rvp_emit(p, RV_ADDI(0, 5, 123));              /* a write to x0 is ignored */
-    rvp_emit(p, rv_r(0, 0, 0, 0, 14, 0x33));      /* x14 = x0 + x0 */
-    rvp_emit(p, UINT32_C(0x0ff0000f));            /* fence */
-    size_t at = rvp_emit(p, rv_u(0, 30, 0x17));   /* auipc t5, 0 */
-    rvp_emit(p, RV_ADDI(30, 30, 1));              /* odd base */
-    rvp_emit(p, RV_JALR(1, 30, 4 * 4 - 1));       /* to at + 4 words, bit 0 cleared */
-    rvp_emit(p, RV_EBREAK);                       /* never executed */
+    rvp_emit(p, RV_ADDI(0, 5, 123));            /* a write to x0 is ignored */
+    rvp_emit(p, rv_r(0, 0, 0, 0, 14, 0x33));    /* x14 = x0 + x0 */
+    rvp_emit(p, UINT32_C(0x0ff0000f));          /* fence */
+    size_t at = rvp_emit(p, rv_u(0, 30, 0x17)); /* auipc t5, 0 */
+    rvp_emit(p, RV_ADDI(30, 30, 1));            /* odd base */
+    rvp_emit(p, RV_JALR(1, 30, 4 * 4 - 1));     /* to at + 4 words, bit 0 cleared */
+    rvp_emit(p, RV_EBREAK);                     /* never executed */
     (void)at;
-    rvp_emit(p, rv_j(8, 0));                      /* jal over the next word */
+    rvp_emit(p, rv_j(8, 0)); /* jal over the next word */
     rvp_emit(p, RV_EBREAK);
-    rvp_emit(p, rv_u(0xfffff000, 18, 0x37));      /* lui */
-    rvp_emit(p, rv_r(0, 14, 17, 0, 10, 0x33));    /* a0 = branch count */
+    rvp_emit(p, rv_u(0xfffff000, 18, 0x37));   /* lui */
+    rvp_emit(p, rv_r(0, 14, 17, 0, 10, 0x33)); /* a0 = branch count */
     rvp_emit(p, RV_ADDI(17, 0, 93));
     rvp_emit(p, RV_ECALL);
 }
@@ -228,7 +232,10 @@ static void unsupported_programs_are_errors(void)
     uint8_t *elf, *proof = NULL;
     size_t plen;
     cairn_error err;
-    struct { uint32_t insn; const char *want; } cases[] = {
+    struct {
+        uint32_t insn;
+        const char *want;
+    } cases[] = {
         {RV_LW(5, 2, -4), "load/store"},
         {rv_r(1, 5, 5, 0, 6, 0x33), "M extension"},
     };
@@ -253,20 +260,23 @@ static void unsupported_programs_are_errors(void)
     rvp_emit(&p, RV_ADDI(17, 0, 93));
     rvp_emit(&p, RV_ECALL);
     elf = rvp_elf(&p, &len);
-    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+                 CAIRN_ERR_ARG);
     CHECK(strstr(err.msg, "a7 = 64") != NULL);
     free(elf);
     rvp_clear(&p);
     rvp_init(&p);
     rvp_emit(&p, RV_EBREAK);
     elf = rvp_elf(&p, &len);
-    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+                 CAIRN_ERR_ARG);
     CHECK(strstr(err.msg, "faulted") != NULL);
     free(elf);
     rvp_clear(&p);
 }
 
-/* ---- the proof format ---------------------------------------------------------------------------- */
+/* ---- the proof format
+ * ---------------------------------------------------------------------------- */
 
 struct fixture {
     uint8_t *elf, *proof;
@@ -280,9 +290,11 @@ static int fixture_make(struct fixture *f, uint32_t items)
     test_options(&o);
     f->elf = gen_elf(test_rand_u64(), items, &f->elf_len);
     f->proof = NULL;
-    if (cairn_zkvm_prove(&f->proof, &f->proof_len, NULL, NULL, f->elf, f->elf_len, NULL, 0, &o, &err))
+    if (cairn_zkvm_prove(&f->proof, &f->proof_len, NULL, NULL, f->elf, f->elf_len, NULL, 0, &o,
+                         &err))
         return FAIL("prove: %s", err.msg);
-    return CHECK(cairn_zkvm_verify(NULL, f->proof, f->proof_len, f->elf, f->elf_len, &err) == CAIRN_OK);
+    return CHECK(cairn_zkvm_verify(NULL, f->proof, f->proof_len, f->elf, f->elf_len, &err) ==
+                 CAIRN_OK);
 }
 
 static void fixture_clear(struct fixture *f)
@@ -306,8 +318,8 @@ static void low_security_rejected(void)
     o.security_bits = 40;
     uint8_t *elf = gen_elf(test_rand_u64(), 8, &elf_len);
     CHECK(elf != NULL);
-    if (elf != NULL && cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &o, &err) ==
-                           CAIRN_OK) {
+    if (elf != NULL &&
+        cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &o, &err) == CAIRN_OK) {
         CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, elf_len, &err), CAIRN_ERR_REJECTED);
         CHECK(strstr(err.msg, "below the 100 bits") != NULL);
     } else {
@@ -343,7 +355,7 @@ static void proof_bytes_flipped(void)
                   sz->evaluations;
     size_t samples = test_iters >= 1000 ? 2500 : 400, bad = 0;
     size_t stride = head / (samples / 2) + 1;
-    for (size_t i = 0; i < f.proof_len && bad < 5; ) {
+    for (size_t i = 0; i < f.proof_len && bad < 5;) {
         uint8_t bit = (uint8_t)(1u << test_rand_below(8));
         b[i] ^= bit;
         bad += !altered_fails(&f, b, f.proof_len, i);
@@ -393,13 +405,27 @@ static void statement_changes_rejected(void)
             break;
         cairn_zkvm_statement *s = (cairn_zkvm_statement *)cairn_proof_statement(p);
         switch (what) {
-        case 0: s->exit_code ^= 1; break;
-        case 1: s->cycles -= 1; break; /* same number of variables for these programs */
-        case 2: s->program_digest[3] ^= 0x10; break;
-        case 3: s->entry += 4; break;
-        case 4: s->mem_log2_words += 1; break;
-        case 5: s->security_bits -= 1; break;
-        default: s->security_target = 80; break;
+        case 0:
+            s->exit_code ^= 1;
+            break;
+        case 1:
+            s->cycles -= 1;
+            break; /* same number of variables for these programs */
+        case 2:
+            s->program_digest[3] ^= 0x10;
+            break;
+        case 3:
+            s->entry += 4;
+            break;
+        case 4:
+            s->mem_log2_words += 1;
+            break;
+        case 5:
+            s->security_bits -= 1;
+            break;
+        default:
+            s->security_target = 80;
+            break;
         }
         CHECK_OK(cairn_proof_encode(&b, &len, p, NULL));
         altered_fails(&f, b, len, (size_t)what);
@@ -410,7 +436,8 @@ static void statement_changes_rejected(void)
     size_t len;
     uint8_t *other = gen_elf(test_rand_u64(), 60, &len);
     cairn_error err;
-    CHECK_STATUS(cairn_zkvm_verify(NULL, f.proof, f.proof_len, other, len, &err), CAIRN_ERR_REJECTED);
+    CHECK_STATUS(cairn_zkvm_verify(NULL, f.proof, f.proof_len, other, len, &err),
+                 CAIRN_ERR_REJECTED);
     free(other);
 out:
     fixture_clear(&f);
@@ -430,7 +457,8 @@ static void proof_fuzz_inprocess(void)
     CHECK(cairn_fuzz_proof(NULL, 0) == 0);
 }
 
-/* ---- the cheating prover ------------------------------------------------------------------------- */
+/* ---- the cheating prover
+ * ------------------------------------------------------------------------- */
 
 struct tamper {
     unsigned col;
@@ -458,39 +486,63 @@ static void apply_tamper(void *ctx, cairn_fp *const *cols, size_t cols_len, uint
 static void cheating_prover_rejected(void)
 {
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64() | 1, 120, &len);
+    uint8_t *elf = NULL;
     struct zkt z;
-    if (!zkt_build(&z, elf, len, NULL, 0, 1))
-        goto out;
-    uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
     struct tamper kept_r[64], kept_f[64];
     uint64_t have_r = 0, have_f = 0;
-    const cairn_fp deltas[4] = {cairn_fp_one(), cairn_fp_neg(cairn_fp_one()),
-                                cairn_fp_make(UINT64_C(1) << 16), cairn_fp_make(UINT64_C(1) << 32)};
-    for (unsigned c = 0; c < ZK_NCOL; c++) {
-        uint64_t picks[8] = {0, T - 1, T > 2 ? T - 2 : 0, rows - 1};
-        for (unsigned i = 4; i < 8; i++)
-            picks[i] = test_rand_below(T);
-        for (unsigned i = 0; i < 8; i++)
-            for (unsigned d = 0; d < 4; d++) {
-                uint64_t x = picks[i];
-                cairn_fp old = z.w.col[c][x];
-                z.w.col[c][x] = cairn_fp_add(old, deltas[d]);
-                zk_witness_pcnext(&z.w);
-                zk_witness_finals(&z.w, z.init);
-                uint64_t mr, mf;
-                zk_check_masks(&z.w, &z.air, &z.bc, z.init, &mr, &mf);
-                for (unsigned k = 0; k < z.air.nr1cs; k++)
-                    if ((mr >> k & 1) && !(have_r >> k & 1))
-                        have_r |= UINT64_C(1) << k, kept_r[k] = (struct tamper){c, x, deltas[d]};
-                for (unsigned k = 0; k < z.air.nfrac; k++)
-                    if ((mf >> k & 1) && !(have_f >> k & 1))
-                        have_f |= UINT64_C(1) << k, kept_f[k] = (struct tamper){c, x, deltas[d]};
-                z.w.col[c][x] = old;
-            }
+    /*
+     * A random program may lack an instruction class (no shift, say), and
+     * then no corruption reaches that class's constraints: try a few
+     * programs and keep the first whose corruptions reach everything.
+     */
+    for (unsigned attempt = 0; attempt < 6; attempt++) {
+        if (attempt > 0) {
+            zkt_clear(&z);
+            free(elf);
+        }
+        have_r = have_f = 0;
+        elf = gen_elf(test_rand_u64() | 1, 120, &len);
+        if (!zkt_build(&z, elf, len, NULL, 0, 1))
+            goto out;
+        uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
+        const cairn_fp deltas[4] = {cairn_fp_one(), cairn_fp_neg(cairn_fp_one()),
+                                    cairn_fp_make(UINT64_C(1) << 16),
+                                    cairn_fp_make(UINT64_C(1) << 32)};
+        for (unsigned c = 0; c < ZK_NCOL; c++) {
+            uint64_t picks[8] = {0, T - 1, T > 2 ? T - 2 : 0, rows - 1};
+            for (unsigned i = 4; i < 8; i++)
+                picks[i] = test_rand_below(T);
+            for (unsigned i = 0; i < 8; i++)
+                for (unsigned d = 0; d < 4; d++) {
+                    uint64_t x = picks[i];
+                    cairn_fp old = z.w.col[c][x];
+                    z.w.col[c][x] = cairn_fp_add(old, deltas[d]);
+                    zk_witness_pcnext(&z.w);
+                    zk_witness_finals(&z.w, z.init);
+                    uint64_t mr, mf;
+                    zk_check_masks(&z.w, &z.air, &z.bc, z.init, &mr, &mf);
+                    for (unsigned k = 0; k < z.air.nr1cs; k++)
+                        if ((mr >> k & 1) && !(have_r >> k & 1))
+                            have_r |= UINT64_C(1) << k,
+                                kept_r[k] = (struct tamper){c, x, deltas[d]};
+                    for (unsigned k = 0; k < z.air.nfrac; k++)
+                        if ((mf >> k & 1) && !(have_f >> k & 1))
+                            have_f |= UINT64_C(1) << k,
+                                kept_f[k] = (struct tamper){c, x, deltas[d]};
+                    z.w.col[c][x] = old;
+                }
+        }
+        zk_witness_pcnext(&z.w);
+        zk_witness_finals(&z.w, z.init);
+        int complete = 1;
+        for (unsigned k = 0; k < z.air.nr1cs; k++)
+            complete = complete && (have_r >> k & 1);
+        for (unsigned k = 0; k < z.air.nfrac; k++)
+            complete = complete && ((have_f >> k & 1) ||
+                                    !(z.air.frac[k].table != ZK_TAB_M || z.air.frac[k].sign < 0));
+        if (complete)
+            break;
     }
-    zk_witness_pcnext(&z.w);
-    zk_witness_finals(&z.w, z.init);
     for (unsigned k = 0; k < z.air.nr1cs; k++)
         if (!(have_r >> k & 1))
             FAIL("no corruption reaches constraint %s", z.air.r1cs[k].name);
@@ -548,7 +600,10 @@ static uint8_t *elf_at_zero(const uint32_t *code, size_t code_len, size_t *len)
     uint8_t *b = calloc(1, total);
     if (b == NULL)
         return NULL;
-    memcpy(b, "\x7f" "ELF", 4);
+    memcpy(b,
+           "\x7f"
+           "ELF",
+           4);
     b[4] = 1; /* ELFCLASS32 */
     b[5] = 1; /* little-endian */
     b[6] = 1;
@@ -736,9 +791,14 @@ static void memory_size_pinned(void)
 
 static void lying_executions_rejected(void)
 {
-    static const char *const names[ZK_LIE_COUNT] = {
-        "none", "add off by one", "slt as sltu", "sra as srl", "branch not taken",
-        "jalr keeps bit 0", "x0 write sticks", "stale read"};
+    static const char *const names[ZK_LIE_COUNT] = {"none",
+                                                    "add off by one",
+                                                    "slt as sltu",
+                                                    "sra as srl",
+                                                    "branch not taken",
+                                                    "jalr keeps bit 0",
+                                                    "x0 write sticks",
+                                                    "stale read"};
     for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
         int told = 0;
         for (unsigned tries = 0; tries < 300 && !told; tries++) {
@@ -778,8 +838,8 @@ static void lying_executions_rejected(void)
                     cairn_vm_clear(&vm);
                 }
                 zkt_clear(&z);
-                cairn_status st = cairn_zkvm_prove_trace(&proof, &plen, NULL, NULL, elf, len, &src, T,
-                                                         k, &o, &err);
+                cairn_status st = cairn_zkvm_prove_trace(&proof, &plen, NULL, NULL, elf, len, &src,
+                                                         T, k, &o, &err);
                 if (st == CAIRN_OK)
                     st = cairn_zkvm_verify(NULL, proof, plen, elf, len, &err);
                 if (st != CAIRN_ERR_REJECTED)
