@@ -25,6 +25,77 @@ static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
     return elf;
 }
 
+/* ---- RAM public polynomials ------------------------------------------------------------------ */
+
+/*
+ * The initial-memory MLE and the text interval against the VM's own
+ * initial memory, enumerated word by word: a program whose data segment
+ * starts and ends off word boundaries, with zero-filled bss and an odd code
+ * length.
+ */
+static void ram_init_matches_vm_memory(void)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    uint8_t data[37];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(test_rand_u64() | 1);
+    rvp_data(&p, data, sizeof data);
+    p.bss = 123;
+    rvp_li(&p, 5, 0x12345678);
+    rvp_exit(&p, 0);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len);
+    rvp_clear(&p);
+    cairn_program prog;
+    cairn_program_init(&prog);
+    cairn_vm vm;
+    memset(&vm, 0, sizeof vm);
+    cairn_fp2 *eq = NULL;
+    CHECK(cairn_elf_load(&prog, elf, len, NULL) == CAIRN_OK);
+    cairn_vm_config cfg;
+    cairn_vm_config_init(&cfg);
+    cfg.stack_size = 4096; /* a small region keeps the enumeration short */
+    if (cairn_vm_init(&vm, &prog, &cfg, NULL) != CAIRN_OK) {
+        CHECK(0);
+        goto out;
+    }
+    unsigned k = vm.mem_log2_words;
+    CHECK(vm.mem_base == zk_mem_base(&prog));
+    size_t K = (size_t)1 << k;
+    cairn_fp2 r[ZK_MAX_VARS];
+    eq = malloc(K * sizeof *eq);
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < k; i++)
+            r[i] = test_rand_fp2();
+        cairn_poly_eq_table(eq, r, k);
+        uint64_t lo, hi;
+        zk_ram_text_words(&lo, &hi, &prog, vm.mem_base);
+        CHECK(lo == (vm.text_base - vm.mem_base) / 4 && hi == lo + vm.text_size / 4);
+        cairn_fp2 want = cairn_fp2_zero(), want_ro = cairn_fp2_zero(), got;
+        for (size_t j = 0; j < K; j++) {
+            uint32_t w = (uint32_t)vm.mem[4 * j] | (uint32_t)vm.mem[4 * j + 1] << 8 |
+                         (uint32_t)vm.mem[4 * j + 2] << 16 | (uint32_t)vm.mem[4 * j + 3] << 24;
+            want = cairn_fp2_add(want, cairn_fp2_mul_fp(eq[j], cairn_fp_from_u64(w)));
+            if (j >= lo && j < hi)
+                want_ro = cairn_fp2_add(want_ro, eq[j]);
+        }
+        CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base, k, r, NULL) == CAIRN_OK);
+        CHECK_EQ_FP2(got, want);
+        CHECK_EQ_FP2(zk_ram_interval_eval(r, k, lo, hi), want_ro);
+        CHECK_EQ_FP2(zk_ram_interval_eval(r, k, 5, 5), cairn_fp2_zero());
+    }
+    /* a region too small for the image is refused, not misread */
+    cairn_fp2 got;
+    CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base, 2, r, NULL) == CAIRN_ERR_ARG);
+    CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base + 2, k, r, NULL) == CAIRN_ERR_ARG);
+out:
+    free(eq);
+    cairn_vm_clear(&vm);
+    cairn_program_clear(&prog);
+    free(elf);
+}
+
 /* ---- tables and closed forms --------------------------------------------------------------- */
 
 static void ltab_mle_matches_entries(void)
@@ -250,6 +321,7 @@ static void checker_rejects_lies(void)
 }
 
 const struct test_case test_zkvm_air_cases[] = {
+    TEST(ram_init_matches_vm_memory),
     TEST(ltab_mle_matches_entries),
     TEST(public_polys_match_brute_force),
     TEST(bytecode_mle_matches_entries),

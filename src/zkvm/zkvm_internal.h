@@ -241,6 +241,65 @@ void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log
 /* mem_base of the VM layout for prog (lowest segment rounded down to 4 KiB). */
 uint32_t zk_mem_base(const cairn_program *prog);
 
+/* ---- RAM: the verifier's public polynomials (docs/ram-io-design.md §4) ------------------------ */
+
+/*
+ * The MLE of the initial memory (the ELF image, zeros elsewhere) over the
+ * 2^k words of the region at mem_base, at r (k coordinates), in
+ * O(image words * k).  CAIRN_ERR_ARG when a segment lies outside the region
+ * or the shape is bad.
+ */
+cairn_status zk_ram_init_eval(cairn_fp2 *out, const cairn_program *prog, uint32_t mem_base,
+                              unsigned k, const cairn_fp2 *r, cairn_error *err);
+/* The executable words [lo, hi) (indices from mem_base), as the VM fences stores. */
+void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, uint32_t mem_base);
+/* The MLE of [lo <= j < hi] over k variables at r, O(k). */
+cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint64_t hi);
+
+/*
+ * The RAM part of the row (docs/ram-io-design.md §3), defined on its own z
+ * vector until it joins zk_air: the inputs it shares with the base row
+ * (v1, v2, the offset, the result, the bytes c0, c1 of v2, the eight
+ * load/store flags), its own columns, then id and 1.
+ */
+enum zk_ram_col {
+    ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1,
+    ZR_F_LB, ZR_F_LBU, ZR_F_LH, ZR_F_LHU, ZR_F_LW, ZR_F_SB, ZR_F_SH, ZR_F_SW,
+    ZR_EA, ZR_KA, ZR_EAL, ZR_O1, ZR_O2, ZR_M0, ZR_M1, ZR_M2, ZR_M3, ZR_RO,
+    ZR_Y0, ZR_Y1, ZR_YB, ZR_TB, ZR_S, ZR_PW, ZR_DB, ZR_DH, ZR_MNEW, ZR_TM, ZR_EM,
+    ZR_ID, ZR_ONE, ZR_N
+};
+extern const char *const zk_ram_col_names[ZR_N];
+
+#define ZK_RAM_MAX_R1CS 32
+#define ZK_RAM_MAX_LOOK 12
+
+typedef struct {
+    zk_r1cs r1cs[ZK_RAM_MAX_R1CS];
+    unsigned nr1cs;
+    zk_frac look[ZK_RAM_MAX_LOOK]; /* lookups into L */
+    unsigned nlook;
+    zk_lin fmem; /* the numerator of the two RAM fractions: the sum of the flags */
+    zk_lin wa;   /* word address relative to mem_base: 2^-2 (ea - o1 - 2 o2) - mem_base/4 */
+    zk_lin old;  /* the word read: sum 2^(8i) m_i */
+} zk_ram_air;
+
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base);
+/*
+ * The RAM columns of T trace rows (row-major, CAIRN_WIT_WIDTH wide) into z
+ * (T x ZR_N, row-major): address and words from the trace, previous
+ * timestamps from a replay.  CAIRN_ERR_NOMEM.
+ */
+cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
+                         unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
+/*
+ * Every RAM constraint and lookup on every row, and memory checking by
+ * replay from the initial words init (2^k).  CAIRN_ERR_REJECTED naming the
+ * first violation, CAIRN_ERR_NOMEM.
+ */
+cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                          unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
+
 /* ---- the witness ------------------------------------------------------------------------------- */
 
 typedef struct {
