@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "../src/zkvm/zkvm_internal.h"
+#include "cairn/poly.h"
+#include "cairn/sumcheck.h"
+#include "cairn/transcript.h"
 #include "cairn/witness.h"
 #include "harness.h"
 #include "vm_util.h"
@@ -375,9 +378,133 @@ out:
     free(elf);
 }
 
+/* ---- the boundary side: final memory and the memory sum-check ---------------------------------- */
+
+enum mem_cheat { MC_NONE, MC_FINAL_VALUE, MC_FINAL_TS, MC_HELPER, MC_COUNT };
+
+/*
+ * Prove the memory sum-check for a run (optionally cheating on the final
+ * memory or a helper) and verify it as the verifier will: the public
+ * columns (initial memory, ro, id, eq) evaluated independently.  Returns
+ * the verifier's status.
+ */
+static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
+{
+    size_t K = (size_t)1 << t->k;
+    cairn_status st = CAIRN_ERR_NOMEM;
+    cairn_error err;
+    zk_ram_chal ch;
+    ch.alpha = test_rand_fp2(), ch.beta = test_rand_fp2(), ch.gamma[0] = cairn_fp2_one();
+    for (unsigned i = 1; i < 4; i++)
+        ch.gamma[i] = test_rand_fp2();
+    uint32_t *fv = malloc(K * sizeof *fv);
+    uint64_t *fts = malloc(K * sizeof *fts);
+    cairn_fp2 *gI = malloc(K * sizeof *gI), *gF = malloc(K * sizeof *gF), *eq = malloc(K * sizeof *eq);
+    cairn_fp *cols[5] = {NULL};
+    cairn_sumcheck_proof proof;
+    cairn_sumcheck_proof_init(&proof);
+    for (unsigned i = 0; i < 5; i++)
+        cols[i] = malloc(K * sizeof *cols[i]);
+    if (!fv || !fts || !gI || !gF || !eq || !cols[0] || !cols[1] || !cols[2] || !cols[3] || !cols[4])
+        goto out;
+    cairn_fp2 M;
+    CHECK(zk_ram_row_sum(&M, t->z, t->T, &t->air, &ch, NULL) == CAIRN_OK);
+    CHECK(zk_ram_boundary(fv, fts, gI, gF, t->z, t->T, &t->air, t->init, t->k, t->text_lo, t->text_hi,
+                          &ch, NULL) == CAIRN_OK);
+    /* the multiset identity itself: init + writes = reads + final */
+    cairn_fp2 bsum = cairn_fp2_zero();
+    for (size_t j = 0; j < K; j++)
+        bsum = cairn_fp2_add(bsum, cairn_fp2_sub(gF[j], gI[j]));
+    CHECK_EQ_FP2(bsum, M);
+    /* a cheat: the word written last gets another final value or timestamp (helper recomputed) */
+    size_t last = K;
+    for (uint64_t x = t->T; x-- > 0 && last == K;)
+        if (zk_lin_eval_fp(&t->air.fmem, t->z + x * ZR_N).v != 0)
+            last = (size_t)zk_lin_eval_fp(&t->air.wa, t->z + x * ZR_N).v;
+    if (last == K)
+        goto out;
+    if (cheat == MC_FINAL_VALUE)
+        fv[last] ^= 1;
+    if (cheat == MC_FINAL_TS)
+        fts[last] = 0;
+    if (cheat == MC_FINAL_VALUE || cheat == MC_FINAL_TS) {
+        cairn_fp2 ro = last >= t->text_lo && last < t->text_hi ? cairn_fp2_one() : cairn_fp2_zero();
+        cairn_fp2 fp = zk_ram_fp(&ch, cairn_fp2_make(cairn_fp_from_u64(last), cairn_fp_zero()), ro,
+                                 cairn_fp2_make(cairn_fp_from_u64(fv[last]), cairn_fp_zero()),
+                                 cairn_fp2_make(cairn_fp_from_u64(fts[last]), cairn_fp_zero()));
+        gF[last] = cairn_fp2_inv(cairn_fp2_sub(ch.alpha, fp));
+    }
+    if (cheat == MC_HELPER)
+        gI[test_rand_below(K)] = cairn_fp2_add(gI[0], cairn_fp2_one());
+    for (size_t j = 0; j < K; j++) {
+        cols[0][j] = cairn_fp_from_u64(fv[j]);
+        cols[1][j] = cairn_fp_from_u64(fts[j]);
+        cols[2][j] = cairn_fp_from_u64(t->init[j]);
+        cols[3][j] = cairn_fp_from_u64(j >= t->text_lo && j < t->text_hi);
+        cols[4][j] = cairn_fp_from_u64(j);
+    }
+    cairn_fp2 tau[ZK_MAX_VARS], rho3 = test_rand_fp2(), rho4 = test_rand_fp2();
+    for (unsigned i = 0; i < t->k; i++)
+        tau[i] = test_rand_fp2();
+    cairn_poly_eq_table(eq, tau, t->k);
+    const cairn_fp *base[ZK_MV_N] = {NULL, NULL, cols[0], cols[1], cols[2], cols[3], cols[4], NULL};
+    const cairn_fp2 *ext[ZK_MV_N] = {gF, gI, NULL, NULL, NULL, NULL, NULL, eq};
+    zk_ram_ctx ctx = {&ch, rho3, rho4};
+    cairn_fp2 claim = cairn_fp2_mul(rho4, M), point[ZK_MAX_VARS], evals[ZK_MV_N];
+    cairn_transcript tp, tv;
+    cairn_transcript_init(&tp, "test/ram");
+    cairn_transcript_init(&tv, "test/ram");
+    if ((st = zk_sumcheck_prove(&proof, point, evals, &tp, ZK_MV_N, base, ext, t->k, ZK_MEM_DEGREE,
+                                claim, zk_ram_point, &ctx, 1, &err)) != CAIRN_OK) {
+        FAIL("prove: %s", err.msg);
+        goto out;
+    }
+    /* the verifier: the sum-check, then its own public columns at the point */
+    cairn_fp2 vpoint[ZK_MAX_VARS], expected;
+    if ((st = cairn_sumcheck_verify(vpoint, &expected, &tv, &proof, t->k, ZK_MEM_DEGREE, claim, &err)) !=
+        CAIRN_OK)
+        goto out;
+    cairn_fp2 v[ZK_MV_N];
+    v[ZK_MV_GF] = evals[ZK_MV_GF], v[ZK_MV_GI] = evals[ZK_MV_GI]; /* PCS openings, in the protocol */
+    v[ZK_MV_FV] = evals[ZK_MV_FV], v[ZK_MV_FTS] = evals[ZK_MV_FTS];
+    CHECK(zk_ram_init_eval(&v[ZK_MV_INIT], &t->prog, t->mem_base, t->k, vpoint, NULL) == CAIRN_OK);
+    v[ZK_MV_RO] = zk_ram_interval_eval(vpoint, t->k, t->text_lo, t->text_hi);
+    v[ZK_MV_ID] = zk_id_eval(vpoint, t->k);
+    v[ZK_MV_EQ] = cairn_poly_eq_eval(tau, vpoint, t->k);
+    for (unsigned i = ZK_MV_INIT; i < ZK_MV_N; i++)
+        CHECK_EQ_FP2(v[i], evals[i]); /* the prover's tables are the public ones */
+    st = cairn_fp2_eq(zk_ram_point(&ctx, v), expected) ? CAIRN_OK : CAIRN_ERR_REJECTED;
+out:
+    cairn_sumcheck_proof_clear(&proof);
+    free(fv), free(fts), free(gI), free(gF), free(eq);
+    for (unsigned i = 0; i < 5; i++)
+        free(cols[i]);
+    return st;
+}
+
+static void ram_memory_sumcheck(void)
+{
+    static const char *const names[MC_COUNT] = {"honest", "final value", "final timestamp", "helper"};
+    size_t len;
+    uint8_t *elf = ram_program(&len);
+    struct ramt t;
+    if (ramt_build(&t, elf, len) && ramt_fill(&t) == CAIRN_OK) {
+        for (int c = 0; c < MC_COUNT; c++) {
+            cairn_status st = mem_sumcheck(&t, (enum mem_cheat)c);
+            if (st != (c == MC_NONE ? CAIRN_OK : CAIRN_ERR_REJECTED))
+                FAIL("memory sum-check, %s: %s", names[c], cairn_status_str(st));
+            else
+                test_pass();
+        }
+    }
+    ramt_clear(&t);
+    free(elf);
+}
+
 const struct test_case test_zkvm_ram_cases[] = {
     TEST(ram_honest_runs_pass),
     TEST(ram_lies_rejected),
     TEST(ram_corruptions_rejected),
+    TEST(ram_memory_sumcheck),
     TEST_END,
 };

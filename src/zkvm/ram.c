@@ -440,3 +440,134 @@ out:
     free(ts);
     return st;
 }
+
+/* ---- the boundary side: final memory, helpers, the memory sum-check (§4) ---------------------- */
+
+cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts)
+{
+    cairn_fp2 acc = cairn_fp2_add(c->beta, wa);
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[1], ro));
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[2], val));
+    return cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[3], ts));
+}
+
+static cairn_fp2 e2(cairn_fp v) { return cairn_fp2_make(v, cairn_fp_zero()); }
+
+/*
+ * The row side: sum over rows of f_mem (1/(alpha - fp(write)) - 1/(alpha -
+ * fp(read))), computed directly (in the protocol the outer sum-check's
+ * helper columns carry it).  CAIRN_ERR_REJECTED when a denominator is zero.
+ */
+cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                            const zk_ram_chal *c, cairn_error *err)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *zr = z + x * ZR_N;
+        cairn_fp fm = zk_lin_eval_fp(&a->fmem, zr);
+        if (fm.v == 0)
+            continue;
+        cairn_fp2 wa = e2(zk_lin_eval_fp(&a->wa, zr)), ro = e2(zr[ZR_RO]);
+        cairn_fp2 dr = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(zk_lin_eval_fp(&a->old, zr)),
+                                                         e2(zr[ZR_TM])));
+        cairn_fp2 dw = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(zr[ZR_MNEW]),
+                                                         e2(cairn_fp_from_u64(x + 1))));
+        if (cairn_fp2_is_zero(dr) || cairn_fp2_is_zero(dw))
+            return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM fingerprint equals alpha",
+                                   (unsigned long long)x);
+        cairn_fp2 v = cairn_fp2_sub(cairn_fp2_inv(dw), cairn_fp2_inv(dr));
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(v, fm));
+    }
+    *out = acc;
+    return CAIRN_OK;
+}
+
+/*
+ * Final value and timestamp of every word (replaying the memory rows from
+ * init), and the helpers gI_j = 1/(alpha - fp(j, ro_j, init_j, 0)),
+ * gF_j = 1/(alpha - fp(j, ro_j, fv_j, fts_j)) over the 2^k words.  Any
+ * output may be NULL.  CAIRN_ERR_NOMEM; CAIRN_ERR_REJECTED for a
+ * denominator that vanishes or an access outside the region.
+ */
+cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
+                             const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                             unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
+                             cairn_error *err)
+{
+    size_t K = (size_t)1 << k;
+    cairn_status st = CAIRN_OK;
+    uint32_t *val = malloc(K * sizeof *val);
+    uint64_t *ts = calloc(K, sizeof *ts);
+    cairn_fp2 *d = (gI != NULL || gF != NULL) ? malloc(2 * K * sizeof *d) : NULL;
+    if (val == NULL || ts == NULL || ((gI != NULL || gF != NULL) && d == NULL)) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final memory (2^%u words)", k);
+        goto out;
+    }
+    memcpy(val, init, K * sizeof *val);
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *zr = z + x * ZR_N;
+        if (zk_lin_eval_fp(&a->fmem, zr).v == 0)
+            continue;
+        uint64_t w = zk_lin_eval_fp(&a->wa, zr).v;
+        if (w >= K) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM access outside the region",
+                                 (unsigned long long)x);
+            goto out;
+        }
+        val[w] = (uint32_t)zr[ZR_MNEW].v;
+        ts[w] = x + 1;
+    }
+    if (d != NULL) {
+        for (size_t j = 0; j < K; j++) {
+            cairn_fp2 wa = e2(cairn_fp_from_u64(j));
+            cairn_fp2 ro = (j >= text_lo && j < text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
+            d[j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(init[j])),
+                                                     cairn_fp2_zero()));
+            d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(val[j])),
+                                                         e2(cairn_fp_from_u64(ts[j]))));
+        }
+        for (size_t j = 0; j < 2 * K; j++) {
+            if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "word %llu: a memory fingerprint equals alpha",
+                                     (unsigned long long)(j % K));
+                goto out;
+            }
+        }
+        if (cairn_fp2_batch_inv(d, d, 2 * K) != CAIRN_OK) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", k);
+            goto out;
+        }
+        if (gI != NULL)
+            memcpy(gI, d, K * sizeof *d);
+        if (gF != NULL)
+            memcpy(gF, d + K, K * sizeof *d);
+    }
+    if (fv != NULL)
+        memcpy(fv, val, K * sizeof *val);
+    if (fts != NULL)
+        memcpy(fts, ts, K * sizeof *ts);
+out:
+    free(val);
+    free(ts);
+    free(d);
+    return st;
+}
+
+/*
+ * The memory sum-check's polynomial at one point (inputs in the order of
+ * enum zk_mv):
+ *   eq [(gF (alpha - fp_F) - 1) + rho3 (gI (alpha - fp_I) - 1)] + rho4 (gF - gI),
+ * fp_F = fp(id, ro, fv, fts), fp_I = fp(id, ro, init, 0); its sum over the
+ * 2^k words is rho4 M_R when the helpers are the inverses they claim to be.
+ */
+cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
+{
+    const zk_ram_ctx *c = vctx;
+    const cairn_fp2 one = cairn_fp2_one();
+    cairn_fp2 fF = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_FV], v[ZK_MV_FTS]);
+    cairn_fp2 fI = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_INIT], cairn_fp2_zero());
+    cairn_fp2 zF = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GF], cairn_fp2_sub(c->ch->alpha, fF)), one);
+    cairn_fp2 zI = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GI], cairn_fp2_sub(c->ch->alpha, fI)), one);
+    cairn_fp2 zc = cairn_fp2_mul(v[ZK_MV_EQ], cairn_fp2_add(zF, cairn_fp2_mul(c->rho3, zI)));
+    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(v[ZK_MV_GF], v[ZK_MV_GI])));
+}

@@ -300,6 +300,35 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
 cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
                           unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
 
+/* The RAM tuple table's challenges: fp = beta + wa + gamma1 ro + gamma2 value + gamma3 ts. */
+typedef struct {
+    cairn_fp2 alpha, beta;
+    cairn_fp2 gamma[4]; /* gamma[0] = 1 */
+} zk_ram_chal;
+
+cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts);
+/* sum_rows f_mem (1/(alpha - fp(write)) - 1/(alpha - fp(read))). CAIRN_ERR_REJECTED on a pole. */
+cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                            const zk_ram_chal *c, cairn_error *err);
+/*
+ * Final memory (fv, fts: 2^k each) and the helpers gI, gF (2^k each); any
+ * output may be NULL.  CAIRN_ERR_NOMEM, CAIRN_ERR_REJECTED.
+ */
+cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
+                             const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                             unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
+                             cairn_error *err);
+
+/* Inputs of the memory sum-check over the 2^k words, in this order. */
+enum zk_mv { ZK_MV_GF, ZK_MV_GI, ZK_MV_FV, ZK_MV_FTS, ZK_MV_INIT, ZK_MV_RO, ZK_MV_ID, ZK_MV_EQ,
+             ZK_MV_N };
+typedef struct {
+    const zk_ram_chal *ch;
+    cairn_fp2 rho3, rho4;
+} zk_ram_ctx;
+#define ZK_MEM_DEGREE 3u
+cairn_fp2 zk_ram_point(void *ctx, const cairn_fp2 *vals);
+
 /* ---- the witness ------------------------------------------------------------------------------- */
 
 typedef struct {
