@@ -97,14 +97,24 @@ typedef struct {
 
 enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_NTAB };
 
-/* m / (alpha - sum_i gamma_{table,i} field_i) with m = +1 or -1. */
+/*
+ * m / (alpha - fp(fields)) with m = sign * gate: sign = +1 or -1, gate a
+ * linear form of z, or 1 when gate.len = 0 (every fraction of part 1).  A
+ * gated fraction contributes nothing on rows where its gate is 0 (RAM
+ * accesses gated by the load/store flags, docs/ram-io-design.md §4); gates
+ * are bound elsewhere (bytecode flags), never by the fraction itself.
+ */
 typedef struct {
     int table;
     int sign;
     unsigned nfields;
     zk_lin f[ZK_MAX_FIELDS];
+    zk_lin gate;
     const char *name;
 } zk_frac;
+
+/* The gate of a fraction on base-field z values (1 when ungated). */
+cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z);
 
 #define ZK_MAX_R1CS 40
 #define ZK_MAX_FRACS 32
