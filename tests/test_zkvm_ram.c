@@ -501,10 +501,56 @@ static void ram_memory_sumcheck(void)
     free(elf);
 }
 
+/* ---- the decoder --------------------------------------------------------------------------------- */
+
+/*
+ * zk_decode_mem against the witness module's rows (op, registers,
+ * immediate) of random programs, and on every funct3 of both opcodes.
+ */
+static void ram_decoder_matches_rows(void)
+{
+    static const unsigned flag_of_op[8] = {ZR_F_LB, ZR_F_LH, ZR_F_LW, ZR_F_LBU, ZR_F_LHU,
+                                           ZR_F_SB, ZR_F_SH, ZR_F_SW}; /* op order LB .. SW */
+    size_t len;
+    uint8_t *elf = ram_program(&len);
+    struct ramt t;
+    unsigned seen = 0;
+    if (ramt_build(&t, elf, len)) {
+        for (uint64_t x = 0; x < t.T; x++) {
+            uint64_t op = op_of(&t, x);
+            zk_mem_insn d;
+            int got = zk_decode_mem(&d, (uint32_t)cell(&t, x, CAIRN_WIT_COL_INSN)->v);
+            CHECK(got == is_mem(op));
+            if (!got || !is_mem(op))
+                continue;
+            seen |= 1u << (op - CAIRN_WIT_OP_LB);
+            CHECK(d.flag == flag_of_op[op - CAIRN_WIT_OP_LB]);
+            CHECK(d.off == (uint32_t)cell(&t, x, CAIRN_WIT_COL_IMM)->v);
+            CHECK(d.rs1 == cell(&t, x, CAIRN_WIT_COL_RS1)->v);
+            CHECK(d.rs2 == cell(&t, x, CAIRN_WIT_COL_RS2)->v);
+            CHECK(d.rd == cell(&t, x, CAIRN_WIT_COL_RD)->v);
+        }
+        CHECK(seen == 0xff);
+    }
+    ramt_clear(&t);
+    free(elf);
+    /* the funct3 values that are no load or store */
+    for (uint32_t f3 = 0; f3 < 8; f3++) {
+        zk_mem_insn d;
+        CHECK(zk_decode_mem(&d, rv_i(-4, 1, f3, 2, 0x03)) == (f3 != 3 && f3 != 6 && f3 != 7));
+        CHECK(zk_decode_mem(&d, rv_s(-4, 1, 2, f3)) == (f3 < 3));
+        if (f3 < 3)
+            CHECK(d.off == (uint32_t)-4 && d.rs1 == 2 && d.rs2 == 1 && d.rd == 0);
+    }
+    zk_mem_insn d;
+    CHECK(zk_decode_mem(&d, RV_ADDI(1, 2, 3)) == 0);
+}
+
 const struct test_case test_zkvm_ram_cases[] = {
     TEST(ram_honest_runs_pass),
     TEST(ram_lies_rejected),
     TEST(ram_corruptions_rejected),
     TEST(ram_memory_sumcheck),
+    TEST(ram_decoder_matches_rows),
     TEST_END,
 };

@@ -571,3 +571,33 @@ cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
     cairn_fp2 zc = cairn_fp2_mul(v[ZK_MV_EQ], cairn_fp2_add(zF, cairn_fp2_mul(c->rho3, zI)));
     return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(v[ZK_MV_GF], v[ZK_MV_GI])));
 }
+
+/* ---- decoding loads and stores (docs/ram-io-design.md §2) -------------------------------------- */
+
+/*
+ * The RAM fields of a load or store word: the flag (enum zk_ram_col, one of
+ * ZR_F_LB .. ZR_F_SW), the offset as a u32 (sign-extended 12 bits), and the
+ * registers (rs2 = 0 for loads, rd = 0 for stores).  Returns 0 for any other
+ * word, including the unused load/store funct3 values.
+ */
+int zk_decode_mem(zk_mem_insn *out, uint32_t w)
+{
+    static const int8_t lflag[8] = {ZR_F_LB, ZR_F_LH, ZR_F_LW, -1, ZR_F_LBU, ZR_F_LHU, -1, -1};
+    static const int8_t sflag[8] = {ZR_F_SB, ZR_F_SH, ZR_F_SW, -1, -1, -1, -1, -1};
+    uint32_t opc = w & 0x7f, f3 = (w >> 12) & 7;
+    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31;
+    memset(out, 0, sizeof *out);
+    if (opc == 0x03 && lflag[f3] >= 0) {
+        out->flag = (unsigned)lflag[f3];
+        out->off = (uint32_t)((int32_t)w >> 20);
+        out->rs1 = rs1, out->rd = rd;
+        return 1;
+    }
+    if (opc == 0x23 && sflag[f3] >= 0) {
+        out->flag = (unsigned)sflag[f3];
+        out->off = (uint32_t)((int32_t)(w & UINT32_C(0xfe000000)) >> 20) | ((w >> 7) & 31);
+        out->rs1 = rs1, out->rs2 = rs2;
+        return 1;
+    }
+    return 0;
+}

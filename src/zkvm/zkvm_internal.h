@@ -310,6 +310,15 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
 cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
                           unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
 
+/* A decoded load or store. */
+typedef struct {
+    unsigned flag;            /* ZR_F_LB .. ZR_F_SW */
+    uint32_t off;             /* the offset, sign-extended, as a u32 */
+    uint32_t rs1, rs2, rd;    /* rs2 = 0 for loads, rd = 0 for stores */
+} zk_mem_insn;
+/* Decode a load or store word (1), or 0 for any other word. */
+int zk_decode_mem(zk_mem_insn *out, uint32_t w);
+
 /* The RAM tuple table's challenges: fp = beta + wa + gamma1 ro + gamma2 value + gamma3 ts. */
 typedef struct {
     cairn_fp2 alpha, beta;
