@@ -19,8 +19,8 @@
 #include "harness.h"
 #include "vm_util.h"
 
-#define SCR 256u  /* scratch bytes */
-#define R_SCR 31u /* scratch base register */
+#define SCR    256u /* scratch bytes */
+#define R_SCR  31u  /* scratch base register */
 #define R_LOOP 30u
 
 /* A random program: ALU noise, loads and stores of every width into a scratch buffer, a loop. */
@@ -51,7 +51,9 @@ static uint8_t *ram_program(size_t *len)
             rvp_emit(&p, rv_s((int32_t)(test_rand_below(SCR / w) * w), rs, R_SCR, f3));
             break;
         }
-        default: rvp_emit(&p, rv_r(0, rs, rd, 0, rd, 0x33)); break;
+        default:
+            rvp_emit(&p, rv_r(0, rs, rd, 0, rd, 0x33));
+            break;
         }
     }
     rvp_emit(&p, RV_ADDI(R_LOOP, R_LOOP, -1));
@@ -116,7 +118,8 @@ static int ramt_build(struct ramt *t, const uint8_t *elf, size_t len)
     cfg.stack_size = 4096;
     if (cairn_elf_load(&t->prog, elf, len, &err) != CAIRN_OK ||
         cairn_vm_init(&vm, &t->prog, &cfg, &err) != CAIRN_OK ||
-        cairn_witness_oracle_new_table(&o, &t->prog, &cfg, NULL, 0, 1u << 20, 0, &err) != CAIRN_OK) {
+        cairn_witness_oracle_new_table(&o, &t->prog, &cfg, NULL, 0, 1u << 20, 0, &err) !=
+            CAIRN_OK) {
         FAIL("setup: %s", err.msg);
         goto out;
     }
@@ -135,7 +138,8 @@ static int ramt_build(struct ramt *t, const uint8_t *elf, size_t len)
         t->init[j] = (uint32_t)vm.mem[4 * j] | (uint32_t)vm.mem[4 * j + 1] << 8 |
                      (uint32_t)vm.mem[4 * j + 2] << 16 | (uint32_t)vm.mem[4 * j + 3] << 24;
     struct collect c = {t->rows, t->T};
-    if (cairn_rows_stream(cairn_witness_oracle_rows(o), 0, t->T, collect_rows, &c, &err) != CAIRN_OK) {
+    if (cairn_rows_stream(cairn_witness_oracle_rows(o), 0, t->T, collect_rows, &c, &err) !=
+        CAIRN_OK) {
         FAIL("rows: %s", err.msg);
         goto out;
     }
@@ -150,7 +154,7 @@ out:
 
 static cairn_status ramt_fill(struct ramt *t)
 {
-    return zk_ram_fill(t->z, t->rows, t->T, t->mem_base, t->k, t->text_lo, t->text_hi, NULL);
+    return zk_ram_fill(t->z, t->rows, t->T, t->mem_base, t->k, t->text_lo, t->text_hi, NULL, NULL);
 }
 
 static cairn_status ramt_check(const struct ramt *t, cairn_error *err)
@@ -168,7 +172,19 @@ static cairn_fp *cell(struct ramt *t, uint64_t x, unsigned col)
     return &t->rows[x * CAIRN_WIT_WIDTH + col];
 }
 
-static int is_mem(uint64_t op) { return op >= CAIRN_WIT_OP_LB && op <= CAIRN_WIT_OP_SW; }
+static int is_mem(uint64_t op)
+{
+    return op >= CAIRN_WIT_OP_LB && op <= CAIRN_WIT_OP_SW;
+}
+
+/* The first row at or after `from` running op, or T. */
+static uint64_t find_op(const struct ramt *t, uint64_t op, uint64_t from)
+{
+    for (uint64_t x = from; x < t->T; x++)
+        if (op_of(t, x) == op)
+            return x;
+    return t->T;
+}
 
 /* ---- honest runs ----------------------------------------------------------------------------- */
 
@@ -187,6 +203,30 @@ static void ram_honest_runs_pass(void)
                 FAIL("honest run rejected: %s", err.msg);
             else
                 test_pass();
+            /* the prover's fill (its own replay) gives the same columns on an honest run */
+            cairn_fp *z2 = malloc((size_t)t.T * ZR_N * sizeof *z2);
+            if (z2 != NULL) {
+                CHECK(zk_ram_fill(z2, t.rows, t.T, t.mem_base, t.k, t.text_lo, t.text_hi, t.init,
+                                  NULL) == CAIRN_OK);
+                CHECK(memcmp(z2, t.z, (size_t)t.T * ZR_N * sizeof *z2) == 0);
+                /* and ignores a lying trace's words */
+                for (uint64_t x = 0; x < t.T; x++)
+                    if (is_mem(op_of(&t, x)))
+                        cell(&t, x, CAIRN_WIT_COL_MEM_OLD)->v ^= 1,
+                            cell(&t, x, CAIRN_WIT_COL_MEM_NEW)->v ^= 2;
+                CHECK(zk_ram_fill(z2, t.rows, t.T, t.mem_base, t.k, t.text_lo, t.text_hi, t.init,
+                                  NULL) == CAIRN_OK);
+                CHECK(memcmp(z2, t.z, (size_t)t.T * ZR_N * sizeof *z2) == 0);
+                /* an access outside the region cannot be filled */
+                uint64_t x = find_op(&t, CAIRN_WIT_OP_LW, 0);
+                if (x < t.T) {
+                    cell(&t, x, CAIRN_WIT_COL_RS1_VAL)->v =
+                        (uint32_t)(t.mem_base - 4 - (uint32_t)cell(&t, x, CAIRN_WIT_COL_IMM)->v);
+                    CHECK(zk_ram_fill(z2, t.rows, t.T, t.mem_base, t.k, t.text_lo, t.text_hi,
+                                      t.init, NULL) == CAIRN_ERR_ARG);
+                }
+                free(z2);
+            }
             unsigned widths = 0;
             for (uint64_t x = 0; x < t.T; x++)
                 if (is_mem(op_of(&t, x)))
@@ -198,20 +238,19 @@ static void ram_honest_runs_pass(void)
     }
 }
 
-/* ---- lying executions -------------------------------------------------------------------------- */
-
-/* The first row at or after `from` running op, or T. */
-static uint64_t find_op(const struct ramt *t, uint64_t op, uint64_t from)
-{
-    for (uint64_t x = from; x < t->T; x++)
-        if (op_of(t, x) == op)
-            return x;
-    return t->T;
-}
+/* ---- lying executions --------------------------------------------------------------------------
+ */
 
 enum ram_lie {
-    LIE_LOAD_WRONG, LIE_LOAD_STALE, LIE_LB_AS_LBU, LIE_STORE_ELSEWHERE, LIE_SB_CLOBBERS,
-    LIE_OUT_OF_REGION, LIE_STORE_TEXT, LIE_STORE_TEXT_RO0, LIE_COUNT
+    LIE_LOAD_WRONG,
+    LIE_LOAD_STALE,
+    LIE_LB_AS_LBU,
+    LIE_STORE_ELSEWHERE,
+    LIE_SB_CLOBBERS,
+    LIE_OUT_OF_REGION,
+    LIE_STORE_TEXT,
+    LIE_STORE_TEXT_RO0,
+    LIE_COUNT
 };
 
 /*
@@ -237,8 +276,8 @@ static int tell(struct ramt *t, enum ram_lie lie)
                 uint64_t op = op_of(t, y);
                 if (!is_mem(op) || ((uint32_t)cell(t, y, CAIRN_WIT_COL_MEM_ADDR)->v & ~3u) != wa)
                     continue;
-                if (op >= CAIRN_WIT_OP_SB && cell(t, y, CAIRN_WIT_COL_MEM_OLD)->v !=
-                                                 cell(t, y, CAIRN_WIT_COL_MEM_NEW)->v) {
+                if (op >= CAIRN_WIT_OP_SB &&
+                    cell(t, y, CAIRN_WIT_COL_MEM_OLD)->v != cell(t, y, CAIRN_WIT_COL_MEM_NEW)->v) {
                     cairn_fp stale = *cell(t, y, CAIRN_WIT_COL_MEM_OLD);
                     *cell(t, x, CAIRN_WIT_COL_RD_VAL) = stale;
                     *cell(t, x, CAIRN_WIT_COL_MEM_OLD) = stale;
@@ -252,7 +291,8 @@ static int tell(struct ramt *t, enum ram_lie lie)
     }
     case LIE_LB_AS_LBU:
         for (x = 0; x < T; x++) {
-            if (op_of(t, x) == CAIRN_WIT_OP_LB && (cell(t, x, CAIRN_WIT_COL_RD_VAL)->v >> 31) != 0) {
+            if (op_of(t, x) == CAIRN_WIT_OP_LB &&
+                (cell(t, x, CAIRN_WIT_COL_RD_VAL)->v >> 31) != 0) {
                 cell(t, x, CAIRN_WIT_COL_RD_VAL)->v &= 0xff;
                 return ramt_fill(t) == CAIRN_OK;
             }
@@ -306,16 +346,21 @@ static int tell(struct ramt *t, enum ram_lie lie)
                 t->z[x * ZR_N + ZR_RO] = cairn_fp_zero();
         }
         return 1;
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
 static void ram_lies_rejected(void)
 {
-    static const char *const names[LIE_COUNT] = {
-        "load returns a wrong value", "load returns a stale value", "LB computed as LBU",
-        "store to another address", "byte store clobbers a neighbour", "access below the region",
-        "store into text", "store into text claiming a writable word"};
+    static const char *const names[LIE_COUNT] = {"load returns a wrong value",
+                                                 "load returns a stale value",
+                                                 "LB computed as LBU",
+                                                 "store to another address",
+                                                 "byte store clobbers a neighbour",
+                                                 "access below the region",
+                                                 "store into text",
+                                                 "store into text claiming a writable word"};
     for (int lie = 0; lie < LIE_COUNT; lie++) {
         int told = 0;
         for (unsigned tries = 0; tries < 50 && !told; tries++) {
@@ -338,7 +383,8 @@ static void ram_lies_rejected(void)
     }
 }
 
-/* ---- single-cell corruptions ------------------------------------------------------------------- */
+/* ---- single-cell corruptions -------------------------------------------------------------------
+ */
 
 /*
  * Every column the RAM part owns (ea .. em), corrupted by one on a memory
@@ -378,7 +424,8 @@ out:
     free(elf);
 }
 
-/* ---- the boundary side: final memory and the memory sum-check ---------------------------------- */
+/* ---- the boundary side: final memory and the memory sum-check ----------------------------------
+ */
 
 enum mem_cheat { MC_NONE, MC_FINAL_VALUE, MC_FINAL_TS, MC_HELPER, MC_COUNT };
 
@@ -399,18 +446,20 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
         ch.gamma[i] = test_rand_fp2();
     uint32_t *fv = malloc(K * sizeof *fv);
     uint64_t *fts = malloc(K * sizeof *fts);
-    cairn_fp2 *gI = malloc(K * sizeof *gI), *gF = malloc(K * sizeof *gF), *eq = malloc(K * sizeof *eq);
+    cairn_fp2 *gI = malloc(K * sizeof *gI), *gF = malloc(K * sizeof *gF),
+              *eq = malloc(K * sizeof *eq);
     cairn_fp *cols[5] = {NULL};
     cairn_sumcheck_proof proof;
     cairn_sumcheck_proof_init(&proof);
     for (unsigned i = 0; i < 5; i++)
         cols[i] = malloc(K * sizeof *cols[i]);
-    if (!fv || !fts || !gI || !gF || !eq || !cols[0] || !cols[1] || !cols[2] || !cols[3] || !cols[4])
+    if (!fv || !fts || !gI || !gF || !eq || !cols[0] || !cols[1] || !cols[2] || !cols[3] ||
+        !cols[4])
         goto out;
     cairn_fp2 M;
     CHECK(zk_ram_row_sum(&M, t->z, t->T, &t->air, &ch, NULL) == CAIRN_OK);
-    CHECK(zk_ram_boundary(fv, fts, gI, gF, t->z, t->T, &t->air, t->init, t->k, t->text_lo, t->text_hi,
-                          &ch, NULL) == CAIRN_OK);
+    CHECK(zk_ram_boundary(fv, fts, gI, gF, t->z, t->T, &t->air, t->init, t->k, t->text_lo,
+                          t->text_hi, &ch, NULL) == CAIRN_OK);
     /* the multiset identity itself: init + writes = reads + final */
     cairn_fp2 bsum = cairn_fp2_zero();
     for (size_t j = 0; j < K; j++)
@@ -461,11 +510,12 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
     }
     /* the verifier: the sum-check, then its own public columns at the point */
     cairn_fp2 vpoint[ZK_MAX_VARS], expected;
-    if ((st = cairn_sumcheck_verify(vpoint, &expected, &tv, &proof, t->k, ZK_MEM_DEGREE, claim, &err)) !=
-        CAIRN_OK)
+    if ((st = cairn_sumcheck_verify(vpoint, &expected, &tv, &proof, t->k, ZK_MEM_DEGREE, claim,
+                                    &err)) != CAIRN_OK)
         goto out;
     cairn_fp2 v[ZK_MV_N];
-    v[ZK_MV_GF] = evals[ZK_MV_GF], v[ZK_MV_GI] = evals[ZK_MV_GI]; /* PCS openings, in the protocol */
+    v[ZK_MV_GF] = evals[ZK_MV_GF],
+    v[ZK_MV_GI] = evals[ZK_MV_GI]; /* PCS openings, in the protocol */
     v[ZK_MV_FV] = evals[ZK_MV_FV], v[ZK_MV_FTS] = evals[ZK_MV_FTS];
     CHECK(zk_ram_init_eval(&v[ZK_MV_INIT], &t->prog, t->mem_base, t->k, vpoint, NULL) == CAIRN_OK);
     v[ZK_MV_RO] = zk_ram_interval_eval(vpoint, t->k, t->text_lo, t->text_hi);
@@ -484,7 +534,8 @@ out:
 
 static void ram_memory_sumcheck(void)
 {
-    static const char *const names[MC_COUNT] = {"honest", "final value", "final timestamp", "helper"};
+    static const char *const names[MC_COUNT] = {"honest", "final value", "final timestamp",
+                                                "helper"};
     size_t len;
     uint8_t *elf = ram_program(&len);
     struct ramt t;
@@ -501,7 +552,8 @@ static void ram_memory_sumcheck(void)
     free(elf);
 }
 
-/* ---- the decoder --------------------------------------------------------------------------------- */
+/* ---- the decoder
+ * --------------------------------------------------------------------------------- */
 
 /*
  * zk_decode_mem against the witness module's rows (op, registers,
@@ -547,10 +599,6 @@ static void ram_decoder_matches_rows(void)
 }
 
 const struct test_case test_zkvm_ram_cases[] = {
-    TEST(ram_honest_runs_pass),
-    TEST(ram_lies_rejected),
-    TEST(ram_corruptions_rejected),
-    TEST(ram_memory_sumcheck),
-    TEST(ram_decoder_matches_rows),
-    TEST_END,
+    TEST(ram_honest_runs_pass), TEST(ram_lies_rejected),        TEST(ram_corruptions_rejected),
+    TEST(ram_memory_sumcheck),  TEST(ram_decoder_matches_rows), TEST_END,
 };

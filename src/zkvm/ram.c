@@ -98,18 +98,19 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
     return cairn_fp2_sub(zk_ge_eval(r, k, lo), zk_ge_eval(r, k, hi));
 }
 
-/* ---- the RAM part of the row (docs/ram-io-design.md §3, §4) ----------------------------------- */
+/* ---- the RAM part of the row (docs/ram-io-design.md §3, §4) -----------------------------------
+ */
 
 const char *const zk_ram_col_names[ZR_N] = {
-    "v1", "v2", "off", "res", "c0", "c1",
-    "f_lb", "f_lbu", "f_lh", "f_lhu", "f_lw", "f_sb", "f_sh", "f_sw",
-    "ea", "ka", "eal", "o1", "o2", "m0", "m1", "m2", "m3", "ro",
-    "y0", "y1", "yb", "tb", "s", "pw", "db", "dh", "mnew", "tm", "em",
-    "id", "one"};
+    "v1",   "v2",   "off",  "res",  "c0", "c1", "f_lb", "f_lbu", "f_lh", "f_lhu",
+    "f_lw", "f_sb", "f_sh", "f_sw", "ea", "ka", "eal",  "o1",    "o2",   "m0",
+    "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
+    "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
 
 static cairn_fp rfp(int64_t v)
 {
-    return v >= 0 ? cairn_fp_from_u64((uint64_t)v) : cairn_fp_neg(cairn_fp_from_u64((uint64_t)(-v)));
+    return v >= 0 ? cairn_fp_from_u64((uint64_t)v)
+                  : cairn_fp_neg(cairn_fp_from_u64((uint64_t)(-v)));
 }
 
 static void radd(zk_lin *l, unsigned idx, cairn_fp c)
@@ -125,7 +126,10 @@ static void radd(zk_lin *l, unsigned idx, cairn_fp c)
     l->len++;
 }
 
-static void ra(zk_lin *l, unsigned idx, int64_t c) { radd(l, idx, rfp(c)); }
+static void ra(zk_lin *l, unsigned idx, int64_t c)
+{
+    radd(l, idx, rfp(c));
+}
 
 static zk_lin R0(void)
 {
@@ -258,7 +262,8 @@ void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base)
         l.t[i].c = cairn_fp_mul(l.t[i].c, cairn_fp_from_u64(512));
     rlook(a, "sign_ld", ZK_LTAB_TAG_R16, l);
     rlook(a, "tm_lo", ZK_LTAB_TAG_R16, R1(ZR_EM));
-    l = R0(), radd(&l, ZR_ID, i16), radd(&l, ZR_TM, cairn_fp_neg(i16)), radd(&l, ZR_EM, cairn_fp_neg(i16));
+    l = R0(), radd(&l, ZR_ID, i16), radd(&l, ZR_TM, cairn_fp_neg(i16)),
+    radd(&l, ZR_EM, cairn_fp_neg(i16));
     rlook(a, "tm_hi", ZK_LTAB_TAG_R16, l);
 
     /* the RAM tuple's fields: word address, ro, value, timestamp */
@@ -277,19 +282,28 @@ void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base)
  * shows up as a violated constraint or a failed replay), the previous
  * timestamp from the replay.  z is T x ZR_N, row-major.
  */
-cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base, unsigned k, uint64_t text_lo, uint64_t text_hi,
+cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
+                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
                          cairn_error *err)
 {
     uint64_t K = UINT64_C(1) << k;
+    cairn_status st = CAIRN_OK;
     uint64_t *ts = calloc((size_t)K, sizeof *ts);
-    if (ts == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM timestamps (2^%u words)", k);
+    uint32_t *mem = init != NULL ? malloc((size_t)K * sizeof *mem) : NULL;
+    if (ts == NULL || (init != NULL && mem == NULL)) {
+        free(ts);
+        free(mem);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", k);
+    }
+    if (mem != NULL)
+        memcpy(mem, init, (size_t)K * sizeof *mem);
     for (uint64_t x = 0; x < T; x++) {
         const cairn_fp *r = rows + x * CAIRN_WIT_WIDTH;
         cairn_fp *o = z + x * ZR_N;
         memset(o, 0, ZR_N * sizeof *o);
         uint64_t op = r[CAIRN_WIT_COL_OP].v;
-        uint32_t v1 = (uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v, v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
+        uint32_t v1 = (uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v,
+                 v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
         o[ZR_V1] = cairn_fp_from_u64(v1);
         o[ZR_V2] = cairn_fp_from_u64(v2);
         o[ZR_C0] = cairn_fp_from_u64(v2 & 0xff);
@@ -305,21 +319,45 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
         o[ZR_DH] = cairn_fp_from_u64(v2 & 0xffff);
         int flag = -1;
         switch (op) {
-        case CAIRN_WIT_OP_LB: flag = ZR_F_LB; break;
-        case CAIRN_WIT_OP_LBU: flag = ZR_F_LBU; break;
-        case CAIRN_WIT_OP_LH: flag = ZR_F_LH; break;
-        case CAIRN_WIT_OP_LHU: flag = ZR_F_LHU; break;
-        case CAIRN_WIT_OP_LW: flag = ZR_F_LW; break;
-        case CAIRN_WIT_OP_SB: flag = ZR_F_SB; break;
-        case CAIRN_WIT_OP_SH: flag = ZR_F_SH; break;
-        case CAIRN_WIT_OP_SW: flag = ZR_F_SW; break;
-        default: break;
+        case CAIRN_WIT_OP_LB:
+            flag = ZR_F_LB;
+            break;
+        case CAIRN_WIT_OP_LBU:
+            flag = ZR_F_LBU;
+            break;
+        case CAIRN_WIT_OP_LH:
+            flag = ZR_F_LH;
+            break;
+        case CAIRN_WIT_OP_LHU:
+            flag = ZR_F_LHU;
+            break;
+        case CAIRN_WIT_OP_LW:
+            flag = ZR_F_LW;
+            break;
+        case CAIRN_WIT_OP_SB:
+            flag = ZR_F_SB;
+            break;
+        case CAIRN_WIT_OP_SH:
+            flag = ZR_F_SH;
+            break;
+        case CAIRN_WIT_OP_SW:
+            flag = ZR_F_SW;
+            break;
+        default:
+            break;
         }
         if (flag < 0)
             continue;
         o[flag] = cairn_fp_one();
         uint32_t imm = (uint32_t)r[CAIRN_WIT_COL_IMM].v;
-        uint32_t ea = (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+        uint32_t ea = mem != NULL ? v1 + imm : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+        uint64_t wi = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
+        if (mem != NULL && ((ea & ~UINT32_C(3)) < mem_base || wi >= K)) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "row %llu: access at 0x%08x outside the RAM region",
+                                 (unsigned long long)x, (unsigned)ea);
+            goto out;
+        }
         o[ZR_OFF] = cairn_fp_from_u64(imm);
         o[ZR_EA] = cairn_fp_from_u64(ea);
         o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm) >> 32);
@@ -327,7 +365,7 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
         uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
         o[ZR_O1] = cairn_fp_from_u64(o1);
         o[ZR_O2] = cairn_fp_from_u64(o2);
-        uint32_t old = (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
+        uint32_t old = mem != NULL ? mem[wi] : (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
         for (unsigned i = 0; i < 4; i++)
             m[i] = (old >> (8 * i)) & 0xff, o[ZR_M0 + i] = cairn_fp_from_u64(m[i]);
         uint64_t w = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
@@ -343,17 +381,38 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
         uint64_t pw = UINT64_C(1) << (8 * b);
         o[ZR_PW] = cairn_fp_from_u64(pw);
         o[ZR_DB] = cairn_fp_mul(o[ZR_PW], cairn_fp_sub(o[ZR_C0], o[ZR_YB]));
-        cairn_fp hd = cairn_fp_sub(cairn_fp_from_u64((v2 & 0xffff)), cairn_fp_from_u64(y0 + 256 * y1));
+        cairn_fp hd =
+            cairn_fp_sub(cairn_fp_from_u64((v2 & 0xffff)), cairn_fp_from_u64(y0 + 256 * y1));
         o[ZR_DH] = cairn_fp_mul(cairn_fp_from_u64(o2 ? 65536 : 1), hd);
         o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
-        if (r[CAIRN_WIT_COL_RD].v == 0) { /* no rd_val in the trace: the load's result itself */
+        if (mem != NULL) { /* the store's effect, from the replayed word */
+            uint32_t nw = old;
+            if (flag == ZR_F_SB)
+                nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (v2 & 0xff) << (8 * b);
+            else if (flag == ZR_F_SH)
+                nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | (v2 & 0xffff) << (8 * b);
+            else if (flag == ZR_F_SW)
+                nw = v2;
+            o[ZR_MNEW] = cairn_fp_from_u64(nw);
+            mem[wi] = nw;
+        }
+        if (mem != NULL || r[CAIRN_WIT_COL_RD].v == 0) { /* the load's result itself */
             uint32_t h = y0 | y1 << 8, res = old;
             switch (flag) {
-            case ZR_F_LB: res = (uint32_t)(int32_t)(int8_t)yb; break;
-            case ZR_F_LBU: res = yb; break;
-            case ZR_F_LH: res = (uint32_t)(int32_t)(int16_t)h; break;
-            case ZR_F_LHU: res = h; break;
-            default: break;
+            case ZR_F_LB:
+                res = (uint32_t)(int32_t)(int8_t)yb;
+                break;
+            case ZR_F_LBU:
+                res = yb;
+                break;
+            case ZR_F_LH:
+                res = (uint32_t)(int32_t)(int16_t)h;
+                break;
+            case ZR_F_LHU:
+                res = h;
+                break;
+            default:
+                break;
             }
             o[ZR_RES] = cairn_fp_from_u64(res);
         }
@@ -363,8 +422,10 @@ cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t
         }
         o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
     }
+out:
     free(ts);
-    return CAIRN_OK;
+    free(mem);
+    return st;
 }
 
 /* A lookup tuple of L on one row, or -1. */
@@ -400,8 +461,9 @@ cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, co
         const cairn_fp *zr = z + x * ZR_N;
         for (unsigned i = 0; i < a->nr1cs; i++) {
             const zk_r1cs *r = &a->r1cs[i];
-            cairn_fp v = cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, zr), zk_lin_eval_fp(&r->b, zr)),
-                                      zk_lin_eval_fp(&r->c, zr));
+            cairn_fp v =
+                cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, zr), zk_lin_eval_fp(&r->b, zr)),
+                             zk_lin_eval_fp(&r->c, zr));
             if (v.v != 0) {
                 st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM constraint %s fails",
                                      (unsigned long long)x, r->name);
@@ -441,7 +503,8 @@ out:
     return st;
 }
 
-/* ---- the boundary side: final memory, helpers, the memory sum-check (§4) ---------------------- */
+/* ---- the boundary side: final memory, helpers, the memory sum-check (§4) ----------------------
+ */
 
 cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts)
 {
@@ -451,7 +514,10 @@ cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 
     return cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[3], ts));
 }
 
-static cairn_fp2 e2(cairn_fp v) { return cairn_fp2_make(v, cairn_fp_zero()); }
+static cairn_fp2 e2(cairn_fp v)
+{
+    return cairn_fp2_make(v, cairn_fp_zero());
+}
 
 /*
  * The row side: sum over rows of f_mem (1/(alpha - fp(write)) - 1/(alpha -
@@ -468,13 +534,13 @@ cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const
         if (fm.v == 0)
             continue;
         cairn_fp2 wa = e2(zk_lin_eval_fp(&a->wa, zr)), ro = e2(zr[ZR_RO]);
-        cairn_fp2 dr = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(zk_lin_eval_fp(&a->old, zr)),
-                                                         e2(zr[ZR_TM])));
-        cairn_fp2 dw = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(zr[ZR_MNEW]),
-                                                         e2(cairn_fp_from_u64(x + 1))));
+        cairn_fp2 dr = cairn_fp2_sub(
+            c->alpha, zk_ram_fp(c, wa, ro, e2(zk_lin_eval_fp(&a->old, zr)), e2(zr[ZR_TM])));
+        cairn_fp2 dw = cairn_fp2_sub(
+            c->alpha, zk_ram_fp(c, wa, ro, e2(zr[ZR_MNEW]), e2(cairn_fp_from_u64(x + 1))));
         if (cairn_fp2_is_zero(dr) || cairn_fp2_is_zero(dw))
-            return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM fingerprint equals alpha",
-                                   (unsigned long long)x);
+            return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                   "row %llu: RAM fingerprint equals alpha", (unsigned long long)x);
         cairn_fp2 v = cairn_fp2_sub(cairn_fp2_inv(dw), cairn_fp2_inv(dr));
         acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(v, fm));
     }
@@ -490,9 +556,9 @@ cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const
  * denominator that vanishes or an access outside the region.
  */
 cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
-                             const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
-                             unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
-                             cairn_error *err)
+                             const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                             const uint32_t *init, unsigned k, uint64_t text_lo, uint64_t text_hi,
+                             const zk_ram_chal *c, cairn_error *err)
 {
     size_t K = (size_t)1 << k;
     cairn_status st = CAIRN_OK;
@@ -521,14 +587,15 @@ cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_f
         for (size_t j = 0; j < K; j++) {
             cairn_fp2 wa = e2(cairn_fp_from_u64(j));
             cairn_fp2 ro = (j >= text_lo && j < text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
-            d[j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(init[j])),
-                                                     cairn_fp2_zero()));
+            d[j] = cairn_fp2_sub(
+                c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(init[j])), cairn_fp2_zero()));
             d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(val[j])),
                                                          e2(cairn_fp_from_u64(ts[j]))));
         }
         for (size_t j = 0; j < 2 * K; j++) {
             if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "word %llu: a memory fingerprint equals alpha",
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                     "word %llu: a memory fingerprint equals alpha",
                                      (unsigned long long)(j % K));
                 goto out;
             }
@@ -572,7 +639,8 @@ cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
     return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(v[ZK_MV_GF], v[ZK_MV_GI])));
 }
 
-/* ---- decoding loads and stores (docs/ram-io-design.md §2) -------------------------------------- */
+/* ---- decoding loads and stores (docs/ram-io-design.md §2) --------------------------------------
+ */
 
 /*
  * The RAM fields of a load or store word: the flag (enum zk_ram_col, one of

@@ -297,11 +297,16 @@ typedef struct {
 void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base);
 /*
  * The RAM columns of T trace rows (row-major, CAIRN_WIT_WIDTH wide) into z
- * (T x ZR_N, row-major): address and words from the trace, previous
- * timestamps from a replay.  CAIRN_ERR_NOMEM.
+ * (T x ZR_N, row-major), previous timestamps from a replay.  With init
+ * (2^k initial words) the fill is the prover's: it replays memory itself,
+ * so the address is v1 + offset, the old word the replayed one, the new
+ * word and a load's result computed (an access outside the region is
+ * CAIRN_ERR_ARG).  With init NULL it takes the address, both words and the
+ * result from the trace, as a lying prover would (tests).  CAIRN_ERR_NOMEM.
  */
 cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
-                         unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
+                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
+                         cairn_error *err);
 /*
  * Every RAM constraint and lookup on every row, and memory checking by
  * replay from the initial words init (2^k).  CAIRN_ERR_REJECTED naming the
