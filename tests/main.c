@@ -39,5 +39,6 @@ const struct test_suite test_suites[] = {
     {"pcs", test_pcs_cases},
     {"zkvm_air", test_zkvm_air_cases},
     {"zkvm", test_zkvm_cases},
+    {"zkvm_ram", test_zkvm_ram_cases},
     {NULL, NULL},
 };

@@ -25,6 +25,88 @@ static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
     return elf;
 }
 
+/* The linear form wr (a 0/1 column), as a gate. */
+static zk_lin L1wr(void)
+{
+    zk_lin l;
+    memset(&l, 0, sizeof l);
+    l.len = 1;
+    l.t[0].idx = ZK_WR;
+    l.t[0].c = cairn_fp_one();
+    return l;
+}
+
+/* ---- RAM public polynomials ------------------------------------------------------------------ */
+
+/*
+ * The initial-memory MLE and the text interval against the VM's own
+ * initial memory, enumerated word by word: a program whose data segment
+ * starts and ends off word boundaries, with zero-filled bss and an odd code
+ * length.
+ */
+static void ram_init_matches_vm_memory(void)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    uint8_t data[37];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(test_rand_u64() | 1);
+    rvp_data(&p, data, sizeof data);
+    p.bss = 123;
+    rvp_li(&p, 5, 0x12345678);
+    rvp_exit(&p, 0);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len);
+    rvp_clear(&p);
+    cairn_program prog;
+    cairn_program_init(&prog);
+    cairn_vm vm;
+    memset(&vm, 0, sizeof vm);
+    cairn_fp2 *eq = NULL;
+    CHECK(cairn_elf_load(&prog, elf, len, NULL) == CAIRN_OK);
+    cairn_vm_config cfg;
+    cairn_vm_config_init(&cfg);
+    cfg.stack_size = 4096; /* a small region keeps the enumeration short */
+    if (cairn_vm_init(&vm, &prog, &cfg, NULL) != CAIRN_OK) {
+        CHECK(0);
+        goto out;
+    }
+    unsigned k = vm.mem_log2_words;
+    CHECK(vm.mem_base == zk_mem_base(&prog));
+    size_t K = (size_t)1 << k;
+    cairn_fp2 r[ZK_MAX_VARS];
+    eq = malloc(K * sizeof *eq);
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < k; i++)
+            r[i] = test_rand_fp2();
+        cairn_poly_eq_table(eq, r, k);
+        uint64_t lo, hi;
+        zk_ram_text_words(&lo, &hi, &prog, vm.mem_base);
+        CHECK(lo == (vm.text_base - vm.mem_base) / 4 && hi == lo + vm.text_size / 4);
+        cairn_fp2 want = cairn_fp2_zero(), want_ro = cairn_fp2_zero(), got;
+        for (size_t j = 0; j < K; j++) {
+            uint32_t w = (uint32_t)vm.mem[4 * j] | (uint32_t)vm.mem[4 * j + 1] << 8 |
+                         (uint32_t)vm.mem[4 * j + 2] << 16 | (uint32_t)vm.mem[4 * j + 3] << 24;
+            want = cairn_fp2_add(want, cairn_fp2_mul_fp(eq[j], cairn_fp_from_u64(w)));
+            if (j >= lo && j < hi)
+                want_ro = cairn_fp2_add(want_ro, eq[j]);
+        }
+        CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base, k, r, NULL) == CAIRN_OK);
+        CHECK_EQ_FP2(got, want);
+        CHECK_EQ_FP2(zk_ram_interval_eval(r, k, lo, hi), want_ro);
+        CHECK_EQ_FP2(zk_ram_interval_eval(r, k, 5, 5), cairn_fp2_zero());
+    }
+    /* a region too small for the image is refused, not misread */
+    cairn_fp2 got;
+    CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base, 2, r, NULL) == CAIRN_ERR_ARG);
+    CHECK(zk_ram_init_eval(&got, &prog, vm.mem_base + 2, k, r, NULL) == CAIRN_ERR_ARG);
+out:
+    free(eq);
+    cairn_vm_clear(&vm);
+    cairn_program_clear(&prog);
+    free(elf);
+}
+
 /* ---- tables and closed forms --------------------------------------------------------------- */
 
 static void ltab_mle_matches_entries(void)
@@ -249,12 +331,85 @@ static void checker_rejects_lies(void)
     free(elf);
 }
 
+/*
+ * Gated fractions (numerator sign * gate, docs/ram-io-design.md §4): with
+ * one lookup gated by wr, the helpers, the multiplicities and the outer
+ * polynomial agree.  Every row's helper identity holds (the group's part
+ * of the outer polynomial is 0), and the lookup sum S equals the table
+ * side sum_j m_j / (alpha - t_j), which is the LogUp identity itself.
+ */
+static void gated_fractions_consistent(void)
+{
+    size_t len;
+    uint8_t *elf = gen_elf(test_rand_u64(), 60, &len);
+    struct zkt z;
+    cairn_fp *h[2 * ZK_MAX_GROUPS] = {NULL};
+    cairn_fp *mL = NULL, *mB = NULL;
+    cairn_fp2 *tL = NULL;
+    if (!zkt_build(&z, elf, len, NULL, 0, 1))
+        goto out;
+    z.air.frac[0].gate = L1wr();
+    CHECK(zk_check(&z.w, &z.air, &z.bc, z.init, NULL) == CAIRN_OK);
+    zk_chal ch;
+    ch.alpha = test_rand_fp2(), ch.rho = test_rand_fp2();
+    for (unsigned t = 0; t < ZK_NTAB; t++) {
+        ch.beta[t] = test_rand_fp2();
+        for (unsigned i = 0; i < ZK_MAX_FIELDS; i++)
+            ch.gamma[t][i] = i ? test_rand_fp2() : cairn_fp2_one();
+    }
+    size_t rows = (size_t)1 << z.w.n;
+    unsigned nt = zk_tab_vars(&z.bc);
+    size_t N = (size_t)1 << nt;
+    for (unsigned g = 0; g < 2 * z.air.ngroups; g++)
+        if ((h[g] = malloc(rows * sizeof *h[g])) == NULL)
+            goto out;
+    mL = malloc(N * sizeof *mL), mB = malloc(N * sizeof *mB), tL = malloc(N * sizeof *tL);
+    if (mL == NULL || mB == NULL || tL == NULL)
+        goto out;
+    cairn_fp2 S, M;
+    CHECK(zk_helpers(h, &S, &M, &z.w, &z.air, &ch, NULL) == CAIRN_OK);
+    CHECK(zk_mults(mL, mB, &z.w, &z.air, &z.bc, nt, NULL) == CAIRN_OK);
+    /* the table side */
+    zk_ltab_fp_table(tL, &ch, nt);
+    cairn_fp2 tab = cairn_fp2_zero();
+    for (size_t j = 0; j < N; j++) {
+        cairn_fp2 tB = cairn_fp2_add(ch.beta[ZK_TAB_B], zk_bytecode_fp_entry(&z.bc, ch.gamma[ZK_TAB_B], j));
+        tab = cairn_fp2_add(tab, cairn_fp2_mul_fp(cairn_fp2_inv(cairn_fp2_sub(ch.alpha, tL[j])), mL[j]));
+        tab = cairn_fp2_add(tab, cairn_fp2_mul_fp(cairn_fp2_inv(cairn_fp2_sub(ch.alpha, tB)), mB[j]));
+    }
+    CHECK_EQ_FP2(S, tab);
+    /* each row's helper identity for the gated group, through the outer polynomial */
+    cairn_fp2 rho_pow[ZK_MAX_R1CS + ZK_MAX_GROUPS + 2];
+    size_t np = zk_outer_npow(&z.air);
+    for (size_t i = 0; i < np; i++)
+        rho_pow[i] = cairn_fp2_zero();
+    rho_pow[z.air.nr1cs + 0] = cairn_fp2_one(); /* group 0 holds fraction 0 */
+    for (size_t x = 0; x < rows; x += 1 + test_rand_below(5)) {
+        cairn_fp zb[ZK_NZ];
+        cairn_fp2 z2[ZK_NZ], hv[2 * ZK_MAX_GROUPS];
+        zk_witness_z(zb, &z.w, x);
+        for (unsigned i = 0; i < ZK_NZ; i++)
+            z2[i] = cairn_fp2_from_fp(zb[i]);
+        for (unsigned g = 0; g < 2 * z.air.ngroups; g++)
+            hv[g] = cairn_fp2_from_fp(h[g][x]);
+        CHECK_EQ_FP2(zk_outer_eval(&z.air, &ch, rho_pow, z2, hv, cairn_fp2_one()), cairn_fp2_zero());
+    }
+out:
+    for (unsigned g = 0; g < 2 * ZK_MAX_GROUPS; g++)
+        free(h[g]);
+    free(mL), free(mB), free(tL);
+    zkt_clear(&z);
+    free(elf);
+}
+
 const struct test_case test_zkvm_air_cases[] = {
+    TEST(ram_init_matches_vm_memory),
     TEST(ltab_mle_matches_entries),
     TEST(public_polys_match_brute_force),
     TEST(bytecode_mle_matches_entries),
     TEST(decoder_matches_witness_rows),
     TEST(checker_accepts_honest_runs),
     TEST(checker_rejects_lies),
+    TEST(gated_fractions_consistent),
     TEST_END,
 };

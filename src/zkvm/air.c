@@ -324,6 +324,11 @@ cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z)
     return acc;
 }
 
+cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z)
+{
+    return f->gate.len == 0 ? cairn_fp_one() : zk_lin_eval_fp(&f->gate, z);
+}
+
 size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 2; }
 
 static cairn_fp2 frac_fp2(const zk_frac *f, const zk_chal *ch, const cairn_fp2 *z)
@@ -359,7 +364,9 @@ cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *r
         for (unsigned i = 0; i < gr->nfrac; i++) {
             const zk_frac *f = &air->frac[gr->frac[i]];
             d[i] = cairn_fp2_sub(ch->alpha, frac_fp2(f, ch, z));
-            m[i] = f->sign > 0 ? cairn_fp2_one() : cairn_fp2_neg(cairn_fp2_one());
+            m[i] = f->gate.len == 0 ? cairn_fp2_one() : zk_lin_eval_fp2(&f->gate, z);
+            if (f->sign < 0)
+                m[i] = cairn_fp2_neg(m[i]);
         }
         cairn_fp2 v;
         if (gr->nfrac == 1)

@@ -284,15 +284,18 @@ cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_
         for (unsigned i = 0; i < air->nfrac; i++) {
             const zk_frac *f = &air->frac[i];
             int64_t idx = -1;
+            cairn_fp g = zk_frac_gate(f, z); /* the fraction counts g times */
+            if (cairn_fp_is_zero(g))
+                continue;
             if (f->table == ZK_TAB_L) {
                 frac_fields(fld, f, z);
                 idx = zk_ltab_index(fld);
                 if (idx >= 0)
-                    mL[idx] = cairn_fp_add(mL[idx], cairn_fp_one());
+                    mL[idx] = cairn_fp_add(mL[idx], g);
             } else if (f->table == ZK_TAB_B) {
                 idx = zk_bytecode_find(bc, z);
                 if (idx >= 0)
-                    mB[idx] = cairn_fp_add(mB[idx], cairn_fp_one());
+                    mB[idx] = cairn_fp_add(mB[idx], g);
             }
         }
     }
@@ -311,20 +314,25 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
     uint64_t rows = UINT64_C(1) << w->n;
     size_t nf = air->nfrac;
     cairn_fp2 *den = calloc((size_t)HELP_CHUNK * nf, sizeof *den);
-    cairn_fp z[ZK_NZ];
-    if (den == NULL)
+    cairn_fp *zs = malloc((size_t)HELP_CHUNK * ZK_NZ * sizeof *zs); /* the chunk's z rows (gates) */
+    if (den == NULL || zs == NULL) {
+        free(den);
+        free(zs);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the helper columns");
+    }
     *S = cairn_fp2_zero();
     *M = cairn_fp2_zero();
     for (uint64_t x0 = 0; x0 < rows; x0 += HELP_CHUNK) {
         size_t cnt = rows - x0 < HELP_CHUNK ? (size_t)(rows - x0) : HELP_CHUNK;
         for (size_t i = 0; i < cnt; i++) {
+            cairn_fp *z = zs + i * ZK_NZ;
             zk_witness_z(z, w, x0 + i);
             for (size_t f = 0; f < nf; f++)
                 den[i * nf + f] = cairn_fp2_sub(ch->alpha, zk_frac_fp(&air->frac[f], ch, z));
         }
         if (cairn_fp2_batch_inv(den, den, cnt * nf) != CAIRN_OK) {
             free(den);
+            free(zs);
             return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for batch inversion");
         }
         for (size_t i = 0; i < cnt; i++) {
@@ -334,6 +342,8 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
                 for (unsigned j = 0; j < gr->nfrac; j++) {
                     const zk_frac *f = &air->frac[gr->frac[j]];
                     cairn_fp2 q = den[i * nf + gr->frac[j]];
+                    if (f->gate.len != 0)
+                        q = cairn_fp2_mul_fp(q, zk_lin_eval_fp(&f->gate, zs + i * ZK_NZ));
                     v = f->sign > 0 ? cairn_fp2_add(v, q) : cairn_fp2_sub(v, q);
                 }
                 h[2 * g][x0 + i] = v.c0;
@@ -346,6 +356,7 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
         }
     }
     free(den);
+    free(zs);
     return CAIRN_OK;
 }
 
@@ -395,6 +406,12 @@ cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode 
         }
         for (unsigned i = 0; i < air->nfrac; i++) {
             const zk_frac *f = &air->frac[i];
+            cairn_fp g = zk_frac_gate(f, z);
+            if (cairn_fp_is_zero(g))
+                continue; /* contributes nothing on this row */
+            if (f->table == ZK_TAB_M && g.v != 1)
+                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: gate is not 0 or 1",
+                                       (unsigned long long)x, f->name);
             frac_fields(fld, f, z);
             if (f->table == ZK_TAB_L && zk_ltab_index(fld) < 0)
                 return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: lookup %s not in table L",
@@ -462,9 +479,14 @@ void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *b
         }
         for (unsigned i = 0; i < air->nfrac; i++) {
             const zk_frac *f = &air->frac[i];
+            cairn_fp g = zk_frac_gate(f, z);
+            if (cairn_fp_is_zero(g))
+                continue;
             frac_fields(fld, f, z);
             int bad = 0;
-            if (f->table == ZK_TAB_L)
+            if (f->table == ZK_TAB_M && g.v != 1)
+                bad = 1;
+            else if (f->table == ZK_TAB_L)
                 bad = zk_ltab_index(fld) < 0;
             else if (f->table == ZK_TAB_B)
                 bad = zk_bytecode_find(bc, z) < 0;

@@ -97,14 +97,24 @@ typedef struct {
 
 enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_NTAB };
 
-/* m / (alpha - sum_i gamma_{table,i} field_i) with m = +1 or -1. */
+/*
+ * m / (alpha - fp(fields)) with m = sign * gate: sign = +1 or -1, gate a
+ * linear form of z, or 1 when gate.len = 0 (every fraction of part 1).  A
+ * gated fraction contributes nothing on rows where its gate is 0 (RAM
+ * accesses gated by the load/store flags, docs/ram-io-design.md §4); gates
+ * are bound elsewhere (bytecode flags), never by the fraction itself.
+ */
 typedef struct {
     int table;
     int sign;
     unsigned nfields;
     zk_lin f[ZK_MAX_FIELDS];
+    zk_lin gate;
     const char *name;
 } zk_frac;
+
+/* The gate of a fraction on base-field z values (1 when ungated). */
+cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z);
 
 #define ZK_MAX_R1CS 40
 #define ZK_MAX_FRACS 32
@@ -240,6 +250,108 @@ cairn_fp2 zk_bytecode_fp_entry(const zk_bytecode *bc, const cairn_fp2 *gamma, si
 void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log2_words);
 /* mem_base of the VM layout for prog (lowest segment rounded down to 4 KiB). */
 uint32_t zk_mem_base(const cairn_program *prog);
+
+/* ---- RAM: the verifier's public polynomials (docs/ram-io-design.md §4) ------------------------ */
+
+/*
+ * The MLE of the initial memory (the ELF image, zeros elsewhere) over the
+ * 2^k words of the region at mem_base, at r (k coordinates), in
+ * O(image words * k).  CAIRN_ERR_ARG when a segment lies outside the region
+ * or the shape is bad.
+ */
+cairn_status zk_ram_init_eval(cairn_fp2 *out, const cairn_program *prog, uint32_t mem_base,
+                              unsigned k, const cairn_fp2 *r, cairn_error *err);
+/* The executable words [lo, hi) (indices from mem_base), as the VM fences stores. */
+void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, uint32_t mem_base);
+/* The MLE of [lo <= j < hi] over k variables at r, O(k). */
+cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint64_t hi);
+
+/*
+ * The RAM part of the row (docs/ram-io-design.md §3), defined on its own z
+ * vector until it joins zk_air: the inputs it shares with the base row
+ * (v1, v2, the offset, the result, the bytes c0, c1 of v2, the eight
+ * load/store flags), its own columns, then id and 1.
+ */
+enum zk_ram_col {
+    ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1,
+    ZR_F_LB, ZR_F_LBU, ZR_F_LH, ZR_F_LHU, ZR_F_LW, ZR_F_SB, ZR_F_SH, ZR_F_SW,
+    ZR_EA, ZR_KA, ZR_EAL, ZR_O1, ZR_O2, ZR_M0, ZR_M1, ZR_M2, ZR_M3, ZR_RO,
+    ZR_Y0, ZR_Y1, ZR_YB, ZR_TB, ZR_S, ZR_PW, ZR_DB, ZR_DH, ZR_MNEW, ZR_TM, ZR_EM,
+    ZR_ID, ZR_ONE, ZR_N
+};
+extern const char *const zk_ram_col_names[ZR_N];
+
+#define ZK_RAM_MAX_R1CS 32
+#define ZK_RAM_MAX_LOOK 12
+
+typedef struct {
+    zk_r1cs r1cs[ZK_RAM_MAX_R1CS];
+    unsigned nr1cs;
+    zk_frac look[ZK_RAM_MAX_LOOK]; /* lookups into L */
+    unsigned nlook;
+    zk_lin fmem; /* the numerator of the two RAM fractions: the sum of the flags */
+    zk_lin wa;   /* word address relative to mem_base: 2^-2 (ea - o1 - 2 o2) - mem_base/4 */
+    zk_lin old;  /* the word read: sum 2^(8i) m_i */
+} zk_ram_air;
+
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base);
+/*
+ * The RAM columns of T trace rows (row-major, CAIRN_WIT_WIDTH wide) into z
+ * (T x ZR_N, row-major), previous timestamps from a replay.  With init
+ * (2^k initial words) the fill is the prover's: it replays memory itself,
+ * so the address is v1 + offset, the old word the replayed one, the new
+ * word and a load's result computed (an access outside the region is
+ * CAIRN_ERR_ARG).  With init NULL it takes the address, both words and the
+ * result from the trace, as a lying prover would (tests).  CAIRN_ERR_NOMEM.
+ */
+cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
+                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
+                         cairn_error *err);
+/*
+ * Every RAM constraint and lookup on every row, and memory checking by
+ * replay from the initial words init (2^k).  CAIRN_ERR_REJECTED naming the
+ * first violation, CAIRN_ERR_NOMEM.
+ */
+cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                          unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
+
+/* A decoded load or store. */
+typedef struct {
+    unsigned flag;            /* ZR_F_LB .. ZR_F_SW */
+    uint32_t off;             /* the offset, sign-extended, as a u32 */
+    uint32_t rs1, rs2, rd;    /* rs2 = 0 for loads, rd = 0 for stores */
+} zk_mem_insn;
+/* Decode a load or store word (1), or 0 for any other word. */
+int zk_decode_mem(zk_mem_insn *out, uint32_t w);
+
+/* The RAM tuple table's challenges: fp = beta + wa + gamma1 ro + gamma2 value + gamma3 ts. */
+typedef struct {
+    cairn_fp2 alpha, beta;
+    cairn_fp2 gamma[4]; /* gamma[0] = 1 */
+} zk_ram_chal;
+
+cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts);
+/* sum_rows f_mem (1/(alpha - fp(write)) - 1/(alpha - fp(read))). CAIRN_ERR_REJECTED on a pole. */
+cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                            const zk_ram_chal *c, cairn_error *err);
+/*
+ * Final memory (fv, fts: 2^k each) and the helpers gI, gF (2^k each); any
+ * output may be NULL.  CAIRN_ERR_NOMEM, CAIRN_ERR_REJECTED.
+ */
+cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
+                             const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                             unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
+                             cairn_error *err);
+
+/* Inputs of the memory sum-check over the 2^k words, in this order. */
+enum zk_mv { ZK_MV_GF, ZK_MV_GI, ZK_MV_FV, ZK_MV_FTS, ZK_MV_INIT, ZK_MV_RO, ZK_MV_ID, ZK_MV_EQ,
+             ZK_MV_N };
+typedef struct {
+    const zk_ram_chal *ch;
+    cairn_fp2 rho3, rho4;
+} zk_ram_ctx;
+#define ZK_MEM_DEGREE 3u
+cairn_fp2 zk_ram_point(void *ctx, const cairn_fp2 *vals);
 
 /* ---- the witness ------------------------------------------------------------------------------- */
 

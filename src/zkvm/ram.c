@@ -1,0 +1,671 @@
+/*
+ * ram.c — the public side of RAM memory checking that the verifier
+ * computes itself (docs/ram-io-design.md §4): the multilinear extension of
+ * the initial memory (the ELF image, zeros elsewhere) over the K = 2^k
+ * words of the region, and of the read-only indicator of the executable
+ * words.  Both are evaluated from the program in time O(image words · k)
+ * and O(k), never by enumerating the region.
+ *
+ * Word j of the region holds bytes mem_base + 4j .. mem_base + 4j + 3,
+ * little-endian, exactly as the VM loads them (segment file bytes, zero
+ * fill to memsz, zeros elsewhere).  Not yet wired into the protocol.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/witness.h"
+#include "zkvm_internal.h"
+
+/* eq(r, bits of j) over k variables, accumulated with weight v. */
+static cairn_fp2 add_word(cairn_fp2 acc, const cairn_fp2 *r, unsigned k, uint64_t j, uint32_t v)
+{
+    if (v == 0)
+        return acc;
+    return cairn_fp2_add(acc, cairn_fp2_mul_fp(zk_eq_const(r, k, j), cairn_fp_from_u64(v)));
+}
+
+/*
+ * The initial memory's MLE is linear in the words, and a word is the sum of
+ * its bytes' contributions 2^(8 (a mod 4)) b, so each segment's file bytes
+ * are folded word by word (a word shared by two segments simply gets two
+ * contributions).  Zero fill contributes nothing.
+ */
+cairn_status zk_ram_init_eval(cairn_fp2 *out, const cairn_program *prog, uint32_t mem_base,
+                              unsigned k, const cairn_fp2 *r, cairn_error *err)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    uint64_t words = UINT64_C(1) << k;
+    if ((mem_base & 3) != 0 || k > ZK_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "RAM region 0x%08x, 2^%u words: bad shape",
+                               (unsigned)mem_base, k);
+    for (uint32_t i = 0; i < prog->nseg; i++) {
+        const cairn_segment *s = &prog->seg[i];
+        if (s->vaddr < mem_base || (uint64_t)s->vaddr + s->memsz > (uint64_t)mem_base + 4 * words)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "segment %u (0x%08x+0x%x) outside the RAM region 0x%08x+0x%llx",
+                                   (unsigned)i, (unsigned)s->vaddr, (unsigned)s->memsz,
+                                   (unsigned)mem_base, (unsigned long long)(4 * words));
+        const uint8_t *b = prog->data + s->data_off;
+        uint64_t cur = UINT64_MAX;
+        uint32_t val = 0;
+        for (uint32_t o = 0; o < s->filesz; o++) {
+            uint64_t a = (uint64_t)s->vaddr - mem_base + o;
+            if (a / 4 != cur) {
+                if (cur != UINT64_MAX)
+                    acc = add_word(acc, r, k, cur, val);
+                cur = a / 4;
+                val = 0;
+            }
+            val |= (uint32_t)b[o] << (8 * (a & 3));
+        }
+        if (cur != UINT64_MAX)
+            acc = add_word(acc, r, k, cur, val);
+    }
+    *out = acc;
+    return CAIRN_OK;
+}
+
+/*
+ * The executable words, as the VM computes them: the hull of the executable
+ * segments with its ends rounded out to words.  *lo = *hi = 0 when the
+ * program has none.  Word indices relative to mem_base.
+ */
+void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, uint32_t mem_base)
+{
+    uint64_t xlo = UINT64_MAX, xhi = 0;
+    for (uint32_t i = 0; i < prog->nseg; i++) {
+        const cairn_segment *s = &prog->seg[i];
+        if (!(s->flags & CAIRN_SEG_X))
+            continue;
+        if (s->vaddr < xlo)
+            xlo = s->vaddr;
+        if ((uint64_t)s->vaddr + s->memsz > xhi)
+            xhi = (uint64_t)s->vaddr + s->memsz;
+    }
+    if (xhi == 0 || xlo < mem_base) {
+        *lo = *hi = 0;
+        return;
+    }
+    *lo = ((xlo & ~UINT64_C(3)) - mem_base) / 4;
+    *hi = (((xhi + 3) & ~UINT64_C(3)) - mem_base) / 4;
+}
+
+/* [lo <= j < hi] over k variables at r: [j >= lo] - [j >= hi]. */
+cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint64_t hi)
+{
+    if (hi <= lo)
+        return cairn_fp2_zero();
+    return cairn_fp2_sub(zk_ge_eval(r, k, lo), zk_ge_eval(r, k, hi));
+}
+
+/* ---- the RAM part of the row (docs/ram-io-design.md §3, §4) -----------------------------------
+ */
+
+const char *const zk_ram_col_names[ZR_N] = {
+    "v1",   "v2",   "off",  "res",  "c0", "c1", "f_lb", "f_lbu", "f_lh", "f_lhu",
+    "f_lw", "f_sb", "f_sh", "f_sw", "ea", "ka", "eal",  "o1",    "o2",   "m0",
+    "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
+    "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
+
+static cairn_fp rfp(int64_t v)
+{
+    return v >= 0 ? cairn_fp_from_u64((uint64_t)v)
+                  : cairn_fp_neg(cairn_fp_from_u64((uint64_t)(-v)));
+}
+
+static void radd(zk_lin *l, unsigned idx, cairn_fp c)
+{
+    for (unsigned i = 0; i < l->len; i++) {
+        if (l->t[i].idx == idx) {
+            l->t[i].c = cairn_fp_add(l->t[i].c, c);
+            return;
+        }
+    }
+    l->t[l->len].idx = (uint16_t)idx;
+    l->t[l->len].c = c;
+    l->len++;
+}
+
+static void ra(zk_lin *l, unsigned idx, int64_t c)
+{
+    radd(l, idx, rfp(c));
+}
+
+static zk_lin R0(void)
+{
+    zk_lin l;
+    memset(&l, 0, sizeof l);
+    return l;
+}
+
+static zk_lin R1(unsigned idx)
+{
+    zk_lin l = R0();
+    ra(&l, idx, 1);
+    return l;
+}
+
+/* 1 + (2^w - 1) v: 2^(w v) for a bit v. */
+static zk_lin Rpow(unsigned bit, int64_t w)
+{
+    zk_lin l = R0();
+    ra(&l, ZR_ONE, 1);
+    ra(&l, bit, w - 1);
+    return l;
+}
+
+/* Sum of flags. */
+static zk_lin Rflags(unsigned a, unsigned b, unsigned c)
+{
+    zk_lin l = R1(a);
+    ra(&l, b, 1);
+    if (c != 0)
+        ra(&l, c, 1);
+    return l;
+}
+
+static void add_old(zk_lin *l, int64_t c)
+{
+    for (unsigned i = 0; i < 4; i++)
+        ra(l, ZR_M0 + i, c * (INT64_C(1) << (8 * i)));
+}
+
+static void rrow(zk_ram_air *ra_, const char *name, zk_lin a, zk_lin b, zk_lin c)
+{
+    zk_r1cs *r = &ra_->r1cs[ra_->nr1cs++];
+    r->a = a, r->b = b, r->c = c, r->name = name;
+}
+
+static void rlook(zk_ram_air *ra_, const char *name, unsigned tag, zk_lin v)
+{
+    zk_frac *f = &ra_->look[ra_->nlook++];
+    memset(f, 0, sizeof *f);
+    f->table = ZK_TAB_L, f->sign = 1, f->nfields = ZK_L_FIELDS, f->name = name;
+    f->f[0] = R0();
+    if (tag != 0)
+        ra(&f->f[0], ZR_ONE, tag);
+    f->f[1] = v;
+}
+
+/*
+ * The RAM constraints of one row, as docs/ram-io-design.md §3 lists them.
+ * The word address is the linear form 2^-2 (ea - o1 - 2 o2) - mem_base/4.
+ */
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base)
+{
+    memset(a, 0, sizeof *a);
+    const int64_t W32 = INT64_C(1) << 32;
+    zk_lin fmem = Rflags(ZR_F_LB, ZR_F_LBU, ZR_F_LH);
+    ra(&fmem, ZR_F_LHU, 1), ra(&fmem, ZR_F_LW, 1), ra(&fmem, ZR_F_SB, 1), ra(&fmem, ZR_F_SH, 1);
+    ra(&fmem, ZR_F_SW, 1);
+    zk_lin fst = Rflags(ZR_F_SB, ZR_F_SH, ZR_F_SW);
+    zk_lin fb = Rflags(ZR_F_LB, ZR_F_LBU, ZR_F_SB), fh = Rflags(ZR_F_LH, ZR_F_LHU, ZR_F_SH);
+    zk_lin fw = Rflags(ZR_F_LW, ZR_F_SW, 0);
+    zk_lin l, c;
+    a->fmem = fmem;
+
+    static const unsigned bools[4] = {ZR_KA, ZR_O1, ZR_O2, ZR_S};
+    static const char *const bnames[4] = {"ka_bool", "o1_bool", "o2_bool", "s_bool"};
+    for (unsigned i = 0; i < 4; i++)
+        l = R1(bools[i]), ra(&l, ZR_ONE, -1), rrow(a, bnames[i], R1(bools[i]), l, R0());
+
+    l = R1(ZR_EA), ra(&l, ZR_V1, -1), ra(&l, ZR_OFF, -1), ra(&l, ZR_KA, W32);
+    rrow(a, "ea_add", fmem, l, R0());
+    rrow(a, "align_w1", fw, R1(ZR_O1), R0());
+    rrow(a, "align_w2", fw, R1(ZR_O2), R0());
+    rrow(a, "align_h", fh, R1(ZR_O1), R0());
+
+    l = R1(ZR_M2), ra(&l, ZR_M0, -1), c = R1(ZR_Y0), ra(&c, ZR_M0, -1);
+    rrow(a, "sel_y0", R1(ZR_O2), l, c);
+    l = R1(ZR_M3), ra(&l, ZR_M1, -1), c = R1(ZR_Y1), ra(&c, ZR_M1, -1);
+    rrow(a, "sel_y1", R1(ZR_O2), l, c);
+    l = R1(ZR_Y1), ra(&l, ZR_Y0, -1), c = R1(ZR_YB), ra(&c, ZR_Y0, -1);
+    rrow(a, "sel_yb", R1(ZR_O1), l, c);
+    l = R1(ZR_YB), ra(&l, ZR_Y1, -1), c = R1(ZR_TB), ra(&c, ZR_Y1, -1);
+    rrow(a, "sel_tb", fb, l, c);
+
+    l = R1(ZR_RES), ra(&l, ZR_YB, -1), ra(&l, ZR_S, -(W32 - 256));
+    rrow(a, "ld_b", R1(ZR_F_LB), l, R0());
+    l = R1(ZR_RES), ra(&l, ZR_YB, -1), rrow(a, "ld_bu", R1(ZR_F_LBU), l, R0());
+    l = R1(ZR_RES), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256), ra(&l, ZR_S, -(W32 - 65536));
+    rrow(a, "ld_h", R1(ZR_F_LH), l, R0());
+    l = R1(ZR_RES), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256), rrow(a, "ld_hu", R1(ZR_F_LHU), l, R0());
+    l = R1(ZR_RES), add_old(&l, -1), rrow(a, "ld_w", R1(ZR_F_LW), l, R0());
+
+    rrow(a, "st_pw", Rpow(ZR_O1, 256), Rpow(ZR_O2, 65536), R1(ZR_PW));
+    l = R1(ZR_C0), ra(&l, ZR_YB, -1), rrow(a, "st_db", R1(ZR_PW), l, R1(ZR_DB));
+    l = R1(ZR_C0), ra(&l, ZR_C1, 256), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256);
+    rrow(a, "st_dh", Rpow(ZR_O2, 65536), l, R1(ZR_DH));
+    l = R1(ZR_MNEW), add_old(&l, -1), ra(&l, ZR_DB, -1), rrow(a, "st_b", R1(ZR_F_SB), l, R0());
+    l = R1(ZR_MNEW), add_old(&l, -1), ra(&l, ZR_DH, -1), rrow(a, "st_h", R1(ZR_F_SH), l, R0());
+    l = R1(ZR_MNEW), ra(&l, ZR_V2, -1), rrow(a, "st_w", R1(ZR_F_SW), l, R0());
+    zk_lin nst = R0();
+    ra(&nst, ZR_ONE, 1);
+    for (unsigned i = 0; i < fst.len; i++)
+        radd(&nst, fst.t[i].idx, cairn_fp_neg(fst.t[i].c));
+    l = R1(ZR_MNEW), add_old(&l, -1), rrow(a, "ld_keep", nst, l, R0());
+    rrow(a, "st_ro", fst, R1(ZR_RO), R0());
+
+    /* lookups into L */
+    cairn_fp i16 = cairn_fp_inv(cairn_fp_from_u64(65536)), i4 = cairn_fp_inv(cairn_fp_from_u64(4));
+    rlook(a, "ea_lo", ZK_LTAB_TAG_R16, R1(ZR_EAL));
+    l = R0(), radd(&l, ZR_EA, i16), radd(&l, ZR_EAL, cairn_fp_neg(i16));
+    rlook(a, "ea_hi", ZK_LTAB_TAG_R16, l);
+    l = R0(), radd(&l, ZR_EAL, i4), radd(&l, ZR_O1, cairn_fp_neg(i4));
+    radd(&l, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
+    rlook(a, "ea_align", ZK_LTAB_TAG_R16, l);
+    static const char *const mn[4] = {"m0", "m1", "m2", "m3"};
+    for (unsigned i = 0; i < 4; i++)
+        rlook(a, mn[i], ZK_LTAB_TAG_BYTE, R1(ZR_M0 + i));
+    l = R1(ZR_TB), ra(&l, ZR_S, -128);
+    for (unsigned i = 0; i < l.len; i++)
+        l.t[i].c = cairn_fp_mul(l.t[i].c, cairn_fp_from_u64(512));
+    rlook(a, "sign_ld", ZK_LTAB_TAG_R16, l);
+    rlook(a, "tm_lo", ZK_LTAB_TAG_R16, R1(ZR_EM));
+    l = R0(), radd(&l, ZR_ID, i16), radd(&l, ZR_TM, cairn_fp_neg(i16)),
+    radd(&l, ZR_EM, cairn_fp_neg(i16));
+    rlook(a, "tm_hi", ZK_LTAB_TAG_R16, l);
+
+    /* the RAM tuple's fields: word address, ro, value, timestamp */
+    zk_lin wa = R0();
+    radd(&wa, ZR_EA, i4), radd(&wa, ZR_O1, cairn_fp_neg(i4));
+    radd(&wa, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
+    radd(&wa, ZR_ONE, cairn_fp_neg(cairn_fp_from_u64(mem_base / 4)));
+    a->wa = wa;
+    a->old = R0(), add_old(&a->old, 1);
+}
+
+/*
+ * Columns of the RAM part from T trace rows (row-major, CAIRN_WIT_WIDTH
+ * wide), replaying memory from the initial image: the effective address,
+ * the old word and the new word are taken from the trace (so a lying trace
+ * shows up as a violated constraint or a failed replay), the previous
+ * timestamp from the replay.  z is T x ZR_N, row-major.
+ */
+cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
+                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
+                         cairn_error *err)
+{
+    uint64_t K = UINT64_C(1) << k;
+    cairn_status st = CAIRN_OK;
+    uint64_t *ts = calloc((size_t)K, sizeof *ts);
+    uint32_t *mem = init != NULL ? malloc((size_t)K * sizeof *mem) : NULL;
+    if (ts == NULL || (init != NULL && mem == NULL)) {
+        free(ts);
+        free(mem);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", k);
+    }
+    if (mem != NULL)
+        memcpy(mem, init, (size_t)K * sizeof *mem);
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *r = rows + x * CAIRN_WIT_WIDTH;
+        cairn_fp *o = z + x * ZR_N;
+        memset(o, 0, ZR_N * sizeof *o);
+        uint64_t op = r[CAIRN_WIT_COL_OP].v;
+        uint32_t v1 = (uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v,
+                 v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
+        o[ZR_V1] = cairn_fp_from_u64(v1);
+        o[ZR_V2] = cairn_fp_from_u64(v2);
+        o[ZR_C0] = cairn_fp_from_u64(v2 & 0xff);
+        o[ZR_C1] = cairn_fp_from_u64((v2 >> 8) & 0xff);
+        o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
+        o[ZR_ID] = cairn_fp_from_u64(x);
+        o[ZR_ONE] = cairn_fp_one();
+        o[ZR_TM] = cairn_fp_from_u64(x);
+        o[ZR_PW] = cairn_fp_one();
+        o[ZR_EA] = cairn_fp_from_u64(mem_base);
+        o[ZR_EAL] = cairn_fp_from_u64(mem_base & 0xffff);
+        o[ZR_DB] = o[ZR_C0]; /* pw (c0 - yb) with pw = 1, yb = 0 */
+        o[ZR_DH] = cairn_fp_from_u64(v2 & 0xffff);
+        int flag = -1;
+        switch (op) {
+        case CAIRN_WIT_OP_LB:
+            flag = ZR_F_LB;
+            break;
+        case CAIRN_WIT_OP_LBU:
+            flag = ZR_F_LBU;
+            break;
+        case CAIRN_WIT_OP_LH:
+            flag = ZR_F_LH;
+            break;
+        case CAIRN_WIT_OP_LHU:
+            flag = ZR_F_LHU;
+            break;
+        case CAIRN_WIT_OP_LW:
+            flag = ZR_F_LW;
+            break;
+        case CAIRN_WIT_OP_SB:
+            flag = ZR_F_SB;
+            break;
+        case CAIRN_WIT_OP_SH:
+            flag = ZR_F_SH;
+            break;
+        case CAIRN_WIT_OP_SW:
+            flag = ZR_F_SW;
+            break;
+        default:
+            break;
+        }
+        if (flag < 0)
+            continue;
+        o[flag] = cairn_fp_one();
+        uint32_t imm = (uint32_t)r[CAIRN_WIT_COL_IMM].v;
+        uint32_t ea = mem != NULL ? v1 + imm : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+        uint64_t wi = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
+        if (mem != NULL && ((ea & ~UINT32_C(3)) < mem_base || wi >= K)) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "row %llu: access at 0x%08x outside the RAM region",
+                                 (unsigned long long)x, (unsigned)ea);
+            goto out;
+        }
+        o[ZR_OFF] = cairn_fp_from_u64(imm);
+        o[ZR_EA] = cairn_fp_from_u64(ea);
+        o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm) >> 32);
+        o[ZR_EAL] = cairn_fp_from_u64(ea & 0xffff);
+        uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
+        o[ZR_O1] = cairn_fp_from_u64(o1);
+        o[ZR_O2] = cairn_fp_from_u64(o2);
+        uint32_t old = mem != NULL ? mem[wi] : (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
+        for (unsigned i = 0; i < 4; i++)
+            m[i] = (old >> (8 * i)) & 0xff, o[ZR_M0 + i] = cairn_fp_from_u64(m[i]);
+        uint64_t w = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
+        uint64_t wrel = (uint64_t)(ea & ~UINT32_C(3)) >= mem_base ? w : K;
+        o[ZR_RO] = cairn_fp_from_u64(wrel >= text_lo && wrel < text_hi);
+        uint32_t y0 = o2 ? m[2] : m[0], y1 = o2 ? m[3] : m[1], yb = o1 ? y1 : y0;
+        uint32_t tb = (flag == ZR_F_LB || flag == ZR_F_LBU || flag == ZR_F_SB) ? yb : y1;
+        o[ZR_Y0] = cairn_fp_from_u64(y0);
+        o[ZR_Y1] = cairn_fp_from_u64(y1);
+        o[ZR_YB] = cairn_fp_from_u64(yb);
+        o[ZR_TB] = cairn_fp_from_u64(tb);
+        o[ZR_S] = cairn_fp_from_u64(tb >> 7);
+        uint64_t pw = UINT64_C(1) << (8 * b);
+        o[ZR_PW] = cairn_fp_from_u64(pw);
+        o[ZR_DB] = cairn_fp_mul(o[ZR_PW], cairn_fp_sub(o[ZR_C0], o[ZR_YB]));
+        cairn_fp hd =
+            cairn_fp_sub(cairn_fp_from_u64((v2 & 0xffff)), cairn_fp_from_u64(y0 + 256 * y1));
+        o[ZR_DH] = cairn_fp_mul(cairn_fp_from_u64(o2 ? 65536 : 1), hd);
+        o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
+        if (mem != NULL) { /* the store's effect, from the replayed word */
+            uint32_t nw = old;
+            if (flag == ZR_F_SB)
+                nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (v2 & 0xff) << (8 * b);
+            else if (flag == ZR_F_SH)
+                nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | (v2 & 0xffff) << (8 * b);
+            else if (flag == ZR_F_SW)
+                nw = v2;
+            o[ZR_MNEW] = cairn_fp_from_u64(nw);
+            mem[wi] = nw;
+        }
+        if (mem != NULL || r[CAIRN_WIT_COL_RD].v == 0) { /* the load's result itself */
+            uint32_t h = y0 | y1 << 8, res = old;
+            switch (flag) {
+            case ZR_F_LB:
+                res = (uint32_t)(int32_t)(int8_t)yb;
+                break;
+            case ZR_F_LBU:
+                res = yb;
+                break;
+            case ZR_F_LH:
+                res = (uint32_t)(int32_t)(int16_t)h;
+                break;
+            case ZR_F_LHU:
+                res = h;
+                break;
+            default:
+                break;
+            }
+            o[ZR_RES] = cairn_fp_from_u64(res);
+        }
+        if (wrel < K) {
+            o[ZR_TM] = cairn_fp_from_u64(ts[wrel]);
+            ts[wrel] = x + 1;
+        }
+        o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
+    }
+out:
+    free(ts);
+    free(mem);
+    return st;
+}
+
+/* A lookup tuple of L on one row, or -1. */
+static int look_ok(const zk_frac *f, const cairn_fp *z)
+{
+    cairn_fp t[ZK_L_FIELDS];
+    for (unsigned i = 0; i < ZK_L_FIELDS; i++)
+        t[i] = zk_lin_eval_fp(&f->f[i], z);
+    return zk_ltab_index(t) >= 0;
+}
+
+/*
+ * Check every RAM row constraint and lookup on every row, and the memory
+ * argument by replay: each access with f_mem = 1 must read the tuple the
+ * last write to its (word, ro) left — the initial (j, [j in text], init_j,
+ * 0) for j < K — and leaves (word, ro, mnew, id + 1).  Equivalent to the
+ * multiset identity given the timestamp range checks.  CAIRN_ERR_REJECTED
+ * naming the first violation (row and constraint).
+ */
+cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
+                          unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err)
+{
+    uint64_t K = UINT64_C(1) << k;
+    cairn_status st = CAIRN_OK;
+    uint32_t *val = malloc((size_t)K * sizeof *val);
+    uint64_t *ts = calloc((size_t)K, sizeof *ts);
+    if (val == NULL || ts == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", k);
+        goto out;
+    }
+    memcpy(val, init, (size_t)K * sizeof *val);
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *zr = z + x * ZR_N;
+        for (unsigned i = 0; i < a->nr1cs; i++) {
+            const zk_r1cs *r = &a->r1cs[i];
+            cairn_fp v =
+                cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, zr), zk_lin_eval_fp(&r->b, zr)),
+                             zk_lin_eval_fp(&r->c, zr));
+            if (v.v != 0) {
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM constraint %s fails",
+                                     (unsigned long long)x, r->name);
+                goto out;
+            }
+        }
+        for (unsigned i = 0; i < a->nlook; i++) {
+            if (!look_ok(&a->look[i], zr)) {
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM lookup %s not in L",
+                                     (unsigned long long)x, a->look[i].name);
+                goto out;
+            }
+        }
+        cairn_fp fm = zk_lin_eval_fp(&a->fmem, zr);
+        if (fm.v == 0)
+            continue;
+        uint64_t w = zk_lin_eval_fp(&a->wa, zr).v;
+        uint64_t ro = zr[ZR_RO].v;
+        if (fm.v != 1 || w >= K || ro != (uint64_t)(w >= text_lo && w < text_hi) ||
+            zk_lin_eval_fp(&a->old, zr).v != val[w] || zr[ZR_TM].v != ts[w]) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                 "row %llu: RAM read matches no earlier write (memory checking)",
+                                 (unsigned long long)x);
+            goto out;
+        }
+        if (zr[ZR_MNEW].v > UINT32_MAX) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM write of a non-word",
+                                 (unsigned long long)x);
+            goto out;
+        }
+        val[w] = (uint32_t)zr[ZR_MNEW].v;
+        ts[w] = x + 1;
+    }
+out:
+    free(val);
+    free(ts);
+    return st;
+}
+
+/* ---- the boundary side: final memory, helpers, the memory sum-check (§4) ----------------------
+ */
+
+cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts)
+{
+    cairn_fp2 acc = cairn_fp2_add(c->beta, wa);
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[1], ro));
+    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[2], val));
+    return cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[3], ts));
+}
+
+static cairn_fp2 e2(cairn_fp v)
+{
+    return cairn_fp2_make(v, cairn_fp_zero());
+}
+
+/*
+ * The row side: sum over rows of f_mem (1/(alpha - fp(write)) - 1/(alpha -
+ * fp(read))), computed directly (in the protocol the outer sum-check's
+ * helper columns carry it).  CAIRN_ERR_REJECTED when a denominator is zero.
+ */
+cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                            const zk_ram_chal *c, cairn_error *err)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *zr = z + x * ZR_N;
+        cairn_fp fm = zk_lin_eval_fp(&a->fmem, zr);
+        if (fm.v == 0)
+            continue;
+        cairn_fp2 wa = e2(zk_lin_eval_fp(&a->wa, zr)), ro = e2(zr[ZR_RO]);
+        cairn_fp2 dr = cairn_fp2_sub(
+            c->alpha, zk_ram_fp(c, wa, ro, e2(zk_lin_eval_fp(&a->old, zr)), e2(zr[ZR_TM])));
+        cairn_fp2 dw = cairn_fp2_sub(
+            c->alpha, zk_ram_fp(c, wa, ro, e2(zr[ZR_MNEW]), e2(cairn_fp_from_u64(x + 1))));
+        if (cairn_fp2_is_zero(dr) || cairn_fp2_is_zero(dw))
+            return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                   "row %llu: RAM fingerprint equals alpha", (unsigned long long)x);
+        cairn_fp2 v = cairn_fp2_sub(cairn_fp2_inv(dw), cairn_fp2_inv(dr));
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(v, fm));
+    }
+    *out = acc;
+    return CAIRN_OK;
+}
+
+/*
+ * Final value and timestamp of every word (replaying the memory rows from
+ * init), and the helpers gI_j = 1/(alpha - fp(j, ro_j, init_j, 0)),
+ * gF_j = 1/(alpha - fp(j, ro_j, fv_j, fts_j)) over the 2^k words.  Any
+ * output may be NULL.  CAIRN_ERR_NOMEM; CAIRN_ERR_REJECTED for a
+ * denominator that vanishes or an access outside the region.
+ */
+cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
+                             const cairn_fp *z, uint64_t T, const zk_ram_air *a,
+                             const uint32_t *init, unsigned k, uint64_t text_lo, uint64_t text_hi,
+                             const zk_ram_chal *c, cairn_error *err)
+{
+    size_t K = (size_t)1 << k;
+    cairn_status st = CAIRN_OK;
+    uint32_t *val = malloc(K * sizeof *val);
+    uint64_t *ts = calloc(K, sizeof *ts);
+    cairn_fp2 *d = (gI != NULL || gF != NULL) ? malloc(2 * K * sizeof *d) : NULL;
+    if (val == NULL || ts == NULL || ((gI != NULL || gF != NULL) && d == NULL)) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final memory (2^%u words)", k);
+        goto out;
+    }
+    memcpy(val, init, K * sizeof *val);
+    for (uint64_t x = 0; x < T; x++) {
+        const cairn_fp *zr = z + x * ZR_N;
+        if (zk_lin_eval_fp(&a->fmem, zr).v == 0)
+            continue;
+        uint64_t w = zk_lin_eval_fp(&a->wa, zr).v;
+        if (w >= K) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM access outside the region",
+                                 (unsigned long long)x);
+            goto out;
+        }
+        val[w] = (uint32_t)zr[ZR_MNEW].v;
+        ts[w] = x + 1;
+    }
+    if (d != NULL) {
+        for (size_t j = 0; j < K; j++) {
+            cairn_fp2 wa = e2(cairn_fp_from_u64(j));
+            cairn_fp2 ro = (j >= text_lo && j < text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
+            d[j] = cairn_fp2_sub(
+                c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(init[j])), cairn_fp2_zero()));
+            d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(val[j])),
+                                                         e2(cairn_fp_from_u64(ts[j]))));
+        }
+        for (size_t j = 0; j < 2 * K; j++) {
+            if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                     "word %llu: a memory fingerprint equals alpha",
+                                     (unsigned long long)(j % K));
+                goto out;
+            }
+        }
+        if (cairn_fp2_batch_inv(d, d, 2 * K) != CAIRN_OK) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", k);
+            goto out;
+        }
+        if (gI != NULL)
+            memcpy(gI, d, K * sizeof *d);
+        if (gF != NULL)
+            memcpy(gF, d + K, K * sizeof *d);
+    }
+    if (fv != NULL)
+        memcpy(fv, val, K * sizeof *val);
+    if (fts != NULL)
+        memcpy(fts, ts, K * sizeof *ts);
+out:
+    free(val);
+    free(ts);
+    free(d);
+    return st;
+}
+
+/*
+ * The memory sum-check's polynomial at one point (inputs in the order of
+ * enum zk_mv):
+ *   eq [(gF (alpha - fp_F) - 1) + rho3 (gI (alpha - fp_I) - 1)] + rho4 (gF - gI),
+ * fp_F = fp(id, ro, fv, fts), fp_I = fp(id, ro, init, 0); its sum over the
+ * 2^k words is rho4 M_R when the helpers are the inverses they claim to be.
+ */
+cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
+{
+    const zk_ram_ctx *c = vctx;
+    const cairn_fp2 one = cairn_fp2_one();
+    cairn_fp2 fF = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_FV], v[ZK_MV_FTS]);
+    cairn_fp2 fI = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_INIT], cairn_fp2_zero());
+    cairn_fp2 zF = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GF], cairn_fp2_sub(c->ch->alpha, fF)), one);
+    cairn_fp2 zI = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GI], cairn_fp2_sub(c->ch->alpha, fI)), one);
+    cairn_fp2 zc = cairn_fp2_mul(v[ZK_MV_EQ], cairn_fp2_add(zF, cairn_fp2_mul(c->rho3, zI)));
+    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(v[ZK_MV_GF], v[ZK_MV_GI])));
+}
+
+/* ---- decoding loads and stores (docs/ram-io-design.md §2) --------------------------------------
+ */
+
+/*
+ * The RAM fields of a load or store word: the flag (enum zk_ram_col, one of
+ * ZR_F_LB .. ZR_F_SW), the offset as a u32 (sign-extended 12 bits), and the
+ * registers (rs2 = 0 for loads, rd = 0 for stores).  Returns 0 for any other
+ * word, including the unused load/store funct3 values.
+ */
+int zk_decode_mem(zk_mem_insn *out, uint32_t w)
+{
+    static const int8_t lflag[8] = {ZR_F_LB, ZR_F_LH, ZR_F_LW, -1, ZR_F_LBU, ZR_F_LHU, -1, -1};
+    static const int8_t sflag[8] = {ZR_F_SB, ZR_F_SH, ZR_F_SW, -1, -1, -1, -1, -1};
+    uint32_t opc = w & 0x7f, f3 = (w >> 12) & 7;
+    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31;
+    memset(out, 0, sizeof *out);
+    if (opc == 0x03 && lflag[f3] >= 0) {
+        out->flag = (unsigned)lflag[f3];
+        out->off = (uint32_t)((int32_t)w >> 20);
+        out->rs1 = rs1, out->rd = rd;
+        return 1;
+    }
+    if (opc == 0x23 && sflag[f3] >= 0) {
+        out->flag = (unsigned)sflag[f3];
+        out->off = (uint32_t)((int32_t)(w & UINT32_C(0xfe000000)) >> 20) | ((w >> 7) & 31);
+        out->rs1 = rs1, out->rs2 = rs2;
+        return 1;
+    }
+    return 0;
+}
