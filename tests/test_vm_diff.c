@@ -30,13 +30,10 @@
 #define SCRATCH_LEN 384u /* bytes the program may touch */
 #define DUMP_LEN (SCRATCH_LEN + 128u)
 #define REG_S 31u /* scratch base + 64 */
-#define REG_T 30u /* address temporary */
-#define REG_L 29u /* loop counter */
-#define NUM_FREE 29u /* x0..x28 are fair game */
+#define REG_T VMT_REG_T
+#define NUM_FREE VMT_NUM_FREE
 
 
-static uint32_t g_rd(struct vmt_gen *g) { return vmt_gen_below(g, NUM_FREE); }    /* x0 included */
-static uint32_t g_rs(struct vmt_gen *g) { return vmt_gen_below(g, 32); }
 
 /* One ALU instruction (register or immediate form, M included, LUI/AUIPC). */
 static void gen_alu(struct vmt_gen *g)
@@ -47,25 +44,25 @@ static void gen_alu(struct vmt_gen *g)
         static const uint32_t f7[] = {0, 0x20, 1};
         uint32_t sel = vmt_gen_below(g, 18), w;
         if (sel < 8)
-            w = rv_r(0, g_rs(g), g_rs(g), sel, g_rd(g), 0x33);
+            w = rv_r(0, vmt_gen_rs(g), vmt_gen_rs(g), sel, vmt_gen_rd(g), 0x33);
         else if (sel < 10)
-            w = rv_r(f7[1], g_rs(g), g_rs(g), sel == 8 ? 0 : 5, g_rd(g), 0x33);
+            w = rv_r(f7[1], vmt_gen_rs(g), vmt_gen_rs(g), sel == 8 ? 0 : 5, vmt_gen_rd(g), 0x33);
         else
-            w = rv_r(f7[2], g_rs(g), g_rs(g), sel - 10, g_rd(g), 0x33);
+            w = rv_r(f7[2], vmt_gen_rs(g), vmt_gen_rs(g), sel - 10, vmt_gen_rd(g), 0x33);
         rvp_emit(p, w);
     } else if (kind < 8) { /* OP-IMM */
         uint32_t f3 = vmt_gen_below(g, 8);
         if (f3 == 1)
-            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), vmt_gen_rs(g), 1, vmt_gen_rd(g), 0x13));
         else if (f3 == 5)
-            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
-                             g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), vmt_gen_rs(g), 5,
+                             vmt_gen_rd(g), 0x13));
         else
-            rvp_emit(p, rv_i(vmt_gen_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
+            rvp_emit(p, rv_i(vmt_gen_imm12(g), vmt_gen_rs(g), f3, vmt_gen_rd(g), 0x13));
     } else if (kind == 8) {
-        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x37));
+        rvp_emit(p, rv_u(vmt_gen_value(g), vmt_gen_rd(g), 0x37));
     } else {
-        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x17));
+        rvp_emit(p, rv_u(vmt_gen_value(g), vmt_gen_rd(g), 0x17));
     }
 }
 
@@ -78,12 +75,12 @@ static void gen_mem(struct vmt_gen *g)
     uint32_t f3 = store ? sf3[vmt_gen_below(g, 3)] : lf3[vmt_gen_below(g, 5)];
     uint32_t width = 1u << (f3 & 3);
     int32_t imm = ((int32_t)vmt_gen_below(g, 128) - 64) & ~(int32_t)(width - 1);
-    rvp_emit(p, rv_i(0xfc, g_rs(g), 7, REG_T, 0x13));     /* andi t, rA, 0xfc */
+    rvp_emit(p, rv_i(0xfc, vmt_gen_rs(g), 7, REG_T, 0x13));     /* andi t, rA, 0xfc */
     rvp_emit(p, rv_r(0, REG_S, REG_T, 0, REG_T, 0x33));   /* add t, t, s */
     if (store)
-        rvp_emit(p, rv_s(imm, g_rs(g), REG_T, f3));
+        rvp_emit(p, rv_s(imm, vmt_gen_rs(g), REG_T, f3));
     else
-        rvp_emit(p, rv_i(imm, REG_T, f3, g_rd(g), 0x03));
+        rvp_emit(p, rv_i(imm, REG_T, f3, vmt_gen_rd(g), 0x03));
 }
 
 /* A straight-line item: ALU (3/4) or memory (1/4). */
@@ -101,51 +98,25 @@ static void gen_item(struct vmt_gen *g)
     uint32_t kind = vmt_gen_below(g, 20);
     if (kind < 12) {
         gen_simple(g);
-    } else if (kind < 14) { /* forward branch over k items */
-        static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
-        uint32_t f3 = f3s[vmt_gen_below(g, 6)], a = g_rs(g), b = vmt_gen_below(g, 4) == 0 ? a : g_rs(g);
-        size_t at = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 4);
-        for (uint32_t i = 0; i < k; i++)
-            gen_simple(g);
-        p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
-    } else if (kind == 14) { /* jal forward */
-        size_t at = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
-        for (uint32_t i = 0; i < k; i++)
-            gen_simple(g);
-        p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
-    } else if (kind == 15) { /* jalr forward via auipc, target bit 0 possibly set */
-        size_t at = rvp_emit(p, rv_u(0, REG_T, 0x17)); /* auipc t, 0 */
-        uint32_t odd = vmt_gen_below(g, 2), pre = vmt_gen_below(g, 2);
-        if (pre)
-            rvp_emit(p, RV_ADDI(REG_T, REG_T, 1)); /* odd base */
-        size_t j = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
-        for (uint32_t i = 0; i < k; i++)
-            gen_simple(g);
-        int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
-        p->code[j] = RV_JALR(rd, REG_T, off);
+    } else if (kind < 14) {
+        vmt_gen_branch_fwd(g, gen_simple);
+    } else if (kind == 14) {
+        vmt_gen_jal_fwd(g, gen_simple);
+    } else if (kind == 15) {
+        vmt_gen_jalr_fwd(g, gen_simple);
     } else if (kind == 16) { /* M op on edge operands */
         uint32_t a = 1 + vmt_gen_below(g, NUM_FREE - 1), b = 1 + vmt_gen_below(g, NUM_FREE - 1);
         rvp_li(p, a, vmt_gen_edge(g));
         rvp_li(p, b, vmt_gen_edge(g));
-        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 8), g_rd(g), 0x33));
+        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 8), vmt_gen_rd(g), 0x33));
     } else if (kind == 17) { /* shifts by register with edge amounts */
         uint32_t a = 1 + vmt_gen_below(g, NUM_FREE - 1);
         rvp_li(p, a, vmt_gen_below(g, 2) ? vmt_gen_below(g, 64) : (uint32_t)vmt_gen_next(g));
         static const uint32_t sh[][2] = {{0, 1}, {0, 5}, {0x20, 5}};
         uint32_t s = vmt_gen_below(g, 3);
-        rvp_emit(p, rv_r(sh[s][0], a, g_rs(g), sh[s][1], g_rd(g), 0x33));
-    } else { /* counted loop: li l, n; body; addi l, l, -1; bne l, x0, body */
-        rvp_li(p, REG_L, 1 + vmt_gen_below(g, 5));
-        size_t top = p->n;
-        uint32_t k = 1 + vmt_gen_below(g, 6);
-        for (uint32_t i = 0; i < k; i++)
-            gen_simple(g);
-        rvp_emit(p, RV_ADDI(REG_L, REG_L, -1));
-        size_t at = rvp_emit(p, 0);
-        p->code[at] = rv_b(-(int32_t)(4 * (at - top)), 0, REG_L, 1);
+        rvp_emit(p, rv_r(sh[s][0], a, vmt_gen_rs(g), sh[s][1], vmt_gen_rd(g), 0x33));
+    } else {
+        vmt_gen_loop(g, gen_simple);
     }
 }
 

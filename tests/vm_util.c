@@ -400,3 +400,58 @@ int32_t vmt_gen_imm12(struct vmt_gen *g)
         return e[vmt_gen_below(g, sizeof e / sizeof e[0])];
     return (int32_t)vmt_gen_below(g, 4096) - 2048;
 }
+
+uint32_t vmt_gen_rd(struct vmt_gen *g) { return vmt_gen_below(g, VMT_NUM_FREE); }
+uint32_t vmt_gen_rs(struct vmt_gen *g) { return vmt_gen_below(g, 32); }
+
+void vmt_gen_branch_fwd(struct vmt_gen *g, vmt_gen_body body)
+{
+    static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
+    struct rvprog *p = g->p;
+    uint32_t f3 = f3s[vmt_gen_below(g, 6)], a = vmt_gen_rs(g);
+    uint32_t b = vmt_gen_below(g, 4) == 0 ? a : vmt_gen_rs(g);
+    size_t at = rvp_emit(p, 0);
+    uint32_t k = vmt_gen_below(g, 4);
+    for (uint32_t i = 0; i < k; i++)
+        body(g);
+    p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
+}
+
+void vmt_gen_jal_fwd(struct vmt_gen *g, vmt_gen_body body)
+{
+    struct rvprog *p = g->p;
+    size_t at = rvp_emit(p, 0);
+    uint32_t k = vmt_gen_below(g, 3), rd = vmt_gen_rd(g);
+    for (uint32_t i = 0; i < k; i++)
+        body(g);
+    p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
+}
+
+void vmt_gen_jalr_fwd(struct vmt_gen *g, vmt_gen_body body)
+{
+    struct rvprog *p = g->p;
+    size_t at = rvp_emit(p, rv_u(0, VMT_REG_T, 0x17)); /* auipc t, 0 */
+    uint32_t odd = vmt_gen_below(g, 2), pre = vmt_gen_below(g, 2);
+    if (pre)
+        rvp_emit(p, RV_ADDI(VMT_REG_T, VMT_REG_T, 1)); /* odd base */
+    size_t j = rvp_emit(p, 0);
+    uint32_t k = vmt_gen_below(g, 3), rd = vmt_gen_rd(g);
+    for (uint32_t i = 0; i < k; i++)
+        body(g);
+    int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
+    p->code[j] = RV_JALR(rd, VMT_REG_T, off);
+}
+
+void vmt_gen_loop(struct vmt_gen *g, vmt_gen_body body)
+{
+    /* li l, n; body; addi l, l, -1; bne l, x0, body */
+    struct rvprog *p = g->p;
+    rvp_li(p, VMT_REG_L, 1 + vmt_gen_below(g, 5));
+    size_t top = p->n;
+    uint32_t k = 1 + vmt_gen_below(g, 6);
+    for (uint32_t i = 0; i < k; i++)
+        body(g);
+    rvp_emit(p, RV_ADDI(VMT_REG_L, VMT_REG_L, -1));
+    size_t at = rvp_emit(p, 0);
+    p->code[at] = rv_b(-(int32_t)(4 * (at - top)), 0, VMT_REG_L, 1);
+}

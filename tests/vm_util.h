@@ -73,6 +73,32 @@ uint32_t vmt_gen_edge(struct vmt_gen *g);              /* an edge value (0, 1, -
 uint32_t vmt_gen_value(struct vmt_gen *g);             /* a 32-bit operand */
 int32_t vmt_gen_imm12(struct vmt_gen *g);              /* a 12-bit signed immediate */
 
+/*
+ * Registers the generators reserve: x30 as a jump/address temporary, x29
+ * as a loop counter; x0..x28 are free for random instructions.
+ */
+#define VMT_REG_T 30u
+#define VMT_REG_L 29u
+#define VMT_NUM_FREE 29u
+
+/* A random destination (x0 included) and a random source register. */
+uint32_t vmt_gen_rd(struct vmt_gen *g);
+uint32_t vmt_gen_rs(struct vmt_gen *g);
+
+/* Emits one straight-line instruction (the body of the control-flow items below). */
+typedef void (*vmt_gen_body)(struct vmt_gen *g);
+
+/*
+ * Control-flow items shared by the generators, each around 0..k body
+ * instructions: a forward conditional branch over them, a forward JAL, a
+ * forward JALR through AUIPC in VMT_REG_T with the target's bit 0 possibly
+ * set (JALR clears it), and a counted loop on VMT_REG_L.
+ */
+void vmt_gen_branch_fwd(struct vmt_gen *g, vmt_gen_body body);
+void vmt_gen_jal_fwd(struct vmt_gen *g, vmt_gen_body body);
+void vmt_gen_jalr_fwd(struct vmt_gen *g, vmt_gen_body body);
+void vmt_gen_loop(struct vmt_gen *g, vmt_gen_body body);
+
 /* Outcome of one run. */
 struct vmt_result {
     cairn_vm_halt halt;

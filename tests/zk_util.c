@@ -13,13 +13,8 @@
 #include "cairn/witness.h"
 #include "harness.h"
 
-#define REG_T 30u
-#define REG_L 29u
-#define NUM_FREE 29u
 
 
-static uint32_t g_rd(struct vmt_gen *g) { return vmt_gen_below(g, NUM_FREE); }
-static uint32_t g_rs(struct vmt_gen *g) { return vmt_gen_below(g, 32); }
 
 static void gen_alu(struct vmt_gen *g)
 {
@@ -28,22 +23,22 @@ static void gen_alu(struct vmt_gen *g)
     if (kind < 4) {
         uint32_t sel = vmt_gen_below(g, 10);
         if (sel < 8)
-            rvp_emit(p, rv_r(0, g_rs(g), g_rs(g), sel, g_rd(g), 0x33));
+            rvp_emit(p, rv_r(0, vmt_gen_rs(g), vmt_gen_rs(g), sel, vmt_gen_rd(g), 0x33));
         else
-            rvp_emit(p, rv_r(0x20, g_rs(g), g_rs(g), sel == 8 ? 0 : 5, g_rd(g), 0x33));
+            rvp_emit(p, rv_r(0x20, vmt_gen_rs(g), vmt_gen_rs(g), sel == 8 ? 0 : 5, vmt_gen_rd(g), 0x33));
     } else if (kind < 8) {
         uint32_t f3 = vmt_gen_below(g, 8);
         if (f3 == 1)
-            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), g_rs(g), 1, g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)vmt_gen_below(g, 32), vmt_gen_rs(g), 1, vmt_gen_rd(g), 0x13));
         else if (f3 == 5)
-            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), g_rs(g), 5,
-                             g_rd(g), 0x13));
+            rvp_emit(p, rv_i((int32_t)(vmt_gen_below(g, 32) | (vmt_gen_below(g, 2) ? 0x400u : 0)), vmt_gen_rs(g), 5,
+                             vmt_gen_rd(g), 0x13));
         else
-            rvp_emit(p, rv_i(vmt_gen_imm12(g), g_rs(g), f3, g_rd(g), 0x13));
+            rvp_emit(p, rv_i(vmt_gen_imm12(g), vmt_gen_rs(g), f3, vmt_gen_rd(g), 0x13));
     } else if (kind == 8) {
-        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x37));
+        rvp_emit(p, rv_u(vmt_gen_value(g), vmt_gen_rd(g), 0x37));
     } else if (kind == 9) {
-        rvp_emit(p, rv_u(vmt_gen_value(g), g_rd(g), 0x17));
+        rvp_emit(p, rv_u(vmt_gen_value(g), vmt_gen_rd(g), 0x17));
     } else {
         rvp_emit(p, UINT32_C(0x0ff0000f)); /* fence */
     }
@@ -51,44 +46,17 @@ static void gen_alu(struct vmt_gen *g)
 
 static void gen_item(struct vmt_gen *g)
 {
-    struct rvprog *p = g->p;
     uint32_t kind = vmt_gen_below(g, 20);
     if (kind < 12) {
         gen_alu(g);
-    } else if (kind < 15) { /* forward branch over k items */
-        static const uint32_t f3s[] = {0, 1, 4, 5, 6, 7};
-        uint32_t f3 = f3s[vmt_gen_below(g, 6)], a = g_rs(g), b = vmt_gen_below(g, 4) == 0 ? a : g_rs(g);
-        size_t at = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 4);
-        for (uint32_t i = 0; i < k; i++)
-            gen_alu(g);
-        p->code[at] = rv_b((int32_t)(4 * (p->n - at)), b, a, f3);
-    } else if (kind == 15) { /* jal forward */
-        size_t at = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
-        for (uint32_t i = 0; i < k; i++)
-            gen_alu(g);
-        p->code[at] = rv_j((int32_t)(4 * (p->n - at)), rd);
-    } else if (kind == 16) { /* jalr forward via auipc, target bit 0 possibly set */
-        size_t at = rvp_emit(p, rv_u(0, REG_T, 0x17));
-        uint32_t odd = vmt_gen_below(g, 2), pre = vmt_gen_below(g, 2);
-        if (pre)
-            rvp_emit(p, RV_ADDI(REG_T, REG_T, 1));
-        size_t j = rvp_emit(p, 0);
-        uint32_t k = vmt_gen_below(g, 3), rd = g_rd(g);
-        for (uint32_t i = 0; i < k; i++)
-            gen_alu(g);
-        int32_t off = (int32_t)(4 * (p->n - at)) - (pre ? 1 : 0) + (int32_t)odd;
-        p->code[j] = RV_JALR(rd, REG_T, off);
-    } else { /* counted loop */
-        rvp_li(p, REG_L, 1 + vmt_gen_below(g, 5));
-        size_t top = p->n;
-        uint32_t k = 1 + vmt_gen_below(g, 6);
-        for (uint32_t i = 0; i < k; i++)
-            gen_alu(g);
-        rvp_emit(p, RV_ADDI(REG_L, REG_L, -1));
-        size_t at = rvp_emit(p, 0);
-        p->code[at] = rv_b(-(int32_t)(4 * (at - top)), 0, REG_L, 1);
+    } else if (kind < 15) {
+        vmt_gen_branch_fwd(g, gen_alu);
+    } else if (kind == 15) {
+        vmt_gen_jal_fwd(g, gen_alu);
+    } else if (kind == 16) {
+        vmt_gen_jalr_fwd(g, gen_alu);
+    } else {
+        vmt_gen_loop(g, gen_alu);
     }
 }
 
