@@ -642,6 +642,26 @@ static uint32_t default_mem_log2(const uint8_t *elf, size_t elf_len)
     return k;
 }
 
+/* One hand-written trace row: the fields the prover reads besides the decoded ones. */
+struct hand_row {
+    uint32_t pc, insn, v1, v2, vd;
+};
+
+/* Trace rows (all other columns zero) from hand-written rows, cycle = index. */
+static void hand_trace(cairn_fp *rows, const struct hand_row *r, size_t count)
+{
+    memset(rows, 0, count * CAIRN_WIT_WIDTH * sizeof *rows);
+    for (size_t i = 0; i < count; i++) {
+        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
+        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
+        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(r[i].pc);
+        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(r[i].insn);
+        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(r[i].v1);
+        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(r[i].v2);
+        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(r[i].vd);
+    }
+}
+
 /* The malicious prover's bookkeeping: pay for the forged rows from the fixed table. */
 static void route_to_fixed_table(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
                                  size_t table_len)
@@ -684,24 +704,13 @@ static void cross_table_collision_rejected(void)
 
     enum { T = 4 };
     static cairn_fp rows[T * CAIRN_WIT_WIDTH];
-    static const struct {
-        uint32_t pc, insn, v1, v2, vd;
-    } r[T] = {
+    static const struct hand_row r[T] = {
         {0, 0x0000000f, 0, 0, 0},   /* lie: "fence" */
         {4, 0x0000000f, 0, 0, 0},   /* lie: "fence" */
         {8, 0x05d00893, 0, 0, 93},  /* addi a7, x0, 93 */
         {12, 0x00000073, 93, 0, 0}, /* ecall with a0 = 0 */
     };
-    memset(rows, 0, sizeof rows);
-    for (unsigned i = 0; i < T; i++) {
-        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
-        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
-        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(r[i].pc);
-        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(r[i].insn);
-        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(r[i].v1);
-        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(r[i].v2);
-        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(r[i].vd);
-    }
+    hand_trace(rows, r, T);
     cairn_rows src;
     cairn_rows_table impl;
     cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 0);
@@ -754,24 +763,13 @@ static void memory_size_pinned(void)
     enum { T = 4 };
     static cairn_fp rows[T * CAIRN_WIT_WIDTH];
     uint32_t sp = UINT32_C(4) << bad_k;
-    const struct {
-        uint32_t pc, insn, v1, v2, vd;
-    } r[T] = {
+    const struct hand_row r[T] = {
         {0, code[0], sp, 0, sp},
         {4, code[1], sp, 0, sp >> 16},
         {8, code[2], 0, 0, 93},
         {12, code[3], 93, sp >> 16, 0},
     };
-    memset(rows, 0, sizeof rows);
-    for (unsigned i = 0; i < T; i++) {
-        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
-        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
-        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(r[i].pc);
-        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(r[i].insn);
-        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(r[i].v1);
-        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(r[i].v2);
-        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(r[i].vd);
-    }
+    hand_trace(rows, r, T);
     cairn_rows src;
     cairn_rows_table impl;
     cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 0);
