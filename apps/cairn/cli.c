@@ -129,6 +129,22 @@ out:
     return CAIRN_OK;
 }
 
+int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program *prog)
+{
+    cairn_error err;
+    cairn_status st = cli_read_file(path, CAIRN_ELF_MAX_FILE, elf, elf_len, &err);
+    if (st == CAIRN_OK)
+        st = cairn_elf_load(prog, *elf, *elf_len, &err);
+    if (st == CAIRN_OK)
+        return CLI_EXIT_OK;
+    /* read errors already name the path */
+    if (st == CAIRN_ERR_IO || st == CAIRN_ERR_NOMEM)
+        cli_error("%s", err.msg);
+    else
+        cli_error("%s: %s", path, err.msg);
+    return cli_exit_for_status(st);
+}
+
 double cli_now(void)
 {
     struct timespec ts;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "cairn/error.h"
+#include "cairn/vm.h"
 
 /* Exit statuses; keep docs/cli.md in step. */
 enum {
@@ -82,6 +83,14 @@ void cli_json_bytes(FILE *out, const uint8_t *b, size_t len);
  */
 cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len,
                            cairn_error *err);
+
+/*
+ * Read the ELF file at path (at most CAIRN_ELF_MAX_FILE bytes) into *elf
+ * and load it into prog (initialised by the caller).  Prints the error
+ * ("cairn: error: PATH: what is wrong") and returns the exit status on
+ * failure; CLI_EXIT_OK otherwise.  The caller frees *elf and clears prog.
+ */
+int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program *prog);
 
 /* Monotonic clock in seconds, for the timings subcommands print. */
 double cli_now(void);

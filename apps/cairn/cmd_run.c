@@ -249,17 +249,9 @@ int cmd_run(int argc, char **argv)
     memset(&vm, 0, sizeof vm);
     memset(&stats, 0, sizeof stats);
 
-    cairn_status st = cli_read_file(path, CAIRN_ELF_MAX_FILE, &elf, &elf_len, &err);
-    if (st == CAIRN_OK)
-        st = cairn_elf_load(&prog, elf, elf_len, &err);
-    if (st != CAIRN_OK) {
-        if (st == CAIRN_ERR_IO || st == CAIRN_ERR_NOMEM)
-            cli_error("%s", err.msg);
-        else
-            cli_error("%s: %s", path, err.msg);
-        rc = cli_exit_for_status(st);
+    cairn_status st = CAIRN_OK;
+    if ((rc = cli_load_elf(path, &elf, &elf_len, &prog)) != CLI_EXIT_OK)
         goto out;
-    }
     if (input_path != NULL) {
         st = cli_read_file(input_path, (size_t)1 << 30, &input, &input_len, &err);
         if (st != CAIRN_OK) {
