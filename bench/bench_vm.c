@@ -19,24 +19,6 @@
 
 extern char **environ;
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *b = malloc(cap);
-    while (b != NULL) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        b = realloc(b, cap);
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 /* One VM run: returns seconds, sets *cycles. */
 static double run_vm(const cairn_program *prog, const uint8_t *in, size_t in_len, uint64_t *cycles)
@@ -90,7 +72,7 @@ static void bench_guest(const struct bench_opts *o, const char *name, const char
     if (env != NULL)
         snprintf(path, sizeof path, "%s/%s", env, file);
     size_t len = 0;
-    uint8_t *elf = read_file(path, &len);
+    uint8_t *elf = bench_read_file(path, &len);
     if (elf == NULL) {
         fprintf(stderr, "bench_vm: %s missing: run `make guests`\n", path);
         exit(1);

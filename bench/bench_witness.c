@@ -19,24 +19,6 @@
 #include "cairn/witness.h"
 #include "util.h"
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *b = malloc(cap);
-    while (b != NULL) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        b = realloc(b, cap);
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 static void die(const char *what, const cairn_error *err)
 {
@@ -70,7 +52,7 @@ static void guest_load(struct guest *g, const char *file, uint8_t *input, size_t
     snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : CAIRN_GUEST_DIR, file);
     size_t len = 0;
     cairn_error err;
-    uint8_t *elf = read_file(path, &len);
+    uint8_t *elf = bench_read_file(path, &len);
     if (elf == NULL) {
         fprintf(stderr, "bench_witness: %s missing: run `make guests`\n", path);
         exit(1);

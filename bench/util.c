@@ -103,3 +103,28 @@ void bench_row(const char *name, const char *params, double median_s, double per
            bench_peak_rss_mib());
     fflush(stdout);
 }
+
+uint8_t *bench_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = (size_t)1 << 20, n = 0;
+    uint8_t *b = malloc(cap);
+    while (b != NULL) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        uint8_t *nb = realloc(b, cap * 2);
+        if (nb == NULL) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}

@@ -47,6 +47,9 @@ void bench_row(const char *name, const char *params, double median_s, double per
 /* Keep the optimiser from discarding a computed value. */
 void bench_sink_u64(uint64_t v);
 
+/* A whole file in a new buffer (freed by the caller), or NULL if it cannot be read. */
+uint8_t *bench_read_file(const char *path, size_t *len);
+
 /* Deterministic filler (splitmix64) for inputs. */
 uint64_t bench_rand_u64(uint64_t *state);
 
