@@ -61,10 +61,21 @@ typedef void (*cairn_zkvm_tamper_fn)(void *ctx, cairn_fp *const *cols, size_t co
 typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
                                            size_t table_len);
 
+/*
+ * Progress of a long proof: called from the proving thread at the start of
+ * each stage (done = 0) and at its end (done = 1), and in between where a
+ * stage knows its fraction.  Stages, in order: "execute", "witness",
+ * "commit", "outer sum-check", "table sum-check", "memory sum-check",
+ * "shift sum-check", "open".  Must not call back into the prover.
+ */
+typedef void (*cairn_zkvm_progress_fn)(void *ctx, const char *stage, double done);
+
 typedef struct {
     unsigned security_bits;     /* 100 (default) or 128 */
     unsigned threads;           /* prover threads (default 1) */
     uint64_t max_cycles;        /* 0: CAIRN_ZKVM_MAX_CYCLES */
+    cairn_zkvm_progress_fn progress; /* optional */
+    void *progress_ctx;
     /* Test-only switches: a proof made with them is meant to be rejected. */
     cairn_zkvm_tamper_fn tamper;
     void *tamper_ctx;

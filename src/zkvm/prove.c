@@ -31,6 +31,12 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static void progress(const cairn_zkvm_options *opt, const char *stage, double done)
+{
+    if (opt->progress != NULL)
+        opt->progress(opt->progress_ctx, stage, done);
+}
+
 static void absorb_commitment(cairn_transcript *t, const cairn_pcs_commitment *c)
 {
     uint8_t b[CAIRN_PCS_COMMITMENT_BYTES];
@@ -124,6 +130,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     if ((st = zk_bytecode_build(&bc, prog, err)) != CAIRN_OK)
         goto out;
     zk_init_regs(init, prog, mem_log2_words);
+    progress(opt, "witness", 0);
     if ((st = zk_witness_build(&w, trace, T, n, &bc, init, !opt->no_checks, err)) != CAIRN_OK)
         goto out;
     if (opt->tamper != NULL) {
@@ -186,6 +193,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         hcol[i] = help + i * rows;
 
     /* statement, phase 1 */
+    progress(opt, "witness", 1);
+    progress(opt, "commit", 0);
     zk_transcript_start(&t, s, (uint32_t)n, n_tab, params);
     cairn_rows src[ZK_NBATCH];
     cairn_pcs_polys_rows impl[ZK_NBATCH];
@@ -242,6 +251,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         stats->commit_s = t2 - t1;
 
     /* the outer sum-check */
+    progress(opt, "commit", 1);
+    progress(opt, "outer sum-check", 0);
     size_t npow = zk_outer_npow(&air);
     zk_rho_powers(rho_pow, npow, rho);
     for (size_t x = 0; x < rows; x++) {
@@ -277,6 +288,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_transcript_absorb_fp2_vec(&t, "zk/outer/evals", p->outer_evals, p->outer_evals_len);
 
     /* the table sum-check */
+    progress(opt, "outer sum-check", 1);
+    progress(opt, "table sum-check", 0);
     cairn_poly_eq_table(aux, tau_t, n_tab);
     const cairn_fp *tbase[ZK_TV_N] = {gt[0], gt[1], mL, NULL, gt[2], gt[3], mB, NULL, NULL};
     const cairn_fp2 *text[ZK_TV_N] = {NULL, NULL, NULL, tL, NULL, NULL, NULL, tB, aux};
@@ -289,6 +302,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_transcript_absorb_fp2_vec(&t, "zk/tab/evals", p->tab_evals, ZK_TAB_EVALS);
 
     /* the shift sum-check: pc_next(r) = sum_y pc(y) next(r, y) */
+    progress(opt, "table sum-check", 1);
+    progress(opt, "shift sum-check", 0);
     cairn_poly_eq_table(eq, r, n);
     for (size_t y = rows; y-- > 1;)
         eq[y] = eq[y - 1];
@@ -309,6 +324,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         stats->sumcheck_s = t3 - t2;
 
     /* openings */
+    progress(opt, "shift sum-check", 1);
+    progress(opt, "open", 0);
     cairn_fp2 pts[2 * ZK_MAX_VARS], cl[2 * ZK_NCOL];
     memcpy(pts, r, n * sizeof *r);
     memcpy(pts + n, rs, n * sizeof *rs);
@@ -330,6 +347,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         goto out;
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         p->com[b] = pr[b].com;
+    progress(opt, "open", 1);
     if (stats != NULL) {
         stats->open_s = now_s() - t3;
         stats->total_s = now_s() - t0;
@@ -425,6 +443,7 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     if ((s = cairn_vm_init(&vm, &prog, &cfg, err)) != CAIRN_OK)
         goto out;
     cairn_vm_set_input(&vm, input, input_len);
+    progress(opt, "execute", 0);
     if ((s = cairn_vm_run(&vm, max, err)) != CAIRN_OK)
         goto out;
     if (vm.halt == CAIRN_VM_FAULTED) {
@@ -437,6 +456,7 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
                             (unsigned long long)max);
         goto out;
     }
+    progress(opt, "execute", 1);
     uint32_t k = vm.mem_log2_words;
     if ((s = cairn_witness_oracle_new_table(&o, &prog, &cfg, input, input_len, max, 0, err)))
         goto out;
