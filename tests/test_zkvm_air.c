@@ -16,10 +16,11 @@
 #include "harness.h"
 #include "zk_util.h"
 
+/* A random program; odd seeds get loads and stores, even seeds stay register-only. */
 static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
 {
     struct rvprog p;
-    zk_gen_program(&p, seed, items);
+    zk_gen_program(&p, seed, items, (int)(seed & 1));
     uint8_t *elf = rvp_elf(&p, len);
     rvp_clear(&p);
     return elf;
@@ -266,7 +267,7 @@ static void checker_accepts_honest_runs(void)
         struct zkt z;
         cairn_error err;
         if (zkt_build(&z, elf, len, NULL, 0, 1)) {
-            cairn_status st = zk_check(&z.w, &z.air, &z.bc, z.init, &err);
+            cairn_status st = zk_check(&z.w, &z.air, &z.bc, z.init, &z.ram, &err);
             if (st != CAIRN_OK)
                 FAIL("seed 0x%016llx: %s", (unsigned long long)seed, err.msg);
         }
@@ -284,7 +285,7 @@ static void checker_accepts_honest_runs(void)
     cairn_error err;
     if (zkt_build(&z, elf, len, NULL, 0, 1)) {
         CHECK(z.w.T == 2 && z.w.n == 1);
-        CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &err));
+        CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &z.ram, &err));
     }
     zkt_clear(&z);
     free(elf);
@@ -297,7 +298,7 @@ static void checker_rejects_lies(void)
         int told = 0;
         for (unsigned tries = 0; tries < 200 && !told; tries++) {
             size_t len;
-            uint8_t *elf = gen_elf(test_rand_u64(), 60, &len);
+            uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 60, &len);
             cairn_fp *rows;
             uint64_t T;
             if (zk_lying_trace(elf, len, (enum zk_lie)lie, &rows, &T)) {
@@ -305,7 +306,7 @@ static void checker_rejects_lies(void)
                 struct zkt z;
                 cairn_error err;
                 if (zkt_build(&z, elf, len, rows, T, 0))
-                    if (zk_check(&z.w, &z.air, &z.bc, z.init, &err) != CAIRN_ERR_REJECTED)
+                    if (zk_check(&z.w, &z.air, &z.bc, z.init, &z.ram, &err) != CAIRN_ERR_REJECTED)
                         FAIL("lie %d accepted by the checker", lie);
                 zkt_clear(&z);
                 free(rows);
@@ -317,14 +318,14 @@ static void checker_rejects_lies(void)
     }
     /* the honest interpreter agrees with the VM's trace */
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64(), 80, &len);
+    uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 80, &len);
     cairn_fp *rows;
     uint64_t T;
     if (CHECK(zk_lying_trace(elf, len, ZK_LIE_NONE, &rows, &T))) {
         struct zkt z;
         cairn_error err;
         if (zkt_build(&z, elf, len, rows, T, 1))
-            CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &err));
+            CHECK_OK(zk_check(&z.w, &z.air, &z.bc, z.init, &z.ram, &err));
         zkt_clear(&z);
         free(rows);
     }
@@ -349,7 +350,7 @@ static void gated_fractions_consistent(void)
     if (!zkt_build(&z, elf, len, NULL, 0, 1))
         goto out;
     z.air.frac[0].gate = L1wr();
-    CHECK(zk_check(&z.w, &z.air, &z.bc, z.init, NULL) == CAIRN_OK);
+    CHECK(zk_check(&z.w, &z.air, &z.bc, z.init, &z.ram, NULL) == CAIRN_OK);
     zk_chal ch;
     ch.alpha = test_rand_fp2(), ch.rho = test_rand_fp2();
     for (unsigned t = 0; t < ZK_NTAB; t++) {
@@ -366,8 +367,8 @@ static void gated_fractions_consistent(void)
     mL = malloc(N * sizeof *mL), mB = malloc(N * sizeof *mB), tL = malloc(N * sizeof *tL);
     if (mL == NULL || mB == NULL || tL == NULL)
         goto out;
-    cairn_fp2 S, M;
-    CHECK(zk_helpers(h, &S, &M, &z.w, &z.air, &ch, NULL) == CAIRN_OK);
+    cairn_fp2 S, M, MR;
+    CHECK(zk_helpers(h, &S, &M, &MR, &z.w, &z.air, &ch, NULL) == CAIRN_OK);
     CHECK(zk_mults(mL, mB, &z.w, &z.air, &z.bc, nt, NULL) == CAIRN_OK);
     /* the table side */
     zk_ltab_fp_table(tL, &ch, nt);
@@ -379,7 +380,7 @@ static void gated_fractions_consistent(void)
     }
     CHECK_EQ_FP2(S, tab);
     /* each row's helper identity for the gated group, through the outer polynomial */
-    cairn_fp2 rho_pow[ZK_MAX_R1CS + ZK_MAX_GROUPS + 2];
+    cairn_fp2 rho_pow[ZK_MAX_R1CS + ZK_MAX_GROUPS + 3];
     size_t np = zk_outer_npow(&z.air);
     for (size_t i = 0; i < np; i++)
         rho_pow[i] = cairn_fp2_zero();

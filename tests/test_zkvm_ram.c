@@ -144,7 +144,7 @@ static int ramt_build(struct ramt *t, const uint8_t *elf, size_t len)
         goto out;
     }
     zk_ram_text_words(&t->text_lo, &t->text_hi, &t->prog, t->mem_base);
-    zk_ram_air_build(&t->air, t->mem_base);
+    zk_ram_air_build(&t->air, t->mem_base, NULL);
     ok = 1;
 out:
     cairn_witness_oracle_free(o);
@@ -448,13 +448,13 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
     uint64_t *fts = malloc(K * sizeof *fts);
     cairn_fp2 *gI = malloc(K * sizeof *gI), *gF = malloc(K * sizeof *gF),
               *eq = malloc(K * sizeof *eq);
-    cairn_fp *cols[5] = {NULL};
+    cairn_fp *cols[9] = {NULL};
     cairn_sumcheck_proof proof;
     cairn_sumcheck_proof_init(&proof);
-    for (unsigned i = 0; i < 5; i++)
-        cols[i] = malloc(K * sizeof *cols[i]);
-    if (!fv || !fts || !gI || !gF || !eq || !cols[0] || !cols[1] || !cols[2] || !cols[3] ||
-        !cols[4])
+    int have = 1;
+    for (unsigned i = 0; i < 9; i++)
+        have &= (cols[i] = malloc(K * sizeof *cols[i])) != NULL;
+    if (!fv || !fts || !gI || !gF || !eq || !have)
         goto out;
     cairn_fp2 M;
     CHECK(zk_ram_row_sum(&M, t->z, t->T, &t->air, &ch, NULL) == CAIRN_OK);
@@ -491,13 +491,15 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
         cols[2][j] = cairn_fp_from_u64(t->init[j]);
         cols[3][j] = cairn_fp_from_u64(j >= t->text_lo && j < t->text_hi);
         cols[4][j] = cairn_fp_from_u64(j);
+        cols[5][j] = gF[j].c0, cols[6][j] = gF[j].c1, cols[7][j] = gI[j].c0, cols[8][j] = gI[j].c1;
     }
     cairn_fp2 tau[ZK_MAX_VARS], rho3 = test_rand_fp2(), rho4 = test_rand_fp2();
     for (unsigned i = 0; i < t->k; i++)
         tau[i] = test_rand_fp2();
     cairn_poly_eq_table(eq, tau, t->k);
-    const cairn_fp *base[ZK_MV_N] = {NULL, NULL, cols[0], cols[1], cols[2], cols[3], cols[4], NULL};
-    const cairn_fp2 *ext[ZK_MV_N] = {gF, gI, NULL, NULL, NULL, NULL, NULL, eq};
+    const cairn_fp *base[ZK_MV_N] = {cols[5], cols[6], cols[7], cols[8], cols[0],
+                                     cols[1], cols[2], cols[3], cols[4], NULL};
+    const cairn_fp2 *ext[ZK_MV_N] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, eq};
     zk_ram_ctx ctx = {&ch, rho3, rho4};
     cairn_fp2 claim = cairn_fp2_mul(rho4, M), point[ZK_MAX_VARS], evals[ZK_MV_N];
     cairn_transcript tp, tv;
@@ -514,9 +516,8 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
                                     &err)) != CAIRN_OK)
         goto out;
     cairn_fp2 v[ZK_MV_N];
-    v[ZK_MV_GF] = evals[ZK_MV_GF],
-    v[ZK_MV_GI] = evals[ZK_MV_GI]; /* PCS openings, in the protocol */
-    v[ZK_MV_FV] = evals[ZK_MV_FV], v[ZK_MV_FTS] = evals[ZK_MV_FTS];
+    for (unsigned i = 0; i < ZK_MEM_EVALS; i++)
+        v[i] = evals[i]; /* PCS openings, in the protocol */
     CHECK(zk_ram_init_eval(&v[ZK_MV_INIT], &t->prog, t->mem_base, t->k, vpoint, NULL) == CAIRN_OK);
     v[ZK_MV_RO] = zk_ram_interval_eval(vpoint, t->k, t->text_lo, t->text_hi);
     v[ZK_MV_ID] = zk_id_eval(vpoint, t->k);
@@ -527,7 +528,7 @@ static cairn_status mem_sumcheck(struct ramt *t, enum mem_cheat cheat)
 out:
     cairn_sumcheck_proof_clear(&proof);
     free(fv), free(fts), free(gI), free(gF), free(eq);
-    for (unsigned i = 0; i < 5; i++)
+    for (unsigned i = 0; i < 9; i++)
         free(cols[i]);
     return st;
 }

@@ -1,8 +1,10 @@
 /*
  * zk_util.c — random register-only programs and the lying interpreter for
  * the zkVM tests (see zk_util.h).  The generator follows the VM's
- * differential generator (tests/test_vm_diff.c) restricted to the provable set's
- * instruction set: no loads, stores, multiplies or divides.
+ * differential generator (tests/test_vm_diff.c) restricted to the provable
+ * set's instruction set: no multiplies or divides; loads and stores of
+ * every width into a data buffer (and word loads from the text) only when
+ * asked for.
  */
 #include "zk_util.h"
 
@@ -44,10 +46,37 @@ static void gen_alu(struct vmt_gen *g)
     }
 }
 
+#define GEN_DATA 256u /* bytes of the data buffer; x31 holds its address + 128 */
+
+/*
+ * A load or store of a random width at a random aligned offset of the data
+ * buffer through x31 (the register allocator never writes x31), or a word
+ * load of the text through AUIPC in VMT_REG_T.
+ */
+static void gen_mem(struct vmt_gen *g)
+{
+    struct rvprog *p = g->p;
+    static const uint32_t lf3[5] = {0, 1, 2, 4, 5};
+    uint32_t kind = vmt_gen_below(g, 12);
+    if (kind == 11) {
+        rvp_emit(p, rv_u(0, VMT_REG_T, 0x17));
+        rvp_emit(p, rv_i(4 * (int32_t)vmt_gen_below(g, 3) - 4, VMT_REG_T, 2, vmt_gen_rd(g), 0x03));
+        return;
+    }
+    uint32_t f3 = kind < 5 ? lf3[kind] : (kind - 5) % 3, w = 1u << (f3 & 3);
+    int32_t off = (int32_t)(vmt_gen_below(g, GEN_DATA / w) * w) - (int32_t)(GEN_DATA / 2);
+    if (kind < 5)
+        rvp_emit(p, rv_i(off, 31, f3, vmt_gen_rd(g), 0x03));
+    else
+        rvp_emit(p, rv_s(off, vmt_gen_rs(g), 31, f3));
+}
+
 static void gen_item(struct vmt_gen *g)
 {
-    uint32_t kind = vmt_gen_below(g, 20);
-    if (kind < 12) {
+    uint32_t kind = vmt_gen_below(g, g->scratch ? 24 : 20);
+    if (kind >= 20) {
+        gen_mem(g);
+    } else if (kind < 12) {
         gen_alu(g);
     } else if (kind < 15) {
         vmt_gen_branch_fwd(g, gen_alu);
@@ -60,13 +89,19 @@ static void gen_item(struct vmt_gen *g)
     }
 }
 
-void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items)
+void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
 {
-    struct vmt_gen g = {seed, p, 0};
+    struct vmt_gen g = {seed, p, mem != 0}; /* scratch: memory items wanted */
     rvp_init(p);
     for (uint32_t r = 1; r < 32; r++)
         if (vmt_gen_below(&g, 4) != 0)
             rvp_li(p, r, vmt_gen_value(&g));
+    if (mem) {
+        uint8_t data[GEN_DATA];
+        for (unsigned i = 0; i < GEN_DATA; i++)
+            data[i] = (uint8_t)vmt_gen_below(&g, 256);
+        rvp_li(p, 31, rvp_data(p, data, sizeof data) + GEN_DATA / 2);
+    }
     for (uint32_t i = 0; i < items; i++)
         gen_item(&g);
     rvp_emit(p, rv_i(0xff, 5, 7, 10, 0x13)); /* andi a0, x5, 255 */
@@ -294,6 +329,7 @@ void zkt_clear(struct zkt *z)
     cairn_program_clear(&z->prog);
     zk_bytecode_clear(&z->bc);
     zk_witness_clear(&z->w);
+    zk_ram_clear(&z->ram);
 }
 
 /* Build the witness of a program (honest run) or of given trace rows. */
@@ -305,6 +341,7 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
     cairn_program_init(&z->prog);
     zk_bytecode_init(&z->bc);
     zk_witness_init(&z->w);
+    zk_ram_init(&z->ram);
     if (cairn_elf_load(&z->prog, elf, len, &err) != CAIRN_OK || zk_bytecode_build(&z->bc, &z->prog, &err))
         return FAIL("load: %s", err.msg);
     cairn_rows src;
@@ -324,13 +361,16 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
         return FAIL("vm: %s", err.msg);
     zk_init_regs(z->init, &z->prog, vm.mem_log2_words);
     CHECK(z->init[2] == vm.regs[2]);
+    cairn_status rs = zk_ram_load(&z->ram, &z->prog, vm.mem_log2_words, &err);
     cairn_vm_clear(&vm);
+    if (rs != CAIRN_OK)
+        return FAIL("ram: %s", err.msg);
     cairn_status st = zk_witness_build(&z->w, rows ? &src : cairn_witness_oracle_rows(o), T, n, &z->bc,
-                                       z->init, strict, &err);
+                                       z->init, &z->ram, strict, &err);
     cairn_witness_oracle_free(o);
     if (st != CAIRN_OK)
         return FAIL("witness: %s", err.msg);
-    zk_air_build(&z->air, z->prog.entry, z->w.exit_code);
+    zk_air_build(&z->air, z->prog.entry, z->w.exit_code, z->ram.base);
     return 1;
 }
 

@@ -15,8 +15,11 @@
 #include "cairn/field.h"
 #include "vm_util.h"
 
-/* A random register-only program of about `items` items ending in exit(a0 = x5 & 0xff). */
-void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items);
+/*
+ * A random program of about `items` items ending in exit(a0 = x5 & 0xff):
+ * register-only, or with loads and stores of every width when mem is set.
+ */
+void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
 
 /* A loop of `iters` iterations of a few ALU instructions (about 6 cycles each), then exit. */
 void zk_loop_program(struct rvprog *p, uint32_t iters);
@@ -50,6 +53,7 @@ struct zkt {
     zk_air air;
     zk_witness w;
     uint32_t init[32];
+    zk_ram ram;
 };
 
 /*

@@ -24,7 +24,8 @@ void cmd_inspect_help(FILE *out)
             "Exit status: 0 parsed; 2 usage; 3 malformed proof; 4 I/O error.\n");
 }
 
-static const char *const batch_names[4] = {"trace", "multiplicities", "helpers", "table_helpers"};
+static const char *const batch_names[CAIRN_PROOF_BATCHES] = {
+    "trace", "multiplicities", "helpers", "table_helpers", "final_memory", "memory_helpers"};
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -68,7 +69,7 @@ int cmd_inspect(int argc, char **argv)
     unsigned nt;
     unsigned n = cairn_proof_vars(p, &nt);
     if (json) {
-        printf("{\"version\": 1, \"program_digest\": \"");
+        printf("{\"version\": 2, \"program_digest\": \"");
         for (unsigned i = 0; i < 32; i++)
             printf("%02x", s->program_digest[i]);
         printf("\", \"entry\": %u, \"mem_log2_words\": %u, \"cycles\": %" PRIu64
@@ -76,7 +77,7 @@ int cmd_inspect(int argc, char **argv)
                "\"security_bits\": %u, \"trace_vars\": %u, \"table_vars\": %u, \"pcs\": [",
                s->entry, s->mem_log2_words, s->cycles, s->exit_code, s->security_target,
                s->security_bits, n, nt);
-        for (unsigned i = 0; i < 4; i++) {
+        for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
             const cairn_pcs_params *q = cairn_proof_params(p, i);
             printf("%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
                    "\"log_blowup\": %u, \"queries\": %u, \"grinding_bits\": %u, \"reps\": %u, "
@@ -91,7 +92,7 @@ int cmd_inspect(int argc, char **argv)
                z->header, z->statement, z->registers, z->commitments, z->sumchecks, z->evaluations,
                z->openings, z->total);
     } else {
-        printf("cairn proof, format version 1, %zu bytes\n", z->total);
+        printf("cairn proof, format version 2, %zu bytes\n", z->total);
         printf("statement:\n  program sha256  ");
         for (unsigned i = 0; i < 32; i++)
             printf("%02x", s->program_digest[i]);
@@ -101,19 +102,20 @@ int cmd_inspect(int argc, char **argv)
                s->entry, s->mem_log2_words, s->cycles, n, s->exit_code, s->security_bits,
                s->security_target);
         printf("commitments (tensor PCS):\n");
-        for (unsigned i = 0; i < 4; i++) {
+        for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
             const cairn_pcs_params *q = cairn_proof_params(p, i);
             printf("  %-15s 2^%-2u x %-3u  k = 2^%u, rate 1/%u, %u queries, %u grinding bits, %u "
                    "reps, %u bits\n",
-                   batch_names[i], q->num_vars, q->num_polys, q->log_cols, 1u << q->log_blowup,
+                   cairn_proof_batch_name(i), q->num_vars, q->num_polys, q->log_cols, 1u << q->log_blowup,
                    q->queries, q->grinding_bits, q->reps, q->achieved_bits);
         }
         printf("sizes:\n  header+statement %8zu\n  final registers  %8zu\n  commitments      %8zu\n"
                "  sum-checks       %8zu\n  evaluations      %8zu\n  openings         %8zu",
                z->header + z->statement, z->registers, z->commitments, z->sumchecks, z->evaluations,
                z->openings);
-        printf(" (trace %zu, multiplicities %zu, helpers %zu, table helpers %zu)\n", z->opening[0],
-               z->opening[1], z->opening[2], z->opening[3]);
+        for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++)
+            printf("%s%s %zu", i ? ", " : " (", cairn_proof_batch_name(i), z->opening[i]);
+        printf(")\n");
     }
 out:
     cairn_proof_free(p);

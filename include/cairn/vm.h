@@ -34,7 +34,7 @@
 #define CAIRN_ELF_MAX_PHNUM 256u                 /* program headers */
 #define CAIRN_ELF_MAX_SEGMENTS 16u               /* PT_LOAD segments with memsz > 0 */
 #define CAIRN_VM_MAX_MEM (UINT32_C(1) << 30)     /* hard cap on the region, bytes */
-#define CAIRN_VM_DEFAULT_STACK (UINT32_C(1) << 20) /* stack reserve above the image */
+#define CAIRN_VM_DEFAULT_STACK (UINT32_C(1) << 16) /* stack reserve above the image (64 KiB) */
 
 /* Segment permission bits (the ELF PF_* values). */
 #define CAIRN_SEG_X 1u
@@ -127,7 +127,7 @@ typedef struct {
 typedef int (*cairn_vm_write_fn)(void *ctx, int fd, const uint8_t *buf, size_t buf_len);
 
 typedef struct {
-    uint32_t stack_size;     /* bytes reserved above the highest segment (default 1 MiB) */
+    uint32_t stack_size;     /* bytes reserved above the highest segment (default 64 KiB) */
     uint32_t max_mem;        /* refuse a region larger than this many bytes (default and cap: CAIRN_VM_MAX_MEM) */
     cairn_vm_write_fn write; /* NULL: output is counted and discarded */
     void *write_ctx;
@@ -171,7 +171,7 @@ typedef struct {
     cairn_vm_config cfg;
 } cairn_vm;
 
-/* Defaults: 1 MiB stack, CAIRN_VM_MAX_MEM, no write callback. */
+/* Defaults: 64 KiB stack, CAIRN_VM_MAX_MEM, no write callback. */
 void cairn_vm_config_init(cairn_vm_config *cfg);
 
 /*

@@ -86,10 +86,16 @@ typedef struct {
 
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);
 
+/*
+ * The committed batches of a proof: trace, multiplicities, helpers, table
+ * helpers, final memory, memory helpers (docs/proof-format.md).
+ */
+#define CAIRN_PROOF_BATCHES 6
+
 /* Byte sizes of a proof's parts (cairn inspect). */
 typedef struct {
     size_t header, statement, registers, commitments, sumchecks, evaluations, openings, total;
-    size_t opening[4];
+    size_t opening[CAIRN_PROOF_BATCHES];
 } cairn_zkvm_sizes;
 
 /* Timings and figures of one proof (seconds, bytes). */
@@ -152,8 +158,10 @@ void cairn_proof_free(cairn_proof *p);
 /* The statement and sizes of a decoded proof. */
 const cairn_zkvm_statement *cairn_proof_statement(const cairn_proof *p);
 const cairn_zkvm_sizes *cairn_proof_sizes(const cairn_proof *p);
-/* The PCS parameters of batch i < 4 (trace, multiplicities, helpers, table helpers). */
+/* The PCS parameters of batch i < CAIRN_PROOF_BATCHES. */
 const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i);
+/* The name of batch i ("trace", ..., "memory helpers"; "?" out of range). */
+const char *cairn_proof_batch_name(unsigned i);
 /* log2 of the padded trace rows and of the table size. */
 unsigned cairn_proof_vars(const cairn_proof *p, unsigned *table_vars);
 /* Verify a decoded proof against the ELF (as cairn_zkvm_verify). */

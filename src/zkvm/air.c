@@ -20,10 +20,13 @@ const char *const zk_col_names[ZK_NCOL] = {
     "pc", "imm", "rs1", "rs2", "rd", "wr", "du", "d1", "d2",
     "f_add", "f_sub", "f_slt", "f_sll", "f_srl", "f_sra", "f_rx", "f_rk",
     "f_and", "f_or", "f_xor", "f_link", "f_jalr", "f_ecall",
+    "off", "f_lb", "f_lbu", "f_lh", "f_lhu", "f_lw", "f_sb", "f_sh", "f_sw",
     "v1", "v2", "vd", "vdo", "t1", "t2", "td", "e1", "e2", "e3",
     "u0", "u1", "u2", "c0", "c1", "c2", "w0", "w1", "w2", "w3", "sa", "sb",
     "x", "xl", "k", "z", "inv", "res", "j1", "j2", "lsb",
-    "p", "sel", "fill", "t", "prod", "hi", "hl", "r"};
+    "p", "sel", "fill", "t", "prod", "hi", "hl", "r",
+    "ea", "ka", "eal", "o1", "o2", "m0", "m1", "m2", "m3", "ro",
+    "y0", "y1", "yb", "tb", "s", "pw", "db", "dh", "mnew", "tm", "em"};
 
 /* ---- building linear forms ------------------------------------------------------------------ */
 
@@ -106,7 +109,10 @@ static zk_frac *frac(zk_air *air, const char *name, int table, int sign)
     f->table = table;
     f->sign = sign;
     f->name = name;
-    f->nfields = table == ZK_TAB_L ? ZK_L_FIELDS : table == ZK_TAB_B ? ZK_BC_FIELDS : ZK_M_FIELDS;
+    f->nfields = table == ZK_TAB_L   ? ZK_L_FIELDS
+                 : table == ZK_TAB_B ? ZK_BC_FIELDS
+                 : table == ZK_TAB_M ? ZK_M_FIELDS
+                                     : ZK_R_FIELDS;
     return f;
 }
 
@@ -145,13 +151,13 @@ static zk_lin sign_check(unsigned b0, int word_is_B, unsigned s)
     return l;
 }
 
-static void group(zk_air *air, unsigned a, int b, int mem)
+static void group(zk_air *air, unsigned a, int b, int kind)
 {
     zk_group *g = &air->groups[air->ngroups++];
     g->nfrac = b < 0 ? 1 : 2;
     g->frac[0] = a;
     g->frac[1] = b < 0 ? 0 : (unsigned)b;
-    g->mem = mem;
+    g->kind = kind;
 }
 
 /*
@@ -160,7 +166,7 @@ static void group(zk_air *air, unsigned a, int b, int mem)
  * forced to the padding instruction by the bytecode lookup (its tuple
  * carries the public bit [x >= T]).
  */
-void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code)
+void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_base)
 {
     memset(air, 0, sizeof *air);
     const int64_t W32 = INT64_C(1) << 32;
@@ -291,11 +297,40 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code)
         f->f[2] = L0(), add(&f->f[2], ZK_Z_ID, 4), add(&f->f[2], ZK_Z_ONE, (int64_t)s + 1);
     }
 
-    /* pairing: fractions 0..17 are lookups (byte0..3, x, hi, signs, ts, shift, bytecode) */
+    /*
+     * RAM (src/zkvm/ram.c defines the part once): its rows, its ten lookups
+     * into L, and the access as a read of (word, ro, old, tm) and a write
+     * of (word, ro, mnew, id + 1), both with numerator f_mem (the sum of
+     * the load/store flags), so a row without an access contributes 0.
+     */
+    zk_ram_air ra;
+    zk_ram_air_build(&ra, mem_base, zk_ram_zmap);
+    for (unsigned i = 0; i < ra.nr1cs; i++)
+        air->r1cs[air->nr1cs++] = ra.r1cs[i];
+    unsigned look0 = air->nfrac;
+    for (unsigned i = 0; i < ra.nlook; i++)
+        air->frac[air->nfrac++] = ra.look[i];
+    unsigned ram0 = air->nfrac;
+    f = frac(air, "ram_read", ZK_TAB_R, -1);
+    f->f[0] = ra.wa, f->f[1] = L1(ZK_RO), f->f[2] = ra.old, f->f[3] = L1(ZK_TM);
+    f->gate = ra.fmem;
+    f = frac(air, "ram_write", ZK_TAB_R, 1);
+    f->f[0] = ra.wa, f->f[1] = L1(ZK_RO), f->f[2] = L1(ZK_MNEW);
+    f->f[3] = L1(ZK_Z_ID), add(&f->f[3], ZK_Z_ONE, 1);
+    f->gate = ra.fmem;
+
+    /*
+     * pairing: fractions 0..17 are lookups (byte0..3, x, hi, signs, ts,
+     * shift, bytecode), 18..23 register accesses, then the RAM lookups and
+     * the RAM access pair
+     */
     for (unsigned g = 0; g < 9; g++)
-        group(air, 2 * g, (int)(2 * g + 1), 0);
+        group(air, 2 * g, (int)(2 * g + 1), ZK_G_LOOKUP);
     for (unsigned g = 0; g < 3; g++)
-        group(air, 18 + 2 * g, (int)(18 + 2 * g + 1), 1);
+        group(air, 18 + 2 * g, (int)(18 + 2 * g + 1), ZK_G_REG);
+    for (unsigned i = look0; i < ram0; i += 2)
+        group(air, i, i + 1 < ram0 ? (int)(i + 1) : -1, ZK_G_LOOKUP);
+    group(air, ram0, (int)ram0 + 1, ZK_G_RAM);
 }
 
 /* ---- evaluation ------------------------------------------------------------------------------ */
@@ -329,7 +364,7 @@ cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z)
     return f->gate.len == 0 ? cairn_fp_one() : zk_lin_eval_fp(&f->gate, z);
 }
 
-size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 2; }
+size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 3; }
 
 static cairn_fp2 frac_fp2(const zk_frac *f, const zk_chal *ch, const cairn_fp2 *z)
 {
@@ -355,7 +390,7 @@ cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *r
                                     zk_lin_eval_fp2(&r->c, z));
         acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], v));
     }
-    cairn_fp2 sum_l = cairn_fp2_zero(), sum_m = cairn_fp2_zero();
+    cairn_fp2 sum[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
     const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
     for (unsigned g = 0; g < air->ngroups; g++, p++) {
         const zk_group *gr = &air->groups[g];
@@ -375,14 +410,11 @@ cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *r
             v = cairn_fp2_sub(cairn_fp2_mul(hv, cairn_fp2_mul(d[0], d[1])),
                               cairn_fp2_add(cairn_fp2_mul(m[0], d[1]), cairn_fp2_mul(m[1], d[0])));
         acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], v));
-        if (gr->mem)
-            sum_m = cairn_fp2_add(sum_m, hv);
-        else
-            sum_l = cairn_fp2_add(sum_l, hv);
+        sum[gr->kind] = cairn_fp2_add(sum[gr->kind], hv);
     }
     acc = cairn_fp2_mul(acc, eq);
-    acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], sum_l));
-    acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p + 1], sum_m));
+    for (unsigned kd = 0; kd < 3; kd++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p + kd], sum[kd]));
     return acc;
 }
 

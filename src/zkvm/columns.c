@@ -5,7 +5,9 @@
  * for the previous values and timestamps; the virtual pc_next; the final
  * registers; the LogUp multiplicities and helper columns; and the
  * constraint checker that evaluates every row directly (the fast, plain
- * reference the tests hold the protocol to).
+ * reference the tests hold the protocol to).  RAM is replayed next to the
+ * register file (O(K) words, DESIGN.md §2) for the RAM columns and the
+ * final memory.
  *
  * Every column is a pure function of the static columns (from our own
  * decoder) and the trace's register values, so a stream of rows in order
@@ -28,6 +30,7 @@ void zk_witness_clear(zk_witness *w)
         return;
     free(w->col[0]);
     free(w->pcnext);
+    free(w->fv);
     memset(w, 0, sizeof *w);
 }
 
@@ -41,9 +44,38 @@ struct build_ctx {
     zk_witness *w;
     const zk_bytecode *bc;
     struct regfile rf;
+    zk_ram_replay rp;
     int strict;
     uint64_t T;
 };
+
+/*
+ * The RAM part of row x (ram.c fills it on its own z vector): gather its
+ * inputs from the columns, fill, and put its columns (and a load's result)
+ * back.  trace_row is the row's trace (NULL on padding rows, which never
+ * access memory).
+ */
+static cairn_status fill_ram(zk_witness *w, zk_ram_replay *rp, uint64_t x, const cairn_fp *trace_row,
+                             cairn_error *err)
+{
+    cairn_fp o[ZR_N];
+    static const cairn_fp none[CAIRN_WIT_WIDTH];
+    for (unsigned i = 0; i < ZR_N; i++)
+        o[i] = zk_ram_zmap[i] < ZK_NCOL ? w->col[zk_ram_zmap[i]][x] : cairn_fp_zero();
+    o[ZR_ID] = cairn_fp_from_u64(x);
+    o[ZR_ONE] = cairn_fp_one();
+    cairn_status st = zk_ram_row(o, rp, x, trace_row != NULL ? trace_row : none, err);
+    if (st != CAIRN_OK)
+        return st;
+    int mem = 0;
+    for (unsigned f = ZR_F_LB; f <= ZR_F_SW; f++)
+        mem |= o[f].v != 0;
+    for (unsigned i = ZR_EA; i <= ZR_EM; i++)
+        w->col[zk_ram_zmap[i]][x] = o[i];
+    if (mem)
+        w->col[ZK_RES][x] = o[ZR_RES];
+    return CAIRN_OK;
+}
 
 static cairn_fp F(uint64_t v) { return cairn_fp_from_u64(v); }
 
@@ -179,6 +211,9 @@ static cairn_status build_consume(void *vctx, uint64_t first, const cairn_fp *ro
             zk_static_pad(&st), st.f[ZK_PC] = cairn_fp_make(pc);
         fill_row(ctx->w, &ctx->rf, x, &st, row[CAIRN_WIT_COL_RS1_VAL].v, row[CAIRN_WIT_COL_RS2_VAL].v,
                  row[CAIRN_WIT_COL_RD_VAL].v);
+        cairn_status rs = fill_ram(ctx->w, &ctx->rp, x, row, err);
+        if (rs != CAIRN_OK)
+            return rs;
         if (x == ctx->T - 1)
             ctx->w->exit_code = (uint32_t)row[CAIRN_WIT_COL_RS2_VAL].v;
     }
@@ -186,8 +221,8 @@ static cairn_status build_consume(void *vctx, uint64_t first, const cairn_fp *ro
 }
 
 cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
-                              const zk_bytecode *bc, const uint32_t init_regs[32], int strict,
-                              cairn_error *err)
+                              const zk_bytecode *bc, const uint32_t init_regs[32],
+                              const zk_ram *ram, int strict, cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     uint64_t rows = UINT64_C(1) << n;
@@ -196,18 +231,23 @@ cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T
         return cairn_error_set(err, CAIRN_ERR_ARG, "zk_witness_build: bad trace shape");
     w->n = n;
     w->T = T;
+    size_t K = (size_t)1 << ram->k;
     cairn_fp *all = malloc((size_t)rows * ZK_NCOL * sizeof *all);
     w->pcnext = malloc((size_t)rows * sizeof *w->pcnext);
-    if (all == NULL || w->pcnext == NULL) {
+    w->fv = malloc(2 * K * sizeof *w->fv);
+    if (all == NULL || w->pcnext == NULL || w->fv == NULL) {
         free(all);
         zk_witness_clear(w);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %llu witness rows",
                                (unsigned long long)rows);
     }
+    w->fts = w->fv + K;
     for (unsigned c = 0; c < ZK_NCOL; c++)
         w->col[c] = all + (size_t)c * rows;
     struct build_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
+    if ((st = zk_ram_replay_init(&ctx.rp, ram, 1, err)) != CAIRN_OK)
+        goto out;
     ctx.w = w;
     ctx.bc = bc;
     ctx.strict = strict;
@@ -218,11 +258,16 @@ cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T
         goto out;
     zk_static pad;
     zk_static_pad(&pad);
-    for (uint64_t x = T; x < rows; x++)
+    for (uint64_t x = T; x < rows && st == CAIRN_OK; x++) {
         fill_row(w, &ctx.rf, x, &pad, 0, 0, 0);
+        st = fill_ram(w, &ctx.rp, x, NULL, err);
+    }
+    if (st != CAIRN_OK)
+        goto out;
     zk_witness_pcnext(w);
-    zk_witness_finals(w, init_regs);
+    zk_witness_finals(w, init_regs, ram);
 out:
+    zk_ram_replay_clear(&ctx.rp);
     if (st != CAIRN_OK)
         zk_witness_clear(w);
     return st;
@@ -236,8 +281,13 @@ void zk_witness_pcnext(zk_witness *w)
     w->pcnext[rows - 1] = cairn_fp_zero();
 }
 
-/* The last write of each register (slots in order), as the memory argument's final set. */
-void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32])
+/*
+ * The last write of each register (slots in order) and of each RAM word, as
+ * the memory arguments' final sets.  A RAM write whose word address is not
+ * a word of the region (only after tampering) is skipped: no final tuple
+ * can match it.
+ */
+void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32], const zk_ram *ram)
 {
     uint64_t rows = UINT64_C(1) << w->n;
     for (unsigned r = 0; r < 32; r++) {
@@ -251,6 +301,21 @@ void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32])
             w->final_val[r] = (uint32_t)w->col[val[s]][x].v;
             w->final_ts[r] = 4 * x + s + 1;
         }
+    uint64_t K = UINT64_C(1) << ram->k;
+    for (uint64_t j = 0; j < K; j++)
+        w->fv[j] = cairn_fp_from_u64(ram->init[j]), w->fts[j] = cairn_fp_zero();
+    for (uint64_t x = 0; x < rows; x++) {
+        uint64_t fm = 0;
+        for (unsigned c = ZK_F_LB; c <= ZK_F_SW; c++)
+            fm += w->col[c][x].v;
+        uint64_t a = w->col[ZK_EA][x].v - w->col[ZK_O1][x].v - 2 * w->col[ZK_O2][x].v;
+        if (fm != 1 || w->col[ZK_EA][x].v > UINT32_MAX || a > UINT32_MAX || (a & 3) != 0 ||
+            a < ram->base || (a - ram->base) / 4 >= K)
+            continue;
+        uint64_t j = (a - ram->base) / 4;
+        w->fv[j] = w->col[ZK_MNEW][x];
+        w->fts[j] = cairn_fp_from_u64(x + 1);
+    }
 }
 
 void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x)
@@ -308,7 +373,7 @@ cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_
  * h_g = sum_i m_i / (alpha - fp_i) for every row and group, by batch
  * inversion of the denominators of a chunk of rows at a time.
  */
-cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witness *w,
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR, const zk_witness *w,
                         const zk_air *air, const zk_chal *ch, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << w->n;
@@ -320,8 +385,7 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
         free(zs);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the helper columns");
     }
-    *S = cairn_fp2_zero();
-    *M = cairn_fp2_zero();
+    cairn_fp2 sum[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
     for (uint64_t x0 = 0; x0 < rows; x0 += HELP_CHUNK) {
         size_t cnt = rows - x0 < HELP_CHUNK ? (size_t)(rows - x0) : HELP_CHUNK;
         for (size_t i = 0; i < cnt; i++) {
@@ -348,13 +412,13 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witne
                 }
                 h[2 * g][x0 + i] = v.c0;
                 h[2 * g + 1][x0 + i] = v.c1;
-                if (gr->mem)
-                    *M = cairn_fp2_add(*M, v);
-                else
-                    *S = cairn_fp2_add(*S, v);
+                sum[gr->kind] = cairn_fp2_add(sum[gr->kind], v);
             }
         }
     }
+    *S = sum[ZK_G_LOOKUP];
+    *M = sum[ZK_G_REG];
+    *MR = sum[ZK_G_RAM];
     free(den);
     free(zs);
     return CAIRN_OK;
@@ -380,126 +444,150 @@ cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint
     return acc;
 }
 
-/*
- * The checker: every R1CS row and every lookup on every row, and the
- * register file replayed from the tuples (a read must see the value and
- * timestamp of the last write to its register, its timestamp below the
- * access's own), then the final set against the claimed final registers.
- */
-cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                      const uint32_t init_regs[32], cairn_error *err)
-{
-    uint64_t rows = UINT64_C(1) << w->n;
-    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
+/* The registers and RAM words as the checker replays them from the access tuples. */
+struct replay {
     uint64_t val[32], ts[32];
+    uint64_t *mval, *mts; /* 2^k words */
+    const zk_ram *ram;
+};
+
+/*
+ * One register or RAM access tuple against the replay: a read must see the
+ * value and timestamp of the last write (and, for RAM, a word of the region
+ * with its true read-only bit); a write must advance the timestamp.  NULL
+ * when it holds (the write applied), else what is wrong.
+ */
+static const char *replay_access(struct replay *rp, const zk_frac *f, const cairn_fp *fld)
+{
+    uint64_t a = fld[0].v;
+    if (f->table == ZK_TAB_M) {
+        if (a >= 32)
+            return "register out of range";
+        if (f->sign < 0)
+            return fld[1].v != rp->val[a] || fld[2].v != rp->ts[a] ? "reads a stale value or time"
+                                                                    : NULL;
+        if (fld[2].v <= rp->ts[a])
+            return "time goes back";
+        rp->val[a] = fld[1].v, rp->ts[a] = fld[2].v;
+        return NULL;
+    }
+    if (a >= (UINT64_C(1) << rp->ram->k))
+        return "word outside the RAM region";
+    if (fld[1].v != (uint64_t)(a >= rp->ram->text_lo && a < rp->ram->text_hi))
+        return "wrong read-only bit";
+    if (f->sign < 0)
+        return fld[2].v != rp->mval[a] || fld[3].v != rp->mts[a] ? "reads a stale value or time"
+                                                                 : NULL;
+    if (fld[3].v <= rp->mts[a])
+        return "time goes back";
+    rp->mval[a] = fld[2].v, rp->mts[a] = fld[3].v;
+    return NULL;
+}
+
+/*
+ * The checker's one walk over the rows: every R1CS row, every lookup
+ * against its table, the register and RAM accesses replayed, pc_next, then
+ * the final sets.  With masks (r1cs, fracs non-NULL) it records every
+ * violation (bit k of *r1cs for R1CS row k, bit i of *fracs for fraction i)
+ * and goes on; without, it stops at the first and names it.
+ */
+static cairn_status walk(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                         const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs,
+                         uint64_t *fracs, cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << w->n, K = UINT64_C(1) << ram->k;
+    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
+    cairn_status st = CAIRN_OK;
+    struct replay rp;
+    int all = r1cs != NULL;
+    if (all)
+        *r1cs = 0, *fracs = 0;
+    rp.ram = ram;
+    rp.mval = malloc((size_t)K * sizeof *rp.mval);
+    rp.mts = calloc((size_t)K, sizeof *rp.mts);
+    if (rp.mval == NULL || rp.mts == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the checker's RAM replay");
+        goto out;
+    }
+    for (uint64_t j = 0; j < K; j++)
+        rp.mval[j] = ram->init[j];
     for (unsigned r = 0; r < 32; r++)
-        val[r] = init_regs[r], ts[r] = 0;
+        rp.val[r] = init_regs[r], rp.ts[r] = 0;
     for (uint64_t x = 0; x < rows; x++) {
         zk_witness_z(z, w, x);
         for (unsigned k = 0; k < air->nr1cs; k++) {
             const zk_r1cs *r = &air->r1cs[k];
             cairn_fp v = cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, z), zk_lin_eval_fp(&r->b, z)),
                                       zk_lin_eval_fp(&r->c, z));
-            if (!cairn_fp_is_zero(v))
-                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: constraint %s violated",
-                                       (unsigned long long)x, r->name);
+            if (cairn_fp_is_zero(v))
+                continue;
+            if (all) {
+                *r1cs |= UINT64_C(1) << k;
+                continue;
+            }
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu (pc 0x%llx): constraint %s violated",
+                                 (unsigned long long)x, (unsigned long long)z[ZK_PC].v, r->name);
+            goto out;
         }
         for (unsigned i = 0; i < air->nfrac; i++) {
             const zk_frac *f = &air->frac[i];
             cairn_fp g = zk_frac_gate(f, z);
             if (cairn_fp_is_zero(g))
                 continue; /* contributes nothing on this row */
-            if (f->table == ZK_TAB_M && g.v != 1)
-                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: gate is not 0 or 1",
-                                       (unsigned long long)x, f->name);
             frac_fields(fld, f, z);
-            if (f->table == ZK_TAB_L && zk_ltab_index(fld) < 0)
-                return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: lookup %s not in table L",
-                                       (unsigned long long)x, f->name);
-            if (f->table == ZK_TAB_B && zk_bytecode_find(bc, z) < 0)
-                return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                       "row %llu: (pc 0x%llx, static columns) not in the bytecode table",
-                                       (unsigned long long)x, (unsigned long long)z[ZK_PC].v);
-            if (f->table == ZK_TAB_M) {
-                uint64_t r = fld[0].v;
-                if (r >= 32)
-                    return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: register %llu",
-                                           (unsigned long long)x, f->name, (unsigned long long)r);
-                if (f->sign < 0) {
-                    if (fld[1].v != val[r] || fld[2].v != ts[r])
-                        return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                               "row %llu: %s: x%llu reads (%llu, ts %llu) but holds "
-                                               "(%llu, ts %llu)",
-                                               (unsigned long long)x, f->name, (unsigned long long)r,
-                                               (unsigned long long)fld[1].v, (unsigned long long)fld[2].v,
-                                               (unsigned long long)val[r], (unsigned long long)ts[r]);
-                } else {
-                    if (fld[2].v <= ts[r])
-                        return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s: time goes back",
-                                               (unsigned long long)x, f->name);
-                    val[r] = fld[1].v, ts[r] = fld[2].v;
-                }
+            const char *bad = NULL;
+            if ((f->table == ZK_TAB_M || f->table == ZK_TAB_R) && g.v != 1)
+                bad = "gate is not 0 or 1";
+            else if (f->table == ZK_TAB_L)
+                bad = zk_ltab_index(fld) < 0 ? "not in table L" : NULL;
+            else if (f->table == ZK_TAB_B)
+                bad = zk_bytecode_find(bc, z) < 0 ? "(pc, static columns) not in the bytecode table"
+                                                  : NULL;
+            else
+                bad = replay_access(&rp, f, fld);
+            if (bad == NULL)
+                continue;
+            if (all) {
+                *fracs |= UINT64_C(1) << i;
+                continue;
             }
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu (pc 0x%llx): %s: %s",
+                                 (unsigned long long)x, (unsigned long long)z[ZK_PC].v, f->name, bad);
+            goto out;
         }
-        if (x + 1 < rows && !cairn_fp_eq(w->pcnext[x], w->col[ZK_PC][x + 1]))
-            return cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_next is not the next pc",
-                                   (unsigned long long)x);
+        if (!all && x + 1 < rows && !cairn_fp_eq(w->pcnext[x], w->col[ZK_PC][x + 1])) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_next is not the next pc",
+                                 (unsigned long long)x);
+            goto out;
+        }
     }
+    if (all)
+        goto out;
     for (unsigned r = 0; r < 32; r++)
-        if (val[r] != w->final_val[r] || ts[r] != w->final_ts[r])
-            return cairn_error_set(err, CAIRN_ERR_REJECTED, "final register x%u differs", r);
-    return CAIRN_OK;
+        if (rp.val[r] != w->final_val[r] || rp.ts[r] != w->final_ts[r]) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "final register x%u differs", r);
+            goto out;
+        }
+    for (uint64_t j = 0; j < K; j++)
+        if (rp.mval[j] != w->fv[j].v || rp.mts[j] != w->fts[j].v) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "final memory word %llu differs",
+                                 (unsigned long long)j);
+            goto out;
+        }
+out:
+    free(rp.mval);
+    free(rp.mts);
+    return st;
 }
 
-/*
- * The checker's exhaustive form, for the tests' coverage accounting: every
- * row and every constraint, setting bit k of *r1cs for each violated R1CS
- * row k and bit i of *fracs for each violated fraction i (a read that does
- * not see the last write flags the read; a write whose timestamp does not
- * advance flags the write).
- */
-void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                    const uint32_t init_regs[32], uint64_t *r1cs, uint64_t *fracs)
+cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                      const uint32_t init_regs[32], const zk_ram *ram, cairn_error *err)
 {
-    uint64_t rows = UINT64_C(1) << w->n;
-    cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
-    uint64_t val[32], ts[32];
-    *r1cs = 0;
-    *fracs = 0;
-    for (unsigned r = 0; r < 32; r++)
-        val[r] = init_regs[r], ts[r] = 0;
-    for (uint64_t x = 0; x < rows; x++) {
-        zk_witness_z(z, w, x);
-        for (unsigned k = 0; k < air->nr1cs; k++) {
-            const zk_r1cs *r = &air->r1cs[k];
-            cairn_fp v = cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, z), zk_lin_eval_fp(&r->b, z)),
-                                      zk_lin_eval_fp(&r->c, z));
-            if (!cairn_fp_is_zero(v))
-                *r1cs |= UINT64_C(1) << k;
-        }
-        for (unsigned i = 0; i < air->nfrac; i++) {
-            const zk_frac *f = &air->frac[i];
-            cairn_fp g = zk_frac_gate(f, z);
-            if (cairn_fp_is_zero(g))
-                continue;
-            frac_fields(fld, f, z);
-            int bad = 0;
-            if (f->table == ZK_TAB_M && g.v != 1)
-                bad = 1;
-            else if (f->table == ZK_TAB_L)
-                bad = zk_ltab_index(fld) < 0;
-            else if (f->table == ZK_TAB_B)
-                bad = zk_bytecode_find(bc, z) < 0;
-            else if (fld[0].v >= 32)
-                bad = 1;
-            else if (f->sign < 0)
-                bad = fld[1].v != val[fld[0].v] || fld[2].v != ts[fld[0].v];
-            else {
-                bad = fld[2].v <= ts[fld[0].v];
-                val[fld[0].v] = fld[1].v, ts[fld[0].v] = fld[2].v;
-            }
-            if (bad)
-                *fracs |= UINT64_C(1) << i;
-        }
-    }
+    return walk(w, air, bc, init_regs, ram, NULL, NULL, err);
+}
+
+void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
+                    const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs, uint64_t *fracs)
+{
+    (void)walk(w, air, bc, init_regs, ram, r1cs, fracs, NULL);
 }

@@ -15,6 +15,7 @@ void zk_proof_init(cairn_proof *p)
     memset(p, 0, sizeof *p);
     cairn_sumcheck_proof_init(&p->outer);
     cairn_sumcheck_proof_init(&p->tab);
+    cairn_sumcheck_proof_init(&p->mem);
     cairn_sumcheck_proof_init(&p->shift);
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         cairn_pcs_opening_init(&p->open[b]);
@@ -26,6 +27,7 @@ void zk_proof_clear(cairn_proof *p)
         return;
     cairn_sumcheck_proof_clear(&p->outer);
     cairn_sumcheck_proof_clear(&p->tab);
+    cairn_sumcheck_proof_clear(&p->mem);
     cairn_sumcheck_proof_clear(&p->shift);
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         cairn_pcs_opening_clear(&p->open[b]);
@@ -46,6 +48,13 @@ const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i)
 {
     return &p->com[i < ZK_NBATCH ? i : 0].params;
 }
+const char *cairn_proof_batch_name(unsigned i)
+{
+    static const char *const names[ZK_NBATCH] = {"trace",         "multiplicities", "helpers",
+                                                 "table helpers", "final memory",   "memory helpers"};
+    return i < ZK_NBATCH ? names[i] : "?";
+}
+
 unsigned cairn_proof_vars(const cairn_proof *p, unsigned *table_vars)
 {
     if (table_vars != NULL)
@@ -146,10 +155,13 @@ cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proo
             cairn_pcs_commitment_encode(q, &p->com[b]);
     }
     putfp2(&w, &p->S, 1);
+    putfp2(&w, &p->MR, 1);
     putfp2(&w, p->outer.evals, p->outer.rounds * p->outer.degree);
     putfp2(&w, p->outer_evals, p->outer_evals_len);
     putfp2(&w, p->tab.evals, p->tab.rounds * p->tab.degree);
     putfp2(&w, p->tab_evals, ZK_TAB_EVALS);
+    putfp2(&w, p->mem.evals, p->mem.rounds * p->mem.degree);
+    putfp2(&w, p->mem_evals, ZK_MEM_EVALS);
     putfp2(&w, p->shift.evals, p->shift.rounds * p->shift.degree);
     putfp2(&w, p->shift_evals, ZK_NCOL);
     for (unsigned b = 0; b < ZK_NBATCH; b++) {
@@ -243,8 +255,6 @@ static uint32_t vars_for(uint64_t T)
 static cairn_status decode(cairn_proof *p, struct rbuf *r)
 {
     cairn_status st;
-    static const char *const bname[ZK_NBATCH] = {"trace", "multiplicities", "helpers",
-                                                  "table helpers"};
     if ((st = need(r, 12, "header")) != CAIRN_OK)
         return st;
     if (memcmp(r->b, ZK_MAGIC, 8) != 0)
@@ -311,14 +321,15 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
         if (cairn_pcs_commitment_decode(&p->com[b], r->b + r->pos, CAIRN_PCS_COMMITMENT_BYTES,
                                         &inner) != CAIRN_OK)
             return cairn_error_set(r->err, CAIRN_ERR_PARSE, "commitment %u (%s) at offset %zu: %s", b,
-                                   bname[b], r->pos, inner.msg);
+                                   cairn_proof_batch_name(b), r->pos, inner.msg);
         r->pos += CAIRN_PCS_COMMITMENT_BYTES;
     }
     p->sizes.commitments = r->pos - at;
     at = r->pos;
-    if ((st = getfp2(r, &p->S, 1, "lookup sum")) != CAIRN_OK)
+    if ((st = getfp2(r, &p->S, 1, "lookup sum")) != CAIRN_OK ||
+        (st = getfp2(r, &p->MR, 1, "RAM sum")) != CAIRN_OK)
         return st;
-    size_t sc_bytes = 0, ev_bytes = CAIRN_FP2_BYTES;
+    size_t sc_bytes = 0, ev_bytes = 2 * CAIRN_FP2_BYTES;
     size_t pos0 = r->pos;
     if ((st = get_sumcheck(r, &p->outer, p->n, ZK_OUTER_DEGREE, "outer sum-check")) != CAIRN_OK)
         return st;
@@ -333,6 +344,13 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     if ((st = getfp2(r, p->tab_evals, ZK_TAB_EVALS, "table evaluations")) != CAIRN_OK)
         return st;
     ev_bytes += r->pos - pos0, pos0 = r->pos;
+    if ((st = get_sumcheck(r, &p->mem, s->mem_log2_words, ZK_MEM_DEGREE, "memory sum-check")) !=
+        CAIRN_OK)
+        return st;
+    sc_bytes += r->pos - pos0, pos0 = r->pos;
+    if ((st = getfp2(r, p->mem_evals, ZK_MEM_EVALS, "memory evaluations")) != CAIRN_OK)
+        return st;
+    ev_bytes += r->pos - pos0, pos0 = r->pos;
     if ((st = get_sumcheck(r, &p->shift, p->n, 2, "shift sum-check")) != CAIRN_OK)
         return st;
     sc_bytes += r->pos - pos0, pos0 = r->pos;
@@ -342,7 +360,7 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     p->sizes.sumchecks = sc_bytes;
     p->sizes.evaluations = ev_bytes;
     at = r->pos;
-    static const size_t points[ZK_NBATCH] = {2, 1, 1, 1};
+    static const size_t points[ZK_NBATCH] = {2, 1, 1, 1, 1, 1};
     for (unsigned b = 0; b < ZK_NBATCH; b++) {
         if ((st = need(r, 4, "opening length")) != CAIRN_OK)
             return st;
@@ -356,7 +374,7 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
             return cairn_error_set(r->err, st, "out of memory parsing opening %u", b);
         if (st != CAIRN_OK)
             return cairn_error_set(r->err, CAIRN_ERR_PARSE, "opening %u (%s) at offset %zu: %s", b,
-                                   bname[b], r->pos, inner.msg);
+                                   cairn_proof_batch_name(b), r->pos, inner.msg);
         r->pos += len;
         p->sizes.opening[b] = len + 4;
     }

@@ -10,14 +10,14 @@
 #include "zkvm_internal.h"
 
 cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
-                             unsigned ngroups, unsigned target, cairn_error *err)
+                             unsigned k, unsigned ngroups, unsigned target, cairn_error *err)
 {
     cairn_pcs_options opt;
     cairn_status st;
     cairn_pcs_options_init(&opt);
     opt.target_bits = target;
-    const unsigned vars[ZK_NBATCH] = {n, n_tab, n, n_tab};
-    const size_t polys[ZK_NBATCH] = {ZK_NCOL, 2, 2u * ngroups, 4};
+    const unsigned vars[ZK_NBATCH] = {n, n_tab, n, n_tab, k, k};
+    const size_t polys[ZK_NBATCH] = {ZK_NCOL, 2, 2u * ngroups, 4, 2, 4};
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         if ((st = cairn_pcs_params_choose(&out[b], vars[b], polys[b], &opt, err)) != CAIRN_OK)
             return st;
@@ -31,7 +31,7 @@ cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsign
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
                          uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
 {
-    cairn_transcript_init(t, "cairn-v1/rv32i");
+    cairn_transcript_init(t, "cairn-v2/rv32i");
     cairn_transcript_absorb_bytes(t, "zk/program", st->program_digest, CAIRN_SHA256_BYTES);
     cairn_transcript_absorb_u64(t, "zk/entry", st->entry);
     cairn_transcript_absorb_u64(t, "zk/mem_log2_words", st->mem_log2_words);
@@ -51,8 +51,9 @@ void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, ui
 
 void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
 {
-    static const unsigned nf[ZK_NTAB] = {ZK_L_FIELDS, ZK_BC_FIELDS, ZK_M_FIELDS};
-    static const char *const lbl[ZK_NTAB] = {"zk/gamma/L", "zk/gamma/B", "zk/gamma/M"};
+    static const unsigned nf[ZK_NTAB] = {ZK_L_FIELDS, ZK_BC_FIELDS, ZK_M_FIELDS, ZK_R_FIELDS};
+    static const char *const lbl[ZK_NTAB] = {"zk/gamma/L", "zk/gamma/B", "zk/gamma/M",
+                                             "zk/gamma/R"};
     memset(ch, 0, sizeof *ch);
     ch->alpha = cairn_transcript_squeeze_fp2(t, "zk/alpha");
     for (unsigned tb = 0; tb < ZK_NTAB; tb++) {
@@ -63,32 +64,37 @@ void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
 }
 
 /*
- * eps = sum of the four PCS bounds (docs/security.md §2.5) + the sum-check
- * rounds (n*4 + n_tab*3 + 2n)/|F| + the zerocheck and combination
- * challenges + LogUp: for the lookups and for memory checking, a pole
+ * eps = sum of the six PCS bounds (docs/security.md §2.5) + the sum-check
+ * rounds (n*4 + n_tab*3 + k*3 + 2n)/|F| + the zerocheck and combination
+ * challenges + LogUp: for the lookups, the registers and the RAM, a pole
  * (alpha equal to some fingerprint) or a false rational identity surviving
- * the random (alpha, gammas), each at most (number of fractions + table
- * size)/|F|.  Returns -log2 eps.
+ * the random (alpha, gammas), each at most 2 (number of fractions + table
+ * or boundary size)/|F|.  Returns -log2 eps.
  */
 double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
-                        const zk_air *air)
+                        unsigned k, const zk_air *air)
 {
     const double F = ldexp(1.0, 128) * (1.0 - ldexp(1.0, -31)); /* p^2 < 2^128 */
     double eps = 0;
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         eps += ldexp(1.0, 0) / pow(2.0, cairn_pcs_params_security(&params[b]));
     double rows = ldexp(1.0, (int)n), tab = ldexp(1.0, (int)n_tab);
-    eps += (4.0 * n + 3.0 * n_tab + 2.0 * n) / F;                    /* sum-check rounds */
-    eps += ((double)n + n_tab + (double)zk_outer_npow(air) + 3.0) / F; /* tau, rho, table rho */
-    unsigned nlook = 0, nmem = 0;
+    double words = ldexp(1.0, (int)k);
+    eps += (4.0 * n + 3.0 * n_tab + 3.0 * k + 2.0 * n) / F; /* sum-check rounds */
+    /* tau, rho, tau_tab, the table's rho1 rho2, tau_R, the memory's rho3 rho4 */
+    eps += ((double)n + n_tab + k + (double)zk_outer_npow(air) + 5.0) / F;
+    unsigned nlook = 0, nmem = 0, nram = 0;
     for (unsigned i = 0; i < air->nfrac; i++) {
         if (air->frac[i].table == ZK_TAB_M)
             nmem++;
+        else if (air->frac[i].table == ZK_TAB_R)
+            nram++;
         else
             nlook++;
     }
     eps += 2.0 * (nlook * rows + 2.0 * tab) / F;
     eps += 2.0 * (nmem * rows + 64.0) / F;
+    eps += 2.0 * (nram * rows + 2.0 * words) / F;
     return -log2(eps);
 }
 

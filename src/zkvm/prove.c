@@ -4,9 +4,10 @@
  * oracle's materialised backend, or a test's rows), every column is held in
  * memory, and the steps run in the transcript order the verifier replays:
  *
- *   statement -> commit trace columns, multiplicities -> final registers
- *   -> alpha, gammas -> commit helper columns, table helpers -> S
- *   -> tau, rho -> outer sum-check -> table sum-check -> shift sum-check
+ *   statement -> commit trace columns, multiplicities, final memory
+ *   -> final registers -> alpha, gammas, betas -> commit helper columns,
+ *   table helpers, memory helpers -> S, M_R -> tau, rho, ... -> outer
+ *   sum-check -> table sum-check -> memory sum-check -> shift sum-check
  *   -> PCS openings.
  */
 #include <math.h>
@@ -110,11 +111,13 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_transcript t;
     zk_chal ch;
     uint32_t init[32];
-    cairn_fp *tabs = NULL, *help = NULL, *pub = NULL;
-    cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL;
+    zk_ram ram;
+    cairn_fp *tabs = NULL, *help = NULL, *pub = NULL, *mcols = NULL;
+    cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL, *mbig = NULL;
     double t0 = now_s(), t1;
     zk_bytecode_init(&bc);
     zk_witness_init(&w);
+    zk_ram_init(&ram);
     for (unsigned b = 0; b < ZK_NBATCH; b++) {
         cairn_pcs_prover_init(&pr[b]);
         pr[b].threads = opt->threads ? opt->threads : 1;
@@ -130,13 +133,15 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     if ((st = zk_bytecode_build(&bc, prog, err)) != CAIRN_OK)
         goto out;
     zk_init_regs(init, prog, mem_log2_words);
+    if ((st = zk_ram_load(&ram, prog, mem_log2_words, err)) != CAIRN_OK)
+        goto out;
     progress(opt, "witness", 0);
-    if ((st = zk_witness_build(&w, trace, T, n, &bc, init, !opt->no_checks, err)) != CAIRN_OK)
+    if ((st = zk_witness_build(&w, trace, T, n, &bc, init, &ram, !opt->no_checks, err)) != CAIRN_OK)
         goto out;
     if (opt->tamper != NULL) {
         opt->tamper(opt->tamper_ctx, w.col, ZK_NCOL, rows, T);
         zk_witness_pcnext(&w);
-        zk_witness_finals(&w, init);
+        zk_witness_finals(&w, init, &ram);
     }
     cairn_zkvm_statement *s = &p->st;
     memset(s, 0, sizeof *s);
@@ -147,12 +152,13 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     s->exit_code = w.exit_code;
     s->output_len = 0;
     s->security_target = opt->security_bits;
-    zk_air_build(&air, prog->entry, w.exit_code);
-    unsigned n_tab = zk_tab_vars(&bc);
-    size_t tsz = (size_t)1 << n_tab;
-    if ((st = zk_batch_params(params, (unsigned)n, n_tab, air.ngroups, opt->security_bits + 3, err)))
+    zk_air_build(&air, prog->entry, w.exit_code, ram.base);
+    unsigned n_tab = zk_tab_vars(&bc), k = mem_log2_words;
+    size_t tsz = (size_t)1 << n_tab, K = (size_t)1 << k;
+    if ((st = zk_batch_params(params, (unsigned)n, n_tab, k, air.ngroups, opt->security_bits + 4,
+                              err)))
         goto out;
-    s->security_bits = (uint32_t)floor(zk_security_bits(params, (unsigned)n, n_tab, &air));
+    s->security_bits = (uint32_t)floor(zk_security_bits(params, (unsigned)n, n_tab, k, &air));
     if (s->security_bits < opt->security_bits) {
         /* never claim less than asked: the F_p2 field terms (LogUp, sum-checks) cap the total */
         st = cairn_error_set(err, CAIRN_ERR_LIMIT,
@@ -180,8 +186,12 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     size_t big2_len = 3 * tsz + rows;
     big2 = malloc(big2_len * sizeof *big2);
     rho_pow = malloc(zk_outer_npow(&air) * sizeof *rho_pow);
-    ev = malloc((ZK_NZ + nh + 1 + ZK_TV_N) * sizeof *ev);
-    if (tabs == NULL || help == NULL || pub == NULL || big2 == NULL || rho_pow == NULL || ev == NULL) {
+    ev = malloc((ZK_NZ + nh + 1 + ZK_TV_N + ZK_MV_N) * sizeof *ev);
+    /* memory: gI0, gI1, gF0, gF1, init, ro, id (base); gI, gF, eq (F_p2) */
+    mcols = malloc(7 * K * sizeof *mcols);
+    mbig = malloc(3 * K * sizeof *mbig);
+    if (tabs == NULL || help == NULL || pub == NULL || big2 == NULL || rho_pow == NULL || ev == NULL ||
+        mcols == NULL || mbig == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the prover's tables");
         goto out;
     }
@@ -191,6 +201,14 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_fp *hcol[2 * ZK_MAX_GROUPS];
     for (size_t i = 0; i < nh; i++)
         hcol[i] = help + i * rows;
+    cairn_fp *mg[4] = {mcols, mcols + K, mcols + 2 * K, mcols + 3 * K}; /* gF0, gF1, gI0, gI1 */
+    cairn_fp *minit = mcols + 4 * K, *mro = mcols + 5 * K, *mid = mcols + 6 * K;
+    cairn_fp2 *gI = mbig, *gF = mbig + K, *meq = mbig + 2 * K;
+    for (size_t j = 0; j < K; j++) {
+        minit[j] = cairn_fp_from_u64(ram.init[j]);
+        mro[j] = cairn_fp_make(j >= ram.text_lo && j < ram.text_hi);
+        mid[j] = cairn_fp_from_u64(j);
+    }
 
     /* statement, phase 1 */
     progress(opt, "witness", 1);
@@ -200,32 +218,50 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_pcs_polys_rows impl[ZK_NBATCH];
     const cairn_fp *mpolys[2] = {mL, mB};
     const cairn_fp *gpolys[4] = {gt[0], gt[1], gt[2], gt[3]};
+    const cairn_fp *fpolys[2] = {w.fv, w.fts};
+    const cairn_fp *mhpolys[4] = {mg[0], mg[1], mg[2], mg[3]};
     cairn_pcs_polys_rows_init(&src[ZK_B_TRACE], &impl[ZK_B_TRACE], &params[ZK_B_TRACE],
                               (const cairn_fp *const *)w.col);
     cairn_pcs_polys_rows_init(&src[ZK_B_MULT], &impl[ZK_B_MULT], &params[ZK_B_MULT], mpolys);
     cairn_pcs_polys_rows_init(&src[ZK_B_HELP], &impl[ZK_B_HELP], &params[ZK_B_HELP],
                               (const cairn_fp *const *)hcol);
     cairn_pcs_polys_rows_init(&src[ZK_B_TABH], &impl[ZK_B_TABH], &params[ZK_B_TABH], gpolys);
+    cairn_pcs_polys_rows_init(&src[ZK_B_FMEM], &impl[ZK_B_FMEM], &params[ZK_B_FMEM], fpolys);
+    cairn_pcs_polys_rows_init(&src[ZK_B_MHELP], &impl[ZK_B_MHELP], &params[ZK_B_MHELP], mhpolys);
     if ((st = cairn_pcs_commit(&pr[ZK_B_TRACE], &params[ZK_B_TRACE], &src[ZK_B_TRACE], err)))
         goto out;
     if ((st = zk_mults(mL, mB, &w, &air, &bc, n_tab, err)))
         goto out;
     if (opt->tamper_mults != NULL)
         opt->tamper_mults(opt->tamper_mults_ctx, mL, mB, (size_t)1 << n_tab);
-    if ((st = cairn_pcs_commit(&pr[ZK_B_MULT], &params[ZK_B_MULT], &src[ZK_B_MULT], err)))
+    if ((st = cairn_pcs_commit(&pr[ZK_B_MULT], &params[ZK_B_MULT], &src[ZK_B_MULT], err)) ||
+        (st = cairn_pcs_commit(&pr[ZK_B_FMEM], &params[ZK_B_FMEM], &src[ZK_B_FMEM], err)))
         goto out;
     absorb_commitment(&t, &pr[ZK_B_TRACE].com);
     absorb_commitment(&t, &pr[ZK_B_MULT].com);
+    absorb_commitment(&t, &pr[ZK_B_FMEM].com);
     zk_absorb_finals(&t, w.final_val, w.final_ts);
     zk_draw_challenges(&ch, &t);
 
     /* phase 2: helpers and table helpers */
-    cairn_fp2 S, M;
-    if ((st = zk_helpers(hcol, &S, &M, &w, &air, &ch, err)))
+    cairn_fp2 S, M, MR;
+    zk_ram_chal rch;
+    zk_ram_chal_from(&rch, &ch);
+    if ((st = zk_helpers(hcol, &S, &M, &MR, &w, &air, &ch, err)) ||
+        (st = zk_ram_helpers(gI, gF, &ram, w.fv, w.fts, &rch, err)))
         goto out;
+    cairn_fp2 mr_bound = cairn_fp2_zero();
+    for (size_t j = 0; j < K; j++) {
+        mr_bound = cairn_fp2_add(mr_bound, cairn_fp2_sub(gF[j], gI[j]));
+        mg[0][j] = gF[j].c0, mg[1][j] = gF[j].c1, mg[2][j] = gI[j].c0, mg[3][j] = gI[j].c1;
+    }
     if (!opt->no_checks && opt->tamper == NULL &&
         !cairn_fp2_eq(M, zk_mem_boundary(&ch, init, w.final_val, w.final_ts))) {
         st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "register memory checking does not balance");
+        goto out;
+    }
+    if (!opt->no_checks && opt->tamper == NULL && !cairn_fp2_eq(MR, mr_bound)) {
+        st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "RAM memory checking does not balance");
         goto out;
     }
     zk_ltab_fp_table(tL, &ch, n_tab);
@@ -235,17 +271,23 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         (st = table_helper(gt[2], gt[3], mB, tB, ch.alpha, tsz, err)))
         goto out;
     if ((st = cairn_pcs_commit(&pr[ZK_B_HELP], &params[ZK_B_HELP], &src[ZK_B_HELP], err)) ||
-        (st = cairn_pcs_commit(&pr[ZK_B_TABH], &params[ZK_B_TABH], &src[ZK_B_TABH], err)))
+        (st = cairn_pcs_commit(&pr[ZK_B_TABH], &params[ZK_B_TABH], &src[ZK_B_TABH], err)) ||
+        (st = cairn_pcs_commit(&pr[ZK_B_MHELP], &params[ZK_B_MHELP], &src[ZK_B_MHELP], err)))
         goto out;
     absorb_commitment(&t, &pr[ZK_B_HELP].com);
     absorb_commitment(&t, &pr[ZK_B_TABH].com);
+    absorb_commitment(&t, &pr[ZK_B_MHELP].com);
     cairn_transcript_absorb_fp2(&t, "zk/lookup_sum", S);
+    cairn_transcript_absorb_fp2(&t, "zk/ram_sum", MR);
     p->S = S;
-    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], rho, rt2[2];
+    p->MR = MR;
+    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], tau_m[ZK_MAX_VARS], rho, rt2[2], rm2[2];
     cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
     rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
     cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
     cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
+    cairn_transcript_squeeze_fp2_vec(tau_m, k, &t, "zk/tau_mem");
+    cairn_transcript_squeeze_fp2_vec(rm2, 2, &t, "zk/rho_mem");
     double t2 = now_s();
     if (stats != NULL)
         stats->commit_s = t2 - t1;
@@ -263,10 +305,10 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         pub[4 * rows + x] = cairn_fp_make(x == T - 1);
     }
     cairn_poly_eq_table(eq, tau, n);
-    size_t k = ZK_NZ + nh + 1;
+    size_t nin = ZK_NZ + nh + 1;
     const cairn_fp *base[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
     const cairn_fp2 *ext[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
-    for (size_t c = 0; c < k; c++)
+    for (size_t c = 0; c < nin; c++)
         base[c] = NULL, ext[c] = NULL;
     for (size_t c = 0; c < ZK_NCOL; c++)
         base[c] = w.col[c];
@@ -275,11 +317,13 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         base[ZK_Z_ONE + c] = pub + c * rows;
     for (size_t c = 0; c < nh; c++)
         base[ZK_NZ + c] = hcol[c];
-    ext[k - 1] = eq;
-    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS];
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], S), cairn_fp2_mul(rho_pow[npow - 1], M));
+    ext[nin - 1] = eq;
+    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS];
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 3], S),
+                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], M),
+                                                  cairn_fp2_mul(rho_pow[npow - 1], MR)));
     zk_outer_ctx octx = {&air, &ch, rho_pow};
-    if ((st = zk_sumcheck_prove(&p->outer, r, ev, &t, k, base, ext, n, ZK_OUTER_DEGREE, claim,
+    if ((st = zk_sumcheck_prove(&p->outer, r, ev, &t, nin, base, ext, n, ZK_OUTER_DEGREE, claim,
                                 zk_outer_point, &octx, threads, err)))
         goto out;
     p->outer_evals_len = ZK_NCOL + 1 + nh;
@@ -301,8 +345,21 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     p->tab_evals[3] = ev[ZK_TV_GB0], p->tab_evals[4] = ev[ZK_TV_GB1], p->tab_evals[5] = ev[ZK_TV_MB];
     cairn_transcript_absorb_fp2_vec(&t, "zk/tab/evals", p->tab_evals, ZK_TAB_EVALS);
 
-    /* the shift sum-check: pc_next(r) = sum_y pc(y) next(r, y) */
+    /* the memory sum-check over the 2^k words */
     progress(opt, "table sum-check", 1);
+    progress(opt, "memory sum-check", 0);
+    cairn_poly_eq_table(meq, tau_m, k);
+    const cairn_fp *mbase[ZK_MV_N] = {mg[0], mg[1], mg[2], mg[3], w.fv, w.fts, minit, mro, mid, NULL};
+    const cairn_fp2 *mext[ZK_MV_N] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, meq};
+    zk_ram_ctx mctx = {&rch, rm2[0], rm2[1]};
+    if ((st = zk_sumcheck_prove(&p->mem, rm, ev, &t, ZK_MV_N, mbase, mext, k, ZK_MEM_DEGREE,
+                                cairn_fp2_mul(rm2[1], MR), zk_ram_point, &mctx, threads, err)))
+        goto out;
+    memcpy(p->mem_evals, ev, ZK_MEM_EVALS * sizeof *ev);
+    cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
+
+    /* the shift sum-check: pc_next(r) = sum_y pc(y) next(r, y) */
+    progress(opt, "memory sum-check", 1);
     progress(opt, "shift sum-check", 0);
     cairn_poly_eq_table(eq, r, n);
     for (size_t y = rows; y-- > 1;)
@@ -345,6 +402,11 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     if ((st = cairn_pcs_open(&p->open[ZK_B_TABH], &t, &pr[ZK_B_TABH], &src[ZK_B_TABH], rt, 1, gcl, 4,
                              err)))
         goto out;
+    if ((st = cairn_pcs_open(&p->open[ZK_B_FMEM], &t, &pr[ZK_B_FMEM], &src[ZK_B_FMEM], rm, 1,
+                             p->mem_evals + 4, 2, err)) ||
+        (st = cairn_pcs_open(&p->open[ZK_B_MHELP], &t, &pr[ZK_B_MHELP], &src[ZK_B_MHELP], rm, 1,
+                             p->mem_evals, 4, err)))
+        goto out;
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         p->com[b] = pr[b].com;
     progress(opt, "open", 1);
@@ -357,6 +419,9 @@ out:
         cairn_pcs_prover_clear(&pr[b]);
     zk_witness_clear(&w);
     zk_bytecode_clear(&bc);
+    zk_ram_clear(&ram);
+    free(mcols);
+    free(mbig);
     free(tabs);
     free(help);
     free(pub);

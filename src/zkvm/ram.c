@@ -8,13 +8,64 @@
  *
  * Word j of the region holds bytes mem_base + 4j .. mem_base + 4j + 3,
  * little-endian, exactly as the VM loads them (segment file bytes, zero
- * fill to memsz, zeros elsewhere).  Not yet wired into the protocol.
+ * fill to memsz, zeros elsewhere).
+ *
+ * Also the RAM part of the row (its constraints, defined once on its own z
+ * vector and placed into the full row by zk_air_build through a map), the
+ * prover's fill of its columns by replaying memory, and the boundary side
+ * of memory checking (helpers over the words, the memory sum-check's
+ * polynomial).  docs/arithmetization.md, "RAM".
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cairn/witness.h"
 #include "zkvm_internal.h"
+
+void zk_ram_init(zk_ram *r) { memset(r, 0, sizeof *r); }
+
+void zk_ram_clear(zk_ram *r)
+{
+    if (r == NULL)
+        return;
+    free(r->init);
+    zk_ram_init(r);
+}
+
+/*
+ * The region [base, base + 2^(k+2)) with base the VM's (the lowest segment
+ * rounded down to 4 KiB), the executable words, and the initial image built
+ * byte by byte from the segments' file bytes (zero fill is already zero).
+ */
+cairn_status zk_ram_load(zk_ram *r, const cairn_program *prog, unsigned k, cairn_error *err)
+{
+    zk_ram_clear(r);
+    if (k > ZK_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT, "a RAM of 2^%u words is too large", k);
+    uint64_t words = UINT64_C(1) << k;
+    r->base = zk_mem_base(prog);
+    r->k = k;
+    zk_ram_text_words(&r->text_lo, &r->text_hi, prog, r->base);
+    r->init = calloc((size_t)words, sizeof *r->init);
+    if (r->init == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for a RAM image of 2^%u words", k);
+    for (uint32_t i = 0; i < prog->nseg; i++) {
+        const cairn_segment *sg = &prog->seg[i];
+        if (sg->vaddr < r->base || (uint64_t)sg->vaddr + sg->memsz > (uint64_t)r->base + 4 * words) {
+            zk_ram_clear(r);
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "segment %u (0x%08x+0x%x) outside the RAM region 0x%08x+0x%llx",
+                                   (unsigned)i, (unsigned)sg->vaddr, (unsigned)sg->memsz,
+                                   (unsigned)zk_mem_base(prog), (unsigned long long)(4 * words));
+        }
+        const uint8_t *b = prog->data + sg->data_off;
+        for (uint32_t o = 0; o < sg->filesz; o++) {
+            uint64_t a = (uint64_t)sg->vaddr - r->base + o;
+            r->init[a / 4] |= (uint32_t)b[o] << (8 * (a & 3));
+        }
+    }
+    return CAIRN_OK;
+}
 
 /* eq(r, bits of j) over k variables, accumulated with weight v. */
 static cairn_fp2 add_word(cairn_fp2 acc, const cairn_fp2 *r, unsigned k, uint64_t j, uint32_t v)
@@ -107,6 +158,19 @@ const char *const zk_ram_col_names[ZR_N] = {
     "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
     "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
 
+const uint16_t zk_ram_zmap[ZR_N] = {
+    ZK_V1, ZK_V2, ZK_OFF, ZK_RES, ZK_C0, ZK_C1,
+    ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
+    ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
+    ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
+    ZK_Z_ID, ZK_Z_ONE};
+
+static void remap(zk_lin *l, const uint16_t *map)
+{
+    for (unsigned i = 0; i < l->len; i++)
+        l->t[i].idx = map[l->t[i].idx];
+}
+
 static cairn_fp rfp(int64_t v)
 {
     return v >= 0 ? cairn_fp_from_u64((uint64_t)v)
@@ -191,7 +255,7 @@ static void rlook(zk_ram_air *ra_, const char *name, unsigned tag, zk_lin v)
  * The RAM constraints of one row, as docs/ram-io-design.md §3 lists them.
  * The word address is the linear form 2^-2 (ea - o1 - 2 o2) - mem_base/4.
  */
-void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base)
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map)
 {
     memset(a, 0, sizeof *a);
     const int64_t W32 = INT64_C(1) << 32;
@@ -273,158 +337,186 @@ void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base)
     radd(&wa, ZR_ONE, cairn_fp_neg(cairn_fp_from_u64(mem_base / 4)));
     a->wa = wa;
     a->old = R0(), add_old(&a->old, 1);
+    if (map == NULL)
+        return;
+    for (unsigned i = 0; i < a->nr1cs; i++)
+        remap(&a->r1cs[i].a, map), remap(&a->r1cs[i].b, map), remap(&a->r1cs[i].c, map);
+    for (unsigned i = 0; i < a->nlook; i++)
+        for (unsigned j = 0; j < a->look[i].nfields; j++)
+            remap(&a->look[i].f[j], map);
+    remap(&a->fmem, map), remap(&a->wa, map), remap(&a->old, map);
+}
+
+cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, int with_mem, cairn_error *err)
+{
+    size_t K = (size_t)1 << ram->k;
+    rp->ram = ram;
+    rp->ts = calloc(K, sizeof *rp->ts);
+    rp->mem = with_mem ? malloc(K * sizeof *rp->mem) : NULL;
+    if (rp->ts == NULL || (with_mem && rp->mem == NULL)) {
+        zk_ram_replay_clear(rp);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", ram->k);
+    }
+    if (rp->mem != NULL)
+        memcpy(rp->mem, ram->init, K * sizeof *rp->mem);
+    return CAIRN_OK;
+}
+
+void zk_ram_replay_clear(zk_ram_replay *rp)
+{
+    free(rp->mem);
+    free(rp->ts);
+    rp->mem = NULL;
+    rp->ts = NULL;
 }
 
 /*
- * Columns of the RAM part from T trace rows (row-major, CAIRN_WIT_WIDTH
- * wide), replaying memory from the initial image: the effective address,
- * the old word and the new word are taken from the trace (so a lying trace
- * shows up as a violated constraint or a failed replay), the previous
- * timestamp from the replay.  z is T x ZR_N, row-major.
+ * One row of the RAM part.  A row without a load or store still gets
+ * values that satisfy every always-on row and lookup: ea = base (a valid
+ * 32-bit address), pw = 1, db and dh as the store rows define them from
+ * c0, c1, tm = id, em = 0.  A memory row computes the address, the old
+ * word's bytes, the selected bytes, the store's new word and the load's
+ * result from the replayed memory (or, in the lying fill, takes address,
+ * words and result from the trace), and the previous access's timestamp.
  */
+cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const cairn_fp *r,
+                        cairn_error *err)
+{
+    const zk_ram *ram = rp->ram;
+    uint64_t K = UINT64_C(1) << ram->k;
+    uint32_t mem_base = ram->base;
+    uint32_t *mem = rp->mem;
+    for (unsigned i = ZR_EA; i <= ZR_EM; i++)
+        o[i] = cairn_fp_zero();
+    uint32_t v1 = (uint32_t)o[ZR_V1].v, v2 = (uint32_t)o[ZR_V2].v;
+    uint64_t c0 = o[ZR_C0].v, c1 = o[ZR_C1].v;
+    o[ZR_TM] = cairn_fp_from_u64(x);
+    o[ZR_PW] = cairn_fp_one();
+    o[ZR_EA] = cairn_fp_from_u64(mem_base);
+    o[ZR_EAL] = cairn_fp_from_u64(mem_base & 0xffff);
+    o[ZR_DB] = o[ZR_C0]; /* pw (c0 - yb) with pw = 1, yb = 0 */
+    o[ZR_DH] = cairn_fp_from_u64(c0 + 256 * c1);
+    int flag = -1;
+    for (unsigned f = ZR_F_LB; f <= ZR_F_SW; f++)
+        if (o[f].v != 0)
+            flag = (int)f;
+    if (flag < 0)
+        return CAIRN_OK;
+    uint32_t imm = (uint32_t)o[ZR_OFF].v;
+    uint32_t ea = mem != NULL ? v1 + imm : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+    uint64_t wrel = (uint64_t)(ea & ~UINT32_C(3)) >= mem_base
+                        ? ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4
+                        : K;
+    if (mem != NULL && wrel >= K)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "row %llu: access at 0x%08x outside the RAM region",
+                               (unsigned long long)x, (unsigned)ea);
+    o[ZR_EA] = cairn_fp_from_u64(ea);
+    o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm) >> 32);
+    o[ZR_EAL] = cairn_fp_from_u64(ea & 0xffff);
+    uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
+    o[ZR_O1] = cairn_fp_from_u64(o1);
+    o[ZR_O2] = cairn_fp_from_u64(o2);
+    uint32_t old = mem != NULL ? mem[wrel] : (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
+    for (unsigned i = 0; i < 4; i++)
+        m[i] = (old >> (8 * i)) & 0xff, o[ZR_M0 + i] = cairn_fp_from_u64(m[i]);
+    o[ZR_RO] = cairn_fp_from_u64(wrel >= ram->text_lo && wrel < ram->text_hi);
+    uint32_t y0 = o2 ? m[2] : m[0], y1 = o2 ? m[3] : m[1], yb = o1 ? y1 : y0;
+    uint32_t tb = (flag == ZR_F_LB || flag == ZR_F_LBU || flag == ZR_F_SB) ? yb : y1;
+    o[ZR_Y0] = cairn_fp_from_u64(y0);
+    o[ZR_Y1] = cairn_fp_from_u64(y1);
+    o[ZR_YB] = cairn_fp_from_u64(yb);
+    o[ZR_TB] = cairn_fp_from_u64(tb);
+    o[ZR_S] = cairn_fp_from_u64(tb >> 7);
+    o[ZR_PW] = cairn_fp_from_u64(UINT64_C(1) << (8 * b));
+    o[ZR_DB] = cairn_fp_mul(o[ZR_PW], cairn_fp_sub(o[ZR_C0], o[ZR_YB]));
+    cairn_fp hd = cairn_fp_sub(cairn_fp_from_u64(c0 + 256 * c1), cairn_fp_from_u64(y0 + 256 * y1));
+    o[ZR_DH] = cairn_fp_mul(cairn_fp_from_u64(o2 ? 65536 : 1), hd);
+    o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
+    if (mem != NULL) { /* the store's effect, from the replayed word */
+        uint32_t nw = old;
+        if (flag == ZR_F_SB)
+            nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (v2 & 0xff) << (8 * b);
+        else if (flag == ZR_F_SH)
+            nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | (v2 & 0xffff) << (8 * b);
+        else if (flag == ZR_F_SW)
+            nw = v2;
+        o[ZR_MNEW] = cairn_fp_from_u64(nw);
+        mem[wrel] = nw;
+    }
+    o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
+    if (mem != NULL || r[CAIRN_WIT_COL_RD].v == 0) { /* the load's result itself */
+        uint32_t h = y0 | y1 << 8, res = old;
+        switch (flag) {
+        case ZR_F_LB:
+            res = (uint32_t)(int32_t)(int8_t)yb;
+            break;
+        case ZR_F_LBU:
+            res = yb;
+            break;
+        case ZR_F_LH:
+            res = (uint32_t)(int32_t)(int16_t)h;
+            break;
+        case ZR_F_LHU:
+            res = h;
+            break;
+        case ZR_F_LW:
+            break;
+        default:
+            res = 0; /* stores write no register */
+            break;
+        }
+        o[ZR_RES] = cairn_fp_from_u64(res);
+    }
+    if (wrel < K) {
+        o[ZR_TM] = cairn_fp_from_u64(rp->ts[wrel]);
+        rp->ts[wrel] = x + 1;
+    }
+    o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
+    return CAIRN_OK;
+}
+
+/* The part's inputs from a trace row (the standalone layout: c0, c1 are v2's bytes). */
+static void ram_inputs(cairn_fp o[ZR_N], const cairn_fp *r, uint64_t x)
+{
+    static const struct {
+        uint64_t op;
+        unsigned flag;
+    } ops[8] = {{CAIRN_WIT_OP_LB, ZR_F_LB},   {CAIRN_WIT_OP_LBU, ZR_F_LBU}, {CAIRN_WIT_OP_LH, ZR_F_LH},
+                {CAIRN_WIT_OP_LHU, ZR_F_LHU}, {CAIRN_WIT_OP_LW, ZR_F_LW},   {CAIRN_WIT_OP_SB, ZR_F_SB},
+                {CAIRN_WIT_OP_SH, ZR_F_SH},   {CAIRN_WIT_OP_SW, ZR_F_SW}};
+    uint32_t v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
+    memset(o, 0, ZR_N * sizeof *o);
+    o[ZR_V1] = cairn_fp_from_u64((uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v);
+    o[ZR_V2] = cairn_fp_from_u64(v2);
+    o[ZR_C0] = cairn_fp_from_u64(v2 & 0xff);
+    o[ZR_C1] = cairn_fp_from_u64((v2 >> 8) & 0xff);
+    o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
+    o[ZR_ID] = cairn_fp_from_u64(x);
+    o[ZR_ONE] = cairn_fp_one();
+    for (unsigned i = 0; i < 8; i++) {
+        if (r[CAIRN_WIT_COL_OP].v == ops[i].op) {
+            o[ops[i].flag] = cairn_fp_one();
+            o[ZR_OFF] = cairn_fp_from_u64((uint32_t)r[CAIRN_WIT_COL_IMM].v);
+        }
+    }
+}
+
 cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
                          unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
                          cairn_error *err)
 {
-    uint64_t K = UINT64_C(1) << k;
-    cairn_status st = CAIRN_OK;
-    uint64_t *ts = calloc((size_t)K, sizeof *ts);
-    uint32_t *mem = init != NULL ? malloc((size_t)K * sizeof *mem) : NULL;
-    if (ts == NULL || (init != NULL && mem == NULL)) {
-        free(ts);
-        free(mem);
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", k);
-    }
-    if (mem != NULL)
-        memcpy(mem, init, (size_t)K * sizeof *mem);
-    for (uint64_t x = 0; x < T; x++) {
+    zk_ram ram = {mem_base, k, text_lo, text_hi, (uint32_t *)init};
+    zk_ram_replay rp;
+    cairn_status st;
+    if ((st = zk_ram_replay_init(&rp, &ram, init != NULL, err)) != CAIRN_OK)
+        return st;
+    for (uint64_t x = 0; x < T && st == CAIRN_OK; x++) {
         const cairn_fp *r = rows + x * CAIRN_WIT_WIDTH;
-        cairn_fp *o = z + x * ZR_N;
-        memset(o, 0, ZR_N * sizeof *o);
-        uint64_t op = r[CAIRN_WIT_COL_OP].v;
-        uint32_t v1 = (uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v,
-                 v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
-        o[ZR_V1] = cairn_fp_from_u64(v1);
-        o[ZR_V2] = cairn_fp_from_u64(v2);
-        o[ZR_C0] = cairn_fp_from_u64(v2 & 0xff);
-        o[ZR_C1] = cairn_fp_from_u64((v2 >> 8) & 0xff);
-        o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
-        o[ZR_ID] = cairn_fp_from_u64(x);
-        o[ZR_ONE] = cairn_fp_one();
-        o[ZR_TM] = cairn_fp_from_u64(x);
-        o[ZR_PW] = cairn_fp_one();
-        o[ZR_EA] = cairn_fp_from_u64(mem_base);
-        o[ZR_EAL] = cairn_fp_from_u64(mem_base & 0xffff);
-        o[ZR_DB] = o[ZR_C0]; /* pw (c0 - yb) with pw = 1, yb = 0 */
-        o[ZR_DH] = cairn_fp_from_u64(v2 & 0xffff);
-        int flag = -1;
-        switch (op) {
-        case CAIRN_WIT_OP_LB:
-            flag = ZR_F_LB;
-            break;
-        case CAIRN_WIT_OP_LBU:
-            flag = ZR_F_LBU;
-            break;
-        case CAIRN_WIT_OP_LH:
-            flag = ZR_F_LH;
-            break;
-        case CAIRN_WIT_OP_LHU:
-            flag = ZR_F_LHU;
-            break;
-        case CAIRN_WIT_OP_LW:
-            flag = ZR_F_LW;
-            break;
-        case CAIRN_WIT_OP_SB:
-            flag = ZR_F_SB;
-            break;
-        case CAIRN_WIT_OP_SH:
-            flag = ZR_F_SH;
-            break;
-        case CAIRN_WIT_OP_SW:
-            flag = ZR_F_SW;
-            break;
-        default:
-            break;
-        }
-        if (flag < 0)
-            continue;
-        o[flag] = cairn_fp_one();
-        uint32_t imm = (uint32_t)r[CAIRN_WIT_COL_IMM].v;
-        uint32_t ea = mem != NULL ? v1 + imm : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
-        uint64_t wi = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
-        if (mem != NULL && ((ea & ~UINT32_C(3)) < mem_base || wi >= K)) {
-            st = cairn_error_set(err, CAIRN_ERR_ARG,
-                                 "row %llu: access at 0x%08x outside the RAM region",
-                                 (unsigned long long)x, (unsigned)ea);
-            goto out;
-        }
-        o[ZR_OFF] = cairn_fp_from_u64(imm);
-        o[ZR_EA] = cairn_fp_from_u64(ea);
-        o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm) >> 32);
-        o[ZR_EAL] = cairn_fp_from_u64(ea & 0xffff);
-        uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
-        o[ZR_O1] = cairn_fp_from_u64(o1);
-        o[ZR_O2] = cairn_fp_from_u64(o2);
-        uint32_t old = mem != NULL ? mem[wi] : (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
-        for (unsigned i = 0; i < 4; i++)
-            m[i] = (old >> (8 * i)) & 0xff, o[ZR_M0 + i] = cairn_fp_from_u64(m[i]);
-        uint64_t w = ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4;
-        uint64_t wrel = (uint64_t)(ea & ~UINT32_C(3)) >= mem_base ? w : K;
-        o[ZR_RO] = cairn_fp_from_u64(wrel >= text_lo && wrel < text_hi);
-        uint32_t y0 = o2 ? m[2] : m[0], y1 = o2 ? m[3] : m[1], yb = o1 ? y1 : y0;
-        uint32_t tb = (flag == ZR_F_LB || flag == ZR_F_LBU || flag == ZR_F_SB) ? yb : y1;
-        o[ZR_Y0] = cairn_fp_from_u64(y0);
-        o[ZR_Y1] = cairn_fp_from_u64(y1);
-        o[ZR_YB] = cairn_fp_from_u64(yb);
-        o[ZR_TB] = cairn_fp_from_u64(tb);
-        o[ZR_S] = cairn_fp_from_u64(tb >> 7);
-        uint64_t pw = UINT64_C(1) << (8 * b);
-        o[ZR_PW] = cairn_fp_from_u64(pw);
-        o[ZR_DB] = cairn_fp_mul(o[ZR_PW], cairn_fp_sub(o[ZR_C0], o[ZR_YB]));
-        cairn_fp hd =
-            cairn_fp_sub(cairn_fp_from_u64((v2 & 0xffff)), cairn_fp_from_u64(y0 + 256 * y1));
-        o[ZR_DH] = cairn_fp_mul(cairn_fp_from_u64(o2 ? 65536 : 1), hd);
-        o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
-        if (mem != NULL) { /* the store's effect, from the replayed word */
-            uint32_t nw = old;
-            if (flag == ZR_F_SB)
-                nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (v2 & 0xff) << (8 * b);
-            else if (flag == ZR_F_SH)
-                nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | (v2 & 0xffff) << (8 * b);
-            else if (flag == ZR_F_SW)
-                nw = v2;
-            o[ZR_MNEW] = cairn_fp_from_u64(nw);
-            mem[wi] = nw;
-        }
-        if (mem != NULL || r[CAIRN_WIT_COL_RD].v == 0) { /* the load's result itself */
-            uint32_t h = y0 | y1 << 8, res = old;
-            switch (flag) {
-            case ZR_F_LB:
-                res = (uint32_t)(int32_t)(int8_t)yb;
-                break;
-            case ZR_F_LBU:
-                res = yb;
-                break;
-            case ZR_F_LH:
-                res = (uint32_t)(int32_t)(int16_t)h;
-                break;
-            case ZR_F_LHU:
-                res = h;
-                break;
-            default:
-                break;
-            }
-            o[ZR_RES] = cairn_fp_from_u64(res);
-        }
-        if (wrel < K) {
-            o[ZR_TM] = cairn_fp_from_u64(ts[wrel]);
-            ts[wrel] = x + 1;
-        }
-        o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
+        ram_inputs(z + x * ZR_N, r, x);
+        st = zk_ram_row(z + x * ZR_N, &rp, x, r, err);
     }
-out:
-    free(ts);
-    free(mem);
+    zk_ram_replay_clear(&rp);
     return st;
 }
 
@@ -548,12 +640,50 @@ cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const
     return CAIRN_OK;
 }
 
+void zk_ram_chal_from(zk_ram_chal *out, const zk_chal *ch)
+{
+    out->alpha = ch->alpha;
+    out->beta = ch->beta[ZK_TAB_R];
+    for (unsigned i = 0; i < 4; i++)
+        out->gamma[i] = ch->gamma[ZK_TAB_R][i];
+}
+
+/* The inverses of both boundary tuples of every word, by one batch inversion. */
+cairn_status zk_ram_helpers(cairn_fp2 *gI, cairn_fp2 *gF, const zk_ram *ram, const cairn_fp *fv,
+                            const cairn_fp *fts, const zk_ram_chal *c, cairn_error *err)
+{
+    size_t K = (size_t)1 << ram->k;
+    cairn_fp2 *d = malloc(2 * K * sizeof *d);
+    if (d == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", ram->k);
+    for (size_t j = 0; j < K; j++) {
+        cairn_fp2 wa = e2(cairn_fp_from_u64(j));
+        cairn_fp2 ro = (j >= ram->text_lo && j < ram->text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
+        d[j] = cairn_fp2_sub(c->alpha,
+                             zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(ram->init[j])), cairn_fp2_zero()));
+        d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(fv[j]), e2(fts[j])));
+    }
+    for (size_t j = 0; j < 2 * K; j++) {
+        if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
+            free(d);
+            return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                   "word %llu: a memory fingerprint equals alpha",
+                                   (unsigned long long)(j % K));
+        }
+    }
+    if (cairn_fp2_batch_inv(d, d, 2 * K) != CAIRN_OK) {
+        free(d);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", ram->k);
+    }
+    memcpy(gI, d, K * sizeof *d);
+    memcpy(gF, d + K, K * sizeof *d);
+    free(d);
+    return CAIRN_OK;
+}
+
 /*
  * Final value and timestamp of every word (replaying the memory rows from
- * init), and the helpers gI_j = 1/(alpha - fp(j, ro_j, init_j, 0)),
- * gF_j = 1/(alpha - fp(j, ro_j, fv_j, fts_j)) over the 2^k words.  Any
- * output may be NULL.  CAIRN_ERR_NOMEM; CAIRN_ERR_REJECTED for a
- * denominator that vanishes or an access outside the region.
+ * init), and the helpers.  Any output may be NULL.
  */
 cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
                              const cairn_fp *z, uint64_t T, const zk_ram_air *a,
@@ -562,14 +692,15 @@ cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_f
 {
     size_t K = (size_t)1 << k;
     cairn_status st = CAIRN_OK;
-    uint32_t *val = malloc(K * sizeof *val);
-    uint64_t *ts = calloc(K, sizeof *ts);
-    cairn_fp2 *d = (gI != NULL || gF != NULL) ? malloc(2 * K * sizeof *d) : NULL;
-    if (val == NULL || ts == NULL || ((gI != NULL || gF != NULL) && d == NULL)) {
+    zk_ram ram = {0, k, text_lo, text_hi, (uint32_t *)init};
+    cairn_fp *val = malloc(2 * K * sizeof *val), *ts = val != NULL ? val + K : NULL;
+    cairn_fp2 *g2 = (gI != NULL) != (gF != NULL) ? malloc(K * sizeof *g2) : NULL;
+    if (val == NULL || ((gI != NULL) != (gF != NULL) && g2 == NULL)) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final memory (2^%u words)", k);
         goto out;
     }
-    memcpy(val, init, K * sizeof *val);
+    for (size_t j = 0; j < K; j++)
+        val[j] = cairn_fp_from_u64(init[j]), ts[j] = cairn_fp_zero();
     for (uint64_t x = 0; x < T; x++) {
         const cairn_fp *zr = z + x * ZR_N;
         if (zk_lin_eval_fp(&a->fmem, zr).v == 0)
@@ -580,43 +711,21 @@ cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_f
                                  (unsigned long long)x);
             goto out;
         }
-        val[w] = (uint32_t)zr[ZR_MNEW].v;
-        ts[w] = x + 1;
+        val[w] = zr[ZR_MNEW];
+        ts[w] = cairn_fp_from_u64(x + 1);
     }
-    if (d != NULL) {
-        for (size_t j = 0; j < K; j++) {
-            cairn_fp2 wa = e2(cairn_fp_from_u64(j));
-            cairn_fp2 ro = (j >= text_lo && j < text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
-            d[j] = cairn_fp2_sub(
-                c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(init[j])), cairn_fp2_zero()));
-            d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(val[j])),
-                                                         e2(cairn_fp_from_u64(ts[j]))));
-        }
-        for (size_t j = 0; j < 2 * K; j++) {
-            if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                     "word %llu: a memory fingerprint equals alpha",
-                                     (unsigned long long)(j % K));
-                goto out;
-            }
-        }
-        if (cairn_fp2_batch_inv(d, d, 2 * K) != CAIRN_OK) {
-            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", k);
-            goto out;
-        }
-        if (gI != NULL)
-            memcpy(gI, d, K * sizeof *d);
-        if (gF != NULL)
-            memcpy(gF, d + K, K * sizeof *d);
+    if ((gI != NULL || gF != NULL) &&
+        (st = zk_ram_helpers(gI != NULL ? gI : g2, gF != NULL ? gF : g2, &ram, val, ts, c, err)))
+        goto out;
+    for (size_t j = 0; j < K; j++) {
+        if (fv != NULL)
+            fv[j] = (uint32_t)val[j].v;
+        if (fts != NULL)
+            fts[j] = ts[j].v;
     }
-    if (fv != NULL)
-        memcpy(fv, val, K * sizeof *val);
-    if (fts != NULL)
-        memcpy(fts, ts, K * sizeof *ts);
 out:
     free(val);
-    free(ts);
-    free(d);
+    free(g2);
     return st;
 }
 
@@ -631,12 +740,15 @@ cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
 {
     const zk_ram_ctx *c = vctx;
     const cairn_fp2 one = cairn_fp2_one();
+    const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
+    cairn_fp2 gF = cairn_fp2_add(v[ZK_MV_GF0], cairn_fp2_mul(X, v[ZK_MV_GF1]));
+    cairn_fp2 gI = cairn_fp2_add(v[ZK_MV_GI0], cairn_fp2_mul(X, v[ZK_MV_GI1]));
     cairn_fp2 fF = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_FV], v[ZK_MV_FTS]);
     cairn_fp2 fI = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_INIT], cairn_fp2_zero());
-    cairn_fp2 zF = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GF], cairn_fp2_sub(c->ch->alpha, fF)), one);
-    cairn_fp2 zI = cairn_fp2_sub(cairn_fp2_mul(v[ZK_MV_GI], cairn_fp2_sub(c->ch->alpha, fI)), one);
+    cairn_fp2 zF = cairn_fp2_sub(cairn_fp2_mul(gF, cairn_fp2_sub(c->ch->alpha, fF)), one);
+    cairn_fp2 zI = cairn_fp2_sub(cairn_fp2_mul(gI, cairn_fp2_sub(c->ch->alpha, fI)), one);
     cairn_fp2 zc = cairn_fp2_mul(v[ZK_MV_EQ], cairn_fp2_add(zF, cairn_fp2_mul(c->rho3, zI)));
-    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(v[ZK_MV_GF], v[ZK_MV_GI])));
+    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(gF, gI)));
 }
 
 /* ---- decoding loads and stores (docs/ram-io-design.md §2) --------------------------------------

@@ -295,7 +295,18 @@ int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
         *why = "system instruction (EBREAK, CSR)";
         return 0;
     case 0x03:
-    case 0x23: *why = "load/store (RAM is not proven yet)"; return 0;
+    case 0x23: { /* loads and stores: imm = 0, so B = v2 (the value a store writes) */
+        zk_mem_insn m;
+        if (!zk_decode_mem(&m, w))
+            break;
+        f[ZK_RS1] = cairn_fp_make(m.rs1);
+        f[ZK_RS2] = cairn_fp_make(m.rs2);
+        if (opc == 0x03)
+            WRITES();
+        f[ZK_OFF] = cairn_fp_make(m.off);
+        ONE(ZK_F_LB + (m.flag - ZR_F_LB));
+        return 1;
+    }
     default: break;
     }
 #undef ONE

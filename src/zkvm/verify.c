@@ -2,8 +2,9 @@
  * verify.c — the verifier: replays the prover's transcript (prove.c) from
  * the statement on, evaluates every public object itself (the constraint
  * system, the public polynomials, next(r, r'), the L table's closed form,
- * the bytecode table built from the ELF, the register boundary terms), and
- * checks the three sum-checks' final values and the four PCS openings.
+ * the bytecode table built from the ELF, the register boundary terms, the
+ * initial memory and the read-only words), and checks the four sum-checks'
+ * final values and the six PCS openings.
  * A malformed proof never gets here (proof.c); everything below is a
  * well-formed proof that is either true (CAIRN_OK) or false
  * (CAIRN_ERR_REJECTED with one line saying which check failed).
@@ -97,15 +98,19 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
         st = reject(err, "the table size does not match the program");
         goto out;
     }
-    zk_air_build(&air, s->entry, s->exit_code);
-    if ((st = zk_batch_params(params, n, n_tab, air.ngroups, s->security_target + 3, err)))
+    unsigned k = s->mem_log2_words;
+    uint32_t mem_base = zk_mem_base(&prog);
+    uint64_t text_lo, text_hi;
+    zk_ram_text_words(&text_lo, &text_hi, &prog, mem_base);
+    zk_air_build(&air, s->entry, s->exit_code, mem_base);
+    if ((st = zk_batch_params(params, n, n_tab, k, air.ngroups, s->security_target + 4, err)))
         goto out;
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         if (memcmp(&params[b], &p->com[b].params, sizeof params[b]) != 0) {
             st = reject(err, "commitment parameters differ from those the statement fixes");
             goto out;
         }
-    if (s->security_bits != (uint32_t)floor(zk_security_bits(params, n, n_tab, &air))) {
+    if (s->security_bits != (uint32_t)floor(zk_security_bits(params, n, n_tab, k, &air))) {
         st = reject(err, "statement: the security level does not match the parameters");
         goto out;
     }
@@ -124,16 +129,21 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     zk_transcript_start(&t, s, n, n_tab, params);
     absorb_commitment(&t, &p->com[ZK_B_TRACE]);
     absorb_commitment(&t, &p->com[ZK_B_MULT]);
+    absorb_commitment(&t, &p->com[ZK_B_FMEM]);
     zk_absorb_finals(&t, p->final_val, p->final_ts);
     zk_draw_challenges(&ch, &t);
     absorb_commitment(&t, &p->com[ZK_B_HELP]);
     absorb_commitment(&t, &p->com[ZK_B_TABH]);
+    absorb_commitment(&t, &p->com[ZK_B_MHELP]);
     cairn_transcript_absorb_fp2(&t, "zk/lookup_sum", p->S);
-    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], rho, rt2[2];
+    cairn_transcript_absorb_fp2(&t, "zk/ram_sum", p->MR);
+    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], tau_m[ZK_MAX_VARS], rho, rt2[2], rm2[2];
     cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
     rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
     cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
     cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
+    cairn_transcript_squeeze_fp2_vec(tau_m, k, &t, "zk/tau_mem");
+    cairn_transcript_squeeze_fp2_vec(rm2, 2, &t, "zk/rho_mem");
 
     /* the outer sum-check */
     size_t npow = zk_outer_npow(&air), nh = 2 * air.ngroups;
@@ -144,8 +154,10 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     }
     zk_rho_powers(rho_pow, npow, rho);
     cairn_fp2 M = zk_mem_boundary(&ch, init, p->final_val, p->final_ts);
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], p->S), cairn_fp2_mul(rho_pow[npow - 1], M));
-    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], expected;
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 3], p->S),
+                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], M),
+                                                  cairn_fp2_mul(rho_pow[npow - 1], p->MR)));
+    cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS], expected;
     if ((st = cairn_sumcheck_verify(r, &expected, &t, &p->outer, n, ZK_OUTER_DEGREE, claim, err)))
         goto out;
     cairn_fp2 z[ZK_NZ];
@@ -179,6 +191,27 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     }
     cairn_transcript_absorb_fp2_vec(&t, "zk/tab/evals", p->tab_evals, ZK_TAB_EVALS);
 
+    /* the memory sum-check: the verifier evaluates the initial image, ro and id itself */
+    if ((st = cairn_sumcheck_verify(rm, &expected, &t, &p->mem, k, ZK_MEM_DEGREE,
+                                    cairn_fp2_mul(rm2[1], p->MR), err)))
+        goto out;
+    cairn_fp2 mv[ZK_MV_N];
+    memcpy(mv, p->mem_evals, ZK_MEM_EVALS * sizeof *mv);
+    if ((st = zk_ram_init_eval(&mv[ZK_MV_INIT], &prog, mem_base, k, rm, err)) != CAIRN_OK)
+        goto out;
+    mv[ZK_MV_RO] = zk_ram_interval_eval(rm, k, text_lo, text_hi);
+    mv[ZK_MV_ID] = zk_id_eval(rm, k);
+    mv[ZK_MV_EQ] = cairn_poly_eq_eval(tau_m, rm, k);
+    zk_ram_chal rch;
+    zk_ram_chal_from(&rch, &ch);
+    zk_ram_ctx mctx = {&rch, rm2[0], rm2[1]};
+    if (!cairn_fp2_eq(zk_ram_point(&mctx, mv), expected)) {
+        st = reject(err, "memory sum-check: the final memory does not balance the RAM accesses "
+                         "(final check failed)");
+        goto out;
+    }
+    cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
+
     /* the shift sum-check */
     if ((st = cairn_sumcheck_verify(rs, &expected, &t, &p->shift, n, 2, p->outer_evals[ZK_Z_PCNEXT], err)))
         goto out;
@@ -208,6 +241,12 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     cairn_fp2 gcl[4] = {p->tab_evals[0], p->tab_evals[1], p->tab_evals[3], p->tab_evals[4]};
     st = cairn_pcs_verify(&p->com[ZK_B_TABH], &t, rt, 1, gcl, 4, &p->open[ZK_B_TABH], err);
     if ((st = pcs_check(st, "table helper", err)))
+        goto out;
+    st = cairn_pcs_verify(&p->com[ZK_B_FMEM], &t, rm, 1, p->mem_evals + 4, 2, &p->open[ZK_B_FMEM], err);
+    if ((st = pcs_check(st, "final memory", err)))
+        goto out;
+    st = cairn_pcs_verify(&p->com[ZK_B_MHELP], &t, rm, 1, p->mem_evals, 4, &p->open[ZK_B_MHELP], err);
+    if ((st = pcs_check(st, "memory helper", err)))
         goto out;
 out:
     free(rho_pow);

@@ -46,12 +46,16 @@ enum zk_col {
     ZK_PC = 0, ZK_IMM, ZK_RS1, ZK_RS2, ZK_RD, ZK_WR, ZK_DU, ZK_D1, ZK_D2,
     ZK_F_ADD, ZK_F_SUB, ZK_F_SLT, ZK_F_SLL, ZK_F_SRL, ZK_F_SRA, ZK_F_RX, ZK_F_RK,
     ZK_F_AND, ZK_F_OR, ZK_F_XOR, ZK_F_LINK, ZK_F_JALR, ZK_F_ECALL,
-    ZK_NSTATIC, /* = 23 */
+    ZK_OFF, ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
+    ZK_NSTATIC, /* = 32 */
     ZK_V1 = ZK_NSTATIC, ZK_V2, ZK_VD, ZK_VDO, ZK_T1, ZK_T2, ZK_TD, ZK_E1, ZK_E2, ZK_E3,
     ZK_U0, ZK_U1, ZK_U2, ZK_C0, ZK_C1, ZK_C2, ZK_W0, ZK_W1, ZK_W2, ZK_W3, ZK_SA, ZK_SB,
     ZK_X, ZK_XL, ZK_K, ZK_Z, ZK_INV, ZK_RES, ZK_J1, ZK_J2, ZK_LSB,
     ZK_P, ZK_SEL, ZK_FILL, ZK_T, ZK_PROD, ZK_HI, ZK_HL, ZK_R,
-    ZK_NCOL /* = 62 */
+    /* RAM (docs/arithmetization.md, "RAM"), in the order of enum zk_ram_col */
+    ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
+    ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
+    ZK_NCOL /* = 92 */
 };
 
 /* The z vector of the R1CS: columns, then the virtual and public entries. */
@@ -68,9 +72,13 @@ enum {
 
 /* Bytecode tuple: the ZK_NSTATIC static columns, then the padding bit [x >= T]. */
 #define ZK_BC_FIELDS (ZK_NSTATIC + 1)
-/* Fields of an L-table tuple (tag, f1..f5) and of a register tuple (reg, value, ts). */
+/*
+ * Fields of an L-table tuple (tag, f1..f5), of a register tuple (reg,
+ * value, ts) and of a RAM tuple (word, ro, value, ts).
+ */
 #define ZK_L_FIELDS 6
 #define ZK_M_FIELDS 3
+#define ZK_R_FIELDS 4
 #define ZK_MAX_FIELDS ZK_BC_FIELDS
 
 /* Column names (lower case, as in the docs). */
@@ -95,7 +103,7 @@ typedef struct {
     const char *name;
 } zk_r1cs;
 
-enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_NTAB };
+enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_TAB_R, ZK_NTAB };
 
 /*
  * m / (alpha - fp(fields)) with m = sign * gate: sign = +1 or -1, gate a
@@ -116,15 +124,18 @@ typedef struct {
 /* The gate of a fraction on base-field z values (1 when ungated). */
 cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z);
 
-#define ZK_MAX_R1CS 40
-#define ZK_MAX_FRACS 32
-#define ZK_MAX_GROUPS 16
+#define ZK_MAX_R1CS 64
+#define ZK_MAX_FRACS 48
+#define ZK_MAX_GROUPS 24
+
+/* What a helper's column sums to: the lookup sum S, the register sum M, the RAM sum M_R. */
+enum zk_kind { ZK_G_LOOKUP = 0, ZK_G_REG, ZK_G_RAM };
 
 /* A helper column: the sum of one or two fractions, committed as two base columns. */
 typedef struct {
     unsigned nfrac;
     unsigned frac[2];
-    int mem; /* 1: memory-checking helper (sum = M), 0: lookup helper (sum = S) */
+    int kind; /* enum zk_kind */
 } zk_group;
 
 typedef struct {
@@ -139,8 +150,11 @@ typedef struct {
 /* Phase-2 helper columns: two per group (c0, c1 of the F_p2 value). */
 #define ZK_NHELP(air) (2u * (air)->ngroups)
 
-/* Build the system for a statement (entry point and exit code appear as constants). */
-void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code);
+/*
+ * Build the system for a statement (entry point, exit code and the RAM
+ * region's base address appear as constants).
+ */
+void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_base);
 
 /* Evaluate a linear form on z values (base field / extension). */
 cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z);
@@ -170,12 +184,13 @@ cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z);
  * values h (2 per group, c0 and c1) and eq = eq(tau, x),
  *   eq * (sum_k rho^k (A_k z * B_k z - C_k z) + sum_g rho^(K+g) HC_g)
  *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{memory g} h_g,
- * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j).
- * rho_pow holds rho^0 .. rho^(K+G+1).
+ * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j),
+ *      + rho^(K+G+2) * sum_{RAM g} h_g.
+ * rho_pow holds rho^0 .. rho^(K+G+2).
  */
 cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
                         const cairn_fp2 *z, const cairn_fp2 *h, cairn_fp2 eq);
-/* Number of rho powers zk_outer_eval reads: K + G + 2. */
+/* Number of rho powers zk_outer_eval reads: K + G + 3. */
 size_t zk_outer_npow(const zk_air *air);
 
 /* ---- public polynomials and the shift ------------------------------------------------------- */
@@ -251,7 +266,24 @@ void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log
 /* mem_base of the VM layout for prog (lowest segment rounded down to 4 KiB). */
 uint32_t zk_mem_base(const cairn_program *prog);
 
-/* ---- RAM: the verifier's public polynomials (docs/ram-io-design.md §4) ------------------------ */
+/* ---- RAM (docs/arithmetization.md, "RAM") ---------------------------------------------------- */
+
+/*
+ * The RAM region of a statement: 2^k words at base (4-aligned), the
+ * executable words [text_lo, text_hi) (indices from base, read-only), and
+ * the initial image (the ELF's bytes, zeros elsewhere), 2^k words.
+ */
+typedef struct {
+    uint32_t base;
+    unsigned k;
+    uint64_t text_lo, text_hi;
+    uint32_t *init;
+} zk_ram;
+
+void zk_ram_init(zk_ram *r);
+void zk_ram_clear(zk_ram *r);
+/* The region of prog with 2^k words.  CAIRN_ERR_ARG (a segment outside it), CAIRN_ERR_NOMEM. */
+cairn_status zk_ram_load(zk_ram *r, const cairn_program *prog, unsigned k, cairn_error *err);
 
 /*
  * The MLE of the initial memory (the ELF image, zeros elsewhere) over the
@@ -267,10 +299,11 @@ void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, ui
 cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint64_t hi);
 
 /*
- * The RAM part of the row (docs/ram-io-design.md §3), defined on its own z
- * vector until it joins zk_air: the inputs it shares with the base row
- * (v1, v2, the offset, the result, the bytes c0, c1 of v2, the eight
- * load/store flags), its own columns, then id and 1.
+ * The RAM part of the row, defined once on its own z vector (the inputs it
+ * shares with the base row: v1, v2, the offset, the result, the bytes c0,
+ * c1 of the operand B, the eight load/store flags; its own columns; then id
+ * and 1).  zk_air_build places it in the full row through zk_ram_zmap; the
+ * zkvm_ram tests exercise it on its own.
  */
 enum zk_ram_col {
     ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1,
@@ -280,6 +313,8 @@ enum zk_ram_col {
     ZR_ID, ZR_ONE, ZR_N
 };
 extern const char *const zk_ram_col_names[ZR_N];
+/* Index in the full z vector of each entry of the RAM part's z. */
+extern const uint16_t zk_ram_zmap[ZR_N];
 
 #define ZK_RAM_MAX_R1CS 32
 #define ZK_RAM_MAX_LOOK 12
@@ -294,7 +329,33 @@ typedef struct {
     zk_lin old;  /* the word read: sum 2^(8i) m_i */
 } zk_ram_air;
 
-void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base);
+/* The RAM rows; map NULL: on the part's own z (ZR_*), else every index i becomes map[i]. */
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map);
+
+/*
+ * The prover's memory while it fills rows: the current words (NULL for a
+ * lying fill that takes addresses and words from the trace, tests only)
+ * and the timestamp of each word's last access.
+ */
+typedef struct {
+    const zk_ram *ram;
+    uint32_t *mem;
+    uint64_t *ts;
+} zk_ram_replay;
+
+cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, int with_mem, cairn_error *err);
+void zk_ram_replay_clear(zk_ram_replay *rp);
+
+/*
+ * The RAM columns of row x (and the result of a load) into o, the part's
+ * own z, whose inputs (v1, v2, off, c0, c1, the flags, id, one) the caller
+ * has set; trace_row (CAIRN_WIT_WIDTH) supplies the result otherwise and,
+ * without rp->mem, the address and words.  CAIRN_ERR_ARG for an access
+ * outside the region.
+ */
+cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const cairn_fp *trace_row,
+                        cairn_error *err);
+
 /*
  * The RAM columns of T trace rows (row-major, CAIRN_WIT_WIDTH wide) into z
  * (T x ZR_N, row-major), previous timestamps from a replay.  With init
@@ -330,22 +391,38 @@ typedef struct {
     cairn_fp2 gamma[4]; /* gamma[0] = 1 */
 } zk_ram_chal;
 
+/* The RAM table's part of the phase-1 challenges. */
+void zk_ram_chal_from(zk_ram_chal *out, const zk_chal *ch);
 cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts);
 /* sum_rows f_mem (1/(alpha - fp(write)) - 1/(alpha - fp(read))). CAIRN_ERR_REJECTED on a pole. */
 cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
                             const zk_ram_chal *c, cairn_error *err);
 /*
- * Final memory (fv, fts: 2^k each) and the helpers gI, gF (2^k each); any
- * output may be NULL.  CAIRN_ERR_NOMEM, CAIRN_ERR_REJECTED.
+ * The helpers gI_j = 1/(alpha - fp(j, ro_j, init_j, 0)) and
+ * gF_j = 1/(alpha - fp(j, ro_j, fv_j, fts_j)) over the 2^k words, from the
+ * final values and timestamps.  CAIRN_ERR_NOMEM; CAIRN_ERR_REJECTED when a
+ * denominator vanishes.
+ */
+cairn_status zk_ram_helpers(cairn_fp2 *gI, cairn_fp2 *gF, const zk_ram *ram, const cairn_fp *fv,
+                            const cairn_fp *fts, const zk_ram_chal *c, cairn_error *err);
+/*
+ * Final memory (fv, fts: 2^k each) by replaying the part's own rows, and
+ * the helpers gI, gF (2^k each); any output may be NULL.  CAIRN_ERR_NOMEM,
+ * CAIRN_ERR_REJECTED.
  */
 cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
                              const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
                              unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
                              cairn_error *err);
 
-/* Inputs of the memory sum-check over the 2^k words, in this order. */
-enum zk_mv { ZK_MV_GF, ZK_MV_GI, ZK_MV_FV, ZK_MV_FTS, ZK_MV_INIT, ZK_MV_RO, ZK_MV_ID, ZK_MV_EQ,
-             ZK_MV_N };
+/*
+ * Inputs of the memory sum-check over the 2^k words, in this order (the
+ * helpers as their two base coordinates, g = g0 + X g1).
+ */
+enum zk_mv { ZK_MV_GF0, ZK_MV_GF1, ZK_MV_GI0, ZK_MV_GI1, ZK_MV_FV, ZK_MV_FTS, ZK_MV_INIT, ZK_MV_RO,
+             ZK_MV_ID, ZK_MV_EQ, ZK_MV_N };
+/* The evaluations a proof carries (the first six inputs); the verifier computes the rest. */
+#define ZK_MEM_EVALS 6
 typedef struct {
     const zk_ram_chal *ch;
     cairn_fp2 rho3, rho4;
@@ -362,6 +439,7 @@ typedef struct {
     cairn_fp *pcnext;  /* pc(x + 1), 0 on the last row */
     uint32_t final_val[32];
     uint64_t final_ts[32];
+    cairn_fp *fv, *fts; /* final memory: value and timestamp of each of the 2^k words */
     uint32_t exit_code;
 } zk_witness;
 
@@ -376,10 +454,10 @@ void zk_witness_clear(zk_witness *w);
  * (CAIRN_ERR_ARG naming the cycle, pc and instruction).
  */
 cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
-                              const zk_bytecode *bc, const uint32_t init_regs[32], int strict,
-                              cairn_error *err);
-/* Recompute the final registers from the columns (after tampering). */
-void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32]);
+                              const zk_bytecode *bc, const uint32_t init_regs[32],
+                              const zk_ram *ram, int strict, cairn_error *err);
+/* Recompute the final registers and memory from the columns (after tampering). */
+void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32], const zk_ram *ram);
 /* Recompute pc_next from the pc column. */
 void zk_witness_pcnext(zk_witness *w);
 /* z values of row x (ZK_NZ entries). */
@@ -388,8 +466,11 @@ void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x);
 /* Multiplicities of L and B over 2^n_tab entries each. Tuples found in no table are skipped. */
 cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_air *air,
                       const zk_bytecode *bc, unsigned n_tab, cairn_error *err);
-/* Helper columns (2 per group, 2^n each, in h[2g], h[2g+1]) and their sums S (lookups), M (memory). */
-cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, const zk_witness *w,
+/*
+ * Helper columns (2 per group, 2^n each, in h[2g], h[2g+1]) and their sums
+ * S (lookups), M (registers), MR (RAM).
+ */
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR, const zk_witness *w,
                         const zk_air *air, const zk_chal *ch, cairn_error *err);
 /* M computed from init and final registers: sum_final - sum_init. */
 cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
@@ -401,11 +482,12 @@ cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint
  * replaying timestamps.  CAIRN_ERR_REJECTED naming the first violation.
  */
 cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                      const uint32_t init_regs[32], cairn_error *err);
+                      const uint32_t init_regs[32], const zk_ram *ram, cairn_error *err);
 
 /* Every violation, as bit masks over the R1CS rows and the fractions (tests). */
 void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                    const uint32_t init_regs[32], uint64_t *r1cs, uint64_t *fracs);
+                    const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs,
+                    uint64_t *fracs);
 
 /* ---- the outer sum-check ---------------------------------------------------------------------- */
 
@@ -427,15 +509,19 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
 /* ---- the proof ---------------------------------------------------------------------------------- */
 
 #define ZK_MAGIC "CAIRNPRF"
-#define ZK_VERSION 1u
+#define ZK_VERSION 2u
 #define ZK_MAX_VARS 28u
 #define ZK_OUTER_DEGREE 4u
 #define ZK_TAB_DEGREE 3u
-#define ZK_NBATCH 4
-/* Batches: trace phase 1, tables phase 1 (mL, mB), trace phase 2 (helpers), tables phase 2. */
-enum { ZK_B_TRACE = 0, ZK_B_MULT, ZK_B_HELP, ZK_B_TABH };
+#define ZK_NBATCH 6
+/*
+ * Batches: trace phase 1, tables phase 1 (mL, mB), trace phase 2
+ * (helpers), tables phase 2, final memory (fv, fts; phase 1), memory
+ * helpers (gI, gF; phase 2).
+ */
+enum { ZK_B_TRACE = 0, ZK_B_MULT, ZK_B_HELP, ZK_B_TABH, ZK_B_FMEM, ZK_B_MHELP };
 #define ZK_TAB_EVALS 6 /* gL0, gL1, mL, gB0, gB1, mB */
-#define ZK_NGROUPS 12u /* helper groups zk_air_build makes */
+#define ZK_NGROUPS 18u /* helper groups zk_air_build makes */
 #define ZK_OUTER_EVALS (ZK_NCOL + 1 + 2 * ZK_NGROUPS) /* columns, pc_next, helpers */
 
 struct cairn_proof {
@@ -444,11 +530,12 @@ struct cairn_proof {
     uint32_t final_val[32];
     uint64_t final_ts[32];
     cairn_pcs_commitment com[ZK_NBATCH];
-    cairn_fp2 S;
-    cairn_sumcheck_proof outer, tab, shift;
+    cairn_fp2 S, MR;
+    cairn_sumcheck_proof outer, tab, mem, shift;
     cairn_fp2 outer_evals[ZK_OUTER_EVALS];
     size_t outer_evals_len;
     cairn_fp2 tab_evals[ZK_TAB_EVALS];
+    cairn_fp2 mem_evals[ZK_MEM_EVALS]; /* gF0, gF1, gI0, gI1, fv, fts at r_R */
     cairn_fp2 shift_evals[ZK_NCOL]; /* every trace column at r' */
     cairn_pcs_opening open[ZK_NBATCH];
     /* byte sizes of the parts, for inspect */
@@ -458,15 +545,15 @@ struct cairn_proof {
 void zk_proof_init(cairn_proof *p);
 void zk_proof_clear(cairn_proof *p);
 
-/* PCS parameters of the four batches for (n, n_tab, target). */
+/* PCS parameters of the six batches for (n, n_tab, k, target). */
 cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
-                             unsigned ngroups, unsigned target, cairn_error *err);
-/* The statement into the transcript (domain "cairn-v1/rv32i"). */
+                             unsigned k, unsigned ngroups, unsigned target, cairn_error *err);
+/* The statement into the transcript (domain "cairn-v2/rv32i"). */
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
                          uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
 /* The proven security in bits of a proof with these shapes. */
 double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
-                        const zk_air *air);
+                        unsigned k, const zk_air *air);
 /* The final registers into the transcript (before the challenges). */
 void zk_absorb_finals(cairn_transcript *t, const uint32_t val[32], const uint64_t ts[32]);
 /* out[i] = rho^i. */
