@@ -202,15 +202,81 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
     expect inspect_ok 0 'cycles +6006 \(2\^13 rows\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_sizes 0 'openings +[0-9]+ \(trace [0-9]+, multiplicities' -- "$bin" inspect "$tmp/rl.proof"
-    expect inspect_json 0 '^\{"version": 1, .*"cycles": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
+    expect inspect_json 0 '^\{"version": 2, .*"cycles": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
     expect prove_unsupported 1 'ecall with a7 = 64 cannot be proven yet' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/h.proof"
-    expect prove_unsupported_ram 1 'cannot be proven yet: load/store' -- "$bin" prove "$guests/rv32i/fib.elf" -o "$tmp/f.proof" --input "$tmp/n20"
     expect prove_bad_security 2 "--security '99'" -- "$bin" prove "$rl" --security 99
     expect prove_missing 2 'missing PROGRAM.elf' -- "$bin" prove
     expect prove_bad_elf 3 'bad.elf' -- "$bin" prove "$tmp/bad.elf"
     # 128 bits needs a larger challenge field than F_p2 for the LogUp terms: refused, never overstated
     expect prove_128_refused 5 'a 128-bit security target is not reachable for this proof' -- "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128
+    # a failed prove leaves an existing proof file untouched, and no temporary file
+    cp "$tmp/rl.proof" "$tmp/keep.proof"
+    "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/keep.proof" >/dev/null 2>&1
+    if cmp -s "$tmp/rl.proof" "$tmp/keep.proof"; then ok prove_failure_keeps_old_proof; else bad prove_failure_keeps_old_proof "the old proof changed"; fi
+    if ls "$tmp" | grep -q '\.tmp\.'; then bad prove_no_temp_left "$(ls "$tmp")"; else ok prove_no_temp_left; fi
+    expect prove_unwritable 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" -o "$tmp/nodir/x.proof"
+    # --quiet prints nothing at all; --json nothing on stderr; both still write the proof
+    "$bin" prove "$rl" -o "$tmp/q.proof" --quiet >"$tmp/q.out" 2>"$tmp/q.err"
+    rc=$?
+    if [ "$rc" = 0 ] && [ ! -s "$tmp/q.out" ] && [ ! -s "$tmp/q.err" ] && cmp -s "$tmp/rl.proof" "$tmp/q.proof"; then
+        ok prove_quiet_silent
+    else
+        bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
+    fi
+    expect prove_quiet_errors 1 'cannot be proven yet' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/h.proof" --quiet
+    # progress: on a terminal (script(1) gives one), the stage and time on a
+    # rewritten stderr line, cleared before the summary; none with --quiet or --json
+    if script -qec true /dev/null >/dev/null 2>&1; then
+        script -qec "$bin prove $rl -o $tmp/tty.proof" /dev/null >"$tmp/tty.out" 2>&1
+        if grep -aq $'\rcairn: proving: commit, [0-9.]* s' "$tmp/tty.out" && grep -aq 'proved 6006 cycles' "$tmp/tty.out"; then
+            ok prove_progress_on_terminal
+        else
+            bad prove_progress_on_terminal "$(head -c 300 "$tmp/tty.out" | od -c | head -5)"
+        fi
+        script -qec "$bin prove $rl -o $tmp/tty.proof --quiet" /dev/null >"$tmp/tty.out" 2>&1
+        if [ ! -s "$tmp/tty.out" ]; then ok prove_quiet_on_terminal; else bad prove_quiet_on_terminal "$(head -c 300 "$tmp/tty.out")"; fi
+        script -qec "$bin prove $rl -o $tmp/tty.proof --json" /dev/null >"$tmp/tty.out" 2>&1
+        if ! grep -aq 'proving' "$tmp/tty.out" && grep -aq '^{"proof_file": ' "$tmp/tty.out"; then ok prove_json_on_terminal; else bad prove_json_on_terminal "$(head -c 300 "$tmp/tty.out")"; fi
+    fi
+
+    # cairn prove --from-checkpoints: the recorded run gives the very same proof
+    expect run_regloop_checkpoints 83 'checkpoints every 1000 cycles' -- "$bin" run "$rl" --checkpoints "$tmp/rl.ckpt" --checkpoint-interval 1000
+    expect prove_ckpt_ok 0 '^proved 6006 cycles \(exit code 83\) in .*-byte proof written to .*rlc.proof' -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/rlc.proof" --threads 2
+    if cmp -s "$tmp/rl.proof" "$tmp/rlc.proof"; then ok prove_ckpt_same_proof; else bad prove_ckpt_same_proof "the proofs from the checkpoints and from a fresh run differ"; fi
+    expect prove_ckpt_verifies 0 '^accepted: 6006 cycles, exit code 83' -- "$bin" verify "$tmp/rlc.proof" --program "$rl"
+    "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/rlj.proof" --json >"$tmp/j.out" 2>"$tmp/j.err"
+    rc=$?
+    if [ "$rc" = 0 ] && [ ! -s "$tmp/j.err" ] && cmp -s "$tmp/rl.proof" "$tmp/rlj.proof" &&
+        grep -Eq '^\{"proof_file": ".*rlj.proof", "from_checkpoints": ".*rl.ckpt", "proof_hash": "[0-9a-f]{64}", "proof_size_bytes": [0-9]+, "prove_ms": [0-9.]+, "cycles": 6006, ' "$tmp/j.out"; then
+        ok prove_ckpt_json
+    else
+        bad prove_ckpt_json "exit $rc, stdout '$(head -c 200 "$tmp/j.out")', stderr '$(head -c 200 "$tmp/j.err")'"
+    fi
+    # refused before proving: the message names the problem, and no proof file appears
+    # expect_noproof NAME STATUS PATTERN PROOF -- CMD...: as expect, and PROOF must not exist
+    expect_noproof() {
+        local name=$1 want=$2 pat=$3 proof=$4
+        shift 4
+        expect "$name" "$want" "$pat" "$@"
+        if [ -e "$proof" ]; then bad "${name}_no_proof" "$proof was written"; fi
+    }
+    printf '\x01' >"$tmp/one"
+    expect_noproof prove_ckpt_wrong_program 1 'rl.ckpt: the checkpoints were recorded for another program' "$tmp/x1.proof" -- "$bin" prove "$guests/rv32i/hello.elf" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/x1.proof"
+    expect_noproof prove_ckpt_wrong_input 1 'rl.ckpt: the checkpoints were recorded with another input' "$tmp/x2.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" --input "$tmp/one" -o "$tmp/x2.proof"
+    size=$(wc -c <"$tmp/rl.ckpt")
+    cp "$tmp/rl.ckpt" "$tmp/rlbad.ckpt"
+    printf '\x5a' | dd of="$tmp/rlbad.ckpt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    expect_noproof prove_ckpt_corrupted 3 'rlbad.ckpt: checkpoint file corrupted' "$tmp/x3.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rlbad.ckpt" -o "$tmp/x3.proof"
+    head -c $((size - 1)) "$tmp/rl.ckpt" >"$tmp/rltrunc.ckpt"
+    expect_noproof prove_ckpt_truncated 3 'rltrunc.ckpt: checkpoint file corrupted or truncated' "$tmp/x4.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rltrunc.ckpt" -o "$tmp/x4.proof"
+    expect_noproof prove_ckpt_not_checkpoints 3 'not a cairn checkpoint file' "$tmp/x5.proof" -- "$bin" prove "$rl" --from-checkpoints "$rl" -o "$tmp/x5.proof"
+    expect_noproof prove_ckpt_missing 4 'cairn: error: --from-checkpoints .*nonexistent.ckpt' "$tmp/x6.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/nonexistent.ckpt" -o "$tmp/x6.proof"
+    "$bin" run "$rl" --checkpoints "$tmp/rl64k.ckpt" --stack 1M >/dev/null 2>&1
+    expect_noproof prove_ckpt_other_stack 1 'rl64k.ckpt: the run was recorded with --stack 1048576 .*default stack' "$tmp/x7.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl64k.ckpt" -o "$tmp/x7.proof"
+    "$bin" run "$rl" --checkpoints "$tmp/rlcut.ckpt" --max-cycles 100 >/dev/null 2>&1
+    expect_noproof prove_ckpt_cycle_limit 5 'rlcut.ckpt: the recorded run stopped at its cycle limit after 100 cycles' "$tmp/x8.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rlcut.ckpt" -o "$tmp/x8.proof"
+    expect prove_ckpt_needs_value 2 "option '--from-checkpoints' needs a value" -- "$bin" prove "$rl" --from-checkpoints
 else
     bad prove_guests "$guests/rv32i/regloop.elf missing: build the guests with make guests"
 fi
@@ -232,6 +298,7 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
         # a faulted run records and replays (the fault is part of the final state)
         expect run_fault_checkpoints 1 'guest fault after 1 cycles' -- "$bin" run "$tmp/fault.elf" --checkpoints "$tmp/fault.ckpt" --checkpoint-interval 1
         expect replay_fault 0 '^ok: 1 intervals of 1 cycles, 1 cycles .*guest faulted' -- "$bin" replay "$tmp/fault.ckpt" "$tmp/fault.elf"
+        expect prove_ckpt_fault 1 'fault.ckpt: the recorded run faulted after 1 cycles' -- "$bin" prove "$tmp/fault.elf" --from-checkpoints "$tmp/fault.ckpt" -o "$tmp/fault.proof"
     else
         bad run_crafted_guests "riscv64-unknown-elf-gcc failed"
     fi

@@ -1,14 +1,17 @@
 /*
- * cli.c — error printing, exit statuses and JSON string escaping for the
- * cairn program.
+ * cli.c — error printing, exit statuses, JSON string escaping, and reading
+ * and atomically writing whole files for the cairn program.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 void cli_error(const char *fmt, ...)
 {

@@ -92,6 +92,7 @@ cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t
  */
 int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program *prog);
 
+
 /* Monotonic clock in seconds, for the timings subcommands print. */
 double cli_now(void);
 

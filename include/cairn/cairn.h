@@ -6,6 +6,7 @@
 
 #include "cairn/error.h"
 #include "cairn/version.h"
+#include "cairn/file.h"
 #include "cairn/field.h"
 #include "cairn/ntt.h"
 #include "cairn/sha256.h"

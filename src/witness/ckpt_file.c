@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cairn/file.h"
 #include "witness_internal.h"
 
 #define HDR_BYTES 208u
@@ -319,47 +320,9 @@ cairn_status cairn_checkpoint_file_write(const char *path, const cairn_checkpoin
 {
     uint8_t *buf = NULL;
     size_t len = 0;
-    char *tmp = NULL;
-    FILE *f = NULL;
-    int fd = -1;
     cairn_status st = cairn_checkpoint_file_encode(&buf, &len, cp, err);
-    if (st != CAIRN_OK)
-        return st;
-    size_t plen = strlen(path);
-    tmp = malloc(plen + 16);
-    if (tmp == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: cannot create a temporary file: %s", path,
-                             strerror(errno));
-        goto out;
-    }
-    (void)fchmod(fd, 0644); /* mkstemp creates 0600; a checkpoint file is not secret */
-    f = fdopen(fd, "wb");
-    if (f == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (fwrite(buf, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        fclose(f);
-        unlink(tmp);
-        goto out;
-    }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-out:
-    free(tmp);
+    if (st == CAIRN_OK)
+        st = cairn_file_write_atomic(path, buf, len, err);
     free(buf);
     return st;
 }
