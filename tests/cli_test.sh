@@ -181,11 +181,11 @@ fi
 if [ -f "$guests/rv32i/regloop.elf" ]; then
     rl="$guests/rv32i/regloop.elf"
     expect prove_help 0 '^usage: cairn prove' -- "$bin" prove --help
-    expect prove_ok 0 '^proved 6006 cycles \(exit code 83\) in .*-byte proof written to .*rl.proof' -- "$bin" prove "$rl" -o "$tmp/rl.proof"
-    expect prove_json 0 '^\{"proof_file": .*"proof_hash": "[0-9a-f]{64}", "proof_size_bytes": [0-9]+, "prove_ms": [0-9.]+, "cycles": 6006, "security_bits": 1[0-9][0-9], "exit_code": 83, "output_hex": "", "program_digest": "[0-9a-f]{64}".*"pcs": \[\{"batch": "trace"' -- "$bin" prove "$rl" -o "$tmp/rl2.proof" --json
+    expect prove_ok 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rl.proof' -- "$bin" prove "$rl" -o "$tmp/rl.proof"
+    expect prove_json 0 '^\{"proof_file": .*"proof_hash": "[0-9a-f]{64}", "proof_size_bytes": [0-9]+, "prove_ms": [0-9.]+, "cycles": 6006, "trace_rows": 6006, "security_bits": 1[0-9][0-9], "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}".*"pcs": \[\{"batch": "trace"' -- "$bin" prove "$rl" -o "$tmp/rl2.proof" --json
     if cmp -s "$tmp/rl.proof" "$tmp/rl2.proof"; then ok prove_deterministic; else bad prove_deterministic "two proofs of the same run differ"; fi
-    expect verify_ok 0 '^accepted: 6006 cycles, exit code 83, 0 bytes of output, 1[0-9][0-9]-bit proven security' -- "$bin" verify "$tmp/rl.proof" --program "$rl"
-    expect verify_json 0 '^\{"accepted": true, "exit_code": 83, "output_hex": "", "program_digest": "[0-9a-f]{64}", "cycles": 6006, "security_bits": 1[0-9][0-9]' -- "$bin" verify "$tmp/rl.proof" --program "$rl" --json
+    expect verify_ok 0 '^accepted: 6006 rows, exit code 83, 0 bytes of output, 1[0-9][0-9]-bit proven security' -- "$bin" verify "$tmp/rl.proof" --program "$rl"
+    expect verify_json 0 '^\{"accepted": true, "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}", "cycles": 6006, "security_bits": 1[0-9][0-9]' -- "$bin" verify "$tmp/rl.proof" --program "$rl" --json
     expect verify_other_program 1 'rejected: the proof is for another program' -- "$bin" verify "$tmp/rl.proof" --program "$guests/rv32i/hello.elf"
     expect verify_other_program_json 1 '^\{"accepted": false, "malformed": false, "reason": ".*another program' -- "$bin" verify "$tmp/rl.proof" --program "$guests/rv32i/hello.elf" --json
     size=$(wc -c <"$tmp/rl.proof")
@@ -204,7 +204,11 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect inspect_sizes 0 'openings +[0-9]+ \(trace [0-9]+, multiplicities' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_json 0 '^\{"version": 2, .*"cycles": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
-    expect prove_unsupported 1 'ecall with a7 = 64 cannot be proven yet' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/h.proof"
+    expect prove_unsupported 1 'cannot be proven yet: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
+    expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"
+    expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
+    expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
+    expect verify_hello_json 0 '"output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a"' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf" --json
     expect prove_bad_security 2 "--security '99'" -- "$bin" prove "$rl" --security 99
     expect prove_missing 2 'missing PROGRAM.elf' -- "$bin" prove
     expect prove_bad_elf 3 'bad.elf' -- "$bin" prove "$tmp/bad.elf"
@@ -212,7 +216,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect prove_128_refused 5 'a 128-bit security target is not reachable for this proof' -- "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128
     # a failed prove leaves an existing proof file untouched, and no temporary file
     cp "$tmp/rl.proof" "$tmp/keep.proof"
-    "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/keep.proof" >/dev/null 2>&1
+    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/keep.proof" >/dev/null 2>&1
     if cmp -s "$tmp/rl.proof" "$tmp/keep.proof"; then ok prove_failure_keeps_old_proof; else bad prove_failure_keeps_old_proof "the old proof changed"; fi
     if ls "$tmp" | grep -q '\.tmp\.'; then bad prove_no_temp_left "$(ls "$tmp")"; else ok prove_no_temp_left; fi
     expect prove_unwritable 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" -o "$tmp/nodir/x.proof"
@@ -224,7 +228,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     else
         bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
     fi
-    expect prove_quiet_errors 1 'cannot be proven yet' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/h.proof" --quiet
+    expect prove_quiet_errors 1 'cannot be proven yet' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --quiet
     # progress: on a terminal (script(1) gives one), the stage and time on a
     # rewritten stderr line, cleared before the summary; none with --quiet or --json
     if script -qec true /dev/null >/dev/null 2>&1; then
@@ -242,9 +246,9 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
 
     # cairn prove --from-checkpoints: the recorded run gives the very same proof
     expect run_regloop_checkpoints 83 'checkpoints every 1000 cycles' -- "$bin" run "$rl" --checkpoints "$tmp/rl.ckpt" --checkpoint-interval 1000
-    expect prove_ckpt_ok 0 '^proved 6006 cycles \(exit code 83\) in .*-byte proof written to .*rlc.proof' -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/rlc.proof" --threads 2
+    expect prove_ckpt_ok 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rlc.proof' -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/rlc.proof" --threads 2
     if cmp -s "$tmp/rl.proof" "$tmp/rlc.proof"; then ok prove_ckpt_same_proof; else bad prove_ckpt_same_proof "the proofs from the checkpoints and from a fresh run differ"; fi
-    expect prove_ckpt_verifies 0 '^accepted: 6006 cycles, exit code 83' -- "$bin" verify "$tmp/rlc.proof" --program "$rl"
+    expect prove_ckpt_verifies 0 '^accepted: 6006 rows, exit code 83' -- "$bin" verify "$tmp/rlc.proof" --program "$rl"
     "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/rlj.proof" --json >"$tmp/j.out" 2>"$tmp/j.err"
     rc=$?
     if [ "$rc" = 0 ] && [ ! -s "$tmp/j.err" ] && cmp -s "$tmp/rl.proof" "$tmp/rlj.proof" &&

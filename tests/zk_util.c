@@ -48,6 +48,8 @@ static void gen_alu(struct vmt_gen *g)
 
 #define GEN_DATA 256u /* bytes of the data buffer; x31 holds its address + 128 */
 
+const uint8_t zk_test_input[ZK_TEST_INPUT_LEN] = {'z', 'k', ' ', 'i', 'n', 'p', 'u', 't', 0x00, 0x80, 0xff, 0x7f};
+
 /*
  * A load or store of a random width at a random aligned offset of the data
  * buffer through x31 (the register allocator never writes x31), or a word
@@ -104,6 +106,20 @@ void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
     }
     for (uint32_t i = 0; i < items; i++)
         gen_item(&g);
+    if (mem) {
+        /*
+         * the three system calls a guest can prove: write(1) and write(2)
+         * of a few bytes of the buffer, read(0) of up to 8 bytes into it
+         */
+        static const uint32_t calls[3][3] = {{64, 1, 5}, {64, 2, 3}, {63, 0, 8}};
+        for (unsigned i = 0; i < 3; i++) {
+            rvp_emit(p, RV_ADDI(17, 0, (int32_t)calls[i][0]));
+            rvp_emit(p, RV_ADDI(10, 0, (int32_t)calls[i][1]));
+            rvp_emit(p, RV_ADDI(11, 31, -(int32_t)(4 * vmt_gen_below(&g, 8))));
+            rvp_emit(p, RV_ADDI(12, 0, (int32_t)calls[i][2]));
+            rvp_emit(p, RV_ECALL);
+        }
+    }
     rvp_emit(p, rv_i(0xff, 5, 7, 10, 0x13)); /* andi a0, x5, 255 */
     rvp_emit(p, RV_ADDI(17, 0, 93));
     rvp_emit(p, RV_ECALL);
@@ -353,9 +369,13 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
     } else {
         cairn_rows_table_init(&src, &impl, rows, T, CAIRN_WIT_WIDTH, 7);
     }
-    size_t n = 1;
-    while ((UINT64_C(1) << n) < T)
-        n++;
+    const cairn_rows *tr = rows ? &src : cairn_witness_oracle_rows(o);
+    uint64_t R;
+    if (zk_trace_rows(&R, tr, T, &err) != CAIRN_OK) {
+        cairn_witness_oracle_free(o);
+        return FAIL("rows: %s", err.msg);
+    }
+    size_t n = zk_vars_for(R);
     cairn_vm vm;
     if (cairn_vm_init(&vm, &z->prog, NULL, &err) != CAIRN_OK)
         return FAIL("vm: %s", err.msg);
@@ -365,8 +385,8 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
     cairn_vm_clear(&vm);
     if (rs != CAIRN_OK)
         return FAIL("ram: %s", err.msg);
-    cairn_status st = zk_witness_build(&z->w, rows ? &src : cairn_witness_oracle_rows(o), T, n, &z->bc,
-                                       z->init, &z->ram, strict, &err);
+    cairn_status st = zk_witness_build(&z->w, tr, T, R, n, &z->bc, z->init, &z->ram, z->input,
+                                       z->input_len, strict, &err);
     cairn_witness_oracle_free(o);
     if (st != CAIRN_OK)
         return FAIL("witness: %s", err.msg);

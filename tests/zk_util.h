@@ -21,6 +21,10 @@
  */
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
 
+/* Input for the programs with memory, which read up to 8 bytes of it. */
+#define ZK_TEST_INPUT_LEN 12u
+extern const uint8_t zk_test_input[ZK_TEST_INPUT_LEN];
+
 /* A loop of `iters` iterations of a few ALU instructions (about 6 cycles each), then exit. */
 void zk_loop_program(struct rvprog *p, uint32_t iters);
 
@@ -54,6 +58,8 @@ struct zkt {
     zk_witness w;
     uint32_t init[32];
     zk_ram ram;
+    const uint8_t *input; /* the read(0) bytes (set before zkt_build; NULL: none) */
+    size_t input_len;
 };
 
 /*

@@ -308,7 +308,8 @@ static cairn_status ckpt_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_st
     *in_ckpt = 0;
     st = cairn_zkvm_prove_trace(proof, proof_len, stmt, stats, elf, elf_len,
                                 cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
-                                cairn_checkpoints_header(cp)->mem_log2_words, opt, err);
+                                cairn_checkpoints_header(cp)->mem_log2_words, input, input_len,
+                                opt, err);
 out:
     cairn_witness_oracle_free(o);
     return st;
@@ -326,8 +327,9 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
     cairn_sha256(h, proof, proof_len);
     FILE *o = stdout;
     if (!json) {
-        fprintf(o, "proved %" PRIu64 " cycles (exit code %u) in %.3f s: ", stmt->cycles,
-                stmt->exit_code, secs);
+        fprintf(o, "proved %" PRIu64 " cycles (exit code %u, %" PRIu64 " rows, %u bytes of output) "
+                "in %.3f s: ",
+                stats->cycles, stmt->exit_code, stmt->cycles, stmt->output_len, secs);
         fprintf(o, "%zu-byte proof written to %s\n", proof_len, out_path);
         fprintf(o, "proof sha256 ");
         hex(o, h, sizeof h);
@@ -345,9 +347,12 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
     hex(o, h, sizeof h);
     fprintf(o,
             "\", \"proof_size_bytes\": %zu, \"prove_ms\": %.1f, \"cycles\": %" PRIu64
-            ", \"security_bits\": %u, \"exit_code\": %u, \"output_hex\": \"\", "
-            "\"program_digest\": \"",
-            proof_len, secs * 1e3, stmt->cycles, stmt->security_bits, stmt->exit_code);
+            ", \"trace_rows\": %" PRIu64 ", \"security_bits\": %u, \"exit_code\": %u, "
+            "\"output_len\": %u, \"output_hex\": \"",
+            proof_len, secs * 1e3, stats->cycles, stmt->cycles, stmt->security_bits, stmt->exit_code,
+            stmt->output_len);
+    hex(o, cairn_proof_output(decoded), stmt->output_len);
+    fprintf(o, "\", \"program_digest\": \"");
     hex(o, stmt->program_digest, sizeof stmt->program_digest);
     fprintf(o, "\", \"rows\": %" PRIu64 ", \"columns_per_cycle\": %zu, ", stats->rows,
             stats->columns);

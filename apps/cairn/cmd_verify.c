@@ -20,8 +20,10 @@ void cmd_verify_help(FILE *out)
             "usage: cairn verify PROOF --program PROGRAM.elf [--json]\n"
             "\n"
             "Check a proof written by `cairn prove` against the program it claims to\n"
-            "have run. On acceptance prints the verified statement: exit code, public\n"
-            "output, cycles, program digest and proven security.\n"
+            "have run. On acceptance prints the verified statement: trace rows\n"
+            "(instructions plus one row per system-call setup and per byte read or\n"
+            "written), exit code, program digest and proven security, then the public\n"
+            "output (the bytes the guest wrote to fd 1) exactly as proven.\n"
             "  --program FILE    the guest ELF the proof is about (required)\n"
             "  --json            print one JSON object (also on rejection)\n"
             "\n"
@@ -99,19 +101,28 @@ int cmd_verify(int argc, char **argv)
     }
     const cairn_zkvm_statement *s = cairn_proof_statement(p);
     if (json) {
-        printf("{\"accepted\": true, \"exit_code\": %u, \"output_hex\": \"\", \"program_digest\": \"",
-               s->exit_code);
+        printf("{\"accepted\": true, \"exit_code\": %u, \"output_len\": %u, \"output_hex\": \"",
+               s->exit_code, s->output_len);
+        hex(stdout, cairn_proof_output(p), s->output_len);
+        printf("\", \"program_digest\": \"");
         hex(stdout, s->program_digest, sizeof s->program_digest);
         printf("\", \"cycles\": %" PRIu64 ", \"security_bits\": %u, \"entry\": %u, "
                "\"mem_log2_words\": %u, \"verify_ms\": %.1f}\n",
                s->cycles, s->security_bits, s->entry, s->mem_log2_words, ms);
     } else {
-        printf("accepted: %" PRIu64 " cycles, exit code %u, 0 bytes of output, %u-bit proven security "
-               "(verified in %.1f ms)\n",
-               s->cycles, s->exit_code, s->security_bits, ms);
+        printf("accepted: %" PRIu64 " rows, exit code %u, %u bytes of output, %u-bit proven "
+               "security (verified in %.1f ms)\n",
+               s->cycles, s->exit_code, s->output_len, s->security_bits, ms);
         printf("program sha256 ");
         hex(stdout, s->program_digest, sizeof s->program_digest);
         printf(", entry 0x%08x, memory 2^%u words\n", s->entry, s->mem_log2_words);
+        if (s->output_len > 0) {
+            const uint8_t *o = cairn_proof_output(p);
+            printf("output (%u bytes, proven):\n", s->output_len);
+            fwrite(o, 1, s->output_len, stdout);
+            if (o[s->output_len - 1] != '\n')
+                printf("\n");
+        }
     }
 out:
     cairn_proof_free(p);

@@ -26,8 +26,8 @@
 
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
-/* Largest public output carried in a statement. */
-#define CAIRN_ZKVM_MAX_OUTPUT 0u
+/* Largest public output carried in a statement (bytes written to fd 1). */
+#define CAIRN_ZKVM_MAX_OUTPUT (1u << 20)
 /*
  * The least proven security a verifier accepts.  The security target is
  * part of the statement the prover writes, and the verifier recomputes the
@@ -43,9 +43,11 @@ typedef struct {
     uint8_t program_digest[CAIRN_SHA256_BYTES]; /* SHA-256 of the ELF file */
     uint32_t entry;                             /* entry point */
     uint32_t mem_log2_words;                    /* RAM region: 2^k words (fixes the initial sp) */
-    uint64_t cycles;                            /* T, instructions executed, the exit included */
+    uint64_t cycles;                            /* T, trace rows: instructions executed (the exit
+                                                   included), plus for each read or write one
+                                                   setup row and one row per byte moved */
     uint32_t exit_code;                         /* a0 at the exit */
-    uint32_t output_len;                        /* bytes of public output (0 for now) */
+    uint32_t output_len;                        /* bytes written to fd 1 (the public output) */
     uint32_t security_target;                   /* the lambda asked for (100 or 128) */
     uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §5) */
 } cairn_zkvm_statement;
@@ -103,6 +105,8 @@ typedef struct {
     double witness_s, commit_s, sumcheck_s, open_s, total_s;
     size_t columns;      /* committed base columns per cycle */
     uint64_t rows;       /* 2^n */
+    uint64_t cycles;     /* instructions executed */
+    uint64_t trace_rows; /* T: instructions plus the read/write rows (the statement's cycles) */
 } cairn_zkvm_stats;
 
 /*
@@ -121,13 +125,16 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
 
 /*
  * Prove given trace rows (cairn/witness.h layout, at least `cycles` rows)
- * for the program `elf`.  This is the prover behind cairn_zkvm_prove;
- * tests use it to feed executions from their own (lying) interpreters.
+ * for the program `elf`, whose reads consumed `input` in order.  This is
+ * the prover behind cairn_zkvm_prove; cairn prove --from-checkpoints feeds
+ * it a replay, tests feed it executions from their own (lying)
+ * interpreters.
  */
 cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                                     cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
                                     const cairn_rows *trace, uint64_t cycles,
-                                    uint32_t mem_log2_words, const cairn_zkvm_options *opt,
+                                    uint32_t mem_log2_words, const uint8_t *input,
+                                    size_t input_len, const cairn_zkvm_options *opt,
                                     cairn_error *err);
 
 /*
@@ -157,6 +164,8 @@ cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proo
 void cairn_proof_free(cairn_proof *p);
 /* The statement and sizes of a decoded proof. */
 const cairn_zkvm_statement *cairn_proof_statement(const cairn_proof *p);
+/* The public output (statement output_len bytes; NULL when empty). */
+const uint8_t *cairn_proof_output(const cairn_proof *p);
 const cairn_zkvm_sizes *cairn_proof_sizes(const cairn_proof *p);
 /* The PCS parameters of batch i < CAIRN_PROOF_BATCHES. */
 const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i);

@@ -12,6 +12,7 @@
  * verifier interpret.  Spartan (Setty 2019) for the outer zerocheck, LogUp
  * (Haböck 2022) for the fractions, Blum et al. / Spice for memory checking.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "zkvm_internal.h"
@@ -21,12 +22,16 @@ const char *const zk_col_names[ZK_NCOL] = {
     "f_add", "f_sub", "f_slt", "f_sll", "f_srl", "f_sra", "f_rx", "f_rk",
     "f_and", "f_or", "f_xor", "f_link", "f_jalr", "f_ecall",
     "off", "f_lb", "f_lbu", "f_lh", "f_lhu", "f_lw", "f_sb", "f_sh", "f_sw",
+    "d3", "f_swr", "f_srd", "f_bo", "f_be", "f_bi",
     "v1", "v2", "vd", "vdo", "t1", "t2", "td", "e1", "e2", "e3",
     "u0", "u1", "u2", "c0", "c1", "c2", "w0", "w1", "w2", "w3", "sa", "sb",
     "x", "xl", "k", "z", "inv", "res", "j1", "j2", "lsb",
     "p", "sel", "fill", "t", "prod", "hi", "hl", "r",
     "ea", "ka", "eal", "o1", "o2", "m0", "m1", "m2", "m3", "ro",
-    "y0", "y1", "yb", "tb", "s", "pw", "db", "dh", "mnew", "tm", "em"};
+    "y0", "y1", "yb", "tb", "s", "pw", "db", "dh", "mnew", "tm", "em",
+    "wo", "we", "rdk", "jio", "cnt", "ptr", "cinv", "more", "j3", "inb", "gap", "gl", "oi"};
+
+const uint16_t zk_shifted[ZK_NVIRT] = {ZK_PC, ZK_CNT, ZK_PTR, ZK_OI};
 
 /* ---- building linear forms ------------------------------------------------------------------ */
 
@@ -49,6 +54,7 @@ static void addf(zk_lin *l, unsigned idx, cairn_fp c)
             return;
         }
     }
+    assert(l->len < ZK_LIN_MAX);
     l->t[l->len].idx = (uint16_t)idx;
     l->t[l->len].c = c;
     l->len++;
@@ -79,11 +85,16 @@ static zk_lin Lc(int64_t c)
     return l;
 }
 
-/* The operand B = v2 + imm (I-type rows read x0 as rs2; R-type rows have imm = 0). */
+/*
+ * The operand B = v2 + imm + inb (I-type rows read x0 as rs2; R-type rows
+ * have imm = 0; inb, an input byte, is 0 except on read system calls' byte
+ * rows).
+ */
 static void add_B(zk_lin *l, int64_t c)
 {
     add(l, ZK_V2, c);
     add(l, ZK_IMM, c);
+    add(l, ZK_INB, c);
 }
 
 /* W = w0 + 2^8 w1 + 2^16 w2 + 2^24 w3, the AND of the operands. */
@@ -112,7 +123,8 @@ static zk_frac *frac(zk_air *air, const char *name, int table, int sign)
     f->nfields = table == ZK_TAB_L   ? ZK_L_FIELDS
                  : table == ZK_TAB_B ? ZK_BC_FIELDS
                  : table == ZK_TAB_M ? ZK_M_FIELDS
-                                     : ZK_R_FIELDS;
+                 : table == ZK_TAB_R ? ZK_R_FIELDS
+                                     : ZK_O_FIELDS;
     return f;
 }
 
@@ -133,6 +145,7 @@ static zk_lin top_byte(unsigned b0, int word_is_B)
     if (word_is_B) {
         addf(&l, ZK_V2, s);
         addf(&l, ZK_IMM, s);
+        addf(&l, ZK_INB, s);
     } else {
         addf(&l, ZK_V1, s);
     }
@@ -226,16 +239,77 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     zk_lin a = Lc(1);
     add(&a, ZK_F_JALR, -1);
     l = L1(ZK_Z_PCNEXT), add(&l, ZK_PC, -1), add(&l, ZK_Z_ONE, -4), add(&l, ZK_DU, -1),
-    add(&l, ZK_J1, -1), add(&l, ZK_J2, -1);
+    add(&l, ZK_J1, -1), add(&l, ZK_J2, -1), add(&l, ZK_J3, -1), add(&l, ZK_JIO, -1);
     r1cs(air, "next_pc", a, l, L0());
     l = L1(ZK_Z_PCNEXT), add(&l, ZK_X, -1), add(&l, ZK_LSB, 1);
     r1cs(air, "jalr_target", L1(ZK_F_JALR), l, L0());
 
-    /* exit and entry */
-    l = L1(ZK_F_ECALL), add(&l, ZK_Z_LAST, -1), r1cs(air, "exit_is_last", Lc(1), l, L0());
-    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -93), r1cs(air, "exit_a7", L1(ZK_F_ECALL), l, L0());
-    l = L1(ZK_V2), add(&l, ZK_Z_ONE, -(int64_t)exit_code);
-    r1cs(air, "exit_code", L1(ZK_F_ECALL), l, L0());
+    /*
+     * System calls (docs/arithmetization.md, "I/O").  An ECALL row is one
+     * of exit, write(1), write(2), read(0): the booleans wo, we, rdk and
+     * ex = f_ecall - wo - we - rdk (a linear form), each forcing a7 and the
+     * fd in a0.  Exit is the last row; the others jump to their setup row
+     * at pc + j ZK_VPC (jio), which reads a1 (buf) and a2 (len), writes
+     * a0 := cnt, and is followed by cnt byte rows at pc + (j + 3) ZK_VPC,
+     * chained by cnt (bytes left) and ptr (next address) through the shift
+     * sum-check; nz = [cnt - (byte row) != 0] selects between the next
+     * byte row (d3) and the instruction after the ECALL (du).
+     */
+    zk_lin ex = L1(ZK_F_ECALL);
+    add(&ex, ZK_WO, -1), add(&ex, ZK_WE, -1), add(&ex, ZK_RDK, -1);
+    static const unsigned kb[3] = {ZK_WO, ZK_WE, ZK_RDK};
+    static const char *const kbn[3] = {"wo_bool", "we_bool", "rdk_bool"};
+    for (unsigned i = 0; i < 3; i++)
+        l = L1(kb[i]), add(&l, ZK_Z_ONE, -1), r1cs(air, kbn[i], L1(kb[i]), l, L0());
+    l = ex, add(&l, ZK_Z_ONE, -1), r1cs(air, "ex_bool", ex, l, L0());
+    l = ex, add(&l, ZK_Z_LAST, -1), r1cs(air, "exit_is_last", Lc(1), l, L0());
+    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -93), r1cs(air, "exit_a7", ex, l, L0());
+    l = L1(ZK_V2), add(&l, ZK_Z_ONE, -(int64_t)exit_code), r1cs(air, "exit_code", ex, l, L0());
+    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -64), r1cs(air, "wo_a7", L1(ZK_WO), l, L0());
+    l = L1(ZK_V2), add(&l, ZK_Z_ONE, -1), r1cs(air, "wo_fd", L1(ZK_WO), l, L0());
+    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -64), r1cs(air, "we_a7", L1(ZK_WE), l, L0());
+    l = L1(ZK_V2), add(&l, ZK_Z_ONE, -2), r1cs(air, "we_fd", L1(ZK_WE), l, L0());
+    l = L1(ZK_V1), add(&l, ZK_Z_ONE, -63), r1cs(air, "rd_a7", L1(ZK_RDK), l, L0());
+    r1cs(air, "rd_fd", L1(ZK_RDK), L1(ZK_V2), L0());
+    a = L1(ZK_WO), add(&a, ZK_WE, 1), add(&a, ZK_RDK, 1);
+    c = L1(ZK_JIO), add(&c, ZK_WO, -(int64_t)ZK_VPC), add(&c, ZK_WE, -2 * (int64_t)ZK_VPC),
+    add(&c, ZK_RDK, -3 * (int64_t)ZK_VPC);
+    r1cs(air, "jio", a, L1(ZK_PC), c);
+    zk_lin fios = L1(ZK_F_SWR), fiob = L1(ZK_F_BO), idle = Lc(1);
+    add(&fios, ZK_F_SRD, 1), add(&fiob, ZK_F_BE, 1), add(&fiob, ZK_F_BI, 1);
+    for (unsigned i = 0; i < fios.len; i++)
+        addf(&idle, fios.t[i].idx, cairn_fp_neg(fios.t[i].c));
+    for (unsigned i = 0; i < fiob.len; i++)
+        addf(&idle, fiob.t[i].idx, cairn_fp_neg(fiob.t[i].c));
+    zk_lin cn = L1(ZK_CNT); /* cnt - [byte row] */
+    for (unsigned i = 0; i < fiob.len; i++)
+        addf(&cn, fiob.t[i].idx, cairn_fp_neg(fiob.t[i].c));
+    r1cs(air, "more_inv", cn, L1(ZK_CINV), L1(ZK_MORE));
+    l = Lc(1), add(&l, ZK_MORE, -1), r1cs(air, "more_zero", cn, l, L0());
+    r1cs(air, "j3", L1(ZK_D3), L1(ZK_MORE), L1(ZK_J3));
+    l = L1(ZK_Z_CNTNEXT), add(&l, ZK_CNT, -1); /* cnt_next - cnt + [byte row] */
+    for (unsigned i = 0; i < fiob.len; i++)
+        addf(&l, fiob.t[i].idx, fiob.t[i].c);
+    r1cs(air, "cnt_chain", L1(ZK_MORE), l, L0());
+    l = L1(ZK_Z_PTRNEXT), add(&l, ZK_PTR, -1);
+    for (unsigned i = 0; i < fiob.len; i++)
+        addf(&l, fiob.t[i].idx, cairn_fp_neg(fiob.t[i].c));
+    r1cs(air, "ptr_chain", L1(ZK_MORE), l, L0());
+    r1cs(air, "cnt_idle", idle, L1(ZK_CNT), L0());
+    r1cs(air, "ptr_idle", idle, L1(ZK_PTR), L0());
+    l = L1(ZK_PTR), add(&l, ZK_V1, -1), r1cs(air, "setup_ptr", fios, l, L0());
+    l = L1(ZK_RES), add(&l, ZK_CNT, -1), r1cs(air, "setup_res", fios, l, L0());
+    l = L1(ZK_CNT), add(&l, ZK_V2, -1), r1cs(air, "setup_cnt_w", L1(ZK_F_SWR), l, L0());
+    l = L1(ZK_GAP), add(&l, ZK_V2, -1), add(&l, ZK_CNT, 1);
+    r1cs(air, "setup_gap_r", L1(ZK_F_SRD), l, L0());
+    l = Lc(1), add(&l, ZK_F_BI, -1), r1cs(air, "inb_idle", l, L1(ZK_INB), L0());
+    r1cs(air, "byte_no_wrap", fiob, L1(ZK_KA), L0());
+    l = Lc(1), add(&l, ZK_Z_PADS, -1);
+    zk_lin d = L1(ZK_Z_OINEXT);
+    add(&d, ZK_OI, -1), add(&d, ZK_F_BO, -1);
+    r1cs(air, "oi_chain", l, d, L0());
+    r1cs(air, "oi_first", L1(ZK_Z_FIRST), L1(ZK_OI), L0());
+
     l = L1(ZK_PC), add(&l, ZK_Z_ONE, -(int64_t)entry), r1cs(air, "entry", L1(ZK_Z_FIRST), l, L0());
 
     /* lookups into L */
@@ -310,6 +384,9 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     unsigned look0 = air->nfrac;
     for (unsigned i = 0; i < ra.nlook; i++)
         air->frac[air->nfrac++] = ra.look[i];
+    range16(air, "gap_lo", L1(ZK_GL));
+    l = L0(), addf(&l, ZK_GAP, i16), addf(&l, ZK_GL, cairn_fp_neg(i16));
+    range16(air, "gap_hi", l);
     unsigned ram0 = air->nfrac;
     f = frac(air, "ram_read", ZK_TAB_R, -1);
     f->f[0] = ra.wa, f->f[1] = L1(ZK_RO), f->f[2] = ra.old, f->f[3] = L1(ZK_TM);
@@ -318,6 +395,11 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     f->f[0] = ra.wa, f->f[1] = L1(ZK_RO), f->f[2] = L1(ZK_MNEW);
     f->f[3] = L1(ZK_Z_ID), add(&f->f[3], ZK_Z_ONE, 1);
     f->gate = ra.fmem;
+    /* the public output: byte oi of fd 1 is yb, looked up in the statement's output table */
+    unsigned out0 = air->nfrac;
+    f = frac(air, "output", ZK_TAB_O, 1);
+    f->f[0] = L1(ZK_OI), f->f[1] = L1(ZK_YB);
+    f->gate = L1(ZK_F_BO);
 
     /*
      * pairing: fractions 0..17 are lookups (byte0..3, x, hi, signs, ts,
@@ -331,6 +413,7 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     for (unsigned i = look0; i < ram0; i += 2)
         group(air, i, i + 1 < ram0 ? (int)(i + 1) : -1, ZK_G_LOOKUP);
     group(air, ram0, (int)ram0 + 1, ZK_G_RAM);
+    group(air, out0, -1, ZK_G_OUT);
 }
 
 /* ---- evaluation ------------------------------------------------------------------------------ */
@@ -364,7 +447,7 @@ cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z)
     return f->gate.len == 0 ? cairn_fp_one() : zk_lin_eval_fp(&f->gate, z);
 }
 
-size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + 3; }
+size_t zk_outer_npow(const zk_air *air) { return air->nr1cs + air->ngroups + ZK_NKIND; }
 
 static cairn_fp2 frac_fp2(const zk_frac *f, const zk_chal *ch, const cairn_fp2 *z)
 {
@@ -390,7 +473,9 @@ cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *r
                                     zk_lin_eval_fp2(&r->c, z));
         acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p], v));
     }
-    cairn_fp2 sum[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+    cairn_fp2 sum[ZK_NKIND];
+    for (unsigned kd = 0; kd < ZK_NKIND; kd++)
+        sum[kd] = cairn_fp2_zero();
     const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
     for (unsigned g = 0; g < air->ngroups; g++, p++) {
         const zk_group *gr = &air->groups[g];
@@ -413,7 +498,7 @@ cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *r
         sum[gr->kind] = cairn_fp2_add(sum[gr->kind], hv);
     }
     acc = cairn_fp2_mul(acc, eq);
-    for (unsigned kd = 0; kd < 3; kd++)
+    for (unsigned kd = 0; kd < ZK_NKIND; kd++)
         acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[p + kd], sum[kd]));
     return acc;
 }

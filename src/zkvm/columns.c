@@ -31,6 +31,7 @@ void zk_witness_clear(zk_witness *w)
     free(w->col[0]);
     free(w->pcnext);
     free(w->fv);
+    free(w->output);
     memset(w, 0, sizeof *w);
 }
 
@@ -46,7 +47,11 @@ struct build_ctx {
     struct regfile rf;
     zk_ram_replay rp;
     int strict;
-    uint64_t T;
+    uint64_t cycles, T;
+    uint64_t x;               /* next row to fill */
+    const uint8_t *input;     /* the read(0) bytes, consumed in order */
+    size_t input_len, input_pos;
+    size_t out_cap;
 };
 
 /*
@@ -87,7 +92,7 @@ static cairn_fp F(uint64_t v) { return cairn_fp_from_u64(v); }
  * row that no honest auxiliary values can satisfy.
  */
 static void fill_row(zk_witness *w, struct regfile *rf, uint64_t x, const zk_static *st, uint64_t v1,
-                     uint64_t v2, uint64_t vd)
+                     uint64_t v2, uint64_t vd, uint64_t inb)
 {
     cairn_fp *const *c = w->col;
     for (unsigned i = 0; i < ZK_NSTATIC; i++)
@@ -107,7 +112,8 @@ static void fill_row(zk_witness *w, struct regfile *rf, uint64_t x, const zk_sta
     c[ZK_E2][x] = F((ts0 + 1 - t2) & 0xffff);
     c[ZK_E3][x] = F((ts0 + 2 - td) & 0xffff);
 
-    uint64_t B = v2 + st->f[ZK_IMM].v, Bu = B & MASK32;
+    uint64_t B = v2 + st->f[ZK_IMM].v + inb, Bu = B & MASK32;
+    c[ZK_INB][x] = F(inb);
     for (unsigned i = 0; i < 4; i++) {
         uint64_t u = (v1 >> (8 * i)) & 0xff, b = (Bu >> (8 * i)) & 0xff;
         if (i < 3) {
@@ -171,69 +177,209 @@ static void fill_row(zk_witness *w, struct regfile *rf, uint64_t x, const zk_sta
     c[ZK_LSB][x] = F(st->f[ZK_F_JALR].v ? xv & 1 : 0);
 }
 
+/* The zero test of the I/O rows: nz = [cn != 0], cinv its inverse, j3 = d3 nz. */
+static void set_nz(zk_witness *w, uint64_t x, cairn_fp cn)
+{
+    w->col[ZK_MORE][x] = cairn_fp_make(!cairn_fp_is_zero(cn));
+    w->col[ZK_CINV][x] = cairn_fp_inv(cn);
+    w->col[ZK_J3][x] = cairn_fp_mul(w->col[ZK_D3][x], w->col[ZK_MORE][x]);
+}
+
+/*
+ * A read or write system call at trace row `row` becomes rows x.. of the
+ * witness (docs/arithmetization.md, "I/O"): the ECALL row (kind j, jio to
+ * the setup row), the setup row (reads a1, a2; writes a0 := cnt), and one
+ * byte row per byte moved at ptr = buf + i, a byte load for writes (fd 1's
+ * bytes become the public output) or a byte store of the next input byte
+ * for reads.
+ */
+static cairn_status emit_io(struct build_ctx *ctx, const cairn_fp *row, const zk_static *est,
+                            unsigned j, cairn_error *err)
+{
+    zk_witness *w = ctx->w;
+    uint32_t pc = (uint32_t)row[CAIRN_WIT_COL_PC].v;
+    uint64_t a7 = row[CAIRN_WIT_COL_RS1_VAL].v, fd = row[CAIRN_WIT_COL_RS2_VAL].v;
+    uint64_t buf = row[CAIRN_WIT_COL_SYS_A1].v, len = row[CAIRN_WIT_COL_SYS_A2].v;
+    uint64_t cnt = row[CAIRN_WIT_COL_RD_VAL].v, x = ctx->x;
+    cairn_status st;
+    if (x + 2 + cnt > ctx->T || cnt > len)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pc 0x%08x: system call rows beyond the trace",
+                               (unsigned)pc);
+    /* the ECALL row */
+    fill_row(w, &ctx->rf, x, est, a7, fd, 0, 0);
+    w->col[j == 1 ? ZK_WO : j == 2 ? ZK_WE : ZK_RDK][x] = cairn_fp_one();
+    w->col[ZK_JIO][x] = cairn_fp_from_u64(pc + j * ZK_VPC);
+    if ((st = fill_ram(w, &ctx->rp, x, row, err)) != CAIRN_OK)
+        return st;
+    x++;
+    /* the setup row */
+    const zk_bytecode *bc = ctx->bc;
+    int64_t idx = pc >= bc->text_base && (pc - bc->text_base) / 4 < bc->text_words
+                      ? bc->index[(pc - bc->text_base) / 4]
+                      : -1;
+    if (idx < 0 || bc->entries[idx].f[ZK_F_ECALL].v == 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pc 0x%08x: no ECALL of the program there",
+                               (unsigned)pc);
+    zk_static sst = bc->entries[idx + j], bst = bc->entries[idx + j + 3];
+    fill_row(w, &ctx->rf, x, &sst, buf, len, cnt, 0);
+    w->col[ZK_CNT][x] = F(cnt);
+    w->col[ZK_PTR][x] = F(buf);
+    w->col[ZK_RES][x] = F(cnt);
+    if (j == 3) {
+        w->col[ZK_GAP][x] = F(len - cnt);
+        w->col[ZK_GL][x] = F((len - cnt) & 0xffff);
+    }
+    set_nz(w, x, F(cnt));
+    if ((st = fill_ram(w, &ctx->rp, x, row, err)) != CAIRN_OK)
+        return st;
+    x++;
+    /* the byte rows */
+    for (uint64_t i = 0; i < cnt; i++, x++) {
+        uint64_t inb = 0;
+        if (j == 3) {
+            if (ctx->input_pos >= ctx->input_len)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "pc 0x%08x: the guest read more input than was given",
+                                       (unsigned)pc);
+            inb = ctx->input[ctx->input_pos++];
+        }
+        fill_row(w, &ctx->rf, x, &bst, 0, 0, 0, inb);
+        w->col[ZK_CNT][x] = F(cnt - i);
+        w->col[ZK_PTR][x] = F((buf + i) & MASK32);
+        set_nz(w, x, F(cnt - i - 1));
+        if ((st = fill_ram(w, &ctx->rp, x, row, err)) != CAIRN_OK)
+            return st;
+        if (j == 1) {
+            if (w->output_len == ctx->out_cap) {
+                size_t nc = ctx->out_cap ? 2 * ctx->out_cap : 256;
+                uint8_t *no = realloc(w->output, nc);
+                if (no == NULL)
+                    return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
+                w->output = no, ctx->out_cap = nc;
+            }
+            w->output[w->output_len++] = (uint8_t)w->col[ZK_YB][x].v;
+        }
+    }
+    ctx->x = x;
+    return CAIRN_OK;
+}
+
 /*
  * The row consumer of zk_witness_build: decode each row's instruction word
  * with our own decoder (so the static columns are what the bytecode table
  * will hold), refuse in strict mode what cannot be proven yet, naming the
- * cycle, pc and instruction, and fill the row.
+ * cycle, pc and instruction, and fill the row (or, for a read or write,
+ * its rows).
  */
 static cairn_status build_consume(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
                                   cairn_error *err)
 {
     struct build_ctx *ctx = vctx;
     for (size_t i = 0; i < count; i++) {
-        uint64_t x = first + i;
-        if (x >= ctx->T)
+        uint64_t cyc = first + i, x = ctx->x;
+        if (cyc >= ctx->cycles)
             return CAIRN_OK;
         const cairn_fp *row = rows + i * CAIRN_WIT_WIDTH;
         uint32_t pc = (uint32_t)row[CAIRN_WIT_COL_PC].v, insn = (uint32_t)row[CAIRN_WIT_COL_INSN].v;
         zk_static st;
         const char *why = NULL;
         int ok = zk_decode(&st, pc, insn, &why);
+        uint64_t a7 = row[CAIRN_WIT_COL_RS1_VAL].v, a0 = row[CAIRN_WIT_COL_RS2_VAL].v;
+        int ecall = ok && st.f[ZK_F_ECALL].v != 0;
+        unsigned j = !ecall ? 0 : a7 == 64 ? (a0 == 2 ? 2 : 1) : a7 == 63 ? 3 : 0;
         if (ctx->strict) {
-            uint64_t a7 = row[CAIRN_WIT_COL_RS1_VAL].v;
             const char *name = cairn_wit_op_name((cairn_wit_op)row[CAIRN_WIT_COL_OP].v);
             if (!ok)
                 return cairn_error_set(err, CAIRN_ERR_ARG,
                                        "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "
                                        "proven yet: %s",
-                                       (unsigned long long)x, (unsigned)pc, (unsigned)insn, name, why);
-            if (st.f[ZK_F_ECALL].v && a7 != 93)
+                                       (unsigned long long)cyc, (unsigned)pc, (unsigned)insn, name,
+                                       why);
+            if (ecall && a7 != 93 && a7 != 64 && a7 != 63)
                 return cairn_error_set(err, CAIRN_ERR_ARG,
                                        "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be proven "
-                                       "yet (only exit, a7 = 93)",
-                                       (unsigned long long)x, (unsigned)pc, (unsigned long long)a7);
-            if (st.f[ZK_F_ECALL].v && x != ctx->T - 1)
+                                       "yet (exit 93, write 64 and read 63 can)",
+                                       (unsigned long long)cyc, (unsigned)pc, (unsigned long long)a7);
+            if (ecall && a7 == 93 && cyc != ctx->cycles - 1)
                 return cairn_error_set(err, CAIRN_ERR_INTERNAL, "cycle %llu: exit before the end",
-                                       (unsigned long long)x);
+                                       (unsigned long long)cyc);
+        }
+        if (j != 0) {
+            cairn_status s = emit_io(ctx, row, &st, j, err);
+            if (s != CAIRN_OK)
+                return s;
+            continue;
         }
         if (!ok) /* test-only path: keep the pc, the row cannot match the table */
             zk_static_pad(&st), st.f[ZK_PC] = cairn_fp_make(pc);
-        fill_row(ctx->w, &ctx->rf, x, &st, row[CAIRN_WIT_COL_RS1_VAL].v, row[CAIRN_WIT_COL_RS2_VAL].v,
-                 row[CAIRN_WIT_COL_RD_VAL].v);
+        if (x >= ctx->T)
+            return cairn_error_set(err, CAIRN_ERR_ARG, "more rows than the trace declares");
+        uint64_t vd = ecall ? 0 : row[CAIRN_WIT_COL_RD_VAL].v;
+        fill_row(ctx->w, &ctx->rf, x, &st, a7, a0, vd, 0);
         cairn_status rs = fill_ram(ctx->w, &ctx->rp, x, row, err);
         if (rs != CAIRN_OK)
             return rs;
-        if (x == ctx->T - 1)
-            ctx->w->exit_code = (uint32_t)row[CAIRN_WIT_COL_RS2_VAL].v;
+        if (cyc == ctx->cycles - 1)
+            ctx->w->exit_code = (uint32_t)a0;
+        ctx->x = x + 1;
     }
     return CAIRN_OK;
 }
 
-cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
-                              const zk_bytecode *bc, const uint32_t init_regs[32],
-                              const zk_ram *ram, int strict, cairn_error *err)
+/* The row counter's consumer: one row per cycle, plus 1 + count per read or write. */
+static cairn_status count_consume(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                  cairn_error *err)
+{
+    uint64_t *T = vctx;
+    (void)first;
+    for (size_t i = 0; i < count; i++) {
+        const cairn_fp *row = rows + i * CAIRN_WIT_WIDTH;
+        uint64_t a7 = row[CAIRN_WIT_COL_RS1_VAL].v;
+        *T += 1;
+        if (row[CAIRN_WIT_COL_OP].v == CAIRN_WIT_OP_ECALL && (a7 == 63 || a7 == 64))
+            *T += 1 + row[CAIRN_WIT_COL_RD_VAL].v;
+        if (*T > CAIRN_ZKVM_MAX_CYCLES)
+            return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                                   "the run needs more than %llu rows (instructions plus one row "
+                                   "per byte read or written)",
+                                   (unsigned long long)CAIRN_ZKVM_MAX_CYCLES);
+    }
+    return CAIRN_OK;
+}
+
+cairn_status zk_trace_rows(uint64_t *rows, const cairn_rows *trace, uint64_t cycles,
+                           cairn_error *err)
+{
+    *rows = 0;
+    if (cycles == 0 || trace->rows_len < cycles || trace->width != CAIRN_WIT_WIDTH)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "zk_trace_rows: bad trace shape");
+    return cairn_rows_stream(trace, 0, cycles, count_consume, rows, err);
+}
+
+size_t zk_vars_for(uint64_t T)
+{
+    size_t n = 1;
+    while ((UINT64_C(1) << n) <= T)
+        n++;
+    return n;
+}
+
+cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t cycles, uint64_t T,
+                              size_t n, const zk_bytecode *bc, const uint32_t init_regs[32],
+                              const zk_ram *ram, const uint8_t *input, size_t input_len, int strict,
+                              cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     uint64_t rows = UINT64_C(1) << n;
     zk_witness_clear(w);
-    if (T == 0 || T > rows || trace->rows_len < T || trace->width != CAIRN_WIT_WIDTH)
+    if (cycles == 0 || T < cycles || T >= rows || trace->rows_len < cycles ||
+        trace->width != CAIRN_WIT_WIDTH)
         return cairn_error_set(err, CAIRN_ERR_ARG, "zk_witness_build: bad trace shape");
     w->n = n;
     w->T = T;
     size_t K = (size_t)1 << ram->k;
-    cairn_fp *all = malloc((size_t)rows * ZK_NCOL * sizeof *all);
-    w->pcnext = malloc((size_t)rows * sizeof *w->pcnext);
+    cairn_fp *all = calloc((size_t)rows * ZK_NCOL, sizeof *all); /* I/O columns stay 0 elsewhere */
+    w->pcnext = malloc((size_t)rows * ZK_NVIRT * sizeof *w->pcnext);
     w->fv = malloc(2 * K * sizeof *w->fv);
     if (all == NULL || w->pcnext == NULL || w->fv == NULL) {
         free(all);
@@ -251,19 +397,32 @@ cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T
     ctx.w = w;
     ctx.bc = bc;
     ctx.strict = strict;
+    ctx.cycles = cycles;
     ctx.T = T;
+    ctx.input = input;
+    ctx.input_len = input_len;
     for (unsigned r = 0; r < 32; r++)
         ctx.rf.val[r] = init_regs[r];
-    if ((st = cairn_rows_stream(trace, 0, T, build_consume, &ctx, err)) != CAIRN_OK)
+    if ((st = cairn_rows_stream(trace, 0, cycles, build_consume, &ctx, err)) != CAIRN_OK)
         goto out;
+    if (ctx.x != T) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "the trace filled %llu of %llu rows",
+                             (unsigned long long)ctx.x, (unsigned long long)T);
+        goto out;
+    }
     zk_static pad;
     zk_static_pad(&pad);
     for (uint64_t x = T; x < rows && st == CAIRN_OK; x++) {
-        fill_row(w, &ctx.rf, x, &pad, 0, 0, 0);
+        fill_row(w, &ctx.rf, x, &pad, 0, 0, 0, 0);
         st = fill_ram(w, &ctx.rp, x, NULL, err);
     }
     if (st != CAIRN_OK)
         goto out;
+    cairn_fp oi = cairn_fp_zero(); /* output bytes before each row */
+    for (uint64_t x = 0; x < rows; x++) {
+        w->col[ZK_OI][x] = oi;
+        oi = cairn_fp_add(oi, w->col[ZK_F_BO][x]);
+    }
     zk_witness_pcnext(w);
     zk_witness_finals(w, init_regs, ram);
 out:
@@ -273,12 +432,17 @@ out:
     return st;
 }
 
+/* The shifted columns: pc, cnt, ptr, oi at x + 1 (0 past the last row). */
 void zk_witness_pcnext(zk_witness *w)
 {
     uint64_t rows = UINT64_C(1) << w->n;
-    for (uint64_t x = 0; x + 1 < rows; x++)
-        w->pcnext[x] = w->col[ZK_PC][x + 1];
-    w->pcnext[rows - 1] = cairn_fp_zero();
+    for (unsigned v = 0; v < ZK_NVIRT; v++) {
+        cairn_fp *o = w->pcnext + (size_t)v * rows;
+        const cairn_fp *c = w->col[zk_shifted[v]];
+        for (uint64_t x = 0; x + 1 < rows; x++)
+            o[x] = c[x + 1];
+        o[rows - 1] = cairn_fp_zero();
+    }
 }
 
 /*
@@ -322,7 +486,8 @@ void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x)
 {
     for (unsigned c = 0; c < ZK_NCOL; c++)
         z[c] = w->col[c][x];
-    z[ZK_Z_PCNEXT] = w->pcnext[x];
+    for (unsigned v = 0; v < ZK_NVIRT; v++)
+        z[ZK_Z_PCNEXT + v] = w->pcnext[((size_t)v << w->n) + x];
     z[ZK_Z_ONE] = cairn_fp_one();
     z[ZK_Z_ID] = cairn_fp_from_u64(x);
     z[ZK_Z_PADS] = cairn_fp_make(x >= w->T);
@@ -373,7 +538,7 @@ cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_
  * h_g = sum_i m_i / (alpha - fp_i) for every row and group, by batch
  * inversion of the denominators of a chunk of rows at a time.
  */
-cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR, const zk_witness *w,
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 sum[ZK_NKIND], const zk_witness *w,
                         const zk_air *air, const zk_chal *ch, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << w->n;
@@ -385,7 +550,8 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR,
         free(zs);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the helper columns");
     }
-    cairn_fp2 sum[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+    for (unsigned kd = 0; kd < ZK_NKIND; kd++)
+        sum[kd] = cairn_fp2_zero();
     for (uint64_t x0 = 0; x0 < rows; x0 += HELP_CHUNK) {
         size_t cnt = rows - x0 < HELP_CHUNK ? (size_t)(rows - x0) : HELP_CHUNK;
         for (size_t i = 0; i < cnt; i++) {
@@ -416,9 +582,6 @@ cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR,
             }
         }
     }
-    *S = sum[ZK_G_LOOKUP];
-    *M = sum[ZK_G_REG];
-    *MR = sum[ZK_G_RAM];
     free(den);
     free(zs);
     return CAIRN_OK;
@@ -431,6 +594,35 @@ static cairn_fp2 mem_term(const zk_chal *ch, unsigned r, uint64_t v, uint64_t ts
                                  cairn_fp2_add(cairn_fp2_mul_fp(g[1], cairn_fp_from_u64(v)),
                                                cairn_fp2_mul_fp(g[2], cairn_fp_from_u64(ts))));
     return cairn_fp2_inv(cairn_fp2_sub(ch->alpha, fp));
+}
+
+/* One batch inversion over the output's denominators: the verifier runs this, O(len). */
+cairn_status zk_output_sum(cairn_fp2 *out, const zk_chal *ch, const uint8_t *output, size_t len,
+                           cairn_error *err)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2 *d = calloc(len ? len : 1, sizeof *d);
+    if (d == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output sum");
+    for (size_t i = 0; i < len; i++) {
+        cairn_fp2 fp = cairn_fp2_add(ch->beta[ZK_TAB_O], cairn_fp2_from_fp(cairn_fp_from_u64(i)));
+        fp = cairn_fp2_add(fp, cairn_fp2_mul_fp(ch->gamma[ZK_TAB_O][1], cairn_fp_make(output[i])));
+        d[i] = cairn_fp2_sub(ch->alpha, fp);
+        if (cairn_fp2_is_zero(d[i])) {
+            free(d);
+            return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                   "output byte %zu: fingerprint equals alpha", i);
+        }
+    }
+    if (len > 0 && cairn_fp2_batch_inv(d, d, len) != CAIRN_OK) {
+        free(d);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output sum");
+    }
+    for (size_t i = 0; i < len; i++)
+        acc = cairn_fp2_add(acc, d[i]);
+    free(d);
+    *out = acc;
+    return CAIRN_OK;
 }
 
 cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
@@ -492,20 +684,21 @@ static const char *replay_access(struct replay *rp, const zk_frac *f, const cair
  * and goes on; without, it stops at the first and names it.
  */
 static cairn_status walk(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                         const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs,
-                         uint64_t *fracs, cairn_error *err)
+                         const uint32_t init_regs[32], const zk_ram *ram, zk_masks *m,
+                         cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << w->n, K = UINT64_C(1) << ram->k;
     cairn_fp z[ZK_NZ], fld[ZK_MAX_FIELDS];
     cairn_status st = CAIRN_OK;
     struct replay rp;
-    int all = r1cs != NULL;
+    int all = m != NULL;
     if (all)
-        *r1cs = 0, *fracs = 0;
+        memset(m, 0, sizeof *m);
     rp.ram = ram;
     rp.mval = malloc((size_t)K * sizeof *rp.mval);
     rp.mts = calloc((size_t)K, sizeof *rp.mts);
-    if (rp.mval == NULL || rp.mts == NULL) {
+    uint8_t *seen = calloc(w->output_len + 1, 1); /* output bytes matched so far */
+    if (rp.mval == NULL || rp.mts == NULL || seen == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the checker's RAM replay");
         goto out;
     }
@@ -522,7 +715,7 @@ static cairn_status walk(const zk_witness *w, const zk_air *air, const zk_byteco
             if (cairn_fp_is_zero(v))
                 continue;
             if (all) {
-                *r1cs |= UINT64_C(1) << k;
+                m->r1cs[k / 64] |= UINT64_C(1) << (k % 64);
                 continue;
             }
             st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu (pc 0x%llx): constraint %s violated",
@@ -543,23 +736,29 @@ static cairn_status walk(const zk_witness *w, const zk_air *air, const zk_byteco
             else if (f->table == ZK_TAB_B)
                 bad = zk_bytecode_find(bc, z) < 0 ? "(pc, static columns) not in the bytecode table"
                                                   : NULL;
+            else if (f->table == ZK_TAB_O)
+                bad = g.v != 1 || fld[0].v >= w->output_len || seen[fld[0].v] ||
+                              fld[1].v != w->output[fld[0].v]
+                          ? "not the next byte of the public output"
+                          : (seen[fld[0].v] = 1, NULL);
             else
                 bad = replay_access(&rp, f, fld);
             if (bad == NULL)
                 continue;
             if (all) {
-                *fracs |= UINT64_C(1) << i;
+                m->fracs[i / 64] |= UINT64_C(1) << (i % 64);
                 continue;
             }
             st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu (pc 0x%llx): %s: %s",
                                  (unsigned long long)x, (unsigned long long)z[ZK_PC].v, f->name, bad);
             goto out;
         }
-        if (!all && x + 1 < rows && !cairn_fp_eq(w->pcnext[x], w->col[ZK_PC][x + 1])) {
-            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_next is not the next pc",
-                                 (unsigned long long)x);
-            goto out;
-        }
+        for (unsigned v = 0; v < ZK_NVIRT && !all && x + 1 < rows; v++)
+            if (!cairn_fp_eq(z[ZK_Z_PCNEXT + v], w->col[zk_shifted[v]][x + 1])) {
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s of the next row differs",
+                                     (unsigned long long)x, zk_col_names[zk_shifted[v]]);
+                goto out;
+            }
     }
     if (all)
         goto out;
@@ -574,20 +773,26 @@ static cairn_status walk(const zk_witness *w, const zk_air *air, const zk_byteco
                                  (unsigned long long)j);
             goto out;
         }
+    for (size_t i = 0; i < w->output_len; i++)
+        if (!seen[i]) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "output byte %zu was never written", i);
+            goto out;
+        }
 out:
     free(rp.mval);
     free(rp.mts);
+    free(seen);
     return st;
 }
 
 cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
                       const uint32_t init_regs[32], const zk_ram *ram, cairn_error *err)
 {
-    return walk(w, air, bc, init_regs, ram, NULL, NULL, err);
+    return walk(w, air, bc, init_regs, ram, NULL, err);
 }
 
 void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                    const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs, uint64_t *fracs)
+                    const uint32_t init_regs[32], const zk_ram *ram, zk_masks *m)
 {
-    (void)walk(w, air, bc, init_regs, ram, r1cs, fracs, NULL);
+    (void)walk(w, air, bc, init_regs, ram, m, NULL);
 }

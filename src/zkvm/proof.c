@@ -31,6 +31,7 @@ void zk_proof_clear(cairn_proof *p)
     cairn_sumcheck_proof_clear(&p->shift);
     for (unsigned b = 0; b < ZK_NBATCH; b++)
         cairn_pcs_opening_clear(&p->open[b]);
+    free(p->output);
     zk_proof_init(p);
 }
 
@@ -43,6 +44,7 @@ void cairn_proof_free(cairn_proof *p)
 }
 
 const cairn_zkvm_statement *cairn_proof_statement(const cairn_proof *p) { return &p->st; }
+const uint8_t *cairn_proof_output(const cairn_proof *p) { return p->output; }
 const cairn_zkvm_sizes *cairn_proof_sizes(const cairn_proof *p) { return &p->sizes; }
 const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i)
 {
@@ -145,6 +147,7 @@ cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proo
     put_statement(&w, &p->st);
     put32(&w, p->n);
     put32(&w, p->n_tab);
+    putb(&w, p->output, p->st.output_len);
     for (unsigned r = 0; r < 32; r++) {
         put32(&w, p->final_val[r]);
         put64(&w, p->final_ts[r]);
@@ -243,14 +246,6 @@ static cairn_status get_sumcheck(struct rbuf *r, cairn_sumcheck_proof *sc, size_
     return getfp2(r, sc->evals, n, what);
 }
 
-/* n = max(1, ceil log2 T). */
-static uint32_t vars_for(uint64_t T)
-{
-    uint32_t n = 1;
-    while ((UINT64_C(1) << n) < T)
-        n++;
-    return n;
-}
 
 static cairn_status decode(cairn_proof *p, struct rbuf *r)
 {
@@ -284,22 +279,31 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     if (s->cycles == 0 || s->cycles > CAIRN_ZKVM_MAX_CYCLES)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: cycle count %llu out of range",
                                (unsigned long long)s->cycles);
-    if (p->n != vars_for(s->cycles))
+    if (p->n != zk_vars_for(s->cycles))
         return cairn_error_set(r->err, CAIRN_ERR_PARSE,
-                               "header: %u variables for %llu cycles (expected %u)", p->n,
-                               (unsigned long long)s->cycles, vars_for(s->cycles));
+                               "header: %u variables for %llu rows (expected %u)", p->n,
+                               (unsigned long long)s->cycles, (unsigned)zk_vars_for(s->cycles));
     if (p->n_tab < ZK_LTAB_VARS || p->n_tab > ZK_MAX_VARS)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "header: table variables %u out of range",
                                p->n_tab);
-    if (s->output_len != 0)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: output length %u (must be 0)",
-                               s->output_len);
+    if (s->output_len > CAIRN_ZKVM_MAX_OUTPUT)
+        return cairn_error_set(r->err, CAIRN_ERR_PARSE,
+                               "statement: output length %u beyond the limit of %u", s->output_len,
+                               CAIRN_ZKVM_MAX_OUTPUT);
     if (s->security_target < 1 || s->security_target > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: security target %u out of range",
                                s->security_target);
     if (s->mem_log2_words < 10 || s->mem_log2_words > 28)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: memory of 2^%u words out of range",
                                s->mem_log2_words);
+    if (s->output_len > 0) {
+        if ((st = need(r, s->output_len, "public output")) != CAIRN_OK)
+            return st;
+        if ((p->output = malloc(s->output_len)) == NULL)
+            return cairn_error_set(r->err, CAIRN_ERR_NOMEM, "out of memory parsing the proof");
+        memcpy(p->output, r->b + r->pos, s->output_len);
+        r->pos += s->output_len;
+    }
     p->sizes.statement = r->pos - at;
     at = r->pos;
     if ((st = need(r, 32 * 12, "final registers")) != CAIRN_OK)

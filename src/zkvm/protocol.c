@@ -28,8 +28,8 @@ cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsign
  * The statement first (docs/arithmetization.md, "transcript"): every field
  * of it, the shapes and all four parameter blocks, before any commitment.
  */
-void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
-                         uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
+void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
+                         uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
 {
     cairn_transcript_init(t, "cairn-v2/rv32i");
     cairn_transcript_absorb_bytes(t, "zk/program", st->program_digest, CAIRN_SHA256_BYTES);
@@ -37,7 +37,7 @@ void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, ui
     cairn_transcript_absorb_u64(t, "zk/mem_log2_words", st->mem_log2_words);
     cairn_transcript_absorb_u64(t, "zk/cycles", st->cycles);
     cairn_transcript_absorb_u64(t, "zk/exit_code", st->exit_code);
-    cairn_transcript_absorb_bytes(t, "zk/output", NULL, 0);
+    cairn_transcript_absorb_bytes(t, "zk/output", output, st->output_len);
     cairn_transcript_absorb_u64(t, "zk/security_target", st->security_target);
     cairn_transcript_absorb_u64(t, "zk/security_bits", st->security_bits);
     cairn_transcript_absorb_u64(t, "zk/vars", n);
@@ -51,9 +51,10 @@ void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, ui
 
 void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
 {
-    static const unsigned nf[ZK_NTAB] = {ZK_L_FIELDS, ZK_BC_FIELDS, ZK_M_FIELDS, ZK_R_FIELDS};
+    static const unsigned nf[ZK_NTAB] = {ZK_L_FIELDS, ZK_BC_FIELDS, ZK_M_FIELDS, ZK_R_FIELDS,
+                                         ZK_O_FIELDS};
     static const char *const lbl[ZK_NTAB] = {"zk/gamma/L", "zk/gamma/B", "zk/gamma/M",
-                                             "zk/gamma/R"};
+                                             "zk/gamma/R", "zk/gamma/O"};
     memset(ch, 0, sizeof *ch);
     ch->alpha = cairn_transcript_squeeze_fp2(t, "zk/alpha");
     for (unsigned tb = 0; tb < ZK_NTAB; tb++) {
@@ -81,20 +82,27 @@ double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, un
     double rows = ldexp(1.0, (int)n), tab = ldexp(1.0, (int)n_tab);
     double words = ldexp(1.0, (int)k);
     eps += (4.0 * n + 3.0 * n_tab + 3.0 * k + 2.0 * n) / F; /* sum-check rounds */
-    /* tau, rho, tau_tab, the table's rho1 rho2, tau_R, the memory's rho3 rho4 */
-    eps += ((double)n + n_tab + k + (double)zk_outer_npow(air) + 5.0) / F;
-    unsigned nlook = 0, nmem = 0, nram = 0;
+    /*
+     * tau, rho, tau_tab, the table's rho1 rho2, tau_R, the memory's rho3
+     * rho4, and the shift's combination zeta (degree ZK_NVIRT - 1)
+     */
+    eps += ((double)n + n_tab + k + (double)zk_outer_npow(air) + 5.0 + (ZK_NVIRT - 1)) / F;
+    unsigned nlook = 0, nmem = 0, nram = 0, nout = 0;
     for (unsigned i = 0; i < air->nfrac; i++) {
         if (air->frac[i].table == ZK_TAB_M)
             nmem++;
         else if (air->frac[i].table == ZK_TAB_R)
             nram++;
+        else if (air->frac[i].table == ZK_TAB_O)
+            nout++;
         else
             nlook++;
     }
     eps += 2.0 * (nlook * rows + 2.0 * tab) / F;
     eps += 2.0 * (nmem * rows + 64.0) / F;
     eps += 2.0 * (nram * rows + 2.0 * words) / F;
+    /* output: rows against at most CAIRN_ZKVM_MAX_OUTPUT table entries */
+    eps += 2.0 * (nout * rows + (double)CAIRN_ZKVM_MAX_OUTPUT) / F;
     return -log2(eps);
 }
 

@@ -84,13 +84,6 @@ static cairn_status table_helper(cairn_fp *g0, cairn_fp *g1, const cairn_fp *m, 
     return CAIRN_OK;
 }
 
-static uint32_t vars_for(uint64_t T)
-{
-    uint32_t n = 1;
-    while ((UINT64_C(1) << n) < T)
-        n++;
-    return n;
-}
 
 /*
  * The whole prover over a loaded program and its trace rows.  All big
@@ -99,8 +92,8 @@ static uint32_t vars_for(uint64_t T)
  */
 static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
                                const uint8_t digest[CAIRN_SHA256_BYTES], const cairn_rows *trace,
-                               uint64_t T, uint32_t mem_log2_words, const cairn_zkvm_options *opt,
-                               cairn_error *err)
+                               uint64_t cycles, uint32_t mem_log2_words, const uint8_t *input,
+                               size_t input_len, const cairn_zkvm_options *opt, cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     zk_bytecode bc;
@@ -113,7 +106,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     uint32_t init[32];
     zk_ram ram;
     cairn_fp *tabs = NULL, *help = NULL, *pub = NULL, *mcols = NULL;
-    cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL, *mbig = NULL;
+    cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL, *mbig = NULL, *comb = NULL;
     double t0 = now_s(), t1;
     zk_bytecode_init(&bc);
     zk_witness_init(&w);
@@ -123,21 +116,29 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         pr[b].threads = opt->threads ? opt->threads : 1;
     }
     unsigned threads = opt->threads ? opt->threads : 1;
-    uint64_t max = opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES;
-    if (T == 0 || T > max || T > CAIRN_ZKVM_MAX_CYCLES)
+    uint64_t max = opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES, T = 0;
+    if (cycles == 0 || cycles > max || cycles > CAIRN_ZKVM_MAX_CYCLES)
         return cairn_error_set(err, CAIRN_ERR_LIMIT, "%llu cycles: outside 1 .. %llu",
-                               (unsigned long long)T, (unsigned long long)max);
+                               (unsigned long long)cycles, (unsigned long long)max);
     if (opt->security_bits < 1 || opt->security_bits > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", opt->security_bits);
-    size_t n = vars_for(T), rows = (size_t)1 << n;
+    if ((st = zk_trace_rows(&T, trace, cycles, err)) != CAIRN_OK)
+        return st;
+    size_t n = zk_vars_for(T), rows = (size_t)1 << n;
     if ((st = zk_bytecode_build(&bc, prog, err)) != CAIRN_OK)
         goto out;
     zk_init_regs(init, prog, mem_log2_words);
     if ((st = zk_ram_load(&ram, prog, mem_log2_words, err)) != CAIRN_OK)
         goto out;
     progress(opt, "witness", 0);
-    if ((st = zk_witness_build(&w, trace, T, n, &bc, init, &ram, !opt->no_checks, err)) != CAIRN_OK)
+    if ((st = zk_witness_build(&w, trace, cycles, T, n, &bc, init, &ram, input, input_len,
+                               !opt->no_checks, err)) != CAIRN_OK)
         goto out;
+    if (w.output_len > CAIRN_ZKVM_MAX_OUTPUT) {
+        st = cairn_error_set(err, CAIRN_ERR_LIMIT, "%zu bytes of output exceed the limit of %u",
+                             w.output_len, CAIRN_ZKVM_MAX_OUTPUT);
+        goto out;
+    }
     if (opt->tamper != NULL) {
         opt->tamper(opt->tamper_ctx, w.col, ZK_NCOL, rows, T);
         zk_witness_pcnext(&w);
@@ -150,7 +151,14 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     s->mem_log2_words = mem_log2_words;
     s->cycles = T;
     s->exit_code = w.exit_code;
-    s->output_len = 0;
+    s->output_len = (uint32_t)w.output_len;
+    if (w.output_len > 0) {
+        if ((p->output = malloc(w.output_len)) == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
+            goto out;
+        }
+        memcpy(p->output, w.output, w.output_len);
+    }
     s->security_target = opt->security_bits;
     zk_air_build(&air, prog->entry, w.exit_code, ram.base);
     unsigned n_tab = zk_tab_vars(&bc), k = mem_log2_words;
@@ -175,6 +183,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     if (stats != NULL) {
         stats->witness_s = t1 - t0;
         stats->rows = rows;
+        stats->cycles = cycles;
+        stats->trace_rows = T;
         stats->columns = ZK_NCOL + 2 * air.ngroups;
     }
 
@@ -190,8 +200,9 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     /* memory: gI0, gI1, gF0, gF1, init, ro, id (base); gI, gF, eq (F_p2) */
     mcols = malloc(7 * K * sizeof *mcols);
     mbig = malloc(3 * K * sizeof *mbig);
+    comb = malloc(rows * sizeof *comb);
     if (tabs == NULL || help == NULL || pub == NULL || big2 == NULL || rho_pow == NULL || ev == NULL ||
-        mcols == NULL || mbig == NULL) {
+        mcols == NULL || mbig == NULL || comb == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the prover's tables");
         goto out;
     }
@@ -213,7 +224,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     /* statement, phase 1 */
     progress(opt, "witness", 1);
     progress(opt, "commit", 0);
-    zk_transcript_start(&t, s, (uint32_t)n, n_tab, params);
+    zk_transcript_start(&t, s, p->output, (uint32_t)n, n_tab, params);
     cairn_rows src[ZK_NBATCH];
     cairn_pcs_polys_rows impl[ZK_NBATCH];
     const cairn_fp *mpolys[2] = {mL, mB};
@@ -244,12 +255,14 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     zk_draw_challenges(&ch, &t);
 
     /* phase 2: helpers and table helpers */
-    cairn_fp2 S, M, MR;
+    cairn_fp2 sums[ZK_NKIND], MO;
     zk_ram_chal rch;
     zk_ram_chal_from(&rch, &ch);
-    if ((st = zk_helpers(hcol, &S, &M, &MR, &w, &air, &ch, err)) ||
-        (st = zk_ram_helpers(gI, gF, &ram, w.fv, w.fts, &rch, err)))
+    if ((st = zk_helpers(hcol, sums, &w, &air, &ch, err)) ||
+        (st = zk_ram_helpers(gI, gF, &ram, w.fv, w.fts, &rch, err)) ||
+        (st = zk_output_sum(&MO, &ch, p->output, s->output_len, err)))
         goto out;
+    cairn_fp2 S = sums[ZK_G_LOOKUP], M = sums[ZK_G_REG], MR = sums[ZK_G_RAM];
     cairn_fp2 mr_bound = cairn_fp2_zero();
     for (size_t j = 0; j < K; j++) {
         mr_bound = cairn_fp2_add(mr_bound, cairn_fp2_sub(gF[j], gI[j]));
@@ -262,6 +275,10 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     }
     if (!opt->no_checks && opt->tamper == NULL && !cairn_fp2_eq(MR, mr_bound)) {
         st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "RAM memory checking does not balance");
+        goto out;
+    }
+    if (!opt->no_checks && opt->tamper == NULL && !cairn_fp2_eq(sums[ZK_G_OUT], MO)) {
+        st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "the output lookups do not balance");
         goto out;
     }
     zk_ltab_fp_table(tL, &ch, n_tab);
@@ -312,23 +329,25 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         base[c] = NULL, ext[c] = NULL;
     for (size_t c = 0; c < ZK_NCOL; c++)
         base[c] = w.col[c];
-    base[ZK_Z_PCNEXT] = w.pcnext;
+    for (size_t v = 0; v < ZK_NVIRT; v++)
+        base[ZK_Z_PCNEXT + v] = w.pcnext + v * rows;
     for (size_t c = 0; c < ZK_NPUB; c++)
         base[ZK_Z_ONE + c] = pub + c * rows;
     for (size_t c = 0; c < nh; c++)
         base[ZK_NZ + c] = hcol[c];
     ext[nin - 1] = eq;
     cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS];
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 3], S),
-                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], M),
-                                                  cairn_fp2_mul(rho_pow[npow - 1], MR)));
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 4], S),
+                                                  cairn_fp2_mul(rho_pow[npow - 3], M)),
+                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], MR),
+                                                  cairn_fp2_mul(rho_pow[npow - 1], MO)));
     zk_outer_ctx octx = {&air, &ch, rho_pow};
     if ((st = zk_sumcheck_prove(&p->outer, r, ev, &t, nin, base, ext, n, ZK_OUTER_DEGREE, claim,
                                 zk_outer_point, &octx, threads, err)))
         goto out;
-    p->outer_evals_len = ZK_NCOL + 1 + nh;
-    memcpy(p->outer_evals, ev, (ZK_NCOL + 1) * sizeof *ev);
-    memcpy(p->outer_evals + ZK_NCOL + 1, ev + ZK_NZ, nh * sizeof *ev);
+    p->outer_evals_len = ZK_NCOL + ZK_NVIRT + nh;
+    memcpy(p->outer_evals, ev, (ZK_NCOL + ZK_NVIRT) * sizeof *ev);
+    memcpy(p->outer_evals + ZK_NCOL + ZK_NVIRT, ev + ZK_NZ, nh * sizeof *ev);
     cairn_transcript_absorb_fp2_vec(&t, "zk/outer/evals", p->outer_evals, p->outer_evals_len);
 
     /* the table sum-check */
@@ -358,19 +377,32 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     memcpy(p->mem_evals, ev, ZK_MEM_EVALS * sizeof *ev);
     cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
 
-    /* the shift sum-check: pc_next(r) = sum_y pc(y) next(r, y) */
+    /*
+     * the shift sum-check: for the combination c = pc + zeta cnt + zeta^2
+     * ptr + zeta^3 oi, c_next(r) = sum_y c(y) next(r, y)
+     */
     progress(opt, "memory sum-check", 1);
     progress(opt, "shift sum-check", 0);
+    cairn_fp2 zeta = cairn_transcript_squeeze_fp2(&t, "zk/zeta"), zp[ZK_NVIRT];
+    zk_rho_powers(zp, ZK_NVIRT, zeta);
+    cairn_fp2 sclaim = cairn_fp2_zero();
+    for (size_t v = 0; v < ZK_NVIRT; v++)
+        sclaim = cairn_fp2_add(sclaim, cairn_fp2_mul(zp[v], p->outer_evals[ZK_NCOL + v]));
+    for (size_t y = 0; y < rows; y++) {
+        cairn_fp2 acc = cairn_fp2_from_fp(w.col[zk_shifted[0]][y]);
+        for (size_t v = 1; v < ZK_NVIRT; v++)
+            acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(zp[v], w.col[zk_shifted[v]][y]));
+        comb[y] = acc;
+    }
     cairn_poly_eq_table(eq, r, n);
     for (size_t y = rows; y-- > 1;)
         eq[y] = eq[y - 1];
     eq[0] = cairn_fp2_zero();
     cairn_sumcheck_term term = {cairn_fp2_one(), 2, {0, 1}};
     cairn_sumcheck_expr expr = {&term, 1, 2};
-    cairn_sumcheck_input sin[2] = {{w.col[ZK_PC], NULL}, {NULL, eq}};
+    cairn_sumcheck_input sin[2] = {{NULL, comb}, {NULL, eq}};
     cairn_fp2 sev[2];
-    if ((st = cairn_sumcheck_prove(&p->shift, rs, sev, &t, &expr, NULL, sin, 2, n,
-                                   p->outer_evals[ZK_Z_PCNEXT], err)))
+    if ((st = cairn_sumcheck_prove(&p->shift, rs, sev, &t, &expr, NULL, sin, 2, n, sclaim, err)))
         goto out;
     if ((st = cairn_pcs_evaluate(p->shift_evals, ZK_NCOL, &params[ZK_B_TRACE], &src[ZK_B_TRACE], rs,
                                  1, err)))
@@ -396,7 +428,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
                              err)))
         goto out;
     if ((st = cairn_pcs_open(&p->open[ZK_B_HELP], &t, &pr[ZK_B_HELP], &src[ZK_B_HELP], r, 1,
-                             p->outer_evals + ZK_NCOL + 1, nh, err)))
+                             p->outer_evals + ZK_NCOL + ZK_NVIRT, nh, err)))
         goto out;
     cairn_fp2 gcl[4] = {p->tab_evals[0], p->tab_evals[1], p->tab_evals[3], p->tab_evals[4]};
     if ((st = cairn_pcs_open(&p->open[ZK_B_TABH], &t, &pr[ZK_B_TABH], &src[ZK_B_TABH], rt, 1, gcl, 4,
@@ -422,6 +454,7 @@ out:
     zk_ram_clear(&ram);
     free(mcols);
     free(mbig);
+    free(comb);
     free(tabs);
     free(help);
     free(pub);
@@ -444,7 +477,8 @@ static cairn_status finish(uint8_t **proof, size_t *proof_len, cairn_zkvm_statem
 cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                                     cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
                                     const cairn_rows *trace, uint64_t cycles,
-                                    uint32_t mem_log2_words, const cairn_zkvm_options *opt,
+                                    uint32_t mem_log2_words, const uint8_t *input,
+                                    size_t input_len, const cairn_zkvm_options *opt,
                                     cairn_error *err)
 {
     cairn_zkvm_options def;
@@ -464,7 +498,8 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
         return s;
     }
     cairn_sha256(digest, elf, elf_len);
-    s = prove_core(&p, stats, &prog, digest, trace, cycles, mem_log2_words, opt, err);
+    s = prove_core(&p, stats, &prog, digest, trace, cycles, mem_log2_words, input, input_len, opt,
+                   err);
     if (s == CAIRN_OK)
         s = finish(proof, proof_len, st, &p, err);
     zk_proof_clear(&p);
@@ -525,8 +560,8 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     uint32_t k = vm.mem_log2_words;
     if ((s = cairn_witness_oracle_new_table(&o, &prog, &cfg, input, input_len, max, 0, err)))
         goto out;
-    s = prove_core(&p, stats, &prog, digest, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
-                   k, opt, err);
+    s = prove_core(&p, stats, &prog, digest, cairn_witness_oracle_rows(o),
+                   cairn_witness_oracle_cycles(o), k, input, input_len, opt, err);
     if (s == CAIRN_OK)
         s = finish(proof, proof_len, st, &p, err);
     if (s == CAIRN_OK && stats != NULL)

@@ -17,6 +17,7 @@
  * polynomial).  docs/arithmetization.md, "RAM".
  */
 #include <stdlib.h>
+#include <assert.h>
 #include <string.h>
 
 #include "cairn/witness.h"
@@ -153,13 +154,13 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
  */
 
 const char *const zk_ram_col_names[ZR_N] = {
-    "v1",   "v2",   "off",  "res",  "c0", "c1", "f_lb", "f_lbu", "f_lh", "f_lhu",
+    "v1",   "v2",   "off",  "res",  "c0", "c1", "ptr", "f_lb", "f_lbu", "f_lh", "f_lhu",
     "f_lw", "f_sb", "f_sh", "f_sw", "ea", "ka", "eal",  "o1",    "o2",   "m0",
     "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
     "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
 
 const uint16_t zk_ram_zmap[ZR_N] = {
-    ZK_V1, ZK_V2, ZK_OFF, ZK_RES, ZK_C0, ZK_C1,
+    ZK_V1, ZK_V2, ZK_OFF, ZK_RES, ZK_C0, ZK_C1, ZK_PTR,
     ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
     ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
     ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
@@ -185,6 +186,7 @@ static void radd(zk_lin *l, unsigned idx, cairn_fp c)
             return;
         }
     }
+    assert(l->len < ZK_LIN_MAX);
     l->t[l->len].idx = (uint16_t)idx;
     l->t[l->len].c = c;
     l->len++;
@@ -273,7 +275,7 @@ void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map)
     for (unsigned i = 0; i < 4; i++)
         l = R1(bools[i]), ra(&l, ZR_ONE, -1), rrow(a, bnames[i], R1(bools[i]), l, R0());
 
-    l = R1(ZR_EA), ra(&l, ZR_V1, -1), ra(&l, ZR_OFF, -1), ra(&l, ZR_KA, W32);
+    l = R1(ZR_EA), ra(&l, ZR_V1, -1), ra(&l, ZR_OFF, -1), ra(&l, ZR_PTR, -1), ra(&l, ZR_KA, W32);
     rrow(a, "ea_add", fmem, l, R0());
     rrow(a, "align_w1", fw, R1(ZR_O1), R0());
     rrow(a, "align_w2", fw, R1(ZR_O2), R0());
@@ -402,8 +404,8 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
             flag = (int)f;
     if (flag < 0)
         return CAIRN_OK;
-    uint32_t imm = (uint32_t)o[ZR_OFF].v;
-    uint32_t ea = mem != NULL ? v1 + imm : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+    uint32_t imm = (uint32_t)o[ZR_OFF].v, ptr = (uint32_t)o[ZR_PTR].v;
+    uint32_t ea = mem != NULL ? v1 + imm + ptr : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
     uint64_t wrel = (uint64_t)(ea & ~UINT32_C(3)) >= mem_base
                         ? ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4
                         : K;
@@ -412,7 +414,7 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
                                "row %llu: access at 0x%08x outside the RAM region",
                                (unsigned long long)x, (unsigned)ea);
     o[ZR_EA] = cairn_fp_from_u64(ea);
-    o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm) >> 32);
+    o[ZR_KA] = cairn_fp_from_u64(((uint64_t)v1 + imm + ptr) >> 32);
     o[ZR_EAL] = cairn_fp_from_u64(ea & 0xffff);
     uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
     o[ZR_O1] = cairn_fp_from_u64(o1);

@@ -345,9 +345,39 @@ void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log
 }
 
 /*
- * One entry per supported word of the executable hull, in address order;
- * words outside the segments' file bytes (zero, illegal) and unsupported
- * instructions get no entry, so no row can ever claim to run them.
+ * The six virtual entries of the ECALL at pc (docs/arithmetization.md,
+ * "I/O"): j = 1, 2, 3 the setup rows of write(1), write(2), read(0) at
+ * pc + j ZK_VPC, reading a1 and a2 and writing a0; j = 4, 5, 6 their byte
+ * rows at pc + j ZK_VPC, a byte load (writes) or a byte store (reads) at
+ * ptr.  du leads to pc + 4 (nz = 0), du + d3 to the byte rows (nz = 1).
+ */
+static void io_entry(zk_static *out, uint32_t pc, unsigned j)
+{
+    cairn_fp *f = out->f;
+    uint64_t vpc = pc + j * ZK_VPC;
+    unsigned kind = j <= 3 ? j : j - 3; /* 1 write(1), 2 write(2), 3 read(0) */
+    memset(out, 0, sizeof *out);
+    f[ZK_PC] = cairn_fp_from_u64(vpc);
+    f[ZK_DU] = cairn_fp_neg(cairn_fp_from_u64(j * ZK_VPC));
+    f[ZK_D3] = cairn_fp_from_u64((kind + 3) * ZK_VPC - 4);
+    if (j <= 3) {
+        f[ZK_RS1] = cairn_fp_make(11);
+        f[ZK_RS2] = cairn_fp_make(12);
+        f[ZK_RD] = cairn_fp_make(10);
+        f[ZK_WR] = cairn_fp_one();
+        f[kind == 3 ? ZK_F_SRD : ZK_F_SWR] = cairn_fp_one();
+    } else {
+        static const unsigned flag[3] = {ZK_F_BO, ZK_F_BE, ZK_F_BI};
+        f[flag[kind - 1]] = cairn_fp_one();
+        f[kind == 3 ? ZK_F_SB : ZK_F_LBU] = cairn_fp_one();
+    }
+}
+
+/*
+ * One entry per supported word of the executable hull, in address order,
+ * each ECALL followed by its six virtual entries; words outside the
+ * segments' file bytes (zero, illegal) and unsupported instructions get no
+ * entry, so no row can ever claim to run them.
  */
 cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err)
 {
@@ -382,10 +412,11 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
             file_words += prog->seg[i].filesz / 4 + 1;
     if (file_words > words)
         file_words = words;
+    size_t cap = (size_t)(file_words ? file_words : 1) + 6 * 8; /* grows for many ECALLs */
     bc->text_base = (uint32_t)xlo;
     bc->text_words = (uint32_t)words;
     bc->index = malloc((size_t)(words ? words : 1) * sizeof *bc->index);
-    bc->entries = malloc((size_t)(file_words ? file_words : 1) * sizeof *bc->entries);
+    bc->entries = malloc(cap * sizeof *bc->entries);
     if (bc->index == NULL || bc->entries == NULL) {
         zk_bytecode_clear(bc);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the bytecode table");
@@ -403,9 +434,21 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
             }
         }
         const char *why;
+        if (bc->count + 7 > cap) {
+            zk_static *ne = realloc(bc->entries, 2 * cap * sizeof *ne);
+            if (ne == NULL) {
+                zk_bytecode_clear(bc);
+                return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the bytecode table");
+            }
+            bc->entries = ne;
+            cap *= 2;
+        }
         if (have && zk_decode(&bc->entries[bc->count], pc, word, &why)) {
             bc->index[wi] = (int32_t)bc->count;
             bc->count++;
+            if (bc->entries[bc->count - 1].f[ZK_F_ECALL].v != 0)
+                for (unsigned j = 1; j <= 6; j++)
+                    io_entry(&bc->entries[bc->count++], pc, j);
         }
     }
     return CAIRN_OK;
@@ -429,13 +472,14 @@ int64_t zk_bytecode_find(const zk_bytecode *bc, const cairn_fp *z)
         e = &pad;
         idx = (int64_t)bc->count;
     } else if (z[ZK_Z_PADS].v == 0) {
-        uint64_t pc = z[ZK_PC].v;
-        if (pc < bc->text_base || ((pc - bc->text_base) & 3) != 0 ||
+        uint64_t vpc = z[ZK_PC].v, j = vpc / ZK_VPC, pc = vpc % ZK_VPC;
+        if (j > 6 || pc < bc->text_base || ((pc - bc->text_base) & 3) != 0 ||
             (pc - bc->text_base) / 4 >= bc->text_words)
             return -1;
         idx = bc->index[(pc - bc->text_base) / 4];
-        if (idx < 0)
+        if (idx < 0 || (j > 0 && bc->entries[idx].f[ZK_F_ECALL].v == 0))
             return -1;
+        idx += (int64_t)j;
         e = &bc->entries[idx];
     } else {
         return -1;

@@ -126,7 +126,7 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     zk_init_regs(init, &prog, s->mem_log2_words);
 
     /* the transcript, as the prover ran it */
-    zk_transcript_start(&t, s, n, n_tab, params);
+    zk_transcript_start(&t, s, p->output, n, n_tab, params);
     absorb_commitment(&t, &p->com[ZK_B_TRACE]);
     absorb_commitment(&t, &p->com[ZK_B_MULT]);
     absorb_commitment(&t, &p->com[ZK_B_FMEM]);
@@ -153,18 +153,22 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
         goto out;
     }
     zk_rho_powers(rho_pow, npow, rho);
-    cairn_fp2 M = zk_mem_boundary(&ch, init, p->final_val, p->final_ts);
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 3], p->S),
-                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], M),
-                                                  cairn_fp2_mul(rho_pow[npow - 1], p->MR)));
+    cairn_fp2 M = zk_mem_boundary(&ch, init, p->final_val, p->final_ts), MO;
+    if ((st = zk_output_sum(&MO, &ch, p->output, s->output_len, err)) != CAIRN_OK)
+        goto out;
+    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 4], p->S),
+                                                  cairn_fp2_mul(rho_pow[npow - 3], M)),
+                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], p->MR),
+                                                  cairn_fp2_mul(rho_pow[npow - 1], MO)));
     cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS], expected;
     if ((st = cairn_sumcheck_verify(r, &expected, &t, &p->outer, n, ZK_OUTER_DEGREE, claim, err)))
         goto out;
     cairn_fp2 z[ZK_NZ];
-    memcpy(z, p->outer_evals, (ZK_NCOL + 1) * sizeof *z);
+    memcpy(z, p->outer_evals, (ZK_NCOL + ZK_NVIRT) * sizeof *z);
     zk_public_eval(z + ZK_Z_ONE, r, n, s->cycles);
     cairn_fp2 eqv = cairn_poly_eq_eval(tau, r, n);
-    if (!cairn_fp2_eq(zk_outer_eval(&air, &ch, rho_pow, z, p->outer_evals + ZK_NCOL + 1, eqv), expected)) {
+    if (!cairn_fp2_eq(zk_outer_eval(&air, &ch, rho_pow, z, p->outer_evals + ZK_NCOL + ZK_NVIRT, eqv),
+                      expected)) {
         st = reject(err, "outer sum-check: the constraints, lookups or register accesses do not hold "
                          "(final check failed)");
         goto out;
@@ -212,11 +216,19 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     }
     cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
 
-    /* the shift sum-check */
-    if ((st = cairn_sumcheck_verify(rs, &expected, &t, &p->shift, n, 2, p->outer_evals[ZK_Z_PCNEXT], err)))
+    /* the shift sum-check, over pc + zeta cnt + zeta^2 ptr + zeta^3 oi */
+    cairn_fp2 zeta = cairn_transcript_squeeze_fp2(&t, "zk/zeta"), zp[ZK_NVIRT];
+    zk_rho_powers(zp, ZK_NVIRT, zeta);
+    cairn_fp2 sclaim = cairn_fp2_zero(), sfin = cairn_fp2_zero();
+    for (size_t v = 0; v < ZK_NVIRT; v++) {
+        sclaim = cairn_fp2_add(sclaim, cairn_fp2_mul(zp[v], p->outer_evals[ZK_NCOL + v]));
+        sfin = cairn_fp2_add(sfin, cairn_fp2_mul(zp[v], p->shift_evals[zk_shifted[v]]));
+    }
+    if ((st = cairn_sumcheck_verify(rs, &expected, &t, &p->shift, n, 2, sclaim, err)))
         goto out;
-    if (!cairn_fp2_eq(cairn_fp2_mul(p->shift_evals[ZK_PC], zk_next_eval(r, rs, n)), expected)) {
-        st = reject(err, "shift sum-check: pc_next is not the next row's pc (final check failed)");
+    if (!cairn_fp2_eq(cairn_fp2_mul(sfin, zk_next_eval(r, rs, n)), expected)) {
+        st = reject(err, "shift sum-check: pc, cnt, ptr or oi of the next row differ (final check "
+                         "failed)");
         goto out;
     }
     cairn_transcript_absorb_fp2_vec(&t, "zk/shift/evals", p->shift_evals, ZK_NCOL);
@@ -234,7 +246,7 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     st = cairn_pcs_verify(&p->com[ZK_B_MULT], &t, rt, 1, mcl, 2, &p->open[ZK_B_MULT], err);
     if ((st = pcs_check(st, "multiplicities", err)))
         goto out;
-    st = cairn_pcs_verify(&p->com[ZK_B_HELP], &t, r, 1, p->outer_evals + ZK_NCOL + 1, nh,
+    st = cairn_pcs_verify(&p->com[ZK_B_HELP], &t, r, 1, p->outer_evals + ZK_NCOL + ZK_NVIRT, nh,
                           &p->open[ZK_B_HELP], err);
     if ((st = pcs_check(st, "helper", err)))
         goto out;

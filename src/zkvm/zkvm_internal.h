@@ -47,7 +47,9 @@ enum zk_col {
     ZK_F_ADD, ZK_F_SUB, ZK_F_SLT, ZK_F_SLL, ZK_F_SRL, ZK_F_SRA, ZK_F_RX, ZK_F_RK,
     ZK_F_AND, ZK_F_OR, ZK_F_XOR, ZK_F_LINK, ZK_F_JALR, ZK_F_ECALL,
     ZK_OFF, ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
-    ZK_NSTATIC, /* = 32 */
+    /* read/write system calls (docs/arithmetization.md, "I/O"): the virtual rows' kinds */
+    ZK_D3, ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI,
+    ZK_NSTATIC, /* = 38 */
     ZK_V1 = ZK_NSTATIC, ZK_V2, ZK_VD, ZK_VDO, ZK_T1, ZK_T2, ZK_TD, ZK_E1, ZK_E2, ZK_E3,
     ZK_U0, ZK_U1, ZK_U2, ZK_C0, ZK_C1, ZK_C2, ZK_W0, ZK_W1, ZK_W2, ZK_W3, ZK_SA, ZK_SB,
     ZK_X, ZK_XL, ZK_K, ZK_Z, ZK_INV, ZK_RES, ZK_J1, ZK_J2, ZK_LSB,
@@ -55,12 +57,25 @@ enum zk_col {
     /* RAM (docs/arithmetization.md, "RAM"), in the order of enum zk_ram_col */
     ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
     ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
-    ZK_NCOL /* = 92 */
+    /* I/O */
+    ZK_WO, ZK_WE, ZK_RDK, ZK_JIO, ZK_CNT, ZK_PTR, ZK_CINV, ZK_MORE, ZK_J3, ZK_INB, ZK_GAP, ZK_GL,
+    ZK_OI,
+    ZK_NCOL /* = 111 */
 };
+
+/*
+ * The virtual rows of a read or write at ECALL address P sit at pc
+ * P + j * ZK_VPC (j = 1..6): never a real pc (those are below 2^32) nor
+ * reachable by a branch or jump from one.
+ */
+#define ZK_VPC (UINT64_C(1) << 40)
 
 /* The z vector of the R1CS: columns, then the virtual and public entries. */
 enum {
     ZK_Z_PCNEXT = ZK_NCOL, /* pc(x + 1), virtual (shift sum-check) */
+    ZK_Z_CNTNEXT,          /* cnt(x + 1), virtual */
+    ZK_Z_PTRNEXT,          /* ptr(x + 1), virtual */
+    ZK_Z_OINEXT,           /* oi(x + 1), virtual */
     ZK_Z_ONE,              /* 1 */
     ZK_Z_ID,               /* id(x) = sum_i 2^i x_i */
     ZK_Z_PADS,             /* [x >= T] */
@@ -69,6 +84,9 @@ enum {
     ZK_NZ
 };
 #define ZK_NPUB (ZK_NZ - ZK_Z_ONE)
+#define ZK_NVIRT (ZK_Z_ONE - ZK_Z_PCNEXT)
+/* The columns the shift sum-check moves by one row, in the order of the virtual entries. */
+extern const uint16_t zk_shifted[ZK_NVIRT];
 
 /* Bytecode tuple: the ZK_NSTATIC static columns, then the padding bit [x >= T]. */
 #define ZK_BC_FIELDS (ZK_NSTATIC + 1)
@@ -79,6 +97,7 @@ enum {
 #define ZK_L_FIELDS 6
 #define ZK_M_FIELDS 3
 #define ZK_R_FIELDS 4
+#define ZK_O_FIELDS 2 /* output tuple (index, byte) */
 #define ZK_MAX_FIELDS ZK_BC_FIELDS
 
 /* Column names (lower case, as in the docs). */
@@ -86,7 +105,7 @@ extern const char *const zk_col_names[ZK_NCOL];
 
 /* ---- linear forms, R1CS rows, fractions --------------------------------------------------- */
 
-#define ZK_LIN_MAX 8
+#define ZK_LIN_MAX 12
 
 typedef struct {
     uint16_t idx; /* index into z */
@@ -103,7 +122,7 @@ typedef struct {
     const char *name;
 } zk_r1cs;
 
-enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_TAB_R, ZK_NTAB };
+enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_TAB_R, ZK_TAB_O, ZK_NTAB };
 
 /*
  * m / (alpha - fp(fields)) with m = sign * gate: sign = +1 or -1, gate a
@@ -124,12 +143,15 @@ typedef struct {
 /* The gate of a fraction on base-field z values (1 when ungated). */
 cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z);
 
-#define ZK_MAX_R1CS 64
+#define ZK_MAX_R1CS 96
 #define ZK_MAX_FRACS 48
 #define ZK_MAX_GROUPS 24
 
-/* What a helper's column sums to: the lookup sum S, the register sum M, the RAM sum M_R. */
-enum zk_kind { ZK_G_LOOKUP = 0, ZK_G_REG, ZK_G_RAM };
+/*
+ * What a helper's column sums to: the lookup sum S, the register sum M, the
+ * RAM sum M_R, the output sum M_O (which the verifier computes itself).
+ */
+enum zk_kind { ZK_G_LOOKUP = 0, ZK_G_REG, ZK_G_RAM, ZK_G_OUT, ZK_NKIND };
 
 /* A helper column: the sum of one or two fractions, committed as two base columns. */
 typedef struct {
@@ -155,6 +177,11 @@ typedef struct {
  * region's base address appear as constants).
  */
 void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_base);
+
+/* Bit sets over the R1CS rows and the fractions (the checker's coverage masks). */
+typedef struct {
+    uint64_t r1cs[2], fracs[1];
+} zk_masks;
 
 /* Evaluate a linear form on z values (base field / extension). */
 cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z);
@@ -185,12 +212,12 @@ cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z);
  *   eq * (sum_k rho^k (A_k z * B_k z - C_k z) + sum_g rho^(K+g) HC_g)
  *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{memory g} h_g,
  * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j),
- *      + rho^(K+G+2) * sum_{RAM g} h_g.
- * rho_pow holds rho^0 .. rho^(K+G+2).
+ *      + rho^(K+G+2) * sum_{RAM g} h_g + rho^(K+G+3) * sum_{output g} h_g.
+ * rho_pow holds rho^0 .. rho^(K+G+3).
  */
 cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
                         const cairn_fp2 *z, const cairn_fp2 *h, cairn_fp2 eq);
-/* Number of rho powers zk_outer_eval reads: K + G + 3. */
+/* Number of rho powers zk_outer_eval reads: K + G + ZK_NKIND. */
 size_t zk_outer_npow(const zk_air *air);
 
 /* ---- public polynomials and the shift ------------------------------------------------------- */
@@ -301,12 +328,13 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
 /*
  * The RAM part of the row, defined once on its own z vector (the inputs it
  * shares with the base row: v1, v2, the offset, the result, the bytes c0,
- * c1 of the operand B, the eight load/store flags; its own columns; then id
+ * c1 of the operand B, the I/O pointer (the address of a system call's byte
+ * row, 0 elsewhere), the eight load/store flags; its own columns; then id
  * and 1).  zk_air_build places it in the full row through zk_ram_zmap; the
  * zkvm_ram tests exercise it on its own.
  */
 enum zk_ram_col {
-    ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1,
+    ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1, ZR_PTR,
     ZR_F_LB, ZR_F_LBU, ZR_F_LH, ZR_F_LHU, ZR_F_LW, ZR_F_SB, ZR_F_SH, ZR_F_SW,
     ZR_EA, ZR_KA, ZR_EAL, ZR_O1, ZR_O2, ZR_M0, ZR_M1, ZR_M2, ZR_M3, ZR_RO,
     ZR_Y0, ZR_Y1, ZR_YB, ZR_TB, ZR_S, ZR_PW, ZR_DB, ZR_DH, ZR_MNEW, ZR_TM, ZR_EM,
@@ -441,21 +469,34 @@ typedef struct {
     uint64_t final_ts[32];
     cairn_fp *fv, *fts; /* final memory: value and timestamp of each of the 2^k words */
     uint32_t exit_code;
+    uint8_t *output;    /* the bytes written to fd 1 */
+    size_t output_len;
 } zk_witness;
 
 void zk_witness_init(zk_witness *w);
 void zk_witness_clear(zk_witness *w);
 
 /*
- * Build the columns from T trace rows (CAIRN_WIT_WIDTH wide, streamed from
- * `trace`, at least T rows) of a run of the program whose bytecode is bc,
- * padded to 2^n rows.  When strict, a row that is not a supported
- * instruction of the table, or a last row that is not exit, is an error
- * (CAIRN_ERR_ARG naming the cycle, pc and instruction).
+ * The rows of a run: its `cycles` instructions plus, for each read or write
+ * system call, a setup row and one row per byte moved.  One pass over the
+ * trace.  CAIRN_ERR_LIMIT beyond CAIRN_ZKVM_MAX_CYCLES rows.
  */
-cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t T, size_t n,
-                              const zk_bytecode *bc, const uint32_t init_regs[32],
-                              const zk_ram *ram, int strict, cairn_error *err);
+cairn_status zk_trace_rows(uint64_t *rows, const cairn_rows *trace, uint64_t cycles,
+                           cairn_error *err);
+/* log2 of the padded rows of T rows: the least n with 2^n > T (one padding row at least). */
+size_t zk_vars_for(uint64_t T);
+
+/*
+ * Build the columns from the `cycles` trace rows (CAIRN_WIT_WIDTH wide,
+ * streamed from `trace`) of a run of the program whose bytecode is bc, with
+ * the input bytes the guest's reads consumed: T rows (zk_trace_rows) padded
+ * to 2^n.  When strict, a row that is not a supported instruction of the
+ * table is an error (CAIRN_ERR_ARG naming the cycle, pc and instruction).
+ */
+cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t cycles, uint64_t T,
+                              size_t n, const zk_bytecode *bc, const uint32_t init_regs[32],
+                              const zk_ram *ram, const uint8_t *input, size_t input_len, int strict,
+                              cairn_error *err);
 /* Recompute the final registers and memory from the columns (after tampering). */
 void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32], const zk_ram *ram);
 /* Recompute pc_next from the pc column. */
@@ -468,10 +509,13 @@ cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_
                       const zk_bytecode *bc, unsigned n_tab, cairn_error *err);
 /*
  * Helper columns (2 per group, 2^n each, in h[2g], h[2g+1]) and their sums
- * S (lookups), M (registers), MR (RAM).
+ * by kind (sum[ZK_G_LOOKUP] = S, ..., sum[ZK_G_OUT] = M_O).
  */
-cairn_status zk_helpers(cairn_fp **h, cairn_fp2 *S, cairn_fp2 *M, cairn_fp2 *MR, const zk_witness *w,
+cairn_status zk_helpers(cairn_fp **h, cairn_fp2 sum[ZK_NKIND], const zk_witness *w,
                         const zk_air *air, const zk_chal *ch, cairn_error *err);
+/* M_O = sum_i 1/(alpha - fp_O(i, out_i)) over the public output. CAIRN_ERR_REJECTED on a pole. */
+cairn_status zk_output_sum(cairn_fp2 *out, const zk_chal *ch, const uint8_t *output, size_t len,
+                           cairn_error *err);
 /* M computed from init and final registers: sum_final - sum_init. */
 cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
                           const uint64_t fts[32]);
@@ -486,8 +530,7 @@ cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode 
 
 /* Every violation, as bit masks over the R1CS rows and the fractions (tests). */
 void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                    const uint32_t init_regs[32], const zk_ram *ram, uint64_t *r1cs,
-                    uint64_t *fracs);
+                    const uint32_t init_regs[32], const zk_ram *ram, zk_masks *m);
 
 /* ---- the outer sum-check ---------------------------------------------------------------------- */
 
@@ -521,11 +564,12 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
  */
 enum { ZK_B_TRACE = 0, ZK_B_MULT, ZK_B_HELP, ZK_B_TABH, ZK_B_FMEM, ZK_B_MHELP };
 #define ZK_TAB_EVALS 6 /* gL0, gL1, mL, gB0, gB1, mB */
-#define ZK_NGROUPS 18u /* helper groups zk_air_build makes */
-#define ZK_OUTER_EVALS (ZK_NCOL + 1 + 2 * ZK_NGROUPS) /* columns, pc_next, helpers */
+#define ZK_NGROUPS 20u /* helper groups zk_air_build makes */
+#define ZK_OUTER_EVALS (ZK_NCOL + ZK_NVIRT + 2 * ZK_NGROUPS) /* columns, shifted, helpers */
 
 struct cairn_proof {
     cairn_zkvm_statement st;
+    uint8_t *output; /* st.output_len bytes (malloc'd; NULL when empty) */
     uint32_t n, n_tab;
     uint32_t final_val[32];
     uint64_t final_ts[32];
@@ -549,8 +593,8 @@ void zk_proof_clear(cairn_proof *p);
 cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
                              unsigned k, unsigned ngroups, unsigned target, cairn_error *err);
 /* The statement into the transcript (domain "cairn-v2/rv32i"). */
-void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, uint32_t n,
-                         uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
+void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
+                         uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
 /* The proven security in bits of a proof with these shapes. */
 double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
                         unsigned k, const zk_air *air);
