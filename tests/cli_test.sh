@@ -209,6 +209,23 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_json 0 '"output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a"' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf" --json
+    # every example guest built for rv32i, on a small input: proven, verified, and the
+    # output verify prints is the output cairn run prints
+    printf '\x40\x00\x00\x00' >"$tmp/n64"
+    printf '\xe8\x03\x00\x00' >"$tmp/n1000"
+    printf 'the quick brown fox jumps over the lazy dog, twice: the quick brown fox' >"$tmp/text"
+    for case in "fib n20" "sha256 text" "sort n64" "sieve n1000" "loop n1000"; do
+        set -- $case
+        g=$guests/rv32i/$1.elf
+        want=$("$bin" run "$g" --input "$tmp/$2" 2>/dev/null)
+        if "$bin" prove "$g" --input "$tmp/$2" -o "$tmp/ex.proof" --quiet 2>"$tmp/ex.err" &&
+            got=$("$bin" verify "$tmp/ex.proof" --program "$g" | sed '1,/^output (/d') &&
+            [ "$got" = "$want" ] && [ -n "$want" ]; then
+            ok "example_proven_$1"
+        else
+            bad "example_proven_$1" "want '$want', got '$got' $(head -c 300 "$tmp/ex.err")"
+        fi
+    done
     expect prove_bad_security 2 "--security '99'" -- "$bin" prove "$rl" --security 99
     expect prove_missing 2 'missing PROGRAM.elf' -- "$bin" prove
     expect prove_bad_elf 3 'bad.elf' -- "$bin" prove "$tmp/bad.elf"

@@ -348,10 +348,18 @@ void zkt_clear(struct zkt *z)
     zk_ram_clear(&z->ram);
 }
 
-/* Build the witness of a program (honest run) or of given trace rows. */
 int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *rows, uint64_t T,
-                     int strict)
+              int strict)
 {
+    return zkt_build_input(z, elf, len, NULL, 0, rows, T, strict);
+}
+
+/* Build the witness of a program (honest run on the input) or of given trace rows. */
+int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
+                    size_t input_len, const cairn_fp *rows, uint64_t T, int strict)
+{
+    z->input = input;
+    z->input_len = input_len;
     cairn_error err;
     cairn_witness_oracle *o = NULL;
     cairn_program_init(&z->prog);
@@ -363,7 +371,7 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
     cairn_rows src;
     cairn_rows_table impl;
     if (rows == NULL) {
-        if (cairn_witness_oracle_new_table(&o, &z->prog, NULL, NULL, 0, 1u << 22, 0, &err) != CAIRN_OK)
+        if (cairn_witness_oracle_new_table(&o, &z->prog, NULL, z->input, z->input_len, 1u << 22, 0, &err) != CAIRN_OK)
             return FAIL("oracle: %s", err.msg);
         T = cairn_witness_oracle_cycles(o);
     } else {

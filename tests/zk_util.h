@@ -58,7 +58,7 @@ struct zkt {
     zk_witness w;
     uint32_t init[32];
     zk_ram ram;
-    const uint8_t *input; /* the read(0) bytes (set before zkt_build; NULL: none) */
+    const uint8_t *input; /* the read(0) bytes (zkt_build_input) */
     size_t input_len;
 };
 
@@ -69,6 +69,9 @@ struct zkt {
  */
 int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *rows, uint64_t T,
               int strict);
+/* The same with the bytes the guest's reads consume. */
+int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
+                    size_t input_len, const cairn_fp *rows, uint64_t T, int strict);
 void zkt_clear(struct zkt *z);
 
 #endif

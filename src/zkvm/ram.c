@@ -437,10 +437,11 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
     o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
     if (mem != NULL) { /* the store's effect, from the replayed word */
         uint32_t nw = old;
+        uint32_t half = (uint32_t)(c0 | c1 << 8); /* the operand's low bytes (B = v2, or an input byte) */
         if (flag == ZR_F_SB)
-            nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (v2 & 0xff) << (8 * b);
+            nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (half & 0xff) << (8 * b);
         else if (flag == ZR_F_SH)
-            nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | (v2 & 0xffff) << (8 * b);
+            nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | half << (8 * b);
         else if (flag == ZR_F_SW)
             nw = v2;
         o[ZR_MNEW] = cairn_fp_from_u64(nw);
