@@ -185,7 +185,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect prove_json 0 '^\{"proof_file": .*"proof_hash": "[0-9a-f]{64}", "proof_size_bytes": [0-9]+, "prove_ms": [0-9.]+, "cycles": 6006, "trace_rows": 6006, "security_bits": 1[0-9][0-9], "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}".*"pcs": \[\{"batch": "trace"' -- "$bin" prove "$rl" -o "$tmp/rl2.proof" --json
     if cmp -s "$tmp/rl.proof" "$tmp/rl2.proof"; then ok prove_deterministic; else bad prove_deterministic "two proofs of the same run differ"; fi
     expect verify_ok 0 '^accepted: 6006 rows, exit code 83, 0 bytes of output, 1[0-9][0-9]-bit proven security' -- "$bin" verify "$tmp/rl.proof" --program "$rl"
-    expect verify_json 0 '^\{"accepted": true, "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}", "cycles": 6006, "security_bits": 1[0-9][0-9]' -- "$bin" verify "$tmp/rl.proof" --program "$rl" --json
+    expect verify_json 0 '^\{"accepted": true, "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}", "trace_rows": 6006, "security_bits": 1[0-9][0-9]' -- "$bin" verify "$tmp/rl.proof" --program "$rl" --json
     expect verify_other_program 1 'rejected: the proof is for another program' -- "$bin" verify "$tmp/rl.proof" --program "$guests/rv32i/hello.elf"
     expect verify_other_program_json 1 '^\{"accepted": false, "malformed": false, "reason": ".*another program' -- "$bin" verify "$tmp/rl.proof" --program "$guests/rv32i/hello.elf" --json
     size=$(wc -c <"$tmp/rl.proof")
@@ -200,9 +200,9 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect verify_not_a_proof 3 'malformed proof: not a cairn proof' -- "$bin" verify "$rl" --program "$rl"
     expect verify_missing_program 2 'missing --program' -- "$bin" verify "$tmp/rl.proof"
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
-    expect inspect_ok 0 'cycles +6006 \(2\^13 rows\)' -- "$bin" inspect "$tmp/rl.proof"
+    expect inspect_ok 0 'trace rows +6006 \(padded to 2\^13\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_sizes 0 'openings +[0-9]+ \(trace [0-9]+, multiplicities' -- "$bin" inspect "$tmp/rl.proof"
-    expect inspect_json 0 '^\{"version": 2, .*"cycles": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
+    expect inspect_json 0 '^\{"version": 3, .*"trace_rows": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
     expect prove_unsupported 1 'cannot be proven yet: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
     expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"

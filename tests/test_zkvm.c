@@ -522,7 +522,7 @@ static void cheating_prover_rejected(void)
         static const unsigned kinds[] = {ZK_F_LB,  ZK_F_LBU, ZK_F_LH,  ZK_F_LHU, ZK_F_LW,
                                          ZK_F_SB,  ZK_F_SH,  ZK_F_SW,  ZK_WO,    ZK_WE,
                                          ZK_RDK,   ZK_F_SWR, ZK_F_SRD, ZK_F_BO,  ZK_F_BE,
-                                         ZK_F_BI};
+                                         ZK_F_BI,  ZK_ENDS,  ZK_EOF};
         enum { NK = sizeof kinds / sizeof kinds[0] };
         uint64_t kind_row[NK];
         for (unsigned f = 0; f < NK; f++) {
@@ -815,6 +815,96 @@ static void memory_size_pinned(void)
     free(elf);
 }
 
+
+/*
+ * A read returning 0 (the input is over) followed by a read returning a
+ * byte: the VM never does this (it returns min(len, remaining)), so a
+ * guest that writes that byte only in that case cannot have a proof of
+ * that output.  The trace is hand-made, the input one byte; the prover's
+ * own fill marks the first read as the end of the input, so the second
+ * read's count breaks the end-of-input rows and the proof is rejected.
+ */
+static void read_after_end_rejected(void)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    size_t at[16];
+    at[0] = rvp_emit(&p, RV_ADDI(17, 0, 63)); /* read(0, sp - 16, 1) */
+    at[1] = rvp_emit(&p, RV_ADDI(10, 0, 0));
+    at[2] = rvp_emit(&p, RV_ADDI(11, 2, -16));
+    at[3] = rvp_emit(&p, RV_ADDI(12, 0, 1));
+    at[4] = rvp_emit(&p, RV_ECALL);
+    at[5] = rvp_emit(&p, rv_b(28, 0, 10, 1)); /* bne a0, x0, exit */
+    at[6] = rvp_emit(&p, RV_ADDI(10, 0, 0));   /* read(0, sp - 16, 1) again */
+    at[7] = rvp_emit(&p, RV_ECALL);
+    at[8] = rvp_emit(&p, rv_b(16, 0, 10, 0)); /* beq a0, x0, exit */
+    at[9] = rvp_emit(&p, RV_ADDI(17, 0, 64));  /* write(1, sp - 16, 1) */
+    at[10] = rvp_emit(&p, RV_ADDI(10, 0, 1));
+    at[11] = rvp_emit(&p, RV_ECALL);
+    at[12] = rvp_emit(&p, RV_ADDI(17, 0, 93)); /* exit(0) */
+    at[13] = rvp_emit(&p, RV_ADDI(10, 0, 0));
+    at[14] = rvp_emit(&p, RV_ECALL);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len);
+    cairn_program prog;
+    cairn_error err;
+    uint32_t k = 0;
+    cairn_program_init(&prog);
+    if (!CHECK(cairn_elf_load(&prog, elf, len, &err) == CAIRN_OK) ||
+        !CHECK(cairn_vm_mem_log2_words(&k, &prog, NULL, &err) == CAIRN_OK))
+        goto out;
+    uint32_t sp = 0, b;
+    {
+        uint32_t regs[32];
+        zk_init_regs(regs, &prog, k);
+        sp = regs[2];
+    }
+    b = sp - 16;
+    /* the lying run, instruction i of the program at row i: rs1, rs2 and rd values */
+    uint32_t v1[15] = {0, 0, sp, 0, 63, 0, 0, 63, 1, 0, 0, 64, 0, 0, 93};
+    uint32_t v2[15] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+    uint32_t vd[15] = {63, 0, b, 1, 0, 0, 0, 1, 0, 64, 1, 1, 93, 0, 0};
+    cairn_fp rows[15 * CAIRN_WIT_WIDTH];
+    memset(rows, 0, sizeof rows);
+    for (unsigned i = 0; i < 15; i++) {
+        cairn_fp *w = rows + i * CAIRN_WIT_WIDTH;
+        int ecall = i == 4 || i == 7 || i == 11 || i == 14;
+        w[CAIRN_WIT_COL_CYCLE] = cairn_fp_from_u64(i);
+        w[CAIRN_WIT_COL_PC] = cairn_fp_from_u64(RVP_CODE_BASE + 4 * at[i]);
+        w[CAIRN_WIT_COL_INSN] = cairn_fp_from_u64(p.code[at[i]]);
+        w[CAIRN_WIT_COL_OP] = cairn_fp_from_u64(ecall ? CAIRN_WIT_OP_ECALL : 0);
+        w[CAIRN_WIT_COL_RS1_VAL] = cairn_fp_from_u64(v1[i]);
+        w[CAIRN_WIT_COL_RS2_VAL] = cairn_fp_from_u64(v2[i]);
+        w[CAIRN_WIT_COL_RD_VAL] = cairn_fp_from_u64(vd[i]);
+        if (ecall && i != 14) {
+            w[CAIRN_WIT_COL_SYS_A1] = cairn_fp_from_u64(b);
+            w[CAIRN_WIT_COL_SYS_A2] = cairn_fp_from_u64(1);
+        }
+    }
+    cairn_rows src;
+    cairn_rows_table impl;
+    cairn_rows_table_init(&src, &impl, rows, 15, CAIRN_WIT_WIDTH, 0);
+    cairn_zkvm_options o;
+    test_options(&o);
+    uint8_t *proof = NULL, *honest = NULL;
+    size_t plen = 0, hlen = 0;
+    static const uint8_t in[1] = {'X'};
+    if (CHECK(cairn_zkvm_prove_trace(&proof, &plen, NULL, NULL, elf, len, &src, 15, k, in, 1, &o,
+                                     &err) == CAIRN_OK))
+        CHECK_STATUS(cairn_zkvm_verify(NULL, proof, plen, elf, len, &err), CAIRN_ERR_REJECTED);
+    /* the honest run of the same guest on the same input proves: it prints nothing */
+    cairn_zkvm_statement st;
+    if (CHECK(cairn_zkvm_prove(&honest, &hlen, NULL, NULL, elf, len, in, 1, &o, &err) == CAIRN_OK) &&
+        CHECK(cairn_zkvm_verify(&st, honest, hlen, elf, len, &err) == CAIRN_OK))
+        CHECK_EQ_U64(st.output_len, 0);
+    free(proof);
+    free(honest);
+out:
+    cairn_program_clear(&prog);
+    free(elf);
+    rvp_clear(&p);
+}
+
 static void lying_executions_rejected(void)
 {
     static const char *const names[ZK_LIE_COUNT] = {"none",
@@ -896,5 +986,6 @@ const struct test_case test_zkvm_cases[] = {
     TEST(proof_fuzz_inprocess),
     TEST(cheating_prover_rejected),
     TEST(lying_executions_rejected),
+    TEST(read_after_end_rejected),
     TEST_END,
 };

@@ -109,10 +109,13 @@ void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
     if (mem) {
         /*
          * the three system calls a guest can prove: write(1) and write(2)
-         * of a few bytes of the buffer, read(0) of up to 8 bytes into it
+         * of a few bytes of the buffer, then three reads of 8 bytes: with
+         * the 12 test input bytes, a full read, a short one that ends the
+         * input, and one after the end
          */
-        static const uint32_t calls[3][3] = {{64, 1, 5}, {64, 2, 3}, {63, 0, 8}};
-        for (unsigned i = 0; i < 3; i++) {
+        static const uint32_t calls[5][3] = {{64, 1, 5}, {64, 2, 3}, {63, 0, 8}, {63, 0, 8},
+                                             {63, 0, 8}};
+        for (unsigned i = 0; i < 5; i++) {
             rvp_emit(p, RV_ADDI(17, 0, (int32_t)calls[i][0]));
             rvp_emit(p, RV_ADDI(10, 0, (int32_t)calls[i][1]));
             rvp_emit(p, RV_ADDI(11, 31, -(int32_t)(4 * vmt_gen_below(&g, 8))));

@@ -21,7 +21,7 @@
  */
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
 
-/* Input for the programs with memory, which read up to 8 bytes of it. */
+/* Input for the programs with memory, which read it in three reads of 8 bytes. */
 #define ZK_TEST_INPUT_LEN 12u
 extern const uint8_t zk_test_input[ZK_TEST_INPUT_LEN];
 

@@ -69,14 +69,17 @@ int cmd_inspect(int argc, char **argv)
     unsigned nt;
     unsigned n = cairn_proof_vars(p, &nt);
     if (json) {
-        printf("{\"version\": 2, \"program_digest\": \"");
+        printf("{\"version\": %u, \"program_digest\": \"", CAIRN_PROOF_FORMAT_VERSION);
         for (unsigned i = 0; i < 32; i++)
             printf("%02x", s->program_digest[i]);
-        printf("\", \"entry\": %u, \"mem_log2_words\": %u, \"cycles\": %" PRIu64
-               ", \"exit_code\": %u, \"output_hex\": \"\", \"security_target\": %u, "
-               "\"security_bits\": %u, \"trace_vars\": %u, \"table_vars\": %u, \"pcs\": [",
-               s->entry, s->mem_log2_words, s->cycles, s->exit_code, s->security_target,
-               s->security_bits, n, nt);
+        printf("\", \"entry\": %u, \"mem_log2_words\": %u, \"trace_rows\": %" PRIu64
+               ", \"exit_code\": %u, \"output_len\": %u, \"output_hex\": \"",
+               s->entry, s->mem_log2_words, s->cycles, s->exit_code, s->output_len);
+        for (uint32_t i = 0; i < s->output_len; i++)
+            printf("%02x", cairn_proof_output(p)[i]);
+        printf("\", \"security_target\": %u, \"security_bits\": %u, \"trace_vars\": %u, "
+               "\"table_vars\": %u, \"pcs\": [",
+               s->security_target, s->security_bits, n, nt);
         for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
             const cairn_pcs_params *q = cairn_proof_params(p, i);
             printf("%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
@@ -92,15 +95,15 @@ int cmd_inspect(int argc, char **argv)
                z->header, z->statement, z->registers, z->commitments, z->sumchecks, z->evaluations,
                z->openings, z->total);
     } else {
-        printf("cairn proof, format version 2, %zu bytes\n", z->total);
+        printf("cairn proof, format version %u, %zu bytes\n", CAIRN_PROOF_FORMAT_VERSION, z->total);
         printf("statement:\n  program sha256  ");
         for (unsigned i = 0; i < 32; i++)
             printf("%02x", s->program_digest[i]);
-        printf("\n  entry           0x%08x\n  memory          2^%u words\n  cycles          %" PRIu64
-               " (2^%u rows)\n  exit code       %u\n  output          0 bytes\n  security        %u "
+        printf("\n  entry           0x%08x\n  memory          2^%u words\n  trace rows      %" PRIu64
+               " (padded to 2^%u)\n  exit code       %u\n  output          %u bytes\n  security        %u "
                "bits proven (target %u)\n",
-               s->entry, s->mem_log2_words, s->cycles, n, s->exit_code, s->security_bits,
-               s->security_target);
+               s->entry, s->mem_log2_words, s->cycles, n, s->exit_code, s->output_len,
+               s->security_bits, s->security_target);
         printf("commitments (tensor PCS):\n");
         for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
             const cairn_pcs_params *q = cairn_proof_params(p, i);

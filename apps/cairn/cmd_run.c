@@ -37,7 +37,7 @@ void cmd_run_help(FILE *out)
             "                    default: none)\n"
             "  --max-cycles N    stop with an error after N instructions (default: no limit)\n"
             "  --stack SIZE      bytes reserved above the program for the stack, with an\n"
-            "                    optional K, M or G suffix (default 1M)\n"
+            "                    optional K, M or G suffix (default 64K)\n"
             "  --stats           print cycles, instruction mix, memory and speed to stderr\n"
             "  --json            print one JSON object with the outcome (and the guest's\n"
             "                    output) on standard output instead\n"

@@ -106,7 +106,7 @@ int cmd_verify(int argc, char **argv)
         hex(stdout, cairn_proof_output(p), s->output_len);
         printf("\", \"program_digest\": \"");
         hex(stdout, s->program_digest, sizeof s->program_digest);
-        printf("\", \"cycles\": %" PRIu64 ", \"security_bits\": %u, \"entry\": %u, "
+        printf("\", \"trace_rows\": %" PRIu64 ", \"security_bits\": %u, \"entry\": %u, "
                "\"mem_log2_words\": %u, \"verify_ms\": %.1f}\n",
                s->cycles, s->security_bits, s->entry, s->mem_log2_words, ms);
     } else {

@@ -1,9 +1,8 @@
 /*
  * regloop.S — a guest that needs no RAM: it iterates a register-only
  * recurrence (a Fibonacci-like step with a shift and an xor) N times and
- * exits with the low byte of the result.  The prover (without RAM) handles exactly
- * this instruction set (no loads or stores; crt0 needs a stack, so this
- * guest has no crt0).  Build, run, prove and verify it with
+ * exits with the low byte of the result: the smallest guest, with no crt0,
+ * no loads or stores and no output.  Build, run, prove and verify it with
  *
  *     make guests
  *     ./build/release/cairn run build/guests/rv32i/regloop.elf; echo $?

@@ -2,13 +2,16 @@
  * cairn/zkvm.h — proving and verifying executions of RV32I programs: the
  * statement, the prover, the verifier, and the versioned binary proof.
  *
- * What is proven (docs/arithmetization.md): the program (the
- * SHA-256 of its ELF bytes) started at its entry point with the registers
- * as cairn_vm_init sets them, executed exactly `cycles` instructions of
- * RV32I without RAM (register and immediate ALU forms, LUI, AUIPC, the six
- * branches, JAL, JALR, FENCE), and the last one was ECALL exit (a7 = 93)
- * with a0 = exit_code.  The public output is empty (no write calls yet).
- * Proofs are sound, not zero-knowledge.
+ * What is proven (docs/arithmetization.md): the program (the SHA-256 of
+ * its ELF bytes) started at its entry point with the registers and memory
+ * as cairn_vm_init sets them (the ELF image in a region of 2^k words),
+ * executed RV32I (ALU forms, LUI, AUIPC, branches, JAL, JALR, FENCE, every
+ * load and store, and the system calls write to fd 1 and 2, read from fd
+ * 0, exit) in exactly `cycles` trace rows (instructions plus one setup row
+ * and one row per byte for each read or write), the bytes it wrote to fd 1
+ * are the statement's output, and the last instruction was ECALL exit
+ * (a7 = 93) with a0 = exit_code.  The bytes its reads returned are the
+ * prover's advice.  Proofs are sound, not zero-knowledge.
  *
  * The protocol and the byte format: docs/arithmetization.md,
  * docs/proof-format.md; the security arithmetic: docs/security.md §5.
@@ -24,6 +27,8 @@
 #include "cairn/rows.h"
 #include "cairn/sha256.h"
 
+/* The proof format this cairn writes and reads (docs/proof-format.md). */
+#define CAIRN_PROOF_FORMAT_VERSION 3u
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
 /* Largest public output carried in a statement (bytes written to fd 1). */
@@ -36,7 +41,7 @@
  */
 #define CAIRN_ZKVM_MIN_SECURITY_BITS 100u
 
-/* Largest provable run (2^28 cycles). */
+/* Largest provable run: trace rows below this (2^28), so that 2^28 padded rows hold them. */
 #define CAIRN_ZKVM_MAX_CYCLES (UINT64_C(1) << 28)
 
 typedef struct {
@@ -113,7 +118,7 @@ typedef struct {
  * Execute the ELF (input bytes as read(0) advice) and prove the run.
  * *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
  * it proves (optional), stats (optional) the timings.  A run that faults,
- * does not exit, exceeds max_cycles, writes output or executes an
+ * does not exit, exceeds max_cycles or executes an
  * instruction outside the provable set is CAIRN_ERR_ARG with a message naming
  * the cycle, the pc and the instruction (or the reason).  CAIRN_ERR_PARSE
  * for a malformed ELF, CAIRN_ERR_LIMIT, CAIRN_ERR_NOMEM.

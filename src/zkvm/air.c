@@ -1,5 +1,5 @@
 /*
- * air.c — the uniform per-cycle constraint system of RV32I without RAM: the R1CS rows
+ * air.c — the uniform per-row constraint system of RV32I with RAM and I/O: the R1CS rows
  * A·B = C over the z vector (committed columns, the virtual pc_next, public
  * polynomials), the LogUp fractions (lookups into the fixed table L and the
  * bytecode table B; register-file memory checking) and their pairing into
@@ -29,9 +29,10 @@ const char *const zk_col_names[ZK_NCOL] = {
     "p", "sel", "fill", "t", "prod", "hi", "hl", "r",
     "ea", "ka", "eal", "o1", "o2", "m0", "m1", "m2", "m3", "ro",
     "y0", "y1", "yb", "tb", "s", "pw", "db", "dh", "mnew", "tm", "em",
-    "wo", "we", "rdk", "jio", "cnt", "ptr", "cinv", "more", "j3", "inb", "gap", "gl", "oi"};
+    "wo", "we", "rdk", "jio", "cnt", "ptr", "cinv", "more", "j3", "inb", "gap", "gl", "oi",
+    "eof", "ends", "ec"};
 
-const uint16_t zk_shifted[ZK_NVIRT] = {ZK_PC, ZK_CNT, ZK_PTR, ZK_OI};
+const uint16_t zk_shifted[ZK_NVIRT] = {ZK_PC, ZK_CNT, ZK_PTR, ZK_OI, ZK_EOF};
 
 /* ---- building linear forms ------------------------------------------------------------------ */
 
@@ -309,6 +310,24 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     add(&d, ZK_OI, -1), add(&d, ZK_F_BO, -1);
     r1cs(air, "oi_chain", l, d, L0());
     r1cs(air, "oi_first", L1(ZK_Z_FIRST), L1(ZK_OI), L0());
+    /*
+     * End of input, as the VM reads it (min(len, remaining)): reads are
+     * full until one read, marked ends, returns fewer bytes than asked (or
+     * the input ends exactly there); from then on eof = 1 and every read
+     * returns 0.  So the counts are those of some input.
+     */
+    l = L1(ZK_EOF), add(&l, ZK_Z_ONE, -1), r1cs(air, "eof_bool", L1(ZK_EOF), l, L0());
+    l = L1(ZK_ENDS), add(&l, ZK_Z_ONE, -1), r1cs(air, "ends_bool", L1(ZK_ENDS), l, L0());
+    r1cs(air, "eof_first", L1(ZK_Z_FIRST), L1(ZK_EOF), L0());
+    l = Lc(1), add(&l, ZK_Z_PADS, -1);
+    d = L1(ZK_Z_EOFNEXT), add(&d, ZK_EOF, -1), add(&d, ZK_ENDS, -1);
+    r1cs(air, "eof_chain", l, d, L0());
+    l = Lc(1), add(&l, ZK_F_SRD, -1), r1cs(air, "ends_idle", l, L1(ZK_ENDS), L0());
+    r1cs(air, "ends_once", L1(ZK_EOF), L1(ZK_ENDS), L0());
+    l = Lc(1), add(&l, ZK_F_SRD, -1), r1cs(air, "gap_idle", l, L1(ZK_GAP), L0());
+    l = Lc(1), add(&l, ZK_EOF, -1), add(&l, ZK_ENDS, -1), r1cs(air, "read_full", l, L1(ZK_GAP), L0());
+    r1cs(air, "eof_count", L1(ZK_EOF), L1(ZK_CNT), L1(ZK_EC));
+    r1cs(air, "eof_read_empty", L1(ZK_F_SRD), L1(ZK_EC), L0());
 
     l = L1(ZK_PC), add(&l, ZK_Z_ONE, -(int64_t)entry), r1cs(air, "entry", L1(ZK_Z_FIRST), l, L0());
 

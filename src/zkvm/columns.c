@@ -52,6 +52,7 @@ struct build_ctx {
     const uint8_t *input;     /* the read(0) bytes, consumed in order */
     size_t input_len, input_pos;
     size_t out_cap;
+    int ended; /* a read has returned short: the input is over */
 };
 
 /*
@@ -228,6 +229,8 @@ static cairn_status emit_io(struct build_ctx *ctx, const cairn_fp *row, const zk
     if (j == 3) {
         w->col[ZK_GAP][x] = F(len - cnt);
         w->col[ZK_GL][x] = F((len - cnt) & 0xffff);
+        if (!ctx->ended && cnt < len) /* the short read that ends the input */
+            w->col[ZK_ENDS][x] = cairn_fp_one(), ctx->ended = 1;
     }
     set_nz(w, x, F(cnt));
     if ((st = fill_ram(w, &ctx->rp, x, row, err)) != CAIRN_OK)
@@ -338,9 +341,9 @@ static cairn_status count_consume(void *vctx, uint64_t first, const cairn_fp *ro
         *T += 1;
         if (row[CAIRN_WIT_COL_OP].v == CAIRN_WIT_OP_ECALL && (a7 == 63 || a7 == 64))
             *T += 1 + row[CAIRN_WIT_COL_RD_VAL].v;
-        if (*T > CAIRN_ZKVM_MAX_CYCLES)
+        if (*T >= CAIRN_ZKVM_MAX_CYCLES)
             return cairn_error_set(err, CAIRN_ERR_LIMIT,
-                                   "the run needs more than %llu rows (instructions plus one row "
+                                   "the run needs %llu rows or more (instructions plus one row "
                                    "per byte read or written)",
                                    (unsigned long long)CAIRN_ZKVM_MAX_CYCLES);
     }
@@ -418,10 +421,13 @@ cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t c
     }
     if (st != CAIRN_OK)
         goto out;
-    cairn_fp oi = cairn_fp_zero(); /* output bytes before each row */
+    cairn_fp oi = cairn_fp_zero(), eof = cairn_fp_zero(); /* output bytes before each row; input over */
     for (uint64_t x = 0; x < rows; x++) {
         w->col[ZK_OI][x] = oi;
         oi = cairn_fp_add(oi, w->col[ZK_F_BO][x]);
+        w->col[ZK_EOF][x] = eof;
+        w->col[ZK_EC][x] = cairn_fp_mul(eof, w->col[ZK_CNT][x]);
+        eof = cairn_fp_add(eof, w->col[ZK_ENDS][x]);
     }
     zk_witness_pcnext(w);
     zk_witness_finals(w, init_regs, ram);

@@ -262,7 +262,7 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
                                version, ZK_VERSION);
     p->sizes.header = r->pos;
     size_t at = r->pos;
-    if ((st = need(r, CAIRN_SHA256_BYTES + 36 + 8, "statement")) != CAIRN_OK)
+    if ((st = need(r, CAIRN_SHA256_BYTES + 32 + 8, "statement")) != CAIRN_OK)
         return st;
     cairn_zkvm_statement *s = &p->st;
     memcpy(s->program_digest, r->b + r->pos, CAIRN_SHA256_BYTES);
@@ -276,7 +276,7 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     s->security_bits = get32(r);
     p->n = get32(r);
     p->n_tab = get32(r);
-    if (s->cycles == 0 || s->cycles > CAIRN_ZKVM_MAX_CYCLES)
+    if (s->cycles == 0 || s->cycles >= CAIRN_ZKVM_MAX_CYCLES)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: cycle count %llu out of range",
                                (unsigned long long)s->cycles);
     if (p->n != zk_vars_for(s->cycles))

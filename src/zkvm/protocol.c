@@ -1,6 +1,6 @@
 /*
  * protocol.c — what prover and verifier share beyond the constraint system:
- * the PCS parameters of the four batches, the statement's entry into the
+ * the PCS parameters of the six batches, the statement's entry into the
  * transcript, the phase-1 challenges, the table side's fingerprint MLE and
  * point function, and the security arithmetic of docs/security.md §5.
  */
@@ -26,12 +26,13 @@ cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsign
 
 /*
  * The statement first (docs/arithmetization.md, "transcript"): every field
- * of it, the shapes and all four parameter blocks, before any commitment.
+ * of it, the output, the shapes and all six parameter blocks, before any
+ * commitment.
  */
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
                          uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
 {
-    cairn_transcript_init(t, "cairn-v2/rv32i");
+    cairn_transcript_init(t, "cairn-v3/rv32i");
     cairn_transcript_absorb_bytes(t, "zk/program", st->program_digest, CAIRN_SHA256_BYTES);
     cairn_transcript_absorb_u64(t, "zk/entry", st->entry);
     cairn_transcript_absorb_u64(t, "zk/mem_log2_words", st->mem_log2_words);

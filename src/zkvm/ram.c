@@ -80,7 +80,9 @@ static cairn_fp2 add_word(cairn_fp2 acc, const cairn_fp2 *r, unsigned k, uint64_
  * The initial memory's MLE is linear in the words, and a word is the sum of
  * its bytes' contributions 2^(8 (a mod 4)) b, so each segment's file bytes
  * are folded word by word (a word shared by two segments simply gets two
- * contributions).  Zero fill contributes nothing.
+ * contributions: their bytes are disjoint because cairn_elf_load refuses
+ * overlapping segments, which is what makes this sum, zk_ram_load's OR and
+ * the VM's copy agree).  Zero fill contributes nothing.
  */
 cairn_status zk_ram_init_eval(cairn_fp2 *out, const cairn_program *prog, uint32_t mem_base,
                               unsigned k, const cairn_fp2 *r, cairn_error *err)

@@ -285,7 +285,7 @@ int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
             break;
         return 1;
     case 0x73:
-        if (w == UINT32_C(0x00000073)) { /* ECALL: only exit (a7 = 93) is provable */
+        if (w == UINT32_C(0x00000073)) { /* ECALL: exit, write(1), write(2), read(0) (air.c) */
             f[ZK_RS1] = cairn_fp_make(17);
             f[ZK_RS2] = cairn_fp_make(10);
             f[ZK_DU] = fp_s32(-(int64_t)pc - 4);

@@ -102,6 +102,16 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     uint32_t mem_base = zk_mem_base(&prog);
     uint64_t text_lo, text_hi;
     zk_ram_text_words(&text_lo, &text_hi, &prog, mem_base);
+    /*
+     * The region must lie below 2^32: word addresses are taken mod p, and
+     * the argument that an address outside [0, K) has no tuple relies on
+     * every in-region word address being an integer below 2^30.  The VM's
+     * layout guarantees it; a verifier does not assume it.
+     */
+    if ((uint64_t)mem_base + (UINT64_C(4) << k) > (UINT64_C(1) << 32)) {
+        st = reject(err, "statement: the RAM region does not fit below 2^32");
+        goto out;
+    }
     zk_air_build(&air, s->entry, s->exit_code, mem_base);
     if ((st = zk_batch_params(params, n, n_tab, k, air.ngroups, s->security_target + 4, err)))
         goto out;

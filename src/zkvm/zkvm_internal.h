@@ -59,8 +59,8 @@ enum zk_col {
     ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
     /* I/O */
     ZK_WO, ZK_WE, ZK_RDK, ZK_JIO, ZK_CNT, ZK_PTR, ZK_CINV, ZK_MORE, ZK_J3, ZK_INB, ZK_GAP, ZK_GL,
-    ZK_OI,
-    ZK_NCOL /* = 111 */
+    ZK_OI, ZK_EOF, ZK_ENDS, ZK_EC,
+    ZK_NCOL /* = 114 */
 };
 
 /*
@@ -76,6 +76,7 @@ enum {
     ZK_Z_CNTNEXT,          /* cnt(x + 1), virtual */
     ZK_Z_PTRNEXT,          /* ptr(x + 1), virtual */
     ZK_Z_OINEXT,           /* oi(x + 1), virtual */
+    ZK_Z_EOFNEXT,          /* eof(x + 1), virtual */
     ZK_Z_ONE,              /* 1 */
     ZK_Z_ID,               /* id(x) = sum_i 2^i x_i */
     ZK_Z_PADS,             /* [x >= T] */
@@ -210,9 +211,9 @@ cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z);
  * The outer polynomial at one point: with z (ZK_NZ values), the helper
  * values h (2 per group, c0 and c1) and eq = eq(tau, x),
  *   eq * (sum_k rho^k (A_k z * B_k z - C_k z) + sum_g rho^(K+g) HC_g)
- *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{memory g} h_g,
- * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j),
- *      + rho^(K+G+2) * sum_{RAM g} h_g + rho^(K+G+3) * sum_{output g} h_g.
+ *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{register g} h_g
+ *      + rho^(K+G+2) * sum_{RAM g} h_g + rho^(K+G+3) * sum_{output g} h_g,
+ * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j).
  * rho_pow holds rho^0 .. rho^(K+G+3).
  */
 cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
@@ -256,7 +257,7 @@ typedef struct {
 
 /*
  * Decode the word at pc into its static columns.  Returns 1 for a supported
- * instruction (RV32I without loads, stores, EBREAK, CSR; ECALL), 0 otherwise
+ * instruction (RV32I without EBREAK, CSR and the M extension; ECALL), 0 otherwise
  * (then *out describes nothing and `why` names the class).
  */
 int zk_decode(zk_static *out, uint32_t pc, uint32_t word, const char **why);
@@ -462,9 +463,9 @@ cairn_fp2 zk_ram_point(void *ctx, const cairn_fp2 *vals);
 
 typedef struct {
     size_t n;          /* variables: rows = 2^n */
-    uint64_t T;        /* executed cycles */
+    uint64_t T;        /* trace rows: instructions plus the read/write rows */
     cairn_fp *col[ZK_NCOL]; /* column-major, 2^n each (one allocation) */
-    cairn_fp *pcnext;  /* pc(x + 1), 0 on the last row */
+    cairn_fp *pcnext;  /* the ZK_NVIRT shifted columns at x + 1 (0 on the last row), 2^n each */
     uint32_t final_val[32];
     uint64_t final_ts[32];
     cairn_fp *fv, *fts; /* final memory: value and timestamp of each of the 2^k words */
@@ -552,7 +553,7 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
 /* ---- the proof ---------------------------------------------------------------------------------- */
 
 #define ZK_MAGIC "CAIRNPRF"
-#define ZK_VERSION 2u
+#define ZK_VERSION CAIRN_PROOF_FORMAT_VERSION
 #define ZK_MAX_VARS 28u
 #define ZK_OUTER_DEGREE 4u
 #define ZK_TAB_DEGREE 3u
@@ -592,7 +593,7 @@ void zk_proof_clear(cairn_proof *p);
 /* PCS parameters of the six batches for (n, n_tab, k, target). */
 cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
                              unsigned k, unsigned ngroups, unsigned target, cairn_error *err);
-/* The statement into the transcript (domain "cairn-v2/rv32i"). */
+/* The statement into the transcript (domain "cairn-v3/rv32i"). */
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
                          uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
 /* The proven security in bits of a proof with these shapes. */
