@@ -40,5 +40,6 @@ const struct test_suite test_suites[] = {
     {"zkvm_air", test_zkvm_air_cases},
     {"zkvm", test_zkvm_cases},
     {"zkvm_ram", test_zkvm_ram_cases},
+    {"zkvm_lies", test_zkvm_lies_cases},
     {NULL, NULL},
 };

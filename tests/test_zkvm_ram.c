@@ -18,6 +18,7 @@
 #include "cairn/witness.h"
 #include "harness.h"
 #include "vm_util.h"
+#include "zk_util.h"
 
 #define SCR    256u /* scratch bytes */
 #define R_SCR  31u  /* scratch base register */
@@ -78,22 +79,6 @@ struct ramt {
     cairn_fp *z; /* T x ZR_N */
 };
 
-struct collect {
-    cairn_fp *rows;
-    uint64_t T;
-};
-
-static cairn_status collect_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
-                                 cairn_error *err)
-{
-    struct collect *c = ctx;
-    (void)err;
-    for (size_t i = 0; i < count; i++)
-        if (first + i < c->T)
-            memcpy(c->rows + (first + i) * CAIRN_WIT_WIDTH, rows + i * CAIRN_WIT_WIDTH,
-                   CAIRN_WIT_WIDTH * sizeof *rows);
-    return CAIRN_OK;
-}
 
 static void ramt_clear(struct ramt *t)
 {
@@ -137,8 +122,8 @@ static int ramt_build(struct ramt *t, const uint8_t *elf, size_t len)
     for (size_t j = 0; j < K; j++)
         t->init[j] = (uint32_t)vm.mem[4 * j] | (uint32_t)vm.mem[4 * j + 1] << 8 |
                      (uint32_t)vm.mem[4 * j + 2] << 16 | (uint32_t)vm.mem[4 * j + 3] << 24;
-    struct collect c = {t->rows, t->T};
-    if (cairn_rows_stream(cairn_witness_oracle_rows(o), 0, t->T, collect_rows, &c, &err) !=
+    struct zk_collect c = {t->rows, t->T};
+    if (cairn_rows_stream(cairn_witness_oracle_rows(o), 0, t->T, zk_collect_rows, &c, &err) !=
         CAIRN_OK) {
         FAIL("rows: %s", err.msg);
         goto out;

@@ -341,6 +341,19 @@ int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp
     return 1;
 }
 
+/* The first T rows of a stream, copied into c->rows (T x CAIRN_WIT_WIDTH). */
+cairn_status zk_collect_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                             cairn_error *err)
+{
+    struct zk_collect *c = ctx;
+    (void)err;
+    for (size_t i = 0; i < count; i++)
+        if (first + i < c->T)
+            memcpy(c->rows + (first + i) * CAIRN_WIT_WIDTH, rows + i * CAIRN_WIT_WIDTH,
+                   CAIRN_WIT_WIDTH * sizeof *rows);
+    return CAIRN_OK;
+}
+
 /* ---- the checker's view of a program ---------------------------------------------------------- */
 
 void zkt_clear(struct zkt *z)

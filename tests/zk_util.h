@@ -50,6 +50,14 @@ enum zk_lie {
 int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp **rows,
                    uint64_t *cycles);
 
+/* A cairn_rows consumer keeping the first T rows (row-major, CAIRN_WIT_WIDTH wide). */
+struct zk_collect {
+    cairn_fp *rows;
+    uint64_t T;
+};
+cairn_status zk_collect_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                             cairn_error *err);
+
 /* Everything the checker needs for one program. */
 struct zkt {
     cairn_program prog;

@@ -16,8 +16,8 @@ void cmd_inspect_help(FILE *out)
     fprintf(out,
             "usage: cairn inspect PROOF [--json]\n"
             "\n"
-            "Print a proof's statement (program digest, entry, cycles, exit code, output,\n"
-            "security), the parameters of its four commitments and a size breakdown by\n"
+            "Print a proof's statement (program digest, entry, trace rows, exit code, output,\n"
+            "security), the parameters of its six commitments and a size breakdown by\n"
             "component. The proof is parsed strictly but not verified.\n"
             "  --json            print one JSON object\n"
             "\n"
