@@ -20,16 +20,6 @@
 
 int cairn_fuzz_proof(const uint8_t *data, size_t len);
 
-/* A random program; odd seeds get loads and stores, even seeds stay register-only. */
-static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
-{
-    struct rvprog p;
-    zk_gen_program(&p, seed, items, (int)(seed & 1));
-    uint8_t *elf = rvp_elf(&p, len);
-    rvp_clear(&p);
-    return elf;
-}
-
 static void test_options(cairn_zkvm_options *o)
 {
     cairn_zkvm_options_init(o);
@@ -83,7 +73,7 @@ static void completeness_random_programs(void)
     for (unsigned i = 0; i < runs; i++) {
         size_t len;
         uint64_t seed = test_rand_u64();
-        uint8_t *elf = gen_elf(seed, 30 + (uint32_t)test_rand_below(400), &len);
+        uint8_t *elf = zk_gen_elf(seed, 30 + (uint32_t)test_rand_below(400), &len);
         cairn_zkvm_statement st;
         uint64_t cycles;
         uint32_t code;
@@ -293,7 +283,7 @@ static int fixture_make(struct fixture *f, uint32_t items)
     cairn_error err;
     cairn_zkvm_options o;
     test_options(&o);
-    f->elf = gen_elf(test_rand_u64(), items, &f->elf_len);
+    f->elf = zk_gen_elf(test_rand_u64(), items, &f->elf_len);
     f->proof = NULL;
     if (cairn_zkvm_prove(&f->proof, &f->proof_len, NULL, NULL, f->elf, f->elf_len, NULL, 0, &o,
                          &err))
@@ -321,7 +311,7 @@ static void low_security_rejected(void)
     size_t plen = 0, elf_len = 0;
     test_options(&o);
     o.security_bits = 40;
-    uint8_t *elf = gen_elf(test_rand_u64(), 8, &elf_len);
+    uint8_t *elf = zk_gen_elf(test_rand_u64(), 8, &elf_len);
     CHECK(elf != NULL);
     if (elf != NULL &&
         cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &o, &err) == CAIRN_OK) {
@@ -439,7 +429,7 @@ static void statement_changes_rejected(void)
     }
     /* the proof against another program */
     size_t len;
-    uint8_t *other = gen_elf(test_rand_u64(), 60, &len);
+    uint8_t *other = zk_gen_elf(test_rand_u64(), 60, &len);
     cairn_error err;
     CHECK_STATUS(cairn_zkvm_verify(NULL, f.proof, f.proof_len, other, len, &err),
                  CAIRN_ERR_REJECTED);
@@ -508,7 +498,7 @@ static void cheating_prover_rejected(void)
             free(elf);
         }
         memset(&have, 0, sizeof have);
-        elf = gen_elf(test_rand_u64() | 1, 120, &len);
+        elf = zk_gen_elf(test_rand_u64() | 1, 120, &len);
         if (!zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1))
             goto out;
         uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
@@ -919,7 +909,7 @@ static void lying_executions_rejected(void)
         int told = 0;
         for (unsigned tries = 0; tries < 300 && !told; tries++) {
             size_t len;
-            uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 150, &len);
+            uint8_t *elf = zk_gen_elf(test_rand_u64() & ~UINT64_C(1), 150, &len);
             cairn_fp *rows;
             uint64_t T;
             int ok = zk_lying_trace(elf, len, (enum zk_lie)lie, &rows, &T);

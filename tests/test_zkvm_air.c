@@ -16,16 +16,6 @@
 #include "harness.h"
 #include "zk_util.h"
 
-/* A random program; odd seeds get loads and stores, even seeds stay register-only. */
-static uint8_t *gen_elf(uint64_t seed, uint32_t items, size_t *len)
-{
-    struct rvprog p;
-    zk_gen_program(&p, seed, items, (int)(seed & 1));
-    uint8_t *elf = rvp_elf(&p, len);
-    rvp_clear(&p);
-    return elf;
-}
-
 /* The linear form wr (a 0/1 column), as a gate. */
 static zk_lin L1wr(void)
 {
@@ -186,7 +176,7 @@ static void public_polys_match_brute_force(void)
 static void bytecode_mle_matches_entries(void)
 {
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64(), 40, &len);
+    uint8_t *elf = zk_gen_elf(test_rand_u64(), 40, &len);
     struct zkt z;
     if (!zkt_build(&z, elf, len, NULL, 0, 1))
         goto out;
@@ -240,7 +230,7 @@ static cairn_status cmp_rows(void *vctx, uint64_t first, const cairn_fp *rows, s
 static void decoder_matches_witness_rows(void)
 {
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 200, &len); /* one row per cycle */
+    uint8_t *elf = zk_gen_elf(test_rand_u64() & ~UINT64_C(1), 200, &len); /* one row per cycle */
     struct zkt z;
     cairn_error err;
     cairn_witness_oracle *o = NULL;
@@ -263,7 +253,7 @@ static void checker_accepts_honest_runs(void)
     for (unsigned i = 0; i < runs; i++) {
         size_t len;
         uint64_t seed = test_rand_u64();
-        uint8_t *elf = gen_elf(seed, 20 + (uint32_t)test_rand_below(200), &len);
+        uint8_t *elf = zk_gen_elf(seed, 20 + (uint32_t)test_rand_below(200), &len);
         struct zkt z;
         cairn_error err;
         if (zkt_build(&z, elf, len, NULL, 0, 1)) {
@@ -298,7 +288,7 @@ static void checker_rejects_lies(void)
         int told = 0;
         for (unsigned tries = 0; tries < 200 && !told; tries++) {
             size_t len;
-            uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 60, &len);
+            uint8_t *elf = zk_gen_elf(test_rand_u64() & ~UINT64_C(1), 60, &len);
             cairn_fp *rows;
             uint64_t T;
             if (zk_lying_trace(elf, len, (enum zk_lie)lie, &rows, &T)) {
@@ -318,7 +308,7 @@ static void checker_rejects_lies(void)
     }
     /* the honest interpreter agrees with the VM's trace */
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64() & ~UINT64_C(1), 80, &len);
+    uint8_t *elf = zk_gen_elf(test_rand_u64() & ~UINT64_C(1), 80, &len);
     cairn_fp *rows;
     uint64_t T;
     if (CHECK(zk_lying_trace(elf, len, ZK_LIE_NONE, &rows, &T))) {
@@ -342,7 +332,7 @@ static void checker_rejects_lies(void)
 static void gated_fractions_consistent(void)
 {
     size_t len;
-    uint8_t *elf = gen_elf(test_rand_u64(), 60, &len);
+    uint8_t *elf = zk_gen_elf(test_rand_u64(), 60, &len);
     struct zkt z;
     cairn_fp *h[2 * ZK_MAX_GROUPS] = {NULL};
     cairn_fp *mL = NULL, *mB = NULL;

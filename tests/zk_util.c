@@ -128,6 +128,15 @@ void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
     rvp_emit(p, RV_ECALL);
 }
 
+uint8_t *zk_gen_elf(uint64_t seed, uint32_t items, size_t *len)
+{
+    struct rvprog p;
+    zk_gen_program(&p, seed, items, (int)(seed & 1));
+    uint8_t *elf = rvp_elf(&p, len);
+    rvp_clear(&p);
+    return elf;
+}
+
 void zk_loop_program(struct rvprog *p, uint32_t iters)
 {
     rvp_init(p);

@@ -21,6 +21,12 @@
  */
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
 
+/*
+ * zk_gen_program's ELF: odd seeds get loads, stores and system calls,
+ * even seeds stay register-only (one trace row per cycle).
+ */
+uint8_t *zk_gen_elf(uint64_t seed, uint32_t items, size_t *len);
+
 /* Input for the programs with memory, which read it in three reads of 8 bytes. */
 #define ZK_TEST_INPUT_LEN 12u
 extern const uint8_t zk_test_input[ZK_TEST_INPUT_LEN];

@@ -435,6 +435,165 @@ void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_
     group(air, out0, -1, ZK_G_OUT);
 }
 
+/* ---- the RAM part of the row (docs/arithmetization.md, "RAM") ------------------------------ */
+
+const char *const zk_ram_col_names[ZR_N] = {
+    "v1",   "v2",   "off",  "res",  "c0", "c1", "ptr", "f_lb", "f_lbu", "f_lh", "f_lhu",
+    "f_lw", "f_sb", "f_sh", "f_sw", "ea", "ka", "eal",  "o1",    "o2",   "m0",
+    "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
+    "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
+
+const uint16_t zk_ram_zmap[ZR_N] = {
+    ZK_V1, ZK_V2, ZK_OFF, ZK_RES, ZK_C0, ZK_C1, ZK_PTR,
+    ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
+    ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
+    ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
+    ZK_Z_ID, ZK_Z_ONE};
+
+static void remap(zk_lin *l, const uint16_t *map)
+{
+    for (unsigned i = 0; i < l->len; i++)
+        l->t[i].idx = map[l->t[i].idx];
+}
+
+/* 1 + (2^w - 1) v: 2^(w v) for a bit v. */
+static zk_lin pow_bit(unsigned bit, int64_t w)
+{
+    zk_lin l = L0();
+    add(&l, ZR_ONE, 1);
+    add(&l, bit, w - 1);
+    return l;
+}
+
+/* Sum of flags. */
+static zk_lin flags_sum(unsigned a, unsigned b, unsigned c)
+{
+    zk_lin l = L1(a);
+    add(&l, b, 1);
+    if (c != 0)
+        add(&l, c, 1);
+    return l;
+}
+
+static void add_old(zk_lin *l, int64_t c)
+{
+    for (unsigned i = 0; i < 4; i++)
+        add(l, ZR_M0 + i, c * (INT64_C(1) << (8 * i)));
+}
+
+static void rrow(zk_ram_air *ra_, const char *name, zk_lin a, zk_lin b, zk_lin c)
+{
+    zk_r1cs *r = &ra_->r1cs[ra_->nr1cs++];
+    r->a = a, r->b = b, r->c = c, r->name = name;
+}
+
+static void rlook(zk_ram_air *ra_, const char *name, unsigned tag, zk_lin v)
+{
+    zk_frac *f = &ra_->look[ra_->nlook++];
+    memset(f, 0, sizeof *f);
+    f->table = ZK_TAB_L, f->sign = 1, f->nfields = ZK_L_FIELDS, f->name = name;
+    f->f[0] = L0();
+    if (tag != 0)
+        add(&f->f[0], ZR_ONE, tag);
+    f->f[1] = v;
+}
+
+/*
+ * The RAM constraints of one row, as docs/ram-io-design.md §3 lists them.
+ * The word address is the linear form 2^-2 (ea - o1 - 2 o2) - mem_base/4.
+ */
+void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map)
+{
+    memset(a, 0, sizeof *a);
+    const int64_t W32 = INT64_C(1) << 32;
+    zk_lin fmem = flags_sum(ZR_F_LB, ZR_F_LBU, ZR_F_LH);
+    add(&fmem, ZR_F_LHU, 1), add(&fmem, ZR_F_LW, 1), add(&fmem, ZR_F_SB, 1), add(&fmem, ZR_F_SH, 1);
+    add(&fmem, ZR_F_SW, 1);
+    zk_lin fst = flags_sum(ZR_F_SB, ZR_F_SH, ZR_F_SW);
+    zk_lin fb = flags_sum(ZR_F_LB, ZR_F_LBU, ZR_F_SB), fh = flags_sum(ZR_F_LH, ZR_F_LHU, ZR_F_SH);
+    zk_lin fw = flags_sum(ZR_F_LW, ZR_F_SW, 0);
+    zk_lin l, c;
+    a->fmem = fmem;
+
+    static const unsigned bools[4] = {ZR_KA, ZR_O1, ZR_O2, ZR_S};
+    static const char *const bnames[4] = {"ka_bool", "o1_bool", "o2_bool", "s_bool"};
+    for (unsigned i = 0; i < 4; i++)
+        l = L1(bools[i]), add(&l, ZR_ONE, -1), rrow(a, bnames[i], L1(bools[i]), l, L0());
+
+    l = L1(ZR_EA), add(&l, ZR_V1, -1), add(&l, ZR_OFF, -1), add(&l, ZR_PTR, -1), add(&l, ZR_KA, W32);
+    rrow(a, "ea_add", fmem, l, L0());
+    rrow(a, "align_w1", fw, L1(ZR_O1), L0());
+    rrow(a, "align_w2", fw, L1(ZR_O2), L0());
+    rrow(a, "align_h", fh, L1(ZR_O1), L0());
+
+    l = L1(ZR_M2), add(&l, ZR_M0, -1), c = L1(ZR_Y0), add(&c, ZR_M0, -1);
+    rrow(a, "sel_y0", L1(ZR_O2), l, c);
+    l = L1(ZR_M3), add(&l, ZR_M1, -1), c = L1(ZR_Y1), add(&c, ZR_M1, -1);
+    rrow(a, "sel_y1", L1(ZR_O2), l, c);
+    l = L1(ZR_Y1), add(&l, ZR_Y0, -1), c = L1(ZR_YB), add(&c, ZR_Y0, -1);
+    rrow(a, "sel_yb", L1(ZR_O1), l, c);
+    l = L1(ZR_YB), add(&l, ZR_Y1, -1), c = L1(ZR_TB), add(&c, ZR_Y1, -1);
+    rrow(a, "sel_tb", fb, l, c);
+
+    l = L1(ZR_RES), add(&l, ZR_YB, -1), add(&l, ZR_S, -(W32 - 256));
+    rrow(a, "ld_b", L1(ZR_F_LB), l, L0());
+    l = L1(ZR_RES), add(&l, ZR_YB, -1), rrow(a, "ld_bu", L1(ZR_F_LBU), l, L0());
+    l = L1(ZR_RES), add(&l, ZR_Y0, -1), add(&l, ZR_Y1, -256), add(&l, ZR_S, -(W32 - 65536));
+    rrow(a, "ld_h", L1(ZR_F_LH), l, L0());
+    l = L1(ZR_RES), add(&l, ZR_Y0, -1), add(&l, ZR_Y1, -256), rrow(a, "ld_hu", L1(ZR_F_LHU), l, L0());
+    l = L1(ZR_RES), add_old(&l, -1), rrow(a, "ld_w", L1(ZR_F_LW), l, L0());
+
+    rrow(a, "st_pw", pow_bit(ZR_O1, 256), pow_bit(ZR_O2, 65536), L1(ZR_PW));
+    l = L1(ZR_C0), add(&l, ZR_YB, -1), rrow(a, "st_db", L1(ZR_PW), l, L1(ZR_DB));
+    l = L1(ZR_C0), add(&l, ZR_C1, 256), add(&l, ZR_Y0, -1), add(&l, ZR_Y1, -256);
+    rrow(a, "st_dh", pow_bit(ZR_O2, 65536), l, L1(ZR_DH));
+    l = L1(ZR_MNEW), add_old(&l, -1), add(&l, ZR_DB, -1), rrow(a, "st_b", L1(ZR_F_SB), l, L0());
+    l = L1(ZR_MNEW), add_old(&l, -1), add(&l, ZR_DH, -1), rrow(a, "st_h", L1(ZR_F_SH), l, L0());
+    l = L1(ZR_MNEW), add(&l, ZR_V2, -1), rrow(a, "st_w", L1(ZR_F_SW), l, L0());
+    zk_lin nst = L0();
+    add(&nst, ZR_ONE, 1);
+    for (unsigned i = 0; i < fst.len; i++)
+        addf(&nst, fst.t[i].idx, cairn_fp_neg(fst.t[i].c));
+    l = L1(ZR_MNEW), add_old(&l, -1), rrow(a, "ld_keep", nst, l, L0());
+    rrow(a, "st_ro", fst, L1(ZR_RO), L0());
+
+    /* lookups into L */
+    cairn_fp i16 = cairn_fp_inv(cairn_fp_from_u64(65536)), i4 = cairn_fp_inv(cairn_fp_from_u64(4));
+    rlook(a, "ea_lo", ZK_LTAB_TAG_R16, L1(ZR_EAL));
+    l = L0(), addf(&l, ZR_EA, i16), addf(&l, ZR_EAL, cairn_fp_neg(i16));
+    rlook(a, "ea_hi", ZK_LTAB_TAG_R16, l);
+    l = L0(), addf(&l, ZR_EAL, i4), addf(&l, ZR_O1, cairn_fp_neg(i4));
+    addf(&l, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
+    rlook(a, "ea_align", ZK_LTAB_TAG_R16, l);
+    static const char *const mn[4] = {"m0", "m1", "m2", "m3"};
+    for (unsigned i = 0; i < 4; i++)
+        rlook(a, mn[i], ZK_LTAB_TAG_BYTE, L1(ZR_M0 + i));
+    l = L1(ZR_TB), add(&l, ZR_S, -128);
+    for (unsigned i = 0; i < l.len; i++)
+        l.t[i].c = cairn_fp_mul(l.t[i].c, cairn_fp_from_u64(512));
+    rlook(a, "sign_ld", ZK_LTAB_TAG_R16, l);
+    rlook(a, "tm_lo", ZK_LTAB_TAG_R16, L1(ZR_EM));
+    l = L0(), addf(&l, ZR_ID, i16), addf(&l, ZR_TM, cairn_fp_neg(i16)),
+    addf(&l, ZR_EM, cairn_fp_neg(i16));
+    rlook(a, "tm_hi", ZK_LTAB_TAG_R16, l);
+
+    /* the RAM tuple's fields: word address, ro, value, timestamp */
+    zk_lin wa = L0();
+    addf(&wa, ZR_EA, i4), addf(&wa, ZR_O1, cairn_fp_neg(i4));
+    addf(&wa, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
+    addf(&wa, ZR_ONE, cairn_fp_neg(cairn_fp_from_u64(mem_base / 4)));
+    a->wa = wa;
+    a->old = L0(), add_old(&a->old, 1);
+    if (map == NULL)
+        return;
+    for (unsigned i = 0; i < a->nr1cs; i++)
+        remap(&a->r1cs[i].a, map), remap(&a->r1cs[i].b, map), remap(&a->r1cs[i].c, map);
+    for (unsigned i = 0; i < a->nlook; i++)
+        for (unsigned j = 0; j < a->look[i].nfields; j++)
+            remap(&a->look[i].f[j], map);
+    remap(&a->fmem, map), remap(&a->wa, map), remap(&a->old, map);
+}
+
 /* ---- evaluation ------------------------------------------------------------------------------ */
 
 cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z)

@@ -65,6 +65,33 @@ void zk_draw_challenges(zk_chal *ch, cairn_transcript *t)
     cairn_transcript_squeeze_fp2_vec(ch->beta, ZK_NTAB, t, "zk/beta");
 }
 
+void zk_draw_points(zk_points *c, cairn_transcript *t, unsigned n, unsigned n_tab, unsigned k)
+{
+    cairn_transcript_squeeze_fp2_vec(c->tau, n, t, "zk/tau");
+    c->rho = cairn_transcript_squeeze_fp2(t, "zk/rho");
+    cairn_transcript_squeeze_fp2_vec(c->tau_t, n_tab, t, "zk/tau_tab");
+    cairn_transcript_squeeze_fp2_vec(c->rt2, 2, t, "zk/rho_tab");
+    cairn_transcript_squeeze_fp2_vec(c->tau_m, k, t, "zk/tau_mem");
+    cairn_transcript_squeeze_fp2_vec(c->rm2, 2, t, "zk/rho_mem");
+}
+
+cairn_fp2 zk_outer_claim(const cairn_fp2 *rho_pow, size_t npow, const cairn_fp2 sums[ZK_NKIND])
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (size_t kd = 0; kd < ZK_NKIND; kd++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(rho_pow[npow - ZK_NKIND + kd], sums[kd]));
+    return acc;
+}
+
+cairn_fp2 zk_shift_claim(cairn_fp2 zp[ZK_NVIRT], cairn_transcript *t, const cairn_fp2 *outer_evals)
+{
+    cairn_fp2 zeta = cairn_transcript_squeeze_fp2(t, "zk/zeta"), acc = cairn_fp2_zero();
+    zk_rho_powers(zp, ZK_NVIRT, zeta);
+    for (size_t v = 0; v < ZK_NVIRT; v++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(zp[v], outer_evals[ZK_NCOL + v]));
+    return acc;
+}
+
 /*
  * eps = sum of the six PCS bounds (docs/security.md §2.5) + the sum-check
  * rounds (n*4 + n_tab*3 + k*3 + 2n)/|F| + the zerocheck and combination

@@ -298,13 +298,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     cairn_transcript_absorb_fp2(&t, "zk/ram_sum", MR);
     p->S = S;
     p->MR = MR;
-    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], tau_m[ZK_MAX_VARS], rho, rt2[2], rm2[2];
-    cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
-    rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
-    cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
-    cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
-    cairn_transcript_squeeze_fp2_vec(tau_m, k, &t, "zk/tau_mem");
-    cairn_transcript_squeeze_fp2_vec(rm2, 2, &t, "zk/rho_mem");
+    zk_points pt;
+    zk_draw_points(&pt, &t, (unsigned)n, n_tab, k);
     double t2 = now_s();
     if (stats != NULL)
         stats->commit_s = t2 - t1;
@@ -313,7 +308,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     progress(opt, "commit", 1);
     progress(opt, "outer sum-check", 0);
     size_t npow = zk_outer_npow(&air);
-    zk_rho_powers(rho_pow, npow, rho);
+    zk_rho_powers(rho_pow, npow, pt.rho);
     for (size_t x = 0; x < rows; x++) {
         pub[0 * rows + x] = cairn_fp_one();
         pub[1 * rows + x] = cairn_fp_from_u64(x);
@@ -321,7 +316,7 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         pub[3 * rows + x] = cairn_fp_make(x == 0);
         pub[4 * rows + x] = cairn_fp_make(x == T - 1);
     }
-    cairn_poly_eq_table(eq, tau, n);
+    cairn_poly_eq_table(eq, pt.tau, n);
     size_t nin = ZK_NZ + nh + 1;
     const cairn_fp *base[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
     const cairn_fp2 *ext[ZK_NZ + 2 * ZK_MAX_GROUPS + 1];
@@ -337,10 +332,8 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
         base[ZK_NZ + c] = hcol[c];
     ext[nin - 1] = eq;
     cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS];
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 4], S),
-                                                  cairn_fp2_mul(rho_pow[npow - 3], M)),
-                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], MR),
-                                                  cairn_fp2_mul(rho_pow[npow - 1], MO)));
+    const cairn_fp2 all_sums[ZK_NKIND] = {S, M, MR, MO};
+    cairn_fp2 claim = zk_outer_claim(rho_pow, npow, all_sums);
     zk_outer_ctx octx = {&air, &ch, rho_pow};
     if ((st = zk_sumcheck_prove(&p->outer, r, ev, &t, nin, base, ext, n, ZK_OUTER_DEGREE, claim,
                                 zk_outer_point, &octx, threads, err)))
@@ -353,12 +346,12 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     /* the table sum-check */
     progress(opt, "outer sum-check", 1);
     progress(opt, "table sum-check", 0);
-    cairn_poly_eq_table(aux, tau_t, n_tab);
+    cairn_poly_eq_table(aux, pt.tau_t, n_tab);
     const cairn_fp *tbase[ZK_TV_N] = {gt[0], gt[1], mL, NULL, gt[2], gt[3], mB, NULL, NULL};
     const cairn_fp2 *text[ZK_TV_N] = {NULL, NULL, NULL, tL, NULL, NULL, NULL, tB, aux};
-    zk_tab_ctx tctx = {ch.alpha, rt2[0], rt2[1]};
+    zk_tab_ctx tctx = {ch.alpha, pt.rt2[0], pt.rt2[1]};
     if ((st = zk_sumcheck_prove(&p->tab, rt, ev, &t, ZK_TV_N, tbase, text, n_tab, ZK_TAB_DEGREE,
-                                cairn_fp2_mul(rt2[1], S), zk_tab_point, &tctx, threads, err)))
+                                cairn_fp2_mul(pt.rt2[1], S), zk_tab_point, &tctx, threads, err)))
         goto out;
     p->tab_evals[0] = ev[ZK_TV_GL0], p->tab_evals[1] = ev[ZK_TV_GL1], p->tab_evals[2] = ev[ZK_TV_ML];
     p->tab_evals[3] = ev[ZK_TV_GB0], p->tab_evals[4] = ev[ZK_TV_GB1], p->tab_evals[5] = ev[ZK_TV_MB];
@@ -367,27 +360,23 @@ static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const ca
     /* the memory sum-check over the 2^k words */
     progress(opt, "table sum-check", 1);
     progress(opt, "memory sum-check", 0);
-    cairn_poly_eq_table(meq, tau_m, k);
+    cairn_poly_eq_table(meq, pt.tau_m, k);
     const cairn_fp *mbase[ZK_MV_N] = {mg[0], mg[1], mg[2], mg[3], w.fv, w.fts, minit, mro, mid, NULL};
     const cairn_fp2 *mext[ZK_MV_N] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, meq};
-    zk_ram_ctx mctx = {&rch, rm2[0], rm2[1]};
+    zk_ram_ctx mctx = {&rch, pt.rm2[0], pt.rm2[1]};
     if ((st = zk_sumcheck_prove(&p->mem, rm, ev, &t, ZK_MV_N, mbase, mext, k, ZK_MEM_DEGREE,
-                                cairn_fp2_mul(rm2[1], MR), zk_ram_point, &mctx, threads, err)))
+                                cairn_fp2_mul(pt.rm2[1], MR), zk_ram_point, &mctx, threads, err)))
         goto out;
     memcpy(p->mem_evals, ev, ZK_MEM_EVALS * sizeof *ev);
     cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
 
     /*
-     * the shift sum-check: for the combination c = pc + zeta cnt + zeta^2
-     * ptr + zeta^3 oi, c_next(r) = sum_y c(y) next(r, y)
+     * the shift sum-check: for the combination c = sum_v zeta^v of the
+     * shifted columns (pc, cnt, ptr, oi, eof), c_next(r) = sum_y c(y) next(r, y)
      */
     progress(opt, "memory sum-check", 1);
     progress(opt, "shift sum-check", 0);
-    cairn_fp2 zeta = cairn_transcript_squeeze_fp2(&t, "zk/zeta"), zp[ZK_NVIRT];
-    zk_rho_powers(zp, ZK_NVIRT, zeta);
-    cairn_fp2 sclaim = cairn_fp2_zero();
-    for (size_t v = 0; v < ZK_NVIRT; v++)
-        sclaim = cairn_fp2_add(sclaim, cairn_fp2_mul(zp[v], p->outer_evals[ZK_NCOL + v]));
+    cairn_fp2 zp[ZK_NVIRT], sclaim = zk_shift_claim(zp, &t, p->outer_evals);
     for (size_t y = 0; y < rows; y++) {
         cairn_fp2 acc = cairn_fp2_from_fp(w.col[zk_shifted[0]][y]);
         for (size_t v = 1; v < ZK_NVIRT; v++)

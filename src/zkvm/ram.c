@@ -10,14 +10,13 @@
  * little-endian, exactly as the VM loads them (segment file bytes, zero
  * fill to memsz, zeros elsewhere).
  *
- * Also the RAM part of the row (its constraints, defined once on its own z
- * vector and placed into the full row by zk_air_build through a map), the
- * prover's fill of its columns by replaying memory, and the boundary side
- * of memory checking (helpers over the words, the memory sum-check's
- * polynomial).  docs/arithmetization.md, "RAM".
+ * Also the prover's fill of the RAM part of the row by replaying memory
+ * (its constraints are in air.c, zk_ram_air_build), the standalone checker
+ * of that part, and the boundary side of memory checking (helpers over the
+ * words, the memory sum-check's polynomial).  docs/arithmetization.md,
+ * "RAM".
  */
 #include <stdlib.h>
-#include <assert.h>
 #include <string.h>
 
 #include "cairn/witness.h"
@@ -126,16 +125,8 @@ cairn_status zk_ram_init_eval(cairn_fp2 *out, const cairn_program *prog, uint32_
  */
 void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, uint32_t mem_base)
 {
-    uint64_t xlo = UINT64_MAX, xhi = 0;
-    for (uint32_t i = 0; i < prog->nseg; i++) {
-        const cairn_segment *s = &prog->seg[i];
-        if (!(s->flags & CAIRN_SEG_X))
-            continue;
-        if (s->vaddr < xlo)
-            xlo = s->vaddr;
-        if ((uint64_t)s->vaddr + s->memsz > xhi)
-            xhi = (uint64_t)s->vaddr + s->memsz;
-    }
+    uint64_t xlo, xhi;
+    zk_text_hull(&xlo, &xhi, prog);
     if (xhi == 0 || xlo < mem_base) {
         *lo = *hi = 0;
         return;
@@ -152,204 +143,6 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
     return cairn_fp2_sub(zk_ge_eval(r, k, lo), zk_ge_eval(r, k, hi));
 }
 
-/* ---- the RAM part of the row (docs/ram-io-design.md §3, §4) -----------------------------------
- */
-
-const char *const zk_ram_col_names[ZR_N] = {
-    "v1",   "v2",   "off",  "res",  "c0", "c1", "ptr", "f_lb", "f_lbu", "f_lh", "f_lhu",
-    "f_lw", "f_sb", "f_sh", "f_sw", "ea", "ka", "eal",  "o1",    "o2",   "m0",
-    "m1",   "m2",   "m3",   "ro",   "y0", "y1", "yb",   "tb",    "s",    "pw",
-    "db",   "dh",   "mnew", "tm",   "em", "id", "one"};
-
-const uint16_t zk_ram_zmap[ZR_N] = {
-    ZK_V1, ZK_V2, ZK_OFF, ZK_RES, ZK_C0, ZK_C1, ZK_PTR,
-    ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
-    ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
-    ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
-    ZK_Z_ID, ZK_Z_ONE};
-
-static void remap(zk_lin *l, const uint16_t *map)
-{
-    for (unsigned i = 0; i < l->len; i++)
-        l->t[i].idx = map[l->t[i].idx];
-}
-
-static cairn_fp rfp(int64_t v)
-{
-    return v >= 0 ? cairn_fp_from_u64((uint64_t)v)
-                  : cairn_fp_neg(cairn_fp_from_u64((uint64_t)(-v)));
-}
-
-static void radd(zk_lin *l, unsigned idx, cairn_fp c)
-{
-    for (unsigned i = 0; i < l->len; i++) {
-        if (l->t[i].idx == idx) {
-            l->t[i].c = cairn_fp_add(l->t[i].c, c);
-            return;
-        }
-    }
-    assert(l->len < ZK_LIN_MAX);
-    l->t[l->len].idx = (uint16_t)idx;
-    l->t[l->len].c = c;
-    l->len++;
-}
-
-static void ra(zk_lin *l, unsigned idx, int64_t c)
-{
-    radd(l, idx, rfp(c));
-}
-
-static zk_lin R0(void)
-{
-    zk_lin l;
-    memset(&l, 0, sizeof l);
-    return l;
-}
-
-static zk_lin R1(unsigned idx)
-{
-    zk_lin l = R0();
-    ra(&l, idx, 1);
-    return l;
-}
-
-/* 1 + (2^w - 1) v: 2^(w v) for a bit v. */
-static zk_lin Rpow(unsigned bit, int64_t w)
-{
-    zk_lin l = R0();
-    ra(&l, ZR_ONE, 1);
-    ra(&l, bit, w - 1);
-    return l;
-}
-
-/* Sum of flags. */
-static zk_lin Rflags(unsigned a, unsigned b, unsigned c)
-{
-    zk_lin l = R1(a);
-    ra(&l, b, 1);
-    if (c != 0)
-        ra(&l, c, 1);
-    return l;
-}
-
-static void add_old(zk_lin *l, int64_t c)
-{
-    for (unsigned i = 0; i < 4; i++)
-        ra(l, ZR_M0 + i, c * (INT64_C(1) << (8 * i)));
-}
-
-static void rrow(zk_ram_air *ra_, const char *name, zk_lin a, zk_lin b, zk_lin c)
-{
-    zk_r1cs *r = &ra_->r1cs[ra_->nr1cs++];
-    r->a = a, r->b = b, r->c = c, r->name = name;
-}
-
-static void rlook(zk_ram_air *ra_, const char *name, unsigned tag, zk_lin v)
-{
-    zk_frac *f = &ra_->look[ra_->nlook++];
-    memset(f, 0, sizeof *f);
-    f->table = ZK_TAB_L, f->sign = 1, f->nfields = ZK_L_FIELDS, f->name = name;
-    f->f[0] = R0();
-    if (tag != 0)
-        ra(&f->f[0], ZR_ONE, tag);
-    f->f[1] = v;
-}
-
-/*
- * The RAM constraints of one row, as docs/ram-io-design.md §3 lists them.
- * The word address is the linear form 2^-2 (ea - o1 - 2 o2) - mem_base/4.
- */
-void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map)
-{
-    memset(a, 0, sizeof *a);
-    const int64_t W32 = INT64_C(1) << 32;
-    zk_lin fmem = Rflags(ZR_F_LB, ZR_F_LBU, ZR_F_LH);
-    ra(&fmem, ZR_F_LHU, 1), ra(&fmem, ZR_F_LW, 1), ra(&fmem, ZR_F_SB, 1), ra(&fmem, ZR_F_SH, 1);
-    ra(&fmem, ZR_F_SW, 1);
-    zk_lin fst = Rflags(ZR_F_SB, ZR_F_SH, ZR_F_SW);
-    zk_lin fb = Rflags(ZR_F_LB, ZR_F_LBU, ZR_F_SB), fh = Rflags(ZR_F_LH, ZR_F_LHU, ZR_F_SH);
-    zk_lin fw = Rflags(ZR_F_LW, ZR_F_SW, 0);
-    zk_lin l, c;
-    a->fmem = fmem;
-
-    static const unsigned bools[4] = {ZR_KA, ZR_O1, ZR_O2, ZR_S};
-    static const char *const bnames[4] = {"ka_bool", "o1_bool", "o2_bool", "s_bool"};
-    for (unsigned i = 0; i < 4; i++)
-        l = R1(bools[i]), ra(&l, ZR_ONE, -1), rrow(a, bnames[i], R1(bools[i]), l, R0());
-
-    l = R1(ZR_EA), ra(&l, ZR_V1, -1), ra(&l, ZR_OFF, -1), ra(&l, ZR_PTR, -1), ra(&l, ZR_KA, W32);
-    rrow(a, "ea_add", fmem, l, R0());
-    rrow(a, "align_w1", fw, R1(ZR_O1), R0());
-    rrow(a, "align_w2", fw, R1(ZR_O2), R0());
-    rrow(a, "align_h", fh, R1(ZR_O1), R0());
-
-    l = R1(ZR_M2), ra(&l, ZR_M0, -1), c = R1(ZR_Y0), ra(&c, ZR_M0, -1);
-    rrow(a, "sel_y0", R1(ZR_O2), l, c);
-    l = R1(ZR_M3), ra(&l, ZR_M1, -1), c = R1(ZR_Y1), ra(&c, ZR_M1, -1);
-    rrow(a, "sel_y1", R1(ZR_O2), l, c);
-    l = R1(ZR_Y1), ra(&l, ZR_Y0, -1), c = R1(ZR_YB), ra(&c, ZR_Y0, -1);
-    rrow(a, "sel_yb", R1(ZR_O1), l, c);
-    l = R1(ZR_YB), ra(&l, ZR_Y1, -1), c = R1(ZR_TB), ra(&c, ZR_Y1, -1);
-    rrow(a, "sel_tb", fb, l, c);
-
-    l = R1(ZR_RES), ra(&l, ZR_YB, -1), ra(&l, ZR_S, -(W32 - 256));
-    rrow(a, "ld_b", R1(ZR_F_LB), l, R0());
-    l = R1(ZR_RES), ra(&l, ZR_YB, -1), rrow(a, "ld_bu", R1(ZR_F_LBU), l, R0());
-    l = R1(ZR_RES), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256), ra(&l, ZR_S, -(W32 - 65536));
-    rrow(a, "ld_h", R1(ZR_F_LH), l, R0());
-    l = R1(ZR_RES), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256), rrow(a, "ld_hu", R1(ZR_F_LHU), l, R0());
-    l = R1(ZR_RES), add_old(&l, -1), rrow(a, "ld_w", R1(ZR_F_LW), l, R0());
-
-    rrow(a, "st_pw", Rpow(ZR_O1, 256), Rpow(ZR_O2, 65536), R1(ZR_PW));
-    l = R1(ZR_C0), ra(&l, ZR_YB, -1), rrow(a, "st_db", R1(ZR_PW), l, R1(ZR_DB));
-    l = R1(ZR_C0), ra(&l, ZR_C1, 256), ra(&l, ZR_Y0, -1), ra(&l, ZR_Y1, -256);
-    rrow(a, "st_dh", Rpow(ZR_O2, 65536), l, R1(ZR_DH));
-    l = R1(ZR_MNEW), add_old(&l, -1), ra(&l, ZR_DB, -1), rrow(a, "st_b", R1(ZR_F_SB), l, R0());
-    l = R1(ZR_MNEW), add_old(&l, -1), ra(&l, ZR_DH, -1), rrow(a, "st_h", R1(ZR_F_SH), l, R0());
-    l = R1(ZR_MNEW), ra(&l, ZR_V2, -1), rrow(a, "st_w", R1(ZR_F_SW), l, R0());
-    zk_lin nst = R0();
-    ra(&nst, ZR_ONE, 1);
-    for (unsigned i = 0; i < fst.len; i++)
-        radd(&nst, fst.t[i].idx, cairn_fp_neg(fst.t[i].c));
-    l = R1(ZR_MNEW), add_old(&l, -1), rrow(a, "ld_keep", nst, l, R0());
-    rrow(a, "st_ro", fst, R1(ZR_RO), R0());
-
-    /* lookups into L */
-    cairn_fp i16 = cairn_fp_inv(cairn_fp_from_u64(65536)), i4 = cairn_fp_inv(cairn_fp_from_u64(4));
-    rlook(a, "ea_lo", ZK_LTAB_TAG_R16, R1(ZR_EAL));
-    l = R0(), radd(&l, ZR_EA, i16), radd(&l, ZR_EAL, cairn_fp_neg(i16));
-    rlook(a, "ea_hi", ZK_LTAB_TAG_R16, l);
-    l = R0(), radd(&l, ZR_EAL, i4), radd(&l, ZR_O1, cairn_fp_neg(i4));
-    radd(&l, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
-    rlook(a, "ea_align", ZK_LTAB_TAG_R16, l);
-    static const char *const mn[4] = {"m0", "m1", "m2", "m3"};
-    for (unsigned i = 0; i < 4; i++)
-        rlook(a, mn[i], ZK_LTAB_TAG_BYTE, R1(ZR_M0 + i));
-    l = R1(ZR_TB), ra(&l, ZR_S, -128);
-    for (unsigned i = 0; i < l.len; i++)
-        l.t[i].c = cairn_fp_mul(l.t[i].c, cairn_fp_from_u64(512));
-    rlook(a, "sign_ld", ZK_LTAB_TAG_R16, l);
-    rlook(a, "tm_lo", ZK_LTAB_TAG_R16, R1(ZR_EM));
-    l = R0(), radd(&l, ZR_ID, i16), radd(&l, ZR_TM, cairn_fp_neg(i16)),
-    radd(&l, ZR_EM, cairn_fp_neg(i16));
-    rlook(a, "tm_hi", ZK_LTAB_TAG_R16, l);
-
-    /* the RAM tuple's fields: word address, ro, value, timestamp */
-    zk_lin wa = R0();
-    radd(&wa, ZR_EA, i4), radd(&wa, ZR_O1, cairn_fp_neg(i4));
-    radd(&wa, ZR_O2, cairn_fp_neg(cairn_fp_add(i4, i4)));
-    radd(&wa, ZR_ONE, cairn_fp_neg(cairn_fp_from_u64(mem_base / 4)));
-    a->wa = wa;
-    a->old = R0(), add_old(&a->old, 1);
-    if (map == NULL)
-        return;
-    for (unsigned i = 0; i < a->nr1cs; i++)
-        remap(&a->r1cs[i].a, map), remap(&a->r1cs[i].b, map), remap(&a->r1cs[i].c, map);
-    for (unsigned i = 0; i < a->nlook; i++)
-        for (unsigned j = 0; j < a->look[i].nfields; j++)
-            remap(&a->look[i].f[j], map);
-    remap(&a->fmem, map), remap(&a->wa, map), remap(&a->old, map);
-}
 
 cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, int with_mem, cairn_error *err)
 {

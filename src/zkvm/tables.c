@@ -379,10 +379,9 @@ static void io_entry(zk_static *out, uint32_t pc, unsigned j)
  * segments' file bytes (zero, illegal) and unsupported instructions get no
  * entry, so no row can ever claim to run them.
  */
-cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err)
+void zk_text_hull(uint64_t *lo, uint64_t *hi, const cairn_program *prog)
 {
     uint64_t xlo = UINT64_MAX, xhi = 0;
-    zk_bytecode_clear(bc);
     for (uint32_t i = 0; i < prog->nseg; i++) {
         const cairn_segment *s = &prog->seg[i];
         if (!(s->flags & CAIRN_SEG_X))
@@ -392,6 +391,15 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
         if ((uint64_t)s->vaddr + s->memsz > xhi)
             xhi = (uint64_t)s->vaddr + s->memsz;
     }
+    *lo = xhi == 0 ? 0 : xlo;
+    *hi = xhi;
+}
+
+cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err)
+{
+    uint64_t xlo, xhi;
+    zk_bytecode_clear(bc);
+    zk_text_hull(&xlo, &xhi, prog);
     if (xhi == 0)
         return cairn_error_set(err, CAIRN_ERR_ARG, "the program has no executable segment");
     xlo &= ~UINT64_C(3);

@@ -147,13 +147,8 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     absorb_commitment(&t, &p->com[ZK_B_MHELP]);
     cairn_transcript_absorb_fp2(&t, "zk/lookup_sum", p->S);
     cairn_transcript_absorb_fp2(&t, "zk/ram_sum", p->MR);
-    cairn_fp2 tau[ZK_MAX_VARS], tau_t[ZK_MAX_VARS], tau_m[ZK_MAX_VARS], rho, rt2[2], rm2[2];
-    cairn_transcript_squeeze_fp2_vec(tau, n, &t, "zk/tau");
-    rho = cairn_transcript_squeeze_fp2(&t, "zk/rho");
-    cairn_transcript_squeeze_fp2_vec(tau_t, n_tab, &t, "zk/tau_tab");
-    cairn_transcript_squeeze_fp2_vec(rt2, 2, &t, "zk/rho_tab");
-    cairn_transcript_squeeze_fp2_vec(tau_m, k, &t, "zk/tau_mem");
-    cairn_transcript_squeeze_fp2_vec(rm2, 2, &t, "zk/rho_mem");
+    zk_points pt;
+    zk_draw_points(&pt, &t, (unsigned)n, n_tab, k);
 
     /* the outer sum-check */
     size_t npow = zk_outer_npow(&air), nh = 2 * air.ngroups;
@@ -162,21 +157,19 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
         goto out;
     }
-    zk_rho_powers(rho_pow, npow, rho);
+    zk_rho_powers(rho_pow, npow, pt.rho);
     cairn_fp2 M = zk_mem_boundary(&ch, init, p->final_val, p->final_ts), MO;
     if ((st = zk_output_sum(&MO, &ch, p->output, s->output_len, err)) != CAIRN_OK)
         goto out;
-    cairn_fp2 claim = cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 4], p->S),
-                                                  cairn_fp2_mul(rho_pow[npow - 3], M)),
-                                    cairn_fp2_add(cairn_fp2_mul(rho_pow[npow - 2], p->MR),
-                                                  cairn_fp2_mul(rho_pow[npow - 1], MO)));
+    const cairn_fp2 all_sums[ZK_NKIND] = {p->S, M, p->MR, MO};
+    cairn_fp2 claim = zk_outer_claim(rho_pow, npow, all_sums);
     cairn_fp2 r[ZK_MAX_VARS], rt[ZK_MAX_VARS], rs[ZK_MAX_VARS], rm[ZK_MAX_VARS], expected;
     if ((st = cairn_sumcheck_verify(r, &expected, &t, &p->outer, n, ZK_OUTER_DEGREE, claim, err)))
         goto out;
     cairn_fp2 z[ZK_NZ];
     memcpy(z, p->outer_evals, (ZK_NCOL + ZK_NVIRT) * sizeof *z);
     zk_public_eval(z + ZK_Z_ONE, r, n, s->cycles);
-    cairn_fp2 eqv = cairn_poly_eq_eval(tau, r, n);
+    cairn_fp2 eqv = cairn_poly_eq_eval(pt.tau, r, n);
     if (!cairn_fp2_eq(zk_outer_eval(&air, &ch, rho_pow, z, p->outer_evals + ZK_NCOL + ZK_NVIRT, eqv),
                       expected)) {
         st = reject(err, "outer sum-check: the constraints, lookups or register accesses do not hold "
@@ -187,7 +180,7 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
 
     /* the table sum-check */
     if ((st = cairn_sumcheck_verify(rt, &expected, &t, &p->tab, n_tab, ZK_TAB_DEGREE,
-                                    cairn_fp2_mul(rt2[1], p->S), err)))
+                                    cairn_fp2_mul(pt.rt2[1], p->S), err)))
         goto out;
     cairn_fp2 tv[ZK_TV_N];
     tv[ZK_TV_GL0] = p->tab_evals[0], tv[ZK_TV_GL1] = p->tab_evals[1], tv[ZK_TV_ML] = p->tab_evals[2];
@@ -196,8 +189,8 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     if ((st = zk_bytecode_fp_mle(&tv[ZK_TV_TB], &bc, ch.gamma[ZK_TAB_B], rt, n_tab, err)))
         goto out;
     tv[ZK_TV_TB] = cairn_fp2_add(tv[ZK_TV_TB], ch.beta[ZK_TAB_B]); /* the table's offset */
-    tv[ZK_TV_EQ] = cairn_poly_eq_eval(tau_t, rt, n_tab);
-    zk_tab_ctx tctx = {ch.alpha, rt2[0], rt2[1]};
+    tv[ZK_TV_EQ] = cairn_poly_eq_eval(pt.tau_t, rt, n_tab);
+    zk_tab_ctx tctx = {ch.alpha, pt.rt2[0], pt.rt2[1]};
     if (!cairn_fp2_eq(zk_tab_point(&tctx, tv), expected)) {
         st = reject(err, "table sum-check: the lookups' multiplicities do not match the tables "
                          "(final check failed)");
@@ -207,7 +200,7 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
 
     /* the memory sum-check: the verifier evaluates the initial image, ro and id itself */
     if ((st = cairn_sumcheck_verify(rm, &expected, &t, &p->mem, k, ZK_MEM_DEGREE,
-                                    cairn_fp2_mul(rm2[1], p->MR), err)))
+                                    cairn_fp2_mul(pt.rm2[1], p->MR), err)))
         goto out;
     cairn_fp2 mv[ZK_MV_N];
     memcpy(mv, p->mem_evals, ZK_MEM_EVALS * sizeof *mv);
@@ -215,10 +208,10 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
         goto out;
     mv[ZK_MV_RO] = zk_ram_interval_eval(rm, k, text_lo, text_hi);
     mv[ZK_MV_ID] = zk_id_eval(rm, k);
-    mv[ZK_MV_EQ] = cairn_poly_eq_eval(tau_m, rm, k);
+    mv[ZK_MV_EQ] = cairn_poly_eq_eval(pt.tau_m, rm, k);
     zk_ram_chal rch;
     zk_ram_chal_from(&rch, &ch);
-    zk_ram_ctx mctx = {&rch, rm2[0], rm2[1]};
+    zk_ram_ctx mctx = {&rch, pt.rm2[0], pt.rm2[1]};
     if (!cairn_fp2_eq(zk_ram_point(&mctx, mv), expected)) {
         st = reject(err, "memory sum-check: the final memory does not balance the RAM accesses "
                          "(final check failed)");
@@ -226,14 +219,10 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     }
     cairn_transcript_absorb_fp2_vec(&t, "zk/mem/evals", p->mem_evals, ZK_MEM_EVALS);
 
-    /* the shift sum-check, over pc + zeta cnt + zeta^2 ptr + zeta^3 oi */
-    cairn_fp2 zeta = cairn_transcript_squeeze_fp2(&t, "zk/zeta"), zp[ZK_NVIRT];
-    zk_rho_powers(zp, ZK_NVIRT, zeta);
-    cairn_fp2 sclaim = cairn_fp2_zero(), sfin = cairn_fp2_zero();
-    for (size_t v = 0; v < ZK_NVIRT; v++) {
-        sclaim = cairn_fp2_add(sclaim, cairn_fp2_mul(zp[v], p->outer_evals[ZK_NCOL + v]));
+    /* the shift sum-check, over sum_v zeta^v of the shifted columns (pc, cnt, ptr, oi, eof) */
+    cairn_fp2 zp[ZK_NVIRT], sclaim = zk_shift_claim(zp, &t, p->outer_evals), sfin = cairn_fp2_zero();
+    for (size_t v = 0; v < ZK_NVIRT; v++)
         sfin = cairn_fp2_add(sfin, cairn_fp2_mul(zp[v], p->shift_evals[zk_shifted[v]]));
-    }
     if ((st = cairn_sumcheck_verify(rs, &expected, &t, &p->shift, n, 2, sclaim, err)))
         goto out;
     if (!cairn_fp2_eq(cairn_fp2_mul(sfin, zk_next_eval(r, rs, n)), expected)) {

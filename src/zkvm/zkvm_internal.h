@@ -2,18 +2,22 @@
  * zkvm_internal.h — the contract inside src/zkvm/ (docs/arithmetization.md
  * is the prose version; keep both in step).
  *
- *   air.c       the uniform per-cycle constraint system: committed columns,
- *               the z vector (columns, the virtual pc_next, public
- *               polynomials), the R1CS rows A·B = C, the LogUp fractions and
- *               how they are paired into helper columns, the combined
+ *   air.c       the uniform per-row constraint system: committed columns,
+ *               the z vector (columns, the shifted next-row values, public
+ *               polynomials), the R1CS rows A·B = C (the RAM part defined
+ *               on its own z and mapped in), the LogUp fractions and how
+ *               they are paired into helper columns, the combined
  *               polynomial the outer sum-check proves, the public
  *               polynomials' closed forms and next(r, r');
+ *   ram.c       RAM: the initial image and its MLE, the prover's fill of
+ *               the RAM columns by replay, the boundary helpers and the
+ *               memory sum-check's polynomial; loads/stores decoded;
  *   tables.c    the fixed lookup table L (bytes, 16-bit range, shifts), its
  *               entries and the closed form of its multilinear extension;
  *               the program's bytecode table B (decoder, entries, MLE);
  *   columns.c   per-cycle columns from trace rows (through a cairn_rows
- *               source), final registers, multiplicities, helper columns;
- *               the constraint checker;
+ *               source), the read/write rows, final registers and memory,
+ *               multiplicities, helper columns; the constraint checker;
  *   outer.c     the dedicated prover of the outer sum-check (evaluates the
  *               combined polynomial row by row; degree 4);
  *   prove.c     the protocol, prover side;  verify.c  verifier side;
@@ -291,6 +295,8 @@ cairn_fp2 zk_bytecode_fp_entry(const zk_bytecode *bc, const cairn_fp2 *gamma, si
 
 /* Initial register file: x2 = mem_base + mem_size, others 0. */
 void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log2_words);
+/* The byte range [lo, hi) spanned by the executable segments (0, 0 when none). */
+void zk_text_hull(uint64_t *lo, uint64_t *hi, const cairn_program *prog);
 /* mem_base of the VM layout for prog (lowest segment rounded down to 4 KiB). */
 uint32_t zk_mem_base(const cairn_program *prog);
 
@@ -605,6 +611,24 @@ void zk_absorb_finals(cairn_transcript *t, const uint32_t val[32], const uint64_
 void zk_rho_powers(cairn_fp2 *out, size_t len, cairn_fp2 rho);
 /* Draw the phase-1 challenges (alpha, gammas). */
 void zk_draw_challenges(zk_chal *ch, cairn_transcript *t);
+
+/* The points and combinations drawn once the helpers and sums are fixed. */
+typedef struct {
+    cairn_fp2 tau[ZK_MAX_VARS];   /* the outer zerocheck's point (n) */
+    cairn_fp2 rho;                /* the outer polynomial's combination */
+    cairn_fp2 tau_t[ZK_MAX_VARS]; /* the table sum-check's point (n_tab) */
+    cairn_fp2 rt2[2];             /* its two combinations */
+    cairn_fp2 tau_m[ZK_MAX_VARS]; /* the memory sum-check's point (k) */
+    cairn_fp2 rm2[2];             /* its two combinations */
+} zk_points;
+void zk_draw_points(zk_points *c, cairn_transcript *t, unsigned n, unsigned n_tab, unsigned k);
+/* The outer sum-check's claim: the four sums (by kind) at the last ZK_NKIND of npow rho powers. */
+cairn_fp2 zk_outer_claim(const cairn_fp2 *rho_pow, size_t npow, const cairn_fp2 sums[ZK_NKIND]);
+/*
+ * Draw zeta ("zk/zeta") and return the shift sum-check's claim
+ * sum_v zeta^v outer_evals[ZK_NCOL + v]; zp receives the powers.
+ */
+cairn_fp2 zk_shift_claim(cairn_fp2 zp[ZK_NVIRT], cairn_transcript *t, const cairn_fp2 *outer_evals);
 
 /* ---- the table side and the point functions ---------------------------------------------------- */
 
