@@ -3,13 +3,15 @@
  * verifier (untrusted opening bytes).
  *
  * Input layout:
- *   byte 0   the batch: n = byte % 6 variables, C = 1 + (byte >> 3) % 3
+ *   byte 0   the batch: n = byte % 8 variables, C = 1 + (byte >> 3) % 3
  *            polynomials, P = 1 + (byte >> 5) % 2 points
  *   byte 1   bit 0: 0 = the rest is the opening itself; 1 = the rest edits
  *            the honest opening's encoding (3-byte edits: le16 offset mod
  *            length, xor byte; a leftover byte truncates at its value mod
  *            length); bit 1: claim a false evaluation; bits 2-3: log_blowup - 1;
- *            bit 4: prefix parse of a truncated commitment (must fail)
+ *            bit 4: prefix parse of a truncated commitment (must fail);
+ *            bits 5-6: recursive levels (0: automatic, 1..3: 0..2 levels
+ *            when the shape allows them, else automatic)
  * The batch (a fixed pseudo-random table), its commitment and the honest
  * opening (grinding 2 bits) are rebuilt on every call.
  * Properties checked (a violation returns 1; the libFuzzer entry aborts):
@@ -29,7 +31,7 @@
 
 int cairn_fuzz_pcs_proof(const uint8_t *data, size_t len);
 
-#define FUZZ_MAX_VARS 5u
+#define FUZZ_MAX_VARS 7u
 #define FUZZ_MAX_POLYS 3u
 #define FUZZ_MAX_POINTS 2u
 
@@ -68,8 +70,12 @@ int cairn_fuzz_pcs_proof(const uint8_t *data, size_t len)
     cairn_pcs_options_init(&opt);
     opt.log_blowup = 1 + (unsigned)((data[1] >> 2) & 3);
     opt.grinding_bits = 2;
-    if (cairn_pcs_params_choose(&params, n, C, &opt, NULL) != CAIRN_OK)
-        return 1;
+    opt.levels = (int)((data[1] >> 5) & 3) - 1;
+    if (cairn_pcs_params_choose(&params, n, C, &opt, NULL) != CAIRN_OK) {
+        opt.levels = -1;
+        if (cairn_pcs_params_choose(&params, n, C, &opt, NULL) != CAIRN_OK)
+            return 1;
+    }
     uint64_t seed = data[0];
     size_t size = (size_t)1 << n;
     for (size_t c = 0; c < C; c++) {

@@ -51,7 +51,14 @@ static int batch_make(struct batch *b, size_t n, size_t C, size_t P, const cairn
     b->C = C;
     b->P = P;
     cairn_error err;
-    if (cairn_pcs_params_choose(&b->params, (unsigned)n, C, opt, &err) != CAIRN_OK) {
+    cairn_status st = cairn_pcs_params_choose(&b->params, (unsigned)n, C, opt, &err);
+    if (st == CAIRN_ERR_LIMIT && opt != NULL && opt->levels > 0) {
+        /* too few variables (or a forced shape too narrow) for that many levels */
+        cairn_pcs_options o2 = *opt;
+        o2.levels = -1;
+        st = cairn_pcs_params_choose(&b->params, (unsigned)n, C, &o2, &err);
+    }
+    if (st != CAIRN_OK) {
         FAIL("params choose n=%zu C=%zu: %s", n, C, err.msg);
         return 0;
     }
@@ -81,10 +88,12 @@ static int batch_make(struct batch *b, size_t n, size_t C, size_t P, const cairn
     return 1;
 }
 
+/* Few grinding bits; the level count automatic, or forced to 0, 1 or 2 (recursive levels). */
 static void opts_fast(cairn_pcs_options *o)
 {
     cairn_pcs_options_init(o);
     o->grinding_bits = (int)test_rand_below(5);
+    o->levels = (int)test_rand_below(4) - 1;
 }
 
 /* Commit b from its matrix through a table source with chunk size chunk. */
@@ -145,22 +154,52 @@ static cairn_status decode_verify(const struct batch *b, const uint8_t *buf, siz
 
 /* ---- parameters ---------------------------------------------------------- */
 
-/* The simple with-replacement bound of docs/security.md: (1+rho)/2 per query. */
-static double simple_query_bits(const cairn_pcs_params *p)
+/* log2 of the exact query term Q(N, D, t) of one level (docs/security.md §2.3), -inf when zero. */
+static double ref_log2_q(unsigned lc, unsigned lb, uint64_t t)
 {
-    double rho = 1.0 / (double)(1u << p->log_blowup);
-    return -(double)p->queries * log2((1 + rho) / 2) + (double)p->grinding_bits;
+    uint64_t k = (uint64_t)1 << lc, N = k << lb, D = (N - k + 2) / 2;
+    if (t > N - D)
+        return -INFINITY;
+    double q = 0;
+    for (uint64_t i = 0; i < t; i++)
+        q += log2((double)(N - D - i) / (double)(N - i));
+    return q;
+}
+
+/*
+ * The whole formula of docs/security.md §3, written out independently of
+ * src/pcs/params.c: level 0's proximity, batching and query terms, and each
+ * recursive level's proximity, batching, sum-check and query terms.
+ */
+static double ref_security(const cairn_pcs_params *p)
+{
+    double lf = 2 * log2(18446744069414584321.0), eps = 0;
+    unsigned lc = p->log_cols, lb = p->log_blowup, s = p->reps;
+    double N = exp2((double)(lc + lb));
+    eps += pow(N / exp2(lf), s) + exp2(-(double)s * lf) +
+           exp2(ref_log2_q(lc, lb, p->queries) - p->grinding_bits);
+    unsigned n = lc;
+    for (unsigned l = 1; l <= p->levels; l++) {
+        const cairn_pcs_level_params *v = &p->inner[l - 1];
+        double Nl = exp2((double)(v->log_cols + v->log_blowup));
+        /* polynomials at level l: 2 V rounded up, V = s (64 + 1) at level 1 (any point count), 1 + s above */
+        double V = l == 1 ? (double)s * 65 : 1.0 + s, cbits = ceil(log2(2 * V));
+        eps += pow(Nl / exp2(lf), s) + exp2(-lf) + 2 * (n + cbits) * exp2(-lf) +
+               exp2(ref_log2_q(v->log_cols, v->log_blowup, v->queries) - v->grinding_bits);
+        n = v->log_cols;
+    }
+    return -log2(eps);
 }
 
 static void pcs_params_every_size(void)
 {
     static const unsigned targets[] = {80, 100, 128};
-    static const size_t batches[] = {1, 3, 40, 64, 4096};
+    static const size_t batches[] = {1, 3, 40, 4096};
     cairn_error err;
     for (unsigned n = 0; n <= CAIRN_PCS_MAX_VARS; n++)
         for (unsigned lb = 1; lb <= 4; lb++)
             for (size_t ti = 0; ti < 3; ti++)
-                for (size_t bi = 0; bi < 5; bi++) {
+                for (size_t bi = 0; bi < 4; bi++) {
                     cairn_pcs_options o;
                     cairn_pcs_params p;
                     cairn_pcs_options_init(&o);
@@ -175,47 +214,65 @@ static void pcs_params_every_size(void)
                     double bits = cairn_pcs_params_security(&p);
                     CHECK(cairn_pcs_params_check(&p, NULL) == CAIRN_OK);
                     CHECK(bits >= targets[ti]);
+                    CHECK(fabs(bits - ref_security(&p)) < 1e-6 || (bits > 200 && ref_security(&p) > 200));
                     CHECK(p.achieved_bits >= targets[ti]);
                     CHECK(p.log_cols <= n && p.log_cols <= CAIRN_PCS_DEFAULT_MAX_LOG_COLS);
                     CHECK(p.num_vars == n && p.num_polys == batches[bi] && p.log_blowup == lb);
                     uint64_t N = (uint64_t)1 << (p.log_cols + lb);
                     CHECK(p.queries >= 1 && p.queries <= N);
-                    /* minimal: one query fewer misses the target */
-                    if (p.queries > 1) {
-                        cairn_pcs_params q = p;
-                        q.queries--;
-                        CHECK(cairn_pcs_params_security(&q) < targets[ti]);
+                    /* 128 bits are out of reach of the sum-check terms over F_p2: plain Ligero */
+                    if (targets[ti] == 128)
+                        CHECK(p.levels == 0);
+                    /*
+                     * Every level's queries are needed and not wasted: one fewer
+                     * leaves its query term above 2^-target (not enough alone),
+                     * but never more than 8 bits below what it has.
+                     */
+                    unsigned lc = p.log_cols, l_lb = lb, t = p.queries, g = p.grinding_bits;
+                    for (unsigned l = 0; l <= p.levels; l++) {
+                        if (l > 0) {
+                            lc = p.inner[l - 1].log_cols;
+                            l_lb = p.inner[l - 1].log_blowup;
+                            t = p.inner[l - 1].queries;
+                            g = p.inner[l - 1].grinding_bits;
+                            CHECK(lc < (l == 1 ? p.log_cols : p.inner[l - 2].log_cols));
+                        }
+                        CHECK(ref_log2_q(lc, l_lb, t) - g <= -(double)targets[ti]);
+                        if (t > 1)
+                            CHECK(ref_log2_q(lc, l_lb, t - 1) - g > -(double)targets[ti] - 8);
                     }
-                    /* the exact query term is at least the (1+rho)/2 bound */
-                    cairn_pcs_params big = p;
-                    big.reps = CAIRN_PCS_MAX_REPS;
-                    double simple = simple_query_bits(&p);
-                    if (simple < 200)
-                        CHECK(cairn_pcs_params_security(&big) >= simple - 1e-9 ||
-                              cairn_pcs_params_security(&big) >= 200);
                     CHECK(cairn_pcs_opening_size_estimate(&p, 1) > 0);
                 }
 }
 
 static void pcs_params_formula(void)
 {
-    /* n = 20, C = 40, lambda = 100 (the worked example of docs/security.md) */
+    /* n = 20, C = 40, lambda = 100 */
     cairn_pcs_params p;
     CHECK_OK(cairn_pcs_params_choose(&p, 20, 40, NULL, NULL));
     CHECK_EQ_U64(p.log_blowup, 2);
     CHECK_EQ_U64(p.grinding_bits, 16);
     CHECK_EQ_U64(p.reps, 1);
-    /* recompute the formula by hand */
+    CHECK(p.levels >= 1);
+    CHECK(fabs(ref_security(&p) - cairn_pcs_params_security(&p)) < 1e-6);
+    /* plain Ligero by hand: k = 2^12 for a single 2^20 polynomial */
+    cairn_pcs_options po;
+    cairn_pcs_options_init(&po);
+    po.levels = 0;
+    CHECK_OK(cairn_pcs_params_choose(&p, 20, 1, &po, NULL));
     double lf = 2 * log2(18446744069414584321.0);
-    uint64_t k = (uint64_t)1 << p.log_cols, N = k * 4, D = (N - k + 2) / 2;
-    double q = 0;
-    for (uint64_t i = 0; i < p.queries; i++)
-        q += log2((double)(N - D - i) / (double)(N - i));
-    double eps = exp2(log2((double)N) - lf) + exp2(-lf) + exp2(q - 16);
-    double bits = -log2(eps);
-    CHECK(fabs(bits - cairn_pcs_params_security(&p)) < 1e-6);
+    uint64_t N = (uint64_t)4 << p.log_cols;
+    double eps = exp2(log2((double)N) - lf) + exp2(-lf) +
+                 exp2(ref_log2_q(p.log_cols, 2, p.queries) - 16);
+    CHECK(fabs(-log2(eps) - cairn_pcs_params_security(&p)) < 1e-6);
     /* hand-checked small case: k = 1, N = 4, D = 2: two queries leave 1/6, three leave 0 */
-    cairn_pcs_params s = {0, 1, 0, 2, 2, 0, 1, 1, 0, 0};
+    cairn_pcs_params s;
+    memset(&s, 0, sizeof s);
+    s.num_polys = 1;
+    s.log_blowup = 2;
+    s.queries = 2;
+    s.reps = 1;
+    s.target_bits = 1;
     CHECK(fabs(cairn_pcs_params_security(&s) - log2(6.0)) < 1e-9);
     s.queries = 3;
     CHECK(cairn_pcs_params_security(&s) > 120);
@@ -284,8 +341,26 @@ static void pcs_params_overrides_and_errors(void)
         cairn_pcs_params_encode(blk, &q);
         CHECK_STATUS(cairn_pcs_params_decode(&back, blk, sizeof blk, NULL), CAIRN_ERR_PARSE);
     }
+    /* an inner level's fields are checked too */
+    for (unsigned f = 0; f < 4; f++) {
+        cairn_pcs_params r;
+        cairn_pcs_options lo;
+        cairn_pcs_options_init(&lo);
+        lo.levels = 1;
+        CHECK_OK(cairn_pcs_params_choose(&r, 16, 2, &lo, NULL));
+        uint32_t *fields = &r.inner[0].log_cols;
+        uint32_t bad[] = {r.log_cols, 5, 0, 41};
+        fields[f] = bad[f];
+        CHECK_STATUS(cairn_pcs_params_check(&r, NULL), CAIRN_ERR_ARG);
+        cairn_pcs_params_encode(blk, &r);
+        CHECK_STATUS(cairn_pcs_params_decode(&back, blk, sizeof blk, NULL), CAIRN_ERR_PARSE);
+        /* a non-zero unused level */
+        CHECK_OK(cairn_pcs_params_choose(&r, 16, 2, &lo, NULL));
+        r.inner[1 + f % 3].queries = 1;
+        CHECK_STATUS(cairn_pcs_params_check(&r, NULL), CAIRN_ERR_ARG);
+    }
     cairn_pcs_params q = p;
-    q.queries = p.queries - 1; /* valid shape, below target */
+    q.queries = 1; /* valid shape, below target */
     q.achieved_bits = (uint32_t)floor(cairn_pcs_params_security(&q));
     CHECK_STATUS(cairn_pcs_params_check(&q, NULL), CAIRN_ERR_ARG);
 }
@@ -570,6 +645,23 @@ static int nonce_passes_pow(const struct batch *b, const cairn_pcs_opening *op, 
     return ok;
 }
 
+/* Whether byte `at` of op's encoding lies in the nonce of a recursive level (docs/pcs.md §7). */
+static int in_inner_nonce(const cairn_pcs_opening *op, size_t at)
+{
+    size_t off = CAIRN_PCS_PARAMS_BYTES + 4 + op->vectors_len * 16 +
+                 (op->params.levels > 0 ? 32 : 0) + 8 + op->columns_len * 8 +
+                 cairn_merkle_multiproof_encoded_len(&op->merkle);
+    for (unsigned l = 0; l < op->params.levels; l++) {
+        const cairn_pcs_level_opening *lo = &op->inner[l];
+        off += lo->sumcheck.rounds * lo->sumcheck.degree * 16 + 16 +
+               (l + 1 < op->params.levels ? 32 : 0) + lo->vectors_len * 16;
+        if (at >= off && at < off + 8)
+            return 1;
+        off += 8 + lo->columns_len * 8 + cairn_merkle_multiproof_encoded_len(&lo->merkle);
+    }
+    return 0;
+}
+
 static void pcs_tamper_every_part(void)
 {
     for (unsigned long it = 0; it < test_iters / 250 + 2; it++) {
@@ -669,8 +761,15 @@ static void pcs_tamper_every_part(void)
             uint8_t bit = (uint8_t)(1u << test_rand_below(8));
             buf[i] ^= bit;
             cairn_status st = decode_verify(&b, buf, len);
-            size_t nonce_at = CAIRN_PCS_PARAMS_BYTES + 4 + op.vectors_len * 16;
+            size_t nonce_at = CAIRN_PCS_PARAMS_BYTES + 4 + op.vectors_len * 16 +
+                              (op.params.levels > 0 ? 32 : 0);
             int in_nonce = i >= nonce_at && i < nonce_at + 8;
+            /* a recursive level's nonce: another one that passes its work may draw the same
+             * queries (tiny levels); the verifier then rightly accepts */
+            if (st == CAIRN_OK && in_inner_nonce(&op, i)) {
+                buf[i] ^= bit;
+                continue;
+            }
             if (!CHECK(st == CAIRN_ERR_PARSE || st == CAIRN_ERR_REJECTED ||
                        (in_nonce && st == CAIRN_OK &&
                         nonce_passes_pow(&b, &op, pcs_load_le64(buf + nonce_at)))))
@@ -758,6 +857,7 @@ static void pcs_parse_strict(void)
     cairn_pcs_options o;
     cairn_pcs_opening op, back;
     opts_fast(&o);
+    o.levels = 0; /* the byte offsets below are plain Ligero's; pcs_levels_* cover the rest */
     cairn_pcs_opening_init(&op);
     cairn_pcs_opening_init(&back);
     if (!batch_make(&b, 4, 2, 1, &o) || batch_commit(&b, 0, NULL) != CAIRN_OK ||
@@ -850,6 +950,186 @@ static void pcs_fuzz_inprocess(void)
     CHECK(cairn_fuzz_pcs_proof(in, 1) == 0);
 }
 
+/* ---- recursive levels ------------------------------------------------------ */
+
+/* A batch committed and opened with exactly `levels` recursive levels, or 0 when the shape cannot have them. */
+static int levels_batch(struct batch *b, cairn_pcs_opening *op, size_t n, size_t C, size_t P,
+                        unsigned levels, unsigned reps)
+{
+    cairn_pcs_options o;
+    cairn_pcs_options_init(&o);
+    o.grinding_bits = 2;
+    o.levels = (int)levels;
+    o.reps = reps;
+    o.target_bits = 60; /* fewer queries: faster, the same code paths */
+    memset(b, 0, sizeof *b);
+    cairn_pcs_prover_init(&b->pr);
+    cairn_pcs_params probe;
+    if (cairn_pcs_params_choose(&probe, (unsigned)n, C, &o, NULL) != CAIRN_OK)
+        return 0;
+    if (!batch_make(b, n, C, P, &o) || batch_commit(b, 0, NULL) != CAIRN_OK ||
+        batch_open(op, b, 0, NULL) != CAIRN_OK) {
+        FAIL("setup n=%zu C=%zu P=%zu L=%u", n, C, P, levels);
+        batch_free(b);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Complete openings with 1 to 4 recursive levels, 1 or 2 repetitions, 1 to 3
+ * points: verified, byte-identical through every chunking of the row source
+ * and through the codec.
+ */
+static void pcs_levels_complete(void)
+{
+    for (unsigned long it = 0; it < test_iters / 100 + 6; it++) {
+        struct batch b;
+        cairn_pcs_opening op, op2, back;
+        cairn_pcs_opening_init(&op);
+        cairn_pcs_opening_init(&op2);
+        cairn_pcs_opening_init(&back);
+        size_t n = 6 + test_rand_below(9), C = 1 + test_rand_below(4), P = 1 + test_rand_below(3);
+        unsigned L = 1 + (unsigned)(it % 4), reps = it % 5 == 4 ? 2 : 1;
+        if (!levels_batch(&b, &op, n, C, P, L, reps))
+            continue;
+        CHECK_EQ_U64(b.params.levels, L);
+        CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &op, NULL));
+        size_t len, len2;
+        uint8_t *e1 = encode_opening(&op, &len);
+        CHECK_OK(batch_open(&op2, &b, 1 + test_rand_below(5), NULL));
+        uint8_t *e2 = encode_opening(&op2, &len2);
+        CHECK(e1 != NULL && e2 != NULL && len == len2 && memcmp(e1, e2, len) == 0);
+        if (e1 != NULL) {
+            CHECK_OK(cairn_pcs_opening_decode(&back, e1, len, &b.params, P, NULL));
+            CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &back, NULL));
+            uint8_t *e3 = encode_opening(&back, &len2);
+            CHECK(e3 != NULL && len2 == len && memcmp(e1, e3, len) == 0);
+            free(e3);
+            /* strict: every truncation of the tail and one byte more are parse errors */
+            for (size_t cut = len > 64 ? len - 64 : 0; cut < len; cut++)
+                CHECK_STATUS(cairn_pcs_opening_decode(&back, e1, cut, &b.params, P, NULL),
+                             CAIRN_ERR_PARSE);
+            uint8_t *ext = malloc(len + 1);
+            if (ext != NULL) {
+                memcpy(ext, e1, len);
+                ext[len] = 0;
+                CHECK_STATUS(cairn_pcs_opening_decode(&back, ext, len + 1, &b.params, P, NULL),
+                             CAIRN_ERR_PARSE);
+                free(ext);
+            }
+        }
+        /* a wrong claim is rejected */
+        b.evals[0].c1 = bump(b.evals[0].c1);
+        CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+        free(e1);
+        free(e2);
+        cairn_pcs_opening_clear(&op);
+        cairn_pcs_opening_clear(&op2);
+        cairn_pcs_opening_clear(&back);
+        batch_free(&b);
+    }
+}
+
+/* Every part of every recursive level changed in the opening: rejected. */
+static void pcs_levels_tamper(void)
+{
+    for (unsigned long it = 0; it < test_iters / 500 + 2; it++) {
+        struct batch b;
+        cairn_pcs_opening op;
+        cairn_pcs_opening_init(&op);
+        if (!levels_batch(&b, &op, 8 + test_rand_below(3), 2, 1 + it % 2, 1 + (unsigned)(it % 2), 1))
+            continue;
+        CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &op, NULL));
+        op.root1.bytes[it % 32] ^= 1;
+        CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+        op.root1.bytes[it % 32] ^= 1;
+        for (unsigned l = 0; l < op.params.levels; l++) {
+            cairn_pcs_level_opening *lo = &op.inner[l];
+            size_t ne = lo->sumcheck.rounds * lo->sumcheck.degree;
+            for (size_t i = 0; i < ne; i++) {
+                cairn_fp2 keep = lo->sumcheck.evals[i];
+                lo->sumcheck.evals[i].c0 = bump(keep.c0);
+                CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+                lo->sumcheck.evals[i] = keep;
+            }
+            cairn_fp2 fk = lo->fold_eval;
+            lo->fold_eval.c1 = bump(fk.c1);
+            CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+            lo->fold_eval = fk;
+            if (l + 1 < op.params.levels) {
+                lo->next_root.bytes[l % 32] ^= 0x80;
+                CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+                lo->next_root.bytes[l % 32] ^= 0x80;
+            }
+            for (size_t i = 0; i < lo->vectors_len; i++) {
+                cairn_fp2 keep = lo->vectors[i];
+                lo->vectors[i].c0 = bump(keep.c0);
+                CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+                lo->vectors[i] = keep;
+            }
+            for (size_t i = 0; i < lo->columns_len; i += 1 + lo->columns_len / 64) {
+                cairn_fp keep = lo->columns[i];
+                lo->columns[i] = bump(keep);
+                CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+                lo->columns[i] = keep;
+            }
+            for (size_t i = 0; i < lo->merkle.siblings_len; i += 1 + lo->merkle.siblings_len / 32) {
+                lo->merkle.siblings[i].bytes[i % 32] ^= 1;
+                CHECK_STATUS(batch_verify(&b, &b.pr.com, b.evals, &op, NULL), CAIRN_ERR_REJECTED);
+                lo->merkle.siblings[i].bytes[i % 32] ^= 1;
+            }
+            /* a nonce that fails the work (grinding 2 bits: one of the next 16 does) */
+            uint64_t keep = lo->nonce;
+            int rejected = 0;
+            for (uint64_t dn = 1; dn <= 16 && !rejected; dn++) {
+                lo->nonce = keep + dn;
+                rejected = batch_verify(&b, &b.pr.com, b.evals, &op, NULL) == CAIRN_ERR_REJECTED;
+            }
+            CHECK(rejected);
+            lo->nonce = keep;
+            CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &op, NULL));
+        }
+        cairn_pcs_opening_clear(&op);
+        batch_free(&b);
+    }
+}
+
+/*
+ * Malicious provers that pass every Merkle check: at some level they change
+ * a folded or proximity vector (or level 1's input vectors) before
+ * committing it, and then follow the protocol honestly on what they
+ * committed; or they send a wrong folded value.  Every variant is rejected.
+ */
+static void pcs_levels_cheating_prover(void)
+{
+    for (unsigned long it = 0; it < test_iters / 100 + 8; it++) {
+        struct batch b;
+        cairn_pcs_opening op;
+        cairn_pcs_opening_init(&op);
+        unsigned L = 1 + (unsigned)(it % 3);
+        if (!levels_batch(&b, &op, 8 + test_rand_below(5), 1 + test_rand_below(3),
+                          1 + test_rand_below(2), L, 1))
+            continue;
+        cairn_pcs_opening_clear(&op);
+        pcs_cheat.mode = 1 + (unsigned)(it % 5);
+        pcs_cheat.level = 1 + (unsigned)test_rand_below(L);
+        pcs_cheat.entry = (size_t)test_rand_u64();
+        cairn_error err;
+        cairn_status st = batch_open(&op, &b, 0, &err);
+        unsigned mode = pcs_cheat.mode;
+        pcs_cheat.mode = 0;
+        CHECK_OK(st);
+        if (st == CAIRN_OK) {
+            st = batch_verify(&b, &b.pr.com, b.evals, &op, &err);
+            if (!CHECK(st == CAIRN_ERR_REJECTED))
+                FAIL("cheat mode %u at level %u of %u accepted", mode, pcs_cheat.level, L);
+        }
+        cairn_pcs_opening_clear(&op);
+        batch_free(&b);
+    }
+}
+
 const struct test_case test_pcs_cases[] = {
     TEST(pcs_params_every_size),
     TEST(pcs_params_formula),
@@ -864,5 +1144,8 @@ const struct test_case test_pcs_cases[] = {
     TEST(pcs_cheating_prover),
     TEST(pcs_parse_strict),
     TEST(pcs_fuzz_inprocess),
+    TEST(pcs_levels_complete),
+    TEST(pcs_levels_tamper),
+    TEST(pcs_levels_cheating_prover),
     TEST_END,
 };

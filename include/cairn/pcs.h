@@ -1,8 +1,21 @@
 /*
- * cairn/pcs.h — the tensor (Ligero/Brakedown-style) multilinear polynomial
- * commitment over Goldilocks: streaming commit, batch openings at one or more
+ * cairn/pcs.h — the streaming recursive tensor multilinear polynomial
+ * commitment over Goldilocks (Ligero at level 0, Ligerito-style recursion
+ * above it): streaming commit, batch openings at one or more
  * extension-field points, streaming openings, automatic parameters with a
  * proven security bound, verifier, strict serialisation.
+ *
+ * Levels.  Level 0 is the interleaved Reed–Solomon commitment below.  An
+ * opening of level 0 produces s(P+1) extension vectors of k elements (the
+ * proximity combinations w_s and the evaluation combinations u_{s,p}).
+ * With params.levels = 0 they are sent in clear (plain Ligero).  With
+ * levels = L >= 1 they are committed again, as a smaller batch of
+ * base-field polynomials (each vector split into its two coordinates), and
+ * every check the verifier would have made on them becomes a claim
+ * <vector, tensor> = value, proven at level 1 by one sum-check into a
+ * folded vector, which level 2 commits, and so on; level L sends its
+ * folded vectors in clear.  docs/pcs.md gives the protocol byte for byte,
+ * docs/security.md every term of its proven soundness error.
  *
  * The byte formats, transcript labels, passes and memory are specified in
  * docs/pcs.md; the security arithmetic, term by term, in docs/security.md.
@@ -48,6 +61,7 @@
 #include "cairn/merkle.h"
 #include "cairn/rows.h"
 #include "cairn/sha256.h"
+#include "cairn/sumcheck.h"
 #include "cairn/transcript.h"
 
 /* Largest number of variables of a committed polynomial. */
@@ -67,11 +81,27 @@
 #define CAIRN_PCS_DEFAULT_GRINDING_BITS 16u
 /* Default cap on log2 of the number of columns (prover memory ~ 200 * k/rho bytes). */
 #define CAIRN_PCS_DEFAULT_MAX_LOG_COLS 18u
+/* Largest number of recursive levels above level 0. */
+#define CAIRN_PCS_MAX_LEVELS 4u
 /* Encoded sizes of the parameter block and of a commitment. */
-#define CAIRN_PCS_PARAMS_BYTES 40u
+#define CAIRN_PCS_PARAMS_BYTES (4u * (10u + 4u * CAIRN_PCS_MAX_LEVELS))
 #define CAIRN_PCS_COMMITMENT_BYTES (CAIRN_PCS_PARAMS_BYTES + CAIRN_SHA256_BYTES)
 
 /* ---- parameters ------------------------------------------------------- */
+
+/*
+ * The shape of one recursive level l >= 1.  Its vectors have
+ * n_l = log_cols of level l-1 variables; each is split into its two
+ * coordinates, and the base polynomials of the level's batch (2 V_l of them,
+ * padded with zero polynomials to a power of two C_l) are committed as a
+ * level-0 batch would be, with these columns, rate, queries and grinding.
+ */
+typedef struct {
+    uint32_t log_cols;      /* log2 k_l, < n_l */
+    uint32_t log_blowup;    /* log2 (1/rho_l) */
+    uint32_t queries;       /* t_l */
+    uint32_t grinding_bits; /* g_l */
+} cairn_pcs_level_params;
 
 /*
  * The parameters of one batch.  All fields are part of the commitment and of
@@ -80,10 +110,13 @@
  *   N = k << log_blowup codeword symbols = Merkle leaves, rate rho = 2^-log_blowup.
  * A valid parameter set (cairn_pcs_params_check) has
  *   num_vars <= 30, 1 <= num_polys <= CAIRN_PCS_MAX_POLYS, log_cols <= num_vars,
- *   log_cols + log_blowup <= 32 (the NTT limit), reserved == 0,
+ *   log_cols + log_blowup <= 32 (the NTT limit), levels <= CAIRN_PCS_MAX_LEVELS,
  *   1 <= log_blowup <= 4, 1 <= queries <= N, grinding_bits <= 40,
  *   1 <= reps <= CAIRN_PCS_MAX_REPS, 1 <= target_bits <= 256,
- *   achieved_bits = floor(cairn_pcs_params_security(p)) >= target_bits.
+ *   achieved_bits = floor(cairn_pcs_params_security(p)) >= target_bits,
+ * and for each inner level l = 1 .. levels (inner[l-1]): log_cols <
+ * n_l, 1 <= log_blowup <= 4, log_cols + log_blowup <= 32, 1 <= queries <=
+ * N_l, grinding_bits <= 40; the unused entries of inner[] all zero.
  * queries == N means every column is opened (then the query term is zero).
  */
 typedef struct {
@@ -96,7 +129,8 @@ typedef struct {
     uint32_t reps;          /* s: independent proximity / combination repetitions */
     uint32_t target_bits;   /* the lambda asked for */
     uint32_t achieved_bits; /* floor of the proven bits of these parameters */
-    uint32_t reserved;      /* zero */
+    uint32_t levels;        /* L: recursive levels above level 0 (0 = plain Ligero) */
+    cairn_pcs_level_params inner[CAIRN_PCS_MAX_LEVELS]; /* levels 1 .. L */
 } cairn_pcs_params;
 
 /*
@@ -111,6 +145,8 @@ typedef struct {
     int grinding_bits;      /* -1 = default (16; 0 when all columns are opened) */
     unsigned reps;          /* 0 = the fewest that meet the target, else 1..4 */
     unsigned max_log_cols;  /* cap on automatic log_cols; 0 = default 18 */
+    int levels;             /* -1 = automatic (the smallest opening), else 0..CAIRN_PCS_MAX_LEVELS */
+    unsigned points_hint;   /* points the openings will have, for the size estimate (0 = 1) */
 } cairn_pcs_options;
 
 /* Fill opt with the defaults above. */
@@ -279,21 +315,47 @@ void cairn_pcs_polys_rows_init(cairn_rows *src, cairn_pcs_polys_rows *impl,
 /* ---- openings ------------------------------------------------------------ */
 
 /*
- * An opening of a batch at P points.  vectors holds reps * (P + 1) rows of
- * k extension elements, in the order: for each repetition s, the proximity
- * vector w_s, then the evaluation vectors u_{s,0} .. u_{s,P-1}.  columns
- * holds the t opened columns in query order, each M base elements
- * (column-major: columns[q*M + R]).  Owned by the struct.
+ * What an opening sends for one recursive level l = 1 .. L: the level's
+ * sum-check (degree 2, over the n_l + log2 C_l variables of its batch
+ * table), the folded table's value at the sum-check's point, then either
+ * the root of level l+1 (l < L) or, at the last level, the folded vectors
+ * in clear (1 + s vectors of k_l extension elements: y, w_0 .. w_{s-1}),
+ * then the level's proof of work, opened columns (t_l columns of M_l base
+ * elements, column-major) and Merkle multiproof.  Owned by the opening.
+ */
+typedef struct {
+    cairn_sumcheck_proof sumcheck;
+    cairn_fp2 fold_eval;
+    cairn_digest next_root; /* l < L */
+    cairn_fp2 *vectors;     /* l == L */
+    size_t vectors_len;
+    uint64_t nonce;
+    cairn_fp *columns;
+    size_t columns_len;
+    cairn_merkle_multiproof merkle;
+} cairn_pcs_level_opening;
+
+/*
+ * An opening of a batch at P points.  With levels = 0, vectors holds
+ * reps * (P + 1) rows of k extension elements, in the order: for each
+ * repetition s, the proximity vector w_s, then the evaluation vectors
+ * u_{s,0} .. u_{s,P-1}.  With levels >= 1 those vectors are not sent:
+ * root1 commits to them (level 1) and inner[0 .. levels) carry the
+ * recursive levels.  columns holds the t opened level-0 columns in query
+ * order, each M base elements (column-major: columns[q*M + R]).  Owned by
+ * the struct.
  */
 typedef struct {
     cairn_pcs_params params;
     uint32_t points_len;
     cairn_fp2 *vectors;
-    size_t vectors_len; /* reps * (points_len + 1) * k */
+    size_t vectors_len; /* levels == 0: reps * (points_len + 1) * k; else 0 */
+    cairn_digest root1; /* levels >= 1 */
     uint64_t nonce;
     cairn_fp *columns;
     size_t columns_len; /* queries * M */
     cairn_merkle_multiproof merkle;
+    cairn_pcs_level_opening inner[CAIRN_PCS_MAX_LEVELS];
 } cairn_pcs_opening;
 
 /* An empty opening; clear is then a no-op. */

@@ -58,18 +58,13 @@ void cairn_pcs_committer_clear(cairn_pcs_committer *cm)
     memset(cm, 0, sizeof *cm);
 }
 
-cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_params *params,
-                                       cairn_error *err)
+/* cairn_pcs_committer_begin for a shape already known to be valid. */
+static cairn_status committer_begin_shape(cairn_pcs_committer *cm, const cairn_pcs_params *params,
+                                          cairn_error *err)
 {
     pcs_dims d;
     cairn_sha256_ctx start;
-    cairn_status st;
 
-    if (cm == NULL)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs commit: committer is NULL");
-    cairn_pcs_committer_clear(cm);
-    if ((st = cairn_pcs_params_check(params, err)) != CAIRN_OK)
-        return st;
     pcs_dims_of(&d, params);
     cm->params = *params;
     cm->k = d.k;
@@ -87,6 +82,18 @@ cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_
     for (size_t j = 0; j < d.N; j++)
         cm->cols[j] = start;
     return CAIRN_OK;
+}
+
+cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_params *params,
+                                       cairn_error *err)
+{
+    cairn_status st;
+    if (cm == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs commit: committer is NULL");
+    cairn_pcs_committer_clear(cm);
+    if ((st = cairn_pcs_params_check(params, err)) != CAIRN_OK)
+        return st;
+    return committer_begin_shape(cm, params, err);
 }
 
 /* Append the pending rows of every column to its running hash. */
@@ -194,21 +201,28 @@ static cairn_status commit_consume(void *ctx, uint64_t first_row, const cairn_fp
 cairn_status cairn_pcs_commit(cairn_pcs_prover *pr, const cairn_pcs_params *params,
                               const cairn_rows *rows, cairn_error *err)
 {
+    cairn_status st;
+    if (pr == NULL || rows == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs commit: NULL prover or row source");
+    if ((st = cairn_pcs_params_check(params, err)) != CAIRN_OK)
+        return st;
+    return pcs_commit_shape(pr, params, rows, err);
+}
+
+cairn_status pcs_commit_shape(cairn_pcs_prover *pr, const cairn_pcs_params *params,
+                              const cairn_rows *rows, cairn_error *err)
+{
     cairn_pcs_committer cm;
     pcs_dims d;
     cairn_status st;
 
     cairn_pcs_committer_init(&cm);
-    if (pr == NULL || rows == NULL)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs commit: NULL prover or row source");
-    if ((st = cairn_pcs_params_check(params, err)) != CAIRN_OK)
-        return st;
     pcs_dims_of(&d, params);
     if (rows->width != d.k || rows->rows_len != d.M)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "pcs commit: row source is %llu x %zu, the batch is %zu x %zu",
                                (unsigned long long)rows->rows_len, rows->width, d.M, d.k);
-    if ((st = cairn_pcs_committer_begin(&cm, params, err)) != CAIRN_OK)
+    if ((st = committer_begin_shape(&cm, params, err)) != CAIRN_OK)
         goto out;
     if ((st = cairn_rows_stream(rows, 0, d.M, commit_consume, &cm, err)) != CAIRN_OK)
         goto out;

@@ -28,6 +28,10 @@ void cairn_pcs_opening_init(cairn_pcs_opening *op)
         return;
     memset(op, 0, sizeof *op);
     cairn_merkle_multiproof_init(&op->merkle);
+    for (unsigned l = 0; l < CAIRN_PCS_MAX_LEVELS; l++) {
+        cairn_sumcheck_proof_init(&op->inner[l].sumcheck);
+        cairn_merkle_multiproof_init(&op->inner[l].merkle);
+    }
 }
 
 void cairn_pcs_opening_clear(cairn_pcs_opening *op)
@@ -37,7 +41,54 @@ void cairn_pcs_opening_clear(cairn_pcs_opening *op)
     free(op->vectors);
     free(op->columns);
     cairn_merkle_multiproof_clear(&op->merkle);
+    for (unsigned l = 0; l < CAIRN_PCS_MAX_LEVELS; l++) {
+        cairn_pcs_level_opening *lo = &op->inner[l];
+        cairn_sumcheck_proof_clear(&lo->sumcheck);
+        free(lo->vectors);
+        free(lo->columns);
+        cairn_merkle_multiproof_clear(&lo->merkle);
+    }
     cairn_pcs_opening_init(op);
+}
+
+void pcs_level0_coeffs(cairn_fp2 *out, const pcs_dims *d, const cairn_fp2 *alpha,
+                       const cairn_fp2 *beta, const cairn_fp2 *eqrow, size_t P)
+{
+    for (size_t s = 0; s < d->s; s++) {
+        cairn_fp2 *base = out + s * (P + 1) * d->M;
+        memcpy(base, beta + s * d->M, d->M * sizeof *base);
+        for (size_t p = 0; p < P; p++)
+            for (size_t R = 0; R < d->M; R++)
+                base[(p + 1) * d->M + R] =
+                    cairn_fp2_mul(alpha[s * d->C + R % d->C], eqrow[p * d->m + R / d->C]);
+    }
+}
+
+cairn_status pcs_level1_claims(pcs_claim_set *set, const pcs_dims *d, const cairn_fp2 *points,
+                               size_t P, const cairn_fp2 *alpha, const cairn_fp2 *evals,
+                               const cairn_fp2 *combos, const size_t *idx, cairn_error *err)
+{
+    size_t V = d->s * (P + 1), len = d->s * P + d->t * V, n = 0;
+    set->claims = malloc(len * sizeof *set->claims);
+    if (set->claims == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs: cannot allocate level 1's claims");
+    for (size_t s = 0; s < d->s; s++)
+        for (size_t p = 0; p < P; p++) {
+            cairn_fp2 rhs = cairn_fp2_zero();
+            for (size_t c = 0; c < d->C; c++)
+                rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha[s * d->C + c], evals[p * d->C + c]));
+            set->claims[n++] = (pcs_claim){(uint32_t)(s * (P + 1) + 1 + p), PCS_CLAIM_EQ,
+                                           points + p * d->n, 0, rhs};
+        }
+    for (size_t q = 0; q < d->t; q++)
+        for (size_t v = 0; v < V; v++)
+            set->claims[n++] =
+                (pcs_claim){(uint32_t)v, PCS_CLAIM_POW, NULL, idx[q], combos[q * V + v]};
+    set->claims_len = len;
+    set->nvec = V;
+    set->n = (unsigned)d->lc;
+    set->log_code = (unsigned)(d->lc + d->lb);
+    return CAIRN_OK;
 }
 
 void pcs_fs_begin(cairn_transcript *t, const cairn_pcs_commitment *com, const cairn_fp2 *points,
@@ -201,6 +252,12 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
     cairn_fp *code = NULL, *cols = NULL;
     size_t *idx = NULL;
     cairn_transcript tr;
+    cairn_fp *F1 = NULL;
+    cairn_fp2 *coeffs = NULL, *combos = NULL;
+    cairn_digest root1;
+    cairn_pcs_prover pr1;
+    pcs_claim_set set = {0, 0, 0, NULL, 0};
+    cairn_pcs_prover_init(&pr1);
 
     if (out == NULL || t == NULL || pr == NULL || pr->tree.nodes == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "pcs open: NULL argument or no commitment");
@@ -250,7 +307,29 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
                 }
             }
     }
-    cairn_transcript_absorb_fp2_vec(&tr, PCS_LABEL_VECTORS, vec, nvec * d.k);
+    const cairn_pcs_params *prm = &pr->com.params;
+    if (prm->levels == 0) {
+        cairn_transcript_absorb_fp2_vec(&tr, PCS_LABEL_VECTORS, vec, nvec * d.k);
+    } else {
+        cairn_pcs_params shape1;
+        cairn_rows src1;
+        cairn_rows_table impl1;
+        pcs_level_shape(&shape1, prm, 1, P);
+        if (pcs_cheat.mode == 3) {
+            cairn_fp2 *e = vec + pcs_cheat.entry % (nvec * d.k);
+            *e = cairn_fp2_add(*e, cairn_fp2_one());
+        }
+        F1 = pcs_level_table(vec, nvec, (unsigned)d.lc, shape1.log_cols, shape1.num_polys);
+        if (F1 == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate level 1");
+            goto out;
+        }
+        pcs_table_rows(&src1, &impl1, F1, &shape1);
+        if ((st = pcs_commit_shape(&pr1, &shape1, &src1, err)) != CAIRN_OK)
+            goto out;
+        root1 = pr1.com.root;
+        cairn_transcript_absorb_digest(&tr, PCS_LABEL_ROOT, &root1);
+    }
     uint64_t nonce;
     if ((st = cairn_transcript_grind(&nonce, &tr, PCS_LABEL_POW, d.g, pr->threads, err)))
         goto out;
@@ -264,17 +343,43 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
     cairn_pcs_opening_clear(out);
     if ((st = cairn_merkle_multiproof_open(&out->merkle, &pr->tree, idx, d.t, err)) != CAIRN_OK)
         goto out;
-    out->params = pr->com.params;
+    out->params = *prm;
     out->points_len = (uint32_t)P;
-    out->vectors = vec;
-    out->vectors_len = nvec * d.k;
     out->nonce = nonce;
     out->columns = cols;
     out->columns_len = d.t * d.M;
-    vec = NULL;
     cols = NULL;
+    if (prm->levels == 0) {
+        out->vectors = vec;
+        out->vectors_len = nvec * d.k;
+        vec = NULL;
+    } else {
+        out->root1 = root1;
+        coeffs = malloc(nvec * d.M * sizeof *coeffs);
+        combos = malloc(d.t * nvec * sizeof *combos);
+        if (coeffs == NULL || combos == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate level 1");
+            goto fail;
+        }
+        pcs_level0_coeffs(coeffs, &d, alpha, beta, eqrow, P);
+        pcs_column_combos(combos, out->columns, d.t, d.M, coeffs, nvec);
+        if ((st = pcs_level1_claims(&set, &d, points, P, alpha, evals, combos, idx, err)))
+            goto fail;
+        st = pcs_inner_prove(out, &tr, prm, P, F1, &pr1, &set, pr->threads, err);
+        F1 = NULL;
+        if (st != CAIRN_OK)
+            goto fail;
+    }
     *t = tr;
+    goto out;
+fail:
+    cairn_pcs_opening_clear(out);
 out:
+    free(F1);
+    free(coeffs);
+    free(combos);
+    free(set.claims);
+    cairn_pcs_prover_clear(&pr1);
     free(alpha);
     free(beta);
     free(eqrow);

@@ -2,7 +2,8 @@
  * verify.c — the verifier of a tensor-PCS opening.
  *
  * It replays the prover's transcript (commitment, points, claims ->
- * alpha, beta; vectors -> proof of work -> queries) and accepts only when
+ * alpha, beta; vectors or level 1's root -> proof of work -> queries) and,
+ * for plain Ligero (levels = 0), accepts only when
  *   1. <u_{s,p}, eq(r_p,col)> = sum_c alpha_{s,c} v_{p,c} for every
  *      repetition s and point p (the claims are what the vectors say);
  *   2. the proof of work meets grinding_bits;
@@ -11,6 +12,8 @@
  *   4. at every queried column j, Enc(w_s)[j] = sum_R beta_{s,R} U_R[j] and
  *      Enc(u_{s,p})[j] = sum_R alpha_{s,c(R)} eq(r_p,row, i(R)) U_R[j]:
  *      the sent vectors agree with the committed matrix there.
+ * With levels >= 1, checks 1 and 4 become claims on the committed vectors,
+ * proven by the recursive levels (inner.c, pcs_inner_verify).
  * docs/security.md explains why these checks bound a cheater's chance by
  * the formula of cairn_pcs_params_security.  Everything the verifier sizes
  * comes from the parameters (valid by cairn_pcs_params_check) and from the
@@ -37,11 +40,10 @@ cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript 
     pcs_dims d;
     cairn_status st;
     cairn_fp2 *alpha = NULL, *beta = NULL, *eqrow = NULL, *eqcol = NULL, *enc = NULL;
-    cairn_fp2 *encq = NULL, *y = NULL;
+    cairn_fp2 *coeffs = NULL, *combos = NULL;
     cairn_fp *scratch = NULL;
     size_t *idx = NULL;
-    cairn_digest *leaves = NULL;
-    uint8_t *bytes = NULL;
+    pcs_claim_set set = {0, 0, 0, NULL, 0};
 
     if (com == NULL || t == NULL || op == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "pcs verify: NULL argument");
@@ -54,8 +56,9 @@ cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript 
     if ((st = pcs_check_claims(&d, points, points_len, evals, evals_len, err)) != CAIRN_OK)
         return st;
     size_t P = points_len, nvec = d.s * (P + 1);
-    if (op->points_len != P || op->vectors_len != nvec * d.k || op->columns_len != d.t * d.M ||
-        op->vectors == NULL || op->columns == NULL)
+    unsigned L = com->params.levels;
+    if (op->points_len != P || op->vectors_len != (L == 0 ? nvec * d.k : 0) ||
+        op->columns_len != d.t * d.M || (L == 0 && op->vectors == NULL) || op->columns == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "pcs verify: the opening's counts do not match %zu points and its "
                                "parameters",
@@ -67,21 +70,18 @@ cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript 
     eqcol = pcs_eq_tables(&d, points, P, 0);
     enc = malloc(d.N * sizeof *enc);
     scratch = malloc(d.N * sizeof *scratch);
-    encq = malloc(nvec * d.t * sizeof *encq);
-    y = malloc(d.m * sizeof *y);
+    coeffs = malloc(nvec * d.M * sizeof *coeffs);
+    combos = malloc(d.t * nvec * sizeof *combos);
     idx = malloc(d.t * sizeof *idx);
-    leaves = malloc(d.t * sizeof *leaves);
-    bytes = malloc(d.M * CAIRN_FP_BYTES);
-    if (!alpha || !beta || !eqrow || !eqcol || !enc || !scratch || !encq || !y || !idx ||
-        !leaves || !bytes) {
+    if (!alpha || !beta || !eqrow || !eqcol || !enc || !scratch || !coeffs || !combos || !idx) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs verify: cannot allocate the verifier state");
         goto out;
     }
 
     pcs_fs_begin(t, com, points, P, evals, alpha, beta, &d);
 
-    /* 1. The evaluation identities. */
-    for (size_t s = 0; s < d.s; s++)
+    /* 1. The evaluation identities (plain Ligero; level 1 proves them otherwise). */
+    for (size_t s = 0; L == 0 && s < d.s; s++)
         for (size_t p = 0; p < P; p++) {
             const cairn_fp2 *u = op->vectors + (s * (P + 1) + 1 + p) * d.k;
             cairn_fp2 lhs = cairn_fp2_zero(), rhs = cairn_fp2_zero();
@@ -99,65 +99,46 @@ cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript 
         }
 
     /* 2. Proof of work, then the queries. */
-    cairn_transcript_absorb_fp2_vec(t, PCS_LABEL_VECTORS, op->vectors, op->vectors_len);
+    if (L == 0)
+        cairn_transcript_absorb_fp2_vec(t, PCS_LABEL_VECTORS, op->vectors, op->vectors_len);
+    else
+        cairn_transcript_absorb_digest(t, PCS_LABEL_ROOT, &op->root1);
     if ((st = cairn_transcript_check_pow(t, PCS_LABEL_POW, d.g, op->nonce, err)) != CAIRN_OK)
         goto out;
     if ((st = cairn_transcript_squeeze_distinct(idx, d.t, t, PCS_LABEL_QUERIES, d.N, err)))
         goto out;
 
-    /* 3. The opened columns against the root. */
-    for (size_t q = 0; q < d.t; q++) {
-        const cairn_fp *col = op->columns + q * d.M;
-        cairn_sha256_ctx h;
-        for (size_t R = 0; R < d.M; R++)
-            pcs_store_le64(bytes + 8 * R, col[R].v);
-        cairn_merkle_leaf_init(&h);
-        cairn_sha256_update(&h, bytes, d.M * CAIRN_FP_BYTES);
-        cairn_sha256_final(leaves[q].bytes, &h);
-    }
-    st = cairn_merkle_multiproof_verify(&com->root, d.N, idx, leaves, d.t, &op->merkle, err);
-    if (st != CAIRN_OK)
+    /* 3. The opened columns against the root, and their combinations. */
+    if ((st = pcs_check_columns(&com->root, &d, idx, op->columns, &op->merkle, err)) != CAIRN_OK)
         goto out;
+    pcs_level0_coeffs(coeffs, &d, alpha, beta, eqrow, P);
+    pcs_column_combos(combos, op->columns, d.t, d.M, coeffs, nvec);
 
-    /* 4. The vectors agree with the columns at every query. */
+    /* 4. The vectors agree with the columns at every query, or level 1 proves they do. */
+    if (L > 0) {
+        if ((st = pcs_level1_claims(&set, &d, points, P, alpha, evals, combos, idx, err)))
+            goto out;
+        st = pcs_inner_verify(op, t, &com->params, P, &set, err);
+        goto out;
+    }
     for (size_t v = 0; v < nvec; v++) {
         if ((st = pcs_encode_fp2(enc, scratch, op->vectors + v * d.k, &d, err)) != CAIRN_OK)
             goto out;
-        for (size_t q = 0; q < d.t; q++)
-            encq[v * d.t + q] = enc[idx[q]];
-    }
-    for (size_t q = 0; q < d.t; q++) {
-        const cairn_fp *col = op->columns + q * d.M;
-        for (size_t s = 0; s < d.s; s++) {
-            const cairn_fp2 *be = beta + s * d.M;
-            cairn_fp2 acc = cairn_fp2_zero();
-            for (size_t R = 0; R < d.M; R++)
-                acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(be[R], col[R]));
-            if (!cairn_fp2_eq(acc, encq[s * (P + 1) * d.t + q])) {
+        size_t s = v / (P + 1), p = v % (P + 1);
+        for (size_t q = 0; q < d.t; q++) {
+            if (cairn_fp2_eq(enc[idx[q]], combos[q * nvec + v]))
+                continue;
+            if (p == 0)
                 st = cairn_error_set(err, CAIRN_ERR_REJECTED,
                                      "pcs verify: column %zu (query %zu) disagrees with proximity "
                                      "vector %zu",
                                      idx[q], q, s);
-                goto out;
-            }
-            for (size_t i = 0; i < d.m; i++) {
-                cairn_fp2 yi = cairn_fp2_zero();
-                for (size_t c = 0; c < d.C; c++)
-                    yi = cairn_fp2_add(yi, cairn_fp2_mul_fp(alpha[s * d.C + c], col[i * d.C + c]));
-                y[i] = yi;
-            }
-            for (size_t p = 0; p < P; p++) {
-                cairn_fp2 e = cairn_fp2_zero();
-                for (size_t i = 0; i < d.m; i++)
-                    e = cairn_fp2_add(e, cairn_fp2_mul(eqrow[p * d.m + i], y[i]));
-                if (!cairn_fp2_eq(e, encq[(s * (P + 1) + 1 + p) * d.t + q])) {
-                    st = cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                         "pcs verify: column %zu (query %zu) disagrees with "
-                                         "evaluation vector of repetition %zu, point %zu",
-                                         idx[q], q, s, p);
-                    goto out;
-                }
-            }
+            else
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                     "pcs verify: column %zu (query %zu) disagrees with "
+                                     "evaluation vector of repetition %zu, point %zu",
+                                     idx[q], q, s, p - 1);
+            goto out;
         }
     }
     st = CAIRN_OK;
@@ -168,10 +149,9 @@ out:
     free(eqcol);
     free(enc);
     free(scratch);
-    free(encq);
-    free(y);
+    free(coeffs);
+    free(combos);
     free(idx);
-    free(leaves);
-    free(bytes);
+    free(set.claims);
     return st;
 }
