@@ -1,9 +1,10 @@
 /*
- * bench_pcs.c — the tensor PCS: commit, open and verify time, opening size
- * and peak memory, for one polynomial of N = 2^16 .. 2^26 evaluations
- * (--quick: up to 2^20) and for a batch of 64 polynomials (up to 64 x 2^20;
- * --quick: 64 x 2^14), with the default parameters (100 bits, rate 1/4,
- * 16 grinding bits), one point, single-threaded.
+ * bench_pcs.c — the recursive tensor PCS: commit, open and verify time,
+ * opening size and peak memory, for one polynomial of N = 2^16 .. 2^28
+ * evaluations (2^28 streaming only; --quick: up to 2^20) and for a batch of
+ * 64 polynomials (up to 64 x 2^20; --quick: 64 x 2^14), with the default
+ * parameters (100 bits, level-0 rate 1/4, 16 grinding bits, the level count
+ * chosen by cairn_pcs_params_choose), one point, single-threaded.
  *
  * Two prover modes per size, each run in its own child process so that the
  * peak RSS it reports is its own:
@@ -185,11 +186,11 @@ static int run_case(const struct bench_opts *o, unsigned n, size_t C, int stream
     }
     double mc = median_of(tc, reps), mo = median_of(to, reps), mv = median_of(tv, reps);
     double mf = median_of(tf, reps);
-    printf("%-6s 2^%-2u x%-3zu k=2^%-2u m=%-6zu t=%-3u %8.3f %8.3f %8.4f %8.3f %5.2f %9.1f %8.1f "
-           "%02x%02x%02x%02x  %u\n",
-           stream ? "stream" : "mem", n, C, params.log_cols, len / k, params.queries, mc, mo, mv,
-           mf, mc / mf, (double)proof_len / 1024.0, peak, digest[0], digest[1], digest[2],
-           digest[3], params.achieved_bits);
+    printf("%-6s 2^%-2u x%-3zu k=2^%-2u m=%-6zu t=%-3u L=%u %8.3f %8.3f %8.4f %8.3f %5.2f %9.1f "
+           "%8.1f %02x%02x%02x%02x  %u\n",
+           stream ? "stream" : "mem", n, C, params.log_cols, len / k, params.queries,
+           params.levels, mc, mo, mv, mf, mc / mf, (double)proof_len / 1024.0, peak, digest[0],
+           digest[1], digest[2], digest[3], params.achieved_bits);
     fflush(stdout);
     rc = 0;
     goto out;
@@ -235,12 +236,12 @@ int main(int argc, char **argv)
                 "streaming provers.\n  --filter mem_1, stream_1, mem_64, stream_64");
     printf("# seconds (median); size in KiB; RSS in MiB (peak of the case's own process); "
            "floor = RS-encode + SHA-256 of all codeword bytes\n");
-    printf("%-6s %-9s %-8s %-8s %-5s %8s %8s %8s %8s %5s %9s %8s %-8s  %s\n", "mode", "N", "",
-           "k", "m", "commit", "open", "verify", "floor", "c/fl", "proof", "peakRSS",
+    printf("%-6s %-9s %-8s %-8s %-5s %-3s %8s %8s %8s %8s %5s %9s %8s %-8s  %s\n", "mode", "N",
+           "", "k", "m", "L", "commit", "open", "verify", "floor", "c/fl", "proof", "peakRSS",
            "digest", "bits");
-    unsigned hi = o.quick ? 20 : 26;
+    unsigned hi = o.quick ? 20 : 28;
     for (unsigned n = 16; n <= hi; n += 2)
-        for (int s = 1; s >= 0; s--)
+        for (int s = 1; s >= (n > 26 ? 1 : 0); s--)
             rc |= run_forked(&o, n, 1, s);
     unsigned bhi = o.quick ? 14 : 20;
     for (unsigned n = 12; n <= bhi; n += 2)

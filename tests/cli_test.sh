@@ -202,7 +202,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
     expect inspect_ok 0 'trace rows +6006 \(padded to 2\^13\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_sizes 0 'openings +[0-9]+ \(trace [0-9]+, multiplicities' -- "$bin" inspect "$tmp/rl.proof"
-    expect inspect_json 0 '^\{"version": 3, .*"trace_rows": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
+    expect inspect_json 0 '^\{"version": 4, .*"trace_rows": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
     expect prove_unsupported 1 'cannot be proven yet: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
     expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"

@@ -84,10 +84,10 @@ int cmd_inspect(int argc, char **argv)
             const cairn_pcs_params *q = cairn_proof_params(p, i);
             printf("%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
                    "\"log_blowup\": %u, \"queries\": %u, \"grinding_bits\": %u, \"reps\": %u, "
-                   "\"achieved_bits\": %u, \"opening_bytes\": %zu}",
+                   "\"achieved_bits\": %u, \"levels\": %u, \"opening_bytes\": %zu}",
                    i ? ", " : "", batch_names[i], q->num_vars, q->num_polys, q->log_cols,
                    q->log_blowup, q->queries, q->grinding_bits, q->reps, q->achieved_bits,
-                   z->opening[i]);
+                   q->levels, z->opening[i]);
         }
         printf("], \"sizes\": {\"header\": %zu, \"statement\": %zu, \"registers\": %zu, "
                "\"commitments\": %zu, \"sumchecks\": %zu, \"evaluations\": %zu, \"openings\": %zu, "
@@ -104,13 +104,17 @@ int cmd_inspect(int argc, char **argv)
                "bits proven (target %u)\n",
                s->entry, s->mem_log2_words, s->cycles, n, s->exit_code, s->output_len,
                s->security_bits, s->security_target);
-        printf("commitments (tensor PCS):\n");
+        printf("commitments (recursive tensor PCS; levels: k/blowup/queries):\n");
         for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
             const cairn_pcs_params *q = cairn_proof_params(p, i);
             printf("  %-15s 2^%-2u x %-3u  k = 2^%u, rate 1/%u, %u queries, %u grinding bits, %u "
-                   "reps, %u bits\n",
+                   "reps, %u bits",
                    cairn_proof_batch_name(i), q->num_vars, q->num_polys, q->log_cols, 1u << q->log_blowup,
                    q->queries, q->grinding_bits, q->reps, q->achieved_bits);
+            for (unsigned l = 0; l < q->levels; l++)
+                printf("%s2^%u/%u/%u", l ? ", " : "; levels ", q->inner[l].log_cols,
+                       1u << q->inner[l].log_blowup, q->inner[l].queries);
+            printf("\n");
         }
         printf("sizes:\n  header+statement %8zu\n  final registers  %8zu\n  commitments      %8zu\n"
                "  sum-checks       %8zu\n  evaluations      %8zu\n  openings         %8zu",

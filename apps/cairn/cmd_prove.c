@@ -87,9 +87,9 @@ static void print_params_json(FILE *o, const cairn_proof *p)
         fprintf(o,
                 "%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
                 "\"log_blowup\": %u, \"queries\": %u, \"grinding_bits\": %u, \"reps\": %u, "
-                "\"achieved_bits\": %u}",
+                "\"achieved_bits\": %u, \"levels\": %u}",
                 i ? ", " : "", names[i], q->num_vars, q->num_polys, q->log_cols, q->log_blowup,
-                q->queries, q->grinding_bits, q->reps, q->achieved_bits);
+                q->queries, q->grinding_bits, q->reps, q->achieved_bits, q->levels);
     }
     fputc(']', o);
 }

@@ -28,7 +28,7 @@
 #include "cairn/sha256.h"
 
 /* The proof format this cairn writes and reads (docs/proof-format.md). */
-#define CAIRN_PROOF_FORMAT_VERSION 3u
+#define CAIRN_PROOF_FORMAT_VERSION 4u
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
 /* Largest public output carried in a statement (bytes written to fd 1). */

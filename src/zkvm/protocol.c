@@ -18,9 +18,11 @@ cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsign
     opt.target_bits = target;
     const unsigned vars[ZK_NBATCH] = {n, n_tab, n, n_tab, k, k};
     const size_t polys[ZK_NBATCH] = {ZK_NCOL, 2, 2u * ngroups, 4, 2, 4};
-    for (unsigned b = 0; b < ZK_NBATCH; b++)
+    for (unsigned b = 0; b < ZK_NBATCH; b++) {
+        opt.points_hint = b == ZK_B_TRACE ? 2 : 1; /* the trace is opened at r and r' */
         if ((st = cairn_pcs_params_choose(&out[b], vars[b], polys[b], &opt, err)) != CAIRN_OK)
             return st;
+    }
     return CAIRN_OK;
 }
 
@@ -32,7 +34,7 @@ cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsign
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
                          uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH])
 {
-    cairn_transcript_init(t, "cairn-v3/rv32i");
+    cairn_transcript_init(t, "cairn-v4/rv32i");
     cairn_transcript_absorb_bytes(t, "zk/program", st->program_digest, CAIRN_SHA256_BYTES);
     cairn_transcript_absorb_u64(t, "zk/entry", st->entry);
     cairn_transcript_absorb_u64(t, "zk/mem_log2_words", st->mem_log2_words);
