@@ -312,6 +312,83 @@ typedef struct {
 void cairn_pcs_polys_rows_init(cairn_rows *src, cairn_pcs_polys_rows *impl,
                                const cairn_pcs_params *params, const cairn_fp *const *polys);
 
+/* ---- stacked layout: polynomials of different sizes in one batch ---------- */
+
+/* Largest number of groups in a stacked layout. */
+#define CAIRN_PCS_MAX_GROUPS 64u
+
+/* A group of a stacked layout: count polynomials of 2^num_vars evaluations each. */
+typedef struct {
+    unsigned num_vars;
+    size_t count;
+} cairn_pcs_group;
+
+/*
+ * A stacked layout (docs/pcs.md §9): several groups of polynomials of
+ * different sizes committed as one batch of num_polys "slots" of
+ * 2^num_vars evaluations, num_vars = the largest n_g.  Polynomial j of
+ * group g (j < count) sits in slot first_slot[g] + j / 2^(n - n_g), in the
+ * block b = j mod 2^(n - n_g) of it: slot entries [b 2^n_g, (b+1) 2^n_g).
+ * Blocks no polynomial fills are zero.  So f_j(r) = slot(r || bits(b)), and
+ * the claims f_j(r) = v_j of all members of a group at one point r become
+ * one claim per slot at the lifted point (r || rho) for a random rho:
+ * slot(r || rho) = sum_b eq(rho, b) v_{member(b)}.
+ */
+typedef struct {
+    unsigned num_vars;
+    size_t num_polys;
+    size_t groups_len;
+    cairn_pcs_group groups[CAIRN_PCS_MAX_GROUPS];
+    size_t first_slot[CAIRN_PCS_MAX_GROUPS];
+    size_t first_poly[CAIRN_PCS_MAX_GROUPS]; /* index of the group's first member overall */
+} cairn_pcs_stack;
+
+/*
+ * Lay out groups[0 .. groups_len) (1 .. CAIRN_PCS_MAX_GROUPS groups, each
+ * 1 .. CAIRN_PCS_MAX_POLYS polynomials of at most CAIRN_PCS_MAX_VARS
+ * variables, at most CAIRN_PCS_MAX_POLYS slots in all), else CAIRN_ERR_ARG
+ * naming the group.  Groups keep their order; the batch's parameters are
+ * then chosen for (st->num_vars, st->num_polys).
+ */
+cairn_status cairn_pcs_stack_init(cairn_pcs_stack *st, const cairn_pcs_group *groups,
+                                  size_t groups_len, cairn_error *err);
+
+/*
+ * A row source presenting the stacked batch of params (which must have
+ * num_vars = st->num_vars and num_polys = st->num_polys) from in-memory
+ * tables: polys[i] is member i overall (group by group, in order), of
+ * 2^n_g evaluations.  impl is caller-owned; it holds one row of scratch
+ * (CAIRN_ERR_NOMEM from cairn_pcs_stack_rows_init); the tables must
+ * outlive the source; cairn_pcs_stack_rows_clear frees the scratch.
+ */
+typedef struct {
+    const cairn_pcs_stack *st;
+    const cairn_fp *const *polys;
+    size_t k;
+    cairn_fp *row;
+} cairn_pcs_stack_rows;
+
+cairn_status cairn_pcs_stack_rows_init(cairn_rows *src, cairn_pcs_stack_rows *impl,
+                                       const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                                       const cairn_fp *const *polys, cairn_error *err);
+void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl);
+
+/*
+ * The lifted point of group g: out[0 .. n) = r[0 .. n_g) || rho[0 .. n - n_g).
+ * rho must come from the transcript after the members' claimed values are
+ * bound (absorbed), as the group's challenge.
+ */
+void cairn_pcs_stack_lift(cairn_fp2 *out, const cairn_pcs_stack *st, size_t g, const cairn_fp2 *r,
+                          const cairn_fp2 *rho);
+
+/*
+ * The claim on slot `slot` (of group g, first_slot[g] <= slot < next group's)
+ * at the lifted point: sum over its blocks b of eq(rho, b) * values[j],
+ * values[j] the claimed f_j(r) of the group's member j (count values).
+ */
+cairn_fp2 cairn_pcs_stack_slot_claim(const cairn_pcs_stack *st, size_t g, size_t slot,
+                                     const cairn_fp2 *values, const cairn_fp2 *rho);
+
 /* ---- openings ------------------------------------------------------------ */
 
 /*
