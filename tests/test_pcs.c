@@ -1115,8 +1115,17 @@ static void pcs_levels_cheating_prover(void)
                           1 + test_rand_below(2), L, 1))
             continue;
         cairn_pcs_opening_clear(&op);
-        pcs_cheat.mode = 1 + (unsigned)(it % 5);
+        pcs_cheat.mode = 1 + (unsigned)(it % 6);
         pcs_cheat.level = 1 + (unsigned)test_rand_below(L);
+        if (pcs_cheat.mode == 6) {
+            /* a far table at a level the recursion commits (2 .. L) */
+            if (L < 2) {
+                cairn_pcs_opening_clear(&op);
+                batch_free(&b);
+                continue;
+            }
+            pcs_cheat.level = 2 + (unsigned)test_rand_below(L - 1);
+        }
         pcs_cheat.entry = (size_t)test_rand_u64();
         cairn_error err;
         cairn_status st = batch_open(&op, &b, 0, &err);

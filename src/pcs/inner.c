@@ -406,10 +406,67 @@ static cairn_fp2 *prove_fold(level_scratch *ls, cairn_transcript *t, const level
     return next;
 }
 
+/*
+ * Test-only cheat (mode 6): at level pcs_cheat.level, batch row
+ * pcs_cheat.entry % M has every even codeword symbol changed, more than d/2
+ * of them, so the committed matrix is far from the interleaved code.  Applied
+ * to the symbols the commitment hashes and to the columns the prover opens.
+ */
+static void cheat_symbols(cairn_fp *code, size_t R, const pcs_dims *d, unsigned l)
+{
+    if (pcs_cheat.mode != 6 || pcs_cheat.level != l || R != pcs_cheat.entry % d->M)
+        return;
+    for (size_t j = 0; j < d->N; j += 2)
+        code[j] = cairn_fp_add(code[j], cairn_fp_one());
+}
+
+/*
+ * The commitment of a table whose codeword row is changed by cheat_symbols
+ * (mode 6 only): every row encoded, the columns hashed as leaves, the tree
+ * built: the same leaves as the committer's, by the slow route.
+ */
+static cairn_status commit_far(cairn_pcs_prover *pr, const cairn_pcs_params *shape,
+                               const cairn_fp *F, unsigned l, cairn_error *err)
+{
+    pcs_dims d;
+    pcs_dims_of(&d, shape);
+    cairn_status st;
+    cairn_fp *code = malloc(d.M * d.N * sizeof *code), *col = malloc(d.M * sizeof *col);
+    cairn_digest *leaves = malloc(d.N * sizeof *leaves);
+    uint8_t *bytes = malloc(d.M * CAIRN_FP_BYTES);
+    if (!code || !col || !leaves || !bytes) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate the cheat");
+        goto out;
+    }
+    for (size_t R = 0; R < d.M; R++) {
+        if ((st = cairn_rs_encode(code + R * d.N, d.N, F + d.k * R, d.k, d.lb, CAIRN_RS_COEFFS,
+                                  err)))
+            goto out;
+        cheat_symbols(code + R * d.N, R, &d, l);
+    }
+    for (size_t j = 0; j < d.N; j++) {
+        for (size_t R = 0; R < d.M; R++)
+            pcs_store_le64(bytes + 8 * R, code[R * d.N + j].v);
+        cairn_merkle_leaf_hash(&leaves[j], bytes, d.M * CAIRN_FP_BYTES);
+    }
+    cairn_pcs_prover_clear(pr);
+    if ((st = cairn_merkle_tree_build(&pr->tree, leaves, d.N, 1, err)) != CAIRN_OK)
+        goto out;
+    pr->com.params = *shape;
+    pr->com.root = *cairn_merkle_tree_root(&pr->tree);
+out:
+    free(code);
+    free(col);
+    free(leaves);
+    free(bytes);
+    return st;
+}
+
 /* Prover step 4: proof of work, queries, the opened columns of F and their Merkle proof. */
 static cairn_status prove_queries(cairn_pcs_level_opening *lo, level_scratch *ls,
                                   cairn_transcript *t, const level_info *li, const cairn_fp *F,
-                                  const cairn_pcs_prover *pr, unsigned threads, cairn_error *err)
+                                  const cairn_pcs_prover *pr, unsigned l, unsigned threads,
+                                  cairn_error *err)
 {
     const pcs_dims *d = &li->d;
     cairn_status st;
@@ -428,6 +485,7 @@ static cairn_status prove_queries(cairn_pcs_level_opening *lo, level_scratch *ls
     for (size_t R = 0; R < d->M; R++) {
         if ((st = cairn_rs_encode(code, d->N, F + d->k * R, d->k, d->lb, CAIRN_RS_COEFFS, err)))
             goto out;
+        cheat_symbols(code, R, d, l);
         for (size_t q = 0; q < d->t; q++)
             lo->columns[q * d->M + R] = code[ls->idx[q]];
     }
@@ -481,7 +539,11 @@ cairn_status pcs_inner_prove(cairn_pcs_opening *out, cairn_transcript *t, const 
             }
             pcs_table_rows(&src, &impl, nextF, &nli.shape);
             cairn_pcs_prover_clear(&nxt);
-            if ((st = pcs_commit_shape(&nxt, &nli.shape, &src, err)) != CAIRN_OK)
+            if (pcs_cheat.mode == 6 && pcs_cheat.level == l + 1)
+                st = commit_far(&nxt, &nli.shape, nextF, l + 1, err);
+            else
+                st = pcs_commit_shape(&nxt, &nli.shape, &src, err);
+            if (st != CAIRN_OK)
                 goto out;
             lo->next_root = nxt.com.root;
             cairn_transcript_absorb_digest(t, PCS_LABEL_ROOT, &lo->next_root);
@@ -493,7 +555,7 @@ cairn_status pcs_inner_prove(cairn_pcs_opening *out, cairn_transcript *t, const 
             cairn_transcript_absorb_fp2_vec(t, PCS_LABEL_VECTORS, lo->vectors, lo->vectors_len);
         }
 
-        if ((st = prove_queries(lo, &ls, t, &li, F, pr, threads, err)) != CAIRN_OK || l == p->levels)
+        if ((st = prove_queries(lo, &ls, t, &li, F, pr, l, threads, err)) != CAIRN_OK || l == p->levels)
             goto out;
 
         /* 5. the next level's claims; its table and tree become current */

@@ -247,7 +247,10 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
  *   4  at level `level`, send the folded value plus 1;
  *   5  at level `level`, change two entries of the fold y so that y(z) keeps
  *      the folded value (only the column checks can see it); mode 1 when
- *      the level's rows have a single entry.
+ *      the level's rows have a single entry;
+ *   6  the table committed for level `level` (2 .. L) has one row whose
+ *      codeword differs from the code in every even position (more than d/2
+ *      of them), opened consistently with that commitment.
  * Every mode must be rejected by the verifier.  Not thread safe: set it only
  * around a single-threaded test's open.
  */
