@@ -431,10 +431,10 @@ static cairn_status commit_far(cairn_pcs_prover *pr, const cairn_pcs_params *sha
     pcs_dims d;
     pcs_dims_of(&d, shape);
     cairn_status st;
-    cairn_fp *code = malloc(d.M * d.N * sizeof *code), *col = malloc(d.M * sizeof *col);
+    cairn_fp *code = malloc(d.M * d.N * sizeof *code);
     cairn_digest *leaves = malloc(d.N * sizeof *leaves);
     uint8_t *bytes = malloc(d.M * CAIRN_FP_BYTES);
-    if (!code || !col || !leaves || !bytes) {
+    if (!code || !leaves || !bytes) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate the cheat");
         goto out;
     }
@@ -456,7 +456,6 @@ static cairn_status commit_far(cairn_pcs_prover *pr, const cairn_pcs_params *sha
     pr->com.root = *cairn_merkle_tree_root(&pr->tree);
 out:
     free(code);
-    free(col);
     free(leaves);
     free(bytes);
     return st;
