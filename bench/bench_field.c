@@ -55,21 +55,28 @@ static double run_add_tput(uint64_t n)
     return dt;
 }
 
-static double run_fp2_mul_tput(uint64_t n)
-{
-    cairn_fp2 acc[CHAINS];
-    cairn_fp2 m = cairn_fp2_make(cairn_fp_make(UINT64_C(0x1234567)), cairn_fp_make(UINT64_C(0xabcdef01)));
-    for (int c = 0; c < CHAINS; c++)
-        acc[c] = cairn_fp2_make(cairn_fp_make((uint64_t)c + 1), cairn_fp_make((uint64_t)c + 2));
-    double t0 = bench_now();
-    for (uint64_t i = 0; i < n / CHAINS; i++)
-        for (int c = 0; c < CHAINS; c++)
-            acc[c] = cairn_fp2_mul(acc[c], m);
-    double dt = bench_now() - t0;
-    for (int c = 0; c < CHAINS; c++)
-        bench_sink_u64(acc[c].c0.v ^ acc[c].c1.v);
-    return dt;
-}
+/* 8 independent chains of acc <- MUL(acc, m) for one fp2 product formula. */
+#define FP2_MUL_TPUT(name, MUL)                                                                   \
+    static double name(uint64_t n)                                                                \
+    {                                                                                             \
+        cairn_fp2 acc[CHAINS];                                                                    \
+        cairn_fp2 m =                                                                             \
+            cairn_fp2_make(cairn_fp_make(UINT64_C(0x1234567)), cairn_fp_make(UINT64_C(0xabcdef01))); \
+        for (int c = 0; c < CHAINS; c++)                                                          \
+            acc[c] = cairn_fp2_make(cairn_fp_make((uint64_t)c + 1), cairn_fp_make((uint64_t)c + 2)); \
+        double t0 = bench_now();                                                                  \
+        for (uint64_t i = 0; i < n / CHAINS; i++)                                                 \
+            for (int c = 0; c < CHAINS; c++)                                                      \
+                acc[c] = MUL(acc[c], m);                                                          \
+        double dt = bench_now() - t0;                                                             \
+        for (int c = 0; c < CHAINS; c++)                                                          \
+            bench_sink_u64(acc[c].c0.v ^ acc[c].c1.v);                                            \
+        return dt;                                                                                \
+    }
+
+FP2_MUL_TPUT(run_fp2_mul_tput, cairn_fp2_mul)
+FP2_MUL_TPUT(run_fp2_mul_karatsuba, cairn_fp2_mul_karatsuba)
+FP2_MUL_TPUT(run_fp2_mul_schoolbook, cairn_fp2_mul_schoolbook)
 
 static double run_inv(uint64_t n)
 {
@@ -136,6 +143,8 @@ int main(int argc, char **argv)
     bench_case(&o, "fp_mul", "8 chains", run_mul_tput, n, "mul/s");
     bench_case(&o, "fp_mul_latency", "1 chain", run_mul_lat, n / 4, "mul/s");
     bench_case(&o, "fp2_mul", "8 chains", run_fp2_mul_tput, n / 4, "mul/s");
+    bench_case(&o, "fp2_mul_karatsuba", "8 chains", run_fp2_mul_karatsuba, n / 4, "mul/s");
+    bench_case(&o, "fp2_mul_schoolbook", "8 chains", run_fp2_mul_schoolbook, n / 4, "mul/s");
     bench_case(&o, "fp_inv", "Fermat", run_inv, ninv, "inv/s");
     bench_case(&o, "fp2_inv", "via norm", run_fp2_inv, ninv, "inv/s");
 

@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     static const unsigned quick[] = {16, 18};
     const unsigned *sizes = o.quick ? quick : full;
     size_t nsizes = o.quick ? 2 : 4;
-    bench_header("ntt (single thread)");
+    bench_header("ntt");
     int rc = 0;
     for (int w = FWD; w <= RS4 && rc == 0; w++)
         for (size_t i = 0; i < nsizes && rc == 0; i++)

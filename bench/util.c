@@ -3,6 +3,8 @@
  */
 #include "util.h"
 
+#include "cairn/pool.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +37,21 @@ void bench_parse(struct bench_opts *o, int argc, char **argv, const char *about)
             o->filter = argv[++i];
         } else if (strcmp(argv[i], "--quick") == 0) {
             o->quick = 1;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            /* the library's thread pool (cairn/pool.h); 0 = every online core */
+            if (cairn_pool_set_threads((unsigned)atoi(argv[++i]), NULL) != CAIRN_OK) {
+                fprintf(stderr, "%s: --threads %s: expected 0 to %u\n", argv[0], argv[i],
+                        CAIRN_POOL_MAX_THREADS);
+                exit(2);
+            }
         } else {
             int help = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
             fprintf(help ? stdout : stderr,
-                    "usage: %s [--reps N] [--filter SUBSTR] [--quick]\n%s\n"
+                    "usage: %s [--reps N] [--filter SUBSTR] [--quick] [--threads N]\n%s\n"
                     "  --reps N         repetitions per case; the median is reported (default 5)\n"
                     "  --filter SUBSTR  run only cases whose name contains SUBSTR\n"
-                    "  --quick          smaller sizes, for a smoke run\n",
+                    "  --quick          smaller sizes, for a smoke run\n"
+                    "  --threads N      threads of the library's pool (default 1; 0 = all cores)\n",
                     argv[0], about);
             exit(help ? 0 : 2);
         }
@@ -84,7 +94,7 @@ double bench_peak_rss_mib(void)
 
 void bench_header(const char *title)
 {
-    printf("# %s\n", title);
+    printf("# %s (pool threads: %u)\n", title, cairn_pool_threads());
     printf("%-28s %-18s %12s %16s %-10s %10s\n", "case", "params", "median", "throughput", "unit",
            "peak_rss");
 }
