@@ -16,6 +16,7 @@
 #include "cairn/poly.h"
 #include "cairn/pool.h"
 #include "cairn/rows.h"
+#include "cairn/simd.h"
 #include "cairn/sumcheck.h"
 #include "cairn/zkvm.h"
 #include "harness.h"
@@ -185,6 +186,141 @@ static void acc_matches_reduced_sums(void)
     cairn_u128 big = ((cairn_u128)1 << 127) + 5;
     CHECK_EQ_FP(cairn_fp_reduce_sum2(big, big),
                 cairn_fp_add(cairn_fp_reduce128(big), cairn_fp_reduce128(big)));
+}
+
+static cairn_fp *rand_fp_array(size_t n);
+
+/* ---- SIMD kernels ------------------------------------------------------------------ */
+
+/* The kernel sets this CPU has: portable first, then AVX2 and AVX-512 where present. */
+static size_t simd_sets(const cairn_simd_set **sets)
+{
+    size_t n = 0;
+    sets[n++] = cairn_simd_portable();
+    if (cairn_simd_avx2() != NULL)
+        sets[n++] = cairn_simd_avx2();
+    if (cairn_simd_avx512() != NULL)
+        sets[n++] = cairn_simd_avx512();
+    return n;
+}
+
+/* An element that is random, or one of the edge values 0, 1, p-1, p-2, 2^32, 2^32-1, 2^63. */
+static cairn_fp simd_value(void)
+{
+    static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
+                                    CAIRN_FP_EPS, UINT64_C(1) << 63};
+    uint64_t r = test_rand_below(4);
+    if (r == 0)
+        return cairn_fp_make(edge[test_rand_below(sizeof edge / sizeof edge[0])]);
+    return test_rand_fp();
+}
+
+/*
+ * Every kernel of every set against scalar field operations (the portable
+ * set's definition) on random and edge values, for lengths that leave
+ * every possible tail (0..17 and a long run), and in place (out == a).
+ */
+static void simd_kernels_match_portable(void)
+{
+    const cairn_simd_set *sets[3];
+    size_t ns = simd_sets(sets);
+    CHECK(cairn_simd_kernels() != NULL);
+    enum { MAXL = 203 };
+    cairn_fp a[MAXL], b[MAXL], c[MAXL], d[MAXL], t[MAXL], u[MAXL], out[8][MAXL];
+    for (size_t si = 0; si < ns; si++) {
+        const cairn_simd_set *K = sets[si];
+        for (unsigned long it = 0; it < test_iters / 20 + 20; it++) {
+            size_t len = it < 18 ? it : MAXL - test_rand_below(8);
+            for (size_t i = 0; i < len; i++) {
+                a[i] = simd_value();
+                b[i] = simd_value();
+                c[i] = simd_value();
+                d[i] = simd_value();
+                t[i] = simd_value();
+                u[i] = simd_value();
+            }
+            cairn_fp k = simd_value();
+            K->mul(out[0], a, b, len);
+            K->add(out[1], a, b, len);
+            K->sub(out[2], a, b, len);
+            K->scale(out[3], a, k, len);
+            memcpy(out[4], a, len * sizeof *a);
+            K->mul(out[4], out[4], b, len); /* in place */
+            size_t bad = 0;
+            for (size_t i = 0; i < len; i++) {
+                bad += out[0][i].v != cairn_fp_mul(a[i], b[i]).v;
+                bad += out[1][i].v != cairn_fp_add(a[i], b[i]).v;
+                bad += out[2][i].v != cairn_fp_sub(a[i], b[i]).v;
+                bad += out[3][i].v != cairn_fp_mul(a[i], k).v;
+                bad += out[4][i].v != out[0][i].v;
+            }
+            /* butterflies: against the scalar formulas */
+            memcpy(out[5], a, len * sizeof *a);
+            memcpy(out[6], b, len * sizeof *b);
+            K->butterfly(out[5], out[6], t, len);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp m = cairn_fp_mul(b[i], t[i]);
+                bad += out[5][i].v != cairn_fp_add(a[i], m).v;
+                bad += out[6][i].v != cairn_fp_sub(a[i], m).v;
+            }
+            cairn_fp x0[MAXL], x1[MAXL], x2[MAXL], x3[MAXL];
+            memcpy(x0, a, len * sizeof *a);
+            memcpy(x1, b, len * sizeof *b);
+            memcpy(x2, c, len * sizeof *c);
+            memcpy(x3, d, len * sizeof *d);
+            K->butterfly4(x0, x1, x2, x3, t, u, out[3], len);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp m1 = cairn_fp_mul(b[i], t[i]), m3 = cairn_fp_mul(d[i], t[i]);
+                cairn_fp b0 = cairn_fp_add(a[i], m1), b1 = cairn_fp_sub(a[i], m1);
+                cairn_fp b2 = cairn_fp_add(c[i], m3), b3 = cairn_fp_sub(c[i], m3);
+                cairn_fp n2 = cairn_fp_mul(b2, u[i]), n3 = cairn_fp_mul(b3, out[3][i]);
+                bad += x0[i].v != cairn_fp_add(b0, n2).v;
+                bad += x2[i].v != cairn_fp_sub(b0, n2).v;
+                bad += x1[i].v != cairn_fp_add(b1, n3).v;
+                bad += x3[i].v != cairn_fp_sub(b1, n3).v;
+            }
+            if (bad != 0) {
+                test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
+                          K->name, bad, len);
+                return;
+            }
+            test_pass();
+        }
+    }
+}
+
+/*
+ * Transforms with each kernel set forced (the portable one explicitly, as on
+ * a CPU without AVX2) give the same bytes; the forced choice is visible and
+ * restored afterwards.
+ */
+static void simd_ntt_every_set(void)
+{
+    const cairn_simd_set *sets[3];
+    size_t ns = simd_sets(sets), n = (size_t)1 << 12;
+    const cairn_simd_set *before = cairn_simd_kernels();
+    cairn_fp *in = rand_fp_array(n), *ref = malloc(4 * n * sizeof *ref),
+             *got = malloc(4 * n * sizeof *got);
+    if (!CHECK(in != NULL && ref != NULL && got != NULL))
+        goto out;
+    for (size_t si = 0; si < ns; si++) {
+        cairn_simd_use(sets[si]);
+        CHECK(cairn_simd_kernels() == sets[si]);
+        cairn_fp *o = si == 0 ? ref : got;
+        memcpy(o, in, n * sizeof *in);
+        CHECK(cairn_ntt_forward(o, n, NULL) == CAIRN_OK);
+        CHECK(cairn_rs_encode(o + n, 2 * n, in, n / 2, 2, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
+        memcpy(o + 3 * n, in, n * sizeof *in);
+        CHECK(cairn_ntt_coset_inverse(o + 3 * n, n, cairn_fp_make(3), NULL) == CAIRN_OK);
+        if (si > 0)
+            CHECK_MEM_EQ(got, ref, 4 * n * sizeof *ref);
+    }
+out:
+    cairn_simd_use(NULL);
+    CHECK(cairn_simd_kernels() == before);
+    free(in);
+    free(ref);
+    free(got);
 }
 
 /* ---- NTT and Reed–Solomon ------------------------------------------------------- */
@@ -486,6 +622,8 @@ const struct test_case test_engine_cases[] = {
     TEST(pool_settings),
     TEST(fp2_mul_variants),
     TEST(acc_matches_reduced_sums),
+    TEST(simd_kernels_match_portable),
+    TEST(simd_ntt_every_set),
     TEST(ntt_threads_identical),
     TEST(poly_threads_match_reference),
     TEST(sumcheck_threads_identical),

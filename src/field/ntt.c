@@ -25,6 +25,7 @@
 #include "cairn/ntt.h"
 
 #include "cairn/pool.h"
+#include "cairn/simd.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -46,6 +47,15 @@ typedef uint64_t u64;
 static inline u64 fadd(u64 a, u64 b) { return cairn_fp_add(cairn_fp_make(a), cairn_fp_make(b)).v; }
 static inline u64 fsub(u64 a, u64 b) { return cairn_fp_sub(cairn_fp_make(a), cairn_fp_make(b)).v; }
 static inline u64 fmul(u64 a, u64 b) { return cairn_fp_mul(cairn_fp_make(a), cairn_fp_make(b)).v; }
+
+/*
+ * The vector kernels (cairn/simd.h) take cairn_fp arrays; cairn_fp is a
+ * struct of one uint64_t, so the words of these arrays are its members.
+ * Runs shorter than SIMD_MIN butterflies stay in the scalar loops.
+ */
+#define SIMD_MIN 8u
+static inline cairn_fp *as_fp(u64 *x) { return (cairn_fp *)(void *)x; }
+static inline const cairn_fp *as_cfp(const u64 *x) { return (const cairn_fp *)(const void *)x; }
 
 /* ---- twiddle cache -------------------------------------------------------- */
 
@@ -254,9 +264,14 @@ static void stage_r2(u64 *x, unsigned s, size_t g0, size_t g1)
 {
     size_t h = (size_t)1 << (s - 1);
     const u64 *t = tw_stage[s];
+    const cairn_simd_set *K = cairn_simd_kernels();
     for (size_t g = g0; g < g1;) {
         size_t blk = g / h, j = g % h, end = (blk + 1) * h < g1 ? h : j + (g1 - g);
         u64 *lo = x + blk * 2 * h, *hi = lo + h;
+        if (end - j >= SIMD_MIN) {
+            K->butterfly(as_fp(lo + j), as_fp(hi + j), as_cfp(t + j), end - j);
+            j = end;
+        }
         for (; j < end; j++) {
             u64 a = lo[j], b = fmul(hi[j], t[j]);
             lo[j] = fadd(a, b);
@@ -275,9 +290,15 @@ static void stage_r4(u64 *x, unsigned s, size_t g0, size_t g1)
 {
     size_t h = (size_t)1 << (s - 1);
     const u64 *t1 = tw_stage[s], *t2 = tw_stage[s + 1];
+    const cairn_simd_set *K = cairn_simd_kernels();
     for (size_t g = g0; g < g1;) {
         size_t blk = g / h, j = g % h, end = (blk + 1) * h < g1 ? h : j + (g1 - g);
         u64 *x0 = x + blk * 4 * h, *x1 = x0 + h, *x2 = x1 + h, *x3 = x2 + h;
+        if (end - j >= SIMD_MIN) {
+            K->butterfly4(as_fp(x0 + j), as_fp(x1 + j), as_fp(x2 + j), as_fp(x3 + j),
+                          as_cfp(t1 + j), as_cfp(t2 + j), as_cfp(t2 + j + h), end - j);
+            j = end;
+        }
         for (; j < end; j++) {
             u64 w = t1[j];
             u64 m1 = fmul(x1[j], w), m3 = fmul(x3[j], w);
