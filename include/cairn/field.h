@@ -50,6 +50,17 @@ typedef struct {
 
 __extension__ typedef unsigned __int128 cairn_u128;
 
+/*
+ * Hot operations that must be inlined into the kernels that call them
+ * (gcc's -O2 heuristics otherwise leave the larger ones, such as the
+ * extension product, as calls in the sum-check and fold loops).
+ */
+#if defined(__GNUC__)
+#define CAIRN_HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define CAIRN_HOT_INLINE static inline
+#endif
+
 /* ---- base field ------------------------------------------------------- */
 
 static inline cairn_fp cairn_fp_make(uint64_t canonical)
@@ -77,7 +88,7 @@ static inline int cairn_fp_is_zero(cairn_fp a) { return a.v == 0; }
  * mispredicted branch costs more than the whole multiplication.  The mask
  * (0 - (uint64_t)cond) is all ones when cond holds.
  */
-static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
 {
     uint64_t s = a.v + b.v;
     /* carried out 2^64 = EPS (mod p); then a + b - p = s + EPS < p */
@@ -87,7 +98,7 @@ static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
     return cairn_fp_make(s);
 }
 
-static inline cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
 {
     uint64_t d = a.v - b.v;
     /* borrowed 2^64: d = a - b + 2^64; want a - b + p = d - EPS (no underflow) */
@@ -103,7 +114,7 @@ static inline cairn_fp cairn_fp_neg(cairn_fp a)
 static inline cairn_fp cairn_fp_double(cairn_fp a) { return cairn_fp_add(a, a); }
 
 /* Reduce any 128-bit integer mod p. */
-static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_reduce128(cairn_u128 x)
 {
     uint64_t lo = (uint64_t)x;
     uint64_t hi = (uint64_t)(x >> 64);
@@ -121,7 +132,7 @@ static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
     return cairn_fp_make(s);
 }
 
-static inline cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
 {
     return cairn_fp_reduce128((cairn_u128)a.v * b.v);
 }
@@ -176,12 +187,12 @@ static inline int cairn_fp2_eq(cairn_fp2 a, cairn_fp2 b)
 
 static inline int cairn_fp2_is_zero(cairn_fp2 a) { return a.c0.v == 0 && a.c1.v == 0; }
 
-static inline cairn_fp2 cairn_fp2_add(cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_add(cairn_fp2 a, cairn_fp2 b)
 {
     return cairn_fp2_make(cairn_fp_add(a.c0, b.c0), cairn_fp_add(a.c1, b.c1));
 }
 
-static inline cairn_fp2 cairn_fp2_sub(cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_sub(cairn_fp2 a, cairn_fp2 b)
 {
     return cairn_fp2_make(cairn_fp_sub(a.c0, b.c0), cairn_fp_sub(a.c1, b.c1));
 }
@@ -194,7 +205,7 @@ static inline cairn_fp2 cairn_fp2_neg(cairn_fp2 a)
 static inline cairn_fp2 cairn_fp2_double(cairn_fp2 a) { return cairn_fp2_add(a, a); }
 
 /* 7*a = 8a - a, three additions and a subtraction instead of a multiplication. */
-static inline cairn_fp cairn_fp_mul_w(cairn_fp a)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_mul_w(cairn_fp a)
 {
     cairn_fp a8 = cairn_fp_double(cairn_fp_double(cairn_fp_double(a)));
     return cairn_fp_sub(a8, a);
@@ -205,7 +216,7 @@ static inline cairn_fp cairn_fp_mul_w(cairn_fp a)
  * 128 bits, and 2^128 = (2^32 - 1)^2 = -2^32 (mod p), so a carry adds
  * p - 2^32.  Used to delay the reduction of sums of products.
  */
-static inline cairn_fp cairn_fp_reduce_sum2(cairn_u128 x, cairn_u128 y)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_reduce_sum2(cairn_u128 x, cairn_u128 y)
 {
     cairn_u128 s = x + y;
     uint64_t carry = (uint64_t)0 - (uint64_t)(s < x);
@@ -220,7 +231,7 @@ static inline cairn_fp cairn_fp_reduce_sum2(cairn_u128 x, cairn_u128 y)
  * three products need three reductions and more additions, which measured
  * slower here (docs/field.md).
  */
-static inline cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
 {
     cairn_fp a1w = cairn_fp_mul_w(a.c1);
     cairn_fp c0 = cairn_fp_reduce_sum2((cairn_u128)a.c0.v * b.c0.v, (cairn_u128)a1w.v * b.c1.v);
@@ -268,7 +279,7 @@ static inline void cairn_fp_acc_zero(cairn_fp_acc *acc)
 }
 
 /* acc += a * b (as integers). */
-static inline void cairn_fp_acc_add_prod(cairn_fp_acc *acc, cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE void cairn_fp_acc_add_prod(cairn_fp_acc *acc, cairn_fp a, cairn_fp b)
 {
     cairn_u128 x = (cairn_u128)a.v * b.v;
     acc->lo += x;
@@ -300,7 +311,7 @@ static inline void cairn_fp2_acc_zero(cairn_fp2_acc *acc)
 }
 
 /* acc += a * b: four products, (a0 b0 + (7 a1) b1) and (a0 b1 + a1 b0), none reduced. */
-static inline void cairn_fp2_acc_add_mul(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE void cairn_fp2_acc_add_mul(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp2 b)
 {
     cairn_fp a1w = cairn_fp_mul_w(a.c1);
     cairn_fp_acc_add_prod(&acc->c0, a.c0, b.c0);
@@ -310,7 +321,7 @@ static inline void cairn_fp2_acc_add_mul(cairn_fp2_acc *acc, cairn_fp2 a, cairn_
 }
 
 /* acc += a * b for a base-field b: two products, kept in the base field per coordinate. */
-static inline void cairn_fp2_acc_add_mul_fp(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp b)
+CAIRN_HOT_INLINE void cairn_fp2_acc_add_mul_fp(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp b)
 {
     cairn_fp_acc_add_prod(&acc->c0, a.c0, b);
     cairn_fp_acc_add_prod(&acc->c1, a.c1, b);
@@ -322,7 +333,7 @@ static inline cairn_fp2 cairn_fp2_acc_reduce(const cairn_fp2_acc *acc)
 }
 
 /* Extension times base: two base multiplications. */
-static inline cairn_fp2 cairn_fp2_mul_fp(cairn_fp2 a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_mul_fp(cairn_fp2 a, cairn_fp b)
 {
     return cairn_fp2_make(cairn_fp_mul(a.c0, b), cairn_fp_mul(a.c1, b));
 }

@@ -451,7 +451,7 @@ static inline cairn_fp2 tab_get(const sc_inst *in, size_t c, size_t j)
 struct round_job {
     sc_inst *in;
     const sc_plan *pl;
-    int all_base;
+    int all_base, fast;
     size_t blocks, block, chunks;
     cairn_fp2 *acc, *acc2, *vals; /* per chunk: terms*S, terms*S, k*S */
     cairn_fp *valsb;              /* per chunk: k*S */
@@ -496,6 +496,95 @@ static void wide_zero(cairn_fp2_acc *acc, size_t terms_len)
         cairn_fp2_acc_zero(&acc[i]);
 }
 
+int sc_generic_only = 0;
+
+/* At most this many factors take the single-product fast path. */
+#define SC_FAST_FACTORS 4u
+
+/*
+ * The fast path of round_chunk for the commonest claims: one term (its
+ * coefficient is applied later, in sc_assemble), at most four factors,
+ * with tau, every table in the base field or every table in the extension.
+ * Each factor's value walks the planned points 0, [1], 2, .., e by adding
+ * hi - lo, the product is formed in registers and accumulated unreduced
+ * with the eq weight: the same field elements as the generic kernel,
+ * without its per-point value arrays and expression walk.
+ */
+static void round_chunk_prod(const struct round_job *rj, size_t c)
+{
+    sc_inst *in = rj->in;
+    const sc_plan *pl = rj->pl;
+    const cairn_sumcheck_term *tm = &in->expr->terms[0];
+    size_t d = tm->factors_len, np = pl->npts, S = SC_MAX_PTS;
+    size_t h0 = rj->blocks * c / rj->chunks, h1 = rj->blocks * (c + 1) / rj->chunks;
+    cairn_fp2_acc inner[SC_MAX_PTS], outer[SC_MAX_PTS];
+    for (size_t p = 0; p < np; p++)
+        cairn_fp2_acc_zero(&outer[p]);
+    for (size_t jh = h0; jh < h1; jh++) {
+        for (size_t p = 0; p < np; p++)
+            cairn_fp2_acc_zero(&inner[p]);
+        for (size_t jl = 0; jl < rj->block; jl++) {
+            size_t j = jh * rj->block + jl;
+            cairn_fp2 w = in->ea[jl];
+            if (rj->all_base) {
+                cairn_fp cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                for (size_t u = 0; u < d; u++) {
+                    const cairn_fp *f = in->src_fp[tm->factors[u]];
+                    cur[u] = f[2 * j];
+                    df[u] = cairn_fp_sub(f[2 * j + 1], cur[u]);
+                }
+                unsigned at = 0;
+                for (size_t p = 0; p < np; p++) {
+                    for (; at < pl->pts[p]; at++)
+                        for (size_t u = 0; u < d; u++)
+                            cur[u] = cairn_fp_add(cur[u], df[u]);
+                    cairn_fp prod = cur[0];
+                    for (size_t u = 1; u < d; u++)
+                        prod = cairn_fp_mul(prod, cur[u]);
+                    cairn_fp2_acc_add_mul_fp(&inner[p], w, prod);
+                }
+            } else {
+                cairn_fp2 cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                for (size_t u = 0; u < d; u++) {
+                    const cairn_fp2 *f = in->src_fp2[tm->factors[u]];
+                    cur[u] = f[2 * j];
+                    df[u] = cairn_fp2_sub(f[2 * j + 1], cur[u]);
+                }
+                unsigned at = 0;
+                for (size_t p = 0; p < np; p++) {
+                    for (; at < pl->pts[p]; at++)
+                        for (size_t u = 0; u < d; u++)
+                            cur[u] = cairn_fp2_add(cur[u], df[u]);
+                    cairn_fp2 prod = cur[0];
+                    for (size_t u = 1; u < d; u++)
+                        prod = cairn_fp2_mul(prod, cur[u]);
+                    cairn_fp2_acc_add_mul(&inner[p], prod, w);
+                }
+            }
+        }
+        for (size_t p = 0; p < np; p++)
+            cairn_fp2_acc_add_mul(&outer[p], cairn_fp2_acc_reduce(&inner[p]), in->eb[jh]);
+    }
+    cairn_fp2 *acc2 = rj->acc2 + c * S; /* one term */
+    for (size_t p = 0; p < S; p++)
+        acc2[p] = p < np ? cairn_fp2_acc_reduce(&outer[p]) : cairn_fp2_zero();
+}
+
+/* Whether round_chunk_prod applies to this round (and is not switched off). */
+static int fast_path_applies(const sc_inst *in, int all_base)
+{
+    const cairn_sumcheck_expr *e = in->expr;
+    if (sc_generic_only || in->tau == NULL || e->terms_len != 1 || e->terms[0].factors_len < 1 ||
+        e->terms[0].factors_len > SC_FAST_FACTORS)
+        return 0;
+    if (all_base)
+        return 1;
+    for (size_t c = 0; c < in->k; c++)
+        if (in->src_fp2[c] == NULL)
+            return 0;
+    return 1;
+}
+
 /*
  * Pool chunk c: the blocks jh in its range.  With tau each block is an
  * inner sum over its pairs weighted by ea, kept unreduced, then reduced
@@ -506,6 +595,10 @@ static void wide_zero(cairn_fp2_acc *acc, size_t terms_len)
 static void round_chunk(void *ctx, size_t c)
 {
     const struct round_job *rj = ctx;
+    if (rj->fast) {
+        round_chunk_prod(rj, c);
+        return;
+    }
     sc_inst *in = rj->in;
     const sc_plan *pl = rj->pl;
     const cairn_sumcheck_expr *expr = in->expr;
@@ -577,6 +670,7 @@ void sc_inst_round(cairn_fp2 *s, sc_inst *in)
     for (size_t c = 0; c < k; c++)
         if (in->src_fp[c] == NULL)
             rj.all_base = 0;
+    rj.fast = fast_path_applies(in, rj.all_base);
     size_t a = 0;
     if (in->tau != NULL) {
         sc_split_eq(in, in->round, &a);
