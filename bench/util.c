@@ -31,6 +31,7 @@ void bench_parse(struct bench_opts *o, int argc, char **argv, const char *about)
     o->reps = 5;
     o->quick = 0;
     o->filter = NULL;
+    o->threads = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             o->reps = atoi(argv[++i]);
@@ -44,11 +45,13 @@ void bench_parse(struct bench_opts *o, int argc, char **argv, const char *about)
             use_cpu_clock = 1;
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
             /* the library's thread pool (cairn/pool.h); 0 = every online core */
-            if (cairn_pool_set_threads((unsigned)atoi(argv[++i]), NULL) != CAIRN_OK) {
+            o->threads = (unsigned)atoi(argv[++i]);
+            if (cairn_pool_set_threads(o->threads, NULL) != CAIRN_OK) {
                 fprintf(stderr, "%s: --threads %s: expected 0 to %u\n", argv[0], argv[i],
                         CAIRN_POOL_MAX_THREADS);
                 exit(2);
             }
+            o->threads = cairn_pool_threads();
         } else {
             int help = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
             fprintf(help ? stdout : stderr,
