@@ -335,6 +335,40 @@ static cairn_fp *rand_fp_array(size_t n)
     return a;
 }
 
+/* f(x) for coefficients c[0..n) by Horner's rule. */
+static cairn_fp horner(const cairn_fp *c, size_t n, cairn_fp x)
+{
+    cairn_fp acc = cairn_fp_zero();
+    for (size_t i = n; i-- > 0;)
+        acc = cairn_fp_add(cairn_fp_mul(acc, x), c[i]);
+    return acc;
+}
+
+/*
+ * Reference checks of the one-thread outputs at a few random positions (the
+ * chunked passes at these sizes are otherwise only compared with each
+ * other): forward[i] = f(w^i), coset[i] = f(shift w^i), and for coefficient
+ * messages the rate-1/4 codeword rs[i] = f(w_{4n}^i).
+ */
+static void ntt_spot_check(const cairn_fp *in, size_t n, const cairn_fp *fwd, const cairn_fp *coset,
+                           const cairn_fp *rs, int rs_coeffs, cairn_fp shift)
+{
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < n)
+        lg++;
+    cairn_fp w = cairn_fp_root_of_unity(lg), w4 = cairn_fp_root_of_unity(lg + 2);
+    for (int q = 0; q < 6; q++) {
+        size_t i = q == 0 ? n - 1 : (size_t)test_rand_below(n);
+        cairn_fp wi = cairn_fp_pow(w, i);
+        CHECK_EQ_FP(fwd[i], horner(in, n, wi));
+        CHECK_EQ_FP(coset[i], horner(in, n, cairn_fp_mul(shift, wi)));
+        if (rs_coeffs) {
+            size_t r = (size_t)test_rand_below(4 * n);
+            CHECK_EQ_FP(rs[r], horner(in, n, cairn_fp_pow(w4, r)));
+        }
+    }
+}
+
 /*
  * Every transform at sizes that take the serial path, the blocked path and
  * the top-level parallel block path (above 2^16), for each thread count,
@@ -361,6 +395,8 @@ static void ntt_threads_identical(void)
             CHECK(cairn_ntt_coset_inverse(out + 12 * n, n, shift, NULL) == CAIRN_OK);
             CHECK(cairn_rs_encode(out + 16 * n, 4 * n, in, n, 2,
                                   logs[li] % 2 ? CAIRN_RS_EVALS : CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
+            if (ti == 0)
+                ntt_spot_check(in, n, out, out + 8 * n, out + 16 * n, logs[li] % 2 == 0, shift);
             if (ti > 0) {
                 CHECK_MEM_EQ(got, ref, n * sizeof *ref);
                 CHECK_MEM_EQ(got + 4 * n, ref + 4 * n, n * sizeof *ref);
@@ -494,7 +530,24 @@ static void sumcheck_threads_identical(void)
         tau[i] = test_rand_fp2();
     cairn_sumcheck_input in_base[3] = {{cols[0], NULL}, {cols[1], NULL}, {cols[2], NULL}};
     cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL}, {NULL, ext}, {cols[2], NULL}};
-    cairn_fp2 claim = cairn_fp2_zero(); /* any claim: the prover does not check it */
+    /*
+     * The true claims by brute force, so that the one-thread proofs (whose
+     * rounds run in several pool chunks at this size) are checked by the
+     * verifier, not only compared between thread counts.
+     */
+    cairn_fp2 claim = cairn_fp2_zero(), claim_mixed = cairn_fp2_zero();
+    cairn_fp2 *eq = malloc(len * sizeof *eq);
+    if (!CHECK(eq != NULL && cairn_poly_eq_table(eq, tau, n) == CAIRN_OK))
+        goto out;
+    for (size_t x = 0; x < len; x++) {
+        cairn_fp2 v[3], vm[3];
+        for (size_t c = 0; c < k; c++)
+            v[c] = vm[c] = cairn_fp2_from_fp(cols[c][x]);
+        vm[1] = ext[x];
+        claim = cairn_fp2_add(claim, cairn_fp2_mul(eq[x], cairn_sumcheck_expr_eval(&expr, v)));
+        claim_mixed = cairn_fp2_add(claim_mixed, cairn_sumcheck_expr_eval(&expr, vm));
+    }
+    free(eq);
     for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
         use_threads(thread_counts[ti]);
         for (size_t v = 0; v < 4; v++) {
@@ -507,21 +560,36 @@ static void sumcheck_threads_identical(void)
                                           k, n, claim, NULL);
             } else if (v == 1) {
                 st = cairn_sumcheck_prove(&o->proof, o->point, o->evals, &t, &expr, NULL, in_mixed,
-                                          k, n, claim, NULL);
+                                          k, n, claim_mixed, NULL);
             } else if (v == 2) {
                 cairn_sumcheck_instance inst[2] = {{&expr, tau, in_base, n, claim},
-                                                   {&expr, NULL, in_mixed, n - 3, claim}};
+                                                   {&expr, NULL, in_mixed, n - 3, claim_mixed}};
                 st = cairn_sumcheck_batch_prove(&o->proof, o->point, o->evals, &t, inst, 2, NULL);
             } else {
                 cairn_rows src;
                 cairn_rows_table impl;
                 cairn_sumcheck_stream_opts so = {0, 3, NULL};
-                cairn_rows_table_init(&src, &impl, rows, len, k, 1000);
+                cairn_rows_table_init(&src, &impl, rows, len, k, 10000); /* 2 pool chunks */
                 st = cairn_sumcheck_prove_stream(&o->proof, o->point, o->evals, NULL, &t, &expr,
                                                  tau, &src, n, claim, &so, NULL);
             }
             CHECK(st == CAIRN_OK);
             transcript_digest(o->digest, &t);
+            if (ti == 0 && v < 2) {
+                cairn_transcript vt;
+                cairn_fp2 vpt[20];
+                cairn_error err;
+                cairn_transcript_init(&vt, "test/engine");
+                if (!CHECK(cairn_sumcheck_verify_claim(vpt, &vt, &o->proof, &expr,
+                                                       v == 0 ? tau : NULL, n,
+                                                       v == 0 ? claim : claim_mixed, o->evals, k,
+                                                       &err) == CAIRN_OK))
+                    test_fail(__FILE__, __LINE__, "variant %zu rejected: %s", v, err.msg);
+            }
+            /* the streaming prover's proof is the in-memory prover's, byte for byte */
+            if (v == 3 && !CHECK(sc_run_equal(o, &ref[0], n, k)))
+                test_fail(__FILE__, __LINE__, "streaming differs from in memory at %u threads",
+                          thread_counts[ti]);
             if (ti > 0) {
                 size_t evals_len = v == 2 ? 2 * k : k;
                 if (!CHECK(sc_run_equal(&got, &ref[v], n, evals_len)))
