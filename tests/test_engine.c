@@ -280,6 +280,18 @@ static void simd_kernels_match_portable(void)
                 bad += x1[i].v != cairn_fp_add(b1, n3).v;
                 bad += x3[i].v != cairn_fp_sub(b1, n3).v;
             }
+            /* fold2 of len/2 pairs, out of place and in place, against the scalar formula */
+            cairn_fp2 f2[MAXL], g2[MAXL], h2[MAXL];
+            cairn_fp2 cc = cairn_fp2_make(simd_value(), simd_value());
+            for (size_t i = 0; i < len; i++)
+                f2[i] = h2[i] = cairn_fp2_make(a[i], b[i]);
+            K->fold2(g2, f2, len / 2, cc);
+            K->fold2(h2, h2, len / 2, cc);
+            for (size_t i = 0; i < len / 2; i++) {
+                cairn_fp2 want = cairn_fp2_add(
+                    f2[2 * i], cairn_fp2_mul_schoolbook(cc, cairn_fp2_sub(f2[2 * i + 1], f2[2 * i])));
+                bad += (size_t)(!cairn_fp2_eq(g2[i], want)) + (size_t)(!cairn_fp2_eq(h2[i], want));
+            }
             if (bad != 0) {
                 test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
                           K->name, bad, len);

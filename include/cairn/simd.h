@@ -43,6 +43,13 @@ typedef struct {
      */
     void (*butterfly4)(cairn_fp *x0, cairn_fp *x1, cairn_fp *x2, cairn_fp *x3, const cairn_fp *t1,
                        const cairn_fp *t2a, const cairn_fp *t2b, size_t len);
+    /*
+     * The multilinear fold of an extension table: out[j] = in[2j] +
+     * c (in[2j+1] - in[2j]) for j < len.  out may be in itself (each output
+     * is written after the inputs it and the earlier outputs read); any
+     * other overlap is not allowed.
+     */
+    void (*fold2)(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c);
 } cairn_simd_set;
 
 /* The set chosen for this process (never NULL; chosen once, thread safe). */

@@ -62,8 +62,16 @@ static void p_butterfly4(cairn_fp *x0, cairn_fp *x1, cairn_fp *x2, cairn_fp *x3,
     }
 }
 
-static const cairn_simd_set portable_set = {"portable", p_mul,       p_add,       p_sub,
-                                            p_scale,    p_butterfly, p_butterfly4};
+static void p_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
+{
+    for (size_t j = 0; j < len; j++) {
+        cairn_fp2 lo = in[2 * j], hi = in[2 * j + 1];
+        out[j] = cairn_fp2_add(lo, cairn_fp2_mul(c, cairn_fp2_sub(hi, lo)));
+    }
+}
+
+static const cairn_simd_set portable_set = {"portable",  p_mul,        p_add,  p_sub, p_scale,
+                                            p_butterfly, p_butterfly4, p_fold2};
 
 const cairn_simd_set *cairn_simd_portable(void) { return &portable_set; }
 
