@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "cairn/field.h"
+#include "cairn/simd.h"
 #include "util.h"
 
 #define CHAINS 8
@@ -28,6 +29,32 @@ static double run_mul_tput(uint64_t n)
         bench_sink_u64(acc[c].v);
     return dt;
 }
+
+/*
+ * out[i] = a[i] * b[i] over arrays of 2^12 elements (in L1/L2), repeated to
+ * n products, with one kernel set of cairn/simd.h.
+ */
+static double run_vec_mul(const cairn_simd_set *k, uint64_t n)
+{
+    enum { L = 4096 };
+    static cairn_fp a[L], b[L], out[L];
+    uint64_t st = 7;
+    for (size_t i = 0; i < L; i++) {
+        a[i] = cairn_fp_from_u64(bench_rand_u64(&st));
+        b[i] = cairn_fp_from_u64(bench_rand_u64(&st));
+    }
+    double t0 = bench_now();
+    for (uint64_t i = 0; i < n / L; i++) {
+        k->mul(out, a, b, L);
+        a[i % L] = out[(i * 7) % L]; /* a dependence so the calls are not merged */
+    }
+    double dt = bench_now() - t0;
+    bench_sink_u64(out[L - 1].v);
+    return dt;
+}
+
+static double run_vec_mul_chosen(uint64_t n) { return run_vec_mul(cairn_simd_kernels(), n); }
+static double run_vec_mul_portable(uint64_t n) { return run_vec_mul(cairn_simd_portable(), n); }
 
 static double run_mul_lat(uint64_t n)
 {
@@ -55,21 +82,28 @@ static double run_add_tput(uint64_t n)
     return dt;
 }
 
-static double run_fp2_mul_tput(uint64_t n)
-{
-    cairn_fp2 acc[CHAINS];
-    cairn_fp2 m = cairn_fp2_make(cairn_fp_make(UINT64_C(0x1234567)), cairn_fp_make(UINT64_C(0xabcdef01)));
-    for (int c = 0; c < CHAINS; c++)
-        acc[c] = cairn_fp2_make(cairn_fp_make((uint64_t)c + 1), cairn_fp_make((uint64_t)c + 2));
-    double t0 = bench_now();
-    for (uint64_t i = 0; i < n / CHAINS; i++)
-        for (int c = 0; c < CHAINS; c++)
-            acc[c] = cairn_fp2_mul(acc[c], m);
-    double dt = bench_now() - t0;
-    for (int c = 0; c < CHAINS; c++)
-        bench_sink_u64(acc[c].c0.v ^ acc[c].c1.v);
-    return dt;
-}
+/* 8 independent chains of acc <- MUL(acc, m) for one fp2 product formula. */
+#define FP2_MUL_TPUT(name, MUL)                                                                   \
+    static double name(uint64_t n)                                                                \
+    {                                                                                             \
+        cairn_fp2 acc[CHAINS];                                                                    \
+        cairn_fp2 m =                                                                             \
+            cairn_fp2_make(cairn_fp_make(UINT64_C(0x1234567)), cairn_fp_make(UINT64_C(0xabcdef01))); \
+        for (int c = 0; c < CHAINS; c++)                                                          \
+            acc[c] = cairn_fp2_make(cairn_fp_make((uint64_t)c + 1), cairn_fp_make((uint64_t)c + 2)); \
+        double t0 = bench_now();                                                                  \
+        for (uint64_t i = 0; i < n / CHAINS; i++)                                                 \
+            for (int c = 0; c < CHAINS; c++)                                                      \
+                acc[c] = MUL(acc[c], m);                                                          \
+        double dt = bench_now() - t0;                                                             \
+        for (int c = 0; c < CHAINS; c++)                                                          \
+            bench_sink_u64(acc[c].c0.v ^ acc[c].c1.v);                                            \
+        return dt;                                                                                \
+    }
+
+FP2_MUL_TPUT(run_fp2_mul_tput, cairn_fp2_mul)
+FP2_MUL_TPUT(run_fp2_mul_karatsuba, cairn_fp2_mul_karatsuba)
+FP2_MUL_TPUT(run_fp2_mul_schoolbook, cairn_fp2_mul_schoolbook)
 
 static double run_inv(uint64_t n)
 {
@@ -135,7 +169,11 @@ int main(int argc, char **argv)
     bench_case(&o, "fp_add", "8 chains", run_add_tput, n, "add/s");
     bench_case(&o, "fp_mul", "8 chains", run_mul_tput, n, "mul/s");
     bench_case(&o, "fp_mul_latency", "1 chain", run_mul_lat, n / 4, "mul/s");
+    bench_case(&o, "fp_mul_vec_portable", "arrays of 2^12", run_vec_mul_portable, n, "mul/s");
+    bench_case(&o, "fp_mul_vec_simd", cairn_simd_kernels()->name, run_vec_mul_chosen, n, "mul/s");
     bench_case(&o, "fp2_mul", "8 chains", run_fp2_mul_tput, n / 4, "mul/s");
+    bench_case(&o, "fp2_mul_karatsuba", "8 chains", run_fp2_mul_karatsuba, n / 4, "mul/s");
+    bench_case(&o, "fp2_mul_schoolbook", "8 chains", run_fp2_mul_schoolbook, n / 4, "mul/s");
     bench_case(&o, "fp_inv", "Fermat", run_inv, ninv, "inv/s");
     bench_case(&o, "fp2_inv", "via norm", run_fp2_inv, ninv, "inv/s");
 

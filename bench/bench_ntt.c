@@ -81,13 +81,13 @@ int main(int argc, char **argv)
 {
     struct bench_opts o;
     bench_parse(&o, argc, argv,
-                "NTT and Reed-Solomon encoding over Goldilocks (one thread; elem/s counts "
-                "input elements).");
-    static const unsigned full[] = {16, 18, 20, 22};
+                "NTT and Reed-Solomon encoding over Goldilocks (--threads for the pool; "
+                "elem/s counts input elements).");
+    static const unsigned full[] = {16, 18, 20, 22, 24};
     static const unsigned quick[] = {16, 18};
     const unsigned *sizes = o.quick ? quick : full;
-    size_t nsizes = o.quick ? 2 : 4;
-    bench_header("ntt (single thread)");
+    size_t nsizes = o.quick ? 2 : 5;
+    bench_header("ntt");
     int rc = 0;
     for (int w = FWD; w <= RS4 && rc == 0; w++)
         for (size_t i = 0; i < nsizes && rc == 0; i++)

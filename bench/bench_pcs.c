@@ -212,7 +212,7 @@ out:
 static int run_forked(const struct bench_opts *o, unsigned n, size_t C, int stream)
 {
     char name[32];
-    snprintf(name, sizeof name, "%s_%zu", stream ? "stream" : "mem", C);
+    snprintf(name, sizeof name, "%s_%zu_2^%u", stream ? "stream" : "mem", C, n);
     if (!bench_selected(o, name))
         return 0;
     fflush(stdout);
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
     int rc = 0;
     bench_parse(&o, argc, argv,
                 "Tensor PCS: commit / open / verify, opening size, peak RSS; in-memory and "
-                "streaming provers.\n  --filter mem_1, stream_1, mem_64, stream_64");
+                "streaming provers.\n  --filter mem_1, stream_1, mem_64, stream_64 (or e.g. stream_1_2^24)");
     printf("# seconds (median); size in KiB; RSS in MiB (peak of the case's own process); "
            "floor = RS-encode + SHA-256 of all codeword bytes\n");
     printf("%-6s %-9s %-8s %-8s %-5s %-3s %8s %8s %8s %8s %5s %9s %8s %-8s  %s\n", "mode", "N",

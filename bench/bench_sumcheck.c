@@ -186,11 +186,12 @@ out:
 int main(int argc, char **argv)
 {
     struct bench_opts o;
+    static const cairn_sumcheck_term t1 = {{{1}, {0}}, 1, {0}};
     static const cairn_sumcheck_term t2 = {{{1}, {0}}, 2, {0, 1}};
     static const cairn_sumcheck_term t3 = {{{1}, {0}}, 3, {0, 1, 2}};
-    const cairn_sumcheck_expr e2 = {&t2, 1, 2}, e3 = {&t3, 1, 3};
+    const cairn_sumcheck_expr e1 = {&t1, 1, 1}, e2 = {&t2, 1, 2}, e3 = {&t3, 1, 3};
     bench_parse(&o, argc, argv,
-                "Sum-check prover: in memory and streaming, g = f1 f2 eq and f1 f2 f3 eq.");
+                "Sum-check prover: in memory and streaming, g = f1 eq, f1 f2 eq and f1 f2 f3 eq.");
     bench_header("sumcheck");
     size_t ns[2] = {20, 24};
     if (o.quick) {
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
         ns[1] = 18;
     }
     for (size_t a = 0; a < 2; a++) {
+        bench_case(&o, "prod1", ns[a], 1, &e1);
         bench_case(&o, "prod2", ns[a], 2, &e2);
         bench_case(&o, "prod3", ns[a], 3, &e3);
     }

@@ -6,7 +6,7 @@
  * guests' start-up and printf alone take 7 000 to 11 000 cycles).  Prints
  * the proving time and cycles per second, the prover's phases, peak RSS,
  * proof size and verification time.  Two prover threads (the benchmark
- * machine has two cores).  Needs `make guests` (build/guests/rv32i).
+ * machine has two cores) unless --threads says otherwise.  Needs `make guests` (build/guests/rv32i).
  *
  * Trace rows are instructions plus, for each read or write, a setup row
  * and one row per byte moved; the sizes are found by bisection on a plain
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
             for (int r = 0; r < reps; r++) {
                 cairn_zkvm_options opt;
                 cairn_zkvm_options_init(&opt);
-                opt.threads = 2;
+                opt.threads = o.threads > 0 ? o.threads : 2;
                 uint8_t *proof = NULL;
                 double t0 = bench_now();
                 if (cairn_zkvm_prove(&proof, &plen, &st, &stats, elf, elf_len, in, in_len, &opt,

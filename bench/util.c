@@ -3,6 +3,8 @@
  */
 #include "util.h"
 
+#include "cairn/pool.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,9 @@
 #include <time.h>
 
 static volatile uint64_t sink;
+
+/* --cpu: time with the process's CPU clock (all threads summed) instead of the wall clock. */
+static int use_cpu_clock;
 
 void bench_sink_u64(uint64_t v) { sink ^= v; }
 
@@ -26,6 +31,7 @@ void bench_parse(struct bench_opts *o, int argc, char **argv, const char *about)
     o->reps = 5;
     o->quick = 0;
     o->filter = NULL;
+    o->threads = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             o->reps = atoi(argv[++i]);
@@ -35,13 +41,27 @@ void bench_parse(struct bench_opts *o, int argc, char **argv, const char *about)
             o->filter = argv[++i];
         } else if (strcmp(argv[i], "--quick") == 0) {
             o->quick = 1;
+        } else if (strcmp(argv[i], "--cpu") == 0) {
+            use_cpu_clock = 1;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            /* the library's thread pool (cairn/pool.h); 0 = every online core */
+            o->threads = (unsigned)atoi(argv[++i]);
+            if (cairn_pool_set_threads(o->threads, NULL) != CAIRN_OK) {
+                fprintf(stderr, "%s: --threads %s: expected 0 to %u\n", argv[0], argv[i],
+                        CAIRN_POOL_MAX_THREADS);
+                exit(2);
+            }
+            o->threads = cairn_pool_threads();
         } else {
             int help = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
             fprintf(help ? stdout : stderr,
-                    "usage: %s [--reps N] [--filter SUBSTR] [--quick]\n%s\n"
+                    "usage: %s [--reps N] [--filter SUBSTR] [--quick] [--threads N] [--cpu]\n%s\n"
                     "  --reps N         repetitions per case; the median is reported (default 5)\n"
                     "  --filter SUBSTR  run only cases whose name contains SUBSTR\n"
-                    "  --quick          smaller sizes, for a smoke run\n",
+                    "  --quick          smaller sizes, for a smoke run\n"
+                    "  --threads N      threads of the library's pool (default 1; 0 = all cores)\n"
+                    "  --cpu            time with the process CPU clock (threads summed), for a\n"
+                    "                   loaded machine where wall time measures the other jobs\n",
                     argv[0], about);
             exit(help ? 0 : 2);
         }
@@ -56,7 +76,7 @@ int bench_selected(const struct bench_opts *o, const char *name)
 double bench_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(use_cpu_clock ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -84,7 +104,8 @@ double bench_peak_rss_mib(void)
 
 void bench_header(const char *title)
 {
-    printf("# %s\n", title);
+    printf("# %s (pool threads: %u, %s time)\n", title, cairn_pool_threads(),
+           use_cpu_clock ? "CPU" : "wall");
     printf("%-28s %-18s %12s %16s %-10s %10s\n", "case", "params", "median", "throughput", "unit",
            "peak_rss");
 }

@@ -17,6 +17,7 @@ struct bench_opts {
     int reps;
     int quick;
     const char *filter;
+    unsigned threads; /* --threads N (also set as the pool's size); 0 when not given */
 };
 
 /* Parse the common options; exits with status 2 on a usage error. */

@@ -39,6 +39,7 @@ expect version_json 0 '^\{"version": "[0-9.]+"\}$' -- "$bin" version --json
 expect help_selftest 0 '^usage: cairn selftest' -- "$bin" help selftest
 expect selftest_help 0 '^usage: cairn selftest' -- "$bin" selftest --help
 expect selftest 0 'all [0-9]+ checks passed' -- "$bin" selftest
+expect selftest_portable 0 'simd +vector kernels: portable' -- env CAIRN_SIMD=portable "$bin" selftest
 expect selftest_json 0 '^\{"checks": \[.*\], "ok": true\}$' -- "$bin" selftest --json
 expect selftest_bad_arg 2 "unexpected argument '--nope'" -- "$bin" selftest --nope
 expect help_unknown 2 "unknown command 'nope'" -- "$bin" help nope

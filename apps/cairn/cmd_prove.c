@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cairn/file.h"
+#include "cairn/pool.h"
 #include "cairn/sha256.h"
 #include "cairn/vm.h"
 #include "cairn/witness.h"
@@ -39,7 +40,7 @@ void cmd_prove_help(FILE *out)
             "  -o PROOF          where to write the proof (default: PROGRAM with .proof\n"
             "                    instead of .elf); written atomically, never left half-written\n"
             "  --security BITS   proven security target, 100 (default) or 128\n"
-            "  --threads N       prover threads, also replay threads (default 1)\n"
+            "  --threads N       prover threads, also replay threads (default: the online cores)\n"
             "  --from-checkpoints FILE  prove the run recorded by `cairn run --checkpoints\n"
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
@@ -369,7 +370,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
 int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
-    unsigned security = 100, threads = 1;
+    unsigned security = 100, threads = cairn_pool_online_cores();
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

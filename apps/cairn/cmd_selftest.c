@@ -12,6 +12,7 @@
 #include "cairn/merkle.h"
 #include "cairn/ntt.h"
 #include "cairn/sha256.h"
+#include "cairn/simd.h"
 #include "cairn/transcript.h"
 #include "cli.h"
 
@@ -180,9 +181,54 @@ static const char *check_transcript(void)
     return NULL;
 }
 
+/* What the simd line prints: the chosen kernel set's name, filled by check_simd. */
+static char simd_what[96] = "vector kernels";
+
+/*
+ * The kernel set chosen at start-up (CPUID, or CAIRN_SIMD) against the
+ * portable set on products, sums and butterflies that exercise the
+ * reductions' carries and borrows (0, 1, p - 1, 2^32, 2^63, ...), over a
+ * length that is not a multiple of any vector width.
+ */
+static const char *check_simd(void)
+{
+    const cairn_simd_set *K = cairn_simd_kernels(), *P = cairn_simd_portable();
+    enum { L = 37 };
+    cairn_fp a[L], b[L], k1[L], k2[L], p1[L], p2[L];
+    snprintf(simd_what, sizeof simd_what, "vector kernels: %s (CAIRN_SIMD=portable forces plain C)",
+             K->name);
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    for (size_t i = 0; i < L; i++) {
+        static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, UINT64_C(1) << 32, UINT64_C(1) << 63};
+        x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+        a[i] = i < 5 ? cairn_fp_make(edge[i]) : cairn_fp_from_u64(x);
+        b[i] = i < 25 ? cairn_fp_make(edge[i % 5]) : cairn_fp_from_u64(x >> 7 | x << 57);
+    }
+    K->mul(k1, a, b, L);
+    P->mul(p1, a, b, L);
+    if (memcmp(k1, p1, sizeof k1) != 0)
+        return "vector products differ from the portable ones";
+    K->add(k1, a, b, L);
+    P->add(p1, a, b, L);
+    K->sub(k2, a, b, L);
+    P->sub(p2, a, b, L);
+    if (memcmp(k1, p1, sizeof k1) != 0 || memcmp(k2, p2, sizeof k2) != 0)
+        return "vector sums or differences differ from the portable ones";
+    memcpy(k1, a, sizeof a);
+    memcpy(k2, b, sizeof b);
+    memcpy(p1, a, sizeof a);
+    memcpy(p2, b, sizeof b);
+    K->butterfly(k1, k2, b, L);
+    P->butterfly(p1, p2, b, L);
+    if (memcmp(k1, p1, sizeof k1) != 0 || memcmp(k2, p2, sizeof k2) != 0)
+        return "vector butterflies differ from the portable ones";
+    return NULL;
+}
+
 static const struct selftest selftests[] = {
     {"field", "Goldilocks arithmetic, inversion, roots of unity", check_field},
     {"extension", "F_p[X]/(X^2 - 7) arithmetic and inversion", check_extension},
+    {"simd", simd_what, check_simd},
     {"ntt", "NTT against its definition, round trip, Reed-Solomon encoding", check_ntt},
     {"sha256", "SHA-256 (libcrypto) on the FIPS 180-2 vectors", check_sha256},
     {"merkle", "Merkle root and opening against hand-chained hashes", check_merkle},
@@ -193,7 +239,8 @@ void cmd_selftest_help(FILE *out)
 {
     fprintf(out, "usage: cairn selftest [--json]\n"
                  "\n"
-                 "Run quick known-answer checks of the field, the NTT and the hashing\n"
+                 "Run quick known-answer checks of the field, the vector kernels chosen for\n"
+                 "this CPU (printed; CAIRN_SIMD=portable|avx2|avx512 forces a set), the NTT and the hashing\n"
                  "(SHA-256, Merkle tree, transcript). Exit status 0 when all pass, 1 if any fails.\n"
                  "  --json   print one JSON object: {\"ok\": bool, \"checks\": [...]}\n");
 }
@@ -222,6 +269,10 @@ int cmd_selftest(int argc, char **argv)
             printf("%s{\"name\": ", i ? ", " : "");
             cli_json_str(stdout, selftests[i].name);
             printf(", \"ok\": %s", why == NULL ? "true" : "false");
+            if (selftests[i].run == check_simd) {
+                printf(", \"kernels\": ");
+                cli_json_str(stdout, cairn_simd_kernels()->name);
+            }
             if (why != NULL) {
                 printf(", \"error\": ");
                 cli_json_str(stdout, why);

@@ -50,6 +50,17 @@ typedef struct {
 
 __extension__ typedef unsigned __int128 cairn_u128;
 
+/*
+ * Hot operations that must be inlined into the kernels that call them
+ * (gcc's -O2 heuristics otherwise leave the larger ones, such as the
+ * extension product, as calls in the sum-check and fold loops).
+ */
+#if defined(__GNUC__)
+#define CAIRN_HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define CAIRN_HOT_INLINE static inline
+#endif
+
 /* ---- base field ------------------------------------------------------- */
 
 static inline cairn_fp cairn_fp_make(uint64_t canonical)
@@ -77,7 +88,7 @@ static inline int cairn_fp_is_zero(cairn_fp a) { return a.v == 0; }
  * mispredicted branch costs more than the whole multiplication.  The mask
  * (0 - (uint64_t)cond) is all ones when cond holds.
  */
-static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
 {
     uint64_t s = a.v + b.v;
     /* carried out 2^64 = EPS (mod p); then a + b - p = s + EPS < p */
@@ -87,7 +98,7 @@ static inline cairn_fp cairn_fp_add(cairn_fp a, cairn_fp b)
     return cairn_fp_make(s);
 }
 
-static inline cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_sub(cairn_fp a, cairn_fp b)
 {
     uint64_t d = a.v - b.v;
     /* borrowed 2^64: d = a - b + 2^64; want a - b + p = d - EPS (no underflow) */
@@ -103,7 +114,7 @@ static inline cairn_fp cairn_fp_neg(cairn_fp a)
 static inline cairn_fp cairn_fp_double(cairn_fp a) { return cairn_fp_add(a, a); }
 
 /* Reduce any 128-bit integer mod p. */
-static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_reduce128(cairn_u128 x)
 {
     uint64_t lo = (uint64_t)x;
     uint64_t hi = (uint64_t)(x >> 64);
@@ -121,7 +132,7 @@ static inline cairn_fp cairn_fp_reduce128(cairn_u128 x)
     return cairn_fp_make(s);
 }
 
-static inline cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_mul(cairn_fp a, cairn_fp b)
 {
     return cairn_fp_reduce128((cairn_u128)a.v * b.v);
 }
@@ -176,12 +187,12 @@ static inline int cairn_fp2_eq(cairn_fp2 a, cairn_fp2 b)
 
 static inline int cairn_fp2_is_zero(cairn_fp2 a) { return a.c0.v == 0 && a.c1.v == 0; }
 
-static inline cairn_fp2 cairn_fp2_add(cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_add(cairn_fp2 a, cairn_fp2 b)
 {
     return cairn_fp2_make(cairn_fp_add(a.c0, b.c0), cairn_fp_add(a.c1, b.c1));
 }
 
-static inline cairn_fp2 cairn_fp2_sub(cairn_fp2 a, cairn_fp2 b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_sub(cairn_fp2 a, cairn_fp2 b)
 {
     return cairn_fp2_make(cairn_fp_sub(a.c0, b.c0), cairn_fp_sub(a.c1, b.c1));
 }
@@ -194,14 +205,52 @@ static inline cairn_fp2 cairn_fp2_neg(cairn_fp2 a)
 static inline cairn_fp2 cairn_fp2_double(cairn_fp2 a) { return cairn_fp2_add(a, a); }
 
 /* 7*a = 8a - a, three additions and a subtraction instead of a multiplication. */
-static inline cairn_fp cairn_fp_mul_w(cairn_fp a)
+CAIRN_HOT_INLINE cairn_fp cairn_fp_mul_w(cairn_fp a)
 {
     cairn_fp a8 = cairn_fp_double(cairn_fp_double(cairn_fp_double(a)));
     return cairn_fp_sub(a8, a);
 }
 
-/* (a0 + a1 X)(b0 + b1 X) = (a0 b0 + 7 a1 b1) + (a0 b1 + a1 b0) X */
-static inline cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
+/*
+ * x + y for two 128-bit products, reduced once: the sum may carry out of
+ * 128 bits, and 2^128 = (2^32 - 1)^2 = -2^32 (mod p), so a carry adds
+ * p - 2^32.  Used to delay the reduction of sums of products.
+ */
+CAIRN_HOT_INLINE cairn_fp cairn_fp_reduce_sum2(cairn_u128 x, cairn_u128 y)
+{
+    cairn_u128 s = x + y;
+    uint64_t carry = (uint64_t)0 - (uint64_t)(s < x);
+    return cairn_fp_add(cairn_fp_reduce128(s),
+                        cairn_fp_make((CAIRN_FP_P - (UINT64_C(1) << 32)) & carry));
+}
+
+/*
+ * (a0 + a1 X)(b0 + b1 X) = (a0 b0 + 7 a1 b1) + (a0 b1 + a1 b0) X with each
+ * coordinate reduced once: four 64x64 products, two reductions (7 a1 is
+ * formed in F_p first so that 7 a1 b1 stays a 128-bit product).  Karatsuba's
+ * three products need three reductions and more additions, which measured
+ * slower here (docs/field.md).
+ */
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
+{
+    cairn_fp a1w = cairn_fp_mul_w(a.c1);
+    cairn_fp c0 = cairn_fp_reduce_sum2((cairn_u128)a.c0.v * b.c0.v, (cairn_u128)a1w.v * b.c1.v);
+    cairn_fp c1 = cairn_fp_reduce_sum2((cairn_u128)a.c0.v * b.c1.v, (cairn_u128)a.c1.v * b.c0.v);
+    return cairn_fp2_make(c0, c1);
+}
+
+/* Karatsuba's product (three multiplications, three reductions), kept for comparison. */
+static inline cairn_fp2 cairn_fp2_mul_karatsuba(cairn_fp2 a, cairn_fp2 b)
+{
+    cairn_fp t00 = cairn_fp_mul(a.c0, b.c0);
+    cairn_fp t11 = cairn_fp_mul(a.c1, b.c1);
+    cairn_fp m = cairn_fp_mul(cairn_fp_add(a.c0, a.c1), cairn_fp_add(b.c0, b.c1));
+    return cairn_fp2_make(cairn_fp_add(t00, cairn_fp_mul_w(t11)),
+                          cairn_fp_sub(m, cairn_fp_add(t00, t11)));
+}
+
+/* The same product by the schoolbook formula (four multiplications): the reference for tests. */
+static inline cairn_fp2 cairn_fp2_mul_schoolbook(cairn_fp2 a, cairn_fp2 b)
 {
     cairn_fp t00 = cairn_fp_mul(a.c0, b.c0);
     cairn_fp t11 = cairn_fp_mul(a.c1, b.c1);
@@ -210,8 +259,81 @@ static inline cairn_fp2 cairn_fp2_mul(cairn_fp2 a, cairn_fp2 b)
     return cairn_fp2_make(cairn_fp_add(t00, cairn_fp_mul_w(t11)), cairn_fp_add(t01, t10));
 }
 
+/* ---- delayed reduction ------------------------------------------------- */
+
+/*
+ * An unreduced sum of 128-bit products: value = lo + hi * 2^128, reduced
+ * once by cairn_fp_acc_reduce.  Adding a product costs a multiplication and
+ * a 128-bit addition with carry instead of a reduction and a field
+ * addition.  hi counts carries, so up to 2^64 products may be added.
+ */
+typedef struct {
+    cairn_u128 lo;
+    uint64_t hi;
+} cairn_fp_acc;
+
+static inline void cairn_fp_acc_zero(cairn_fp_acc *acc)
+{
+    acc->lo = 0;
+    acc->hi = 0;
+}
+
+/* acc += a * b (as integers). */
+CAIRN_HOT_INLINE void cairn_fp_acc_add_prod(cairn_fp_acc *acc, cairn_fp a, cairn_fp b)
+{
+    cairn_u128 x = (cairn_u128)a.v * b.v;
+    acc->lo += x;
+    acc->hi += (uint64_t)(acc->lo < x);
+}
+
+/* acc += a (as an integer). */
+static inline void cairn_fp_acc_add(cairn_fp_acc *acc, cairn_fp a)
+{
+    acc->lo += a.v;
+    acc->hi += (uint64_t)(acc->lo < a.v);
+}
+
+/* The accumulated value mod p: lo + hi * 2^128 with 2^128 = -2^32 (mod p). */
+static inline cairn_fp cairn_fp_acc_reduce(const cairn_fp_acc *acc)
+{
+    return cairn_fp_sub(cairn_fp_reduce128(acc->lo), cairn_fp_reduce128((cairn_u128)acc->hi << 32));
+}
+
+/* An unreduced extension element: one accumulator per coordinate. */
+typedef struct {
+    cairn_fp_acc c0, c1;
+} cairn_fp2_acc;
+
+static inline void cairn_fp2_acc_zero(cairn_fp2_acc *acc)
+{
+    cairn_fp_acc_zero(&acc->c0);
+    cairn_fp_acc_zero(&acc->c1);
+}
+
+/* acc += a * b: four products, (a0 b0 + (7 a1) b1) and (a0 b1 + a1 b0), none reduced. */
+CAIRN_HOT_INLINE void cairn_fp2_acc_add_mul(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp2 b)
+{
+    cairn_fp a1w = cairn_fp_mul_w(a.c1);
+    cairn_fp_acc_add_prod(&acc->c0, a.c0, b.c0);
+    cairn_fp_acc_add_prod(&acc->c0, a1w, b.c1);
+    cairn_fp_acc_add_prod(&acc->c1, a.c0, b.c1);
+    cairn_fp_acc_add_prod(&acc->c1, a.c1, b.c0);
+}
+
+/* acc += a * b for a base-field b: two products, kept in the base field per coordinate. */
+CAIRN_HOT_INLINE void cairn_fp2_acc_add_mul_fp(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp b)
+{
+    cairn_fp_acc_add_prod(&acc->c0, a.c0, b);
+    cairn_fp_acc_add_prod(&acc->c1, a.c1, b);
+}
+
+static inline cairn_fp2 cairn_fp2_acc_reduce(const cairn_fp2_acc *acc)
+{
+    return cairn_fp2_make(cairn_fp_acc_reduce(&acc->c0), cairn_fp_acc_reduce(&acc->c1));
+}
+
 /* Extension times base: two base multiplications. */
-static inline cairn_fp2 cairn_fp2_mul_fp(cairn_fp2 a, cairn_fp b)
+CAIRN_HOT_INLINE cairn_fp2 cairn_fp2_mul_fp(cairn_fp2 a, cairn_fp b)
 {
     return cairn_fp2_make(cairn_fp_mul(a.c0, b), cairn_fp_mul(a.c1, b));
 }

@@ -14,6 +14,9 @@
  *
  * Points and folded tables live in the extension F_p2 (challenges come from
  * it); tables of witness values usually start in the base field.
+ *
+ * Threads: eq tables and folds of large tables run on the library's thread
+ * pool (cairn/pool.h); results are identical for every thread count.
  */
 #ifndef CAIRN_POLY_H
 #define CAIRN_POLY_H
@@ -44,6 +47,12 @@ cairn_fp2 cairn_poly_eq_eval(const cairn_fp2 *a, const cairn_fp2 *b, size_t len)
  * (the caller's table shrinks to len/2 entries).
  */
 void cairn_poly_fold_fp2(cairn_fp2 *table, size_t len, cairn_fp2 c);
+
+/*
+ * As cairn_poly_fold_fp2, from a table into out (len/2 entries); out must
+ * not overlap the table.
+ */
+void cairn_poly_fold_fp2_into(cairn_fp2 *out, const cairn_fp2 *table, size_t len, cairn_fp2 c);
 
 /* As cairn_poly_fold_fp2, from a base-field table into out (len/2 entries). */
 void cairn_poly_fold_fp(cairn_fp2 *out, const cairn_fp *table, size_t len, cairn_fp2 c);

@@ -24,6 +24,9 @@
  */
 #include "cairn/ntt.h"
 
+#include "cairn/pool.h"
+#include "cairn/simd.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -44,6 +47,15 @@ typedef uint64_t u64;
 static inline u64 fadd(u64 a, u64 b) { return cairn_fp_add(cairn_fp_make(a), cairn_fp_make(b)).v; }
 static inline u64 fsub(u64 a, u64 b) { return cairn_fp_sub(cairn_fp_make(a), cairn_fp_make(b)).v; }
 static inline u64 fmul(u64 a, u64 b) { return cairn_fp_mul(cairn_fp_make(a), cairn_fp_make(b)).v; }
+
+/*
+ * The vector kernels (cairn/simd.h) take cairn_fp arrays; cairn_fp is a
+ * struct of one uint64_t, so the words of these arrays are its members.
+ * Runs shorter than SIMD_MIN butterflies stay in the scalar loops.
+ */
+#define SIMD_MIN 8u
+static inline cairn_fp *as_fp(u64 *x) { return (cairn_fp *)(void *)x; }
+static inline const cairn_fp *as_cfp(const u64 *x) { return (const cairn_fp *)(const void *)x; }
 
 /* ---- twiddle cache -------------------------------------------------------- */
 
@@ -124,6 +136,9 @@ static inline u64 rev_bits(u64 x, unsigned bits)
 #define TILE_BITS 5u
 #define TILE ((size_t)1 << TILE_BITS)
 
+/* Fewest elements a pool chunk of a transform pass gets (below, one chunk). */
+#define PAR_MIN ((size_t)1 << 13)
+
 /*
  * Permutes x (length 2^log_n) so that x[rev(i)] holds what x[i] held.  Small
  * arrays swap pairs directly.  Large ones write the index as (a, m, c) with
@@ -133,28 +148,22 @@ static inline u64 rev_bits(u64 x, unsigned bits)
  * contiguous elements, so both the reads and the writes stay within a few
  * cache lines per row instead of touching one line per element.
  */
-static void bitrev_permute(u64 *x, unsigned log_n)
+struct bitrev_job {
+    u64 *x;
+    unsigned log_n;
+    size_t chunks;
+};
+
+/* The tiles m in [m0, m1) of the blocked permutation (each with its partner rev m). */
+static void bitrev_tiles(u64 *x, unsigned log_n, size_t m0, size_t m1)
 {
-    size_t n = (size_t)1 << log_n;
-    if (log_n < 2 * TILE_BITS) {
-        for (size_t i = 0; i < n; i++) {
-            size_t j = (size_t)rev_bits(i, log_n);
-            if (i < j) {
-                u64 t = x[i];
-                x[i] = x[j];
-                x[j] = t;
-            }
-        }
-        return;
-    }
     unsigned mbits = log_n - 2 * TILE_BITS;
-    size_t mcount = (size_t)1 << mbits;
     size_t row = (size_t)1 << (log_n - TILE_BITS); /* distance between a and a + 1 */
     size_t rt[TILE];
     u64 ta[TILE * TILE], tb[TILE * TILE];
     for (size_t i = 0; i < TILE; i++)
         rt[i] = (size_t)rev_bits(i, TILE_BITS);
-    for (size_t m = 0; m < mcount; m++) {
+    for (size_t m = m0; m < m1; m++) {
         size_t mr = (size_t)rev_bits(m, mbits);
         if (mr < m)
             continue;
@@ -179,6 +188,43 @@ static void bitrev_permute(u64 *x, unsigned log_n)
             }
         }
     }
+}
+
+/* Pool chunk: an equal share of the tiles. */
+static void bitrev_chunk(void *ctx, size_t c)
+{
+    const struct bitrev_job *j = ctx;
+    size_t mcount = (size_t)1 << (j->log_n - 2 * TILE_BITS);
+    bitrev_tiles(j->x, j->log_n, mcount * c / j->chunks, mcount * (c + 1) / j->chunks);
+}
+
+/*
+ * Permutes x (length 2^log_n) so that x[rev(i)] holds what x[i] held.  Small
+ * arrays swap pairs directly.  Large ones write the index as (a, m, c) with
+ * a and c of TILE_BITS bits: rev(a, m, c) = (rev c, rev m, rev a), so the
+ * tile of all (a, c) for one m maps onto the tile for rev m, transposed and
+ * with both coordinates reversed.  Each tile is 2^TILE_BITS short rows of
+ * contiguous elements, so both the reads and the writes stay within a few
+ * cache lines per row instead of touching one line per element.  A tile
+ * pair is handled by the iteration of its smaller index, so ranges of m
+ * are independent and run on the thread pool.
+ */
+static void bitrev_permute(u64 *x, unsigned log_n)
+{
+    size_t n = (size_t)1 << log_n;
+    if (log_n < 2 * TILE_BITS) {
+        for (size_t i = 0; i < n; i++) {
+            size_t j = (size_t)rev_bits(i, log_n);
+            if (i < j) {
+                u64 t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+            }
+        }
+        return;
+    }
+    struct bitrev_job j = {x, log_n, cairn_pool_chunks(n, PAR_MIN)};
+    cairn_pool_run(j.chunks, bitrev_chunk, &j);
 }
 
 /* ---- decimation-in-time stages ------------------------------------------- */
@@ -210,33 +256,50 @@ static void stage_1(u64 *x, size_t len)
     }
 }
 
-/* One radix-2 stage s: (u, v) -> (u + t v, u - t v) at distance 2^(s-1). */
-static void stage_r2(u64 *x, size_t len, unsigned s)
+/*
+ * One radix-2 stage s: (u, v) -> (u + t v, u - t v) at distance h = 2^(s-1),
+ * on the butterflies g in [g0, g1) of the flat order g = block * h + j.
+ */
+static void stage_r2(u64 *x, unsigned s, size_t g0, size_t g1)
 {
     size_t h = (size_t)1 << (s - 1);
     const u64 *t = tw_stage[s];
-    for (size_t blk = 0; blk < len; blk += 2 * h) {
-        u64 *lo = x + blk, *hi = x + blk + h;
-        for (size_t j = 0; j < h; j++) {
+    const cairn_simd_set *K = cairn_simd_kernels();
+    for (size_t g = g0; g < g1;) {
+        size_t blk = g / h, j = g % h, end = (blk + 1) * h < g1 ? h : j + (g1 - g);
+        u64 *lo = x + blk * 2 * h, *hi = lo + h;
+        if (end - j >= SIMD_MIN) {
+            K->butterfly(as_fp(lo + j), as_fp(hi + j), as_cfp(t + j), end - j);
+            j = end;
+        }
+        for (; j < end; j++) {
             u64 a = lo[j], b = fmul(hi[j], t[j]);
             lo[j] = fadd(a, b);
             hi[j] = fsub(a, b);
         }
+        g = blk * h + end;
     }
 }
 
 /*
  * Stages s and s+1 in one pass (radix 4): each group of four elements at
  * distance h = 2^(s-1) goes through both stages while in registers, which
- * halves the passes over memory.
+ * halves the passes over memory.  Groups g in [g0, g1), g = block * h + j.
  */
-static void stage_r4(u64 *x, size_t len, unsigned s)
+static void stage_r4(u64 *x, unsigned s, size_t g0, size_t g1)
 {
     size_t h = (size_t)1 << (s - 1);
     const u64 *t1 = tw_stage[s], *t2 = tw_stage[s + 1];
-    for (size_t blk = 0; blk < len; blk += 4 * h) {
-        u64 *x0 = x + blk, *x1 = x0 + h, *x2 = x1 + h, *x3 = x2 + h;
-        for (size_t j = 0; j < h; j++) {
+    const cairn_simd_set *K = cairn_simd_kernels();
+    for (size_t g = g0; g < g1;) {
+        size_t blk = g / h, j = g % h, end = (blk + 1) * h < g1 ? h : j + (g1 - g);
+        u64 *x0 = x + blk * 4 * h, *x1 = x0 + h, *x2 = x1 + h, *x3 = x2 + h;
+        if (end - j >= SIMD_MIN) {
+            K->butterfly4(as_fp(x0 + j), as_fp(x1 + j), as_fp(x2 + j), as_fp(x3 + j),
+                          as_cfp(t1 + j), as_cfp(t2 + j), as_cfp(t2 + j + h), end - j);
+            j = end;
+        }
+        for (; j < end; j++) {
             u64 w = t1[j];
             u64 m1 = fmul(x1[j], w), m3 = fmul(x3[j], w);
             u64 b0 = fadd(x0[j], m1), b1 = fsub(x0[j], m1);
@@ -247,11 +310,43 @@ static void stage_r4(u64 *x, size_t len, unsigned s)
             x1[j] = fadd(b1, n3);
             x3[j] = fsub(b1, n3);
         }
+        g = blk * h + end;
     }
 }
 
+/* One pass over an array: radix 4 (stages s, s+1) or radix 2 (stage s). */
+struct stage_job {
+    u64 *x;
+    unsigned s, radix;
+    size_t groups, chunks;
+};
+
+/* Pool chunk: an equal share of the pass's butterfly groups. */
+static void stage_chunk(void *ctx, size_t c)
+{
+    const struct stage_job *j = ctx;
+    size_t g0 = j->groups * c / j->chunks, g1 = j->groups * (c + 1) / j->chunks;
+    if (j->radix == 4)
+        stage_r4(j->x, j->s, g0, g1);
+    else
+        stage_r2(j->x, j->s, g0, g1);
+}
+
+/* One pass (radix 2 or 4 from stage s) over x of length len, on the pool when `par`. */
+static void stage_pass(u64 *x, size_t len, unsigned s, unsigned radix, int par)
+{
+    struct stage_job j = {x, s, radix, len / radix, 1};
+    if (par)
+        j.chunks = cairn_pool_chunks(len, PAR_MIN);
+    if (j.chunks == 1) {
+        stage_chunk(&j, 0);
+        return;
+    }
+    cairn_pool_run(j.chunks, stage_chunk, &j);
+}
+
 /* Stages from..to (1-based, inclusive) over every block of x (length len). */
-static void run_stages(u64 *x, size_t len, unsigned from, unsigned to)
+static void run_stages(u64 *x, size_t len, unsigned from, unsigned to, int par)
 {
     unsigned s = from;
     if (s == 1 && to >= 2) {
@@ -262,22 +357,39 @@ static void run_stages(u64 *x, size_t len, unsigned from, unsigned to)
         s = 2;
     }
     for (; s + 1 <= to; s += 2)
-        stage_r4(x, len, s);
+        stage_pass(x, len, s, 4, par);
     if (s == to)
-        stage_r2(x, len, s);
+        stage_pass(x, len, s, 2, par);
 }
 
 /* Block sizes (log2) at which the stages are cut: about L1 and L2. */
 static const unsigned block_levels[] = {11, 16};
+
+struct dit_job {
+    u64 *x;
+    unsigned b, done;
+};
+
+static void dit_rec(u64 *x, unsigned log_len, unsigned done, int par);
+
+/* Pool chunk: the early stages of one aligned block. */
+static void dit_block(void *ctx, size_t c)
+{
+    const struct dit_job *j = ctx;
+    dit_rec(j->x + (c << j->b), j->b, j->done, 0);
+}
 
 /*
  * Runs stages done+1..log_len on x (length 2^log_len, bit-reversed input
  * with stages 1..done already applied).  The early stages only mix elements
  * within aligned blocks, so when the array is larger than a cache level all
  * of them are finished block by block (recursively, for the smaller level)
- * before the remaining stages sweep the whole array.
+ * before the remaining stages sweep the whole array.  At the top level
+ * (`par`) the blocks are independent chunks of the thread pool and the
+ * sweeping stages are cut into ranges of butterflies; every element gets
+ * the same operations in the same order as with one thread.
  */
-static void dit(u64 *x, unsigned log_len, unsigned done)
+static void dit_rec(u64 *x, unsigned log_len, unsigned done, int par)
 {
     unsigned b = 0;
     for (size_t i = sizeof block_levels / sizeof block_levels[0]; i-- > 0;) {
@@ -287,14 +399,21 @@ static void dit(u64 *x, unsigned log_len, unsigned done)
         }
     }
     if (b > done) {
-        size_t n = (size_t)1 << log_len, bs = (size_t)1 << b;
-        for (size_t off = 0; off < n; off += bs)
-            dit(x + off, b, done);
+        struct dit_job j = {x, b, done};
+        size_t blocks = (size_t)1 << (log_len - b);
+        if (par) {
+            cairn_pool_run(blocks, dit_block, &j);
+        } else {
+            for (size_t c = 0; c < blocks; c++)
+                dit_block(&j, c);
+        }
         done = b;
     }
     if (done < log_len)
-        run_stages(x, (size_t)1 << log_len, done + 1, log_len);
+        run_stages(x, (size_t)1 << log_len, done + 1, log_len, par);
 }
+
+static void dit(u64 *x, unsigned log_len, unsigned done) { dit_rec(x, log_len, done, 1); }
 
 /* ---- transforms ----------------------------------------------------------- */
 
@@ -331,6 +450,42 @@ static void forward_raw(u64 *x, unsigned log_n)
     dit(x, log_n, 0);
 }
 
+struct negate_job {
+    u64 *x;
+    size_t n, chunks;
+    u64 scale;
+};
+
+/*
+ * Pool chunk: x[i] <-> x[n - i] for its share of 0 < i < n/2, each times
+ * the scale; chunk 0 also scales x[0] and x[n/2], which have no partner.
+ */
+static void negate_chunk(void *ctx, size_t c)
+{
+    const struct negate_job *j = ctx;
+    u64 *x = j->x, sc = j->scale;
+    size_t n = j->n, half = n / 2;
+    size_t i0 = 1 + (half - 1) * c / j->chunks, i1 = 1 + (half - 1) * (c + 1) / j->chunks;
+    if (sc == 1) {
+        for (size_t i = i0; i < i1; i++) {
+            u64 t = x[i];
+            x[i] = x[n - i];
+            x[n - i] = t;
+        }
+        return;
+    }
+    if (c == 0) {
+        x[0] = fmul(x[0], sc);
+        if (n > 1)
+            x[half] = fmul(x[half], sc);
+    }
+    for (size_t i = i0; i < i1; i++) {
+        u64 t = x[i];
+        x[i] = fmul(x[n - i], sc);
+        x[n - i] = fmul(t, sc);
+    }
+}
+
 /*
  * Inverse transform without the division by n: the forward transform, then
  * x[i] <-> x[n - i] for 0 < i < n/2 (index negation mod n), each element
@@ -340,22 +495,17 @@ static void inverse_raw(u64 *x, unsigned log_n, u64 scale)
 {
     size_t n = (size_t)1 << log_n;
     forward_raw(x, log_n);
-    if (scale == 1) {
-        for (size_t i = 1; i < n - i; i++) {
-            u64 t = x[i];
-            x[i] = x[n - i];
-            x[n - i] = t;
+    struct negate_job j = {x, n, n >= 4 ? cairn_pool_chunks(n, PAR_MIN) : 1, scale};
+    if (n < 4) {
+        /* no pairs: only the scaling of x[0] and x[n/2] */
+        if (scale != 1) {
+            x[0] = fmul(x[0], scale);
+            if (n > 1)
+                x[1] = fmul(x[1], scale);
         }
         return;
     }
-    x[0] = fmul(x[0], scale);
-    for (size_t i = 1; i < n - i; i++) {
-        u64 t = x[i];
-        x[i] = fmul(x[n - i], scale);
-        x[n - i] = fmul(t, scale);
-    }
-    if (n > 1)
-        x[n / 2] = fmul(x[n / 2], scale);
+    cairn_pool_run(j.chunks, negate_chunk, &j);
 }
 
 /* n^-1 = (p + 1) / 2 raised to log_n, i.e. 2^-log_n. */
@@ -365,26 +515,46 @@ static u64 inv_pow2(unsigned log_n)
 }
 
 /*
- * x[i] *= c * g^i for every i < n.  Eight running powers advance by g^8, so
- * the multiplications form eight independent chains instead of one long
+ * x[i] *= c * g^i for i in [i0, i1).  Eight running powers advance by g^8,
+ * so the multiplications form eight independent chains instead of one long
  * dependency chain.
  */
-static void scale_by_powers(u64 *x, size_t n, u64 c, u64 g)
+static void scale_range(u64 *x, size_t i0, size_t i1, u64 c, u64 g)
 {
     u64 pw[8];
-    pw[0] = c;
+    pw[0] = fmul(c, cairn_fp_pow(cairn_fp_make(g), (uint64_t)i0).v);
     for (size_t k = 1; k < 8; k++)
         pw[k] = fmul(pw[k - 1], g);
     u64 g2 = fmul(g, g), g4 = fmul(g2, g2), g8 = fmul(g4, g4);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    size_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
         for (size_t k = 0; k < 8; k++) {
             x[i + k] = fmul(x[i + k], pw[k]);
             pw[k] = fmul(pw[k], g8);
         }
     }
-    for (size_t k = 0; i + k < n; k++)
+    for (size_t k = 0; i + k < i1; k++)
         x[i + k] = fmul(x[i + k], pw[k]);
+}
+
+struct scale_job {
+    u64 *x;
+    size_t n, chunks;
+    u64 c, g;
+};
+
+/* Pool chunk: its share of the indices. */
+static void scale_chunk(void *ctx, size_t c)
+{
+    const struct scale_job *j = ctx;
+    scale_range(j->x, j->n * c / j->chunks, j->n * (c + 1) / j->chunks, j->c, j->g);
+}
+
+/* x[i] *= c * g^i for every i < n, on the thread pool. */
+static void scale_by_powers(u64 *x, size_t n, u64 c, u64 g)
+{
+    struct scale_job j = {x, n, cairn_pool_chunks(n, PAR_MIN), c, g};
+    cairn_pool_run(j.chunks, scale_chunk, &j);
 }
 
 cairn_status cairn_ntt_forward(cairn_fp *data, size_t data_len, cairn_error *err)

@@ -4,25 +4,25 @@
  * symbol j of every row is appended to the running leaf hash of column j,
  * SHA-256(0x00 || le64(U_0[j]) || ... || le64(U_{M-1}[j])).
  *
- * Invariant of a committer between calls: rows_done rows have been encoded;
- * the first rows_done - pending of them are absorbed into cols[], the last
- * `pending` (< PCS_HASH_ROWS) wait in buf, column-major (buf[j*8 + r]) so
- * that one column's pending symbols are 8 * pending contiguous bytes.
- * Buffering 8 rows turns 8 small hash updates per column into one 64-byte
- * update (one SHA-256 block), which is where the time goes.  Memory is
- * N * (112 + 64 + 8) bytes whatever the number of rows.
+ * Invariant of a committer between calls: rows_done rows have been
+ * received; the first rows_done - pending of them are encoded and absorbed
+ * into cols[], the last `pending` (< PCS_HASH_ROWS) wait unencoded in buf,
+ * row-major (row r's message in buf[r*N .. r*N + k), with room for its
+ * codeword).  Buffering 8 rows turns 8 small hash updates per column into
+ * one 64-byte update (one SHA-256 block), which is where the time goes, and
+ * gives the thread pool work: a flush encodes the 8 rows in parallel (one
+ * row per chunk, in place), then hashes ranges of columns in parallel (each
+ * column's hash state belongs to one chunk).  Every column absorbs the same
+ * bytes in the same order whatever the thread count.  Memory is
+ * N * (112 + 64) bytes whatever the number of rows (the `code` field is not
+ * used).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cairn/ntt.h"
+#include "cairn/pool.h"
 #include "pcs_internal.h"
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define PCS_LITTLE_ENDIAN 1
-#else
-#define PCS_LITTLE_ENDIAN 0
-#endif
 
 void cairn_pcs_prover_init(cairn_pcs_prover *pr)
 {
@@ -72,8 +72,8 @@ static cairn_status committer_begin_shape(cairn_pcs_committer *cm, const cairn_p
     cm->rows_total = d.M;
     cm->cols = malloc(d.N * sizeof *cm->cols);
     cm->buf = malloc(d.N * PCS_HASH_ROWS * sizeof *cm->buf);
-    cm->code = malloc(d.N * sizeof *cm->code);
-    if (cm->cols == NULL || cm->buf == NULL || cm->code == NULL) {
+    cm->code = NULL;
+    if (cm->cols == NULL || cm->buf == NULL) {
         cairn_pcs_committer_clear(cm);
         return cairn_error_set(err, CAIRN_ERR_NOMEM,
                                "pcs commit: cannot allocate the state of %zu columns", d.N);
@@ -96,24 +96,56 @@ cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_
     return committer_begin_shape(cm, params, err);
 }
 
-/* Append the pending rows of every column to its running hash. */
-static void flush(cairn_pcs_committer *cm)
+struct flush_job {
+    cairn_pcs_committer *cm;
+    size_t chunks;
+    cairn_status st[PCS_HASH_ROWS];
+    cairn_error err[PCS_HASH_ROWS];
+};
+
+/* Pool chunk of the encoding step: pending row r, encoded in place. */
+static void encode_chunk(void *ctx, size_t r)
 {
-    size_t bytes = (size_t)cm->pending * CAIRN_FP_BYTES;
-    if (cm->pending == 0)
-        return;
-    for (size_t j = 0; j < cm->n_code; j++) {
-        const cairn_fp *src = cm->buf + j * PCS_HASH_ROWS;
-#if PCS_LITTLE_ENDIAN
-        cairn_sha256_update(&cm->cols[j], src, bytes);
-#else
-        uint8_t b[PCS_HASH_ROWS * CAIRN_FP_BYTES];
-        for (unsigned r = 0; r < cm->pending; r++)
-            pcs_store_le64(b + 8 * r, src[r].v);
-        cairn_sha256_update(&cm->cols[j], b, bytes);
-#endif
+    struct flush_job *j = ctx;
+    cairn_pcs_committer *cm = j->cm;
+    cairn_fp *row = cm->buf + r * cm->n_code;
+    j->st[r] = cairn_rs_encode(row, cm->n_code, row, cm->k, cm->params.log_blowup,
+                               CAIRN_RS_COEFFS, &j->err[r]);
+}
+
+/* Pool chunk of the hashing step: its range of columns absorbs the pending symbols. */
+static void hash_chunk(void *ctx, size_t c)
+{
+    const struct flush_job *j = ctx;
+    cairn_pcs_committer *cm = j->cm;
+    size_t n = cm->n_code, j0 = n * c / j->chunks, j1 = n * (c + 1) / j->chunks;
+    unsigned pending = cm->pending;
+    uint8_t b[PCS_HASH_ROWS * CAIRN_FP_BYTES];
+    for (size_t col = j0; col < j1; col++) {
+        for (unsigned r = 0; r < pending; r++)
+            pcs_store_le64(b + 8 * r, cm->buf[r * n + col].v);
+        cairn_sha256_update(&cm->cols[col], b, (size_t)pending * CAIRN_FP_BYTES);
     }
+}
+
+/* Encode the pending rows and append them to every column's running hash. */
+static cairn_status flush(cairn_pcs_committer *cm, cairn_error *err)
+{
+    struct flush_job j;
+    if (cm->pending == 0)
+        return CAIRN_OK;
+    j.cm = cm;
+    j.chunks = cairn_pool_chunks(cm->n_code, 1024);
+    cairn_pool_run(cm->pending, encode_chunk, &j);
+    for (unsigned r = 0; r < cm->pending; r++)
+        if (j.st[r] != CAIRN_OK) {
+            if (err != NULL)
+                *err = j.err[r];
+            return j.st[r];
+        }
+    cairn_pool_run(j.chunks, hash_chunk, &j);
     cm->pending = 0;
+    return CAIRN_OK;
 }
 
 cairn_status cairn_pcs_committer_absorb(cairn_pcs_committer *cm, const cairn_fp *elems,
@@ -135,19 +167,29 @@ cairn_status cairn_pcs_committer_absorb(cairn_pcs_committer *cm, const cairn_fp 
     if (rows > 0 && elems == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "pcs commit: elems is NULL");
     for (size_t r = 0; r < rows; r++) {
-        st = cairn_rs_encode(cm->code, cm->n_code, elems + r * cm->k, cm->k,
-                             cm->params.log_blowup, CAIRN_RS_COEFFS, err);
-        if (st != CAIRN_OK)
-            return st;
-        cairn_fp *dst = cm->buf + cm->pending;
-        for (size_t j = 0; j < cm->n_code; j++)
-            dst[j * PCS_HASH_ROWS] = cm->code[j];
+        memcpy(cm->buf + (size_t)cm->pending * cm->n_code, elems + r * cm->k,
+               cm->k * sizeof *elems);
         cm->pending++;
         cm->rows_done++;
-        if (cm->pending == PCS_HASH_ROWS)
-            flush(cm);
+        if (cm->pending == PCS_HASH_ROWS && (st = flush(cm, err)) != CAIRN_OK)
+            return st;
     }
     return CAIRN_OK;
+}
+
+struct finals_job {
+    cairn_pcs_committer *cm;
+    cairn_digest *leaves;
+    size_t chunks;
+};
+
+/* Pool chunk: the leaf digests of its range of columns. */
+static void finals_chunk(void *ctx, size_t c)
+{
+    const struct finals_job *j = ctx;
+    size_t n = j->cm->n_code;
+    for (size_t col = n * c / j->chunks; col < n * (c + 1) / j->chunks; col++)
+        cairn_sha256_final(j->leaves[col].bytes, &j->cm->cols[col]);
 }
 
 cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committer *cm,
@@ -166,16 +208,17 @@ cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committe
                              (unsigned long long)cm->rows_done, (unsigned long long)cm->rows_total);
         goto out;
     }
-    flush(cm);
+    if ((st = flush(cm, err)) != CAIRN_OK)
+        goto out;
     leaves = malloc(cm->n_code * sizeof *leaves);
     if (leaves == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs commit: cannot allocate %zu leaf digests",
                              cm->n_code);
         goto out;
     }
-    for (size_t j = 0; j < cm->n_code; j++)
-        cairn_sha256_final(leaves[j].bytes, &cm->cols[j]);
-    st = cairn_merkle_tree_build(&pr->tree, leaves, cm->n_code, 1, err);
+    struct finals_job fj = {cm, leaves, cairn_pool_chunks(cm->n_code, 1024)};
+    cairn_pool_run(fj.chunks, finals_chunk, &fj);
+    st = cairn_merkle_tree_build(&pr->tree, leaves, cm->n_code, cairn_pool_threads(), err);
     if (st != CAIRN_OK)
         goto out;
     pr->com.params = cm->params;

@@ -1,10 +1,40 @@
 /*
  * poly.c — eq tables, folding and evaluation of multilinear tables.
  * Contract and the variable order in include/cairn/poly.h.
+ *
+ * Large tables are built and folded on the thread pool (cairn/pool.h):
+ * every entry is computed by the same formula from the same inputs as in a
+ * serial loop, so results never depend on the thread count.  The in-place
+ * fold is the one pass that needs care (fold_fp2_chunk below).
  */
 #include "cairn/poly.h"
 
 #include <stdlib.h>
+
+#include "cairn/pool.h"
+#include "cairn/simd.h"
+
+/* Fewest entries a pool chunk gets; tables below this run serially. */
+#define POLY_PAR_MIN ((size_t)1 << 12)
+
+struct eq_level {
+    cairn_fp2 *out;
+    cairn_fp2 r;
+    size_t half, chunks;
+};
+
+/* Pool chunk: its share of one doubling level of the eq table. */
+static void eq_level_chunk(void *ctx, size_t c)
+{
+    const struct eq_level *l = ctx;
+    cairn_fp2 *out = l->out;
+    size_t j1 = l->half * (c + 1) / l->chunks;
+    for (size_t j = l->half * c / l->chunks; j < j1; j++) {
+        cairn_fp2 hi = cairn_fp2_mul(out[j], l->r);
+        out[j + l->half] = hi;
+        out[j] = cairn_fp2_sub(out[j], hi); /* out[j] (1 - r_i) */
+    }
+}
 
 /*
  * Build the table level by level: after processing r_0..r_{i-1} the first
@@ -17,12 +47,12 @@ cairn_status cairn_poly_eq_table(cairn_fp2 *out, const cairn_fp2 *r, size_t r_le
         return CAIRN_ERR_ARG;
     out[0] = cairn_fp2_one();
     for (size_t i = 0; i < r_len; i++) {
-        size_t half = (size_t)1 << i;
-        for (size_t j = 0; j < half; j++) {
-            cairn_fp2 hi = cairn_fp2_mul(out[j], r[i]);
-            out[j + half] = hi;
-            out[j] = cairn_fp2_sub(out[j], hi); /* out[j] (1 - r_i) */
-        }
+        struct eq_level l = {out, r[i], (size_t)1 << i, 1};
+        l.chunks = cairn_pool_chunks(l.half, POLY_PAR_MIN);
+        if (l.chunks == 1)
+            eq_level_chunk(&l, 0);
+        else
+            cairn_pool_run(l.chunks, eq_level_chunk, &l);
     }
     return CAIRN_OK;
 }
@@ -40,20 +70,77 @@ cairn_fp2 cairn_poly_eq_eval(const cairn_fp2 *a, const cairn_fp2 *b, size_t len)
     return acc;
 }
 
+struct fold_job {
+    cairn_fp2 *out;
+    const cairn_fp2 *in2;
+    const cairn_fp *in1;
+    cairn_fp2 c;
+    size_t j0, count, chunks;
+};
+
+/*
+ * Pool chunk: out[j] = in[2j] + c (in[2j+1] - in[2j]) for its share of
+ * j in [j0, j0 + count), from an extension (in2) or a base (in1) table.
+ */
+static void fold_chunk(void *ctx, size_t c)
+{
+    const struct fold_job *f = ctx;
+    size_t a = f->j0 + f->count * c / f->chunks, b = f->j0 + f->count * (c + 1) / f->chunks;
+    if (f->in2 != NULL) {
+        /* the vector kernel keeps the in-place order: inputs read before outputs land */
+        cairn_simd_kernels()->fold2(f->out + a, f->in2 + 2 * a, b - a, f->c);
+    } else {
+        for (size_t j = a; j < b; j++) {
+            cairn_fp lo = f->in1[2 * j], hi = f->in1[2 * j + 1];
+            f->out[j] =
+                cairn_fp2_add(cairn_fp2_from_fp(lo), cairn_fp2_mul_fp(f->c, cairn_fp_sub(hi, lo)));
+        }
+    }
+}
+
+/* Outputs j in [j0, j0 + count) of a fold, serially or on the pool. */
+static void fold_range(struct fold_job *f, size_t j0, size_t count)
+{
+    f->j0 = j0;
+    f->count = count;
+    f->chunks = cairn_pool_chunks(count, POLY_PAR_MIN);
+    if (f->chunks == 1)
+        fold_chunk(f, 0);
+    else
+        cairn_pool_run(f->chunks, fold_chunk, f);
+}
+
+/*
+ * In place, output j overwrites an entry that outputs near j/2 still need,
+ * so plain ranges cannot run concurrently.  But the outputs of the upper
+ * quarter [len/4, len/2) read only the upper half [len/2, len), which no
+ * output overwrites, and they overwrite [len/4, len/2), which only outputs
+ * below len/4 read.  So: fold the first half of the table in place
+ * (recursively, the same problem at half the size), then compute the
+ * outputs [len/4, len/2) in parallel ranges.  Unrolled from the smallest
+ * level up; each output gets the same value as in the serial loop.
+ */
 void cairn_poly_fold_fp2(cairn_fp2 *table, size_t len, cairn_fp2 c)
 {
-    for (size_t j = 0; j < len / 2; j++) {
-        cairn_fp2 lo = table[2 * j], hi = table[2 * j + 1];
-        table[j] = cairn_fp2_add(lo, cairn_fp2_mul(c, cairn_fp2_sub(hi, lo)));
-    }
+    struct fold_job f = {table, table, NULL, c, 0, 0, 1};
+    size_t base = len;
+    while (base > 2 * POLY_PAR_MIN)
+        base /= 2;
+    fold_range(&f, 0, base / 2);
+    for (size_t size = 2 * base; size <= len; size *= 2)
+        fold_range(&f, size / 4, size / 4);
+}
+
+void cairn_poly_fold_fp2_into(cairn_fp2 *out, const cairn_fp2 *table, size_t len, cairn_fp2 c)
+{
+    struct fold_job f = {out, table, NULL, c, 0, 0, 1};
+    fold_range(&f, 0, len / 2);
 }
 
 void cairn_poly_fold_fp(cairn_fp2 *out, const cairn_fp *table, size_t len, cairn_fp2 c)
 {
-    for (size_t j = 0; j < len / 2; j++) {
-        cairn_fp lo = table[2 * j], hi = table[2 * j + 1];
-        out[j] = cairn_fp2_add(cairn_fp2_from_fp(lo), cairn_fp2_mul_fp(c, cairn_fp_sub(hi, lo)));
-    }
+    struct fold_job f = {out, NULL, table, c, 0, 0, 1};
+    fold_range(&f, 0, len / 2);
 }
 
 cairn_status cairn_poly_eval_fp(cairn_fp2 *out, const cairn_fp *table, const cairn_fp2 *r,
@@ -93,9 +180,7 @@ cairn_status cairn_poly_eval_fp2(cairn_fp2 *out, const cairn_fp2 *table, const c
     if (t == NULL)
         return CAIRN_ERR_NOMEM;
     /* the first fold reads the caller's table and writes the scratch */
-    for (size_t j = 0; j < len / 2; j++)
-        t[j] = cairn_fp2_add(table[2 * j],
-                             cairn_fp2_mul(r[0], cairn_fp2_sub(table[2 * j + 1], table[2 * j])));
+    cairn_poly_fold_fp2_into(t, table, len, r[0]);
     for (size_t i = 1; i < r_len; i++) {
         len /= 2;
         cairn_poly_fold_fp2(t, len, r[i]);

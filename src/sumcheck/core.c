@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "sumcheck_internal.h"
 
 void *sc_alloc(sc_mem *mem, size_t bytes)
@@ -443,56 +444,271 @@ static inline cairn_fp2 tab_get(const sc_inst *in, size_t c, size_t j)
     return in->src_fp2[c] != NULL ? in->src_fp2[c][j] : cairn_fp2_from_fp(in->src_fp[c][j]);
 }
 
+/* Fewest pairs a pool chunk of a round gets. */
+#define SC_PAR_MIN_PAIRS ((size_t)1 << 12)
+
+/* One round's kernel work, cut into chunks of whole outer eq blocks. */
+struct round_job {
+    sc_inst *in;
+    const sc_plan *pl;
+    int all_base, fast;
+    size_t blocks, block, chunks;
+    cairn_fp2 *acc, *acc2, *vals; /* per chunk: terms*S, terms*S, k*S */
+    cairn_fp *valsb;              /* per chunk: k*S */
+};
+
+/*
+ * acc[t][p] += w * (product of term t's factors at point p), the weight
+ * product and the sum left unreduced (delayed reduction): the factors'
+ * product is formed in F_p2 (or in F_p when `valsb` is given, the weight
+ * then multiplying a base element: two products, not four).
+ */
+static void accumulate_wide(cairn_fp2_acc *acc, const cairn_sumcheck_expr *expr, const sc_plan *pl,
+                            const cairn_fp2 *vals, const cairn_fp *valsb, cairn_fp2 w)
+{
+    for (size_t t = 0; t < expr->terms_len; t++) {
+        const cairn_sumcheck_term *tm = &expr->terms[t];
+        cairn_fp2_acc *a = acc + t * SC_MAX_PTS;
+        for (size_t p = 0; p < pl->npts; p++) {
+            unsigned x = pl->pts[p];
+            if (tm->factors_len == 0) {
+                cairn_fp_acc_add(&a[p].c0, w.c0);
+                cairn_fp_acc_add(&a[p].c1, w.c1);
+            } else if (valsb != NULL) {
+                cairn_fp prod = valsb[(size_t)tm->factors[0] * SC_MAX_PTS + x];
+                for (size_t u = 1; u < tm->factors_len; u++)
+                    prod = cairn_fp_mul(prod, valsb[(size_t)tm->factors[u] * SC_MAX_PTS + x]);
+                cairn_fp2_acc_add_mul_fp(&a[p], w, prod);
+            } else {
+                cairn_fp2 prod = vals[(size_t)tm->factors[0] * SC_MAX_PTS + x];
+                for (size_t u = 1; u < tm->factors_len; u++)
+                    prod = cairn_fp2_mul(prod, vals[(size_t)tm->factors[u] * SC_MAX_PTS + x]);
+                cairn_fp2_acc_add_mul(&a[p], prod, w);
+            }
+        }
+    }
+}
+
+/* Zero the first terms_len * SC_MAX_PTS wide accumulators. */
+static void wide_zero(cairn_fp2_acc *acc, size_t terms_len)
+{
+    for (size_t i = 0; i < terms_len * SC_MAX_PTS; i++)
+        cairn_fp2_acc_zero(&acc[i]);
+}
+
+int sc_generic_only = 0;
+
+/* At most this many factors take the single-product fast path. */
+#define SC_FAST_FACTORS 4u
+
+/*
+ * The fast path of round_chunk for the commonest claims: one term (its
+ * coefficient is applied later, in sc_assemble), at most four factors,
+ * with tau, every table in the base field or every table in the extension.
+ * Each factor's value walks the planned points 0, [1], 2, .., e by adding
+ * hi - lo, the product is formed in registers and accumulated unreduced
+ * with the eq weight: the same field elements as the generic kernel,
+ * without its per-point value arrays and expression walk.
+ */
+static void round_chunk_prod(const struct round_job *rj, size_t c)
+{
+    sc_inst *in = rj->in;
+    const sc_plan *pl = rj->pl;
+    const cairn_sumcheck_term *tm = &in->expr->terms[0];
+    size_t d = tm->factors_len, np = pl->npts, S = SC_MAX_PTS;
+    size_t h0 = rj->blocks * c / rj->chunks, h1 = rj->blocks * (c + 1) / rj->chunks;
+    cairn_fp2_acc inner[SC_MAX_PTS], outer[SC_MAX_PTS];
+    for (size_t p = 0; p < np; p++)
+        cairn_fp2_acc_zero(&outer[p]);
+    for (size_t jh = h0; jh < h1; jh++) {
+        for (size_t p = 0; p < np; p++)
+            cairn_fp2_acc_zero(&inner[p]);
+        for (size_t jl = 0; jl < rj->block; jl++) {
+            size_t j = jh * rj->block + jl;
+            cairn_fp2 w = in->ea[jl];
+            if (rj->all_base) {
+                cairn_fp cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                for (size_t u = 0; u < d; u++) {
+                    const cairn_fp *f = in->src_fp[tm->factors[u]];
+                    cur[u] = f[2 * j];
+                    df[u] = cairn_fp_sub(f[2 * j + 1], cur[u]);
+                }
+                unsigned at = 0;
+                for (size_t p = 0; p < np; p++) {
+                    for (; at < pl->pts[p]; at++)
+                        for (size_t u = 0; u < d; u++)
+                            cur[u] = cairn_fp_add(cur[u], df[u]);
+                    cairn_fp prod = cur[0];
+                    for (size_t u = 1; u < d; u++)
+                        prod = cairn_fp_mul(prod, cur[u]);
+                    cairn_fp2_acc_add_mul_fp(&inner[p], w, prod);
+                }
+            } else {
+                cairn_fp2 cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                for (size_t u = 0; u < d; u++) {
+                    const cairn_fp2 *f = in->src_fp2[tm->factors[u]];
+                    cur[u] = f[2 * j];
+                    df[u] = cairn_fp2_sub(f[2 * j + 1], cur[u]);
+                }
+                unsigned at = 0;
+                for (size_t p = 0; p < np; p++) {
+                    for (; at < pl->pts[p]; at++)
+                        for (size_t u = 0; u < d; u++)
+                            cur[u] = cairn_fp2_add(cur[u], df[u]);
+                    cairn_fp2 prod = cur[0];
+                    for (size_t u = 1; u < d; u++)
+                        prod = cairn_fp2_mul(prod, cur[u]);
+                    cairn_fp2_acc_add_mul(&inner[p], prod, w);
+                }
+            }
+        }
+        for (size_t p = 0; p < np; p++)
+            cairn_fp2_acc_add_mul(&outer[p], cairn_fp2_acc_reduce(&inner[p]), in->eb[jh]);
+    }
+    cairn_fp2 *acc2 = rj->acc2 + c * S; /* one term */
+    for (size_t p = 0; p < S; p++)
+        acc2[p] = p < np ? cairn_fp2_acc_reduce(&outer[p]) : cairn_fp2_zero();
+}
+
+/* Whether round_chunk_prod applies to this round (and is not switched off). */
+static int fast_path_applies(const sc_inst *in, int all_base)
+{
+    const cairn_sumcheck_expr *e = in->expr;
+    if (sc_generic_only || in->tau == NULL || e->terms_len != 1 || e->terms[0].factors_len < 1 ||
+        e->terms[0].factors_len > SC_FAST_FACTORS)
+        return 0;
+    if (all_base)
+        return 1;
+    for (size_t c = 0; c < in->k; c++)
+        if (in->src_fp2[c] == NULL)
+            return 0;
+    return 1;
+}
+
+/*
+ * Pool chunk c: the blocks jh in its range.  With tau each block is an
+ * inner sum over its pairs weighted by ea, kept unreduced, then reduced
+ * once and multiplied by eb[jh] into an unreduced outer sum, reduced once
+ * into the chunk's acc2.  Without tau the pairs are summed unweighted into
+ * acc (additions only).  Base-field tables keep the factors' products in F_p.
+ */
+static void round_chunk(void *ctx, size_t c)
+{
+    const struct round_job *rj = ctx;
+    if (rj->fast) {
+        round_chunk_prod(rj, c);
+        return;
+    }
+    sc_inst *in = rj->in;
+    const sc_plan *pl = rj->pl;
+    const cairn_sumcheck_expr *expr = in->expr;
+    size_t k = in->k, terms = expr->terms_len, S = SC_MAX_PTS;
+    cairn_fp2 *acc = rj->acc + c * terms * S, *acc2 = rj->acc2 + c * terms * S;
+    cairn_fp2 *vals = rj->vals + c * k * S;
+    cairn_fp *valsb = rj->valsb + c * k * S;
+    size_t h0 = rj->blocks * c / rj->chunks, h1 = rj->blocks * (c + 1) / rj->chunks;
+    cairn_fp2_acc inner[CAIRN_SUMCHECK_MAX_TERMS * SC_MAX_PTS];
+    cairn_fp2_acc outer[CAIRN_SUMCHECK_MAX_TERMS * SC_MAX_PTS];
+    sc_acc_zero(acc2, terms);
+    sc_acc_zero(acc, terms);
+    if (in->tau != NULL)
+        wide_zero(outer, terms);
+    for (size_t jh = h0; jh < h1; jh++) {
+        if (in->tau != NULL)
+            wide_zero(inner, terms);
+        for (size_t jl = 0; jl < rj->block; jl++) {
+            size_t j = jh * rj->block + jl;
+            if (rj->all_base) {
+                for (size_t q = 0; q < k; q++)
+                    sc_fill_vals_fp(valsb, q, in->src_fp[q][2 * j], in->src_fp[q][2 * j + 1],
+                                    pl->e);
+                if (in->tau != NULL)
+                    accumulate_wide(inner, expr, pl, NULL, valsb, in->ea[jl]);
+                else
+                    sc_accumulate_fp(acc, expr, pl, valsb, NULL);
+            } else {
+                for (size_t q = 0; q < k; q++)
+                    sc_fill_vals(vals, q, tab_get(in, q, 2 * j), tab_get(in, q, 2 * j + 1), pl->e);
+                if (in->tau != NULL)
+                    accumulate_wide(inner, expr, pl, vals, NULL, in->ea[jl]);
+                else
+                    sc_accumulate(acc, expr, pl, vals, NULL);
+            }
+        }
+        if (in->tau != NULL)
+            for (size_t t = 0; t < terms; t++)
+                for (size_t p = 0; p < pl->npts; p++) {
+                    size_t ix = t * S + p;
+                    cairn_fp2_acc_add_mul(&outer[ix], cairn_fp2_acc_reduce(&inner[ix]), in->eb[jh]);
+                }
+    }
+    if (in->tau != NULL)
+        for (size_t t = 0; t < terms; t++)
+            for (size_t p = 0; p < pl->npts; p++)
+                acc2[t * S + p] = cairn_fp2_acc_reduce(&outer[t * S + p]);
+}
+
 /*
  * The kernel over the current tables: for each pair (2j, 2j+1) fill every
  * input's values at the planned points and accumulate the terms, weighted
- * by the split eq table when there is a tau (inner sum over the low half
- * weighted by ea, then one multiplication by eb per block).  Base-field
- * round 0 uses the F_p accumulation.
+ * by the split eq table when there is a tau.  The pairs are cut into chunks
+ * (whole outer blocks with tau; fixed ranges without) that run on the
+ * thread pool with their own accumulators, added in chunk order; the chunk
+ * count depends only on the table size.  If the per-chunk scratch cannot be
+ * allocated the round runs as one chunk in the instance's own scratch.
  */
 void sc_inst_round(cairn_fp2 *s, sc_inst *in)
 {
     sc_plan pl;
     sc_plan_round(&pl, in);
     const cairn_sumcheck_expr *expr = in->expr;
-    size_t k = in->k, terms = expr->terms_len, pairs = in->len / 2;
-    int all_base = 1;
+    size_t k = in->k, terms = expr->terms_len, pairs = in->len / 2, S = SC_MAX_PTS;
+    struct round_job rj;
+    rj.in = in;
+    rj.pl = &pl;
+    rj.all_base = 1;
     for (size_t c = 0; c < k; c++)
         if (in->src_fp[c] == NULL)
-            all_base = 0;
-    size_t a = 0, blocks = 1, block = pairs;
+            rj.all_base = 0;
+    rj.fast = fast_path_applies(in, rj.all_base);
+    size_t a = 0;
     if (in->tau != NULL) {
         sc_split_eq(in, in->round, &a);
-        block = (size_t)1 << a;
-        blocks = pairs >> a;
+        rj.block = (size_t)1 << a;
+        rj.blocks = pairs >> a;
+    } else {
+        /* unweighted: blocks are only the unit of cutting */
+        rj.block = pairs < SC_PAR_MIN_PAIRS ? (pairs > 0 ? pairs : 1) : SC_PAR_MIN_PAIRS;
+        rj.blocks = pairs / rj.block;
     }
+    rj.chunks = cairn_pool_chunks(pairs, SC_PAR_MIN_PAIRS);
+    if (rj.chunks > rj.blocks)
+        rj.chunks = rj.blocks > 0 ? rj.blocks : 1;
+    void *scratch = NULL;
+    if (rj.chunks > 1)
+        scratch = malloc(rj.chunks * S * ((2 * terms + k) * sizeof(cairn_fp2) + k * sizeof(cairn_fp)));
+    if (scratch == NULL) {
+        rj.chunks = 1;
+        rj.acc = in->acc;
+        rj.acc2 = in->acc2;
+        rj.vals = in->vals;
+        rj.valsb = in->valsb;
+    } else {
+        rj.acc = scratch;
+        rj.acc2 = rj.acc + rj.chunks * terms * S;
+        rj.vals = rj.acc2 + rj.chunks * terms * S;
+        rj.valsb = (cairn_fp *)(rj.vals + rj.chunks * k * S);
+    }
+    cairn_pool_run(rj.chunks, round_chunk, &rj);
+    /* the chunks' sums, in chunk order, into the instance's accumulator */
     cairn_fp2 *res = in->tau != NULL ? in->acc2 : in->acc;
-    sc_acc_zero(in->acc2, terms);
-    for (size_t jh = 0; jh < blocks; jh++) {
-        sc_acc_zero(in->acc, terms);
-        for (size_t jl = 0; jl < block; jl++) {
-            size_t j = jh * block + jl;
-            const cairn_fp2 *w = in->tau != NULL ? &in->ea[jl] : NULL;
-            if (all_base) {
-                for (size_t c = 0; c < k; c++)
-                    sc_fill_vals_fp(in->valsb, c, in->src_fp[c][2 * j], in->src_fp[c][2 * j + 1],
-                                    pl.e);
-                sc_accumulate_fp(in->acc, expr, &pl, in->valsb, w);
-            } else {
-                for (size_t c = 0; c < k; c++)
-                    sc_fill_vals(in->vals, c, tab_get(in, c, 2 * j), tab_get(in, c, 2 * j + 1),
-                                 pl.e);
-                sc_accumulate(in->acc, expr, &pl, in->vals, w);
-            }
-        }
-        if (in->tau != NULL)
-            for (size_t t = 0; t < terms; t++)
-                for (size_t p = 0; p < pl.npts; p++) {
-                    size_t ix = t * SC_MAX_PTS + p;
-                    in->acc2[ix] =
-                        cairn_fp2_add(in->acc2[ix], cairn_fp2_mul(in->eb[jh], in->acc[ix]));
-                }
-    }
+    const cairn_fp2 *part = in->tau != NULL ? rj.acc2 : rj.acc;
+    if (part != res)
+        sc_acc_zero(res, terms);
+    for (size_t c = 0; c < rj.chunks && part != res; c++)
+        for (size_t ix = 0; ix < terms * S; ix++)
+            res[ix] = cairn_fp2_add(res[ix], part[c * terms * S + ix]);
+    free(scratch);
     sc_assemble(s, in, &pl, res);
 }
 
@@ -524,10 +740,7 @@ cairn_status sc_inst_bind(sc_inst *in, const cairn_fp2 *s, cairn_fp2 r, cairn_er
         if (in->src_fp[c] != NULL) {
             cairn_poly_fold_fp(o, in->src_fp[c], len, r);
         } else {
-            const cairn_fp2 *f = in->src_fp2[c];
-            for (size_t j = 0; j < half; j++)
-                o[j] = cairn_fp2_add(f[2 * j],
-                                     cairn_fp2_mul(r, cairn_fp2_sub(f[2 * j + 1], f[2 * j])));
+            cairn_poly_fold_fp2_into(o, in->src_fp2[c], len, r);
         }
         in->own_fp2[c] = o;
         in->src_fp2[c] = o;

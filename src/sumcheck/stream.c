@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "sumcheck_internal.h"
 
 struct pass {
@@ -70,29 +71,33 @@ size_t cairn_sumcheck_stream_bytes(size_t n, size_t k, size_t j, size_t terms_le
     return b > SIZE_MAX ? SIZE_MAX : (size_t)b;
 }
 
+/* The per-thread state of a round pass: pair accumulators, kernel values, term sums. */
+struct rows_scratch {
+    cairn_fp2 *lo, *hi, *vals, *acc;
+    cairn_fp *lob, *hib, *valsb;
+};
+
 /*
- * Consumer of a round pass.  The block of the row's pair ends at the row
- * with all of bits 0..i set; then the pair goes through the kernel and the
- * accumulators restart.
+ * Rows [first, first + count) of a round pass into `sc`.  The block of the
+ * row's pair ends at the row with all of bits 0..i set; then the pair goes
+ * through the kernel (into sc->acc) and the pair accumulators restart.
  */
-static cairn_status round_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
-                               cairn_error *err)
+static void round_rows_range(const struct pass *ps, struct rows_scratch *sc, uint64_t first,
+                             const cairn_fp *rows, size_t count)
 {
-    struct pass *ps = ctx;
     sc_inst *in = ps->in;
     size_t i = ps->i, k = ps->k;
     uint64_t ymask = ((uint64_t)1 << i) - 1, bmask = ((uint64_t)1 << (i + 1)) - 1;
-    (void)err;
     for (size_t r = 0; r < count; r++) {
         uint64_t x = first + r;
         const cairn_fp *row = rows + r * ps->width;
         int high = (int)((x >> i) & 1);
         if (i == 0) {
-            cairn_fp *dst = high ? ps->hib : ps->lob;
+            cairn_fp *dst = high ? sc->hib : sc->lob;
             for (size_t c = 0; c < k; c++)
                 dst[c] = row[col_of(ps, c)];
         } else {
-            cairn_fp2 *dst = high ? ps->hi : ps->lo;
+            cairn_fp2 *dst = high ? sc->hi : sc->lo;
             cairn_fp2 e = ps->eqr[x & ymask];
             for (size_t c = 0; c < k; c++)
                 dst[c] = cairn_fp2_add(dst[c], cairn_fp2_mul_fp(e, row[col_of(ps, c)]));
@@ -107,17 +112,110 @@ static cairn_status round_rows(void *ctx, uint64_t first, const cairn_fp *rows, 
         }
         if (i == 0) {
             for (size_t c = 0; c < k; c++)
-                sc_fill_vals_fp(in->valsb, c, ps->lob[c], ps->hib[c], ps->pl.e);
-            sc_accumulate_fp(in->acc, in->expr, &ps->pl, in->valsb, wp);
+                sc_fill_vals_fp(sc->valsb, c, sc->lob[c], sc->hib[c], ps->pl.e);
+            sc_accumulate_fp(sc->acc, in->expr, &ps->pl, sc->valsb, wp);
         } else {
             for (size_t c = 0; c < k; c++) {
-                sc_fill_vals(in->vals, c, ps->lo[c], ps->hi[c], ps->pl.e);
-                ps->lo[c] = cairn_fp2_zero();
-                ps->hi[c] = cairn_fp2_zero();
+                sc_fill_vals(sc->vals, c, sc->lo[c], sc->hi[c], ps->pl.e);
+                sc->lo[c] = cairn_fp2_zero();
+                sc->hi[c] = cairn_fp2_zero();
             }
-            sc_accumulate(in->acc, in->expr, &ps->pl, in->vals, wp);
+            sc_accumulate(sc->acc, in->expr, &ps->pl, sc->vals, wp);
         }
     }
+}
+
+/* Fewest rows a pool chunk of a streamed pass gets. */
+#define STREAM_PAR_MIN_ROWS ((size_t)1 << 12)
+
+struct rows_job {
+    const struct pass *ps;
+    struct rows_scratch *sc; /* one per chunk */
+    uint64_t first;
+    const cairn_fp *rows;
+    size_t blocks, bsize, chunks;
+};
+
+/* Pool chunk: its share of the whole blocks, from fresh pair accumulators into its own sums. */
+static void round_rows_chunk(void *ctx, size_t c)
+{
+    const struct rows_job *j = ctx;
+    size_t b0 = j->blocks * c / j->chunks, b1 = j->blocks * (c + 1) / j->chunks;
+    size_t k = j->ps->k, terms = j->ps->in->expr->terms_len;
+    struct rows_scratch *sc = &j->sc[c];
+    for (size_t q = 0; q < k; q++)
+        sc->lo[q] = sc->hi[q] = cairn_fp2_zero();
+    sc_acc_zero(sc->acc, terms);
+    round_rows_range(j->ps, sc, j->first + b0 * j->bsize, j->rows + b0 * j->bsize * j->ps->width,
+                     (b1 - b0) * j->bsize);
+}
+
+/*
+ * Consumer of a round pass.  The rows that finish a block begun in the
+ * previous chunk and the rows of a block left unfinished at the end run on
+ * the pass's own state; the whole blocks between them are cut into chunks
+ * of the thread pool, each with fresh pair accumulators (a block starts
+ * with them at zero) and its own term sums, added to the pass's in chunk
+ * order.  The chunk count depends only on the rows delivered.
+ */
+static cairn_status round_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                               cairn_error *err)
+{
+    struct pass *ps = ctx;
+    sc_inst *in = ps->in;
+    size_t k = ps->k, terms = in->expr->terms_len, S = SC_MAX_PTS;
+    struct rows_scratch own = {ps->lo, ps->hi, in->vals, in->acc, ps->lob, ps->hib, in->valsb};
+    size_t bsize = (size_t)1 << (ps->i + 1);
+    size_t head = (size_t)((bsize - (first & (bsize - 1))) & (bsize - 1));
+    (void)err;
+    if (head > count)
+        head = count;
+    round_rows_range(ps, &own, first, rows, head);
+    struct rows_job j = {ps, NULL, first + head, rows + head * ps->width, (count - head) / bsize,
+                         bsize, 1};
+    j.chunks = cairn_pool_chunks(j.blocks * bsize, STREAM_PAR_MIN_ROWS);
+    if (j.chunks > j.blocks)
+        j.chunks = j.blocks > 0 ? j.blocks : 1;
+    void *mem = NULL;
+    if (j.chunks > 1) {
+        size_t per = (2 * k + k * S + terms * S) * sizeof(cairn_fp2) +
+                     (2 * k + k * S) * sizeof(cairn_fp);
+        j.sc = malloc(j.chunks * sizeof *j.sc);
+        mem = malloc(j.chunks * per);
+        if (j.sc == NULL || mem == NULL) {
+            free(j.sc);
+            free(mem);
+            j.sc = NULL;
+            mem = NULL;
+        }
+    }
+    if (j.sc == NULL) {
+        round_rows_range(ps, &own, j.first, j.rows, j.blocks * bsize);
+    } else {
+        cairn_fp2 *e = mem;
+        for (size_t c = 0; c < j.chunks; c++) {
+            j.sc[c].lo = e;
+            j.sc[c].hi = e + k;
+            j.sc[c].vals = e + 2 * k;
+            j.sc[c].acc = e + 2 * k + k * S;
+            e += 2 * k + k * S + terms * S;
+        }
+        cairn_fp *f = (cairn_fp *)e;
+        for (size_t c = 0; c < j.chunks; c++) {
+            j.sc[c].lob = f;
+            j.sc[c].hib = f + k;
+            j.sc[c].valsb = f + 2 * k;
+            f += 2 * k + k * S;
+        }
+        cairn_pool_run(j.chunks, round_rows_chunk, &j);
+        for (size_t c = 0; c < j.chunks; c++)
+            for (size_t ix = 0; ix < terms * S; ix++)
+                in->acc[ix] = cairn_fp2_add(in->acc[ix], j.sc[c].acc[ix]);
+        free(j.sc);
+        free(mem);
+    }
+    size_t done = head + j.blocks * bsize;
+    round_rows_range(ps, &own, first + done, rows + done * ps->width, count - done);
     return CAIRN_OK;
 }
 

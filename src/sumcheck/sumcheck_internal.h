@@ -122,7 +122,18 @@ void sc_accumulate_fp(cairn_fp2 *acc, const cairn_sumcheck_expr *expr, const sc_
  */
 void sc_assemble(cairn_fp2 *s, const sc_inst *in, const sc_plan *pl, const cairn_fp2 *acc);
 
-/* The in-memory round: s(0 .. degree) from the tables.  Requires has_tables. */
+/*
+ * Set to non-zero to make every round use the generic kernel (tests compare
+ * the fast paths against it); 0 by default.  Not to be changed while a
+ * prover runs.
+ */
+extern int sc_generic_only;
+
+/*
+ * The in-memory round: s(0 .. degree) from the tables.  Requires has_tables.
+ * Single-product claims with eq (at most four factors, tables all in one
+ * field) take a fast path computing the same values.
+ */
 void sc_inst_round(cairn_fp2 *s, sc_inst *in);
 
 /*

@@ -10,17 +10,20 @@
  * and a challenge per round; round i binds variable i), so the generic
  * cairn_sumcheck_verify replays it.  Per round, each pair (2j, 2j+1) of
  * every table gives the values at X = 0, 2, ..., d by repeated addition of
- * hi - lo, and F is evaluated there; then every table is folded.  Pairs are
- * split between threads; each thread keeps its own sums, added in a fixed
- * order, so the proof does not depend on the thread count.
+ * hi - lo, and F is evaluated there; then every table is folded.  Pairs
+ * (and, for the folds, tables) are cut into a fixed number of chunks that
+ * run on the library's thread pool (cairn/pool.h); each chunk keeps its own
+ * sums, added in chunk order, so the proof does not depend on the thread
+ * count.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/pool.h"
 #include "zkvm_internal.h"
 
-#define MAX_THREADS 64
+/* Chunks of a round or a fold (a constant: never the thread count). */
+#define MAX_THREADS CAIRN_POOL_CHUNKS
 
 struct round_ctx {
     size_t k, degree, half, round;
@@ -90,11 +93,16 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Run the workers over [0, half) and join them; a failed thread start runs the part inline. */
+/* Pool chunk i: worker i's part. */
+static void work_chunk(void *ctx, size_t i)
+{
+    struct worker *wk = ctx;
+    (void)work(&wk[i]);
+}
+
+/* Cut [0, half) (or the tables, for a fold) into nt chunks and run them on the pool. */
 static void run_workers(struct worker *wk, unsigned nt, struct round_ctx *rc, int fold)
 {
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS];
     size_t range = fold ? rc->k : rc->half; /* folds split the tables, rounds the pairs */
     size_t per = (range + nt - 1) / nt;
     for (unsigned i = 0; i < nt; i++) {
@@ -102,14 +110,8 @@ static void run_workers(struct worker *wk, unsigned nt, struct round_ctx *rc, in
         wk[i].fold = fold;
         wk[i].lo = per * i < range ? per * i : range;
         wk[i].hi = per * (i + 1) < range ? per * (i + 1) : range;
-        started[i] = i > 0 && pthread_create(&tid[i], NULL, work, &wk[i]) == 0;
     }
-    for (unsigned i = 0; i < nt; i++)
-        if (!started[i])
-            work(&wk[i]);
-    for (unsigned i = 1; i < nt; i++)
-        if (started[i])
-            pthread_join(tid[i], NULL);
+    cairn_pool_run(nt, work_chunk, wk);
 }
 
 cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
@@ -121,7 +123,8 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
     cairn_status st = CAIRN_OK;
     struct worker wk[MAX_THREADS];
     cairn_fp2 **own = NULL;
-    unsigned nt = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    unsigned nt = MAX_THREADS;
+    (void)threads; /* the pool's size (set by the prover) decides the threads */
     memset(wk, 0, sizeof wk);
     cairn_sumcheck_proof_clear(proof);
     if (n < 1 || n > CAIRN_SUMCHECK_MAX_VARS || degree < 1 || degree > CAIRN_SUMCHECK_MAX_DEGREE)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cairn/pool.h"
 #include "cairn/witness.h"
 #include "zkvm_internal.h"
 
@@ -90,7 +91,7 @@ static cairn_status table_helper(cairn_fp *g0, cairn_fp *g1, const cairn_fp *m, 
  * arrays are allocated up front in a few blocks and released on the one
  * exit path.
  */
-static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
+static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
                                const uint8_t digest[CAIRN_SHA256_BYTES], const cairn_rows *trace,
                                uint64_t cycles, uint32_t mem_log2_words, const uint8_t *input,
                                size_t input_len, const cairn_zkvm_options *opt, cairn_error *err)
@@ -450,6 +451,27 @@ out:
     free(big2);
     free(rho_pow);
     free(ev);
+    return st;
+}
+
+/*
+ * prove_run on the library's thread pool sized to opt->threads (the
+ * stages' passes run there), restoring the previous size afterwards.
+ * The proof bytes do not depend on the thread count.
+ */
+static cairn_status prove_core(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
+                               const uint8_t digest[CAIRN_SHA256_BYTES], const cairn_rows *trace,
+                               uint64_t cycles, uint32_t mem_log2_words, const uint8_t *input,
+                               size_t input_len, const cairn_zkvm_options *opt, cairn_error *err)
+{
+    unsigned saved = cairn_pool_threads();
+    unsigned want = opt->threads ? opt->threads : 1;
+    if (want > CAIRN_POOL_MAX_THREADS)
+        want = CAIRN_POOL_MAX_THREADS;
+    (void)cairn_pool_set_threads(want, NULL);
+    cairn_status st = prove_run(p, stats, prog, digest, trace, cycles, mem_log2_words, input,
+                                input_len, opt, err);
+    (void)cairn_pool_set_threads(saved, NULL);
     return st;
 }
 

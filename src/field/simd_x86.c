@@ -1,0 +1,249 @@
+/*
+ * simd_x86.c — the AVX2 (4 lanes) and AVX-512 (8 lanes) kernel sets of
+ * include/cairn/simd.h.  Each function carries its own target attribute,
+ * so this file builds with the library's ordinary flags and its code only
+ * runs after cairn_simd_avx2/avx512 have checked the CPU (CPUID and the
+ * operating system's register state, through __builtin_cpu_supports).
+ *
+ * Arithmetic per lane is the scalar algorithm of cairn/field.h: the 64x64
+ * product from four 32x32 products (vpmuludq), then the reduction of
+ * hi * 2^64 + lo with 2^64 = 2^32 - 1 and 2^96 = -1 (mod p), the carries
+ * and borrows applied with masks; every output is canonical, so each lane
+ * equals the portable kernel's result bit for bit.  AVX2 has no unsigned
+ * 64-bit comparison: x < y is computed as a signed comparison of
+ * x ^ 2^63 and y ^ 2^63.  Tails shorter than a vector use the scalar ops.
+ *
+ * Reference: the vectorised Goldilocks multiplication of Plonky2/Plonky3
+ * (the same split into 32-bit halves), written here from the scalar code.
+ */
+#include "cairn/simd.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(CAIRN_NO_SIMD)
+
+#include <immintrin.h>
+
+#define EPS CAIRN_FP_EPS
+#define P CAIRN_FP_P
+
+/*
+ * The kernel loops of one set, from its vector type V, width W, target
+ * attribute T, load/store, the three lane operations and a broadcast: full
+ * vectors first, the tail with the portable kernels.
+ */
+#define SIMD_SET(NAME, V, W, T, LD, ST, MUL, ADD, SUB, SET1, FOLD2)                                     \
+    static T void NAME##_mul(cairn_fp *out, const cairn_fp *a, const cairn_fp *b, size_t len)   \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= len; i += W)                                                            \
+            ST(out + i, MUL(LD(a + i), LD(b + i)));                                             \
+        cairn_simd_portable()->mul(out + i, a + i, b + i, len - i);                             \
+    }                                                                                           \
+    static T void NAME##_add(cairn_fp *out, const cairn_fp *a, const cairn_fp *b, size_t len)   \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= len; i += W)                                                            \
+            ST(out + i, ADD(LD(a + i), LD(b + i)));                                             \
+        cairn_simd_portable()->add(out + i, a + i, b + i, len - i);                             \
+    }                                                                                           \
+    static T void NAME##_sub(cairn_fp *out, const cairn_fp *a, const cairn_fp *b, size_t len)   \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= len; i += W)                                                            \
+            ST(out + i, SUB(LD(a + i), LD(b + i)));                                             \
+        cairn_simd_portable()->sub(out + i, a + i, b + i, len - i);                             \
+    }                                                                                           \
+    static T void NAME##_scale(cairn_fp *out, const cairn_fp *a, cairn_fp c, size_t len)        \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        V cv = SET1((long long)c.v);                                                            \
+        for (; i + W <= len; i += W)                                                            \
+            ST(out + i, MUL(LD(a + i), cv));                                                    \
+        cairn_simd_portable()->scale(out + i, a + i, c, len - i);                               \
+    }                                                                                           \
+    static T void NAME##_butterfly(cairn_fp *lo, cairn_fp *hi, const cairn_fp *t, size_t len)   \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= len; i += W) {                                                          \
+            V a = LD(lo + i), m = MUL(LD(hi + i), LD(t + i));                                   \
+            ST(lo + i, ADD(a, m));                                                              \
+            ST(hi + i, SUB(a, m));                                                              \
+        }                                                                                       \
+        cairn_simd_portable()->butterfly(lo + i, hi + i, t + i, len - i);                       \
+    }                                                                                           \
+    static T void NAME##_butterfly4(cairn_fp *x0, cairn_fp *x1, cairn_fp *x2, cairn_fp *x3,     \
+                                    const cairn_fp *t1, const cairn_fp *t2a, const cairn_fp *t2b, \
+                                    size_t len)                                                 \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= len; i += W) {                                                          \
+            V w = LD(t1 + i);                                                                   \
+            V m1 = MUL(LD(x1 + i), w), m3 = MUL(LD(x3 + i), w);                                 \
+            V a0 = LD(x0 + i), a2 = LD(x2 + i);                                                 \
+            V b0 = ADD(a0, m1), b1 = SUB(a0, m1), b2 = ADD(a2, m3), b3 = SUB(a2, m3);           \
+            V n2 = MUL(b2, LD(t2a + i)), n3 = MUL(b3, LD(t2b + i));                             \
+            ST(x0 + i, ADD(b0, n2));                                                            \
+            ST(x2 + i, SUB(b0, n2));                                                            \
+            ST(x1 + i, ADD(b1, n3));                                                            \
+            ST(x3 + i, SUB(b1, n3));                                                            \
+        }                                                                                       \
+        cairn_simd_portable()->butterfly4(x0 + i, x1 + i, x2 + i, x3 + i, t1 + i, t2a + i,      \
+                                          t2b + i, len - i);                                    \
+    }                                                                                           \
+    static const cairn_simd_set NAME##_set = {#NAME,        NAME##_mul,      NAME##_add,       \
+                                              NAME##_sub,   NAME##_scale,    NAME##_butterfly, \
+                                              NAME##_butterfly4, FOLD2};
+
+/* ---- AVX2 ------------------------------------------------------------------ */
+
+#define T2 __attribute__((target("avx2")))
+
+/* x < y as unsigned 64-bit lanes: all ones where true. */
+static inline T2 __m256i lt2(__m256i x, __m256i y)
+{
+    const __m256i sign = _mm256_set1_epi64x((long long)(UINT64_C(1) << 63));
+    return _mm256_cmpgt_epi64(_mm256_xor_si256(y, sign), _mm256_xor_si256(x, sign));
+}
+
+static inline T2 __m256i add2(__m256i a, __m256i b)
+{
+    const __m256i eps = _mm256_set1_epi64x((long long)EPS), p = _mm256_set1_epi64x((long long)P);
+    __m256i s = _mm256_add_epi64(a, b);
+    s = _mm256_add_epi64(s, _mm256_and_si256(lt2(s, a), eps));
+    /* s >= p  <=>  not (s < p) */
+    return _mm256_sub_epi64(s, _mm256_andnot_si256(lt2(s, p), p));
+}
+
+static inline T2 __m256i sub2(__m256i a, __m256i b)
+{
+    const __m256i eps = _mm256_set1_epi64x((long long)EPS);
+    __m256i d = _mm256_sub_epi64(a, b);
+    return _mm256_sub_epi64(d, _mm256_and_si256(lt2(a, b), eps));
+}
+
+static inline T2 __m256i mul2(__m256i a, __m256i b)
+{
+    const __m256i m32 = _mm256_set1_epi64x((long long)EPS);
+    const __m256i eps = m32, p = _mm256_set1_epi64x((long long)P);
+    __m256i ah = _mm256_srli_epi64(a, 32), bh = _mm256_srli_epi64(b, 32);
+    __m256i ll = _mm256_mul_epu32(a, b), lh = _mm256_mul_epu32(a, bh);
+    __m256i hl = _mm256_mul_epu32(ah, b), hh = _mm256_mul_epu32(ah, bh);
+    __m256i mid = _mm256_add_epi64(lh, _mm256_srli_epi64(ll, 32));
+    __m256i mid2 = _mm256_add_epi64(hl, _mm256_and_si256(mid, m32));
+    __m256i lo = _mm256_or_si256(_mm256_slli_epi64(mid2, 32), _mm256_and_si256(ll, m32));
+    __m256i hi = _mm256_add_epi64(hh, _mm256_add_epi64(_mm256_srli_epi64(mid, 32),
+                                                       _mm256_srli_epi64(mid2, 32)));
+    /* reduce hi * 2^64 + lo */
+    __m256i hhi = _mm256_srli_epi64(hi, 32), hlo = _mm256_and_si256(hi, m32);
+    __m256i t0 = _mm256_sub_epi64(lo, hhi);
+    t0 = _mm256_sub_epi64(t0, _mm256_and_si256(lt2(lo, hhi), eps));
+    __m256i t1 = _mm256_sub_epi64(_mm256_slli_epi64(hlo, 32), hlo);
+    __m256i s = _mm256_add_epi64(t0, t1);
+    s = _mm256_add_epi64(s, _mm256_and_si256(lt2(s, t0), eps));
+    return _mm256_sub_epi64(s, _mm256_andnot_si256(lt2(s, p), p));
+}
+
+static inline T2 __m256i ld2(const cairn_fp *x) { return _mm256_loadu_si256((const __m256i *)x); }
+static inline T2 void st2(cairn_fp *x, __m256i v) { _mm256_storeu_si256((__m256i *)x, v); }
+
+/* AVX2 keeps the portable fold (the pair shuffles cost what they save at 4 lanes). */
+static void avx2_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
+{
+    cairn_simd_portable()->fold2(out, in, len, c);
+}
+
+SIMD_SET(avx2, __m256i, 4, T2, ld2, st2, mul2, add2, sub2, _mm256_set1_epi64x, avx2_fold2)
+
+const cairn_simd_set *cairn_simd_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? &avx2_set : NULL;
+}
+
+/* ---- AVX-512 ------------------------------------------------------------------- */
+
+#define T5 __attribute__((target("avx512f")))
+
+static inline T5 __m512i add5(__m512i a, __m512i b)
+{
+    const __m512i eps = _mm512_set1_epi64((long long)EPS), p = _mm512_set1_epi64((long long)P);
+    __m512i s = _mm512_add_epi64(a, b);
+    s = _mm512_mask_add_epi64(s, _mm512_cmplt_epu64_mask(s, a), s, eps);
+    return _mm512_mask_sub_epi64(s, _mm512_cmpge_epu64_mask(s, p), s, p);
+}
+
+static inline T5 __m512i sub5(__m512i a, __m512i b)
+{
+    const __m512i eps = _mm512_set1_epi64((long long)EPS);
+    __m512i d = _mm512_sub_epi64(a, b);
+    return _mm512_mask_sub_epi64(d, _mm512_cmplt_epu64_mask(a, b), d, eps);
+}
+
+static inline T5 __m512i mul5(__m512i a, __m512i b)
+{
+    const __m512i m32 = _mm512_set1_epi64((long long)EPS);
+    const __m512i eps = m32, p = _mm512_set1_epi64((long long)P);
+    __m512i ah = _mm512_srli_epi64(a, 32), bh = _mm512_srli_epi64(b, 32);
+    __m512i ll = _mm512_mul_epu32(a, b), lh = _mm512_mul_epu32(a, bh);
+    __m512i hl = _mm512_mul_epu32(ah, b), hh = _mm512_mul_epu32(ah, bh);
+    __m512i mid = _mm512_add_epi64(lh, _mm512_srli_epi64(ll, 32));
+    __m512i mid2 = _mm512_add_epi64(hl, _mm512_and_si512(mid, m32));
+    __m512i lo = _mm512_or_si512(_mm512_slli_epi64(mid2, 32), _mm512_and_si512(ll, m32));
+    __m512i hi = _mm512_add_epi64(hh, _mm512_add_epi64(_mm512_srli_epi64(mid, 32),
+                                                       _mm512_srli_epi64(mid2, 32)));
+    __m512i hhi = _mm512_srli_epi64(hi, 32), hlo = _mm512_and_si512(hi, m32);
+    __m512i t0 = _mm512_sub_epi64(lo, hhi);
+    t0 = _mm512_mask_sub_epi64(t0, _mm512_cmplt_epu64_mask(lo, hhi), t0, eps);
+    __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hlo, 32), hlo);
+    __m512i s = _mm512_add_epi64(t0, t1);
+    s = _mm512_mask_add_epi64(s, _mm512_cmplt_epu64_mask(s, t0), s, eps);
+    return _mm512_mask_sub_epi64(s, _mm512_cmpge_epu64_mask(s, p), s, p);
+}
+
+static inline T5 __m512i ld5(const cairn_fp *x) { return _mm512_loadu_si512((const void *)x); }
+static inline T5 void st5(cairn_fp *x, __m512i v) { _mm512_storeu_si512((void *)x, v); }
+
+/*
+ * Four outputs per iteration from eight inputs (two vectors of four (c0, c1)
+ * pairs): the lo and hi entries are gathered with two-source permutes,
+ * d = hi - lo coordinate-wise, and c d = (c0 d0 + 7 c1 d1, c0 d1 + c1 d0) is
+ * d * (c0, c0) + swap(d) * (7 c1, c1), the swap exchanging the two words of
+ * each pair.  All eight inputs are loaded before the four outputs are
+ * stored, so out == in works as the contract says.
+ */
+static T5 void avx512_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
+{
+    const __m512i lo_ix = _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0);
+    const __m512i hi_ix = _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2);
+    const __m512i c0 = _mm512_set1_epi64((long long)c.c0.v);
+    cairn_fp c1w = cairn_fp_mul_w(c.c1);
+    const __m512i cw = _mm512_set_epi64((long long)c.c1.v, (long long)c1w.v, (long long)c.c1.v,
+                                        (long long)c1w.v, (long long)c.c1.v, (long long)c1w.v,
+                                        (long long)c.c1.v, (long long)c1w.v);
+    size_t j = 0;
+    for (; j + 4 <= len; j += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(in + 2 * j));
+        __m512i b = _mm512_loadu_si512((const void *)(in + 2 * j + 4));
+        __m512i lo = _mm512_permutex2var_epi64(a, lo_ix, b);
+        __m512i hi = _mm512_permutex2var_epi64(a, hi_ix, b);
+        __m512i d = sub5(hi, lo);
+        __m512i ds = _mm512_shuffle_epi32(d, _MM_PERM_BADC);
+        __m512i r = add5(lo, add5(mul5(d, c0), mul5(ds, cw)));
+        _mm512_storeu_si512((void *)(out + j), r);
+    }
+    cairn_simd_portable()->fold2(out + j, in + 2 * j, len - j, c);
+}
+
+SIMD_SET(avx512, __m512i, 8, T5, ld5, st5, mul5, add5, sub5, _mm512_set1_epi64, avx512_fold2)
+
+const cairn_simd_set *cairn_simd_avx512(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? &avx512_set : NULL;
+}
+
+#else /* no x86-64 SIMD: only the portable set exists */
+
+const cairn_simd_set *cairn_simd_avx2(void) { return NULL; }
+const cairn_simd_set *cairn_simd_avx512(void) { return NULL; }
+
+#endif

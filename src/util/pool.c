@@ -1,0 +1,222 @@
+/*
+ * pool.c — the process-wide thread pool of include/cairn/pool.h.
+ *
+ * One job at a time occupies the pool (the `busy` mutex, taken with
+ * trylock: a second caller runs its job serially instead of waiting).  A
+ * job is (fn, ctx, chunks_len) plus an atomic cursor `next`; the caller and
+ * up to threads - 1 workers take chunk indices from the cursor until it
+ * passes the end.  Invariants under `lock`: `gen` counts posted jobs; a
+ * worker joins job `gen` only while `open` is set and it has not joined
+ * that generation yet, and `active` counts the threads inside the current
+ * job; the caller clears `open` once `active` reaches zero, so no worker
+ * can ever touch a finished job's context.
+ *
+ * Workers are started lazily, up to the largest thread count asked for,
+ * and sleep on `wake` between jobs.  After fork() the child has none of
+ * them; an atfork handler forgets them so the child starts its own.
+ */
+#include "cairn/pool.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static atomic_uint want_threads = 1;
+static pthread_t workers[CAIRN_POOL_MAX_THREADS];
+static unsigned started;
+static int stopping;
+
+static struct {
+    cairn_pool_fn fn;
+    void *ctx;
+    size_t len;
+    atomic_size_t next;
+    unsigned long gen;
+    unsigned participants; /* workers 0..participants-1 may join */
+    unsigned active;
+    int open;
+} job;
+
+/* Set while this thread runs a chunk: nested jobs then run serially. */
+static _Thread_local int in_chunk;
+
+/* Take chunk indices from the cursor and run them until none is left. */
+static void drain(cairn_pool_fn fn, void *ctx, size_t len)
+{
+    in_chunk = 1;
+    for (;;) {
+        size_t i = atomic_fetch_add_explicit(&job.next, 1, memory_order_relaxed);
+        if (i >= len)
+            break;
+        fn(ctx, i);
+    }
+    in_chunk = 0;
+}
+
+/*
+ * A worker: sleep until a job is posted that it may join, run chunks with
+ * the caller, report back, and sleep again; return when the pool stops.
+ */
+static void *worker_main(void *arg)
+{
+    unsigned index = (unsigned)(size_t)arg;
+    unsigned long seen = 0; /* generation 0 is never posted */
+    pthread_mutex_lock(&lock);
+    for (;;) {
+        while (!stopping && !(job.open && job.gen != seen))
+            pthread_cond_wait(&wake, &lock);
+        if (stopping)
+            break;
+        seen = job.gen;
+        if (index >= job.participants)
+            continue;
+        cairn_pool_fn fn = job.fn;
+        void *ctx = job.ctx;
+        size_t len = job.len;
+        job.active++;
+        pthread_mutex_unlock(&lock);
+        drain(fn, ctx, len);
+        pthread_mutex_lock(&lock);
+        if (--job.active == 0)
+            pthread_cond_signal(&done);
+    }
+    pthread_mutex_unlock(&lock);
+    return NULL;
+}
+
+/*
+ * In a child after fork() the workers do not exist: forget them and reset
+ * the synchronisation objects (another thread of the parent may have held
+ * them at the moment of the fork).
+ */
+static void atfork_child(void)
+{
+    pthread_mutex_init(&lock, NULL);
+    pthread_mutex_init(&busy, NULL);
+    pthread_cond_init(&wake, NULL);
+    pthread_cond_init(&done, NULL);
+    started = 0;
+    stopping = 0;
+    job.open = 0;
+    job.active = 0;
+}
+
+static void register_atfork(void) { (void)pthread_atfork(NULL, NULL, atfork_child); }
+
+cairn_status cairn_pool_set_threads(unsigned threads, cairn_error *err)
+{
+    if (threads == 0)
+        threads = cairn_pool_online_cores();
+    if (threads > CAIRN_POOL_MAX_THREADS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "thread pool: %u threads (limit %u)", threads,
+                               CAIRN_POOL_MAX_THREADS);
+    atomic_store(&want_threads, threads);
+    return CAIRN_OK;
+}
+
+unsigned cairn_pool_threads(void) { return atomic_load(&want_threads); }
+
+/*
+ * The cores this process may run on (its affinity mask, which containers
+ * and taskset narrow), else the online count, clamped to the pool's limit.
+ */
+unsigned cairn_pool_online_cores(void)
+{
+    long n = 0;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+    if (n < 1)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    return n > (long)CAIRN_POOL_MAX_THREADS ? CAIRN_POOL_MAX_THREADS : (unsigned)n;
+}
+
+size_t cairn_pool_chunks(size_t items, size_t min_items)
+{
+    size_t c = min_items > 0 ? items / min_items : items;
+    if (c < 1)
+        c = 1;
+    return c > CAIRN_POOL_CHUNKS ? CAIRN_POOL_CHUNKS : c;
+}
+
+/* Start workers until `need` exist (fewer if the system refuses); under lock. */
+static void start_workers(unsigned need)
+{
+    pthread_once(&atfork_once, register_atfork);
+    while (started < need) {
+        if (pthread_create(&workers[started], NULL, worker_main, (void *)(size_t)started) != 0)
+            break;
+        started++;
+    }
+}
+
+/*
+ * Post the job, work on it, wait for the workers that joined.  Serial on
+ * the caller when one thread is asked for, when there is one chunk, inside
+ * a chunk, or when another job holds the pool.
+ */
+void cairn_pool_run(size_t chunks_len, cairn_pool_fn fn, void *ctx)
+{
+    unsigned threads = cairn_pool_threads();
+    if (chunks_len == 0)
+        return;
+    if (threads <= 1 || chunks_len == 1 || in_chunk || pthread_mutex_trylock(&busy) != 0) {
+        int outer = in_chunk;
+        in_chunk = 1;
+        for (size_t i = 0; i < chunks_len; i++)
+            fn(ctx, i);
+        in_chunk = outer;
+        return;
+    }
+    pthread_mutex_lock(&lock);
+    unsigned helpers = threads - 1;
+    if ((size_t)helpers > chunks_len - 1)
+        helpers = (unsigned)(chunks_len - 1);
+    start_workers(helpers);
+    job.fn = fn;
+    job.ctx = ctx;
+    job.len = chunks_len;
+    atomic_store_explicit(&job.next, 0, memory_order_relaxed);
+    job.participants = helpers < started ? helpers : started;
+    job.active = 1;
+    job.open = 1;
+    job.gen++;
+    pthread_cond_broadcast(&wake);
+    pthread_mutex_unlock(&lock);
+
+    drain(fn, ctx, chunks_len);
+
+    pthread_mutex_lock(&lock);
+    if (--job.active != 0)
+        while (job.active != 0)
+            pthread_cond_wait(&done, &lock);
+    job.open = 0;
+    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&busy);
+}
+
+void cairn_pool_shutdown(void)
+{
+    pthread_mutex_lock(&busy);
+    pthread_mutex_lock(&lock);
+    stopping = 1;
+    pthread_cond_broadcast(&wake);
+    unsigned n = started;
+    pthread_mutex_unlock(&lock);
+    for (unsigned i = 0; i < n; i++)
+        pthread_join(workers[i], NULL);
+    pthread_mutex_lock(&lock);
+    started = 0;
+    stopping = 0;
+    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&busy);
+}

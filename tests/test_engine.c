@@ -1,0 +1,773 @@
+/*
+ * test_engine.c — the arithmetic engine's speed paths against their
+ * references: the thread pool (every chunk runs exactly once, nested jobs,
+ * any thread count) and, for every pass that runs on it (NTT, Reed–Solomon
+ * encoding, eq tables, folds, sum-check provers, the PCS commitment, the
+ * zkVM prover), byte-identical outputs for 1, 2, 3 and 8 threads, with the
+ * one-thread outputs checked against slow serial references here or in the
+ * module's own tests.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/ntt.h"
+#include "cairn/pcs.h"
+#include "cairn/poly.h"
+#include "cairn/pool.h"
+#include "cairn/rows.h"
+#include "cairn/simd.h"
+#include "cairn/sumcheck.h"
+#include "cairn/zkvm.h"
+#include "harness.h"
+#include "zk_util.h"
+#include "../src/sumcheck/sumcheck_internal.h"
+
+static const unsigned thread_counts[] = {1, 2, 3, 8};
+#define THREAD_COUNTS (sizeof thread_counts / sizeof thread_counts[0])
+
+/* Set the pool size; the test fails loudly if it cannot. */
+static void use_threads(unsigned t) { CHECK(cairn_pool_set_threads(t, NULL) == CAIRN_OK); }
+
+/* ---- the pool ---------------------------------------------------------------- */
+
+struct count_job {
+    atomic_uint *hits;
+    size_t nested; /* chunks of a job run from inside each chunk (0: none) */
+    atomic_uint *nested_hits;
+};
+
+static void count_chunk(void *ctx, size_t i);
+
+static void nested_chunk(void *ctx, size_t i)
+{
+    struct count_job *j = ctx;
+    atomic_fetch_add(&j->nested_hits[i], 1u);
+}
+
+static void count_chunk(void *ctx, size_t i)
+{
+    struct count_job *j = ctx;
+    atomic_fetch_add(&j->hits[i], 1u);
+    if (j->nested > 0)
+        cairn_pool_run(j->nested, nested_chunk, j);
+}
+
+/* Every chunk index runs exactly once, for any count of chunks and threads, nested or not. */
+static void pool_every_chunk_once(void)
+{
+    static const size_t lens[] = {1, 2, 5, 64, 1000};
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        use_threads(thread_counts[ti]);
+        CHECK_EQ_U64(cairn_pool_threads(), thread_counts[ti]);
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            size_t len = lens[li];
+            atomic_uint *hits = calloc(len, sizeof *hits);
+            atomic_uint nested_hits[7];
+            if (!CHECK(hits != NULL))
+                return;
+            for (size_t i = 0; i < 7; i++)
+                atomic_init(&nested_hits[i], 0u);
+            struct count_job j = {hits, li == 2 ? 7u : 0u, nested_hits};
+            cairn_pool_run(len, count_chunk, &j);
+            size_t bad = 0;
+            for (size_t i = 0; i < len; i++)
+                bad += atomic_load(&hits[i]) != 1u;
+            CHECK_EQ_U64(bad, 0);
+            for (size_t i = 0; j.nested > 0 && i < 7; i++)
+                CHECK_EQ_U64(atomic_load(&nested_hits[i]), len);
+            free(hits);
+        }
+    }
+    cairn_pool_run(0, count_chunk, NULL); /* nothing to do: fn is never called */
+    cairn_pool_shutdown();
+    use_threads(3);
+    {
+        atomic_uint hits[9];
+        for (size_t i = 0; i < 9; i++)
+            atomic_init(&hits[i], 0u);
+        struct count_job j = {hits, 0, NULL};
+        cairn_pool_run(9, count_chunk, &j); /* workers restart after a shutdown */
+        for (size_t i = 0; i < 9; i++)
+            CHECK_EQ_U64(atomic_load(&hits[i]), 1);
+    }
+    use_threads(1);
+}
+
+/* Thread counts: 0 means the online cores, the limit is enforced, chunks never depend on threads. */
+static void pool_settings(void)
+{
+    CHECK(cairn_pool_online_cores() >= 1);
+    CHECK(cairn_pool_set_threads(0, NULL) == CAIRN_OK);
+    CHECK_EQ_U64(cairn_pool_threads(), cairn_pool_online_cores());
+    cairn_error err;
+    CHECK(cairn_pool_set_threads(CAIRN_POOL_MAX_THREADS + 1, &err) == CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "threads") != NULL);
+    CHECK_EQ_U64(cairn_pool_chunks(0, 10), 1);
+    CHECK_EQ_U64(cairn_pool_chunks(100, 10), 10);
+    CHECK_EQ_U64(cairn_pool_chunks((size_t)1 << 30, 1), CAIRN_POOL_CHUNKS);
+    CHECK_EQ_U64(cairn_pool_chunks(5, 0), 5);
+    use_threads(1);
+}
+
+/* ---- delayed reduction ------------------------------------------------------------ */
+
+/* (a * b) mod p by 128-bit division: the slow reference. */
+static uint64_t ref_mulmod(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(((cairn_u128)a * b) % CAIRN_FP_P);
+}
+
+/*
+ * cairn_fp2_mul (one reduction per coordinate), the Karatsuba and the
+ * schoolbook products agree with each other and with a reference built on
+ * 128-bit division, on random and edge values (0, 1, p - 1, 2^32, ...).
+ */
+static void fp2_mul_variants(void)
+{
+    static const uint64_t edge[] = {0, 1, 2, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
+                                    CAIRN_FP_EPS, UINT64_C(1) << 63};
+    size_t ne = sizeof edge / sizeof edge[0];
+    for (unsigned long it = 0; it < test_iters + ne * ne * ne * ne; it++) {
+        cairn_fp2 a, b;
+        if (it < ne * ne * ne * ne) {
+            a = cairn_fp2_make(cairn_fp_make(edge[it % ne]), cairn_fp_make(edge[it / ne % ne]));
+            b = cairn_fp2_make(cairn_fp_make(edge[it / ne / ne % ne]),
+                               cairn_fp_make(edge[it / ne / ne / ne]));
+        } else {
+            a = test_rand_fp2();
+            b = test_rand_fp2();
+        }
+        uint64_t c0 = (uint64_t)(((cairn_u128)ref_mulmod(a.c0.v, b.c0.v) +
+                                  ref_mulmod(7, ref_mulmod(a.c1.v, b.c1.v))) % CAIRN_FP_P);
+        uint64_t c1 = (uint64_t)(((cairn_u128)ref_mulmod(a.c0.v, b.c1.v) +
+                                  ref_mulmod(a.c1.v, b.c0.v)) % CAIRN_FP_P);
+        cairn_fp2 want = cairn_fp2_make(cairn_fp_make(c0), cairn_fp_make(c1));
+        CHECK_EQ_FP2(cairn_fp2_mul(a, b), want);
+        CHECK_EQ_FP2(cairn_fp2_mul_karatsuba(a, b), want);
+        CHECK_EQ_FP2(cairn_fp2_mul_schoolbook(a, b), want);
+    }
+}
+
+/*
+ * Unreduced accumulators against sums reduced at every step: long runs of
+ * (p-1)^2 products (many carries out of 128 bits), random products,
+ * additions of plain elements, and the extension accumulators.
+ */
+static void acc_matches_reduced_sums(void)
+{
+    for (unsigned round = 0; round < 3; round++) {
+        cairn_fp_acc acc;
+        cairn_fp2_acc acc2;
+        cairn_fp want = cairn_fp_zero();
+        cairn_fp2 want2 = cairn_fp2_zero();
+        cairn_fp_acc_zero(&acc);
+        cairn_fp2_acc_zero(&acc2);
+        unsigned long n = round == 0 ? 5000 : test_iters;
+        for (unsigned long i = 0; i < n; i++) {
+            cairn_fp a = round == 0 ? cairn_fp_make(CAIRN_FP_P - 1) : test_rand_fp();
+            cairn_fp b = round == 0 ? cairn_fp_make(CAIRN_FP_P - 1) : test_rand_fp();
+            cairn_fp_acc_add_prod(&acc, a, b);
+            want = cairn_fp_add(want, cairn_fp_make(ref_mulmod(a.v, b.v)));
+            if (round == 2) {
+                cairn_fp_acc_add(&acc, a);
+                want = cairn_fp_add(want, a);
+            }
+            cairn_fp2 x = round == 0 ? cairn_fp2_make(a, b) : test_rand_fp2();
+            cairn_fp2 y = round == 0 ? cairn_fp2_make(b, a) : test_rand_fp2();
+            cairn_fp2_acc_add_mul(&acc2, x, y);
+            cairn_fp2_acc_add_mul_fp(&acc2, x, b);
+            want2 = cairn_fp2_add(want2, cairn_fp2_mul_schoolbook(x, y));
+            want2 = cairn_fp2_add(want2, cairn_fp2_mul_fp(x, b));
+        }
+        CHECK_EQ_FP(cairn_fp_acc_reduce(&acc), want);
+        CHECK_EQ_FP2(cairn_fp2_acc_reduce(&acc2), want2);
+    }
+    /* a sum that carries exactly once, and its reduction helper */
+    cairn_u128 big = ((cairn_u128)1 << 127) + 5;
+    CHECK_EQ_FP(cairn_fp_reduce_sum2(big, big),
+                cairn_fp_add(cairn_fp_reduce128(big), cairn_fp_reduce128(big)));
+}
+
+static cairn_fp *rand_fp_array(size_t n);
+
+/* ---- SIMD kernels ------------------------------------------------------------------ */
+
+/* The kernel sets this CPU has: portable first, then AVX2 and AVX-512 where present. */
+static size_t simd_sets(const cairn_simd_set **sets)
+{
+    size_t n = 0;
+    sets[n++] = cairn_simd_portable();
+    if (cairn_simd_avx2() != NULL)
+        sets[n++] = cairn_simd_avx2();
+    if (cairn_simd_avx512() != NULL)
+        sets[n++] = cairn_simd_avx512();
+    return n;
+}
+
+/* An element that is random, or one of the edge values 0, 1, p-1, p-2, 2^32, 2^32-1, 2^63. */
+static cairn_fp simd_value(void)
+{
+    static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
+                                    CAIRN_FP_EPS, UINT64_C(1) << 63};
+    uint64_t r = test_rand_below(4);
+    if (r == 0)
+        return cairn_fp_make(edge[test_rand_below(sizeof edge / sizeof edge[0])]);
+    return test_rand_fp();
+}
+
+/*
+ * Every kernel of every set against scalar field operations (the portable
+ * set's definition) on random and edge values, for lengths that leave
+ * every possible tail (0..17 and a long run), and in place (out == a).
+ */
+static void simd_kernels_match_portable(void)
+{
+    const cairn_simd_set *sets[3];
+    size_t ns = simd_sets(sets);
+    CHECK(cairn_simd_kernels() != NULL);
+    enum { MAXL = 203 };
+    cairn_fp a[MAXL], b[MAXL], c[MAXL], d[MAXL], t[MAXL], u[MAXL], out[8][MAXL];
+    for (size_t si = 0; si < ns; si++) {
+        const cairn_simd_set *K = sets[si];
+        for (unsigned long it = 0; it < test_iters / 20 + 20; it++) {
+            size_t len = it < 18 ? it : MAXL - test_rand_below(8);
+            for (size_t i = 0; i < len; i++) {
+                a[i] = simd_value();
+                b[i] = simd_value();
+                c[i] = simd_value();
+                d[i] = simd_value();
+                t[i] = simd_value();
+                u[i] = simd_value();
+            }
+            cairn_fp k = simd_value();
+            K->mul(out[0], a, b, len);
+            K->add(out[1], a, b, len);
+            K->sub(out[2], a, b, len);
+            K->scale(out[3], a, k, len);
+            memcpy(out[4], a, len * sizeof *a);
+            K->mul(out[4], out[4], b, len); /* in place */
+            size_t bad = 0;
+            for (size_t i = 0; i < len; i++) {
+                bad += out[0][i].v != cairn_fp_mul(a[i], b[i]).v;
+                bad += out[1][i].v != cairn_fp_add(a[i], b[i]).v;
+                bad += out[2][i].v != cairn_fp_sub(a[i], b[i]).v;
+                bad += out[3][i].v != cairn_fp_mul(a[i], k).v;
+                bad += out[4][i].v != out[0][i].v;
+            }
+            /* butterflies: against the scalar formulas */
+            memcpy(out[5], a, len * sizeof *a);
+            memcpy(out[6], b, len * sizeof *b);
+            K->butterfly(out[5], out[6], t, len);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp m = cairn_fp_mul(b[i], t[i]);
+                bad += out[5][i].v != cairn_fp_add(a[i], m).v;
+                bad += out[6][i].v != cairn_fp_sub(a[i], m).v;
+            }
+            cairn_fp x0[MAXL], x1[MAXL], x2[MAXL], x3[MAXL];
+            memcpy(x0, a, len * sizeof *a);
+            memcpy(x1, b, len * sizeof *b);
+            memcpy(x2, c, len * sizeof *c);
+            memcpy(x3, d, len * sizeof *d);
+            K->butterfly4(x0, x1, x2, x3, t, u, out[3], len);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp m1 = cairn_fp_mul(b[i], t[i]), m3 = cairn_fp_mul(d[i], t[i]);
+                cairn_fp b0 = cairn_fp_add(a[i], m1), b1 = cairn_fp_sub(a[i], m1);
+                cairn_fp b2 = cairn_fp_add(c[i], m3), b3 = cairn_fp_sub(c[i], m3);
+                cairn_fp n2 = cairn_fp_mul(b2, u[i]), n3 = cairn_fp_mul(b3, out[3][i]);
+                bad += x0[i].v != cairn_fp_add(b0, n2).v;
+                bad += x2[i].v != cairn_fp_sub(b0, n2).v;
+                bad += x1[i].v != cairn_fp_add(b1, n3).v;
+                bad += x3[i].v != cairn_fp_sub(b1, n3).v;
+            }
+            /* fold2 of len/2 pairs, out of place and in place, against the scalar formula */
+            cairn_fp2 f2[MAXL], g2[MAXL], h2[MAXL];
+            cairn_fp2 cc = cairn_fp2_make(simd_value(), simd_value());
+            for (size_t i = 0; i < len; i++)
+                f2[i] = h2[i] = cairn_fp2_make(a[i], b[i]);
+            K->fold2(g2, f2, len / 2, cc);
+            K->fold2(h2, h2, len / 2, cc);
+            for (size_t i = 0; i < len / 2; i++) {
+                cairn_fp2 want = cairn_fp2_add(
+                    f2[2 * i], cairn_fp2_mul_schoolbook(cc, cairn_fp2_sub(f2[2 * i + 1], f2[2 * i])));
+                bad += (size_t)(!cairn_fp2_eq(g2[i], want)) + (size_t)(!cairn_fp2_eq(h2[i], want));
+            }
+            if (bad != 0) {
+                test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
+                          K->name, bad, len);
+                return;
+            }
+            test_pass();
+        }
+    }
+}
+
+/*
+ * Transforms with each kernel set forced (the portable one explicitly, as on
+ * a CPU without AVX2) give the same bytes; the forced choice is visible and
+ * restored afterwards.
+ */
+static void simd_ntt_every_set(void)
+{
+    const cairn_simd_set *sets[3];
+    size_t ns = simd_sets(sets), n = (size_t)1 << 12;
+    const cairn_simd_set *before = cairn_simd_kernels();
+    cairn_fp *in = rand_fp_array(n), *ref = malloc(4 * n * sizeof *ref),
+             *got = malloc(4 * n * sizeof *got);
+    if (!CHECK(in != NULL && ref != NULL && got != NULL))
+        goto out;
+    for (size_t si = 0; si < ns; si++) {
+        cairn_simd_use(sets[si]);
+        CHECK(cairn_simd_kernels() == sets[si]);
+        cairn_fp *o = si == 0 ? ref : got;
+        memcpy(o, in, n * sizeof *in);
+        CHECK(cairn_ntt_forward(o, n, NULL) == CAIRN_OK);
+        CHECK(cairn_rs_encode(o + n, 2 * n, in, n / 2, 2, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
+        memcpy(o + 3 * n, in, n * sizeof *in);
+        CHECK(cairn_ntt_coset_inverse(o + 3 * n, n, cairn_fp_make(3), NULL) == CAIRN_OK);
+        if (si > 0)
+            CHECK_MEM_EQ(got, ref, 4 * n * sizeof *ref);
+    }
+out:
+    cairn_simd_use(NULL);
+    CHECK(cairn_simd_kernels() == before);
+    free(in);
+    free(ref);
+    free(got);
+}
+
+/* ---- NTT and Reed–Solomon ------------------------------------------------------- */
+
+static cairn_fp *rand_fp_array(size_t n)
+{
+    cairn_fp *a = malloc((n > 0 ? n : 1) * sizeof *a);
+    if (a != NULL)
+        for (size_t i = 0; i < n; i++)
+            a[i] = test_rand_fp();
+    return a;
+}
+
+/* f(x) for coefficients c[0..n) by Horner's rule. */
+static cairn_fp horner(const cairn_fp *c, size_t n, cairn_fp x)
+{
+    cairn_fp acc = cairn_fp_zero();
+    for (size_t i = n; i-- > 0;)
+        acc = cairn_fp_add(cairn_fp_mul(acc, x), c[i]);
+    return acc;
+}
+
+/*
+ * Reference checks of the one-thread outputs at a few random positions (the
+ * chunked passes at these sizes are otherwise only compared with each
+ * other): forward[i] = f(w^i), coset[i] = f(shift w^i), and for coefficient
+ * messages the rate-1/4 codeword rs[i] = f(w_{4n}^i).
+ */
+static void ntt_spot_check(const cairn_fp *in, size_t n, const cairn_fp *fwd, const cairn_fp *coset,
+                           const cairn_fp *rs, int rs_coeffs, cairn_fp shift)
+{
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < n)
+        lg++;
+    cairn_fp w = cairn_fp_root_of_unity(lg), w4 = cairn_fp_root_of_unity(lg + 2);
+    for (int q = 0; q < 6; q++) {
+        size_t i = q == 0 ? n - 1 : (size_t)test_rand_below(n);
+        cairn_fp wi = cairn_fp_pow(w, i);
+        CHECK_EQ_FP(fwd[i], horner(in, n, wi));
+        CHECK_EQ_FP(coset[i], horner(in, n, cairn_fp_mul(shift, wi)));
+        if (rs_coeffs) {
+            size_t r = (size_t)test_rand_below(4 * n);
+            CHECK_EQ_FP(rs[r], horner(in, n, cairn_fp_pow(w4, r)));
+        }
+    }
+}
+
+/*
+ * Every transform at sizes that take the serial path, the blocked path and
+ * the top-level parallel block path (above 2^16), for each thread count,
+ * equals the one-thread result (which test_ntt checks against the O(n^2) DFT).
+ */
+static void ntt_threads_identical(void)
+{
+    static const unsigned logs[] = {3, 10, 14, 17};
+    for (size_t li = 0; li < sizeof logs / sizeof logs[0]; li++) {
+        size_t n = (size_t)1 << logs[li];
+        cairn_fp *in = rand_fp_array(n), *ref = malloc(5 * 4 * n * sizeof *ref),
+                 *got = malloc(5 * 4 * n * sizeof *got);
+        cairn_fp shift = cairn_fp_make(7);
+        if (!CHECK(in != NULL && ref != NULL && got != NULL))
+            return;
+        for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+            use_threads(thread_counts[ti]);
+            cairn_fp *out = ti == 0 ? ref : got;
+            for (size_t w = 0; w < 5; w++)
+                memcpy(out + w * 4 * n, in, n * sizeof *in);
+            CHECK(cairn_ntt_forward(out, n, NULL) == CAIRN_OK);
+            CHECK(cairn_ntt_inverse(out + 4 * n, n, NULL) == CAIRN_OK);
+            CHECK(cairn_ntt_coset_forward(out + 8 * n, n, shift, NULL) == CAIRN_OK);
+            CHECK(cairn_ntt_coset_inverse(out + 12 * n, n, shift, NULL) == CAIRN_OK);
+            CHECK(cairn_rs_encode(out + 16 * n, 4 * n, in, n, 2,
+                                  logs[li] % 2 ? CAIRN_RS_EVALS : CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
+            if (ti == 0)
+                ntt_spot_check(in, n, out, out + 8 * n, out + 16 * n, logs[li] % 2 == 0, shift);
+            if (ti > 0) {
+                CHECK_MEM_EQ(got, ref, n * sizeof *ref);
+                CHECK_MEM_EQ(got + 4 * n, ref + 4 * n, n * sizeof *ref);
+                CHECK_MEM_EQ(got + 8 * n, ref + 8 * n, n * sizeof *ref);
+                CHECK_MEM_EQ(got + 12 * n, ref + 12 * n, n * sizeof *ref);
+                CHECK_MEM_EQ(got + 16 * n, ref + 16 * n, 4 * n * sizeof *ref);
+            }
+        }
+        free(in);
+        free(ref);
+        free(got);
+    }
+    use_threads(1);
+}
+
+/* ---- eq tables and folds ---------------------------------------------------------- */
+
+/*
+ * eq tables, in-place folds (whose parallel schedule reorders the writes)
+ * and out-of-place folds against plain serial loops, for every thread count.
+ */
+static void poly_threads_match_reference(void)
+{
+    size_t nv = 15, len = (size_t)1 << nv;
+    cairn_fp2 r[15], *eq = malloc(len * sizeof *eq), *ref = malloc(len * sizeof *ref);
+    cairn_fp2 *tab = malloc(len * sizeof *tab), *fold = malloc(len * sizeof *fold);
+    cairn_fp *base = rand_fp_array(len);
+    if (!CHECK(eq && ref && tab && fold && base))
+        goto out;
+    for (size_t i = 0; i < nv; i++)
+        r[i] = test_rand_fp2();
+    /* reference eq: eq(j, r) = prod (b_i ? r_i : 1 - r_i) */
+    for (size_t j = 0; j < len; j++) {
+        cairn_fp2 e = cairn_fp2_one();
+        for (size_t i = 0; i < nv; i++)
+            e = cairn_fp2_mul(e, (j >> i) & 1 ? r[i] : cairn_fp2_sub(cairn_fp2_one(), r[i]));
+        ref[j] = e;
+    }
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        use_threads(thread_counts[ti]);
+        CHECK(cairn_poly_eq_table(eq, r, nv) == CAIRN_OK);
+        CHECK_MEM_EQ(eq, ref, len * sizeof *eq);
+        /* in-place folds of every length from len down to 2 */
+        for (size_t j = 0; j < len; j++)
+            tab[j] = ref[j];
+        for (size_t l = len; l >= 2; l /= 2) {
+            cairn_fp2 c = r[l % nv];
+            for (size_t j = 0; j < l / 2; j++)
+                fold[j] = cairn_fp2_add(tab[2 * j],
+                                        cairn_fp2_mul(c, cairn_fp2_sub(tab[2 * j + 1], tab[2 * j])));
+            cairn_poly_fold_fp2(tab, l, c);
+            CHECK_MEM_EQ(tab, fold, l / 2 * sizeof *tab);
+        }
+        cairn_poly_fold_fp(fold, base, len, r[3]);
+        for (size_t j = 0; j < len / 2; j++)
+            tab[j] = cairn_fp2_add(cairn_fp2_from_fp(base[2 * j]),
+                                   cairn_fp2_mul_fp(r[3], cairn_fp_sub(base[2 * j + 1], base[2 * j])));
+        CHECK_MEM_EQ(fold, tab, len / 2 * sizeof *tab);
+        cairn_poly_fold_fp2_into(fold, ref, len, r[4]);
+        for (size_t j = 0; j < len / 2; j++)
+            tab[j] = cairn_fp2_add(ref[2 * j],
+                                   cairn_fp2_mul(r[4], cairn_fp2_sub(ref[2 * j + 1], ref[2 * j])));
+        CHECK_MEM_EQ(fold, tab, len / 2 * sizeof *tab);
+    }
+out:
+    use_threads(1);
+    free(eq);
+    free(ref);
+    free(tab);
+    free(fold);
+    free(base);
+}
+
+/* ---- sum-check ------------------------------------------------------------------- */
+
+struct sc_run {
+    cairn_sumcheck_proof proof;
+    cairn_fp2 point[20], evals[8];
+    uint8_t digest[32];
+};
+
+/* A digest of the transcript state after a proof: equal digests mean equal transcripts. */
+static void transcript_digest(uint8_t out[32], cairn_transcript *t)
+{
+    cairn_fp2 x = cairn_transcript_squeeze_fp2(t, "test/end");
+    memset(out, 0, 32);
+    cairn_fp2_encode(out, x);
+}
+
+static int sc_run_equal(const struct sc_run *a, const struct sc_run *b, size_t n, size_t k)
+{
+    return a->proof.rounds == b->proof.rounds && a->proof.degree == b->proof.degree &&
+           memcmp(a->proof.evals, b->proof.evals,
+                  a->proof.rounds * a->proof.degree * sizeof *a->proof.evals) == 0 &&
+           memcmp(a->point, b->point, n * sizeof *a->point) == 0 &&
+           memcmp(a->evals, b->evals, k * sizeof *a->evals) == 0 &&
+           memcmp(a->digest, b->digest, 32) == 0;
+}
+
+/*
+ * The in-memory prover (with and without eq, base and extension inputs),
+ * the batched prover and the streaming prover at several switch rounds give
+ * the same proof, point, evaluations and transcript for every thread count.
+ */
+static void sumcheck_threads_identical(void)
+{
+    size_t n = 15, len = (size_t)1 << n, k = 3;
+    static const cairn_sumcheck_term t3 = {{{1}, {0}}, 3, {0, 1, 2}};
+    cairn_sumcheck_term tm[2];
+    tm[0] = t3;
+    tm[1].coeff = cairn_fp2_make(cairn_fp_make(5), cairn_fp_make(3));
+    tm[1].factors_len = 2;
+    tm[1].factors[0] = 1;
+    tm[1].factors[1] = 2;
+    const cairn_sumcheck_expr expr = {tm, 2, 3};
+    cairn_fp *cols[3], *rows = malloc(len * k * sizeof *rows);
+    cairn_fp2 *ext = malloc(len * sizeof *ext), tau[20];
+    struct sc_run ref[4], got;
+    memset(ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    for (size_t c = 0; c < k; c++)
+        cols[c] = rand_fp_array(len);
+    if (!CHECK(rows && ext && cols[0] && cols[1] && cols[2]))
+        goto out;
+    for (size_t x = 0; x < len; x++) {
+        ext[x] = test_rand_fp2();
+        for (size_t c = 0; c < k; c++)
+            rows[x * k + c] = cols[c][x];
+    }
+    for (size_t i = 0; i < n; i++)
+        tau[i] = test_rand_fp2();
+    cairn_sumcheck_input in_base[3] = {{cols[0], NULL}, {cols[1], NULL}, {cols[2], NULL}};
+    cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL}, {NULL, ext}, {cols[2], NULL}};
+    /*
+     * The true claims by brute force, so that the one-thread proofs (whose
+     * rounds run in several pool chunks at this size) are checked by the
+     * verifier, not only compared between thread counts.
+     */
+    cairn_fp2 claim = cairn_fp2_zero(), claim_mixed = cairn_fp2_zero();
+    cairn_fp2 *eq = malloc(len * sizeof *eq);
+    if (!CHECK(eq != NULL && cairn_poly_eq_table(eq, tau, n) == CAIRN_OK))
+        goto out;
+    for (size_t x = 0; x < len; x++) {
+        cairn_fp2 v[3], vm[3];
+        for (size_t c = 0; c < k; c++)
+            v[c] = vm[c] = cairn_fp2_from_fp(cols[c][x]);
+        vm[1] = ext[x];
+        claim = cairn_fp2_add(claim, cairn_fp2_mul(eq[x], cairn_sumcheck_expr_eval(&expr, v)));
+        claim_mixed = cairn_fp2_add(claim_mixed, cairn_sumcheck_expr_eval(&expr, vm));
+    }
+    free(eq);
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        use_threads(thread_counts[ti]);
+        for (size_t v = 0; v < 4; v++) {
+            struct sc_run *o = ti == 0 ? &ref[v] : &got;
+            cairn_transcript t;
+            cairn_transcript_init(&t, "test/engine");
+            cairn_status st;
+            if (v == 0) {
+                st = cairn_sumcheck_prove(&o->proof, o->point, o->evals, &t, &expr, tau, in_base,
+                                          k, n, claim, NULL);
+            } else if (v == 1) {
+                st = cairn_sumcheck_prove(&o->proof, o->point, o->evals, &t, &expr, NULL, in_mixed,
+                                          k, n, claim_mixed, NULL);
+            } else if (v == 2) {
+                cairn_sumcheck_instance inst[2] = {{&expr, tau, in_base, n, claim},
+                                                   {&expr, NULL, in_mixed, n - 3, claim_mixed}};
+                st = cairn_sumcheck_batch_prove(&o->proof, o->point, o->evals, &t, inst, 2, NULL);
+            } else {
+                cairn_rows src;
+                cairn_rows_table impl;
+                cairn_sumcheck_stream_opts so = {0, 3, NULL};
+                cairn_rows_table_init(&src, &impl, rows, len, k, 10000); /* 2 pool chunks */
+                st = cairn_sumcheck_prove_stream(&o->proof, o->point, o->evals, NULL, &t, &expr,
+                                                 tau, &src, n, claim, &so, NULL);
+            }
+            CHECK(st == CAIRN_OK);
+            transcript_digest(o->digest, &t);
+            if (ti == 0 && v < 2) {
+                cairn_transcript vt;
+                cairn_fp2 vpt[20];
+                cairn_error err;
+                cairn_transcript_init(&vt, "test/engine");
+                if (!CHECK(cairn_sumcheck_verify_claim(vpt, &vt, &o->proof, &expr,
+                                                       v == 0 ? tau : NULL, n,
+                                                       v == 0 ? claim : claim_mixed, o->evals, k,
+                                                       &err) == CAIRN_OK))
+                    test_fail(__FILE__, __LINE__, "variant %zu rejected: %s", v, err.msg);
+            }
+            /* the streaming prover's proof is the in-memory prover's, byte for byte */
+            if (v == 3 && !CHECK(sc_run_equal(o, &ref[0], n, k)))
+                test_fail(__FILE__, __LINE__, "streaming differs from in memory at %u threads",
+                          thread_counts[ti]);
+            if (ti > 0) {
+                size_t evals_len = v == 2 ? 2 * k : k;
+                if (!CHECK(sc_run_equal(&got, &ref[v], n, evals_len)))
+                    test_fail(__FILE__, __LINE__, "variant %zu differs at %u threads", v,
+                              thread_counts[ti]);
+                cairn_sumcheck_proof_clear(&got.proof);
+            }
+        }
+    }
+out:
+    use_threads(1);
+    for (size_t v = 0; v < 4; v++)
+        cairn_sumcheck_proof_clear(&ref[v].proof);
+    cairn_sumcheck_proof_clear(&got.proof);
+    for (size_t c = 0; c < k; c++)
+        free(cols[c]);
+    free(rows);
+    free(ext);
+}
+
+/*
+ * The single-product fast path of the round kernel against the generic
+ * kernel: for 1 to 4 factors (one repeated), a coefficient other than 1,
+ * base, extension and mixed tables, and a tau with zero coordinates (the
+ * rounds that evaluate q(1) instead of deriving it), the proofs, points,
+ * evaluations and transcripts are identical.
+ */
+static void sumcheck_fast_path_matches_generic(void)
+{
+    size_t n = 11, len = (size_t)1 << n;
+    cairn_fp *b[3];
+    cairn_fp2 *x = malloc(len * sizeof *x), tau[11];
+    for (size_t c = 0; c < 3; c++)
+        b[c] = rand_fp_array(len);
+    if (!CHECK(x && b[0] && b[1] && b[2]))
+        goto out;
+    for (size_t i = 0; i < len; i++)
+        x[i] = test_rand_fp2();
+    for (size_t i = 0; i < n; i++)
+        tau[i] = i == 0 || i == 5 ? cairn_fp2_zero() : test_rand_fp2();
+    for (size_t d = 1; d <= 5; d++) {
+        for (size_t form = 0; form < 3; form++) {
+            cairn_sumcheck_term tm;
+            tm.coeff = cairn_fp2_make(cairn_fp_make(3), cairn_fp_make(11));
+            tm.factors_len = d;
+            for (size_t u = 0; u < d; u++)
+                tm.factors[u] = (uint8_t)(u == 3 ? 0 : u % 3); /* input 0 twice from d = 4 */
+            const cairn_sumcheck_expr expr = {&tm, 1, 3};
+            cairn_sumcheck_input in[3];
+            for (size_t c = 0; c < 3; c++) {
+                int ext = form == 2 || (form == 1 && c == 1);
+                in[c].fp = ext ? NULL : b[c];
+                in[c].fp2 = ext ? x : NULL;
+            }
+            struct sc_run r[2];
+            memset(r, 0, sizeof r);
+            for (int g = 0; g < 2; g++) {
+                cairn_transcript t;
+                cairn_transcript_init(&t, "test/fast");
+                sc_generic_only = g;
+                CHECK(cairn_sumcheck_prove(&r[g].proof, r[g].point, r[g].evals, &t, &expr, tau, in,
+                                           3, n, cairn_fp2_one(), NULL) == CAIRN_OK);
+                transcript_digest(r[g].digest, &t);
+            }
+            sc_generic_only = 0;
+            if (!CHECK(sc_run_equal(&r[0], &r[1], n, 3)))
+                test_fail(__FILE__, __LINE__, "%zu factors, form %zu: fast path differs", d, form);
+            cairn_sumcheck_proof_clear(&r[0].proof);
+            cairn_sumcheck_proof_clear(&r[1].proof);
+        }
+    }
+out:
+    sc_generic_only = 0;
+    for (size_t c = 0; c < 3; c++)
+        free(b[c]);
+    free(x);
+}
+
+/* ---- PCS commitment --------------------------------------------------------------- */
+
+/* The commitment root of a batch (with a row count that leaves a partial 8-row buffer). */
+static void pcs_commit_threads_identical(void)
+{
+    cairn_pcs_options opt;
+    cairn_pcs_params params;
+    cairn_error err;
+    size_t C = 3, n = 13;
+    cairn_fp *polys[3] = {NULL, NULL, NULL};
+    uint8_t ref[CAIRN_PCS_COMMITMENT_BYTES], got[CAIRN_PCS_COMMITMENT_BYTES];
+    cairn_pcs_options_init(&opt);
+    opt.log_cols = 10; /* 8 rows per polynomial, 24 rows in all */
+    if (!CHECK(cairn_pcs_params_choose(&params, (unsigned)n, C, &opt, &err) == CAIRN_OK))
+        return;
+    for (size_t c = 0; c < C; c++)
+        polys[c] = rand_fp_array((size_t)1 << n);
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        use_threads(thread_counts[ti]);
+        cairn_pcs_prover pr;
+        cairn_rows src;
+        cairn_pcs_polys_rows impl;
+        cairn_pcs_prover_init(&pr);
+        cairn_pcs_polys_rows_init(&src, &impl, &params, (const cairn_fp *const *)polys);
+        CHECK(cairn_pcs_commit(&pr, &params, &src, &err) == CAIRN_OK);
+        cairn_pcs_commitment_encode(ti == 0 ? ref : got, &pr.com);
+        if (ti > 0)
+            CHECK_MEM_EQ(got, ref, sizeof ref);
+        cairn_pcs_prover_clear(&pr);
+    }
+    use_threads(1);
+    for (size_t c = 0; c < C; c++)
+        free(polys[c]);
+}
+
+/* ---- the zkVM prover ---------------------------------------------------------------- */
+
+/*
+ * One proof of a small random program with memory and input, for 1 and 8
+ * threads, and 2 and 3 as well in the full run (a proof takes about a
+ * second; the sanitized run, with fewer iterations, keeps two).
+ */
+static void zkvm_threads_identical(void)
+{
+    static const unsigned counts[] = {1, 8, 2, 3};
+    size_t elf_len = 0, ref_len = 0;
+    uint8_t *elf = zk_gen_elf(41, 60, &elf_len), *ref = NULL;
+    if (!CHECK(elf != NULL))
+        return;
+    for (size_t ti = 0; ti < (test_iters >= 1000 ? 4u : 2u); ti++) {
+        cairn_zkvm_options o;
+        cairn_error err;
+        uint8_t *proof = NULL;
+        size_t plen = 0;
+        cairn_zkvm_options_init(&o);
+        o.threads = counts[ti];
+        if (!CHECK(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, zk_test_input,
+                                    ZK_TEST_INPUT_LEN, &o, &err) == CAIRN_OK)) {
+            test_fail(__FILE__, __LINE__, "prove: %s", err.msg);
+            break;
+        }
+        CHECK_EQ_U64(cairn_pool_threads(), 1); /* the prover restores the pool's size */
+        if (ti == 0) {
+            ref = proof;
+            ref_len = plen;
+            continue;
+        }
+        CHECK_EQ_U64(plen, ref_len);
+        if (plen == ref_len)
+            CHECK_MEM_EQ(proof, ref, plen);
+        free(proof);
+    }
+    free(ref);
+    free(elf);
+}
+
+const struct test_case test_engine_cases[] = {
+    TEST(pool_every_chunk_once),
+    TEST(pool_settings),
+    TEST(fp2_mul_variants),
+    TEST(acc_matches_reduced_sums),
+    TEST(simd_kernels_match_portable),
+    TEST(simd_ntt_every_set),
+    TEST(ntt_threads_identical),
+    TEST(poly_threads_match_reference),
+    TEST(sumcheck_threads_identical),
+    TEST(sumcheck_fast_path_matches_generic),
+    TEST(pcs_commit_threads_identical),
+    TEST(zkvm_threads_identical),
+    TEST_END,
+};
