@@ -34,6 +34,8 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
 CPPFLAGS_ALL := -Iinclude -D_GNU_SOURCE
 CFLAGS_ALL := -std=c11 $(WARN) -pthread -MMD -MP $(CFLAGS)
 LDLIBS_ALL := -lcrypto -lpthread -lm
+# the proving service (src/service/) and its client (apps/cairn/cmd_submit.c)
+LDLIBS_ALL += -lmicrohttpd -lsqlite3 -ljansson -lcurl
 
 CFLAGS_release := -O2 -g
 CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
