@@ -870,7 +870,8 @@ static int run_attempt(struct cairn_server *s, unsigned slot, const cairn_job *j
     case CAIRN_CHILD_EXITED:
         if (res.code == 0) {
             take_proof(s, j, attempt, proof, out_text, ar);
-        } else if (strstr(reason, "out of memory") != NULL) {
+        } else if (res.code == 5 && (strstr(reason, "out of memory") != NULL ||
+                                     strstr(reason, "cannot allocate") != NULL)) {
             ar->oom = 1;
             snprintf(ar->code, sizeof ar->code, "oom");
             snprintf(ar->error, sizeof ar->error, "out of memory (memory cap %" PRIu64
