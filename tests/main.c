@@ -41,5 +41,6 @@ const struct test_suite test_suites[] = {
     {"zkvm", test_zkvm_cases},
     {"zkvm_ram", test_zkvm_ram_cases},
     {"zkvm_lies", test_zkvm_lies_cases},
+    {"service", test_service_cases},
     {NULL, NULL},
 };
