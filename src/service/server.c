@@ -570,20 +570,37 @@ static int authorized(struct cairn_server *s, struct MHD_Connection *c, cairn_ro
     return 0;
 }
 
-/* Dispatch a complete request. */
+/*
+ * Route and authorise from the request line and headers alone, before any
+ * body is read: 1 and the route, or 0 with the 404, 405 or 401 queued in
+ * *ret (an unauthorised client cannot make the service read a large body).
+ */
+static int precheck(struct cairn_server *s, struct MHD_Connection *c, const char *method,
+                    const char *url, cairn_route *route, char id[CAIRN_JOB_ID_LEN + 1],
+                    enum MHD_Result *ret)
+{
+    int code = cairn_api_route(method, url, route, id);
+    if (code == 404)
+        *ret = reply_error(c, 404, "not_found", "no such resource: %.200s", url);
+    else if (code == 405)
+        *ret = reply_error(c, 405, "method_not_allowed", "%.16s is not allowed on %.200s",
+                           method, url);
+    else if (!authorized(s, c, *route))
+        *ret = reply_error(c, 401, "unauthorized", "a bearer token is required");
+    else
+        return 1;
+    return 0;
+}
+
+/* Dispatch a complete request (precheck passed on its first call). */
 static enum MHD_Result dispatch(struct cairn_server *s, struct MHD_Connection *c,
                                 const char *method, const char *url, struct request *r)
 {
     cairn_route route;
     char id[CAIRN_JOB_ID_LEN + 1];
-    int code = cairn_api_route(method, url, &route, id);
-    if (code == 404)
-        return reply_error(c, 404, "not_found", "no such resource: %.200s", url);
-    if (code == 405)
-        return reply_error(c, 405, "method_not_allowed", "%.16s is not allowed on %.200s",
-                           method, url);
-    if (!authorized(s, c, route))
-        return reply_error(c, 401, "unauthorized", "a bearer token is required");
+    enum MHD_Result ret = MHD_NO;
+    if (!precheck(s, c, method, url, &route, id, &ret))
+        return ret;
     if (r->too_big)
         return reply_error(c, 413, "too_large", "request body over the limit of %zu bytes",
                            s->cfg.max_body);
@@ -612,8 +629,9 @@ static enum MHD_Result dispatch(struct cairn_server *s, struct MHD_Connection *c
 
 /*
  * libmicrohttpd's access handler: called first with no data (allocate the
- * request; a declared Content-Length over the limit is refused at once),
- * then with each piece of the body, then once more with none.
+ * request; an unknown route, a missing token or a declared Content-Length
+ * over the limit is answered at once), then with each piece of the body,
+ * then once more with none.
  */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
@@ -627,6 +645,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if ((r = calloc(1, sizeof *r)) == NULL)
             return MHD_NO;
         *con_cls = r;
+        cairn_route route;
+        char id[CAIRN_JOB_ID_LEN + 1];
+        enum MHD_Result ret = MHD_NO;
+        if (!precheck(s, c, method, url, &route, id, &ret))
+            return ret;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
             r->too_big = 1;
