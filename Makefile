@@ -141,7 +141,7 @@ $(foreach a,$(GUEST_ARCHS),$(eval $(call guest_arch,$(a))))
 guests: $(GUEST_ELF)
 
 # The VM tests and benchmark run the example guests (order-only: not linked).
-$(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/bench/bench_vm: | $(GUEST_ELF)
+$(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/bench/bench_vm $(O)/release/bench/bench_service: | $(GUEST_ELF)
 $(O)/release/tests/%.o $(O)/asan/tests/%.o $(O)/release/bench/%.o: \
     CPPFLAGS += -DCAIRN_GUEST_DIR='"$(abspath $(O))/guests"'
 

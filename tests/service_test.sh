@@ -245,7 +245,8 @@ done
 req GET '/v1/jobs?state=queued'
 [ "$(jq '.jobs | length' "$tmp/body")" = 0 ]
 check cancel_queued $? "$(head -c 200 "$tmp/body")"
-expect_req proof_of_cancelled 409 no_proof GET "/v1/jobs/$first/proof"
+cancelled=$(curl -s "$url/v1/jobs?state=cancelled&limit=1" | jq -r '.jobs[0].id // empty')
+expect_req proof_of_cancelled 409 no_proof GET "/v1/jobs/$cancelled/proof"
 expect_req cancel_finished 409 already_finished DELETE "/v1/jobs/$hello_job"
 
 # Timeout: fib needs seconds; with timeout_s 1 it is stopped and named a timeout.
@@ -406,7 +407,11 @@ done
 for i in $(seq 100); do [ "$(pgrep -f "prove $tmp/crash" | wc -l)" = 0 ] && break; sleep 0.05; done
 [ "$(pgrep -f "prove $tmp/crash" | wc -l)" = 0 ]
 check crash_children_die $? "provers outlived the service"
+stale="$tmp/crash/proofs/0123456789abcdef0123456789abcdef.1.proof"
+printf 'unrecorded' >"$stale"
 start crash2 --data-dir "$tmp/crash" --workers 2
+[ ! -e "$stale" ]
+check crash_unrecorded_proof_removed $? "a proof file no job records was left in proofs/"
 grep -q 'recovered [1-9]' "$tmp/crash2.err"
 check crash_recovery_requeues $? "$(cat "$tmp/crash2.err")"
 lost=0

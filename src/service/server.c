@@ -117,6 +117,41 @@ static void empty_dir(const char *dir)
 }
 
 /*
+ * Remove proof files no job records: a crash between moving a proof into
+ * proofs/ and recording it leaves one behind, and it will never be served
+ * (the attempt it belongs to is requeued and proven again).
+ */
+static void sweep_proofs(struct cairn_server *s)
+{
+    DIR *d = opendir(s->proofs);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    char id[CAIRN_JOB_ID_LEN + 1], p[PATH_CAP];
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        cairn_job j;
+        int found = 0;
+        memset(&j, 0, sizeof j);
+        int named = strlen(e->d_name) > CAIRN_JOB_ID_LEN && e->d_name[CAIRN_JOB_ID_LEN] == '.';
+        if (named) {
+            memcpy(id, e->d_name, CAIRN_JOB_ID_LEN);
+            id[CAIRN_JOB_ID_LEN] = '\0';
+        }
+        if (named && cairn_store_job_get(s->store, id, &j, &found, NULL) == CAIRN_OK && found &&
+            strcmp(j.proof_file, e->d_name) == 0) {
+            cairn_job_clear(&j);
+            continue;
+        }
+        cairn_job_clear(&j);
+        fmt_path(p, sizeof p, "%s/%s", s->proofs, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+}
+
+/*
  * Compare a presented token with the configured one in time that depends
  * only on the lengths, so the comparison leaks no prefix.
  */
@@ -1142,6 +1177,7 @@ cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cf
     if (requeued + failed > 0)
         fprintf(stderr, "cairn serve: recovered %zu interrupted jobs (%zu requeued, %zu failed)\n",
                 requeued + failed, requeued, failed);
+    sweep_proofs(s);
     s->nworkers = s->cfg.workers;
     s->slots = calloc(s->nworkers, sizeof *s->slots);
     s->workers = calloc(s->nworkers, sizeof *s->workers);
