@@ -34,6 +34,8 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
 CPPFLAGS_ALL := -Iinclude -D_GNU_SOURCE
 CFLAGS_ALL := -std=c11 $(WARN) -pthread -MMD -MP $(CFLAGS)
 LDLIBS_ALL := -lcrypto -lpthread -lm
+# the proving service (src/service/) and its client (apps/cairn/cmd_submit.c)
+LDLIBS_ALL += -lmicrohttpd -lsqlite3 -ljansson -lcurl
 
 CFLAGS_release := -O2 -g
 CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -139,7 +141,7 @@ $(foreach a,$(GUEST_ARCHS),$(eval $(call guest_arch,$(a))))
 guests: $(GUEST_ELF)
 
 # The VM tests and benchmark run the example guests (order-only: not linked).
-$(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/bench/bench_vm: | $(GUEST_ELF)
+$(O)/release/cairn-tests $(O)/asan/cairn-tests $(O)/release/bench/bench_vm $(O)/release/bench/bench_service: | $(GUEST_ELF)
 $(O)/release/tests/%.o $(O)/asan/tests/%.o $(O)/release/bench/%.o: \
     CPPFLAGS += -DCAIRN_GUEST_DIR='"$(abspath $(O))/guests"'
 

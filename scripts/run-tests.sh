@@ -55,6 +55,11 @@ log="$out/release/cli-test.log"
 bash tests/cli_test.sh "$out/release" 2>&1 | tee "$log"
 tally cli "$log" "${PIPESTATUS[0]}"
 
+echo "== service: tests/service_test.sh $out/release"
+log="$out/release/service-test.log"
+bash tests/service_test.sh "$out/release" 2>&1 | tee "$log"
+tally service "$log" "${PIPESTATUS[0]}"
+
 echo "== all"
 echo "$total_pass passed, $total_fail failed"
 exit $status

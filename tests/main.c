@@ -42,5 +42,6 @@ const struct test_suite test_suites[] = {
     {"zkvm_ram", test_zkvm_ram_cases},
     {"zkvm_lies", test_zkvm_lies_cases},
     {"engine", test_engine_cases},
+    {"service", test_service_cases},
     {NULL, NULL},
 };

@@ -154,3 +154,52 @@ double cli_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+/*
+ * The bearer token of the service and its client: the first line of the
+ * file, without trailing blanks; it must be non-empty printable ASCII
+ * without spaces, so that it fits an HTTP header unchanged.
+ */
+int cli_read_token(const char *path, char **token)
+{
+    cairn_error err;
+    uint8_t *b = NULL;
+    size_t n = 0;
+    cairn_error_clear(&err);
+    cairn_status st = cli_read_file(path, 4096, &b, &n, &err);
+    if (st != CAIRN_OK) {
+        cli_error("--token-file %s", err.msg);
+        return cli_exit_for_status(st);
+    }
+    size_t k = 0;
+    while (k < n && b[k] != '\n' && b[k] != '\r')
+        k++;
+    while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t'))
+        k--;
+    int ok = k > 0;
+    for (size_t i = 0; i < k; i++)
+        ok &= b[i] > 32 && b[i] < 127;
+    if (!ok) {
+        free(b);
+        cli_error("--token-file %s: expected a non-empty token of printable ASCII without spaces",
+                  path);
+        return CLI_EXIT_INPUT;
+    }
+    b[k] = '\0';
+    *token = (char *)b;
+    return CLI_EXIT_OK;
+}
+
+/* PROGRAM without a trailing ".elf", plus ".proof"; NULL when out of memory. */
+char *cli_default_proof_path(const char *prog)
+{
+    size_t n = strlen(prog);
+    if (n >= 4 && strcmp(prog + n - 4, ".elf") == 0)
+        n -= 4;
+    char *p = malloc(n + 7);
+    if (p != NULL) {
+        memcpy(p, prog, n);
+        memcpy(p + n, ".proof", 7);
+    }
+    return p;
+}

@@ -48,6 +48,12 @@ int cmd_selftest(int argc, char **argv);
 void cmd_selftest_help(FILE *out);
 int cmd_version(int argc, char **argv);
 void cmd_version_help(FILE *out);
+int cmd_serve(int argc, char **argv);
+void cmd_serve_help(FILE *out);
+int cmd_submit(int argc, char **argv);
+void cmd_submit_help(FILE *out);
+int cmd_job(int argc, char **argv);
+void cmd_job_help(FILE *out);
 
 /* "cairn: error: <message>" on stderr. */
 #if defined(__GNUC__)
@@ -92,6 +98,16 @@ cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t
  */
 int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program *prog);
 
+
+/*
+ * Read a bearer token: the first line of the file at path (printable
+ * ASCII, no spaces, not empty) into a new string (*token, freed by the
+ * caller).  Prints the error and returns the exit status on failure.
+ */
+int cli_read_token(const char *path, char **token);
+
+/* The default proof path for PROGRAM: without ".elf", plus ".proof" (malloc'd; NULL: no memory). */
+char *cli_default_proof_path(const char *prog);
 
 /* Monotonic clock in seconds, for the timings subcommands print. */
 double cli_now(void);

@@ -30,7 +30,8 @@ void cmd_prove_help(FILE *out)
 {
     fprintf(out,
             "usage: cairn prove PROGRAM.elf [--input FILE] [-o PROOF] [--security 100|128]\n"
-            "                   [--threads N] [--from-checkpoints FILE] [--quiet] [--json]\n"
+            "                   [--threads N] [--max-cycles N] [--from-checkpoints FILE] [--quiet]\n"
+            "                   [--json]\n"
             "\n"
             "Execute the guest (or replay a recorded run) and prove the execution. Proofs\n"
             "cover RV32I with RAM and the system calls exit, write (fd 1, the public\n"
@@ -41,6 +42,8 @@ void cmd_prove_help(FILE *out)
             "                    instead of .elf); written atomically, never left half-written\n"
             "  --security BITS   proven security target, 100 (default) or 128\n"
             "  --threads N       prover threads, also replay threads (default: the online cores)\n"
+            "  --max-cycles N    refuse a run longer than N trace rows (default: the prover's\n"
+            "                    limit, 2^28)\n"
             "  --from-checkpoints FILE  prove the run recorded by `cairn run --checkpoints\n"
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
@@ -62,20 +65,6 @@ static void hex(FILE *o, const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         fprintf(o, "%02x", b[i]);
-}
-
-/* The default proof path: PROGRAM without a trailing ".elf", plus ".proof". */
-static char *default_out(const char *prog)
-{
-    size_t n = strlen(prog);
-    if (n >= 4 && strcmp(prog + n - 4, ".elf") == 0)
-        n -= 4;
-    char *p = malloc(n + 7);
-    if (p != NULL) {
-        memcpy(p, prog, n);
-        memcpy(p + n, ".proof", 7);
-    }
-    return p;
 }
 
 static void print_params_json(FILE *o, const cairn_proof *p)
@@ -371,6 +360,7 @@ int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
     unsigned security = 100, threads = cairn_pool_online_cores();
+    uint64_t max_cycles = 0;
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -383,6 +373,7 @@ int cmd_prove(int argc, char **argv)
             quiet = 1;
         } else if (strcmp(a, "--input") == 0 || strcmp(a, "-o") == 0 ||
                    strcmp(a, "--security") == 0 || strcmp(a, "--threads") == 0 ||
+                   strcmp(a, "--max-cycles") == 0 ||
                    strcmp(a, "--from-checkpoints") == 0) {
             if (i + 1 >= argc)
                 return cli_usage_error("prove", "option '%s' needs a value", a);
@@ -400,6 +391,13 @@ int cmd_prove(int argc, char **argv)
                     security = 128;
                 else
                     return cli_usage_error("prove", "--security '%s': expected 100 or 128", v);
+            } else if (strcmp(a, "--max-cycles") == 0) {
+                char *end;
+                unsigned long long m = strtoull(v, &end, 10);
+                if (*v < '0' || *v > '9' || *end != '\0' || m < 1 || m > CAIRN_ZKVM_MAX_CYCLES)
+                    return cli_usage_error("prove", "--max-cycles '%s': expected 1 to %llu", v,
+                                           (unsigned long long)CAIRN_ZKVM_MAX_CYCLES);
+                max_cycles = m;
             } else {
                 char *end;
                 unsigned long t = strtoul(v, &end, 10);
@@ -451,7 +449,7 @@ int cmd_prove(int argc, char **argv)
         (rc = ckpt_open(&cp, ckpt_path, &prog, elf, elf_len, input, input_len)) != CLI_EXIT_OK)
         goto out;
     if (out_path == NULL) {
-        if ((def_out = default_out(path)) == NULL) {
+        if ((def_out = cli_default_proof_path(path)) == NULL) {
             cli_error("out of memory");
             rc = CLI_EXIT_LIMIT;
             goto out;
@@ -460,6 +458,7 @@ int cmd_prove(int argc, char **argv)
     }
     opt.security_bits = security;
     opt.threads = threads;
+    opt.max_cycles = max_cycles;
     cairn_zkvm_statement stmt;
     cairn_zkvm_stats stats;
     memset(&stmt, 0, sizeof stmt);

@@ -20,6 +20,9 @@ const struct cli_command cli_commands[] = {
     {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},
+    {"serve", "run the proving service (HTTP API, job store)", cmd_serve, cmd_serve_help},
+    {"submit", "submit a proving job to a service", cmd_submit, cmd_submit_help},
+    {"job", "show a job of a proving service", cmd_job, cmd_job_help},
     {NULL, NULL, NULL, NULL},
 };
 
