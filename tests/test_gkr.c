@@ -558,6 +558,94 @@ static void gkr_codec(void)
     batch_free(&b);
 }
 
+int cairn_fuzz_gkr_proof(const uint8_t *data, size_t len);
+
+/*
+ * Drive fuzz/fuzz_gkr_proof.c with honest proofs (which must verify, with
+ * the zero-sum check when their roots sum to zero), mutations of them (bit
+ * flips, truncation, extension, a non-canonical element) and noise.
+ */
+static void gkr_fuzz_inprocess(void)
+{
+    enum { HDR = 6 };
+    uint8_t in[HDR + 4096];
+    unsigned long rounds = 50 + test_iters / 4;
+    for (unsigned long it = 0; it < rounds; it++) {
+        size_t m = 1 + test_rand_below(4), vars[4];
+        in[0] = (uint8_t)(m - 1 + 4 * test_rand_below(64));
+        for (size_t j = 0; j < 4; j++) {
+            vars[j] = test_rand_below(6);
+            in[1 + j] = (uint8_t)(vars[j] + 6 * test_rand_below(42));
+        }
+        unsigned mode = (unsigned)(it % 5);
+        size_t len = HDR;
+        if (mode == 4) {
+            size_t extra = test_rand_below(sizeof in - HDR);
+            test_rand_bytes(in + HDR, extra);
+            len += extra;
+            in[5] = (uint8_t)test_rand_u64();
+        } else {
+            batch b;
+            batch_make(&b, m, vars);
+            /* mode 0: a batch whose roots sum to zero (the last instance cancels the rest) */
+            cairn_fp2 *negp = NULL;
+            if (mode == 0 && m > 1) {
+                cairn_fp2 s = cairn_fp2_zero();
+                for (size_t j = 0; j + 1 < m; j++)
+                    s = cairn_fp2_add(s, brute_sum(&b.inst[j]));
+                /* last instance: p = -s * q(0) at leaf 0, 0 elsewhere */
+                size_t len_last = (size_t)1 << vars[m - 1];
+                negp = calloc(len_last, sizeof *negp);
+                cairn_fp2 q0 = input_get(b.inst[m - 1].q, 0);
+                negp[0] = cairn_fp2_neg(cairn_fp2_mul(s, q0));
+                b.inst[m - 1].p.fp = NULL;
+                b.inst[m - 1].p.fp2 = negp;
+            }
+            in[5] = (uint8_t)(mode == 0 && m > 1);
+            cairn_gkr_proof proof;
+            cairn_gkr_proof_init(&proof);
+            cairn_fp2 pts[20], pe[4], qe[4];
+            cairn_transcript t;
+            cairn_transcript_init(&t, "cairn-fuzz/gkr");
+            CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, m, NULL));
+            size_t el = cairn_gkr_proof_size(vars, m);
+            if (el <= sizeof in - HDR && proof.elems != NULL) {
+                CHECK_OK(cairn_gkr_proof_encode(in + HDR, el, &proof, NULL));
+                len += el;
+            }
+            if (mode == 0) {
+                cairn_gkr_proof back;
+                cairn_gkr_proof_init(&back);
+                cairn_transcript_init(&t, "cairn-fuzz/gkr");
+                cairn_fp2 zero = cairn_fp2_zero();
+                CHECK_OK(cairn_gkr_proof_decode(&back, in + HDR, len - HDR, vars, m, NULL));
+                CHECK_OK(cairn_gkr_verify(pts, pe, qe, &t, &back, vars, m, m > 1 ? &zero : NULL,
+                                          NULL));
+                cairn_gkr_proof_clear(&back);
+            }
+            cairn_gkr_proof_clear(&proof);
+            free(negp);
+            batch_free(&b);
+            if (mode == 1) {
+                in[HDR + test_rand_below(len - HDR)] ^= (uint8_t)(1u << test_rand_below(8));
+            } else if (mode == 2) {
+                if (test_rand_u64() & 1)
+                    len = HDR + test_rand_below(len - HDR + 1);
+                else
+                    len += test_rand_below(17);
+            } else if (mode == 3) {
+                memset(in + HDR + 16 * test_rand_below((len - HDR) / 16), 0xff, 8);
+            }
+        }
+        if (cairn_fuzz_gkr_proof(in, len) != 0) {
+            FAIL("fuzz target reported a violation on round %lu (mode %u, %zu bytes)", it, mode,
+                 len);
+            break;
+        }
+    }
+    CHECK(cairn_fuzz_gkr_proof(NULL, 0) == 0);
+}
+
 const struct test_case test_gkr_cases[] = {
     TEST(gkr_brute_force),
     TEST(gkr_matches_reference),
@@ -566,5 +654,6 @@ const struct test_case test_gkr_cases[] = {
     TEST(gkr_poles),
     TEST(gkr_logup_multiplicities),
     TEST(gkr_codec),
+    TEST(gkr_fuzz_inprocess),
     TEST_END,
 };
