@@ -558,6 +558,360 @@ static void gkr_codec(void)
     batch_free(&b);
 }
 
+/* ---- logup* ----------------------------------------------------------------------------- */
+
+static const cairn_sumcheck_term ls_forge_term[1] = {{{{1}, {0}}, 2, {0, 1}}};
+static const cairn_sumcheck_expr ls_forge_expr = {ls_forge_term, 1, 2};
+
+/* A random indexed lookup: index column, table, point z and honest claims. */
+typedef struct {
+    size_t n, kappa, cols;
+    cairn_fp *index;
+    cairn_fp *col[3];
+    const cairn_fp *ccol[3];
+    cairn_fp2 z[12], values[3];
+    cairn_fp2 *y;
+    cairn_logup_star_statement st;
+} lookup;
+
+/* v_c(z) = sum_x eq(z, x) T_c(index[x] mod K), eq by its definition at each Boolean x. */
+static void lookup_claims(lookup *l)
+{
+    size_t rows = (size_t)1 << l->n, K = (size_t)1 << l->kappa;
+    for (size_t c = 0; c < l->cols; c++)
+        l->values[c] = cairn_fp2_zero();
+    for (size_t x = 0; x < rows; x++) {
+        cairn_fp2 bits[12];
+        for (size_t i = 0; i < l->n; i++)
+            bits[i] = (x >> i) & 1 ? cairn_fp2_one() : cairn_fp2_zero();
+        cairn_fp2 e = cairn_poly_eq_eval(l->z, bits, l->n);
+        for (size_t c = 0; c < l->cols; c++)
+            l->values[c] = cairn_fp2_add(l->values[c],
+                                         cairn_fp2_mul_fp(e, l->col[c][l->index[x].v % K]));
+    }
+}
+
+/* Y by its definition, rows whose index is outside the table wrapped into it. */
+static void lookup_pushforward_wrapped(lookup *l)
+{
+    size_t rows = (size_t)1 << l->n, K = (size_t)1 << l->kappa;
+    for (size_t b = 0; b < K; b++)
+        l->y[b] = cairn_fp2_zero();
+    for (size_t x = 0; x < rows; x++) {
+        cairn_fp2 bits[12];
+        for (size_t i = 0; i < l->n; i++)
+            bits[i] = (x >> i) & 1 ? cairn_fp2_one() : cairn_fp2_zero();
+        size_t b = l->index[x].v % K;
+        l->y[b] = cairn_fp2_add(l->y[b], cairn_poly_eq_eval(l->z, bits, l->n));
+    }
+}
+
+static void lookup_make(lookup *l, size_t n, size_t kappa, size_t cols)
+{
+    memset(l, 0, sizeof *l);
+    size_t rows = (size_t)1 << n, K = (size_t)1 << kappa;
+    l->n = n;
+    l->kappa = kappa;
+    l->cols = cols;
+    l->index = malloc(rows * sizeof *l->index);
+    for (size_t x = 0; x < rows; x++)
+        l->index[x] = cairn_fp_make(test_rand_below(K));
+    for (size_t c = 0; c < cols; c++) {
+        l->col[c] = malloc(K * sizeof(cairn_fp));
+        for (size_t b = 0; b < K; b++)
+            l->col[c][b] = test_rand_fp();
+        l->ccol[c] = l->col[c];
+    }
+    for (size_t i = 0; i < n; i++)
+        l->z[i] = test_rand_fp2();
+    l->y = malloc(K * sizeof *l->y);
+    lookup_claims(l);
+    l->st = (cairn_logup_star_statement){n, kappa, l->ccol, cols, l->z, l->values, 0};
+}
+
+static void lookup_free(lookup *l)
+{
+    free(l->index);
+    for (size_t c = 0; c < l->cols; c++)
+        free(l->col[c]);
+    free(l->y);
+}
+
+/*
+ * The caller's side around logup*: bind Y (here by absorbing it in the
+ * clear, standing for its commitment), then prove or verify.
+ */
+static cairn_status lookup_prove(cairn_logup_star_proof *proof, cairn_logup_star_claims *claims,
+                                 const lookup *l, cairn_error *err)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/logup-star");
+    cairn_transcript_absorb_fp2_vec(&t, "test/Y", l->y, (size_t)1 << l->kappa);
+    return cairn_logup_star_prove(proof, claims, &t, &l->st, l->index, l->y, err);
+}
+
+static cairn_status lookup_verify(cairn_logup_star_claims *claims,
+                                  const cairn_logup_star_proof *proof, const lookup *l,
+                                  cairn_error *err)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/logup-star");
+    cairn_transcript_absorb_fp2_vec(&t, "test/Y", l->y, (size_t)1 << l->kappa);
+    return cairn_logup_star_verify(claims, &t, proof, &l->st, err);
+}
+
+/* The caller's discharge: the index column and Y at the claimed points. */
+static int lookup_discharge(const cairn_logup_star_claims *c, const lookup *l)
+{
+    cairn_fp2 v;
+    int ok = cairn_poly_eval_fp(&v, l->index, c->index_point, l->n) == CAIRN_OK &&
+             cairn_fp2_eq(v, c->index_value);
+    for (int u = 0; u < 2; u++)
+        ok = ok && cairn_poly_eval_fp2(&v, l->y, c->y_points[u], l->kappa) == CAIRN_OK &&
+             cairn_fp2_eq(v, c->y_values[u]);
+    return ok;
+}
+
+/*
+ * Honest lookups of random shapes: the pushforward against its definition,
+ * acceptance, prover and verifier claims equal, and every claim true.
+ */
+static void logup_star_honest(void)
+{
+    unsigned long rounds = 10 + test_iters / 50;
+    for (unsigned long it = 0; it < rounds; it++) {
+        lookup l;
+        lookup_make(&l, test_rand_below(9), test_rand_below(7), 1 + test_rand_below(3));
+        l.st.grind_bits = (unsigned)test_rand_below(5);
+        cairn_error err;
+        CHECK_OK(cairn_logup_star_pushforward(l.y, l.index, l.n, l.z, l.kappa, &err));
+        cairn_fp2 *fast = malloc(((size_t)1 << l.kappa) * sizeof *fast);
+        memcpy(fast, l.y, ((size_t)1 << l.kappa) * sizeof *fast);
+        lookup_pushforward_wrapped(&l);
+        CHECK_MEM_EQ(fast, l.y, ((size_t)1 << l.kappa) * sizeof *fast);
+        free(fast);
+        cairn_logup_star_proof proof;
+        cairn_logup_star_claims pc, vc;
+        cairn_logup_star_proof_init(&proof);
+        memset(&pc, 0, sizeof pc); /* only the used coordinates are written */
+        memset(&vc, 0, sizeof vc);
+        CHECK_OK(lookup_prove(&proof, &pc, &l, &err));
+        cairn_status st = lookup_verify(&vc, &proof, &l, &err);
+        if (st != CAIRN_OK)
+            FAIL("n %zu kappa %zu: %s", l.n, l.kappa, err.msg);
+        CHECK_MEM_EQ(&pc, &vc, sizeof pc);
+        CHECK(lookup_discharge(&vc, &l));
+        cairn_logup_star_proof_clear(&proof);
+        lookup_free(&l);
+    }
+}
+
+/*
+ * Lies: a wrong claimed value, a wrong pushforward entry, an index outside
+ * the table (its row wrapped into Y so that <Y, T> still matches), a
+ * different z, a bad nonce, and every element of the proof changed.
+ */
+static void logup_star_lies(void)
+{
+    lookup l;
+    lookup_make(&l, 6, 4, 2);
+    l.st.grind_bits = 3;
+    cairn_logup_star_proof proof;
+    cairn_logup_star_claims c;
+    cairn_logup_star_proof_init(&proof);
+    cairn_error err;
+    CHECK_OK(cairn_logup_star_pushforward(l.y, l.index, l.n, l.z, l.kappa, NULL));
+    /* a wrong claimed value */
+    l.values[1] = cairn_fp2_add(l.values[1], cairn_fp2_one());
+    CHECK_OK(lookup_prove(&proof, &c, &l, NULL));
+    CHECK_STATUS(lookup_verify(&c, &proof, &l, &err), CAIRN_ERR_REJECTED);
+    l.values[1] = cairn_fp2_sub(l.values[1], cairn_fp2_one());
+    /* a wrong pushforward entry, claims made consistent with it */
+    l.y[5] = cairn_fp2_add(l.y[5], cairn_fp2_one());
+    for (size_t cc = 0; cc < 2; cc++)
+        l.values[cc] = cairn_fp2_add(l.values[cc], cairn_fp2_from_fp(l.col[cc][5]));
+    CHECK_OK(lookup_prove(&proof, &c, &l, NULL));
+    CHECK_STATUS(lookup_verify(&c, &proof, &l, &err), CAIRN_ERR_REJECTED);
+    CHECK(strstr(err.msg, "sum") != NULL);
+    for (size_t cc = 0; cc < 2; cc++)
+        l.values[cc] = cairn_fp2_sub(l.values[cc], cairn_fp2_from_fp(l.col[cc][5]));
+    l.y[5] = cairn_fp2_sub(l.y[5], cairn_fp2_one());
+    /* an index outside the table: row 9 indexes K + 3, wrapped to 3 in Y and the claims */
+    cairn_fp keep = l.index[9];
+    l.index[9] = cairn_fp_make(16 + 3);
+    CHECK_STATUS(cairn_logup_star_pushforward(l.y, l.index, l.n, l.z, l.kappa, &err),
+                 CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "row 9") != NULL);
+    lookup_pushforward_wrapped(&l);
+    lookup_claims(&l);
+    CHECK_OK(lookup_prove(&proof, &c, &l, NULL));
+    CHECK_STATUS(lookup_verify(&c, &proof, &l, &err), CAIRN_ERR_REJECTED);
+    l.index[9] = keep;
+    lookup_pushforward_wrapped(&l);
+    lookup_claims(&l);
+    /* honest again: accepted; then tamper */
+    CHECK_OK(lookup_prove(&proof, &c, &l, NULL));
+    CHECK_OK(lookup_verify(&c, &proof, &l, NULL));
+    cairn_fp2 z0 = l.z[0];
+    l.z[0] = cairn_fp2_add(z0, cairn_fp2_one());
+    CHECK_STATUS(lookup_verify(&c, &proof, &l, NULL), CAIRN_ERR_REJECTED);
+    l.z[0] = z0;
+    proof.nonce ^= 1;
+    cairn_status st = lookup_verify(&c, &proof, &l, NULL);
+    proof.nonce ^= 1;
+    /* a changed nonce either fails the work or changes alpha; it must not pass */
+    CHECK(st == CAIRN_ERR_REJECTED);
+    size_t inner = proof.inner.rounds * proof.inner.degree, fails = 0, total = 0;
+    for (size_t i = 0; i < inner + 1 + proof.gkr.elems_len; i++) {
+        cairn_fp2 *e = i < inner ? &proof.inner.evals[i]
+                                 : (i == inner ? &proof.y_eval : &proof.gkr.elems[i - inner - 1]);
+        cairn_fp2 was = *e;
+        *e = cairn_fp2_add(was, cairn_fp2_one());
+        total++;
+        fails += lookup_verify(&c, &proof, &l, NULL) == CAIRN_ERR_REJECTED;
+        *e = was;
+    }
+    CHECK_EQ_U64(fails, total);
+    CHECK_OK(lookup_verify(&c, &proof, &l, NULL));
+    /* a proof with the wrong shape: parse error */
+    l.st.kappa = 3;
+    CHECK_STATUS(lookup_verify(&c, &proof, &l, NULL), CAIRN_ERR_PARSE);
+    l.st.kappa = 4;
+    /* the claims bind: a prover that used another index column is caught by the discharge */
+    l.index[2] = cairn_fp_make((l.index[2].v + 1) % 16);
+    CHECK(!lookup_discharge(&c, &l));
+    cairn_logup_star_proof_clear(&proof);
+    lookup_free(&l);
+}
+
+/*
+ * A forging prover: the logup* schedule of docs/gkr.md written out here,
+ * with false claims v_c(z) + delta T_c(b) and the lie hidden in a leaf the
+ * verifier evaluates itself.  mode 0: no lie (must be accepted: the
+ * replica follows the real schedule); mode 1: Y[b] and the index-side
+ * numerator at one row x with i(x) = b both raised by delta, so both
+ * sums and <Y, T> agree but the numerator is not eq(z, .); mode 2:
+ * the table-side denominators of rows b and b' swapped along with Y,
+ * so the sums agree but the denominator is not alpha - b.
+ */
+static cairn_status forge_verify(lookup *l, int mode, cairn_error *err)
+{
+    size_t rows = (size_t)1 << l->n, K = (size_t)1 << l->kappa;
+    cairn_fp2 delta = cairn_fp2_from_fp(cairn_fp_make(mode == 1 ? 5 : 0));
+    size_t x = 3, b = l->index[x].v, b2 = (b + 1) % K;
+    cairn_fp2 *pa = malloc(2 * rows * sizeof *pa), *qa = pa + rows;
+    cairn_fp2 *pb = malloc(2 * K * sizeof *pb), *qb = pb + K, *tg = malloc(K * sizeof *tg);
+    cairn_logup_star_proof proof;
+    cairn_logup_star_claims c;
+    cairn_logup_star_proof_init(&proof);
+    cairn_logup_star_pushforward(l->y, l->index, l->n, l->z, l->kappa, NULL);
+    cairn_fp2 shift = delta, was[3];
+    l->y[b] = cairn_fp2_add(l->y[b], shift);
+    for (size_t cc = 0; cc < l->cols; cc++) {
+        was[cc] = l->values[cc];
+        l->values[cc] = cairn_fp2_add(was[cc], cairn_fp2_mul_fp(shift, l->col[cc][b]));
+    }
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/logup-star");
+    cairn_transcript_absorb_fp2_vec(&t, "test/Y", l->y, K);
+    cairn_transcript_absorb_u64(&t, "logup-star/vars", l->n);
+    cairn_transcript_absorb_u64(&t, "logup-star/table-vars", l->kappa);
+    cairn_transcript_absorb_u64(&t, "logup-star/columns", l->cols);
+    cairn_transcript_absorb_fp2_vec(&t, "logup-star/point", l->z, l->n);
+    cairn_transcript_absorb_fp2_vec(&t, "logup-star/values", l->values, l->cols);
+    cairn_transcript_absorb_u64(&t, "logup-star/grind-bits", 0);
+    cairn_transcript_grind(&proof.nonce, &t, "logup-star/grind", 0, 1, NULL);
+    cairn_fp2 alpha = cairn_transcript_squeeze_fp2(&t, "logup-star/alpha"), gamma[3], evals[2];
+    cairn_fp2 claim = cairn_fp2_zero();
+    cairn_transcript_squeeze_fp2_vec(gamma, l->cols, &t, "logup-star/gamma");
+    for (size_t cc = 0; cc < l->cols; cc++)
+        claim = cairn_fp2_add(claim, cairn_fp2_mul(gamma[cc], l->values[cc]));
+    for (size_t v = 0; v < K; v++) {
+        tg[v] = cairn_fp2_zero();
+        for (size_t cc = 0; cc < l->cols; cc++)
+            tg[v] = cairn_fp2_add(tg[v], cairn_fp2_mul_fp(gamma[cc], l->col[cc][v]));
+    }
+    cairn_sumcheck_input in[2] = {{NULL, l->y}, {NULL, tg}};
+    cairn_fp2 sp[12], pts[24], pe[2], qe[2];
+    CHECK_OK(cairn_sumcheck_prove(&proof.inner, sp, evals, &t, &ls_forge_expr, NULL, in, 2,
+                                  l->kappa, claim, NULL));
+    proof.y_eval = evals[0];
+    cairn_transcript_absorb_fp2(&t, "logup-star/y-eval", proof.y_eval);
+    cairn_poly_eq_table(pa, l->z, l->n);
+    pa[x] = cairn_fp2_add(pa[x], shift);
+    for (size_t r = 0; r < rows; r++)
+        qa[r] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(l->index[r]));
+    for (size_t v = 0; v < K; v++) {
+        pb[v] = cairn_fp2_neg(l->y[v]);
+        qb[v] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(v)));
+    }
+    if (mode == 2) { /* swap rows b and b2 of the table side: same sum, wrong denominators */
+        cairn_fp2 tp = pb[b], tq = qb[b];
+        pb[b] = pb[b2];
+        qb[b] = qb[b2];
+        pb[b2] = tp;
+        qb[b2] = tq;
+    }
+    cairn_gkr_instance inst[2] = {{l->n, {NULL, pa}, {NULL, qa}}, {l->kappa, {NULL, pb}, {NULL, qb}}};
+    CHECK_OK(cairn_gkr_prove(&proof.gkr, pts, pe, qe, &t, inst, 2, NULL));
+    cairn_status st = lookup_verify(&c, &proof, l, err);
+    memcpy(l->values, was, l->cols * sizeof *was);
+    cairn_logup_star_proof_clear(&proof);
+    free(pa);
+    free(pb);
+    free(tg);
+    return st;
+}
+
+/* The verifier's own leaf evaluations catch lies the sums cannot see. */
+static void logup_star_forged_leaves(void)
+{
+    lookup l;
+    lookup_make(&l, 5, 3, 2);
+    cairn_error err;
+    cairn_status st = forge_verify(&l, 0, &err);
+    if (st != CAIRN_OK)
+        FAIL("the replica of the schedule is not accepted: %s", err.msg);
+    CHECK_STATUS(forge_verify(&l, 1, &err), CAIRN_ERR_REJECTED);
+    CHECK(strstr(err.msg, "eq(z, r)") != NULL);
+    CHECK_STATUS(forge_verify(&l, 2, &err), CAIRN_ERR_REJECTED);
+    CHECK(strstr(err.msg, "alpha - b(r)") != NULL);
+    lookup_free(&l);
+}
+
+/* logup* proof bytes: round trip, exact length, a non-canonical element, limits. */
+static void logup_star_codec(void)
+{
+    lookup l;
+    lookup_make(&l, 5, 3, 1);
+    l.st.grind_bits = 2;
+    CHECK_OK(cairn_logup_star_pushforward(l.y, l.index, l.n, l.z, l.kappa, NULL));
+    cairn_logup_star_proof proof, back;
+    cairn_logup_star_claims c;
+    cairn_logup_star_proof_init(&proof);
+    cairn_logup_star_proof_init(&back);
+    CHECK_OK(lookup_prove(&proof, &c, &l, NULL));
+    size_t vars[2] = {5, 3}, len = cairn_logup_star_proof_size(5, 3);
+    CHECK_EQ_U64(len, 8 + 3 * 2 * 16 + 16 + cairn_gkr_proof_size(vars, 2));
+    uint8_t *buf = malloc(len + 1);
+    CHECK_OK(cairn_logup_star_proof_encode(buf, len, &proof, 5, 3, NULL));
+    CHECK_STATUS(cairn_logup_star_proof_encode(buf, len + 1, &proof, 5, 3, NULL), CAIRN_ERR_ARG);
+    CHECK_OK(cairn_logup_star_proof_decode(&back, buf, len, 5, 3, NULL));
+    CHECK_EQ_U64(back.nonce, proof.nonce);
+    CHECK_OK(lookup_verify(&c, &back, &l, NULL));
+    CHECK_STATUS(cairn_logup_star_proof_decode(&back, buf, len - 1, 5, 3, NULL), CAIRN_ERR_PARSE);
+    CHECK_STATUS(cairn_logup_star_proof_decode(&back, buf, len, 5, 4, NULL), CAIRN_ERR_PARSE);
+    memset(buf + 8 + 6 * 16, 0xff, 8); /* Y(s) */
+    CHECK_STATUS(cairn_logup_star_proof_decode(&back, buf, len, 5, 3, NULL), CAIRN_ERR_PARSE);
+    CHECK_EQ_U64(cairn_logup_star_proof_size(CAIRN_GKR_MAX_VARS + 1, 3), 0);
+    l.st.cols_len = 0;
+    CHECK_STATUS(lookup_prove(&proof, &c, &l, NULL), CAIRN_ERR_ARG);
+    free(buf);
+    cairn_logup_star_proof_clear(&proof);
+    cairn_logup_star_proof_clear(&back);
+    lookup_free(&l);
+}
+
 int cairn_fuzz_gkr_proof(const uint8_t *data, size_t len);
 
 /*
@@ -655,5 +1009,9 @@ const struct test_case test_gkr_cases[] = {
     TEST(gkr_logup_multiplicities),
     TEST(gkr_codec),
     TEST(gkr_fuzz_inprocess),
+    TEST(logup_star_honest),
+    TEST(logup_star_lies),
+    TEST(logup_star_forged_leaves),
+    TEST(logup_star_codec),
     TEST_END,
 };

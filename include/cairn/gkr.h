@@ -144,4 +144,115 @@ cairn_status cairn_gkr_verify(cairn_fp2 *points, cairn_fp2 *p_evals, cairn_fp2 *
  */
 cairn_status cairn_gkr_root_sum(cairn_fp2 *sum, const cairn_gkr_proof *proof, cairn_error *err);
 
+/* ---- indexed lookup (logup*) ------------------------------------------------- */
+
+/*
+ * An index column i(x), x in {0,1}^n (committed by the caller, values in
+ * [0, K)), looks up a public table of K = 2^kappa rows with cols_len value
+ * columns T_c.  The looked-up values v_c(x) = T_c(i(x)) are virtual: a
+ * claim v_c(z) = values[c] reduces to
+ *     v_c(z) = <Y, T_c>,   Y[b] = sum_{x : i(x) = b} eq(z, x)
+ * where the pushforward Y (K extension elements) is computed by the prover
+ * after z is fixed and committed by the caller BEFORE cairn_logup_star_prove
+ * (the caller absorbs its commitment into the transcript).  Y's correctness
+ * is the fractional-sum identity
+ *     sum_x eq(z, x) / (alpha - i(x)) = sum_b Y[b] / (alpha - b)
+ * proven by the GKR above, with alpha drawn after optional grinding.
+ *
+ * Statement: the caller's transcript must already bind the index column's
+ * commitment, the table, and Y's commitment; the component absorbs n,
+ * kappa, the column count, z and the values itself.
+ */
+typedef struct {
+    size_t n;                       /* index variables: 2^n rows */
+    size_t kappa;                   /* table variables: K = 2^kappa rows */
+    const cairn_fp *const *columns; /* cols_len public columns of K entries */
+    size_t cols_len;
+    const cairn_fp2 *z;      /* n coordinates: the point of the claims */
+    const cairn_fp2 *values; /* cols_len claimed values v_c(z) */
+    unsigned grind_bits;     /* proof of work before alpha (docs/security.md §6) */
+} cairn_logup_star_statement;
+
+/* Largest number of value columns. */
+#define CAIRN_LOGUP_STAR_MAX_COLUMNS 64u
+
+/*
+ * A logup* proof: the grinding nonce, the degree-2 sum-check (kappa rounds)
+ * of <Y, T_gamma>, the claimed Y(s) at its point, and the GKR proof of the
+ * two instances (n: eq(z, .) / (alpha - i), kappa: -Y / (alpha - b)).
+ */
+typedef struct {
+    uint64_t nonce;
+    cairn_sumcheck_proof inner;
+    cairn_fp2 y_eval;
+    cairn_gkr_proof gkr;
+} cairn_logup_star_proof;
+
+/*
+ * What the caller must discharge after cairn_logup_star_verify accepts:
+ *     i(index_point) = index_value           (the committed index column)
+ *     Y(y_points[u]) = y_values[u], u = 0, 1 (the committed pushforward)
+ * index_point has n coordinates, y_points kappa each.
+ */
+typedef struct {
+    cairn_fp2 index_point[CAIRN_GKR_MAX_VARS];
+    cairn_fp2 index_value;
+    cairn_fp2 y_points[2][CAIRN_GKR_MAX_VARS];
+    cairn_fp2 y_values[2];
+} cairn_logup_star_claims;
+
+void cairn_logup_star_proof_init(cairn_logup_star_proof *p);
+void cairn_logup_star_proof_clear(cairn_logup_star_proof *p);
+
+/* Encoded size: 8 (nonce) + 32 kappa (rounds) + 16 (Y(s)) + the GKR proof; 0 over the limits. */
+size_t cairn_logup_star_proof_size(size_t n, size_t kappa);
+
+/* Encode into exactly cairn_logup_star_proof_size(n, kappa) bytes (CAIRN_ERR_ARG otherwise). */
+cairn_status cairn_logup_star_proof_encode(uint8_t *out, size_t out_len,
+                                           const cairn_logup_star_proof *p, size_t n, size_t kappa,
+                                           cairn_error *err);
+
+/* Strict parse for these sizes: CAIRN_ERR_PARSE for a wrong length or a non-canonical element. */
+cairn_status cairn_logup_star_proof_decode(cairn_logup_star_proof *p, const uint8_t *in,
+                                           size_t in_len, size_t n, size_t kappa,
+                                           cairn_error *err);
+
+/*
+ * y[b] = sum_{x : index[x] = b} eq(z, x) for b < 2^kappa (y: 2^kappa
+ * elements; index: 2^n base elements; z: n coordinates).  CAIRN_ERR_ARG
+ * naming the row when an index is not below 2^kappa, or sizes over the
+ * limits; CAIRN_ERR_NOMEM.
+ */
+cairn_status cairn_logup_star_pushforward(cairn_fp2 *y, const cairn_fp *index, size_t n,
+                                          const cairn_fp2 *z, size_t kappa, cairn_error *err);
+
+/*
+ * Prove the statement from the index column (2^n entries) and the
+ * pushforward y (2^kappa entries), after the caller has bound y's
+ * commitment.  Fills proof and the claims the verifier will output.  The
+ * prover does not check its inputs: a wrong y or an index outside the
+ * table gives a proof the verifier rejects.  grind_bits over
+ * CAIRN_TRANSCRIPT_MAX_POW_BITS, sizes over the limits, more than
+ * CAIRN_LOGUP_STAR_MAX_COLUMNS columns: CAIRN_ERR_ARG; alpha equal to an
+ * index or table row (probability (2^n + K)/p^2): CAIRN_ERR_ARG from the
+ * GKR prover; CAIRN_ERR_NOMEM.  Memory: 4 * 2^n extension elements.
+ */
+cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
+                                    cairn_logup_star_claims *claims, cairn_transcript *t,
+                                    const cairn_logup_star_statement *st, const cairn_fp *index,
+                                    const cairn_fp2 *y, cairn_error *err);
+
+/*
+ * Verify: CAIRN_ERR_REJECTED for a failed proof of work, a failed inner
+ * sum-check, a failed GKR (poles, the two fractional sums differing, a
+ * layer), or leaf claims that the verifier evaluates itself (eq(z, .) at
+ * the index point, alpha - b at the table point) not matching;
+ * CAIRN_ERR_PARSE for a proof of the wrong shape.  On CAIRN_OK, claims
+ * holds what the caller must still discharge (see the type).  Time
+ * O(K * cols_len) for the table evaluations, plus O(n^2 + kappa^2).
+ */
+cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_transcript *t,
+                                     const cairn_logup_star_proof *proof,
+                                     const cairn_logup_star_statement *st, cairn_error *err);
+
 #endif /* CAIRN_GKR_H */
