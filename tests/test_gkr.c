@@ -7,6 +7,7 @@
  * tampered, poles, shapes, LogUp lookups with wrong multiplicities or a
  * value not in the table, and the codec.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -912,6 +913,59 @@ static void logup_star_codec(void)
     lookup_free(&l);
 }
 
+/* ---- soundness terms ------------------------------------------------------------------ */
+
+/* log2 of p^2 by another route: the exact integer p converted to long double. */
+static long double log2_p2(void) { return 2.0L * log2l((long double)CAIRN_FP_P); }
+
+/*
+ * The term functions against closed forms computed here, the grinding bits
+ * minimal for random sizes, and the figure docs/security.md §6 claims:
+ * at 2^30 rows x 40 fractions per row over F_p2, the grinding bits computed
+ * from the sizes give >= 100 proven bits with every other term of the
+ * proof added (two commitments at the PCS target lambda + 4, the GKR
+ * layers, a dozen sum-checks of 30 rounds of degree <= 4, logup*'s inner
+ * sum-check and range terms).
+ */
+static void gkr_security_terms(void)
+{
+    for (size_t N = 1; N <= 40; N++) {
+        long double count = 3.0L * (long double)(N * (N - 1)) / 2.0L + 2.0L * (long double)N;
+        double want = (double)(log2_p2() - log2l(count));
+        double got = cairn_gkr_layers_bits(N);
+        CHECK(got > want - 1e-9 && got < want + 1e-9);
+    }
+    CHECK(isinf(cairn_gkr_layers_bits(0)));
+    for (int it = 0; it < 200; it++) {
+        double L = ldexp(1.0 + (double)test_rand_below(1000) / 1000.0, (int)test_rand_below(40));
+        double T = ldexp(1.0, (int)test_rand_below(24));
+        unsigned s = (unsigned)test_rand_below(5);
+        double b0 = cairn_gkr_lookup_bits(L, T, s, 0);
+        long double degree = (long double)(s > 1 ? s : 1) + 1.0L;
+        double want = (double)(log2_p2() - log2l((long double)(L + T) * degree));
+        CHECK(b0 > want - 1e-9 && b0 < want + 1e-9);
+        double target = 80.0 + (double)test_rand_below(50);
+        unsigned g = cairn_gkr_lookup_grind_bits(L, T, s, target);
+        CHECK(cairn_gkr_lookup_bits(L, T, s, g) >= target);
+        CHECK(g == 0 || cairn_gkr_lookup_bits(L, T, s, g - 1) < target);
+    }
+    CHECK_EQ_U64(cairn_gkr_lookup_grind_bits(1e30, 0, 3, 1e9), CAIRN_TRANSCRIPT_MAX_POW_BITS + 1);
+    /* the worked example: 2^30 rows, 40 fractions per row, tables 2^18 + 2^20 + 2^20 */
+    double rows = ldexp(1.0, 30), L = 40.0 * rows, T = ldexp(1.0, 18) + ldexp(1.0, 21);
+    unsigned g = cairn_gkr_lookup_grind_bits(L, T, 3, 102.0);
+    CHECK(g > 0 && g <= 16);
+    long double F = powl(2.0L, log2_p2());
+    long double eps = 2.0L * powl(2.0L, -104.0L);                  /* two PCS commitments */
+    eps += powl(2.0L, -cairn_gkr_lookup_bits(L, T, 3, g));         /* lookups */
+    eps += powl(2.0L, -cairn_gkr_layers_bits(31));                 /* the GKR batch */
+    eps += 12.0L * 30.0L * 4.0L / F;                               /* other sum-checks */
+    eps += (30.0L + 2.0L * 20.0L + 1.0L) / F;                      /* logup* inner + range */
+    double bits = (double)-log2l(eps);
+    CHECK(bits >= 100.0);
+    if (bits < 100.0)
+        FAIL("2^30 x 40: %.2f bits with %u grinding bits", bits, g);
+}
+
 int cairn_fuzz_gkr_proof(const uint8_t *data, size_t len);
 
 /*
@@ -1013,5 +1067,6 @@ const struct test_case test_gkr_cases[] = {
     TEST(logup_star_lies),
     TEST(logup_star_forged_leaves),
     TEST(logup_star_codec),
+    TEST(gkr_security_terms),
     TEST_END,
 };

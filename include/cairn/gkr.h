@@ -255,4 +255,34 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
                                      const cairn_logup_star_proof *proof,
                                      const cairn_logup_star_statement *st, cairn_error *err);
 
+/* ---- soundness terms (docs/security.md §6) ------------------------------------ */
+
+/*
+ * Bits of the batched GKR: -log2( sum_{k < N} (3k + 2) / p^2 ) for N =
+ * max n_j layers (per layer: the batching coefficients 1, the degree-3
+ * sum-check 3k, the line through p0, p1 at lambda 1).  N = 0 gives +inf.
+ */
+double cairn_gkr_layers_bits(size_t layers);
+
+/*
+ * Bits of a fractional-sum lookup argument (LogUp-GKR or logup*) with
+ * `fractions` looked-up fractions in all (rows x fractions per row),
+ * `table_rows` table fractions in all, tuples fingerprinted by a
+ * multilinear fingerprint in fp_vars variables (tuples of up to 2^fp_vars
+ * fields; 0 for single values), and grind_bits of proof of work before
+ * the challenges:
+ *     -log2( (fractions + table_rows) (max(fp_vars, 1) + 1) / p^2 * 2^-grind_bits )
+ * (the false rational identity surviving the random point, plus a pole).
+ */
+double cairn_gkr_lookup_bits(double fractions, double table_rows, unsigned fp_vars,
+                             unsigned grind_bits);
+
+/*
+ * The fewest grinding bits g with cairn_gkr_lookup_bits(..., g) >= target_bits
+ * (0 when no grinding is needed; CAIRN_TRANSCRIPT_MAX_POW_BITS + 1 when even
+ * that is not enough).
+ */
+unsigned cairn_gkr_lookup_grind_bits(double fractions, double table_rows, unsigned fp_vars,
+                                     double target_bits);
+
 #endif /* CAIRN_GKR_H */
