@@ -1,6 +1,6 @@
 /*
  * cairn/gkr.h — fractional-sum GKR (LogUp-GKR, Papini–Haböck, ePrint
- * 2023/1284 §3) for a batch of instances of different sizes, and the
+ * 2023/1284) for a batch of instances of different sizes, and the
  * indexed lookup logup* (Soukhanov, ePrint 2025/946) built on it.
  * docs/gkr.md specifies the protocol, the byte format and the transcript
  * order; docs/security.md §6 counts the soundness terms.

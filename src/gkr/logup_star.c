@@ -1,6 +1,6 @@
 /*
  * logup_star.c — indexed lookups with a virtual output (logup*, Soukhanov,
- * ePrint 2025/946 §3): a claim on v_c = T_c(i(.)) at z becomes a claim on
+ * ePrint 2025/946): a claim on v_c = T_c(i(.)) at z becomes a claim on
  * the pushforward Y = i_*(eq(z, .)) through the inner product <Y, T_c>,
  * and Y's correctness is the fractional-sum identity
  *     sum_x eq(z, x) / (alpha - i(x)) = sum_b Y[b] / (alpha - b)

@@ -1,6 +1,6 @@
 /*
  * prove.c — the fractional-sum GKR prover, in memory (Papini–Haböck,
- * ePrint 2023/1284 §3; batching and layout in docs/gkr.md).
+ * ePrint 2023/1284; batching and layout in docs/gkr.md).
  *
  * First every instance's layers are built bottom-up from the leaves (the
  * caller's tables, borrowed, base field or extension, or p = 1): layer k
@@ -10,7 +10,7 @@
  *     sum_y eq(r, y) sum_j [c_pj (p0 q1 + p1 q0)(y) + c_qj (q0 q1)(y)]
  * where p0(y) = p_{k+1}(y), p1(y) = p_{k+1}(y + 2^k) (likewise q) are the
  * two halves of layer k+1.  The round polynomial is assembled as in
- * Gruen (ePrint 2024/108 §3): s_i(X) = scale * eq(r_i, X) * h(X) with h of
+ * Gruen (ePrint 2024/108): s_i(X) = scale * eq(r_i, X) * h(X) with h of
  * degree 2 summed against eq over the later variables, the table
  * eq(r_{i+1..k-1}, .) being halved after each round by adding pairs.  The
  * messages equal those of cairn_sumcheck_prove on the same claim (a test

@@ -1,6 +1,6 @@
 /*
  * verify.c — the fractional-sum GKR verifier (Papini–Haböck, ePrint
- * 2023/1284 §3, batched as in docs/gkr.md).
+ * 2023/1284, batched as in docs/gkr.md).
  *
  * The verifier never trusts the proof's shape: the instance sizes come
  * from the statement and a proof object of another shape is a parse error.
