@@ -198,7 +198,7 @@ static void gkr_brute_force(void)
 
 /*
  * Prove a batch slowly: layers from the definition (layer k from layer k+1
- * by children y and y + 2^k), one cairn_sumcheck_prove per layer over the
+ * by children 2y and 2y + 1), one cairn_sumcheck_prove per layer over the
  * expression sum_j c_p (P0 Q1 + P1 Q0) + c_q Q0 Q1 with eq(r, .), and the
  * transcript schedule of docs/gkr.md written out here.  Returns the proof
  * elements (caller frees) or NULL.
@@ -219,8 +219,8 @@ static cairn_fp2 *reference_prove(size_t *elems_len, cairn_transcript *t, const 
             lp[j][k] = malloc(h * sizeof(cairn_fp2));
             lq[j][k] = malloc(h * sizeof(cairn_fp2));
             for (size_t y = 0; y < h; y++) {
-                cairn_fp2 p0 = lp[j][k + 1][y], p1 = lp[j][k + 1][y + h];
-                cairn_fp2 q0 = lq[j][k + 1][y], q1 = lq[j][k + 1][y + h];
+                cairn_fp2 p0 = lp[j][k + 1][2 * y], p1 = lp[j][k + 1][2 * y + 1];
+                cairn_fp2 q0 = lq[j][k + 1][2 * y], q1 = lq[j][k + 1][2 * y + 1];
                 lp[j][k][y] = cairn_fp2_add(cairn_fp2_mul(p0, q1), cairn_fp2_mul(p1, q0));
                 lq[j][k][y] = cairn_fp2_mul(q0, q1);
             }
@@ -250,15 +250,20 @@ static cairn_fp2 *reference_prove(size_t *elems_len, cairn_transcript *t, const 
                                                 cairn_fp2_mul(coeffs[2 * i + 1], cq[act[i]])));
         cairn_sumcheck_term terms[3 * TMAX];
         cairn_sumcheck_input inputs[4 * TMAX];
+        cairn_fp2 *split[4 * TMAX];
         size_t h = (size_t)1 << k;
         for (size_t i = 0; i < a; i++) {
             size_t j = act[i];
             uint16_t P0 = (uint16_t)(4 * i), P1 = (uint16_t)(P0 + 1), Q0 = (uint16_t)(P0 + 2),
                      Q1 = (uint16_t)(P0 + 3);
-            inputs[4 * i + 0] = (cairn_sumcheck_input){NULL, lp[j][k + 1]};
-            inputs[4 * i + 1] = (cairn_sumcheck_input){NULL, lp[j][k + 1] + h};
-            inputs[4 * i + 2] = (cairn_sumcheck_input){NULL, lq[j][k + 1]};
-            inputs[4 * i + 3] = (cairn_sumcheck_input){NULL, lq[j][k + 1] + h};
+            /* the even and odd children of layer k + 1, as four tables */
+            for (size_t u = 0; u < 4; u++) {
+                const cairn_fp2 *child = u < 2 ? lp[j][k + 1] : lq[j][k + 1];
+                split[4 * i + u] = malloc(h * sizeof(cairn_fp2));
+                for (size_t y = 0; y < h; y++)
+                    split[4 * i + u][y] = child[2 * y + (u & 1)];
+                inputs[4 * i + u] = (cairn_sumcheck_input){NULL, split[4 * i + u]};
+            }
             terms[3 * i + 0] = (cairn_sumcheck_term){coeffs[2 * i], 2, {P0, Q1}};
             terms[3 * i + 1] = (cairn_sumcheck_term){coeffs[2 * i], 2, {P1, Q0}};
             terms[3 * i + 2] = (cairn_sumcheck_term){coeffs[2 * i + 1], 2, {Q0, Q1}};
@@ -273,8 +278,10 @@ static cairn_fp2 *reference_prove(size_t *elems_len, cairn_transcript *t, const 
         for (size_t i = 0; i < sp.rounds * sp.degree; i++)
             out[len++] = sp.evals[i];
         cairn_sumcheck_proof_clear(&sp);
-        for (size_t i = 0; i < 4 * a; i++)
+        for (size_t i = 0; i < 4 * a; i++) {
             out[len++] = evals[i];
+            free(split[i]);
+        }
         cairn_transcript_absorb_fp2_vec(t, "gkr/layer/evals", evals, 4 * a);
         cairn_fp2 lambda = cairn_transcript_squeeze_fp2(t, "gkr/layer/lambda");
         for (size_t i = 0; i < a; i++) {
@@ -282,8 +289,8 @@ static cairn_fp2 *reference_prove(size_t *elems_len, cairn_transcript *t, const 
             cp[act[i]] = cairn_fp2_add(e[0], cairn_fp2_mul(lambda, cairn_fp2_sub(e[1], e[0])));
             cq[act[i]] = cairn_fp2_add(e[2], cairn_fp2_mul(lambda, cairn_fp2_sub(e[3], e[2])));
         }
-        memcpy(r, point, k * sizeof *r);
-        r[k] = lambda;
+        memcpy(r + 1, point, k * sizeof *r);
+        r[0] = lambda;
     }
     for (size_t j = 0; j < m; j++)
         for (size_t k = 0; k <= b->vars[j]; k++) {

@@ -9,9 +9,10 @@
  * for x in {0,1}^(n_j) (tables in the project's variable order, cairn/poly.h).
  * Its tree has layers k = n_j (the leaves) up to k = 0 (the root); layer k
  * has 2^k fractions, and the fraction at y < 2^k is the sum of its children
- * y and y + 2^k in layer k + 1 (the new variable is the MOST significant):
- *     p_k(y) = p_{k+1}(y) q_{k+1}(y + 2^k) + p_{k+1}(y + 2^k) q_{k+1}(y)
- *     q_k(y) = q_{k+1}(y) q_{k+1}(y + 2^k)
+ * 2y and 2y + 1 in layer k + 1 (the new variable is the LEAST significant,
+ * so every fraction sums a contiguous block of leaves):
+ *     p_k(y) = p_{k+1}(2y) q_{k+1}(2y + 1) + p_{k+1}(2y + 1) q_{k+1}(2y)
+ *     q_k(y) = q_{k+1}(2y) q_{k+1}(2y + 1)
  * so the root (P_j, Q_j) satisfies P_j / Q_j = sum_x p_j(x) / q_j(x) when
  * no leaf denominator is zero, and Q_j = prod_x q_j(x) is zero when one is.
  *

@@ -8,8 +8,10 @@
  * arrays (numerators, denominators), 2^n - 1 extension elements each.
  * Then the layers are proven top-down, one batched sum-check per layer k:
  *     sum_y eq(r, y) sum_j [c_pj (p0 q1 + p1 q0)(y) + c_qj (q0 q1)(y)]
- * where p0(y) = p_{k+1}(y), p1(y) = p_{k+1}(y + 2^k) (likewise q) are the
- * two halves of layer k+1.  The round polynomial is assembled as in
+ * where p0(y) = p_{k+1}(2y), p1(y) = p_{k+1}(2y + 1) (likewise q) are the
+ * even and odd entries of layer k+1.  The first round reads them with a
+ * stride of 2 straight from the layer below (or the caller's leaves) and
+ * folds them into scratch.  The round polynomial is assembled as in
  * Gruen (ePrint 2024/108): s_i(X) = scale * eq(r_i, X) * h(X) with h of
  * degree 2 summed against eq over the later variables, the table
  * eq(r_{i+1..k-1}, .) being halved after each round by adding pairs.  The
@@ -26,36 +28,44 @@
 #include "cairn/poly.h"
 #include "gkr_internal.h"
 
-/* A table read as extension elements: fp2, else fp, else the constant 1. */
+/*
+ * A table read as extension elements: fp2, else fp, else the constant 1;
+ * entry i is element i * stride of the array.
+ */
 typedef struct {
     const cairn_fp *fp;
     const cairn_fp2 *fp2;
+    size_t stride;
 } gkr_src;
 
 /* Entry i of a source table as an extension element. */
 static inline cairn_fp2 src_get(gkr_src s, size_t i)
 {
     if (s.fp2 != NULL)
-        return s.fp2[i];
+        return s.fp2[i * s.stride];
     if (s.fp != NULL)
-        return cairn_fp2_from_fp(s.fp[i]);
+        return cairn_fp2_from_fp(s.fp[i * s.stride]);
     return cairn_fp2_one();
 }
 
-/* The same source starting off entries later (the constant 1 stays itself). */
-static gkr_src src_at(gkr_src s, size_t off)
+/*
+ * The entries of s whose index has least significant bit b, as a table of
+ * half the length: entry y is s's entry 2y + b (the constant 1 stays itself).
+ */
+static gkr_src src_half(gkr_src s, size_t b)
 {
     gkr_src r = s;
     if (r.fp2 != NULL)
-        r.fp2 += off;
+        r.fp2 += b * s.stride;
     else if (r.fp != NULL)
-        r.fp += off;
+        r.fp += b * s.stride;
+    r.stride = 2 * s.stride;
     return r;
 }
 
 static gkr_src src_fp2(const cairn_fp2 *v)
 {
-    gkr_src s = {NULL, v};
+    gkr_src s = {NULL, v, 1};
     return s;
 }
 
@@ -75,7 +85,7 @@ static gkr_src layer_src(const inst_state *s, size_t k, int which)
 
 /*
  * Build layers n-1 .. 0 of one instance from its leaves: each fraction is
- * the sum of its children y and y + 2^k one layer down.
+ * the sum of its children 2y and 2y + 1 one layer down.
  */
 static void build_layers(inst_state *s)
 {
@@ -84,8 +94,8 @@ static void build_layers(inst_state *s)
         gkr_src cp = layer_src(s, k + 1, 0), cq = layer_src(s, k + 1, 1);
         cairn_fp2 *op = s->lp + (h - 1), *oq = s->lq + (h - 1);
         for (size_t y = 0; y < h; y++) {
-            cairn_fp2 p0 = src_get(cp, y), p1 = src_get(cp, y + h);
-            cairn_fp2 q0 = src_get(cq, y), q1 = src_get(cq, y + h);
+            cairn_fp2 p0 = src_get(cp, 2 * y), p1 = src_get(cp, 2 * y + 1);
+            cairn_fp2 q0 = src_get(cq, 2 * y), q1 = src_get(cq, 2 * y + 1);
             op[y] = cairn_fp2_add(cairn_fp2_mul(p0, q1), cairn_fp2_mul(p1, q0));
             oq[y] = cairn_fp2_mul(q0, q1);
         }
@@ -181,10 +191,10 @@ static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rh
             if (i == 0) {
                 gkr_src cp = layer_src(&state[idx[j]], k + 1, 0),
                         cq = layer_src(&state[idx[j]], k + 1, 1);
-                tab[0] = cp;
-                tab[1] = src_at(cp, h);
-                tab[2] = cq;
-                tab[3] = src_at(cq, h);
+                tab[0] = src_half(cp, 0);
+                tab[1] = src_half(cp, 1);
+                tab[2] = src_half(cq, 0);
+                tab[3] = src_half(cq, 1);
             } else {
                 for (int u = 0; u < 4; u++)
                     tab[u] = src_fp2(scratch + (4 * j + (size_t)u) * q);
@@ -218,7 +228,7 @@ static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rh
                 gkr_src s;
                 if (i == 0) {
                     gkr_src base = layer_src(&state[idx[j]], k + 1, u >= 2);
-                    s = src_at(base, (u & 1) ? h : 0);
+                    s = src_half(base, u & 1);
                 } else {
                     s = src_fp2(out);
                 }
@@ -297,6 +307,8 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
         s->n = inst[j].n;
         s->leaf_p.fp = inst[j].p.fp;
         s->leaf_p.fp2 = inst[j].p.fp2;
+        s->leaf_p.stride = 1;
+        s->leaf_q.stride = 1;
         s->leaf_q.fp = inst[j].q.fp;
         s->leaf_q.fp2 = inst[j].q.fp2;
         off_points[j] = off;
@@ -371,8 +383,8 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
         if (st != CAIRN_OK)
             goto out;
         cairn_fp2 lambda = gkr_layer_close(t, evals, a, cp, cq);
-        memcpy(r, rho, k * sizeof *rho);
-        r[k] = lambda;
+        memcpy(r + 1, rho, k * sizeof *rho);
+        r[0] = lambda;
         a = gkr_layer_retire(points, p_evals, q_evals, off_points, proof->vars, k, r, idx, cp,
                              cq, a);
     }

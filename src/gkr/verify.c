@@ -130,8 +130,8 @@ cairn_status cairn_gkr_verify(cairn_fp2 *points, cairn_fp2 *p_evals, cairn_fp2 *
             goto out;
         }
         cairn_fp2 lambda = gkr_layer_close(t, evals, a, cp, cq);
-        memcpy(r, rho, k * sizeof *rho);
-        r[k] = lambda;
+        memcpy(r + 1, rho, k * sizeof *rho);
+        r[0] = lambda;
         /* instances of k+1 variables end here: record their leaf claims */
         a = gkr_layer_retire(points, p_evals, q_evals, off_points, vars, k, r, idx, cp, cq, a);
     }
