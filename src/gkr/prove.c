@@ -28,68 +28,21 @@
 #include "cairn/poly.h"
 #include "gkr_internal.h"
 
-/*
- * A table read as extension elements: fp2, else fp, else the constant 1;
- * entry i is element i * stride of the array.
- */
-typedef struct {
-    const cairn_fp *fp;
-    const cairn_fp2 *fp2;
-    size_t stride;
-} gkr_src;
-
-/* Entry i of a source table as an extension element. */
-static inline cairn_fp2 src_get(gkr_src s, size_t i)
+/* Layer k's numerators (which = 0) or denominators (1) of an instance, k <= top. */
+gkr_src layer_src(const inst_state *s, size_t k, int which)
 {
-    if (s.fp2 != NULL)
-        return s.fp2[i * s.stride];
-    if (s.fp != NULL)
-        return cairn_fp2_from_fp(s.fp[i * s.stride]);
-    return cairn_fp2_one();
-}
-
-/*
- * The entries of s whose index has least significant bit b, as a table of
- * half the length: entry y is s's entry 2y + b (the constant 1 stays itself).
- */
-static gkr_src src_half(gkr_src s, size_t b)
-{
-    gkr_src r = s;
-    if (r.fp2 != NULL)
-        r.fp2 += b * s.stride;
-    else if (r.fp != NULL)
-        r.fp += b * s.stride;
-    r.stride = 2 * s.stride;
-    return r;
-}
-
-static gkr_src src_fp2(const cairn_fp2 *v)
-{
-    gkr_src s = {NULL, v, 1};
-    return s;
-}
-
-typedef struct {
-    size_t n;
-    gkr_src leaf_p, leaf_q;
-    cairn_fp2 *lp, *lq; /* layers 0..n-1: layer k at offset 2^k - 1 */
-} inst_state;
-
-/* Layer k's numerators (which = 0) or denominators (1) of an instance, k <= n. */
-static gkr_src layer_src(const inst_state *s, size_t k, int which)
-{
-    if (k == s->n)
+    if (k == s->top)
         return which ? s->leaf_q : s->leaf_p;
     return src_fp2((which ? s->lq : s->lp) + (((size_t)1 << k) - 1));
 }
 
 /*
- * Build layers n-1 .. 0 of one instance from its leaves: each fraction is
+ * Build layers top-1 .. 0 of one instance from layer top: each fraction is
  * the sum of its children 2y and 2y + 1 one layer down.
  */
 static void build_layers(inst_state *s)
 {
-    for (size_t k = s->n; k-- > 0;) {
+    for (size_t k = s->top; k-- > 0;) {
         size_t h = (size_t)1 << k;
         gkr_src cp = layer_src(s, k + 1, 0), cq = layer_src(s, k + 1, 1);
         cairn_fp2 *op = s->lp + (h - 1), *oq = s->lq + (h - 1);
@@ -114,22 +67,12 @@ static void round_sums(cairn_fp2 acc[6], const gkr_src tab[4], const cairn_fp2 *
     for (int u = 0; u < 6; u++)
         acc[u] = cairn_fp2_zero();
     for (size_t y = 0; y < half; y++) {
-        cairn_fp2 a0 = src_get(tab[0], 2 * y), a1 = src_get(tab[0], 2 * y + 1);
-        cairn_fp2 b0 = src_get(tab[1], 2 * y), b1 = src_get(tab[1], 2 * y + 1);
-        cairn_fp2 c0 = src_get(tab[2], 2 * y), c1 = src_get(tab[2], 2 * y + 1);
-        cairn_fp2 d0 = src_get(tab[3], 2 * y), d1 = src_get(tab[3], 2 * y + 1);
-        cairn_fp2 da = cairn_fp2_sub(a1, a0), db = cairn_fp2_sub(b1, b0);
-        cairn_fp2 dc = cairn_fp2_sub(c1, c0), dd = cairn_fp2_sub(d1, d0);
-        cairn_fp2 wy = w[y];
-        cairn_fp2 n0 = cairn_fp2_add(cairn_fp2_mul(a0, d0), cairn_fp2_mul(b0, c0));
-        cairn_fp2 n1 = cairn_fp2_add(cairn_fp2_mul(a1, d1), cairn_fp2_mul(b1, c1));
-        cairn_fp2 ni = cairn_fp2_add(cairn_fp2_mul(da, dd), cairn_fp2_mul(db, dc));
-        acc[0] = cairn_fp2_add(acc[0], cairn_fp2_mul(wy, n0));
-        acc[1] = cairn_fp2_add(acc[1], cairn_fp2_mul(wy, cairn_fp2_mul(c0, d0)));
-        acc[2] = cairn_fp2_add(acc[2], cairn_fp2_mul(wy, n1));
-        acc[3] = cairn_fp2_add(acc[3], cairn_fp2_mul(wy, cairn_fp2_mul(c1, d1)));
-        acc[4] = cairn_fp2_add(acc[4], cairn_fp2_mul(wy, ni));
-        acc[5] = cairn_fp2_add(acc[5], cairn_fp2_mul(wy, cairn_fp2_mul(dc, dd)));
+        cairn_fp2 v[8];
+        for (size_t u = 0; u < 4; u++) {
+            v[2 * u] = src_get(tab[u], 2 * y);
+            v[2 * u + 1] = src_get(tab[u], 2 * y + 1);
+        }
+        gkr_pair_sums(acc, v, w[y]);
     }
 }
 
@@ -150,24 +93,109 @@ static cairn_fp2 eq1(cairn_fp2 a, cairn_fp2 x)
                          cairn_fp2_mul(a, x));
 }
 
-/*
- * Prove layer k for the a active instances at point r (k
- * coordinates) with batching coefficients coeffs and combined claim:
- * absorb the sum-check header, run k rounds writing msgs (3k elements) and
- * rho (k challenges), and write evals (4a: p0, p1, q0, q1 at rho).
- * The active instances are state[idx[0]], ..., state[idx[a-1]].
- * scratch holds 4 * a * 2^(k-1) elements and w 2^(k-1).
- */
-static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
-                                cairn_transcript *t, const cairn_fp2 *r, size_t k,
-                                const inst_state *state, const size_t *idx, size_t a, const cairn_fp2 *coeffs,
-                                cairn_fp2 claim, cairn_fp2 *scratch, cairn_fp2 *w,
-                                cairn_error *err)
+/* The header of a layer sum-check: u64 vars, u64 degree, fp2 claim (docs/sumcheck.md). */
+void gkr_layer_header(cairn_transcript *t, size_t k, cairn_fp2 claim)
 {
     cairn_transcript_absorb_u64(t, GKR_SC_VARS, (uint64_t)k);
     cairn_transcript_absorb_u64(t, GKR_SC_DEGREE, (uint64_t)CAIRN_GKR_LAYER_DEGREE);
     cairn_transcript_absorb_fp2(t, GKR_SC_CLAIM, claim);
+}
+
+/* Fold one instance's six sums into h(0), h(1), h(inf) with its two coefficients. */
+void gkr_combine_sums(cairn_fp2 H[3], const cairn_fp2 acc[6], const cairn_fp2 coeffs[2])
+{
+    for (int u = 0; u < 3; u++) {
+        H[u] = cairn_fp2_add(H[u], cairn_fp2_mul(coeffs[0], acc[2 * u]));
+        H[u] = cairn_fp2_add(H[u], cairn_fp2_mul(coeffs[1], acc[2 * u + 1]));
+    }
+}
+
+/*
+ * One round's message from h(0), h(1), h(inf): h is quadratic, so h(2) and
+ * h(3) follow from its coefficients; s = scale * eq(r_i, .) * h (contract
+ * in gkr_internal.h).
+ */
+cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, const cairn_fp2 H[3],
+                         cairn_fp2 *scale, cairn_fp2 ri)
+{
+    /* h(X) = H0 + b X + Hinf X^2 with b = H1 - H0 - Hinf */
+    cairn_fp2 one = cairn_fp2_one();
+    cairn_fp2 b = cairn_fp2_sub(cairn_fp2_sub(H[1], H[0]), H[2]);
+    cairn_fp2 two = cairn_fp2_from_fp(cairn_fp_make(2));
+    cairn_fp2 three = cairn_fp2_from_fp(cairn_fp_make(3));
+    cairn_fp2 h2 = cairn_fp2_add(cairn_fp2_add(H[0], cairn_fp2_mul(two, b)),
+                                 cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(4)), H[2]));
+    cairn_fp2 h3 = cairn_fp2_add(cairn_fp2_add(H[0], cairn_fp2_mul(three, b)),
+                                 cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(9)), H[2]));
+    msg[0] = cairn_fp2_mul(*scale, cairn_fp2_mul(cairn_fp2_sub(one, ri), H[0]));
+    msg[1] = cairn_fp2_mul(*scale, cairn_fp2_mul(eq1(ri, two), h2));
+    msg[2] = cairn_fp2_mul(*scale, cairn_fp2_mul(eq1(ri, three), h3));
+    cairn_transcript_absorb_fp2_vec(t, GKR_SC_ROUND, msg, CAIRN_GKR_LAYER_DEGREE);
+    cairn_fp2 c = cairn_transcript_squeeze_fp2(t, GKR_SC_CHALLENGE);
+    *scale = cairn_fp2_mul(*scale, eq1(ri, c));
+    return c;
+}
+
+/*
+ * The in-memory rounds of a layer (contract in gkr_internal.h): per round,
+ * the pair sums of every active instance against the eq weights, the
+ * message, the challenge, then every table folded in place (round 0 of
+ * an in-memory layer folds from the layer below into scratch) and the eq
+ * weights halved by adding pairs.
+ */
+void gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho, cairn_transcript *t,
+                      const cairn_fp2 *r, size_t k, size_t i0, cairn_fp2 scale,
+                      const inst_state *state, const size_t *idx, size_t a,
+                      const cairn_fp2 *coeffs, cairn_fp2 *scratch, size_t qs, cairn_fp2 *w)
+{
     size_t h = (size_t)1 << k;
+    for (size_t i = i0; i < k; i++) {
+        size_t len = h >> i, half = len / 2;
+        int from_children = i == 0 && state != NULL;
+        cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+        for (size_t j = 0; j < a; j++) {
+            gkr_src tab[4];
+            for (size_t u = 0; u < 4; u++)
+                tab[u] = from_children
+                             ? src_half(layer_src(&state[idx[j]], k + 1, u >= 2), u & 1)
+                             : src_fp2(scratch + (4 * j + u) * qs);
+            cairn_fp2 acc[6];
+            round_sums(acc, tab, w, half);
+            gkr_combine_sums(H, acc, coeffs + 2 * j);
+        }
+        cairn_fp2 c = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, &scale, r[i]);
+        rho[i] = c;
+        for (size_t j = 0; j < a; j++) {
+            for (size_t u = 0; u < 4; u++) {
+                cairn_fp2 *out = scratch + (4 * j + u) * qs;
+                gkr_src s = from_children
+                                ? src_half(layer_src(&state[idx[j]], k + 1, u >= 2), u & 1)
+                                : src_fp2(out);
+                fold_src(out, s, half, c);
+            }
+        }
+        for (size_t y = 0; y < half / 2; y++)
+            w[y] = cairn_fp2_add(w[2 * y], w[2 * y + 1]);
+    }
+    for (size_t j = 0; j < a; j++)
+        for (size_t u = 0; u < 4; u++)
+            evals[4 * j + u] = scratch[(4 * j + u) * qs];
+}
+
+/*
+ * Prove layer k in memory for the a active instances state[idx[.]] at
+ * point r (k coordinates) with batching coefficients coeffs and combined
+ * claim: absorb the header, run k rounds writing msgs (3k elements) and
+ * rho (k challenges), and write evals (4a: p0, p1, q0, q1 at rho).
+ * scratch holds 4 * a * 2^(k-1) elements and w 2^(k-1).
+ */
+static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
+                                cairn_transcript *t, const cairn_fp2 *r, size_t k,
+                                const inst_state *state, const size_t *idx, size_t a,
+                                const cairn_fp2 *coeffs, cairn_fp2 claim, cairn_fp2 *scratch,
+                                cairn_fp2 *w, cairn_error *err)
+{
+    gkr_layer_header(t, k, claim);
     if (k == 0) {
         for (size_t i = 0; i < a; i++) {
             gkr_src cp = layer_src(&state[idx[i]], 1, 0), cq = layer_src(&state[idx[i]], 1, 1);
@@ -181,149 +209,71 @@ static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rh
     if (cairn_poly_eq_table(w, r + 1, k - 1) != CAIRN_OK)
         return cairn_error_set(err, CAIRN_ERR_INTERNAL, "GKR prover: eq table of %zu variables",
                                k - 1);
-    size_t q = h / 2; /* scratch stride: each folded half-table */
-    cairn_fp2 scale = cairn_fp2_one(), one = cairn_fp2_one();
-    for (size_t i = 0; i < k; i++) {
-        size_t len = h >> i, half = len / 2;
-        cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
-        for (size_t j = 0; j < a; j++) {
-            gkr_src tab[4];
-            if (i == 0) {
-                gkr_src cp = layer_src(&state[idx[j]], k + 1, 0),
-                        cq = layer_src(&state[idx[j]], k + 1, 1);
-                tab[0] = src_half(cp, 0);
-                tab[1] = src_half(cp, 1);
-                tab[2] = src_half(cq, 0);
-                tab[3] = src_half(cq, 1);
-            } else {
-                for (int u = 0; u < 4; u++)
-                    tab[u] = src_fp2(scratch + (4 * j + (size_t)u) * q);
-            }
-            cairn_fp2 acc[6];
-            round_sums(acc, tab, w, half);
-            for (int u = 0; u < 3; u++) {
-                H[u] = cairn_fp2_add(H[u], cairn_fp2_mul(coeffs[2 * j], acc[2 * u]));
-                H[u] = cairn_fp2_add(H[u], cairn_fp2_mul(coeffs[2 * j + 1], acc[2 * u + 1]));
-            }
-        }
-        /* h(X) = H0 + b X + Hinf X^2 with b = H1 - H0 - Hinf */
-        cairn_fp2 b = cairn_fp2_sub(cairn_fp2_sub(H[1], H[0]), H[2]);
-        cairn_fp2 two = cairn_fp2_from_fp(cairn_fp_make(2));
-        cairn_fp2 three = cairn_fp2_from_fp(cairn_fp_make(3));
-        cairn_fp2 h2 = cairn_fp2_add(cairn_fp2_add(H[0], cairn_fp2_mul(two, b)),
-                                     cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(4)), H[2]));
-        cairn_fp2 h3 = cairn_fp2_add(cairn_fp2_add(H[0], cairn_fp2_mul(three, b)),
-                                     cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(9)), H[2]));
-        cairn_fp2 *msg = msgs + CAIRN_GKR_LAYER_DEGREE * i;
-        msg[0] = cairn_fp2_mul(scale, cairn_fp2_mul(cairn_fp2_sub(one, r[i]), H[0]));
-        msg[1] = cairn_fp2_mul(scale, cairn_fp2_mul(eq1(r[i], two), h2));
-        msg[2] = cairn_fp2_mul(scale, cairn_fp2_mul(eq1(r[i], three), h3));
-        cairn_transcript_absorb_fp2_vec(t, GKR_SC_ROUND, msg, CAIRN_GKR_LAYER_DEGREE);
-        cairn_fp2 c = cairn_transcript_squeeze_fp2(t, GKR_SC_CHALLENGE);
-        rho[i] = c;
-        scale = cairn_fp2_mul(scale, eq1(r[i], c));
-        for (size_t j = 0; j < a; j++) {
-            for (size_t u = 0; u < 4; u++) {
-                cairn_fp2 *out = scratch + (4 * j + u) * q;
-                gkr_src s;
-                if (i == 0) {
-                    gkr_src base = layer_src(&state[idx[j]], k + 1, u >= 2);
-                    s = src_half(base, u & 1);
-                } else {
-                    s = src_fp2(out);
-                }
-                fold_src(out, s, half, c);
-            }
-        }
-        for (size_t y = 0; y < half / 2; y++)
-            w[y] = cairn_fp2_add(w[2 * y], w[2 * y + 1]);
-    }
-    for (size_t j = 0; j < a; j++)
-        for (size_t u = 0; u < 4; u++)
-            evals[4 * j + u] = scratch[(4 * j + u) * q];
+    gkr_layer_rounds(msgs, evals, rho, t, r, k, 0, cairn_fp2_one(), state, idx, a, coeffs,
+                     scratch, (size_t)1 << (k - 1), w);
     return CAIRN_OK;
 }
 
-/* Check one instance's arguments: a denominator table, at most one table each. */
-static cairn_status check_instance(const cairn_gkr_instance *in, size_t j, cairn_error *err)
-{
-    if ((in->q.fp == NULL) == (in->q.fp2 == NULL))
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "GKR prover: instance %zu needs exactly one denominator table", j);
-    if (in->p.fp != NULL && in->p.fp2 != NULL)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "GKR prover: instance %zu has two numerator tables", j);
-    return CAIRN_OK;
-}
-
-/* Report the first zero leaf denominator of an instance whose root denominator is zero. */
+/*
+ * Report a zero root denominator: name the first zero leaf when the leaves
+ * are at hand (top = n), else the instance only (a streamed prover).
+ */
 static cairn_status report_pole(const inst_state *s, size_t j, cairn_error *err)
 {
-    size_t len = (size_t)1 << s->n;
-    for (size_t x = 0; x < len; x++)
+    size_t len = (size_t)1 << s->top;
+    for (size_t x = 0; s->top == s->n && x < len; x++)
         if (cairn_fp2_is_zero(src_get(s->leaf_q, x)))
             return cairn_error_set(err, CAIRN_ERR_ARG,
                                    "GKR prover: instance %zu: denominator of leaf %zu is zero "
                                    "(a pole)",
                                    j, x);
-    return cairn_error_set(err, CAIRN_ERR_INTERNAL,
-                           "GKR prover: instance %zu: zero root without a zero leaf", j);
+    return cairn_error_set(err, CAIRN_ERR_ARG,
+                           "GKR prover: instance %zu: a leaf denominator is zero (a pole)", j);
 }
 
-cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
-                             cairn_fp2 *q_evals, cairn_transcript *t,
-                             const cairn_gkr_instance *inst, size_t inst_len, cairn_error *err)
+/* Free the stored layers of every instance. */
+static void free_layers(inst_state *state, size_t m)
 {
-    size_t m = inst_len;
-    inst_state *state = NULL;
-    size_t *idx = NULL;
-    cairn_fp2 *cp = NULL, *scratch = NULL, *w = NULL;
-    size_t *vars = NULL, *off_points = NULL;
-    cairn_status st;
+    for (size_t j = 0; j < m; j++) {
+        free(state[j].lp);
+        free(state[j].lq);
+        state[j].lp = state[j].lq = NULL;
+    }
+}
 
-    cairn_gkr_proof_clear(proof);
-    if (inst == NULL || m == 0 || m > CAIRN_GKR_MAX_INSTANCES)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "GKR prover: %zu instances (allowed 1..%u)",
-                               m, CAIRN_GKR_MAX_INSTANCES);
-    vars = malloc(m * sizeof *vars);
-    state = calloc(m, sizeof *state);
-    idx = malloc(m * sizeof *idx);
-    cp = malloc(4 * m * sizeof *cp); /* cp, cq, coeffs (2m) */
-    off_points = malloc(m * sizeof *off_points);
-    if (vars == NULL || state == NULL || idx == NULL || cp == NULL || off_points == NULL) {
+cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
+                              cairn_fp2 *q_evals, cairn_transcript *t, inst_state *state, size_t m,
+                              size_t s, gkr_layer_fn stream_layer, void *ctx, cairn_error *err)
+{
+    size_t *idx = malloc(m * sizeof *idx), *off_points = malloc(m * sizeof *off_points);
+    size_t *vars = calloc(m, sizeof *vars);
+    cairn_fp2 *cp = malloc(4 * m * sizeof *cp), *scratch = NULL, *w = NULL;
+    cairn_status st;
+    if (idx == NULL || off_points == NULL || vars == NULL || cp == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: %zu instances", m);
         goto out;
     }
     cairn_fp2 *cq = cp + m, *coeffs = cp + 2 * m;
-    for (size_t j = 0; j < m; j++)
-        vars[j] = inst[j].n;
-    if ((st = gkr_check_shapes(vars, m, CAIRN_ERR_ARG, err)) != CAIRN_OK)
-        goto out;
-    size_t N = gkr_max_vars(vars, m), off = 0, count = cairn_gkr_proof_elems(vars, m);
+    size_t off = 0;
     for (size_t j = 0; j < m; j++) {
-        if ((st = check_instance(&inst[j], j, err)) != CAIRN_OK)
-            goto out;
-        inst_state *s = &state[j];
-        s->n = inst[j].n;
-        s->leaf_p.fp = inst[j].p.fp;
-        s->leaf_p.fp2 = inst[j].p.fp2;
-        s->leaf_p.stride = 1;
-        s->leaf_q.stride = 1;
-        s->leaf_q.fp = inst[j].q.fp;
-        s->leaf_q.fp2 = inst[j].q.fp2;
+        vars[j] = state[j].n;
         off_points[j] = off;
-        off += s->n;
-        if (s->n == 0)
+        off += state[j].n;
+    }
+    size_t N = gkr_max_vars(vars, m), count = cairn_gkr_proof_elems(vars, m);
+    for (size_t j = 0; j < m; j++) {
+        size_t top = state[j].top;
+        if (top == 0)
             continue;
-        size_t len = ((size_t)1 << s->n) - 1;
-        s->lp = malloc(len * sizeof *s->lp);
-        s->lq = malloc(len * sizeof *s->lq);
-        if (s->lp == NULL || s->lq == NULL) {
+        size_t len = ((size_t)1 << top) - 1;
+        state[j].lp = malloc(len * sizeof(cairn_fp2));
+        state[j].lq = malloc(len * sizeof(cairn_fp2));
+        if (state[j].lp == NULL || state[j].lq == NULL) {
             st = cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: layers of instance %zu (%zu "
-                                 "variables)", j, s->n);
+                                 "variables)", j, top);
             goto out;
         }
-        build_layers(s);
+        build_layers(&state[j]);
     }
     proof->vars = vars;
     proof->inst_len = m;
@@ -347,19 +297,19 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
             q_evals[j] = cq[j];
         }
     }
-    if (N > 0) {
-        /* eq weights for the largest layer; scratch for the worst layer (the
-           bottom one has the largest tables but may have fewer instances) */
-        w = malloc(((size_t)1 << (N - 1)) * sizeof *w);
+    size_t mem_layers = s < N ? s : N;
+    if (mem_layers > 1) {
+        /* eq weights and scratch for the worst in-memory layer */
         size_t need = 0;
-        for (size_t k = 1; k < N; k++) {
+        for (size_t k = 1; k < mem_layers; k++) {
             size_t v = 4 * gkr_active(proof->vars, m, k) * ((size_t)1 << (k - 1));
-            if (v > need)
-                need = v;
+            need = v > need ? v : need;
         }
-        scratch = malloc((need > 0 ? need : 1) * sizeof *scratch);
+        w = malloc(((size_t)1 << (mem_layers - 2)) * sizeof *w);
+        scratch = malloc(need * sizeof *scratch);
         if (scratch == NULL || w == NULL) {
-            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: layer scratch of 2^%zu", N);
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: layer scratch of 2^%zu",
+                                 mem_layers);
             goto out;
         }
     }
@@ -379,7 +329,18 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
         cairn_fp2 claim = gkr_layer_open(coeffs, t, cp, cq, a);
         cairn_fp2 *msgs = proof->elems + base;
         cairn_fp2 *evals = msgs + CAIRN_GKR_LAYER_DEGREE * k;
-        st = prove_layer(msgs, evals, rho, t, r, k, state, idx, a, coeffs, claim, scratch, w, err);
+        if (k < s) {
+            st = prove_layer(msgs, evals, rho, t, r, k, state, idx, a, coeffs, claim, scratch, w,
+                             err);
+        } else {
+            if (k == s) { /* the stored layers are done with: give the memory back */
+                free_layers(state, m);
+                free(scratch);
+                free(w);
+                scratch = w = NULL;
+            }
+            st = stream_layer(ctx, msgs, evals, rho, t, r, k, idx, a, coeffs, claim, err);
+        }
         if (st != CAIRN_OK)
             goto out;
         cairn_fp2 lambda = gkr_layer_close(t, evals, a, cp, cq);
@@ -390,19 +351,59 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
     }
     st = CAIRN_OK;
 out:
-    if (state != NULL)
-        for (size_t j = 0; j < m; j++) {
-            free(state[j].lp);
-            free(state[j].lq);
-        }
-    free(state);
+    free_layers(state, m);
     free(idx);
-    free(cp);
-    free(vars);
     free(off_points);
+    free(vars);
+    free(cp);
     free(scratch);
     free(w);
     if (st != CAIRN_OK)
         cairn_gkr_proof_clear(proof);
+    return st;
+}
+
+/* Check one instance's arguments: a denominator table, at most one table each. */
+static cairn_status check_instance(const cairn_gkr_instance *in, size_t j, cairn_error *err)
+{
+    if ((in->q.fp == NULL) == (in->q.fp2 == NULL))
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "GKR prover: instance %zu needs exactly one denominator table", j);
+    if (in->p.fp != NULL && in->p.fp2 != NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "GKR prover: instance %zu has two numerator tables", j);
+    return CAIRN_OK;
+}
+
+/* In memory: every instance's layer `top` is its leaves, and no layer is streamed. */
+cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
+                             cairn_fp2 *q_evals, cairn_transcript *t,
+                             const cairn_gkr_instance *inst, size_t inst_len, cairn_error *err)
+{
+    size_t m = inst_len;
+    cairn_gkr_proof_clear(proof);
+    if (inst == NULL || m == 0 || m > CAIRN_GKR_MAX_INSTANCES)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "GKR prover: %zu instances (allowed 1..%u)",
+                               m, CAIRN_GKR_MAX_INSTANCES);
+    inst_state *state = calloc(m, sizeof *state);
+    if (state == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: %zu instances", m);
+    cairn_status st = CAIRN_OK;
+    size_t N = 0;
+    for (size_t j = 0; j < m && st == CAIRN_OK; j++) {
+        if (inst[j].n > CAIRN_GKR_MAX_VARS)
+            st = cairn_error_set(err, CAIRN_ERR_ARG, "GKR instance %zu: %zu variables (limit %u)",
+                                 j, inst[j].n, CAIRN_GKR_MAX_VARS);
+        else
+            st = check_instance(&inst[j], j, err);
+        inst_state *s = &state[j];
+        s->n = s->top = inst[j].n;
+        s->leaf_p = (gkr_src){inst[j].p.fp, inst[j].p.fp2, 1};
+        s->leaf_q = (gkr_src){inst[j].q.fp, inst[j].q.fp2, 1};
+        N = s->n > N ? s->n : N;
+    }
+    if (st == CAIRN_OK)
+        st = gkr_prove_driver(proof, points, p_evals, q_evals, t, state, m, N, NULL, NULL, err);
+    free(state);
     return st;
 }
