@@ -510,6 +510,143 @@ static void gkr_logup_multiplicities(void)
     }
 }
 
+/* ---- streaming ----------------------------------------------------------------------- */
+
+/*
+ * The streaming prover against the in-memory one on the leaves the same
+ * row instances define: identical proof, outputs and transcript for every
+ * budget from the smallest that fits to one that holds everything, several
+ * chunkings of the source; the passes grow as the budget shrinks.
+ */
+static void gkr_stream_equals_memory(void)
+{
+    enum { W = 3, NMAX = 7 };
+    unsigned long rounds = 3 + test_iters / 200;
+    for (unsigned long it = 0; it < rounds; it++) {
+        size_t m = 1 + test_rand_below(4), N = 0;
+        cairn_gkr_row_instance ri[4];
+        size_t cols[4][2][W];
+        cairn_fp2 coeffs[4][2][W];
+        for (size_t j = 0; j < m; j++) {
+            ri[j].n = test_rand_below(NMAX + 1);
+            N = ri[j].n > N ? ri[j].n : N;
+            for (int u = 0; u < 2; u++) {
+                cairn_gkr_affine *f = u ? &ri[j].q : &ri[j].p;
+                f->constant = u ? rand_nonzero_fp2() : cairn_fp2_one();
+                f->terms_len = u ? 1 + test_rand_below(W) : test_rand_below(2);
+                for (size_t tt = 0; tt < f->terms_len; tt++) {
+                    cols[j][u][tt] = test_rand_below(W);
+                    coeffs[j][u][tt] = test_rand_fp2();
+                }
+                f->cols = cols[j][u];
+                f->coeffs = coeffs[j][u];
+            }
+        }
+        size_t rows_len = (size_t)1 << N;
+        cairn_fp *table = malloc(rows_len * W * sizeof *table);
+        for (size_t x = 0; x < rows_len * W; x++)
+            table[x] = test_rand_fp();
+        cairn_rows src;
+        cairn_rows_table impl;
+        cairn_rows_table_init(&src, &impl, table, rows_len, W, 0);
+        /* the in-memory proof on materialised leaves */
+        cairn_fp2 *lp[4], *lq[4];
+        cairn_gkr_instance inst[4];
+        for (size_t j = 0; j < m; j++) {
+            lp[j] = malloc(((size_t)1 << ri[j].n) * sizeof(cairn_fp2));
+            lq[j] = malloc(((size_t)1 << ri[j].n) * sizeof(cairn_fp2));
+            CHECK_OK(cairn_gkr_row_leaves(lp[j], lq[j], &src, &ri[j], NULL));
+            inst[j] = (cairn_gkr_instance){ri[j].n, {NULL, lp[j]}, {NULL, lq[j]}};
+        }
+        cairn_gkr_proof want, got;
+        cairn_gkr_proof_init(&want);
+        cairn_gkr_proof_init(&got);
+        cairn_fp2 pts[4 * NMAX], pe[4], qe[4], spts[4 * NMAX], spe[4], sqe[4];
+        cairn_transcript t0, tm;
+        cairn_transcript_init(&t0, "test/gkr-stream");
+        tm = t0;
+        CHECK_OK(cairn_gkr_prove(&want, pts, pe, qe, &tm, inst, m, NULL));
+        size_t last_passes = 0, budgets = 0, nvars = 0, min_s = N, windows = 0;
+        for (size_t j = 0; j < m; j++)
+            nvars += ri[j].n;
+        for (size_t budget = (size_t)1 << 22; budget >= 64; budget = budget * 2 / 3) {
+            cairn_gkr_stream_opts opts = {budget};
+            cairn_gkr_stream_stats stats;
+            cairn_transcript ts = t0;
+            cairn_rows_table_init(&src, &impl, table, rows_len, W, 1 + test_rand_below(9));
+            cairn_error err;
+            cairn_status st = cairn_gkr_prove_stream(&got, spts, spe, sqe, &stats, &ts, &src, ri,
+                                                     m, &opts, &err);
+            if (st == CAIRN_ERR_LIMIT)
+                break;
+            CHECK_OK(st);
+            if (st != CAIRN_OK)
+                break;
+            budgets++;
+            CHECK_EQ_U64(got.elems_len, want.elems_len);
+            if (got.elems_len == want.elems_len)
+                CHECK_MEM_EQ(got.elems, want.elems, want.elems_len * sizeof(cairn_fp2));
+            CHECK_MEM_EQ(ts.state, tm.state, sizeof ts.state);
+            CHECK_MEM_EQ(spts, pts, nvars * sizeof(cairn_fp2));
+            CHECK_MEM_EQ(spe, pe, m * sizeof(cairn_fp2));
+            CHECK_MEM_EQ(sqe, qe, m * sizeof(cairn_fp2));
+            CHECK(stats.passes >= last_passes);
+            CHECK(stats.peak_bytes <= budget);
+            CHECK(stats.switch_layer <= N);
+            last_passes = stats.passes;
+            min_s = stats.switch_layer < min_s ? stats.switch_layer : min_s;
+            /* more passes than one per streamed layer plus the first: rounds were streamed */
+            windows += stats.passes > 1 + (N - stats.switch_layer);
+        }
+        CHECK(budgets >= 2);
+        /* the budgets reached down to streamed layers and streamed rounds */
+        if (N >= 3) {
+            CHECK(min_s + 2 <= N);
+            CHECK(windows > 0);
+        }
+        cairn_gkr_proof_clear(&want);
+        cairn_gkr_proof_clear(&got);
+        for (size_t j = 0; j < m; j++) {
+            free(lp[j]);
+            free(lq[j]);
+        }
+        free(table);
+    }
+}
+
+/* Too small a budget, a column out of range, too few rows: clear errors. */
+static void gkr_stream_errors(void)
+{
+    cairn_fp table[16 * 2] = {{0}};
+    cairn_rows src;
+    cairn_rows_table impl;
+    cairn_rows_table_init(&src, &impl, table, 16, 2, 0);
+    size_t col = 1;
+    cairn_fp2 one = cairn_fp2_one();
+    cairn_gkr_row_instance ri = {4, {one, 0, NULL, NULL}, {cairn_fp2_make(cairn_fp_make(5), cairn_fp_zero()), 1, &col, &one}};
+    cairn_gkr_proof proof;
+    cairn_gkr_proof_init(&proof);
+    cairn_fp2 pts[8], pe[1], qe[1];
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/gkr-stream-err");
+    cairn_gkr_stream_opts tiny = {16}, big = {1 << 20};
+    cairn_error err;
+    CHECK_STATUS(cairn_gkr_prove_stream(&proof, pts, pe, qe, NULL, &t, &src, &ri, 1, &tiny, &err),
+                 CAIRN_ERR_LIMIT);
+    CHECK(strstr(err.msg, "budget") != NULL);
+    col = 2;
+    CHECK_STATUS(cairn_gkr_prove_stream(&proof, pts, pe, qe, NULL, &t, &src, &ri, 1, &big, &err),
+                 CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "column 2") != NULL);
+    col = 1;
+    ri.n = 5;
+    CHECK_STATUS(cairn_gkr_prove_stream(&proof, pts, pe, qe, NULL, &t, &src, &ri, 1, &big, &err),
+                 CAIRN_ERR_ARG);
+    ri.n = 4;
+    CHECK_OK(cairn_gkr_prove_stream(&proof, pts, pe, qe, NULL, &t, &src, &ri, 1, &big, &err));
+    cairn_gkr_proof_clear(&proof);
+}
+
 /* ---- codec ---------------------------------------------------------------------------- */
 
 /* Round trip, exact sizes, truncation, extension, non-canonical elements, limits. */
@@ -1069,6 +1206,8 @@ const struct test_case test_gkr_cases[] = {
     TEST(gkr_poles),
     TEST(gkr_logup_multiplicities),
     TEST(gkr_codec),
+    TEST(gkr_stream_equals_memory),
+    TEST(gkr_stream_errors),
     TEST(gkr_fuzz_inprocess),
     TEST(logup_star_honest),
     TEST(logup_star_lies),

@@ -41,6 +41,7 @@
 
 #include "cairn/error.h"
 #include "cairn/field.h"
+#include "cairn/rows.h"
 #include "cairn/sumcheck.h"
 #include "cairn/transcript.h"
 
@@ -144,6 +145,69 @@ cairn_status cairn_gkr_verify(cairn_fp2 *points, cairn_fp2 *p_evals, cairn_fp2 *
  * some Q_j is zero (a pole), CAIRN_ERR_PARSE for an empty proof.
  */
 cairn_status cairn_gkr_root_sum(cairn_fp2 *sum, const cairn_gkr_proof *proof, cairn_error *err);
+
+/* ---- streaming prover ------------------------------------------------------- */
+
+/* Largest number of terms of one affine leaf function. */
+#define CAIRN_GKR_MAX_TERMS 64u
+
+/*
+ * A leaf function of a row: constant + sum_t coeffs[t] * row[cols[t]]
+ * (e.g. q = alpha - sum_l beta_l field_l, a fingerprint; p = 1 is the
+ * constant 1 with no terms).
+ */
+typedef struct {
+    cairn_fp2 constant;
+    size_t terms_len;
+    const size_t *cols;
+    const cairn_fp2 *coeffs;
+} cairn_gkr_affine;
+
+/* An instance whose leaf x is (p(row x), q(row x)) for rows 0 .. 2^n - 1 of the source. */
+typedef struct {
+    size_t n;
+    cairn_gkr_affine p, q;
+} cairn_gkr_row_instance;
+
+typedef struct {
+    /* Bytes the prover may hold at once (its own allocations; the row
+       source's buffers and the proof are not counted). */
+    size_t mem_budget;
+} cairn_gkr_stream_opts;
+
+typedef struct {
+    size_t switch_layer; /* s: layers 0 .. s-1 proven in memory from layer s */
+    size_t passes;       /* streams of the row source */
+    size_t peak_bytes;   /* the planned high-water mark of the prover's allocations */
+} cairn_gkr_stream_stats;
+
+/*
+ * Materialise the leaves of one row instance: p and q get 2^n elements.
+ * Errors: CAIRN_ERR_ARG for a column out of range or too few rows, or
+ * whatever the row source returns.
+ */
+cairn_status cairn_gkr_row_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_rows *rows,
+                                  const cairn_gkr_row_instance *in, cairn_error *err);
+
+/*
+ * As cairn_gkr_prove on the leaves the row instances define, reading them
+ * from a row source in passes (rows_len >= 2^max n_j).  One pass computes
+ * layer s of every instance (the largest s whose layers fit the budget);
+ * layers 0 .. s-1 are proven in memory; every larger layer k runs its
+ * first i0_k rounds one pass each (the folded values recomputed from the
+ * rows, eq weights from split tables) and a further pass materialises the
+ * tables folded i0_k times, the smallest i0_k that fits; its remaining
+ * rounds run in memory.  Proof, outputs and transcript are byte-identical
+ * to cairn_gkr_prove's for every budget.  stats (optional) reports s, the
+ * passes and the planned peak.  CAIRN_ERR_LIMIT when no plan fits the
+ * budget; other errors as cairn_gkr_prove and the row source.
+ */
+cairn_status cairn_gkr_prove_stream(cairn_gkr_proof *proof, cairn_fp2 *points,
+                                    cairn_fp2 *p_evals, cairn_fp2 *q_evals,
+                                    cairn_gkr_stream_stats *stats, cairn_transcript *t,
+                                    const cairn_rows *rows, const cairn_gkr_row_instance *inst,
+                                    size_t inst_len, const cairn_gkr_stream_opts *opts,
+                                    cairn_error *err);
 
 /* ---- indexed lookup (logup*) ------------------------------------------------- */
 
