@@ -18,6 +18,9 @@
 
 #define TMAX 8 /* instances in a random batch */
 
+/* 1, 2 or 3 threads: the proofs must not depend on it. */
+static unsigned test_threads(void) { return 1 + (unsigned)test_rand_below(3); }
+
 static cairn_fp2 rand_nonzero_fp2(void)
 {
     cairn_fp2 v;
@@ -87,6 +90,15 @@ static void batch_make(batch *b, size_t m, const size_t *vars)
     }
 }
 
+/* A random batch of 1..TMAX instances of 0..maxv-1 variables. */
+static void batch_random(batch *b, size_t maxv)
+{
+    size_t m = 1 + test_rand_below(TMAX), vars[TMAX];
+    for (size_t j = 0; j < m; j++)
+        vars[j] = test_rand_below(maxv);
+    batch_make(b, m, vars);
+}
+
 static cairn_fp2 input_get(cairn_sumcheck_input in, size_t x)
 {
     if (in.fp2 != NULL)
@@ -140,7 +152,7 @@ static void check_batch(const batch *b)
     cairn_gkr_proof_init(&proof);
     cairn_transcript_init(&tp, "test/gkr");
     tv = tp;
-    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b->inst, b->m, &err));
+    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b->inst, b->m, test_threads(), &err));
     cairn_fp2 want = cairn_fp2_zero();
     for (size_t j = 0; j < b->m; j++)
         want = cairn_fp2_add(want, brute_sum(&b->inst[j]));
@@ -175,11 +187,8 @@ static void gkr_brute_force(void)
 {
     unsigned long rounds = 20 + test_iters / 20;
     for (unsigned long it = 0; it < rounds; it++) {
-        size_t m = 1 + test_rand_below(TMAX), vars[TMAX];
-        for (size_t j = 0; j < m; j++)
-            vars[j] = test_rand_below(8);
         batch b;
-        batch_make(&b, m, vars);
+        batch_random(&b, 8);
         check_batch(&b);
         batch_free(&b);
     }
@@ -306,11 +315,9 @@ static void gkr_matches_reference(void)
 {
     unsigned long rounds = 10 + test_iters / 50;
     for (unsigned long it = 0; it < rounds; it++) {
-        size_t m = 1 + test_rand_below(TMAX), vars[TMAX];
-        for (size_t j = 0; j < m; j++)
-            vars[j] = test_rand_below(7);
         batch b;
-        batch_make(&b, m, vars);
+        batch_random(&b, 7);
+        size_t m = b.m, *vars = b.vars;
         cairn_transcript t1, t2;
         cairn_transcript_init(&t1, "test/gkr-ref");
         t2 = t1;
@@ -319,7 +326,7 @@ static void gkr_matches_reference(void)
         cairn_gkr_proof proof;
         cairn_gkr_proof_init(&proof);
         cairn_fp2 pts[TMAX * 8], pe[TMAX], qe[TMAX];
-        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t2, b.inst, m, NULL));
+        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t2, b.inst, m, test_threads(), NULL));
         CHECK_EQ_U64(proof.elems_len, ref_len);
         CHECK_EQ_U64(cairn_gkr_proof_elems(vars, m), ref_len);
         if (proof.elems_len == ref_len)
@@ -329,6 +336,68 @@ static void gkr_matches_reference(void)
         cairn_gkr_proof_clear(&proof);
         batch_free(&b);
     }
+}
+
+/* The prover's test hook (src/gkr/gkr_internal.h): sum h(1) in every round. */
+extern int cairn_gkr_debug_direct_h1;
+
+/*
+ * Rounds that derive h(1) from the claim and rounds that sum it give the
+ * same proofs (the derivation is the fast path; the direct sum is taken
+ * when scale * r_i is zero, which no test can force through the transcript).
+ */
+static void gkr_derived_h1_equals_direct(void)
+{
+    unsigned long rounds = 5 + test_iters / 100;
+    for (unsigned long it = 0; it < rounds; it++) {
+        batch b;
+        batch_random(&b, 8);
+        size_t m = b.m;
+        cairn_gkr_proof p1, p2;
+        cairn_gkr_proof_init(&p1);
+        cairn_gkr_proof_init(&p2);
+        cairn_fp2 pts[TMAX * 8], pe[TMAX], qe[TMAX];
+        cairn_transcript t1, t2;
+        cairn_transcript_init(&t1, "test/gkr-h1");
+        t2 = t1;
+        CHECK_OK(cairn_gkr_prove(&p1, pts, pe, qe, &t1, b.inst, m, test_threads(), NULL));
+        cairn_gkr_debug_direct_h1 = 1;
+        CHECK_OK(cairn_gkr_prove(&p2, pts, pe, qe, &t2, b.inst, m, test_threads(), NULL));
+        cairn_gkr_debug_direct_h1 = 0;
+        CHECK_EQ_U64(p1.elems_len, p2.elems_len);
+        if (p1.elems_len == p2.elems_len)
+            CHECK_MEM_EQ(p1.elems, p2.elems, p1.elems_len * sizeof(cairn_fp2));
+        cairn_gkr_proof_clear(&p1);
+        cairn_gkr_proof_clear(&p2);
+        batch_free(&b);
+    }
+}
+
+/*
+ * Instances large enough for the prover to start threads (at least
+ * GKR_PAR_MIN entries per round): 1, 2 and 3 threads give one proof.
+ */
+static void gkr_threads_same_proof(void)
+{
+    size_t vars[3] = {13, 12, 13};
+    batch b;
+    batch_make(&b, 3, vars);
+    cairn_gkr_proof p[3];
+    cairn_fp2 pts[40], pe[3], qe[3];
+    for (unsigned th = 0; th < 3; th++) {
+        cairn_gkr_proof_init(&p[th]);
+        cairn_transcript t;
+        cairn_transcript_init(&t, "test/gkr-threads");
+        CHECK_OK(cairn_gkr_prove(&p[th], pts, pe, qe, &t, b.inst, 3, th + 1, NULL));
+    }
+    for (unsigned th = 1; th < 3; th++) {
+        CHECK_EQ_U64(p[th].elems_len, p[0].elems_len);
+        if (p[th].elems_len == p[0].elems_len)
+            CHECK_MEM_EQ(p[th].elems, p[0].elems, p[0].elems_len * sizeof(cairn_fp2));
+    }
+    for (unsigned th = 0; th < 3; th++)
+        cairn_gkr_proof_clear(&p[th]);
+    batch_free(&b);
 }
 
 /* ---- tampering ----------------------------------------------------------------------- */
@@ -348,7 +417,7 @@ static void gkr_tamper_every_element(void)
         cairn_transcript t0;
         cairn_transcript_init(&t0, "test/gkr-tamper");
         cairn_transcript tp = t0;
-        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b.inst, m, NULL));
+        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b.inst, m, test_threads(), NULL));
         size_t rejected = 0;
         for (size_t i = 0; i < proof.elems_len; i++) {
             for (int how = 0; how < 2; how++) {
@@ -414,7 +483,7 @@ static void gkr_leaf_claims_bind_leaves(void)
     cairn_transcript tp, tv;
     cairn_transcript_init(&tp, "test/gkr-lie");
     tv = tp;
-    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b.inst, 2, NULL));
+    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &tp, b.inst, 2, test_threads(), NULL));
     CHECK_OK(cairn_gkr_verify(pts, pe, qe, &tv, &proof, vars, 2, NULL, NULL));
     cairn_fp2 v;
     CHECK_OK(cairn_poly_eval_fp2(&v, qtrue, pts, 5));
@@ -439,12 +508,12 @@ static void gkr_poles(void)
     cairn_transcript t;
     cairn_transcript_init(&t, "test/gkr-pole");
     cairn_error err;
-    CHECK_STATUS(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 2, &err), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 2, test_threads(), &err), CAIRN_ERR_ARG);
     CHECK(strstr(err.msg, "instance 1") != NULL && strstr(err.msg, "leaf 3") != NULL);
     q[3] = cairn_fp2_one();
     cairn_transcript_init(&t, "test/gkr-pole");
     cairn_transcript t0 = t;
-    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 2, NULL));
+    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 2, test_threads(), NULL));
     /* a forged root with denominator zero */
     proof.elems[3] = cairn_fp2_zero();
     t = t0;
@@ -500,7 +569,7 @@ static void gkr_logup_multiplicities(void)
         cairn_gkr_proof_init(&proof);
         cairn_fp2 pts[NF + NT], pe[2], qe[2], zero = cairn_fp2_zero();
         cairn_transcript tv = t;
-        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, inst, 2, NULL));
+        CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, inst, 2, test_threads(), NULL));
         cairn_error err;
         cairn_status st = cairn_gkr_verify(pts, pe, qe, &tv, &proof, vars, 2, &zero, &err);
         CHECK_STATUS(st, mode == 0 ? CAIRN_OK : CAIRN_ERR_REJECTED);
@@ -565,18 +634,20 @@ static void gkr_stream_equals_memory(void)
         cairn_transcript t0, tm;
         cairn_transcript_init(&t0, "test/gkr-stream");
         tm = t0;
-        CHECK_OK(cairn_gkr_prove(&want, pts, pe, qe, &tm, inst, m, NULL));
+        CHECK_OK(cairn_gkr_prove(&want, pts, pe, qe, &tm, inst, m, test_threads(), NULL));
         size_t last_passes = 0, budgets = 0, nvars = 0, min_s = N, windows = 0;
         for (size_t j = 0; j < m; j++)
             nvars += ri[j].n;
         for (size_t budget = (size_t)1 << 22; budget >= 64; budget = budget * 2 / 3) {
-            cairn_gkr_stream_opts opts = {budget};
+            cairn_gkr_stream_opts opts = {budget, test_threads()};
             cairn_gkr_stream_stats stats;
             cairn_transcript ts = t0;
             cairn_rows_table_init(&src, &impl, table, rows_len, W, 1 + test_rand_below(9));
             cairn_error err;
+            cairn_gkr_debug_direct_h1 = (int)(budgets & 1); /* both round paths, streamed too */
             cairn_status st = cairn_gkr_prove_stream(&got, spts, spe, sqe, &stats, &ts, &src, ri,
                                                      m, &opts, &err);
+            cairn_gkr_debug_direct_h1 = 0;
             if (st == CAIRN_ERR_LIMIT)
                 break;
             CHECK_OK(st);
@@ -629,7 +700,7 @@ static void gkr_stream_errors(void)
     cairn_fp2 pts[8], pe[1], qe[1];
     cairn_transcript t;
     cairn_transcript_init(&t, "test/gkr-stream-err");
-    cairn_gkr_stream_opts tiny = {16}, big = {1 << 20};
+    cairn_gkr_stream_opts tiny = {16, 1}, big = {1 << 20, 1};
     cairn_error err;
     CHECK_STATUS(cairn_gkr_prove_stream(&proof, pts, pe, qe, NULL, &t, &src, &ri, 1, &tiny, &err),
                  CAIRN_ERR_LIMIT);
@@ -661,7 +732,7 @@ static void gkr_codec(void)
     cairn_fp2 pts[8], pe[3], qe[3];
     cairn_transcript t;
     cairn_transcript_init(&t, "test/gkr-codec");
-    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 3, NULL));
+    CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, 3, test_threads(), NULL));
     /* 2*3 roots; layer 0: 0 rounds + 4*2; layer 1: 3 + 4*2; layer 2: 6 + 4*1 */
     CHECK_EQ_U64(cairn_gkr_proof_elems(vars, 3), 6 + 8 + 11 + 10);
     size_t len = cairn_gkr_proof_size(vars, 3);
@@ -691,11 +762,11 @@ static void gkr_codec(void)
     CHECK_EQ_U64(cairn_gkr_proof_size(vars, 0), 0);
     CHECK_STATUS(cairn_gkr_proof_decode(&back, buf, len, big, 1, NULL), CAIRN_ERR_ARG);
     CHECK_STATUS(cairn_gkr_proof_decode(&back, buf, len, vars, 0, NULL), CAIRN_ERR_ARG);
-    CHECK_STATUS(cairn_gkr_prove(&back, pts, pe, qe, &t, b.inst, 0, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_gkr_prove(&back, pts, pe, qe, &t, b.inst, 0, test_threads(), NULL), CAIRN_ERR_ARG);
     cairn_gkr_instance bad = b.inst[0];
     bad.q.fp = NULL;
     bad.q.fp2 = NULL;
-    CHECK_STATUS(cairn_gkr_prove(&back, pts, pe, qe, &t, &bad, 1, NULL), CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_gkr_prove(&back, pts, pe, qe, &t, &bad, 1, test_threads(), NULL), CAIRN_ERR_ARG);
     free(buf);
     cairn_gkr_proof_clear(&proof);
     cairn_gkr_proof_clear(&back);
@@ -998,7 +1069,7 @@ static cairn_status forge_verify(lookup *l, int mode, cairn_error *err)
         qb[b2] = tq;
     }
     cairn_gkr_instance inst[2] = {{l->n, {NULL, pa}, {NULL, qa}}, {l->kappa, {NULL, pb}, {NULL, qb}}};
-    CHECK_OK(cairn_gkr_prove(&proof.gkr, pts, pe, qe, &t, inst, 2, NULL));
+    CHECK_OK(cairn_gkr_prove(&proof.gkr, pts, pe, qe, &t, inst, 2, test_threads(), NULL));
     cairn_status st = lookup_verify(&c, &proof, l, err);
     memcpy(l->values, was, l->cols * sizeof *was);
     cairn_logup_star_proof_clear(&proof);
@@ -1159,7 +1230,7 @@ static void gkr_fuzz_inprocess(void)
             cairn_fp2 pts[20], pe[4], qe[4];
             cairn_transcript t;
             cairn_transcript_init(&t, "cairn-fuzz/gkr");
-            CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, m, NULL));
+            CHECK_OK(cairn_gkr_prove(&proof, pts, pe, qe, &t, b.inst, m, test_threads(), NULL));
             size_t el = cairn_gkr_proof_size(vars, m);
             if (el <= sizeof in - HDR && proof.elems != NULL) {
                 CHECK_OK(cairn_gkr_proof_encode(in + HDR, el, &proof, NULL));
@@ -1201,6 +1272,8 @@ static void gkr_fuzz_inprocess(void)
 const struct test_case test_gkr_cases[] = {
     TEST(gkr_brute_force),
     TEST(gkr_matches_reference),
+    TEST(gkr_derived_h1_equals_direct),
+    TEST(gkr_threads_same_proof),
     TEST(gkr_tamper_every_element),
     TEST(gkr_leaf_claims_bind_leaves),
     TEST(gkr_poles),

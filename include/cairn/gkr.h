@@ -113,7 +113,8 @@ cairn_status cairn_gkr_proof_decode(cairn_gkr_proof *p, const uint8_t *in, size_
  * caller provides): points, sum_j n_j elements, instance after instance;
  * p_evals and q_evals, inst_len elements: the leaf evaluations the
  * verifier will output.  The transcript advances exactly as in
- * cairn_gkr_verify.  Time O(sum_j 2^n_j) extension operations (about 4
+ * cairn_gkr_verify.  threads (0 or 1: the caller's thread only) spreads
+ * the instances of each layer over threads; the proof does not depend on it.  Time O(sum_j 2^n_j) extension operations (about 4
  * passes over each layer); memory: the layers above the leaves (2 * 2^n_j
  * extension elements per instance) plus O(2^n_j) scratch for the layer
  * being proven.  CAIRN_ERR_ARG for shapes over the limits, a missing q,
@@ -123,7 +124,8 @@ cairn_status cairn_gkr_proof_decode(cairn_gkr_proof *p, const uint8_t *in, size_
  */
 cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
                              cairn_fp2 *q_evals, cairn_transcript *t,
-                             const cairn_gkr_instance *inst, size_t inst_len, cairn_error *err);
+                             const cairn_gkr_instance *inst, size_t inst_len, unsigned threads,
+                             cairn_error *err);
 
 /*
  * Verify a proof for instances of vars[0 .. inst_len) variables.  Rejects
@@ -173,6 +175,8 @@ typedef struct {
     /* Bytes the prover may hold at once (its own allocations; the row
        source's buffers and the proof are not counted). */
     size_t mem_budget;
+    /* Threads for the in-memory layers and rounds (0 or 1: the caller's). */
+    unsigned threads;
 } cairn_gkr_stream_opts;
 
 typedef struct {

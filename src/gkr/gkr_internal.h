@@ -125,6 +125,19 @@ typedef struct {
     cairn_fp2 *lp, *lq;
 } inst_state;
 
+/* Threads the prover may start; a loop over fewer items than this runs on the caller. */
+#define GKR_MAX_THREADS 64u
+/* Below this many table entries per round a loop runs on one thread. */
+#define GKR_PAR_MIN 4096u
+
+typedef void (*gkr_item_fn)(void *ctx, size_t item);
+
+/*
+ * fn(ctx, i) for every i < items on up to `threads` threads (par.c); fn
+ * must write only item i's outputs.
+ */
+void gkr_parallel_for(size_t items, unsigned threads, gkr_item_fn fn, void *ctx);
+
 /* Layer k's numerators (which = 0) or denominators (1) of an instance, k <= top. */
 gkr_src layer_src(const inst_state *s, size_t k, int which);
 
@@ -133,21 +146,60 @@ gkr_src layer_src(const inst_state *s, size_t k, int which);
  * b1, c0, c1, d0, d1), weighted by wy: accumulate into acc = (num(0),
  * den(0), num(1), den(1), num(inf), den(inf)), num = P0 Q1 + P1 Q0 and
  * den = Q0 Q1 at the low entry, the high entry and as leading coefficient.
+ * With need1 = 0 the two sums at 1 are skipped (the round derives h(1)
+ * from its claim).
  */
-static inline void gkr_pair_sums(cairn_fp2 acc[6], const cairn_fp2 v[8], cairn_fp2 wy)
+static inline void gkr_pair_sums(cairn_fp2 acc[6], const cairn_fp2 v[8], cairn_fp2 wy, int need1)
 {
     cairn_fp2 da = cairn_fp2_sub(v[1], v[0]), db = cairn_fp2_sub(v[3], v[2]);
     cairn_fp2 dc = cairn_fp2_sub(v[5], v[4]), dd = cairn_fp2_sub(v[7], v[6]);
     cairn_fp2 n0 = cairn_fp2_add(cairn_fp2_mul(v[0], v[6]), cairn_fp2_mul(v[2], v[4]));
-    cairn_fp2 n1 = cairn_fp2_add(cairn_fp2_mul(v[1], v[7]), cairn_fp2_mul(v[3], v[5]));
     cairn_fp2 ni = cairn_fp2_add(cairn_fp2_mul(da, dd), cairn_fp2_mul(db, dc));
     acc[0] = cairn_fp2_add(acc[0], cairn_fp2_mul(wy, n0));
     acc[1] = cairn_fp2_add(acc[1], cairn_fp2_mul(wy, cairn_fp2_mul(v[4], v[6])));
-    acc[2] = cairn_fp2_add(acc[2], cairn_fp2_mul(wy, n1));
-    acc[3] = cairn_fp2_add(acc[3], cairn_fp2_mul(wy, cairn_fp2_mul(v[5], v[7])));
+    if (need1) {
+        cairn_fp2 n1 = cairn_fp2_add(cairn_fp2_mul(v[1], v[7]), cairn_fp2_mul(v[3], v[5]));
+        acc[2] = cairn_fp2_add(acc[2], cairn_fp2_mul(wy, n1));
+        acc[3] = cairn_fp2_add(acc[3], cairn_fp2_mul(wy, cairn_fp2_mul(v[5], v[7])));
+    }
     acc[4] = cairn_fp2_add(acc[4], cairn_fp2_mul(wy, ni));
     acc[5] = cairn_fp2_add(acc[5], cairn_fp2_mul(wy, cairn_fp2_mul(dc, dd)));
 }
+
+/*
+ * As gkr_pair_sums when P0 = P1 = 1 (numerators 1, e.g. the looked-up side
+ * of LogUp): num = Q0 + Q1 and its leading coefficient is 0.  v as above
+ * (entries 0..3 unused).
+ */
+static inline void gkr_pair_sums_p1(cairn_fp2 acc[6], const cairn_fp2 v[8], cairn_fp2 wy,
+                                    int need1)
+{
+    cairn_fp2 dc = cairn_fp2_sub(v[5], v[4]), dd = cairn_fp2_sub(v[7], v[6]);
+    acc[0] = cairn_fp2_add(acc[0], cairn_fp2_mul(wy, cairn_fp2_add(v[4], v[6])));
+    acc[1] = cairn_fp2_add(acc[1], cairn_fp2_mul(wy, cairn_fp2_mul(v[4], v[6])));
+    if (need1) {
+        acc[2] = cairn_fp2_add(acc[2], cairn_fp2_mul(wy, cairn_fp2_add(v[5], v[7])));
+        acc[3] = cairn_fp2_add(acc[3], cairn_fp2_mul(wy, cairn_fp2_mul(v[5], v[7])));
+    }
+    acc[5] = cairn_fp2_add(acc[5], cairn_fp2_mul(wy, cairn_fp2_mul(dc, dd)));
+}
+
+/*
+ * The state a layer sum-check carries from round to round: the running
+ * claim c_i and scale = prod_{l < i} eq(r_l, rho_l).
+ */
+typedef struct {
+    cairn_fp2 claim, scale;
+} gkr_round;
+
+/*
+ * Test hook: non-zero makes every round sum h(1) directly instead of
+ * deriving it from the claim (the proofs must not change).
+ */
+extern int cairn_gkr_debug_direct_h1;
+
+/* 1 when round i must sum h(1) itself: scale * r_i is zero, or the test hook is set. */
+int gkr_round_need_h1(const gkr_round *rs, cairn_fp2 ri);
 
 /* Absorb a layer sum-check's header, exactly as cairn_sumcheck does. */
 void gkr_layer_header(cairn_transcript *t, size_t k, cairn_fp2 claim);
@@ -156,25 +208,31 @@ void gkr_layer_header(cairn_transcript *t, size_t k, cairn_fp2 claim);
 void gkr_combine_sums(cairn_fp2 H[3], const cairn_fp2 acc[6], const cairn_fp2 coeffs[2]);
 
 /*
- * From h(0), h(1), h(inf) (H) build round i's message s(0), s(2), s(3) with
- * s(X) = scale * eq(r_i, X) * h(X), absorb it, draw the challenge c, and
- * multiply scale by eq(r_i, c).  Returns c.
+ * From h(0), h(1), h(inf) (H; when have_h1 is 0, H[1] is derived from the
+ * claim: c_i = scale ((1 - r_i) h(0) + r_i h(1))) build round i's message
+ * s(0), s(2), s(3) with s(X) = scale * eq(r_i, X) * h(X), absorb it, draw
+ * the challenge c, and move rs to round i + 1 (claim s(c), scale times
+ * eq(r_i, c)).  Returns c.
  */
-cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, const cairn_fp2 H[3],
-                         cairn_fp2 *scale, cairn_fp2 ri);
+cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, cairn_fp2 H[3], int have_h1,
+                         gkr_round *rs, cairn_fp2 ri);
 
 /*
- * Rounds i0 .. k-1 of layer k's sum-check (header absorbed, scale =
- * prod_{l < i0} eq(r_l, rho_l)).  With i0 = 0 and state non-NULL, round 0
- * reads the children from state[idx[.]]; otherwise table u (P0, P1, Q0,
- * Q1) of active instance j is at scratch + (4j + u) * qs with 2^(k - i0)
- * entries.  w = eq(r_{i0+1 .. k-1}, .), consumed.  Writes msgs and rho for
- * rounds i >= i0 and the 4a evaluations.
+ * Rounds i0 .. k-1 of layer k's sum-check (header absorbed, rs at round
+ * i0).  With i0 = 0 and state non-NULL, round 0 reads the children from
+ * state[idx[.]]; otherwise table u (P0, P1, Q0, Q1) of active instance j
+ * is at scratch + (4j + u) * qs with 2^(k - i0) entries.  p_one (a flags,
+ * or NULL) marks instances whose P tables are the constant 1 (their P
+ * tables are neither read nor folded).  w = eq(r_{i0+1 .. k-1}, .),
+ * consumed.  Writes msgs and rho for rounds i >= i0 and the 4a evaluations.
+ * Instances are spread over `threads` threads.  CAIRN_ERR_NOMEM.
  */
-void gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho, cairn_transcript *t,
-                      const cairn_fp2 *r, size_t k, size_t i0, cairn_fp2 scale,
-                      const inst_state *state, const size_t *idx, size_t a,
-                      const cairn_fp2 *coeffs, cairn_fp2 *scratch, size_t qs, cairn_fp2 *w);
+cairn_status gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
+                              cairn_transcript *t, const cairn_fp2 *r, size_t k, size_t i0,
+                              gkr_round rs, const inst_state *state, const size_t *idx, size_t a,
+                              const unsigned char *p_one, const cairn_fp2 *coeffs,
+                              cairn_fp2 *scratch, size_t qs, cairn_fp2 *w, unsigned threads,
+                              cairn_error *err);
 
 /*
  * A prover for layers k >= s that cannot be held in memory (stream.c):
@@ -190,10 +248,12 @@ typedef cairn_status (*gkr_layer_fn)(void *ctx, cairn_fp2 *msgs, cairn_fp2 *eval
  * leaf sources set; lp, lq NULL): build layers top-1 .. 0 of each, emit
  * roots and the layers; layers k < s in memory, layers k >= s through
  * stream_layer (s = max n_j: none).  Frees the stored layers before the
- * first streamed layer.  Fills proof, points, p_evals, q_evals.
+ * first streamed layer.  Fills proof, points, p_evals, q_evals.  threads:
+ * for building layers and for the in-memory rounds (over instances).
  */
 cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
                               cairn_fp2 *q_evals, cairn_transcript *t, inst_state *state, size_t m,
-                              size_t s, gkr_layer_fn stream_layer, void *ctx, cairn_error *err);
+                              size_t s, gkr_layer_fn stream_layer, void *ctx, unsigned threads,
+                              cairn_error *err);
 
 #endif

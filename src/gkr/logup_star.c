@@ -249,7 +249,7 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
     }
     cairn_gkr_instance inst[2] = {{s->n, {NULL, pa}, {NULL, qa}}, {s->kappa, {NULL, pb}, {NULL, qb}}};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2];
-    if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, err)) != CAIRN_OK)
+    if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, 1, err)) != CAIRN_OK)
         goto out;
     memcpy(claims->index_point, pts, s->n * sizeof *pts);
     claims->index_value = cairn_fp2_sub(alpha, qe[0]);

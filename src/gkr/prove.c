@@ -47,32 +47,38 @@ static void build_layers(inst_state *s)
         gkr_src cp = layer_src(s, k + 1, 0), cq = layer_src(s, k + 1, 1);
         cairn_fp2 *op = s->lp + (h - 1), *oq = s->lq + (h - 1);
         for (size_t y = 0; y < h; y++) {
-            cairn_fp2 p0 = src_get(cp, 2 * y), p1 = src_get(cp, 2 * y + 1);
             cairn_fp2 q0 = src_get(cq, 2 * y), q1 = src_get(cq, 2 * y + 1);
-            op[y] = cairn_fp2_add(cairn_fp2_mul(p0, q1), cairn_fp2_mul(p1, q0));
+            if (cp.fp == NULL && cp.fp2 == NULL) { /* numerators 1 */
+                op[y] = cairn_fp2_add(q0, q1);
+            } else {
+                cairn_fp2 p0 = src_get(cp, 2 * y), p1 = src_get(cp, 2 * y + 1);
+                op[y] = cairn_fp2_add(cairn_fp2_mul(p0, q1), cairn_fp2_mul(p1, q0));
+            }
             oq[y] = cairn_fp2_mul(q0, q1);
         }
     }
 }
 
 /*
- * One round's sums for one instance: over the half pairs (2y, 2y+1) of
- * the four tables (P0, P1, Q0, Q1), weighted by w[y], accumulate
- * acc = (num(0), den(0), num(1), den(1), num(inf), den(inf)) where
- * num = P0 Q1 + P1 Q0, den = Q0 Q1 evaluated at the pair's low entry,
- * high entry, and the leading coefficient in X.
+ * One round's sums for one instance over the half pairs (2y, 2y+1) of
+ * its four tables, weighted by w[y] (gkr_pair_sums; gkr_pair_sums_p1 when
+ * its numerators are 1).
  */
-static void round_sums(cairn_fp2 acc[6], const gkr_src tab[4], const cairn_fp2 *w, size_t half)
+static void round_sums(cairn_fp2 acc[6], const gkr_src tab[4], int p_one, int need1,
+                       const cairn_fp2 *w, size_t half)
 {
     for (int u = 0; u < 6; u++)
         acc[u] = cairn_fp2_zero();
+    cairn_fp2 v[8];
     for (size_t y = 0; y < half; y++) {
-        cairn_fp2 v[8];
-        for (size_t u = 0; u < 4; u++) {
+        for (size_t u = p_one ? 2 : 0; u < 4; u++) {
             v[2 * u] = src_get(tab[u], 2 * y);
             v[2 * u + 1] = src_get(tab[u], 2 * y + 1);
         }
-        gkr_pair_sums(acc, v, w[y]);
+        if (p_one)
+            gkr_pair_sums_p1(acc, v, w[y], need1);
+        else
+            gkr_pair_sums(acc, v, w[y], need1);
     }
 }
 
@@ -110,16 +116,29 @@ void gkr_combine_sums(cairn_fp2 H[3], const cairn_fp2 acc[6], const cairn_fp2 co
     }
 }
 
-/*
- * One round's message from h(0), h(1), h(inf): h is quadratic, so h(2) and
- * h(3) follow from its coefficients; s = scale * eq(r_i, .) * h (contract
- * in gkr_internal.h).
- */
-cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, const cairn_fp2 H[3],
-                         cairn_fp2 *scale, cairn_fp2 ri)
+int cairn_gkr_debug_direct_h1 = 0;
+
+int gkr_round_need_h1(const gkr_round *rs, cairn_fp2 ri)
 {
-    /* h(X) = H0 + b X + Hinf X^2 with b = H1 - H0 - Hinf */
+    return cairn_gkr_debug_direct_h1 || cairn_fp2_is_zero(cairn_fp2_mul(rs->scale, ri));
+}
+
+/*
+ * One round's message (contract in gkr_internal.h): h is quadratic, so
+ * h(2), h(3) and h(c) follow from h(0), h(1), h(inf); h(1) comes from the
+ * claim when it was not summed, which saves a third of the round's work.
+ */
+cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, cairn_fp2 H[3], int have_h1,
+                         gkr_round *rs, cairn_fp2 ri)
+{
     cairn_fp2 one = cairn_fp2_one();
+    if (!have_h1) {
+        /* c_i = scale ((1 - r_i) h(0) + r_i h(1)) */
+        cairn_fp2 s0 = cairn_fp2_mul(rs->scale, cairn_fp2_mul(cairn_fp2_sub(one, ri), H[0]));
+        H[1] = cairn_fp2_mul(cairn_fp2_sub(rs->claim, s0),
+                             cairn_fp2_inv(cairn_fp2_mul(rs->scale, ri)));
+    }
+    /* h(X) = H0 + b X + Hinf X^2 with b = H1 - H0 - Hinf */
     cairn_fp2 b = cairn_fp2_sub(cairn_fp2_sub(H[1], H[0]), H[2]);
     cairn_fp2 two = cairn_fp2_from_fp(cairn_fp_make(2));
     cairn_fp2 three = cairn_fp2_from_fp(cairn_fp_make(3));
@@ -127,12 +146,14 @@ cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, const cairn_fp2 H[
                                  cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(4)), H[2]));
     cairn_fp2 h3 = cairn_fp2_add(cairn_fp2_add(H[0], cairn_fp2_mul(three, b)),
                                  cairn_fp2_mul(cairn_fp2_from_fp(cairn_fp_make(9)), H[2]));
-    msg[0] = cairn_fp2_mul(*scale, cairn_fp2_mul(cairn_fp2_sub(one, ri), H[0]));
-    msg[1] = cairn_fp2_mul(*scale, cairn_fp2_mul(eq1(ri, two), h2));
-    msg[2] = cairn_fp2_mul(*scale, cairn_fp2_mul(eq1(ri, three), h3));
+    msg[0] = cairn_fp2_mul(rs->scale, cairn_fp2_mul(cairn_fp2_sub(one, ri), H[0]));
+    msg[1] = cairn_fp2_mul(rs->scale, cairn_fp2_mul(eq1(ri, two), h2));
+    msg[2] = cairn_fp2_mul(rs->scale, cairn_fp2_mul(eq1(ri, three), h3));
     cairn_transcript_absorb_fp2_vec(t, GKR_SC_ROUND, msg, CAIRN_GKR_LAYER_DEGREE);
     cairn_fp2 c = cairn_transcript_squeeze_fp2(t, GKR_SC_CHALLENGE);
-    *scale = cairn_fp2_mul(*scale, eq1(ri, c));
+    cairn_fp2 hc = cairn_fp2_add(H[0], cairn_fp2_mul(c, cairn_fp2_add(b, cairn_fp2_mul(c, H[2]))));
+    rs->scale = cairn_fp2_mul(rs->scale, eq1(ri, c));
+    rs->claim = cairn_fp2_mul(rs->scale, hc);
     return c;
 }
 
@@ -143,43 +164,86 @@ cairn_fp2 gkr_emit_round(cairn_fp2 *msg, cairn_transcript *t, const cairn_fp2 H[
  * an in-memory layer folds from the layer below into scratch) and the eq
  * weights halved by adding pairs.
  */
-void gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho, cairn_transcript *t,
-                      const cairn_fp2 *r, size_t k, size_t i0, cairn_fp2 scale,
-                      const inst_state *state, const size_t *idx, size_t a,
-                      const cairn_fp2 *coeffs, cairn_fp2 *scratch, size_t qs, cairn_fp2 *w)
+typedef struct {
+    const inst_state *state;
+    const size_t *idx;
+    const unsigned char *p_one;
+    cairn_fp2 *scratch, *acc;
+    const cairn_fp2 *w;
+    size_t qs, half, k;
+    int from_children, need1;
+    cairn_fp2 c;
+} round_job;
+
+/* Table u (P0, P1, Q0, Q1) of the j-th active instance in this round. */
+static gkr_src job_tab(const round_job *jb, size_t j, size_t u)
 {
+    if (jb->from_children)
+        return src_half(layer_src(&jb->state[jb->idx[j]], jb->k + 1, u >= 2), u & 1);
+    return src_fp2(jb->scratch + (4 * j + u) * jb->qs);
+}
+
+static int job_p_one(const round_job *jb, size_t j) { return jb->p_one != NULL && jb->p_one[j]; }
+
+/* Item j: the six sums of the j-th active instance into acc[6j ..]. */
+static void job_sums(void *ctx, size_t j)
+{
+    const round_job *jb = ctx;
+    gkr_src tab[4];
+    for (size_t u = 0; u < 4; u++)
+        tab[u] = job_tab(jb, j, u);
+    round_sums(jb->acc + 6 * j, tab, job_p_one(jb, j), jb->need1, jb->w, jb->half);
+}
+
+/* Item j: fold the j-th active instance's tables with the challenge into scratch. */
+static void job_fold(void *ctx, size_t j)
+{
+    const round_job *jb = ctx;
+    for (size_t u = job_p_one(jb, j) ? 2 : 0; u < 4; u++)
+        fold_src(jb->scratch + (4 * j + u) * jb->qs, job_tab(jb, j, u), jb->half, jb->c);
+}
+
+/*
+ * The in-memory rounds of a layer (contract in gkr_internal.h): per round,
+ * the pair sums of every active instance against the eq weights (one item
+ * per instance, in parallel), the message, the challenge, then every table
+ * folded in place (round 0 of an in-memory layer folds from the layer
+ * below into scratch) and the eq weights halved by adding pairs.
+ */
+cairn_status gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
+                              cairn_transcript *t, const cairn_fp2 *r, size_t k, size_t i0,
+                              gkr_round rs, const inst_state *state, const size_t *idx, size_t a,
+                              const unsigned char *p_one, const cairn_fp2 *coeffs,
+                              cairn_fp2 *scratch, size_t qs, cairn_fp2 *w, unsigned threads,
+                              cairn_error *err)
+{
+    round_job jb = {state, idx, p_one, scratch, NULL, w, qs, 0, k, 0, 0, cairn_fp2_zero()};
+    jb.acc = malloc(6 * (a > 0 ? a : 1) * sizeof *jb.acc);
+    if (jb.acc == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: round sums of %zu instances",
+                               a);
     size_t h = (size_t)1 << k;
     for (size_t i = i0; i < k; i++) {
-        size_t len = h >> i, half = len / 2;
-        int from_children = i == 0 && state != NULL;
+        jb.half = (h >> i) / 2;
+        jb.from_children = i == 0 && state != NULL;
+        jb.need1 = gkr_round_need_h1(&rs, r[i]);
+        unsigned th = jb.half * a >= GKR_PAR_MIN ? threads : 1;
+        gkr_parallel_for(a, th, job_sums, &jb);
         cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
-        for (size_t j = 0; j < a; j++) {
-            gkr_src tab[4];
-            for (size_t u = 0; u < 4; u++)
-                tab[u] = from_children
-                             ? src_half(layer_src(&state[idx[j]], k + 1, u >= 2), u & 1)
-                             : src_fp2(scratch + (4 * j + u) * qs);
-            cairn_fp2 acc[6];
-            round_sums(acc, tab, w, half);
-            gkr_combine_sums(H, acc, coeffs + 2 * j);
-        }
-        cairn_fp2 c = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, &scale, r[i]);
-        rho[i] = c;
-        for (size_t j = 0; j < a; j++) {
-            for (size_t u = 0; u < 4; u++) {
-                cairn_fp2 *out = scratch + (4 * j + u) * qs;
-                gkr_src s = from_children
-                                ? src_half(layer_src(&state[idx[j]], k + 1, u >= 2), u & 1)
-                                : src_fp2(out);
-                fold_src(out, s, half, c);
-            }
-        }
-        for (size_t y = 0; y < half / 2; y++)
+        for (size_t j = 0; j < a; j++)
+            gkr_combine_sums(H, jb.acc + 6 * j, coeffs + 2 * j);
+        jb.c = rho[i] =
+            gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, jb.need1, &rs, r[i]);
+        gkr_parallel_for(a, th, job_fold, &jb);
+        for (size_t y = 0; y < jb.half / 2; y++)
             w[y] = cairn_fp2_add(w[2 * y], w[2 * y + 1]);
     }
     for (size_t j = 0; j < a; j++)
         for (size_t u = 0; u < 4; u++)
-            evals[4 * j + u] = scratch[(4 * j + u) * qs];
+            evals[4 * j + u] =
+                job_p_one(&jb, j) && u < 2 ? cairn_fp2_one() : scratch[(4 * j + u) * qs];
+    free(jb.acc);
+    return CAIRN_OK;
 }
 
 /*
@@ -193,7 +257,7 @@ static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rh
                                 cairn_transcript *t, const cairn_fp2 *r, size_t k,
                                 const inst_state *state, const size_t *idx, size_t a,
                                 const cairn_fp2 *coeffs, cairn_fp2 claim, cairn_fp2 *scratch,
-                                cairn_fp2 *w, cairn_error *err)
+                                cairn_fp2 *w, unsigned threads, cairn_error *err)
 {
     gkr_layer_header(t, k, claim);
     if (k == 0) {
@@ -209,9 +273,15 @@ static cairn_status prove_layer(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rh
     if (cairn_poly_eq_table(w, r + 1, k - 1) != CAIRN_OK)
         return cairn_error_set(err, CAIRN_ERR_INTERNAL, "GKR prover: eq table of %zu variables",
                                k - 1);
-    gkr_layer_rounds(msgs, evals, rho, t, r, k, 0, cairn_fp2_one(), state, idx, a, coeffs,
-                     scratch, (size_t)1 << (k - 1), w);
-    return CAIRN_OK;
+    /* instances whose numerators are the constant 1 at this layer (their leaves) */
+    unsigned char p_one[CAIRN_GKR_MAX_INSTANCES];
+    for (size_t j = 0; j < a; j++) {
+        const inst_state *s = &state[idx[j]];
+        p_one[j] = s->top == k + 1 && s->leaf_p.fp == NULL && s->leaf_p.fp2 == NULL;
+    }
+    gkr_round rs = {claim, cairn_fp2_one()};
+    return gkr_layer_rounds(msgs, evals, rho, t, r, k, 0, rs, state, idx, a, p_one, coeffs,
+                            scratch, (size_t)1 << (k - 1), w, threads, err);
 }
 
 /*
@@ -241,9 +311,18 @@ static void free_layers(inst_state *state, size_t m)
     }
 }
 
+/* Item j: build instance j's layers. */
+static void job_build(void *ctx, size_t j)
+{
+    inst_state *state = ctx;
+    if (state[j].top > 0)
+        build_layers(&state[j]);
+}
+
 cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
                               cairn_fp2 *q_evals, cairn_transcript *t, inst_state *state, size_t m,
-                              size_t s, gkr_layer_fn stream_layer, void *ctx, cairn_error *err)
+                              size_t s, gkr_layer_fn stream_layer, void *ctx, unsigned threads,
+                              cairn_error *err)
 {
     size_t *idx = malloc(m * sizeof *idx), *off_points = malloc(m * sizeof *off_points);
     size_t *vars = calloc(m, sizeof *vars);
@@ -273,8 +352,8 @@ cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_f
                                  "variables)", j, top);
             goto out;
         }
-        build_layers(&state[j]);
     }
+    gkr_parallel_for(m, threads, job_build, state);
     proof->vars = vars;
     proof->inst_len = m;
     vars = NULL;
@@ -331,7 +410,7 @@ cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_f
         cairn_fp2 *evals = msgs + CAIRN_GKR_LAYER_DEGREE * k;
         if (k < s) {
             st = prove_layer(msgs, evals, rho, t, r, k, state, idx, a, coeffs, claim, scratch, w,
-                             err);
+                             threads, err);
         } else {
             if (k == s) { /* the stored layers are done with: give the memory back */
                 free_layers(state, m);
@@ -378,7 +457,8 @@ static cairn_status check_instance(const cairn_gkr_instance *in, size_t j, cairn
 /* In memory: every instance's layer `top` is its leaves, and no layer is streamed. */
 cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp2 *p_evals,
                              cairn_fp2 *q_evals, cairn_transcript *t,
-                             const cairn_gkr_instance *inst, size_t inst_len, cairn_error *err)
+                             const cairn_gkr_instance *inst, size_t inst_len, unsigned threads,
+                             cairn_error *err)
 {
     size_t m = inst_len;
     cairn_gkr_proof_clear(proof);
@@ -403,7 +483,8 @@ cairn_status cairn_gkr_prove(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_fp
         N = s->n > N ? s->n : N;
     }
     if (st == CAIRN_OK)
-        st = gkr_prove_driver(proof, points, p_evals, q_evals, t, state, m, N, NULL, NULL, err);
+        st = gkr_prove_driver(proof, points, p_evals, q_evals, t, state, m, N, NULL, NULL,
+                              threads, err);
     free(state);
     return st;
 }

@@ -59,11 +59,13 @@ typedef struct {
     const cairn_fp2 *Elo;  /* split eq weights of the round's later variables */
     const cairn_fp2 *Ehi;
     size_t lo_bits;
+    int need1;             /* ROUND: sum h(1) too (gkr_round_need_h1) */
     size_t qs;             /* MATERIALIZE: table stride */
     cairn_fp2 *scratch;
     size_t *i0;            /* per layer k >= s: the materialising round */
     size_t s, passes, peak;
     cairn_fp2 **layer; /* layer s of each instance (p, q): freed once streaming starts */
+    unsigned threads;
 } stream_ctx;
 
 /* constant + sum_t coeffs[t] row[cols[t]] */
@@ -109,7 +111,7 @@ static void unit_done(stream_ctx *cx, sinst *s, uint64_t c)
             v[2 * u] = s->pend[u];
             v[2 * u + 1] = s->F[u];
         }
-        gkr_pair_sums(s->acc, v, w);
+        gkr_pair_sums(s->acc, v, w, cx->need1);
     }
     for (size_t u = 0; u < 4; u++)
         s->F[u] = cairn_fp2_zero();
@@ -266,10 +268,11 @@ static cairn_status stream_layer(void *ctx, cairn_fp2 *msgs, cairn_fp2 *evals, c
         s->slot = i;
         s->blk_log = s->n - k - 1;
     }
-    cairn_fp2 scale = cairn_fp2_one();
+    gkr_round rs = {claim, cairn_fp2_one()};
     for (size_t i = 0; i < i0; i++) {
         cx->kind = PASS_ROUND;
         cx->i = i;
+        cx->need1 = gkr_round_need_h1(&rs, r[i]);
         cairn_poly_eq_table(E, rho, i);
         size_t vv = k - 1 - i;
         cx->lo_bits = vv / 2;
@@ -283,7 +286,7 @@ static cairn_status stream_layer(void *ctx, cairn_fp2 *msgs, cairn_fp2 *evals, c
         cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
         for (size_t jj = 0; jj < a; jj++)
             gkr_combine_sums(H, cx->si[idx[jj]].acc, coeffs + 2 * jj);
-        rho[i] = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, &scale, r[i]);
+        rho[i] = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, cx->need1, &rs, r[i]);
     }
     size_t qs = (size_t)1 << (k - i0);
     tab = malloc(4 * a * qs * sizeof *tab);
@@ -304,7 +307,8 @@ static cairn_status stream_layer(void *ctx, cairn_fp2 *msgs, cairn_fp2 *evals, c
         goto out;
     if (i0 < k)
         cairn_poly_eq_table(w, r + i0 + 1, k - 1 - i0);
-    gkr_layer_rounds(msgs, evals, rho, t, r, k, i0, scale, NULL, idx, a, coeffs, tab, qs, w);
+    st = gkr_layer_rounds(msgs, evals, rho, t, r, k, i0, rs, NULL, idx, a, NULL, coeffs, tab, qs,
+                          w, cx->threads, err);
 out:
     free(E);
     free(Elo);
@@ -390,6 +394,7 @@ cairn_status cairn_gkr_prove_stream(cairn_gkr_proof *proof, cairn_fp2 *points,
     cx.rows = rows;
     cx.m = m;
     cx.layer = layer;
+    cx.threads = opts->threads;
     for (size_t j = 0; j < m; j++) {
         vars[j] = inst[j].n;
         cx.N = vars[j] > cx.N ? vars[j] : cx.N;
@@ -421,7 +426,7 @@ cairn_status cairn_gkr_prove_stream(cairn_gkr_proof *proof, cairn_fp2 *points,
     if ((st = run_pass(&cx, err)) != CAIRN_OK)
         goto out;
     st = gkr_prove_driver(proof, points, p_evals, q_evals, t, state, m, cx.s, stream_layer, &cx,
-                          err);
+                          opts->threads, err);
     if (st == CAIRN_OK && stats != NULL) {
         stats->switch_layer = cx.s;
         stats->passes = cx.passes;
