@@ -324,6 +324,38 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
                                      const cairn_logup_star_proof *proof,
                                      const cairn_logup_star_statement *st, cairn_error *err);
 
+/* ---- lookup challenges and multilinear fingerprints ---------------------------- */
+
+/*
+ * The challenges of a fractional-sum lookup, drawn after the caller has
+ * bound the looked-up columns and the multiplicities: proof of work of
+ * grind_bits (label "gkr/lookup/grind"; bits from
+ * cairn_gkr_lookup_grind_bits), then alpha (fp2 "gkr/lookup/alpha") and the
+ * fingerprint point beta (fp2 vector "gkr/lookup/beta", s coordinates).
+ * The prover finds the nonce (threads as cairn_transcript_grind); the
+ * verifier checks it (CAIRN_ERR_REJECTED when it fails the work).
+ * CAIRN_ERR_ARG for grind_bits over CAIRN_TRANSCRIPT_MAX_POW_BITS or s over
+ * CAIRN_GKR_MAX_VARS.
+ */
+cairn_status cairn_gkr_lookup_challenges_prove(uint64_t *nonce, cairn_fp2 *alpha, cairn_fp2 *beta,
+                                               size_t s, cairn_transcript *t,
+                                               unsigned grind_bits, unsigned threads,
+                                               cairn_error *err);
+cairn_status cairn_gkr_lookup_challenges_verify(cairn_fp2 *alpha, cairn_fp2 *beta, size_t s,
+                                                cairn_transcript *t, unsigned grind_bits,
+                                                uint64_t nonce, cairn_error *err);
+
+/*
+ * The weights of the multilinear fingerprint of tuples of `width` fields:
+ * w[l] = eq(beta, l) for l < width, beta of s coordinates, width <= 2^s
+ * (CAIRN_ERR_ARG otherwise).  The fingerprint of (a_0, ..., a_{width-1}) is
+ * sum_l w[l] a_l, a multilinear polynomial of degree s in beta, so two
+ * different tuples collide with probability at most s / p^2
+ * (docs/security.md §6).
+ */
+cairn_status cairn_gkr_fingerprint_weights(cairn_fp2 *w, size_t width, const cairn_fp2 *beta,
+                                           size_t s, cairn_error *err);
+
 /* ---- soundness terms (docs/security.md §6) ------------------------------------ */
 
 /*
