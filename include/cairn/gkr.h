@@ -198,7 +198,7 @@ cairn_status cairn_gkr_row_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_rows *
  * from a row source in passes (rows_len >= 2^max n_j).  One pass computes
  * layer s of every instance (the largest s whose layers fit the budget);
  * layers 0 .. s-1 are proven in memory; every larger layer k runs its
- * first i0_k rounds one pass each (the folded values recomputed from the
+ * first i0_k rounds two per pass (the folded values recomputed from the
  * rows, eq weights from split tables) and a further pass materialises the
  * tables folded i0_k times, the smallest i0_k that fits; its remaining
  * rounds run in memory.  Proof, outputs and transcript are byte-identical

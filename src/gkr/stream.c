@@ -1,7 +1,7 @@
 /*
  * stream.c — the fractional-sum GKR prover over a row source (DESIGN.md §3;
  * the windowed schedules of Jolt and of Baweja et al., ePrint 2025/1473,
- * here with windows of one round): the leaves are affine functions of the
+ * here with windows of two rounds): the leaves are affine functions of the
  * rows and are never held whole.
  *
  * Why it streams: with the children of fraction y at 2y and 2y + 1
@@ -42,12 +42,14 @@ typedef struct {
     cairn_fp2 F[4];   /* the folded entry z being summed: P0, P1, Q0, Q1 */
     cairn_fp2 pend[4];
     cairn_fp2 acc[6];
+    cairn_fp2 quad[4][4]; /* ROUND2: the four entries of a group, each P0, P1, Q0, Q1 */
+    cairn_fp2 grid[18];   /* ROUND2: num and den at (X, Y) in {0, 1, inf}^2 */
     cairn_fp2 *out_p, *out_q; /* LAYER pass: where units go */
     cairn_fp2 *tab;           /* MATERIALIZE pass: 4 tables of stride qs */
     size_t slot;              /* position among the active instances */
 } sinst;
 
-enum pass_kind { PASS_LAYER, PASS_ROUND, PASS_MATERIALIZE };
+enum pass_kind { PASS_LAYER, PASS_ROUND, PASS_ROUND2, PASS_MATERIALIZE };
 
 typedef struct {
     const cairn_rows *rows;
@@ -78,10 +80,46 @@ static cairn_fp2 affine_eval(const cairn_gkr_affine *f, const cairn_fp *row)
 }
 
 /*
+ * ROUND2: a group of four entries z = 4z'' + a + 2b of the table folded i
+ * times is complete (a: variable i, b: variable i+1).  Each table is
+ * bilinear in (X, Y) = (x_i, x_{i+1}); at every grid point in {0, 1, inf}^2
+ * ("inf": the leading coefficient) add w * num and w * den into the grid,
+ * w = eq(r_{i+2 ..}, z'').  The grid gives rounds i and i+1 (window_rounds).
+ */
+static void quad_done(sinst *s, cairn_fp2 w)
+{
+    cairn_fp2 g[4][9]; /* table u at grid point 3 * xi + yi */
+    for (size_t u = 0; u < 4; u++) {
+        cairn_fp2 t00 = s->quad[0][u], t10 = s->quad[1][u], t01 = s->quad[2][u],
+                  t11 = s->quad[3][u];
+        cairn_fp2 lo[3] = {t00, t01, cairn_fp2_sub(t01, t00)};
+        cairn_fp2 hi[3] = {t10, t11, cairn_fp2_sub(t11, t10)};
+        for (size_t yi = 0; yi < 3; yi++) {
+            g[u][yi] = lo[yi];
+            g[u][3 + yi] = hi[yi];
+            g[u][6 + yi] = cairn_fp2_sub(hi[yi], lo[yi]);
+        }
+    }
+    for (size_t pt = 0; pt < 9; pt++) {
+        cairn_fp2 num = cairn_fp2_add(cairn_fp2_mul(g[0][pt], g[3][pt]),
+                                      cairn_fp2_mul(g[1][pt], g[2][pt]));
+        cairn_fp2 den = cairn_fp2_mul(g[2][pt], g[3][pt]);
+        s->grid[2 * pt] = cairn_fp2_add(s->grid[2 * pt], cairn_fp2_mul(w, num));
+        s->grid[2 * pt + 1] = cairn_fp2_add(s->grid[2 * pt + 1], cairn_fp2_mul(w, den));
+    }
+}
+
+/* The split eq weight of index z: Elo[low bits] * Ehi[high bits]. */
+static cairn_fp2 split_weight(const stream_ctx *cx, size_t z)
+{
+    return cairn_fp2_mul(cx->Elo[z & (((size_t)1 << cx->lo_bits) - 1)], cx->Ehi[z >> cx->lo_bits]);
+}
+
+/*
  * A unit (entry c of the layer this pass builds) is complete: store it
  * (LAYER), or fold it into entry z of the table folded i times; when z is
- * complete, pair it with z - 1 into the round sums (ROUND) or store it
- * (MATERIALIZE).
+ * complete, pair it with z - 1 into the round sums (ROUND), group it with
+ * z - 3 .. z - 1 into the grid (ROUND2) or store it (MATERIALIZE).
  */
 static void unit_done(stream_ctx *cx, sinst *s, uint64_t c)
 {
@@ -100,12 +138,14 @@ static void unit_done(stream_ctx *cx, sinst *s, uint64_t c)
     if (cx->kind == PASS_MATERIALIZE) {
         for (size_t u = 0; u < 4; u++)
             s->tab[(4 * s->slot + u) * cx->qs + z] = s->F[u];
+    } else if (cx->kind == PASS_ROUND2) {
+        memcpy(s->quad[z & 3], s->F, sizeof s->F);
+        if ((z & 3) == 3)
+            quad_done(s, split_weight(cx, z >> 2));
     } else if ((z & 1) == 0) {
         memcpy(s->pend, s->F, sizeof s->F);
     } else {
-        size_t zp = z >> 1;
-        cairn_fp2 w = cairn_fp2_mul(cx->Elo[zp & (((size_t)1 << cx->lo_bits) - 1)],
-                                    cx->Ehi[zp >> cx->lo_bits]);
+        cairn_fp2 w = split_weight(cx, z >> 1);
         cairn_fp2 v[8];
         for (size_t u = 0; u < 4; u++) {
             v[2 * u] = s->pend[u];
@@ -162,6 +202,8 @@ static cairn_status run_pass(stream_ctx *cx, cairn_error *err)
             s->F[u] = cairn_fp2_zero();
         for (size_t u = 0; u < 6; u++)
             s->acc[u] = cairn_fp2_zero();
+        for (size_t u = 0; u < 18; u++)
+            s->grid[u] = cairn_fp2_zero();
         if (s->active && s->n > nmax)
             nmax = s->n;
     }
@@ -215,7 +257,7 @@ static cairn_status plan_layers(stream_ctx *cx, const size_t *vars, size_t budge
                 break;
             }
             cx->i0[k] = i0;
-            passes += i0 + 1;
+            passes += (i0 + 1) / 2 + 1;
             size_t ms = mem_stream(k, i0, a);
             peak = ms > peak ? ms : peak;
         }
@@ -229,6 +271,47 @@ static cairn_status plan_layers(stream_ctx *cx, const size_t *vars, size_t budge
     }
     return cairn_error_set(err, CAIRN_ERR_LIMIT,
                            "GKR streaming prover: no plan fits a budget of %zu bytes", budget);
+}
+
+/*
+ * Rounds i and i+1 from the grid of a ROUND2 pass.  With A(X, Y) the grid
+ * (num and den per instance): round i's h(X) = sum_b eq(r_{i+1}, b) A(X, b),
+ * and after rho_i is drawn, round i+1's h(Y) = A(rho_i, Y), A being of
+ * degree 2 in X for every Y (the value at inf is the X^2 coefficient).
+ */
+static void window_rounds(cairn_fp2 *msgs, cairn_fp2 *rho, cairn_transcript *t,
+                          const cairn_fp2 *r, size_t i, gkr_round *rs, const stream_ctx *cx,
+                          const size_t *idx, size_t a, const cairn_fp2 *coeffs)
+{
+    cairn_fp2 one = cairn_fp2_one(), e0 = cairn_fp2_sub(one, r[i + 1]), e1 = r[i + 1];
+    cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+    for (size_t jj = 0; jj < a; jj++) {
+        const cairn_fp2 *g = cx->si[idx[jj]].grid;
+        cairn_fp2 acc[6];
+        for (size_t xi = 0; xi < 3; xi++)
+            for (size_t d = 0; d < 2; d++) /* num, den at (X, 0) and (X, 1) */
+                acc[2 * xi + d] = cairn_fp2_add(cairn_fp2_mul(e0, g[2 * (3 * xi + 0) + d]),
+                                                cairn_fp2_mul(e1, g[2 * (3 * xi + 1) + d]));
+        gkr_combine_sums(H, acc, coeffs + 2 * jj);
+    }
+    cairn_fp2 c = rho[i] = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, 1, rs, r[i]);
+    cairn_fp2 H2[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
+    for (size_t jj = 0; jj < a; jj++) {
+        const cairn_fp2 *g = cx->si[idx[jj]].grid;
+        cairn_fp2 acc[6];
+        for (size_t yi = 0; yi < 3; yi++)
+            for (size_t d = 0; d < 2; d++) {
+                /* A(X) = A0 + X (A1 - A0 - Ainf) + X^2 Ainf at X = rho_i */
+                cairn_fp2 a0 = g[2 * (0 + yi) + d], a1 = g[2 * (3 + yi) + d],
+                          ai = g[2 * (6 + yi) + d];
+                cairn_fp2 bb = cairn_fp2_sub(cairn_fp2_sub(a1, a0), ai);
+                acc[2 * yi + d] =
+                    cairn_fp2_add(a0, cairn_fp2_mul(c, cairn_fp2_add(bb, cairn_fp2_mul(c, ai))));
+            }
+        gkr_combine_sums(H2, acc, coeffs + 2 * jj);
+    }
+    rho[i + 1] =
+        gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * (i + 1), t, H2, 1, rs, r[i + 1]);
 }
 
 /*
@@ -269,24 +352,31 @@ static cairn_status stream_layer(void *ctx, cairn_fp2 *msgs, cairn_fp2 *evals, c
         s->blk_log = s->n - k - 1;
     }
     gkr_round rs = {claim, cairn_fp2_one()};
-    for (size_t i = 0; i < i0; i++) {
-        cx->kind = PASS_ROUND;
+    for (size_t i = 0; i < i0;) {
+        int pair = i + 1 < i0; /* two rounds in this pass */
+        cx->kind = pair ? PASS_ROUND2 : PASS_ROUND;
         cx->i = i;
         cx->need1 = gkr_round_need_h1(&rs, r[i]);
         cairn_poly_eq_table(E, rho, i);
-        size_t vv = k - 1 - i;
+        size_t vv = k - 1 - i - (size_t)pair; /* the variables after the window */
         cx->lo_bits = vv / 2;
-        cairn_poly_eq_table(Elo, r + i + 1, cx->lo_bits);
-        cairn_poly_eq_table(Ehi, r + i + 1 + cx->lo_bits, vv - cx->lo_bits);
+        cairn_poly_eq_table(Elo, r + k - vv, cx->lo_bits);
+        cairn_poly_eq_table(Ehi, r + k - vv + cx->lo_bits, vv - cx->lo_bits);
         cx->E = E;
         cx->Elo = Elo;
         cx->Ehi = Ehi;
         if ((st = run_pass(cx, err)) != CAIRN_OK)
             goto out;
+        if (pair) {
+            window_rounds(msgs, rho, t, r, i, &rs, cx, idx, a, coeffs);
+            i += 2;
+            continue;
+        }
         cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
         for (size_t jj = 0; jj < a; jj++)
             gkr_combine_sums(H, cx->si[idx[jj]].acc, coeffs + 2 * jj);
         rho[i] = gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, cx->need1, &rs, r[i]);
+        i++;
     }
     size_t qs = (size_t)1 << (k - i0);
     tab = malloc(4 * a * qs * sizeof *tab);
