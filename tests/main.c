@@ -31,6 +31,7 @@ const struct test_suite test_suites[] = {
     {"transcript", test_transcript_cases},
     {"poly", test_poly_cases},
     {"sumcheck", test_sumcheck_cases},
+    {"gkr", test_gkr_cases},
     {"elf", test_elf_cases},
     {"vm", test_vm_cases},
     {"vm_diff", test_vm_diff_cases},
