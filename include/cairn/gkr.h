@@ -230,7 +230,11 @@ cairn_status cairn_gkr_prove_stream(cairn_gkr_proof *proof, cairn_fp2 *points,
  *
  * Statement: the caller's transcript must already bind the index column's
  * commitment, the table, and Y's commitment; the component absorbs n,
- * kappa, the column count, z and the values itself.
+ * kappa, the column count, z and the values itself.  z MUST be drawn from
+ * the transcript after the index column is committed: an index outside
+ * the table is caught only because its eq(z, x) weight is non-zero, and a
+ * prover who could choose z could make the out-of-table rows' weights sum
+ * to zero (docs/security.md §6).
  */
 typedef struct {
     size_t n;                       /* index variables: 2^n rows */

@@ -125,16 +125,15 @@ typedef struct {
     cairn_fp2 *lp, *lq;
 } inst_state;
 
-/* Threads the prover may start; a loop over fewer items than this runs on the caller. */
-#define GKR_MAX_THREADS 64u
 /* Below this many table entries per round a loop runs on one thread. */
 #define GKR_PAR_MIN 4096u
 
 typedef void (*gkr_item_fn)(void *ctx, size_t item);
 
 /*
- * fn(ctx, i) for every i < items on up to `threads` threads (par.c); fn
- * must write only item i's outputs.
+ * fn(ctx, i) for every i < items (par.c): on the library's thread pool when
+ * threads > 1 (the pool's own size, cairn_pool_set_threads, decides how
+ * many run), else on the caller; fn must write only item i's outputs.
  */
 void gkr_parallel_for(size_t items, unsigned threads, gkr_item_fn fn, void *ctx);
 
