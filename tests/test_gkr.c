@@ -1372,6 +1372,40 @@ static void gkr_fuzz_inprocess(void)
     CHECK(cairn_fuzz_gkr_proof(NULL, 0) == 0);
 }
 
+int cairn_fuzz_logup_star_proof(const uint8_t *data, size_t len);
+
+/*
+ * Drive fuzz/fuzz_logup_star_proof.c with random inputs, mostly edits of
+ * the honest proof (which must verify unedited) and wrong values (which
+ * must never be accepted).
+ */
+static void gkr_logup_star_fuzz_inprocess(void)
+{
+    uint8_t in[1024];
+    int violations = 0;
+    for (unsigned long it = 0; it < test_iters / 4 + 20; it++) {
+        size_t len = 2 + test_rand_below(sizeof in - 2);
+        test_rand_bytes(in, len);
+        if (test_rand_below(4) != 0)
+            in[1] |= 1;
+        if (test_rand_below(3) == 0)
+            len = 2 + test_rand_below(12);
+        if (cairn_fuzz_logup_star_proof(in, len) != 0 && violations++ < 5)
+            FAIL("fuzz target reported a violation at iteration %lu", it);
+    }
+    /* the honest proof itself, for every shape: accepted (and a wrong value rejected) */
+    for (unsigned b0 = 0; b0 < 32; b0++) {
+        uint8_t h[2] = {(uint8_t)b0, 1};
+        if (cairn_fuzz_logup_star_proof(h, 2) != 0 && violations++ < 5)
+            FAIL("the honest proof of shape byte %u", b0);
+        h[1] = 3;
+        if (cairn_fuzz_logup_star_proof(h, 2) != 0 && violations++ < 5)
+            FAIL("a wrong value for shape byte %u", b0);
+    }
+    CHECK(violations == 0);
+    CHECK(cairn_fuzz_logup_star_proof(NULL, 0) == 0);
+}
+
 const struct test_case test_gkr_cases[] = {
     TEST(gkr_brute_force),
     TEST(gkr_matches_reference),
@@ -1387,6 +1421,7 @@ const struct test_case test_gkr_cases[] = {
     TEST(gkr_stream_equals_memory),
     TEST(gkr_stream_errors),
     TEST(gkr_fuzz_inprocess),
+    TEST(gkr_logup_star_fuzz_inprocess),
     TEST(logup_star_honest),
     TEST(logup_star_lies),
     TEST(logup_star_forged_leaves),
