@@ -31,6 +31,7 @@ expect() {
 
 expect help 0 '^usage: cairn' -- "$bin" --help
 expect help_lists_commands 0 'selftest' -- "$bin" --help
+if "$bin" --help | grep -q 'without RAM'; then bad help_prove_summary "still says 'without RAM'"; else ok help_prove_summary; fi
 expect no_args 2 '^usage: cairn' -- "$bin"
 expect unknown_command 2 "unknown command 'frobnicate'" -- "$bin" frobnicate
 expect unknown_option 2 "unknown option '--frob'" -- "$bin" --frob
@@ -110,6 +111,13 @@ if [ -f "$guests/rv32im/hello.elf" ]; then
     expect run_missing_input 4 'cairn: error: --input' -- "$bin" run "$guests/rv32im/hello.elf" --input "$tmp/nonexistent"
     echo "not an elf" >"$tmp/bad.elf"
     expect run_bad_elf 3 'cairn: error: .*bad.elf: not an ELF file' -- "$bin" run "$tmp/bad.elf"
+    expect run_directory 4 "cairn: error: $tmp: is a directory, not a file" -- "$bin" run "$tmp"
+    expect run_input_directory 4 "cairn: error: --input $tmp: is a directory" -- "$bin" run "$guests/rv32im/hello.elf" --input "$tmp"
+    expect run_max_cycles_suffix 5 'cycle limit of 2048 reached' -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 2K
+    expect run_max_cycles_bad_suffix 2 "--max-cycles '2X'" -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 2X
+    # a guest stopped by the cycle limit never exited: no exit code or value in its JSON
+    "$bin" run "$guests/rv32im/loop.elf" --max-cycles 1000 --json >"$tmp/cl.json" 2>/dev/null
+    if grep -q '"cycle_limit"' "$tmp/cl.json" && ! grep -q 'exit_' "$tmp/cl.json"; then ok run_cycle_limit_json_no_exit; else bad run_cycle_limit_json_no_exit "$(head -c 300 "$tmp/cl.json")"; fi
     if [ -w /dev/full ]; then
         "$bin" run "$guests/rv32im/hello.elf" >/dev/full 2>"$tmp/err"
         rc=$?
@@ -198,6 +206,12 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     printf "\\x$(printf %02x $((b ^ 1)))" | dd of="$tmp/flip.proof" bs=1 seek=1000 conv=notrunc 2>/dev/null
     expect verify_flipped 1 'flip.proof: rejected: ' -- "$bin" verify "$tmp/flip.proof" --program "$rl"
     expect verify_not_a_proof 3 'malformed proof: not a cairn proof' -- "$bin" verify "$rl" --program "$rl"
+    expect verify_bad_program 3 'bad.elf: not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf"
+    expect verify_bad_program_json 3 '^\{"accepted": false, "malformed": true, "reason": "not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf" --json
+    cp "$tmp/rl.proof" "$tmp/long.proof"
+    printf '\0' >>"$tmp/long.proof"
+    expect verify_one_trailing_byte 3 'malformed proof: 1 trailing byte after the proof' -- "$bin" verify "$tmp/long.proof" --program "$rl"
+    expect verify_directory 4 "cairn: error: $tmp: is a directory" -- "$bin" verify "$tmp" --program "$rl"
     expect verify_missing_program 2 'missing --program' -- "$bin" verify "$tmp/rl.proof"
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
     expect inspect_ok 0 'trace rows +6006 \(padded to 2\^13\)' -- "$bin" inspect "$tmp/rl.proof"
@@ -246,6 +260,17 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
         bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
     fi
     expect prove_quiet_errors 1 'cannot be proven yet' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --quiet
+    # --json failures: one JSON object on stdout, the message on stderr
+    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --json >"$tmp/pj.out" 2>"$tmp/pj.err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -Eq '^\{"proved": false, "exit_status": 1, "error": ".*cannot be proven yet: multiply/divide \(M extension\)"\}$' "$tmp/pj.out" &&
+        grep -q 'cannot be proven yet' "$tmp/pj.err"; then
+        ok prove_json_error
+    else
+        bad prove_json_error "exit $rc, stdout '$(head -c 300 "$tmp/pj.out")'"
+    fi
+    expect prove_json_bad_elf 3 '^\{"proved": false, "exit_status": 3, "error": ".*bad.elf: not an ELF file' -- "$bin" prove "$tmp/bad.elf" --json
+    expect prove_directory 4 "cairn: error: $tmp: is a directory" -- "$bin" prove "$tmp"
     # progress: on a terminal (script(1) gives one), the stage and time on a
     # rewritten stderr line, cleared before the summary; none with --quiet or --json
     if script -qec true /dev/null >/dev/null 2>&1; then
