@@ -350,5 +350,123 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
     fi
 fi
 
+# make install into a temporary DESTDIR, then use the installed cairn as a newcomer
+# would (docs/install.md): pkg-config, the host program of docs/library.md against
+# the shared library, `cairn new` with the installed SDK, `make prove`; then uninstall.
+if [ -n "${CAIRN_SKIP_INSTALL_TEST:-}" ]; then
+    :
+elif command -v pkg-config >/dev/null && command -v riscv64-unknown-elf-gcc >/dev/null; then
+    # the build directory of $bin ($1 is reused by `set --` above)
+    O_DIR=$(dirname "$(dirname "$bin")")
+    dest="$tmp/dest"
+    pfx=/usr/local
+    if make -s --no-print-directory O="$O_DIR" install DESTDIR="$dest" PREFIX="$pfx" >"$tmp/inst.out" 2>&1; then
+        ok install
+    else
+        bad install "$(tail -c 400 "$tmp/inst.out")"
+    fi
+    ver=$("$bin" version | cut -d' ' -f2)
+    soname=libcairn.so.$(echo "$ver" | cut -d. -f1-2)
+    missing=""
+    for f in bin/cairn lib/libcairn.a "lib/libcairn.so.$ver" "lib/$soname" lib/libcairn.so \
+        include/cairn/zkvm.h include/cairn/vm.h lib/pkgconfig/cairn.pc share/cairn/sdk/crt0.S \
+        share/cairn/sdk/cairn.ld share/cairn/sdk/cairn_guest.h share/cairn/sdk/cairn_guest.c \
+        share/man/man1/cairn.1 share/man/man1/cairn-new.1 share/man/man1/cairn-prove.1; do
+        [ -e "$dest$pfx/$f" ] || missing="$missing $f"
+    done
+    if [ -z "$missing" ]; then ok install_files; else bad install_files "missing:$missing"; fi
+    if readelf -d "$dest$pfx/lib/libcairn.so.$ver" | grep -q "Library soname: \[$soname\]" &&
+        [ "$(readlink "$dest$pfx/lib/libcairn.so")" = "$soname" ]; then
+        ok install_soname
+    else
+        bad install_soname "$(readelf -d "$dest$pfx/lib/libcairn.so.$ver" | grep -i soname)"
+    fi
+    others=$(nm -D --defined-only "$dest$pfx/lib/libcairn.so.$ver" | awk '{print $3}' | grep -v '^cairn_' | head -5)
+    if [ -z "$others" ] && nm -D --defined-only "$dest$pfx/lib/libcairn.so.$ver" | grep -q ' cairn_zkvm_verify_output$'; then
+        ok install_exports_only_api
+    else
+        bad install_exports_only_api "exports: $others"
+    fi
+    manbad=""
+    for m in "$dest$pfx"/share/man/man1/*.1; do
+        if [ -n "$(LC_ALL=C groff -man -Tutf8 -ww -z "$m" 2>&1)" ]; then manbad="$manbad $(basename "$m")"; fi
+    done
+    if [ -z "$manbad" ]; then ok install_man_pages_render; else bad install_man_pages_render "groff warns on:$manbad"; fi
+    # pkg-config, staged: PKG_CONFIG_SYSROOT_DIR puts DESTDIR in front of the paths
+    export PKG_CONFIG_PATH="$dest$pfx/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
+    pc=$(pkg-config --cflags --libs cairn 2>&1 | sed 's/ *$//')
+    if [ "$(pkg-config --modversion cairn)" = "$ver" ] && [ "$pc" = "-I$dest$pfx/include -L$dest$pfx/lib -lcairn" ] &&
+        pkg-config --static --libs cairn | grep -q -- '-lcrypto'; then
+        ok install_pkg_config
+    else
+        bad install_pkg_config "'$pc'"
+    fi
+    # the host program of docs/library.md, built against the installed library
+    sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$tmp/host.c"
+    if cc -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Werror -o "$tmp/host" "$tmp/host.c" \
+        $(pkg-config --cflags --libs cairn) 2>"$tmp/host.err" &&
+        readelf -d "$tmp/host" | grep -q "Shared library: \[$soname\]"; then
+        ok install_host_builds_with_pkg_config
+    else
+        bad install_host_builds_with_pkg_config "$(head -c 400 "$tmp/host.err")"
+    fi
+    unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+    # cairn new with the installed program finds the installed SDK; make prove proves and verifies
+    mkdir -p "$tmp/proj"
+    if (cd "$tmp/proj" && "$dest$pfx/bin/cairn" new hello >"$tmp/new.out" 2>&1) &&
+        grep -q "^CAIRN_SDK ?= $dest$pfx/share/cairn/sdk\$" "$tmp/proj/hello/Makefile" &&
+        grep -q "^CAIRN ?= $dest$pfx/bin/cairn\$" "$tmp/proj/hello/Makefile"; then
+        ok new_uses_installed_sdk
+    else
+        bad new_uses_installed_sdk "$(head -c 300 "$tmp/new.out")"
+    fi
+    make -s --no-print-directory -C "$tmp/proj/hello" prove >"$tmp/prove.out" 2>&1
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q '^accepted: ' "$tmp/prove.out" && grep -q '^hello, cairn!$' "$tmp/prove.out" &&
+        [ -f "$tmp/proj/hello/hello.proof" ]; then
+        ok new_make_prove
+    else
+        bad new_make_prove "exit $rc: $(tail -c 400 "$tmp/prove.out")"
+    fi
+    elf="$tmp/proj/hello/build/rv32i/hello.elf"
+    want=$("$bin" run "$elf" --input "$tmp/proj/hello/input.txt" 2>/dev/null)
+    LD_LIBRARY_PATH="$dest$pfx/lib" "$tmp/host" "$elf" "$tmp/proj/hello/input.txt" >"$tmp/host.out" 2>&1
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q '^verified: exit code 0, [0-9]* trace rows, 1[0-9][0-9]-bit proven security' "$tmp/host.out" &&
+        [ "$(sed '1,/^proven output/d' "$tmp/host.out")" = "$want" ] && [ -n "$want" ]; then
+        ok install_host_proves_and_verifies
+    else
+        bad install_host_proves_and_verifies "exit $rc: $(head -c 300 "$tmp/host.out")"
+    fi
+    echo 'not an elf' >"$tmp/notelf"
+    expect install_host_malformed_elf 1 'host: proving failed: .*not an ELF' -- env LD_LIBRARY_PATH="$dest$pfx/lib" "$tmp/host" "$tmp/notelf"
+    if make -s --no-print-directory O="$O_DIR" uninstall DESTDIR="$dest" PREFIX="$pfx" >"$tmp/uninst.out" 2>&1 &&
+        [ -z "$(find "$dest" -type f -o -type l)" ]; then
+        ok uninstall
+    else
+        bad uninstall "left: $(find "$dest" -type f -o -type l | head -5)"
+    fi
+fi
+
+# cairn new from the build tree: the source tree's SDK, and its errors
+if [ -f guest/sdk/cairn_guest.h ]; then
+    mkdir -p "$tmp/p2"
+    expect new_help 0 '^usage: cairn new NAME' -- "$bin" new --help
+    expect new_in_tree 0 '^created .*demo/ .* for rv32im with the SDK in .*/guest/sdk$' -- "$bin" new "$tmp/p2/demo" --isa rv32im
+    if grep -q '^ISA ?= rv32im$' "$tmp/p2/demo/Makefile" && make -s --no-print-directory -C "$tmp/p2/demo" >"$tmp/mk.out" 2>&1 &&
+        [ "$("$bin" run "$tmp/p2/demo/build/rv32im/demo.elf" 2>/dev/null)" = "hello, world!" ]; then
+        ok new_rv32im_builds_and_runs
+    else
+        bad new_rv32im_builds_and_runs "$(head -c 300 "$tmp/mk.out")"
+    fi
+    expect new_exists 4 "demo: already exists" -- "$bin" new "$tmp/p2/demo"
+    expect new_bad_name 2 "'a b': a project name is" -- "$bin" new "$tmp/p2/a b"
+    expect new_bad_isa 2 "--isa 'rv64i': expected rv32i or rv32im" -- "$bin" new "$tmp/p2/x" --isa rv64i
+    expect new_bad_sdk 4 "--sdk $tmp: not a guest SDK" -- "$bin" new "$tmp/p2/y" --sdk "$tmp"
+    expect new_missing_name 2 'missing NAME' -- "$bin" new
+    expect new_no_parent 4 'nodir/z: No such file or directory' -- "$bin" new "$tmp/nodir/z"
+    if [ ! -e "$tmp/p2/x" ] && [ ! -e "$tmp/p2/y" ]; then ok new_failure_leaves_nothing; else bad new_failure_leaves_nothing "$(ls "$tmp/p2")"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -48,6 +48,8 @@ int cmd_selftest(int argc, char **argv);
 void cmd_selftest_help(FILE *out);
 int cmd_version(int argc, char **argv);
 void cmd_version_help(FILE *out);
+int cmd_new(int argc, char **argv);
+void cmd_new_help(FILE *out);
 
 /* "cairn: error: <message>" on stderr. */
 #if defined(__GNUC__)

@@ -21,6 +21,7 @@ const struct cli_command cli_commands[] = {
     {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},
+    {"new", "create a guest project (main.c, Makefile, README)", cmd_new, cmd_new_help},
     {NULL, NULL, NULL, NULL},
 };
 
