@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="build-essential make libssl-dev pkg-config \
-gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user"
+gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user groff-base"
 
 if [ "${CAIRN_SETUP_SKIP:-0}" = "1" ]; then
     exit 0

@@ -388,6 +388,7 @@ elif command -v pkg-config >/dev/null && command -v riscv64-unknown-elf-gcc >/de
         bad install_exports_only_api "exports: $others"
     fi
     manbad=""
+    command -v groff >/dev/null || manbad=" (groff missing: run scripts/setup.sh)"
     for m in "$dest$pfx"/share/man/man1/*.1; do
         if [ -n "$(LC_ALL=C groff -man -Tutf8 -ww -z "$m" 2>&1)" ]; then manbad="$manbad $(basename "$m")"; fi
     done
