@@ -5,6 +5,9 @@
 #                     and under ASan+UBSan (build/asan/); closes with "N passed, N failed"
 #   make bench        run the benchmarks (build/release/bench/)
 #   make format       apply .clang-format to every C file
+#   make install      install the program, libraries, headers, cairn.pc, the guest SDK
+#                     and man pages under PREFIX (/usr/local), staged under DESTDIR;
+#                     make uninstall removes them (docs/install.md)
 #   make clean        remove build/
 #
 # Two build variants share the same rules (see the `variant` template):
@@ -163,3 +166,68 @@ clean:
 
 # Keep intermediate objects (bench/*.o) so a rebuild does not recompile them.
 .SECONDARY:
+
+# ---- install (docs/install.md) ---------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: bin/cairn, lib/libcairn.a,
+# lib/libcairn.so.X.Y.Z (soname libcairn.so.X.Y: before 1.0 every minor
+# version may change the ABI; only cairn_* symbols are exported, see
+# scripts/libcairn.map), include/cairn/*.h, lib/pkgconfig/cairn.pc, the guest
+# SDK in share/cairn/sdk/ and the man pages in share/man/man1/.  The shared
+# library is built from position-independent objects of its own under
+# $(O)/pic/, so the static library and the program keep their code.
+.PHONY: install uninstall
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SDKDIR ?= $(DATADIR)/cairn/sdk
+INSTALL ?= install
+
+CAIRN_VERSION := $(shell sed -n 's/^\#define CAIRN_VERSION_STRING "\(.*\)"/\1/p' include/cairn/version.h)
+CAIRN_VERSION_WORDS := $(subst ., ,$(CAIRN_VERSION))
+SONAME := libcairn.so.$(word 1,$(CAIRN_VERSION_WORDS)).$(word 2,$(CAIRN_VERSION_WORDS))
+SHLIB := $(O)/release/libcairn.so.$(CAIRN_VERSION)
+LIB_OBJ_pic := $(LIB_SRC:%.c=$(O)/pic/%.o)
+MAN_PAGES := $(sort $(wildcard docs/man/*.1))
+PUBLIC_HEADERS := $(sort $(wildcard include/cairn/*.h))
+
+$(O)/pic/%.o: %.c | setup
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC    $@")
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_release) -fPIC $(CFLAGS_ALL) -c $< -o $@
+-include $(LIB_OBJ_pic:.o=.d)
+
+$(SHLIB): $(LIB_OBJ_pic) scripts/libcairn.map
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(LDFLAGS_release) $(LDFLAGS) -shared -pthread -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=scripts/libcairn.map -Wl,-z,defs -o $@ $(LIB_OBJ_pic) $(LDLIBS_ALL)
+
+# The install checks of tests/cli_test.sh install from these.
+test: $(SHLIB)
+
+install: $(O)/release/cairn $(O)/release/libcairn.a $(SHLIB)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cairn \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(SDKDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(O)/release/cairn $(DESTDIR)$(BINDIR)/cairn
+	$(INSTALL) -m 644 $(O)/release/libcairn.a $(DESTDIR)$(LIBDIR)/libcairn.a
+	$(INSTALL) -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libcairn.so.$(CAIRN_VERSION)
+	ln -sf libcairn.so.$(CAIRN_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcairn.so
+	$(INSTALL) -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cairn/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@SDKDIR@|$(SDKDIR)|' -e 's|@VERSION@|$(CAIRN_VERSION)|' scripts/cairn.pc.in \
+	    >$(DESTDIR)$(PKGCONFIGDIR)/cairn.pc
+	$(INSTALL) -m 644 $(GUEST_SDK_DEPS) $(DESTDIR)$(SDKDIR)/
+	$(INSTALL) -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cairn $(DESTDIR)$(LIBDIR)/libcairn.a \
+	    $(DESTDIR)$(LIBDIR)/libcairn.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libcairn.so.$(CAIRN_VERSION) $(DESTDIR)$(PKGCONFIGDIR)/cairn.pc \
+	    $(PUBLIC_HEADERS:include/cairn/%=$(DESTDIR)$(INCLUDEDIR)/cairn/%) \
+	    $(patsubst %,$(DESTDIR)$(SDKDIR)/%,$(notdir $(GUEST_SDK_DEPS))) \
+	    $(MAN_PAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rmdir $(DESTDIR)$(INCLUDEDIR)/cairn $(DESTDIR)$(SDKDIR) $(DESTDIR)$(DATADIR)/cairn 2>/dev/null || true

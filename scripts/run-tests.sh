@@ -1,6 +1,8 @@
 #!/bin/bash
-# Run the test suite in both build variants, then the CLI tests, and print
-# the combined closing line "N passed, N failed".  Arguments are passed to
+# Run the test suite in both build variants, then the CLI tests, print the
+# time of each run and the ten slowest tests (the harness prints each test's
+# milliseconds; the CLI script counts as one), and close with the combined
+# line "N passed, N failed".  Arguments are passed to
 # both test binaries (--filter, --seed, ...).  O names the build directory.
 # Exit status: 0 when every test passed and every run exited cleanly.
 set -u -o pipefail
@@ -36,7 +38,12 @@ tally() {
     fi
 }
 
+# now_ms: milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+declare -A run_ms
+
 for variant in release asan; do
+    t0=$(now_ms)
     bin="$out/$variant/cairn-tests"
     log="$out/$variant/test.log"
     # The sanitized build is several times slower: fewer random iterations.
@@ -48,17 +55,32 @@ for variant in release asan; do
     echo "== $variant: $bin $*"
     CAIRN_TEST_ITERS="$iters" "$bin" "$@" 2>&1 | tee "$log"
     tally "$variant" "$log" "${PIPESTATUS[0]}"
+    run_ms[$variant]=$(($(now_ms) - t0))
 done
 
 echo "== cli: tests/cli_test.sh $out/release"
 log="$out/release/cli-test.log"
+t0=$(now_ms)
 bash tests/cli_test.sh "$out/release" 2>&1 | tee "$log"
 tally cli "$log" "${PIPESTATUS[0]}"
+run_ms[cli]=$(($(now_ms) - t0))
 
 echo "== service: tests/service_test.sh $out/release"
 log="$out/release/service-test.log"
+t0=$(now_ms)
 bash tests/service_test.sh "$out/release" 2>&1 | tee "$log"
 tally service "$log" "${PIPESTATUS[0]}"
+run_ms[service]=$(($(now_ms) - t0))
+
+echo "== times: release $((run_ms[release] / 1000)) s, asan $((run_ms[asan] / 1000)) s, cli $((run_ms[cli] / 1000)) s, service $((run_ms[service] / 1000)) s ($(uptime | sed 's/.*load/load/'))"
+echo "== ten slowest tests"
+{
+    for variant in release asan; do
+        sed -n 's/^  \([^ ]*\) .* ok (\([0-9]*\) ms)$/\2 '"$variant"' \1/p' "$out/$variant/test.log"
+    done
+    echo "${run_ms[cli]} cli tests/cli_test.sh"
+    echo "${run_ms[service]} service tests/service_test.sh"
+} | sort -rn | head -n 10 | awk '{ printf "  %8.1f s  %-8s %s\n", $1 / 1000, $2, $3 }'
 
 echo "== all"
 echo "$total_pass passed, $total_fail failed"

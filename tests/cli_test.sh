@@ -31,6 +31,7 @@ expect() {
 
 expect help 0 '^usage: cairn' -- "$bin" --help
 expect help_lists_commands 0 'selftest' -- "$bin" --help
+if "$bin" --help | grep -q 'without RAM'; then bad help_prove_summary "still says 'without RAM'"; else ok help_prove_summary; fi
 expect no_args 2 '^usage: cairn' -- "$bin"
 expect unknown_command 2 "unknown command 'frobnicate'" -- "$bin" frobnicate
 expect unknown_option 2 "unknown option '--frob'" -- "$bin" --frob
@@ -111,6 +112,13 @@ if [ -f "$guests/rv32im/hello.elf" ]; then
     expect run_missing_input 4 'cairn: error: --input' -- "$bin" run "$guests/rv32im/hello.elf" --input "$tmp/nonexistent"
     echo "not an elf" >"$tmp/bad.elf"
     expect run_bad_elf 3 'cairn: error: .*bad.elf: not an ELF file' -- "$bin" run "$tmp/bad.elf"
+    expect run_directory 4 "cairn: error: $tmp: is a directory, not a file" -- "$bin" run "$tmp"
+    expect run_input_directory 4 "cairn: error: --input $tmp: is a directory" -- "$bin" run "$guests/rv32im/hello.elf" --input "$tmp"
+    expect run_max_cycles_suffix 5 'cycle limit of 2048 reached' -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 2K
+    expect run_max_cycles_bad_suffix 2 "--max-cycles '2X'" -- "$bin" run "$guests/rv32im/loop.elf" --max-cycles 2X
+    # a guest stopped by the cycle limit never exited: no exit code or value in its JSON
+    "$bin" run "$guests/rv32im/loop.elf" --max-cycles 1000 --json >"$tmp/cl.json" 2>/dev/null
+    if grep -q '"cycle_limit"' "$tmp/cl.json" && ! grep -q 'exit_' "$tmp/cl.json"; then ok run_cycle_limit_json_no_exit; else bad run_cycle_limit_json_no_exit "$(head -c 300 "$tmp/cl.json")"; fi
     if [ -w /dev/full ]; then
         "$bin" run "$guests/rv32im/hello.elf" >/dev/full 2>"$tmp/err"
         rc=$?
@@ -199,6 +207,12 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     printf "\\x$(printf %02x $((b ^ 1)))" | dd of="$tmp/flip.proof" bs=1 seek=1000 conv=notrunc 2>/dev/null
     expect verify_flipped 1 'flip.proof: rejected: ' -- "$bin" verify "$tmp/flip.proof" --program "$rl"
     expect verify_not_a_proof 3 'malformed proof: not a cairn proof' -- "$bin" verify "$rl" --program "$rl"
+    expect verify_bad_program 3 'bad.elf: not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf"
+    expect verify_bad_program_json 3 '^\{"accepted": false, "malformed": true, "reason": "not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf" --json
+    cp "$tmp/rl.proof" "$tmp/long.proof"
+    printf '\0' >>"$tmp/long.proof"
+    expect verify_one_trailing_byte 3 'malformed proof: 1 trailing byte after the proof' -- "$bin" verify "$tmp/long.proof" --program "$rl"
+    expect verify_directory 4 "cairn: error: $tmp: is a directory" -- "$bin" verify "$tmp" --program "$rl"
     expect verify_missing_program 2 'missing --program' -- "$bin" verify "$tmp/rl.proof"
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
     expect inspect_ok 0 'trace rows +6006 \(padded to 2\^13\)' -- "$bin" inspect "$tmp/rl.proof"
@@ -247,6 +261,17 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
         bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
     fi
     expect prove_quiet_errors 1 'cannot be proven yet' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --quiet
+    # --json failures: one JSON object on stdout, the message on stderr
+    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --json >"$tmp/pj.out" 2>"$tmp/pj.err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -Eq '^\{"proved": false, "exit_status": 1, "error": ".*cannot be proven yet: multiply/divide \(M extension\)"\}$' "$tmp/pj.out" &&
+        grep -q 'cannot be proven yet' "$tmp/pj.err"; then
+        ok prove_json_error
+    else
+        bad prove_json_error "exit $rc, stdout '$(head -c 300 "$tmp/pj.out")'"
+    fi
+    expect prove_json_bad_elf 3 '^\{"proved": false, "exit_status": 3, "error": ".*bad.elf: not an ELF file' -- "$bin" prove "$tmp/bad.elf" --json
+    expect prove_directory 4 "cairn: error: $tmp: is a directory" -- "$bin" prove "$tmp"
     # progress: on a terminal (script(1) gives one), the stage and time on a
     # rewritten stderr line, cleared before the summary; none with --quiet or --json
     if script -qec true /dev/null >/dev/null 2>&1; then
@@ -324,6 +349,125 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
     else
         bad run_crafted_guests "riscv64-unknown-elf-gcc failed"
     fi
+fi
+
+# make install into a temporary DESTDIR, then use the installed cairn as a newcomer
+# would (docs/install.md): pkg-config, the host program of docs/library.md against
+# the shared library, `cairn new` with the installed SDK, `make prove`; then uninstall.
+if [ -n "${CAIRN_SKIP_INSTALL_TEST:-}" ]; then
+    :
+elif command -v pkg-config >/dev/null && command -v riscv64-unknown-elf-gcc >/dev/null; then
+    # the build directory of $bin ($1 is reused by `set --` above)
+    O_DIR=$(dirname "$(dirname "$bin")")
+    dest="$tmp/dest"
+    pfx=/usr/local
+    if make -s --no-print-directory O="$O_DIR" install DESTDIR="$dest" PREFIX="$pfx" >"$tmp/inst.out" 2>&1; then
+        ok install
+    else
+        bad install "$(tail -c 400 "$tmp/inst.out")"
+    fi
+    ver=$("$bin" version | cut -d' ' -f2)
+    soname=libcairn.so.$(echo "$ver" | cut -d. -f1-2)
+    missing=""
+    for f in bin/cairn lib/libcairn.a "lib/libcairn.so.$ver" "lib/$soname" lib/libcairn.so \
+        include/cairn/zkvm.h include/cairn/vm.h lib/pkgconfig/cairn.pc share/cairn/sdk/crt0.S \
+        share/cairn/sdk/cairn.ld share/cairn/sdk/cairn_guest.h share/cairn/sdk/cairn_guest.c \
+        share/man/man1/cairn.1 share/man/man1/cairn-new.1 share/man/man1/cairn-prove.1; do
+        [ -e "$dest$pfx/$f" ] || missing="$missing $f"
+    done
+    if [ -z "$missing" ]; then ok install_files; else bad install_files "missing:$missing"; fi
+    if readelf -d "$dest$pfx/lib/libcairn.so.$ver" | grep -q "Library soname: \[$soname\]" &&
+        [ "$(readlink "$dest$pfx/lib/libcairn.so")" = "$soname" ]; then
+        ok install_soname
+    else
+        bad install_soname "$(readelf -d "$dest$pfx/lib/libcairn.so.$ver" | grep -i soname)"
+    fi
+    others=$(nm -D --defined-only "$dest$pfx/lib/libcairn.so.$ver" | awk '{print $3}' | grep -v '^cairn_' | head -5)
+    if [ -z "$others" ] && nm -D --defined-only "$dest$pfx/lib/libcairn.so.$ver" | grep -q ' cairn_zkvm_verify_output$'; then
+        ok install_exports_only_api
+    else
+        bad install_exports_only_api "exports: $others"
+    fi
+    manbad=""
+    command -v groff >/dev/null || manbad=" (groff missing: run scripts/setup.sh)"
+    for m in "$dest$pfx"/share/man/man1/*.1; do
+        if [ -n "$(LC_ALL=C groff -man -Tutf8 -ww -z "$m" 2>&1)" ]; then manbad="$manbad $(basename "$m")"; fi
+    done
+    if [ -z "$manbad" ]; then ok install_man_pages_render; else bad install_man_pages_render "groff warns on:$manbad"; fi
+    # pkg-config, staged: PKG_CONFIG_SYSROOT_DIR puts DESTDIR in front of the paths
+    export PKG_CONFIG_PATH="$dest$pfx/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
+    pc=$(pkg-config --cflags --libs cairn 2>&1 | sed 's/ *$//')
+    if [ "$(pkg-config --modversion cairn)" = "$ver" ] && [ "$pc" = "-I$dest$pfx/include -L$dest$pfx/lib -lcairn" ] &&
+        pkg-config --static --libs cairn | grep -q -- '-lcrypto'; then
+        ok install_pkg_config
+    else
+        bad install_pkg_config "'$pc'"
+    fi
+    # the host program of docs/library.md, built against the installed library
+    sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$tmp/host.c"
+    if cc -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Werror -o "$tmp/host" "$tmp/host.c" \
+        $(pkg-config --cflags --libs cairn) 2>"$tmp/host.err" &&
+        readelf -d "$tmp/host" | grep -q "Shared library: \[$soname\]"; then
+        ok install_host_builds_with_pkg_config
+    else
+        bad install_host_builds_with_pkg_config "$(head -c 400 "$tmp/host.err")"
+    fi
+    unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+    # cairn new with the installed program finds the installed SDK; make prove proves and verifies
+    mkdir -p "$tmp/proj"
+    if (cd "$tmp/proj" && "$dest$pfx/bin/cairn" new hello >"$tmp/new.out" 2>&1) &&
+        grep -q "^CAIRN_SDK ?= $dest$pfx/share/cairn/sdk\$" "$tmp/proj/hello/Makefile" &&
+        grep -q "^CAIRN ?= $dest$pfx/bin/cairn\$" "$tmp/proj/hello/Makefile"; then
+        ok new_uses_installed_sdk
+    else
+        bad new_uses_installed_sdk "$(head -c 300 "$tmp/new.out")"
+    fi
+    make -s --no-print-directory -C "$tmp/proj/hello" prove >"$tmp/prove.out" 2>&1
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q '^accepted: ' "$tmp/prove.out" && grep -q '^hello, cairn!$' "$tmp/prove.out" &&
+        [ -f "$tmp/proj/hello/hello.proof" ]; then
+        ok new_make_prove
+    else
+        bad new_make_prove "exit $rc: $(tail -c 400 "$tmp/prove.out")"
+    fi
+    elf="$tmp/proj/hello/build/rv32i/hello.elf"
+    want=$("$bin" run "$elf" --input "$tmp/proj/hello/input.txt" 2>/dev/null)
+    LD_LIBRARY_PATH="$dest$pfx/lib" "$tmp/host" "$elf" "$tmp/proj/hello/input.txt" >"$tmp/host.out" 2>&1
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q '^verified: exit code 0, [0-9]* trace rows, 1[0-9][0-9]-bit proven security' "$tmp/host.out" &&
+        [ "$(sed '1,/^proven output/d' "$tmp/host.out")" = "$want" ] && [ -n "$want" ]; then
+        ok install_host_proves_and_verifies
+    else
+        bad install_host_proves_and_verifies "exit $rc: $(head -c 300 "$tmp/host.out")"
+    fi
+    echo 'not an elf' >"$tmp/notelf"
+    expect install_host_malformed_elf 1 'host: proving failed: .*not an ELF' -- env LD_LIBRARY_PATH="$dest$pfx/lib" "$tmp/host" "$tmp/notelf"
+    if make -s --no-print-directory O="$O_DIR" uninstall DESTDIR="$dest" PREFIX="$pfx" >"$tmp/uninst.out" 2>&1 &&
+        [ -z "$(find "$dest" -type f -o -type l)" ]; then
+        ok uninstall
+    else
+        bad uninstall "left: $(find "$dest" -type f -o -type l | head -5)"
+    fi
+fi
+
+# cairn new from the build tree: the source tree's SDK, and its errors
+if [ -f guest/sdk/cairn_guest.h ]; then
+    mkdir -p "$tmp/p2"
+    expect new_help 0 '^usage: cairn new NAME' -- "$bin" new --help
+    expect new_in_tree 0 '^created .*demo/ .* for rv32im with the SDK in .*/guest/sdk$' -- "$bin" new "$tmp/p2/demo" --isa rv32im
+    if grep -q '^ISA ?= rv32im$' "$tmp/p2/demo/Makefile" && make -s --no-print-directory -C "$tmp/p2/demo" >"$tmp/mk.out" 2>&1 &&
+        [ "$("$bin" run "$tmp/p2/demo/build/rv32im/demo.elf" 2>/dev/null)" = "hello, world!" ]; then
+        ok new_rv32im_builds_and_runs
+    else
+        bad new_rv32im_builds_and_runs "$(head -c 300 "$tmp/mk.out")"
+    fi
+    expect new_exists 4 "demo: already exists" -- "$bin" new "$tmp/p2/demo"
+    expect new_bad_name 2 "'a b': a project name is" -- "$bin" new "$tmp/p2/a b"
+    expect new_bad_isa 2 "--isa 'rv64i': expected rv32i or rv32im" -- "$bin" new "$tmp/p2/x" --isa rv64i
+    expect new_bad_sdk 4 "--sdk $tmp: not a guest SDK" -- "$bin" new "$tmp/p2/y" --sdk "$tmp"
+    expect new_missing_name 2 'missing NAME' -- "$bin" new
+    expect new_no_parent 4 'nodir/z: No such file or directory' -- "$bin" new "$tmp/nodir/z"
+    if [ ! -e "$tmp/p2/x" ] && [ ! -e "$tmp/p2/y" ]; then ok new_failure_leaves_nothing; else bad new_failure_leaves_nothing "$(ls "$tmp/p2")"; fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -199,6 +199,17 @@ static int push(struct rows_buf *b, uint32_t pc, uint32_t insn, uint32_t v1, uin
 int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp **rows,
                    uint64_t *cycles)
 {
+    return zk_lying_trace_max(elf, elf_len, lie, UINT64_C(1) << 22, rows, cycles);
+}
+
+/*
+ * The interpreter behind zk_lying_trace, stopping after max_steps
+ * instructions: a caller that discards long runs anyway gives up on them
+ * early instead of recording millions of rows first.
+ */
+int zk_lying_trace_max(const uint8_t *elf, size_t elf_len, enum zk_lie lie, uint64_t max_steps,
+                       cairn_fp **rows, uint64_t *cycles)
+{
     cairn_program prog;
     cairn_vm vm;
     cairn_error err;
@@ -217,7 +228,7 @@ int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp
     memcpy(x, vm.regs, sizeof x);
     memcpy(old, x, sizeof old);
     uint32_t pc = vm.pc;
-    for (uint64_t step = 0; step < (UINT64_C(1) << 22) && !done; step++) {
+    for (uint64_t step = 0; step < max_steps && !done; step++) {
         uint32_t apc = pc & ~3u;
         if (apc < vm.text_base || apc - vm.text_base >= vm.text_size)
             break;

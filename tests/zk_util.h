@@ -55,6 +55,9 @@ enum zk_lie {
  */
 int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp **rows,
                    uint64_t *cycles);
+/* zk_lying_trace giving up (returning 0) after max_steps instructions (zk_lying_trace: 2^22). */
+int zk_lying_trace_max(const uint8_t *elf, size_t elf_len, enum zk_lie lie, uint64_t max_steps,
+                       cairn_fp **rows, uint64_t *cycles);
 
 /* A cairn_rows consumer keeping the first T rows (row-major, CAIRN_WIT_WIDTH wide). */
 struct zk_collect {

@@ -13,22 +13,46 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The last error message, for cli_last_error (JSON error objects). */
+static char last_error[1024];
+
+/*
+ * Format the message into last_error and print it after the common
+ * prefix.  A message longer than the buffer is printed whole (formatted
+ * a second time) and kept truncated, so stderr never loses anything.
+ */
+static void print_error(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(last_error, sizeof last_error, fmt, ap);
+    fputs("cairn: error: ", stderr);
+    if (n >= 0 && (size_t)n < sizeof last_error)
+        fputs(last_error, stderr);
+    else
+        vfprintf(stderr, fmt, again);
+    va_end(again);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("cairn: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_error(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+const char *cli_last_error(void)
+{
+    return last_error;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("cairn: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_error(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'cairn %s%s--help'.\n", cmd != NULL ? cmd : "", cmd != NULL ? " " : "");
     return CLI_EXIT_USAGE;
@@ -96,6 +120,12 @@ cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t
     *out_len = 0;
     if (f == NULL)
         return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
+    /* fopen opens a directory for reading; only the read fails, vaguely */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: is a directory, not a file", path);
+        goto out;
+    }
     for (;;) {
         if (len == cap) {
             size_t ncap = cap == 0 ? 65536 : cap * 2;
@@ -116,7 +146,8 @@ cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t
         }
         if (n == 0) {
             if (ferror(f))
-                st = cairn_error_set(err, CAIRN_ERR_IO, "%s: read error", path);
+                st = cairn_error_set(err, CAIRN_ERR_IO, "%s: read error: %s", path,
+                                     strerror(errno));
             break;
         }
     }
@@ -146,6 +177,38 @@ int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program
     else
         cli_error("%s: %s", path, err.msg);
     return cli_exit_for_status(st);
+}
+
+/*
+ * Sizes and cycle counts share one grammar (docs/cli.md): digits, then at
+ * most one binary suffix.  Overflow is checked before each step, so a huge
+ * number is refused rather than wrapped.
+ */
+int cli_parse_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p != '\0' && p[1] == '\0') {
+        unsigned shift = *p == 'K' || *p == 'k'   ? 10
+                         : *p == 'M' || *p == 'm' ? 20
+                         : *p == 'G' || *p == 'g' ? 30
+                                                  : 0;
+        if (shift == 0 || v > (UINT64_MAX >> shift))
+            return 0;
+        v <<= shift;
+        p++;
+    }
+    if (*p != '\0')
+        return 0;
+    *out = v;
+    return 1;
 }
 
 double cli_now(void)

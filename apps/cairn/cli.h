@@ -54,6 +54,8 @@ int cmd_submit(int argc, char **argv);
 void cmd_submit_help(FILE *out);
 int cmd_job(int argc, char **argv);
 void cmd_job_help(FILE *out);
+int cmd_new(int argc, char **argv);
+void cmd_new_help(FILE *out);
 
 /* "cairn: error: <message>" on stderr. */
 #if defined(__GNUC__)
@@ -98,6 +100,21 @@ cairn_status cli_read_file(const char *path, size_t limit, uint8_t **out, size_t
  */
 int cli_load_elf(const char *path, uint8_t **elf, size_t *elf_len, cairn_program *prog);
 
+/*
+ * Parse a size or count: decimal digits with an optional K, M or G suffix
+ * (binary: 2^10, 2^20, 2^30; either case).  Returns 1 and sets *out, or 0
+ * (leaving *out alone) for anything else: empty, a sign, another suffix,
+ * trailing characters, or a value above UINT64_MAX.  Every option that
+ * takes a size or a cycle count uses it, so they all accept the same forms.
+ */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/*
+ * The message of the last cli_error or cli_usage_error (without the
+ * "cairn: error: " prefix; empty before the first), so a subcommand can
+ * repeat it in a JSON error object.
+ */
+const char *cli_last_error(void);
 
 /*
  * Read a bearer token: the first line of the file at path (printable

@@ -50,7 +50,7 @@ void cmd_prove_help(FILE *out)
             "                    the proof is the same as without it\n"
             "  --quiet           print nothing but errors: no progress, no summary\n"
             "  --json            print one JSON object instead of the summary lines (also\n"
-            "                    with --quiet)\n"
+            "                    with --quiet); on failure {\"proved\": false, ...}\n"
             "\n"
             "When standard error is a terminal (and neither --quiet nor --json is given), it\n"
             "shows the prover's current stage and the elapsed time on one line.\n"
@@ -392,11 +392,11 @@ int cmd_prove(int argc, char **argv)
                 else
                     return cli_usage_error("prove", "--security '%s': expected 100 or 128", v);
             } else if (strcmp(a, "--max-cycles") == 0) {
-                char *end;
-                unsigned long long m = strtoull(v, &end, 10);
-                if (*v < '0' || *v > '9' || *end != '\0' || m < 1 || m > CAIRN_ZKVM_MAX_CYCLES)
-                    return cli_usage_error("prove", "--max-cycles '%s': expected 1 to %llu", v,
-                                           (unsigned long long)CAIRN_ZKVM_MAX_CYCLES);
+                uint64_t m;
+                if (!cli_parse_size(v, &m) || m < 1 || m > CAIRN_ZKVM_MAX_CYCLES)
+                    return cli_usage_error("prove",
+                                           "--max-cycles '%s': expected 1 to %llu (K, M, G allowed)",
+                                           v, (unsigned long long)CAIRN_ZKVM_MAX_CYCLES);
                 max_cycles = m;
             } else {
                 char *end;
@@ -493,6 +493,11 @@ int cmd_prove(int argc, char **argv)
         print_summary(out_path, ckpt_path, proof, proof_len, &stmt, &stats, decoded, secs, json);
 out:
     progress_stop(&pg, &opt);
+    if (json && rc != CLI_EXIT_OK) {
+        printf("{\"proved\": false, \"exit_status\": %d, \"error\": ", rc);
+        cli_json_str(stdout, cli_last_error());
+        printf("}\n");
+    }
     cairn_proof_free(decoded);
     cairn_checkpoints_free(cp);
     cairn_program_clear(&prog);

@@ -35,7 +35,8 @@ void cmd_run_help(FILE *out)
             "error, and read(0) returns the bytes of --input.\n"
             "  --input FILE      bytes the guest reads from fd 0 ('-' for standard input;\n"
             "                    default: none)\n"
-            "  --max-cycles N    stop with an error after N instructions (default: no limit)\n"
+            "  --max-cycles N    stop with an error after N instructions, with an optional\n"
+            "                    K, M or G suffix (default: no limit)\n"
             "  --stack SIZE      bytes reserved above the program for the stack, with an\n"
             "                    optional K, M or G suffix (default 64K)\n"
             "  --stats           print cycles, instruction mix, memory and speed to stderr\n"
@@ -51,31 +52,6 @@ void cmd_run_help(FILE *out)
             "cycle limit was reached; 2 usage, 3 malformed ELF, 4 I/O error (docs/cli.md).\n");
 }
 
-
-/* Parse a decimal integer with an optional K/M/G (binary) suffix. */
-static int parse_size(const char *s, int allow_suffix, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *p = s;
-    if (*p < '0' || *p > '9')
-        return 0;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    if (allow_suffix && *p != '\0' && p[1] == '\0') {
-        unsigned shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' || *p == 'm' ? 20 : *p == 'G' || *p == 'g' ? 30 : 0;
-        if (shift == 0 || v > (UINT64_MAX >> shift))
-            return 0;
-        v <<= shift;
-        p++;
-    }
-    if (*p != '\0')
-        return 0;
-    *out = v;
-    return 1;
-}
 
 struct sink {
     int json;
@@ -142,8 +118,8 @@ static void print_json(const cairn_vm *vm, const struct sink *sink, const cairn_
             : vm->halt == CAIRN_VM_FAULTED ? "fault"
                                            : "cycle_limit");
     if (vm->halt == CAIRN_VM_EXITED)
-        fprintf(o, ", \"exit_code\": %u", (unsigned)(vm->exit_code & 0xff));
-    fprintf(o, ", \"exit_value\": %u", (unsigned)vm->exit_code);
+        fprintf(o, ", \"exit_code\": %u, \"exit_value\": %u", (unsigned)(vm->exit_code & 0xff),
+                (unsigned)vm->exit_code);
     fprintf(o, ", \"cycles\": %" PRIu64 ", \"pc\": %u", vm->cycles, (unsigned)vm->pc);
     if (vm->halt == CAIRN_VM_FAULTED) {
         fprintf(o, ", \"fault\": {\"kind\": ");
@@ -209,15 +185,18 @@ int cmd_run(int argc, char **argv)
                 ckpt_path = v;
             } else if (strcmp(a, "--checkpoint-interval") == 0) {
                 have_interval = 1;
-                if (!parse_size(v, 1, &interval) || interval == 0)
+                if (!cli_parse_size(v, &interval) || interval == 0)
                     return cli_usage_error("run",
                                            "--checkpoint-interval '%s': expected a positive number "
                                            "of cycles (e.g. 65536, 64K, 1M)",
                                            v);
             } else if (strcmp(a, "--max-cycles") == 0) {
-                if (!parse_size(v, 0, &max_cycles) || max_cycles == 0)
-                    return cli_usage_error("run", "--max-cycles '%s': expected a positive integer", v);
-            } else if (!parse_size(v, 1, &stack) || stack > CAIRN_VM_MAX_MEM) {
+                if (!cli_parse_size(v, &max_cycles) || max_cycles == 0)
+                    return cli_usage_error("run",
+                                           "--max-cycles '%s': expected a positive number of "
+                                           "cycles (e.g. 1000000, 500K, 2M, 1G)",
+                                           v);
+            } else if (!cli_parse_size(v, &stack) || stack > CAIRN_VM_MAX_MEM) {
                 return cli_usage_error("run", "--stack '%s': expected a size up to 1G (e.g. 65536, 64K, 1M)",
                                        v);
             }

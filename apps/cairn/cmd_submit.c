@@ -355,9 +355,15 @@ static int set_num(json_t *job, const char *key, const char *v, long long lo, lo
 {
     if (v == NULL)
         return CLI_EXIT_OK;
+    long long x;
+    uint64_t u;
     char *end;
-    long long x = strtoll(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || x < lo || x > hi)
+    /* non-negative counts take K, M, G suffixes, as everywhere in the CLI */
+    if (lo >= 0 && cli_parse_size(v, &u) && u <= (uint64_t)hi)
+        x = (long long)u;
+    else if (lo >= 0 || (x = strtoll(v, &end, 10), *v == '\0' || *end != '\0'))
+        return cli_usage_error("submit", "--%s '%s': expected %lld to %lld", key, v, lo, hi);
+    if (x < lo || x > hi)
         return cli_usage_error("submit", "--%s '%s': expected %lld to %lld", key, v, lo, hi);
     json_object_set_new(job, key, json_integer(x));
     return CLI_EXIT_OK;

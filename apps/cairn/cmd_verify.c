@@ -37,6 +37,14 @@ static void hex(FILE *o, const uint8_t *b, size_t n)
         fprintf(o, "%02x", b[i]);
 }
 
+/* The --json object of a proof or program that did not verify (malformed or rejected). */
+static void print_failure_json(int malformed, const char *reason)
+{
+    printf("{\"accepted\": false, \"malformed\": %s, \"reason\": ", malformed ? "true" : "false");
+    cli_json_str(stdout, reason);
+    printf("}\n");
+}
+
 int cmd_verify(int argc, char **argv)
 {
     const char *proof_path = NULL, *prog_path = NULL;
@@ -78,6 +86,21 @@ int cmd_verify(int argc, char **argv)
         rc = cli_exit_for_status(st);
         goto out;
     }
+    /*
+     * A malformed ELF is malformed input (3), not a rejection: the verifier
+     * compares digests first and would call it "another program".
+     */
+    cairn_program prog;
+    cairn_program_init(&prog);
+    st = cairn_elf_load(&prog, elf, elf_len, &err);
+    cairn_program_clear(&prog);
+    if (st != CAIRN_OK) {
+        rc = cli_exit_for_status(st);
+        if (json)
+            print_failure_json(1, err.msg);
+        cli_error("%s: %s", prog_path, err.msg);
+        goto out;
+    }
     double t0 = cli_now();
     const char *stage = "malformed proof";
     st = cairn_proof_decode(&p, proof, proof_len, &err);
@@ -90,12 +113,8 @@ int cmd_verify(int argc, char **argv)
     double ms = (cli_now() - t0) * 1e3;
     if (st != CAIRN_OK) {
         rc = st == CAIRN_ERR_REJECTED ? CLI_EXIT_FAILED : cli_exit_for_status(st);
-        if (json) {
-            printf("{\"accepted\": false, \"malformed\": %s, \"reason\": ",
-                   st == CAIRN_ERR_REJECTED ? "false" : "true");
-            cli_json_str(stdout, err.msg);
-            printf("}\n");
-        }
+        if (json)
+            print_failure_json(st != CAIRN_ERR_REJECTED, err.msg);
         cli_error("%s: %s: %s", proof_path, stage, err.msg);
         goto out;
     }

@@ -11,7 +11,8 @@
 
 const struct cli_command cli_commands[] = {
     {"run", "execute a RISC-V guest program in the VM", cmd_run, cmd_run_help},
-    {"prove", "prove a guest's execution (RV32I without RAM for now)", cmd_prove, cmd_prove_help},
+    {"prove", "prove a guest's execution (RV32I with RAM, input and output)", cmd_prove,
+     cmd_prove_help},
     {"verify", "check a proof against its program", cmd_verify, cmd_verify_help},
     {"inspect", "print a proof's statement, parameters and size breakdown", cmd_inspect,
      cmd_inspect_help},
@@ -23,6 +24,7 @@ const struct cli_command cli_commands[] = {
     {"serve", "run the proving service (HTTP API, job store)", cmd_serve, cmd_serve_help},
     {"submit", "submit a proving job to a service", cmd_submit, cmd_submit_help},
     {"job", "show a job of a proving service", cmd_job, cmd_job_help},
+    {"new", "create a guest project (main.c, Makefile, README)", cmd_new, cmd_new_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -156,6 +156,20 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
 cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
                                const uint8_t *elf, size_t elf_len, cairn_error *err);
 
+/*
+ * Verify as cairn_zkvm_verify, and hand back what was verified: *st the
+ * statement and *output a malloc'd copy of the public output, the
+ * *output_len = st->output_len bytes the guest wrote to fd 1 (NULL and 0
+ * when it wrote nothing; the caller frees it).  Each of st, output and
+ * output_len is optional (NULL); all are written only on CAIRN_OK, so a
+ * caller never sees the output of a proof that was not accepted.  Errors
+ * as cairn_zkvm_verify, plus CAIRN_ERR_NOMEM for the copy.  docs/library.md
+ * shows a complete host program around it.
+ */
+cairn_status cairn_zkvm_verify_output(cairn_zkvm_statement *st, uint8_t **output,
+                                      size_t *output_len, const uint8_t *proof, size_t proof_len,
+                                      const uint8_t *elf, size_t elf_len, cairn_error *err);
+
 /* ---- the proof object ---------------------------------------------------------------------------- */
 
 typedef struct cairn_proof cairn_proof;

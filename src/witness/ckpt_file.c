@@ -337,8 +337,11 @@ cairn_status cairn_checkpoint_file_read(cairn_checkpoints **out, const char *pat
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: not a regular file", path);
+    int have_sb = fstat(fileno(f), &sb) == 0;
+    if (!have_sb || !S_ISREG(sb.st_mode)) {
+        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path,
+                             have_sb && S_ISDIR(sb.st_mode) ? "is a directory, not a file"
+                                                            : "not a regular file");
         goto out;
     }
     if ((uint64_t)sb.st_size > CAIRN_CKPT_MAX_FILE || (uint64_t)sb.st_size > SIZE_MAX) {

@@ -384,8 +384,9 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     }
     p->sizes.openings = r->pos - at;
     if (r->pos != r->len)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "%zu trailing bytes after the proof at offset %zu",
-                               r->len - r->pos, r->pos);
+        return cairn_error_set(r->err, CAIRN_ERR_PARSE,
+                               "%zu trailing byte%s after the proof at offset %zu", r->len - r->pos,
+                               r->len - r->pos == 1 ? "" : "s", r->pos);
     p->sizes.total = r->len;
     return CAIRN_OK;
 }

@@ -266,17 +266,43 @@ out:
     return st;
 }
 
-cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
-                               const uint8_t *elf, size_t elf_len, cairn_error *err)
+/*
+ * Decode, verify, and only then copy out what was verified: the statement
+ * and the public output (the bytes the statement's output_len counts,
+ * which the verifier's output lookup bound to the trace).  Handing the
+ * output back here saves callers a second decode of the same bytes.
+ */
+cairn_status cairn_zkvm_verify_output(cairn_zkvm_statement *st, uint8_t **output,
+                                      size_t *output_len, const uint8_t *proof, size_t proof_len,
+                                      const uint8_t *elf, size_t elf_len, cairn_error *err)
 {
     cairn_proof *p = NULL;
+    uint8_t *copy = NULL;
     cairn_status s = cairn_proof_decode(&p, proof, proof_len, err);
-    if (s == CAIRN_OK) {
+    if (s == CAIRN_OK)
         s = cairn_proof_verify(p, elf, elf_len, err);
-        /* only a verified statement is handed out */
-        if (s == CAIRN_OK && st != NULL)
+    if (s == CAIRN_OK && output != NULL && p->st.output_len > 0) {
+        if ((copy = malloc(p->st.output_len)) == NULL)
+            s = cairn_error_set(err, CAIRN_ERR_NOMEM, "cannot allocate %u bytes of output",
+                                (unsigned)p->st.output_len);
+        else
+            memcpy(copy, cairn_proof_output(p), p->st.output_len);
+    }
+    /* only a verified statement and output are handed out */
+    if (s == CAIRN_OK) {
+        if (st != NULL)
             *st = p->st;
+        if (output != NULL)
+            *output = copy;
+        if (output_len != NULL)
+            *output_len = p->st.output_len;
     }
     cairn_proof_free(p);
     return s;
+}
+
+cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, size_t proof_len,
+                               const uint8_t *elf, size_t elf_len, cairn_error *err)
+{
+    return cairn_zkvm_verify_output(st, NULL, NULL, proof, proof_len, elf, elf_len, err);
 }
