@@ -49,6 +49,33 @@ int cli_exit_for_status(cairn_status st)
     return CLI_EXIT_INTERNAL;
 }
 
+int cli_parse_size(const char *s, int allow_suffix, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (allow_suffix && *p != '\0' && p[1] == '\0') {
+        unsigned shift = *p == 'K' || *p == 'k'   ? 10
+                         : *p == 'M' || *p == 'm' ? 20
+                         : *p == 'G' || *p == 'g' ? 30
+                                                  : 0;
+        if (shift == 0 || v > (UINT64_MAX >> shift))
+            return 0;
+        v <<= shift;
+        p++;
+    }
+    if (*p != '\0')
+        return 0;
+    *out = v;
+    return 1;
+}
+
 int cli_is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;

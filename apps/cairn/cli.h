@@ -64,6 +64,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...);
 /* The exit status for a library failure. */
 int cli_exit_for_status(cairn_status st);
 
+/*
+ * Parse a decimal integer, with an optional K, M or G (binary) suffix when
+ * allow_suffix is set, into *out; 0 when malformed or above UINT64_MAX.
+ */
+int cli_parse_size(const char *s, int allow_suffix, uint64_t *out);
+
 /* Is argv[i] one of the help flags? */
 int cli_is_help(const char *arg);
 

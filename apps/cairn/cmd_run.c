@@ -52,31 +52,6 @@ void cmd_run_help(FILE *out)
 }
 
 
-/* Parse a decimal integer with an optional K/M/G (binary) suffix. */
-static int parse_size(const char *s, int allow_suffix, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *p = s;
-    if (*p < '0' || *p > '9')
-        return 0;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    if (allow_suffix && *p != '\0' && p[1] == '\0') {
-        unsigned shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' || *p == 'm' ? 20 : *p == 'G' || *p == 'g' ? 30 : 0;
-        if (shift == 0 || v > (UINT64_MAX >> shift))
-            return 0;
-        v <<= shift;
-        p++;
-    }
-    if (*p != '\0')
-        return 0;
-    *out = v;
-    return 1;
-}
-
 struct sink {
     int json;
     uint8_t *buf; /* fd 1 bytes, with --json */
@@ -209,15 +184,15 @@ int cmd_run(int argc, char **argv)
                 ckpt_path = v;
             } else if (strcmp(a, "--checkpoint-interval") == 0) {
                 have_interval = 1;
-                if (!parse_size(v, 1, &interval) || interval == 0)
+                if (!cli_parse_size(v, 1, &interval) || interval == 0)
                     return cli_usage_error("run",
                                            "--checkpoint-interval '%s': expected a positive number "
                                            "of cycles (e.g. 65536, 64K, 1M)",
                                            v);
             } else if (strcmp(a, "--max-cycles") == 0) {
-                if (!parse_size(v, 0, &max_cycles) || max_cycles == 0)
+                if (!cli_parse_size(v, 0, &max_cycles) || max_cycles == 0)
                     return cli_usage_error("run", "--max-cycles '%s': expected a positive integer", v);
-            } else if (!parse_size(v, 1, &stack) || stack > CAIRN_VM_MAX_MEM) {
+            } else if (!cli_parse_size(v, 1, &stack) || stack > CAIRN_VM_MAX_MEM) {
                 return cli_usage_error("run", "--stack '%s': expected a size up to 1G (e.g. 65536, 64K, 1M)",
                                        v);
             }
