@@ -33,7 +33,7 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
         -Wmissing-prototypes $(WERROR)
 CPPFLAGS_ALL := -Iinclude -D_GNU_SOURCE
 CFLAGS_ALL := -std=c11 $(WARN) -pthread -MMD -MP $(CFLAGS)
-LDLIBS_ALL := -lcrypto -lpthread -lm
+LDLIBS_ALL := -lcrypto -ljansson -lpthread -lm
 
 CFLAGS_release := -O2 -g
 CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -89,7 +89,8 @@ $(eval $(call variant,release))
 $(eval $(call variant,asan))
 
 # Tests also see the fuzz targets (their corpora are replayed by the suite).
-$(O)/release/tests/%.o $(O)/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz
+$(O)/release/tests/%.o $(O)/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz \
+    -DCAIRN_SOURCE_DIR='"$(abspath .)"'
 $(O)/release/fuzz/%.o $(O)/asan/fuzz/%.o: CPPFLAGS += -Itests -Ifuzz -DCAIRN_FUZZ_NO_MAIN
 
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/release/bench/%)

@@ -7,7 +7,7 @@
 # (for machines managed some other way).
 set -eu
 
-PACKAGES="build-essential make libssl-dev pkg-config \
+PACKAGES="build-essential make libssl-dev libjansson-dev pkg-config \
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user"
 
 if [ "${CAIRN_SETUP_SKIP:-0}" = "1" ]; then

@@ -41,5 +41,6 @@ const struct test_suite test_suites[] = {
     {"zkvm", test_zkvm_cases},
     {"zkvm_ram", test_zkvm_ram_cases},
     {"zkvm_lies", test_zkvm_lies_cases},
+    {"stone", test_stone_cases},
     {NULL, NULL},
 };

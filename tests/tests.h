@@ -34,5 +34,6 @@ extern const struct test_case test_zkvm_air_cases[];
 extern const struct test_case test_zkvm_cases[];
 extern const struct test_case test_zkvm_ram_cases[];
 extern const struct test_case test_zkvm_lies_cases[];
+extern const struct test_case test_stone_cases[];
 
 #endif
