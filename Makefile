@@ -94,7 +94,8 @@ $(eval $(call variant,release))
 $(eval $(call variant,asan))
 
 # Tests also see the fuzz targets (their corpora are replayed by the suite).
-$(O)/release/tests/%.o $(O)/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz
+$(O)/release/tests/%.o $(O)/asan/tests/%.o: CPPFLAGS += -Itests -Ifuzz \
+    -DCAIRN_SOURCE_DIR='"$(abspath .)"'
 $(O)/release/fuzz/%.o $(O)/asan/fuzz/%.o: CPPFLAGS += -Itests -Ifuzz -DCAIRN_FUZZ_NO_MAIN
 
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/release/bench/%)

@@ -328,6 +328,96 @@ else
     bad prove_guests "$guests/rv32i/regloop.elf missing: build the guests with make guests"
 fi
 
+# cairn stone-params (docs/stone-params.md): parameter files for the Stone prover.
+si=fuzz/corpus/stone_input
+# fri_sum FILE: log2(last_layer_degree_bound) + the sum of fri_step_list, from the JSON text
+fri_sum() {
+    awk '/"fri_step_list"/ {inl = 1; next}
+         inl && /\]/ {inl = 0; next}
+         inl {gsub(/[ ,]/, ""); s += $0}
+         /"last_layer_degree_bound"/ {v = $2; gsub(/,/, "", v); while (v > 1) {v /= 2; s++}}
+         END {print s}' "$1"
+}
+expect stone_help 0 '^usage: cairn stone-params' -- "$bin" stone-params --help
+expect stone_help_listed 0 'stone-params' -- "$bin" --help
+expect stone_public_input 0 'stone.json: layout recursive, n_steps 65536 = 2\^16, trace 2\^20 rows, target integrity \(keccak_160_lsb, stone6\)' -- "$bin" stone-params --public-input "$si/recursive_65536.json" -o "$tmp/stone.json"
+if [ "$(fri_sum "$tmp/stone.json")" = 20 ] && grep -q '"channel_hash": "poseidon3"' "$tmp/stone.json" &&
+    grep -q '"commitment_hash": "keccak256_masked160_lsb"' "$tmp/stone.json" &&
+    grep -Eq '"n_queries": 36,' "$tmp/stone.json" && grep -Eq '"log_n_cosets": 2' "$tmp/stone.json"; then
+    ok stone_public_input_file
+else
+    bad stone_public_input_file "$(head -c 400 "$tmp/stone.json")"
+fi
+expect stone_summary_security 0 'n_queries 36 \* log_n_cosets 2 \+ proof_of_work_bits 24 = 96 bits, conjectured \(target 96\)' -- "$bin" stone-params --public-input "$si/recursive_65536.json" -o "$tmp/stone.json"
+# without -o: the file on standard output, the summary on standard error; --quiet: no summary
+"$bin" stone-params --n-steps 2^16 --layout recursive >"$tmp/so.json" 2>"$tmp/so.err"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(head -c 1 "$tmp/so.json")" = "{" ] && cmp -s "$tmp/so.json" "$tmp/stone.json" &&
+    grep -q '^parameters: layout recursive' "$tmp/so.err"; then ok stone_stdout; else bad stone_stdout "exit $rc: $(head -c 300 "$tmp/so.err")"; fi
+"$bin" stone-params --n-steps 65536 --layout recursive --quiet -o "$tmp/q.json" >"$tmp/q.out" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && [ ! -s "$tmp/q.out" ] && cmp -s "$tmp/q.json" "$tmp/stone.json"; then ok stone_quiet; else bad stone_quiet "exit $rc"; fi
+# the sizes of the old hard-coded tables, both targets: the product rule holds
+allok=1
+for n in 512 8192 131072; do
+    for t in integrity stone; do
+        for l in recursive small dex; do
+            if ! "$bin" stone-params --n-steps "$n" --layout "$l" --target "$t" -o "$tmp/t.json" --quiet ||
+                [ "$(fri_sum "$tmp/t.json")" != "$(awk -v n="$n" 'BEGIN {s = 4; while (n > 1) {n /= 2; s++}; print s}')" ]; then
+                allok=0
+                bad "stone_table_${n}_${t}_$l" "$(head -c 300 "$tmp/t.json")"
+            fi
+        done
+    done
+done
+[ "$allok" = 1 ] && ok stone_old_table_sizes
+"$bin" stone-params --n-steps 512 --layout recursive --target stone -o "$tmp/s.json" --quiet
+if ! grep -q channel_hash "$tmp/s.json" && grep -q '"log_n_cosets": 4' "$tmp/s.json" && grep -q '"n_queries": 18' "$tmp/s.json"; then
+    ok stone_target_stone
+else
+    bad stone_target_stone "$(head -c 300 "$tmp/s.json")"
+fi
+expect stone_blake 0 'blake2s_248_lsb' -- "$bin" stone-params --n-steps 2^16 --layout small --hasher blake2s_248_lsb -o "$tmp/b.json"
+if grep -q '"commitment_hash": "blake256_masked248_lsb"' "$tmp/b.json" && grep -q '"pow_hash": "blake256"' "$tmp/b.json"; then ok stone_blake_file; else bad stone_blake_file "$(head -c 300 "$tmp/b.json")"; fi
+expect stone_options 0 'n_queries 13 \* log_n_cosets 3 \+ proof_of_work_bits 30 = 69 bits, conjectured \(target 68\)' -- "$bin" stone-params --n-steps 1024 --layout small --security 68 --blowup 3 --pow 30 -o "$tmp/o.json"
+expect stone_dynamic 0 'layout dynamic, n_steps 2048 = 2\^11, trace 2\^17 rows, target stone' -- "$bin" stone-params --public-input "$si/dynamic_2048.json" --target stone -o "$tmp/d.json"
+if [ "$(fri_sum "$tmp/d.json")" = 17 ]; then ok stone_dynamic_product; else bad stone_dynamic_product "$(fri_sum "$tmp/d.json")"; fi
+expect stone_dynamic_cli 0 'trace 2\^16 rows' -- "$bin" stone-params --n-steps 1024 --layout dynamic --cpu-component-step 4 --target stone -o "$tmp/d2.json"
+# what cannot work: the value and the rule named
+expect stone_not_pow2 2 'n_steps 1000 is not a power of two' -- "$bin" stone-params --n-steps 1000 --layout small
+expect stone_not_pow2_file 3 'not_power_of_two.json: n_steps 100000 is not a power of two' -- "$bin" stone-params --public-input "$si/not_power_of_two.json"
+expect stone_too_small 5 "n_steps 256 is too small for layout 'small': its ecdsa builtin .* at least 512" -- "$bin" stone-params --n-steps 256 --layout small
+expect stone_unknown_layout 2 "unknown layout 'smol': Stone v3's layouts are plain, small" -- "$bin" stone-params --n-steps 512 --layout smol
+expect stone_unknown_layout_file 3 "unknown_layout.json: unknown layout 'starknet_with_keccak_and_more'" -- "$bin" stone-params --public-input "$si/unknown_layout.json"
+expect stone_fixed_dynamic_params 3 "has 1 members but layout 'small' takes none" -- "$bin" stone-params --public-input "$si/fixed_with_dynamic_params.json"
+expect stone_integrity_layout 2 "Integrity cannot verify layout 'plain'.*use --target stone" -- "$bin" stone-params --n-steps 1024 --layout plain
+expect stone_integrity_dynamic 2 "Integrity cannot verify layout 'dynamic'" -- "$bin" stone-params --public-input "$si/dynamic_2048.json"
+expect stone_integrity_pow 2 '19 proof-of-work bits: Integrity accepts 20 to 49' -- "$bin" stone-params --n-steps 1024 --layout small --pow 19
+expect stone_integrity_security 2 'Integrity rejects proofs below 50' -- "$bin" stone-params --n-steps 1024 --layout small --security 48
+printf '{"layout": "small", "n_steps": 512' >"$tmp/trunc.json"
+expect stone_malformed 3 'trunc.json: not valid JSON' -- "$bin" stone-params --public-input "$tmp/trunc.json"
+printf '{"layout": "small", "n_steps": "512"}' >"$tmp/str.json"
+expect stone_n_steps_string 3 'str.json: "n_steps" must be a positive integer' -- "$bin" stone-params --public-input "$tmp/str.json"
+expect stone_missing_file 4 'cairn: error: --public-input .*nonexistent.json' -- "$bin" stone-params --public-input "$tmp/nonexistent.json"
+expect stone_no_input 2 'expected --public-input FILE, or --n-steps N and --layout LAYOUT' -- "$bin" stone-params --layout small
+expect stone_both_inputs 2 'cannot be combined' -- "$bin" stone-params --public-input "$si/small_512.json" --n-steps 512
+expect stone_bad_n_steps 2 "--n-steps 'x'" -- "$bin" stone-params --n-steps x --layout small
+expect stone_bad_target 2 "--target 'starknet'" -- "$bin" stone-params --n-steps 512 --layout small --target starknet
+expect stone_bad_blowup 2 "--blowup '0'" -- "$bin" stone-params --n-steps 512 --layout small --blowup 0
+expect stone_hasher_stone 2 '--hasher applies to --target integrity only' -- "$bin" stone-params --n-steps 512 --layout small --target stone --hasher keccak_160_lsb
+expect stone_step_fixed 2 '--cpu-component-step applies to the dynamic layout only' -- "$bin" stone-params --n-steps 512 --layout small --cpu-component-step 2
+expect stone_memory_alone 2 '--memory needs --prover-config' -- "$bin" stone-params --n-steps 512 --layout small --memory 8G
+expect stone_needs_value 2 "option '--layout' needs a value" -- "$bin" stone-params --n-steps 512 --layout
+expect stone_unknown_option 2 "unknown option '--frob'" -- "$bin" stone-params --frob
+expect stone_unwritable 4 'cannot write .*nodir/p.json' -- "$bin" stone-params --n-steps 512 --layout small -o "$tmp/nodir/p.json"
+# --prover-config: sized to --memory
+expect stone_prover_config 0 'cfg.json: store_full_lde true, n_out_of_memory_merkle_layers 0, .*estimated peak' -- "$bin" stone-params --n-steps 2^16 --layout recursive -o "$tmp/p.json" --prover-config "$tmp/cfg.json" --memory 64G
+if grep -q '"store_full_lde": true' "$tmp/cfg.json" && grep -q '"n_out_of_memory_merkle_layers": 0' "$tmp/cfg.json" &&
+    grep -q '"log_n_max_in_memory_fri_layer_elements": 63' "$tmp/cfg.json"; then ok stone_prover_config_file; else bad stone_prover_config_file "$(head -c 300 "$tmp/cfg.json")"; fi
+expect stone_prover_config_small 0 'store_full_lde false, n_out_of_memory_merkle_layers 1' -- "$bin" stone-params --n-steps 2^20 --layout recursive -o "$tmp/p.json" --prover-config "$tmp/cfg2.json" --memory 48G
+expect stone_prover_config_too_small 0 'warning: the prover.s estimated peak .* exceeds 3/4 of the 1.0 GiB' -- "$bin" stone-params --n-steps 2^20 --layout recursive -o "$tmp/p.json" --prover-config "$tmp/cfg3.json" --memory 1G
+expect stone_prover_config_machine 0 'cfg4.json: store_full_lde ' -- "$bin" stone-params --n-steps 2^10 --layout small -o "$tmp/p.json" --prover-config "$tmp/cfg4.json"
+
 # cairn run on crafted guests: a fault, an RVC binary, an exit status above 255.
 if command -v riscv64-unknown-elf-gcc >/dev/null; then
     printf '.globl _start\n_start:\n  li a0, 1\n  lw a0, 1(a0)\n' >"$tmp/fault.S"

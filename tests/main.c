@@ -44,5 +44,6 @@ const struct test_suite test_suites[] = {
     {"zkvm_lies", test_zkvm_lies_cases},
     {"engine", test_engine_cases},
     {"service", test_service_cases},
+    {"stone", test_stone_cases},
     {NULL, NULL},
 };

@@ -44,6 +44,8 @@ int cmd_run(int argc, char **argv);
 void cmd_run_help(FILE *out);
 int cmd_replay(int argc, char **argv);
 void cmd_replay_help(FILE *out);
+int cmd_stone_params(int argc, char **argv);
+void cmd_stone_params_help(FILE *out);
 int cmd_selftest(int argc, char **argv);
 void cmd_selftest_help(FILE *out);
 int cmd_version(int argc, char **argv);

@@ -18,6 +18,8 @@ const struct cli_command cli_commands[] = {
      cmd_inspect_help},
     {"replay", "check a checkpoint file by replaying its intervals in parallel", cmd_replay,
      cmd_replay_help},
+    {"stone-params", "write Stone prover parameters (cpu_air_params.json) for any trace size",
+     cmd_stone_params, cmd_stone_params_help},
     {"selftest", "quick known-answer checks of the field, NTT and hashing", cmd_selftest,
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},
@@ -39,7 +41,7 @@ static void usage(FILE *out)
             "commands:\n",
             cairn_version());
     for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+        fprintf(out, "  %-13s %s\n", c->name, c->summary);
     fprintf(out, "\n"
                  "Exit status: 0 success, 1 rejected or failed, 2 usage error, 3 malformed input,\n"
                  "4 I/O error, 5 limit exceeded, 70 internal error (see docs/cli.md).\n");
