@@ -246,8 +246,9 @@ void cairn_pcs_prover_clear(cairn_pcs_prover *pr);
 /*
  * Push-style streaming commit.  begin, then absorb the M batch rows in order
  * in any number of pieces, then finish.  Memory: N running SHA-256 states
- * (112 bytes each), a buffer of 8 encoded rows (64 * N bytes) and one
- * codeword (8 * N bytes), independent of m.  The fields are private.
+ * (112 bytes each) and a buffer of 8 rows with room for their codewords
+ * (64 * N bytes), independent of m.  A full buffer is encoded and hashed on
+ * the library's thread pool (cairn/pool.h).  The fields are private.
  */
 typedef struct {
     cairn_pcs_params params;
@@ -255,9 +256,9 @@ typedef struct {
     size_t k, n_code;        /* row width, codeword length */
     uint64_t rows_total;     /* M */
     cairn_sha256_ctx *cols;  /* N running leaf hashes */
-    cairn_fp *buf;           /* pending encoded rows, column-major: buf[j*8 + r] */
-    cairn_fp *code;          /* one codeword */
-    unsigned pending;        /* encoded rows in buf (< 8) */
+    cairn_fp *buf;           /* pending rows, row-major, unencoded: row r at buf[r*N .. r*N + k) */
+    cairn_fp *code;          /* unused (NULL) */
+    unsigned pending;        /* rows waiting in buf (< 8) */
 } cairn_pcs_committer;
 
 /* An empty committer; clear is then a no-op. */
