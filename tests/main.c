@@ -4,7 +4,8 @@
  */
 #include <stdio.h>
 
-#include "cairn/sha256.h"
+/* the umbrella header, compiled here with every warning: it must stand on its own */
+#include "cairn/cairn.h"
 #include "tests.h"
 
 /*
