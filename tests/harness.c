@@ -76,6 +76,30 @@ void test_rand_bytes(void *out, size_t len)
     }
 }
 
+unsigned long test_fuzz_random(int (*target)(const uint8_t *data, size_t len), size_t buf_len,
+                               size_t short_len)
+{
+    uint8_t *in = malloc(buf_len);
+    unsigned long violations = 0;
+    if (in == NULL) {
+        test_fail(__FILE__, __LINE__, "cannot allocate %zu fuzz bytes", buf_len);
+        return 1;
+    }
+    for (unsigned long it = 0; it < test_iters / 4 + 20; it++) {
+        size_t len = 2 + test_rand_below(buf_len - 2);
+        test_rand_bytes(in, len);
+        if (test_rand_below(4) != 0)
+            in[1] |= 1;
+        if (test_rand_below(3) == 0)
+            len = 2 + test_rand_below(short_len);
+        if (target(in, len) != 0 && violations++ < 5)
+            test_fail(__FILE__, __LINE__, "fuzz target reported a violation at iteration %lu "
+                      "(%zu bytes)", it, len);
+    }
+    free(in);
+    return violations;
+}
+
 cairn_fp test_rand_fp(void)
 {
     static const uint64_t edges[] = {0,

@@ -38,6 +38,16 @@ void test_rand_bytes(void *out, size_t len);
 cairn_fp test_rand_fp(void);
 cairn_fp2 test_rand_fp2(void);
 
+/*
+ * Drive an in-process fuzz target (returns non-zero on a violated
+ * property) with test_iters / 4 + 20 random inputs of 2 .. buf_len bytes,
+ * three in four with bit 0 of byte 1 set (the targets' mode that edits an
+ * honest encoding) and one in three cut to 2 .. 2 + short_len - 1 bytes.
+ * Reports the first five violations as failures and returns their count.
+ */
+unsigned long test_fuzz_random(int (*target)(const uint8_t *data, size_t len), size_t buf_len,
+                               size_t short_len);
+
 /* Failure reporting; use the macros below. Returns 0 so CHECKs can be used in conditions. */
 int test_fail(const char *file, int line, const char *fmt, ...)
 #if defined(__GNUC__)
