@@ -58,19 +58,19 @@ for variant in release asan; do
     run_ms[$variant]=$(($(now_ms) - t0))
 done
 
-echo "== cli: tests/cli_test.sh $out/release"
-log="$out/release/cli-test.log"
-t0=$(now_ms)
-bash tests/cli_test.sh "$out/release" 2>&1 | tee "$log"
-tally cli "$log" "${PIPESTATUS[0]}"
-run_ms[cli]=$(($(now_ms) - t0))
+# run_script NAME SCRIPT: run a shell test script against the release build,
+# tally its closing line and time it.
+run_script() {
+    local name=$1 script=$2 log="$out/release/$1-test.log" t0
+    echo "== $name: $script $out/release"
+    t0=$(now_ms)
+    bash "$script" "$out/release" 2>&1 | tee "$log"
+    tally "$name" "$log" "${PIPESTATUS[0]}"
+    run_ms[$name]=$(($(now_ms) - t0))
+}
 
-echo "== service: tests/service_test.sh $out/release"
-log="$out/release/service-test.log"
-t0=$(now_ms)
-bash tests/service_test.sh "$out/release" 2>&1 | tee "$log"
-tally service "$log" "${PIPESTATUS[0]}"
-run_ms[service]=$(($(now_ms) - t0))
+run_script cli tests/cli_test.sh
+run_script service tests/service_test.sh
 
 echo "== times: release $((run_ms[release] / 1000)) s, asan $((run_ms[asan] / 1000)) s, cli $((run_ms[cli] / 1000)) s, service $((run_ms[service] / 1000)) s ($(uptime | sed 's/.*load/load/'))"
 echo "== ten slowest tests"
