@@ -68,10 +68,7 @@ static void shape_of(open_shape *sh, const cairn_pcs_params *p, size_t P)
         cairn_pcs_params shape;
         pcs_level_shape(&shape, p, l, P);
         pcs_dims_of(&sh->d[l], &shape);
-        size_t cb = 0;
-        while (((size_t)1 << cb) < sh->d[l].C)
-            cb++;
-        sh->nv[l] = sh->d[l].n + cb;
+        sh->nv[l] = sh->d[l].n + pcs_ceil_log2(sh->d[l].C);
     }
     if (sh->L > 0)
         sh->vecL = (1 + sh->d[sh->L].s) * sh->d[sh->L].k;

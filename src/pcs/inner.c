@@ -47,15 +47,6 @@ static cairn_fp2 mul_x(cairn_fp2 a)
     return cairn_fp2_make(cairn_fp_mul_w(a.c1), a.c0);
 }
 
-/* log2 of a power of two. */
-static unsigned log2_exact(size_t x)
-{
-    unsigned r = 0;
-    while (((size_t)1 << r) < x)
-        r++;
-    return r;
-}
-
 cairn_fp *pcs_level_table(const cairn_fp2 *vecs, size_t V, unsigned n, unsigned lc, size_t C)
 {
     size_t K = (size_t)1 << n, k = (size_t)1 << lc, m = K / k;
@@ -210,7 +201,7 @@ static void level_info_of(level_info *li, const cairn_pcs_params *p, unsigned l,
 {
     pcs_level_shape(&li->shape, p, l, P);
     pcs_dims_of(&li->d, &li->shape);
-    li->cb = log2_exact(li->d.C);
+    li->cb = pcs_ceil_log2(li->d.C);
     li->nv = (unsigned)li->d.n + li->cb;
 }
 

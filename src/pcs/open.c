@@ -64,6 +64,23 @@ void pcs_level0_coeffs(cairn_fp2 *out, const pcs_dims *d, const cairn_fp2 *alpha
     }
 }
 
+cairn_fp2 pcs_claimed_combo(const pcs_dims *d, const cairn_fp2 *alpha_s, const cairn_fp2 *evals_p)
+{
+    cairn_fp2 rhs = cairn_fp2_zero();
+    for (size_t c = 0; c < d->C; c++)
+        rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha_s[c], evals_p[c]));
+    return rhs;
+}
+
+int pcs_eval_identity_holds(const pcs_dims *d, const cairn_fp2 *u, const cairn_fp2 *eqcol_p,
+                            const cairn_fp2 *alpha_s, const cairn_fp2 *evals_p)
+{
+    cairn_fp2 lhs = cairn_fp2_zero();
+    for (size_t j = 0; j < d->k; j++)
+        lhs = cairn_fp2_add(lhs, cairn_fp2_mul(u[j], eqcol_p[j]));
+    return cairn_fp2_eq(lhs, pcs_claimed_combo(d, alpha_s, evals_p));
+}
+
 cairn_status pcs_level1_claims(pcs_claim_set *set, const pcs_dims *d, const cairn_fp2 *points,
                                size_t P, const cairn_fp2 *alpha, const cairn_fp2 *evals,
                                const cairn_fp2 *combos, const size_t *idx, cairn_error *err)
@@ -73,13 +90,10 @@ cairn_status pcs_level1_claims(pcs_claim_set *set, const pcs_dims *d, const cair
     if (set->claims == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs: cannot allocate level 1's claims");
     for (size_t s = 0; s < d->s; s++)
-        for (size_t p = 0; p < P; p++) {
-            cairn_fp2 rhs = cairn_fp2_zero();
-            for (size_t c = 0; c < d->C; c++)
-                rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha[s * d->C + c], evals[p * d->C + c]));
-            set->claims[n++] = (pcs_claim){(uint32_t)(s * (P + 1) + 1 + p), PCS_CLAIM_EQ,
-                                           points + p * d->n, 0, rhs};
-        }
+        for (size_t p = 0; p < P; p++)
+            set->claims[n++] =
+                (pcs_claim){(uint32_t)(s * (P + 1) + 1 + p), PCS_CLAIM_EQ, points + p * d->n, 0,
+                            pcs_claimed_combo(d, alpha + s * d->C, evals + p * d->C)};
     for (size_t q = 0; q < d->t; q++)
         for (size_t v = 0; v < V; v++)
             set->claims[n++] =
@@ -293,12 +307,8 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
         for (size_t s = 0; s < d.s; s++)
             for (size_t p = 0; p < P; p++) {
                 const cairn_fp2 *u = vec + (s * (P + 1) + 1 + p) * d.k;
-                cairn_fp2 lhs = cairn_fp2_zero(), rhs = cairn_fp2_zero();
-                for (size_t j = 0; j < d.k; j++)
-                    lhs = cairn_fp2_add(lhs, cairn_fp2_mul(u[j], eqcol[p * d.k + j]));
-                for (size_t c = 0; c < d.C; c++)
-                    rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha[s * d.C + c], evals[p * d.C + c]));
-                if (!cairn_fp2_eq(lhs, rhs)) {
+                if (!pcs_eval_identity_holds(&d, u, eqcol + p * d.k, alpha + s * d.C,
+                                             evals + p * d.C)) {
                     st = cairn_error_set(err, CAIRN_ERR_ARG,
                                          "pcs open: the claimed evaluations at point %zu are not "
                                          "those of the rows",

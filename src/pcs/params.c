@@ -117,15 +117,6 @@ static double log2_query(uint64_t N, uint64_t D, uint64_t t)
     return acc;
 }
 
-/* ceil(log2 x) for x >= 1. */
-static unsigned ceil_log2(uint64_t x)
-{
-    unsigned r = 0;
-    while (((uint64_t)1 << r) < x)
-        r++;
-    return r;
-}
-
 /*
  * The field terms of one level, as log2 eps: the proximity gap of the s
  * random combinations, then for level 0 the batching |F|^-s of the claims,
@@ -140,7 +131,7 @@ static double log2_field_terms(uint64_t N, unsigned s, unsigned level, unsigned 
         double terms[2] = {(double)s * (log2((double)N) - lf), -(double)s * lf};
         return log2_sum(terms, 2);
     }
-    unsigned c = ceil_log2(pcs_level_polys(s, CAIRN_PCS_MAX_POINTS, level));
+    unsigned c = pcs_ceil_log2(pcs_level_polys(s, CAIRN_PCS_MAX_POINTS, level));
     double terms[3] = {(double)s * (log2((double)N) - lf), -lf,
                        log2(2.0 * (double)(n_l + c)) - lf};
     return log2_sum(terms, 3);
@@ -292,7 +283,7 @@ cairn_status cairn_pcs_params_check(const cairn_pcs_params *p, cairn_error *err)
 /* Estimated Merkle multiproof bytes for t distinct queries among N leaves. */
 static uint64_t merkle_estimate(uint64_t N, uint64_t t)
 {
-    unsigned h = ceil_log2(N), lt = 0;
+    unsigned h = pcs_ceil_log2(N), lt = 0;
     while (((uint64_t)2 << lt) <= t)
         lt++;
     uint64_t sib = h > lt ? t * (h - lt) : 0;
@@ -328,7 +319,7 @@ uint64_t cairn_pcs_opening_size_estimate(const cairn_pcs_params *p, size_t point
     for (unsigned l = 1; l < nl; l++) {
         size_t C = pcs_level_polys(p->reps, points_len, l);
         uint64_t M = ((uint64_t)1 << (v[l].n - v[l].lc)) * C;
-        total += level_bytes(&v[l], M, ceil_log2(C)) + CAIRN_SHA256_BYTES;
+        total += level_bytes(&v[l], M, pcs_ceil_log2(C)) + CAIRN_SHA256_BYTES;
     }
     /* the vectors sent in clear by the last level */
     uint64_t nvec = nl == 1 ? (uint64_t)p->reps * (points_len + 1) : 1 + (uint64_t)p->reps;
@@ -400,7 +391,7 @@ static uint64_t best_inner(search *S, int first, unsigned n, unsigned left)
             v.t = t;
             v.g = g;
             uint64_t M = ((uint64_t)1 << (n - lc)) * C;
-            uint64_t size = level_bytes(&v, M, ceil_log2(C)) + CAIRN_SHA256_BYTES;
+            uint64_t size = level_bytes(&v, M, pcs_ceil_log2(C)) + CAIRN_SHA256_BYTES;
             uint64_t rest = left == 1 ? (1 + (uint64_t)S->s) * ((uint64_t)1 << lc) * CAIRN_FP2_BYTES
                                       : best_inner(S, 0, lc, left - 1);
             if (rest == UINT64_MAX)
@@ -511,7 +502,7 @@ cairn_status cairn_pcs_params_choose(cairn_pcs_params *out, unsigned num_vars, s
                 Sp->grind_auto = opt->grinding_bits < 0;
                 Sp->max_lc = max_lc;
                 Sp->max_code = max_lc + lb;
-                unsigned off = ceil_log2(L + 2) + extra;
+                unsigned off = pcs_ceil_log2(L + 2) + extra;
                 if (off >= max_off)
                     break;
                 Sp->qtarget = target + (double)off;

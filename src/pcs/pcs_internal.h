@@ -143,6 +143,19 @@ void pcs_level0_coeffs(cairn_fp2 *out, const pcs_dims *d, const cairn_fp2 *alpha
                        const cairn_fp2 *beta, const cairn_fp2 *eqrow, size_t P);
 
 /*
+ * sum_c alpha_s[c] * evals_p[c] over the C polynomials: what the evaluation
+ * vector u_{s,p} must give at r_p's column point.
+ */
+cairn_fp2 pcs_claimed_combo(const pcs_dims *d, const cairn_fp2 *alpha_s, const cairn_fp2 *evals_p);
+
+/*
+ * Plain Ligero's evaluation identity for u = u_{s,p}:
+ * <u, eq(r_p,col, .)> == pcs_claimed_combo (eqcol_p: the k column eq-values).
+ */
+int pcs_eval_identity_holds(const pcs_dims *d, const cairn_fp2 *u, const cairn_fp2 *eqcol_p,
+                            const cairn_fp2 *alpha_s, const cairn_fp2 *evals_p);
+
+/*
  * Level 1's claims: for each repetition s and point p the EQ claim
  * u_{s,p}(r_p,col) = sum_c alpha_{s,c} v_{p,c}, then for each level-0 query q
  * and vector v the POW claim with value combos[q V + v].  set->claims is
@@ -259,6 +272,15 @@ typedef struct {
     size_t entry;
 } pcs_cheat_cfg;
 extern pcs_cheat_cfg pcs_cheat;
+
+/* ceil(log2 x) for x >= 1 (exact for powers of two, such as C_l). */
+static inline unsigned pcs_ceil_log2(uint64_t x)
+{
+    unsigned r = 0;
+    while (((uint64_t)1 << r) < x)
+        r++;
+    return r;
+}
 
 /* Checked a * b; 0 on overflow with *ok cleared. */
 static inline uint64_t pcs_mul_checked(uint64_t a, uint64_t b, int *ok)

@@ -84,12 +84,7 @@ cairn_status cairn_pcs_verify(const cairn_pcs_commitment *com, cairn_transcript 
     for (size_t s = 0; L == 0 && s < d.s; s++)
         for (size_t p = 0; p < P; p++) {
             const cairn_fp2 *u = op->vectors + (s * (P + 1) + 1 + p) * d.k;
-            cairn_fp2 lhs = cairn_fp2_zero(), rhs = cairn_fp2_zero();
-            for (size_t j = 0; j < d.k; j++)
-                lhs = cairn_fp2_add(lhs, cairn_fp2_mul(u[j], eqcol[p * d.k + j]));
-            for (size_t c = 0; c < d.C; c++)
-                rhs = cairn_fp2_add(rhs, cairn_fp2_mul(alpha[s * d.C + c], evals[p * d.C + c]));
-            if (!cairn_fp2_eq(lhs, rhs)) {
+            if (!pcs_eval_identity_holds(&d, u, eqcol + p * d.k, alpha + s * d.C, evals + p * d.C)) {
                 st = cairn_error_set(err, CAIRN_ERR_REJECTED,
                                      "pcs verify: evaluation vector of repetition %zu, point %zu "
                                      "does not give the claimed evaluations",
