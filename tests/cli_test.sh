@@ -252,6 +252,14 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     if cmp -s "$tmp/rl.proof" "$tmp/keep.proof"; then ok prove_failure_keeps_old_proof; else bad prove_failure_keeps_old_proof "the old proof changed"; fi
     if ls "$tmp" | grep -q '\.tmp\.'; then bad prove_no_temp_left "$(ls "$tmp")"; else ok prove_no_temp_left; fi
     expect prove_unwritable 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" -o "$tmp/nodir/x.proof"
+    # the output is checked before any proving work: a run that would be refused
+    # (--max-cycles 5) reports the unwritable output, not the run
+    expect prove_unwritable_first 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" --max-cycles 5 -o "$tmp/nodir/x.proof"
+    expect prove_to_directory 4 'cannot write the proof: .*: is a directory' -- "$bin" prove "$rl" -o "$tmp"
+    # a run too long for the 100-bit target is refused right after execution, before any
+    # witness is built, naming its rows and the limit (22 M rows: gigabytes of witness otherwise)
+    printf '\x40\x42\x0f\x00' >"$tmp/long.in"
+    expect prove_too_long_early 5 '[0-9]+ trace rows, over the limit of [0-9]+ rows at 100 bits' -- "$bin" prove "$guests/rv32i/loop.elf" --input "$tmp/long.in" -o "$tmp/long.proof"
     # --quiet prints nothing at all; --json nothing on stderr; both still write the proof
     "$bin" prove "$rl" -o "$tmp/q.proof" --quiet >"$tmp/q.out" 2>"$tmp/q.err"
     rc=$?

@@ -28,22 +28,54 @@ static void test_options(cairn_zkvm_options *o)
     o->threads = 2;
 }
 
-/* Prove and verify one ELF; returns 1 when both succeed and agree on the statement. */
+/*
+ * The trace rows of a run as the prover's early refusal counts them from
+ * the VM alone (instructions, read/write calls, bytes moved); 0 on error.
+ */
+static uint64_t vm_trace_rows(const uint8_t *elf, size_t len, const uint8_t *in, size_t in_len)
+{
+    cairn_program prog;
+    cairn_vm vm;
+    cairn_error err;
+    uint64_t T = 0;
+    memset(&vm, 0, sizeof vm);
+    if (cairn_elf_load(&prog, elf, len, &err) != CAIRN_OK)
+        return 0;
+    if (cairn_vm_init(&vm, &prog, NULL, &err) == CAIRN_OK) {
+        cairn_vm_set_input(&vm, in, in_len);
+        if (cairn_vm_run(&vm, UINT64_C(1) << 24, &err) == CAIRN_OK && vm.halt == CAIRN_VM_EXITED)
+            T = vm.cycles + vm.io_calls + vm.input_pos + vm.output_len + vm.diag_len;
+    }
+    cairn_vm_clear(&vm);
+    cairn_program_clear(&prog);
+    return T;
+}
+
+/*
+ * Prove and verify one ELF; returns 1 when both succeed and agree on the
+ * statement.  Also checks that the rows counted from the VM before any
+ * witness is built (the early refusal) are the rows the prover proved.
+ */
 static int prove_verify(const uint8_t *elf, size_t len, cairn_zkvm_statement *out)
 {
     uint8_t *proof = NULL;
     size_t plen = 0;
     cairn_error err;
     cairn_zkvm_statement st, vs;
+    cairn_zkvm_stats stats;
     cairn_zkvm_options o;
     int ok = 0;
     test_options(&o);
     /* programs with memory read up to 8 bytes of input: the read rows store real bytes */
-    if (cairn_zkvm_prove(&proof, &plen, &st, NULL, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, &o,
-                         &err) != CAIRN_OK) {
+    if (cairn_zkvm_prove(&proof, &plen, &st, &stats, elf, len, zk_test_input, ZK_TEST_INPUT_LEN,
+                         &o, &err) != CAIRN_OK) {
         FAIL("prove: %s", err.msg);
         return 0;
     }
+    uint64_t early = vm_trace_rows(elf, len, zk_test_input, ZK_TEST_INPUT_LEN);
+    if (!CHECK(early == stats.trace_rows && early == st.cycles))
+        FAIL("rows counted from the VM %llu, proved %llu", (unsigned long long)early,
+             (unsigned long long)stats.trace_rows);
     if (cairn_zkvm_verify(&vs, proof, plen, elf, len, &err) != CAIRN_OK)
         FAIL("verify: %s", err.msg);
     else

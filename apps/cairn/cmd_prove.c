@@ -456,6 +456,12 @@ int cmd_prove(int argc, char **argv)
         }
         out_path = def_out;
     }
+    /* Before any proving work: a proof that cannot be written is an error now, not at the end. */
+    if ((st = cairn_file_check_writable(out_path, &err)) != CAIRN_OK) {
+        cli_error("cannot write the proof: %s", err.msg);
+        rc = cli_exit_for_status(st);
+        goto out;
+    }
     opt.security_bits = security;
     opt.threads = threads;
     opt.max_cycles = max_cycles;

@@ -169,6 +169,9 @@ typedef struct {
     const uint8_t *input; /* borrowed */
     size_t input_len;
     cairn_vm_config cfg;
+
+    /* Counted since cairn_vm_init, not part of the state (a restored VM keeps its own count). */
+    uint64_t io_calls; /* read and write system calls executed */
 } cairn_vm;
 
 /* Defaults: 64 KiB stack, CAIRN_VM_MAX_MEM, no write callback. */

@@ -1,7 +1,8 @@
 /*
  * file.c — atomic file replacement (cairn/file.h): write a temporary file
  * beside the target, flush it to disk, rename it over the target.  Used
- * for checkpoint files and proofs.
+ * for checkpoint files and proofs; cairn_file_check_writable makes the
+ * same temporary file up front so a long proof does not fail at its end.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -12,6 +13,49 @@
 #include <unistd.h>
 
 #include "cairn/file.h"
+
+/*
+ * Create PATH.tmp.XXXXXX beside path: *tmp receives its malloc'd name, the
+ * return value the descriptor (-1 with err set on failure).
+ */
+static int tmp_create(char **tmp, const char *path, cairn_error *err)
+{
+    size_t plen = strlen(path);
+    if ((*tmp = malloc(plen + 12)) == NULL) {
+        cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: out of memory", path);
+        return -1;
+    }
+    memcpy(*tmp, path, plen);
+    memcpy(*tmp + plen, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(*tmp);
+    if (fd < 0)
+        cairn_error_set(err, CAIRN_ERR_IO, "%s: cannot create a temporary file: %s", path,
+                        strerror(errno));
+    return fd;
+}
+
+cairn_status cairn_file_check_writable(const char *path, cairn_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return cairn_error_set(err, CAIRN_ERR_IO, "%s: is a directory", path);
+        if (!S_ISREG(sb.st_mode)) {
+            if (access(path, W_OK) != 0)
+                return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
+            return CAIRN_OK;
+        }
+    }
+    char *tmp = NULL;
+    int fd = tmp_create(&tmp, path, err);
+    cairn_status st = fd < 0 ? (tmp == NULL ? CAIRN_ERR_NOMEM : CAIRN_ERR_IO) : CAIRN_OK;
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
 
 /*
  * The temporary file is PATH.tmp.XXXXXX (mkstemp), beside the target so
@@ -41,14 +85,8 @@ cairn_status cairn_file_write_atomic(const char *path, const uint8_t *buf, size_
             return cairn_error_set(err, CAIRN_ERR_IO, "%s: %s", path, strerror(errno));
         return CAIRN_OK;
     }
-    size_t plen = strlen(path);
-    if ((tmp = malloc(plen + 12)) == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    if ((fd = mkstemp(tmp)) < 0) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "%s: cannot create a temporary file: %s", path,
-                             strerror(errno));
+    if ((fd = tmp_create(&tmp, path, err)) < 0) {
+        st = tmp == NULL ? CAIRN_ERR_NOMEM : CAIRN_ERR_IO;
         goto out;
     }
     mode_t mask = umask(0);

@@ -47,6 +47,7 @@ enum vm_sys_result vm_syscall(cairn_vm *vm, uint32_t *x, uint32_t pc, const stru
             vm_fault(vm, CAIRN_FAULT_SYSCALL_ARG, pc, a0, d);
             return VM_SYS_FAULT;
         }
+        vm->io_calls++;
         if (len == 0) {
             x[REG_A0] = 0;
             return VM_SYS_CONTINUE;
@@ -78,6 +79,7 @@ enum vm_sys_result vm_syscall(cairn_vm *vm, uint32_t *x, uint32_t pc, const stru
             vm_fault(vm, CAIRN_FAULT_SYSCALL_ARG, pc, a0, d);
             return VM_SYS_FAULT;
         }
+        vm->io_calls++;
         uint64_t avail = vm->input_pos < vm->input_len ? vm->input_len - vm->input_pos : 0;
         uint32_t n = avail < len ? (uint32_t)avail : len;
         if (n == 0) {

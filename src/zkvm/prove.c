@@ -91,6 +91,87 @@ static cairn_status table_helper(cairn_fp *g0, cairn_fp *g1, const cairn_fp *m, 
  * arrays are allocated up front in a few blocks and released on the one
  * exit path.
  */
+/*
+ * The PCS parameters and the proven bits of a proof of T trace rows with
+ * this bytecode table (n_tab variables), RAM (2^k words) and constraint
+ * system, refusing (CAIRN_ERR_LIMIT) a target the proof cannot reach.
+ * The message names the rows and the largest run that reaches the target:
+ * never claim less than asked, since the F_p2 field terms (LogUp,
+ * sum-checks) cap the total as the rows grow.  Cheap: called right after
+ * execution, before any witness is built, and again by the prover.
+ */
+cairn_status zk_security_check(cairn_pcs_params params[ZK_NBATCH], unsigned *bits, uint64_t T,
+                               unsigned n_tab, unsigned k, const zk_air *air, unsigned target,
+                               cairn_error *err)
+{
+    cairn_status st;
+    unsigned n = (unsigned)zk_vars_for(T);
+    if ((st = zk_batch_params(params, n, n_tab, k, air->ngroups, target + 4, err)) != CAIRN_OK)
+        return st;
+    *bits = (unsigned)floor(zk_security_bits(params, n, n_tab, k, air));
+    if (*bits >= target)
+        return CAIRN_OK;
+    unsigned ok = 0; /* the largest n below this one whose proofs reach the target */
+    for (unsigned m = n - 1; m >= 1 && ok == 0; m--) {
+        cairn_pcs_params q[ZK_NBATCH];
+        cairn_error e2;
+        if (zk_batch_params(q, m, n_tab, k, air->ngroups, target + 4, &e2) == CAIRN_OK &&
+            zk_security_bits(q, m, n_tab, k, air) >= (double)target)
+            ok = m;
+    }
+    if (ok == 0)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "a %u-bit security target is not reachable for this proof: %llu trace "
+                               "rows; its LogUp and sum-check terms over F_p2 cap it at %u bits "
+                               "(docs/security.md, section 5)",
+                               target, (unsigned long long)T, *bits);
+    return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                           "a %u-bit security target is not reachable for this proof: %llu trace "
+                           "rows, over the limit of %llu rows at %u bits for this program (its LogUp "
+                           "and sum-check terms over F_p2 cap it at %u bits; docs/security.md, "
+                           "section 5)",
+                           target, (unsigned long long)T,
+                           (unsigned long long)(((uint64_t)1 << ok) - 1), target, *bits);
+}
+
+/*
+ * Right after execution, before any witness is built: the trace rows the
+ * run needs (T = instructions + one setup row per read or write + the
+ * bytes they moved, as zk_trace_rows counts them from the trace), the
+ * output limit and the security target, so that a run too long to prove
+ * is refused in the time it took to execute it, with the rows and the
+ * limit named.  The prover checks the same again on the trace itself.
+ */
+static cairn_status refuse_early(const cairn_program *prog, const cairn_vm *vm,
+                                 const cairn_zkvm_options *opt, cairn_error *err)
+{
+    uint64_t T = vm->cycles + vm->io_calls + vm->input_pos + vm->output_len + vm->diag_len;
+    if (T >= CAIRN_ZKVM_MAX_CYCLES)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "%llu trace rows (%llu instructions): over the limit of %llu rows",
+                               (unsigned long long)T, (unsigned long long)vm->cycles,
+                               (unsigned long long)(CAIRN_ZKVM_MAX_CYCLES - 1));
+    if (vm->output_len > CAIRN_ZKVM_MAX_OUTPUT)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT, "%llu bytes of output exceed the limit of %u",
+                               (unsigned long long)vm->output_len, CAIRN_ZKVM_MAX_OUTPUT);
+    if (opt->security_bits < 1 || opt->security_bits > CAIRN_PCS_MAX_TARGET_BITS - 8)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range",
+                               opt->security_bits);
+    zk_bytecode bc;
+    zk_air air;
+    cairn_pcs_params params[ZK_NBATCH];
+    unsigned bits;
+    zk_bytecode_init(&bc);
+    cairn_status st = zk_bytecode_build(&bc, prog, err);
+    if (st == CAIRN_OK) {
+        zk_air_build(&air, prog->entry, vm->exit_code, vm->mem_base);
+        st = zk_security_check(params, &bits, T, zk_tab_vars(&bc), vm->mem_log2_words, &air,
+                               opt->security_bits, err);
+    }
+    zk_bytecode_clear(&bc);
+    return st;
+}
+
 static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cairn_program *prog,
                                const uint8_t digest[CAIRN_SHA256_BYTES], const cairn_rows *trace,
                                uint64_t cycles, uint32_t mem_log2_words, const uint8_t *input,
@@ -164,18 +245,10 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     zk_air_build(&air, prog->entry, w.exit_code, ram.base);
     unsigned n_tab = zk_tab_vars(&bc), k = mem_log2_words;
     size_t tsz = (size_t)1 << n_tab, K = (size_t)1 << k;
-    if ((st = zk_batch_params(params, (unsigned)n, n_tab, k, air.ngroups, opt->security_bits + 4,
-                              err)))
+    unsigned bits;
+    if ((st = zk_security_check(params, &bits, T, n_tab, k, &air, opt->security_bits, err)))
         goto out;
-    s->security_bits = (uint32_t)floor(zk_security_bits(params, (unsigned)n, n_tab, k, &air));
-    if (s->security_bits < opt->security_bits) {
-        /* never claim less than asked: the F_p2 field terms (LogUp, sum-checks) cap the total */
-        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
-                             "a %u-bit security target is not reachable for this proof: its LogUp and "
-                             "sum-check terms over F_p2 cap it at %u bits (docs/security.md, section 5)",
-                             opt->security_bits, s->security_bits);
-        goto out;
-    }
+    s->security_bits = bits;
     p->n = (uint32_t)n;
     p->n_tab = n_tab;
     memcpy(p->final_val, w.final_val, sizeof p->final_val);
@@ -569,6 +642,8 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     }
     progress(opt, "execute", 1);
     uint32_t k = vm.mem_log2_words;
+    if ((s = refuse_early(&prog, &vm, opt, err)) != CAIRN_OK)
+        goto out;
     if ((s = cairn_witness_oracle_new_table(&o, &prog, &cfg, input, input_len, max, 0, err)))
         goto out;
     s = prove_core(&p, stats, &prog, digest, cairn_witness_oracle_rows(o),

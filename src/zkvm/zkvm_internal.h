@@ -599,7 +599,14 @@ void zk_proof_clear(cairn_proof *p);
 /* PCS parameters of the six batches for (n, n_tab, k, target). */
 cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
                              unsigned k, unsigned ngroups, unsigned target, cairn_error *err);
-/* The statement into the transcript (domain "cairn-v3/rv32i"). */
+/*
+ * Parameters and proven bits for T rows; CAIRN_ERR_LIMIT naming the rows
+ * and the largest provable run when the target is out of reach (prove.c).
+ */
+cairn_status zk_security_check(cairn_pcs_params params[ZK_NBATCH], unsigned *bits, uint64_t T,
+                               unsigned n_tab, unsigned k, const zk_air *air, unsigned target,
+                               cairn_error *err);
+/* The statement into the transcript (domain "cairn-v4/rv32i"). */
 void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
                          uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
 /* The proven security in bits of a proof with these shapes. */
