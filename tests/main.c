@@ -43,6 +43,7 @@ const struct test_suite test_suites[] = {
     {"zkvm", test_zkvm_cases},
     {"zkvm_ram", test_zkvm_ram_cases},
     {"zkvm_lies", test_zkvm_lies_cases},
+    {"lean", test_lean_cases},
     {"engine", test_engine_cases},
     {"service", test_service_cases},
     {"stone", test_stone_cases},

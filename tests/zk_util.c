@@ -438,3 +438,33 @@ int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t
     return 1;
 }
 
+
+cairn_status zkt_lean_check(const struct zkt *z, cairn_error *err)
+{
+    size_t rows = (size_t)1 << z->w.n;
+    cairn_fp *cells = malloc(rows * ZL_NCELL * sizeof *cells);
+    if (cells == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+    cairn_status st = zl_fill(cells, &z->w, &z->bc, err);
+    if (st == CAIRN_OK) {
+        zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+        st = zl_check(cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
+                      z->w.output_len, err);
+    }
+    free(cells);
+    return st;
+}
+
+int zk_find_lie(enum zk_lie lie, uint32_t items, unsigned tries, uint8_t **elf, size_t *len,
+                cairn_fp **rows, uint64_t *T)
+{
+    for (unsigned i = 0; i < tries; i++) {
+        *elf = zk_gen_elf(test_rand_u64() & ~UINT64_C(1), items, len);
+        if (zk_lying_trace_max(*elf, *len, lie, UINT64_C(1) << 16, rows, T))
+            return 1;
+        free(*elf);
+    }
+    *elf = NULL;
+    *rows = NULL;
+    return 0;
+}

@@ -59,6 +59,16 @@ int zk_lying_trace(const uint8_t *elf, size_t elf_len, enum zk_lie lie, cairn_fp
 int zk_lying_trace_max(const uint8_t *elf, size_t elf_len, enum zk_lie lie, uint64_t max_steps,
                        cairn_fp **rows, uint64_t *cycles);
 
+/*
+ * A random register-only program of about `items` items on which `lie` is
+ * told within 2^16 steps (a lie that sends a program into a long loop is
+ * skipped for another one), trying up to `tries` programs: *elf (*len
+ * bytes) and its lying trace *rows (*T rows), both malloc'd.  Returns 0
+ * when no program told it (both outputs NULL).
+ */
+int zk_find_lie(enum zk_lie lie, uint32_t items, unsigned tries, uint8_t **elf, size_t *len,
+                cairn_fp **rows, uint64_t *T);
+
 /* A cairn_rows consumer keeping the first T rows (row-major, CAIRN_WIT_WIDTH wide). */
 struct zk_collect {
     cairn_fp *rows;
@@ -90,5 +100,13 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
 int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
                     size_t input_len, const cairn_fp *rows, uint64_t T, int strict);
 void zkt_clear(struct zkt *z);
+
+/*
+ * The lean row's verdict on z's witness (docs/zkvm-v2.md): its cells
+ * filled from the first prover's columns (zl_fill) and checked by the
+ * reference checker (zl_check) against z's statement (entry, exit code,
+ * output).  CAIRN_OK, or the checker's or the fill's status with err set.
+ */
+cairn_status zkt_lean_check(const struct zkt *z, cairn_error *err);
 
 #endif

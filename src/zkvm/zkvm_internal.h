@@ -664,4 +664,117 @@ typedef struct {
 } zk_outer_ctx;
 cairn_fp2 zk_outer_point(void *ctx, const cairn_fp2 *vals);
 
+/* ---- the lean row (proof system v2, docs/zkvm-v2.md; lean.c) ------------------------------------ */
+
+/*
+ * Step 2 of docs/zkvm-v2.md §8: the lean row's cells, tables and
+ * constraints, with a reference checker.  Nothing is proven on it yet.
+ */
+
+/* The 25 committed cells of a row (docs/zkvm-v2.md §3). */
+enum zl_cell {
+    ZL_PCI = 0, ZL_J0, ZL_J1, ZL_J2, ZL_J3, ZL_XL, ZL_XH, ZL_K, ZL_HL, ZL_HH, ZL_VD, ZL_DELTA,
+    ZL_T1L, ZL_T1H, ZL_T2L, ZL_T2H, ZL_TDL, ZL_TDH, ZL_MP0, ZL_MP1, ZL_EML, ZL_EMH, ZL_OI,
+    ZL_EOF, ZL_RO, ZL_NCELL
+};
+extern const char *const zl_cell_names[ZL_NCELL];
+/* The cells looked up in U (each below 2^16), in the order of their outputs in the values. */
+#define ZL_NUCELL 18u
+extern const uint8_t zl_u_cells[ZL_NUCELL];
+
+/*
+ * The public table U: 2^16 entries, index j = lo + 256 hi.  Value columns
+ * (functions of j): the two bytes, their AND, the top bit of each byte,
+ * the shift multipliers of s = hi mod 32 (left 2^s; right 2^(32-s), 1 for
+ * s = 0), the arithmetic shift's fill (2^32 - 2^(32-s), 0 for s = 0),
+ * [s = 0], [j = 0], bits 0 and 1, the four indicators [j mod 4 = p], and
+ * the system-call kinds read off (a7, fd) = (lo, hi): write to fd 1, to
+ * fd 2, read from fd 0, exit or exit_group (a7 = 93 or 94, any fd).
+ */
+#define ZU_VARS 16u
+enum zl_u_col {
+    ZU_LO = 0, ZU_HI, ZU_AND, ZU_LO7, ZU_HI7, ZU_PL, ZU_PR, ZU_FILL, ZU_Z5, ZU_IZ, ZU_B0, ZU_B1,
+    ZU_S0, ZU_S1, ZU_S2, ZU_S3, ZU_WO, ZU_WE, ZU_RDK, ZU_EX, ZU_NCOL
+};
+extern const char *const zl_u_names[ZU_NCOL];
+/* Column col of entry j < 2^16. */
+uint64_t zl_u_value(unsigned col, uint32_t j);
+/* Every column's MLE at r (16 coordinates), O(16) to O(2^8 * 8) each. */
+void zl_u_mle(cairn_fp2 out[ZU_NCOL], const cairn_fp2 *r);
+
+/*
+ * The lean bytecode columns of an entry: the first prover's static columns
+ * (ZK_PC .. ZK_F_BI), then the padding bit, the fall-through target
+ * (1 - f_jalr)(pc + 4 + du), whether rs2 is read (all but a read's byte
+ * rows), and for each result family its flag times wr (a static product,
+ * so a result constraint stays of degree <= 3).
+ */
+#define ZLB_NFW 14u /* rx, rk, and, or, xor, sll, srl, sra, link, lb, lbu, lh, lhu, lw */
+enum {
+    ZLB_PAD = ZK_NSTATIC, ZLB_FALL, ZLB_USE_RS2, ZLB_FW, ZLB_FW_SET = ZLB_FW + ZLB_NFW, ZLB_N
+};
+void zl_bc_entry(cairn_fp out[ZLB_N], const zk_static *s, int pad);
+
+/*
+ * The values of a row that the constraints read: the cells, the lean
+ * bytecode columns of pc_idx, the U outputs of each looked-up cell, the
+ * next row's pc, f_byte, x, hi, oi and eof (0 past the last row), and the
+ * public t, [t = 0], [t = T - 1], [t >= T].
+ */
+enum {
+    ZLV_B = ZL_NCELL,
+    ZLV_U = ZLV_B + ZLB_N,
+    ZLV_PC_NEXT = ZLV_U + ZL_NUCELL * ZU_NCOL,
+    ZLV_FBYTE_NEXT, ZLV_X_NEXT, ZLV_HI_NEXT, ZLV_OI_NEXT, ZLV_EOF_NEXT,
+    ZLV_ID, ZLV_FIRST, ZLV_LAST, ZLV_PADS, ZLV_N
+};
+
+/* Linear forms of the values that constraints and memory-checking tuples share. */
+typedef struct {
+    cairn_fp2 v1, op2, v2, w, x, hi, old, m[4], o1, o2;
+    cairn_fp2 wa_num;     /* 4 * word address + mem_base: x - o1 - 2 o2 */
+    cairn_fp2 ts_prev[3]; /* the register accesses' previous timestamps (rs1, rs2, rd) */
+    cairn_fp2 tm;         /* the RAM access's previous row */
+} zl_derived_vals;
+void zl_derived(zl_derived_vals *d, const cairn_fp2 *v);
+
+/* Statement constants the constraints read. */
+typedef struct {
+    uint32_t entry, exit_code;
+} zl_ctx;
+
+#define ZL_NCON 56u
+extern const char *const zl_con_names[ZL_NCON];
+/* The degree of each constraint in the values (tested numerically). */
+extern const uint8_t zl_con_degree[ZL_NCON];
+/* Evaluate every constraint on the values v (ZLV_N); returns the number written (ZL_NCON). */
+unsigned zl_constraints(cairn_fp2 out[ZL_NCON], const cairn_fp2 *v, const zl_ctx *ctx);
+/* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
+void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
+                   const zk_bytecode *bc, uint64_t x);
+
+/*
+ * The cells of every row (2^w->n rows of ZL_NCELL, row-major) from a
+ * first-prover witness: a translation of its columns, with the register
+ * timestamps replayed for the lean row's gated accesses (rs2 is not read
+ * on a read's byte rows, rd only when written).  A row that matches no
+ * bytecode entry (a lying trace) gets its word's entry or the padding
+ * entry, for the checker to reject.  Never fails today (err is for the
+ * streaming fill that replaces this translation).
+ */
+cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc,
+                     cairn_error *err);
+
+/*
+ * The reference checker: every cell's table membership, every constraint
+ * on every row, and the memory-checking multisets (registers from
+ * init_regs, RAM from ram's image and read-only words, the public output),
+ * each closed by the final state an honest prover would hold.
+ * CAIRN_ERR_REJECTED naming the first violation (row and constraint);
+ * CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
+                      const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
+                      const uint8_t *output, size_t output_len, cairn_error *err);
+
 #endif /* CAIRN_ZKVM_INTERNAL_H */

@@ -1,0 +1,689 @@
+/*
+ * lean.c — the lean row of the second proof system (docs/zkvm-v2.md):
+ * the public 16-bit table U and the closed forms of its multilinear
+ * extensions, the lean bytecode columns, the row's values (25 committed
+ * cells, the virtual values derived from them, the next row's values and
+ * the public ones), its constraints as polynomials of degree at most 3
+ * over F_p2, the fill of the cells from a first-prover witness, and the
+ * reference checker that evaluates every constraint, every lookup
+ * membership and the memory-checking multisets on a filled witness.
+ *
+ * Invariants: every constraint is one polynomial of the value vector,
+ * written once (zl_constraints) and interpreted by the checker here and by
+ * the prover's zero-check later, so the two cannot drift apart; every
+ * memory-checking tuple field is a linear form of the values (the GKR
+ * leaves of docs/zkvm-v2.md §5 must be multilinear); a U column depends on
+ * the 16 bits of its index only, and its MLE is evaluated in O(2^m · m)
+ * for the m bits it reads (m ≤ 8) or in a product form over all 16.
+ *
+ * This is step 2 of docs/zkvm-v2.md §8: nothing here is proven yet; the
+ * fill translates the first prover's columns (columns.c) so that every
+ * lying execution the first prover's tests build is available to the
+ * lean checker too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkvm_internal.h"
+
+#define TWO16 (UINT64_C(1) << 16)
+#define TWO32 (UINT64_C(1) << 32)
+
+/* ---- the 16-bit table U ------------------------------------------------------------------------ */
+
+const char *const zl_u_names[ZU_NCOL] = {
+    "lo", "hi", "and", "lo7", "hi7", "pl", "pr", "fill", "z5", "iz",
+    "b0", "b1", "s0", "s1", "s2", "s3", "wo", "we", "rdk", "ex"};
+
+/* Shift amount of an index: the low five bits of its high byte (the operand's low byte). */
+static uint32_t u_shamt(uint32_t j) { return (j >> 8) & 31; }
+
+uint64_t zl_u_value(unsigned col, uint32_t j)
+{
+    uint32_t lo = j & 0xff, hi = (j >> 8) & 0xff, s = u_shamt(j);
+    switch (col) {
+    case ZU_LO: return lo;
+    case ZU_HI: return hi;
+    case ZU_AND: return lo & hi;
+    case ZU_LO7: return lo >> 7;
+    case ZU_HI7: return hi >> 7;
+    case ZU_PL: return UINT64_C(1) << s;
+    case ZU_PR: return s == 0 ? 1 : UINT64_C(1) << (32 - s);
+    case ZU_FILL: return s == 0 ? 0 : TWO32 - (UINT64_C(1) << (32 - s));
+    case ZU_Z5: return s == 0;
+    case ZU_IZ: return j == 0;
+    case ZU_B0: return j & 1;
+    case ZU_B1: return (j >> 1) & 1;
+    case ZU_S0: case ZU_S1: case ZU_S2: case ZU_S3: return (j & 3) == col - ZU_S0;
+    case ZU_WO: return j == 64 + 256;
+    case ZU_WE: return j == 64 + 512;
+    case ZU_RDK: return j == 63;
+    case ZU_EX: return lo == 93 || lo == 94;
+    default: return 0;
+    }
+}
+
+/*
+ * The MLE at r of a function of m index bits (bits[0..m), m <= 8): sum
+ * over the 2^m assignments of f(assignment) · prod eq(bit, r_bit).  The
+ * function is read off zl_u_value on the index with just those bits set.
+ */
+static cairn_fp2 u_mle_bits(unsigned col, const unsigned *bits, unsigned m, const cairn_fp2 *r)
+{
+    cairn_fp2 eqt[256], acc = cairn_fp2_zero();
+    eqt[0] = cairn_fp2_one();
+    for (unsigned i = 0; i < m; i++) {
+        cairn_fp2 ri = r[bits[i]], nri = cairn_fp2_sub(cairn_fp2_one(), ri);
+        for (unsigned a = 1u << i; a-- > 0;) {
+            eqt[a + (1u << i)] = cairn_fp2_mul(eqt[a], ri);
+            eqt[a] = cairn_fp2_mul(eqt[a], nri);
+        }
+    }
+    for (unsigned a = 0; a < (1u << m); a++) {
+        uint32_t j = 0;
+        for (unsigned i = 0; i < m; i++)
+            j |= ((a >> i) & 1u) << bits[i];
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eqt[a], cairn_fp_from_u64(zl_u_value(col, j))));
+    }
+    return acc;
+}
+
+/* eq(r, c) over all 16 bits: the MLE of [j = c]. */
+static cairn_fp2 u_point(const cairn_fp2 *r, uint32_t c)
+{
+    cairn_fp2 p = cairn_fp2_one();
+    for (unsigned i = 0; i < ZU_VARS; i++)
+        p = cairn_fp2_mul(p, (c >> i) & 1 ? r[i] : cairn_fp2_sub(cairn_fp2_one(), r[i]));
+    return p;
+}
+
+void zl_u_mle(cairn_fp2 out[ZU_NCOL], const cairn_fp2 *r)
+{
+    static const unsigned sh[5] = {8, 9, 10, 11, 12}, low2[2] = {0, 1};
+    static const unsigned lo8[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    cairn_fp2 lo = cairn_fp2_zero(), hi = cairn_fp2_zero(), andv = cairn_fp2_zero();
+    for (unsigned i = 8; i-- > 0;) {
+        lo = cairn_fp2_add(cairn_fp2_double(lo), r[i]);
+        hi = cairn_fp2_add(cairn_fp2_double(hi), r[8 + i]);
+        andv = cairn_fp2_add(cairn_fp2_double(andv), cairn_fp2_mul(r[i], r[8 + i]));
+    }
+    out[ZU_LO] = lo;
+    out[ZU_HI] = hi;
+    out[ZU_AND] = andv;
+    out[ZU_LO7] = r[7];
+    out[ZU_HI7] = r[15];
+    out[ZU_PL] = u_mle_bits(ZU_PL, sh, 5, r);
+    out[ZU_PR] = u_mle_bits(ZU_PR, sh, 5, r);
+    out[ZU_FILL] = u_mle_bits(ZU_FILL, sh, 5, r);
+    out[ZU_Z5] = u_mle_bits(ZU_Z5, sh, 5, r);
+    out[ZU_IZ] = u_point(r, 0);
+    out[ZU_B0] = r[0];
+    out[ZU_B1] = r[1];
+    for (unsigned p = 0; p < 4; p++)
+        out[ZU_S0 + p] = u_mle_bits(ZU_S0 + p, low2, 2, r);
+    out[ZU_WO] = u_point(r, 64 + 256);
+    out[ZU_WE] = u_point(r, 64 + 512);
+    out[ZU_RDK] = u_point(r, 63);
+    out[ZU_EX] = u_mle_bits(ZU_EX, lo8, 8, r);
+}
+
+/* ---- the lean bytecode columns ------------------------------------------------------------------ */
+
+const char *const zl_cell_names[ZL_NCELL] = {
+    "pc_idx", "j0", "j1", "j2", "j3", "xl", "xh", "k", "hl", "hh", "vd", "delta",
+    "t1l", "t1h", "t2l", "t2h", "tdl", "tdh", "mp0", "mp1", "eml", "emh", "oi", "eof", "ro"};
+
+/* The cells looked up in U, in the order of their U outputs in the value vector. */
+const uint8_t zl_u_cells[ZL_NUCELL] = {ZL_J0,  ZL_J1,  ZL_J2,  ZL_J3,  ZL_XL,  ZL_XH,
+                                       ZL_HL,  ZL_HH,  ZL_T1L, ZL_T1H, ZL_T2L, ZL_T2H,
+                                       ZL_TDL, ZL_TDH, ZL_MP0, ZL_MP1, ZL_EML, ZL_EMH};
+
+void zl_bc_entry(cairn_fp out[ZLB_N], const zk_static *s, int pad)
+{
+    const cairn_fp *f = s->f, one = cairn_fp_one();
+    for (unsigned i = 0; i < ZK_NSTATIC; i++)
+        out[i] = f[i];
+    out[ZLB_PAD] = cairn_fp_make(pad != 0);
+    /* fall-through target of every row but JALR: pc + 4 + du */
+    cairn_fp fall = cairn_fp_add(cairn_fp_add(f[ZK_PC], cairn_fp_make(4)), f[ZK_DU]);
+    out[ZLB_FALL] = cairn_fp_mul(cairn_fp_sub(one, f[ZK_F_JALR]), fall);
+    out[ZLB_USE_RS2] = cairn_fp_sub(one, f[ZK_F_BI]);
+    static const uint16_t fam[ZLB_NFW] = {ZK_F_RX,  ZK_F_RK,  ZK_F_AND, ZK_F_OR,  ZK_F_XOR,
+                                          ZK_F_SLL, ZK_F_SRL, ZK_F_SRA, ZK_F_LINK, ZK_F_LB,
+                                          ZK_F_LBU, ZK_F_LH,  ZK_F_LHU, ZK_F_LW};
+    for (unsigned i = 0; i < ZLB_NFW; i++)
+        out[ZLB_FW + i] = cairn_fp_mul(f[fam[i]], f[ZK_WR]);
+    out[ZLB_FW_SET] = cairn_fp_mul(cairn_fp_add(f[ZK_F_SWR], f[ZK_F_SRD]), f[ZK_WR]);
+}
+
+/* ---- the constraints ---------------------------------------------------------------------------- */
+
+/* Value of the U output `col` of the looked-up cell number u (index into zl_u_cells). */
+#define UV(v, u, col) ((v)[ZLV_U + (u) * ZU_NCOL + (col)])
+enum { UJ0 = 0, UJ1, UJ2, UJ3, UXL, UXH, UHL, UHH, UT1L, UT1H, UT2L, UT2H, UTDL, UTDH,
+       UMP0, UMP1, UEML, UEMH };
+
+const char *const zl_con_names[ZL_NCON] = {
+    "k_bool", "ro_bool", "eof_bool", "add", "sub", "slt", "beq_diff", "sll", "srl_sra",
+    "shift_hi", "res_rx", "res_rk", "res_and", "res_or", "res_xor", "res_sll", "res_srl",
+    "res_sra", "res_link", "res_lb", "res_lbu", "res_lh", "res_lhu", "res_lw", "res_set",
+    "write_none", "out_byte", "align_w1", "align_w2", "align_h", "addr", "st_b", "st_h",
+    "st_w", "st_ro", "next_pc", "ecall_a7", "ecall_fd", "ecall_kind", "exit_code",
+    "exit_is_last", "setup_cnt_w", "setup_gap_r", "more", "cnt_chain", "ptr_chain",
+    "oi_chain", "oi_first", "eof_first", "ends_bool", "ends_idle", "ends_once", "read_full",
+    "read_empty", "entry", "pads"};
+
+static cairn_fp2 K(uint64_t c) { return cairn_fp2_from_fp(cairn_fp_from_u64(c)); }
+static cairn_fp2 ADD(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_add(a, b); }
+static cairn_fp2 SUB(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_sub(a, b); }
+static cairn_fp2 MUL(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_mul(a, b); }
+static cairn_fp2 SC(cairn_fp2 a, uint64_t c) { return cairn_fp2_mul_fp(a, cairn_fp_from_u64(c)); }
+/* a · 2^32 and friends, for readability */
+#define T16(a) SC((a), TWO16)
+#define T32(a) SC((a), TWO32)
+
+void zl_derived(zl_derived_vals *d, const cairn_fp2 *v)
+{
+    cairn_fp2 v1 = cairn_fp2_zero(), op2 = cairn_fp2_zero(), w = cairn_fp2_zero();
+    for (unsigned i = 4; i-- > 0;) {
+        v1 = ADD(SC(v1, 256), UV(v, UJ0 + i, ZU_LO));
+        op2 = ADD(SC(op2, 256), UV(v, UJ0 + i, ZU_HI));
+        w = ADD(SC(w, 256), UV(v, UJ0 + i, ZU_AND));
+    }
+    d->v1 = v1;
+    d->op2 = op2;
+    d->w = w;
+    d->v2 = SUB(op2, v[ZLV_B + ZK_IMM]);
+    d->x = ADD(v[ZL_XL], T16(v[ZL_XH]));
+    d->hi = ADD(v[ZL_HL], T16(v[ZL_HH]));
+    d->old = ADD(v[ZL_MP0], T16(v[ZL_MP1]));
+    d->m[0] = UV(v, UMP0, ZU_LO);
+    d->m[1] = UV(v, UMP0, ZU_HI);
+    d->m[2] = UV(v, UMP1, ZU_LO);
+    d->m[3] = UV(v, UMP1, ZU_HI);
+    d->o1 = UV(v, UXL, ZU_B0);
+    d->o2 = UV(v, UXL, ZU_B1);
+    /* wa = (x - o1 - 2 o2) / 4 - mem_base / 4: the word index relative to the region */
+    d->wa_num = SUB(SUB(d->x, d->o1), cairn_fp2_double(d->o2));
+    /* ts_now - 1 - limbs for the three register slots (ts_now = 4t + s) */
+    cairn_fp2 t4 = SC(v[ZLV_ID], 4);
+    d->ts_prev[0] = SUB(t4, ADD(v[ZL_T1L], T16(v[ZL_T1H])));
+    d->ts_prev[1] = SUB(ADD(t4, K(1)), ADD(v[ZL_T2L], T16(v[ZL_T2H])));
+    d->ts_prev[2] = SUB(ADD(t4, K(2)), ADD(v[ZL_TDL], T16(v[ZL_TDH])));
+    /* RAM: the row of the previous access, t - limbs */
+    d->tm = SUB(v[ZLV_ID], ADD(v[ZL_EML], T16(v[ZL_EMH])));
+}
+
+unsigned zl_constraints(cairn_fp2 out[ZL_NCON], const cairn_fp2 *v, const zl_ctx *ctx)
+{
+    const cairn_fp2 *b = v + ZLV_B, one = cairn_fp2_one();
+    zl_derived_vals d;
+    zl_derived(&d, v);
+    cairn_fp2 k = v[ZL_K], x = d.x, hi = d.hi, vd = v[ZL_VD], delta = v[ZL_DELTA];
+    cairn_fp2 sa = UV(v, UJ3, ZU_LO7), sb = UV(v, UJ3, ZU_HI7);
+    cairn_fp2 f_byte = ADD(ADD(b[ZK_F_BO], b[ZK_F_BE]), b[ZK_F_BI]);
+    cairn_fp2 f_set = ADD(b[ZK_F_SWR], b[ZK_F_SRD]);
+    cairn_fp2 f_st = ADD(ADD(b[ZK_F_SB], b[ZK_F_SH]), b[ZK_F_SW]);
+    cairn_fp2 f_mem = ADD(ADD(ADD(b[ZK_F_LB], b[ZK_F_LBU]), ADD(b[ZK_F_LH], b[ZK_F_LHU])),
+                          ADD(b[ZK_F_LW], f_st));
+    cairn_fp2 f_w = ADD(b[ZK_F_LW], b[ZK_F_SW]);
+    cairn_fp2 f_h = ADD(ADD(b[ZK_F_LH], b[ZK_F_LHU]), b[ZK_F_SH]);
+    cairn_fp2 f_rsh = ADD(b[ZK_F_SRL], b[ZK_F_SRA]);
+    /* the eq test of a branch: x = v1 - OP2 mod 2^32 is zero */
+    cairn_fp2 z = MUL(UV(v, UXL, ZU_IZ), UV(v, UXH, ZU_IZ));
+    /* the addressed byte, its sign, the addressed halfword and its sign */
+    cairn_fp2 yb = cairn_fp2_zero(), sgb = cairn_fp2_zero();
+    for (unsigned p = 0; p < 4; p++) {
+        cairn_fp2 s = UV(v, UXL, ZU_S0 + p);
+        yb = ADD(yb, MUL(s, d.m[p]));
+        sgb = ADD(sgb, MUL(s, UV(v, p < 2 ? UMP0 : UMP1, (p & 1) ? ZU_HI7 : ZU_LO7)));
+    }
+    cairn_fp2 no2 = SUB(one, d.o2);
+    cairn_fp2 hw = ADD(MUL(no2, v[ZL_MP0]), MUL(d.o2, v[ZL_MP1]));
+    cairn_fp2 sgh = ADD(MUL(no2, UV(v, UMP0, ZU_HI7)), MUL(d.o2, UV(v, UMP1, ZU_HI7)));
+    /* shifts: SRL result, and SRA's sign fill */
+    cairn_fp2 z5 = UV(v, UJ0, ZU_Z5);
+    cairn_fp2 srl = ADD(hi, MUL(z5, SUB(x, hi)));
+    /* the system call's kind, read off a7 (low byte of v1) and the fd (low byte of OP2) */
+    cairn_fp2 wo = UV(v, UJ0, ZU_WO), we = UV(v, UJ0, ZU_WE), rdk = UV(v, UJ0, ZU_RDK);
+    cairn_fp2 ex = UV(v, UJ0, ZU_EX), io = ADD(ADD(wo, we), rdk);
+    cairn_fp2 fe = b[ZK_F_ECALL];
+    cairn_fp2 jio = ADD(MUL(MUL(fe, io), b[ZK_PC]),
+                        SC(MUL(fe, ADD(ADD(wo, cairn_fp2_double(we)), SC(rdk, 3))), ZK_VPC));
+    cairn_fp2 pads = v[ZLV_PADS], live = SUB(one, pads);
+    cairn_fp2 ends = SUB(v[ZLV_EOF_NEXT], v[ZL_EOF]); /* 1 on the read that ends the input */
+    cairn_fp2 more_next = v[ZLV_FBYTE_NEXT];
+    cairn_fp2 hi_zero = MUL(UV(v, UHL, ZU_IZ), UV(v, UHH, ZU_IZ));
+    unsigned i = 0;
+#define C(expr) (out[i++] = (expr))
+    C(MUL(k, SUB(k, one)));
+    C(MUL(v[ZL_RO], SUB(v[ZL_RO], one)));
+    C(MUL(v[ZL_EOF], SUB(v[ZL_EOF], one)));
+    C(MUL(b[ZK_F_ADD], ADD(SUB(SUB(x, d.v1), d.op2), T32(k))));
+    C(MUL(b[ZK_F_SUB], SUB(ADD(SUB(x, d.v1), d.op2), T32(k))));
+    C(MUL(b[ZK_F_SLT], SUB(ADD(ADD(SUB(x, d.v1), d.op2), T32(sa)), ADD(T32(sb), T32(k)))));
+    C(MUL(b[ZK_D1], SUB(ADD(SUB(x, d.v1), d.op2), T32(k))));
+    C(MUL(b[ZK_F_SLL], SUB(MUL(d.v1, UV(v, UJ0, ZU_PL)), ADD(x, T32(hi)))));
+    C(MUL(f_rsh, SUB(MUL(d.v1, UV(v, UJ0, ZU_PR)), ADD(x, T32(hi)))));
+    C(MUL(ADD(b[ZK_F_SLL], f_rsh), UV(v, UHH, ZU_HI7)));
+    C(MUL(b[ZLB_FW + 0], SUB(vd, x)));
+    C(MUL(b[ZLB_FW + 1], SUB(vd, k)));
+    C(MUL(b[ZLB_FW + 2], SUB(vd, d.w)));
+    C(MUL(b[ZLB_FW + 3], ADD(SUB(SUB(vd, d.v1), d.op2), d.w)));
+    C(MUL(b[ZLB_FW + 4], ADD(SUB(SUB(vd, d.v1), d.op2), cairn_fp2_double(d.w))));
+    C(MUL(b[ZLB_FW + 5], SUB(vd, x)));
+    C(MUL(b[ZLB_FW + 6], SUB(vd, srl)));
+    C(MUL(b[ZLB_FW + 7], SUB(SUB(vd, srl), MUL(sa, UV(v, UJ0, ZU_FILL)))));
+    C(MUL(b[ZLB_FW + 8], SUB(SUB(vd, b[ZK_PC]), K(4))));
+    C(MUL(b[ZLB_FW + 9], SUB(SUB(vd, yb), SC(sgb, TWO32 - 256))));
+    C(MUL(b[ZLB_FW + 10], SUB(vd, yb)));
+    C(MUL(b[ZLB_FW + 11], SUB(SUB(vd, hw), SC(sgh, TWO32 - TWO16))));
+    C(MUL(b[ZLB_FW + 12], SUB(vd, hw)));
+    C(MUL(b[ZLB_FW + 13], SUB(vd, d.old)));
+    C(MUL(b[ZLB_FW_SET], SUB(vd, hi)));
+    /* no register write: vd = 0, except that a write's byte row carries its byte in vd */
+    C(MUL(SUB(SUB(SUB(one, b[ZK_WR]), b[ZK_F_BO]), b[ZK_F_BE]), vd));
+    C(MUL(ADD(b[ZK_F_BO], b[ZK_F_BE]), SUB(vd, yb)));
+    C(MUL(f_w, d.o1));
+    C(MUL(f_w, d.o2));
+    C(MUL(f_h, d.o1));
+    /* the effective address of a load or store (byte rows take ptr from the chain) */
+    C(MUL(SUB(f_mem, f_byte), ADD(SUB(SUB(x, d.v1), b[ZK_OFF]), T32(k))));
+    /* stores: the change to the word */
+    cairn_fp2 stb = cairn_fp2_zero();
+    cairn_fp2 b0 = UV(v, UJ0, ZU_HI), b1 = UV(v, UJ1, ZU_HI);
+    for (unsigned p = 0; p < 4; p++)
+        stb = ADD(stb, SC(MUL(UV(v, UXL, ZU_S0 + p), SUB(b0, d.m[p])), UINT64_C(1) << (8 * p)));
+    C(MUL(b[ZK_F_SB], SUB(delta, stb)));
+    cairn_fp2 hnew = ADD(b0, SC(b1, 256));
+    C(MUL(b[ZK_F_SH],
+          SUB(delta, ADD(MUL(no2, SUB(hnew, v[ZL_MP0])), T16(MUL(d.o2, SUB(hnew, v[ZL_MP1])))))));
+    C(MUL(b[ZK_F_SW], SUB(delta, SUB(d.op2, d.old))));
+    C(MUL(f_st, v[ZL_RO]));
+    /* control */
+    C(SUB(SUB(SUB(v[ZLV_PC_NEXT], b[ZLB_FALL]), ADD(MUL(b[ZK_D1], z), MUL(b[ZK_D2], k))),
+          ADD(ADD(MUL(b[ZK_D3], more_next), jio), MUL(b[ZK_F_JALR], SUB(x, UV(v, UXL, ZU_B0))))));
+    C(MUL(fe, SUB(d.v1, UV(v, UJ0, ZU_LO))));
+    C(MUL(MUL(fe, SUB(one, ex)), SUB(d.op2, UV(v, UJ0, ZU_HI))));
+    C(MUL(fe, SUB(SUB(one, io), ex)));
+    C(MUL(MUL(fe, ex), SUB(d.op2, K(ctx->exit_code))));
+    C(SUB(MUL(fe, ex), v[ZLV_LAST]));
+    /* I/O: setup rows hold count in hi, a read's gap in x; byte rows ptr in x, bytes left in hi */
+    C(MUL(b[ZK_F_SWR], SUB(hi, d.op2)));
+    C(MUL(b[ZK_F_SRD], ADD(SUB(x, d.op2), hi)));
+    C(MUL(ADD(f_set, f_byte), SUB(ADD(more_next, hi_zero), one)));
+    C(MUL(more_next, ADD(SUB(v[ZLV_HI_NEXT], hi), one)));
+    C(MUL(more_next, SUB(SUB(v[ZLV_X_NEXT], MUL(f_set, d.v1)), MUL(f_byte, ADD(x, one)))));
+    C(MUL(live, SUB(SUB(v[ZLV_OI_NEXT], v[ZL_OI]), b[ZK_F_BO])));
+    C(MUL(v[ZLV_FIRST], v[ZL_OI]));
+    C(MUL(v[ZLV_FIRST], v[ZL_EOF]));
+    C(MUL(live, MUL(ends, SUB(ends, one))));
+    C(MUL(MUL(live, SUB(one, b[ZK_F_SRD])), ends));
+    C(MUL(live, MUL(v[ZL_EOF], ends)));
+    C(MUL(MUL(b[ZK_F_SRD], SUB(one, v[ZLV_EOF_NEXT])), x));
+    C(MUL(MUL(b[ZK_F_SRD], v[ZL_EOF]), hi));
+    C(MUL(v[ZLV_FIRST], SUB(b[ZK_PC], K(ctx->entry))));
+    C(SUB(b[ZLB_PAD], pads));
+#undef C
+    return i;
+}
+
+/* The degree in the row values of each constraint (docs/zkvm-v2.md §4: at most 3). */
+const uint8_t zl_con_degree[ZL_NCON] = {
+    /* k_bool .. slt */ 2, 2, 2, 2, 2, 2,
+    /* beq_diff, sll, srl_sra, shift_hi */ 2, 3, 3, 2,
+    /* res_rx .. res_link */ 2, 2, 2, 2, 2, 2, 3, 3, 2,
+    /* res_lb .. res_set */ 3, 3, 3, 3, 2, 2,
+    /* write_none, out_byte, align_w1, align_w2, align_h, addr */ 2, 3, 2, 2, 2, 2,
+    /* st_b, st_h, st_w, st_ro */ 3, 3, 2, 2,
+    /* next_pc, ecall_a7, ecall_fd, ecall_kind, exit_code, exit_is_last */ 3, 2, 3, 2, 3, 2,
+    /* setup_cnt_w, setup_gap_r, more, cnt_chain, ptr_chain */ 2, 2, 3, 2, 3,
+    /* oi_chain, oi_first, eof_first, ends_bool, ends_idle, ends_once */ 2, 2, 2, 3, 3, 3,
+    /* read_full, read_empty, entry, pads */ 3, 3, 2, 1};
+
+/* ---- values of one row ------------------------------------------------------------------------- */
+
+/* The lean bytecode entry of index idx (count = the padding entry). */
+static void bc_lean(cairn_fp out[ZLB_N], const zk_bytecode *bc, uint64_t idx)
+{
+    if (idx >= bc->count) {
+        zk_static pad;
+        zk_static_pad(&pad);
+        zl_bc_entry(out, &pad, 1);
+    } else {
+        zl_bc_entry(out, &bc->entries[idx], 0);
+    }
+}
+
+void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
+                   const zk_bytecode *bc, uint64_t x)
+{
+    const cairn_fp *c = cells + x * ZL_NCELL;
+    cairn_fp be[ZLB_N];
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        v[i] = cairn_fp2_from_fp(c[i]);
+    bc_lean(be, bc, c[ZL_PCI].v);
+    for (unsigned i = 0; i < ZLB_N; i++)
+        v[ZLV_B + i] = cairn_fp2_from_fp(be[i]);
+    for (unsigned u = 0; u < ZL_NUCELL; u++) {
+        uint64_t j = c[zl_u_cells[u]].v;
+        for (unsigned col = 0; col < ZU_NCOL; col++)
+            UV(v, u, col) = j < TWO16 ? K(zl_u_value(col, (uint32_t)j)) : cairn_fp2_zero();
+    }
+    /* the next row's values (0 past the last row, as the shift sum-check defines them) */
+    if (x + 1 < rows) {
+        const cairn_fp *n = c + ZL_NCELL;
+        bc_lean(be, bc, n[ZL_PCI].v);
+        v[ZLV_PC_NEXT] = cairn_fp2_from_fp(be[ZK_PC]);
+        v[ZLV_FBYTE_NEXT] =
+            cairn_fp2_from_fp(cairn_fp_add(cairn_fp_add(be[ZK_F_BO], be[ZK_F_BE]), be[ZK_F_BI]));
+        v[ZLV_X_NEXT] = ADD(cairn_fp2_from_fp(n[ZL_XL]), T16(cairn_fp2_from_fp(n[ZL_XH])));
+        v[ZLV_HI_NEXT] = ADD(cairn_fp2_from_fp(n[ZL_HL]), T16(cairn_fp2_from_fp(n[ZL_HH])));
+        v[ZLV_OI_NEXT] = cairn_fp2_from_fp(n[ZL_OI]);
+        v[ZLV_EOF_NEXT] = cairn_fp2_from_fp(n[ZL_EOF]);
+    } else {
+        for (unsigned i = ZLV_PC_NEXT; i <= ZLV_EOF_NEXT; i++)
+            v[i] = cairn_fp2_zero();
+    }
+    v[ZLV_ID] = K(x);
+    v[ZLV_FIRST] = K(x == 0);
+    v[ZLV_LAST] = K(x + 1 == T);
+    v[ZLV_PADS] = K(x >= T);
+}
+
+/* ---- the fill, from a first-prover witness ------------------------------------------------------ */
+
+/* Canonical value of column c on row x. */
+#define COL(w, c, x) ((w)->col[(c)][(x)].v)
+
+/* (low, high) 16-bit limbs of a value below 2^32 (any value: the low 32 bits). */
+static void limbs(cairn_fp *lo, cairn_fp *hi, uint64_t val)
+{
+    *lo = cairn_fp_make(val & 0xffff);
+    *hi = cairn_fp_make((val >> 16) & 0xffff);
+}
+
+cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc,
+                     cairn_error *err)
+{
+    (void)err;
+    uint64_t rows = UINT64_C(1) << w->n;
+    uint64_t last[32] = {0}; /* register timestamps of the lean accesses */
+    cairn_fp z[ZK_NZ];
+    for (uint64_t x = 0; x < rows; x++) {
+        cairn_fp *c = cells + x * ZL_NCELL;
+        memset(c, 0, ZL_NCELL * sizeof *c);
+        zk_witness_z(z, w, x);
+        int64_t idx = zk_bytecode_find(bc, z);
+        if (idx < 0) {
+            /*
+             * A row the table does not have (a lying trace: a pc with bit 0
+             * set, a changed static column): the entry of its word, or the
+             * padding entry; the checker then sees what does not follow.
+             */
+            uint64_t pc = COL(w, ZK_PC, x) & ~UINT64_C(3);
+            idx = (int64_t)bc->count;
+            if (pc >= bc->text_base && (pc - bc->text_base) / 4 < bc->text_words &&
+                bc->index[(pc - bc->text_base) / 4] >= 0)
+                idx = bc->index[(pc - bc->text_base) / 4];
+        }
+        c[ZL_PCI] = cairn_fp_from_u64((uint64_t)idx);
+        uint64_t v1 = COL(w, ZK_V1, x);
+        uint64_t B = cairn_fp_add(cairn_fp_add(w->col[ZK_V2][x], w->col[ZK_IMM][x]),
+                                  w->col[ZK_INB][x]).v;
+        for (unsigned i = 0; i < 4; i++)
+            c[ZL_J0 + i] = cairn_fp_from_u64(((v1 >> (8 * i)) & 0xff) +
+                                             256 * ((B >> (8 * i)) & 0xff));
+        int mem = (COL(w, ZK_F_LB, x) | COL(w, ZK_F_LBU, x) | COL(w, ZK_F_LH, x) |
+                   COL(w, ZK_F_LHU, x) | COL(w, ZK_F_LW, x) | COL(w, ZK_F_SB, x) |
+                   COL(w, ZK_F_SH, x) | COL(w, ZK_F_SW, x)) != 0;
+        int st = (COL(w, ZK_F_SB, x) | COL(w, ZK_F_SH, x) | COL(w, ZK_F_SW, x)) != 0;
+        int swr = COL(w, ZK_F_SWR, x) != 0, srd = COL(w, ZK_F_SRD, x) != 0;
+        int byte = (COL(w, ZK_F_BO, x) | COL(w, ZK_F_BE, x) | COL(w, ZK_F_BI, x)) != 0;
+        int wbyte = (COL(w, ZK_F_BO, x) | COL(w, ZK_F_BE, x)) != 0;
+        int shift = (COL(w, ZK_F_SLL, x) | COL(w, ZK_F_SRL, x) | COL(w, ZK_F_SRA, x)) != 0;
+        uint64_t xv, kv = COL(w, ZK_K, x), hv = 0;
+        if (mem) {
+            xv = COL(w, ZK_EA, x);
+            kv = COL(w, ZK_KA, x);
+        } else if (swr || srd) {
+            xv = srd ? COL(w, ZK_GAP, x) : 0;
+            kv = 0;
+        } else if (COL(w, ZK_D1, x) != 0) {
+            /* BEQ/BNE: the first prover tests v1 = B with an inverse; here x = v1 - B */
+            xv = (v1 - B) & (TWO32 - 1);
+            kv = (v1 & (TWO32 - 1)) < (B & (TWO32 - 1));
+        } else {
+            xv = COL(w, ZK_X, x);
+        }
+        if (shift)
+            hv = COL(w, ZK_HI, x);
+        else if (swr || srd)
+            hv = COL(w, ZK_CNT, x);
+        else if (byte)
+            hv = COL(w, ZK_CNT, x) - 1;
+        limbs(&c[ZL_XL], &c[ZL_XH], xv);
+        c[ZL_K] = cairn_fp_make(kv & 1);
+        limbs(&c[ZL_HL], &c[ZL_HH], hv);
+        uint64_t old = COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x) + 65536 * COL(w, ZK_M2, x) +
+                       16777216 * COL(w, ZK_M3, x);
+        c[ZL_VD] = wbyte ? w->col[ZK_YB][x] : w->col[ZK_VD][x];
+        if (COL(w, ZK_WR, x) != 0)
+            c[ZL_DELTA] = cairn_fp_sub(w->col[ZK_VD][x], w->col[ZK_VDO][x]);
+        else if (st)
+            c[ZL_DELTA] = cairn_fp_sub(w->col[ZK_MNEW][x], cairn_fp_from_u64(old));
+        /* register timestamps: rs1 always, rs2 unless a read's byte row, rd when written */
+        uint64_t reg[3] = {COL(w, ZK_RS1, x), COL(w, ZK_RS2, x), COL(w, ZK_RD, x)};
+        int use[3] = {1, COL(w, ZK_F_BI, x) == 0, COL(w, ZK_WR, x) != 0};
+        for (unsigned s = 0; s < 3; s++) {
+            if (!use[s] || reg[s] >= 32)
+                continue;
+            uint64_t now = 4 * x + s + 1;
+            limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - last[reg[s]] - 1);
+            last[reg[s]] = now;
+        }
+        c[ZL_MP0] = cairn_fp_from_u64(COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x));
+        c[ZL_MP1] = cairn_fp_from_u64(COL(w, ZK_M2, x) + 256 * COL(w, ZK_M3, x));
+        if (mem)
+            limbs(&c[ZL_EML], &c[ZL_EMH], x - COL(w, ZK_TM, x));
+        c[ZL_OI] = w->col[ZK_OI][x];
+        c[ZL_EOF] = w->col[ZK_EOF][x];
+        c[ZL_RO] = w->col[ZK_RO][x];
+    }
+    return CAIRN_OK;
+}
+
+/* ---- the checker -------------------------------------------------------------------------------- */
+
+/* A memory-checking tuple: up to four canonical field values, and +1 (write) or -1 (read). */
+typedef struct {
+    uint64_t f[4];
+} tuple;
+
+static int tuple_cmp(const void *a, const void *b)
+{
+    const tuple *x = a, *y = b;
+    for (unsigned i = 0; i < 4; i++)
+        if (x->f[i] != y->f[i])
+            return x->f[i] < y->f[i] ? -1 : 1;
+    return 0;
+}
+
+typedef struct {
+    tuple *add, *sub; /* init and writes; reads and finals */
+    size_t nadd, nsub, cap;
+} multiset;
+
+static int ms_push(multiset *m, int write, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    size_t *n = write ? &m->nadd : &m->nsub;
+    tuple **arr = write ? &m->add : &m->sub;
+    if (*n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        tuple *na = realloc(m->add, cap * sizeof *na), *ns;
+        if (na == NULL)
+            return 0;
+        m->add = na;
+        if ((ns = realloc(m->sub, cap * sizeof *ns)) == NULL)
+            return 0;
+        m->sub = ns;
+        m->cap = cap;
+    }
+    tuple t = {{a, b, c, d}};
+    (*arr)[(*n)++] = t;
+    return 1;
+}
+
+static void ms_clear(multiset *m)
+{
+    free(m->add);
+    free(m->sub);
+    memset(m, 0, sizeof *m);
+}
+
+/*
+ * Close the multiset with a final tuple per address: the write (or initial
+ * tuple) with the largest timestamp, as an honest prover's final state;
+ * then compare init ∪ writes with reads ∪ finals.  Tuples are (address...,
+ * value, ts) with the timestamp in field ts_field and the address in the
+ * fields before value_field.  Returns 1 when equal.
+ */
+static int ms_balanced(multiset *m, unsigned value_field, unsigned ts_field)
+{
+    size_t n = m->nadd;
+    if (n == 0)
+        return m->nsub == 0;
+    tuple *last = malloc(n * sizeof *last);
+    if (last == NULL)
+        return 0;
+    memcpy(last, m->add, n * sizeof *last);
+    /* sorted by address: each address's tuples are adjacent, and the running
+       maximum of the timestamp below leaves its final tuple last */
+    qsort(last, n, sizeof *last, tuple_cmp);
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        int same = i + 1 < n;
+        for (unsigned f = 0; f < value_field && same; f++)
+            same = last[i].f[f] == last[i + 1].f[f];
+        if (same) {
+            /* not the address's last write; keep the larger timestamp one */
+            if (last[i + 1].f[ts_field] < last[i].f[ts_field])
+                last[i + 1] = last[i];
+            continue;
+        }
+        ok = ms_push(m, 0, last[i].f[0], last[i].f[1], last[i].f[2], last[i].f[3]);
+    }
+    free(last);
+    if (!ok || m->nadd != m->nsub)
+        return 0;
+    qsort(m->add, m->nadd, sizeof *m->add, tuple_cmp);
+    qsort(m->sub, m->nsub, sizeof *m->sub, tuple_cmp);
+    return memcmp(m->add, m->sub, m->nadd * sizeof *m->add) == 0;
+}
+
+cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
+                      const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
+                      const uint8_t *output, size_t output_len, cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << n;
+    cairn_fp2 *v = malloc(ZLV_N * sizeof *v), con[ZL_NCON];
+    multiset regs, mem, out;
+    cairn_status st = CAIRN_OK;
+    memset(&regs, 0, sizeof regs);
+    memset(&mem, 0, sizeof mem);
+    memset(&out, 0, sizeof out);
+    if (v == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+    for (unsigned r = 0; r < 32; r++)
+        if (!ms_push(&regs, 1, r, r == 0 ? 0 : init_regs[r], 0, 0))
+            goto nomem;
+    uint64_t K = UINT64_C(1) << ram->k;
+    for (uint64_t j = 0; j < K; j++)
+        if (!ms_push(&mem, 1, j, j >= ram->text_lo && j < ram->text_hi, ram->init[j], 0))
+            goto nomem;
+    for (size_t i = 0; i < output_len; i++)
+        if (!ms_push(&out, 1, i, output[i], 0, 0))
+            goto nomem;
+    cairn_fp inv4 = cairn_fp_inv(cairn_fp_make(4));
+    uint64_t base4 = ram->base / 4;
+    for (uint64_t x = 0; x < rows; x++) {
+        const cairn_fp *c = cells + x * ZL_NCELL;
+        if (c[ZL_PCI].v > bc->count) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_idx %llu outside the bytecode",
+                                 (unsigned long long)x, (unsigned long long)c[ZL_PCI].v);
+            goto out;
+        }
+        for (unsigned u = 0; u < ZL_NUCELL; u++)
+            if (c[zl_u_cells[u]].v >= TWO16) {
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s = %llu is not in U",
+                                     (unsigned long long)x, zl_cell_names[zl_u_cells[u]],
+                                     (unsigned long long)c[zl_u_cells[u]].v);
+                goto out;
+            }
+        zl_row_values(v, cells, rows, T, bc, x);
+        zl_constraints(con, v, ctx);
+        for (unsigned i = 0; i < ZL_NCON; i++)
+            if (!cairn_fp2_is_zero(con[i])) {
+                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: constraint %s fails",
+                                     (unsigned long long)x, zl_con_names[i]);
+                goto out;
+            }
+        /* memory checking: the fields are linear forms of the values (base field here) */
+        zl_derived_vals d;
+        zl_derived(&d, v);
+        const cairn_fp2 *b = v + ZLV_B;
+        uint64_t regi[3] = {b[ZK_RS1].c0.v, b[ZK_RS2].c0.v, b[ZK_RD].c0.v};
+        uint64_t val[3] = {d.v1.c0.v, d.v2.c0.v, v[ZL_VD].c0.v};
+        uint64_t old[3] = {val[0], val[1], cairn_fp_sub(v[ZL_VD].c0, v[ZL_DELTA].c0).v};
+        int use[3] = {1, b[ZLB_USE_RS2].c0.v != 0, b[ZK_WR].c0.v != 0};
+        for (unsigned s = 0; s < 3; s++) {
+            if (!use[s])
+                continue;
+            if (!ms_push(&regs, 0, regi[s], old[s], d.ts_prev[s].c0.v, 0) ||
+                !ms_push(&regs, 1, regi[s], val[s], 4 * x + s + 1, 0))
+                goto nomem;
+        }
+        uint64_t fl = b[ZK_F_LB].c0.v + b[ZK_F_LBU].c0.v + b[ZK_F_LH].c0.v + b[ZK_F_LHU].c0.v +
+                      b[ZK_F_LW].c0.v, fs = b[ZK_F_SB].c0.v + b[ZK_F_SH].c0.v + b[ZK_F_SW].c0.v;
+        if (fl + fs != 0) {
+            cairn_fp wa = cairn_fp_sub(cairn_fp_mul(d.wa_num.c0, inv4), cairn_fp_from_u64(base4));
+            uint64_t ro = v[ZL_RO].c0.v, oldw = d.old.c0.v;
+            uint64_t neww = fs ? cairn_fp_add(d.old.c0, v[ZL_DELTA].c0).v : oldw;
+            if (!ms_push(&mem, 0, wa.v, ro, oldw, d.tm.c0.v) ||
+                !ms_push(&mem, 1, wa.v, ro, neww, x + 1))
+                goto nomem;
+        }
+        if (b[ZK_F_BO].c0.v != 0 && !ms_push(&out, 0, v[ZL_OI].c0.v, v[ZL_VD].c0.v, 0, 0))
+            goto nomem;
+    }
+    if (!ms_balanced(&regs, 1, 2)) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "register memory checking fails");
+        goto out;
+    }
+    if (!ms_balanced(&mem, 2, 3)) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "RAM memory checking fails");
+        goto out;
+    }
+    /* the output table: no final tuples (each entry is used exactly once) */
+    if (out.nadd != out.nsub) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the output bytes differ from the rows'");
+        goto out;
+    }
+    if (out.nadd > 0) {
+        qsort(out.add, out.nadd, sizeof *out.add, tuple_cmp);
+        qsort(out.sub, out.nsub, sizeof *out.sub, tuple_cmp);
+    }
+    if (out.nadd > 0 && memcmp(out.add, out.sub, out.nadd * sizeof *out.add) != 0) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the output bytes differ from the rows'");
+        goto out;
+    }
+    goto out;
+nomem:
+    st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+out:
+    ms_clear(&regs);
+    ms_clear(&mem);
+    ms_clear(&out);
+    free(v);
+    return st;
+}

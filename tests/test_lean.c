@@ -1,0 +1,272 @@
+/*
+ * test_lean.c — the lean row of the second proof system (docs/zkvm-v2.md,
+ * src/zkvm/lean.c): the table U against brute force and against the first
+ * prover's independent shift table, the constraints' count and degrees
+ * measured numerically, the reference checker on honest runs (random
+ * programs with and without memory and I/O), on every lying execution of
+ * the test interpreter, and on single cells changed where the design says
+ * they are bound.  (The lying executions of RAM and I/O are checked by the
+ * lean checker inside test_zkvm_lies.c.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/poly.h"
+#include "harness.h"
+#include "zk_util.h"
+
+static cairn_fp2 rand_fp2(void)
+{
+    return cairn_fp2_make(cairn_fp_from_u64(test_rand_u64()), cairn_fp_from_u64(test_rand_u64()));
+}
+
+/* Each U column's closed-form MLE equals the brute-force sum over its 2^16 entries. */
+static void u_mle_matches_table(void)
+{
+    cairn_fp2 r[ZU_VARS], mle[ZU_NCOL];
+    cairn_fp2 *eq = malloc(((size_t)1 << ZU_VARS) * sizeof *eq);
+    if (!CHECK(eq != NULL))
+        return;
+    for (unsigned rep = 0; rep < 2; rep++) {
+        for (unsigned i = 0; i < ZU_VARS; i++)
+            r[i] = rand_fp2();
+        CHECK_OK(cairn_poly_eq_table(eq, r, ZU_VARS));
+        zl_u_mle(mle, r);
+        for (unsigned c = 0; c < ZU_NCOL; c++) {
+            cairn_fp2 acc = cairn_fp2_zero();
+            for (uint32_t j = 0; j < (1u << ZU_VARS); j++)
+                acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eq[j], cairn_fp_from_u64(zl_u_value(c, j))));
+            if (!cairn_fp2_eq(acc, mle[c]))
+                FAIL("U column %s: closed form differs from the table's MLE", zl_u_names[c]);
+            else
+                test_pass();
+        }
+    }
+    free(eq);
+}
+
+/* The shift columns agree with the first prover's shift table (an independent implementation). */
+static void u_shift_columns_match(void)
+{
+    for (uint32_t b = 0; b < 256; b++) {
+        uint64_t P, sel, fill;
+        uint32_t j = (uint32_t)test_rand_below(256) + 256 * b;
+        zk_shift_entry(b, 0, &P, &sel, &fill);
+        CHECK_EQ_U64(zl_u_value(ZU_PL, j), P);
+        zk_shift_entry(b, 2, &P, &sel, &fill);
+        CHECK_EQ_U64(zl_u_value(ZU_PR, j), P);
+        CHECK_EQ_U64(zl_u_value(ZU_FILL, j), fill);
+        CHECK_EQ_U64(zl_u_value(ZU_Z5, j), (b & 31) == 0);
+    }
+    CHECK_EQ_U64(zl_u_value(ZU_AND, 0xa5c3), 0xa5 & 0xc3);
+    CHECK_EQ_U64(zl_u_value(ZU_WO, 64 + 256), 1);
+    CHECK_EQ_U64(zl_u_value(ZU_WO, 64 + 512), 0);
+    CHECK_EQ_U64(zl_u_value(ZU_EX, 94 + 256 * 7), 1);
+    CHECK_EQ_U64(zl_u_value(ZU_RDK, 63 + 256), 0);
+}
+
+/*
+ * Every constraint is written (the count matches the names) and has the
+ * declared degree, measured along random lines: the values a + t b for
+ * t = 0..4 give a degree-d polynomial in t, whose (d+1)-th finite
+ * difference vanishes and d-th does not (with overwhelming probability).
+ */
+static void constraint_degrees(void)
+{
+    cairn_fp2 *a = malloc(ZLV_N * sizeof *a), *bb = malloc(ZLV_N * sizeof *bb);
+    cairn_fp2 *v = malloc(ZLV_N * sizeof *v), y[6][ZL_NCON];
+    zl_ctx ctx = {0x10074, 3};
+    if (!CHECK(a != NULL && bb != NULL && v != NULL))
+        goto out;
+    for (unsigned i = 0; i < ZLV_N; i++)
+        a[i] = rand_fp2(), bb[i] = rand_fp2();
+    for (unsigned t = 0; t < 6; t++) {
+        for (unsigned i = 0; i < ZLV_N; i++)
+            v[i] = cairn_fp2_add(a[i], cairn_fp2_mul_fp(bb[i], cairn_fp_make(t)));
+        CHECK_EQ_U64(zl_constraints(y[t], v, &ctx), ZL_NCON);
+    }
+    for (unsigned c = 0; c < ZL_NCON; c++) {
+        cairn_fp2 d[6];
+        for (unsigned t = 0; t < 6; t++)
+            d[t] = y[t][c];
+        unsigned deg = 0;
+        for (unsigned k = 1; k <= 5; k++) {
+            for (unsigned t = 0; t + k < 6; t++)
+                d[t] = cairn_fp2_sub(d[t + 1], d[t]);
+            /* after k differences d[0] is constant iff degree < k: find the largest nonzero */
+            if (!cairn_fp2_is_zero(d[0]))
+                deg = k;
+        }
+        if (deg > 3 || deg != zl_con_degree[c])
+            FAIL("constraint %s: degree %u, declared %u (at most 3)", zl_con_names[c], deg,
+                 zl_con_degree[c]);
+        else
+            test_pass();
+    }
+out:
+    free(a);
+    free(bb);
+    free(v);
+}
+
+/* Honest runs of random programs (register-only and with memory and I/O) pass the lean checker. */
+static void honest_runs_pass(void)
+{
+    unsigned runs = test_iters >= 1000 ? 10 : 4;
+    for (unsigned i = 0; i < runs; i++) {
+        size_t len;
+        uint64_t seed = test_rand_u64() ^ i; /* both parities: memory and I/O on odd seeds */
+        uint8_t *elf = zk_gen_elf(seed, 40 + (uint32_t)test_rand_below(300), &len);
+        struct zkt z;
+        if (zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1)) {
+            cairn_error err;
+            cairn_status st = zkt_lean_check(&z, &err);
+            if (st != CAIRN_OK)
+                FAIL("seed %llu: %s", (unsigned long long)seed, err.msg);
+            else
+                test_pass();
+        }
+        zkt_clear(&z);
+        free(elf);
+    }
+}
+
+/* Every lie of the test interpreter, translated into the lean row, is rejected. */
+static void lying_executions_rejected(void)
+{
+    for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
+        uint8_t *elf;
+        size_t len;
+        cairn_fp *rows;
+        uint64_t T;
+        if (!zk_find_lie((enum zk_lie)lie, 150, 300, &elf, &len, &rows, &T)) {
+            FAIL("lie %d never told", lie);
+            continue;
+        }
+        struct zkt z;
+        if (zkt_build(&z, elf, len, rows, T, 0)) {
+            cairn_error err;
+            cairn_status st = zkt_lean_check(&z, &err);
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("lie %d: the lean checker says %s", lie, cairn_status_str(st));
+            else
+                test_pass();
+        }
+        zkt_clear(&z);
+        free(rows);
+        free(elf);
+    }
+}
+
+/*
+ * Whether cell c of a row with lean bytecode columns b is bound: changing
+ * it alone must make the checker reject.  Where a cell is free the design
+ * says why (docs/zkvm-v2.md §3): x and k only mean something on the rows
+ * that compute them, hi on shifts and I/O rows, delta where a register or
+ * the memory is written, the rs2 and rd timestamps where those registers
+ * are accessed, the RAM cells on memory rows; eof only away from a read's
+ * setup row, which may change it.
+ */
+static int cell_bound(unsigned c, const cairn_fp *b, const cairn_fp *bprev)
+{
+#define F(i) (b[(i)].v != 0)
+    int mem = F(ZK_F_LB) || F(ZK_F_LBU) || F(ZK_F_LH) || F(ZK_F_LHU) || F(ZK_F_LW) ||
+              F(ZK_F_SB) || F(ZK_F_SH) || F(ZK_F_SW);
+    int st = F(ZK_F_SB) || F(ZK_F_SH) || F(ZK_F_SW);
+    int byte = F(ZK_F_BO) || F(ZK_F_BE) || F(ZK_F_BI);
+    int shift = F(ZK_F_SLL) || F(ZK_F_SRL) || F(ZK_F_SRA);
+    int alu = F(ZK_F_ADD) || F(ZK_F_SUB) || F(ZK_F_SLT) || F(ZK_D1);
+    switch (c) {
+    case ZL_XL: case ZL_XH: return alu || shift || mem || F(ZK_F_SRD);
+    case ZL_K: return alu || (mem && !byte);
+    case ZL_HL: case ZL_HH: return shift || F(ZK_F_SWR) || F(ZK_F_SRD) || byte;
+    case ZL_DELTA: return F(ZK_WR) || st;
+    case ZL_T2L: case ZL_T2H: return !F(ZK_F_BI);
+    case ZL_TDL: case ZL_TDH: return F(ZK_WR);
+    case ZL_MP0: case ZL_MP1: case ZL_EML: case ZL_EMH: case ZL_RO: return mem;
+    case ZL_EOF: return !F(ZK_F_SRD) && (bprev == NULL || bprev[ZK_F_SRD].v == 0);
+    default: return 1;
+    }
+#undef F
+}
+
+/* The lean bytecode columns of row x of cells. */
+static void row_bc(cairn_fp out[ZLB_N], const cairn_fp *cells, const zk_bytecode *bc, uint64_t x)
+{
+    uint64_t idx = cells[x * ZL_NCELL + ZL_PCI].v;
+    zk_static pad;
+    zk_static_pad(&pad);
+    zl_bc_entry(out, idx < bc->count ? &bc->entries[idx] : &pad, idx >= bc->count);
+}
+
+/*
+ * The cheating-prover harness on the lean row: one cell of one row changed
+ * (a bit flipped, or +1 for field-valued cells), for every cell and many
+ * rows; where the cell is bound the checker must reject.  A changed cell
+ * the checker accepts on a row where the design says it is bound is a
+ * hole in the constraints.
+ */
+static void single_cells_changed_rejected(void)
+{
+    unsigned runs = test_iters >= 1000 ? 3 : 1;
+    for (unsigned i = 0; i < runs; i++) {
+        size_t len;
+        uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, 200, &len);
+        struct zkt z;
+        if (!zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1)) {
+            zkt_clear(&z);
+            free(elf);
+            continue;
+        }
+        size_t rows = (size_t)1 << z.w.n;
+        cairn_fp *cells = malloc(rows * ZL_NCELL * sizeof *cells);
+        cairn_error err;
+        zl_ctx ctx = {z.prog.entry, z.w.exit_code};
+        cairn_status fs = cells != NULL ? zl_fill(cells, &z.w, &z.bc, &err) : CAIRN_ERR_NOMEM;
+        if (fs != CAIRN_OK) {
+            FAIL("fill: %s", cairn_status_str(fs));
+            free(cells);
+            zkt_clear(&z);
+            free(elf);
+            continue;
+        }
+        for (unsigned c = 0; c < ZL_NCELL; c++) {
+            unsigned tried = 0;
+            for (unsigned t = 0; t < 40 && tried < 6; t++) {
+                uint64_t x = test_rand_below(z.w.T);
+                cairn_fp b[ZLB_N], bp[ZLB_N];
+                row_bc(b, cells, &z.bc, x);
+                if (x > 0)
+                    row_bc(bp, cells, &z.bc, x - 1);
+                if (!cell_bound(c, b, x > 0 ? bp : NULL))
+                    continue;
+                tried++;
+                cairn_fp *cell = &cells[x * ZL_NCELL + c], keep = *cell;
+                int flip = c == ZL_PCI || c == ZL_VD || c == ZL_DELTA || c == ZL_OI;
+                *cell = flip ? cairn_fp_add(keep, cairn_fp_one()) : cairn_fp_make(keep.v ^ 1);
+                cairn_status st = zl_check(cells, z.w.n, z.w.T, &z.bc, &ctx, z.init, &z.ram,
+                                           z.w.output, z.w.output_len, &err);
+                *cell = keep;
+                if (st != CAIRN_ERR_REJECTED)
+                    FAIL("cell %s of row %llu changed: the checker says %s", zl_cell_names[c],
+                         (unsigned long long)x, cairn_status_str(st));
+                else
+                    test_pass();
+            }
+        }
+        free(cells);
+        zkt_clear(&z);
+        free(elf);
+    }
+}
+
+const struct test_case test_lean_cases[] = {
+    TEST(u_mle_matches_table),
+    TEST(u_shift_columns_match),
+    TEST(constraint_degrees),
+    TEST(honest_runs_pass),
+    TEST(lying_executions_rejected),
+    TEST(single_cells_changed_rejected),
+    TEST_END,
+};
