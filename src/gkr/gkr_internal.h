@@ -255,4 +255,16 @@ cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_f
                               size_t s, gkr_layer_fn stream_layer, void *ctx, unsigned threads,
                               cairn_error *err);
 
+/* ---- shared by the two indexed lookups (logup_star.c, logup_batch.c) ---- */
+
+/* The inner sum-check's expression f0 * f1 (Y times T_gamma) and its degree. */
+extern const cairn_sumcheck_expr gkr_ls_expr;
+#define GKR_LS_DEGREE 2u
+
+/* The multilinear extension of b -> b over kappa variables at r: sum_l 2^l r_l. */
+cairn_fp2 gkr_index_mle(const cairn_fp2 *r, size_t kappa);
+
+/* 1 when a logup* proof object has the shapes of m index columns of n variables and kappa. */
+int gkr_ls_shape_ok(const cairn_logup_star_proof *proof, size_t n, size_t kappa, size_t m);
+
 #endif
