@@ -28,6 +28,7 @@
 
 #include "cairn/gkr.h"
 #include "cairn/poly.h"
+#include "fuzz_edit.h"
 
 int cairn_fuzz_logup_batch_proof(const uint8_t *data, size_t len);
 
@@ -106,23 +107,6 @@ static int fb_make(fb_lookup *f, uint8_t shape)
     return 0;
 }
 
-/* The honest encoding, edited by the input (as fuzz_pcs_proof.c). */
-static uint8_t *fb_edited(const uint8_t *honest, size_t hlen, const uint8_t *ed, size_t ed_len,
-                          size_t *out_len)
-{
-    uint8_t *buf = malloc(hlen ? hlen : 1);
-    if (buf == NULL)
-        return NULL;
-    memcpy(buf, honest, hlen);
-    *out_len = hlen;
-    size_t i = 0;
-    for (; i + 3 <= ed_len && hlen > 0; i += 3)
-        buf[((size_t)ed[i] | (size_t)ed[i + 1] << 8) % hlen] ^= ed[i + 2];
-    if (i < ed_len && hlen > 0)
-        *out_len = ed[i] % hlen;
-    return buf;
-}
-
 /* The claims hold for the committed index columns and Y. */
 static int fb_claims_hold(const fb_lookup *f, const cairn_logup_star_batch_claims *c)
 {
@@ -173,14 +157,8 @@ int cairn_fuzz_logup_batch_proof(const uint8_t *data, size_t len)
         bad = henc != NULL;
         goto out;
     }
-    size_t in_len = len - 2;
-    if (edit_mode) {
-        in = fb_edited(henc, hlen, data + 2, len - 2, &in_len);
-    } else {
-        in = malloc(in_len ? in_len : 1);
-        if (in != NULL)
-            memcpy(in, data + 2, in_len);
-    }
+    size_t in_len = 0;
+    in = fuzz_proof_bytes(&in_len, henc, hlen, data + 2, len - 2, edit_mode);
     if (in == NULL)
         goto out;
     cairn_status s = cairn_logup_star_batch_proof_decode(&op, in, in_len, f->n, f->kappa, f->m,
@@ -219,14 +197,8 @@ int cairn_fuzz_logup_batch_proof(const uint8_t *data, size_t len)
         cairn_transcript_absorb_fp2_vec(&t, "y", f->y, K);
     }
     s = cairn_logup_star_batch_verify(&claims, &t, &op, &f->st, &ch, NULL);
-    if (s == CAIRN_OK) {
-        if (lie || !fb_claims_hold(f, &claims))
-            bad = 1; /* accepted: only the true values, and the claims must hold */
-    } else if (s != CAIRN_ERR_REJECTED) {
-        bad = 1;
-    } else if (edit_mode && !lie && in_len == hlen && memcmp(in, henc, hlen) == 0) {
-        bad = 1; /* the unedited honest proof must verify */
-    }
+    bad = fuzz_verdict(s, lie, s == CAIRN_OK && fb_claims_hold(f, &claims),
+                       edit_mode && in_len == hlen && memcmp(in, henc, hlen) == 0);
 out:
     free(henc);
     free(in);

@@ -317,7 +317,7 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
                                           const cairn_fp *const *index, const cairn_fp2 *y,
                                           unsigned threads, cairn_error *err)
 {
-    cairn_fp2 *tg = NULL, *leaves = NULL, *pts = NULL, evals[2], alpha;
+    cairn_fp2 *tg = NULL, *leaves = NULL, *pts = NULL, alpha;
     cairn_fp2 pe[CAIRN_LOGUP_STAR_MAX_INDEX + 1], qe[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
     cairn_gkr_instance inst[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
     lb_eq eq = {0, 0, 0, 0, NULL, NULL};
@@ -347,19 +347,11 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
     alpha = cairn_transcript_squeeze_fp2(t, "logup-batch/alpha");
 
     /* inner sum-check: sum_b Y[b] T_gamma[b] = S */
-    for (size_t b = 0; b < K; b++) {
-        cairn_fp2 v = cairn_fp2_zero();
-        for (size_t c = 0; c < s->cols_len; c++)
-            v = cairn_fp2_add(v, cairn_fp2_mul_fp(ch->gamma[c], s->columns[c][b]));
-        tg[b] = v;
-    }
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
-    st = cairn_sumcheck_prove(&proof->inner, claims->y_points[0], evals, t, &gkr_ls_expr, NULL,
-                              in, 2, s->kappa, ch->claim, err);
+    st = gkr_ls_inner_prove(proof, claims->y_points[0], tg, t, s->columns, s->cols_len,
+                            ch->gamma, y, s->kappa, ch->claim, "logup-batch/y-eval", err);
     if (st != CAIRN_OK)
         goto out;
-    proof->y_eval = claims->y_values[0] = evals[0];
-    cairn_transcript_absorb_fp2(t, "logup-batch/y-eval", proof->y_eval);
+    claims->y_values[0] = proof->y_eval;
 
     /* the leaves: p_l = sum_k nu_{l,k} eq(z_k, .), q_l = alpha - i_l; -Y and alpha - b */
     if ((st = lb_eq_make(&eq, s, err)) != CAIRN_OK)
@@ -369,10 +361,7 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
     lb_run(lj.chunks, threads, leaf_chunk, &lj);
     lb_eq_free(&eq);
     cairn_fp2 *pb = tg + K, *qb = tg + 2 * K;
-    for (size_t b = 0; b < K; b++) {
-        pb[b] = cairn_fp2_neg(y[b]);
-        qb[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
-    }
+    gkr_ls_table_leaves(pb, qb, y, s->kappa, alpha);
     for (size_t l = 0; l < m; l++)
         inst[l] = (cairn_gkr_instance){s->n, {NULL, leaves + 2 * l * rows},
                                        {NULL, leaves + (2 * l + 1) * rows}};
@@ -392,27 +381,6 @@ out:
 }
 
 /* ---- verifier ---------------------------------------------------------------------------- */
-
-/* T_gamma(r) = sum_c gamma_c T_c(r): through the closed form when given, else the columns. */
-static cairn_status lb_table_at(cairn_fp2 *out, const cairn_logup_star_batch_statement *s,
-                                const cairn_fp2 *gamma, const cairn_fp2 *r, cairn_error *err)
-{
-    cairn_fp2 v[CAIRN_LOGUP_STAR_MAX_COLUMNS];
-    if (s->table_eval != NULL) {
-        s->table_eval(v, r, s->kappa, s->cols_len, s->table_ctx);
-    } else {
-        for (size_t c = 0; c < s->cols_len; c++) {
-            cairn_status st = cairn_poly_eval_fp(&v[c], s->columns[c], r, s->kappa);
-            if (st != CAIRN_OK)
-                return cairn_error_set(err, st, "logup* batch verifier: evaluating table column "
-                                       "%zu", c);
-        }
-    }
-    *out = cairn_fp2_zero();
-    for (size_t c = 0; c < s->cols_len; c++)
-        *out = cairn_fp2_add(*out, cairn_fp2_mul(gamma[c], v[c]));
-    return CAIRN_OK;
-}
 
 /*
  * The verifier's own leaves: p_l(r) = sum_k nu_{l,k} eq(z_k, r) at the
@@ -452,7 +420,7 @@ cairn_status cairn_logup_star_batch_verify(cairn_logup_star_batch_claims *claims
 {
     cairn_fp2 pe[CAIRN_LOGUP_STAR_MAX_INDEX + 1], qe[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
     size_t vars[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
-    cairn_fp2 alpha, expected, tval = cairn_fp2_zero(), *pts = NULL, zero = cairn_fp2_zero();
+    cairn_fp2 alpha, *pts = NULL, zero = cairn_fp2_zero();
     cairn_status st = lb_check(s, 0, err);
     if (st != CAIRN_OK)
         return st;
@@ -468,18 +436,12 @@ cairn_status cairn_logup_star_batch_verify(cairn_logup_star_batch_claims *claims
         return st;
     alpha = cairn_transcript_squeeze_fp2(t, "logup-batch/alpha");
 
-    cairn_fp2 *sp = claims->y_points[0];
-    if ((st = cairn_sumcheck_verify(sp, &expected, t, &proof->inner, s->kappa, GKR_LS_DEGREE,
-                                    ch->claim, err)) != CAIRN_OK)
+    st = gkr_ls_inner_verify(claims->y_points[0], t, proof, s->kappa, ch->claim, s->columns,
+                             s->cols_len, s->table_eval, s->table_ctx, ch->gamma,
+                             "logup-batch/y-eval", err);
+    if (st != CAIRN_OK)
         return st;
-    if ((st = lb_table_at(&tval, s, ch->gamma, sp, err)) != CAIRN_OK)
-        return st;
-    if (!cairn_fp2_eq(cairn_fp2_mul(proof->y_eval, tval), expected))
-        return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                               "logup* batch rejected: the inner sum-check's final check "
-                               "Y(s) * T_gamma(s) fails");
     claims->y_values[0] = proof->y_eval;
-    cairn_transcript_absorb_fp2(t, "logup-batch/y-eval", proof->y_eval);
 
     pts = malloc((m * s->n + s->kappa + 1) * sizeof *pts);
     if (pts == NULL)

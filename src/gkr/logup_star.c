@@ -202,6 +202,63 @@ cairn_fp2 gkr_index_mle(const cairn_fp2 *r, size_t kappa)
     return v;
 }
 
+void gkr_ls_table_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_fp2 *y, size_t kappa,
+                         cairn_fp2 alpha)
+{
+    for (size_t b = 0; b < ((size_t)1 << kappa); b++) {
+        p[b] = cairn_fp2_neg(y[b]);
+        q[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
+    }
+}
+
+cairn_status gkr_ls_inner_prove(cairn_logup_star_proof *proof, cairn_fp2 *point, cairn_fp2 *tg,
+                                cairn_transcript *t, const cairn_fp *const *columns,
+                                size_t cols_len, const cairn_fp2 *gamma, const cairn_fp2 *y,
+                                size_t kappa, cairn_fp2 claim, const char *label, cairn_error *err)
+{
+    cairn_fp2 evals[2];
+    for (size_t b = 0; b < ((size_t)1 << kappa); b++) {
+        cairn_fp2 v = cairn_fp2_zero();
+        for (size_t c = 0; c < cols_len; c++)
+            v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], columns[c][b]));
+        tg[b] = v;
+    }
+    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
+    cairn_status st = cairn_sumcheck_prove(&proof->inner, point, evals, t, &gkr_ls_expr, NULL, in,
+                                           2, kappa, claim, err);
+    if (st != CAIRN_OK)
+        return st;
+    proof->y_eval = evals[0];
+    cairn_transcript_absorb_fp2(t, label, proof->y_eval);
+    return CAIRN_OK;
+}
+
+cairn_status gkr_ls_inner_verify(cairn_fp2 *point, cairn_transcript *t,
+                                 const cairn_logup_star_proof *proof, size_t kappa,
+                                 cairn_fp2 claim, const cairn_fp *const *columns, size_t cols_len,
+                                 cairn_logup_star_table_fn table_eval, void *table_ctx,
+                                 const cairn_fp2 *gamma, const char *label, cairn_error *err)
+{
+    cairn_fp2 expected, v[CAIRN_LOGUP_STAR_MAX_COLUMNS], tval = cairn_fp2_zero();
+    cairn_status st = cairn_sumcheck_verify(point, &expected, t, &proof->inner, kappa,
+                                            LS_INNER_DEGREE, claim, err);
+    if (st != CAIRN_OK)
+        return st;
+    if (table_eval != NULL)
+        table_eval(v, point, kappa, cols_len, table_ctx);
+    for (size_t c = 0; table_eval == NULL && c < cols_len; c++)
+        if ((st = cairn_poly_eval_fp(&v[c], columns[c], point, kappa)) != CAIRN_OK)
+            return cairn_error_set(err, st, "logup* verifier: evaluating table column %zu", c);
+    for (size_t c = 0; c < cols_len; c++)
+        tval = cairn_fp2_add(tval, cairn_fp2_mul(gamma[c], v[c]));
+    if (!cairn_fp2_eq(cairn_fp2_mul(proof->y_eval, tval), expected))
+        return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                               "logup* rejected: the inner sum-check's final check "
+                               "Y(s) * T_gamma(s) fails");
+    cairn_transcript_absorb_fp2(t, label, proof->y_eval);
+    return CAIRN_OK;
+}
+
 /* ---- prover ------------------------------------------------------------------------------ */
 
 cairn_status cairn_logup_star_pushforward(cairn_fp2 *y, const cairn_fp *index, size_t n,
@@ -238,7 +295,7 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
                                     const cairn_fp2 *y, cairn_error *err)
 {
     cairn_fp2 *tg = NULL, *pa = NULL, *qa = NULL, *pb = NULL, *qb = NULL;
-    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha, evals[2];
+    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha;
     cairn_logup_star_proof_clear(proof);
     cairn_status st = ls_check(s, err);
     if (st != CAIRN_OK)
@@ -264,28 +321,17 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
     cairn_fp2 claim = ls_challenges(&alpha, gamma, t, s);
 
     /* inner sum-check: sum_b Y[b] T_gamma[b] = sum_c gamma_c v_c */
-    for (size_t b = 0; b < K; b++) {
-        cairn_fp2 v = cairn_fp2_zero();
-        for (size_t c = 0; c < s->cols_len; c++)
-            v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], s->columns[c][b]));
-        tg[b] = v;
-    }
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
-    st = cairn_sumcheck_prove(&proof->inner, claims->y_points[0], evals, t, &gkr_ls_expr, NULL, in, 2,
-                              s->kappa, claim, err);
+    st = gkr_ls_inner_prove(proof, claims->y_points[0], tg, t, s->columns, s->cols_len, gamma, y,
+                            s->kappa, claim, "logup-star/y-eval", err);
     if (st != CAIRN_OK)
         goto out;
-    proof->y_eval = claims->y_values[0] = evals[0];
-    cairn_transcript_absorb_fp2(t, "logup-star/y-eval", proof->y_eval);
+    claims->y_values[0] = proof->y_eval;
 
     /* the fractional sums: eq(z, x) / (alpha - i(x)) and -Y[b] / (alpha - b) */
     cairn_poly_eq_table(pa, s->z, s->n);
     for (size_t x = 0; x < rows; x++)
         qa[x] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(index[x]));
-    for (size_t b = 0; b < K; b++) {
-        pb[b] = cairn_fp2_neg(y[b]);
-        qb[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
-    }
+    gkr_ls_table_leaves(pb, qb, y, s->kappa, alpha);
     cairn_gkr_instance inst[2] = {{s->n, {NULL, pa}, {NULL, qa}}, {s->kappa, {NULL, pb}, {NULL, qb}}};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2];
     if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, 1, err)) != CAIRN_OK)
@@ -309,7 +355,7 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
                                      const cairn_logup_star_proof *proof,
                                      const cairn_logup_star_statement *s, cairn_error *err)
 {
-    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha, expected;
+    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha;
     cairn_status st = ls_check(s, err);
     if (st != CAIRN_OK)
         return st;
@@ -325,24 +371,11 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
         return st;
     cairn_fp2 claim = ls_challenges(&alpha, gamma, t, s);
 
-    cairn_fp2 *sp = claims->y_points[0];
-    st = cairn_sumcheck_verify(sp, &expected, t, &proof->inner, s->kappa, LS_INNER_DEGREE, claim,
-                               err);
+    st = gkr_ls_inner_verify(claims->y_points[0], t, proof, s->kappa, claim, s->columns,
+                             s->cols_len, NULL, NULL, gamma, "logup-star/y-eval", err);
     if (st != CAIRN_OK)
         return st;
-    cairn_fp2 tval = cairn_fp2_zero();
-    for (size_t c = 0; c < s->cols_len; c++) {
-        cairn_fp2 v;
-        if ((st = cairn_poly_eval_fp(&v, s->columns[c], sp, s->kappa)) != CAIRN_OK)
-            return cairn_error_set(err, st, "logup* verifier: evaluating table column %zu", c);
-        tval = cairn_fp2_add(tval, cairn_fp2_mul(gamma[c], v));
-    }
-    if (!cairn_fp2_eq(cairn_fp2_mul(proof->y_eval, tval), expected))
-        return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                               "logup* rejected: the inner sum-check's final check "
-                               "Y(s) * T_gamma(s) fails");
     claims->y_values[0] = proof->y_eval;
-    cairn_transcript_absorb_fp2(t, "logup-star/y-eval", proof->y_eval);
 
     size_t vars[2] = {s->n, s->kappa};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2], zero = cairn_fp2_zero();
