@@ -381,6 +381,9 @@ static void lookup_batch_codec(void)
     size_t vars[4] = {5, 5, 5, 3};
     CHECK_EQ_U64(len, 8 + 32 * 3 + 16 + cairn_gkr_proof_size(vars, 4));
     CHECK_EQ_U64(cairn_logup_star_batch_proof_size(5, 3, 1), cairn_logup_star_proof_size(5, 3));
+    /* the lean row's table (docs/gkr.md §8): kappa 16, 16 columns of 2^20 and 2^30 rows */
+    CHECK_EQ_U64(cairn_logup_star_batch_proof_size(20, 16, 16), 31704);
+    CHECK_EQ_U64(cairn_logup_star_batch_proof_size(30, 16, 16), 53704);
     CHECK_EQ_U64(cairn_logup_star_batch_proof_size(5, 3, 0), 0);
     CHECK_EQ_U64(cairn_logup_star_batch_proof_size(5, 3, CAIRN_LOGUP_STAR_MAX_INDEX + 1), 0);
     CHECK_EQ_U64(cairn_logup_star_batch_proof_size(CAIRN_GKR_MAX_VARS + 1, 3, 2), 0);

@@ -471,12 +471,13 @@ cairn_status cairn_logup_star_batch_proof_decode(cairn_logup_star_proof *p, cons
  * q_l = alpha - i_l; instance m (kappa variables) p = -Y, q = alpha - b.
  * index: m columns of 2^n base elements; y: the committed pushforward.
  * The prover does not check its inputs: a wrong y or an index outside the
- * table gives a proof the verifier rejects.  threads: grinding, the
- * pushforward-style loops and the GKR layers (proof bytes do not depend on
- * it).  Time O(K C) for T_gamma, O(kappa K) for the sum-check, O(m P 2^n)
- * for the leaves, O(m 2^n + K) for the GKR.  Memory: P 2^n extension
- * elements of eq tables (freed before the GKR), 2 m 2^n + 3 K for the
- * leaves and T_gamma, and the GKR's own 2 m 2^n + 2 K layers plus scratch:
+ * table gives a proof the verifier rejects.  threads: the grinding, the
+ * leaf loop and the GKR layers (the proof bytes do not depend on it).
+ * Time: O(K C) for T_gamma, O(K) for the inner sum-check, O(m P 2^n)
+ * extension multiplications for the leaves, O(m 2^n + K) for the GKR.
+ * Memory: the leaves, 2 m 2^n extension elements, plus 3 K for T_gamma and
+ * the table side, plus split eq tables of P 2^(n/2) elements (freed before
+ * the GKR), plus the GKR's own layers (another 2 m 2^n + 2 K) and scratch:
  * about 64 m 2^n bytes at the peak.  CAIRN_ERR_ARG for a bad statement or
  * missing inputs, alpha equal to an index or table row (probability
  * (m 2^n + K)/p^2, from the GKR prover); CAIRN_ERR_NOMEM.
