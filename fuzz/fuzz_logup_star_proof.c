@@ -27,6 +27,7 @@
 
 #include "cairn/gkr.h"
 #include "cairn/poly.h"
+#include "fuzz_edit.h"
 
 int cairn_fuzz_logup_star_proof(const uint8_t *data, size_t len);
 
@@ -39,23 +40,6 @@ static uint64_t ls_splitmix(uint64_t *s)
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
-}
-
-/* The honest encoding, edited by the input (as fuzz_pcs_proof.c). */
-static uint8_t *edited(const uint8_t *honest, size_t hlen, const uint8_t *ed, size_t ed_len,
-                       size_t *out_len)
-{
-    uint8_t *buf = malloc(hlen ? hlen : 1);
-    if (buf == NULL)
-        return NULL;
-    memcpy(buf, honest, hlen);
-    *out_len = hlen;
-    size_t i = 0;
-    for (; i + 3 <= ed_len && hlen > 0; i += 3)
-        buf[((size_t)ed[i] | (size_t)ed[i + 1] << 8) % hlen] ^= ed[i + 2];
-    if (i < ed_len && hlen > 0)
-        *out_len = ed[i] % hlen;
-    return buf;
 }
 
 int cairn_fuzz_logup_star_proof(const uint8_t *data, size_t len)
@@ -102,17 +86,10 @@ int cairn_fuzz_logup_star_proof(const uint8_t *data, size_t len)
         bad = 1;
         goto out;
     }
-    size_t in_len = len - 2;
-    if (edit_mode) {
-        in = edited(henc, hlen, data + 2, len - 2, &in_len);
-        if (in == NULL)
-            goto out;
-    } else {
-        in = malloc(in_len ? in_len : 1);
-        if (in == NULL)
-            goto out;
-        memcpy(in, data + 2, in_len);
-    }
+    size_t in_len = 0;
+    in = fuzz_proof_bytes(&in_len, henc, hlen, data + 2, len - 2, edit_mode);
+    if (in == NULL)
+        goto out;
     if (lie)
         value = cairn_fp2_add(value, cairn_fp2_one());
 
@@ -132,20 +109,13 @@ int cairn_fuzz_logup_star_proof(const uint8_t *data, size_t len)
     }
     t = t0;
     s = cairn_logup_star_verify(&claims, &t, &op, &st, NULL);
-    if (s == CAIRN_OK) {
-        /* accepted: only a true value, and the claims must hold */
-        cairn_fp2 iv, yv[2];
-        if (lie || cairn_poly_eval_fp(&iv, index, claims.index_point, n) != CAIRN_OK ||
-            cairn_poly_eval_fp2(&yv[0], y, claims.y_points[0], kappa) != CAIRN_OK ||
-            cairn_poly_eval_fp2(&yv[1], y, claims.y_points[1], kappa) != CAIRN_OK ||
-            !cairn_fp2_eq(iv, claims.index_value) || !cairn_fp2_eq(yv[0], claims.y_values[0]) ||
-            !cairn_fp2_eq(yv[1], claims.y_values[1]))
-            bad = 1;
-    } else if (s != CAIRN_ERR_REJECTED) {
-        bad = 1;
-    } else if (edit_mode && !lie && in_len == hlen && memcmp(in, henc, hlen) == 0) {
-        bad = 1; /* the unedited honest proof must verify */
-    }
+    cairn_fp2 iv, yv[2];
+    int hold = s == CAIRN_OK && cairn_poly_eval_fp(&iv, index, claims.index_point, n) == CAIRN_OK &&
+               cairn_poly_eval_fp2(&yv[0], y, claims.y_points[0], kappa) == CAIRN_OK &&
+               cairn_poly_eval_fp2(&yv[1], y, claims.y_points[1], kappa) == CAIRN_OK &&
+               cairn_fp2_eq(iv, claims.index_value) && cairn_fp2_eq(yv[0], claims.y_values[0]) &&
+               cairn_fp2_eq(yv[1], claims.y_values[1]);
+    bad = fuzz_verdict(s, lie, hold, edit_mode && in_len == hlen && memcmp(in, henc, hlen) == 0);
 out:
     free(henc);
     free(in);

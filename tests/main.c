@@ -33,6 +33,7 @@ const struct test_suite test_suites[] = {
     {"poly", test_poly_cases},
     {"sumcheck", test_sumcheck_cases},
     {"gkr", test_gkr_cases},
+    {"gkr_lookup", test_gkr_lookup_cases},
     {"elf", test_elf_cases},
     {"vm", test_vm_cases},
     {"vm_diff", test_vm_diff_cases},

@@ -25,6 +25,7 @@ extern const struct test_case test_transcript_cases[];
 extern const struct test_case test_poly_cases[];
 extern const struct test_case test_sumcheck_cases[];
 extern const struct test_case test_gkr_cases[];
+extern const struct test_case test_gkr_lookup_cases[];
 extern const struct test_case test_elf_cases[];
 extern const struct test_case test_vm_cases[];
 extern const struct test_case test_vm_diff_cases[];

@@ -328,6 +328,194 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
                                      const cairn_logup_star_proof *proof,
                                      const cairn_logup_star_statement *st, cairn_error *err);
 
+/* ---- batched indexed lookup (logup* over several columns and points) -------- */
+
+/*
+ * m index columns i_1 .. i_m, each of 2^n rows (committed by the caller,
+ * values in [0, K)), look up ONE public table of K = 2^kappa rows with
+ * value columns T_0 .. T_{C-1}, and the looked-up values are claimed at P
+ * points z_1 .. z_P (n coordinates each):
+ *     v[c][l][k] = sum_x eq(z_k, x) T_c(i_l(x))       (all C * m * P of them)
+ * All claims are discharged by ONE pushforward of K extension elements,
+ *     Y[b] = sum_{l,k} nu_{l,k} sum_{x : i_l(x) = b} eq(z_k, x),
+ * through S = sum_{c,l,k} gamma_c nu_{l,k} v[c][l][k] = <Y, T_gamma>, and
+ * Y's correctness through one fractional-sum identity (docs/gkr.md §8).
+ *
+ * ORDER (the caller's transcript, both sides alike):
+ *   1. commit the index columns, and bind the table; draw z_1 .. z_P AFTER
+ *      the index columns are bound (an index outside the table is caught
+ *      only through its non-zero eq weights, docs/security.md §6);
+ *   2. cairn_logup_star_batch_bind: absorbs the shapes, the points and the
+ *      values, draws nu and gamma (phase A);
+ *   3. the prover computes Y (cairn_logup_star_batch_pushforward) and the
+ *      caller COMMITS Y and absorbs the commitment (phase 2 of the PCS);
+ *   4. cairn_logup_star_batch_prove / _verify with the challenges of step 2
+ *      (phase B: grinding, alpha, the inner sum-check, the GKR);
+ *   5. the caller discharges the claims it gets back.
+ * A Y bound before nu is drawn, or challenges not from step 2 on the same
+ * transcript, void the soundness argument.
+ */
+
+/* Limits of a batched lookup. */
+#define CAIRN_LOGUP_STAR_MAX_INDEX  64u /* index columns m */
+#define CAIRN_LOGUP_STAR_MAX_POINTS 8u  /* points P */
+
+/*
+ * Optional closed form of the table: out[c] = T_c(r) for c < cols_len, the
+ * multilinear extensions at r (kappa coordinates).  Lets the verifier of a
+ * structured table (byte functions of a 2^16-row table) work in O(kappa)
+ * per column instead of O(K).
+ */
+typedef void (*cairn_logup_star_table_fn)(cairn_fp2 *out, const cairn_fp2 *r, size_t kappa,
+                                          size_t cols_len, void *ctx);
+
+typedef struct {
+    size_t n;                         /* index variables: 2^n rows per column */
+    size_t kappa;                     /* table variables: K = 2^kappa rows */
+    size_t index_len;                 /* m: index columns, 1 .. CAIRN_LOGUP_STAR_MAX_INDEX */
+    size_t points_len;                /* P: points, 1 .. CAIRN_LOGUP_STAR_MAX_POINTS */
+    const cairn_fp2 *const *points;   /* P points of n coordinates */
+    size_t cols_len;                  /* C: 1 .. CAIRN_LOGUP_STAR_MAX_COLUMNS */
+    const cairn_fp *const *columns;   /* C public columns of K entries (the prover needs
+                                         them; the verifier may pass NULL with table_eval) */
+    cairn_logup_star_table_fn table_eval; /* optional, used by the verifier when set */
+    void *table_ctx;
+    const cairn_fp2 *values;          /* C * m * P values: v[c][l][k] at (c * m + l) * P + k */
+    unsigned grind_bits;              /* proof of work before alpha */
+} cairn_logup_star_batch_statement;
+
+/* The phase-A challenges: nu[l * P + k], gamma[c], and the combined claim S. */
+typedef struct {
+    cairn_fp2 nu[CAIRN_LOGUP_STAR_MAX_INDEX * CAIRN_LOGUP_STAR_MAX_POINTS];
+    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS];
+    cairn_fp2 claim;
+} cairn_logup_star_batch_challenges;
+
+/*
+ * What the caller must discharge after cairn_logup_star_batch_verify accepts:
+ *     i_l(index_point) = index_values[l]  for l < m  (every index column at
+ *                                          the ONE shared point: all
+ *                                          columns have n variables, so the
+ *                                          GKR leaves them at the same point)
+ *     Y(y_points[u]) = y_values[u], u = 0 (the inner sum-check's point),
+ *                                   u = 1 (the GKR's table leaf point)
+ */
+typedef struct {
+    cairn_fp2 index_point[CAIRN_GKR_MAX_VARS];
+    cairn_fp2 index_values[CAIRN_LOGUP_STAR_MAX_INDEX];
+    cairn_fp2 y_points[2][CAIRN_GKR_MAX_VARS];
+    cairn_fp2 y_values[2];
+} cairn_logup_star_batch_claims;
+
+/*
+ * Phase A, called by prover and verifier alike right after the points are
+ * drawn: checks the statement (CAIRN_ERR_ARG naming the field; a verifier
+ * statement may omit the columns when it gives table_eval), absorbs u64
+ * "logup-batch/vars" n, "logup-batch/table-vars" kappa,
+ * "logup-batch/index-columns" m, "logup-batch/points" P,
+ * "logup-batch/columns" C, "logup-batch/grind-bits" g, fp2 vectors
+ * "logup-batch/point" (each z_k) and "logup-batch/values" (all C m P), then
+ * squeezes the fp2 vectors "logup-batch/nu" (m P) and "logup-batch/gamma"
+ * (C) into ch and sets ch->claim = S.
+ */
+cairn_status cairn_logup_star_batch_bind(cairn_logup_star_batch_challenges *ch,
+                                         cairn_transcript *t,
+                                         const cairn_logup_star_batch_statement *st,
+                                         cairn_error *err);
+
+/*
+ * y[b] = sum_{l,k} nu_{l,k} sum_{x : index[l][x] = b} eq(z_k, x), b < K
+ * (y: 2^kappa elements; index: m columns of 2^n base elements).  Runs on
+ * the library's pool when threads > 1, in chunks of rows fixed by the sizes
+ * (so y never depends on the thread count).  Time O(m P 2^n) extension
+ * multiplications; memory O(P 2^(n/2)) for split eq tables plus up to
+ * CAIRN_POOL_CHUNKS partial tables of K elements, no more than
+ * m 2^n / 4 elements in all.  CAIRN_ERR_ARG for a bad statement or an
+ * index outside the table (the message names column and row: the first
+ * such row in row order, then column order); CAIRN_ERR_NOMEM.
+ */
+cairn_status cairn_logup_star_batch_pushforward(cairn_fp2 *y,
+                                                const cairn_logup_star_batch_statement *st,
+                                                const cairn_logup_star_batch_challenges *ch,
+                                                const cairn_fp *const *index, unsigned threads,
+                                                cairn_error *err);
+
+/*
+ * Encoded size: 8 (nonce) + 32 kappa (the inner sum-check) + 16 (Y(s)) +
+ * the GKR proof for shapes (n repeated m times, kappa); 0 over the limits.
+ * The proof object is cairn_logup_star_proof (its gkr part holds m + 1
+ * instances); m = 1 is exactly the single-column format.
+ */
+size_t cairn_logup_star_batch_proof_size(size_t n, size_t kappa, size_t m);
+
+/* Encode into exactly cairn_logup_star_batch_proof_size bytes (CAIRN_ERR_ARG otherwise). */
+cairn_status cairn_logup_star_batch_proof_encode(uint8_t *out, size_t out_len,
+                                                 const cairn_logup_star_proof *p, size_t n,
+                                                 size_t kappa, size_t m, cairn_error *err);
+
+/*
+ * Strict parse for these sizes: CAIRN_ERR_PARSE for a wrong length or a
+ * non-canonical element (naming the part); CAIRN_ERR_ARG for sizes over the
+ * limits; CAIRN_ERR_NOMEM.
+ */
+cairn_status cairn_logup_star_batch_proof_decode(cairn_logup_star_proof *p, const uint8_t *in,
+                                                 size_t in_len, size_t n, size_t kappa, size_t m,
+                                                 cairn_error *err);
+
+/*
+ * Phase B, after the caller has bound Y's commitment: proof of work
+ * ("logup-batch/grind"), alpha (fp2 "logup-batch/alpha"), the inner
+ * sum-check of S = sum_b Y[b] T_gamma[b] (kappa rounds, degree 2), Y(s)
+ * (fp2 "logup-batch/y-eval"), then the GKR of m + 1 instances, expected
+ * total 0: instance l < m (n variables) p_l = sum_k nu_{l,k} eq(z_k, .),
+ * q_l = alpha - i_l; instance m (kappa variables) p = -Y, q = alpha - b.
+ * index: m columns of 2^n base elements; y: the committed pushforward.
+ * The prover does not check its inputs: a wrong y or an index outside the
+ * table gives a proof the verifier rejects.  threads: the grinding, the
+ * leaf loop and the GKR layers (the proof bytes do not depend on it).
+ * Time: O(K C) for T_gamma, O(K) for the inner sum-check, O(m P 2^n)
+ * extension multiplications for the leaves, O(m 2^n + K) for the GKR.
+ * Memory: the leaves, 2 m 2^n extension elements, plus 3 K for T_gamma and
+ * the table side, plus split eq tables of P 2^(n/2) elements (freed before
+ * the GKR), plus the GKR's own layers (another 2 m 2^n + 2 K) and scratch:
+ * about 64 m 2^n bytes at the peak.  CAIRN_ERR_ARG for a bad statement or
+ * missing inputs, alpha equal to an index or table row (probability
+ * (m 2^n + K)/p^2, from the GKR prover); CAIRN_ERR_NOMEM.
+ */
+cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
+                                          cairn_logup_star_batch_claims *claims,
+                                          cairn_transcript *t,
+                                          const cairn_logup_star_batch_statement *st,
+                                          const cairn_logup_star_batch_challenges *ch,
+                                          const cairn_fp *const *index, const cairn_fp2 *y,
+                                          unsigned threads, cairn_error *err);
+
+/*
+ * Verify phase B: CAIRN_ERR_REJECTED for a failed proof of work, a failed
+ * inner sum-check (Y(s) T_gamma(s), T_gamma(s) from table_eval when set,
+ * else from the columns), a failed GKR (poles, a non-zero total, a layer),
+ * or a leaf the verifier evaluates itself not matching (p_l at the index
+ * point, alpha - b at the table point); CAIRN_ERR_PARSE for a proof of
+ * other shapes.  On CAIRN_OK, claims holds what the caller must still
+ * discharge.  Time O(K C) from the columns (O(kappa C) with a closed-form
+ * table_eval) plus O(m P n + (n + kappa)^2 + m max(n, kappa)).
+ */
+cairn_status cairn_logup_star_batch_verify(cairn_logup_star_batch_claims *claims,
+                                           cairn_transcript *t,
+                                           const cairn_logup_star_proof *proof,
+                                           const cairn_logup_star_batch_statement *st,
+                                           const cairn_logup_star_batch_challenges *ch,
+                                           cairn_error *err);
+
+/*
+ * Bits of the batched lookup's terms not covered by the lookup term:
+ * -log2( (2 + n + 1 + 2 kappa) / p^2 ) (the batching of the claims by
+ * gamma and nu, an out-of-table index whose weights cancel, the inner
+ * sum-check).  The lookup term is cairn_gkr_lookup_bits(m 2^n, K, 0, g)
+ * and the GKR term cairn_gkr_layers_bits(max(n, kappa)) (docs/security.md §6).
+ */
+double cairn_logup_star_batch_bits(size_t n, size_t kappa);
+
 /* ---- lookup challenges and multilinear fingerprints ---------------------------- */
 
 /*

@@ -255,4 +255,46 @@ cairn_status gkr_prove_driver(cairn_gkr_proof *proof, cairn_fp2 *points, cairn_f
                               size_t s, gkr_layer_fn stream_layer, void *ctx, unsigned threads,
                               cairn_error *err);
 
+/* ---- shared by the two indexed lookups (logup_star.c, logup_batch.c) ---- */
+
+/* The inner sum-check's expression f0 * f1 (Y times T_gamma) and its degree. */
+extern const cairn_sumcheck_expr gkr_ls_expr;
+#define GKR_LS_DEGREE 2u
+
+/* The multilinear extension of b -> b over kappa variables at r: sum_l 2^l r_l. */
+cairn_fp2 gkr_index_mle(const cairn_fp2 *r, size_t kappa);
+
+/* 1 when a logup* proof object has the shapes of m index columns of n variables and kappa. */
+int gkr_ls_shape_ok(const cairn_logup_star_proof *proof, size_t n, size_t kappa, size_t m);
+
+/*
+ * The table-side leaves of a logup* GKR: p[b] = -y[b], q[b] = alpha - b for
+ * b < 2^kappa.
+ */
+void gkr_ls_table_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_fp2 *y, size_t kappa,
+                         cairn_fp2 alpha);
+
+/*
+ * The inner sum-check's prover: T_gamma = sum_c gamma_c T_c into tg (2^kappa
+ * elements), the sum-check of sum_b y[b] T_gamma[b] = claim into
+ * proof->inner (its point into point), Y(s) into proof->y_eval, absorbed
+ * as fp2 `label`.  Errors of cairn_sumcheck_prove.
+ */
+cairn_status gkr_ls_inner_prove(cairn_logup_star_proof *proof, cairn_fp2 *point, cairn_fp2 *tg,
+                                cairn_transcript *t, const cairn_fp *const *columns,
+                                size_t cols_len, const cairn_fp2 *gamma, const cairn_fp2 *y,
+                                size_t kappa, cairn_fp2 claim, const char *label, cairn_error *err);
+
+/*
+ * The inner sum-check's verifier: replay it from claim (point: kappa
+ * coordinates out), evaluate T_gamma at the point (through table_eval when
+ * non-NULL, else from the columns), check Y(s) T_gamma(s) against the last
+ * round (CAIRN_ERR_REJECTED), absorb Y(s) as fp2 `label`.
+ */
+cairn_status gkr_ls_inner_verify(cairn_fp2 *point, cairn_transcript *t,
+                                 const cairn_logup_star_proof *proof, size_t kappa,
+                                 cairn_fp2 claim, const cairn_fp *const *columns, size_t cols_len,
+                                 cairn_logup_star_table_fn table_eval, void *table_ctx,
+                                 const cairn_fp2 *gamma, const char *label, cairn_error *err);
+
 #endif

@@ -20,8 +20,8 @@
 
 /* The inner claim is f0 * f1 with f0 = Y and f1 = T_gamma: degree 2, no eq. */
 static const cairn_sumcheck_term ls_term[1] = {{{{1}, {0}}, 2, {0, 1}}};
-static const cairn_sumcheck_expr ls_expr = {ls_term, 1, 2};
-#define LS_INNER_DEGREE 2u
+const cairn_sumcheck_expr gkr_ls_expr = {ls_term, 1, 2};
+#define LS_INNER_DEGREE GKR_LS_DEGREE
 
 void cairn_logup_star_proof_init(cairn_logup_star_proof *p)
 {
@@ -42,20 +42,36 @@ void cairn_logup_star_proof_clear(cairn_logup_star_proof *p)
     cairn_logup_star_proof_init(p);
 }
 
-size_t cairn_logup_star_proof_size(size_t n, size_t kappa)
+/* The GKR shapes of a lookup with m index columns: n (m times), then kappa; 0 if m is bad. */
+static size_t ls_vars(size_t *vars, size_t n, size_t kappa, size_t m)
 {
-    size_t vars[2] = {n, kappa};
-    size_t g = cairn_gkr_proof_size(vars, 2);
+    if (m == 0 || m > CAIRN_LOGUP_STAR_MAX_INDEX)
+        return 0;
+    for (size_t l = 0; l < m; l++)
+        vars[l] = n;
+    vars[m] = kappa;
+    return m + 1;
+}
+
+size_t cairn_logup_star_batch_proof_size(size_t n, size_t kappa, size_t m)
+{
+    size_t vars[CAIRN_LOGUP_STAR_MAX_INDEX + 1], len = ls_vars(vars, n, kappa, m);
+    size_t g = len ? cairn_gkr_proof_size(vars, len) : 0;
     if (g == 0)
         return 0;
     return 8 + cairn_sumcheck_proof_size(kappa, LS_INNER_DEGREE) + CAIRN_FP2_BYTES + g;
 }
 
-cairn_status cairn_logup_star_proof_encode(uint8_t *out, size_t out_len,
-                                           const cairn_logup_star_proof *p, size_t n, size_t kappa,
-                                           cairn_error *err)
+size_t cairn_logup_star_proof_size(size_t n, size_t kappa)
 {
-    size_t want = cairn_logup_star_proof_size(n, kappa);
+    return cairn_logup_star_batch_proof_size(n, kappa, 1);
+}
+
+cairn_status cairn_logup_star_batch_proof_encode(uint8_t *out, size_t out_len,
+                                                 const cairn_logup_star_proof *p, size_t n,
+                                                 size_t kappa, size_t m, cairn_error *err)
+{
+    size_t want = cairn_logup_star_batch_proof_size(n, kappa, m);
     if (p == NULL || want == 0 || out_len != want)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "logup* proof encode: buffer of %zu bytes, the proof needs %zu",
@@ -72,15 +88,22 @@ cairn_status cairn_logup_star_proof_encode(uint8_t *out, size_t out_len,
     return cairn_gkr_proof_encode(out + off, out_len - off, &p->gkr, err);
 }
 
-cairn_status cairn_logup_star_proof_decode(cairn_logup_star_proof *p, const uint8_t *in,
-                                           size_t in_len, size_t n, size_t kappa,
+cairn_status cairn_logup_star_proof_encode(uint8_t *out, size_t out_len,
+                                           const cairn_logup_star_proof *p, size_t n, size_t kappa,
                                            cairn_error *err)
 {
+    return cairn_logup_star_batch_proof_encode(out, out_len, p, n, kappa, 1, err);
+}
+
+cairn_status cairn_logup_star_batch_proof_decode(cairn_logup_star_proof *p, const uint8_t *in,
+                                                 size_t in_len, size_t n, size_t kappa, size_t m,
+                                                 cairn_error *err)
+{
     cairn_logup_star_proof_clear(p);
-    size_t want = cairn_logup_star_proof_size(n, kappa);
+    size_t want = cairn_logup_star_batch_proof_size(n, kappa, m);
     if (want == 0)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "logup* proof: sizes n = %zu, kappa = %zu "
-                               "over the limits", n, kappa);
+        return cairn_error_set(err, CAIRN_ERR_ARG, "logup* proof: sizes n = %zu, kappa = %zu, "
+                               "%zu index columns over the limits", n, kappa, m);
     if (in_len != want || in == NULL)
         return cairn_error_set(err, CAIRN_ERR_PARSE, "logup* proof: %zu bytes, expected %zu",
                                in_len, want);
@@ -94,12 +117,29 @@ cairn_status cairn_logup_star_proof_decode(cairn_logup_star_proof *p, const uint
         st = cairn_fp2_decode(&p->y_eval, in + off, err);
         off += CAIRN_FP2_BYTES;
     }
-    size_t vars[2] = {n, kappa};
+    size_t vars[CAIRN_LOGUP_STAR_MAX_INDEX + 1], len = ls_vars(vars, n, kappa, m);
     if (st == CAIRN_OK)
-        st = cairn_gkr_proof_decode(&p->gkr, in + off, in_len - off, vars, 2, err);
+        st = cairn_gkr_proof_decode(&p->gkr, in + off, in_len - off, vars, len, err);
     if (st != CAIRN_OK)
         cairn_logup_star_proof_clear(p);
     return st;
+}
+
+cairn_status cairn_logup_star_proof_decode(cairn_logup_star_proof *p, const uint8_t *in,
+                                           size_t in_len, size_t n, size_t kappa,
+                                           cairn_error *err)
+{
+    return cairn_logup_star_batch_proof_decode(p, in, in_len, n, kappa, 1, err);
+}
+
+int gkr_ls_shape_ok(const cairn_logup_star_proof *proof, size_t n, size_t kappa, size_t m)
+{
+    if (proof->inner.rounds != kappa || proof->gkr.inst_len != m + 1 || proof->gkr.vars == NULL)
+        return 0;
+    for (size_t l = 0; l < m; l++)
+        if (proof->gkr.vars[l] != n)
+            return 0;
+    return proof->gkr.vars[m] == kappa;
 }
 
 /* ---- the schedule shared by prover and verifier ---------------------------------------- */
@@ -154,13 +194,69 @@ static cairn_fp2 ls_challenges(cairn_fp2 *alpha, cairn_fp2 *gamma, cairn_transcr
     return claim;
 }
 
-/* The multilinear extension of b -> b over kappa variables at r: sum_l 2^l r_l. */
-static cairn_fp2 ls_index_mle(const cairn_fp2 *r, size_t kappa)
+cairn_fp2 gkr_index_mle(const cairn_fp2 *r, size_t kappa)
 {
     cairn_fp2 v = cairn_fp2_zero();
     for (size_t l = kappa; l-- > 0;)
         v = cairn_fp2_add(cairn_fp2_double(v), r[l]);
     return v;
+}
+
+void gkr_ls_table_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_fp2 *y, size_t kappa,
+                         cairn_fp2 alpha)
+{
+    for (size_t b = 0; b < ((size_t)1 << kappa); b++) {
+        p[b] = cairn_fp2_neg(y[b]);
+        q[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
+    }
+}
+
+cairn_status gkr_ls_inner_prove(cairn_logup_star_proof *proof, cairn_fp2 *point, cairn_fp2 *tg,
+                                cairn_transcript *t, const cairn_fp *const *columns,
+                                size_t cols_len, const cairn_fp2 *gamma, const cairn_fp2 *y,
+                                size_t kappa, cairn_fp2 claim, const char *label, cairn_error *err)
+{
+    cairn_fp2 evals[2];
+    for (size_t b = 0; b < ((size_t)1 << kappa); b++) {
+        cairn_fp2 v = cairn_fp2_zero();
+        for (size_t c = 0; c < cols_len; c++)
+            v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], columns[c][b]));
+        tg[b] = v;
+    }
+    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
+    cairn_status st = cairn_sumcheck_prove(&proof->inner, point, evals, t, &gkr_ls_expr, NULL, in,
+                                           2, kappa, claim, err);
+    if (st != CAIRN_OK)
+        return st;
+    proof->y_eval = evals[0];
+    cairn_transcript_absorb_fp2(t, label, proof->y_eval);
+    return CAIRN_OK;
+}
+
+cairn_status gkr_ls_inner_verify(cairn_fp2 *point, cairn_transcript *t,
+                                 const cairn_logup_star_proof *proof, size_t kappa,
+                                 cairn_fp2 claim, const cairn_fp *const *columns, size_t cols_len,
+                                 cairn_logup_star_table_fn table_eval, void *table_ctx,
+                                 const cairn_fp2 *gamma, const char *label, cairn_error *err)
+{
+    cairn_fp2 expected, v[CAIRN_LOGUP_STAR_MAX_COLUMNS], tval = cairn_fp2_zero();
+    cairn_status st = cairn_sumcheck_verify(point, &expected, t, &proof->inner, kappa,
+                                            LS_INNER_DEGREE, claim, err);
+    if (st != CAIRN_OK)
+        return st;
+    if (table_eval != NULL)
+        table_eval(v, point, kappa, cols_len, table_ctx);
+    for (size_t c = 0; table_eval == NULL && c < cols_len; c++)
+        if ((st = cairn_poly_eval_fp(&v[c], columns[c], point, kappa)) != CAIRN_OK)
+            return cairn_error_set(err, st, "logup* verifier: evaluating table column %zu", c);
+    for (size_t c = 0; c < cols_len; c++)
+        tval = cairn_fp2_add(tval, cairn_fp2_mul(gamma[c], v[c]));
+    if (!cairn_fp2_eq(cairn_fp2_mul(proof->y_eval, tval), expected))
+        return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                               "logup* rejected: the inner sum-check's final check "
+                               "Y(s) * T_gamma(s) fails");
+    cairn_transcript_absorb_fp2(t, label, proof->y_eval);
+    return CAIRN_OK;
 }
 
 /* ---- prover ------------------------------------------------------------------------------ */
@@ -199,7 +295,7 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
                                     const cairn_fp2 *y, cairn_error *err)
 {
     cairn_fp2 *tg = NULL, *pa = NULL, *qa = NULL, *pb = NULL, *qb = NULL;
-    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha, evals[2];
+    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha;
     cairn_logup_star_proof_clear(proof);
     cairn_status st = ls_check(s, err);
     if (st != CAIRN_OK)
@@ -225,28 +321,17 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
     cairn_fp2 claim = ls_challenges(&alpha, gamma, t, s);
 
     /* inner sum-check: sum_b Y[b] T_gamma[b] = sum_c gamma_c v_c */
-    for (size_t b = 0; b < K; b++) {
-        cairn_fp2 v = cairn_fp2_zero();
-        for (size_t c = 0; c < s->cols_len; c++)
-            v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], s->columns[c][b]));
-        tg[b] = v;
-    }
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
-    st = cairn_sumcheck_prove(&proof->inner, claims->y_points[0], evals, t, &ls_expr, NULL, in, 2,
-                              s->kappa, claim, err);
+    st = gkr_ls_inner_prove(proof, claims->y_points[0], tg, t, s->columns, s->cols_len, gamma, y,
+                            s->kappa, claim, "logup-star/y-eval", err);
     if (st != CAIRN_OK)
         goto out;
-    proof->y_eval = claims->y_values[0] = evals[0];
-    cairn_transcript_absorb_fp2(t, "logup-star/y-eval", proof->y_eval);
+    claims->y_values[0] = proof->y_eval;
 
     /* the fractional sums: eq(z, x) / (alpha - i(x)) and -Y[b] / (alpha - b) */
     cairn_poly_eq_table(pa, s->z, s->n);
     for (size_t x = 0; x < rows; x++)
         qa[x] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(index[x]));
-    for (size_t b = 0; b < K; b++) {
-        pb[b] = cairn_fp2_neg(y[b]);
-        qb[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
-    }
+    gkr_ls_table_leaves(pb, qb, y, s->kappa, alpha);
     cairn_gkr_instance inst[2] = {{s->n, {NULL, pa}, {NULL, qa}}, {s->kappa, {NULL, pb}, {NULL, qb}}};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2];
     if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, 1, err)) != CAIRN_OK)
@@ -270,14 +355,13 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
                                      const cairn_logup_star_proof *proof,
                                      const cairn_logup_star_statement *s, cairn_error *err)
 {
-    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha, expected;
+    cairn_fp2 gamma[CAIRN_LOGUP_STAR_MAX_COLUMNS], alpha;
     cairn_status st = ls_check(s, err);
     if (st != CAIRN_OK)
         return st;
     if (proof == NULL)
         return cairn_error_set(err, CAIRN_ERR_PARSE, "logup* proof: missing");
-    if (proof->inner.rounds != s->kappa || proof->gkr.inst_len != 2 || proof->gkr.vars == NULL ||
-        proof->gkr.vars[0] != s->n || proof->gkr.vars[1] != s->kappa)
+    if (!gkr_ls_shape_ok(proof, s->n, s->kappa, 1))
         return cairn_error_set(err, CAIRN_ERR_PARSE,
                                "logup* proof: made for other sizes than n = %zu, kappa = %zu",
                                s->n, s->kappa);
@@ -287,24 +371,11 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
         return st;
     cairn_fp2 claim = ls_challenges(&alpha, gamma, t, s);
 
-    cairn_fp2 *sp = claims->y_points[0];
-    st = cairn_sumcheck_verify(sp, &expected, t, &proof->inner, s->kappa, LS_INNER_DEGREE, claim,
-                               err);
+    st = gkr_ls_inner_verify(claims->y_points[0], t, proof, s->kappa, claim, s->columns,
+                             s->cols_len, NULL, NULL, gamma, "logup-star/y-eval", err);
     if (st != CAIRN_OK)
         return st;
-    cairn_fp2 tval = cairn_fp2_zero();
-    for (size_t c = 0; c < s->cols_len; c++) {
-        cairn_fp2 v;
-        if ((st = cairn_poly_eval_fp(&v, s->columns[c], sp, s->kappa)) != CAIRN_OK)
-            return cairn_error_set(err, st, "logup* verifier: evaluating table column %zu", c);
-        tval = cairn_fp2_add(tval, cairn_fp2_mul(gamma[c], v));
-    }
-    if (!cairn_fp2_eq(cairn_fp2_mul(proof->y_eval, tval), expected))
-        return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                               "logup* rejected: the inner sum-check's final check "
-                               "Y(s) * T_gamma(s) fails");
     claims->y_values[0] = proof->y_eval;
-    cairn_transcript_absorb_fp2(t, "logup-star/y-eval", proof->y_eval);
 
     size_t vars[2] = {s->n, s->kappa};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2], zero = cairn_fp2_zero();
@@ -313,7 +384,7 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
     if (!cairn_fp2_eq(pe[0], cairn_poly_eq_eval(s->z, pts, s->n)))
         return cairn_error_set(err, CAIRN_ERR_REJECTED,
                                "logup* rejected: the index-side numerator is not eq(z, r)");
-    if (!cairn_fp2_eq(qe[1], cairn_fp2_sub(alpha, ls_index_mle(pts + s->n, s->kappa))))
+    if (!cairn_fp2_eq(qe[1], cairn_fp2_sub(alpha, gkr_index_mle(pts + s->n, s->kappa))))
         return cairn_error_set(err, CAIRN_ERR_REJECTED,
                                "logup* rejected: the table-side denominator is not alpha - b(r)");
     memcpy(claims->index_point, pts, s->n * sizeof *pts);

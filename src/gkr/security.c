@@ -28,6 +28,13 @@ double cairn_gkr_layers_bits(size_t layers)
     return log2_field() - log2(count);
 }
 
+double cairn_logup_star_batch_bits(size_t n, size_t kappa)
+{
+    /* batching by gamma and nu 2, out-of-table cancellation n + 1, inner sum-check 2 kappa */
+    double count = 2.0 + (double)n + 1.0 + 2.0 * (double)kappa;
+    return log2_field() - log2(count);
+}
+
 double cairn_gkr_lookup_bits(double fractions, double table_rows, unsigned fp_vars,
                              unsigned grind_bits)
 {
