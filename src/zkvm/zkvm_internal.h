@@ -766,6 +766,34 @@ cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc
                      cairn_error *err);
 
 /*
+ * The lean row's witness as a row source (lean_fill.c): 2^n rows of
+ * ZL_NCELL cells computed while streaming the `cycles` trace rows (the
+ * VM's, CAIRN_WIT_WIDTH wide) with registers and RAM replayed and each
+ * read or write expanded (T rows in all), then padding.  A stream of rows
+ * [a, b) replays the trace from its start; the cells equal zl_fill's on
+ * the same run.  The source borrows everything it is given.
+ */
+typedef struct {
+    const cairn_rows *trace;
+    uint64_t cycles, T;
+    const zk_bytecode *bc;
+    const zk_ram *ram;
+    const uint8_t *input; /* the read(0) bytes */
+    size_t input_len;
+    uint32_t init_regs[32];
+} zl_source;
+/*
+ * Set src up over s.  CAIRN_ERR_ARG for a bad shape; a stream returns
+ * CAIRN_ERR_ARG naming the cycle for an instruction or system call that
+ * cannot be proven, a system call that moves more than it was asked to,
+ * input running out, or a trace that does not give T rows.
+ */
+cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *trace,
+                            uint64_t cycles, uint64_t T, size_t n, const zk_bytecode *bc,
+                            const uint32_t init_regs[32], const zk_ram *ram, const uint8_t *input,
+                            size_t input_len, cairn_error *err);
+
+/*
  * The reference checker: every cell's table membership, every constraint
  * on every row, and the memory-checking multisets (registers from
  * init_regs, RAM from ram's image and read-only words, the public output),

@@ -1,0 +1,344 @@
+/*
+ * lean_fill.c — the lean row's witness as a row source (docs/zkvm-v2.md
+ * §3, §7): the 25 cells of every row, computed while streaming the VM's
+ * trace rows in cycle order, with the register file and the RAM replayed
+ * alongside (RAM through the same replay as the first prover, ram.c), a
+ * read or write system call expanded into its ECALL, setup and byte rows
+ * (docs/arithmetization.md §8), and padding rows up to 2^n.
+ *
+ * A stream of rows [a, b) replays the trace from its first row, because
+ * each row's cells depend on the register file, the memory and the I/O
+ * state before it; the rows before a are computed and dropped, and the
+ * trace stream stops once row b is handed over.  That is the linear-space
+ * source.  Memory: the replayed RAM (2^k words and their timestamps), the
+ * register file, and one chunk of ZL_CHUNK rows.  Checkpoint replay
+ * (DESIGN.md §3) will start a stream at the nearest checkpoint instead of
+ * the first row; the cells do not change.
+ *
+ * The cells are the ones zl_fill translates from the first prover's
+ * columns (tests compare the two on every row), and every value is
+ * recomputed from the instruction's semantics on the operands the trace
+ * reports, so a trace that lies about a result leaves cells that the
+ * constraints reject.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/witness.h"
+#include "zkvm_internal.h"
+
+#define ZL_CHUNK 1024u
+#define MASK32 UINT64_C(0xffffffff)
+
+/* The state of one stream. */
+struct fill {
+    const zl_source *s;
+    uint64_t a, b;           /* the rows to hand over */
+    cairn_rows_consumer consume;
+    void *cctx;
+    uint64_t x;              /* the next row to compute */
+    uint64_t val[32], last[32]; /* register values; timestamps of the lean accesses */
+    zk_ram_replay rp;
+    uint64_t oi, eof;        /* output bytes so far; the input is over */
+    int ended;               /* a short read has been seen */
+    size_t input_pos;
+    cairn_fp buf[ZL_CHUNK * ZL_NCELL];
+    uint64_t buf_first;
+    size_t buf_len;
+    int stopped; /* row b - 1 was computed: the trace stream was stopped on purpose */
+};
+
+/* The status that stops the trace stream once row b - 1 is out (f->stopped tells it apart). */
+#define STOP CAIRN_ERR_LIMIT
+
+static cairn_status flush(struct fill *f, cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    if (f->buf_len > 0)
+        st = f->consume(f->cctx, f->buf_first, f->buf, f->buf_len, err);
+    f->buf_first += f->buf_len;
+    f->buf_len = 0;
+    return st;
+}
+
+static void limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v)
+{
+    *lo = cairn_fp_make(v & 0xffff);
+    *hi = cairn_fp_make((v >> 16) & 0xffff);
+}
+
+/* What one lean row needs beyond its bytecode entry. */
+struct rowin {
+    uint64_t idx;            /* pc_idx */
+    const zk_static *st;
+    uint64_t v1, v2, vd, inb;
+    uint64_t cnt_left;       /* hi on setup rows (count) and byte rows (bytes left after) */
+    uint64_t gap;            /* a read's setup row: len - count */
+    int ends;                /* this setup row ends the input */
+};
+
+/*
+ * Compute row f->x from rin, append it to the chunk, and hand the chunk
+ * over when full.  Registers, RAM and I/O state advance as the row says.
+ */
+static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *err)
+{
+    const cairn_fp *sf = rin->st->f;
+    uint64_t x = f->x;
+    cairn_fp c[ZL_NCELL];
+    cairn_status st;
+    memset(c, 0, sizeof c);
+    c[ZL_PCI] = cairn_fp_from_u64(rin->idx);
+    uint64_t v1 = rin->v1 & MASK32, B = (rin->v2 + sf[ZK_IMM].v + rin->inb) & MASK32;
+    for (unsigned i = 0; i < 4; i++)
+        c[ZL_J0 + i] = cairn_fp_from_u64(((v1 >> (8 * i)) & 0xff) + 256 * ((B >> (8 * i)) & 0xff));
+    int shift = sf[ZK_F_SLL].v || sf[ZK_F_SRL].v || sf[ZK_F_SRA].v;
+    int set = sf[ZK_F_SWR].v || sf[ZK_F_SRD].v;
+    int byte = sf[ZK_F_BO].v || sf[ZK_F_BE].v || sf[ZK_F_BI].v;
+    int st_ = sf[ZK_F_SB].v || sf[ZK_F_SH].v || sf[ZK_F_SW].v;
+    int mem = st_ || sf[ZK_F_LB].v || sf[ZK_F_LBU].v || sf[ZK_F_LH].v || sf[ZK_F_LHU].v ||
+              sf[ZK_F_LW].v;
+    uint64_t xv = 0, k = 0, hi = 0;
+    if (sf[ZK_F_ADD].v) {
+        uint64_t s = v1 + B;
+        xv = s & MASK32, k = (s >> 32) & 1;
+    } else if (sf[ZK_F_SUB].v || sf[ZK_D1].v) {
+        k = v1 < B, xv = (v1 - B) & MASK32;
+    } else if (sf[ZK_F_SLT].v) {
+        uint64_t a = v1 ^ UINT64_C(0x80000000), bb = B ^ UINT64_C(0x80000000);
+        k = a < bb, xv = (a - bb) & MASK32;
+    } else if (shift) {
+        uint64_t P, sel, fill;
+        zk_shift_entry((uint32_t)(B & 0xff), (uint32_t)(sf[ZK_F_SRL].v + 2 * sf[ZK_F_SRA].v), &P,
+                       &sel, &fill);
+        uint64_t prod = v1 * P; /* < 2^63 */
+        xv = prod & MASK32, hi = prod >> 32;
+    }
+    if (set) {
+        xv = rin->gap, k = 0, hi = rin->cnt_left;
+    } else if (byte) {
+        hi = rin->cnt_left;
+    }
+    /* RAM: the same replay as the first prover's (ram.c), on its own z vector */
+    cairn_fp o[ZR_N];
+    static const cairn_fp none[CAIRN_WIT_WIDTH];
+    uint64_t ramold = 0;
+    memset(o, 0, sizeof o);
+    if (mem) {
+        o[ZR_V1] = cairn_fp_from_u64(v1);
+        o[ZR_V2] = cairn_fp_from_u64(rin->v2 & MASK32);
+        o[ZR_OFF] = sf[ZK_OFF];
+        o[ZR_C0] = cairn_fp_from_u64(B & 0xff);
+        o[ZR_C1] = cairn_fp_from_u64((B >> 8) & 0xff);
+        o[ZR_PTR] = cairn_fp_from_u64(byte ? rin->gap : 0); /* a byte row's address */
+        for (unsigned i = 0; i < 8; i++)
+            o[ZR_F_LB + i] = sf[ZK_F_LB + i];
+        o[ZR_ID] = cairn_fp_from_u64(x);
+        o[ZR_ONE] = cairn_fp_one();
+        if ((st = zk_ram_row(o, &f->rp, x, none, err)) != CAIRN_OK)
+            return st;
+        xv = o[ZR_EA].v, k = byte ? 0 : o[ZR_KA].v;
+        ramold = o[ZR_M0].v + 256 * o[ZR_M1].v + 65536 * o[ZR_M2].v + 16777216 * o[ZR_M3].v;
+        c[ZL_MP0] = cairn_fp_from_u64(o[ZR_M0].v + 256 * o[ZR_M1].v);
+        c[ZL_MP1] = cairn_fp_from_u64(o[ZR_M2].v + 256 * o[ZR_M3].v);
+        limbs(&c[ZL_EML], &c[ZL_EMH], x - o[ZR_TM].v);
+        c[ZL_RO] = o[ZR_RO];
+    }
+    limbs(&c[ZL_XL], &c[ZL_XH], xv);
+    c[ZL_K] = cairn_fp_make(k);
+    limbs(&c[ZL_HL], &c[ZL_HH], hi);
+    /* registers: rs1 always, rs2 unless a read's byte row, rd when written */
+    unsigned reg[3] = {(unsigned)sf[ZK_RS1].v & 31, (unsigned)sf[ZK_RS2].v & 31,
+                       (unsigned)sf[ZK_RD].v & 31};
+    int use[3] = {1, sf[ZK_F_BI].v == 0, sf[ZK_WR].v != 0};
+    uint64_t vals[3] = {rin->v1, rin->v2, rin->vd};
+    uint64_t vdo = f->val[reg[2]];
+    for (unsigned s = 0; s < 3; s++) {
+        if (!use[s])
+            continue;
+        uint64_t now = 4 * x + s + 1;
+        limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - f->last[reg[s]] - 1);
+        f->last[reg[s]] = now;
+        f->val[reg[s]] = vals[s];
+    }
+    int wbyte = sf[ZK_F_BO].v || sf[ZK_F_BE].v;
+    c[ZL_VD] = cairn_fp_from_u64(wbyte ? o[ZR_YB].v : rin->vd);
+    if (sf[ZK_WR].v)
+        c[ZL_DELTA] = cairn_fp_sub(cairn_fp_from_u64(rin->vd), cairn_fp_from_u64(vdo));
+    else if (st_)
+        c[ZL_DELTA] = cairn_fp_sub(o[ZR_MNEW], cairn_fp_from_u64(ramold));
+    c[ZL_OI] = cairn_fp_from_u64(f->oi);
+    c[ZL_EOF] = cairn_fp_from_u64(f->eof);
+    if (sf[ZK_F_BO].v)
+        f->oi++;
+    if (rin->ends)
+        f->eof = 1;
+    if (x >= f->a && x < f->b) {
+        if (f->buf_len == 0)
+            f->buf_first = x;
+        memcpy(f->buf + f->buf_len * ZL_NCELL, c, sizeof c);
+        if (++f->buf_len == ZL_CHUNK && (st = flush(f, err)) != CAIRN_OK)
+            return st;
+    }
+    f->x = x + 1;
+    if (f->x < f->b)
+        return CAIRN_OK;
+    f->stopped = 1;
+    return STOP;
+}
+
+/* The bytecode index of the real instruction at pc, or -1. */
+static int64_t bc_index(const zk_bytecode *bc, uint32_t pc)
+{
+    if (pc < bc->text_base || (pc - bc->text_base) / 4 >= bc->text_words || (pc & 3) != 0)
+        return -1;
+    return bc->index[(pc - bc->text_base) / 4];
+}
+
+/* A read or write at trace row r: its ECALL row, setup row and byte rows. */
+static cairn_status emit_io(struct fill *f, const cairn_fp *r, int64_t idx, unsigned j,
+                            cairn_error *err)
+{
+    const zl_source *s = f->s;
+    const zk_bytecode *bc = s->bc;
+    uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, fd = r[CAIRN_WIT_COL_RS2_VAL].v;
+    uint64_t buf = r[CAIRN_WIT_COL_SYS_A1].v, len = r[CAIRN_WIT_COL_SYS_A2].v;
+    uint64_t cnt = r[CAIRN_WIT_COL_RD_VAL].v;
+    cairn_status st;
+    if (cnt > len)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pc 0x%08llx: a system call moved %llu of %llu bytes",
+                               (unsigned long long)r[CAIRN_WIT_COL_PC].v, (unsigned long long)cnt,
+                               (unsigned long long)len);
+    struct rowin in;
+    memset(&in, 0, sizeof in);
+    in.idx = (uint64_t)idx, in.st = &bc->entries[idx], in.v1 = a7, in.v2 = fd;
+    if ((st = emit(f, &in, err)) != CAIRN_OK)
+        return st;
+    memset(&in, 0, sizeof in);
+    in.idx = (uint64_t)idx + j, in.st = &bc->entries[idx + j];
+    in.v1 = buf, in.v2 = len, in.vd = cnt, in.cnt_left = cnt;
+    if (j == 3) {
+        in.gap = len - cnt;
+        if (!f->ended && cnt < len)
+            in.ends = 1, f->ended = 1;
+    }
+    if ((st = emit(f, &in, err)) != CAIRN_OK)
+        return st;
+    for (uint64_t i = 0; i < cnt; i++) {
+        memset(&in, 0, sizeof in);
+        in.idx = (uint64_t)idx + j + 3, in.st = &bc->entries[idx + j + 3];
+        in.cnt_left = cnt - i - 1;
+        in.gap = (buf + i) & MASK32; /* the byte's address */
+        if (j == 3) {
+            if (f->input_pos >= s->input_len)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "the guest read more input than was given");
+            in.inb = s->input[f->input_pos++];
+        }
+        if ((st = emit(f, &in, err)) != CAIRN_OK)
+            return st;
+    }
+    return CAIRN_OK;
+}
+
+/* The trace consumer: each trace row becomes one row, or the rows of its system call. */
+static cairn_status consume_trace(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                  cairn_error *err)
+{
+    struct fill *f = vctx;
+    const zl_source *s = f->s;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t cyc = first + i;
+        const cairn_fp *r = rows + i * CAIRN_WIT_WIDTH;
+        uint32_t pc = (uint32_t)r[CAIRN_WIT_COL_PC].v;
+        int64_t idx = bc_index(s->bc, pc);
+        if (idx < 0)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "cycle %llu: pc 0x%08x: instruction 0x%08x cannot be proven",
+                                   (unsigned long long)cyc, (unsigned)pc,
+                                   (unsigned)r[CAIRN_WIT_COL_INSN].v);
+        const zk_static *e = &s->bc->entries[idx];
+        uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, a0 = r[CAIRN_WIT_COL_RS2_VAL].v;
+        if (e->f[ZK_F_ECALL].v) {
+            if (a7 != 63 && a7 != 64 && a7 != 93 && a7 != 94)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be proven",
+                                       (unsigned long long)cyc, (unsigned)pc,
+                                       (unsigned long long)a7);
+            if (a7 == 63 || a7 == 64) {
+                unsigned j = a7 == 63 ? 3 : a0 == 2 ? 2 : 1;
+                cairn_status st = emit_io(f, r, idx, j, err);
+                if (st != CAIRN_OK)
+                    return st;
+                continue;
+            }
+        }
+        struct rowin in;
+        memset(&in, 0, sizeof in);
+        in.idx = (uint64_t)idx, in.st = e, in.v1 = a7, in.v2 = a0;
+        in.vd = e->f[ZK_F_ECALL].v ? 0 : r[CAIRN_WIT_COL_RD_VAL].v;
+        cairn_status st = emit(f, &in, err);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    return CAIRN_OK;
+}
+
+static cairn_status lean_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    const zl_source *s = src->impl;
+    struct fill *f = calloc(1, sizeof *f);
+    cairn_status st;
+    if (f == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+    if (a >= b) {
+        free(f);
+        return CAIRN_OK;
+    }
+    f->s = s, f->a = a, f->b = b, f->consume = consume, f->cctx = ctx;
+    for (unsigned r = 0; r < 32; r++)
+        f->val[r] = s->init_regs[r];
+    if ((st = zk_ram_replay_init(&f->rp, s->ram, 1, err)) != CAIRN_OK) {
+        free(f);
+        return st;
+    }
+    st = cairn_rows_stream(s->trace, 0, s->cycles, consume_trace, f, err);
+    if (st == CAIRN_OK && f->x != s->T)
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "the trace gives %llu rows, the statement %llu",
+                             (unsigned long long)f->x, (unsigned long long)s->T);
+    /* padding rows: the padding entry, registers x0, nothing else */
+    struct rowin pad;
+    memset(&pad, 0, sizeof pad);
+    zk_static ps;
+    zk_static_pad(&ps);
+    pad.idx = s->bc->count, pad.st = &ps;
+    while (st == CAIRN_OK && f->x < b)
+        st = emit(f, &pad, err);
+    if (st == STOP && f->stopped)
+        st = CAIRN_OK;
+    if (st == CAIRN_OK)
+        st = flush(f, err);
+    zk_ram_replay_clear(&f->rp);
+    free(f);
+    return st;
+}
+
+cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *trace,
+                            uint64_t cycles, uint64_t T, size_t n, const zk_bytecode *bc,
+                            const uint32_t init_regs[32], const zk_ram *ram, const uint8_t *input,
+                            size_t input_len, cairn_error *err)
+{
+    if (cycles == 0 || T < cycles || T >= (UINT64_C(1) << n) || trace->rows_len < cycles ||
+        trace->width != CAIRN_WIT_WIDTH)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "zl_source_init: bad trace shape");
+    memset(s, 0, sizeof *s);
+    s->trace = trace, s->cycles = cycles, s->T = T, s->bc = bc, s->ram = ram;
+    s->input = input, s->input_len = input_len;
+    memcpy(s->init_regs, init_regs, sizeof s->init_regs);
+    src->rows_len = UINT64_C(1) << n;
+    src->width = ZL_NCELL;
+    src->stream = lean_stream;
+    src->impl = s;
+    return CAIRN_OK;
+}
