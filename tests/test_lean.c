@@ -373,6 +373,197 @@ static void example_guests_pass(void)
     }
 }
 
+
+/* The cells of an honest run of a random program with memory and I/O (z built, cells filled). */
+static cairn_fp *honest_cells(struct zkt *z, uint64_t seed)
+{
+    size_t len;
+    uint8_t *elf = zk_gen_elf(seed | 1, 120, &len);
+    cairn_fp *cells = NULL;
+    cairn_error err;
+    if (zkt_build_input(z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1)) {
+        cells = malloc(((size_t)1 << z->w.n) * ZL_NCELL * sizeof *cells);
+        if (cells != NULL && zl_fill(cells, &z->w, &z->bc, &err) != CAIRN_OK) {
+            free(cells);
+            cells = NULL;
+        }
+    }
+    free(elf);
+    return cells;
+}
+
+/*
+ * Prove the zero-check on cells and verify it with a fresh transcript;
+ * when r_z and v are given, they receive the verifier's point and values.
+ */
+static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl_zc_proof *p,
+                                  cairn_fp *tab, cairn_fp2 *r_z, cairn_fp2 *v, int tamper)
+{
+    cairn_error err;
+    cairn_transcript tp, tv;
+    cairn_fp2 rp[CAIRN_POLY_MAX_VARS], rv[CAIRN_POLY_MAX_VARS];
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    cairn_fp2 *vals = malloc(ZLV_N * sizeof *vals);
+    cairn_status st = vals != NULL ? zl_value_tables(tab, cells, z->w.n, z->w.T, &z->bc, &err)
+                                   : CAIRN_ERR_NOMEM;
+    cairn_transcript_init(&tp, "lean-test");
+    cairn_transcript_init(&tv, "lean-test");
+    if (st == CAIRN_OK)
+        st = zl_zc_prove(p, rp, &tp, tab, z->w.n, z->w.T, &ctx, 2, &err);
+    if (st != CAIRN_OK) {
+        free(vals);
+        return CAIRN_ERR_INTERNAL;
+    }
+    if (tamper >= 0) { /* one element of the proof changed */
+        size_t sc = p->sc.rounds * p->sc.degree;
+        cairn_fp2 *e = (size_t)tamper < sc ? &p->sc.evals[tamper] : &p->vals[(size_t)tamper - sc];
+        *e = cairn_fp2_add(*e, cairn_fp2_one());
+    }
+    st = zl_zc_verify(rv, vals, &tv, p, z->w.n, z->w.T, &ctx, &err);
+    if (r_z != NULL)
+        memcpy(r_z, rv, z->w.n * sizeof *rv);
+    if (v != NULL)
+        memcpy(v, vals, ZLV_N * sizeof *vals);
+    free(vals);
+    return st;
+}
+
+/*
+ * The zero-check accepts an honest witness, and its claimed values are the
+ * value tables' evaluations at the final point (so the later stages are
+ * asked to discharge true claims); the verifier's public values are the
+ * tables' too.
+ */
+static void zerocheck_complete(void)
+{
+    unsigned runs = test_iters >= 1000 ? 3 : 1;
+    for (unsigned i = 0; i < runs; i++) {
+        struct zkt z;
+        cairn_fp *cells = honest_cells(&z, test_rand_u64());
+        if (!CHECK(cells != NULL)) {
+            zkt_clear(&z);
+            continue;
+        }
+        size_t rows = (size_t)1 << z.w.n;
+        cairn_fp *tab = malloc(rows * ZLV_N * sizeof *tab);
+        cairn_fp2 r[CAIRN_POLY_MAX_VARS], *v = malloc(ZLV_N * sizeof *v);
+        uint16_t *idx = malloc(ZLV_N * sizeof *idx);
+        zl_zc_proof p;
+        zl_zc_proof_init(&p);
+        cairn_status st = tab != NULL && v != NULL && idx != NULL
+                              ? zc_round_trip(&z, cells, &p, tab, r, v, -1)
+                              : CAIRN_ERR_NOMEM;
+        if (st != CAIRN_OK)
+            FAIL("honest zero-check: %s", cairn_status_str(st));
+        else {
+            size_t m = zl_zc_used(idx);
+            for (size_t j = 0; j < m; j++) {
+                cairn_fp2 want;
+                CHECK_OK(cairn_poly_eval_fp(&want, tab + (size_t)idx[j] * rows, r, z.w.n));
+                CHECK(cairn_fp2_eq(v[idx[j]], want));
+            }
+            static const unsigned pub[4] = {ZLV_ID, ZLV_FIRST, ZLV_LAST, ZLV_PADS};
+            for (unsigned j = 0; j < 4; j++) {
+                cairn_fp2 want;
+                CHECK_OK(cairn_poly_eval_fp(&want, tab + (size_t)pub[j] * rows, r, z.w.n));
+                CHECK(cairn_fp2_eq(v[pub[j]], want));
+            }
+        }
+        zl_zc_proof_clear(&p);
+        free(idx);
+        free(v);
+        free(tab);
+        free(cells);
+        zkt_clear(&z);
+    }
+}
+
+/* The values the constraints read: the control and ALU cells yes, the timestamp limbs no. */
+static void zerocheck_used_values(void)
+{
+    uint16_t idx[ZLV_N];
+    size_t m = zl_zc_used(idx);
+    int has_k = 0, has_pcn = 0, has_t1 = 0, has_pub = 0;
+    for (size_t j = 0; j < m; j++) {
+        has_k |= idx[j] == ZL_K;
+        has_pcn |= idx[j] == ZLV_PC_NEXT;
+        has_t1 |= idx[j] == ZL_T1L || idx[j] == ZLV_U + 8 * ZU_NCOL + ZU_LO;
+        has_pub |= idx[j] >= ZLV_ID;
+    }
+    CHECK(has_k && has_pcn && !has_t1 && !has_pub);
+    CHECK(m > 40 && m < ZLV_N);
+}
+
+/* A witness breaking one constraint on one row: the zero-check proof is rejected. */
+static void zerocheck_rejects_broken_constraint(void)
+{
+    struct zkt z;
+    cairn_fp *cells = honest_cells(&z, test_rand_u64());
+    if (!CHECK(cells != NULL)) {
+        zkt_clear(&z);
+        return;
+    }
+    size_t rows = (size_t)1 << z.w.n;
+    cairn_fp *tab = malloc(rows * ZLV_N * sizeof *tab);
+    zl_ctx ctx = {z.prog.entry, z.w.exit_code};
+    unsigned broken = 0;
+    for (unsigned t = 0; t < 400 && broken < 8 && tab != NULL; t++) {
+        unsigned c = (unsigned)test_rand_below(ZL_NCELL);
+        uint64_t x = test_rand_below(z.w.T);
+        cairn_fp *cell = &cells[x * ZL_NCELL + c], keep = *cell;
+        *cell = c == ZL_PCI || c == ZL_VD || c == ZL_DELTA || c == ZL_OI
+                    ? cairn_fp_add(keep, cairn_fp_one())
+                    : cairn_fp_make(keep.v ^ 1);
+        cairn_error err;
+        cairn_status ck = zl_check(cells, z.w.n, z.w.T, &z.bc, &ctx, z.init, &z.ram, z.w.output,
+                                   z.w.output_len, &err);
+        if (ck == CAIRN_ERR_REJECTED && strstr(err.msg, "constraint") != NULL) {
+            broken++;
+            zl_zc_proof p;
+            zl_zc_proof_init(&p);
+            cairn_status st = zc_round_trip(&z, cells, &p, tab, NULL, NULL, -1);
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("cell %s of row %llu (%s): the zero-check says %s", zl_cell_names[c],
+                     (unsigned long long)x, err.msg, cairn_status_str(st));
+            else
+                test_pass();
+            zl_zc_proof_clear(&p);
+        }
+        *cell = keep;
+    }
+    CHECK(broken >= 8);
+    free(tab);
+    free(cells);
+    zkt_clear(&z);
+}
+
+/* Every element of an honest proof changed (sum-check messages, claimed values): rejected. */
+static void zerocheck_tampered_proof(void)
+{
+    struct zkt z;
+    cairn_fp *cells = honest_cells(&z, test_rand_u64());
+    if (!CHECK(cells != NULL)) {
+        zkt_clear(&z);
+        return;
+    }
+    size_t rows = (size_t)1 << z.w.n;
+    cairn_fp *tab = malloc(rows * ZLV_N * sizeof *tab);
+    size_t total = z.w.n * 4 + zl_zc_used(NULL);
+    for (size_t e = 0; e < total && tab != NULL; e++) {
+        zl_zc_proof p;
+        zl_zc_proof_init(&p);
+        cairn_status st = zc_round_trip(&z, cells, &p, tab, NULL, NULL, (int)e);
+        if (st != CAIRN_ERR_REJECTED)
+            FAIL("element %zu of %zu changed: %s", e, total, cairn_status_str(st));
+        else
+            test_pass();
+        zl_zc_proof_clear(&p);
+    }
+    free(tab);
+    free(cells);
+    zkt_clear(&z);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -381,5 +572,9 @@ const struct test_case test_lean_cases[] = {
     TEST(single_cells_changed_rejected),
     TEST(source_matches_translation),
     TEST(example_guests_pass),
+    TEST(zerocheck_complete),
+    TEST(zerocheck_used_values),
+    TEST(zerocheck_rejects_broken_constraint),
+    TEST(zerocheck_tampered_proof),
     TEST_END,
 };

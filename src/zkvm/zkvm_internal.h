@@ -793,6 +793,50 @@ cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *tra
                             const uint32_t init_regs[32], const zk_ram *ram, const uint8_t *input,
                             size_t input_len, cairn_error *err);
 
+/* ---- the lean row's zero-check stage (lean_zerocheck.c) ---- */
+
+/*
+ * The values the constraints read, public ones excepted, in index order
+ * (into idx when non-NULL); returns their number.  A pure function of
+ * zl_constraints, computed once.
+ */
+size_t zl_zc_used(uint16_t *idx);
+
+/* The stage's proof: the degree-4 sum-check and the claimed values at its point. */
+typedef struct {
+    cairn_sumcheck_proof sc;
+    cairn_fp2 *vals; /* zl_zc_used(NULL) values, in zl_zc_used's order */
+    size_t len;
+} zl_zc_proof;
+void zl_zc_proof_init(zl_zc_proof *p);
+void zl_zc_proof_clear(zl_zc_proof *p);
+
+/*
+ * The value tables of every row: tab holds ZLV_N columns of 2^n base
+ * elements (column i at tab + i * 2^n).  CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_value_tables(cairn_fp *tab, const cairn_fp *cells, size_t n, uint64_t T,
+                             const zk_bytecode *bc, cairn_error *err);
+/*
+ * Prove that every constraint vanishes on every row of the value tables:
+ * draws tau and rho (after the caller bound the commitment), runs the
+ * sum-check, absorbs the claimed values; r_z receives the n-coordinate
+ * point.  A witness that breaks a constraint gives a proof the verifier
+ * rejects.  CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const cairn_fp *tab,
+                         size_t n, uint64_t T, const zl_ctx *ctx, unsigned threads,
+                         cairn_error *err);
+/*
+ * Verify: r_z receives the point and v (ZLV_N) the values there (the
+ * claimed ones, the public ones computed, 0 for values no constraint
+ * reads); the claimed ones remain for later stages to discharge.
+ * CAIRN_ERR_REJECTED for a failed sum-check or final check,
+ * CAIRN_ERR_PARSE for a proof of the wrong shape.
+ */
+cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, const zl_zc_proof *p,
+                          size_t n, uint64_t T, const zl_ctx *ctx, cairn_error *err);
+
 /*
  * The reference checker: every cell's table membership, every constraint
  * on every row, and the memory-checking multisets (registers from
