@@ -28,6 +28,7 @@
 
 #include "cairn/gkr.h"
 #include "cairn/poly.h"
+#include "cairn/sha256.h"
 #include "fuzz_edit.h"
 
 int cairn_fuzz_logup_batch_proof(const uint8_t *data, size_t len);
@@ -54,6 +55,7 @@ typedef struct {
     cairn_fp2 z[FB_MAX_P][FB_MAX_N + 1], values[FB_COLS * FB_MAX_M * FB_MAX_P];
     const cairn_fp2 *cz[FB_MAX_P];
     cairn_fp2 y[1u << FB_MAX_KAPPA];
+    uint8_t ybind[CAIRN_SHA256_BYTES]; /* stands for Y's commitment */
     cairn_logup_star_batch_statement st;
     cairn_logup_star_batch_challenges ch;
     cairn_transcript after_y; /* the caller's transcript once Y is bound */
@@ -98,11 +100,14 @@ static int fb_make(fb_lookup *f, uint8_t shape)
                 f->values[(c * f->m + l) * f->P + k] = v;
             }
     f->st = (cairn_logup_star_batch_statement){f->n, f->kappa, f->m, f->P, f->cz, FB_COLS,
-                                               f->cols, NULL, NULL, f->values, 2};
+                                               f->cols, NULL, NULL, f->values, 2, NULL, 0};
     if (cairn_logup_star_batch_bind(&f->ch, &t, &f->st, NULL) != CAIRN_OK ||
         cairn_logup_star_batch_pushforward(f->y, &f->st, &f->ch, f->cindex, 1, NULL) != CAIRN_OK)
         return 1;
     cairn_transcript_absorb_fp2_vec(&t, "y", f->y, K);
+    cairn_sha256(f->ybind, f->y, K * sizeof *f->y);
+    f->st.y_binding = f->ybind;
+    f->st.y_binding_len = sizeof f->ybind;
     f->after_y = t;
     return 0;
 }

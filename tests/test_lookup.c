@@ -18,6 +18,7 @@
 #include "cairn/gkr.h"
 #include "cairn/pool.h"
 #include "cairn/poly.h"
+#include "cairn/sha256.h"
 #include "harness.h"
 #include "tests.h"
 
@@ -37,9 +38,18 @@ typedef struct {
     const cairn_fp2 *cz[PMAX];
     cairn_fp2 values[CMAX * MMAX * PMAX];
     cairn_fp2 *y;
+    uint8_t ybind[CAIRN_SHA256_BYTES]; /* stands for Y's commitment */
     cairn_logup_star_batch_statement st;
     cairn_logup_star_batch_challenges ch;
 } blk;
+
+/* Bind y in the statement as its commitment would: here the SHA-256 of its elements. */
+static void blk_bind_y(blk *b, const cairn_fp2 *y)
+{
+    cairn_sha256(b->ybind, y, ((size_t)1 << b->kappa) * sizeof *y);
+    b->st.y_binding = b->ybind;
+    b->st.y_binding_len = sizeof b->ybind;
+}
 
 /* Rows whose index is outside the table: wrapped into it (0) or skipped (1). */
 enum { OUT_WRAP, OUT_SKIP };
@@ -120,7 +130,8 @@ static void blk_make(blk *b, size_t n, size_t kappa, size_t m, size_t P, size_t 
     b->y = malloc(K * sizeof *b->y);
     blk_values(b, b->cindex, OUT_WRAP);
     b->st = (cairn_logup_star_batch_statement){n, kappa, m, P, b->cz, C, b->ccol, NULL, NULL,
-                                               b->values, 0};
+                                               b->values, 0, NULL, 0};
+    blk_bind_y(b, b->y);
 }
 
 static void blk_free(blk *b)
@@ -149,6 +160,7 @@ static cairn_status blk_prove(cairn_logup_star_proof *proof, cairn_logup_star_ba
     if (st != CAIRN_OK)
         return st;
     cairn_transcript_absorb_fp2_vec(&t, "test/Y", y, (size_t)1 << b->kappa);
+    blk_bind_y(b, y);
     return cairn_logup_star_batch_prove(proof, c, &t, &b->st, &b->ch, index, y, threads, err);
 }
 
@@ -162,6 +174,7 @@ static cairn_status blk_verify(cairn_logup_star_batch_claims *c, const cairn_log
     if (st != CAIRN_OK)
         return st;
     cairn_transcript_absorb_fp2_vec(&t, "test/Y", y, (size_t)1 << b->kappa);
+    blk_bind_y(b, y);
     return cairn_logup_star_batch_verify(c, &t, proof, &b->st, &ch, err);
 }
 
@@ -649,6 +662,9 @@ static cairn_status forge_verify(blk *b, int mode, cairn_error *err)
     cairn_logup_star_proof_init(&proof);
     CHECK_OK(blk_bind(b, &t));
     cairn_transcript_absorb_fp2_vec(&t, "test/Y", y, K);
+    blk_bind_y(b, y);
+    cairn_transcript_absorb_bytes(&t, "logup-batch/y-binding", b->st.y_binding,
+                                  b->st.y_binding_len);
     CHECK_OK(cairn_transcript_grind(&proof.nonce, &t, "logup-batch/grind", b->st.grind_bits, 1,
                                     NULL));
     alpha = cairn_transcript_squeeze_fp2(&t, "logup-batch/alpha");
@@ -786,8 +802,8 @@ static void lookup_batch_errors(void)
 
 /*
  * The soundness terms of docs/security.md §6 for the lean row's use
- * (kappa = 16, m = 16, P = 3, n = 20 .. 30) against their closed forms,
- * and the worked figure at n = 30.
+ * (kappa = 16, m = 18, n = 20 .. 30) against their closed forms, and the
+ * worked figure at n = 30.
  */
 static void lookup_batch_security(void)
 {
@@ -798,12 +814,13 @@ static void lookup_batch_security(void)
     }
     /* n = 30: (2 + 31 + 32)/|F| = 65/|F| */
     CHECK(fabs(cairn_logup_star_batch_bits(30, 16) - 121.978) < 0.001);
-    /* the lookup term with m = 16 columns of 2^30 rows and K = 2^16, ground to 102 bits */
-    double L = 16.0 * ldexp(1.0, 30), T = ldexp(1.0, 16);
+    /* the lookup term with m = 18 columns of 2^30 rows and K = 2^16, ground to 102 bits */
+    double L = 18.0 * ldexp(1.0, 30), T = ldexp(1.0, 16);
     unsigned g = cairn_gkr_lookup_grind_bits(L, T, 0, 102.0);
     CHECK_EQ_U64(g, 10);
     CHECK(cairn_gkr_lookup_bits(L, T, 0, g) >= 102.0);
     CHECK(cairn_gkr_lookup_bits(L, T, 0, g - 1) < 102.0);
+    CHECK(fabs(cairn_gkr_lookup_bits(L, T, 0, 0) - 92.83) < 0.005);
 }
 
 int cairn_fuzz_logup_batch_proof(const uint8_t *data, size_t len);
@@ -823,7 +840,46 @@ static void lookup_batch_fuzz_inprocess(void)
     CHECK(cairn_fuzz_logup_batch_proof(NULL, 0) == 0);
 }
 
+/*
+ * Phase B binds Y itself: without a binding prove and verify refuse to
+ * run, and a proof made for one binding is rejected under another (alpha
+ * depends on it), so a prover cannot choose Y after alpha.
+ */
+static void lookup_batch_requires_y_binding(void)
+{
+    blk b;
+    blk_make(&b, 6, 4, 2, 2, 2);
+    cairn_error err;
+    cairn_logup_star_proof proof;
+    cairn_logup_star_batch_claims c;
+    cairn_logup_star_proof_init(&proof);
+    cairn_transcript t;
+    CHECK_OK(blk_bind(&b, &t));
+    CHECK_OK(cairn_logup_star_batch_pushforward(b.y, &b.st, &b.ch, b.cindex, 1, &err));
+    b.st.y_binding = NULL;
+    cairn_transcript t2 = t;
+    CHECK_STATUS(cairn_logup_star_batch_prove(&proof, &c, &t2, &b.st, &b.ch, b.cindex, b.y, 1,
+                                              NULL),
+                 CAIRN_ERR_ARG);
+    t2 = t;
+    CHECK_STATUS(cairn_logup_star_batch_verify(&c, &t2, &proof, &b.st, &b.ch, NULL), CAIRN_ERR_ARG);
+    CHECK_OK(blk_prove(&proof, &c, &b, b.y, b.cindex, 1, &err));
+    CHECK_OK(blk_verify(&c, &proof, &b, b.y, &err));
+    /* the same proof under another binding of the same Y */
+    cairn_transcript tv;
+    cairn_logup_star_batch_challenges ch;
+    cairn_transcript_init(&tv, "test/logup-batch");
+    CHECK_OK(cairn_logup_star_batch_bind(&ch, &tv, &b.st, &err));
+    cairn_transcript_absorb_fp2_vec(&tv, "test/Y", b.y, (size_t)1 << b.kappa);
+    b.ybind[0] ^= 1;
+    CHECK_STATUS(cairn_logup_star_batch_verify(&c, &tv, &proof, &b.st, &ch, NULL),
+                 CAIRN_ERR_REJECTED);
+    cairn_logup_star_proof_clear(&proof);
+    blk_free(&b);
+}
+
 const struct test_case test_gkr_lookup_cases[] = {
+    TEST(lookup_batch_requires_y_binding),
     TEST(lookup_batch_honest),
     TEST(lookup_batch_threads_same_bytes),
     TEST(lookup_batch_table_eval),

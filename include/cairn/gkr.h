@@ -352,8 +352,11 @@ cairn_status cairn_logup_star_verify(cairn_logup_star_claims *claims, cairn_tran
  *   4. cairn_logup_star_batch_prove / _verify with the challenges of step 2
  *      (phase B: grinding, alpha, the inner sum-check, the GKR);
  *   5. the caller discharges the claims it gets back.
- * A Y bound before nu is drawn, or challenges not from step 2 on the same
- * transcript, void the soundness argument.
+ * A Y not bound before alpha lets a prover prove false values (it can
+ * choose Y after alpha); phase B therefore absorbs the statement's
+ * y_binding (Y's commitment) itself.  A Y committed before nu is drawn
+ * cannot be the honest one (completeness), and challenges not from step
+ * 2 on the same transcript void the soundness argument.
  */
 
 /* Limits of a batched lookup. */
@@ -382,6 +385,15 @@ typedef struct {
     void *table_ctx;
     const cairn_fp2 *values;          /* C * m * P values: v[c][l][k] at (c * m + l) * P + k */
     unsigned grind_bits;              /* proof of work before alpha */
+    /*
+     * Phase B only (bind ignores it): the bytes that bind Y, its
+     * commitment (at least 16 bytes), absorbed by prove and verify before
+     * the grinding and alpha.  A Y that alpha does not depend on lets a
+     * prover pick Y after alpha and prove false values, so the component
+     * takes the binding itself rather than trust the caller to absorb it.
+     */
+    const uint8_t *y_binding;
+    size_t y_binding_len;
 } cairn_logup_star_batch_statement;
 
 /* The phase-A challenges: nu[l * P + k], gamma[c], and the combined claim S. */

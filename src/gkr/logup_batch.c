@@ -327,6 +327,9 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
         return st;
     if (ch == NULL || claims == NULL || index == NULL || y == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch prover: missing argument");
+    if (s->y_binding == NULL || s->y_binding_len < 16)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch prover: no binding of Y (its "
+                               "commitment, 16 bytes or more)");
     size_t m = s->index_len, rows = (size_t)1 << s->n, K = (size_t)1 << s->kappa;
     for (size_t l = 0; l < m; l++)
         if (index[l] == NULL)
@@ -341,6 +344,7 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
         goto out;
     }
 
+    cairn_transcript_absorb_bytes(t, "logup-batch/y-binding", s->y_binding, s->y_binding_len);
     if ((st = cairn_transcript_grind(&proof->nonce, t, "logup-batch/grind", s->grind_bits,
                                      threads, err)) != CAIRN_OK)
         goto out;
@@ -426,11 +430,15 @@ cairn_status cairn_logup_star_batch_verify(cairn_logup_star_batch_claims *claims
         return st;
     if (ch == NULL || claims == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch verifier: missing argument");
+    if (s->y_binding == NULL || s->y_binding_len < 16)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch verifier: no binding of Y (its "
+                               "commitment, 16 bytes or more)");
     if (proof == NULL || !gkr_ls_shape_ok(proof, s->n, s->kappa, s->index_len))
         return cairn_error_set(err, CAIRN_ERR_PARSE,
                                "logup* batch proof: made for other sizes than n = %zu, kappa = "
                                "%zu, %zu index columns", s->n, s->kappa, s->index_len);
     size_t m = s->index_len;
+    cairn_transcript_absorb_bytes(t, "logup-batch/y-binding", s->y_binding, s->y_binding_len);
     if ((st = cairn_transcript_check_pow(t, "logup-batch/grind", s->grind_bits, proof->nonce,
                                          err)) != CAIRN_OK)
         return st;

@@ -594,6 +594,11 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
     memset(&out, 0, sizeof out);
     if (v == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+    if (n == 0 || n > 40 || T == 0 || T >= rows) {
+        free(v);
+        return cairn_error_set(err, CAIRN_ERR_REJECTED, "%llu trace rows in 2^%zu rows: no padding row",
+                               (unsigned long long)T, n);
+    }
     for (unsigned r = 0; r < 32; r++)
         if (!ms_push(&regs, 1, r, r == 0 ? 0 : init_regs[r], 0, 0))
             goto nomem;
