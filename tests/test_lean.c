@@ -592,6 +592,226 @@ static void zerocheck_tampered_proof(void)
     zc_fix_close(&f);
 }
 
+
+/*
+ * The memory stage on f's value tables (filled first), with the honest
+ * final state computed from them; alter (when set) edits the statement
+ * or the proof before verifying.  Returns the verifier's status; r_g, r_k
+ * and the proof are kept in the out-parameters when given.
+ */
+typedef void (*mem_alter_fn)(zl_mem_stmt *s, zl_mem_proof *p, void *ctx);
+
+static cairn_status mem_round_trip(struct zc_fix *f, mem_alter_fn alter, void *actx,
+                                   cairn_fp2 *r_g_out, cairn_fp2 *r_k_out, zl_mem_proof *keep)
+{
+    struct zkt *z = &f->z;
+    cairn_error err;
+    size_t K = (size_t)1 << z->ram.k;
+    cairn_fp *fv = malloc(2 * K * sizeof *fv);
+    cairn_fp2 rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS], rgv[CAIRN_POLY_MAX_VARS],
+        rkv[CAIRN_POLY_MAX_VARS];
+    cairn_status st = CAIRN_ERR_NOMEM;
+    zl_mem_proof p;
+    zl_mem_proof_init(&p);
+    if (fv == NULL)
+        goto out;
+    if ((st = zl_value_tables(f->tab, f->cells, z->w.n, z->w.T, &z->bc, &err)) != CAIRN_OK)
+        goto out;
+    zl_mem_stmt s = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
+    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, f->tab, z->w.n, z->init, &z->ram);
+    cairn_transcript tp, tv;
+    cairn_transcript_init(&tp, "lean-test");
+    cairn_transcript_init(&tv, "lean-test");
+    if ((st = zl_mem_prove(&p, rg, rk, &tp, f->tab, z->w.n, &s, fv, fv + K, 2, 2, &err))) {
+        st = CAIRN_ERR_INTERNAL;
+        goto out;
+    }
+    if (alter != NULL)
+        alter(&s, &p, actx);
+    st = zl_mem_verify(rgv, rkv, &tv, &p, z->w.n, &s, &z->prog, 2, &err);
+    if (st == CAIRN_OK && r_g_out != NULL) {
+        memcpy(r_g_out, rgv, z->w.n * sizeof *rgv);
+        memcpy(r_k_out, rkv, z->ram.k * sizeof *rkv);
+        CHECK(memcmp(rg, rgv, z->w.n * sizeof *rg) == 0);
+    }
+    if (keep != NULL) {
+        *keep = p;
+        zl_mem_proof_init(&p);
+    }
+out:
+    zl_mem_proof_clear(&p);
+    free(fv);
+    return st;
+}
+
+/* An honest run: accepted, and the claimed values are the tables' evaluations at r_g. */
+static void memory_complete(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    cairn_fp2 rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS];
+    zl_mem_proof p;
+    cairn_status st = mem_round_trip(&f, NULL, NULL, rg, rk, &p);
+    if (st != CAIRN_OK)
+        FAIL("honest memory stage: %s", cairn_status_str(st));
+    else {
+        size_t rows = (size_t)1 << f.z.w.n;
+        const uint16_t *vi = zl_mem_values();
+        for (unsigned i = 0; i < ZL_MEM_VALS; i++) {
+            cairn_fp2 want;
+            CHECK_OK(cairn_poly_eval_fp(&want, f.tab + (size_t)vi[i] * rows, rg, f.z.w.n));
+            CHECK(cairn_fp2_eq(p.vals[i], want));
+        }
+        zl_mem_proof_clear(&p);
+    }
+    zc_fix_close(&f);
+}
+
+/*
+ * A witness that breaks memory checking only (a timestamp limb, a register
+ * value read, an old RAM word, a RAM timestamp changed on one row, where
+ * the reference checker names memory checking): the stage rejects, with
+ * the final state an honest prover would compute from the lying tables.
+ */
+static void memory_rejects_broken_multiset(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    static const unsigned cells[] = {ZL_T1L, ZL_T2H, ZL_TDL, ZL_EML, ZL_DELTA, ZL_RO, ZL_J1};
+    zl_ctx ctx = {f.z.prog.entry, f.z.w.exit_code};
+    unsigned tried = 0;
+    for (unsigned t = 0; t < 400 && tried < 10; t++) {
+        unsigned c = cells[test_rand_below(sizeof cells / sizeof cells[0])];
+        uint64_t x = test_rand_below(f.z.w.T);
+        cairn_fp *cell = &f.cells[x * ZL_NCELL + c], keep = *cell;
+        *cell = c == ZL_DELTA ? cairn_fp_add(keep, cairn_fp_one()) : cairn_fp_make(keep.v ^ 1);
+        cairn_error err;
+        cairn_status ck = zl_check(f.cells, f.z.w.n, f.z.w.T, &f.z.bc, &ctx, f.z.init, &f.z.ram,
+                                   f.z.w.output, f.z.w.output_len, &err);
+        if (ck == CAIRN_ERR_REJECTED && strstr(err.msg, "memory checking") != NULL) {
+            tried++;
+            cairn_status st = mem_round_trip(&f, NULL, NULL, NULL, NULL, NULL);
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("cell %s of row %llu (%s): the memory stage says %s", zl_cell_names[c],
+                     (unsigned long long)x, err.msg, cairn_status_str(st));
+            else
+                test_pass();
+        }
+        *cell = keep;
+    }
+    CHECK(tried >= 10);
+    zc_fix_close(&f);
+}
+
+struct mem_alter {
+    unsigned what, i;
+};
+
+static void alter_mem(zl_mem_stmt *s, zl_mem_proof *p, void *vctx)
+{
+    const struct mem_alter *a = vctx;
+    cairn_fp2 one = cairn_fp2_one();
+    switch (a->what) {
+    case 0: s->fin_val[a->i % 32] ^= 1; break;
+    case 1: s->fin_ts[a->i % 32] += 1; break;
+    case 2: p->vals[a->i] = cairn_fp2_add(p->vals[a->i], one); break;
+    case 3: p->fin[a->i & 1] = cairn_fp2_add(p->fin[a->i & 1], one); break;
+    case 4: p->gkr.elems[a->i] = cairn_fp2_add(p->gkr.elems[a->i], one); break;
+    case 5: p->nonce ^= 1; break;
+    }
+}
+
+/*
+ * The statement and the proof changed: a final register's value or
+ * timestamp, the public output's bytes, each claimed value, the final
+ * memory's evaluations, every GKR element, the grinding nonce — all
+ * rejected.
+ */
+static void memory_tampered(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    struct zkt *z = &f.z;
+    cairn_error err;
+    size_t K = (size_t)1 << z->ram.k;
+    cairn_fp *fv = malloc(2 * K * sizeof *fv);
+    cairn_fp2 rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS];
+    zl_mem_proof p, q;
+    zl_mem_proof_init(&p);
+    zl_mem_proof_init(&q);
+    zl_mem_stmt s = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
+    cairn_transcript tp;
+    cairn_transcript_init(&tp, "lean-test");
+    if (!CHECK(fv != NULL) ||
+        !ok_st(zl_value_tables(f.tab, f.cells, z->w.n, z->w.T, &z->bc, &err), &err, "tables"))
+        goto out;
+    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, f.tab, z->w.n, z->init, &z->ram);
+    if (!ok_st(zl_mem_prove(&p, rg, rk, &tp, f.tab, z->w.n, &s, fv, fv + K, 2, 2, &err), &err,
+               "prove"))
+        goto out;
+    q = p;
+    q.gkr.vars = NULL;
+    q.gkr.elems = malloc(p.gkr.elems_len * sizeof *q.gkr.elems);
+    if (!CHECK(q.gkr.elems != NULL))
+        goto out;
+    struct { unsigned what, count; } cases[] = {
+        {0, 32}, {1, 32}, {2, ZL_MEM_VALS}, {3, 2}, {4, (unsigned)p.gkr.elems_len}, {5, 1}, {6, 2}};
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (unsigned i = 0; i < cases[c].count; i++) {
+            zl_mem_stmt s2 = s;
+            uint8_t out0 = 0;
+            memcpy(q.gkr.elems, p.gkr.elems, p.gkr.elems_len * sizeof *q.gkr.elems);
+            memcpy(q.vals, p.vals, sizeof q.vals);
+            memcpy(q.fin, p.fin, sizeof q.fin);
+            q.nonce = p.nonce;
+            q.gkr.vars = p.gkr.vars;
+            if (cases[c].what == 6) { /* the output: one byte changed, or one byte more */
+                if (i == 0 && s.output_len == 0)
+                    continue;
+                if (i == 0)
+                    out0 = z->w.output[0], z->w.output[0] ^= 1;
+                else
+                    s2.output_len++;
+            } else {
+                struct mem_alter a = {cases[c].what, i};
+                alter_mem(&s2, &q, &a);
+            }
+            cairn_transcript tv;
+            cairn_transcript_init(&tv, "lean-test");
+            cairn_fp2 rg2[CAIRN_POLY_MAX_VARS], rk2[CAIRN_POLY_MAX_VARS];
+            cairn_status st = zl_mem_verify(rg2, rk2, &tv, &q, z->w.n, &s2, &z->prog, 2, &err);
+            if (cases[c].what == 6 && i == 0)
+                z->w.output[0] = out0;
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("change %u.%u: %s", cases[c].what, i, cairn_status_str(st));
+            else
+                test_pass();
+        }
+    /* the untouched copy still verifies */
+    memcpy(q.gkr.elems, p.gkr.elems, p.gkr.elems_len * sizeof *q.gkr.elems);
+    memcpy(q.vals, p.vals, sizeof q.vals);
+    memcpy(q.fin, p.fin, sizeof q.fin);
+    q.nonce = p.nonce;
+    cairn_transcript tv;
+    cairn_transcript_init(&tv, "lean-test");
+    CHECK_OK(zl_mem_verify(rg, rk, &tv, &q, z->w.n, &s, &z->prog, 2, &err));
+out:
+    if (q.gkr.elems != p.gkr.elems)
+        free(q.gkr.elems);
+    zl_mem_proof_clear(&p);
+    free(fv);
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -604,5 +824,8 @@ const struct test_case test_lean_cases[] = {
     TEST(zerocheck_used_values),
     TEST(zerocheck_rejects_broken_constraint),
     TEST(zerocheck_tampered_proof),
+    TEST(memory_complete),
+    TEST(memory_rejects_broken_multiset),
+    TEST(memory_tampered),
     TEST_END,
 };

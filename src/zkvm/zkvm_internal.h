@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "cairn/field.h"
+#include "cairn/gkr.h"
 #include "cairn/pcs.h"
 #include "cairn/poly.h"
 #include "cairn/rows.h"
@@ -836,6 +837,69 @@ cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, co
  */
 cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, const zl_zc_proof *p,
                           size_t n, uint64_t T, const zl_ctx *ctx, cairn_error *err);
+
+/* ---- the lean row's memory-checking stage (lean_memory.c) ---- */
+
+/* Row instances: rs1, rs2, rd (read, write each), RAM read, load write, store write, output. */
+#define ZL_NMEM 10u
+/*
+ * Their numerators p and tuples f (tag, four fields) from a row's values v,
+ * linear in v; base = the RAM region's base address.
+ */
+void zl_tuples(cairn_fp2 p[ZL_NMEM], cairn_fp2 f[ZL_NMEM][5], const cairn_fp2 *v, uint32_t base);
+/* The values the tuples read, sent at the GKR's row point (value indices, ZL_MEM_VALS). */
+#define ZL_MEM_VALS 41u
+const uint16_t *zl_mem_values(void);
+
+/* The statement side: the RAM, the initial and final registers, the public output. */
+typedef struct {
+    const zk_ram *ram;
+    const uint32_t *init_regs; /* 32 */
+    uint32_t fin_val[32];      /* the final registers (carried in the proof) */
+    uint64_t fin_ts[32];
+    const uint8_t *output;
+    size_t output_len;
+} zl_mem_stmt;
+
+typedef struct {
+    uint64_t nonce;                /* grinding before alpha and beta */
+    cairn_gkr_proof gkr;
+    cairn_fp2 vals[ZL_MEM_VALS];   /* the values the tuples read, at r_g */
+    cairn_fp2 fin[2];              /* the final memory's value and timestamp at r_k */
+} zl_mem_proof;
+void zl_mem_proof_init(zl_mem_proof *p);
+void zl_mem_proof_clear(zl_mem_proof *p);
+
+/*
+ * The honest final state from the value tables: the last write to each
+ * register (or its initial value at ts 0) and to each RAM word (fv, fts:
+ * 2^k each).
+ */
+void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
+                   const cairn_fp *tab, size_t n, const uint32_t init_regs[32], const zk_ram *ram);
+/*
+ * Prove the memory-checking GKR (after the caller bound the phase-1
+ * commitment, the final memory included): grinding, alpha and beta, the
+ * batched GKR of the row and RAM-boundary instances, then the values at
+ * the rows' point r_g (n coordinates) and fv, fts at the words' point r_k
+ * (k coordinates).  CAIRN_ERR_ARG when a leaf's fingerprint is alpha
+ * (negligible), CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
+                          const cairn_fp *tab, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
+                          const cairn_fp *fts, unsigned grind_bits, unsigned threads,
+                          cairn_error *err);
+/*
+ * Verify: the GKR's total must cancel the register boundary and the output
+ * table, which the verifier computes from s; each row instance's leaf at
+ * r_g must be the tuple of the claimed values; the RAM boundary's leaves
+ * at r_k the verifier's initial words (from prog) and the claimed final
+ * memory.  The claimed values and fin remain for later stages.
+ * CAIRN_ERR_REJECTED, CAIRN_ERR_PARSE, CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_mem_verify(cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
+                           const zl_mem_proof *p, size_t n, const zl_mem_stmt *s,
+                           const cairn_program *prog, unsigned grind_bits, cairn_error *err);
 
 /*
  * The reference checker: every cell's table membership, every constraint

@@ -1,0 +1,359 @@
+/*
+ * lean_memory.c — the lean row's memory-checking stage (docs/zkvm-v2.md
+ * §5, §6 step 4): registers, RAM and the public output as one batched
+ * fractional-sum GKR (gkr.h), with no helper columns.
+ *
+ * Tuples are fingerprinted multilinearly, fp = sum_l w_l f_l with
+ * w_l = eq(beta, l) over five fields (tag, then four), the tag keeping
+ * the three tables apart: registers (1, reg, value, ts, 0), RAM (2, wa,
+ * ro, value, ts), output (3, index, byte, 0, 0).  The instances, each a
+ * fraction p/(alpha - fp) per leaf:
+ *
+ *   rows (n variables, one leaf per row, all at the GKR's shared point):
+ *     rs1 read -1 / write +1, rs2 read -(1 - f_bi) / write +(1 - f_bi),
+ *     rd read -wr / write +wr, RAM read -f_mem, RAM write of a load
+ *     +f_load (the old word), of a store +f_store (old + delta),
+ *     output +f_bo (oi, vd);
+ *   RAM boundary (k variables): initial words +1 (j, ro_j, init_j, 0) and
+ *     final words -1 (j, ro_j, fv_j, fts_j);
+ *
+ * and the verifier adds the register boundary (32 initial tuples from the
+ * statement, 32 final ones from the proof) and the output table (the
+ * statement's bytes, each -1) itself: the GKR's total must be minus
+ * those.  Every field is a linear form of the row's values (zl_tuples,
+ * shared by prover and verifier), so a leaf's multilinear extension at
+ * the GKR's point is the same linear form of the values' evaluations,
+ * which the prover sends and later stages discharge.  The challenges come
+ * after grinding (cairn_gkr_lookup_challenges_prove), after the caller
+ * bound the phase-1 commitment, the final RAM included.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/gkr.h"
+#include "cairn/poly.h"
+#include "zkvm_internal.h"
+
+#define FP_VARS 3u  /* beta's coordinates: 5 fields <= 2^3 */
+#define FIELDS 5u
+
+enum { T_REG = 1, T_RAM = 2, T_OUT = 3 };
+
+/* The row instances' numerators and tuples from a row's values (linear in v). */
+void zl_tuples(cairn_fp2 p[ZL_NMEM], cairn_fp2 f[ZL_NMEM][5], const cairn_fp2 *v, uint32_t base)
+{
+    const cairn_fp2 *b = v + ZLV_B, one = cairn_fp2_one(), zero = cairn_fp2_zero();
+    zl_derived_vals d;
+    zl_derived(&d, v);
+    cairn_fp2 t4 = cairn_fp2_mul_fp(v[ZLV_ID], cairn_fp_make(4)), tag;
+    cairn_fp2 f_load = cairn_fp2_add(cairn_fp2_add(cairn_fp2_add(b[ZK_F_LB], b[ZK_F_LBU]),
+                                                   cairn_fp2_add(b[ZK_F_LH], b[ZK_F_LHU])),
+                                     b[ZK_F_LW]);
+    cairn_fp2 f_store = cairn_fp2_add(cairn_fp2_add(b[ZK_F_SB], b[ZK_F_SH]), b[ZK_F_SW]);
+    /* registers: rs1, rs2, rd; value read, value written, previous and present timestamps */
+    const cairn_fp2 reg[3] = {b[ZK_RS1], b[ZK_RS2], b[ZK_RD]};
+    const cairn_fp2 gate[3] = {one, b[ZLB_USE_RS2], b[ZK_WR]};
+    const cairn_fp2 rd_old = cairn_fp2_sub(v[ZL_VD], v[ZL_DELTA]);
+    const cairn_fp2 oldv[3] = {d.v1, d.v2, rd_old}, newv[3] = {d.v1, d.v2, v[ZL_VD]};
+    tag = cairn_fp2_from_fp(cairn_fp_make(T_REG));
+    for (unsigned s = 0; s < 3; s++) {
+        cairn_fp2 now = cairn_fp2_add(t4, cairn_fp2_from_fp(cairn_fp_make(s + 1)));
+        p[2 * s] = cairn_fp2_neg(gate[s]);
+        p[2 * s + 1] = gate[s];
+        const cairn_fp2 rf[5] = {tag, reg[s], oldv[s], d.ts_prev[s], zero};
+        const cairn_fp2 wf[5] = {tag, reg[s], newv[s], now, zero};
+        memcpy(f[2 * s], rf, sizeof rf);
+        memcpy(f[2 * s + 1], wf, sizeof wf);
+    }
+    /* RAM: the word address (x - o1 - 2 o2)/4 - base/4, ro, the words, the rows */
+    cairn_fp inv4 = cairn_fp_inv(cairn_fp_make(4));
+    cairn_fp2 wa = cairn_fp2_sub(cairn_fp2_mul_fp(d.wa_num, inv4),
+                                 cairn_fp2_from_fp(cairn_fp_make(base / 4)));
+    cairn_fp2 now = cairn_fp2_add(v[ZLV_ID], one);
+    tag = cairn_fp2_from_fp(cairn_fp_make(T_RAM));
+    p[6] = cairn_fp2_neg(cairn_fp2_add(f_load, f_store));
+    p[7] = f_load;
+    p[8] = f_store;
+    const cairn_fp2 mr[5] = {tag, wa, v[ZL_RO], d.old, d.tm};
+    const cairn_fp2 ml[5] = {tag, wa, v[ZL_RO], d.old, now};
+    const cairn_fp2 ms[5] = {tag, wa, v[ZL_RO], cairn_fp2_add(d.old, v[ZL_DELTA]), now};
+    memcpy(f[6], mr, sizeof mr);
+    memcpy(f[7], ml, sizeof ml);
+    memcpy(f[8], ms, sizeof ms);
+    /* output: the fd-1 byte rows, (oi, vd) */
+    p[9] = b[ZK_F_BO];
+    const cairn_fp2 of[5] = {cairn_fp2_from_fp(cairn_fp_make(T_OUT)), v[ZL_OI], v[ZL_VD], zero,
+                             zero};
+    memcpy(f[9], of, sizeof of);
+}
+
+static cairn_fp2 fingerprint(const cairn_fp2 *w, const cairn_fp2 *f)
+{
+    cairn_fp2 acc = cairn_fp2_zero();
+    for (unsigned l = 0; l < FIELDS; l++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(w[l], f[l]));
+    return acc;
+}
+
+/* 1 / (alpha - fp) of a tuple of base values; CAIRN_ERR_REJECTED on a pole. */
+static cairn_status frac(cairn_fp2 *out, cairn_fp2 alpha, const cairn_fp2 *w, uint64_t f0,
+                         uint64_t f1, uint64_t f2, uint64_t f3, uint64_t f4, cairn_error *err)
+{
+    const cairn_fp2 f[5] = {cairn_fp2_from_fp(cairn_fp_from_u64(f0)),
+                            cairn_fp2_from_fp(cairn_fp_from_u64(f1)),
+                            cairn_fp2_from_fp(cairn_fp_from_u64(f2)),
+                            cairn_fp2_from_fp(cairn_fp_from_u64(f3)),
+                            cairn_fp2_from_fp(cairn_fp_from_u64(f4))};
+    cairn_fp2 q = cairn_fp2_sub(alpha, fingerprint(w, f));
+    if (cairn_fp2_is_zero(q))
+        return cairn_error_set(err, CAIRN_ERR_REJECTED, "a memory tuple's fingerprint is alpha");
+    *out = cairn_fp2_inv(q);
+    return CAIRN_OK;
+}
+
+/*
+ * What the verifier adds itself: the register boundary (initial tuples
+ * +1, final -1) and the output table (-1 each); the GKR's total must be
+ * the negative of this.
+ */
+static cairn_status public_sum(cairn_fp2 *out, cairn_fp2 alpha, const cairn_fp2 *w,
+                               const uint32_t init_regs[32], const uint32_t fin_val[32],
+                               const uint64_t fin_ts[32], const uint8_t *output, size_t output_len,
+                               cairn_error *err)
+{
+    cairn_fp2 acc = cairn_fp2_zero(), g;
+    cairn_status st;
+    for (unsigned r = 0; r < 32; r++) {
+        if ((st = frac(&g, alpha, w, T_REG, r, r == 0 ? 0 : init_regs[r], 0, 0, err)))
+            return st;
+        acc = cairn_fp2_add(acc, g);
+        if ((st = frac(&g, alpha, w, T_REG, r, fin_val[r], fin_ts[r], 0, err)))
+            return st;
+        acc = cairn_fp2_sub(acc, g);
+    }
+    for (size_t i = 0; i < output_len; i++) {
+        if ((st = frac(&g, alpha, w, T_OUT, i, output[i], 0, 0, err)))
+            return st;
+        acc = cairn_fp2_sub(acc, g);
+    }
+    *out = acc;
+    return CAIRN_OK;
+}
+
+void zl_mem_proof_init(zl_mem_proof *p)
+{
+    memset(p, 0, sizeof *p);
+    cairn_gkr_proof_init(&p->gkr);
+}
+
+void zl_mem_proof_clear(zl_mem_proof *p)
+{
+    if (p == NULL)
+        return;
+    cairn_gkr_proof_clear(&p->gkr);
+    memset(p, 0, sizeof *p);
+}
+
+/* The values the tuples read at the rows' point (cells, U outputs, bytecode columns). */
+static const uint16_t mem_vals[ZL_MEM_VALS] = {
+    ZL_XL, ZL_XH, ZL_VD, ZL_DELTA, ZL_T1L, ZL_T1H, ZL_T2L, ZL_T2H, ZL_TDL, ZL_TDH, ZL_MP0,
+    ZL_MP1, ZL_EML, ZL_EMH, ZL_OI, ZL_RO,
+    ZLV_U + 0 * ZU_NCOL + ZU_LO, ZLV_U + 0 * ZU_NCOL + ZU_HI, ZLV_U + 1 * ZU_NCOL + ZU_LO,
+    ZLV_U + 1 * ZU_NCOL + ZU_HI, ZLV_U + 2 * ZU_NCOL + ZU_LO, ZLV_U + 2 * ZU_NCOL + ZU_HI,
+    ZLV_U + 3 * ZU_NCOL + ZU_LO, ZLV_U + 3 * ZU_NCOL + ZU_HI, ZLV_U + 4 * ZU_NCOL + ZU_B0,
+    ZLV_U + 4 * ZU_NCOL + ZU_B1,
+    ZLV_B + ZK_RS1, ZLV_B + ZK_RS2, ZLV_B + ZK_RD, ZLV_B + ZK_IMM, ZLV_B + ZK_WR,
+    ZLV_B + ZLB_USE_RS2, ZLV_B + ZK_F_BO, ZLV_B + ZK_F_LB, ZLV_B + ZK_F_LBU, ZLV_B + ZK_F_LH,
+    ZLV_B + ZK_F_LHU, ZLV_B + ZK_F_LW, ZLV_B + ZK_F_SB, ZLV_B + ZK_F_SH, ZLV_B + ZK_F_SW};
+
+const uint16_t *zl_mem_values(void) { return mem_vals; }
+
+/* The challenges and the statement's part of the transcript, shared by prover and verifier. */
+static void mem_absorb(cairn_transcript *t, size_t n, unsigned k, const uint32_t fin_val[32],
+                       const uint64_t fin_ts[32])
+{
+    cairn_transcript_absorb_u64(t, "lean/mem/vars", n);
+    cairn_transcript_absorb_u64(t, "lean/mem/ram-vars", k);
+    for (unsigned r = 0; r < 32; r++) {
+        cairn_transcript_absorb_u64(t, "lean/mem/final-value", fin_val[r]);
+        cairn_transcript_absorb_u64(t, "lean/mem/final-ts", fin_ts[r]);
+    }
+}
+
+cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
+                          const cairn_fp *tab, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
+                          const cairn_fp *fts, unsigned grind_bits, unsigned threads,
+                          cairn_error *err)
+{
+    uint64_t rows = UINT64_C(1) << n, K = UINT64_C(1) << s->ram->k;
+    size_t N = ZL_NMEM + 2;
+    cairn_fp2 alpha, beta[FP_VARS], w[8], *v = NULL;
+    cairn_fp2 *leaves = NULL, *pts = NULL, pe[ZL_NMEM + 2], qe[ZL_NMEM + 2];
+    cairn_gkr_instance inst[ZL_NMEM + 2];
+    cairn_status st;
+    zl_mem_proof_clear(p);
+    zl_mem_proof_init(p);
+    mem_absorb(t, n, s->ram->k, s->fin_val, s->fin_ts);
+    if ((st = cairn_gkr_lookup_challenges_prove(&p->nonce, &alpha, beta, FP_VARS, t, grind_bits,
+                                                threads, err)) != CAIRN_OK)
+        return st;
+    if ((st = cairn_gkr_fingerprint_weights(w, FIELDS, beta, FP_VARS, err)) != CAIRN_OK)
+        return st;
+    v = malloc(ZLV_N * sizeof *v);
+    leaves = malloc((2 * ZL_NMEM * rows + 4 * K) * sizeof *leaves);
+    pts = malloc((ZL_NMEM * n + 2 * s->ram->k + 1) * sizeof *pts);
+    if (v == NULL || leaves == NULL || pts == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the memory GKR");
+        goto out;
+    }
+    /* the row leaves, from each row's values */
+    for (uint64_t x = 0; x < rows; x++) {
+        cairn_fp2 pv[ZL_NMEM], fv5[ZL_NMEM][5];
+        for (unsigned i = 0; i < ZLV_N; i++)
+            v[i] = cairn_fp2_from_fp(tab[(size_t)i * rows + x]);
+        zl_tuples(pv, fv5, v, s->ram->base);
+        for (unsigned j = 0; j < ZL_NMEM; j++) {
+            leaves[(2 * j) * rows + x] = pv[j];
+            leaves[(2 * j + 1) * rows + x] = cairn_fp2_sub(alpha, fingerprint(w, fv5[j]));
+        }
+    }
+    /* the RAM boundary: initial words +1, final words -1 */
+    cairn_fp2 *bl = leaves + 2 * ZL_NMEM * rows;
+    for (uint64_t j = 0; j < K; j++) {
+        uint64_t ro = j >= s->ram->text_lo && j < s->ram->text_hi;
+        const cairn_fp2 fi[5] = {cairn_fp2_from_fp(cairn_fp_make(T_RAM)),
+                                 cairn_fp2_from_fp(cairn_fp_from_u64(j)),
+                                 cairn_fp2_from_fp(cairn_fp_make(ro)),
+                                 cairn_fp2_from_fp(cairn_fp_from_u64(s->ram->init[j])),
+                                 cairn_fp2_zero()};
+        const cairn_fp2 ff[5] = {fi[0], fi[1], fi[2], cairn_fp2_from_fp(fv[j]),
+                                 cairn_fp2_from_fp(fts[j])};
+        bl[j] = cairn_fp2_one();
+        bl[K + j] = cairn_fp2_sub(alpha, fingerprint(w, fi));
+        bl[2 * K + j] = cairn_fp2_neg(cairn_fp2_one());
+        bl[3 * K + j] = cairn_fp2_sub(alpha, fingerprint(w, ff));
+    }
+    for (unsigned j = 0; j < ZL_NMEM; j++)
+        inst[j] = (cairn_gkr_instance){n, {NULL, leaves + 2 * j * rows},
+                                       {NULL, leaves + (2 * j + 1) * rows}};
+    inst[ZL_NMEM] = (cairn_gkr_instance){s->ram->k, {NULL, bl}, {NULL, bl + K}};
+    inst[ZL_NMEM + 1] = (cairn_gkr_instance){s->ram->k, {NULL, bl + 2 * K}, {NULL, bl + 3 * K}};
+    if ((st = cairn_gkr_prove(&p->gkr, pts, pe, qe, t, inst, N, threads, err)) != CAIRN_OK)
+        goto out;
+    memcpy(r_g, pts, n * sizeof *pts);
+    memcpy(r_k, pts + ZL_NMEM * n, s->ram->k * sizeof *pts);
+    /* the values at the rows' point, and the final memory at the words' point */
+    for (unsigned i = 0; i < ZL_MEM_VALS; i++)
+        if ((st = cairn_poly_eval_fp(&p->vals[i], tab + (size_t)mem_vals[i] * rows, r_g, n)))
+            goto out;
+    if ((st = cairn_poly_eval_fp(&p->fin[0], fv, r_k, s->ram->k)) != CAIRN_OK ||
+        (st = cairn_poly_eval_fp(&p->fin[1], fts, r_k, s->ram->k)) != CAIRN_OK)
+        goto out;
+    cairn_transcript_absorb_fp2_vec(t, "lean/mem/values", p->vals, ZL_MEM_VALS);
+    cairn_transcript_absorb_fp2_vec(t, "lean/mem/final-memory", p->fin, 2);
+out:
+    free(v);
+    free(leaves);
+    free(pts);
+    return st;
+}
+
+cairn_status zl_mem_verify(cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
+                           const zl_mem_proof *p, size_t n, const zl_mem_stmt *s,
+                           const cairn_program *prog, unsigned grind_bits, cairn_error *err)
+{
+    unsigned k = s->ram->k;
+    size_t vars[ZL_NMEM + 2], N = ZL_NMEM + 2;
+    cairn_fp2 alpha, beta[FP_VARS], w[8], total, pe[ZL_NMEM + 2], qe[ZL_NMEM + 2];
+    cairn_fp2 *pts = NULL, *v = NULL;
+    cairn_status st;
+    if (n == 0 || n > CAIRN_GKR_MAX_VARS || k > CAIRN_GKR_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "memory GKR: bad sizes");
+    mem_absorb(t, n, k, s->fin_val, s->fin_ts);
+    if ((st = cairn_gkr_lookup_challenges_verify(&alpha, beta, FP_VARS, t, grind_bits, p->nonce,
+                                                 err)) != CAIRN_OK)
+        return st;
+    if ((st = cairn_gkr_fingerprint_weights(w, FIELDS, beta, FP_VARS, err)) != CAIRN_OK)
+        return st;
+    if ((st = public_sum(&total, alpha, w, s->init_regs, s->fin_val, s->fin_ts, s->output,
+                         s->output_len, err)) != CAIRN_OK)
+        return st;
+    total = cairn_fp2_neg(total);
+    for (unsigned j = 0; j < ZL_NMEM; j++)
+        vars[j] = n;
+    vars[ZL_NMEM] = vars[ZL_NMEM + 1] = k;
+    pts = malloc((ZL_NMEM * n + 2 * k + 1) * sizeof *pts);
+    v = calloc(ZLV_N, sizeof *v);
+    if (pts == NULL || v == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((st = cairn_gkr_verify(pts, pe, qe, t, &p->gkr, vars, N, &total, err)) != CAIRN_OK)
+        goto out;
+    memcpy(r_g, pts, n * sizeof *pts);
+    memcpy(r_k, pts + ZL_NMEM * n, k * sizeof *pts);
+    cairn_transcript_absorb_fp2_vec(t, "lean/mem/values", p->vals, ZL_MEM_VALS);
+    cairn_transcript_absorb_fp2_vec(t, "lean/mem/final-memory", p->fin, 2);
+    /* the rows' leaves from the claimed values (every instance shares the point r_g) */
+    for (unsigned i = 0; i < ZL_MEM_VALS; i++)
+        v[mem_vals[i]] = p->vals[i];
+    v[ZLV_ID] = zk_id_eval(r_g, n);
+    cairn_fp2 pv[ZL_NMEM], f5[ZL_NMEM][5];
+    zl_tuples(pv, f5, v, s->ram->base);
+    for (unsigned j = 0; j < ZL_NMEM; j++)
+        if (!cairn_fp2_eq(pe[j], pv[j]) ||
+            !cairn_fp2_eq(qe[j], cairn_fp2_sub(alpha, fingerprint(w, f5[j])))) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                 "memory GKR: row instance %u does not match the claimed values", j);
+            goto out;
+        }
+    /* the RAM boundary: the verifier's own initial words, the claimed final memory */
+    cairn_fp2 init_eval, id = zk_id_eval(r_k, k);
+    if ((st = zk_ram_init_eval(&init_eval, prog, s->ram->base, k, r_k, err)) != CAIRN_OK)
+        goto out;
+    cairn_fp2 ro = zk_ram_interval_eval(r_k, k, s->ram->text_lo, s->ram->text_hi);
+    cairn_fp2 tag = cairn_fp2_from_fp(cairn_fp_make(T_RAM));
+    const cairn_fp2 fi[5] = {tag, id, ro, init_eval, cairn_fp2_zero()};
+    const cairn_fp2 ff[5] = {tag, id, ro, p->fin[0], p->fin[1]};
+    if (!cairn_fp2_eq(pe[ZL_NMEM], cairn_fp2_one()) ||
+        !cairn_fp2_eq(qe[ZL_NMEM], cairn_fp2_sub(alpha, fingerprint(w, fi))) ||
+        !cairn_fp2_eq(pe[ZL_NMEM + 1], cairn_fp2_neg(cairn_fp2_one())) ||
+        !cairn_fp2_eq(qe[ZL_NMEM + 1], cairn_fp2_sub(alpha, fingerprint(w, ff))))
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                             "memory GKR: the RAM boundary does not match the memory");
+out:
+    free(pts);
+    free(v);
+    return st;
+}
+
+void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
+                   const cairn_fp *tab, size_t n, const uint32_t init_regs[32], const zk_ram *ram)
+{
+    uint64_t rows = UINT64_C(1) << n, K = UINT64_C(1) << ram->k;
+    cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
+    for (unsigned r = 0; r < 32; r++)
+        fin_val[r] = r == 0 ? 0 : init_regs[r], fin_ts[r] = 0;
+    for (uint64_t j = 0; j < K; j++)
+        fv[j] = cairn_fp_from_u64(ram->init[j]), fts[j] = cairn_fp_zero();
+    if (v == NULL)
+        return;
+    for (uint64_t x = 0; x < rows; x++) {
+        cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
+        for (unsigned i = 0; i < ZLV_N; i++)
+            v[i] = cairn_fp2_from_fp(tab[(size_t)i * rows + x]);
+        zl_tuples(p, f, v, ram->base);
+        /* the writes, in row order: registers (slots 1..3), then the RAM word */
+        for (unsigned s = 0; s < 3; s++)
+            if (!cairn_fp2_is_zero(p[2 * s + 1]) && f[2 * s + 1][1].c0.v < 32) {
+                fin_val[f[2 * s + 1][1].c0.v] = (uint32_t)f[2 * s + 1][2].c0.v;
+                fin_ts[f[2 * s + 1][1].c0.v] = f[2 * s + 1][3].c0.v;
+            }
+        for (unsigned j = 7; j <= 8; j++)
+            if (!cairn_fp2_is_zero(p[j]) && f[j][1].c0.v < K) {
+                fv[f[j][1].c0.v] = f[j][3].c0;
+                fts[f[j][1].c0.v] = f[j][4].c0;
+            }
+    }
+    free(v);
+}
