@@ -812,6 +812,73 @@ out:
     zc_fix_close(&f);
 }
 
+
+/*
+ * The shift stage after the zero-check: honest next-row claims reduce to
+ * the sources' true evaluations at r_s; a wrong next-row claim, every
+ * sum-check message and every sent value changed: rejected.
+ */
+static void shift_stage(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    struct zkt *z = &f.z;
+    size_t rows = (size_t)1 << z->w.n;
+    cairn_fp2 rz[CAIRN_POLY_MAX_VARS], *v = malloc(ZLV_N * sizeof *v);
+    zl_zc_proof zp;
+    zl_zc_proof_init(&zp);
+    if (!CHECK(v != NULL) || !CHECK(zc_round_trip(z, f.cells, &zp, f.tab, rz, v, -1) == CAIRN_OK))
+        goto out;
+    /* the tables were filled by the round trip; the claims at r_z are the tables' */
+    for (unsigned trial = 0; trial < 1 + 6 + 2 * z->w.n + ZL_SHIFT_VALS; trial++) {
+        cairn_fp2 w[ZLV_N];
+        memcpy(w, v, sizeof w);
+        static const uint16_t nexts[6] = {ZLV_PC_NEXT, ZLV_FBYTE_NEXT, ZLV_X_NEXT,
+                                          ZLV_HI_NEXT, ZLV_OI_NEXT, ZLV_EOF_NEXT};
+        if (trial >= 1 && trial <= 6) /* a wrong next-row claim, proven honestly otherwise */
+            w[nexts[trial - 1]] = cairn_fp2_add(w[nexts[trial - 1]], cairn_fp2_one());
+        cairn_transcript tp, tv;
+        cairn_transcript_init(&tp, "lean-test");
+        cairn_transcript_init(&tv, "lean-test");
+        cairn_error err;
+        zl_shift_proof p;
+        zl_shift_proof_init(&p);
+        cairn_fp2 rs[CAIRN_POLY_MAX_VARS], rsv[CAIRN_POLY_MAX_VARS];
+        if (!ok_st(zl_shift_prove(&p, rs, &tp, f.tab, z->w.n, rz, w, 2, &err), &err, "shift")) {
+            zl_shift_proof_clear(&p);
+            break;
+        }
+        size_t e = trial - 7;
+        if (trial >= 7 && e < 2 * z->w.n)
+            p.sc.evals[e] = cairn_fp2_add(p.sc.evals[e], cairn_fp2_one());
+        else if (trial >= 7)
+            p.vals[e - 2 * z->w.n] = cairn_fp2_add(p.vals[e - 2 * z->w.n], cairn_fp2_one());
+        cairn_status st = zl_shift_verify(rsv, &tv, &p, z->w.n, rz, w, &err);
+        if (trial == 0) {
+            if (ok_st(st, &err, "honest shift")) {
+                const uint16_t *src = zl_shift_values();
+                for (unsigned j = 0; j < ZL_SHIFT_VALS; j++) {
+                    cairn_fp2 want;
+                    CHECK_OK(cairn_poly_eval_fp(&want, f.tab + (size_t)src[j] * rows, rsv, z->w.n));
+                    CHECK(cairn_fp2_eq(p.vals[j], want));
+                }
+            }
+        } else if (st != CAIRN_ERR_REJECTED) {
+            FAIL("shift trial %u: %s", trial, cairn_status_str(st));
+        } else {
+            test_pass();
+        }
+        zl_shift_proof_clear(&p);
+    }
+out:
+    zl_zc_proof_clear(&zp);
+    free(v);
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -827,5 +894,6 @@ const struct test_case test_lean_cases[] = {
     TEST(memory_complete),
     TEST(memory_rejects_broken_multiset),
     TEST(memory_tampered),
+    TEST(shift_stage),
     TEST_END,
 };

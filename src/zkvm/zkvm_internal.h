@@ -901,6 +901,31 @@ cairn_status zl_mem_verify(cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
                            const zl_mem_proof *p, size_t n, const zl_mem_stmt *s,
                            const cairn_program *prog, unsigned grind_bits, cairn_error *err);
 
+/* ---- the lean row's shift stage (lean_shift.c) ---- */
+
+/* The sources of the next-row values, sent at r_s: pc, f_bo, f_be, f_bi, xl, xh, hl, hh, oi, eof. */
+#define ZL_SHIFT_VALS 10u
+const uint16_t *zl_shift_values(void);
+
+typedef struct {
+    cairn_sumcheck_proof sc;          /* degree 2, n rounds */
+    cairn_fp2 vals[ZL_SHIFT_VALS];    /* the sources at r_s */
+} zl_shift_proof;
+void zl_shift_proof_init(zl_shift_proof *p);
+void zl_shift_proof_clear(zl_shift_proof *p);
+
+/*
+ * Reduce the zero-check's next-row values (v: the ZLV_N values at r_z,
+ * ZLV_PC_NEXT .. ZLV_EOF_NEXT read) to their sources at r_s (n
+ * coordinates) from the value tables.  CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                            const cairn_fp *tab, size_t n, const cairn_fp2 *r_z,
+                            const cairn_fp2 *v, unsigned threads, cairn_error *err);
+/* Verify; the sources' values at r_s remain for later stages.  CAIRN_ERR_REJECTED, _PARSE. */
+cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift_proof *p,
+                             size_t n, const cairn_fp2 *r_z, const cairn_fp2 *v, cairn_error *err);
+
 /*
  * The reference checker: every cell's table membership, every constraint
  * on every row, and the memory-checking multisets (registers from
