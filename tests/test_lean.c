@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/sha256.h"
 #include "cairn/witness.h"
 #include "harness.h"
 #include "zk_util.h"
@@ -879,6 +880,203 @@ out:
     zc_fix_close(&f);
 }
 
+
+/*
+ * The stages in order on f's cells: zero-check, memory, shift, lookups,
+ * prover and verifier side by side.  lie (when set) edits the value
+ * tables after they are filled, as a prover lying about virtual values
+ * would; extra_delta adds to one extra value of the lookup proof.
+ * *zc receives the zero-check's verdict; the return value is the lookup
+ * stage's (CAIRN_ERR_INTERNAL when an earlier stage failed).  With res
+ * non-NULL and all accepted, the lookup stage's leftover claims.
+ */
+typedef void (*tab_lie_fn)(cairn_fp *tab, size_t n, const struct zkt *z);
+
+static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, cairn_status *zc,
+                              zl_lk_result *res, zl_lk_state *keep_state)
+{
+    struct zkt *z = &f->z;
+    size_t n = z->w.n, K = (size_t)1 << z->ram.k, rows = (size_t)1 << n;
+    cairn_error err;
+    cairn_status st = CAIRN_ERR_INTERNAL;
+    cairn_transcript tp, tv;
+    cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS],
+        rs[CAIRN_POLY_MAX_VARS], rzv[CAIRN_POLY_MAX_VARS], rgv[CAIRN_POLY_MAX_VARS],
+        rkv[CAIRN_POLY_MAX_VARS], rsv[CAIRN_POLY_MAX_VARS];
+    cairn_fp2 *vp = malloc(ZLV_N * sizeof *vp), *vv = malloc(ZLV_N * sizeof *vv);
+    cairn_fp *fv = malloc(2 * K * sizeof *fv);
+    uint16_t idx[ZLV_N];
+    zl_zc_proof zp;
+    zl_mem_proof mp;
+    zl_shift_proof sp;
+    zl_lk_proof lp;
+    zl_lk_state sP, sV;
+    zl_tables tb;
+    zl_lk_result rp, rv;
+    memset(&sP, 0, sizeof sP);
+    memset(&sV, 0, sizeof sV);
+    memset(&tb, 0, sizeof tb);
+    zl_zc_proof_init(&zp);
+    zl_mem_proof_init(&mp);
+    zl_shift_proof_init(&sp);
+    zl_lk_proof_init(&lp);
+    *zc = CAIRN_ERR_INTERNAL;
+    if (vp == NULL || vv == NULL || fv == NULL ||
+        zl_value_tables(f->tab, f->cells, n, z->w.T, &z->bc, &err) != CAIRN_OK ||
+        zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK)
+        goto out;
+    if (lie != NULL)
+        lie(f->tab, n, z);
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    cairn_transcript_init(&tp, "lean-chain");
+    cairn_transcript_init(&tv, "lean-chain");
+    /* zero-check */
+    if (zl_zc_prove(&zp, rz, &tp, f->tab, n, z->w.T, &ctx, 2, &err) != CAIRN_OK)
+        goto out;
+    *zc = zl_zc_verify(rzv, vv, &tv, &zp, n, z->w.T, &ctx, &err);
+    if (*zc != CAIRN_OK)
+        goto out;
+    for (unsigned i = 0; i < ZLV_N; i++)
+        CHECK_OK(cairn_poly_eval_fp(&vp[i], f->tab + (size_t)i * rows, rz, n));
+    /* memory */
+    zl_mem_stmt ms = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
+    zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, f->tab, n, z->init, &z->ram);
+    if (zl_mem_prove(&mp, rg, rk, &tp, f->tab, n, &ms, fv, fv + K, 2, 2, &err) != CAIRN_OK ||
+        zl_mem_verify(rgv, rkv, &tv, &mp, n, &ms, &z->prog, 2, &err) != CAIRN_OK)
+        goto out;
+    /* shift */
+    if (zl_shift_prove(&sp, rs, &tp, f->tab, n, rz, vp, 2, &err) != CAIRN_OK ||
+        zl_shift_verify(rsv, &tv, &sp, n, rzv, vv, &err) != CAIRN_OK)
+        goto out;
+    /* lookups: the stage claims as the verifier got them */
+    size_t m = zl_zc_used(idx);
+    zl_lk_claims cl = {idx, zp.vals, m, mp.vals, sp.vals};
+    uint8_t binding[32];
+    if (zl_lk_bind_prove(&sP, &lp, &tp, &tb, f->tab, n, rz, rg, rs, &cl, 0, 0, 2, &err))
+        goto out;
+    /* the pushforwards' "commitment": here the hash of both */
+    cairn_sha256_ctx hc;
+    cairn_sha256_init(&hc);
+    cairn_sha256_update(&hc, sP.yu, ((size_t)1 << ZU_VARS) * sizeof *sP.yu);
+    cairn_sha256_update(&hc, sP.yb, ((size_t)1 << tb.kb) * sizeof *sP.yb);
+    cairn_sha256_final(binding, &hc);
+    cairn_transcript_absorb_bytes(&tp, "test/phase2", binding, sizeof binding);
+    if (zl_lk_prove(&sP, &lp, &rp, &tp, binding, sizeof binding, 2, &err) != CAIRN_OK)
+        goto out;
+    if (extra_at >= 0 && (size_t)extra_at < lp.extra_len)
+        lp.extra[extra_at] = cairn_fp2_add(lp.extra[extra_at], cairn_fp2_one());
+    st = zl_lk_bind_verify(&sV, &tv, &lp, &tb, n, rzv, rgv, rsv, &cl, 0, 0, &err);
+    cairn_transcript_absorb_bytes(&tv, "test/phase2", binding, sizeof binding);
+    if (st == CAIRN_OK)
+        st = zl_lk_verify(&sV, &rv, &tv, &lp, binding, sizeof binding, &err);
+    if (st == CAIRN_OK && res != NULL)
+        *res = rv;
+    if (keep_state != NULL) {
+        *keep_state = sP;
+        memset(&sP, 0, sizeof sP);
+    }
+out:
+    zl_zc_proof_clear(&zp);
+    zl_mem_proof_clear(&mp);
+    zl_shift_proof_clear(&sp);
+    zl_lk_proof_clear(&lp);
+    zl_lk_state_clear(&sP);
+    zl_lk_state_clear(&sV);
+    zl_tables_clear(&tb);
+    free(vp);
+    free(vv);
+    free(fv);
+    return st;
+}
+
+/* A row with a result family f (its lean flag fw_* set) and the family's value index. */
+static uint64_t row_with(const cairn_fp *tab, size_t n, uint64_t T, unsigned vi)
+{
+    size_t rows = (size_t)1 << n;
+    for (uint64_t x = 0; x < T; x++)
+        if (tab[(size_t)vi * rows + x].v != 0)
+            return x;
+    return UINT64_MAX;
+}
+
+/* A lie about a bytecode column: fw_rx cleared on an ADD-like row (the constraints still hold). */
+static void lie_bytecode(cairn_fp *tab, size_t n, const struct zkt *z)
+{
+    uint64_t x = row_with(tab, n, z->w.T, ZLV_B + ZLB_FW + 0);
+    if (x != UINT64_MAX)
+        tab[(size_t)(ZLV_B + ZLB_FW + 0) * ((size_t)1 << n) + x] = cairn_fp_zero();
+}
+
+/* A lie about a U output: "write to fd 1" claimed for j0 on a row that is not an ECALL. */
+static void lie_u_output(cairn_fp *tab, size_t n, const struct zkt *z)
+{
+    (void)z;
+    size_t rows = (size_t)1 << n;
+    tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + 1] =
+        cairn_fp_add(tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + 1], cairn_fp_one());
+}
+
+/*
+ * The lookup stage after the others: an honest run is accepted and its
+ * leftover claims are true (each index column at its GKR point, each
+ * pushforward at two points); a prover lying about a virtual value in a
+ * way the constraints cannot see (a bytecode flag, a U output) passes the
+ * zero-check and is rejected here; every extra value changed: rejected.
+ */
+static void lookup_stage(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    size_t n = f.z.w.n, rows = (size_t)1 << n;
+    cairn_status zc;
+    zl_lk_result res;
+    zl_lk_state keep;
+    memset(&keep, 0, sizeof keep);
+    cairn_status st = run_chain(&f, NULL, -1, &zc, &res, &keep);
+    if (st != CAIRN_OK) {
+        FAIL("honest chain: zero-check %s, lookups %s", cairn_status_str(zc), cairn_status_str(st));
+    } else {
+        for (unsigned l = 0; l < ZL_NUCELL; l++) {
+            cairn_fp2 want;
+            CHECK_OK(cairn_poly_eval_fp(&want, f.tab + (size_t)zl_u_cells[l] * rows,
+                                        res.u.index_point, n));
+            CHECK(cairn_fp2_eq(res.u.index_values[l], want));
+        }
+        cairn_fp2 want;
+        CHECK_OK(cairn_poly_eval_fp(&want, f.tab + (size_t)ZL_PCI * rows, res.b.index_point, n));
+        CHECK(cairn_fp2_eq(res.b.index_values[0], want));
+        for (unsigned u = 0; u < 2; u++) {
+            CHECK_OK(cairn_poly_eval_fp2(&want, keep.yu, res.u.y_points[u], ZU_VARS));
+            CHECK(cairn_fp2_eq(res.u.y_values[u], want));
+        }
+    }
+    zl_lk_state_clear(&keep);
+    static const tab_lie_fn lies[2] = {lie_bytecode, lie_u_output};
+    for (unsigned i = 0; i < 2; i++) {
+        st = run_chain(&f, lies[i], -1, &zc, NULL, NULL);
+        if (zc != CAIRN_OK)
+            FAIL("lie %u: the zero-check should not see it (%s)", i, cairn_status_str(zc));
+        else if (st != CAIRN_ERR_REJECTED)
+            FAIL("lie %u about a virtual value: the lookup stage says %s", i,
+                 cairn_status_str(st));
+        else
+            test_pass();
+    }
+    unsigned samples = test_iters >= 1000 ? 12 : 4;
+    for (unsigned i = 0; i < samples; i++) {
+        long at = (long)test_rand_below(200);
+        st = run_chain(&f, NULL, at, &zc, NULL, NULL);
+        if (st != CAIRN_ERR_REJECTED)
+            FAIL("extra value %ld changed: %s", at, cairn_status_str(st));
+        else
+            test_pass();
+    }
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -895,5 +1093,6 @@ const struct test_case test_lean_cases[] = {
     TEST(memory_rejects_broken_multiset),
     TEST(memory_tampered),
     TEST(shift_stage),
+    TEST(lookup_stage),
     TEST_END,
 };

@@ -926,6 +926,79 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
 cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift_proof *p,
                              size_t n, const cairn_fp2 *r_z, const cairn_fp2 *v, cairn_error *err);
 
+/* ---- the lean row's lookup stage (lean_lookup.c) ---- */
+
+/* The public tables as columns: U (ZU_NCOL x 2^16) and B (ZLB_N x 2^kb, padded with the padding entry). */
+typedef struct {
+    cairn_fp *u, *b;
+    unsigned kb;
+} zl_tables;
+/* kappa_B = ceil log2(count + 1): B's variables. */
+unsigned zl_bc_vars(const zk_bytecode *bc);
+cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err);
+void zl_tables_clear(zl_tables *tb);
+
+/* The earlier stages' claims the lookups discharge. */
+typedef struct {
+    const uint16_t *zc_idx;      /* the zero-check's claimed values: indices (zl_zc_used) */
+    const cairn_fp2 *zc_vals;    /* and values, zc_len of each, at r_z */
+    size_t zc_len;
+    const cairn_fp2 *mem_vals;   /* ZL_MEM_VALS at r_g (zl_mem_values' order) */
+    const cairn_fp2 *shift_vals; /* ZL_SHIFT_VALS at r_s (zl_shift_values' order) */
+} zl_lk_claims;
+
+/* The stage's proof: the tensor entries no stage claimed, then the two batched logup* proofs. */
+typedef struct {
+    cairn_fp2 *extra;
+    size_t extra_len;
+    cairn_logup_star_proof u, b;
+} zl_lk_proof;
+void zl_lk_proof_init(zl_lk_proof *p);
+void zl_lk_proof_clear(zl_lk_proof *p);
+
+/* What a side holds between phase A and phase B (zero it before first use). */
+typedef struct {
+    const cairn_fp2 *pts[3];
+    const cairn_fp *ucols[ZU_NCOL], *bcols[ZLB_N];
+    cairn_logup_star_batch_statement su, sb;
+    cairn_logup_star_batch_challenges chu, chb;
+    cairn_fp2 *uvals, *bvals;
+    cairn_fp2 *yu, *yb; /* the prover's pushforwards: 2^16 and 2^kb, to be committed */
+    const cairn_fp *uidx[ZL_NUCELL], *bidx[1];
+    unsigned grind_u, grind_b;
+} zl_lk_state;
+void zl_lk_state_clear(zl_lk_state *s);
+
+/* What remains: U's 18 cells and pc_idx at their GKR points, and each pushforward at two points. */
+typedef struct {
+    cairn_logup_star_batch_claims u, b;
+} zl_lk_result;
+
+/*
+ * Phase A, prover: the tensors (stage claims plus the extras it computes
+ * from the value tables and puts in p), both binds, both pushforwards
+ * (s->yu, s->yb), which the caller commits before zl_lk_prove.
+ */
+cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
+                              const zl_tables *tb, const cairn_fp *tab, size_t n,
+                              const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
+                              const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
+                              unsigned threads, cairn_error *err);
+/* Phase B, prover: binding = the pushforwards' commitment (16 bytes or more). */
+cairn_status zl_lk_prove(zl_lk_state *s, zl_lk_proof *p, zl_lk_result *res, cairn_transcript *t,
+                         const uint8_t *binding, size_t binding_len, unsigned threads,
+                         cairn_error *err);
+/* Phase A, verifier (the tensors from the stage claims and p's extras; CAIRN_ERR_PARSE on a count). */
+cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_proof *p,
+                               const zl_tables *tb, size_t n, const cairn_fp2 *r_z,
+                               const cairn_fp2 *r_g, const cairn_fp2 *r_s,
+                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
+                               cairn_error *err);
+/* Phase B, verifier; res receives the claims left for the PCS. */
+cairn_status zl_lk_verify(zl_lk_state *s, zl_lk_result *res, cairn_transcript *t,
+                          const zl_lk_proof *p, const uint8_t *binding, size_t binding_len,
+                          cairn_error *err);
+
 /*
  * The reference checker: every cell's table membership, every constraint
  * on every row, and the memory-checking multisets (registers from

@@ -1,0 +1,316 @@
+/*
+ * lean_lookup.c — the lean row's lookup stage (docs/zkvm-v2.md §5, §6
+ * steps 6 and 7): every virtual value the earlier stages claimed that is
+ * a table output — a bytecode column of pc_idx, a U output of one of the
+ * 18 looked-up cells — is proven by one batched logup* per table (gkr.h):
+ *
+ *   U: index columns j0..j3, xl, xh, hl, hh, the six register timestamp
+ *      limbs, mp0, mp1, eml, emh (m = 18), the 20 U columns (C = 20), at
+ *      the zero-check's point r_z and the memory GKR's point r_g (P = 2);
+ *   B: index column pc_idx (m = 1), the ZLB_N lean bytecode columns, at
+ *      r_z, r_g and the shift stage's point r_s (P = 3).
+ *
+ * The batched logup* takes the full tensor of values (column x index
+ * column x point).  The entries an earlier stage claimed are taken from
+ * that stage (the verifier never sees them twice); the prover sends the
+ * others (the "extra" values, in tensor order).  Phase A (bind) of both
+ * lookups absorbs the tensors and draws their challenges; the prover
+ * computes the two pushforwards, which the caller commits (phase 2 of the
+ * PCS) and passes back as the binding of phase B; phase B proves both.
+ * What remains for the caller: the index columns at each lookup's GKR
+ * point (cells: the PCS) and the pushforwards at two points each (the
+ * phase-2 commitment).
+ *
+ * B's table has 2^kappa_B entries, kappa_B = ceil log2(count + 1), and
+ * every entry from count on is the padding entry (padding bit 1), so a
+ * pc_idx past the program can only claim a padding row.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/gkr.h"
+#include "zkvm_internal.h"
+
+/* ---- the tables ---------------------------------------------------------------------------------- */
+
+unsigned zl_bc_vars(const zk_bytecode *bc)
+{
+    unsigned v = 0;
+    while ((UINT64_C(1) << v) < (uint64_t)bc->count + 1)
+        v++;
+    return v;
+}
+
+cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err)
+{
+    memset(tb, 0, sizeof *tb);
+    tb->kb = zl_bc_vars(bc);
+    size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb->kb;
+    tb->u = malloc(ZU_NCOL * KU * sizeof *tb->u);
+    tb->b = malloc(ZLB_N * KB * sizeof *tb->b);
+    if (tb->u == NULL || tb->b == NULL) {
+        zl_tables_clear(tb);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup tables");
+    }
+    for (unsigned c = 0; c < ZU_NCOL; c++)
+        for (uint32_t j = 0; j < KU; j++)
+            tb->u[c * KU + j] = cairn_fp_from_u64(zl_u_value(c, j));
+    zk_static pad;
+    zk_static_pad(&pad);
+    for (size_t e = 0; e < KB; e++) {
+        cairn_fp row[ZLB_N];
+        zl_bc_entry(row, e < bc->count ? &bc->entries[e] : &pad, e >= bc->count);
+        for (unsigned c = 0; c < ZLB_N; c++)
+            tb->b[c * KB + e] = row[c];
+    }
+    return CAIRN_OK;
+}
+
+void zl_tables_clear(zl_tables *tb)
+{
+    if (tb == NULL)
+        return;
+    free(tb->u);
+    free(tb->b);
+    memset(tb, 0, sizeof *tb);
+}
+
+/* ---- which tensor entries the earlier stages claimed ------------------------------------------- */
+
+/* The value index (into the ZLV_N layout) of tensor entry (c, l) of table U or B. */
+static unsigned value_index(int is_u, unsigned c, unsigned l)
+{
+    return is_u ? ZLV_U + l * ZU_NCOL + c : ZLV_B + c;
+}
+
+/*
+ * The earlier stage's claim on value vi at point k (0 r_z, 1 r_g, 2 r_s),
+ * or NULL: the zero-check's used values, the memory stage's, the shift's.
+ */
+static const cairn_fp2 *stage_claim(const zl_lk_claims *cl, unsigned k, unsigned vi)
+{
+    if (k == 0) {
+        for (size_t j = 0; j < cl->zc_len; j++)
+            if (cl->zc_idx[j] == vi)
+                return &cl->zc_vals[j];
+    } else if (k == 1) {
+        const uint16_t *mv = zl_mem_values();
+        for (unsigned j = 0; j < ZL_MEM_VALS; j++)
+            if (mv[j] == vi)
+                return &cl->mem_vals[j];
+    } else {
+        const uint16_t *sv = zl_shift_values();
+        for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
+            if (sv[j] == vi)
+                return &cl->shift_vals[j];
+    }
+    return NULL;
+}
+
+/* Shapes of the two lookups. */
+#define U_P 2u
+#define B_P 3u
+
+static size_t tensor_len(int is_u)
+{
+    return is_u ? (size_t)ZU_NCOL * ZL_NUCELL * U_P : (size_t)ZLB_N * B_P;
+}
+
+/* Number of tensor entries no stage claimed (the extra values the prover sends). */
+static size_t extra_len(const zl_lk_claims *cl, int is_u)
+{
+    size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P, e = 0;
+    for (size_t c = 0; c < C; c++)
+        for (size_t l = 0; l < m; l++)
+            for (size_t k = 0; k < P; k++)
+                e += stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) ==
+                     NULL;
+    return e;
+}
+
+/*
+ * The full tensor v[(c m + l) P + k]: stage claims where there are, the
+ * extras elsewhere (consumed in order); with extras NULL (the prover),
+ * the extras are computed from the value tables and written to out_extra.
+ */
+static cairn_status tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
+                           const zl_lk_claims *cl, int is_u, const cairn_fp *tab, size_t n,
+                           const cairn_fp2 *const *pts, cairn_error *err)
+{
+    size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P, e = 0;
+    uint64_t rows = UINT64_C(1) << n;
+    for (size_t c = 0; c < C; c++)
+        for (size_t l = 0; l < m; l++)
+            for (size_t k = 0; k < P; k++) {
+                unsigned vi = value_index(is_u, (unsigned)c, (unsigned)l);
+                const cairn_fp2 *sc = stage_claim(cl, (unsigned)k, vi);
+                cairn_fp2 *dst = &v[(c * m + l) * P + k];
+                if (sc != NULL) {
+                    *dst = *sc;
+                } else if (extras != NULL) {
+                    *dst = extras[e++];
+                } else {
+                    cairn_status st = cairn_poly_eval_fp(dst, tab + (size_t)vi * rows, pts[k], n);
+                    if (st != CAIRN_OK)
+                        return cairn_error_set(err, st, "lookup stage: evaluation failed");
+                    out_extra[e++] = *dst;
+                }
+            }
+    return CAIRN_OK;
+}
+
+/* The table side of the U statement for the verifier: closed forms. */
+static void u_eval(cairn_fp2 *out, const cairn_fp2 *r, size_t kappa, size_t cols_len, void *ctx)
+{
+    cairn_fp2 all[ZU_NCOL];
+    (void)kappa, (void)ctx;
+    zl_u_mle(all, r);
+    memcpy(out, all, cols_len * sizeof *out);
+}
+
+/* Fill both statements (values, points, columns); the bindings come later. */
+static void statements(zl_lk_state *s, const zl_tables *tb, size_t n, const cairn_fp2 *r_z,
+                       const cairn_fp2 *r_g, const cairn_fp2 *r_s, int verifier)
+{
+    size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb->kb;
+    s->pts[0] = r_z, s->pts[1] = r_g, s->pts[2] = r_s;
+    for (unsigned c = 0; c < ZU_NCOL; c++)
+        s->ucols[c] = tb->u + c * KU;
+    for (unsigned c = 0; c < ZLB_N; c++)
+        s->bcols[c] = tb->b + c * KB;
+    s->su = (cairn_logup_star_batch_statement){n,        ZU_VARS, ZL_NUCELL, U_P, s->pts,
+                                              ZU_NCOL,  verifier ? NULL : s->ucols,
+                                              u_eval,   NULL,    s->uvals, s->grind_u,
+                                              NULL,     0};
+    s->sb = (cairn_logup_star_batch_statement){n,      tb->kb, 1, B_P, s->pts, ZLB_N, s->bcols,
+                                              NULL,   NULL,   s->bvals, s->grind_b, NULL, 0};
+}
+
+void zl_lk_proof_init(zl_lk_proof *p)
+{
+    memset(p, 0, sizeof *p);
+    cairn_logup_star_proof_init(&p->u);
+    cairn_logup_star_proof_init(&p->b);
+}
+
+void zl_lk_proof_clear(zl_lk_proof *p)
+{
+    if (p == NULL)
+        return;
+    cairn_logup_star_proof_clear(&p->u);
+    cairn_logup_star_proof_clear(&p->b);
+    free(p->extra);
+    memset(p, 0, sizeof *p);
+}
+
+void zl_lk_state_clear(zl_lk_state *s)
+{
+    if (s == NULL)
+        return;
+    free(s->uvals);
+    free(s->bvals);
+    free(s->yu);
+    free(s->yb);
+    memset(s, 0, sizeof *s);
+}
+
+/* Allocate the tensors (and, for the prover, the pushforwards). */
+static cairn_status state_alloc(zl_lk_state *s, const zl_tables *tb, int prover, cairn_error *err)
+{
+    s->uvals = malloc(tensor_len(1) * sizeof *s->uvals);
+    s->bvals = malloc(tensor_len(0) * sizeof *s->bvals);
+    if (prover) {
+        s->yu = malloc(((size_t)1 << ZU_VARS) * sizeof *s->yu);
+        s->yb = malloc(((size_t)1 << tb->kb) * sizeof *s->yb);
+    }
+    if (s->uvals == NULL || s->bvals == NULL || (prover && (s->yu == NULL || s->yb == NULL)))
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+    return CAIRN_OK;
+}
+
+cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
+                              const zl_tables *tb, const cairn_fp *tab, size_t n,
+                              const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
+                              const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
+                              unsigned threads, cairn_error *err)
+{
+    cairn_status st;
+    uint64_t rows = UINT64_C(1) << n;
+    zl_lk_state_clear(s);
+    zl_lk_proof_clear(p);
+    zl_lk_proof_init(p);
+    s->grind_u = grind_u, s->grind_b = grind_b;
+    if ((st = state_alloc(s, tb, 1, err)) != CAIRN_OK)
+        return st;
+    size_t eu = extra_len(cl, 1), eb = extra_len(cl, 0);
+    p->extra_len = eu + eb;
+    if ((p->extra = malloc((p->extra_len ? p->extra_len : 1) * sizeof *p->extra)) == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+    statements(s, tb, n, r_z, r_g, r_s, 0);
+    if ((st = tensor(s->uvals, p->extra, NULL, cl, 1, tab, n, s->pts, err)) != CAIRN_OK ||
+        (st = tensor(s->bvals, p->extra + eu, NULL, cl, 0, tab, n, s->pts, err)) != CAIRN_OK)
+        return st;
+    cairn_transcript_absorb_fp2_vec(t, "lean/lookup/extra", p->extra, p->extra_len);
+    if ((st = cairn_logup_star_batch_bind(&s->chu, t, &s->su, err)) != CAIRN_OK ||
+        (st = cairn_logup_star_batch_bind(&s->chb, t, &s->sb, err)) != CAIRN_OK)
+        return st;
+    /* the index columns are the value tables' cell columns */
+    for (unsigned l = 0; l < ZL_NUCELL; l++)
+        s->uidx[l] = tab + (size_t)zl_u_cells[l] * rows;
+    s->bidx[0] = tab + (size_t)ZL_PCI * rows;
+    if ((st = cairn_logup_star_batch_pushforward(s->yu, &s->su, &s->chu, s->uidx, threads, err)) ||
+        (st = cairn_logup_star_batch_pushforward(s->yb, &s->sb, &s->chb, s->bidx, threads, err)))
+        return st;
+    return CAIRN_OK;
+}
+
+cairn_status zl_lk_prove(zl_lk_state *s, zl_lk_proof *p, zl_lk_result *res, cairn_transcript *t,
+                         const uint8_t *binding, size_t binding_len, unsigned threads,
+                         cairn_error *err)
+{
+    cairn_status st;
+    s->su.y_binding = s->sb.y_binding = binding;
+    s->su.y_binding_len = s->sb.y_binding_len = binding_len;
+    if ((st = cairn_logup_star_batch_prove(&p->u, &res->u, t, &s->su, &s->chu, s->uidx, s->yu,
+                                           threads, err)) != CAIRN_OK)
+        return st;
+    return cairn_logup_star_batch_prove(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
+                                        threads, err);
+}
+
+cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_proof *p,
+                               const zl_tables *tb, size_t n, const cairn_fp2 *r_z,
+                               const cairn_fp2 *r_g, const cairn_fp2 *r_s,
+                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
+                               cairn_error *err)
+{
+    cairn_status st;
+    zl_lk_state_clear(s);
+    s->grind_u = grind_u, s->grind_b = grind_b;
+    if ((st = state_alloc(s, tb, 0, err)) != CAIRN_OK)
+        return st;
+    size_t eu = extra_len(cl, 1), eb = extra_len(cl, 0);
+    if (p->extra_len != eu + eb)
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "lookup stage: %zu extra values, expected %zu",
+                               p->extra_len, eu + eb);
+    statements(s, tb, n, r_z, r_g, r_s, 1);
+    if ((st = tensor(s->uvals, NULL, p->extra, cl, 1, NULL, n, s->pts, err)) != CAIRN_OK ||
+        (st = tensor(s->bvals, NULL, p->extra + eu, cl, 0, NULL, n, s->pts, err)) != CAIRN_OK)
+        return st;
+    cairn_transcript_absorb_fp2_vec(t, "lean/lookup/extra", p->extra, p->extra_len);
+    if ((st = cairn_logup_star_batch_bind(&s->chu, t, &s->su, err)) != CAIRN_OK)
+        return st;
+    return cairn_logup_star_batch_bind(&s->chb, t, &s->sb, err);
+}
+
+cairn_status zl_lk_verify(zl_lk_state *s, zl_lk_result *res, cairn_transcript *t,
+                          const zl_lk_proof *p, const uint8_t *binding, size_t binding_len,
+                          cairn_error *err)
+{
+    cairn_status st;
+    s->su.y_binding = s->sb.y_binding = binding;
+    s->su.y_binding_len = s->sb.y_binding_len = binding_len;
+    if ((st = cairn_logup_star_batch_verify(&res->u, t, &p->u, &s->su, &s->chu, err)) != CAIRN_OK)
+        return st;
+    return cairn_logup_star_batch_verify(&res->b, t, &p->b, &s->sb, &s->chb, err);
+}
