@@ -999,6 +999,84 @@ cairn_status zl_lk_verify(zl_lk_state *s, zl_lk_result *res, cairn_transcript *t
                           const zl_lk_proof *p, const uint8_t *binding, size_t binding_len,
                           cairn_error *err);
 
+/* ---- the lean row's openings (lean_open.c) ---- */
+
+/*
+ * A claim point of a stacked batch: group `group`, point r (the group's
+ * variables), the values of all the group's members there (vals), of
+ * which known[j] marks those an earlier stage claimed; the prover fills
+ * and sends the others.
+ */
+typedef struct {
+    size_t group;
+    const cairn_fp2 *r;
+    cairn_fp2 *vals;
+    const uint8_t *known;
+} zl_claim_pt;
+/* The values an opening sends beyond the known ones (unknown members, other groups' slots). */
+size_t zl_open_extra_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st);
+/*
+ * Open the stacked batch committed in pr at every claim point: extra
+ * (zl_open_extra_len values) receives what is sent besides the opening.
+ */
+cairn_status zl_open_prove(cairn_pcs_opening *op, cairn_fp2 *extra, cairn_transcript *t,
+                           const cairn_pcs_prover *pr, const cairn_pcs_stack *st,
+                           const cairn_pcs_params *params, const cairn_fp *const *polys,
+                           zl_claim_pt *pts, size_t npts, cairn_error *err);
+/* Verify; fills each point's unknown member values from extra.  CAIRN_ERR_REJECTED, _PARSE. */
+cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t,
+                            const cairn_pcs_stack *st, const cairn_pcs_opening *op,
+                            const cairn_fp2 *extra, size_t extra_len, zl_claim_pt *pts,
+                            size_t npts, cairn_error *err);
+
+/* ---- the lean proof, every stage chained (lean_prove.c) ---- */
+
+/* What is proven, and the public data the verifier evaluates. */
+typedef struct {
+    size_t n;                 /* 2^n rows */
+    uint64_t T;               /* trace rows */
+    zl_ctx ctx;               /* entry, exit code */
+    const uint8_t *output;    /* the public output */
+    size_t output_len;
+    const zk_bytecode *bc;
+    const zk_ram *ram;
+    const cairn_program *prog; /* the ELF (the verifier's initial memory) */
+    const uint32_t *init_regs;
+    unsigned security;        /* the PCS target */
+    unsigned grind_mem, grind_lookup;
+} zl_stmt;
+
+/* The proof as a struct (no byte format yet). */
+typedef struct {
+    cairn_pcs_params p1, p2;
+    cairn_pcs_commitment c1, c2;
+    zl_zc_proof zc;
+    zl_mem_proof mem;
+    zl_shift_proof sh;
+    zl_lk_proof lk;
+    uint32_t fin_val[32];
+    uint64_t fin_ts[32];
+    cairn_fp2 *ex1, *ex2;
+    size_t ex1_len, ex2_len;
+    cairn_pcs_opening op1, op2;
+    unsigned kb; /* the bytecode table's variables (the prover's, for zl_proof_size) */
+} zl_proof;
+void zl_proof_init(zl_proof *p);
+void zl_proof_clear(zl_proof *p);
+/* Prove from the cells (2^n rows of ZL_NCELL); t starts empty on both sides. */
+cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
+                      unsigned threads, cairn_error *err);
+/*
+ * The bytes the proof will take once it has a byte format: each part's
+ * encoded size (sum-checks, GKR proofs, logup* proofs, openings, the
+ * values sent, the final registers, the commitments); parts (optional)
+ * receives them by stage: zero-check, memory, shift, lookups, openings.
+ */
+size_t zl_proof_size(const zl_proof *p, size_t parts[5]);
+/* Verify every stage and both openings.  CAIRN_ERR_REJECTED naming the stage, _PARSE. */
+cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
+                       cairn_error *err);
+
 /*
  * The reference checker: every cell's table membership, every constraint
  * on every row, and the memory-checking multisets (registers from
