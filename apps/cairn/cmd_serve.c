@@ -160,108 +160,132 @@ static int run_service(cairn_serve_config *cfg, const char *who)
     return CLI_EXIT_OK;
 }
 
+/* What the flags set beyond the configuration itself. */
+struct flags {
+    const char *token_file;
+    unsigned long long workers, fallback, mem_mib; /* mem_mib ~0: the default */
+    int workers_set;
+};
+
 /*
- * Parse the flags, start the server, wait for a signal, stop it.
+ * Parse the flags of `cairn cmd` into cfg and f: known lists those cmd
+ * takes (serve and worker share most).  Returns -1 to go on, or the exit
+ * status (0 after --help, 2 for a usage error).
  */
-int cmd_serve(int argc, char **argv)
+static int parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
+                       void (*help)(FILE *out), cairn_serve_config *cfg, struct flags *f)
 {
-    cairn_serve_config cfg;
-    cairn_serve_config_init(&cfg);
-    const char *token_file = NULL;
-    unsigned long long workers = 0, fallback = 0, mem_mib = ~0ULL, v;
-    int workers_set = 0;
+    unsigned long long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
-            cmd_serve_help(stdout);
+            help(stdout);
             return CLI_EXIT_OK;
         }
-        static const char *const known[] = {
-            "--listen", "--db", "--data-dir", "--token-file", "--workers", "--threads",
-            "--fallback-threads", "--job-timeout", "--job-memory", "--retention", "--max-queue",
-            "--max-body", "--max-attempts", "--lease", "--name", NULL};
         int is_known = 0;
         for (const char *const *k = known; *k != NULL; k++)
             is_known |= strcmp(a, *k) == 0;
         if (a[0] != '-')
-            return cli_usage_error("serve", "unexpected argument '%s'", a);
+            return cli_usage_error(cmd, "unexpected argument '%s'", a);
         if (!is_known)
-            return cli_usage_error("serve", "unknown option '%s'", a);
+            return cli_usage_error(cmd, "unknown option '%s'", a);
         if (i + 1 >= argc)
-            return cli_usage_error("serve", "option '%s' needs a value", a);
+            return cli_usage_error(cmd, "option '%s' needs a value", a);
         const char *val = argv[++i];
         if (strcmp(a, "--listen") == 0) {
-            cfg.listen = val;
+            cfg->listen = val;
         } else if (strcmp(a, "--db") == 0) {
-            cfg.db_path = val;
+            cfg->db_path = val;
         } else if (strcmp(a, "--data-dir") == 0) {
-            cfg.data_dir = val;
+            cfg->data_dir = val;
         } else if (strcmp(a, "--token-file") == 0) {
-            token_file = val;
+            f->token_file = val;
         } else if (strcmp(a, "--workers") == 0) {
-            if (!parse_num(val, 0, 256, &workers))
-                return cli_usage_error("serve", "--workers '%s': expected 0 to 256", val);
-            workers_set = 1;
-        } else if (strcmp(a, "--lease") == 0) {
-            if (!parse_num(val, 1, 3600, &v))
-                return cli_usage_error("serve", "--lease '%s': expected 1 to 3600 seconds", val);
-            cfg.lease_s = (unsigned)v;
-        } else if (strcmp(a, "--name") == 0) {
-            if (val[0] == '\0' || strlen(val) > 50)
-                return cli_usage_error("serve", "--name: expected 1 to 50 characters");
-            cfg.worker_name = val;
+            if (!parse_num(val, 0, 256, &f->workers))
+                return cli_usage_error(cmd, "--workers '%s': expected 0 to 256", val);
+            f->workers_set = 1;
         } else if (strcmp(a, "--threads") == 0) {
             if (!parse_num(val, 1, 64, &v))
-                return cli_usage_error("serve", "--threads '%s': expected 1 to 64", val);
-            cfg.threads = (unsigned)v;
+                return cli_usage_error(cmd, "--threads '%s': expected 1 to 64", val);
+            cfg->threads = (unsigned)v;
         } else if (strcmp(a, "--fallback-threads") == 0) {
-            if (!parse_num(val, 1, 64, &fallback))
-                return cli_usage_error("serve", "--fallback-threads '%s': expected 1 to 64", val);
+            if (!parse_num(val, 1, 64, &f->fallback))
+                return cli_usage_error(cmd, "--fallback-threads '%s': expected 1 to 64", val);
         } else if (strcmp(a, "--job-timeout") == 0) {
             if (!parse_num(val, 1, 86400, &v))
-                return cli_usage_error("serve", "--job-timeout '%s': expected 1 to 86400", val);
-            cfg.job_timeout_s = (unsigned)v;
+                return cli_usage_error(cmd, "--job-timeout '%s': expected 1 to 86400", val);
+            cfg->job_timeout_s = (unsigned)v;
         } else if (strcmp(a, "--job-memory") == 0) {
-            if (!parse_num(val, 0, 1ULL << 30, &mem_mib))
-                return cli_usage_error("serve", "--job-memory '%s': expected MiB", val);
+            if (!parse_num(val, 0, 1ULL << 30, &f->mem_mib))
+                return cli_usage_error(cmd, "--job-memory '%s': expected MiB", val);
         } else if (strcmp(a, "--retention") == 0) {
             if (!parse_num(val, 0, 36500, &v))
-                return cli_usage_error("serve", "--retention '%s': expected days", val);
-            cfg.retention_days = (unsigned)v;
+                return cli_usage_error(cmd, "--retention '%s': expected days", val);
+            cfg->retention_days = (unsigned)v;
         } else if (strcmp(a, "--max-queue") == 0) {
             if (!parse_num(val, 1, 100000000, &v))
-                return cli_usage_error("serve", "--max-queue '%s': expected 1 or more", val);
-            cfg.max_queue = (size_t)v;
+                return cli_usage_error(cmd, "--max-queue '%s': expected 1 or more", val);
+            cfg->max_queue = (size_t)v;
         } else if (strcmp(a, "--max-body") == 0) {
             if (!parse_num(val, 1, 4096, &v))
-                return cli_usage_error("serve", "--max-body '%s': expected 1 to 4096 MiB", val);
-            cfg.max_body = (size_t)v << 20;
+                return cli_usage_error(cmd, "--max-body '%s': expected 1 to 4096 MiB", val);
+            cfg->max_body = (size_t)v << 20;
         } else if (strcmp(a, "--max-attempts") == 0) {
             if (!parse_num(val, 1, 100, &v))
-                return cli_usage_error("serve", "--max-attempts '%s': expected 1 to 100", val);
-            cfg.max_attempts = (unsigned)v;
-        } else {
-            return cli_usage_error("serve", "unknown option '%s'", a);
+                return cli_usage_error(cmd, "--max-attempts '%s': expected 1 to 100", val);
+            cfg->max_attempts = (unsigned)v;
+        } else if (strcmp(a, "--lease") == 0) {
+            if (!parse_num(val, 1, 3600, &v))
+                return cli_usage_error(cmd, "--lease '%s': expected 1 to 3600 seconds", val);
+            cfg->lease_s = (unsigned)v;
+        } else if (strcmp(a, "--name") == 0) {
+            if (val[0] == '\0' || strlen(val) > 50)
+                return cli_usage_error(cmd, "--name: expected 1 to 50 characters");
+            cfg->worker_name = val;
         }
     }
+    return -1;
+}
+
+/*
+ * The fallback threads (half of --threads unless given) and each prover's
+ * memory cap (the machine's memory shared by `shares` provers unless given).
+ */
+static void settle_limits(cairn_serve_config *cfg, const struct flags *f, unsigned shares)
+{
+    cfg->fallback_threads =
+        f->fallback ? (unsigned)f->fallback : (cfg->threads / 2 ? cfg->threads / 2 : 1);
+    if (f->mem_mib == ~0ULL) {
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        cfg->job_memory = pages > 0 && psz > 0 && shares > 0
+                              ? (uint64_t)pages * (uint64_t)psz / shares
+                              : 0;
+    } else {
+        cfg->job_memory = (uint64_t)f->mem_mib << 20;
+    }
+}
+
+/* `cairn serve`: parse the flags, run the service until a signal. */
+int cmd_serve(int argc, char **argv)
+{
+    static const char *const known[] = {
+        "--listen", "--db", "--data-dir", "--token-file", "--workers", "--threads",
+        "--fallback-threads", "--job-timeout", "--job-memory", "--retention", "--max-queue",
+        "--max-body", "--max-attempts", "--lease", "--name", NULL};
+    cairn_serve_config cfg;
+    cairn_serve_config_init(&cfg);
+    struct flags f = {NULL, 0, 0, ~0ULL, 0};
+    int rc = parse_flags("serve", argc, argv, known, cmd_serve_help, &cfg, &f);
+    if (rc >= 0)
+        return rc;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1)
         cores = 1;
-    cfg.workers = workers_set ? (unsigned)workers
-                              : (unsigned)(cores / (long)cfg.threads > 0 ? cores / (long)cfg.threads
-                                                                        : 1);
-    cfg.fallback_threads = fallback ? (unsigned)fallback : (cfg.threads / 2 ? cfg.threads / 2 : 1);
-    if (mem_mib == ~0ULL) {
-        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-        cfg.job_memory = pages > 0 && psz > 0 && cfg.workers > 0
-                             ? (uint64_t)pages * (uint64_t)psz / cfg.workers
-                             : 0;
-    } else {
-        cfg.job_memory = (uint64_t)mem_mib << 20;
-    }
+    long per = cores / (long)cfg.threads;
+    cfg.workers = f.workers_set ? (unsigned)f.workers : (unsigned)(per > 0 ? per : 1);
+    settle_limits(&cfg, &f, cfg.workers);
     char *token = NULL;
-    int rc;
-    if (token_file != NULL && (rc = cli_read_token(token_file, &token)) != CLI_EXIT_OK)
+    if (f.token_file != NULL && (rc = cli_read_token(f.token_file, &token)) != CLI_EXIT_OK)
         return rc;
     cfg.token = token;
     cfg.on_listen = on_listen;
@@ -270,7 +294,6 @@ int cmd_serve(int argc, char **argv)
     free(token);
     return rc;
 }
-
 
 /* nftw callback: remove one entry of the worker's temporary directory. */
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -289,61 +312,19 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
  */
 int cmd_worker(int argc, char **argv)
 {
+    static const char *const known[] = {"--db",         "--threads",          "--name",
+                                        "--lease",      "--data-dir",         "--job-memory",
+                                        "--max-attempts", "--fallback-threads", NULL};
     cairn_serve_config cfg;
     cairn_serve_config_init(&cfg);
     cfg.listen = NULL;
     cfg.workers = 1;
     cfg.db_path = NULL;
     cfg.data_dir = NULL;
-    unsigned long long fallback = 0, mem_mib = ~0ULL, v;
-    char name[64];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            cmd_worker_help(stdout);
-            return CLI_EXIT_OK;
-        }
-        static const char *const known[] = {"--db", "--threads", "--name", "--lease",
-                                            "--data-dir", "--fallback-threads", "--job-memory",
-                                            "--max-attempts", NULL};
-        int is_known = 0;
-        for (const char *const *k = known; *k != NULL; k++)
-            is_known |= strcmp(a, *k) == 0;
-        if (a[0] != '-')
-            return cli_usage_error("worker", "unexpected argument '%s'", a);
-        if (!is_known)
-            return cli_usage_error("worker", "unknown option '%s'", a);
-        if (i + 1 >= argc)
-            return cli_usage_error("worker", "option '%s' needs a value", a);
-        const char *val = argv[++i];
-        if (strcmp(a, "--db") == 0) {
-            cfg.db_path = val;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (!parse_num(val, 1, 64, &v))
-                return cli_usage_error("worker", "--threads '%s': expected 1 to 64", val);
-            cfg.threads = (unsigned)v;
-        } else if (strcmp(a, "--name") == 0) {
-            if (val[0] == '\0' || strlen(val) > 50)
-                return cli_usage_error("worker", "--name: expected 1 to 50 characters");
-            cfg.worker_name = val;
-        } else if (strcmp(a, "--lease") == 0) {
-            if (!parse_num(val, 1, 3600, &v))
-                return cli_usage_error("worker", "--lease '%s': expected 1 to 3600 seconds", val);
-            cfg.lease_s = (unsigned)v;
-        } else if (strcmp(a, "--data-dir") == 0) {
-            cfg.data_dir = val;
-        } else if (strcmp(a, "--fallback-threads") == 0) {
-            if (!parse_num(val, 1, 64, &fallback))
-                return cli_usage_error("worker", "--fallback-threads '%s': expected 1 to 64", val);
-        } else if (strcmp(a, "--job-memory") == 0) {
-            if (!parse_num(val, 0, 1ULL << 30, &mem_mib))
-                return cli_usage_error("worker", "--job-memory '%s': expected MiB", val);
-        } else if (strcmp(a, "--max-attempts") == 0) {
-            if (!parse_num(val, 1, 100, &v))
-                return cli_usage_error("worker", "--max-attempts '%s': expected 1 to 100", val);
-            cfg.max_attempts = (unsigned)v;
-        }
-    }
+    struct flags f = {NULL, 0, 0, ~0ULL, 0};
+    int rc = parse_flags("worker", argc, argv, known, cmd_worker_help, &cfg, &f);
+    if (rc >= 0)
+        return rc;
     if (cfg.db_path == NULL)
         return cli_usage_error("worker", "--db postgres://... is required");
     if (!cairn_store_is_pg_url(cfg.db_path)) {
@@ -354,13 +335,8 @@ int cmd_worker(int argc, char **argv)
                                " (postgres://USER@HOST[:PORT]/DB)",
                                where);
     }
-    cfg.fallback_threads = fallback ? (unsigned)fallback : (cfg.threads / 2 ? cfg.threads / 2 : 1);
-    if (mem_mib == ~0ULL) {
-        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-        cfg.job_memory = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
-    } else {
-        cfg.job_memory = (uint64_t)mem_mib << 20;
-    }
+    settle_limits(&cfg, &f, 1);
+    char name[64];
     if (cfg.worker_name == NULL) {
         char host[64] = "localhost";
         (void)gethostname(host, sizeof host - 1);
@@ -381,7 +357,7 @@ int cmd_worker(int argc, char **argv)
         cfg.data_dir = tmpl;
         made = 1;
     }
-    int rc = run_service(&cfg, "worker");
+    rc = run_service(&cfg, "worker");
     if (made)
         nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return rc;
