@@ -912,6 +912,13 @@ static void take_proof(struct cairn_server *s, const cairn_job *j, uint32_t atte
         snprintf(ar->error, sizeof ar->error, "the proof file's hash differs from the prover's");
         goto out;
     }
+    if (cairn_store_shared(s->store) && len > CAIRN_API_MAX_PROOF) {
+        snprintf(ar->code, sizeof ar->code, "limit");
+        snprintf(ar->error, sizeof ar->error,
+                 "the proof has %zu bytes: a shared store keeps at most %zu", len,
+                 CAIRN_API_MAX_PROOF);
+        goto out;
+    }
     if (cairn_store_shared(s->store)) { /* recorded with the outcome, in the store */
         ar->proof = bytes;
         ar->proof_len = len;

@@ -213,6 +213,15 @@ static cairn_status locked_count(pg_store *s, const char *what, const char *sql,
     return st;
 }
 
+static cairn_status locked_run(pg_store *s, const char *what, const char *sql, const pg_args *a,
+                               int binary, PGresult **out, cairn_error *err)
+{
+    pthread_mutex_lock(&s->mu);
+    cairn_status st = pg_run(s, what, sql, a, binary, out, err);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
 /* The bytea of column 0 of a one-row query with one text parameter, malloc'd; *found = 0 if none. */
 static cairn_status pg_bytes(pg_store *s, const char *what, const char *sql, const char *arg,
                              uint8_t **out, size_t *len, int *found, cairn_error *err)
@@ -223,9 +232,7 @@ static cairn_status pg_bytes(pg_store *s, const char *what, const char *sql, con
     *len = 0;
     *found = 0;
     arg_s(&a, arg);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(s, what, sql, &a, 1, &r, err);
-    pthread_mutex_unlock(&s->mu);
+    cairn_status st = locked_run(s, what, sql, &a, 1, &r, err);
     if (st != CAIRN_OK)
         return st;
     if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
@@ -533,10 +540,7 @@ static cairn_status pg_job_get(cairn_store *b, const char *id, cairn_job *job, i
     PGresult *r;
     *found = 0;
     arg_s(&a, id);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st =
-        pg_run(s, "reading a job", "SELECT " JOB_COLS " FROM jobs WHERE id = $1", &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
+    cairn_status st = locked_run(s, "reading a job", "SELECT " JOB_COLS " FROM jobs WHERE id = $1", &a, 0, &r, err);
     if (st != CAIRN_OK)
         return st;
     if (PQntuples(r) > 0) {
@@ -562,13 +566,11 @@ static cairn_status pg_job_list(cairn_store *b, int state, const char *after, si
     arg_s(&a, state >= 0 ? cairn_job_state_name((cairn_job_state)state) : "");
     arg_s(&a, after ? after : "");
     arg_i(&a, (long long)limit);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(s, "listing jobs",
+    cairn_status st = locked_run(s, "listing jobs",
                              "SELECT " JOB_COLS " FROM jobs WHERE ($1::int < 0 OR state = $2)"
                              " AND ($3 = '' OR seq < COALESCE((SELECT seq FROM jobs"
                              " WHERE id = $3), -1)) ORDER BY seq DESC LIMIT $4::bigint",
                              &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     size_t rows = (size_t)PQntuples(r);
@@ -599,8 +601,7 @@ static cairn_status pg_job_claim(cairn_store *b, const char *worker, uint32_t le
     *got = 0;
     arg_s(&a, worker ? worker : "");
     arg_i(&a, lease_s);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(
+    cairn_status st = locked_run(
         s, "claiming a job",
         "WITH c AS (SELECT seq FROM jobs WHERE state = 'queued'"
         " ORDER BY priority DESC, seq LIMIT 1 FOR UPDATE SKIP LOCKED),"
@@ -614,7 +615,6 @@ static cairn_status pg_job_claim(cairn_store *b, const char *worker, uint32_t le
         " error = '', started_ms = excluded.started_ms, finished_ms = 0, worker = excluded.worker)"
         " SELECT id FROM u",
         &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     char id[CAIRN_JOB_ID_LEN + 1] = "";
@@ -679,8 +679,7 @@ static cairn_status pg_expire(cairn_store *b, uint32_t max_attempts, size_t *req
     *requeued = *failed = 0;
     arg_i(&a, max_attempts);
     arg_s(&a, CAIRN_STORE_EXPIRED_ERROR);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(
+    cairn_status st = locked_run(
         s, "requeueing expired leases",
         "WITH e AS (UPDATE jobs SET"
         " state = CASE WHEN attempts >= $1::bigint THEN 'failed' ELSE 'queued' END,"
@@ -698,7 +697,6 @@ static cairn_status pg_expire(cairn_store *b, uint32_t max_attempts, size_t *req
         " SELECT COUNT(*) FILTER (WHERE state = 'queued'),"
         " COUNT(*) FILTER (WHERE state = 'failed') FROM e",
         &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     if (PQntuples(r) > 0) {
@@ -797,8 +795,7 @@ static cairn_status pg_job_cancel(cairn_store *b, const char *id, int *prev, cai
     PGresult *r;
     *prev = -1;
     arg_s(&a, id);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(
+    cairn_status st = locked_run(
         s, "cancelling a job",
         "WITH old AS (SELECT id, state, attempts FROM jobs WHERE id = $1 FOR UPDATE),"
         " u AS (UPDATE jobs j SET state = 'cancelled', error_code = 'cancelled',"
@@ -809,7 +806,6 @@ static cairn_status pg_job_cancel(cairn_store *b, const char *id, int *prev, cai
         " WHERE t.job_id = old.id AND t.attempt = old.attempts AND t.finished_ms = 0)"
         " SELECT state FROM old",
         &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     if (PQntuples(r) > 0)
@@ -863,13 +859,11 @@ static cairn_status pg_attempt_list(cairn_store *b, const char *id, cairn_job_at
     *out = NULL;
     *n = 0;
     arg_s(&a, id);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(s, "listing attempts",
+    cairn_status st = locked_run(s, "listing attempts",
                              "SELECT attempt, mode, threads, outcome, error, started_ms,"
                              " finished_ms, worker FROM job_attempts WHERE job_id = $1"
                              " ORDER BY attempt",
                              &a, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     size_t rows = (size_t)PQntuples(r);
@@ -924,12 +918,10 @@ static cairn_status pg_stats_get(cairn_store *b, cairn_store_stats *out, cairn_e
     pg_store *s = pg(b);
     PGresult *r;
     memset(out, 0, sizeof *out);
-    pthread_mutex_lock(&s->mu);
-    cairn_status st = pg_run(s, "counting jobs",
+    cairn_status st = locked_run(s, "counting jobs",
                              "SELECT state, COUNT(*), SUM(CASE WHEN state = 'succeeded'"
                              " THEN prove_ms ELSE 0 END) FROM jobs GROUP BY state",
                              NULL, 0, &r, err);
-    pthread_mutex_unlock(&s->mu);
     if (st != CAIRN_OK)
         return st;
     for (int k = 0; k < PQntuples(r); k++) {

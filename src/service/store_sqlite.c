@@ -194,9 +194,11 @@ static cairn_status sq_program_put(cairn_store *b, const char *digest, const uin
     sqlite3_stmt *q = NULL;
     cairn_status st;
     pthread_mutex_lock(&s->mu);
-    if ((st = sq_prep(s, &q, "INSERT INTO programs (digest, size, created_ms, elf) VALUES (?, ?, ?, ?)"
-                             " ON CONFLICT (digest) DO UPDATE SET elf = excluded.elf"
-                             " WHERE programs.elf IS NULL AND excluded.elf IS NOT NULL", err)) == CAIRN_OK) {
+    if ((st = sq_prep(s, &q, "INSERT INTO programs (digest, size, created_ms, elf)"
+                             " VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE"
+                             " SET elf = excluded.elf"
+                             " WHERE programs.elf IS NULL AND excluded.elf IS NOT NULL",
+                      err)) == CAIRN_OK) {
         sqlite3_bind_text(q, 1, digest, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(q, 2, (sqlite3_int64)size);
         sqlite3_bind_int64(q, 3, cairn_store_now_ms());
@@ -617,31 +619,48 @@ static cairn_status sq_job_retry(cairn_store *b, const char *id, uint32_t attemp
     return st;
 }
 
+/*
+ * Run one UPDATE fenced by (job ?1, attempt ?2, worker ?3) and, when the
+ * SQL has them, two more integers ?4 and ?5; *ok = whether it changed the
+ * row.  Under the caller's lock.
+ */
+static cairn_status sq_fenced(sq_store *s, const char *what, const char *sql, const char *id,
+                              uint32_t attempt, const char *worker, int64_t a4, int64_t a5,
+                              int *ok, cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    *ok = 0;
+    cairn_status st = sq_prep(s, &q, sql, err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, attempt);
+    sqlite3_bind_text(q, 3, worker ? worker : "", -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_parameter_count(q) >= 5) {
+        sqlite3_bind_int64(q, 4, a4);
+        sqlite3_bind_int64(q, 5, a5);
+    }
+    if (sqlite3_step(q) != SQLITE_DONE)
+        st = sq_fail(s, err, what);
+    else
+        *ok = sqlite3_changes(s->db) == 1;
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* A new expiry for the lease the worker still holds. */
 static cairn_status sq_job_heartbeat(cairn_store *b, const char *id, uint32_t attempt,
                                      const char *worker, uint32_t lease_s, int *ok,
                                      cairn_error *err)
 {
     sq_store *s = sq(b);
-    sqlite3_stmt *q = NULL;
-    cairn_status st;
-    *ok = 0;
     pthread_mutex_lock(&s->mu);
     int64_t now = cairn_store_now_ms();
-    if ((st = sq_prep(s, &q, "UPDATE jobs SET lease_expires_ms = ?4 WHERE id = ?1"
-                             " AND attempts = ?2 AND worker = ?3 AND state = 'running'"
-                             " AND lease_expires_ms > ?5", err)) == CAIRN_OK) {
-        sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(q, 2, attempt);
-        sqlite3_bind_text(q, 3, worker ? worker : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(q, 4, now + (int64_t)lease_s * 1000);
-        sqlite3_bind_int64(q, 5, now);
-        if (sqlite3_step(q) != SQLITE_DONE)
-            st = sq_fail(s, err, "renewing a lease");
-        else
-            *ok = sqlite3_changes(s->db) == 1;
-    }
-    sqlite3_finalize(q);
+    cairn_status st = sq_fenced(s, "renewing a lease",
+                                "UPDATE jobs SET lease_expires_ms = ?4 WHERE id = ?1"
+                                " AND attempts = ?2 AND worker = ?3 AND state = 'running'"
+                                " AND lease_expires_ms > ?5",
+                                id, attempt, worker, now + (int64_t)lease_s * 1000, now, ok, err);
     pthread_mutex_unlock(&s->mu);
     return st;
 }
@@ -675,22 +694,12 @@ static cairn_status sq_job_release(cairn_store *b, const char *id, uint32_t atte
                                    const char *worker, int *ok, cairn_error *err)
 {
     sq_store *s = sq(b);
-    sqlite3_stmt *q = NULL;
-    cairn_status st;
-    *ok = 0;
     pthread_mutex_lock(&s->mu);
-    if ((st = sq_prep(s, &q, "UPDATE jobs SET state = 'queued', stage = 'requeued', progress = 0,"
-                             " lease_expires_ms = 0 WHERE id = ?1 AND attempts = ?2"
-                             " AND worker = ?3 AND state = 'running'", err)) == CAIRN_OK) {
-        sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(q, 2, attempt);
-        sqlite3_bind_text(q, 3, worker ? worker : "", -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(q) != SQLITE_DONE)
-            st = sq_fail(s, err, "releasing a job");
-        else
-            *ok = sqlite3_changes(s->db) == 1;
-    }
-    sqlite3_finalize(q);
+    cairn_status st = sq_fenced(s, "releasing a job",
+                                "UPDATE jobs SET state = 'queued', stage = 'requeued',"
+                                " progress = 0, lease_expires_ms = 0 WHERE id = ?1"
+                                " AND attempts = ?2 AND worker = ?3 AND state = 'running'",
+                                id, attempt, worker, 0, 0, ok, err);
     if (st == CAIRN_OK && *ok)
         st = close_attempt(s, id, attempt, "released", CAIRN_STORE_RELEASED_ERROR, err);
     pthread_mutex_unlock(&s->mu);
