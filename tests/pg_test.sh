@@ -12,35 +12,20 @@
 # stopped on exit and its directory removed; every wait is bounded.
 set -u
 
-bdir="${1:-build/release}"
-bin="$bdir/cairn"
-guests="$(dirname "$bdir")/guests/rv32i"
-hello="$guests/hello.elf"
-fib="$guests/fib.elf"
-tmp=$(mktemp -d)
-pids=()
-passed=0
-failed=0
+suite=pg
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/script_lib.sh
+. "$here/script_lib.sh"
 # shellcheck source=tests/pg_cluster.sh
 . "$here/pg_cluster.sh"
 
 cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill -CONT "$p" 2>/dev/null
-        kill -9 "$p" 2>/dev/null
-    done
-    wait 2>/dev/null
+    stop_all
     pg_stop
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-ok() { passed=$((passed + 1)); printf '  %-48s ok\n' "pg/$1"; }
-bad() { failed=$((failed + 1)); printf '  %-48s FAIL %s\n' "pg/$1" "$2"; }
-# check NAME COND_STATUS DETAIL: ok when the previous command succeeded.
-check() { if [ "$2" = 0 ]; then ok "$1"; else bad "$1" "$3"; fi; }
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
@@ -84,23 +69,12 @@ if [ -x "$bdir/cairn-tests" ]; then
     check store_unit_tests_on_postgres $? "$(tail -n 5 "$tmp/unit.log")"
 fi
 
-# start_api NAME ARGS...: an API server on a free port; sets $url and $apid.
+# start_api NAME ARGS...: an API server on the cluster; sets $url and $apid.
 start_api() {
-    local name=$1 i
-    shift
-    "$bin" serve --listen 127.0.0.1:0 --db "$PGURL" --data-dir "$tmp/$name" "$@" \
-        >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    apid=$!
-    pids+=("$apid")
-    url=""
-    for i in $(seq 200); do
-        url=$(sed -n 's/^cairn serve: listening on //p' "$tmp/$name.out" 2>/dev/null)
-        [ -n "$url" ] && return 0
-        kill -0 "$apid" 2>/dev/null || break
-        sleep 0.05
-    done
-    bad "start_$name" "no 'listening on' line: $(head -c 300 "$tmp/$name.err")"
-    return 1
+    start "$1" --db "$PGURL" --data-dir "$tmp/$1" "${@:2}"
+    local rc=$?
+    apid=$spid
+    return $rc
 }
 
 # start_worker NAME: a worker with a 3 s lease; its pid in wpid[NAME].
@@ -258,6 +232,42 @@ else
     bad sigterm_releases_job "the job never ran"
 fi
 
+# ---- cancel through the API while a worker elsewhere proves: its heartbeat stops the prover ----
+submit "$fib_sha"
+f4=$jid
+if holder "$f4" 60; then
+    h4=$held
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X DELETE --max-time 30 "$url/v1/jobs/$f4")
+    [ "$code" = 200 ] && [ "$(jq -r .state "$tmp/body")" = cancelled ]
+    check cancel_remote_job $? "HTTP $code $(head -c 200 "$tmp/body")"
+    for i in $(seq 100); do
+        [ "$(pg_sql "SELECT outcome FROM job_attempts WHERE job_id = '$f4'")" = lease_lost ] &&
+            ! pgrep -f "$tmp/$h4/" >/dev/null && break
+        sleep 0.1
+    done
+    [ "$(pg_sql "SELECT outcome FROM job_attempts WHERE job_id = '$f4'")" = lease_lost ] &&
+        ! pgrep -f "$tmp/$h4/" >/dev/null
+    check cancel_stops_remote_prover $? \
+        "$(pg_sql "SELECT outcome FROM job_attempts WHERE job_id = '$f4'") $(pgrep -af "$tmp/$h4/")"
+else
+    bad cancel_remote_job "the job never ran"
+fi
+
+# ---- idempotent submissions and paging on the shared store -------------------------------------
+a=$(curl -s --max-time 30 -H 'Idempotency-Key: k1' -d "{\"program\": \"$hello_sha\"}" \
+    "$url/v1/jobs" | jq -r .id)
+b=$(curl -s --max-time 30 -H 'Idempotency-Key: k1' -d "{\"program\": \"$hello_sha\"}" \
+    "$url/v1/jobs" | jq -r '.id + " " + (.existing | tostring)')
+[ -n "$a" ] && [ "$b" = "$a true" ]
+check idempotency_key_shared $? "'$a' then '$b'"
+curl -s --max-time 30 "$url/v1/jobs?limit=2" -o "$tmp/page1"
+next=$(jq -r .next "$tmp/page1")
+curl -s --max-time 30 "$url/v1/jobs?limit=2&after=$next" -o "$tmp/page2"
+[ "$(jq '.jobs | length' "$tmp/page1")" = 2 ] && [ "$(jq -r '.jobs[0].id' "$tmp/page1")" = "$a" ] &&
+    [ "$(jq '.jobs | length' "$tmp/page2")" = 2 ] &&
+    [ "$(jq -r '.jobs[0].id' "$tmp/page2")" != "$(jq -r '.jobs[1].id' "$tmp/page1")" ]
+check list_pages $? "$(head -c 300 "$tmp/page1")"
+
 # ---- kill -9 of the API server: no job lost ----------------------------------------------------
 ids2=()
 for i in $(seq 5); do
@@ -269,7 +279,7 @@ wait "$apid" 2>/dev/null
 [ "${#ids2[@]}" = 5 ] && [ -n "${ids2[4]}" ]
 check api_accepted_before_kill $? "submissions failed"
 start_api api2 --workers 1 --name api2 --lease 3 || finish
-wait_done 120 "$f3" "${ids2[@]}" && succeeded_all "$f3" "${ids2[@]}"
+wait_done 120 "$f3" "$a" "${ids2[@]}" && succeeded_all "$f3" "$a" "${ids2[@]}"
 check api_kill_no_job_lost $? "$(pg_sql "SELECT id, state, error FROM jobs WHERE state <> 'succeeded'")"
 code=$(curl -s -o "$tmp/p2.proof" -w '%{http_code}' --max-time 30 "$url/v1/jobs/${ids2[0]}/proof")
 [ "$code" = 200 ] && "$bin" verify "$tmp/p2.proof" --program "$hello" >/dev/null 2>&1
@@ -277,7 +287,7 @@ check api_restarted_serves_proofs $? "HTTP $code"
 state=$(curl -s --max-time 30 "$url/v1/jobs/$f3" | jq -r .state)
 [ "$state" = succeeded ]
 check api_restarted_sees_jobs $? "state '$state'"
-curl -s --max-time 30 "$url/metrics" | grep -q '^cairn_jobs{state="succeeded"} 1[0-9]$'
+curl -s --max-time 30 "$url/metrics" | grep -q '^cairn_jobs{state="succeeded"} 15$'
 check metrics_count_shared_jobs $? "$(curl -s "$url/metrics" | grep succeeded)"
 
 # ---- the store's history -----------------------------------------------------------------------
