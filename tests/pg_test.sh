@@ -127,17 +127,42 @@ succeeded_all() {
 }
 
 start_api api --workers 0 || finish
+hello_sha=$(curl -s --max-time 30 --data-binary "@$hello" "$url/v1/programs" | jq -r .digest)
+fib_sha=$(curl -s --max-time 30 --data-binary "@$fib" "$url/v1/programs" | jq -r .digest)
+# Before any worker runs: a job whose input bytes were changed in the store, and a job whose
+# program's bytes in the store do not hash to its digest.  Workers must refuse both.
+submit_input() {
+    jid=$(curl -s --max-time 30 -H 'Content-Type: application/json' \
+        -d "{\"program\": \"$1\", \"input_base64\": \"$2\"}" "$url/v1/jobs" | jq -r '.id // empty')
+}
+submit_input "$hello_sha" AAEC
+bad_input=$jid
+pg_sql "UPDATE jobs SET input = '\\x0001ff'::bytea WHERE id = '$bad_input'" >/dev/null
+bogus=$(printf 'not an elf' | sha256sum | cut -d' ' -f1)
+pg_sql "INSERT INTO programs (digest, size, created_ms, elf) VALUES ('$bogus', 4, 0,
+    '\\x01020304'::bytea)" >/dev/null
+submit "$bogus"
+bad_program=$jid
 start_worker w1
 start_worker w2
 start_worker w3
-hello_sha=$(curl -s --max-time 30 --data-binary "@$hello" "$url/v1/programs" | jq -r .digest)
-fib_sha=$(curl -s --max-time 30 --data-binary "@$fib" "$url/v1/programs" | jq -r .digest)
 [ "$hello_sha" = "$(sha256sum "$hello" | cut -d' ' -f1)" ]
 check program_upload $? "digest '$hello_sha'"
 [ "$(pg_sql "SELECT version FROM schema_migrations ORDER BY version" | tr '\n' ' ')" = "1 2 " ]
 check schema_migrations_applied $? "$(pg_sql "SELECT * FROM schema_migrations")"
-[ "$(pg_sql "SELECT COUNT(*) FROM programs WHERE elf IS NOT NULL")" = 2 ]
+[ "$(pg_sql "SELECT COUNT(*) FROM programs WHERE elf IS NOT NULL
+    AND digest IN ('$hello_sha', '$fib_sha')")" = 2 ]
 check program_bytes_in_store $? "no program bytes in the store"
+
+wait_done 60 "$bad_input" "$bad_program"
+[ "$(pg_sql "SELECT state || ' ' || error_code FROM jobs WHERE id IN ('$bad_input', '$bad_program')
+    ORDER BY id" | sort -u)" = "failed digest_mismatch" ]
+check digest_mismatch_refused $? \
+    "$(pg_sql "SELECT id, state, error_code, error FROM jobs WHERE state <> 'queued'")"
+[ "$(pg_sql "SELECT COUNT(*) FROM job_attempts WHERE job_id IN ('$bad_input', '$bad_program')
+    AND outcome = 'digest_mismatch' AND finished_ms > 0")" = 2 ]
+check digest_mismatch_attempts_closed $? \
+    "$(pg_sql "SELECT job_id, outcome, finished_ms FROM job_attempts")"
 
 # ---- jobs spread over the three workers --------------------------------------------------------
 ids=()
@@ -151,7 +176,7 @@ n=$(pg_sql "SELECT COUNT(DISTINCT worker) FROM jobs WHERE state = 'succeeded'")
 [ "$n" -ge 2 ]
 check spread_over_workers $? "$n distinct workers: $(pg_sql "SELECT worker FROM jobs")"
 echo "    (6 jobs on $n of 3 workers: $(pg_sql "SELECT worker || '=' || COUNT(*) FROM jobs
-    GROUP BY worker ORDER BY worker" | tr '\n' ' '))"
+    WHERE state = 'succeeded' GROUP BY worker ORDER BY worker" | tr '\n' ' '))"
 curl -s --max-time 30 -o "$tmp/p1.proof" -w '%{http_code}' "$url/v1/jobs/${ids[0]}/proof" |
     grep -q 200 && "$bin" verify "$tmp/p1.proof" --program "$hello" >/dev/null 2>&1
 check proof_from_remote_worker_verifies $? "the API's proof did not verify"

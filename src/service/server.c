@@ -1093,14 +1093,23 @@ out:
     return go_on;
 }
 
-/* Record a failure of the job's current attempt before any prover ran. */
+/* Record a failure of the job's current attempt, and the attempt's end, before any prover ran. */
 static void fail_early(struct cairn_server *s, unsigned slot, const cairn_job *j, const char *code,
                        const char *msg)
 {
     cairn_job_outcome o = {CAIRN_JOB_FAILED, code, msg, NULL, NULL, 0, 0, NULL, NULL,
                            s->slots[slot].worker, NULL, 0};
-    int applied;
+    int applied = 0;
     cairn_store_job_finish(s->store, j->id, j->attempts, &o, &applied, NULL);
+    cairn_job_attempt rec;
+    memset(&rec, 0, sizeof rec);
+    rec.attempt = j->attempts;
+    snprintf(rec.worker, sizeof rec.worker, "%s", s->slots[slot].worker);
+    snprintf(rec.outcome, sizeof rec.outcome, "%s", applied ? code : "refused");
+    snprintf(rec.error, sizeof rec.error, "%s", msg);
+    rec.started_ms = j->started_ms;
+    rec.finished_ms = cairn_store_now_ms();
+    cairn_store_attempt_record(s->store, j->id, &rec, NULL);
 }
 
 /*
