@@ -39,6 +39,11 @@ CFLAGS_ALL := -std=c11 $(WARN) -pthread -MMD -MP $(CFLAGS)
 LDLIBS_ALL := -lcrypto -lpthread -lm
 # the proving service (src/service/) and its client (apps/cairn/cmd_submit.c)
 LDLIBS_ALL += -lmicrohttpd -lsqlite3 -ljansson -lcurl
+# the PostgreSQL job store (src/service/store_pg.c): libpq from Debian's libpq-dev
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PQ_LIBS := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+CPPFLAGS_ALL += $(PQ_CFLAGS)
+LDLIBS_ALL += $(PQ_LIBS)
 
 CFLAGS_release := -O2 -g
 CFLAGS_asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Run the test suite in both build variants, then the CLI tests, print the
-# time of each run and the ten slowest tests (the harness prints each test's
-# milliseconds; the CLI script counts as one), and close with the combined
-# line "N passed, N failed".  Arguments are passed to
+# Run the test suite in both build variants, then the CLI, service and
+# PostgreSQL (many processes) test scripts, print the time of each run and
+# the ten slowest tests (the harness prints each test's milliseconds; each
+# script counts as one), and close with the combined line "N passed, N failed".  Arguments are passed to
 # both test binaries (--filter, --seed, ...).  O names the build directory.
 # Exit status: 0 when every test passed and every run exited cleanly.
 set -u -o pipefail
@@ -71,8 +71,9 @@ run_script() {
 
 run_script cli tests/cli_test.sh
 run_script service tests/service_test.sh
+run_script pg tests/pg_test.sh
 
-echo "== times: release $((run_ms[release] / 1000)) s, asan $((run_ms[asan] / 1000)) s, cli $((run_ms[cli] / 1000)) s, service $((run_ms[service] / 1000)) s ($(uptime | sed 's/.*load/load/'))"
+echo "== times: release $((run_ms[release] / 1000)) s, asan $((run_ms[asan] / 1000)) s, cli $((run_ms[cli] / 1000)) s, service $((run_ms[service] / 1000)) s, pg $((run_ms[pg] / 1000)) s ($(uptime | sed 's/.*load/load/'))"
 echo "== ten slowest tests"
 {
     for variant in release asan; do
@@ -80,6 +81,7 @@ echo "== ten slowest tests"
     done
     echo "${run_ms[cli]} cli tests/cli_test.sh"
     echo "${run_ms[service]} service tests/service_test.sh"
+    echo "${run_ms[pg]} pg tests/pg_test.sh"
 } | sort -rn | head -n 10 | awk '{ printf "  %8.1f s  %-8s %s\n", $1 / 1000, $2, $3 }'
 
 echo "== all"

@@ -9,7 +9,8 @@ set -eu
 
 PACKAGES="build-essential make libssl-dev pkg-config \
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user \
-libmicrohttpd-dev libsqlite3-dev libjansson-dev libcurl4-openssl-dev chromium curl jq groff-base"
+libmicrohttpd-dev libsqlite3-dev libjansson-dev libcurl4-openssl-dev chromium curl jq groff-base \
+postgresql libpq-dev"
 
 if [ "${CAIRN_SETUP_SKIP:-0}" = "1" ]; then
     exit 0

@@ -9,30 +9,15 @@
 # Every process it starts is stopped on exit; every wait is bounded.
 set -u
 
-bdir="${1:-build/release}"
-bin="$bdir/cairn"
-guests="$(dirname "$bdir")/guests/rv32i"
-hello="$guests/hello.elf"
-fib="$guests/fib.elf"
-tmp=$(mktemp -d)
-pids=()
-passed=0
-failed=0
+suite=service
+# shellcheck source=tests/script_lib.sh
+. "$(dirname "$0")/script_lib.sh"
 
 cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill -9 "$p" 2>/dev/null
-    done
-    wait 2>/dev/null
+    stop_all
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); printf '  %-48s ok\n' "service/$1"; }
-bad() { failed=$((failed + 1)); printf '  %-48s FAIL %s\n' "service/$1" "$2"; }
-# check NAME COND_STATUS DETAIL: ok when the previous command succeeded.
-check() { if [ "$2" = 0 ]; then ok "$1"; else bad "$1" "$3"; fi; }
 
 for need in curl jq sha256sum base64; do
     if ! command -v "$need" >/dev/null; then
@@ -46,24 +31,6 @@ if [ ! -f "$hello" ] || [ ! -f "$fib" ]; then
     echo "$passed passed, $failed failed"
     exit 1
 fi
-
-# start NAME ARGS...: start a server on a free port; sets $url and $spid.
-start() {
-    local name=$1 i
-    shift
-    "$bin" serve --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    spid=$!
-    pids+=("$spid")
-    url=""
-    for i in $(seq 100); do
-        url=$(sed -n 's/^cairn serve: listening on //p' "$tmp/$name.out" 2>/dev/null)
-        [ -n "$url" ] && return 0
-        kill -0 "$spid" 2>/dev/null || break
-        sleep 0.05
-    done
-    bad "start_$name" "no 'listening on' line: $(head -c 300 "$tmp/$name.err")"
-    return 1
-}
 
 # req METHOD PATH [CURL ARGS...]: the status in $code, the body in $tmp/body.
 req() {

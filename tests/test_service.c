@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../src/service/service_internal.h"
+#include "../src/service/store_internal.h"
 #include "cairn/store.h"
 #include "harness.h"
 #include "tests.h"
@@ -221,7 +222,7 @@ static cairn_store *store_new(char **dir, char *path, size_t cap)
     if (!CHECK(cairn_store_open_sqlite(&s, path, &err) == CAIRN_OK))
         printf("    %s\n", err.msg);
     if (s != NULL)
-        CHECK(cairn_store_program_put(s, DIGEST, 10, NULL) == CAIRN_OK);
+        CHECK(cairn_store_program_put(s, DIGEST, NULL, 10, NULL) == CAIRN_OK);
     return s;
 }
 
@@ -256,9 +257,9 @@ static void store_claim_order_vs_model(void)
     cairn_store *s = store_new(&dir, path, sizeof path);
     if (s == NULL)
         return;
-    CHECK(cairn_store_schema_version(s) == 1);
-    CHECK(cairn_store_program_put(s, DIGEST, 10, NULL) == CAIRN_OK);
-    CHECK(cairn_store_program_put(s, DIGEST, 10, NULL) == CAIRN_OK);
+    CHECK(cairn_store_schema_version(s) == 2);
+    CHECK(cairn_store_program_put(s, DIGEST, NULL, 10, NULL) == CAIRN_OK);
+    CHECK(cairn_store_program_put(s, DIGEST, NULL, 10, NULL) == CAIRN_OK);
     int found = 0;
     CHECK(cairn_store_program_exists(s, DIGEST, &found, NULL) == CAIRN_OK && found == 1);
     enum { N = 24 };
@@ -283,7 +284,7 @@ static void store_claim_order_vs_model(void)
         cairn_job j;
         int got = 0;
         memset(&j, 0, sizeof j);
-        CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got == 1);
+        CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got == 1);
         if (!CHECK(strcmp(j.id, ids[want]) == 0))
             break;
         taken[want] = 1;
@@ -295,7 +296,8 @@ static void store_claim_order_vs_model(void)
         CHECK(in_len == j.input_len && (in_len == 0 || in[2] == (uint8_t)want));
         free(in);
         /* a stale attempt is refused, the current one accepted once */
-        cairn_job_outcome o = {CAIRN_JOB_SUCCEEDED, "", "", "f.proof", DIGEST, 5, 1.5, "m", "{}"};
+        cairn_job_outcome o = {CAIRN_JOB_SUCCEEDED, "", "", "f.proof", DIGEST, 5, 1.5, "m", "{}",
+                               NULL, NULL, 0};
         int applied = 1;
         CHECK(cairn_store_job_finish(s, j.id, 2, &o, &applied, NULL) == CAIRN_OK && !applied);
         CHECK(cairn_store_job_finish(s, j.id, 1, &o, &applied, NULL) == CAIRN_OK && applied);
@@ -304,7 +306,7 @@ static void store_claim_order_vs_model(void)
     }
     cairn_job j;
     int got = 1;
-    CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got == 0);
+    CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got == 0);
     cairn_store_stats st;
     CHECK(cairn_store_stats_get(s, &st, NULL) == CAIRN_OK);
     CHECK(st.by_state[CAIRN_JOB_SUCCEEDED] == N && st.by_state[CAIRN_JOB_QUEUED] == 0);
@@ -360,9 +362,9 @@ static void store_idempotency_queue_cancel(void)
     cairn_job j;
     int got = 0;
     memset(&j, 0, sizeof j);
-    CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, a) == 0);
+    CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, a) == 0);
     CHECK(cairn_store_job_cancel(s, a, &prev, NULL) == CAIRN_OK && prev == CAIRN_JOB_RUNNING);
-    cairn_job_outcome o = {CAIRN_JOB_SUCCEEDED, "", "", "x", DIGEST, 1, 1, "m", NULL};
+    cairn_job_outcome o = {CAIRN_JOB_SUCCEEDED, "", "", "x", DIGEST, 1, 1, "m", NULL, NULL, NULL, 0};
     int applied = 1, ok = 1;
     CHECK(cairn_store_job_retry(s, a, 1, &ok, NULL) == CAIRN_OK && !ok);
     CHECK(cairn_store_job_finish(s, a, 1, &o, &applied, NULL) == CAIRN_OK && !applied);
@@ -389,7 +391,7 @@ static void store_recover_retry_purge(void)
     cairn_job j;
     memset(&j, 0, sizeof j);
     /* a: claimed and retried (attempt 2); b: claimed once */
-    CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, a) == 0);
+    CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, a) == 0);
     cairn_job_clear(&j);
     CHECK(cairn_store_job_retry(s, a, 1, &ok, NULL) == CAIRN_OK && ok);
     CHECK(cairn_store_job_retry(s, a, 1, &ok, NULL) == CAIRN_OK && !ok);
@@ -409,7 +411,7 @@ static void store_recover_retry_purge(void)
     CHECK(n == 2 && list[0].attempt == 1 && list[1].attempt == 2 &&
           strcmp(list[1].mode, "fallback threads=1") == 0 && list[0].threads == 4);
     free(list);
-    CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, b) == 0);
+    CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got && strcmp(j.id, b) == 0);
     cairn_job_clear(&j);
     /* the "crash": reopen, recover with at most 2 attempts: a fails, b is requeued */
     cairn_store_free(s);
@@ -419,7 +421,7 @@ static void store_recover_retry_purge(void)
         free(dir);
         return;
     }
-    CHECK(cairn_store_schema_version(s) == 1);
+    CHECK(cairn_store_schema_version(s) == 2);
     size_t rq = 0, fl = 0;
     CHECK(cairn_store_recover(s, 2, &rq, &fl, NULL) == CAIRN_OK && rq == 1 && fl == 1);
     CHECK(cairn_store_job_get(s, a, &j, &found, NULL) == CAIRN_OK && found);
@@ -429,7 +431,7 @@ static void store_recover_retry_purge(void)
     CHECK(cairn_store_job_get(s, b, &j, &found, NULL) == CAIRN_OK && found);
     CHECK(j.state == CAIRN_JOB_QUEUED && j.attempts == 1);
     cairn_job_clear(&j);
-    CHECK(cairn_store_job_claim(s, &j, &got, NULL) == CAIRN_OK && got && j.attempts == 2);
+    CHECK(cairn_store_job_claim(s, "w", 60, &j, &got, NULL) == CAIRN_OK && got && j.attempts == 2);
     cairn_job_clear(&j);
     /* only the old terminal job is purged, and its proof file reported */
     size_t del = 0;
@@ -439,6 +441,146 @@ static void store_recover_retry_purge(void)
     CHECK(cairn_store_job_get(s, b, &j, &found, NULL) == CAIRN_OK && found);
     cairn_job_clear(&j);
     store_done(s, dir);
+}
+
+/*
+ * Leases on one store: heartbeats and outcomes only from the worker
+ * holding an unexpired lease on the current attempt; expiry requeues and
+ * closes the attempt; a late worker is refused; release gives a job back;
+ * a proof kept in the store is read back; the program's bytes and the
+ * input's digest are kept.  Only this test's own jobs are looked at, so it
+ * may run against a PostgreSQL database other processes use.
+ */
+static void store_leases_on(cairn_store *s)
+{
+    static const uint8_t elf[4] = {0x7f, 'E', 'L', 'F'};
+    char d[CAIRN_DIGEST_HEX_LEN + 1];
+    cairn_store_sha256_hex(d, elf, sizeof elf);
+    CHECK(cairn_store_program_put(s, d, elf, sizeof elf, NULL) == CAIRN_OK);
+    CHECK(cairn_store_program_put(s, DIGEST, NULL, 10, NULL) == CAIRN_OK);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    int found = 0, existing = 0, got = 0, ok = 0, applied = 1;
+    CHECK(cairn_store_program_get(s, d, &bytes, &len, &found, NULL) == CAIRN_OK && found &&
+          len == sizeof elf && memcmp(bytes, elf, len) == 0);
+    free(bytes);
+    cairn_job_request r = request(CAIRN_API_MAX_PRIORITY);
+    uint8_t in[5] = {9, 8, 7, 6, 5};
+    r.input = in;
+    r.input_len = sizeof in;
+    char a[CAIRN_JOB_ID_LEN + 1], b[CAIRN_JOB_ID_LEN + 1];
+    CHECK(cairn_store_job_create(s, &r, NULL, 0, a, &existing, NULL) == CAIRN_OK);
+    cairn_job j;
+    memset(&j, 0, sizeof j);
+    CHECK(cairn_store_job_claim(s, "w1", 1, &j, &got, NULL) == CAIRN_OK && got);
+    if (!CHECK(got && strcmp(j.id, a) == 0)) {
+        cairn_job_clear(&j);
+        return;
+    }
+    char want[CAIRN_DIGEST_HEX_LEN + 1];
+    cairn_store_sha256_hex(want, in, sizeof in);
+    CHECK(strcmp(j.input_sha256, want) == 0 && strcmp(j.worker, "w1") == 0);
+    cairn_job_clear(&j);
+    CHECK(cairn_store_job_heartbeat(s, a, 1, "w2", 1, &ok, NULL) == CAIRN_OK && !ok);
+    CHECK(cairn_store_job_heartbeat(s, a, 1, "w1", 1, &ok, NULL) == CAIRN_OK && ok);
+    cairn_job_outcome o = {CAIRN_JOB_SUCCEEDED, "", "", "", DIGEST, 3, 1, "m", "{}",
+                           "w2", (const uint8_t *)"prf", 3};
+    CHECK(cairn_store_job_finish(s, a, 1, &o, &applied, NULL) == CAIRN_OK && !applied);
+    usleep(1300 * 1000); /* the lease of 1 s expires */
+    CHECK(cairn_store_job_heartbeat(s, a, 1, "w1", 1, &ok, NULL) == CAIRN_OK && !ok);
+    o.worker = "w1";
+    CHECK(cairn_store_job_finish(s, a, 1, &o, &applied, NULL) == CAIRN_OK && !applied);
+    size_t rq = 0, fl = 0;
+    CHECK(cairn_store_expire(s, 3, &rq, &fl, NULL) == CAIRN_OK && rq >= 1);
+    CHECK(cairn_store_job_get(s, a, &j, &found, NULL) == CAIRN_OK && found &&
+          j.state == CAIRN_JOB_QUEUED && j.attempts == 1);
+    cairn_job_clear(&j);
+    CHECK(cairn_store_job_claim(s, "w2", 60, &j, &got, NULL) == CAIRN_OK && got &&
+          strcmp(j.id, a) == 0 && j.attempts == 2);
+    cairn_job_clear(&j);
+    /* the late worker of attempt 1 is refused; the holder of attempt 2 is not */
+    CHECK(cairn_store_job_finish(s, a, 1, &o, &applied, NULL) == CAIRN_OK && !applied);
+    o.worker = "w2";
+    CHECK(cairn_store_job_finish(s, a, 2, &o, &applied, NULL) == CAIRN_OK && applied);
+    CHECK(cairn_store_job_proof(s, a, &bytes, &len, &found, NULL) == CAIRN_OK && found &&
+          len == 3 && memcmp(bytes, "prf", 3) == 0);
+    free(bytes);
+    cairn_job_attempt *list = NULL;
+    size_t n = 0;
+    CHECK(cairn_store_attempt_list(s, a, &list, &n, NULL) == CAIRN_OK && n == 2);
+    if (n == 2) {
+        CHECK(strcmp(list[0].worker, "w1") == 0 && strcmp(list[0].outcome, "lease_expired") == 0);
+        CHECK(list[0].finished_ms > 0 && list[1].started_ms >= list[0].finished_ms);
+        CHECK(strcmp(list[1].worker, "w2") == 0 && list[1].finished_ms >= list[1].started_ms);
+    }
+    free(list);
+    /* release: only by the holder; the job is queued again and its attempt closed */
+    CHECK(cairn_store_job_create(s, &r, NULL, 0, b, &existing, NULL) == CAIRN_OK);
+    CHECK(cairn_store_job_claim(s, "w3", 60, &j, &got, NULL) == CAIRN_OK && got &&
+          strcmp(j.id, b) == 0);
+    cairn_job_clear(&j);
+    CHECK(cairn_store_job_release(s, b, 1, "w4", &ok, NULL) == CAIRN_OK && !ok);
+    CHECK(cairn_store_job_release(s, b, 1, "w3", &ok, NULL) == CAIRN_OK && ok);
+    CHECK(cairn_store_attempt_list(s, b, &list, &n, NULL) == CAIRN_OK && n == 1 &&
+          strcmp(list[0].outcome, "released") == 0);
+    free(list);
+    CHECK(cairn_store_job_claim(s, "w3", 60, &j, &got, NULL) == CAIRN_OK && got &&
+          strcmp(j.id, b) == 0 && j.attempts == 2);
+    cairn_job_clear(&j);
+    int prev;
+    CHECK(cairn_store_job_cancel(s, b, &prev, NULL) == CAIRN_OK && prev == CAIRN_JOB_RUNNING);
+    CHECK(cairn_store_job_heartbeat(s, b, 2, "w3", 60, &ok, NULL) == CAIRN_OK && !ok);
+}
+
+/* Leases on the embedded store. */
+static void store_leases(void)
+{
+    char *dir = NULL, path[512];
+    cairn_store *s = store_new(&dir, path, sizeof path);
+    if (s == NULL)
+        return;
+    store_leases_on(s);
+    store_done(s, dir);
+}
+
+/*
+ * Leases on PostgreSQL, when CAIRN_TEST_PG_URL names a database
+ * (tests/pg_test.sh sets it for its private cluster); skipped otherwise.
+ */
+static void store_leases_pg(void)
+{
+    const char *url = getenv("CAIRN_TEST_PG_URL");
+    if (url == NULL || url[0] == '\0')
+        return;
+    cairn_store *s = NULL;
+    cairn_error err;
+    cairn_error_clear(&err);
+    if (!CHECK(cairn_store_open(&s, url, &err) == CAIRN_OK)) {
+        printf("    %s\n", err.msg);
+        return;
+    }
+    CHECK(cairn_store_shared(s) && cairn_store_schema_version(s) == 2);
+    store_leases_on(s);
+    cairn_store_free(s);
+}
+
+/* The store's address: a URL's password is never shown; SQLite paths open as given. */
+static void store_urls(void)
+{
+    char out[128];
+    cairn_store_redact("postgres://u:pw@h:5432/db", out, sizeof out);
+    CHECK(strcmp(out, "postgres://u:***@h:5432/db") == 0);
+    cairn_store_redact("postgresql://u@h/db", out, sizeof out);
+    CHECK(strcmp(out, "postgresql://u@h/db") == 0);
+    cairn_store_redact("/var/lib/a:b@c/jobs.db", out, sizeof out);
+    CHECK(strcmp(out, "/var/lib/a:b@c/jobs.db") == 0);
+    CHECK(cairn_store_is_pg_url("postgres://x/y") && cairn_store_is_pg_url("postgresql://x/y"));
+    CHECK(!cairn_store_is_pg_url("sqlite:jobs.db") && !cairn_store_is_pg_url("jobs.db"));
+    cairn_store *s = NULL;
+    cairn_error err;
+    cairn_error_clear(&err);
+    CHECK(cairn_store_open(&s, "postgres:/nohost", &err) == CAIRN_ERR_ARG && s == NULL);
+    CHECK(cairn_store_open(&s, "sqlite:", &err) == CAIRN_ERR_ARG && s == NULL);
 }
 
 /* ---- child processes ------------------------------------------------------------------------- */
@@ -558,6 +700,9 @@ const struct test_case test_service_cases[] = {
     TEST(store_claim_order_vs_model),
     TEST(store_idempotency_queue_cancel),
     TEST(store_recover_retry_purge),
+    TEST(store_leases),
+    TEST(store_leases_pg),
+    TEST(store_urls),
     TEST(service_child_ends),
     TEST(service_fuzz_inprocess),
     TEST_END,

@@ -52,6 +52,8 @@ int cmd_version(int argc, char **argv);
 void cmd_version_help(FILE *out);
 int cmd_serve(int argc, char **argv);
 void cmd_serve_help(FILE *out);
+int cmd_worker(int argc, char **argv);
+void cmd_worker_help(FILE *out);
 int cmd_submit(int argc, char **argv);
 void cmd_submit_help(FILE *out);
 int cmd_job(int argc, char **argv);

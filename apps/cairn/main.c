@@ -24,6 +24,7 @@ const struct cli_command cli_commands[] = {
      cmd_selftest_help},
     {"version", "print the version", cmd_version, cmd_version_help},
     {"serve", "run the proving service (HTTP API, job store)", cmd_serve, cmd_serve_help},
+    {"worker", "prove jobs from a shared PostgreSQL job store", cmd_worker, cmd_worker_help},
     {"submit", "submit a proving job to a service", cmd_submit, cmd_submit_help},
     {"job", "show a job of a proving service", cmd_job, cmd_job_help},
     {"new", "create a guest project (main.c, Makefile, README)", cmd_new, cmd_new_help},

@@ -4,7 +4,8 @@
  * prove each job in a child process running `cairn prove`.
  *
  * Guarantees (docs/service.md): an accepted job survives a crash of the
- * service (it is requeued at the next start, up to max_attempts); a proof
+ * service (it is requeued at the next start, or with a shared PostgreSQL
+ * store when its lease expires, up to max_attempts); a proof
  * is served only after it was written completely and recorded for the
  * job's current attempt; a timeout, a cancellation, a crash or an
  * out-of-memory of one proof ends that job with its cause and never the
@@ -20,12 +21,16 @@
 #include "cairn/error.h"
 
 typedef struct {
-    const char *listen;        /* "ADDR:PORT" (IPv4); port 0 picks a free one */
-    const char *db_path;       /* SQLite file */
+    const char *listen;        /* "ADDR:PORT" (IPv4); port 0 picks a free one; NULL: no API
+                                  (a worker process, `cairn worker`) */
+    const char *db_path;       /* the job store: a SQLite file, sqlite:FILE or postgres://URL */
     const char *data_dir;      /* programs/, proofs/, tmp/ live here */
     const char *prover;        /* the cairn executable the children run */
     const char *token;         /* bearer token guarding every route but /healthz; NULL: none */
-    unsigned workers;          /* concurrent proofs */
+    unsigned workers;          /* concurrent proofs; 0: the API alone */
+    const char *worker_name;   /* the workers' name in the store (default HOST:PID; NAME/i
+                                  when there are several) */
+    unsigned lease_s;          /* lease of a claimed job, renewed by heartbeat (default 60) */
     unsigned threads;          /* prover threads per proof */
     unsigned fallback_threads; /* threads of the retry after an out-of-memory */
     unsigned job_timeout_s;    /* default per-job timeout */
@@ -54,7 +59,7 @@ cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cf
 
 /*
  * Stop listening, stop the workers (a running proof is stopped and its job
- * left running in the store, to be requeued at the next start) and free.
+ * released: queued again at once, for this or another process) and free.
  * Safe on NULL.
  */
 void cairn_server_stop(cairn_server *s);

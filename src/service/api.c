@@ -405,6 +405,7 @@ json_t *cairn_api_job_json(const cairn_job *j, const cairn_job_attempt *a, size_
     json_object_set_new(o, "created_ms", json_integer(j->created_ms));
     json_object_set_new(o, "started_ms", json_integer(j->started_ms));
     json_object_set_new(o, "finished_ms", json_integer(j->finished_ms));
+    json_object_set_new(o, "worker", j->worker[0] ? json_string(j->worker) : json_null());
     json_object_set_new(o, "error", j->error[0] ? json_string(j->error) : json_null());
     json_object_set_new(o, "error_code", j->error_code[0] ? json_string(j->error_code)
                                                           : json_null());
@@ -438,6 +439,7 @@ json_t *cairn_api_job_json(const cairn_job *j, const cairn_job_attempt *a, size_
             json_object_set_new(e, "error", json_string(a[i].error));
             json_object_set_new(e, "started_ms", json_integer(a[i].started_ms));
             json_object_set_new(e, "finished_ms", json_integer(a[i].finished_ms));
+            json_object_set_new(e, "worker", json_string(a[i].worker));
             json_array_append_new(arr, e);
         }
         json_object_set_new(o, "attempt_log", arr);

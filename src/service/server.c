@@ -20,6 +20,21 @@
  * Data directory: programs/<sha256>.elf (written once, atomically),
  * proofs/<job>.<attempt>.proof, tmp/ (emptied at start; every temporary
  * file is removed in every outcome).
+ *
+ * Many machines: with a shared store (PostgreSQL) the store is the only
+ * thing processes share.  A program is kept in it as well as in
+ * programs/, which becomes a cache: a worker that lacks the file fetches
+ * the bytes by digest and checks the digest before writing it.  A job's
+ * input is checked against the digest recorded at its creation.  A proof
+ * is recorded in the store with the outcome (proofs/ stays empty), so any
+ * API server can serve it.  Each worker holds its job under a lease that
+ * it renews from the loop that waits for the prover; a lost lease (it
+ * expired while the worker stalled, or the job was cancelled by another
+ * API server) stops the prover, and the store refuses that attempt's
+ * outcome.  Any worker requeues the jobs whose lease expired, about once
+ * a second.  Without an HTTP address the server is a worker alone
+ * (`cairn worker`); with no workers, an API alone (`cairn serve
+ * --workers 0`).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,12 +58,18 @@
 #include "cairn/sha256.h"
 #include "cairn/vm.h"
 #include "service_internal.h"
+#include "store_internal.h"
 
 #define PATH_CAP 4096
 
 struct slot {
     char id[CAIRN_JOB_ID_LEN + 1]; /* "" when idle */
     int cancel;
+    /* owned by the slot's worker thread */
+    char worker[CAIRN_WORKER_NAME_LEN]; /* its name in the store */
+    uint32_t attempt;                   /* the attempt it holds */
+    int lost;                           /* the store refused its heartbeat */
+    double next_beat;                   /* monotonic seconds of the next heartbeat */
 };
 
 struct cairn_server {
@@ -64,6 +85,7 @@ struct cairn_server {
     char programs[PATH_CAP], proofs[PATH_CAP], tmp[PATH_CAP];
     unsigned long long requests;
     unsigned running;
+    double next_expire; /* monotonic seconds of the next sweep of expired leases */
 };
 
 /* ---- small helpers --------------------------------------------------------------------------- */
@@ -89,6 +111,44 @@ static void fmt_path(char *out, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(out, cap, fmt, ap);
     va_end(ap);
+}
+
+/* Monotonic seconds. */
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * Make sure programs/<digest>.elf exists: a file there was written
+ * atomically under the digest of its bytes (by an upload here or an
+ * earlier fetch); otherwise the bytes come from the store and must hash
+ * to the digest.  *found = 0 when the store does not have them either.
+ */
+static cairn_status ensure_program(struct cairn_server *s, const char *digest, const char *path,
+                                   int *found, cairn_error *err)
+{
+    *found = 1;
+    if (access(path, R_OK) == 0)
+        return CAIRN_OK;
+    uint8_t *elf = NULL;
+    size_t len = 0;
+    cairn_status st = cairn_store_program_get(s->store, digest, &elf, &len, found, err);
+    if (st != CAIRN_OK || !*found) {
+        free(elf);
+        return st;
+    }
+    char got[CAIRN_DIGEST_HEX_LEN + 1];
+    cairn_store_sha256_hex(got, elf, len);
+    if (strcmp(got, digest) != 0)
+        st = cairn_error_set(err, CAIRN_ERR_PARSE,
+                             "program %s: the store's bytes hash to %s (refused)", digest, got);
+    else
+        st = cairn_file_write_atomic(path, elf, len, err);
+    free(elf);
+    return st;
 }
 
 /* mkdir that accepts an existing directory. */
@@ -262,7 +322,7 @@ static enum MHD_Result do_program(struct cairn_server *s, struct MHD_Connection 
     struct stat sb;
     if (!found || stat(path, &sb) != 0) {
         if ((st = cairn_file_write_atomic(path, body, len, &err)) != CAIRN_OK ||
-            (st = cairn_store_program_put(s->store, hex, len, &err)) != CAIRN_OK)
+            (st = cairn_store_program_put(s->store, hex, body, len, &err)) != CAIRN_OK)
             return reply_status(c, st, err.msg);
     }
     return reply_json(c, found ? 200 : 201, json_pack("{s:s,s:I}", "digest", hex, "size_bytes",
@@ -400,10 +460,24 @@ static enum MHD_Result do_proof(struct cairn_server *s, struct MHD_Connection *c
     cairn_job_state state = j.state;
     char path[PATH_CAP];
     fmt_path(path, sizeof path, "%s/%s", s->proofs, j.proof_file);
+    int in_store = j.proof_file[0] == '\0';
     cairn_job_clear(&j);
     if (state != CAIRN_JOB_SUCCEEDED)
         return reply_error(c, 409, "no_proof", "job %s is %s: no proof", id,
                            cairn_job_state_name(state));
+    if (in_store) { /* a shared store keeps the proof, whichever worker made it */
+        cairn_error err;
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        int found = 0;
+        cairn_error_clear(&err);
+        cairn_status st = cairn_store_job_proof(s->store, id, &bytes, &len, &found, &err);
+        if (st != CAIRN_OK)
+            return reply_status(c, st, err.msg);
+        if (!found)
+            return reply_error(c, 500, "internal", "job %s: the store has no proof", id);
+        return reply_buf(c, 200, "application/octet-stream", (char *)bytes, len);
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -483,7 +557,12 @@ static enum MHD_Result do_verify(struct cairn_server *s, struct MHD_Connection *
     tmp_path(s, errp, sizeof errp, "verify.err");
     enum MHD_Result ret;
     char *text = NULL;
-    if (access(elf, R_OK) != 0) {
+    int found = 0;
+    if ((st = ensure_program(s, program, elf, &found, &err)) != CAIRN_OK) {
+        ret = reply_status(c, st, err.msg);
+        goto out;
+    }
+    if (!found) {
         ret = reply_error(c, 404, "program_not_found", "program %s: not uploaded", program);
         goto out;
     }
@@ -726,13 +805,38 @@ struct run_ctx {
     unsigned slot;
 };
 
-/* The runner's poll: cancelled by a client, or the service is stopping. */
+/* Seconds between heartbeats: a third of the lease, at most 5. */
+static double beat_every(const struct cairn_server *s)
+{
+    double b = s->cfg.lease_s / 3.0;
+    return b > 5 ? 5 : b;
+}
+
+/*
+ * The runner's poll: cancelled by a client, the service is stopping, or
+ * the lease is lost.  It renews the lease when a heartbeat is due; a
+ * heartbeat the store refuses (the lease expired, or the job was
+ * cancelled through another API server) stops the prover.  A heartbeat
+ * that fails for an error of the store is tried again at the next poll
+ * after the interval: the lease is lost only when the store says so.
+ */
 static int should_stop(void *ctx)
 {
     struct run_ctx *rc = ctx;
-    pthread_mutex_lock(&rc->s->mu);
-    int stop = rc->s->slots[rc->slot].cancel || rc->s->stop;
-    pthread_mutex_unlock(&rc->s->mu);
+    struct cairn_server *s = rc->s;
+    struct slot *sl = &s->slots[rc->slot];
+    pthread_mutex_lock(&s->mu);
+    int stop = sl->cancel || s->stop;
+    pthread_mutex_unlock(&s->mu);
+    double now = mono_s();
+    if (!stop && now >= sl->next_beat) {
+        int ok = 1;
+        sl->next_beat = now + beat_every(s);
+        if (cairn_store_job_heartbeat(s->store, sl->id, sl->attempt, sl->worker, s->cfg.lease_s,
+                                      &ok, NULL) == CAIRN_OK &&
+            !ok)
+            sl->lost = stop = 1;
+    }
     return stop;
 }
 
@@ -766,12 +870,14 @@ struct attempt_result {
     uint64_t size;
     double prove_ms;
     char *result;
+    uint8_t *proof; /* the bytes, for a shared store */
+    size_t proof_len;
 };
 
 /*
  * A successful child: check its summary, hash the file ourselves (the
  * recorded hash is of the bytes we will serve), and move the file into
- * proofs/ under the attempt's name.
+ * proofs/ under the attempt's name (or keep the bytes for a shared store).
  */
 static void take_proof(struct cairn_server *s, const cairn_job *j, uint32_t attempt,
                        const char *tmp_proof, const char *out_text, struct attempt_result *ar)
@@ -806,12 +912,26 @@ static void take_proof(struct cairn_server *s, const cairn_job *j, uint32_t atte
         snprintf(ar->error, sizeof ar->error, "the proof file's hash differs from the prover's");
         goto out;
     }
-    snprintf(ar->proof_file, sizeof ar->proof_file, "%s.%u.proof", j->id, attempt);
-    char dst[PATH_CAP];
-    fmt_path(dst, sizeof dst, "%s/%s", s->proofs, ar->proof_file);
-    if (rename(tmp_proof, dst) != 0) {
-        snprintf(ar->error, sizeof ar->error, "cannot move the proof: %s", strerror(errno));
+    if (cairn_store_shared(s->store) && len > CAIRN_API_MAX_PROOF) {
+        snprintf(ar->code, sizeof ar->code, "limit");
+        snprintf(ar->error, sizeof ar->error,
+                 "the proof has %zu bytes: a shared store keeps at most %zu", len,
+                 CAIRN_API_MAX_PROOF);
         goto out;
+    }
+    if (cairn_store_shared(s->store)) { /* recorded with the outcome, in the store */
+        ar->proof = bytes;
+        ar->proof_len = len;
+        bytes = NULL;
+    } else {
+        snprintf(ar->proof_file, sizeof ar->proof_file, "%s.%u.proof", j->id, attempt);
+        char dst[PATH_CAP];
+        fmt_path(dst, sizeof dst, "%s/%s", s->proofs, ar->proof_file);
+        if (rename(tmp_proof, dst) != 0) {
+            ar->proof_file[0] = '\0';
+            snprintf(ar->error, sizeof ar->error, "cannot move the proof: %s", strerror(errno));
+            goto out;
+        }
     }
     ar->size = len;
     ar->prove_ms = json_number_value(json_object_get(v, "prove_ms"));
@@ -849,6 +969,21 @@ static int run_attempt(struct cairn_server *s, unsigned slot, const cairn_job *j
 {
     char elf[PATH_CAP], proof[PATH_CAP], out[PATH_CAP], errp[PATH_CAP], th[16], sec[16], mc[32];
     fmt_path(elf, sizeof elf, "%s/%s.elf", s->programs, j->program);
+    cairn_error perr;
+    int have = 0;
+    cairn_error_clear(&perr);
+    cairn_status pst = ensure_program(s, j->program, elf, &have, &perr);
+    if (pst != CAIRN_OK || !have) {
+        memset(ar, 0, sizeof *ar);
+        ar->state = CAIRN_JOB_FAILED;
+        snprintf(ar->code, sizeof ar->code, "%s",
+                 pst == CAIRN_ERR_PARSE ? "digest_mismatch"
+                 : pst != CAIRN_OK      ? "internal"
+                                        : "program_not_found");
+        snprintf(ar->error, sizeof ar->error, "%s",
+                 pst != CAIRN_OK ? perr.msg : "the store does not have the program's bytes");
+        return 1;
+    }
     fmt_path(proof, sizeof proof, "%s/%s.%u.proof", s->tmp, j->id, attempt);
     fmt_path(out, sizeof out, "%s/%s.%u.out", s->tmp, j->id, attempt);
     fmt_path(errp, sizeof errp, "%s/%s.%u.err", s->tmp, j->id, attempt);
@@ -908,9 +1043,15 @@ static int run_attempt(struct cairn_server *s, unsigned slot, const cairn_job *j
         go_on = !s->stop;
         pthread_mutex_unlock(&s->mu);
         ar->state = CAIRN_JOB_CANCELLED;
-        snprintf(ar->code, sizeof ar->code, "cancelled");
-        snprintf(ar->error, sizeof ar->error, go_on ? "cancelled by a client"
-                                                    : "the service stopped");
+        if (s->slots[slot].lost) {
+            snprintf(ar->code, sizeof ar->code, "lease_lost");
+            snprintf(ar->error, sizeof ar->error, "the store refused the heartbeat: the lease "
+                                                  "expired or the job was cancelled");
+        } else {
+            snprintf(ar->code, sizeof ar->code, "cancelled");
+            snprintf(ar->error, sizeof ar->error, go_on ? "cancelled by a client"
+                                                        : "the service stopped");
+        }
         break;
     case CAIRN_CHILD_SIGNALED:
         if (res.code == SIGKILL) {
@@ -952,12 +1093,34 @@ out:
     return go_on;
 }
 
+/* Record a failure of the job's current attempt, and the attempt's end, before any prover ran. */
+static void fail_early(struct cairn_server *s, unsigned slot, const cairn_job *j, const char *code,
+                       const char *msg)
+{
+    cairn_job_outcome o = {CAIRN_JOB_FAILED, code, msg, NULL, NULL, 0, 0, NULL, NULL,
+                           s->slots[slot].worker, NULL, 0};
+    int applied = 0;
+    cairn_store_job_finish(s->store, j->id, j->attempts, &o, &applied, NULL);
+    cairn_job_attempt rec;
+    memset(&rec, 0, sizeof rec);
+    rec.attempt = j->attempts;
+    snprintf(rec.worker, sizeof rec.worker, "%s", s->slots[slot].worker);
+    snprintf(rec.outcome, sizeof rec.outcome, "%s", applied ? code : "refused");
+    snprintf(rec.error, sizeof rec.error, "%s", msg);
+    rec.started_ms = j->started_ms;
+    rec.finished_ms = cairn_store_now_ms();
+    cairn_store_attempt_record(s->store, j->id, &rec, NULL);
+}
+
 /*
  * Prove one claimed job: the first attempt with the configured threads,
- * and after an out-of-memory one retry with fallback_threads.  Each
- * attempt is recorded with its mode and outcome; the job's outcome is
- * recorded for the current attempt only (a proof whose record the store
- * refuses — the job was cancelled meanwhile — is deleted).
+ * and after an out-of-memory one retry with fallback_threads.  The input
+ * must hash to the digest recorded at the job's creation.  The job's
+ * outcome is recorded for the current attempt only, then the attempt's
+ * record with what became of it ("refused" when the store did not take
+ * the outcome: the job was cancelled, or the lease expired and the job
+ * moved on; the proof file is then deleted).  When the service stops
+ * mid-proof the job is released: queued again at once for any worker.
  */
 static void prove_job(struct cairn_server *s, unsigned slot, cairn_job *j)
 {
@@ -967,24 +1130,27 @@ static void prove_job(struct cairn_server *s, unsigned slot, cairn_job *j)
     size_t input_len = 0;
     cairn_error err;
     cairn_error_clear(&err);
+    struct slot *sl = &s->slots[slot];
     uint32_t attempt = j->attempts;
     fmt_path(input_path, sizeof input_path, "%s/%s.%u.in", s->tmp, j->id, attempt);
     struct attempt_result ar;
     memset(&ar, 0, sizeof ar);
     if (cairn_store_job_input(s->store, j->id, &input, &input_len, &err) != CAIRN_OK) {
-        cairn_job_outcome o = {CAIRN_JOB_FAILED, "internal", err.msg, NULL, NULL, 0, 0, NULL,
-                               NULL};
-        int applied;
-        cairn_store_job_finish(s->store, j->id, attempt, &o, &applied, NULL);
+        fail_early(s, slot, j, "internal", err.msg);
+        return;
+    }
+    char digest[CAIRN_DIGEST_HEX_LEN + 1];
+    cairn_store_sha256_hex(digest, input, input_len);
+    if (j->input_sha256[0] != '\0' && strcmp(digest, j->input_sha256) != 0) {
+        free(input);
+        fail_early(s, slot, j, "digest_mismatch",
+                   "the input's bytes in the store do not hash to the digest recorded");
         return;
     }
     if (input_len > 0) {
         if (cairn_file_write_atomic(input_path, input, input_len, &err) != CAIRN_OK) {
             free(input);
-            cairn_job_outcome o = {CAIRN_JOB_FAILED, "internal", err.msg, NULL, NULL, 0, 0, NULL,
-                                   NULL};
-            int applied;
-            cairn_store_job_finish(s->store, j->id, attempt, &o, &applied, NULL);
+            fail_early(s, slot, j, "internal", err.msg);
             return;
         }
         ip = input_path;
@@ -999,6 +1165,7 @@ static void prove_job(struct cairn_server *s, unsigned slot, cairn_job *j)
         memset(&rec, 0, sizeof rec);
         rec.attempt = attempt;
         snprintf(rec.mode, sizeof rec.mode, "%s", mode);
+        snprintf(rec.worker, sizeof rec.worker, "%s", sl->worker);
         rec.threads = threads;
         rec.started_ms = cairn_store_now_ms();
         snprintf(rec.outcome, sizeof rec.outcome, "running");
@@ -1008,31 +1175,48 @@ static void prove_job(struct cairn_server *s, unsigned slot, cairn_job *j)
         snprintf(rec.outcome, sizeof rec.outcome, "%s",
                  ar.code[0] ? ar.code : cairn_job_state_name(ar.state));
         snprintf(rec.error, sizeof rec.error, "%s", ar.error);
-        if (!go_on) /* stopping: leave the job running for recovery */
+        if (!go_on) { /* stopping: give the job back */
+            int ok = 0;
+            cairn_store_job_release(s->store, j->id, attempt, sl->worker, &ok, NULL);
             break;
-        cairn_store_attempt_record(s->store, j->id, &rec, NULL);
-        if (ar.state == CAIRN_JOB_CANCELLED)
+        }
+        if (ar.state == CAIRN_JOB_CANCELLED) {
+            cairn_store_attempt_record(s->store, j->id, &rec, NULL);
             break;
+        }
         int ok = 0;
-        if (ar.oom && !fallback &&
-            cairn_store_job_retry(s->store, j->id, attempt, &ok, NULL) == CAIRN_OK && ok) {
-            fallback = 1;
-            attempt++;
-            threads = s->cfg.fallback_threads;
-            continue;
+        if (ar.oom && !fallback) {
+            cairn_store_attempt_record(s->store, j->id, &rec, NULL);
+            if (cairn_store_job_retry(s->store, j->id, attempt, &ok, NULL) == CAIRN_OK && ok) {
+                fallback = 1;
+                attempt++;
+                sl->attempt = attempt;
+                threads = s->cfg.fallback_threads;
+                continue;
+            }
         }
         cairn_job_outcome o = {ar.state, ar.code, ar.error, ar.proof_file, ar.sha, ar.size,
-                               ar.prove_ms, mode, ar.result};
+                               ar.prove_ms, mode, ar.result, sl->worker, ar.proof,
+                               ar.proof_len};
         int applied = 0;
         cairn_store_job_finish(s->store, j->id, attempt, &o, &applied, NULL);
-        if (!applied && ar.proof_file[0]) {
-            char p[PATH_CAP];
-            fmt_path(p, sizeof p, "%s/%s", s->proofs, ar.proof_file);
-            unlink(p);
+        if (!applied) {
+            snprintf(rec.outcome, sizeof rec.outcome, "refused");
+            snprintf(rec.error, sizeof rec.error,
+                     "the store refused the outcome (%s): the job was cancelled, or the lease "
+                     "expired and the job moved on",
+                     ar.code[0] ? ar.code : cairn_job_state_name(ar.state));
+            if (ar.proof_file[0]) {
+                char p[PATH_CAP];
+                fmt_path(p, sizeof p, "%s/%s", s->proofs, ar.proof_file);
+                unlink(p);
+            }
         }
+        cairn_store_attempt_record(s->store, j->id, &rec, NULL);
         break;
     }
     free(ar.result);
+    free(ar.proof);
     if (ip != NULL)
         unlink(input_path);
 }
@@ -1047,9 +1231,31 @@ static void purge_file(void *ctx, const char *proof_file)
 }
 
 /*
+ * Requeue the jobs whose lease expired, at most about once a second for
+ * the whole process (any idle worker may do it).
+ */
+static void sweep_leases(struct cairn_server *s)
+{
+    double now = mono_s();
+    pthread_mutex_lock(&s->mu);
+    int due = now >= s->next_expire;
+    if (due)
+        s->next_expire = now + 1;
+    pthread_mutex_unlock(&s->mu);
+    size_t requeued = 0, failed = 0;
+    if (due && cairn_store_expire(s->store, s->cfg.max_attempts, &requeued, &failed, NULL) ==
+                   CAIRN_OK &&
+        requeued + failed > 0)
+        fprintf(stderr, "cairn: %zu expired leases (%zu jobs requeued, %zu failed)\n",
+                requeued + failed, requeued, failed);
+}
+
+/*
  * A worker: claim, prove, repeat; when nothing is queued, wait for a
- * submission (or a second, to notice jobs another process queued).
- * Worker 0 also applies the retention period about once a minute.
+ * submission (or a second, to notice jobs another process queued; a
+ * quarter of one with a shared store, where every job comes from
+ * elsewhere).  Worker 0 also applies the retention period about once a
+ * minute.
  */
 static void *worker_main(void *arg)
 {
@@ -1068,13 +1274,20 @@ static void *worker_main(void *arg)
             cairn_store_purge(s->store, before, purge_file, s, &n, NULL);
             next_purge = (double)time(NULL) + 60;
         }
+        sweep_leases(s);
         cairn_job j;
         int got = 0;
         memset(&j, 0, sizeof j);
-        if (cairn_store_job_claim(s->store, &j, &got, NULL) != CAIRN_OK || !got) {
+        struct slot *sl = &s->slots[me->slot];
+        if (cairn_store_job_claim(s->store, sl->worker, s->cfg.lease_s, &j, &got, NULL) !=
+                CAIRN_OK ||
+            !got) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += 1;
+            long wait_ns = cairn_store_shared(s->store) ? 250000000L : 1000000000L;
+            ts.tv_nsec += wait_ns;
+            ts.tv_sec += ts.tv_nsec / 1000000000L;
+            ts.tv_nsec %= 1000000000L;
             pthread_mutex_lock(&s->mu);
             if (!s->stop)
                 pthread_cond_timedwait(&s->cv, &s->mu, &ts);
@@ -1082,8 +1295,11 @@ static void *worker_main(void *arg)
             continue;
         }
         pthread_mutex_lock(&s->mu);
-        snprintf(s->slots[me->slot].id, sizeof s->slots[me->slot].id, "%s", j.id);
-        s->slots[me->slot].cancel = 0;
+        snprintf(sl->id, sizeof sl->id, "%s", j.id);
+        sl->cancel = 0;
+        sl->attempt = j.attempts;
+        sl->lost = 0;
+        sl->next_beat = mono_s() + beat_every(s);
         s->running++;
         pthread_mutex_unlock(&s->mu);
         prove_job(s, me->slot, &j);
@@ -1111,6 +1327,7 @@ void cairn_serve_config_init(cairn_serve_config *cfg)
     cfg->max_attempts = 3;
     cfg->max_body = (size_t)96 << 20;
     cfg->max_queue = 10000;
+    cfg->lease_s = 60;
 }
 
 /* "A.B.C.D:PORT" into an IPv4 socket address. */
@@ -1135,20 +1352,37 @@ static cairn_status parse_listen(const char *s, struct sockaddr_in *sa, cairn_er
     return CAIRN_OK;
 }
 
+/* Listen on sa with libmicrohttpd; *port receives the port bound. */
+static cairn_status start_http(struct cairn_server *s, const struct sockaddr_in *sa,
+                               unsigned *port, cairn_error *err)
+{
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+    if (s->daemon == NULL)
+        return cairn_error_set(err, CAIRN_ERR_IO, "cannot listen on %s (address in use?)",
+                               s->cfg.listen);
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    *port = di ? di->port : ntohs(sa->sin_port);
+    return CAIRN_OK;
+}
+
 cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cfg,
                                 cairn_error *err)
 {
     *out = NULL;
     struct sockaddr_in sa;
-    cairn_status st = parse_listen(cfg->listen, &sa, err);
+    cairn_status st = cfg->listen ? parse_listen(cfg->listen, &sa, err) : CAIRN_OK;
     if (st != CAIRN_OK)
         return st;
     struct cairn_server *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
     s->cfg = *cfg;
-    if (s->cfg.workers == 0)
-        s->cfg.workers = 1;
+    if (s->cfg.lease_s == 0)
+        s->cfg.lease_s = 60;
     if (s->cfg.threads == 0)
         s->cfg.threads = 1;
     if (s->cfg.fallback_threads == 0)
@@ -1169,7 +1403,7 @@ cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cf
         (st = ensure_dir(s->proofs, err)) != CAIRN_OK || (st = ensure_dir(s->tmp, err)) != CAIRN_OK)
         goto fail;
     empty_dir(s->tmp);
-    if ((st = cairn_store_open_sqlite(&s->store, cfg->db_path ? cfg->db_path : db, err)))
+    if ((st = cairn_store_open(&s->store, cfg->db_path ? cfg->db_path : db, err)))
         goto fail;
     size_t requeued, failed;
     if ((st = cairn_store_recover(s->store, s->cfg.max_attempts, &requeued, &failed, err)))
@@ -1178,26 +1412,31 @@ cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cf
         fprintf(stderr, "cairn serve: recovered %zu interrupted jobs (%zu requeued, %zu failed)\n",
                 requeued + failed, requeued, failed);
     sweep_proofs(s);
-    s->nworkers = s->cfg.workers;
-    s->slots = calloc(s->nworkers, sizeof *s->slots);
-    s->workers = calloc(s->nworkers, sizeof *s->workers);
+    s->slots = calloc(s->cfg.workers + 1, sizeof *s->slots);
+    s->workers = calloc(s->cfg.workers + 1, sizeof *s->workers);
     if (s->slots == NULL || s->workers == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
-    if (s->daemon == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_IO, "cannot listen on %s (address in use?)",
-                             cfg->listen);
-        goto fail;
+    /* Worker names: NAME (default HOST:PID), and NAME/i when the process has several. */
+    char base[CAIRN_WORKER_NAME_LEN - 8], host[64] = "localhost";
+    if (cfg->worker_name != NULL && cfg->worker_name[0] != '\0') {
+        snprintf(base, sizeof base, "%s", cfg->worker_name);
+    } else {
+        (void)gethostname(host, sizeof host - 1);
+        host[sizeof host - 1] = '\0';
+        snprintf(base, sizeof base, "%.40s:%ld", host, (long)getpid());
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned port = di ? di->port : ntohs(sa.sin_port);
-    for (unsigned i = 0; i < s->nworkers; i++) {
+    for (unsigned i = 0; i < s->cfg.workers; i++) {
+        if (s->cfg.workers == 1)
+            snprintf(s->slots[i].worker, sizeof s->slots[i].worker, "%s", base);
+        else
+            snprintf(s->slots[i].worker, sizeof s->slots[i].worker, "%.50s/%u", base, i);
+    }
+    unsigned port = 0;
+    if (cfg->listen != NULL && (st = start_http(s, &sa, &port, err)) != CAIRN_OK)
+        goto fail;
+    for (unsigned i = 0; i < s->cfg.workers; i++) {
         struct run_ctx *rc = malloc(sizeof *rc);
         if (rc != NULL) {
             rc->s = s;
@@ -1205,12 +1444,12 @@ cairn_status cairn_server_start(cairn_server **out, const cairn_serve_config *cf
         }
         if (rc == NULL || pthread_create(&s->workers[i], NULL, worker_main, rc) != 0) {
             free(rc);
-            s->nworkers = i;
             st = cairn_error_set(err, CAIRN_ERR_NOMEM, "cannot start worker %u", i);
             goto fail;
         }
+        s->nworkers = i + 1;
     }
-    if (cfg->on_listen != NULL)
+    if (cfg->on_listen != NULL && cfg->listen != NULL)
         cfg->on_listen(cfg->ctx, port);
     *out = s;
     return CAIRN_OK;

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "cairn/sha256.h"
 #include "store_internal.h"
 
 static const char *const state_names[CAIRN_JOB_STATES] = {
@@ -61,6 +62,57 @@ cairn_status cairn_store_new_id(char id[CAIRN_JOB_ID_LEN + 1], cairn_error *err)
     return CAIRN_OK;
 }
 
+void cairn_store_sha256_hex(char out[CAIRN_DIGEST_HEX_LEN + 1], const uint8_t *b, size_t n)
+{
+    uint8_t d[CAIRN_SHA256_BYTES];
+    cairn_sha256(d, n ? b : (const uint8_t *)"", n);
+    for (size_t i = 0; i < sizeof d; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+int cairn_store_is_pg_url(const char *where)
+{
+    return where != NULL &&
+           (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0);
+}
+
+/*
+ * The password of a URL is what lies between the first ':' after the
+ * scheme's "//" and the '@' that ends the user information.
+ */
+void cairn_store_redact(const char *where, char *out, size_t cap)
+{
+    const char *p = where ? strstr(where, "//") : NULL;
+    const char *at = p ? strchr(p + 2, '@') : NULL;
+    const char *slash = p ? strchr(p + 2, '/') : NULL;
+    const char *colon = p ? strchr(p + 2, ':') : NULL;
+    if (at == NULL || (slash != NULL && slash < at) || colon == NULL || colon > at) {
+        snprintf(out, cap, "%s", where ? where : "");
+        return;
+    }
+    snprintf(out, cap, "%.*s:***%s", (int)(colon - where), where, at);
+}
+
+cairn_status cairn_store_open(cairn_store **out, const char *where, cairn_error *err)
+{
+    *out = NULL;
+    if (cairn_store_is_pg_url(where))
+        return cairn_store_open_pg(out, where, err);
+    if (strncmp(where, "postgres", 8) == 0 && strchr(where, ':') != NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "job store: not a PostgreSQL URL (expected postgres://USER@HOST/DB)");
+    if (strncmp(where, "sqlite:", 7) == 0)
+        where += 7;
+    if (where[0] == '\0')
+        return cairn_error_set(err, CAIRN_ERR_ARG, "job store: empty path");
+    return cairn_store_open_sqlite(out, where, err);
+}
+
+int cairn_store_shared(cairn_store *s)
+{
+    return s->shared;
+}
+
 void cairn_job_clear(cairn_job *job)
 {
     if (job == NULL)
@@ -80,10 +132,16 @@ unsigned cairn_store_schema_version(cairn_store *s)
     return s->ops->schema_version(s);
 }
 
-cairn_status cairn_store_program_put(cairn_store *s, const char *digest, uint64_t size,
-                                     cairn_error *err)
+cairn_status cairn_store_program_put(cairn_store *s, const char *digest, const uint8_t *elf,
+                                     uint64_t size, cairn_error *err)
 {
-    return s->ops->program_put(s, digest, size, err);
+    return s->ops->program_put(s, digest, elf, size, err);
+}
+
+cairn_status cairn_store_program_get(cairn_store *s, const char *digest, uint8_t **elf,
+                                     size_t *len, int *found, cairn_error *err)
+{
+    return s->ops->program_get(s, digest, elf, len, found, err);
 }
 
 cairn_status cairn_store_program_exists(cairn_store *s, const char *digest, int *found,
@@ -112,9 +170,35 @@ cairn_status cairn_store_job_list(cairn_store *s, int state, const char *after, 
     return s->ops->job_list(s, state, after, limit, jobs, n, err);
 }
 
-cairn_status cairn_store_job_claim(cairn_store *s, cairn_job *job, int *got, cairn_error *err)
+cairn_status cairn_store_job_claim(cairn_store *s, const char *worker, uint32_t lease_s,
+                                   cairn_job *job, int *got, cairn_error *err)
 {
-    return s->ops->job_claim(s, job, got, err);
+    return s->ops->job_claim(s, worker, lease_s, job, got, err);
+}
+
+cairn_status cairn_store_job_heartbeat(cairn_store *s, const char *id, uint32_t attempt,
+                                       const char *worker, uint32_t lease_s, int *ok,
+                                       cairn_error *err)
+{
+    return s->ops->job_heartbeat(s, id, attempt, worker, lease_s, ok, err);
+}
+
+cairn_status cairn_store_job_release(cairn_store *s, const char *id, uint32_t attempt,
+                                     const char *worker, int *ok, cairn_error *err)
+{
+    return s->ops->job_release(s, id, attempt, worker, ok, err);
+}
+
+cairn_status cairn_store_expire(cairn_store *s, uint32_t max_attempts, size_t *requeued,
+                                size_t *failed, cairn_error *err)
+{
+    return s->ops->expire(s, max_attempts, requeued, failed, err);
+}
+
+cairn_status cairn_store_job_proof(cairn_store *s, const char *id, uint8_t **proof, size_t *len,
+                                   int *found, cairn_error *err)
+{
+    return s->ops->job_proof(s, id, proof, len, found, err);
 }
 
 cairn_status cairn_store_job_retry(cairn_store *s, const char *id, uint32_t attempt, int *ok,

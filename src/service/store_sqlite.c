@@ -40,6 +40,14 @@ static const char *const migrations[] = {
     " mode TEXT NOT NULL, threads INTEGER NOT NULL, outcome TEXT NOT NULL,"
     " error TEXT NOT NULL, started_ms INTEGER NOT NULL, finished_ms INTEGER NOT NULL,"
     " PRIMARY KEY (job_id, attempt));",
+    /* 2: leases, the worker of each attempt, and the bytes a shared store keeps */
+    "ALTER TABLE programs ADD COLUMN elf BLOB;"
+    "ALTER TABLE jobs ADD COLUMN input_sha256 TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE jobs ADD COLUMN worker TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE jobs ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN proof BLOB;"
+    "ALTER TABLE job_attempts ADD COLUMN worker TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX jobs_lease ON jobs(state, lease_expires_ms);",
 };
 #define MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -178,18 +186,26 @@ static unsigned sq_schema_version(cairn_store *b)
     return sq(b)->version;
 }
 
-/* INSERT OR IGNORE: the first put of a digest wins, later ones change nothing. */
-static cairn_status sq_program_put(cairn_store *b, const char *digest, uint64_t size,
-                                   cairn_error *err)
+/* The first put of a digest wins; a later one only adds bytes a first put lacked. */
+static cairn_status sq_program_put(cairn_store *b, const char *digest, const uint8_t *elf,
+                                   uint64_t size, cairn_error *err)
 {
     sq_store *s = sq(b);
     sqlite3_stmt *q = NULL;
     cairn_status st;
     pthread_mutex_lock(&s->mu);
-    if ((st = sq_prep(s, &q, "INSERT OR IGNORE INTO programs VALUES (?, ?, ?)", err)) == CAIRN_OK) {
+    if ((st = sq_prep(s, &q, "INSERT INTO programs (digest, size, created_ms, elf)"
+                             " VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE"
+                             " SET elf = excluded.elf"
+                             " WHERE programs.elf IS NULL AND excluded.elf IS NOT NULL",
+                      err)) == CAIRN_OK) {
         sqlite3_bind_text(q, 1, digest, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(q, 2, (sqlite3_int64)size);
         sqlite3_bind_int64(q, 3, cairn_store_now_ms());
+        if (elf != NULL)
+            sqlite3_bind_blob64(q, 4, size ? (const void *)elf : "", size, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(q, 4);
         if (sqlite3_step(q) != SQLITE_DONE)
             st = sq_fail(s, err, "recording a program");
     }
@@ -216,6 +232,64 @@ static cairn_status sq_program_exists(cairn_store *b, const char *digest, int *f
             st = sq_fail(s, err, "looking up a program");
     }
     sqlite3_finalize(q);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/*
+ * Copy the blob of column 0 of a one-row query with one text parameter
+ * into a malloc'd buffer; *found = 0 when there is no row or the blob is
+ * NULL.  Under the caller's lock.
+ */
+static cairn_status sq_blob(sq_store *s, const char *sql, const char *arg, uint8_t **out,
+                            size_t *len, int *found, cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    *out = NULL;
+    *len = 0;
+    *found = 0;
+    cairn_status st = sq_prep(s, &q, sql, err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, arg, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(q);
+    if (r == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        if ((*out = malloc(n ? n : 1)) == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "job store: out of memory");
+        } else {
+            if (n > 0)
+                memcpy(*out, sqlite3_column_blob(q, 0), n);
+            *len = n;
+            *found = 1;
+        }
+    } else if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        st = sq_fail(s, err, "reading bytes");
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* The program's bytes, when they were recorded. */
+static cairn_status sq_program_get(cairn_store *b, const char *digest, uint8_t **elf,
+                                   size_t *len, int *found, cairn_error *err)
+{
+    sq_store *s = sq(b);
+    pthread_mutex_lock(&s->mu);
+    cairn_status st =
+        sq_blob(s, "SELECT elf FROM programs WHERE digest = ?", digest, elf, len, found, err);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/* The proof bytes recorded with a job's outcome (a shared store's way; NULL here otherwise). */
+static cairn_status sq_job_proof(cairn_store *b, const char *id, uint8_t **proof, size_t *len,
+                                 int *found, cairn_error *err)
+{
+    sq_store *s = sq(b);
+    pthread_mutex_lock(&s->mu);
+    cairn_status st = sq_blob(s, "SELECT proof FROM jobs WHERE id = ? AND state = 'succeeded'",
+                              id, proof, len, found, err);
     pthread_mutex_unlock(&s->mu);
     return st;
 }
@@ -279,7 +353,8 @@ static cairn_status sq_job_create(cairn_store *b, const cairn_job_request *req,
         goto out;
     if ((st = sq_prep(s, &q,
                       "INSERT INTO jobs (id, program, input, max_cycles, timeout_s, security,"
-                      " priority, idem_key, state, created_ms) VALUES (?,?,?,?,?,?,?,?,'queued',?)",
+                      " priority, idem_key, state, created_ms, input_sha256)"
+                      " VALUES (?,?,?,?,?,?,?,?,'queued',?,?)",
                       err)) != CAIRN_OK)
         goto out;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
@@ -295,6 +370,9 @@ static cairn_status sq_job_create(cairn_store *b, const cairn_job_request *req,
     else
         sqlite3_bind_null(q, 8);
     sqlite3_bind_int64(q, 9, cairn_store_now_ms());
+    char digest[CAIRN_DIGEST_HEX_LEN + 1];
+    cairn_store_sha256_hex(digest, req->input, req->input_len);
+    sqlite3_bind_text(q, 10, digest, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(q) != SQLITE_DONE)
         st = sq_fail(s, err, "creating a job");
 out:
@@ -306,7 +384,7 @@ out:
 #define JOB_COLS                                                                                   \
     "id, program, state, stage, progress, attempts, max_cycles, timeout_s, security, priority,"    \
     " created_ms, started_ms, finished_ms, length(input), error_code, error, proof_file,"          \
-    " proof_sha256, proof_size, prove_ms, mode, result"
+    " proof_sha256, proof_size, prove_ms, mode, result, input_sha256, worker"
 
 /* Fill a record from a row selected with JOB_COLS. */
 static void job_from_row(cairn_job *j, sqlite3_stmt *q)
@@ -336,6 +414,8 @@ static void job_from_row(cairn_job *j, sqlite3_stmt *q)
     col_text(j->mode, sizeof j->mode, q, 20);
     const unsigned char *r = sqlite3_column_text(q, 21);
     j->result = r ? strdup((const char *)r) : NULL;
+    col_text(j->input_sha256, sizeof j->input_sha256, q, 22);
+    col_text(j->worker, sizeof j->worker, q, 23);
 }
 
 /* Select by id under the caller's lock. */
@@ -383,7 +463,7 @@ static cairn_status sq_job_list(cairn_store *b, int state, const char *after, si
     *jobs = NULL;
     *n = 0;
     int has_after = after != NULL && after[0] != '\0';
-    char sql[512];
+    char sql[1024];
     snprintf(sql, sizeof sql, "SELECT " JOB_COLS " FROM jobs WHERE (?1 < 0 OR state = ?2)%s"
              " ORDER BY seq DESC LIMIT ?4",
              has_after ? " AND seq < COALESCE((SELECT seq FROM jobs WHERE id = ?3), -1)" : "");
@@ -439,8 +519,45 @@ static cairn_status sq_update(sq_store *s, const char *sql, const char *id, int6
     return st;
 }
 
+/* Insert the opening record of an attempt (worker, start) under the caller's lock. */
+static cairn_status open_attempt(sq_store *s, const char *id, int64_t attempt, const char *worker,
+                                 cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    cairn_status st = sq_prep(s, &q, "INSERT OR REPLACE INTO job_attempts (job_id, attempt, mode,"
+                                     " threads, outcome, error, started_ms, finished_ms, worker)"
+                                     " VALUES (?, ?, '', 0, 'running', '', ?, 0, ?)", err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, attempt);
+    sqlite3_bind_int64(q, 3, cairn_store_now_ms());
+    sqlite3_bind_text(q, 4, worker ? worker : "", -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        st = sq_fail(s, err, "recording an attempt");
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* Run one UPDATE with two text parameters under the caller's lock. */
+static cairn_status sq_text_update(sq_store *s, const char *sql, const char *id, const char *v,
+                                   cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    cairn_status st = sq_prep(s, &q, sql, err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, v, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        st = sq_fail(s, err, "updating a job");
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* Pick the best queued job and lease it, inside the lock: no two claims get one job. */
-static cairn_status sq_job_claim(cairn_store *b, cairn_job *job, int *got, cairn_error *err)
+static cairn_status sq_job_claim(cairn_store *b, const char *worker, uint32_t lease_s,
+                                 cairn_job *job, int *got, cairn_error *err)
 {
     sq_store *s = sq(b);
     sqlite3_stmt *q = NULL;
@@ -459,11 +576,29 @@ static cairn_status sq_job_claim(cairn_store *b, cairn_job *job, int *got, cairn
         goto out;
     }
     col_text(id, sizeof id, q, 0);
-    if ((st = sq_update(s, "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-                           " started_ms = ?2, stage = 'starting', progress = 0 WHERE id = ?1",
-                        id, cairn_store_now_ms(), 0, NULL, err)) != CAIRN_OK)
+    sqlite3_finalize(q);
+    q = NULL;
+    int64_t now = cairn_store_now_ms();
+    if ((st = sq_exec(s, "BEGIN IMMEDIATE;", err)) != CAIRN_OK)
         goto out;
-    st = get_locked(s, id, job, got, err);
+    if ((st = sq_update(s, "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+                           " started_ms = ?2, stage = 'starting', progress = 0,"
+                           " lease_expires_ms = ?3 WHERE id = ?1",
+                        id, now, now + (int64_t)lease_s * 1000, NULL, err)) != CAIRN_OK ||
+        (st = sq_text_update(s, "UPDATE jobs SET worker = ?2 WHERE id = ?1", id,
+                             worker ? worker : "", err)) != CAIRN_OK ||
+        (st = get_locked(s, id, job, got, err)) != CAIRN_OK ||
+        (st = open_attempt(s, id, job->attempts, worker, err)) != CAIRN_OK) {
+        if (*got)
+            cairn_job_clear(job);
+        *got = 0;
+        (void)sq_exec(s, "ROLLBACK;", NULL);
+        goto out;
+    }
+    if ((st = sq_exec(s, "COMMIT;", err)) != CAIRN_OK) {
+        cairn_job_clear(job);
+        *got = 0;
+    }
 out:
     sqlite3_finalize(q);
     pthread_mutex_unlock(&s->mu);
@@ -480,6 +615,93 @@ static cairn_status sq_job_retry(cairn_store *b, const char *id, uint32_t attemp
                                    " progress = 0 WHERE id = ?1 AND state = 'running'"
                                    " AND attempts = ?2",
                                 id, attempt, 0, ok, err);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/*
+ * Run one UPDATE fenced by (job ?1, attempt ?2, worker ?3) and, when the
+ * SQL has them, two more integers ?4 and ?5; *ok = whether it changed the
+ * row.  Under the caller's lock.
+ */
+static cairn_status sq_fenced(sq_store *s, const char *what, const char *sql, const char *id,
+                              uint32_t attempt, const char *worker, int64_t a4, int64_t a5,
+                              int *ok, cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    *ok = 0;
+    cairn_status st = sq_prep(s, &q, sql, err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, attempt);
+    sqlite3_bind_text(q, 3, worker ? worker : "", -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_parameter_count(q) >= 5) {
+        sqlite3_bind_int64(q, 4, a4);
+        sqlite3_bind_int64(q, 5, a5);
+    }
+    if (sqlite3_step(q) != SQLITE_DONE)
+        st = sq_fail(s, err, what);
+    else
+        *ok = sqlite3_changes(s->db) == 1;
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* A new expiry for the lease the worker still holds. */
+static cairn_status sq_job_heartbeat(cairn_store *b, const char *id, uint32_t attempt,
+                                     const char *worker, uint32_t lease_s, int *ok,
+                                     cairn_error *err)
+{
+    sq_store *s = sq(b);
+    pthread_mutex_lock(&s->mu);
+    int64_t now = cairn_store_now_ms();
+    cairn_status st = sq_fenced(s, "renewing a lease",
+                                "UPDATE jobs SET lease_expires_ms = ?4 WHERE id = ?1"
+                                " AND attempts = ?2 AND worker = ?3 AND state = 'running'"
+                                " AND lease_expires_ms > ?5",
+                                id, attempt, worker, now + (int64_t)lease_s * 1000, now, ok, err);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/* Close an attempt the store ended itself (expired, released), keeping the worker's fields. */
+static const char close_attempt_sql[] =
+    "UPDATE job_attempts SET outcome = ?3, error = ?4, finished_ms = ?5"
+    " WHERE job_id = ?1 AND attempt = ?2 AND finished_ms = 0";
+
+/* Bind and run close_attempt_sql under the caller's lock. */
+static cairn_status close_attempt(sq_store *s, const char *id, int64_t attempt,
+                                  const char *outcome, const char *error, cairn_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    cairn_status st = sq_prep(s, &q, close_attempt_sql, err);
+    if (st != CAIRN_OK)
+        return st;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, attempt);
+    sqlite3_bind_text(q, 3, outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, error, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 5, cairn_store_now_ms());
+    if (sqlite3_step(q) != SQLITE_DONE)
+        st = sq_fail(s, err, "closing an attempt");
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* Queue the job again when the worker still holds its attempt. */
+static cairn_status sq_job_release(cairn_store *b, const char *id, uint32_t attempt,
+                                   const char *worker, int *ok, cairn_error *err)
+{
+    sq_store *s = sq(b);
+    pthread_mutex_lock(&s->mu);
+    cairn_status st = sq_fenced(s, "releasing a job",
+                                "UPDATE jobs SET state = 'queued', stage = 'requeued',"
+                                " progress = 0, lease_expires_ms = 0 WHERE id = ?1"
+                                " AND attempts = ?2 AND worker = ?3 AND state = 'running'",
+                                id, attempt, worker, 0, 0, ok, err);
+    if (st == CAIRN_OK && *ok)
+        st = close_attempt(s, id, attempt, "released", CAIRN_STORE_RELEASED_ERROR, err);
     pthread_mutex_unlock(&s->mu);
     return st;
 }
@@ -512,7 +734,10 @@ static void bind_str(sqlite3_stmt *q, int i, const char *v)
     sqlite3_bind_text(q, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
-/* The guarded UPDATE that makes a result final: running, current attempt, or nothing. */
+/*
+ * The guarded UPDATE that makes a result final: running, current attempt,
+ * the worker holding an unexpired lease, or nothing; then the attempt's end.
+ */
 static cairn_status sq_job_finish(cairn_store *b, const char *id, uint32_t attempt,
                                   const cairn_job_outcome *o, int *applied, cairn_error *err)
 {
@@ -524,8 +749,10 @@ static cairn_status sq_job_finish(cairn_store *b, const char *id, uint32_t attem
     if ((st = sq_prep(s, &q,
                       "UPDATE jobs SET state = ?3, error_code = ?4, error = ?5, proof_file = ?6,"
                       " proof_sha256 = ?7, proof_size = ?8, prove_ms = ?9, mode = ?10,"
-                      " result = ?11, finished_ms = ?12, stage = 'done', progress = ?13"
-                      " WHERE id = ?1 AND state = 'running' AND attempts = ?2",
+                      " result = ?11, finished_ms = ?12, stage = 'done', progress = ?13,"
+                      " proof = ?14, lease_expires_ms = 0"
+                      " WHERE id = ?1 AND state = 'running' AND attempts = ?2"
+                      " AND (?15 = '' OR worker = ?15) AND lease_expires_ms > ?12",
                       err)) == CAIRN_OK) {
         sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(q, 2, attempt);
@@ -543,12 +770,21 @@ static cairn_status sq_job_finish(cairn_store *b, const char *id, uint32_t attem
             sqlite3_bind_null(q, 11);
         sqlite3_bind_int64(q, 12, cairn_store_now_ms());
         sqlite3_bind_double(q, 13, o->state == CAIRN_JOB_SUCCEEDED ? 1.0 : 0.0);
+        if (o->proof != NULL)
+            sqlite3_bind_blob64(q, 14, o->proof, o->proof_len, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(q, 14);
+        bind_str(q, 15, o->worker);
         if (sqlite3_step(q) != SQLITE_DONE)
             st = sq_fail(s, err, "finishing a job");
         else
             *applied = sqlite3_changes(s->db) == 1;
     }
     sqlite3_finalize(q);
+    if (st == CAIRN_OK && *applied)
+        st = sq_update(s, "UPDATE job_attempts SET finished_ms = ?2 WHERE job_id = ?1"
+                          " AND attempt = ?3 AND finished_ms = 0",
+                       id, cairn_store_now_ms(), attempt, NULL, err);
     pthread_mutex_unlock(&s->mu);
     return st;
 }
@@ -583,8 +819,9 @@ static cairn_status sq_attempt_record(cairn_store *b, const char *id, const cair
     sqlite3_stmt *q = NULL;
     cairn_status st;
     pthread_mutex_lock(&s->mu);
-    if ((st = sq_prep(s, &q, "INSERT OR REPLACE INTO job_attempts VALUES (?,?,?,?,?,?,?,?)",
-                      err)) == CAIRN_OK) {
+    if ((st = sq_prep(s, &q, "INSERT OR REPLACE INTO job_attempts (job_id, attempt, mode,"
+                             " threads, outcome, error, started_ms, finished_ms, worker)"
+                             " VALUES (?,?,?,?,?,?,?,?,?)", err)) == CAIRN_OK) {
         sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(q, 2, a->attempt);
         bind_str(q, 3, a->mode);
@@ -593,6 +830,7 @@ static cairn_status sq_attempt_record(cairn_store *b, const char *id, const cair
         bind_str(q, 6, a->error);
         sqlite3_bind_int64(q, 7, a->started_ms);
         sqlite3_bind_int64(q, 8, a->finished_ms);
+        bind_str(q, 9, a->worker);
         if (sqlite3_step(q) != SQLITE_DONE)
             st = sq_fail(s, err, "recording an attempt");
     }
@@ -613,7 +851,8 @@ static cairn_status sq_attempt_list(cairn_store *b, const char *id, cairn_job_at
     size_t cap = 0;
     pthread_mutex_lock(&s->mu);
     if ((st = sq_prep(s, &q, "SELECT attempt, mode, threads, outcome, error, started_ms,"
-                             " finished_ms FROM job_attempts WHERE job_id = ? ORDER BY attempt",
+                             " finished_ms, worker FROM job_attempts WHERE job_id = ?"
+                             " ORDER BY attempt",
                       err)) != CAIRN_OK)
         goto out;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
@@ -637,6 +876,7 @@ static cairn_status sq_attempt_list(cairn_store *b, const char *id, cairn_job_at
         col_text(a->error, sizeof a->error, q, 4);
         a->started_ms = sqlite3_column_int64(q, 5);
         a->finished_ms = sqlite3_column_int64(q, 6);
+        col_text(a->worker, sizeof a->worker, q, 7);
     }
 out:
     sqlite3_finalize(q);
@@ -703,6 +943,59 @@ static cairn_status sq_recover(cairn_store *b, uint32_t max_attempts, size_t *re
         goto out;
     }
     st = sq_exec(s, "COMMIT;", err);
+out:
+    pthread_mutex_unlock(&s->mu);
+    *requeued = st == CAIRN_OK ? (size_t)r : 0;
+    *failed = st == CAIRN_OK ? (size_t)f : 0;
+    return st;
+}
+
+/*
+ * Fail the exhausted and requeue the rest of the running jobs whose lease
+ * expired, closing their attempts, in one transaction.
+ */
+static cairn_status sq_expire(cairn_store *b, uint32_t max_attempts, size_t *requeued,
+                              size_t *failed, cairn_error *err)
+{
+    sq_store *s = sq(b);
+    sqlite3_stmt *q = NULL;
+    int f = 0, r = 0;
+    cairn_status st;
+    int64_t now = cairn_store_now_ms();
+    *requeued = *failed = 0;
+    pthread_mutex_lock(&s->mu);
+    if ((st = sq_exec(s, "BEGIN IMMEDIATE;", err)) != CAIRN_OK)
+        goto out;
+    if ((st = sq_prep(s, &q, "SELECT id, attempts FROM jobs WHERE state = 'running'"
+                             " AND lease_expires_ms < ?", err)) != CAIRN_OK)
+        goto fail;
+    sqlite3_bind_int64(q, 1, now);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        char id[CAIRN_JOB_ID_LEN + 1];
+        col_text(id, sizeof id, q, 0);
+        int64_t att = sqlite3_column_int64(q, 1);
+        if ((st = close_attempt(s, id, att, "lease_expired", CAIRN_STORE_EXPIRED_ERROR, err)))
+            goto fail;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((st = sq_update(s, "UPDATE jobs SET state = 'failed', error_code = 'interrupted',"
+                           " error = 'the lease expired during each of its ' || attempts ||"
+                           " ' attempts', finished_ms = ?2, stage = 'done', lease_expires_ms = 0"
+                           " WHERE ?1 = ?1 AND state = 'running' AND lease_expires_ms < ?2"
+                           " AND attempts >= ?3",
+                        "", now, max_attempts, &f, err)) != CAIRN_OK ||
+        (st = sq_update(s, "UPDATE jobs SET state = 'queued', stage = 'requeued', progress = 0,"
+                           " lease_expires_ms = 0 WHERE ?1 = ?1 AND state = 'running'"
+                           " AND lease_expires_ms < ?2",
+                        "", now, 0, &r, err)) != CAIRN_OK)
+        goto fail;
+    st = sq_exec(s, "COMMIT;", err);
+    goto out;
+fail:
+    sqlite3_finalize(q);
+    q = NULL;
+    (void)sq_exec(s, "ROLLBACK;", NULL);
 out:
     pthread_mutex_unlock(&s->mu);
     *requeued = st == CAIRN_OK ? (size_t)r : 0;
@@ -783,8 +1076,27 @@ out:
 }
 
 static const struct cairn_store_ops sq_ops = {
-    sq_free,        sq_schema_version, sq_program_put,    sq_program_exists, sq_job_create,
-    sq_job_get,     sq_job_list,       sq_job_claim,      sq_job_retry,      sq_job_progress,
-    sq_job_finish,  sq_job_cancel,     sq_attempt_record, sq_attempt_list,   sq_job_input,
-    sq_recover,     sq_stats_get,      sq_purge,
+    .free = sq_free,
+    .schema_version = sq_schema_version,
+    .program_put = sq_program_put,
+    .program_get = sq_program_get,
+    .program_exists = sq_program_exists,
+    .job_create = sq_job_create,
+    .job_get = sq_job_get,
+    .job_list = sq_job_list,
+    .job_claim = sq_job_claim,
+    .job_heartbeat = sq_job_heartbeat,
+    .job_release = sq_job_release,
+    .expire = sq_expire,
+    .job_proof = sq_job_proof,
+    .job_retry = sq_job_retry,
+    .job_progress = sq_job_progress,
+    .job_finish = sq_job_finish,
+    .job_cancel = sq_job_cancel,
+    .attempt_record = sq_attempt_record,
+    .attempt_list = sq_attempt_list,
+    .job_input = sq_job_input,
+    .recover = sq_recover,
+    .stats_get = sq_stats_get,
+    .purge = sq_purge,
 };
