@@ -1007,13 +1007,18 @@ static void lie_bytecode(cairn_fp *tab, size_t n, const struct zkt *z)
         tab[(size_t)(ZLV_B + ZLB_FW + 0) * ((size_t)1 << n) + x] = cairn_fp_zero();
 }
 
-/* A lie about a U output: "write to fd 1" claimed for j0 on a row that is not an ECALL. */
+/*
+ * A lie about a U output: "write to fd 1" claimed for j0 on a row that is
+ * not an ECALL (where the kinds are read only under f_ecall, so no
+ * constraint sees it).
+ */
 static void lie_u_output(cairn_fp *tab, size_t n, const struct zkt *z)
 {
-    (void)z;
-    size_t rows = (size_t)1 << n;
-    tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + 1] =
-        cairn_fp_add(tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + 1], cairn_fp_one());
+    size_t rows = (size_t)1 << n, x = 0;
+    while (x + 1 < z->w.T && tab[(size_t)(ZLV_B + ZK_F_ECALL) * rows + x].v != 0)
+        x++;
+    tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + x] =
+        cairn_fp_add(tab[(size_t)(ZLV_U + 0 * ZU_NCOL + ZU_WO) * rows + x], cairn_fp_one());
 }
 
 /*
