@@ -540,8 +540,8 @@ static void sumcheck_threads_identical(void)
     }
     for (size_t i = 0; i < n; i++)
         tau[i] = test_rand_fp2();
-    cairn_sumcheck_input in_base[3] = {{cols[0], NULL}, {cols[1], NULL}, {cols[2], NULL}};
-    cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL}, {NULL, ext}, {cols[2], NULL}};
+    cairn_sumcheck_input in_base[3] = {{cols[0], NULL, 0}, {cols[1], NULL, 0}, {cols[2], NULL, 0}};
+    cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL, 0}, {NULL, ext, 0}, {cols[2], NULL, 0}};
     /*
      * The true claims by brute force, so that the one-thread proofs (whose
      * rounds run in several pool chunks at this size) are checked by the
@@ -655,6 +655,7 @@ static void sumcheck_fast_path_matches_generic(void)
                 int ext = form == 2 || (form == 1 && c == 1);
                 in[c].fp = ext ? NULL : b[c];
                 in[c].fp2 = ext ? x : NULL;
+                in[c].small_bits = 0;
             }
             struct sc_run r[2];
             memset(r, 0, sizeof r);
@@ -677,6 +678,265 @@ out:
     sc_generic_only = 0;
     for (size_t c = 0; c < 3; c++)
         free(b[c]);
+    free(x);
+}
+
+/* ---- small-value rounds -------------------------------------------------------- */
+
+/* A random entry below 2^bits, or an edge value (0, 1, 2^bits - 1) one time in four. */
+static cairn_fp small_entry(unsigned bits)
+{
+    uint64_t top = bits >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1;
+    switch (test_rand_below(12)) {
+    case 0:
+        return cairn_fp_zero();
+    case 1:
+        return cairn_fp_make(1 & top);
+    case 2:
+        return cairn_fp_from_u64(top);
+    default:
+        return cairn_fp_from_u64(test_rand_u64() & top);
+    }
+}
+
+/* Prove once into r (threads, generic or not, inputs as given); CHECKs that it succeeds. */
+static void small_run(struct sc_run *r, const cairn_sumcheck_expr *e, const cairn_fp2 *tau,
+                      const cairn_sumcheck_input *in, size_t n, cairn_fp2 claim)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/small");
+    CHECK(cairn_sumcheck_prove(&r->proof, r->point, r->evals, &t, e, tau, in, e->inputs_len, n,
+                               claim, NULL) == CAIRN_OK);
+    transcript_digest(r->digest, &t);
+}
+
+/* The true claim sum_x g(f(x)) [eq(tau, x)] by brute force. */
+static cairn_fp2 small_claim(const cairn_sumcheck_expr *e, const cairn_fp2 *tau,
+                             cairn_fp *const *cols, size_t n)
+{
+    size_t len = (size_t)1 << n;
+    cairn_fp2 *eq = malloc(len * sizeof *eq), sum = cairn_fp2_zero(), v[4];
+    if (eq == NULL)
+        return sum;
+    if (tau != NULL)
+        (void)cairn_poly_eq_table(eq, tau, n);
+    for (size_t x = 0; x < len; x++) {
+        for (size_t c = 0; c < e->inputs_len; c++)
+            v[c] = cairn_fp2_from_fp(cols[c][x]);
+        cairn_fp2 g = cairn_sumcheck_expr_eval(e, v);
+        sum = cairn_fp2_add(sum, tau != NULL ? cairn_fp2_mul(g, eq[x]) : g);
+    }
+    free(eq);
+    return sum;
+}
+
+/*
+ * The small-value rounds against the generic prover: for every switch
+ * round L = 1..4 (forced) and the automatic choice, for expressions of
+ * degree 1 to 4 (one product, a repeated factor, several terms with
+ * coefficients and a constant), with and without tau (random, and with
+ * zero coordinates so that the kernel must evaluate q(1)), inputs of 1, 8,
+ * 32 and 40 bits with edge values, n from L to 7: identical proof, point,
+ * evaluations and transcript, a claim the verifier accepts, and the path
+ * did run whenever its bounds hold.  Also the threads, 1, 2, 3 and 8.
+ */
+static void sumcheck_small_matches_generic(void)
+{
+    static const unsigned bits_list[] = {1, 8, 32, 40};
+    cairn_fp *cols[4] = {NULL, NULL, NULL, NULL};
+    size_t maxn = 7, len = (size_t)1 << maxn;
+    for (size_t c = 0; c < 4; c++)
+        cols[c] = malloc(len * sizeof(cairn_fp));
+    if (!CHECK(cols[0] && cols[1] && cols[2] && cols[3]))
+        goto out;
+    for (size_t form = 0; form < 5; form++) {
+        cairn_sumcheck_term tm[3];
+        size_t terms = 1, k = 3;
+        memset(tm, 0, sizeof tm);
+        tm[0].coeff = cairn_fp2_one();
+        if (form == 0) { /* f0 f1 (degree 3 with eq) */
+            tm[0].factors_len = 2;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 1;
+        } else if (form == 1) { /* f0 f1 f2 */
+            tm[0].factors_len = 3;
+            for (uint16_t u = 0; u < 3; u++)
+                tm[0].factors[u] = u;
+        } else if (form == 2) { /* f0 */
+            tm[0].factors_len = 1;
+            k = 1;
+        } else if (form == 3) { /* 3 f0 f0 f1 f2 + (2+5X) f1 + 9 */
+            tm[0].coeff = cairn_fp2_make(cairn_fp_make(3), cairn_fp_zero());
+            tm[0].factors_len = 4;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 0;
+            tm[0].factors[2] = 1;
+            tm[0].factors[3] = 2;
+            tm[1].coeff = cairn_fp2_make(cairn_fp_make(2), cairn_fp_make(5));
+            tm[1].factors_len = 1;
+            tm[1].factors[0] = 1;
+            tm[2].coeff = cairn_fp2_make(cairn_fp_make(9), cairn_fp_zero());
+            terms = 3;
+        } else { /* f0 f1 - f2 f3 (a constraint of two products) */
+            tm[0].factors_len = 2;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 1;
+            tm[1].coeff = cairn_fp2_neg(cairn_fp2_one());
+            tm[1].factors_len = 2;
+            tm[1].factors[0] = 2;
+            tm[1].factors[1] = 3;
+            terms = 2;
+            k = 4;
+        }
+        const cairn_sumcheck_expr e = {tm, terms, k};
+        for (size_t bi = 0; bi < sizeof bits_list / sizeof bits_list[0]; bi++) {
+            unsigned bits = bits_list[bi];
+            for (size_t taukind = 0; taukind < 3; taukind++) {
+                for (size_t L = 0; L <= SC_SMALL_MAX_ROUNDS + 1; L++) {
+                    /* L = SC_SMALL_MAX_ROUNDS + 1 stands for the automatic choice */
+                    size_t n = L <= SC_SMALL_MAX_ROUNDS ? L + test_rand_below(maxn - L + 1)
+                                                        : 1 + test_rand_below(maxn);
+                    cairn_fp2 tau[8];
+                    for (size_t i = 0; i < n; i++)
+                        tau[i] = taukind == 2 && (i % 2 == 0) ? cairn_fp2_zero() : test_rand_fp2();
+                    for (size_t c = 0; c < k; c++)
+                        for (size_t x = 0; x < ((size_t)1 << n); x++)
+                            cols[c][x] = small_entry(bits);
+                    const cairn_fp2 *tp = taukind == 0 ? NULL : tau;
+                    cairn_fp2 claim = small_claim(&e, tp, cols, n);
+                    cairn_sumcheck_input in[4], plain[4];
+                    for (size_t c = 0; c < k; c++) {
+                        in[c] = (cairn_sumcheck_input){cols[c], NULL, bits};
+                        plain[c] = (cairn_sumcheck_input){cols[c], NULL, 0};
+                    }
+                    struct sc_run ref, got;
+                    memset(&ref, 0, sizeof ref);
+                    memset(&got, 0, sizeof got);
+                    small_run(&ref, &e, tp, plain, n, claim);
+                    sc_small_force = L <= SC_SMALL_MAX_ROUNDS ? L : CAIRN_SUMCHECK_SWITCH_AUTO;
+                    size_t before = sc_small_passes;
+                    unsigned th = thread_counts[test_rand_below(THREAD_COUNTS)];
+                    use_threads(th);
+                    small_run(&got, &e, tp, in, n, claim);
+                    use_threads(1);
+                    size_t ran = sc_small_passes - before;
+                    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+                    if (!CHECK(sc_run_equal(&got, &ref, n, k)))
+                        test_fail(__FILE__, __LINE__,
+                                  "form %zu, %u bits, tau kind %zu, L %zu, n %zu, %u threads: "
+                                  "small-value rounds differ",
+                                  form, bits, taukind, L, n, th);
+                    cairn_transcript t;
+                    cairn_fp2 pt[8];
+                    cairn_transcript_init(&t, "test/small");
+                    CHECK(cairn_sumcheck_verify_claim(pt, &t, &got.proof, &e, tp, n, claim,
+                                                      got.evals, k, NULL) == CAIRN_OK);
+                    /* the path must have run where its bounds certainly hold */
+                    int must = L >= 1 && L <= 3 && bits <= 32 && form != 3;
+                    if (must && !CHECK(ran == 1))
+                        test_fail(__FILE__, __LINE__, "form %zu, %u bits, L %zu: path did not run",
+                                  form, bits, L);
+                    if (L == 0)
+                        CHECK(ran == 0);
+                    cairn_sumcheck_proof_clear(&ref.proof);
+                    cairn_sumcheck_proof_clear(&got.proof);
+                }
+            }
+        }
+    }
+out:
+    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+    use_threads(1);
+    for (size_t c = 0; c < 4; c++)
+        free(cols[c]);
+}
+
+/*
+ * A broken promise (an entry of 2^8 in a table declared 8 bits; a full
+ * field element) leaves the proof unchanged: the path notices it before
+ * sending anything and runs the generic rounds.  The batched prover takes
+ * the path per instance with the same bytes.  small_bits on an extension
+ * table, or above 64, is CAIRN_ERR_ARG.
+ */
+static void sumcheck_small_promise_and_batch(void)
+{
+    size_t n = 9, len = (size_t)1 << n;
+    static const cairn_sumcheck_term t2 = {{{1}, {0}}, 2, {0, 1}};
+    const cairn_sumcheck_expr e = {&t2, 1, 2};
+    cairn_fp *a = malloc(len * sizeof *a), *b = malloc(len * sizeof *b);
+    cairn_fp2 *x = malloc(len * sizeof *x), tau[9];
+    if (!CHECK(a && b && x))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        tau[i] = test_rand_fp2();
+    for (size_t bad = 0; bad < 3; bad++) {
+        for (size_t j = 0; j < len; j++) {
+            a[j] = small_entry(8);
+            b[j] = small_entry(8);
+        }
+        if (bad == 1)
+            a[test_rand_below(len)] = cairn_fp_make(256);
+        if (bad == 2)
+            b[test_rand_below(len)] = test_rand_fp();
+        cairn_fp *cols[2] = {a, b};
+        cairn_fp2 claim = small_claim(&e, tau, cols, n);
+        cairn_sumcheck_input in[2] = {{a, NULL, 8}, {b, NULL, 8}}, plain[2] = {{a, NULL, 0},
+                                                                               {b, NULL, 0}};
+        struct sc_run ref, got;
+        memset(&ref, 0, sizeof ref);
+        memset(&got, 0, sizeof got);
+        small_run(&ref, &e, tau, plain, n, claim);
+        size_t before = sc_small_passes;
+        small_run(&got, &e, tau, in, n, claim);
+        CHECK(sc_run_equal(&got, &ref, n, 2));
+        CHECK_EQ_U64(sc_small_passes - before, bad == 0 ? 1 : 0);
+        cairn_sumcheck_proof_clear(&ref.proof);
+        cairn_sumcheck_proof_clear(&got.proof);
+        /* a batch of the claim and a smaller one of 5 variables, with and without the promise */
+        if (bad == 0) {
+            cairn_sumcheck_instance bi[2] = {{&e, tau, in, n, claim},
+                                             {&e, tau + 4, in, 5, cairn_fp2_zero()}};
+            cairn_sumcheck_instance bp[2] = {{&e, tau, plain, n, claim},
+                                             {&e, tau + 4, plain, 5, cairn_fp2_zero()}};
+            cairn_fp2 pt[2][9], ev[2][4];
+            cairn_sumcheck_proof pr[2];
+            uint8_t dg[2][32];
+            for (int v = 0; v < 2; v++) {
+                cairn_transcript t;
+                cairn_sumcheck_proof_init(&pr[v]);
+                cairn_transcript_init(&t, "test/small/batch");
+                before = sc_small_passes;
+                CHECK(cairn_sumcheck_batch_prove(&pr[v], pt[v], ev[v], &t, v ? bi : bp, 2, NULL) ==
+                      CAIRN_OK);
+                CHECK_EQ_U64(sc_small_passes - before, v ? 2 : 0);
+                transcript_digest(dg[v], &t);
+            }
+            CHECK(memcmp(pr[0].evals, pr[1].evals, n * pr[0].degree * sizeof(cairn_fp2)) == 0);
+            CHECK(memcmp(pt[0], pt[1], sizeof pt[0]) == 0);
+            CHECK(memcmp(ev[0], ev[1], sizeof ev[0]) == 0);
+            CHECK(memcmp(dg[0], dg[1], 32) == 0);
+            cairn_sumcheck_proof_clear(&pr[0]);
+            cairn_sumcheck_proof_clear(&pr[1]);
+        }
+    }
+    for (size_t j = 0; j < len; j++)
+        x[j] = test_rand_fp2();
+    {
+        cairn_sumcheck_input ext[2] = {{a, NULL, 8}, {NULL, x, 8}}, big[2] = {{a, NULL, 65},
+                                                                              {b, NULL, 8}};
+        struct sc_run r;
+        cairn_transcript t;
+        memset(&r, 0, sizeof r);
+        cairn_transcript_init(&t, "test/small");
+        CHECK(cairn_sumcheck_prove(&r.proof, r.point, r.evals, &t, &e, tau, ext, 2, n,
+                                   cairn_fp2_zero(), NULL) == CAIRN_ERR_ARG);
+        CHECK(cairn_sumcheck_prove(&r.proof, r.point, r.evals, &t, &e, tau, big, 2, n,
+                                   cairn_fp2_zero(), NULL) == CAIRN_ERR_ARG);
+        cairn_sumcheck_proof_clear(&r.proof);
+    }
+out:
+    free(a);
+    free(b);
     free(x);
 }
 
@@ -767,6 +1027,8 @@ const struct test_case test_engine_cases[] = {
     TEST(poly_threads_match_reference),
     TEST(sumcheck_threads_identical),
     TEST(sumcheck_fast_path_matches_generic),
+    TEST(sumcheck_small_matches_generic),
+    TEST(sumcheck_small_promise_and_batch),
     TEST(pcs_commit_threads_identical),
     TEST(zkvm_threads_identical),
     TEST_END,

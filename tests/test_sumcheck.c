@@ -148,7 +148,7 @@ static void sumcheck_known_answer(void)
     cairn_fp tab[4] = {{1}, {2}, {3}, {4}};
     cairn_sumcheck_term term = {{{1}, {0}}, 1, {0}};
     cairn_sumcheck_expr e = {&term, 1, 1};
-    cairn_sumcheck_input in = {tab, NULL};
+    cairn_sumcheck_input in = {tab, NULL, 0};
     cairn_sumcheck_proof p;
     cairn_transcript tp, tv;
     cairn_fp2 point[2], pv[2], ev, claim = cairn_fp2_from_fp(cairn_fp_make(10));
@@ -840,7 +840,7 @@ static void sumcheck_arg_errors(void)
     cairn_sumcheck_term big_term = {{{1}, {0}}, CAIRN_SUMCHECK_MAX_FACTORS + 1, {0}};
     cairn_sumcheck_term ok_term = {{{1}, {0}}, 1, {0}};
     cairn_sumcheck_expr bad = {&bad_term, 1, 1}, big = {&big_term, 1, 1}, ok = {&ok_term, 1, 1};
-    cairn_sumcheck_input both = {tab, tab2}, none = {NULL, NULL}, good = {tab, NULL};
+    cairn_sumcheck_input both = {tab, tab2, 0}, none = {NULL, NULL, 0}, good = {tab, NULL, 0};
     cairn_sumcheck_proof p;
     cairn_fp2 point[2], evals[1], exp;
     cairn_transcript t;
@@ -927,6 +927,7 @@ static void sumcheck_fuzz_inprocess(void)
                 ok = ok && tabs[c] != NULL;
                 inputs[c].fp = tabs[c];
                 inputs[c].fp2 = NULL;
+                inputs[c].small_bits = 0;
             }
             cairn_fp2 tau[FZN], point[FZN], evals[3];
             for (size_t i = 0; i < n; i++)

@@ -91,10 +91,20 @@ cairn_fp2 cairn_sumcheck_expr_eval(const cairn_sumcheck_expr *expr, const cairn_
 
 /* ---- inputs and proofs ------------------------------------------------------ */
 
-/* A table of 2^n entries: exactly one of fp (base field) and fp2 is non-NULL. */
+/*
+ * A table of 2^n entries: exactly one of fp (base field) and fp2 is non-NULL.
+ * small_bits: 0, or (base tables only) b in 1..64 promising that every entry
+ * of fp is below 2^b as a canonical integer (bytes: 8, bits: 1, 32-bit
+ * words: 32).  When every input of a claim makes such a promise, the
+ * in-memory provers compute the first rounds in integer arithmetic
+ * (docs/sumcheck.md, "Small values"); the proof is byte for byte the same
+ * as without the promise.  A broken promise costs only the speed: the
+ * prover notices it before sending anything and runs the generic rounds.
+ */
 typedef struct {
     const cairn_fp *fp;
     const cairn_fp2 *fp2;
+    unsigned small_bits;
 } cairn_sumcheck_input;
 
 /*

@@ -231,7 +231,7 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
             v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], s->columns[c][b]));
         tg[b] = v;
     }
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
+    cairn_sumcheck_input in[2] = {{NULL, y, 0}, {NULL, tg, 0}};
     st = cairn_sumcheck_prove(&proof->inner, claims->y_points[0], evals, t, &ls_expr, NULL, in, 2,
                               s->kappa, claim, err);
     if (st != CAIRN_OK)
@@ -247,7 +247,8 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
         pb[b] = cairn_fp2_neg(y[b]);
         qb[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(b)));
     }
-    cairn_gkr_instance inst[2] = {{s->n, {NULL, pa}, {NULL, qa}}, {s->kappa, {NULL, pb}, {NULL, qb}}};
+    cairn_gkr_instance inst[2] = {{s->n, {NULL, pa, 0}, {NULL, qa, 0}},
+                                  {s->kappa, {NULL, pb, 0}, {NULL, qb, 0}}};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2];
     if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, 1, err)) != CAIRN_OK)
         goto out;

@@ -216,7 +216,7 @@ cairn_status cairn_sumcheck_reduce_prove(cairn_sumcheck_proof *proof, cairn_fp2 
     }
     free(tmp);
     tmp = NULL;
-    cairn_sumcheck_input in[2] = {*f, {NULL, w}};
+    cairn_sumcheck_input in[2] = {*f, {NULL, w, 0}};
     st = cairn_sumcheck_prove(proof, point, evs, t, &reduce_expr, NULL, in, 2, n, claim, err);
     if (st != CAIRN_OK)
         goto out;
