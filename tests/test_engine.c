@@ -681,6 +681,42 @@ out:
     free(x);
 }
 
+/* The claim reduction (W built on the pool, then the sum-check) gives the same bytes for every thread count. */
+static void sumcheck_reduce_threads_identical(void)
+{
+    size_t n = 14, len = (size_t)1 << n, m = 3;
+    cairn_fp *f = rand_fp_array(len);
+    cairn_fp2 pts[3 * 14], vals[3];
+    struct sc_run ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    if (!CHECK(f != NULL))
+        return;
+    for (size_t i = 0; i < m * n; i++)
+        pts[i] = test_rand_fp2();
+    for (size_t j = 0; j < m; j++)
+        CHECK(cairn_poly_eval_fp(&vals[j], f, pts + j * n, n) == CAIRN_OK);
+    cairn_sumcheck_input in = {f, NULL, 0};
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        struct sc_run *r = ti == 0 ? &ref : &got;
+        cairn_transcript t;
+        use_threads(thread_counts[ti]);
+        cairn_transcript_init(&t, "test/reduce");
+        CHECK(cairn_sumcheck_reduce_prove(&r->proof, r->point, r->evals, &t, &in, n, pts, vals, m,
+                                          NULL) == CAIRN_OK);
+        transcript_digest(r->digest, &t);
+        if (ti > 0) {
+            if (!CHECK(sc_run_equal(&got, &ref, n, 1)))
+                test_fail(__FILE__, __LINE__, "claim reduction differs at %u threads",
+                          thread_counts[ti]);
+            cairn_sumcheck_proof_clear(&got.proof);
+        }
+    }
+    use_threads(1);
+    cairn_sumcheck_proof_clear(&ref.proof);
+    free(f);
+}
+
 /* ---- small-value rounds -------------------------------------------------------- */
 
 /* A random entry below 2^bits, or an edge value (0, 1, 2^bits - 1) one time in four. */
@@ -1027,6 +1063,7 @@ const struct test_case test_engine_cases[] = {
     TEST(poly_threads_match_reference),
     TEST(sumcheck_threads_identical),
     TEST(sumcheck_fast_path_matches_generic),
+    TEST(sumcheck_reduce_threads_identical),
     TEST(sumcheck_small_matches_generic),
     TEST(sumcheck_small_promise_and_batch),
     TEST(pcs_commit_threads_identical),
