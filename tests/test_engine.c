@@ -209,7 +209,8 @@ static size_t simd_sets(const cairn_simd_set **sets)
 static cairn_fp simd_value(void)
 {
     static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
-                                    CAIRN_FP_EPS, UINT64_C(1) << 63};
+                                    CAIRN_FP_EPS, UINT64_C(1) << 63,
+                                    (UINT64_C(1) << 32) + 1, CAIRN_FP_P - CAIRN_FP_EPS - 1};
     uint64_t r = test_rand_below(4);
     if (r == 0)
         return cairn_fp_make(edge[test_rand_below(sizeof edge / sizeof edge[0])]);
@@ -291,6 +292,23 @@ static void simd_kernels_match_portable(void)
                 cairn_fp2 want = cairn_fp2_add(
                     f2[2 * i], cairn_fp2_mul_schoolbook(cc, cairn_fp2_sub(f2[2 * i + 1], f2[2 * i])));
                 bad += (size_t)(!cairn_fp2_eq(g2[i], want)) + (size_t)(!cairn_fp2_eq(h2[i], want));
+            }
+            /* fold1 of len/2 base pairs, against the scalar formula */
+            K->fold1(g2, a, len / 2, cc);
+            for (size_t i = 0; i < len / 2; i++) {
+                cairn_fp2 want = cairn_fp2_add(
+                    cairn_fp2_from_fp(a[2 * i]),
+                    cairn_fp2_mul_schoolbook(cc, cairn_fp2_from_fp(cairn_fp_sub(a[2 * i + 1], a[2 * i]))));
+                bad += (size_t)(!cairn_fp2_eq(g2[i], want));
+            }
+            /* eq2: hi = lo r, lo = lo - hi */
+            for (size_t i = 0; i < len; i++)
+                h2[i] = f2[i];
+            K->eq2(h2, g2, len, cc);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp2 hi = cairn_fp2_mul_schoolbook(f2[i], cc);
+                bad += (size_t)(!cairn_fp2_eq(g2[i], hi)) +
+                       (size_t)(!cairn_fp2_eq(h2[i], cairn_fp2_sub(f2[i], hi)));
             }
             if (bad != 0) {
                 test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
@@ -899,8 +917,8 @@ out:
 }
 
 /*
- * A broken promise (an entry of 2^8 in a table declared 8 bits; a full
- * field element) leaves the proof unchanged: the path notices it before
+ * A broken promise (an entry of 2^8 in a table declared 8 bits; an
+ * element near p) leaves the proof unchanged: the path notices it before
  * sending anything and runs the generic rounds.  The batched prover takes
  * the path per instance with the same bytes.  small_bits on an extension
  * table, or above 64, is CAIRN_ERR_ARG.
@@ -924,7 +942,7 @@ static void sumcheck_small_promise_and_batch(void)
         if (bad == 1)
             a[test_rand_below(len)] = cairn_fp_make(256);
         if (bad == 2)
-            b[test_rand_below(len)] = test_rand_fp();
+            b[test_rand_below(len)] = cairn_fp_make(CAIRN_FP_P - 1 - test_rand_below(1u << 20));
         cairn_fp *cols[2] = {a, b};
         cairn_fp2 claim = small_claim(&e, tau, cols, n);
         cairn_sumcheck_input in[2] = {{a, NULL, 8}, {b, NULL, 8}}, plain[2] = {{a, NULL, 0},
