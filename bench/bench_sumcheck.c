@@ -167,7 +167,7 @@ static void bench_case(const struct bench_opts *o, const char *gname, size_t n, 
             cairn_transcript t;
             cairn_rows src;
             cairn_rows_table impl;
-            cairn_sumcheck_stream_opts so = {0, js[a], NULL};
+            cairn_sumcheck_stream_opts so = {0, js[a], NULL, 0};
             cairn_rows_table_init(&src, &impl, f.rows, (uint64_t)1 << n, k, 0);
             cairn_transcript_init(&t, "bench/sumcheck");
             double t0 = bench_now();

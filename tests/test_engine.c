@@ -598,7 +598,7 @@ static void sumcheck_threads_identical(void)
             } else {
                 cairn_rows src;
                 cairn_rows_table impl;
-                cairn_sumcheck_stream_opts so = {0, 3, NULL};
+                cairn_sumcheck_stream_opts so = {0, 3, NULL, 0};
                 cairn_rows_table_init(&src, &impl, rows, len, k, 10000); /* 2 pool chunks */
                 st = cairn_sumcheck_prove_stream(&o->proof, o->point, o->evals, NULL, &t, &expr,
                                                  tau, &src, n, claim, &so, NULL);
@@ -803,16 +803,20 @@ static cairn_fp2 small_claim(const cairn_sumcheck_expr *e, const cairn_fp2 *tau,
  * zero coordinates so that the kernel must evaluate q(1)), inputs of 1, 8,
  * 32 and 40 bits with edge values, n from L to 7: identical proof, point,
  * evaluations and transcript, a claim the verifier accepts, and the path
- * did run whenever its bounds hold.  Also the threads, 1, 2, 3 and 8.
+ * did run whenever its bounds hold.  Also the threads, 1, 2, 3 and 8, and
+ * the streaming prover with the promise (a switch j >= L, source chunks of
+ * 1, 3, 7 rows or one chunk, inputs in permuted columns): the same bytes,
+ * in j - L + 2 passes.
  */
 static void sumcheck_small_matches_generic(void)
 {
     static const unsigned bits_list[] = {1, 8, 32, 40};
     cairn_fp *cols[4] = {NULL, NULL, NULL, NULL};
     size_t maxn = 7, len = (size_t)1 << maxn;
+    cairn_fp *rows = malloc(5 * len * sizeof *rows);
     for (size_t c = 0; c < 4; c++)
         cols[c] = malloc(len * sizeof(cairn_fp));
-    if (!CHECK(cols[0] && cols[1] && cols[2] && cols[3]))
+    if (!CHECK(cols[0] && cols[1] && cols[2] && cols[3] && rows))
         goto out;
     for (size_t form = 0; form < 5; form++) {
         cairn_sumcheck_term tm[3];
@@ -903,6 +907,48 @@ static void sumcheck_small_matches_generic(void)
                                   form, bits, L);
                     if (L == 0)
                         CHECK(ran == 0);
+                    /* streaming: a row-major copy (one spare column, inputs reversed), switch j >= L */
+                    size_t width = k + 1, cols_map[4], j = n;
+                    for (size_t c = 0; c < k; c++)
+                        cols_map[c] = k - c;
+                    for (size_t x = 0; x < ((size_t)1 << n); x++) {
+                        rows[x * width] = cairn_fp_make(CAIRN_FP_P - 1);
+                        for (size_t c = 0; c < k; c++)
+                            rows[x * width + cols_map[c]] = cols[c][x];
+                    }
+                    if (L >= 1 && L <= SC_SMALL_MAX_ROUNDS)
+                        j = L + test_rand_below(n - L + 1);
+                    static const size_t chunking[] = {0, 1, 3, 7};
+                    cairn_rows src;
+                    cairn_rows_table impl;
+                    cairn_rows_table_init(&src, &impl, rows, (uint64_t)1 << n, width,
+                                          chunking[test_rand_below(4)]);
+                    cairn_sumcheck_stream_opts so = {0, j, cols_map, bits};
+                    cairn_sumcheck_stream_stats sst;
+                    cairn_transcript ts;
+                    struct sc_run sg;
+                    memset(&sg, 0, sizeof sg);
+                    cairn_transcript_init(&ts, "test/small");
+                    sc_small_force = L <= SC_SMALL_MAX_ROUNDS ? L : CAIRN_SUMCHECK_SWITCH_AUTO;
+                    before = sc_small_passes;
+                    use_threads(th);
+                    CHECK(cairn_sumcheck_prove_stream(&sg.proof, sg.point, sg.evals, &sst, &ts, &e,
+                                                      tp, &src, n, claim, &so, NULL) == CAIRN_OK);
+                    use_threads(1);
+                    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+                    transcript_digest(sg.digest, &ts);
+                    ran = sc_small_passes - before;
+                    if (!CHECK(sc_run_equal(&sg, &ref, n, k)))
+                        test_fail(__FILE__, __LINE__,
+                                  "form %zu, %u bits, tau kind %zu, L %zu, j %zu, n %zu: streaming "
+                                  "small-value rounds differ",
+                                  form, bits, taukind, L, j, n);
+                    if (must && !CHECK(ran == 1 && sst.passes == j - L + 2))
+                        test_fail(__FILE__, __LINE__, "streaming: %zu passes for j %zu, L %zu",
+                                  sst.passes, j, L);
+                    if (ran == 0)
+                        CHECK_EQ_U64(sst.passes, j + 1);
+                    cairn_sumcheck_proof_clear(&sg.proof);
                     cairn_sumcheck_proof_clear(&ref.proof);
                     cairn_sumcheck_proof_clear(&got.proof);
                 }
@@ -914,6 +960,76 @@ out:
     use_threads(1);
     for (size_t c = 0; c < 4; c++)
         free(cols[c]);
+    free(rows);
+}
+
+/*
+ * Tables large enough for several pool chunks (2^15 entries): the
+ * small-value rounds in memory and streaming (switch j = 5, source chunks
+ * of 1000 rows, so blocks straddle them, or one chunk) against the generic prover, for
+ * f0 f1 eq on 32-bit words and f0 f1 f2 eq on bytes, at 1, 2, 3 and 8 threads.
+ */
+static void sumcheck_small_threads_identical(void)
+{
+    size_t n = 15, len = (size_t)1 << n;
+    cairn_fp *cols[3], *rows = malloc(3 * len * sizeof *rows);
+    cairn_fp2 tau[15];
+    for (size_t c = 0; c < 3; c++)
+        cols[c] = malloc(len * sizeof(cairn_fp));
+    if (!CHECK(cols[0] && cols[1] && cols[2] && rows))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        tau[i] = test_rand_fp2();
+    for (size_t form = 0; form < 2; form++) {
+        unsigned bits = form == 0 ? 32 : 8;
+        size_t k = form == 0 ? 2 : 3;
+        cairn_sumcheck_term tm = {{{1}, {0}}, k, {0, 1, 2}};
+        const cairn_sumcheck_expr e = {&tm, 1, k};
+        for (size_t x = 0; x < len; x++)
+            for (size_t c = 0; c < k; c++)
+                rows[x * k + c] = cols[c][x] = small_entry(bits);
+        cairn_fp2 claim = small_claim(&e, tau, cols, n);
+        cairn_sumcheck_input in[3], plain[3];
+        for (size_t c = 0; c < k; c++) {
+            in[c] = (cairn_sumcheck_input){cols[c], NULL, bits};
+            plain[c] = (cairn_sumcheck_input){cols[c], NULL, 0};
+        }
+        struct sc_run ref, got;
+        memset(&ref, 0, sizeof ref);
+        small_run(&ref, &e, tau, plain, n, claim);
+        for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+            use_threads(thread_counts[ti]);
+            for (int stream = 0; stream < 3; stream++) {
+                size_t before = sc_small_passes;
+                memset(&got, 0, sizeof got);
+                if (stream) {
+                    cairn_rows src;
+                    cairn_rows_table impl;
+                    cairn_transcript ts;
+                    cairn_sumcheck_stream_opts so = {0, 5, NULL, bits};
+                    cairn_rows_table_init(&src, &impl, rows, len, k, stream == 1 ? 1000 : 0);
+                    cairn_transcript_init(&ts, "test/small");
+                    CHECK(cairn_sumcheck_prove_stream(&got.proof, got.point, got.evals, NULL, &ts,
+                                                      &e, tau, &src, n, claim, &so, NULL) == CAIRN_OK);
+                    transcript_digest(got.digest, &ts);
+                } else {
+                    small_run(&got, &e, tau, in, n, claim);
+                }
+                CHECK_EQ_U64(sc_small_passes - before, 1);
+                if (!CHECK(sc_run_equal(&got, &ref, n, k)))
+                    test_fail(__FILE__, __LINE__, "form %zu, %s, %u threads: differs", form,
+                              stream ? "streaming" : "in memory", thread_counts[ti]);
+                cairn_sumcheck_proof_clear(&got.proof);
+            }
+        }
+        use_threads(1);
+        cairn_sumcheck_proof_clear(&ref.proof);
+    }
+out:
+    use_threads(1);
+    for (size_t c = 0; c < 3; c++)
+        free(cols[c]);
+    free(rows);
 }
 
 /*
@@ -1094,6 +1210,7 @@ const struct test_case test_engine_cases[] = {
     TEST(sumcheck_fast_path_matches_generic),
     TEST(sumcheck_reduce_threads_identical),
     TEST(sumcheck_small_matches_generic),
+    TEST(sumcheck_small_threads_identical),
     TEST(sumcheck_small_promise_and_batch),
     TEST(pcs_commit_threads_identical),
     TEST(zkvm_threads_identical),

@@ -436,7 +436,7 @@ static void stream_case(size_t n, size_t k, const cairn_sumcheck_expr *e, int wi
         for (size_t ci = 0; ci < sizeof chunks / sizeof chunks[0]; ci++) {
             cairn_rows src;
             cairn_rows_table impl;
-            cairn_sumcheck_stream_opts o = {0, j, cols};
+            cairn_sumcheck_stream_opts o = {0, j, cols, 0};
             cairn_sumcheck_stream_stats stats;
             cairn_rows_table_init(&src, &impl, rowtab, len, width, chunks[ci]);
             ts = t0;
@@ -472,7 +472,7 @@ static void stream_case(size_t n, size_t k, const cairn_sumcheck_expr *e, int wi
         cairn_rows src;
         cairn_rows_table impl;
         size_t budget = cairn_sumcheck_stream_bytes(n, k, j, e->terms_len);
-        cairn_sumcheck_stream_opts o = {budget, CAIRN_SUMCHECK_SWITCH_AUTO, cols};
+        cairn_sumcheck_stream_opts o = {budget, CAIRN_SUMCHECK_SWITCH_AUTO, cols, 0};
         cairn_sumcheck_stream_stats stats;
         cairn_rows_table_init(&src, &impl, rowtab, len, width, 5);
         ts = t0;
@@ -535,7 +535,7 @@ static void sumcheck_stream_errors(void)
     cairn_transcript t;
     cairn_rows src;
     cairn_rows_table impl;
-    cairn_sumcheck_stream_opts o = {0, 2, NULL};
+    cairn_sumcheck_stream_opts o = {0, 2, NULL, 0};
     size_t badcols[2] = {0, 2};
     for (size_t i = 0; i < LEN * 2; i++)
         rowtab[i] = test_rand_fp();

@@ -182,11 +182,20 @@ typedef struct {
     size_t switch_round;
     /* NULL: input c is row column c; else input c is row column columns[c] (< width). */
     const size_t *columns;
+    /*
+     * 0, or b in 1..64: every input column holds values below 2^b (as
+     * cairn_sumcheck_input.small_bits).  Then, when j >= 2, one pass
+     * computes the first L = 2 or 3 rounds in integer arithmetic (the
+     * small-value rounds) and rounds L..j-1 take one pass each: j - L + 2
+     * passes in all.  The proof is the same bytes; a broken promise costs
+     * one extra pass.
+     */
+    unsigned small_bits;
 } cairn_sumcheck_stream_opts;
 
 typedef struct {
     size_t switch_round; /* j: rounds computed by passes over the rows */
-    size_t passes;       /* streams of the row source: j + 1 */
+    size_t passes;       /* streams of the row source: j + 1 (fewer with small_bits) */
     size_t peak_bytes;   /* high-water mark of the prover's own allocations */
 } cairn_sumcheck_stream_stats;
 

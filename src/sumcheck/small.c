@@ -186,8 +186,9 @@ struct sv_pass {
     const struct sv_op *ops; /* the extension, coordinate after coordinate */
     size_t ops_len;
     size_t blocks, block, chunks; /* outer eq blocks of z, inner block length */
+    size_t a;                     /* variables of z in ea (the rest in eb) */
     cairn_fp2 *part;              /* per chunk: terms * npts sums */
-    int *bad;                     /* per chunk: an entry broke the small_bits promise */
+    int *bad; /* per chunk: an entry broke the small_bits promise */
 };
 
 /*
@@ -247,23 +248,66 @@ static inline cairn_fp term_at(const cairn_sumcheck_term *tm, const int64_t *ext
 }
 
 /*
- * Pool chunk c: the outer eq blocks in its range.  For every block z: read
- * each input's 2^L entries (checking the promise), extend them over the
- * grid, form every term's product at every needed grid point, and add it
- * with the weight ea[z mod block] into the inner sums; each outer block's
- * inner sums are reduced and multiplied by eb into the outer sums.
+ * One block: read each input's 2^L entries (input q's entry w at
+ * ptr[q][w * stride]), check the promise, extend over the grid, form every
+ * term's product at every needed grid point and add it with the weight w8
+ * (no weight without tau) into acc[term][point].  Returns the bits of the
+ * entries above the promise (0 when it holds).
+ */
+static uint64_t sv_block(const struct sv_pass *ps, int64_t *ext, const cairn_fp *const *ptr,
+                         size_t stride, cairn_fp2 w8, cairn_fp2_acc *acc)
+{
+    const sc_inst *in = ps->in;
+    size_t W = (size_t)1 << ps->L, G = ps->G, np = ps->npts, grid = ps->grid;
+    unsigned b = in->sv_bits; /* 1..62 (small_bounds) */
+    uint64_t mask = ((uint64_t)1 << b) - 1, over = 0;
+    for (size_t q = 0; q < in->k; q++) {
+        const cairn_fp *f = ptr[q];
+        int64_t *v = ext + q * grid;
+        for (size_t w = 0; w < W; w++) {
+            uint64_t x = f[w * stride].v;
+            over |= x >> b;
+            v[ps->pos[w]] = (int64_t)(x & mask);
+        }
+        for (size_t o = 0; o < ps->ops_len; o++) {
+            int64_t *e = v + ps->ops[o].p0;
+            size_t st = ps->ops[o].s;
+            int64_t d = e[st] - e[0], x = e[st];
+            for (size_t t = 2; t <= G; t++) {
+                x += d;
+                e[t * st] = x;
+            }
+        }
+    }
+    for (size_t t = 0; t < ps->terms; t++) {
+        const cairn_sumcheck_term *tm = &in->expr->terms[t];
+        cairn_fp2_acc *a = acc + t * np;
+        if (in->tau != NULL)
+            for (size_t p = 0; p < np; p++)
+                cairn_fp2_acc_add_mul_fp(&a[p], w8, term_at(tm, ext, grid, ps->pts[p], ps->mode));
+        else
+            for (size_t p = 0; p < np; p++)
+                cairn_fp_acc_add(&a[p].c0, term_at(tm, ext, grid, ps->pts[p], ps->mode));
+    }
+    return over;
+}
+
+/*
+ * Pool chunk c of the in-memory pass: the outer eq blocks in its range.
+ * Every block z adds into the inner sums with the weight ea[z mod block];
+ * each outer block's inner sums are reduced and multiplied by eb into the
+ * outer sums.
  */
 static void sv_chunk(void *ctx, size_t c)
 {
     const struct sv_pass *ps = ctx;
     sc_inst *in = ps->in;
-    const cairn_sumcheck_expr *expr = in->expr;
-    size_t W = (size_t)1 << ps->L, G = ps->G, np = ps->npts, terms = ps->terms, grid = ps->grid;
+    size_t W = (size_t)1 << ps->L, nacc = ps->terms * ps->npts;
     size_t h0 = ps->blocks * c / ps->chunks, h1 = ps->blocks * (c + 1) / ps->chunks;
-    size_t nacc = terms * np;
     cairn_fp2 *out = ps->part + c * nacc;
-    int64_t *ext = malloc(in->k * grid * sizeof *ext);
+    int64_t *ext = malloc(in->k * ps->grid * sizeof *ext);
     cairn_fp2_acc *inner = malloc(2 * nacc * sizeof *inner);
+    const cairn_fp *ptr[CAIRN_SUMCHECK_MAX_INPUTS];
     if (ext == NULL || inner == NULL) {
         free(ext);
         free(inner);
@@ -272,8 +316,6 @@ static void sv_chunk(void *ctx, size_t c)
     }
     cairn_fp2_acc *outer = inner + nacc;
     uint64_t over = 0;
-    unsigned b = in->sv_bits; /* 1..62 (small_bounds) */
-    uint64_t mask = ((uint64_t)1 << b) - 1;
     for (size_t ix = 0; ix < nacc; ix++)
         cairn_fp2_acc_zero(&outer[ix]);
     for (size_t zh = h0; zh < h1; zh++) {
@@ -281,35 +323,10 @@ static void sv_chunk(void *ctx, size_t c)
             cairn_fp2_acc_zero(&inner[ix]);
         for (size_t zl = 0; zl < ps->block; zl++) {
             size_t z = zh * ps->block + zl;
-            for (size_t q = 0; q < in->k; q++) {
-                const cairn_fp *f = in->src_fp[q] + z * W;
-                int64_t *v = ext + q * grid;
-                for (size_t w = 0; w < W; w++) {
-                    over |= f[w].v >> b;
-                    v[ps->pos[w]] = (int64_t)(f[w].v & mask);
-                }
-                for (size_t o = 0; o < ps->ops_len; o++) {
-                    int64_t *e = v + ps->ops[o].p0;
-                    size_t st = ps->ops[o].s;
-                    int64_t d = e[st] - e[0], x = e[st];
-                    for (size_t t = 2; t <= G; t++) {
-                        x += d;
-                        e[t * st] = x;
-                    }
-                }
-            }
-            cairn_fp2 w8 = in->tau != NULL ? in->ea[zl] : cairn_fp2_one();
-            for (size_t t = 0; t < terms; t++) {
-                const cairn_sumcheck_term *tm = &expr->terms[t];
-                cairn_fp2_acc *a = inner + t * np;
-                if (in->tau != NULL)
-                    for (size_t p = 0; p < np; p++)
-                        cairn_fp2_acc_add_mul_fp(&a[p], w8,
-                                                 term_at(tm, ext, grid, ps->pts[p], ps->mode));
-                else
-                    for (size_t p = 0; p < np; p++)
-                        cairn_fp_acc_add(&a[p].c0, term_at(tm, ext, grid, ps->pts[p], ps->mode));
-            }
+            for (size_t q = 0; q < in->k; q++)
+                ptr[q] = in->src_fp[q] + z * W;
+            over |= sv_block(ps, ext, ptr, 1, in->tau != NULL ? in->ea[zl] : cairn_fp2_one(),
+                             inner);
         }
         for (size_t ix = 0; ix < nacc; ix++) {
             if (in->tau != NULL) {
@@ -328,93 +345,274 @@ static void sv_chunk(void *ctx, size_t c)
 }
 
 /*
- * The pass: the needed grid points, the split eq tables of tau_{>=L}, the
- * chunks on the pool, their sums added in chunk order into in->sv_acc.
- * Returns 0 (and switches the path off) when memory runs out or an entry
- * breaks the promise; nothing has been sent then.
+ * What both passes share: the grid (needed points, positions of {0,1}^L,
+ * the extension steps), the product mode, the split eq tables of
+ * tau_{>=L} (ea over its first m/2 variables, m = n - L), the number of
+ * accumulators and in->sv_acc.  Returns 0 when memory runs out.
  */
-static int sv_prepare(sc_inst *in)
+static int sv_setup(struct sv_pass *ps, sc_inst *in)
 {
-    struct sv_pass ps;
     size_t L = in->sv_rounds, G = in->sv_G, n = in->n;
-    size_t *pts = NULL, *pos = NULL, nacc = 0;
-    struct sv_op *ops = NULL;
-    int ok = 0;
-    memset(&ps, 0, sizeof ps);
-    ps.in = in;
-    ps.L = L;
-    ps.G = G;
-    ps.grid = grid_size(G, L);
-    ps.terms = in->expr->terms_len;
-    ps.mode = (size_t)small_bounds(G, L, in->sv_bits);
-    pts = malloc(ps.grid * sizeof *pts);
-    pos = malloc(((size_t)1 << L) * sizeof *pos);
-    ps.ops_len = ext_ops(NULL, L, G);
-    ops = malloc((ps.ops_len > 0 ? ps.ops_len : 1) * sizeof *ops);
-    in->sv_pt = malloc(ps.grid * sizeof *in->sv_pt);
+    size_t *pts, *pos;
+    struct sv_op *ops;
+    memset(ps, 0, sizeof *ps);
+    ps->in = in;
+    ps->L = L;
+    ps->G = G;
+    ps->grid = grid_size(G, L);
+    ps->terms = in->expr->terms_len;
+    ps->mode = (size_t)small_bounds(G, L, in->sv_bits);
+    ps->ops_len = ext_ops(NULL, L, G);
+    ps->pts = pts = malloc(ps->grid * sizeof *pts);
+    ps->pos = pos = malloc(((size_t)1 << L) * sizeof *pos);
+    ps->ops = ops = malloc((ps->ops_len > 0 ? ps->ops_len : 1) * sizeof *ops);
+    in->sv_pt = malloc(ps->grid * sizeof *in->sv_pt);
     if (pts == NULL || pos == NULL || ops == NULL || in->sv_pt == NULL)
-        goto out;
+        return 0;
     (void)ext_ops(ops, L, G);
-    ps.ops = ops;
     for (size_t w = 0; w < ((size_t)1 << L); w++) {
         size_t p = 0, st = 1;
         for (size_t l = 0; l < L; l++, st *= G + 1)
             p += ((w >> l) & 1) * st;
         pos[w] = p;
     }
-    ps.pos = pos;
-    for (size_t p = 0; p < ps.grid; p++) {
+    for (size_t p = 0; p < ps->grid; p++) {
         in->sv_pt[p] = SIZE_MAX;
         if (grid_needed(in, p)) {
-            in->sv_pt[p] = ps.npts;
-            pts[ps.npts++] = p;
+            in->sv_pt[p] = ps->npts;
+            pts[ps->npts++] = p;
         }
     }
-    ps.pts = pts;
-    size_t m = n - L, blocks_z = (size_t)1 << m;
+    size_t m = n - L;
+    ps->a = m / 2;
     if (in->tau != NULL) {
-        size_t a = m / 2;
-        (void)cairn_poly_eq_table(in->ea, in->tau + L, a);
-        (void)cairn_poly_eq_table(in->eb, in->tau + L + a, m - a);
-        ps.block = (size_t)1 << a;
-    } else {
-        ps.block = blocks_z < SV_PAR_MIN ? blocks_z : SV_PAR_MIN;
+        (void)cairn_poly_eq_table(in->ea, in->tau + L, ps->a);
+        (void)cairn_poly_eq_table(in->eb, in->tau + L + ps->a, m - ps->a);
     }
+    size_t nacc = ps->terms * ps->npts;
+    in->sv_npts = ps->npts;
+    in->sv_acc_len = nacc > 0 ? nacc : 1;
+    in->sv_acc = sc_alloc(in->mem, in->sv_acc_len * sizeof *in->sv_acc);
+    return in->sv_acc != NULL;
+}
+
+/* Free the pass's own scratch; on failure also the path's state (it is off from here). */
+static int sv_finish(struct sv_pass *ps, sc_inst *in, int ok)
+{
+    free((void *)ps->pts);
+    free((void *)ps->pos);
+    free((void *)ps->ops);
+    free(ps->part);
+    free(ps->bad);
+    if (!ok) {
+        sc_small_clear(in);
+        in->sv_rounds = 0;
+    } else {
+        sc_small_passes++;
+    }
+    return ok;
+}
+
+/*
+ * The in-memory pass: the chunks on the pool, their sums added in chunk
+ * order into in->sv_acc.  Returns 0 (and switches the path off) when memory
+ * runs out or an entry breaks the promise; nothing has been sent then.
+ */
+static int sv_prepare(sc_inst *in)
+{
+    struct sv_pass ps;
+    if (!sv_setup(&ps, in))
+        return sv_finish(&ps, in, 0);
+    size_t blocks_z = (size_t)1 << (in->n - ps.L), nacc = ps.terms * ps.npts;
+    if (in->tau != NULL)
+        ps.block = (size_t)1 << ps.a;
+    else
+        ps.block = blocks_z < SV_PAR_MIN ? blocks_z : SV_PAR_MIN;
     ps.blocks = blocks_z / ps.block;
     ps.chunks = cairn_pool_chunks(blocks_z, SV_PAR_MIN);
     if (ps.chunks > ps.blocks)
         ps.chunks = ps.blocks;
-    nacc = ps.terms * ps.npts;
     ps.part = malloc(ps.chunks * (nacc > 0 ? nacc : 1) * sizeof *ps.part);
     ps.bad = calloc(ps.chunks, sizeof *ps.bad);
-    in->sv_acc_len = nacc > 0 ? nacc : 1;
-    in->sv_acc = sc_alloc(in->mem, in->sv_acc_len * sizeof *in->sv_acc);
-    if (ps.part == NULL || ps.bad == NULL || in->sv_acc == NULL)
-        goto out;
+    if (ps.part == NULL || ps.bad == NULL)
+        return sv_finish(&ps, in, 0);
     cairn_pool_run(ps.chunks, sv_chunk, &ps);
     for (size_t c = 0; c < ps.chunks; c++)
         if (ps.bad[c])
-            goto out;
+            return sv_finish(&ps, in, 0);
     for (size_t ix = 0; ix < nacc; ix++) {
-        cairn_fp2 s = cairn_fp2_zero();
+        cairn_fp2 sum = cairn_fp2_zero();
         for (size_t c = 0; c < ps.chunks; c++)
-            s = cairn_fp2_add(s, ps.part[c * nacc + ix]);
-        in->sv_acc[ix] = s;
+            sum = cairn_fp2_add(sum, ps.part[c * nacc + ix]);
+        in->sv_acc[ix] = sum;
     }
-    in->sv_npts = ps.npts;
-    ok = 1;
-    sc_small_passes++;
+    return sv_finish(&ps, in, 1);
+}
+
+/* ---- the streaming pass -------------------------------------------------------- */
+
+struct sv_stream {
+    struct sv_pass ps;
+    const size_t *cols;
+    size_t width;
+    cairn_fp *buf;        /* the open block's rows so far, k values each */
+    size_t fill;          /* rows in buf */
+    int64_t *ext;         /* the serial parts' grid scratch */
+    cairn_fp2_acc *acc;   /* the serial parts' sums */
+    cairn_fp2 *sum;       /* the pool chunks' sums, added in order */
+    uint64_t over;
+    /* the current source chunk's whole blocks */
+    uint64_t first;
+    const cairn_fp *rows;
+    size_t blocks, chunks;
+    cairn_fp2_acc *cacc; /* per chunk: nacc */
+    int64_t *cext;       /* per chunk: k * grid */
+    uint64_t *cover;     /* per chunk */
+};
+
+/* The eq weight of block z: eq(tau_{>=L}, z) = ea[z mod 2^a] eb[z >> a] (1 without tau). */
+static cairn_fp2 block_weight(const struct sv_pass *ps, uint64_t z)
+{
+    const sc_inst *in = ps->in;
+    if (in->tau == NULL)
+        return cairn_fp2_one();
+    return cairn_fp2_mul(in->ea[z & (((uint64_t)1 << ps->a) - 1)], in->eb[z >> ps->a]);
+}
+
+/* Pool chunk: its share of the whole blocks of the current source chunk. */
+static void sv_stream_chunk(void *ctx, size_t c)
+{
+    const struct sv_stream *ss = ctx;
+    const struct sv_pass *ps = &ss->ps;
+    size_t k = ps->in->k, W = (size_t)1 << ps->L, nacc = ps->terms * ps->npts;
+    size_t b0 = ss->blocks * c / ss->chunks, b1 = ss->blocks * (c + 1) / ss->chunks;
+    cairn_fp2_acc *acc = ss->cacc + c * nacc;
+    const cairn_fp *ptr[CAIRN_SUMCHECK_MAX_INPUTS];
+    uint64_t over = 0;
+    for (size_t ix = 0; ix < nacc; ix++)
+        cairn_fp2_acc_zero(&acc[ix]);
+    for (size_t b = b0; b < b1; b++) {
+        const cairn_fp *blk = ss->rows + b * W * ss->width;
+        for (size_t q = 0; q < k; q++)
+            ptr[q] = blk + (ss->cols != NULL ? ss->cols[q] : q);
+        over |= sv_block(ps, ss->cext + c * k * ps->grid, ptr, ss->width,
+                         block_weight(ps, (ss->first >> ps->L) + b), acc);
+    }
+    ss->cover[c] = over;
+}
+
+/* Rows one at a time into the open block; a completed block goes through sv_block. */
+static void sv_stream_serial(struct sv_stream *ss, uint64_t first, const cairn_fp *rows,
+                             size_t count)
+{
+    const struct sv_pass *ps = &ss->ps;
+    size_t k = ps->in->k, W = (size_t)1 << ps->L;
+    const cairn_fp *ptr[CAIRN_SUMCHECK_MAX_INPUTS];
+    for (size_t r = 0; r < count; r++) {
+        const cairn_fp *row = rows + r * ss->width;
+        for (size_t q = 0; q < k; q++)
+            ss->buf[ss->fill * k + q] = row[ss->cols != NULL ? ss->cols[q] : q];
+        if (++ss->fill < W)
+            continue;
+        for (size_t q = 0; q < k; q++)
+            ptr[q] = ss->buf + q;
+        ss->over |= sv_block(ps, ss->ext, ptr, k, block_weight(ps, (first + r) >> ps->L), ss->acc);
+        ss->fill = 0;
+    }
+}
+
+/*
+ * Consumer of the streaming pass: the rows that finish a block begun in
+ * the previous source chunk and those of a block left open at the end go
+ * through the block buffer; the whole blocks between run on the pool,
+ * each chunk with its own sums, reduced and added in chunk order.
+ */
+static cairn_status sv_stream_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                   cairn_error *err)
+{
+    struct sv_stream *ss = ctx;
+    struct sv_pass *ps = &ss->ps;
+    size_t W = (size_t)1 << ps->L, nacc = ps->terms * ps->npts;
+    size_t head = (size_t)((W - (first & (W - 1))) & (W - 1));
+    (void)err;
+    if (head > count)
+        head = count;
+    sv_stream_serial(ss, first, rows, head);
+    ss->first = first + head;
+    ss->rows = rows + head * ss->width;
+    ss->blocks = (count - head) / W;
+    ss->chunks = cairn_pool_chunks(ss->blocks * W, (size_t)1 << 12);
+    if (ss->chunks > ss->blocks)
+        ss->chunks = ss->blocks > 0 ? ss->blocks : 1;
+    if (ss->blocks > 0) {
+        cairn_pool_run(ss->chunks, sv_stream_chunk, ss);
+        for (size_t c = 0; c < ss->chunks; c++) {
+            ss->over |= ss->cover[c];
+            for (size_t ix = 0; ix < nacc; ix++)
+                ss->sum[ix] =
+                    cairn_fp2_add(ss->sum[ix], cairn_fp2_acc_reduce(&ss->cacc[c * nacc + ix]));
+        }
+    }
+    size_t done = head + ss->blocks * W;
+    sv_stream_serial(ss, first + done, rows + done * ss->width, count - done);
+    return CAIRN_OK;
+}
+
+void sc_small_setup_stream(sc_inst *in, unsigned bits, size_t cap)
+{
+    in->sv_rounds = 0;
+    if (bits == 0 || bits > 64 || sc_generic_only)
+        return;
+    in->sv_bits = bits;
+    in->sv_G = in->deg_g > 0 ? in->deg_g : 1;
+    size_t L = choose_rounds(in, bits);
+    in->sv_rounds = L <= cap ? L : 0;
+}
+
+cairn_status sc_small_stream_pass(sc_inst *in, const cairn_rows *rows, const size_t *cols,
+                                  cairn_error *err)
+{
+    struct sv_stream ss;
+    cairn_status st = CAIRN_OK;
+    size_t k = in->k, chunks = CAIRN_POOL_CHUNKS;
+    memset(&ss, 0, sizeof ss);
+    int ok = sv_setup(&ss.ps, in);
+    size_t nacc = ss.ps.terms * ss.ps.npts, W = (size_t)1 << ss.ps.L;
+    ss.cols = cols;
+    ss.width = rows->width;
+    ss.buf = malloc(W * k * sizeof *ss.buf);
+    ss.ext = malloc(k * ss.ps.grid * sizeof *ss.ext);
+    ss.acc = malloc((nacc > 0 ? nacc : 1) * sizeof *ss.acc);
+    ss.sum = malloc((nacc > 0 ? nacc : 1) * sizeof *ss.sum);
+    ss.cacc = malloc(chunks * (nacc > 0 ? nacc : 1) * sizeof *ss.cacc);
+    ss.cext = malloc(chunks * k * ss.ps.grid * sizeof *ss.cext);
+    ss.cover = malloc(chunks * sizeof *ss.cover);
+    if (!ok || ss.buf == NULL || ss.ext == NULL || ss.acc == NULL || ss.sum == NULL ||
+        ss.cacc == NULL || ss.cext == NULL || ss.cover == NULL) {
+        ok = 0;
+        goto out;
+    }
+    for (size_t ix = 0; ix < nacc; ix++) {
+        cairn_fp2_acc_zero(&ss.acc[ix]);
+        ss.sum[ix] = cairn_fp2_zero();
+    }
+    st = cairn_rows_stream(rows, 0, rows->rows_len, sv_stream_rows, &ss, err);
+    if (st != CAIRN_OK || ss.over != 0) {
+        ok = 0;
+        goto out;
+    }
+    for (size_t ix = 0; ix < nacc; ix++)
+        in->sv_acc[ix] = cairn_fp2_add(ss.sum[ix], cairn_fp2_acc_reduce(&ss.acc[ix]));
 out:
-    free(pts);
-    free(pos);
-    free(ops);
-    free(ps.part);
-    free(ps.bad);
-    if (!ok) {
-        sc_small_clear(in);
-        in->sv_rounds = 0;
-    }
-    return ok;
+    free(ss.buf);
+    free(ss.ext);
+    free(ss.acc);
+    free(ss.sum);
+    free(ss.cacc);
+    free(ss.cext);
+    free(ss.cover);
+    (void)sv_finish(&ss.ps, in, ok);
+    return st;
 }
 
 void sc_small_clear(sc_inst *in)
@@ -526,6 +724,10 @@ cairn_status sc_small_bind(sc_inst *in, cairn_fp2 r, int *handled, cairn_error *
     in->sv_r[in->round] = r;
     if (in->round + 1 < in->sv_rounds)
         return CAIRN_OK;
+    if (!in->has_tables) { /* streaming: the passes of the later rounds take over */
+        sc_small_clear(in);
+        return CAIRN_OK;
+    }
     /* the switch: bind all L variables at once */
     size_t L = in->sv_rounds, half = in->len >> L;
     cairn_fp2 eqr[(size_t)1 << SC_SMALL_MAX_ROUNDS];

@@ -401,7 +401,22 @@ cairn_status cairn_sumcheck_prove_stream(cairn_sumcheck_proof *proof, cairn_fp2 
         goto out;
     sc_absorb_header(t, n, in.degree, claim);
 
-    for (size_t i = 0; i < j; i++) {
+    /* small values: one pass for rounds 0..L-1 */
+    size_t i0 = 0;
+    sc_small_setup_stream(&in, opts->small_bits, j);
+    if (in.sv_rounds > 0) {
+        st = sc_small_stream_pass(&in, rows, opts->columns, err);
+        passes++;
+        if (st != CAIRN_OK)
+            goto out;
+        for (; in.sv_acc != NULL && i0 < in.sv_rounds; i0++) {
+            (void)sc_small_round(s, &in);
+            point[i0] = sc_emit(proof, t, i0, s);
+            if ((st = sc_inst_bind(&in, s, point[i0], err)) != CAIRN_OK)
+                goto out;
+        }
+    }
+    for (size_t i = i0; i < j; i++) {
         ps.i = i;
         sc_plan_round(&ps.pl, &in);
         if (tau != NULL)

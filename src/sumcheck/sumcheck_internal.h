@@ -171,6 +171,20 @@ cairn_status sc_small_bind(sc_inst *in, cairn_fp2 r, int *handled, cairn_error *
 void sc_small_clear(sc_inst *in);
 
 /*
+ * The streaming prover's side.  sc_small_setup_stream picks L as above for
+ * inputs of at most `bits` bits (0: off), and 0 when L would exceed `cap`
+ * (the rounds the prover computes by passes).  sc_small_stream_pass runs
+ * the accumulating pass over the rows (input c = column cols[c], or c);
+ * afterwards in->sv_acc is non-NULL when the path is on (rounds 0..L-1 by
+ * sc_small_round, no further pass), NULL when it was given up (a broken
+ * promise, no memory): nothing has been sent, the round passes run as
+ * usual.  Errors: only those of the row source.
+ */
+void sc_small_setup_stream(sc_inst *in, unsigned bits, size_t cap);
+cairn_status sc_small_stream_pass(sc_inst *in, const cairn_rows *rows, const size_t *cols,
+                                  cairn_error *err);
+
+/*
  * Tests: sc_small_force = L forces the switch round (0 = off; a forced L
  * whose bounds fail leaves the path off), CAIRN_SUMCHECK_SWITCH_AUTO (the
  * default) lets the prover choose.  sc_small_passes counts the completed
