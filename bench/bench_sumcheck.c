@@ -3,9 +3,9 @@
  *
  * Cases, for n = 20 and 24 (16 and 18 with --quick) and base-field inputs:
  * g = f1 eq(tau, .) ("prod1") to f1 f2 f3 f4 eq(tau, .) ("prod4"), on
- * random field elements, and in memory also on 32-bit words ("_w32") and
- * bytes ("_w8"), declared small (small_bits, "_small": the small-value
- * rounds) or not.
+ * random field elements, on 32-bit words ("_w32") and on bytes ("_w8"),
+ * declared small (small_bits, "_small": the small-value rounds, in memory
+ * and streaming) or not.
  *   mem_<g>         cairn_sumcheck_prove on column tables
  *   stream_<g>_j<j> cairn_sumcheck_prove_stream over a row-major table
  *                   source (width k, one chunk) with the switch forced to j
@@ -129,7 +129,7 @@ static void bench_case(const struct bench_opts *o, const char *gname, size_t n, 
     js[js_len++] = n / 2 - 2;
     js[js_len++] = n / 2;
     int want_stream = 0;
-    for (size_t a = 0; a < js_len && bits == 0; a++) {
+    for (size_t a = 0; a < js_len; a++) {
         snprintf(name, sizeof name, "stream_%s_j%zu", gname, js[a]);
         want_stream |= bench_selected(o, name);
     }
@@ -167,7 +167,7 @@ static void bench_case(const struct bench_opts *o, const char *gname, size_t n, 
             cairn_transcript t;
             cairn_rows src;
             cairn_rows_table impl;
-            cairn_sumcheck_stream_opts so = {0, js[a], NULL, 0};
+            cairn_sumcheck_stream_opts so = {0, js[a], NULL, small ? bits : 0};
             cairn_rows_table_init(&src, &impl, f.rows, (uint64_t)1 << n, k, 0);
             cairn_transcript_init(&t, "bench/sumcheck");
             double t0 = bench_now();
@@ -199,8 +199,8 @@ int main(int argc, char **argv)
     const cairn_sumcheck_expr e1 = {&t1, 1, 1}, e2 = {&t2, 1, 2}, e3 = {&t3, 1, 3},
                               e4 = {&t4, 1, 4};
     const cairn_sumcheck_expr *es[4] = {&e1, &e2, &e3, &e4};
-    /* input widths: the full field (streaming too), then 32-bit words and bytes, with and
-     * without the small_bits promise */
+    /* input widths: the full field, then 32-bit words and bytes, with and without the
+     * small_bits promise */
     static const struct {
         const char *suffix;
         unsigned bits;

@@ -1,7 +1,7 @@
 /*
- * small.c — the small-value rounds of the in-memory prover (Bagad, Dao,
- * Domb and Thaler, "Speeding up sum-check proving", ePrint 2025/1117, §4:
- * small values, and §5 for the eq factor).
+ * small.c — the small-value rounds of the in-memory and streaming provers
+ * (Bagad, Dao, Domb and Thaler, "Speeding up sum-check proving", ePrint
+ * 2025/1117, §4: small values, and §5 for the eq factor).
  *
  * When every input is a base table whose entries are small integers
  * (cairn_sumcheck_input.small_bits = b: entries < 2^b), the first L rounds
@@ -35,9 +35,13 @@
  *
  * At the switch (binding r_{L-1}) the tables become
  *     F_c[z] = sum_{w in {0,1}^L} eq(r_{<L}, w) f_c(w + 2^L z),
- * exactly the tables L folds give.  Field arithmetic is exact, so every
- * round message, challenge and final evaluation is byte for byte the
- * generic prover's (tests/test_sumcheck.c checks every switch round).
+ * exactly the tables L folds give.  The streaming prover runs the same
+ * accumulation as one pass over its row source (blocks of 2^L rows, a
+ * block buffer for those that straddle the source's chunks) and continues
+ * with its round passes L..j-1.  Field arithmetic is exact, so every round
+ * message, challenge and final evaluation is byte for byte the generic
+ * prover's (tests/test_engine.c checks every switch round).  Derivation,
+ * bounds and the choice of L: docs/sumcheck.md, "Small values".
  */
 #include <stdlib.h>
 #include <string.h>
