@@ -966,7 +966,7 @@ out:
 /*
  * Tables large enough for several pool chunks (2^15 entries): the
  * small-value rounds in memory and streaming (switch j = 5, source chunks
- * of 1000 rows, so blocks straddle them, or one chunk) against the generic prover, for
+ * of 1000 rows, so blocks straddle them, or one chunk; j = 2, so L = 2) against the generic prover, for
  * f0 f1 eq on 32-bit words and f0 f1 f2 eq on bytes, at 1, 2, 3 and 8 threads.
  */
 static void sumcheck_small_threads_identical(void)
@@ -999,19 +999,23 @@ static void sumcheck_small_threads_identical(void)
         small_run(&ref, &e, tau, plain, n, claim);
         for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
             use_threads(thread_counts[ti]);
-            for (int stream = 0; stream < 3; stream++) {
+            for (int stream = 0; stream < 4; stream++) {
                 size_t before = sc_small_passes;
                 memset(&got, 0, sizeof got);
                 if (stream) {
+                    /* j = 5, or j = 2 (then L = 2 even where 3 would be chosen: 2 passes) */
                     cairn_rows src;
                     cairn_rows_table impl;
                     cairn_transcript ts;
-                    cairn_sumcheck_stream_opts so = {0, 5, NULL, bits};
+                    cairn_sumcheck_stream_stats sst;
+                    cairn_sumcheck_stream_opts so = {0, stream == 3 ? 2 : 5, NULL, bits};
                     cairn_rows_table_init(&src, &impl, rows, len, k, stream == 1 ? 1000 : 0);
                     cairn_transcript_init(&ts, "test/small");
-                    CHECK(cairn_sumcheck_prove_stream(&got.proof, got.point, got.evals, NULL, &ts,
+                    CHECK(cairn_sumcheck_prove_stream(&got.proof, got.point, got.evals, &sst, &ts,
                                                       &e, tau, &src, n, claim, &so, NULL) == CAIRN_OK);
                     transcript_digest(got.digest, &ts);
+                    if (stream == 3)
+                        CHECK_EQ_U64(sst.passes, 2);
                 } else {
                     small_run(&got, &e, tau, in, n, claim);
                 }

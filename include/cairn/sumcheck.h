@@ -185,9 +185,9 @@ typedef struct {
     /*
      * 0, or b in 1..64: every input column holds values below 2^b (as
      * cairn_sumcheck_input.small_bits).  Then, when j >= 2, one pass
-     * computes the first L = 2 or 3 rounds in integer arithmetic (the
-     * small-value rounds) and rounds L..j-1 take one pass each: j - L + 2
-     * passes in all.  The proof is the same bytes; a broken promise costs
+     * computes the first L = 2 or 3 (at most j) rounds in integer
+     * arithmetic (the small-value rounds) and rounds L..j-1 take one pass
+     * each: j - L + 2 passes in all.  The proof is the same bytes; a broken promise costs
      * one extra pass.
      */
     unsigned small_bits;

@@ -570,6 +570,10 @@ void sc_small_setup_stream(sc_inst *in, unsigned bits, size_t cap)
     in->sv_bits = bits;
     in->sv_G = in->deg_g > 0 ? in->deg_g : 1;
     size_t L = choose_rounds(in, bits);
+    /* fewer rounds than the choice when the passes stop earlier (j = 2 < L = 3) */
+    if (L > cap && sc_small_force == CAIRN_SUMCHECK_SWITCH_AUTO && cap >= 2 &&
+        small_bounds(in->sv_G, cap, bits) != 0)
+        L = cap;
     in->sv_rounds = L <= cap ? L : 0;
 }
 

@@ -172,8 +172,9 @@ void sc_small_clear(sc_inst *in);
 
 /*
  * The streaming prover's side.  sc_small_setup_stream picks L as above for
- * inputs of at most `bits` bits (0: off), and 0 when L would exceed `cap`
- * (the rounds the prover computes by passes).  sc_small_stream_pass runs
+ * inputs of at most `bits` bits (0: off), at most `cap` (the rounds the
+ * prover computes by passes; 0 when that leaves fewer than 2, or a forced
+ * L above it).  sc_small_stream_pass runs
  * the accumulating pass over the rows (input c = column cols[c], or c);
  * afterwards in->sv_acc is non-NULL when the path is on (rounds 0..L-1 by
  * sc_small_round, no further pass), NULL when it was given up (a broken
