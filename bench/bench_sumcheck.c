@@ -205,8 +205,8 @@ int main(int argc, char **argv)
         const char *suffix;
         unsigned bits;
         int small;
-    } widths[5] = {{"", 0, 0}, {"_w32", 32, 0}, {"_w32_small", 32, 1}, {"_w8", 8, 0},
-                   {"_w8_small", 8, 1}};
+    } widths[5] = {
+        {"", 0, 0}, {"_w32", 32, 0}, {"_w32_small", 32, 1}, {"_w8", 8, 0}, {"_w8_small", 8, 1}};
     bench_parse(&o, argc, argv,
                 "Sum-check prover: in memory and streaming, g = f1 eq, f1 f2 eq and f1 f2 f3 eq.");
     bench_header("sumcheck");

@@ -208,9 +208,16 @@ static size_t simd_sets(const cairn_simd_set **sets)
 /* An element that is random, or one of the edge values 0, 1, p-1, p-2, 2^32, 2^32-1, 2^63. */
 static cairn_fp simd_value(void)
 {
-    static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
-                                    CAIRN_FP_EPS, UINT64_C(1) << 63,
-                                    (UINT64_C(1) << 32) + 1, CAIRN_FP_P - CAIRN_FP_EPS - 1};
+    /* near 2^64 (p - 1, p - 2, p - 2^32 = 2^64 - 2^33 + 1), around 2^32 and 2^63 */
+    static const uint64_t edge[] = {0,
+                                    1,
+                                    CAIRN_FP_P - 1,
+                                    CAIRN_FP_P - 2,
+                                    CAIRN_FP_P - CAIRN_FP_EPS - 1,
+                                    CAIRN_FP_EPS,
+                                    UINT64_C(1) << 32,
+                                    (UINT64_C(1) << 32) + 1,
+                                    UINT64_C(1) << 63};
     uint64_t r = test_rand_below(4);
     if (r == 0)
         return cairn_fp_make(edge[test_rand_below(sizeof edge / sizeof edge[0])]);
@@ -296,9 +303,10 @@ static void simd_kernels_match_portable(void)
             /* fold1 of len/2 base pairs, against the scalar formula */
             K->fold1(g2, a, len / 2, cc);
             for (size_t i = 0; i < len / 2; i++) {
-                cairn_fp2 want = cairn_fp2_add(
-                    cairn_fp2_from_fp(a[2 * i]),
-                    cairn_fp2_mul_schoolbook(cc, cairn_fp2_from_fp(cairn_fp_sub(a[2 * i + 1], a[2 * i]))));
+                cairn_fp2 want =
+                    cairn_fp2_add(cairn_fp2_from_fp(a[2 * i]),
+                                  cairn_fp2_mul_schoolbook(
+                                      cc, cairn_fp2_from_fp(cairn_fp_sub(a[2 * i + 1], a[2 * i]))));
                 bad += (size_t)(!cairn_fp2_eq(g2[i], want));
             }
             /* eq2: hi = lo r, lo = lo - hi */
@@ -907,7 +915,7 @@ static void sumcheck_small_matches_generic(void)
                                   form, bits, L);
                     if (L == 0)
                         CHECK(ran == 0);
-                    /* streaming: a row-major copy (one spare column, inputs reversed), switch j >= L */
+                    /* streaming: rows with a spare column, inputs reversed; a switch j >= L */
                     size_t width = k + 1, cols_map[4], j = n;
                     for (size_t c = 0; c < k; c++)
                         cols_map[c] = k - c;
@@ -966,8 +974,8 @@ out:
 /*
  * Tables large enough for several pool chunks (2^15 entries): the
  * small-value rounds in memory and streaming (switch j = 5, source chunks
- * of 1000 rows, so blocks straddle them, or one chunk; j = 2, so L = 2) against the generic prover, for
- * f0 f1 eq on 32-bit words and f0 f1 f2 eq on bytes, at 1, 2, 3 and 8 threads.
+ * of 1000 rows, so blocks straddle them, or one chunk; j = 2, so L = 2) against the generic prover,
+ * for f0 f1 eq on 32-bit words and f0 f1 f2 eq on bytes, at 1, 2, 3 and 8 threads.
  */
 static void sumcheck_small_threads_identical(void)
 {
@@ -1012,7 +1020,8 @@ static void sumcheck_small_threads_identical(void)
                     cairn_rows_table_init(&src, &impl, rows, len, k, stream == 1 ? 1000 : 0);
                     cairn_transcript_init(&ts, "test/small");
                     CHECK(cairn_sumcheck_prove_stream(&got.proof, got.point, got.evals, &sst, &ts,
-                                                      &e, tau, &src, n, claim, &so, NULL) == CAIRN_OK);
+                                                      &e, tau, &src, n, claim, &so,
+                                                      NULL) == CAIRN_OK);
                     transcript_digest(got.digest, &ts);
                     if (stream == 3)
                         CHECK_EQ_U64(sst.passes, 2);
@@ -1065,8 +1074,8 @@ static void sumcheck_small_promise_and_batch(void)
             b[test_rand_below(len)] = cairn_fp_make(CAIRN_FP_P - 1 - test_rand_below(1u << 20));
         cairn_fp *cols[2] = {a, b};
         cairn_fp2 claim = small_claim(&e, tau, cols, n);
-        cairn_sumcheck_input in[2] = {{a, NULL, 8}, {b, NULL, 8}}, plain[2] = {{a, NULL, 0},
-                                                                               {b, NULL, 0}};
+        cairn_sumcheck_input in[2] = {{a, NULL, 8}, {b, NULL, 8}},
+                             plain[2] = {{a, NULL, 0}, {b, NULL, 0}};
         struct sc_run ref, got;
         memset(&ref, 0, sizeof ref);
         memset(&got, 0, sizeof got);
@@ -1107,8 +1116,8 @@ static void sumcheck_small_promise_and_batch(void)
     for (size_t j = 0; j < len; j++)
         x[j] = test_rand_fp2();
     {
-        cairn_sumcheck_input ext[2] = {{a, NULL, 8}, {NULL, x, 8}}, big[2] = {{a, NULL, 65},
-                                                                              {b, NULL, 8}};
+        cairn_sumcheck_input ext[2] = {{a, NULL, 8}, {NULL, x, 8}},
+                             big[2] = {{a, NULL, 65}, {b, NULL, 8}};
         struct sc_run r;
         cairn_transcript t;
         memset(&r, 0, sizeof r);

@@ -87,8 +87,8 @@ static void p_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
     }
 }
 
-static const cairn_simd_set portable_set = {
-    "portable", p_mul, p_add, p_sub, p_scale, p_butterfly, p_butterfly4, p_fold2, p_fold1, p_eq2};
+static const cairn_simd_set portable_set = {"portable",  p_mul,        p_add,   p_sub,   p_scale,
+                                            p_butterfly, p_butterfly4, p_fold2, p_fold1, p_eq2};
 
 const cairn_simd_set *cairn_simd_portable(void) { return &portable_set; }
 

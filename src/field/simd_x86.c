@@ -30,7 +30,7 @@
  * attribute T, load/store, the three lane operations and a broadcast: full
  * vectors first, the tail with the portable kernels.
  */
-#define SIMD_SET(NAME, V, W, T, LD, ST, MUL, ADD, SUB, SET1, FOLD2, FOLD1, EQ2)                                   \
+#define SIMD_SET(NAME, V, W, T, LD, ST, MUL, ADD, SUB, SET1, FOLD2, FOLD1, EQ2)                 \
     static T void NAME##_mul(cairn_fp *out, const cairn_fp *a, const cairn_fp *b, size_t len)   \
     {                                                                                           \
         size_t i = 0;                                                                           \

@@ -192,7 +192,7 @@ struct sv_pass {
     size_t blocks, block, chunks; /* outer eq blocks of z, inner block length */
     size_t a;                     /* variables of z in ea (the rest in eb) */
     cairn_fp2 *part;              /* per chunk: terms * npts sums */
-    int *bad; /* per chunk: an entry broke the small_bits promise */
+    int *bad;                     /* per chunk: an entry broke the small_bits promise */
 };
 
 /*
@@ -329,8 +329,8 @@ static void sv_chunk(void *ctx, size_t c)
             size_t z = zh * ps->block + zl;
             for (size_t q = 0; q < in->k; q++)
                 ptr[q] = in->src_fp[q] + z * W;
-            over |= sv_block(ps, ext, ptr, 1, in->tau != NULL ? in->ea[zl] : cairn_fp2_one(),
-                             inner);
+            over |=
+                sv_block(ps, ext, ptr, 1, in->tau != NULL ? in->ea[zl] : cairn_fp2_one(), inner);
         }
         for (size_t ix = 0; ix < nacc; ix++) {
             if (in->tau != NULL) {
@@ -459,11 +459,11 @@ struct sv_stream {
     struct sv_pass ps;
     const size_t *cols;
     size_t width;
-    cairn_fp *buf;        /* the open block's rows so far, k values each */
-    size_t fill;          /* rows in buf */
-    int64_t *ext;         /* the serial parts' grid scratch */
-    cairn_fp2_acc *acc;   /* the serial parts' sums */
-    cairn_fp2 *sum;       /* the pool chunks' sums, added in order */
+    cairn_fp *buf;      /* the open block's rows so far, k values each */
+    size_t fill;        /* rows in buf */
+    int64_t *ext;       /* the serial parts' grid scratch */
+    cairn_fp2_acc *acc; /* the serial parts' sums */
+    cairn_fp2 *sum;     /* the pool chunks' sums, added in order */
     uint64_t over;
     /* the current source chunk's whole blocks */
     uint64_t first;

@@ -294,7 +294,8 @@ static cairn_status materialise_rows(void *ctx, uint64_t first, const cairn_fp *
     if (head > count)
         head = count;
     materialise_range(ps, first, rows, head);
-    struct mat_job m = {ps, first + head, rows + head * ps->width, (count - head) / bsize, bsize, 1};
+    struct mat_job m = {ps, first + head, rows + head * ps->width, (count - head) / bsize, bsize,
+                        1};
     m.chunks = cairn_pool_chunks(m.blocks * bsize, STREAM_PAR_MIN_ROWS);
     if (m.chunks > m.blocks)
         m.chunks = m.blocks > 0 ? m.blocks : 1;
