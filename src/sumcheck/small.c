@@ -221,34 +221,35 @@ static size_t ext_ops(struct sv_op *ops, size_t L, size_t G)
 __extension__ typedef __int128 sv_i128;
 
 /* P as a canonical field element, |P| < p (after the 64-bit products). */
-static inline cairn_fp from_i64(int64_t P)
+CAIRN_HOT_INLINE cairn_fp from_i64(int64_t P)
 {
     return cairn_fp_make(P >= 0 ? (uint64_t)P : (uint64_t)P + CAIRN_FP_P);
 }
 
-static inline cairn_fp from_i128(sv_i128 P)
+CAIRN_HOT_INLINE cairn_fp from_i128(sv_i128 P)
 {
     if (P >= 0)
         return cairn_fp_reduce128((cairn_u128)P);
     return cairn_fp_neg(cairn_fp_reduce128((cairn_u128)(-P)));
 }
 
-/* Term t's product at grid point g of the extended block (mode as in small_bounds). */
-static inline cairn_fp term_at(const cairn_sumcheck_term *tm, const int64_t *ext, size_t grid,
-                               size_t g, size_t mode)
+/* Term tm's product at grid point g of the extended block, exact in 64 or 128 bits. */
+CAIRN_HOT_INLINE int64_t prod64(const cairn_sumcheck_term *tm, const int64_t *ext, size_t grid,
+                                size_t g)
 {
-    if (tm->factors_len == 0)
-        return cairn_fp_one();
-    if (mode == 1) {
-        int64_t x = ext[(size_t)tm->factors[0] * grid + g];
-        for (size_t u = 1; u < tm->factors_len; u++)
-            x *= ext[(size_t)tm->factors[u] * grid + g];
-        return from_i64(x);
-    }
+    int64_t x = ext[(size_t)tm->factors[0] * grid + g];
+    for (size_t u = 1; u < tm->factors_len; u++)
+        x *= ext[(size_t)tm->factors[u] * grid + g];
+    return x;
+}
+
+CAIRN_HOT_INLINE sv_i128 prod128(const cairn_sumcheck_term *tm, const int64_t *ext, size_t grid,
+                                 size_t g)
+{
     sv_i128 x = ext[(size_t)tm->factors[0] * grid + g];
     for (size_t u = 1; u < tm->factors_len; u++)
         x *= ext[(size_t)tm->factors[u] * grid + g];
-    return from_i128(x);
+    return x;
 }
 
 /*
@@ -258,8 +259,9 @@ static inline cairn_fp term_at(const cairn_sumcheck_term *tm, const int64_t *ext
  * (no weight without tau) into acc[term][point].  Returns the bits of the
  * entries above the promise (0 when it holds).
  */
-static uint64_t sv_block(const struct sv_pass *ps, int64_t *ext, const cairn_fp *const *ptr,
-                         size_t stride, cairn_fp2 w8, cairn_fp2_acc *acc)
+CAIRN_HOT_INLINE uint64_t sv_block(const struct sv_pass *ps, int64_t *ext,
+                                   const cairn_fp *const *ptr, size_t stride, cairn_fp2 w8,
+                                   cairn_fp2_acc *acc)
 {
     const sc_inst *in = ps->in;
     size_t W = (size_t)1 << ps->L, G = ps->G, np = ps->npts, grid = ps->grid;
@@ -283,15 +285,31 @@ static uint64_t sv_block(const struct sv_pass *ps, int64_t *ext, const cairn_fp 
             }
         }
     }
+    /* the mode and the eq weight decided once per term, not per product */
+    const size_t *pts = ps->pts;
     for (size_t t = 0; t < ps->terms; t++) {
         const cairn_sumcheck_term *tm = &in->expr->terms[t];
         cairn_fp2_acc *a = acc + t * np;
-        if (in->tau != NULL)
+        int tau = in->tau != NULL;
+        if (tm->factors_len == 0) {
             for (size_t p = 0; p < np; p++)
-                cairn_fp2_acc_add_mul_fp(&a[p], w8, term_at(tm, ext, grid, ps->pts[p], ps->mode));
-        else
+                if (tau)
+                    cairn_fp2_acc_add_mul_fp(&a[p], w8, cairn_fp_one());
+                else
+                    cairn_fp_acc_add(&a[p].c0, cairn_fp_one());
+        } else if (ps->mode == 1 && tau) {
             for (size_t p = 0; p < np; p++)
-                cairn_fp_acc_add(&a[p].c0, term_at(tm, ext, grid, ps->pts[p], ps->mode));
+                cairn_fp2_acc_add_mul_fp(&a[p], w8, from_i64(prod64(tm, ext, grid, pts[p])));
+        } else if (ps->mode == 1) {
+            for (size_t p = 0; p < np; p++)
+                cairn_fp_acc_add(&a[p].c0, from_i64(prod64(tm, ext, grid, pts[p])));
+        } else if (tau) {
+            for (size_t p = 0; p < np; p++)
+                cairn_fp2_acc_add_mul_fp(&a[p], w8, from_i128(prod128(tm, ext, grid, pts[p])));
+        } else {
+            for (size_t p = 0; p < np; p++)
+                cairn_fp_acc_add(&a[p].c0, from_i128(prod128(tm, ext, grid, pts[p])));
+        }
     }
     return over;
 }
