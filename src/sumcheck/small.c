@@ -487,9 +487,8 @@ struct sv_stream {
     uint64_t first;
     const cairn_fp *rows;
     size_t blocks, chunks;
-    cairn_fp2_acc *cacc; /* per chunk: nacc */
-    int64_t *cext;       /* per chunk: k * grid */
-    uint64_t *cover;     /* per chunk */
+    cairn_fp2 *part;  /* per chunk: nacc reduced sums */
+    uint64_t *cover;  /* per chunk: entries above the promise (2: no memory) */
 };
 
 /* The eq weight of block z: eq(tau_{>=L}, z) = ea[z mod 2^a] eb[z >> a] (1 without tau). */
@@ -501,26 +500,40 @@ static cairn_fp2 block_weight(const struct sv_pass *ps, uint64_t z)
     return cairn_fp2_mul(in->ea[z & (((uint64_t)1 << ps->a) - 1)], in->eb[z >> ps->a]);
 }
 
-/* Pool chunk: its share of the whole blocks of the current source chunk. */
+/*
+ * Pool chunk: its share of the whole blocks of the current source chunk,
+ * with its own grid scratch and sums (allocated here: chunks that run side
+ * by side must not share cache lines), reduced once into its slot of sum.
+ */
 static void sv_stream_chunk(void *ctx, size_t c)
 {
     const struct sv_stream *ss = ctx;
     const struct sv_pass *ps = &ss->ps;
     size_t k = ps->in->k, W = (size_t)1 << ps->L, nacc = ps->terms * ps->npts;
     size_t b0 = ss->blocks * c / ss->chunks, b1 = ss->blocks * (c + 1) / ss->chunks;
-    cairn_fp2_acc *acc = ss->cacc + c * nacc;
+    int64_t *ext = malloc(k * ps->grid * sizeof *ext);
+    cairn_fp2_acc *acc = malloc((nacc > 0 ? nacc : 1) * sizeof *acc);
     const cairn_fp *ptr[CAIRN_SUMCHECK_MAX_INPUTS];
     uint64_t over = 0;
+    if (ext == NULL || acc == NULL) {
+        free(ext);
+        free(acc);
+        ss->cover[c] = 2; /* no memory: the pass gives up like a broken promise */
+        return;
+    }
     for (size_t ix = 0; ix < nacc; ix++)
         cairn_fp2_acc_zero(&acc[ix]);
     for (size_t b = b0; b < b1; b++) {
         const cairn_fp *blk = ss->rows + b * W * ss->width;
         for (size_t q = 0; q < k; q++)
             ptr[q] = blk + (ss->cols != NULL ? ss->cols[q] : q);
-        over |= sv_block(ps, ss->cext + c * k * ps->grid, ptr, ss->width,
-                         block_weight(ps, (ss->first >> ps->L) + b), acc);
+        over |= sv_block(ps, ext, ptr, ss->width, block_weight(ps, (ss->first >> ps->L) + b), acc);
     }
+    for (size_t ix = 0; ix < nacc; ix++)
+        ss->part[c * nacc + ix] = cairn_fp2_acc_reduce(&acc[ix]);
     ss->cover[c] = over;
+    free(ext);
+    free(acc);
 }
 
 /* Rows one at a time into the open block; a completed block goes through sv_block. */
@@ -571,8 +584,7 @@ static cairn_status sv_stream_rows(void *ctx, uint64_t first, const cairn_fp *ro
         for (size_t c = 0; c < ss->chunks; c++) {
             ss->over |= ss->cover[c];
             for (size_t ix = 0; ix < nacc; ix++)
-                ss->sum[ix] =
-                    cairn_fp2_add(ss->sum[ix], cairn_fp2_acc_reduce(&ss->cacc[c * nacc + ix]));
+                ss->sum[ix] = cairn_fp2_add(ss->sum[ix], ss->part[c * nacc + ix]);
         }
     }
     size_t done = head + ss->blocks * W;
@@ -610,11 +622,10 @@ cairn_status sc_small_stream_pass(sc_inst *in, const cairn_rows *rows, const siz
     ss.ext = malloc(k * ss.ps.grid * sizeof *ss.ext);
     ss.acc = malloc((nacc > 0 ? nacc : 1) * sizeof *ss.acc);
     ss.sum = malloc((nacc > 0 ? nacc : 1) * sizeof *ss.sum);
-    ss.cacc = malloc(chunks * (nacc > 0 ? nacc : 1) * sizeof *ss.cacc);
-    ss.cext = malloc(chunks * k * ss.ps.grid * sizeof *ss.cext);
+    ss.part = malloc(chunks * (nacc > 0 ? nacc : 1) * sizeof *ss.part);
     ss.cover = malloc(chunks * sizeof *ss.cover);
     if (!ok || ss.buf == NULL || ss.ext == NULL || ss.acc == NULL || ss.sum == NULL ||
-        ss.cacc == NULL || ss.cext == NULL || ss.cover == NULL) {
+        ss.part == NULL || ss.cover == NULL) {
         ok = 0;
         goto out;
     }
@@ -634,8 +645,7 @@ out:
     free(ss.ext);
     free(ss.acc);
     free(ss.sum);
-    free(ss.cacc);
-    free(ss.cext);
+    free(ss.part);
     free(ss.cover);
     (void)sv_finish(&ss.ps, in, ok);
     return st;
