@@ -139,8 +139,8 @@ static int bench_logup_gkr(const struct bench_opts *o, struct lfix *f, size_t bu
                 goto out;
             /* p = 1 on the lookup side: no table, as a caller would pass it */
             inst[l] = (cairn_gkr_instance){f->ri[l].n,
-                                           {NULL, l == LOOKUPS ? leaves[2 * l] : NULL},
-                                           {NULL, leaves[2 * l + 1]}};
+                                           {NULL, l == LOOKUPS ? leaves[2 * l] : NULL, 0},
+                                           {NULL, leaves[2 * l + 1], 0}};
         }
     int reps = reps_of(o);
     for (int r = 0; r < reps; r++) {

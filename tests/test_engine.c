@@ -208,8 +208,16 @@ static size_t simd_sets(const cairn_simd_set **sets)
 /* An element that is random, or one of the edge values 0, 1, p-1, p-2, 2^32, 2^32-1, 2^63. */
 static cairn_fp simd_value(void)
 {
-    static const uint64_t edge[] = {0, 1, CAIRN_FP_P - 1, CAIRN_FP_P - 2, UINT64_C(1) << 32,
-                                    CAIRN_FP_EPS, UINT64_C(1) << 63};
+    /* near 2^64 (p - 1, p - 2, p - 2^32 = 2^64 - 2^33 + 1), around 2^32 and 2^63 */
+    static const uint64_t edge[] = {0,
+                                    1,
+                                    CAIRN_FP_P - 1,
+                                    CAIRN_FP_P - 2,
+                                    CAIRN_FP_P - CAIRN_FP_EPS - 1,
+                                    CAIRN_FP_EPS,
+                                    UINT64_C(1) << 32,
+                                    (UINT64_C(1) << 32) + 1,
+                                    UINT64_C(1) << 63};
     uint64_t r = test_rand_below(4);
     if (r == 0)
         return cairn_fp_make(edge[test_rand_below(sizeof edge / sizeof edge[0])]);
@@ -291,6 +299,24 @@ static void simd_kernels_match_portable(void)
                 cairn_fp2 want = cairn_fp2_add(
                     f2[2 * i], cairn_fp2_mul_schoolbook(cc, cairn_fp2_sub(f2[2 * i + 1], f2[2 * i])));
                 bad += (size_t)(!cairn_fp2_eq(g2[i], want)) + (size_t)(!cairn_fp2_eq(h2[i], want));
+            }
+            /* fold1 of len/2 base pairs, against the scalar formula */
+            K->fold1(g2, a, len / 2, cc);
+            for (size_t i = 0; i < len / 2; i++) {
+                cairn_fp2 want =
+                    cairn_fp2_add(cairn_fp2_from_fp(a[2 * i]),
+                                  cairn_fp2_mul_schoolbook(
+                                      cc, cairn_fp2_from_fp(cairn_fp_sub(a[2 * i + 1], a[2 * i]))));
+                bad += (size_t)(!cairn_fp2_eq(g2[i], want));
+            }
+            /* eq2: hi = lo r, lo = lo - hi */
+            for (size_t i = 0; i < len; i++)
+                h2[i] = f2[i];
+            K->eq2(h2, g2, len, cc);
+            for (size_t i = 0; i < len; i++) {
+                cairn_fp2 hi = cairn_fp2_mul_schoolbook(f2[i], cc);
+                bad += (size_t)(!cairn_fp2_eq(g2[i], hi)) +
+                       (size_t)(!cairn_fp2_eq(h2[i], cairn_fp2_sub(f2[i], hi)));
             }
             if (bad != 0) {
                 test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
@@ -540,8 +566,8 @@ static void sumcheck_threads_identical(void)
     }
     for (size_t i = 0; i < n; i++)
         tau[i] = test_rand_fp2();
-    cairn_sumcheck_input in_base[3] = {{cols[0], NULL}, {cols[1], NULL}, {cols[2], NULL}};
-    cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL}, {NULL, ext}, {cols[2], NULL}};
+    cairn_sumcheck_input in_base[3] = {{cols[0], NULL, 0}, {cols[1], NULL, 0}, {cols[2], NULL, 0}};
+    cairn_sumcheck_input in_mixed[3] = {{cols[0], NULL, 0}, {NULL, ext, 0}, {cols[2], NULL, 0}};
     /*
      * The true claims by brute force, so that the one-thread proofs (whose
      * rounds run in several pool chunks at this size) are checked by the
@@ -580,7 +606,7 @@ static void sumcheck_threads_identical(void)
             } else {
                 cairn_rows src;
                 cairn_rows_table impl;
-                cairn_sumcheck_stream_opts so = {0, 3, NULL};
+                cairn_sumcheck_stream_opts so = {0, 3, NULL, 0};
                 cairn_rows_table_init(&src, &impl, rows, len, k, 10000); /* 2 pool chunks */
                 st = cairn_sumcheck_prove_stream(&o->proof, o->point, o->evals, NULL, &t, &expr,
                                                  tau, &src, n, claim, &so, NULL);
@@ -655,6 +681,7 @@ static void sumcheck_fast_path_matches_generic(void)
                 int ext = form == 2 || (form == 1 && c == 1);
                 in[c].fp = ext ? NULL : b[c];
                 in[c].fp2 = ext ? x : NULL;
+                in[c].small_bits = 0;
             }
             struct sc_run r[2];
             memset(r, 0, sizeof r);
@@ -677,6 +704,433 @@ out:
     sc_generic_only = 0;
     for (size_t c = 0; c < 3; c++)
         free(b[c]);
+    free(x);
+}
+
+/*
+ * The claim reduction (W built on the pool, then the sum-check) gives the
+ * same bytes for every thread count, and a proof the verifier accepts.
+ */
+static void sumcheck_reduce_threads_identical(void)
+{
+    size_t n = 14, len = (size_t)1 << n, m = 3;
+    cairn_fp *f = rand_fp_array(len);
+    cairn_fp2 pts[3 * 14], vals[3];
+    struct sc_run ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    if (!CHECK(f != NULL))
+        return;
+    for (size_t i = 0; i < m * n; i++)
+        pts[i] = test_rand_fp2();
+    for (size_t j = 0; j < m; j++)
+        CHECK(cairn_poly_eval_fp(&vals[j], f, pts + j * n, n) == CAIRN_OK);
+    cairn_sumcheck_input in = {f, NULL, 0};
+    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+        struct sc_run *r = ti == 0 ? &ref : &got;
+        cairn_transcript t;
+        use_threads(thread_counts[ti]);
+        cairn_transcript_init(&t, "test/reduce");
+        CHECK(cairn_sumcheck_reduce_prove(&r->proof, r->point, r->evals, &t, &in, n, pts, vals, m,
+                                          NULL) == CAIRN_OK);
+        transcript_digest(r->digest, &t);
+        if (ti > 0) {
+            if (!CHECK(sc_run_equal(&got, &ref, n, 1)))
+                test_fail(__FILE__, __LINE__, "claim reduction differs at %u threads",
+                          thread_counts[ti]);
+            cairn_sumcheck_proof_clear(&got.proof);
+        }
+    }
+    use_threads(1);
+    /* and the reference is right: the verifier accepts, the value is f(point) */
+    cairn_transcript tv;
+    cairn_fp2 vpt[14], fv;
+    cairn_transcript_init(&tv, "test/reduce");
+    CHECK(cairn_sumcheck_reduce_verify(vpt, &tv, &ref.proof, n, pts, vals, m, ref.evals[0], NULL) ==
+          CAIRN_OK);
+    CHECK(cairn_poly_eval_fp(&fv, f, ref.point, n) == CAIRN_OK);
+    CHECK_EQ_FP2(fv, ref.evals[0]);
+    cairn_sumcheck_proof_clear(&ref.proof);
+    free(f);
+}
+
+/* ---- small-value rounds -------------------------------------------------------- */
+
+/* A random entry below 2^bits, or an edge value (0, 1, 2^bits - 1) one time in four. */
+static cairn_fp small_entry(unsigned bits)
+{
+    uint64_t top = bits >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1;
+    switch (test_rand_below(12)) {
+    case 0:
+        return cairn_fp_zero();
+    case 1:
+        return cairn_fp_make(1 & top);
+    case 2:
+        return cairn_fp_from_u64(top);
+    default:
+        return cairn_fp_from_u64(test_rand_u64() & top);
+    }
+}
+
+/* Prove once into r (threads, generic or not, inputs as given); CHECKs that it succeeds. */
+static void small_run(struct sc_run *r, const cairn_sumcheck_expr *e, const cairn_fp2 *tau,
+                      const cairn_sumcheck_input *in, size_t n, cairn_fp2 claim)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "test/small");
+    CHECK(cairn_sumcheck_prove(&r->proof, r->point, r->evals, &t, e, tau, in, e->inputs_len, n,
+                               claim, NULL) == CAIRN_OK);
+    transcript_digest(r->digest, &t);
+}
+
+/* The true claim sum_x g(f(x)) [eq(tau, x)] by brute force. */
+static cairn_fp2 small_claim(const cairn_sumcheck_expr *e, const cairn_fp2 *tau,
+                             cairn_fp *const *cols, size_t n)
+{
+    size_t len = (size_t)1 << n;
+    cairn_fp2 *eq = malloc(len * sizeof *eq), sum = cairn_fp2_zero(), v[4];
+    if (eq == NULL)
+        return sum;
+    if (tau != NULL)
+        (void)cairn_poly_eq_table(eq, tau, n);
+    for (size_t x = 0; x < len; x++) {
+        for (size_t c = 0; c < e->inputs_len; c++)
+            v[c] = cairn_fp2_from_fp(cols[c][x]);
+        cairn_fp2 g = cairn_sumcheck_expr_eval(e, v);
+        sum = cairn_fp2_add(sum, tau != NULL ? cairn_fp2_mul(g, eq[x]) : g);
+    }
+    free(eq);
+    return sum;
+}
+
+/*
+ * The small-value rounds against the generic prover: for every switch
+ * round L = 1..4 (forced) and the automatic choice, for expressions of
+ * degree 1 to 4 (one product, a repeated factor, several terms with
+ * coefficients and a constant), with and without tau (random, and with
+ * zero coordinates so that the kernel must evaluate q(1)), inputs of 1, 8,
+ * 32 and 40 bits with edge values, n from L to 7: identical proof, point,
+ * evaluations and transcript, a claim the verifier accepts, and the path
+ * did run whenever its bounds hold.  Also the threads, 1, 2, 3 and 8, and
+ * the streaming prover with the promise (a switch j >= L, source chunks of
+ * 1, 3, 7 rows or one chunk, inputs in permuted columns): the same bytes,
+ * in j - L + 2 passes.
+ */
+static void sumcheck_small_matches_generic(void)
+{
+    static const unsigned bits_list[] = {1, 8, 32, 40};
+    cairn_fp *cols[4] = {NULL, NULL, NULL, NULL};
+    size_t maxn = 7, len = (size_t)1 << maxn;
+    cairn_fp *rows = malloc(5 * len * sizeof *rows);
+    for (size_t c = 0; c < 4; c++)
+        cols[c] = malloc(len * sizeof(cairn_fp));
+    if (!CHECK(cols[0] && cols[1] && cols[2] && cols[3] && rows))
+        goto out;
+    for (size_t form = 0; form < 5; form++) {
+        cairn_sumcheck_term tm[3];
+        size_t terms = 1, k = 3;
+        memset(tm, 0, sizeof tm);
+        tm[0].coeff = cairn_fp2_one();
+        if (form == 0) { /* f0 f1 (degree 3 with eq) */
+            tm[0].factors_len = 2;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 1;
+        } else if (form == 1) { /* f0 f1 f2 */
+            tm[0].factors_len = 3;
+            for (uint16_t u = 0; u < 3; u++)
+                tm[0].factors[u] = u;
+        } else if (form == 2) { /* f0 */
+            tm[0].factors_len = 1;
+            k = 1;
+        } else if (form == 3) { /* 3 f0 f0 f1 f2 + (2+5X) f1 + 9 */
+            tm[0].coeff = cairn_fp2_make(cairn_fp_make(3), cairn_fp_zero());
+            tm[0].factors_len = 4;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 0;
+            tm[0].factors[2] = 1;
+            tm[0].factors[3] = 2;
+            tm[1].coeff = cairn_fp2_make(cairn_fp_make(2), cairn_fp_make(5));
+            tm[1].factors_len = 1;
+            tm[1].factors[0] = 1;
+            tm[2].coeff = cairn_fp2_make(cairn_fp_make(9), cairn_fp_zero());
+            terms = 3;
+        } else { /* f0 f1 - f2 f3 (a constraint of two products) */
+            tm[0].factors_len = 2;
+            tm[0].factors[0] = 0;
+            tm[0].factors[1] = 1;
+            tm[1].coeff = cairn_fp2_neg(cairn_fp2_one());
+            tm[1].factors_len = 2;
+            tm[1].factors[0] = 2;
+            tm[1].factors[1] = 3;
+            terms = 2;
+            k = 4;
+        }
+        const cairn_sumcheck_expr e = {tm, terms, k};
+        for (size_t bi = 0; bi < sizeof bits_list / sizeof bits_list[0]; bi++) {
+            unsigned bits = bits_list[bi];
+            for (size_t taukind = 0; taukind < 3; taukind++) {
+                for (size_t L = 0; L <= SC_SMALL_MAX_ROUNDS + 1; L++) {
+                    /* L = SC_SMALL_MAX_ROUNDS + 1 stands for the automatic choice */
+                    size_t n = L <= SC_SMALL_MAX_ROUNDS ? L + test_rand_below(maxn - L + 1)
+                                                        : 1 + test_rand_below(maxn);
+                    cairn_fp2 tau[8];
+                    for (size_t i = 0; i < n; i++)
+                        tau[i] = taukind == 2 && (i % 2 == 0) ? cairn_fp2_zero() : test_rand_fp2();
+                    for (size_t c = 0; c < k; c++)
+                        for (size_t x = 0; x < ((size_t)1 << n); x++)
+                            cols[c][x] = small_entry(bits);
+                    const cairn_fp2 *tp = taukind == 0 ? NULL : tau;
+                    cairn_fp2 claim = small_claim(&e, tp, cols, n);
+                    cairn_sumcheck_input in[4], plain[4];
+                    for (size_t c = 0; c < k; c++) {
+                        in[c] = (cairn_sumcheck_input){cols[c], NULL, bits};
+                        plain[c] = (cairn_sumcheck_input){cols[c], NULL, 0};
+                    }
+                    struct sc_run ref, got;
+                    memset(&ref, 0, sizeof ref);
+                    memset(&got, 0, sizeof got);
+                    small_run(&ref, &e, tp, plain, n, claim);
+                    sc_small_force = L <= SC_SMALL_MAX_ROUNDS ? L : CAIRN_SUMCHECK_SWITCH_AUTO;
+                    size_t before = sc_small_passes;
+                    unsigned th = thread_counts[test_rand_below(THREAD_COUNTS)];
+                    use_threads(th);
+                    small_run(&got, &e, tp, in, n, claim);
+                    use_threads(1);
+                    size_t ran = sc_small_passes - before;
+                    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+                    if (!CHECK(sc_run_equal(&got, &ref, n, k)))
+                        test_fail(__FILE__, __LINE__,
+                                  "form %zu, %u bits, tau kind %zu, L %zu, n %zu, %u threads: "
+                                  "small-value rounds differ",
+                                  form, bits, taukind, L, n, th);
+                    cairn_transcript t;
+                    cairn_fp2 pt[8];
+                    cairn_transcript_init(&t, "test/small");
+                    CHECK(cairn_sumcheck_verify_claim(pt, &t, &got.proof, &e, tp, n, claim,
+                                                      got.evals, k, NULL) == CAIRN_OK);
+                    /* the path must have run where its bounds certainly hold */
+                    int must = L >= 1 && L <= 3 && bits <= 32 && form != 3;
+                    if (must && !CHECK(ran == 1))
+                        test_fail(__FILE__, __LINE__, "form %zu, %u bits, L %zu: path did not run",
+                                  form, bits, L);
+                    if (L == 0)
+                        CHECK(ran == 0);
+                    /* streaming: rows with a spare column, inputs reversed; a switch j >= L */
+                    size_t width = k + 1, cols_map[4], j = n;
+                    for (size_t c = 0; c < k; c++)
+                        cols_map[c] = k - c;
+                    for (size_t x = 0; x < ((size_t)1 << n); x++) {
+                        rows[x * width] = cairn_fp_make(CAIRN_FP_P - 1);
+                        for (size_t c = 0; c < k; c++)
+                            rows[x * width + cols_map[c]] = cols[c][x];
+                    }
+                    if (L >= 1 && L <= SC_SMALL_MAX_ROUNDS)
+                        j = L + test_rand_below(n - L + 1);
+                    static const size_t chunking[] = {0, 1, 3, 7};
+                    cairn_rows src;
+                    cairn_rows_table impl;
+                    cairn_rows_table_init(&src, &impl, rows, (uint64_t)1 << n, width,
+                                          chunking[test_rand_below(4)]);
+                    cairn_sumcheck_stream_opts so = {0, j, cols_map, bits};
+                    cairn_sumcheck_stream_stats sst;
+                    cairn_transcript ts;
+                    struct sc_run sg;
+                    memset(&sg, 0, sizeof sg);
+                    cairn_transcript_init(&ts, "test/small");
+                    sc_small_force = L <= SC_SMALL_MAX_ROUNDS ? L : CAIRN_SUMCHECK_SWITCH_AUTO;
+                    before = sc_small_passes;
+                    use_threads(th);
+                    CHECK(cairn_sumcheck_prove_stream(&sg.proof, sg.point, sg.evals, &sst, &ts, &e,
+                                                      tp, &src, n, claim, &so, NULL) == CAIRN_OK);
+                    use_threads(1);
+                    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+                    transcript_digest(sg.digest, &ts);
+                    ran = sc_small_passes - before;
+                    if (!CHECK(sc_run_equal(&sg, &ref, n, k)))
+                        test_fail(__FILE__, __LINE__,
+                                  "form %zu, %u bits, tau kind %zu, L %zu, j %zu, n %zu: streaming "
+                                  "small-value rounds differ",
+                                  form, bits, taukind, L, j, n);
+                    if (must && !CHECK(ran == 1 && sst.passes == j - L + 2))
+                        test_fail(__FILE__, __LINE__, "streaming: %zu passes for j %zu, L %zu",
+                                  sst.passes, j, L);
+                    if (ran == 0)
+                        CHECK_EQ_U64(sst.passes, j + 1);
+                    cairn_sumcheck_proof_clear(&sg.proof);
+                    cairn_sumcheck_proof_clear(&ref.proof);
+                    cairn_sumcheck_proof_clear(&got.proof);
+                }
+            }
+        }
+    }
+out:
+    sc_small_force = CAIRN_SUMCHECK_SWITCH_AUTO;
+    use_threads(1);
+    for (size_t c = 0; c < 4; c++)
+        free(cols[c]);
+    free(rows);
+}
+
+/*
+ * Tables large enough for several pool chunks (2^15 entries): the
+ * small-value rounds in memory and streaming (switch j = 5, source chunks
+ * of 1000 rows, so blocks straddle them, or one chunk; j = 2, so L = 2) against the generic prover,
+ * for f0 f1 eq on 32-bit words and f0 f1 f2 eq on bytes, at 1, 2, 3 and 8 threads.
+ */
+static void sumcheck_small_threads_identical(void)
+{
+    size_t n = 15, len = (size_t)1 << n;
+    cairn_fp *cols[3], *rows = malloc(3 * len * sizeof *rows);
+    cairn_fp2 tau[15];
+    for (size_t c = 0; c < 3; c++)
+        cols[c] = malloc(len * sizeof(cairn_fp));
+    if (!CHECK(cols[0] && cols[1] && cols[2] && rows))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        tau[i] = test_rand_fp2();
+    for (size_t form = 0; form < 2; form++) {
+        unsigned bits = form == 0 ? 32 : 8;
+        size_t k = form == 0 ? 2 : 3;
+        cairn_sumcheck_term tm = {{{1}, {0}}, k, {0, 1, 2}};
+        const cairn_sumcheck_expr e = {&tm, 1, k};
+        for (size_t x = 0; x < len; x++)
+            for (size_t c = 0; c < k; c++)
+                rows[x * k + c] = cols[c][x] = small_entry(bits);
+        cairn_fp2 claim = small_claim(&e, tau, cols, n);
+        cairn_sumcheck_input in[3], plain[3];
+        for (size_t c = 0; c < k; c++) {
+            in[c] = (cairn_sumcheck_input){cols[c], NULL, bits};
+            plain[c] = (cairn_sumcheck_input){cols[c], NULL, 0};
+        }
+        struct sc_run ref, got;
+        memset(&ref, 0, sizeof ref);
+        small_run(&ref, &e, tau, plain, n, claim);
+        for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+            use_threads(thread_counts[ti]);
+            for (int stream = 0; stream < 4; stream++) {
+                size_t before = sc_small_passes;
+                memset(&got, 0, sizeof got);
+                if (stream) {
+                    /* j = 5, or j = 2 (then L = 2 even where 3 would be chosen: 2 passes) */
+                    cairn_rows src;
+                    cairn_rows_table impl;
+                    cairn_transcript ts;
+                    cairn_sumcheck_stream_stats sst;
+                    cairn_sumcheck_stream_opts so = {0, stream == 3 ? 2 : 5, NULL, bits};
+                    cairn_rows_table_init(&src, &impl, rows, len, k, stream == 1 ? 1000 : 0);
+                    cairn_transcript_init(&ts, "test/small");
+                    CHECK(cairn_sumcheck_prove_stream(&got.proof, got.point, got.evals, &sst, &ts,
+                                                      &e, tau, &src, n, claim, &so,
+                                                      NULL) == CAIRN_OK);
+                    transcript_digest(got.digest, &ts);
+                    if (stream == 3)
+                        CHECK_EQ_U64(sst.passes, 2);
+                } else {
+                    small_run(&got, &e, tau, in, n, claim);
+                }
+                CHECK_EQ_U64(sc_small_passes - before, 1);
+                if (!CHECK(sc_run_equal(&got, &ref, n, k)))
+                    test_fail(__FILE__, __LINE__, "form %zu, %s, %u threads: differs", form,
+                              stream ? "streaming" : "in memory", thread_counts[ti]);
+                cairn_sumcheck_proof_clear(&got.proof);
+            }
+        }
+        use_threads(1);
+        cairn_sumcheck_proof_clear(&ref.proof);
+    }
+out:
+    use_threads(1);
+    for (size_t c = 0; c < 3; c++)
+        free(cols[c]);
+    free(rows);
+}
+
+/*
+ * A broken promise (an entry of 2^8 in a table declared 8 bits; an
+ * element near p) leaves the proof unchanged: the path notices it before
+ * sending anything and runs the generic rounds.  The batched prover takes
+ * the path per instance with the same bytes.  small_bits on an extension
+ * table, or above 64, is CAIRN_ERR_ARG.
+ */
+static void sumcheck_small_promise_and_batch(void)
+{
+    size_t n = 9, len = (size_t)1 << n;
+    static const cairn_sumcheck_term t2 = {{{1}, {0}}, 2, {0, 1}};
+    const cairn_sumcheck_expr e = {&t2, 1, 2};
+    cairn_fp *a = malloc(len * sizeof *a), *b = malloc(len * sizeof *b);
+    cairn_fp2 *x = malloc(len * sizeof *x), tau[9];
+    if (!CHECK(a && b && x))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        tau[i] = test_rand_fp2();
+    for (size_t bad = 0; bad < 3; bad++) {
+        for (size_t j = 0; j < len; j++) {
+            a[j] = small_entry(8);
+            b[j] = small_entry(8);
+        }
+        if (bad == 1)
+            a[test_rand_below(len)] = cairn_fp_make(256);
+        if (bad == 2)
+            b[test_rand_below(len)] = cairn_fp_make(CAIRN_FP_P - 1 - test_rand_below(1u << 20));
+        cairn_fp *cols[2] = {a, b};
+        cairn_fp2 claim = small_claim(&e, tau, cols, n);
+        cairn_sumcheck_input in[2] = {{a, NULL, 8}, {b, NULL, 8}},
+                             plain[2] = {{a, NULL, 0}, {b, NULL, 0}};
+        struct sc_run ref, got;
+        memset(&ref, 0, sizeof ref);
+        memset(&got, 0, sizeof got);
+        small_run(&ref, &e, tau, plain, n, claim);
+        size_t before = sc_small_passes;
+        small_run(&got, &e, tau, in, n, claim);
+        CHECK(sc_run_equal(&got, &ref, n, 2));
+        CHECK_EQ_U64(sc_small_passes - before, bad == 0 ? 1 : 0);
+        cairn_sumcheck_proof_clear(&ref.proof);
+        cairn_sumcheck_proof_clear(&got.proof);
+        /* a batch of the claim and a smaller one of 5 variables, with and without the promise */
+        if (bad == 0) {
+            cairn_sumcheck_instance bi[2] = {{&e, tau, in, n, claim},
+                                             {&e, tau + 4, in, 5, cairn_fp2_zero()}};
+            cairn_sumcheck_instance bp[2] = {{&e, tau, plain, n, claim},
+                                             {&e, tau + 4, plain, 5, cairn_fp2_zero()}};
+            cairn_fp2 pt[2][9], ev[2][4];
+            cairn_sumcheck_proof pr[2];
+            uint8_t dg[2][32];
+            for (int v = 0; v < 2; v++) {
+                cairn_transcript t;
+                cairn_sumcheck_proof_init(&pr[v]);
+                cairn_transcript_init(&t, "test/small/batch");
+                before = sc_small_passes;
+                CHECK(cairn_sumcheck_batch_prove(&pr[v], pt[v], ev[v], &t, v ? bi : bp, 2, NULL) ==
+                      CAIRN_OK);
+                CHECK_EQ_U64(sc_small_passes - before, v ? 2 : 0);
+                transcript_digest(dg[v], &t);
+            }
+            CHECK(memcmp(pr[0].evals, pr[1].evals, n * pr[0].degree * sizeof(cairn_fp2)) == 0);
+            CHECK(memcmp(pt[0], pt[1], sizeof pt[0]) == 0);
+            CHECK(memcmp(ev[0], ev[1], sizeof ev[0]) == 0);
+            CHECK(memcmp(dg[0], dg[1], 32) == 0);
+            cairn_sumcheck_proof_clear(&pr[0]);
+            cairn_sumcheck_proof_clear(&pr[1]);
+        }
+    }
+    for (size_t j = 0; j < len; j++)
+        x[j] = test_rand_fp2();
+    {
+        cairn_sumcheck_input ext[2] = {{a, NULL, 8}, {NULL, x, 8}},
+                             big[2] = {{a, NULL, 65}, {b, NULL, 8}};
+        struct sc_run r;
+        cairn_transcript t;
+        memset(&r, 0, sizeof r);
+        cairn_transcript_init(&t, "test/small");
+        CHECK(cairn_sumcheck_prove(&r.proof, r.point, r.evals, &t, &e, tau, ext, 2, n,
+                                   cairn_fp2_zero(), NULL) == CAIRN_ERR_ARG);
+        CHECK(cairn_sumcheck_prove(&r.proof, r.point, r.evals, &t, &e, tau, big, 2, n,
+                                   cairn_fp2_zero(), NULL) == CAIRN_ERR_ARG);
+        cairn_sumcheck_proof_clear(&r.proof);
+    }
+out:
+    free(a);
+    free(b);
     free(x);
 }
 
@@ -767,6 +1221,10 @@ const struct test_case test_engine_cases[] = {
     TEST(poly_threads_match_reference),
     TEST(sumcheck_threads_identical),
     TEST(sumcheck_fast_path_matches_generic),
+    TEST(sumcheck_reduce_threads_identical),
+    TEST(sumcheck_small_matches_generic),
+    TEST(sumcheck_small_threads_identical),
+    TEST(sumcheck_small_promise_and_batch),
     TEST(pcs_commit_threads_identical),
     TEST(zkvm_threads_identical),
     TEST_END,

@@ -280,7 +280,7 @@ static cairn_fp2 *reference_prove(size_t *elems_len, cairn_transcript *t, const 
                 split[4 * i + u] = malloc(h * sizeof(cairn_fp2));
                 for (size_t y = 0; y < h; y++)
                     split[4 * i + u][y] = child[2 * y + (u & 1)];
-                inputs[4 * i + u] = (cairn_sumcheck_input){NULL, split[4 * i + u]};
+                inputs[4 * i + u] = (cairn_sumcheck_input){NULL, split[4 * i + u], 0};
             }
             terms[3 * i + 0] = (cairn_sumcheck_term){coeffs[2 * i], 2, {P0, Q1}};
             terms[3 * i + 1] = (cairn_sumcheck_term){coeffs[2 * i], 2, {P1, Q0}};
@@ -572,7 +572,8 @@ static void gkr_logup_multiplicities(void)
             pb[b] = cairn_fp2_neg(cairn_fp2_from_fp(mult[b]));
             qb[b] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(tab[b]));
         }
-        cairn_gkr_instance inst[2] = {{NF, {NULL, NULL}, {NULL, qa}}, {NT, {NULL, pb}, {NULL, qb}}};
+        cairn_gkr_instance inst[2] = {{NF, {NULL, NULL, 0}, {NULL, qa, 0}},
+                                      {NT, {NULL, pb, 0}, {NULL, qb, 0}}};
         size_t vars[2] = {NF, NT};
         cairn_gkr_proof proof;
         cairn_gkr_proof_init(&proof);
@@ -634,7 +635,7 @@ static void gkr_stream_equals_memory(void)
             lp[j] = malloc(((size_t)1 << ri[j].n) * sizeof(cairn_fp2));
             lq[j] = malloc(((size_t)1 << ri[j].n) * sizeof(cairn_fp2));
             CHECK_OK(cairn_gkr_row_leaves(lp[j], lq[j], &src, &ri[j], NULL));
-            inst[j] = (cairn_gkr_instance){ri[j].n, {NULL, lp[j]}, {NULL, lq[j]}};
+            inst[j] = (cairn_gkr_instance){ri[j].n, {NULL, lp[j], 0}, {NULL, lq[j], 0}};
         }
         cairn_gkr_proof want, got;
         cairn_gkr_proof_init(&want);
@@ -799,7 +800,8 @@ static void gkr_logup_tuples(void)
             for (size_t l = 0; l < W; l++)
                 qb[b] = cairn_fp2_sub(qb[b], cairn_fp2_mul_fp(w[l], tab[b][l]));
         }
-        cairn_gkr_instance inst[2] = {{NF, {NULL, NULL}, {NULL, qa}}, {NT, {NULL, pb}, {NULL, qb}}};
+        cairn_gkr_instance inst[2] = {{NF, {NULL, NULL, 0}, {NULL, qa, 0}},
+                                      {NT, {NULL, pb, 0}, {NULL, qb, 0}}};
         size_t vars[2] = {NF, NT};
         cairn_gkr_proof proof;
         cairn_gkr_proof_init(&proof);
@@ -1149,7 +1151,7 @@ static cairn_status forge_verify(lookup *l, int mode, cairn_error *err)
         for (size_t cc = 0; cc < l->cols; cc++)
             tg[v] = cairn_fp2_add(tg[v], cairn_fp2_mul_fp(gamma[cc], l->col[cc][v]));
     }
-    cairn_sumcheck_input in[2] = {{NULL, l->y}, {NULL, tg}};
+    cairn_sumcheck_input in[2] = {{NULL, l->y, 0}, {NULL, tg, 0}};
     cairn_fp2 sp[12], pts[24], pe[2], qe[2];
     CHECK_OK(cairn_sumcheck_prove(&proof.inner, sp, evals, &t, &ls_forge_expr, NULL, in, 2,
                                   l->kappa, claim, NULL));
@@ -1170,7 +1172,8 @@ static cairn_status forge_verify(lookup *l, int mode, cairn_error *err)
         pb[b2] = tp;
         qb[b2] = tq;
     }
-    cairn_gkr_instance inst[2] = {{l->n, {NULL, pa}, {NULL, qa}}, {l->kappa, {NULL, pb}, {NULL, qb}}};
+    cairn_gkr_instance inst[2] = {{l->n, {NULL, pa, 0}, {NULL, qa, 0}},
+                                  {l->kappa, {NULL, pb, 0}, {NULL, qb, 0}}};
     CHECK_OK(cairn_gkr_prove(&proof.gkr, pts, pe, qe, &t, inst, 2, test_threads(), NULL));
     cairn_status st = lookup_verify(&c, &proof, l, err);
     memcpy(l->values, was, l->cols * sizeof *was);

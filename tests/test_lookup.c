@@ -670,7 +670,7 @@ static cairn_status forge_verify(blk *b, int mode, cairn_error *err)
     alpha = cairn_transcript_squeeze_fp2(&t, "logup-batch/alpha");
     static const cairn_sumcheck_term term[1] = {{{{1}, {0}}, 2, {0, 1}}};
     static const cairn_sumcheck_expr expr = {term, 1, 2};
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
+    cairn_sumcheck_input in[2] = {{NULL, y, 0}, {NULL, tg, 0}};
     CHECK_OK(cairn_sumcheck_prove(&proof.inner, c.y_points[0], evals, &t, &expr, NULL, in, 2,
                                   b->kappa, b->ch.claim, NULL));
     proof.y_eval = evals[0];
@@ -685,7 +685,7 @@ static cairn_status forge_verify(blk *b, int mode, cairn_error *err)
                                                           eq_at(b->z[k], b->n, x)));
             q[x] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(b->index[l][x]));
         }
-        inst[l] = (cairn_gkr_instance){b->n, {NULL, p}, {NULL, q}};
+        inst[l] = (cairn_gkr_instance){b->n, {NULL, p, 0}, {NULL, q, 0}};
     }
     if (mode == 1) {
         leaf[x0] = cairn_fp2_add(leaf[x0], delta);
@@ -697,7 +697,7 @@ static cairn_status forge_verify(blk *b, int mode, cairn_error *err)
         size_t row = mode == 2 && (u == 4 || u == 6) ? 10 - u : u;
         qb[u] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(cairn_fp_make(row)));
     }
-    inst[m] = (cairn_gkr_instance){b->kappa, {NULL, pb}, {NULL, qb}};
+    inst[m] = (cairn_gkr_instance){b->kappa, {NULL, pb, 0}, {NULL, qb, 0}};
     CHECK_OK(cairn_gkr_prove(&proof.gkr, pts, pe, qe, &t, inst, m + 1, 1, NULL));
     if (mode == 0) {
         cairn_logup_star_proof real;

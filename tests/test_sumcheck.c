@@ -148,7 +148,7 @@ static void sumcheck_known_answer(void)
     cairn_fp tab[4] = {{1}, {2}, {3}, {4}};
     cairn_sumcheck_term term = {{{1}, {0}}, 1, {0}};
     cairn_sumcheck_expr e = {&term, 1, 1};
-    cairn_sumcheck_input in = {tab, NULL};
+    cairn_sumcheck_input in = {tab, NULL, 0};
     cairn_sumcheck_proof p;
     cairn_transcript tp, tv;
     cairn_fp2 point[2], pv[2], ev, claim = cairn_fp2_from_fp(cairn_fp_make(10));
@@ -436,7 +436,7 @@ static void stream_case(size_t n, size_t k, const cairn_sumcheck_expr *e, int wi
         for (size_t ci = 0; ci < sizeof chunks / sizeof chunks[0]; ci++) {
             cairn_rows src;
             cairn_rows_table impl;
-            cairn_sumcheck_stream_opts o = {0, j, cols};
+            cairn_sumcheck_stream_opts o = {0, j, cols, 0};
             cairn_sumcheck_stream_stats stats;
             cairn_rows_table_init(&src, &impl, rowtab, len, width, chunks[ci]);
             ts = t0;
@@ -472,7 +472,7 @@ static void stream_case(size_t n, size_t k, const cairn_sumcheck_expr *e, int wi
         cairn_rows src;
         cairn_rows_table impl;
         size_t budget = cairn_sumcheck_stream_bytes(n, k, j, e->terms_len);
-        cairn_sumcheck_stream_opts o = {budget, CAIRN_SUMCHECK_SWITCH_AUTO, cols};
+        cairn_sumcheck_stream_opts o = {budget, CAIRN_SUMCHECK_SWITCH_AUTO, cols, 0};
         cairn_sumcheck_stream_stats stats;
         cairn_rows_table_init(&src, &impl, rowtab, len, width, 5);
         ts = t0;
@@ -535,7 +535,7 @@ static void sumcheck_stream_errors(void)
     cairn_transcript t;
     cairn_rows src;
     cairn_rows_table impl;
-    cairn_sumcheck_stream_opts o = {0, 2, NULL};
+    cairn_sumcheck_stream_opts o = {0, 2, NULL, 0};
     size_t badcols[2] = {0, 2};
     for (size_t i = 0; i < LEN * 2; i++)
         rowtab[i] = test_rand_fp();
@@ -840,7 +840,7 @@ static void sumcheck_arg_errors(void)
     cairn_sumcheck_term big_term = {{{1}, {0}}, CAIRN_SUMCHECK_MAX_FACTORS + 1, {0}};
     cairn_sumcheck_term ok_term = {{{1}, {0}}, 1, {0}};
     cairn_sumcheck_expr bad = {&bad_term, 1, 1}, big = {&big_term, 1, 1}, ok = {&ok_term, 1, 1};
-    cairn_sumcheck_input both = {tab, tab2}, none = {NULL, NULL}, good = {tab, NULL};
+    cairn_sumcheck_input both = {tab, tab2, 0}, none = {NULL, NULL, 0}, good = {tab, NULL, 0};
     cairn_sumcheck_proof p;
     cairn_fp2 point[2], evals[1], exp;
     cairn_transcript t;
@@ -927,6 +927,7 @@ static void sumcheck_fuzz_inprocess(void)
                 ok = ok && tabs[c] != NULL;
                 inputs[c].fp = tabs[c];
                 inputs[c].fp2 = NULL;
+                inputs[c].small_bits = 0;
             }
             cairn_fp2 tau[FZN], point[FZN], evals[3];
             for (size_t i = 0; i < n; i++)

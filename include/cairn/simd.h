@@ -3,7 +3,8 @@
  * dispatch chosen once at start-up (BLAKE3's layout).
  *
  * A kernel set holds element-wise operations on arrays of canonical
- * elements and the NTT butterflies.  Three sets exist: the portable one
+ * elements, the NTT butterflies, the multilinear folds (extension and base
+ * tables) and the doubling step of an eq table.  Three sets exist: the portable one
  * (plain C, always built, the reference every other set is tested
  * against), AVX2 and AVX-512 (x86-64 only, compiled with per-function
  * target attributes so the rest of the library needs no special flags).
@@ -50,6 +51,16 @@ typedef struct {
      * other overlap is not allowed.
      */
     void (*fold2)(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c);
+    /*
+     * The multilinear fold of a base-field table into the extension:
+     * out[j] = in[2j] + c (in[2j+1] - in[2j]) for j < len (no overlap).
+     */
+    void (*fold1)(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c);
+    /*
+     * One doubling level of an eq table: hi[i] = lo[i] r, then
+     * lo[i] = lo[i] - hi[i] (= lo[i] (1 - r)), for i < len (no overlap).
+     */
+    void (*eq2)(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r);
 } cairn_simd_set;
 
 /* The set chosen for this process (never NULL; chosen once, thread safe). */

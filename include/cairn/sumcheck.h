@@ -91,10 +91,20 @@ cairn_fp2 cairn_sumcheck_expr_eval(const cairn_sumcheck_expr *expr, const cairn_
 
 /* ---- inputs and proofs ------------------------------------------------------ */
 
-/* A table of 2^n entries: exactly one of fp (base field) and fp2 is non-NULL. */
+/*
+ * A table of 2^n entries: exactly one of fp (base field) and fp2 is non-NULL.
+ * small_bits: 0, or (base tables only) b in 1..64 promising that every entry
+ * of fp is below 2^b as a canonical integer (bytes: 8, bits: 1, 32-bit
+ * words: 32).  When every input of a claim makes such a promise, the
+ * in-memory provers compute the first rounds in integer arithmetic
+ * (docs/sumcheck.md, "Small values"); the proof is byte for byte the same
+ * as without the promise.  A broken promise costs only the speed: the
+ * prover notices it before sending anything and runs the generic rounds.
+ */
 typedef struct {
     const cairn_fp *fp;
     const cairn_fp2 *fp2;
+    unsigned small_bits;
 } cairn_sumcheck_input;
 
 /*
@@ -172,11 +182,20 @@ typedef struct {
     size_t switch_round;
     /* NULL: input c is row column c; else input c is row column columns[c] (< width). */
     const size_t *columns;
+    /*
+     * 0, or b in 1..64: every input column holds values below 2^b (as
+     * cairn_sumcheck_input.small_bits).  Then, when j >= 2, one pass
+     * computes the first L = 2 or 3 (at most j) rounds in integer
+     * arithmetic (the small-value rounds) and rounds L..j-1 take one pass
+     * each: j - L + 2 passes in all.  The proof is the same bytes; a broken promise costs
+     * one extra pass.
+     */
+    unsigned small_bits;
 } cairn_sumcheck_stream_opts;
 
 typedef struct {
     size_t switch_round; /* j: rounds computed by passes over the rows */
-    size_t passes;       /* streams of the row source: j + 1 */
+    size_t passes;       /* streams of the row source: j + 1 (fewer with small_bits) */
     size_t peak_bytes;   /* high-water mark of the prover's own allocations */
 } cairn_sumcheck_stream_stats;
 

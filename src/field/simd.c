@@ -70,8 +70,25 @@ static void p_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c
     }
 }
 
-static const cairn_simd_set portable_set = {"portable",  p_mul,        p_add,  p_sub, p_scale,
-                                            p_butterfly, p_butterfly4, p_fold2};
+static void p_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c)
+{
+    for (size_t j = 0; j < len; j++) {
+        cairn_fp lo = in[2 * j], hi = in[2 * j + 1];
+        out[j] = cairn_fp2_add(cairn_fp2_from_fp(lo), cairn_fp2_mul_fp(c, cairn_fp_sub(hi, lo)));
+    }
+}
+
+static void p_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
+{
+    for (size_t i = 0; i < len; i++) {
+        cairn_fp2 h = cairn_fp2_mul(lo[i], r);
+        hi[i] = h;
+        lo[i] = cairn_fp2_sub(lo[i], h);
+    }
+}
+
+static const cairn_simd_set portable_set = {"portable",  p_mul,        p_add,   p_sub,   p_scale,
+                                            p_butterfly, p_butterfly4, p_fold2, p_fold1, p_eq2};
 
 const cairn_simd_set *cairn_simd_portable(void) { return &portable_set; }
 

@@ -30,7 +30,7 @@
  * attribute T, load/store, the three lane operations and a broadcast: full
  * vectors first, the tail with the portable kernels.
  */
-#define SIMD_SET(NAME, V, W, T, LD, ST, MUL, ADD, SUB, SET1, FOLD2)                                     \
+#define SIMD_SET(NAME, V, W, T, LD, ST, MUL, ADD, SUB, SET1, FOLD2, FOLD1, EQ2)                 \
     static T void NAME##_mul(cairn_fp *out, const cairn_fp *a, const cairn_fp *b, size_t len)   \
     {                                                                                           \
         size_t i = 0;                                                                           \
@@ -91,7 +91,8 @@
     }                                                                                           \
     static const cairn_simd_set NAME##_set = {#NAME,        NAME##_mul,      NAME##_add,       \
                                               NAME##_sub,   NAME##_scale,    NAME##_butterfly, \
-                                              NAME##_butterfly4, FOLD2};
+                                              NAME##_butterfly4, FOLD2,        FOLD1,            \
+                                              EQ2};
 
 /* ---- AVX2 ------------------------------------------------------------------ */
 
@@ -145,13 +146,27 @@ static inline T2 __m256i mul2(__m256i a, __m256i b)
 static inline T2 __m256i ld2(const cairn_fp *x) { return _mm256_loadu_si256((const __m256i *)x); }
 static inline T2 void st2(cairn_fp *x, __m256i v) { _mm256_storeu_si256((__m256i *)x, v); }
 
-/* AVX2 keeps the portable fold (the pair shuffles cost what they save at 4 lanes). */
+/*
+ * AVX2 keeps the portable folds and eq step (the pair shuffles cost what
+ * they save at 4 lanes).
+ */
 static void avx2_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
 {
     cairn_simd_portable()->fold2(out, in, len, c);
 }
 
-SIMD_SET(avx2, __m256i, 4, T2, ld2, st2, mul2, add2, sub2, _mm256_set1_epi64x, avx2_fold2)
+static void avx2_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c)
+{
+    cairn_simd_portable()->fold1(out, in, len, c);
+}
+
+static void avx2_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
+{
+    cairn_simd_portable()->eq2(lo, hi, len, r);
+}
+
+SIMD_SET(avx2, __m256i, 4, T2, ld2, st2, mul2, add2, sub2, _mm256_set1_epi64x, avx2_fold2,
+         avx2_fold1, avx2_eq2)
 
 const cairn_simd_set *cairn_simd_avx2(void)
 {
@@ -233,7 +248,63 @@ static T5 void avx512_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cai
     cairn_simd_portable()->fold2(out + j, in + 2 * j, len - j, c);
 }
 
-SIMD_SET(avx512, __m512i, 8, T5, ld5, st5, mul5, add5, sub5, _mm512_set1_epi64, avx512_fold2)
+/* (c1 w, c1) in every pair of lanes: the second factor of c d = d (c0, c0) + swap(d) (7 c1, c1). */
+static inline T5 __m512i pair_w(cairn_fp2 c)
+{
+    cairn_fp c1w = cairn_fp_mul_w(c.c1);
+    return _mm512_set_epi64((long long)c.c1.v, (long long)c1w.v, (long long)c.c1.v,
+                            (long long)c1w.v, (long long)c.c1.v, (long long)c1w.v,
+                            (long long)c.c1.v, (long long)c1w.v);
+}
+
+/* Four extension products x c at once (x as four (c0, c1) pairs). */
+static inline T5 __m512i mul2x5(__m512i x, __m512i c0, __m512i cw)
+{
+    __m512i xs = _mm512_shuffle_epi32(x, _MM_PERM_BADC);
+    return add5(mul5(x, c0), mul5(xs, cw));
+}
+
+/*
+ * Four outputs per iteration from eight base entries: lo and hi duplicated
+ * into both words of each pair by one permute each, d = hi - lo, c d as
+ * (c0 d, c1 d) by one lane-wise product with (c0, c1, c0, c1, ...), and lo
+ * added to the first word of each pair only.
+ */
+static T5 void avx512_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c)
+{
+    const __m512i lo_ix = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
+    const __m512i hi_ix = _mm512_set_epi64(7, 7, 5, 5, 3, 3, 1, 1);
+    const __m512i cc = _mm512_set_epi64((long long)c.c1.v, (long long)c.c0.v, (long long)c.c1.v,
+                                        (long long)c.c0.v, (long long)c.c1.v, (long long)c.c0.v,
+                                        (long long)c.c1.v, (long long)c.c0.v);
+    size_t j = 0;
+    for (; j + 4 <= len; j += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(in + 2 * j));
+        __m512i lo = _mm512_permutexvar_epi64(lo_ix, a);
+        __m512i hi = _mm512_permutexvar_epi64(hi_ix, a);
+        __m512i r = mul5(sub5(hi, lo), cc);
+        r = add5(r, _mm512_maskz_mov_epi64((__mmask8)0x55, lo));
+        _mm512_storeu_si512((void *)(out + j), r);
+    }
+    cairn_simd_portable()->fold1(out + j, in + 2 * j, len - j, c);
+}
+
+/* Four entries per iteration: hi = lo r, lo = lo - hi. */
+static T5 void avx512_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
+{
+    const __m512i r0 = _mm512_set1_epi64((long long)r.c0.v), rw = pair_w(r);
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        __m512i x = _mm512_loadu_si512((const void *)(lo + i));
+        __m512i h = mul2x5(x, r0, rw);
+        _mm512_storeu_si512((void *)(hi + i), h);
+        _mm512_storeu_si512((void *)(lo + i), sub5(x, h));
+    }
+    cairn_simd_portable()->eq2(lo + i, hi + i, len - i, r);
+}
+
+SIMD_SET(avx512, __m512i, 8, T5, ld5, st5, mul5, add5, sub5, _mm512_set1_epi64, avx512_fold2,
+         avx512_fold1, avx512_eq2)
 
 const cairn_simd_set *cairn_simd_avx512(void)
 {

@@ -367,9 +367,9 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
     cairn_fp2 *pb = tg + K, *qb = tg + 2 * K;
     gkr_ls_table_leaves(pb, qb, y, s->kappa, alpha);
     for (size_t l = 0; l < m; l++)
-        inst[l] = (cairn_gkr_instance){s->n, {NULL, leaves + 2 * l * rows},
-                                       {NULL, leaves + (2 * l + 1) * rows}};
-    inst[m] = (cairn_gkr_instance){s->kappa, {NULL, pb}, {NULL, qb}};
+        inst[l] = (cairn_gkr_instance){s->n, {NULL, leaves + 2 * l * rows, 0},
+                                       {NULL, leaves + (2 * l + 1) * rows, 0}};
+    inst[m] = (cairn_gkr_instance){s->kappa, {NULL, pb, 0}, {NULL, qb, 0}};
     if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, m + 1, threads, err)) !=
         CAIRN_OK)
         goto out;

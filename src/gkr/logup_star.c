@@ -223,7 +223,7 @@ cairn_status gkr_ls_inner_prove(cairn_logup_star_proof *proof, cairn_fp2 *point,
             v = cairn_fp2_add(v, cairn_fp2_mul_fp(gamma[c], columns[c][b]));
         tg[b] = v;
     }
-    cairn_sumcheck_input in[2] = {{NULL, y}, {NULL, tg}};
+    cairn_sumcheck_input in[2] = {{NULL, y, 0}, {NULL, tg, 0}};
     cairn_status st = cairn_sumcheck_prove(&proof->inner, point, evals, t, &gkr_ls_expr, NULL, in,
                                            2, kappa, claim, err);
     if (st != CAIRN_OK)
@@ -332,7 +332,7 @@ cairn_status cairn_logup_star_prove(cairn_logup_star_proof *proof,
     for (size_t x = 0; x < rows; x++)
         qa[x] = cairn_fp2_sub(alpha, cairn_fp2_from_fp(index[x]));
     gkr_ls_table_leaves(pb, qb, y, s->kappa, alpha);
-    cairn_gkr_instance inst[2] = {{s->n, {NULL, pa}, {NULL, qa}}, {s->kappa, {NULL, pb}, {NULL, qb}}};
+    cairn_gkr_instance inst[2] = {{s->n, {NULL, pa, 0}, {NULL, qa, 0}}, {s->kappa, {NULL, pb, 0}, {NULL, qb, 0}}};
     cairn_fp2 pts[2 * CAIRN_GKR_MAX_VARS], pe[2], qe[2];
     if ((st = cairn_gkr_prove(&proof->gkr, pts, pe, qe, t, inst, 2, 1, err)) != CAIRN_OK)
         goto out;

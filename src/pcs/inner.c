@@ -335,7 +335,7 @@ static cairn_status prove_sumcheck(cairn_pcs_level_opening *lo, level_scratch *l
         }
     free(Phi);
     Phi = NULL;
-    cairn_sumcheck_input in[2] = {{F, NULL}, {NULL, W}};
+    cairn_sumcheck_input in[2] = {{F, NULL, 0}, {NULL, W, 0}};
     cairn_sumcheck_proof_clear(&lo->sumcheck);
     if ((st = cairn_sumcheck_prove(&lo->sumcheck, ls->point, ev, t, &PRODUCT, NULL, in, 2, li->nv,
                                    sum, err)) != CAIRN_OK)

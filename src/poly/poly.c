@@ -28,12 +28,9 @@ static void eq_level_chunk(void *ctx, size_t c)
 {
     const struct eq_level *l = ctx;
     cairn_fp2 *out = l->out;
-    size_t j1 = l->half * (c + 1) / l->chunks;
-    for (size_t j = l->half * c / l->chunks; j < j1; j++) {
-        cairn_fp2 hi = cairn_fp2_mul(out[j], l->r);
-        out[j + l->half] = hi;
-        out[j] = cairn_fp2_sub(out[j], hi); /* out[j] (1 - r_i) */
-    }
+    size_t j0 = l->half * c / l->chunks, j1 = l->half * (c + 1) / l->chunks;
+    /* out[j + half] = out[j] r_i, out[j] = out[j] (1 - r_i) */
+    cairn_simd_kernels()->eq2(out + j0, out + l->half + j0, j1 - j0, l->r);
 }
 
 /*
@@ -90,11 +87,7 @@ static void fold_chunk(void *ctx, size_t c)
         /* the vector kernel keeps the in-place order: inputs read before outputs land */
         cairn_simd_kernels()->fold2(f->out + a, f->in2 + 2 * a, b - a, f->c);
     } else {
-        for (size_t j = a; j < b; j++) {
-            cairn_fp lo = f->in1[2 * j], hi = f->in1[2 * j + 1];
-            f->out[j] =
-                cairn_fp2_add(cairn_fp2_from_fp(lo), cairn_fp2_mul_fp(f->c, cairn_fp_sub(hi, lo)));
-        }
+        cairn_simd_kernels()->fold1(f->out + a, f->in1 + 2 * a, b - a, f->c);
     }
 }
 

@@ -210,6 +210,7 @@ void sc_inst_clear(sc_inst *in)
     sc_free(in->mem, in->acc2, terms * S * sizeof *in->acc2);
     sc_free(in->mem, in->vals, k * S * sizeof *in->vals);
     sc_free(in->mem, in->valsb, k * S * sizeof *in->valsb);
+    sc_small_clear(in);
     memset(in, 0, sizeof *in);
 }
 
@@ -279,11 +280,17 @@ cairn_status sc_inst_init(sc_inst *in, const cairn_sumcheck_expr *expr, const ca
             if ((inputs[c].fp == NULL) == (inputs[c].fp2 == NULL))
                 return cairn_error_set(err, CAIRN_ERR_ARG,
                                        "sum-check: input %zu must have exactly one table", c);
+            if (inputs[c].small_bits > 64 || (inputs[c].small_bits > 0 && inputs[c].fp == NULL))
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "sum-check: input %zu: small_bits %u (at most 64, base "
+                                       "tables only)",
+                                       c, inputs[c].small_bits);
             in->src_fp[c] = inputs[c].fp;
             in->src_fp2[c] = inputs[c].fp2;
         }
         in->has_tables = 1;
         in->len = (size_t)1 << n;
+        sc_small_setup(in, inputs);
     }
     return CAIRN_OK;
 nomem:
@@ -659,6 +666,8 @@ static void round_chunk(void *ctx, size_t c)
  */
 void sc_inst_round(cairn_fp2 *s, sc_inst *in)
 {
+    if (sc_small_round(s, in))
+        return;
     sc_plan pl;
     sc_plan_round(&pl, in);
     const cairn_sumcheck_expr *expr = in->expr;
@@ -722,9 +731,11 @@ cairn_status sc_inst_bind(sc_inst *in, const cairn_fp2 *s, cairn_fp2 r, cairn_er
     in->claim = sc_interp(s, in->degree, r);
     if (in->tau != NULL)
         in->eq_prefix = cairn_fp2_mul(in->eq_prefix, sc_eq1(in->tau[in->round], r));
+    int handled = 0;
+    cairn_status st = sc_small_bind(in, r, &handled, err);
     in->round++;
-    if (!in->has_tables)
-        return CAIRN_OK;
+    if (!in->has_tables || handled || st != CAIRN_OK)
+        return st;
     size_t len = in->len, half = len / 2;
     for (size_t c = 0; c < in->k; c++) {
         if (in->own_fp2[c] != NULL) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "sumcheck_internal.h"
 
 cairn_status sc_run_rounds(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
@@ -180,6 +181,23 @@ cairn_fp2 sc_reduce_start(cairn_fp2 *alpha, cairn_transcript *t, size_t n, const
     return claim;
 }
 
+struct w_job {
+    cairn_fp2 *w;
+    const cairn_fp2 *tmp;
+    cairn_fp2 pw;
+    int first;
+    size_t len, chunks;
+};
+
+/* Pool chunk: its range of W += pw * eq(z_j, .) (W = that, for the first claim). */
+static void w_chunk(void *ctx, size_t c)
+{
+    const struct w_job *j = ctx;
+    size_t x1 = j->len * (c + 1) / j->chunks;
+    for (size_t x = j->len * c / j->chunks; x < x1; x++)
+        j->w[x] = j->first ? j->tmp[x] : cairn_fp2_add(j->w[x], cairn_fp2_mul(j->pw, j->tmp[x]));
+}
+
 /*
  * Build W = sum_j alpha^j eq(z_j, .) as a table (one eq table per claim,
  * accumulated), then prove sum_x f(x) W(x) = sum_j alpha^j v_j.
@@ -207,16 +225,16 @@ cairn_status cairn_sumcheck_reduce_prove(cairn_sumcheck_proof *proof, cairn_fp2 
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: W table of 2^%zu entries", n);
         goto out;
     }
-    cairn_fp2 pw = cairn_fp2_one();
+    struct w_job wj = {w, tmp, cairn_fp2_one(), 1, len, cairn_pool_chunks(len, (size_t)1 << 12)};
     for (size_t j = 0; j < values_len; j++) {
         (void)cairn_poly_eq_table(tmp, points + j * n, n);
-        for (size_t x = 0; x < len; x++)
-            w[x] = j == 0 ? tmp[x] : cairn_fp2_add(w[x], cairn_fp2_mul(pw, tmp[x]));
-        pw = cairn_fp2_mul(pw, alpha);
+        wj.first = j == 0;
+        cairn_pool_run(wj.chunks, w_chunk, &wj);
+        wj.pw = cairn_fp2_mul(wj.pw, alpha);
     }
     free(tmp);
     tmp = NULL;
-    cairn_sumcheck_input in[2] = {*f, {NULL, w}};
+    cairn_sumcheck_input in[2] = {*f, {NULL, w, 0}};
     st = cairn_sumcheck_prove(proof, point, evs, t, &reduce_expr, NULL, in, 2, n, claim, err);
     if (st != CAIRN_OK)
         goto out;

@@ -219,14 +219,15 @@ static cairn_status round_rows(void *ctx, uint64_t first, const cairn_fp *rows, 
     return CAIRN_OK;
 }
 
-/* Consumer of the materialising pass: F_c[x >> j] += eq(r_{<j}, x mod 2^j) f_c(x). */
-static cairn_status materialise_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
-                                     cairn_error *err)
+/*
+ * Rows [first, first + count) of the materialising pass, one at a time:
+ * F_c[x >> j] += eq(r_{<j}, x mod 2^j) f_c(x).
+ */
+static void materialise_range(const struct pass *ps, uint64_t first, const cairn_fp *rows,
+                              size_t count)
 {
-    struct pass *ps = ctx;
     size_t j = ps->i, k = ps->k;
     uint64_t ymask = ((uint64_t)1 << j) - 1;
-    (void)err;
     for (size_t r = 0; r < count; r++) {
         uint64_t x = first + r;
         const cairn_fp *row = rows + r * ps->width;
@@ -240,6 +241,67 @@ static cairn_status materialise_rows(void *ctx, uint64_t first, const cairn_fp *
         for (size_t c = 0; c < k; c++)
             ps->tab[c][xx] = cairn_fp2_add(ps->tab[c][xx], cairn_fp2_mul_fp(e, row[col_of(ps, c)]));
     }
+}
+
+struct mat_job {
+    const struct pass *ps;
+    uint64_t first; /* the first row of a whole block */
+    const cairn_fp *rows;
+    size_t blocks, bsize, chunks;
+};
+
+/*
+ * Pool chunk: its share of the whole blocks of 2^j rows.  Each block is one
+ * output entry of every table, written only by this chunk: the block's
+ * eq-weighted sum is kept unreduced and reduced once (j = 0: the rows are
+ * copied into the base columns).
+ */
+static void materialise_chunk(void *ctx, size_t c)
+{
+    const struct mat_job *m = ctx;
+    const struct pass *ps = m->ps;
+    size_t b0 = m->blocks * c / m->chunks, b1 = m->blocks * (c + 1) / m->chunks;
+    if (ps->i == 0) {
+        materialise_range(ps, m->first + b0, m->rows + b0 * ps->width, b1 - b0);
+        return;
+    }
+    for (size_t b = b0; b < b1; b++) {
+        const cairn_fp *blk = m->rows + b * m->bsize * ps->width;
+        size_t xx = (size_t)((m->first >> ps->i) + b);
+        for (size_t q = 0; q < ps->k; q++) {
+            size_t col = col_of(ps, q);
+            cairn_fp2_acc a;
+            cairn_fp2_acc_zero(&a);
+            for (size_t y = 0; y < m->bsize; y++)
+                cairn_fp2_acc_add_mul_fp(&a, ps->eqr[y], blk[y * ps->width + col]);
+            ps->tab[q][xx] = cairn_fp2_add(ps->tab[q][xx], cairn_fp2_acc_reduce(&a));
+        }
+    }
+}
+
+/*
+ * Consumer of the materialising pass.  As for a round pass, the rows that
+ * finish a block begun in the previous chunk and those of a block left
+ * open at the end run serially; the whole blocks between run on the pool.
+ */
+static cairn_status materialise_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                                     cairn_error *err)
+{
+    struct pass *ps = ctx;
+    size_t bsize = (size_t)1 << ps->i;
+    size_t head = (size_t)((bsize - (first & (bsize - 1))) & (bsize - 1));
+    (void)err;
+    if (head > count)
+        head = count;
+    materialise_range(ps, first, rows, head);
+    struct mat_job m = {ps, first + head, rows + head * ps->width, (count - head) / bsize, bsize,
+                        1};
+    m.chunks = cairn_pool_chunks(m.blocks * bsize, STREAM_PAR_MIN_ROWS);
+    if (m.chunks > m.blocks)
+        m.chunks = m.blocks > 0 ? m.blocks : 1;
+    cairn_pool_run(m.chunks, materialise_chunk, &m);
+    size_t done = head + m.blocks * bsize;
+    materialise_range(ps, first + done, rows + done * ps->width, count - done);
     return CAIRN_OK;
 }
 
@@ -340,7 +402,22 @@ cairn_status cairn_sumcheck_prove_stream(cairn_sumcheck_proof *proof, cairn_fp2 
         goto out;
     sc_absorb_header(t, n, in.degree, claim);
 
-    for (size_t i = 0; i < j; i++) {
+    /* small values: one pass for rounds 0..L-1 */
+    size_t i0 = 0;
+    sc_small_setup_stream(&in, opts->small_bits, j);
+    if (in.sv_rounds > 0) {
+        st = sc_small_stream_pass(&in, rows, opts->columns, err);
+        passes++;
+        if (st != CAIRN_OK)
+            goto out;
+        for (; in.sv_acc != NULL && i0 < in.sv_rounds; i0++) {
+            (void)sc_small_round(s, &in);
+            point[i0] = sc_emit(proof, t, i0, s);
+            if ((st = sc_inst_bind(&in, s, point[i0], err)) != CAIRN_OK)
+                goto out;
+        }
+    }
+    for (size_t i = i0; i < j; i++) {
         ps.i = i;
         sc_plan_round(&ps.pl, &in);
         if (tau != NULL)

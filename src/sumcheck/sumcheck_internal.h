@@ -38,6 +38,10 @@ typedef struct {
     size_t cur, peak;
 } sc_mem;
 
+/* Small-value rounds (small.c): at most this many rounds, grids of at most this many points. */
+#define SC_SMALL_MAX_ROUNDS 4u
+#define SC_SMALL_MAX_GRID   1024u
+
 /* malloc/free that keep mem's counts (mem may be NULL). sc_free(NULL) is a no-op. */
 void *sc_alloc(sc_mem *mem, size_t bytes);
 void sc_free(sc_mem *mem, void *p, size_t bytes);
@@ -78,6 +82,12 @@ typedef struct {
     cairn_fp2 *acc2; /* the same, outer level of the split-eq sum */
     cairn_fp2 *vals; /* [k][SC_MAX_PTS] */
     cairn_fp *valsb; /* [k][SC_MAX_PTS] */
+    /* small-value rounds (small.c): rounds 0..sv_rounds-1, 0 when off */
+    size_t sv_rounds, sv_G, sv_npts, sv_acc_len;
+    unsigned sv_bits;
+    cairn_fp2 *sv_acc; /* [terms][sv_npts] once the pass ran; NULL after the switch */
+    size_t *sv_pt;     /* grid point -> accumulator index, SIZE_MAX if not accumulated */
+    cairn_fp2 sv_r[SC_SMALL_MAX_ROUNDS];
 } sc_inst;
 
 /*
@@ -141,6 +151,48 @@ void sc_inst_round(cairn_fp2 *s, sc_inst *in);
  * tables (when present).  CAIRN_ERR_NOMEM on the first fold.
  */
 cairn_status sc_inst_bind(sc_inst *in, const cairn_fp2 *s, cairn_fp2 r, cairn_error *err);
+
+/*
+ * Small-value rounds (small.c).  sc_small_setup (from sc_inst_init) picks
+ * the switch round L when every input is a base table with small_bits set
+ * and the integer bounds hold (else sv_rounds = 0).  sc_small_round
+ * computes round in->round < L (running the accumulating pass at round 0)
+ * and returns 1, or returns 0 when the path is off or was given up (an
+ * entry broke its small_bits promise, or no memory) before anything was
+ * sent: the caller then runs the generic round.  sc_small_bind records
+ * r_round while round < L and, at round L - 1, binds all L variables at
+ * once into own_fp2; *handled says whether it took the bind (the caller
+ * still updates claim, eq_prefix and round).  sc_small_clear frees the
+ * path's state.
+ */
+void sc_small_setup(sc_inst *in, const cairn_sumcheck_input *inputs);
+int sc_small_round(cairn_fp2 *s, sc_inst *in);
+cairn_status sc_small_bind(sc_inst *in, cairn_fp2 r, int *handled, cairn_error *err);
+void sc_small_clear(sc_inst *in);
+
+/*
+ * The streaming prover's side.  sc_small_setup_stream picks L as above for
+ * inputs of at most `bits` bits (0: off), at most `cap` (the rounds the
+ * prover computes by passes; 0 when that leaves fewer than 2, or a forced
+ * L above it).  sc_small_stream_pass runs
+ * the accumulating pass over the rows (input c = column cols[c], or c);
+ * afterwards in->sv_acc is non-NULL when the path is on (rounds 0..L-1 by
+ * sc_small_round, no further pass), NULL when it was given up (a broken
+ * promise, no memory): nothing has been sent, the round passes run as
+ * usual.  Errors: only those of the row source.
+ */
+void sc_small_setup_stream(sc_inst *in, unsigned bits, size_t cap);
+cairn_status sc_small_stream_pass(sc_inst *in, const cairn_rows *rows, const size_t *cols,
+                                  cairn_error *err);
+
+/*
+ * Tests: sc_small_force = L forces the switch round (0 = off; a forced L
+ * whose bounds fail leaves the path off), CAIRN_SUMCHECK_SWITCH_AUTO (the
+ * default) lets the prover choose.  sc_small_passes counts the completed
+ * accumulating passes, so a test can see that the path ran.
+ */
+extern size_t sc_small_force;
+extern size_t sc_small_passes;
 
 /* After all n rounds: evals[c] = f_c(point) (the single table entries). */
 void sc_inst_final(cairn_fp2 *evals, const sc_inst *in);

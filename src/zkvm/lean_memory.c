@@ -234,10 +234,11 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
         bl[3 * K + j] = cairn_fp2_sub(alpha, fingerprint(w, ff));
     }
     for (unsigned j = 0; j < ZL_NMEM; j++)
-        inst[j] = (cairn_gkr_instance){n, {NULL, leaves + 2 * j * rows},
-                                       {NULL, leaves + (2 * j + 1) * rows}};
-    inst[ZL_NMEM] = (cairn_gkr_instance){s->ram->k, {NULL, bl}, {NULL, bl + K}};
-    inst[ZL_NMEM + 1] = (cairn_gkr_instance){s->ram->k, {NULL, bl + 2 * K}, {NULL, bl + 3 * K}};
+        inst[j] = (cairn_gkr_instance){n, {NULL, leaves + 2 * j * rows, 0},
+                                       {NULL, leaves + (2 * j + 1) * rows, 0}};
+    inst[ZL_NMEM] = (cairn_gkr_instance){s->ram->k, {NULL, bl, 0}, {NULL, bl + K, 0}};
+    inst[ZL_NMEM + 1] =
+        (cairn_gkr_instance){s->ram->k, {NULL, bl + 2 * K, 0}, {NULL, bl + 3 * K, 0}};
     if ((st = cairn_gkr_prove(&p->gkr, pts, pe, qe, t, inst, N, threads, err)) != CAIRN_OK)
         goto out;
     memcpy(r_g, pts, n * sizeof *pts);

@@ -463,7 +463,7 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     eq[0] = cairn_fp2_zero();
     cairn_sumcheck_term term = {cairn_fp2_one(), 2, {0, 1}};
     cairn_sumcheck_expr expr = {&term, 1, 2};
-    cairn_sumcheck_input sin[2] = {{NULL, comb}, {NULL, eq}};
+    cairn_sumcheck_input sin[2] = {{NULL, comb, 0}, {NULL, eq, 0}};
     cairn_fp2 sev[2];
     if ((st = cairn_sumcheck_prove(&p->shift, rs, sev, &t, &expr, NULL, sin, 2, n, sclaim, err)))
         goto out;
