@@ -32,6 +32,7 @@ struct run {
     uint8_t *output;
     size_t output_len;
     uint32_t exit_code;
+    uint64_t instructions;
 };
 
 static cairn_status copy_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
@@ -80,6 +81,7 @@ static int run_build(struct run *r, const uint8_t *elf, size_t elf_len, const ui
     if (cairn_vm_run(&vm, UINT64_C(1) << 24, &err) != CAIRN_OK || vm.halt != CAIRN_VM_EXITED)
         goto out;
     r->exit_code = vm.exit_code;
+    r->instructions = vm.cycles;
     r->T = vm.cycles + vm.io_calls + vm.input_pos + vm.output_len + vm.diag_len;
     r->n = zk_vars_for(r->T);
     zk_init_regs(r->init, &r->prog, vm.mem_log2_words);
@@ -145,8 +147,8 @@ int main(int argc, char **argv)
                 run_clear(&r);
             goto next;
         }
-        zl_stmt s = {r.n, r.T, {r.prog.entry, r.exit_code}, r.output, r.output_len, &r.bc,
-                     &r.ram, &r.prog, r.init, 100, 8, 8};
+        zl_stmt s = {r.n,   r.T,     {r.prog.entry, r.exit_code}, r.instructions, r.output,
+                     r.output_len, &r.bc, &r.ram, &r.prog, r.init, 100, 8, 8};
         double tp[16], tv[16], t1[16];
         size_t bytes = 0, v1_bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;

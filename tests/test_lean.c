@@ -428,7 +428,8 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
     cairn_transcript_init(&tp, "lean-test");
     cairn_transcript_init(&tv, "lean-test");
     if (st == CAIRN_OK)
-        st = zl_zc_prove(p, rp, &tp, tab, z->w.n, z->w.T, &ctx, 2, &err);
+        st = zl_zc_prove(p, rp, &tp, tab, z->w.n, z->w.T,
+                         zl_instructions(cells, z->w.n, z->w.T, &z->bc), &ctx, 2, &err);
     if (st != CAIRN_OK) {
         free(vals);
         return CAIRN_ERR_INTERNAL;
@@ -438,7 +439,8 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
         cairn_fp2 *e = (size_t)tamper < sc ? &p->sc.evals[tamper] : &p->vals[(size_t)tamper - sc];
         *e = cairn_fp2_add(*e, cairn_fp2_one());
     }
-    st = zl_zc_verify(rv, vals, &tv, p, z->w.n, z->w.T, &ctx, &err);
+    st = zl_zc_verify(rv, vals, &tv, p, z->w.n, z->w.T,
+                      zl_instructions(cells, z->w.n, z->w.T, &z->bc), &ctx, &err);
     if (r_z != NULL)
         memcpy(r_z, rv, z->w.n * sizeof *rv);
     if (v != NULL)
@@ -931,9 +933,10 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     cairn_transcript_init(&tp, "lean-chain");
     cairn_transcript_init(&tv, "lean-chain");
     /* zero-check */
-    if (zl_zc_prove(&zp, rz, &tp, f->tab, n, z->w.T, &ctx, 2, &err) != CAIRN_OK)
+    uint64_t ins = zl_instructions(f->cells, n, z->w.T, &z->bc);
+    if (zl_zc_prove(&zp, rz, &tp, f->tab, n, z->w.T, ins, &ctx, 2, &err) != CAIRN_OK)
         goto out;
-    *zc = zl_zc_verify(rzv, vv, &tv, &zp, n, z->w.T, &ctx, &err);
+    *zc = zl_zc_verify(rzv, vv, &tv, &zp, n, z->w.T, ins, &ctx, &err);
     if (*zc != CAIRN_OK)
         goto out;
     for (unsigned i = 0; i < ZLV_N; i++)
@@ -1084,10 +1087,11 @@ static void lookup_stage(void)
 
 
 /* The statement of z's run for the lean proof. */
-static zl_stmt lean_stmt(const struct zkt *z)
+static zl_stmt lean_stmt(const struct zkt *z, const cairn_fp *cells)
 {
-    zl_stmt s = {z->w.n, z->w.T, {z->prog.entry, z->w.exit_code}, z->w.output, z->w.output_len,
-                 &z->bc, &z->ram, &z->prog, z->init, 100, 2, 2};
+    zl_stmt s = {z->w.n,  z->w.T,  {z->prog.entry, z->w.exit_code},
+                 zl_instructions(cells, z->w.n, z->w.T, &z->bc), z->w.output, z->w.output_len,
+                 &z->bc,  &z->ram, &z->prog, z->init, 100, 2, 2};
     return s;
 }
 
@@ -1095,7 +1099,7 @@ static zl_stmt lean_stmt(const struct zkt *z)
 static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
                                     const zl_stmt *sv, zl_proof *keep)
 {
-    zl_stmt s = lean_stmt(z);
+    zl_stmt s = lean_stmt(z, cells);
     zl_proof p;
     cairn_transcript tp, tv;
     cairn_error err;
@@ -1134,21 +1138,27 @@ static void lean_proof_complete(void)
             FAIL("honest lean proof: %s", cairn_status_str(st));
         else
             test_pass();
-        zl_stmt s = lean_stmt(&f.z);
+        zl_stmt s = lean_stmt(&f.z, f.cells);
         s.ctx.exit_code ^= 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z);
+        s = lean_stmt(&f.z, f.cells);
         s.ctx.entry += 4;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z);
+        s = lean_stmt(&f.z, f.cells);
         s.T -= 1;
+        CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
+        /* the instruction count, one more or one less than the run's */
+        s = lean_stmt(&f.z, f.cells);
+        s.instructions += 1;
+        CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
+        s.instructions -= 2;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         if (f.z.w.output_len > 0) {
             uint8_t *out = malloc(f.z.w.output_len);
             if (CHECK(out != NULL)) {
                 memcpy(out, f.z.w.output, f.z.w.output_len);
                 out[f.z.w.output_len - 1] ^= 0x20;
-                s = lean_stmt(&f.z);
+                s = lean_stmt(&f.z, f.cells);
                 s.output = out;
                 CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
             }
@@ -1217,6 +1227,39 @@ static void lean_proof_rejects_changed_cells(void)
     zc_fix_close(&f);
 }
 
+
+/*
+ * A statement that lies about the instruction count, proven by the honest
+ * machinery (prover and verifier agree on the lie): rejected, since the
+ * zero-check's sum counts the system calls' extra rows.
+ */
+static void lean_proof_instruction_count_bound(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64() | 1)) {
+        zc_fix_close(&f);
+        return;
+    }
+    for (int d = -1; d <= 1; d += 2) {
+        zl_stmt s = lean_stmt(&f.z, f.cells);
+        s.instructions = (uint64_t)((int64_t)s.instructions + d);
+        zl_proof p;
+        cairn_transcript tp, tv;
+        cairn_error err;
+        cairn_transcript_init(&tp, "lean-proof");
+        cairn_transcript_init(&tv, "lean-proof");
+        zl_proof_init(&p);
+        if (zl_prove(&p, &tp, &s, f.cells, 2, &err) != CAIRN_OK)
+            FAIL("the prover refused a statement it can prove falsely: %s", err.msg);
+        else if (zl_verify(&tv, &s, &p, &err) != CAIRN_ERR_REJECTED)
+            FAIL("SOUNDNESS: %+d instruction accepted", d);
+        else
+            test_pass();
+        zl_proof_clear(&p);
+    }
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -1236,5 +1279,6 @@ const struct test_case test_lean_cases[] = {
     TEST(lookup_stage),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
+    TEST(lean_proof_instruction_count_bound),
     TEST_END,
 };

@@ -41,6 +41,7 @@ static cairn_status params_for(cairn_pcs_params *p, const cairn_pcs_stack *s, un
 static void absorb_statement(cairn_transcript *t, const zl_stmt *s)
 {
     cairn_transcript_absorb_u64(t, "lean/rows", s->T);
+    cairn_transcript_absorb_u64(t, "lean/instructions", s->instructions);
     cairn_transcript_absorb_u64(t, "lean/vars", s->n);
     cairn_transcript_absorb_u64(t, "lean/entry", s->ctx.entry);
     cairn_transcript_absorb_u64(t, "lean/exit-code", s->ctx.exit_code);
@@ -199,7 +200,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     p->c1 = pr1.com;
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
     /* the stages */
-    if ((st = zl_zc_prove(&p->zc, rz, t, tab, n, s->T, &s->ctx, threads, err)) != CAIRN_OK)
+    if ((st = zl_zc_prove(&p->zc, rz, t, tab, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
         goto out;
     for (unsigned i = 0; i < ZLV_N; i++)
         if ((st = cairn_poly_eval_fp(&vz[i], tab + (size_t)i * rows, rz, n)) != CAIRN_OK)
@@ -294,7 +295,7 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
     }
     absorb_statement(t, s);
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
-    if ((st = zl_zc_verify(rz, vz, t, &p->zc, n, s->T, &s->ctx, err)) != CAIRN_OK)
+    if ((st = zl_zc_verify(rz, vz, t, &p->zc, n, s->T, s->instructions, &s->ctx, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     memcpy(ms.fin_val, p->fin_val, sizeof ms.fin_val);

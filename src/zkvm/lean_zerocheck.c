@@ -6,7 +6,15 @@
  *     sum_x eq(tau, x) * sum_i rho^i C_i(v(x)) = 0
  *
  * by one sum-check of degree 4 over the n row variables (each value is a
- * multilinear table, each C_i of degree <= 3, eq adds one).  tau and rho
+ * multilinear table, each C_i of degree <= 3, eq adds one).  The same
+ * sum-check binds the statement's instruction count: with g(x) the sum of
+ * the five flags of the system calls' virtual rows (setup and byte rows),
+ * it proves
+ *
+ *     sum_x [eq(tau, x) sum_i rho^i C_i(v(x)) + rho^N g(x)] = rho^N (T - I)
+ *
+ * (N = ZL_NCON), so the rows that are not instructions number exactly
+ * T - I (padding rows have no flag set).  tau and rho
  * come from the transcript after the caller has bound the phase-1
  * commitment.  The stage ends at a point r_z with the evaluation of every
  * value the constraints read: the prover sends those of the cells, the
@@ -71,6 +79,10 @@ static void used_mask(uint8_t used[ZLV_N])
         for (unsigned c = 0; c < ZL_NCON && !used[i]; c++)
             used[i] = !cairn_fp2_eq(base[c], moved[c]);
     }
+    /* the virtual rows' flags, which the instruction count reads */
+    static const uint16_t flags[5] = {ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI};
+    for (unsigned f = 0; f < 5; f++)
+        used[ZLV_B + flags[f]] = 1;
     free(v);
 }
 
@@ -108,28 +120,68 @@ void zl_zc_proof_clear(zl_zc_proof *p)
 }
 
 /* The challenges: tau (n coordinates) and rho, after the caller bound the commitment. */
-static void zc_schedule(cairn_fp2 *tau, cairn_fp2 *rho, cairn_transcript *t, size_t n, uint64_t T)
+static void zc_schedule(cairn_fp2 *tau, cairn_fp2 *rho, cairn_transcript *t, size_t n, uint64_t T,
+                        uint64_t instructions)
 {
     cairn_transcript_absorb_u64(t, "lean/zc/vars", n);
     cairn_transcript_absorb_u64(t, "lean/zc/rows", T);
+    cairn_transcript_absorb_u64(t, "lean/zc/instructions", instructions);
     cairn_transcript_squeeze_fp2_vec(tau, n, t, "lean/zc/tau");
     *rho = cairn_transcript_squeeze_fp2(t, "lean/zc/rho");
+}
+
+/* g: the virtual rows' flags (setup and byte rows), from the values. */
+static cairn_fp2 virtual_rows(const cairn_fp2 *v)
+{
+    const cairn_fp2 *b = v + ZLV_B;
+    return cairn_fp2_add(cairn_fp2_add(cairn_fp2_add(b[ZK_F_SWR], b[ZK_F_SRD]),
+                                       cairn_fp2_add(b[ZK_F_BO], b[ZK_F_BE])),
+                         b[ZK_F_BI]);
+}
+
+/* sum_i rho^i C_i(v) * eq + rho^N g(v). */
+static cairn_fp2 combined(const cairn_fp2 *v, cairn_fp2 eq, cairn_fp2 rho, cairn_fp2 rho_n,
+                          const zl_ctx *ctx)
+{
+    cairn_fp2 con[ZL_NCON], acc = cairn_fp2_zero();
+    zl_constraints(con, v, ctx);
+    for (unsigned i = ZL_NCON; i-- > 0;)
+        acc = cairn_fp2_add(cairn_fp2_mul(acc, rho), con[i]);
+    return cairn_fp2_add(cairn_fp2_mul(acc, eq), cairn_fp2_mul(rho_n, virtual_rows(v)));
+}
+
+/* rho^N and the claimed sum rho^N (T - I). */
+static cairn_fp2 claimed(cairn_fp2 *rho_n, cairn_fp2 rho, uint64_t T, uint64_t instructions)
+{
+    *rho_n = cairn_fp2_one();
+    for (unsigned i = 0; i < ZL_NCON; i++)
+        *rho_n = cairn_fp2_mul(*rho_n, rho);
+    return cairn_fp2_mul_fp(*rho_n, cairn_fp_from_u64(T - instructions));
 }
 
 /* The combined polynomial at one point: vals = the ZLV_N values, then eq(tau, x). */
 struct zc_ctx {
     const zl_ctx *ctx;
-    cairn_fp2 rho;
+    cairn_fp2 rho, rho_n;
 };
 
 static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
 {
     const struct zc_ctx *c = vctx;
-    cairn_fp2 con[ZL_NCON], acc = cairn_fp2_zero();
-    zl_constraints(con, vals, c->ctx);
-    for (unsigned i = ZL_NCON; i-- > 0;)
-        acc = cairn_fp2_add(cairn_fp2_mul(acc, c->rho), con[i]);
-    return cairn_fp2_mul(acc, vals[ZLV_N]);
+    return combined(vals, vals[ZLV_N], c->rho, c->rho_n, c->ctx);
+}
+
+uint64_t zl_instructions(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc)
+{
+    uint64_t rows = UINT64_C(1) << n, virt = 0;
+    for (uint64_t x = 0; x < rows; x++) {
+        uint64_t idx = cells[x * ZL_NCELL + ZL_PCI].v;
+        if (idx >= bc->count)
+            continue; /* the padding entry */
+        const cairn_fp *f = bc->entries[idx].f;
+        virt += (f[ZK_F_SWR].v | f[ZK_F_SRD].v | f[ZK_F_BO].v | f[ZK_F_BE].v | f[ZK_F_BI].v) != 0;
+    }
+    return virt <= T ? T - virt : 0;
 }
 
 /* The public values at r, as the verifier computes them. */
@@ -158,8 +210,8 @@ cairn_status zl_value_tables(cairn_fp *tab, const cairn_fp *cells, size_t n, uin
 }
 
 cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const cairn_fp *tab,
-                         size_t n, uint64_t T, const zl_ctx *ctx, unsigned threads,
-                         cairn_error *err)
+                         size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                         unsigned threads, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << n;
     cairn_fp2 tau[CAIRN_POLY_MAX_VARS], rho;
@@ -178,15 +230,21 @@ cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, co
         goto out;
     }
     p->len = zl_zc_used(idx);
-    zc_schedule(tau, &rho, t, n, T);
+    if (instructions > T) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "%llu instructions in %llu rows",
+                             (unsigned long long)instructions, (unsigned long long)T);
+        goto out;
+    }
+    zc_schedule(tau, &rho, t, n, T, instructions);
     if ((st = cairn_poly_eq_table(eq, tau, n)) != CAIRN_OK)
         goto out;
     for (unsigned i = 0; i < ZLV_N; i++)
         base[i] = tab + (size_t)i * rows, ext[i] = NULL;
     base[ZLV_N] = NULL, ext[ZLV_N] = eq;
-    struct zc_ctx zc = {ctx, rho};
-    if ((st = zk_sumcheck_prove(&p->sc, r_z, evals, t, ZLV_N + 1, base, ext, n, ZC_DEGREE,
-                                cairn_fp2_zero(), zc_point, &zc, threads ? threads : 1, err)))
+    struct zc_ctx zc = {ctx, rho, cairn_fp2_zero()};
+    cairn_fp2 sum = claimed(&zc.rho_n, rho, T, instructions);
+    if ((st = zk_sumcheck_prove(&p->sc, r_z, evals, t, ZLV_N + 1, base, ext, n, ZC_DEGREE, sum,
+                                zc_point, &zc, threads ? threads : 1, err)))
         goto out;
     for (size_t j = 0; j < p->len; j++)
         p->vals[j] = evals[idx[j]];
@@ -201,21 +259,24 @@ out:
 }
 
 cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, const zl_zc_proof *p,
-                          size_t n, uint64_t T, const zl_ctx *ctx, cairn_error *err)
+                          size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                          cairn_error *err)
 {
-    cairn_fp2 tau[CAIRN_POLY_MAX_VARS], rho, expected, con[ZL_NCON], acc = cairn_fp2_zero();
+    cairn_fp2 tau[CAIRN_POLY_MAX_VARS], rho, rho_n, expected;
     cairn_status st;
     uint16_t *idx = malloc(ZLV_N * sizeof *idx);
     if (idx == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
     size_t m = zl_zc_used(idx);
-    if (p->len != m || n == 0 || n > CAIRN_POLY_MAX_VARS || T == 0 || T >= (UINT64_C(1) << n)) {
+    if (p->len != m || n == 0 || n > CAIRN_POLY_MAX_VARS || T == 0 || T >= (UINT64_C(1) << n) ||
+        instructions == 0 || instructions > T) {
         free(idx);
         return cairn_error_set(err, CAIRN_ERR_PARSE, "zero-check: %zu values, expected %zu",
                                p->len, m);
     }
-    zc_schedule(tau, &rho, t, n, T);
-    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZC_DEGREE, cairn_fp2_zero(), err);
+    zc_schedule(tau, &rho, t, n, T, instructions);
+    cairn_fp2 sum = claimed(&rho_n, rho, T, instructions);
+    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZC_DEGREE, sum, err);
     if (st != CAIRN_OK) {
         free(idx);
         return st;
@@ -228,10 +289,7 @@ cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, con
         v[idx[j]] = p->vals[j];
     free(idx);
     public_at(v, r_z, n, T);
-    zl_constraints(con, v, ctx);
-    for (unsigned i = ZL_NCON; i-- > 0;)
-        acc = cairn_fp2_add(cairn_fp2_mul(acc, rho), con[i]);
-    acc = cairn_fp2_mul(acc, cairn_poly_eq_eval(tau, r_z, n));
+    cairn_fp2 acc = combined(v, cairn_poly_eq_eval(tau, r_z, n), rho, rho_n, ctx);
     if (!cairn_fp2_eq(acc, expected))
         return cairn_error_set(err, CAIRN_ERR_REJECTED,
                                "zero-check: the constraints at the final point do not match");

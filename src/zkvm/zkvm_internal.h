@@ -819,15 +819,16 @@ void zl_zc_proof_clear(zl_zc_proof *p);
 cairn_status zl_value_tables(cairn_fp *tab, const cairn_fp *cells, size_t n, uint64_t T,
                              const zk_bytecode *bc, cairn_error *err);
 /*
- * Prove that every constraint vanishes on every row of the value tables:
+ * Prove that every constraint vanishes on every row of the value tables,
+ * and that T - instructions rows are a system call's setup or byte rows:
  * draws tau and rho (after the caller bound the commitment), runs the
  * sum-check, absorbs the claimed values; r_z receives the n-coordinate
  * point.  A witness that breaks a constraint gives a proof the verifier
  * rejects.  CAIRN_ERR_NOMEM.
  */
 cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const cairn_fp *tab,
-                         size_t n, uint64_t T, const zl_ctx *ctx, unsigned threads,
-                         cairn_error *err);
+                         size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                         unsigned threads, cairn_error *err);
 /*
  * Verify: r_z receives the point and v (ZLV_N) the values there (the
  * claimed ones, the public ones computed, 0 for values no constraint
@@ -836,7 +837,14 @@ cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, co
  * CAIRN_ERR_PARSE for a proof of the wrong shape.
  */
 cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, const zl_zc_proof *p,
-                          size_t n, uint64_t T, const zl_ctx *ctx, cairn_error *err);
+                          size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                          cairn_error *err);
+/*
+ * The instructions of a run from its cells: T minus the rows whose entry
+ * is a system call's setup or byte row (the count the zero-check binds;
+ * the prover normally takes it from the VM).
+ */
+uint64_t zl_instructions(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc);
 
 /* ---- the lean row's memory-checking stage (lean_memory.c) ---- */
 
@@ -1036,6 +1044,7 @@ typedef struct {
     size_t n;                 /* 2^n rows */
     uint64_t T;               /* trace rows */
     zl_ctx ctx;               /* entry, exit code */
+    uint64_t instructions;    /* instructions executed (T minus the system calls' extra rows) */
     const uint8_t *output;    /* the public output */
     size_t output_len;
     const zk_bytecode *bc;
