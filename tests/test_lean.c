@@ -1099,8 +1099,9 @@ static zl_stmt lean_stmt(const struct zkt *z, const cairn_fp *cells)
  * Prove the cells under statement sp (NULL: the run's own) and verify under
  * sv (NULL: the prover's).  CAIRN_ERR_INTERNAL when the prover fails.
  */
-static cairn_status lean_prove_verify(const struct zkt *z, const cairn_fp *cells,
-                                      const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep)
+static cairn_status lean_prove_verify_err(const struct zkt *z, const cairn_fp *cells,
+                                          const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep,
+                                          cairn_error *verr)
 {
     zl_stmt s = sp != NULL ? *sp : lean_stmt(z, cells);
     zl_proof p;
@@ -1114,12 +1115,18 @@ static cairn_status lean_prove_verify(const struct zkt *z, const cairn_fp *cells
         zl_proof_clear(&p);
         return CAIRN_ERR_INTERNAL;
     }
-    st = zl_verify(&tv, sv != NULL ? sv : &s, &p, &err);
+    st = zl_verify(&tv, sv != NULL ? sv : &s, &p, verr != NULL ? verr : &err);
     if (keep != NULL)
         *keep = p;
     else
         zl_proof_clear(&p);
     return st;
+}
+
+static cairn_status lean_prove_verify(const struct zkt *z, const cairn_fp *cells,
+                                      const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep)
+{
+    return lean_prove_verify_err(z, cells, sp, sv, keep, NULL);
 }
 
 static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
@@ -1161,6 +1168,36 @@ static void lean_proof_complete(void)
         s.instructions += 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         s.instructions -= 2;
+        CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
+        /*
+         * The program's starting state changed after the proof was made (a
+         * word of the RAM image the run never touches, an initial
+         * register): rejected at the first stage, since the transcript
+         * binds them before any challenge.  Without that binding the image
+         * met the proof only at the RAM's point (the verifier evaluates it
+         * there from the ELF), where a prover choosing the image afterwards
+         * could match another image's evaluation; this changed image, which
+         * the verifier's ELF does not reflect, was even accepted.
+         */
+        zk_ram ram2 = f.z.ram;
+        size_t K = (size_t)1 << f.z.ram.k;
+        uint32_t *img = malloc(K * sizeof *img), regs[32];
+        if (CHECK(img != NULL)) {
+            memcpy(img, f.z.ram.init, K * sizeof *img);
+            img[K - 1] ^= 1; /* a word the run never touches */
+            ram2.init = img;
+            s = lean_stmt(&f.z, f.cells);
+            s.ram = &ram2;
+            cairn_error verr;
+            CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, NULL, &s, NULL, &verr),
+                         CAIRN_ERR_REJECTED);
+            CHECK(strstr(verr.msg, "zero-check") != NULL);
+        }
+        free(img);
+        memcpy(regs, f.z.init, sizeof regs);
+        regs[31] ^= 4;
+        s = lean_stmt(&f.z, f.cells);
+        s.init_regs = regs;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         if (f.z.w.output_len > 0) {
             uint8_t *out = malloc(f.z.w.output_len);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/sha256.h"
 #include "zkvm_internal.h"
 
 /* Phase-1 groups: the cells (n variables) and the final RAM (k); phase 2: Y_U (16), Y_B (kb). */
@@ -38,8 +39,51 @@ static cairn_status params_for(cairn_pcs_params *p, const cairn_pcs_stack *s, un
     return cairn_pcs_params_choose(p, s->num_vars, s->num_polys, &o, err);
 }
 
+/*
+ * The program and its starting state as the verifier uses them: the
+ * bytecode table's entries, the RAM's layout and initial image, the
+ * initial registers.  Hashed into the transcript before anything else, so
+ * no challenge is drawn before the program is fixed (a prover that could
+ * choose the image after seeing the RAM's point could pick data words
+ * whose evaluation there matches another program's).
+ */
+static void absorb_program(cairn_transcript *t, const zl_stmt *s)
+{
+    uint8_t d[CAIRN_SHA256_BYTES];
+    cairn_sha256_ctx h;
+    uint8_t le[8];
+    cairn_sha256_init(&h);
+    for (size_t e = 0; e < s->bc->count; e++)
+        for (unsigned c = 0; c < ZK_NSTATIC; c++) {
+            for (unsigned b = 0; b < 8; b++)
+                le[b] = (uint8_t)(s->bc->entries[e].f[c].v >> (8 * b));
+            cairn_sha256_update(&h, le, 8);
+        }
+    cairn_sha256_final(d, &h);
+    cairn_transcript_absorb_bytes(t, "lean/program/bytecode", d, sizeof d);
+    cairn_transcript_absorb_u64(t, "lean/program/entries", s->bc->count);
+    cairn_transcript_absorb_u64(t, "lean/program/ram-base", s->ram->base);
+    cairn_transcript_absorb_u64(t, "lean/program/ram-vars", s->ram->k);
+    cairn_transcript_absorb_u64(t, "lean/program/text-lo", s->ram->text_lo);
+    cairn_transcript_absorb_u64(t, "lean/program/text-hi", s->ram->text_hi);
+    cairn_sha256_init(&h);
+    for (uint64_t j = 0; j < (UINT64_C(1) << s->ram->k); j++) {
+        for (unsigned b = 0; b < 4; b++)
+            le[b] = (uint8_t)(s->ram->init[j] >> (8 * b));
+        cairn_sha256_update(&h, le, 4);
+    }
+    cairn_sha256_final(d, &h);
+    cairn_transcript_absorb_bytes(t, "lean/program/ram-image", d, sizeof d);
+    for (unsigned r = 0; r < 32; r++)
+        cairn_transcript_absorb_u64(t, "lean/program/init-reg", s->init_regs[r]);
+    cairn_transcript_absorb_u64(t, "lean/security", s->security);
+    cairn_transcript_absorb_u64(t, "lean/grind-memory", s->grind_mem);
+    cairn_transcript_absorb_u64(t, "lean/grind-lookup", s->grind_lookup);
+}
+
 static void absorb_statement(cairn_transcript *t, const zl_stmt *s)
 {
+    absorb_program(t, s);
     cairn_transcript_absorb_u64(t, "lean/rows", s->T);
     cairn_transcript_absorb_u64(t, "lean/instructions", s->instructions);
     cairn_transcript_absorb_u64(t, "lean/vars", s->n);

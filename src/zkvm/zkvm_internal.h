@@ -1047,8 +1047,9 @@ typedef struct {
     uint64_t instructions;    /* instructions executed (T minus the system calls' extra rows) */
     const uint8_t *output;    /* the public output */
     size_t output_len;
-    const zk_bytecode *bc;
-    const zk_ram *ram;
+    const zk_bytecode *bc;     /* zk_bytecode_build(prog) */
+    const zk_ram *ram;         /* zk_ram_load(prog, k): layout and image, bound into the
+                                  transcript first with bc and init_regs */
     const cairn_program *prog; /* the ELF (the verifier's initial memory) */
     const uint32_t *init_regs;
     unsigned security;        /* the PCS target */
