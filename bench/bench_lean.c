@@ -82,7 +82,7 @@ static int run_build(struct run *r, const uint8_t *elf, size_t elf_len, const ui
         goto out;
     r->exit_code = vm.exit_code;
     r->instructions = vm.cycles;
-    r->T = vm.cycles + vm.io_calls + vm.input_pos + vm.output_len + vm.diag_len;
+    r->T = zk_vm_trace_rows(&vm);
     r->n = zk_vars_for(r->T);
     zk_init_regs(r->init, &r->prog, vm.mem_log2_words);
     if (zk_ram_load(&r->ram, &r->prog, vm.mem_log2_words, &err) != CAIRN_OK ||

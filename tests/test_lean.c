@@ -898,7 +898,7 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
                               zl_lk_result *res, zl_lk_state *keep_state)
 {
     struct zkt *z = &f->z;
-    size_t n = z->w.n, K = (size_t)1 << z->ram.k, rows = (size_t)1 << n;
+    size_t n = z->w.n, K = (size_t)1 << z->ram.k;
     cairn_error err;
     cairn_status st = CAIRN_ERR_INTERNAL;
     cairn_transcript tp, tv;
@@ -939,8 +939,7 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     *zc = zl_zc_verify(rzv, vv, &tv, &zp, n, z->w.T, ins, &ctx, &err);
     if (*zc != CAIRN_OK)
         goto out;
-    for (unsigned i = 0; i < ZLV_N; i++)
-        CHECK_OK(cairn_poly_eval_fp(&vp[i], f->tab + (size_t)i * rows, rz, n));
+    zl_zc_values(vp, &zp);
     /* memory */
     zl_mem_stmt ms = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, f->tab, n, z->init, &z->ram);

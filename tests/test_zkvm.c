@@ -44,7 +44,7 @@ static uint64_t vm_trace_rows(const uint8_t *elf, size_t len, const uint8_t *in,
     if (cairn_vm_init(&vm, &prog, NULL, &err) == CAIRN_OK) {
         cairn_vm_set_input(&vm, in, in_len);
         if (cairn_vm_run(&vm, UINT64_C(1) << 24, &err) == CAIRN_OK && vm.halt == CAIRN_VM_EXITED)
-            T = vm.cycles + vm.io_calls + vm.input_pos + vm.output_len + vm.diag_len;
+            T = zk_vm_trace_rows(&vm);
     }
     cairn_vm_clear(&vm);
     cairn_program_clear(&prog);

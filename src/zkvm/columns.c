@@ -359,6 +359,11 @@ cairn_status zk_trace_rows(uint64_t *rows, const cairn_rows *trace, uint64_t cyc
     return cairn_rows_stream(trace, 0, cycles, count_consume, rows, err);
 }
 
+uint64_t zk_vm_trace_rows(const cairn_vm *vm)
+{
+    return vm->cycles + vm->io_calls + vm->input_pos + vm->output_len + vm->diag_len;
+}
+
 size_t zk_vars_for(uint64_t T)
 {
     size_t n = 1;

@@ -396,11 +396,10 @@ void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t 
 /* Canonical value of column c on row x. */
 #define COL(w, c, x) ((w)->col[(c)][(x)].v)
 
-/* (low, high) 16-bit limbs of a value below 2^32 (any value: the low 32 bits). */
-static void limbs(cairn_fp *lo, cairn_fp *hi, uint64_t val)
+void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v)
 {
-    *lo = cairn_fp_make(val & 0xffff);
-    *hi = cairn_fp_make((val >> 16) & 0xffff);
+    *lo = cairn_fp_make(v & 0xffff);
+    *hi = cairn_fp_make((v >> 16) & 0xffff);
 }
 
 cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc,
@@ -462,9 +461,9 @@ cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc
             hv = COL(w, ZK_CNT, x);
         else if (byte)
             hv = COL(w, ZK_CNT, x) - 1;
-        limbs(&c[ZL_XL], &c[ZL_XH], xv);
+        zl_limbs(&c[ZL_XL], &c[ZL_XH], xv);
         c[ZL_K] = cairn_fp_make(kv & 1);
-        limbs(&c[ZL_HL], &c[ZL_HH], hv);
+        zl_limbs(&c[ZL_HL], &c[ZL_HH], hv);
         uint64_t old = COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x) + 65536 * COL(w, ZK_M2, x) +
                        16777216 * COL(w, ZK_M3, x);
         c[ZL_VD] = wbyte ? w->col[ZK_YB][x] : w->col[ZK_VD][x];
@@ -479,13 +478,13 @@ cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc
             if (!use[s] || reg[s] >= 32)
                 continue;
             uint64_t now = 4 * x + s + 1;
-            limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - last[reg[s]] - 1);
+            zl_limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - last[reg[s]] - 1);
             last[reg[s]] = now;
         }
         c[ZL_MP0] = cairn_fp_from_u64(COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x));
         c[ZL_MP1] = cairn_fp_from_u64(COL(w, ZK_M2, x) + 256 * COL(w, ZK_M3, x));
         if (mem)
-            limbs(&c[ZL_EML], &c[ZL_EMH], x - COL(w, ZK_TM, x));
+            zl_limbs(&c[ZL_EML], &c[ZL_EMH], x - COL(w, ZK_TM, x));
         c[ZL_OI] = w->col[ZK_OI][x];
         c[ZL_EOF] = w->col[ZK_EOF][x];
         c[ZL_RO] = w->col[ZK_RO][x];
@@ -609,8 +608,6 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
     for (size_t i = 0; i < output_len; i++)
         if (!ms_push(&out, 1, i, output[i], 0, 0))
             goto nomem;
-    cairn_fp inv4 = cairn_fp_inv(cairn_fp_make(4));
-    uint64_t base4 = ram->base / 4;
     for (uint64_t x = 0; x < rows; x++) {
         const cairn_fp *c = cells + x * ZL_NCELL;
         if (c[ZL_PCI].v > bc->count) {
@@ -633,33 +630,21 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
                                      (unsigned long long)x, zl_con_names[i]);
                 goto out;
             }
-        /* memory checking: the fields are linear forms of the values (base field here) */
-        zl_derived_vals d;
-        zl_derived(&d, v);
-        const cairn_fp2 *b = v + ZLV_B;
-        uint64_t regi[3] = {b[ZK_RS1].c0.v, b[ZK_RS2].c0.v, b[ZK_RD].c0.v};
-        uint64_t val[3] = {d.v1.c0.v, d.v2.c0.v, v[ZL_VD].c0.v};
-        uint64_t old[3] = {val[0], val[1], cairn_fp_sub(v[ZL_VD].c0, v[ZL_DELTA].c0).v};
-        int use[3] = {1, b[ZLB_USE_RS2].c0.v != 0, b[ZK_WR].c0.v != 0};
-        for (unsigned s = 0; s < 3; s++) {
-            if (!use[s])
+        /*
+         * memory checking: the tuples the memory GKR fingerprints (zl_tuples),
+         * each pushed as a read (negative numerator) or a write where its gate is on
+         */
+        cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
+        zl_tuples(p, f, v, ram->base);
+        for (unsigned j = 0; j < ZL_NMEM; j++) {
+            if (cairn_fp2_is_zero(p[j]))
                 continue;
-            if (!ms_push(&regs, 0, regi[s], old[s], d.ts_prev[s].c0.v, 0) ||
-                !ms_push(&regs, 1, regi[s], val[s], 4 * x + s + 1, 0))
+            multiset *ms = f[j][0].c0.v == 1 ? &regs : f[j][0].c0.v == 2 ? &mem : &out;
+            int write = p[j].c0.v == 1; /* +1 a write (or the output row), -1 = p - 1 a read */
+            if (!ms_push(ms, ms == &out ? 0 : write, f[j][1].c0.v, f[j][2].c0.v, f[j][3].c0.v,
+                         f[j][4].c0.v))
                 goto nomem;
         }
-        uint64_t fl = b[ZK_F_LB].c0.v + b[ZK_F_LBU].c0.v + b[ZK_F_LH].c0.v + b[ZK_F_LHU].c0.v +
-                      b[ZK_F_LW].c0.v, fs = b[ZK_F_SB].c0.v + b[ZK_F_SH].c0.v + b[ZK_F_SW].c0.v;
-        if (fl + fs != 0) {
-            cairn_fp wa = cairn_fp_sub(cairn_fp_mul(d.wa_num.c0, inv4), cairn_fp_from_u64(base4));
-            uint64_t ro = v[ZL_RO].c0.v, oldw = d.old.c0.v;
-            uint64_t neww = fs ? cairn_fp_add(d.old.c0, v[ZL_DELTA].c0).v : oldw;
-            if (!ms_push(&mem, 0, wa.v, ro, oldw, d.tm.c0.v) ||
-                !ms_push(&mem, 1, wa.v, ro, neww, x + 1))
-                goto nomem;
-        }
-        if (b[ZK_F_BO].c0.v != 0 && !ms_push(&out, 0, v[ZL_OI].c0.v, v[ZL_VD].c0.v, 0, 0))
-            goto nomem;
     }
     if (!ms_balanced(&regs, 1, 2)) {
         st = cairn_error_set(err, CAIRN_ERR_REJECTED, "register memory checking fails");

@@ -61,12 +61,6 @@ static cairn_status flush(struct fill *f, cairn_error *err)
     return st;
 }
 
-static void limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v)
-{
-    *lo = cairn_fp_make(v & 0xffff);
-    *hi = cairn_fp_make((v >> 16) & 0xffff);
-}
-
 /* What one lean row needs beyond its bytecode entry. */
 struct rowin {
     uint64_t idx;            /* pc_idx */
@@ -141,12 +135,12 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
         ramold = o[ZR_M0].v + 256 * o[ZR_M1].v + 65536 * o[ZR_M2].v + 16777216 * o[ZR_M3].v;
         c[ZL_MP0] = cairn_fp_from_u64(o[ZR_M0].v + 256 * o[ZR_M1].v);
         c[ZL_MP1] = cairn_fp_from_u64(o[ZR_M2].v + 256 * o[ZR_M3].v);
-        limbs(&c[ZL_EML], &c[ZL_EMH], x - o[ZR_TM].v);
+        zl_limbs(&c[ZL_EML], &c[ZL_EMH], x - o[ZR_TM].v);
         c[ZL_RO] = o[ZR_RO];
     }
-    limbs(&c[ZL_XL], &c[ZL_XH], xv);
+    zl_limbs(&c[ZL_XL], &c[ZL_XH], xv);
     c[ZL_K] = cairn_fp_make(k);
-    limbs(&c[ZL_HL], &c[ZL_HH], hi);
+    zl_limbs(&c[ZL_HL], &c[ZL_HH], hi);
     /* registers: rs1 always, rs2 unless a read's byte row, rd when written */
     unsigned reg[3] = {(unsigned)sf[ZK_RS1].v & 31, (unsigned)sf[ZK_RS2].v & 31,
                        (unsigned)sf[ZK_RD].v & 31};
@@ -157,7 +151,7 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
         if (!use[s])
             continue;
         uint64_t now = 4 * x + s + 1;
-        limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - f->last[reg[s]] - 1);
+        zl_limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - f->last[reg[s]] - 1);
         f->last[reg[s]] = now;
         f->val[reg[s]] = vals[s];
     }

@@ -246,9 +246,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     /* the stages */
     if ((st = zl_zc_prove(&p->zc, rz, t, tab, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
         goto out;
-    for (unsigned i = 0; i < ZLV_N; i++)
-        if ((st = cairn_poly_eval_fp(&vz[i], tab + (size_t)i * rows, rz, n)) != CAIRN_OK)
-            goto out;
+    zl_zc_values(vz, &p->zc); /* the next-row values the shift reduces are among them */
     if ((st = zl_mem_prove(&p->mem, rg, rk, t, tab, n, &ms, fv, fv + K, s->grind_mem, threads,
                            err)) != CAIRN_OK ||
         (st = zl_shift_prove(&p->sh, rs, t, tab, n, rz, vz, threads, err)) != CAIRN_OK)

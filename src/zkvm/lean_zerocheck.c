@@ -104,6 +104,16 @@ size_t zl_zc_used(uint16_t *idx)
     return m;
 }
 
+void zl_zc_values(cairn_fp2 *v, const zl_zc_proof *p)
+{
+    uint16_t idx[ZLV_N];
+    size_t m = zl_zc_used(idx);
+    for (unsigned i = 0; i < ZLV_N; i++)
+        v[i] = cairn_fp2_zero();
+    for (size_t j = 0; j < m && j < p->len; j++)
+        v[idx[j]] = p->vals[j];
+}
+
 void zl_zc_proof_init(zl_zc_proof *p)
 {
     memset(p, 0, sizeof *p);
@@ -282,12 +292,8 @@ cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, con
         return st;
     }
     cairn_transcript_absorb_fp2_vec(t, "lean/zc/values", p->vals, p->len);
-    /* unused values do not matter: 0 */
-    for (unsigned i = 0; i < ZLV_N; i++)
-        v[i] = cairn_fp2_zero();
-    for (size_t j = 0; j < m; j++)
-        v[idx[j]] = p->vals[j];
     free(idx);
+    zl_zc_values(v, p);
     public_at(v, r_z, n, T);
     cairn_fp2 acc = combined(v, cairn_poly_eq_eval(tau, r_z, n), rho, rho_n, ctx);
     if (!cairn_fp2_eq(acc, expected))

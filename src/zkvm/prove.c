@@ -145,7 +145,7 @@ cairn_status zk_security_check(cairn_pcs_params params[ZK_NBATCH], unsigned *bit
 static cairn_status refuse_early(const cairn_program *prog, const cairn_vm *vm,
                                  const cairn_zkvm_options *opt, cairn_error *err)
 {
-    uint64_t T = vm->cycles + vm->io_calls + vm->input_pos + vm->output_len + vm->diag_len;
+    uint64_t T = zk_vm_trace_rows(vm);
     if (T >= CAIRN_ZKVM_MAX_CYCLES)
         return cairn_error_set(err, CAIRN_ERR_LIMIT,
                                "%llu trace rows (%llu instructions): over the limit of %llu rows",

@@ -491,6 +491,12 @@ void zk_witness_clear(zk_witness *w);
  */
 cairn_status zk_trace_rows(uint64_t *rows, const cairn_rows *trace, uint64_t cycles,
                            cairn_error *err);
+/*
+ * The trace rows of a finished run, from the VM alone: its instructions,
+ * one setup row per read or write and one row per byte moved (what
+ * zk_trace_rows counts from the trace).
+ */
+uint64_t zk_vm_trace_rows(const cairn_vm *vm);
 /* log2 of the padded rows of T rows: the least n with 2^n > T (one padding row at least). */
 size_t zk_vars_for(uint64_t T);
 
@@ -754,6 +760,9 @@ unsigned zl_constraints(cairn_fp2 out[ZL_NCON], const cairn_fp2 *v, const zl_ctx
 void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
                    const zk_bytecode *bc, uint64_t x);
 
+/* lo, hi = the two 16-bit limbs of the low 32 bits of v. */
+void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v);
+
 /*
  * The cells of every row (2^w->n rows of ZL_NCELL, row-major) from a
  * first-prover witness: a translation of its columns, with the register
@@ -811,6 +820,12 @@ typedef struct {
 } zl_zc_proof;
 void zl_zc_proof_init(zl_zc_proof *p);
 void zl_zc_proof_clear(zl_zc_proof *p);
+
+/*
+ * v (ZLV_N) = the zero-check's claimed values at their indices, 0 for the
+ * values no constraint reads (the public ones included).
+ */
+void zl_zc_values(cairn_fp2 *v, const zl_zc_proof *p);
 
 /*
  * The value tables of every row: tab holds ZLV_N columns of 2^n base
