@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "../src/zkvm/zkvm_internal.h"
@@ -119,7 +120,16 @@ static void run_clear(struct run *r)
 int main(int argc, char **argv)
 {
     struct bench_opts o;
-    bench_parse(&o, argc, argv, "the lean row's prototype prover against the first prover");
+    int lean_only = 0; /* --lean-only: skip the first prover (for profiles) */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--lean-only") == 0) {
+            lean_only = 1;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+            argc--, i--;
+        }
+    bench_parse(&o, argc, argv,
+                "the lean row's prototype prover against the first prover\n"
+                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)");
     if (o.threads == 0)
         (void)cairn_pool_set_threads(2, NULL);
     printf("%-12s %8s %6s %10s %10s %10s %10s %10s  %s\n", "case", "rows", "cells", "lean_prove",
@@ -149,7 +159,7 @@ int main(int argc, char **argv)
         }
         zl_stmt s = {r.n,   r.T,     {r.prog.entry, r.exit_code}, r.instructions, r.output,
                      r.output_len, &r.bc, &r.ram, &r.prog, r.init, 100, 8, 8};
-        double tp[16], tv[16], t1[16];
+        double tp[16], tv[16], t1[16], stages[16][ZL_NSTAGE];
         size_t bytes = 0, v1_bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;
         for (int k = 0; k < reps && !bad; k++) {
@@ -168,6 +178,7 @@ int main(int argc, char **argv)
             if (bad)
                 fprintf(stderr, "bench_lean: %s: %s\n", name, err.msg);
             bytes = zl_proof_size(&p, parts);
+            memcpy(stages[k], p.stage_s, sizeof stages[k]);
             zl_proof_clear(&p);
             /* the first prover on the same run */
             uint8_t *proof = NULL;
@@ -175,17 +186,30 @@ int main(int argc, char **argv)
             cairn_zkvm_options_init(&opt);
             opt.threads = 2;
             t0 = bench_now();
-            if (cairn_zkvm_prove(&proof, &v1_bytes, NULL, NULL, elf, elf_len, in, in_len, &opt,
-                                 &err) != CAIRN_OK)
+            if (lean_only || cairn_zkvm_prove(&proof, &v1_bytes, NULL, NULL, elf, elf_len, in,
+                                              in_len, &opt, &err) != CAIRN_OK)
                 v1_bytes = 0;
             t1[k] = bench_now() - t0;
             free(proof);
         }
+        double tp0[16];
+        memcpy(tp0, tp, sizeof tp0);
         if (!bad)
             printf("%-12s %8llu %6u %9.3fs %8.1fms %10zu %9.3fs %10zu  %zu/%zu/%zu/%zu/%zu\n",
                    name, (unsigned long long)r.T, ZL_NCELL, bench_median(tp, reps),
                    1e3 * bench_median(tv, reps), bytes, bench_median(t1, reps), v1_bytes,
                    parts[0], parts[1], parts[2], parts[3], parts[4]);
+        if (!bad) {
+            /* the stages of the median repetition */
+            double med = bench_median(tp, reps);
+            int km = 0;
+            for (int k = 0; k < reps; k++)
+                if (fabs(tp0[k] - med) < fabs(tp0[km] - med))
+                    km = k;
+            printf("%-12s stages:", "");
+            for (unsigned i = 0; i < ZL_NSTAGE; i++)
+                printf(" %s %.3fs%s", zl_stage_names[i], stages[km][i], i + 1 < ZL_NSTAGE ? "," : "\n");
+        }
         run_clear(&r);
     next:
         free(elf);

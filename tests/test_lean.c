@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "cairn/sha256.h"
 #include "cairn/witness.h"
 #include "harness.h"
@@ -383,6 +384,7 @@ static void example_guests_pass(void)
 struct zc_fix {
     struct zkt z;
     cairn_fp *cells, *tab;
+    zl_vtab vt; /* a view of tab: every value column */
 };
 
 static int zc_fix_open(struct zc_fix *f, uint64_t seed)
@@ -395,6 +397,8 @@ static int zc_fix_open(struct zc_fix *f, uint64_t seed)
         size_t rows = (size_t)1 << f->z.w.n;
         f->cells = malloc(rows * ZL_NCELL * sizeof *f->cells);
         f->tab = malloc(rows * ZLV_N * sizeof *f->tab);
+        if (f->tab != NULL)
+            zl_vtab_view(&f->vt, f->tab, f->z.w.n);
         if (f->cells != NULL && zl_fill(f->cells, &f->z.w, &f->z.bc, &err) != CAIRN_OK) {
             free(f->cells);
             f->cells = NULL;
@@ -427,8 +431,10 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
                                    : CAIRN_ERR_NOMEM;
     cairn_transcript_init(&tp, "lean-test");
     cairn_transcript_init(&tv, "lean-test");
+    zl_vtab vt;
+    zl_vtab_view(&vt, tab, z->w.n);
     if (st == CAIRN_OK)
-        st = zl_zc_prove(p, rp, &tp, tab, z->w.n, z->w.T,
+        st = zl_zc_prove(p, rp, &tp, &vt, z->w.n, z->w.T,
                          zl_instructions(cells, z->w.n, z->w.T, &z->bc), &ctx, 2, &err);
     if (st != CAIRN_OK) {
         free(vals);
@@ -447,6 +453,174 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
         memcpy(v, vals, ZLV_N * sizeof *vals);
     free(vals);
     return st;
+}
+
+/*
+ * The prover's value tables (zl_vtab_build: only the needed columns, from
+ * the materialised U and B) hold exactly zl_row_values' values, on honest
+ * cells and on cells changed to indices past U and past B; and every value
+ * a stage reads is built.
+ */
+static void vtab_matches_row_values(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    size_t n = f.z.w.n, rows = (size_t)1 << n;
+    uint8_t need[ZLV_N];
+    zl_vtab_needed(need);
+    uint16_t idx[ZLV_N];
+    size_t m = zl_zc_used(idx), missing = 0;
+    for (size_t j = 0; j < m; j++)
+        missing += !need[idx[j]];
+    for (unsigned j = 0; j < ZL_MEM_VALS; j++)
+        missing += !need[zl_mem_values()[j]];
+    CHECK(missing == 0);
+    zl_tables tb;
+    cairn_error err;
+    for (unsigned pass = 0; pass < 2; pass++) {
+        if (pass == 1) /* indices no honest row has: past U, past B */
+            for (unsigned e = 0; e < 8; e++) {
+                uint64_t x = test_rand_below(rows);
+                f.cells[x * ZL_NCELL + (e % 2 ? zl_u_cells[test_rand_below(ZL_NUCELL)] : ZL_PCI)] =
+                    cairn_fp_from_u64((UINT64_C(1) << 16) + test_rand_below(1000));
+            }
+        zl_vtab vt;
+        memset(&vt, 0, sizeof vt);
+        if (zl_tables_init(&tb, &f.z.bc, &err) != CAIRN_OK ||
+            zl_value_tables(f.tab, f.cells, n, f.z.w.T, &f.z.bc, &err) != CAIRN_OK ||
+            zl_vtab_build(&vt, f.cells, n, f.z.w.T, &tb, &err) != CAIRN_OK) {
+            FAIL("tables: %s", err.msg);
+            zl_tables_clear(&tb);
+            zl_vtab_clear(&vt);
+            break;
+        }
+        size_t bad = 0;
+        for (unsigned i = 0; i < ZLV_N; i++) {
+            if (need[i] != (vt.col[i] != NULL))
+                bad++;
+            else if (vt.col[i] != NULL)
+                bad += memcmp(vt.col[i], f.tab + (size_t)i * rows, rows * sizeof *f.tab) != 0;
+        }
+        if (bad != 0)
+            FAIL("pass %u: %zu value columns differ", pass, bad);
+        else
+            test_pass();
+        zl_vtab_clear(&vt);
+        zl_tables_clear(&tb);
+    }
+    zc_fix_close(&f);
+}
+
+/*
+ * The constraints over F_p (the zero-check's first round) equal those over
+ * F_p2 on base values: random values, and every row of an honest run.
+ */
+static void constraints_fp_match(void)
+{
+    cairn_fp *b = malloc(ZLV_N * sizeof *b);
+    cairn_fp2 *e = malloc(ZLV_N * sizeof *e), want[ZL_NCON];
+    cairn_fp got[ZL_NCON];
+    zl_ctx ctx = {(uint32_t)test_rand_u64(), (uint32_t)test_rand_u64()};
+    if (!CHECK(b != NULL && e != NULL))
+        goto out;
+    size_t bad = 0;
+    for (unsigned it = 0; it < 200; it++) {
+        for (unsigned i = 0; i < ZLV_N; i++) {
+            b[i] = cairn_fp_from_u64(it % 2 ? test_rand_u64() : test_rand_below(1u << 17));
+            e[i] = cairn_fp2_from_fp(b[i]);
+        }
+        zl_constraints(want, e, &ctx);
+        zl_constraints_fp(got, b, &ctx);
+        for (unsigned c = 0; c < ZL_NCON; c++)
+            bad += !cairn_fp2_eq(want[c], cairn_fp2_from_fp(got[c]));
+    }
+    struct zc_fix f;
+    if (zc_fix_open(&f, test_rand_u64())) {
+        size_t n = f.z.w.n, rows = (size_t)1 << n;
+        zl_ctx fc = {f.z.prog.entry, f.z.w.exit_code};
+        for (size_t x = 0; x < rows; x++) {
+            zl_row_values(e, f.cells, rows, f.z.w.T, &f.z.bc, x);
+            for (unsigned i = 0; i < ZLV_N; i++)
+                b[i] = e[i].c0;
+            zl_constraints(want, e, &fc);
+            zl_constraints_fp(got, b, &fc);
+            for (unsigned c = 0; c < ZL_NCON; c++)
+                bad += !cairn_fp2_eq(want[c], cairn_fp2_from_fp(got[c])) || !cairn_fp_is_zero(got[c]);
+        }
+    }
+    zc_fix_close(&f);
+    if (bad != 0)
+        FAIL("%zu constraint values differ (or are not zero on an honest row)", bad);
+    else
+        test_pass();
+out:
+    free(b);
+    free(e);
+}
+
+/*
+ * The fast zero-check prover (eq factored out, the first round over F_p,
+ * q(1) from the claim) sends exactly the generic prover's bytes on honest
+ * witnesses, for 1, 2 and 3 threads, and the same claimed values.
+ */
+static void zerocheck_fast_matches_generic(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    struct zkt *z = &f.z;
+    cairn_error err;
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    uint64_t ins = zl_instructions(f.cells, z->w.n, z->w.T, &z->bc);
+    if (zl_value_tables(f.tab, f.cells, z->w.n, z->w.T, &z->bc, &err) != CAIRN_OK) {
+        FAIL("tables: %s", err.msg);
+        goto out;
+    }
+    zl_zc_proof g;
+    cairn_fp2 rg[CAIRN_POLY_MAX_VARS];
+    cairn_transcript tg;
+    zl_zc_proof_init(&g);
+    cairn_transcript_init(&tg, "lean-test");
+    if (zl_zc_prove_generic(&g, rg, &tg, &f.vt, z->w.n, z->w.T, ins, &ctx, 2, &err) != CAIRN_OK) {
+        FAIL("generic: %s", err.msg);
+        zl_zc_proof_clear(&g);
+        goto out;
+    }
+    for (unsigned th = 1; th <= 3; th++) {
+        (void)cairn_pool_set_threads(th, NULL);
+        zl_zc_proof q;
+        cairn_fp2 rq[CAIRN_POLY_MAX_VARS];
+        cairn_transcript tq;
+        zl_zc_proof_init(&q);
+        cairn_transcript_init(&tq, "lean-test");
+        if (zl_zc_prove(&q, rq, &tq, &f.vt, z->w.n, z->w.T, ins, &ctx, th, &err) != CAIRN_OK) {
+            FAIL("fast, %u threads: %s", th, err.msg);
+        } else {
+            size_t msgs = g.sc.rounds * g.sc.degree;
+            int same = q.sc.rounds == g.sc.rounds && q.sc.degree == g.sc.degree && q.len == g.len;
+            for (size_t e = 0; same && e < msgs; e++)
+                same = cairn_fp2_eq(q.sc.evals[e], g.sc.evals[e]);
+            for (size_t e = 0; same && e < g.len; e++)
+                same = cairn_fp2_eq(q.vals[e], g.vals[e]);
+            cairn_fp2 a = cairn_transcript_squeeze_fp2(&tq, "t"), b;
+            cairn_transcript tg2 = tg;
+            b = cairn_transcript_squeeze_fp2(&tg2, "t");
+            if (!same || !cairn_fp2_eq(a, b))
+                FAIL("fast prover, %u threads: other bytes than the generic one", th);
+            else
+                test_pass();
+        }
+        zl_zc_proof_clear(&q);
+    }
+    (void)cairn_pool_set_threads(2, NULL);
+    zl_zc_proof_clear(&g);
+out:
+    zc_fix_close(&f);
 }
 
 /*
@@ -621,11 +795,11 @@ static cairn_status mem_round_trip(struct zc_fix *f, mem_alter_fn alter, void *a
     if ((st = zl_value_tables(f->tab, f->cells, z->w.n, z->w.T, &z->bc, &err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt s = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
-    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, f->tab, z->w.n, z->init, &z->ram);
+    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, &f->vt, z->w.n, z->init, &z->ram);
     cairn_transcript tp, tv;
     cairn_transcript_init(&tp, "lean-test");
     cairn_transcript_init(&tv, "lean-test");
-    if ((st = zl_mem_prove(&p, rg, rk, &tp, f->tab, z->w.n, &s, fv, fv + K, 2, 2, &err))) {
+    if ((st = zl_mem_prove(&p, rg, rk, &tp, &f->vt, z->w.n, &s, fv, fv + K, 2, 2, &err))) {
         st = CAIRN_ERR_INTERNAL;
         goto out;
     }
@@ -757,8 +931,8 @@ static void memory_tampered(void)
     if (!CHECK(fv != NULL) ||
         !ok_st(zl_value_tables(f.tab, f.cells, z->w.n, z->w.T, &z->bc, &err), &err, "tables"))
         goto out;
-    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, f.tab, z->w.n, z->init, &z->ram);
-    if (!ok_st(zl_mem_prove(&p, rg, rk, &tp, f.tab, z->w.n, &s, fv, fv + K, 2, 2, &err), &err,
+    zl_mem_finals(s.fin_val, s.fin_ts, fv, fv + K, &f.vt, z->w.n, z->init, &z->ram);
+    if (!ok_st(zl_mem_prove(&p, rg, rk, &tp, &f.vt, z->w.n, &s, fv, fv + K, 2, 2, &err), &err,
                "prove"))
         goto out;
     q = p;
@@ -850,7 +1024,7 @@ static void shift_stage(void)
         zl_shift_proof p;
         zl_shift_proof_init(&p);
         cairn_fp2 rs[CAIRN_POLY_MAX_VARS], rsv[CAIRN_POLY_MAX_VARS];
-        if (!ok_st(zl_shift_prove(&p, rs, &tp, f.tab, z->w.n, rz, w, 2, &err), &err, "shift")) {
+        if (!ok_st(zl_shift_prove(&p, rs, &tp, &f.vt, z->w.n, rz, w, 2, &err), &err, "shift")) {
             zl_shift_proof_clear(&p);
             break;
         }
@@ -934,7 +1108,7 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     cairn_transcript_init(&tv, "lean-chain");
     /* zero-check */
     uint64_t ins = zl_instructions(f->cells, n, z->w.T, &z->bc);
-    if (zl_zc_prove(&zp, rz, &tp, f->tab, n, z->w.T, ins, &ctx, 2, &err) != CAIRN_OK)
+    if (zl_zc_prove(&zp, rz, &tp, &f->vt, n, z->w.T, ins, &ctx, 2, &err) != CAIRN_OK)
         goto out;
     *zc = zl_zc_verify(rzv, vv, &tv, &zp, n, z->w.T, ins, &ctx, &err);
     if (*zc != CAIRN_OK)
@@ -942,19 +1116,19 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     zl_zc_values(vp, &zp);
     /* memory */
     zl_mem_stmt ms = {&z->ram, z->init, {0}, {0}, z->w.output, z->w.output_len};
-    zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, f->tab, n, z->init, &z->ram);
-    if (zl_mem_prove(&mp, rg, rk, &tp, f->tab, n, &ms, fv, fv + K, 2, 2, &err) != CAIRN_OK ||
+    zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &f->vt, n, z->init, &z->ram);
+    if (zl_mem_prove(&mp, rg, rk, &tp, &f->vt, n, &ms, fv, fv + K, 2, 2, &err) != CAIRN_OK ||
         zl_mem_verify(rgv, rkv, &tv, &mp, n, &ms, &z->prog, 2, &err) != CAIRN_OK)
         goto out;
     /* shift */
-    if (zl_shift_prove(&sp, rs, &tp, f->tab, n, rz, vp, 2, &err) != CAIRN_OK ||
+    if (zl_shift_prove(&sp, rs, &tp, &f->vt, n, rz, vp, 2, &err) != CAIRN_OK ||
         zl_shift_verify(rsv, &tv, &sp, n, rzv, vv, &err) != CAIRN_OK)
         goto out;
     /* lookups: the stage claims as the verifier got them */
     size_t m = zl_zc_used(idx);
     zl_lk_claims cl = {idx, zp.vals, m, mp.vals, sp.vals};
     uint8_t binding[32];
-    if (zl_lk_bind_prove(&sP, &lp, &tp, &tb, f->tab, n, rz, rg, rs, &cl, 0, 0, 2, &err))
+    if (zl_lk_bind_prove(&sP, &lp, &tp, &tb, &f->vt, n, rz, rg, rs, &cl, 0, 0, 2, &err))
         goto out;
     /* the pushforwards' "commitment": here the hash of both */
     cairn_sha256_ctx hc;
@@ -1307,6 +1481,9 @@ const struct test_case test_lean_cases[] = {
     TEST(single_cells_changed_rejected),
     TEST(source_matches_translation),
     TEST(example_guests_pass),
+    TEST(vtab_matches_row_values),
+    TEST(constraints_fp_match),
+    TEST(zerocheck_fast_matches_generic),
     TEST(zerocheck_complete),
     TEST(zerocheck_used_values),
     TEST(zerocheck_rejects_broken_constraint),

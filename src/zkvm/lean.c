@@ -173,160 +173,68 @@ const char *const zl_con_names[ZL_NCON] = {
     "oi_chain", "oi_first", "eof_first", "ends_bool", "ends_idle", "ends_once", "read_full",
     "read_empty", "entry", "pads"};
 
-static cairn_fp2 K(uint64_t c) { return cairn_fp2_from_fp(cairn_fp_from_u64(c)); }
-static cairn_fp2 ADD(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_add(a, b); }
-static cairn_fp2 SUB(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_sub(a, b); }
-static cairn_fp2 MUL(cairn_fp2 a, cairn_fp2 b) { return cairn_fp2_mul(a, b); }
-static cairn_fp2 SC(cairn_fp2 a, uint64_t c) { return cairn_fp2_mul_fp(a, cairn_fp_from_u64(c)); }
-/* a · 2^32 and friends, for readability */
+/*
+ * The derived values and the constraints, over F_p2 and over F_p, from
+ * one text (lean_constraints.inc); the arithmetic is macros over the type.
+ */
 #define T16(a) SC((a), TWO16)
 #define T32(a) SC((a), TWO32)
+#define ZT cairn_fp2
+#define ZDV zl_derived_vals
+#define ZL_DERIVED zl_derived
+#define ZL_CONSTRAINTS zl_constraints
+#define ZZERO cairn_fp2_zero()
+#define ZONE cairn_fp2_one()
+#define ZDBL cairn_fp2_double
+#define K(c) cairn_fp2_from_fp(cairn_fp_from_u64(c))
+#define ADD cairn_fp2_add
+#define SUB cairn_fp2_sub
+#define MUL cairn_fp2_mul
+#define SC(a, c) cairn_fp2_mul_fp((a), cairn_fp_from_u64(c))
+#include "lean_constraints.inc"
+#undef ZT
+#undef ZDV
+#undef ZL_DERIVED
+#undef ZL_CONSTRAINTS
+#undef ZZERO
+#undef ZONE
+#undef ZDBL
+#undef K
+#undef ADD
+#undef SUB
+#undef MUL
+#undef SC
 
-void zl_derived(zl_derived_vals *d, const cairn_fp2 *v)
-{
-    cairn_fp2 v1 = cairn_fp2_zero(), op2 = cairn_fp2_zero(), w = cairn_fp2_zero();
-    for (unsigned i = 4; i-- > 0;) {
-        v1 = ADD(SC(v1, 256), UV(v, UJ0 + i, ZU_LO));
-        op2 = ADD(SC(op2, 256), UV(v, UJ0 + i, ZU_HI));
-        w = ADD(SC(w, 256), UV(v, UJ0 + i, ZU_AND));
-    }
-    d->v1 = v1;
-    d->op2 = op2;
-    d->w = w;
-    d->v2 = SUB(op2, v[ZLV_B + ZK_IMM]);
-    d->x = ADD(v[ZL_XL], T16(v[ZL_XH]));
-    d->hi = ADD(v[ZL_HL], T16(v[ZL_HH]));
-    d->old = ADD(v[ZL_MP0], T16(v[ZL_MP1]));
-    d->m[0] = UV(v, UMP0, ZU_LO);
-    d->m[1] = UV(v, UMP0, ZU_HI);
-    d->m[2] = UV(v, UMP1, ZU_LO);
-    d->m[3] = UV(v, UMP1, ZU_HI);
-    d->o1 = UV(v, UXL, ZU_B0);
-    d->o2 = UV(v, UXL, ZU_B1);
-    /* wa = (x - o1 - 2 o2) / 4 - mem_base / 4: the word index relative to the region */
-    d->wa_num = SUB(SUB(d->x, d->o1), cairn_fp2_double(d->o2));
-    /* ts_now - 1 - limbs for the three register slots (ts_now = 4t + s) */
-    cairn_fp2 t4 = SC(v[ZLV_ID], 4);
-    d->ts_prev[0] = SUB(t4, ADD(v[ZL_T1L], T16(v[ZL_T1H])));
-    d->ts_prev[1] = SUB(ADD(t4, K(1)), ADD(v[ZL_T2L], T16(v[ZL_T2H])));
-    d->ts_prev[2] = SUB(ADD(t4, K(2)), ADD(v[ZL_TDL], T16(v[ZL_TDH])));
-    /* RAM: the row of the previous access, t - limbs */
-    d->tm = SUB(v[ZLV_ID], ADD(v[ZL_EML], T16(v[ZL_EMH])));
-}
+#define ZT cairn_fp
+#define ZDV zl_derived_fp
+#define ZL_DERIVED zl_derived_base
+#define ZL_CONSTRAINTS zl_constraints_fp
+#define ZZERO cairn_fp_zero()
+#define ZONE cairn_fp_one()
+#define ZDBL(a) cairn_fp_add((a), (a))
+#define K(c) cairn_fp_from_u64(c)
+#define ADD cairn_fp_add
+#define SUB cairn_fp_sub
+#define MUL cairn_fp_mul
+#define SC(a, c) cairn_fp_mul((a), cairn_fp_from_u64(c))
+#include "lean_constraints.inc"
+#undef ZT
+#undef ZDV
+#undef ZL_DERIVED
+#undef ZL_CONSTRAINTS
+#undef ZZERO
+#undef ZONE
+#undef ZDBL
+#undef K
+#undef ADD
+#undef SUB
+#undef MUL
+#undef SC
 
-unsigned zl_constraints(cairn_fp2 out[ZL_NCON], const cairn_fp2 *v, const zl_ctx *ctx)
-{
-    const cairn_fp2 *b = v + ZLV_B, one = cairn_fp2_one();
-    zl_derived_vals d;
-    zl_derived(&d, v);
-    cairn_fp2 k = v[ZL_K], x = d.x, hi = d.hi, vd = v[ZL_VD], delta = v[ZL_DELTA];
-    cairn_fp2 sa = UV(v, UJ3, ZU_LO7), sb = UV(v, UJ3, ZU_HI7);
-    cairn_fp2 f_byte = ADD(ADD(b[ZK_F_BO], b[ZK_F_BE]), b[ZK_F_BI]);
-    cairn_fp2 f_set = ADD(b[ZK_F_SWR], b[ZK_F_SRD]);
-    cairn_fp2 f_st = ADD(ADD(b[ZK_F_SB], b[ZK_F_SH]), b[ZK_F_SW]);
-    cairn_fp2 f_mem = ADD(ADD(ADD(b[ZK_F_LB], b[ZK_F_LBU]), ADD(b[ZK_F_LH], b[ZK_F_LHU])),
-                          ADD(b[ZK_F_LW], f_st));
-    cairn_fp2 f_w = ADD(b[ZK_F_LW], b[ZK_F_SW]);
-    cairn_fp2 f_h = ADD(ADD(b[ZK_F_LH], b[ZK_F_LHU]), b[ZK_F_SH]);
-    cairn_fp2 f_rsh = ADD(b[ZK_F_SRL], b[ZK_F_SRA]);
-    /* the eq test of a branch: x = v1 - OP2 mod 2^32 is zero */
-    cairn_fp2 z = MUL(UV(v, UXL, ZU_IZ), UV(v, UXH, ZU_IZ));
-    /* the addressed byte, its sign, the addressed halfword and its sign */
-    cairn_fp2 yb = cairn_fp2_zero(), sgb = cairn_fp2_zero();
-    for (unsigned p = 0; p < 4; p++) {
-        cairn_fp2 s = UV(v, UXL, ZU_S0 + p);
-        yb = ADD(yb, MUL(s, d.m[p]));
-        sgb = ADD(sgb, MUL(s, UV(v, p < 2 ? UMP0 : UMP1, (p & 1) ? ZU_HI7 : ZU_LO7)));
-    }
-    cairn_fp2 no2 = SUB(one, d.o2);
-    cairn_fp2 hw = ADD(MUL(no2, v[ZL_MP0]), MUL(d.o2, v[ZL_MP1]));
-    cairn_fp2 sgh = ADD(MUL(no2, UV(v, UMP0, ZU_HI7)), MUL(d.o2, UV(v, UMP1, ZU_HI7)));
-    /* shifts: SRL result, and SRA's sign fill */
-    cairn_fp2 z5 = UV(v, UJ0, ZU_Z5);
-    cairn_fp2 srl = ADD(hi, MUL(z5, SUB(x, hi)));
-    /* the system call's kind, read off a7 (low byte of v1) and the fd (low byte of OP2) */
-    cairn_fp2 wo = UV(v, UJ0, ZU_WO), we = UV(v, UJ0, ZU_WE), rdk = UV(v, UJ0, ZU_RDK);
-    cairn_fp2 ex = UV(v, UJ0, ZU_EX), io = ADD(ADD(wo, we), rdk);
-    cairn_fp2 fe = b[ZK_F_ECALL];
-    cairn_fp2 jio = ADD(MUL(MUL(fe, io), b[ZK_PC]),
-                        SC(MUL(fe, ADD(ADD(wo, cairn_fp2_double(we)), SC(rdk, 3))), ZK_VPC));
-    cairn_fp2 pads = v[ZLV_PADS], live = SUB(one, pads);
-    cairn_fp2 ends = SUB(v[ZLV_EOF_NEXT], v[ZL_EOF]); /* 1 on the read that ends the input */
-    cairn_fp2 more_next = v[ZLV_FBYTE_NEXT];
-    cairn_fp2 hi_zero = MUL(UV(v, UHL, ZU_IZ), UV(v, UHH, ZU_IZ));
-    unsigned i = 0;
-#define C(expr) (out[i++] = (expr))
-    C(MUL(k, SUB(k, one)));
-    C(MUL(v[ZL_RO], SUB(v[ZL_RO], one)));
-    C(MUL(v[ZL_EOF], SUB(v[ZL_EOF], one)));
-    C(MUL(b[ZK_F_ADD], ADD(SUB(SUB(x, d.v1), d.op2), T32(k))));
-    C(MUL(b[ZK_F_SUB], SUB(ADD(SUB(x, d.v1), d.op2), T32(k))));
-    C(MUL(b[ZK_F_SLT], SUB(ADD(ADD(SUB(x, d.v1), d.op2), T32(sa)), ADD(T32(sb), T32(k)))));
-    C(MUL(b[ZK_D1], SUB(ADD(SUB(x, d.v1), d.op2), T32(k))));
-    C(MUL(b[ZK_F_SLL], SUB(MUL(d.v1, UV(v, UJ0, ZU_PL)), ADD(x, T32(hi)))));
-    C(MUL(f_rsh, SUB(MUL(d.v1, UV(v, UJ0, ZU_PR)), ADD(x, T32(hi)))));
-    C(MUL(ADD(b[ZK_F_SLL], f_rsh), UV(v, UHH, ZU_HI7)));
-    C(MUL(b[ZLB_FW + 0], SUB(vd, x)));
-    C(MUL(b[ZLB_FW + 1], SUB(vd, k)));
-    C(MUL(b[ZLB_FW + 2], SUB(vd, d.w)));
-    C(MUL(b[ZLB_FW + 3], ADD(SUB(SUB(vd, d.v1), d.op2), d.w)));
-    C(MUL(b[ZLB_FW + 4], ADD(SUB(SUB(vd, d.v1), d.op2), cairn_fp2_double(d.w))));
-    C(MUL(b[ZLB_FW + 5], SUB(vd, x)));
-    C(MUL(b[ZLB_FW + 6], SUB(vd, srl)));
-    C(MUL(b[ZLB_FW + 7], SUB(SUB(vd, srl), MUL(sa, UV(v, UJ0, ZU_FILL)))));
-    C(MUL(b[ZLB_FW + 8], SUB(SUB(vd, b[ZK_PC]), K(4))));
-    C(MUL(b[ZLB_FW + 9], SUB(SUB(vd, yb), SC(sgb, TWO32 - 256))));
-    C(MUL(b[ZLB_FW + 10], SUB(vd, yb)));
-    C(MUL(b[ZLB_FW + 11], SUB(SUB(vd, hw), SC(sgh, TWO32 - TWO16))));
-    C(MUL(b[ZLB_FW + 12], SUB(vd, hw)));
-    C(MUL(b[ZLB_FW + 13], SUB(vd, d.old)));
-    C(MUL(b[ZLB_FW_SET], SUB(vd, hi)));
-    /* no register write: vd = 0, except that a write's byte row carries its byte in vd */
-    C(MUL(SUB(SUB(SUB(one, b[ZK_WR]), b[ZK_F_BO]), b[ZK_F_BE]), vd));
-    C(MUL(ADD(b[ZK_F_BO], b[ZK_F_BE]), SUB(vd, yb)));
-    C(MUL(f_w, d.o1));
-    C(MUL(f_w, d.o2));
-    C(MUL(f_h, d.o1));
-    /* the effective address of a load or store (byte rows take ptr from the chain) */
-    C(MUL(SUB(f_mem, f_byte), ADD(SUB(SUB(x, d.v1), b[ZK_OFF]), T32(k))));
-    /* stores: the change to the word */
-    cairn_fp2 stb = cairn_fp2_zero();
-    cairn_fp2 b0 = UV(v, UJ0, ZU_HI), b1 = UV(v, UJ1, ZU_HI);
-    for (unsigned p = 0; p < 4; p++)
-        stb = ADD(stb, SC(MUL(UV(v, UXL, ZU_S0 + p), SUB(b0, d.m[p])), UINT64_C(1) << (8 * p)));
-    C(MUL(b[ZK_F_SB], SUB(delta, stb)));
-    cairn_fp2 hnew = ADD(b0, SC(b1, 256));
-    C(MUL(b[ZK_F_SH],
-          SUB(delta, ADD(MUL(no2, SUB(hnew, v[ZL_MP0])), T16(MUL(d.o2, SUB(hnew, v[ZL_MP1])))))));
-    C(MUL(b[ZK_F_SW], SUB(delta, SUB(d.op2, d.old))));
-    C(MUL(f_st, v[ZL_RO]));
-    /* control */
-    C(SUB(SUB(SUB(v[ZLV_PC_NEXT], b[ZLB_FALL]), ADD(MUL(b[ZK_D1], z), MUL(b[ZK_D2], k))),
-          ADD(ADD(MUL(b[ZK_D3], more_next), jio), MUL(b[ZK_F_JALR], SUB(x, UV(v, UXL, ZU_B0))))));
-    C(MUL(fe, SUB(d.v1, UV(v, UJ0, ZU_LO))));
-    C(MUL(MUL(fe, SUB(one, ex)), SUB(d.op2, UV(v, UJ0, ZU_HI))));
-    C(MUL(fe, SUB(SUB(one, io), ex)));
-    C(MUL(MUL(fe, ex), SUB(d.op2, K(ctx->exit_code))));
-    C(SUB(MUL(fe, ex), v[ZLV_LAST]));
-    /* I/O: setup rows hold count in hi, a read's gap in x; byte rows ptr in x, bytes left in hi */
-    C(MUL(b[ZK_F_SWR], SUB(hi, d.op2)));
-    C(MUL(b[ZK_F_SRD], ADD(SUB(x, d.op2), hi)));
-    C(MUL(ADD(f_set, f_byte), SUB(ADD(more_next, hi_zero), one)));
-    C(MUL(more_next, ADD(SUB(v[ZLV_HI_NEXT], hi), one)));
-    C(MUL(more_next, SUB(SUB(v[ZLV_X_NEXT], MUL(f_set, d.v1)), MUL(f_byte, ADD(x, one)))));
-    C(MUL(live, SUB(SUB(v[ZLV_OI_NEXT], v[ZL_OI]), b[ZK_F_BO])));
-    C(MUL(v[ZLV_FIRST], v[ZL_OI]));
-    C(MUL(v[ZLV_FIRST], v[ZL_EOF]));
-    C(MUL(live, MUL(ends, SUB(ends, one))));
-    C(MUL(MUL(live, SUB(one, b[ZK_F_SRD])), ends));
-    C(MUL(live, MUL(v[ZL_EOF], ends)));
-    C(MUL(MUL(b[ZK_F_SRD], SUB(one, v[ZLV_EOF_NEXT])), x));
-    C(MUL(MUL(b[ZK_F_SRD], v[ZL_EOF]), hi));
-    C(MUL(v[ZLV_FIRST], SUB(b[ZK_PC], K(ctx->entry))));
-    C(SUB(b[ZLB_PAD], pads));
-#undef C
-    return i;
-}
+/* F_p2 for the rest of this file */
+#define K(c) cairn_fp2_from_fp(cairn_fp_from_u64(c))
+#define ADD cairn_fp2_add
+#define SC(a, c) cairn_fp2_mul_fp((a), cairn_fp_from_u64(c))
 
 /* The degree in the row values of each constraint (docs/zkvm-v2.md §4: at most 3). */
 const uint8_t zl_con_degree[ZL_NCON] = {

@@ -131,32 +131,84 @@ static size_t extra_len(const zl_lk_claims *cl, int is_u)
 /*
  * The full tensor v[(c m + l) P + k]: stage claims where there are, the
  * extras elsewhere (consumed in order); with extras NULL (the prover),
- * the extras are computed from the value tables and written to out_extra.
+ * the extras are computed (by extra_values) and written to out_extra.
  */
-static cairn_status tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
-                           const zl_lk_claims *cl, int is_u, const cairn_fp *tab, size_t n,
-                           const cairn_fp2 *const *pts, cairn_error *err)
+static void tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
+                   const cairn_fp2 *computed, const zl_lk_claims *cl, int is_u)
 {
     size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P, e = 0;
-    uint64_t rows = UINT64_C(1) << n;
     for (size_t c = 0; c < C; c++)
         for (size_t l = 0; l < m; l++)
             for (size_t k = 0; k < P; k++) {
-                unsigned vi = value_index(is_u, (unsigned)c, (unsigned)l);
-                const cairn_fp2 *sc = stage_claim(cl, (unsigned)k, vi);
-                cairn_fp2 *dst = &v[(c * m + l) * P + k];
-                if (sc != NULL) {
-                    *dst = *sc;
-                } else if (extras != NULL) {
-                    *dst = extras[e++];
-                } else {
-                    cairn_status st = cairn_poly_eval_fp(dst, tab + (size_t)vi * rows, pts[k], n);
-                    if (st != CAIRN_OK)
-                        return cairn_error_set(err, st, "lookup stage: evaluation failed");
-                    out_extra[e++] = *dst;
-                }
+                size_t at = (c * m + l) * P + k;
+                const cairn_fp2 *sc = stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l));
+                if (sc != NULL)
+                    v[at] = *sc;
+                else if (extras != NULL)
+                    v[at] = extras[e++];
+                else
+                    v[at] = out_extra[e++] = computed[at];
             }
-    return CAIRN_OK;
+}
+
+/*
+ * The prover's values of every unclaimed tensor entry (in tensor order in
+ * out; claimed entries left alone): table column c of index column l at
+ * point k is sum_x eq(r_k, x) T_c(idx_l(x)) = sum_j Y_{l,k}(j) T_c(j),
+ * with Y_{l,k} the pushforward of eq(r_k, .) through idx_l, so one pass
+ * over the rows per (l, k) serves all C columns.  An index past U gives
+ * 0 (as the value tables hold), past B the padding entry.
+ */
+static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_u,
+                                 const zl_tables *tb, const zl_vtab *vt, size_t n,
+                                 const cairn_fp2 *const *pts, cairn_error *err)
+{
+    size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P;
+    size_t rows = (size_t)1 << n, K = (size_t)1 << (is_u ? ZU_VARS : tb->kb);
+    const cairn_fp *tcols = is_u ? tb->u : tb->b;
+    cairn_fp2 *eq = malloc(rows * sizeof *eq), *y = malloc(K * sizeof *y);
+    cairn_status st = CAIRN_OK;
+    if (eq == NULL || y == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+        goto out;
+    }
+    for (size_t k = 0; k < P; k++) {
+        int have_eq = 0;
+        for (size_t l = 0; l < m; l++) {
+            int need = 0;
+            for (size_t c = 0; c < C && !need; c++)
+                need = stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) == NULL;
+            if (!need)
+                continue;
+            if (!have_eq && (st = cairn_poly_eq_table(eq, pts[k], n)) != CAIRN_OK)
+                goto out;
+            have_eq = 1;
+            const cairn_fp *idx = vt->col[is_u ? zl_u_cells[l] : ZL_PCI];
+            memset(y, 0, K * sizeof *y);
+            for (size_t x = 0; x < rows; x++) {
+                uint64_t j = idx[x].v;
+                if (j >= K) {
+                    if (is_u)
+                        continue;
+                    j = K - 1; /* B's padding entry */
+                }
+                y[j] = cairn_fp2_add(y[j], eq[x]);
+            }
+            for (size_t c = 0; c < C; c++) {
+                if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
+                    continue;
+                cairn_fp2 acc = cairn_fp2_zero();
+                const cairn_fp *tc = tcols + c * K;
+                for (size_t j = 0; j < K; j++)
+                    acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(y[j], tc[j]));
+                out[(c * m + l) * P + k] = acc;
+            }
+        }
+    }
+out:
+    free(eq);
+    free(y);
+    return st;
 }
 
 /* The table side of the U statement for the verifier: closed forms. */
@@ -229,13 +281,12 @@ static cairn_status state_alloc(zl_lk_state *s, const zl_tables *tb, int prover,
 }
 
 cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
-                              const zl_tables *tb, const cairn_fp *tab, size_t n,
+                              const zl_tables *tb, const zl_vtab *vt, size_t n,
                               const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
                               unsigned threads, cairn_error *err)
 {
     cairn_status st;
-    uint64_t rows = UINT64_C(1) << n;
     zl_lk_state_clear(s);
     zl_lk_proof_clear(p);
     zl_lk_proof_init(p);
@@ -247,8 +298,17 @@ cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *
     if ((p->extra = malloc((p->extra_len ? p->extra_len : 1) * sizeof *p->extra)) == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
     statements(s, tb, n, r_z, r_g, r_s, 0);
-    if ((st = tensor(s->uvals, p->extra, NULL, cl, 1, tab, n, s->pts, err)) != CAIRN_OK ||
-        (st = tensor(s->bvals, p->extra + eu, NULL, cl, 0, tab, n, s->pts, err)) != CAIRN_OK)
+    cairn_fp2 *cu = malloc(tensor_len(1) * sizeof *cu), *cb = malloc(tensor_len(0) * sizeof *cb);
+    if (cu == NULL || cb == NULL)
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+    else if ((st = extra_values(cu, cl, 1, tb, vt, n, s->pts, err)) == CAIRN_OK &&
+             (st = extra_values(cb, cl, 0, tb, vt, n, s->pts, err)) == CAIRN_OK) {
+        tensor(s->uvals, p->extra, NULL, cu, cl, 1);
+        tensor(s->bvals, p->extra + eu, NULL, cb, cl, 0);
+    }
+    free(cu);
+    free(cb);
+    if (st != CAIRN_OK)
         return st;
     cairn_transcript_absorb_fp2_vec(t, "lean/lookup/extra", p->extra, p->extra_len);
     if ((st = cairn_logup_star_batch_bind(&s->chu, t, &s->su, err)) != CAIRN_OK ||
@@ -256,8 +316,8 @@ cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *
         return st;
     /* the index columns are the value tables' cell columns */
     for (unsigned l = 0; l < ZL_NUCELL; l++)
-        s->uidx[l] = tab + (size_t)zl_u_cells[l] * rows;
-    s->bidx[0] = tab + (size_t)ZL_PCI * rows;
+        s->uidx[l] = vt->col[zl_u_cells[l]];
+    s->bidx[0] = vt->col[ZL_PCI];
     if ((st = cairn_logup_star_batch_pushforward(s->yu, &s->su, &s->chu, s->uidx, threads, err)) ||
         (st = cairn_logup_star_batch_pushforward(s->yb, &s->sb, &s->chb, s->bidx, threads, err)))
         return st;
@@ -294,9 +354,8 @@ cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_
         return cairn_error_set(err, CAIRN_ERR_PARSE, "lookup stage: %zu extra values, expected %zu",
                                p->extra_len, eu + eb);
     statements(s, tb, n, r_z, r_g, r_s, 1);
-    if ((st = tensor(s->uvals, NULL, p->extra, cl, 1, NULL, n, s->pts, err)) != CAIRN_OK ||
-        (st = tensor(s->bvals, NULL, p->extra + eu, cl, 0, NULL, n, s->pts, err)) != CAIRN_OK)
-        return st;
+    tensor(s->uvals, NULL, p->extra, NULL, cl, 1);
+    tensor(s->bvals, NULL, p->extra + eu, NULL, cl, 0);
     cairn_transcript_absorb_fp2_vec(t, "lean/lookup/extra", p->extra, p->extra_len);
     if ((st = cairn_logup_star_batch_bind(&s->chu, t, &s->su, err)) != CAIRN_OK)
         return st;

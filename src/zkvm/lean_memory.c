@@ -181,7 +181,7 @@ static void mem_absorb(cairn_transcript *t, size_t n, unsigned k, const uint32_t
 }
 
 cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
-                          const cairn_fp *tab, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
+                          const zl_vtab *vt, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
                           const cairn_fp *fts, unsigned grind_bits, unsigned threads,
                           cairn_error *err)
 {
@@ -199,7 +199,7 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
         return st;
     if ((st = cairn_gkr_fingerprint_weights(w, FIELDS, beta, FP_VARS, err)) != CAIRN_OK)
         return st;
-    v = malloc(ZLV_N * sizeof *v);
+    v = calloc(ZLV_N, sizeof *v); /* the tuples read only the memory values */
     leaves = malloc((2 * ZL_NMEM * rows + 4 * K) * sizeof *leaves);
     pts = malloc((ZL_NMEM * n + 2 * s->ram->k + 1) * sizeof *pts);
     if (v == NULL || leaves == NULL || pts == NULL) {
@@ -209,8 +209,9 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
     /* the row leaves, from each row's values */
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 pv[ZL_NMEM], fv5[ZL_NMEM][5];
-        for (unsigned i = 0; i < ZLV_N; i++)
-            v[i] = cairn_fp2_from_fp(tab[(size_t)i * rows + x]);
+        for (unsigned i = 0; i < ZL_MEM_VALS; i++)
+            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+        v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(pv, fv5, v, s->ram->base);
         for (unsigned j = 0; j < ZL_NMEM; j++) {
             leaves[(2 * j) * rows + x] = pv[j];
@@ -245,7 +246,7 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
     memcpy(r_k, pts + ZL_NMEM * n, s->ram->k * sizeof *pts);
     /* the values at the rows' point, and the final memory at the words' point */
     for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-        if ((st = cairn_poly_eval_fp(&p->vals[i], tab + (size_t)mem_vals[i] * rows, r_g, n)))
+        if ((st = cairn_poly_eval_fp(&p->vals[i], vt->col[mem_vals[i]], r_g, n)))
             goto out;
     if ((st = cairn_poly_eval_fp(&p->fin[0], fv, r_k, s->ram->k)) != CAIRN_OK ||
         (st = cairn_poly_eval_fp(&p->fin[1], fts, r_k, s->ram->k)) != CAIRN_OK)
@@ -329,10 +330,10 @@ out:
 }
 
 void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
-                   const cairn_fp *tab, size_t n, const uint32_t init_regs[32], const zk_ram *ram)
+                   const zl_vtab *vt, size_t n, const uint32_t init_regs[32], const zk_ram *ram)
 {
     uint64_t rows = UINT64_C(1) << n, K = UINT64_C(1) << ram->k;
-    cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
+    cairn_fp2 *v = calloc(ZLV_N, sizeof *v);
     for (unsigned r = 0; r < 32; r++)
         fin_val[r] = r == 0 ? 0 : init_regs[r], fin_ts[r] = 0;
     for (uint64_t j = 0; j < K; j++)
@@ -341,8 +342,9 @@ void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cair
         return;
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
-        for (unsigned i = 0; i < ZLV_N; i++)
-            v[i] = cairn_fp2_from_fp(tab[(size_t)i * rows + x]);
+        for (unsigned i = 0; i < ZL_MEM_VALS; i++)
+            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+        v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(p, f, v, ram->base);
         /* the writes, in row order: registers (slots 1..3), then the RAM word */
         for (unsigned s = 0; s < 3; s++)

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -97,6 +98,26 @@ static void absorb_commitment(cairn_transcript *t, const char *label,
 {
     cairn_pcs_commitment_encode(out, c);
     cairn_transcript_absorb_bytes(t, label, out, CAIRN_PCS_COMMITMENT_BYTES);
+}
+
+const char *const zl_stage_names[ZL_NSTAGE] = {
+    "tables", "commit 1", "zero-check", "memory", "shift", "lookup bind", "commit 2", "lookups",
+    "openings",
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Charge the time since *t0 to stage i and restart the clock. */
+static void lap(zl_proof *p, unsigned i, double *t0)
+{
+    double t = now_s();
+    p->stage_s[i] += t - *t0;
+    *t0 = t;
 }
 
 void zl_proof_init(zl_proof *p)
@@ -186,11 +207,12 @@ static cairn_status y_claims_hold(const struct points *q, const zl_lk_result *re
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err)
 {
-    size_t n = s->n, rows = (size_t)1 << n;
+    size_t n = s->n;
     unsigned k = s->ram->k;
     size_t K = (size_t)1 << k;
     cairn_status st;
-    cairn_fp *tab = NULL, *fv = NULL, *y2 = NULL;
+    cairn_fp *fv = NULL, *y2 = NULL;
+    zl_vtab vt;
     cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS],
         rs[CAIRN_POLY_MAX_VARS], *vz = NULL;
     cairn_pcs_stack s1, s2;
@@ -206,11 +228,13 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     memset(&impl, 0, sizeof impl);
     memset(&tb, 0, sizeof tb);
     memset(&ls, 0, sizeof ls);
+    memset(&vt, 0, sizeof vt);
     cairn_pcs_prover_init(&pr1);
     cairn_pcs_prover_init(&pr2);
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
+    double t0 = now_s();
     if ((st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
         (st = stacks(&s1, &s2, n, k, tb.kb, err)) != CAIRN_OK ||
         (st = params_for(&p->p1, &s1, s->security, 6, err)) != CAIRN_OK ||
@@ -218,24 +242,24 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
         goto out;
     size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb.kb;
     p->kb = tb.kb;
-    tab = malloc((size_t)ZLV_N * rows * sizeof *tab);
     fv = malloc(2 * K * sizeof *fv);
     y2 = malloc(2 * (KU + KB) * sizeof *y2);
     vz = malloc(ZLV_N * sizeof *vz);
-    if (tab == NULL || fv == NULL || y2 == NULL || vz == NULL) {
+    if (fv == NULL || y2 == NULL || vz == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for 2^%zu rows", n);
         goto out;
     }
-    if ((st = zl_value_tables(tab, cells, n, s->T, s->bc, err)) != CAIRN_OK)
+    if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
-    zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, tab, n, s->init_regs, s->ram);
+    zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);
     memcpy(p->fin_val, ms.fin_val, sizeof p->fin_val);
     memcpy(p->fin_ts, ms.fin_ts, sizeof p->fin_ts);
+    lap(p, ZL_ST_TABLES, &t0);
     absorb_statement(t, s);
     /* phase 1: the cells are the first ZL_NCELL value columns */
     for (unsigned c = 0; c < ZL_NCELL; c++)
-        polys1[c] = tab + (size_t)c * rows;
+        polys1[c] = vt.col[c];
     polys1[ZL_NCELL] = fv, polys1[ZL_NCELL + 1] = fv + K;
     if ((st = cairn_pcs_stack_rows_init(&src, &impl, &s1, &p->p1, polys1, err)) != CAIRN_OK ||
         (st = cairn_pcs_commit(&pr1, &p->p1, &src, err)) != CAIRN_OK)
@@ -243,19 +267,25 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     cairn_pcs_stack_rows_clear(&impl);
     p->c1 = pr1.com;
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
+    lap(p, ZL_ST_COMMIT1, &t0);
     /* the stages */
-    if ((st = zl_zc_prove(&p->zc, rz, t, tab, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
+    if ((st = zl_zc_prove(&p->zc, rz, t, &vt, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
         goto out;
     zl_zc_values(vz, &p->zc); /* the next-row values the shift reduces are among them */
-    if ((st = zl_mem_prove(&p->mem, rg, rk, t, tab, n, &ms, fv, fv + K, s->grind_mem, threads,
-                           err)) != CAIRN_OK ||
-        (st = zl_shift_prove(&p->sh, rs, t, tab, n, rz, vz, threads, err)) != CAIRN_OK)
+    lap(p, ZL_ST_ZEROCHECK, &t0);
+    if ((st = zl_mem_prove(&p->mem, rg, rk, t, &vt, n, &ms, fv, fv + K, s->grind_mem, threads,
+                           err)) != CAIRN_OK)
         goto out;
+    lap(p, ZL_ST_MEMORY, &t0);
+    if ((st = zl_shift_prove(&p->sh, rs, t, &vt, n, rz, vz, threads, err)) != CAIRN_OK)
+        goto out;
+    lap(p, ZL_ST_SHIFT, &t0);
     uint16_t idx[ZLV_N];
     zl_lk_claims cl = {idx, p->zc.vals, zl_zc_used(idx), p->mem.vals, p->sh.vals};
-    if ((st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, tab, n, rz, rg, rs, &cl, s->grind_lookup,
+    if ((st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, &vt, n, rz, rg, rs, &cl, s->grind_lookup,
                                s->grind_lookup, threads, err)) != CAIRN_OK)
         goto out;
+    lap(p, ZL_ST_LOOKUP_BIND, &t0);
     /* phase 2: the pushforwards as base coordinates */
     for (size_t j = 0; j < KU; j++)
         y2[j] = ls.yu[j].c0, y2[KU + j] = ls.yu[j].c1;
@@ -268,8 +298,10 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     cairn_pcs_stack_rows_clear(&impl);
     p->c2 = pr2.com;
     absorb_commitment(t, "lean/commit/phase2", &p->c2, c2);
+    lap(p, ZL_ST_COMMIT2, &t0);
     if ((st = zl_lk_prove(&ls, &p->lk, &res, t, c2, sizeof c2, threads, err)) != CAIRN_OK)
         goto out;
+    lap(p, ZL_ST_LOOKUP, &t0);
     /* the openings */
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
@@ -285,6 +317,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
         (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, &s2, &p->p2, polys2, q.p2, 4, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
+    lap(p, ZL_ST_OPEN, &t0);
     if (st != CAIRN_OK) /* the prover's own pushforwards: never */
         st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "lean prover: %s", err ? err->msg : "");
 out:
@@ -293,7 +326,7 @@ out:
     cairn_pcs_prover_clear(&pr2);
     zl_lk_state_clear(&ls);
     zl_tables_clear(&tb);
-    free(tab);
+    zl_vtab_clear(&vt);
     free(fv);
     free(y2);
     free(vz);

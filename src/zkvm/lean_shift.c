@@ -85,7 +85,7 @@ void zl_shift_proof_clear(zl_shift_proof *p)
 }
 
 cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
-                            const cairn_fp *tab, size_t n, const cairn_fp2 *r_z,
+                            const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
                             const cairn_fp2 *v, unsigned threads, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << n;
@@ -107,7 +107,7 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
     for (uint64_t y = 0; y < rows; y++) {
         cairn_fp2 s[ZL_SHIFT_VALS];
         for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-            s[j] = cairn_fp2_from_fp(tab[(size_t)src[j] * rows + y]);
+            s[j] = cairn_fp2_from_fp(vt->col[src[j]][y]);
         g[y] = combine(s, zp);
     }
     const cairn_fp2 *ext[2] = {nx, g};
@@ -116,7 +116,7 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
                                 NULL, threads ? threads : 1, err)) != CAIRN_OK)
         goto out;
     for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-        if ((st = cairn_poly_eval_fp(&p->vals[j], tab + (size_t)src[j] * rows, r_s, n)))
+        if ((st = cairn_poly_eval_fp(&p->vals[j], vt->col[src[j]], r_s, n)))
             goto out;
     cairn_transcript_absorb_fp2_vec(t, "lean/shift/values", p->vals, ZL_SHIFT_VALS);
 out:

@@ -30,11 +30,13 @@
  * exactly the used non-public values, in index order.  The prover and
  * the verifier share zc_schedule, so their transcripts cannot drift.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "zkvm_internal.h"
 
 #define ZC_DEGREE 4u
@@ -169,18 +171,6 @@ static cairn_fp2 claimed(cairn_fp2 *rho_n, cairn_fp2 rho, uint64_t T, uint64_t i
     return cairn_fp2_mul_fp(*rho_n, cairn_fp_from_u64(T - instructions));
 }
 
-/* The combined polynomial at one point: vals = the ZLV_N values, then eq(tau, x). */
-struct zc_ctx {
-    const zl_ctx *ctx;
-    cairn_fp2 rho, rho_n;
-};
-
-static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
-{
-    const struct zc_ctx *c = vctx;
-    return combined(vals, vals[ZLV_N], c->rho, c->rho_n, c->ctx);
-}
-
 uint64_t zl_instructions(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc)
 {
     uint64_t rows = UINT64_C(1) << n, virt = 0;
@@ -219,23 +209,443 @@ cairn_status zl_value_tables(cairn_fp *tab, const cairn_fp *cells, size_t n, uin
     return CAIRN_OK;
 }
 
-cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const cairn_fp *tab,
-                         size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
-                         unsigned threads, cairn_error *err)
+/* The zero-check's tables: the used values and the public ones, in index order. */
+static size_t zc_columns(uint16_t *idx)
+{
+    pthread_once(&zc_used_once, zc_used_init);
+    size_t m = 0;
+    for (unsigned i = 0; i < ZLV_N; i++)
+        if (zc_used[i] || is_public(i))
+            idx[m++] = (uint16_t)i;
+    return m;
+}
+
+void zl_vtab_needed(uint8_t need[ZLV_N])
+{
+    uint16_t idx[ZLV_N];
+    size_t m = zc_columns(idx);
+    const uint16_t *mv = zl_mem_values(), *sv = zl_shift_values();
+    memset(need, 0, ZLV_N);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        need[i] = 1;
+    for (size_t j = 0; j < m; j++)
+        need[idx[j]] = 1;
+    for (unsigned j = 0; j < ZL_MEM_VALS; j++)
+        need[mv[j]] = 1;
+    for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
+        need[sv[j]] = 1;
+}
+
+void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n)
+{
+    memset(vt, 0, sizeof *vt);
+    vt->n = n;
+    for (unsigned i = 0; i < ZLV_N; i++)
+        vt->col[i] = tab + ((size_t)i << n);
+}
+
+void zl_vtab_clear(zl_vtab *vt)
+{
+    if (vt == NULL)
+        return;
+    free(vt->own);
+    memset(vt, 0, sizeof *vt);
+}
+
+struct build_job {
+    const cairn_fp *cells;
+    const zl_tables *tb;
+    cairn_fp **dst; /* ZLV_N, NULL where not built */
+    uint64_t rows, T;
+    size_t chunks;
+};
+
+/* B's column c at entry idx (the padding entry past the table). */
+static cairn_fp b_at(const zl_tables *tb, unsigned c, uint64_t idx)
+{
+    size_t KB = (size_t)1 << tb->kb;
+    return tb->b[(size_t)c * KB + (idx < KB ? idx : KB - 1)];
+}
+
+/* Rows of one chunk, with exactly zl_row_values' values (lean/vtab_matches_row_values). */
+static void build_chunk(void *ctx, size_t chunk)
+{
+    const struct build_job *j = ctx;
+    const zl_tables *tb = j->tb;
+    uint64_t per = (j->rows + j->chunks - 1) / j->chunks, lo = per * chunk;
+    uint64_t hi = lo + per < j->rows ? lo + per : j->rows;
+    const size_t KU = (size_t)1 << ZU_VARS;
+    cairn_fp *const *d = j->dst;
+    for (uint64_t x = lo; x < hi; x++) {
+        const cairn_fp *c = j->cells + x * ZL_NCELL;
+        for (unsigned i = 0; i < ZL_NCELL; i++)
+            d[i][x] = c[i];
+        for (unsigned i = 0; i < ZLB_N; i++)
+            if (d[ZLV_B + i] != NULL)
+                d[ZLV_B + i][x] = b_at(tb, i, c[ZL_PCI].v);
+        for (unsigned u = 0; u < ZL_NUCELL; u++) {
+            uint64_t jj = c[zl_u_cells[u]].v;
+            for (unsigned col = 0; col < ZU_NCOL; col++) {
+                cairn_fp *dc = d[ZLV_U + u * ZU_NCOL + col];
+                if (dc != NULL)
+                    dc[x] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+            }
+        }
+        cairn_fp nv[ZLV_EOF_NEXT - ZLV_PC_NEXT + 1];
+        memset(nv, 0, sizeof nv);
+        if (x + 1 < j->rows) {
+            const cairn_fp *nc = c + ZL_NCELL, two16 = cairn_fp_make(UINT64_C(1) << 16);
+            uint64_t ni = nc[ZL_PCI].v;
+            nv[0] = b_at(tb, ZK_PC, ni);
+            nv[1] = cairn_fp_add(cairn_fp_add(b_at(tb, ZK_F_BO, ni), b_at(tb, ZK_F_BE, ni)),
+                                 b_at(tb, ZK_F_BI, ni));
+            nv[2] = cairn_fp_add(nc[ZL_XL], cairn_fp_mul(nc[ZL_XH], two16));
+            nv[3] = cairn_fp_add(nc[ZL_HL], cairn_fp_mul(nc[ZL_HH], two16));
+            nv[4] = nc[ZL_OI];
+            nv[5] = nc[ZL_EOF];
+        }
+        for (unsigned i = ZLV_PC_NEXT; i <= ZLV_EOF_NEXT; i++)
+            if (d[i] != NULL)
+                d[i][x] = nv[i - ZLV_PC_NEXT];
+        if (d[ZLV_ID] != NULL)
+            d[ZLV_ID][x] = cairn_fp_from_u64(x);
+        if (d[ZLV_FIRST] != NULL)
+            d[ZLV_FIRST][x] = cairn_fp_make(x == 0);
+        if (d[ZLV_LAST] != NULL)
+            d[ZLV_LAST][x] = cairn_fp_make(x + 1 == j->T);
+        if (d[ZLV_PADS] != NULL)
+            d[ZLV_PADS][x] = cairn_fp_make(x >= j->T);
+    }
+}
+
+cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
+                           const zl_tables *tb, cairn_error *err)
+{
+    uint8_t need[ZLV_N];
+    cairn_fp *dst[ZLV_N];
+    size_t m = 0, rows = (size_t)1 << n;
+    memset(vt, 0, sizeof *vt);
+    vt->n = n;
+    zl_vtab_needed(need);
+    for (unsigned i = 0; i < ZLV_N; i++)
+        m += need[i];
+    vt->own = malloc(m * rows * sizeof *vt->own);
+    if (vt->own == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %zu value tables of 2^%zu",
+                               m, n);
+    m = 0;
+    for (unsigned i = 0; i < ZLV_N; i++) {
+        dst[i] = need[i] ? vt->own + (m++) * rows : NULL;
+        vt->col[i] = dst[i];
+    }
+    struct build_job j = {cells, tb, dst, rows, T, cairn_pool_chunks(rows, 1024)};
+    cairn_pool_run(j.chunks, build_chunk, &j);
+    return CAIRN_OK;
+}
+
+/*
+ * The combined polynomial at one point: vals = the zero-check's columns
+ * (zc_columns' order), then eq(tau, x).  The constraints read a full
+ * value vector: each thread keeps one, zero where no column lands (the
+ * constraints do not read those).
+ */
+struct zc_ctx {
+    const zl_ctx *ctx;
+    cairn_fp2 rho, rho_n;
+    const uint16_t *idx;
+    size_t m;
+};
+
+static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
+{
+    static _Thread_local cairn_fp2 v[ZLV_N];
+    const struct zc_ctx *c = vctx;
+    for (size_t j = 0; j < c->m; j++)
+        v[c->idx[j]] = vals[j];
+    return combined(v, vals[c->m], c->rho, c->rho_n, c->ctx);
+}
+
+/*
+ * The fast prover's rounds (docs/zkvm-v2.md §6 step 3).  Round i of the
+ * sum-check binds variable i; with r_<i bound and x_>i summed,
+ *
+ *   s_i(X) = c_i eq(tau_i, X) q_i(X) + rho^N h_i(X),
+ *   q_i(X) = sum_j eq(tau_>i, j) F(v(r_<i, X, j)),   c_i = prod_{k<i} eq(tau_k, r_k),
+ *
+ * F = sum_c rho^c C_c of degree 3 and h_i the (linear) sum of g.  So eq is
+ * never a table: each pair j is weighted by the table of eq(tau_>i, .),
+ * q_i is evaluated at X = 0, 2, 3 only, q_i(1) follows from the round's
+ * claim, and s_i(0), s_i(2), s_i(3), s_i(4) are the messages the generic
+ * prover sends (the bytes are the same: lean/zerocheck_fast_matches_generic).
+ * The first round reads the base-field tables and evaluates the
+ * constraints over F_p (zl_constraints_fp); the later rounds fold into
+ * F_p2 tables.  Pairs are cut into a fixed number of chunks, each with
+ * its own sums, added in chunk order, so no byte depends on the threads.
+ */
+#define ZC_CHUNKS CAIRN_POOL_CHUNKS
+
+struct zc_job {
+    size_t k, half, chunks;
+    const cairn_fp *const *base; /* round 0 */
+    cairn_fp2 *const *own;       /* later rounds (folded tables) */
+    int round0;
+    const cairn_fp2 *w;          /* eq(tau_>i, j), half entries */
+    const uint16_t *cols;        /* the value index of each table */
+    const unsigned *flag;        /* the tables of the five flags of g */
+    const cairn_fp2 *rho_pow;    /* rho^c, c < ZL_NCON */
+    const zl_ctx *ctx;
+    cairn_fp2 r;                 /* the fold's challenge */
+    cairn_fp2 acc[ZC_CHUNKS][5]; /* q(0), q(2), q(3), h(0), h(1) */
+};
+
+static cairn_fp2 f_fp2(const cairn_fp2 *v, const struct zc_job *j)
+{
+    cairn_fp2 con[ZL_NCON], acc = cairn_fp2_zero();
+    zl_constraints(con, v, j->ctx);
+    for (unsigned c = 0; c < ZL_NCON; c++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul(j->rho_pow[c], con[c]));
+    return acc;
+}
+
+static cairn_fp2 f_fp(const cairn_fp *v, const struct zc_job *j)
+{
+    cairn_fp con[ZL_NCON];
+    cairn_fp2 acc = cairn_fp2_zero();
+    zl_constraints_fp(con, v, j->ctx);
+    for (unsigned c = 0; c < ZL_NCON; c++)
+        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(j->rho_pow[c], con[c]));
+    return acc;
+}
+
+static void zc_round_chunk(void *ctx, size_t chunk)
+{
+    struct zc_job *j = ctx;
+    /* full value vectors at X = 0, 2, 3: zero where no table lands (the constraints do not read those) */
+    static _Thread_local cairn_fp b0[ZLV_N], b2[ZLV_N], b3[ZLV_N];
+    static _Thread_local cairn_fp2 e0[ZLV_N], e2[ZLV_N], e3[ZLV_N];
+    size_t per = (j->half + j->chunks - 1) / j->chunks, lo = per * chunk;
+    size_t hi = lo + per < j->half ? lo + per : j->half;
+    cairn_fp2 q0 = cairn_fp2_zero(), q2 = q0, q3 = q0, h0 = q0, h1 = q0;
+    for (size_t x = lo; x < hi; x++) {
+        cairn_fp2 f0, f2, f3, g0 = cairn_fp2_zero(), g1 = g0;
+        if (j->round0) {
+            for (size_t c = 0; c < j->k; c++) {
+                cairn_fp a = j->base[c][2 * x], b = j->base[c][2 * x + 1];
+                cairn_fp d = cairn_fp_sub(b, a);
+                unsigned vi = j->cols[c];
+                b0[vi] = a;
+                b2[vi] = cairn_fp_add(b, d);
+                b3[vi] = cairn_fp_add(b2[vi], d);
+            }
+            for (unsigned f = 0; f < 5; f++) {
+                g0 = cairn_fp2_add(g0, cairn_fp2_from_fp(j->base[j->flag[f]][2 * x]));
+                g1 = cairn_fp2_add(g1, cairn_fp2_from_fp(j->base[j->flag[f]][2 * x + 1]));
+            }
+            f0 = f_fp(b0, j), f2 = f_fp(b2, j), f3 = f_fp(b3, j);
+        } else {
+            for (size_t c = 0; c < j->k; c++) {
+                cairn_fp2 a = j->own[c][2 * x], b = j->own[c][2 * x + 1];
+                cairn_fp2 d = cairn_fp2_sub(b, a);
+                unsigned vi = j->cols[c];
+                e0[vi] = a;
+                e2[vi] = cairn_fp2_add(b, d);
+                e3[vi] = cairn_fp2_add(e2[vi], d);
+            }
+            for (unsigned f = 0; f < 5; f++) {
+                g0 = cairn_fp2_add(g0, j->own[j->flag[f]][2 * x]);
+                g1 = cairn_fp2_add(g1, j->own[j->flag[f]][2 * x + 1]);
+            }
+            f0 = f_fp2(e0, j), f2 = f_fp2(e2, j), f3 = f_fp2(e3, j);
+        }
+        q0 = cairn_fp2_add(q0, cairn_fp2_mul(j->w[x], f0));
+        q2 = cairn_fp2_add(q2, cairn_fp2_mul(j->w[x], f2));
+        q3 = cairn_fp2_add(q3, cairn_fp2_mul(j->w[x], f3));
+        h0 = cairn_fp2_add(h0, g0);
+        h1 = cairn_fp2_add(h1, g1);
+    }
+    j->acc[chunk][0] = q0, j->acc[chunk][1] = q2, j->acc[chunk][2] = q3;
+    j->acc[chunk][3] = h0, j->acc[chunk][4] = h1;
+}
+
+/* Fold tables [lo, hi) of the chunk's share with the challenge (whole tables per chunk: in place). */
+static void zc_fold_chunk(void *ctx, size_t chunk)
+{
+    struct zc_job *j = ctx;
+    size_t per = (j->k + j->chunks - 1) / j->chunks, lo = per * chunk;
+    size_t hi = lo + per < j->k ? lo + per : j->k;
+    for (size_t c = lo; c < hi; c++)
+        for (size_t x = 0; x < j->half; x++) {
+            cairn_fp2 a, b;
+            if (j->round0)
+                a = cairn_fp2_from_fp(j->base[c][2 * x]), b = cairn_fp2_from_fp(j->base[c][2 * x + 1]);
+            else
+                a = j->own[c][2 * x], b = j->own[c][2 * x + 1];
+            j->own[c][x] = cairn_fp2_add(a, cairn_fp2_mul(j->r, cairn_fp2_sub(b, a)));
+        }
+}
+
+/* eq(tau, X) = 1 - tau - X + 2 tau X. */
+static cairn_fp2 eq1(cairn_fp2 tau, cairn_fp2 X)
+{
+    cairn_fp2 tx = cairn_fp2_mul(tau, X);
+    return cairn_fp2_add(cairn_fp2_sub(cairn_fp2_sub(cairn_fp2_one(), tau), X),
+                         cairn_fp2_add(tx, tx));
+}
+
+/* The cubic through q(0), q(1), q(2), q(3) at X. */
+static cairn_fp2 cubic_at(const cairn_fp2 q[4], cairn_fp2 X)
+{
+    /* Lagrange on 0..3: denominators -6, 2, -2, 6 */
+    cairn_fp2 x0 = X, x1 = cairn_fp2_sub(X, cairn_fp2_one());
+    cairn_fp2 x2 = cairn_fp2_sub(x1, cairn_fp2_one()), x3 = cairn_fp2_sub(x2, cairn_fp2_one());
+    cairn_fp inv6 = cairn_fp_inv(cairn_fp_make(6)), inv2 = cairn_fp_inv(cairn_fp_make(2));
+    cairn_fp2 l0 = cairn_fp2_neg(cairn_fp2_mul_fp(cairn_fp2_mul(cairn_fp2_mul(x1, x2), x3), inv6));
+    cairn_fp2 l1 = cairn_fp2_mul_fp(cairn_fp2_mul(cairn_fp2_mul(x0, x2), x3), inv2);
+    cairn_fp2 l2 = cairn_fp2_neg(cairn_fp2_mul_fp(cairn_fp2_mul(cairn_fp2_mul(x0, x1), x3), inv2));
+    cairn_fp2 l3 = cairn_fp2_mul_fp(cairn_fp2_mul(cairn_fp2_mul(x0, x1), x2), inv6);
+    return cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(l0, q[0]), cairn_fp2_mul(l1, q[1])),
+                         cairn_fp2_add(cairn_fp2_mul(l2, q[2]), cairn_fp2_mul(l3, q[3])));
+}
+
+/*
+ * The sum-check of the zero-check with eq factored out (above): the same
+ * header, messages and challenges as cairn_sumcheck_prove, so
+ * cairn_sumcheck_verify replays it; evals receives each table at the
+ * final point.
+ */
+static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                     cairn_fp2 *evals, cairn_transcript *t, size_t k,
+                                     const cairn_fp *const *base, const uint16_t *cols,
+                                     const cairn_fp2 *tau, size_t n, cairn_fp2 rho,
+                                     cairn_fp2 rho_n, cairn_fp2 claim, const zl_ctx *ctx,
+                                     cairn_error *err)
+{
+    static const uint16_t flags[5] = {ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI};
+    cairn_status st = CAIRN_OK;
+    size_t half0 = (size_t)1 << (n - 1);
+    cairn_fp2 rho_pow[ZL_NCON];
+    unsigned flag[5];
+    struct zc_job *j = calloc(1, sizeof *j);
+    cairn_fp2 **own = calloc(k, sizeof *own), *w = malloc(half0 * sizeof *w);
+    cairn_sumcheck_proof_clear(proof);
+    proof->evals = malloc(n * ZC_DEGREE * sizeof *proof->evals);
+    if (j == NULL || own == NULL || w == NULL || proof->evals == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check");
+        goto out;
+    }
+    for (size_t c = 0; c < k; c++)
+        if ((own[c] = malloc(half0 * sizeof **own)) == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check tables");
+            goto out;
+        }
+    for (unsigned f = 0; f < 5; f++) {
+        flag[f] = UINT_MAX;
+        for (size_t c = 0; c < k; c++)
+            if (cols[c] == ZLV_B + flags[f])
+                flag[f] = (unsigned)c;
+        if (flag[f] == UINT_MAX) {
+            st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "zero-check: a flag of g is not a table");
+            goto out;
+        }
+    }
+    rho_pow[0] = cairn_fp2_one();
+    for (unsigned c = 1; c < ZL_NCON; c++)
+        rho_pow[c] = cairn_fp2_mul(rho_pow[c - 1], rho);
+    proof->rounds = n;
+    proof->degree = ZC_DEGREE;
+    cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
+    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZC_DEGREE);
+    cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
+    j->k = k, j->base = base, j->own = own, j->w = w, j->cols = cols, j->flag = flag;
+    j->rho_pow = rho_pow, j->ctx = ctx;
+    cairn_fp2 ci = cairn_fp2_one();
+    for (size_t i = 0; i < n; i++) {
+        j->round0 = i == 0;
+        j->half = (size_t)1 << (n - 1 - i);
+        j->chunks = cairn_pool_chunks(j->half, 64);
+        if ((st = cairn_poly_eq_table(w, tau + i + 1, n - 1 - i)) != CAIRN_OK)
+            goto out;
+        if (j->chunks == 1)
+            zc_round_chunk(j, 0);
+        else
+            cairn_pool_run(j->chunks, zc_round_chunk, j);
+        cairn_fp2 a[5];
+        for (unsigned e = 0; e < 5; e++) {
+            a[e] = cairn_fp2_zero();
+            for (size_t c = 0; c < j->chunks; c++)
+                a[e] = cairn_fp2_add(a[e], j->acc[c][e]);
+        }
+        /* q(1) from the claim: claim = c eq(tau,0) q(0) + c eq(tau,1) q(1) + rho^N (h0 + h1) */
+        cairn_fp2 e0 = cairn_fp2_mul(ci, eq1(tau[i], cairn_fp2_zero()));
+        cairn_fp2 e1 = cairn_fp2_mul(ci, tau[i]);
+        if (cairn_fp2_is_zero(e1)) {
+            st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "zero-check: a zero challenge");
+            goto out;
+        }
+        cairn_fp2 hs = cairn_fp2_mul(rho_n, cairn_fp2_add(a[3], a[4]));
+        cairn_fp2 q[4] = {a[0], cairn_fp2_zero(), a[1], a[2]};
+        q[1] = cairn_fp2_mul(cairn_fp2_sub(cairn_fp2_sub(claim, hs), cairn_fp2_mul(e0, q[0])),
+                             cairn_fp2_inv(e1));
+        cairn_fp2 hd = cairn_fp2_sub(a[4], a[3]);
+        cairn_fp2 *msg = proof->evals + i * ZC_DEGREE;
+        for (unsigned e = 0; e <= ZC_DEGREE; e++) {
+            if (e == 1)
+                continue;
+            cairn_fp2 X = cairn_fp2_from_fp(cairn_fp_make(e));
+            cairn_fp2 qx = e < 4 ? q[e] : cubic_at(q, X);
+            cairn_fp2 hx = cairn_fp2_add(a[3], cairn_fp2_mul(X, hd));
+            msg[e == 0 ? 0 : e - 1] = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], X)), qx),
+                                                    cairn_fp2_mul(rho_n, hx));
+        }
+        cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZC_DEGREE);
+        point[i] = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
+        cairn_fp2 r = point[i];
+        claim = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], r)), cubic_at(q, r)),
+                              cairn_fp2_mul(rho_n, cairn_fp2_add(a[3], cairn_fp2_mul(r, hd))));
+        ci = cairn_fp2_mul(ci, eq1(tau[i], r));
+        j->r = r;
+        size_t fc = cairn_pool_chunks(k * j->half, 4096);
+        j->chunks = fc < k ? fc : k;
+        if (j->chunks <= 1) {
+            j->chunks = 1;
+            zc_fold_chunk(j, 0);
+        } else {
+            cairn_pool_run(j->chunks, zc_fold_chunk, j);
+        }
+    }
+    for (size_t c = 0; c < k; c++)
+        evals[c] = own[c][0];
+out:
+    if (own != NULL)
+        for (size_t c = 0; c < k; c++)
+            free(own[c]);
+    free(own);
+    free(w);
+    free(j);
+    if (st != CAIRN_OK)
+        cairn_sumcheck_proof_clear(proof);
+    return st;
+}
+
+/* The prover: the fast rounds, or (generic != 0) the generic point-function sum-check with eq as a table. */
+static cairn_status zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const zl_vtab *vt,
+                             size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                             unsigned threads, int generic, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << n;
     cairn_fp2 tau[CAIRN_POLY_MAX_VARS], rho;
     cairn_status st = CAIRN_OK;
     const cairn_fp **base = malloc((ZLV_N + 1) * sizeof *base);
     const cairn_fp2 **ext = malloc((ZLV_N + 1) * sizeof *ext);
-    cairn_fp2 *eq = malloc(rows * sizeof *eq), *evals = malloc((ZLV_N + 1) * sizeof *evals);
-    uint16_t *idx = malloc(ZLV_N * sizeof *idx);
+    cairn_fp2 *eq = malloc((generic ? rows : 1) * sizeof *eq), *evals = malloc((ZLV_N + 1) * sizeof *evals);
+    cairn_fp2 *all = malloc(ZLV_N * sizeof *all);
+    uint16_t *idx = malloc(ZLV_N * sizeof *idx), *cols = malloc(ZLV_N * sizeof *cols);
     zl_zc_proof_clear(p);
     zl_zc_proof_init(p);
     size_t m = zl_zc_used(NULL);
     p->vals = malloc(m * sizeof *p->vals);
     if (base == NULL || ext == NULL || eq == NULL || evals == NULL || idx == NULL ||
-        p->vals == NULL) {
+        cols == NULL || all == NULL || p->vals == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check");
         goto out;
     }
@@ -245,27 +655,58 @@ cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, co
                              (unsigned long long)instructions, (unsigned long long)T);
         goto out;
     }
+    size_t k = zc_columns(cols);
+    for (size_t j = 0; j < k; j++)
+        if (vt->col[cols[j]] == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "zero-check: value %u not built", cols[j]);
+            goto out;
+        }
     zc_schedule(tau, &rho, t, n, T, instructions);
-    if ((st = cairn_poly_eq_table(eq, tau, n)) != CAIRN_OK)
+    if (generic && (st = cairn_poly_eq_table(eq, tau, n)) != CAIRN_OK)
+        goto out;
+    for (size_t j = 0; j < k; j++)
+        base[j] = vt->col[cols[j]], ext[j] = NULL;
+    base[k] = NULL, ext[k] = eq;
+    struct zc_ctx zc = {ctx, rho, cairn_fp2_zero(), cols, k};
+    cairn_fp2 sum = claimed(&zc.rho_n, rho, T, instructions);
+    if (generic)
+        st = zk_sumcheck_prove(&p->sc, r_z, evals, t, k + 1, base, ext, n, ZC_DEGREE, sum,
+                               zc_point, &zc, threads ? threads : 1, err);
+    else
+        st = zc_sumcheck_fast(&p->sc, r_z, evals, t, k, base, cols, tau, n, rho, zc.rho_n, sum,
+                              ctx, err);
+    if (st != CAIRN_OK)
         goto out;
     for (unsigned i = 0; i < ZLV_N; i++)
-        base[i] = tab + (size_t)i * rows, ext[i] = NULL;
-    base[ZLV_N] = NULL, ext[ZLV_N] = eq;
-    struct zc_ctx zc = {ctx, rho, cairn_fp2_zero()};
-    cairn_fp2 sum = claimed(&zc.rho_n, rho, T, instructions);
-    if ((st = zk_sumcheck_prove(&p->sc, r_z, evals, t, ZLV_N + 1, base, ext, n, ZC_DEGREE, sum,
-                                zc_point, &zc, threads ? threads : 1, err)))
-        goto out;
+        all[i] = cairn_fp2_zero();
+    for (size_t j = 0; j < k; j++)
+        all[cols[j]] = evals[j];
     for (size_t j = 0; j < p->len; j++)
-        p->vals[j] = evals[idx[j]];
+        p->vals[j] = all[idx[j]];
     cairn_transcript_absorb_fp2_vec(t, "lean/zc/values", p->vals, p->len);
 out:
     free(idx);
+    free(cols);
+    free(all);
     free(base);
     free(ext);
     free(eq);
     free(evals);
     return st;
+}
+
+cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const zl_vtab *vt,
+                         size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
+                         unsigned threads, cairn_error *err)
+{
+    return zc_prove(p, r_z, t, vt, n, T, instructions, ctx, threads, 0, err);
+}
+
+cairn_status zl_zc_prove_generic(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t,
+                                 const zl_vtab *vt, size_t n, uint64_t T, uint64_t instructions,
+                                 const zl_ctx *ctx, unsigned threads, cairn_error *err)
+{
+    return zc_prove(p, r_z, t, vt, n, T, instructions, ctx, threads, 1, err);
 }
 
 cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, const zl_zc_proof *p,

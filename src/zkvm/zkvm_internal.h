@@ -744,6 +744,11 @@ typedef struct {
     cairn_fp2 tm;         /* the RAM access's previous row */
 } zl_derived_vals;
 void zl_derived(zl_derived_vals *d, const cairn_fp2 *v);
+/* The same over F_p (values that are all base-field: the zero-check's first round). */
+typedef struct {
+    cairn_fp v1, op2, v2, w, x, hi, old, m[4], o1, o2, wa_num, ts_prev[3], tm;
+} zl_derived_fp;
+void zl_derived_base(zl_derived_fp *d, const cairn_fp *v);
 
 /* Statement constants the constraints read. */
 typedef struct {
@@ -756,6 +761,39 @@ extern const char *const zl_con_names[ZL_NCON];
 extern const uint8_t zl_con_degree[ZL_NCON];
 /* Evaluate every constraint on the values v (ZLV_N); returns the number written (ZL_NCON). */
 unsigned zl_constraints(cairn_fp2 out[ZL_NCON], const cairn_fp2 *v, const zl_ctx *ctx);
+/* zl_constraints over F_p (lean_constraints.inc: one text for both); equal on base values. */
+unsigned zl_constraints_fp(cairn_fp out[ZL_NCON], const cairn_fp *v, const zl_ctx *ctx);
+/* The public tables (lean_lookup.c) as columns: U (ZU_NCOL x 2^16) and B (ZLB_N x 2^kb, padded with the padding entry). */
+typedef struct {
+    cairn_fp *u, *b;
+    unsigned kb;
+} zl_tables;
+/* kappa_B = ceil log2(count + 1): B's variables. */
+unsigned zl_bc_vars(const zk_bytecode *bc);
+cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err);
+void zl_tables_clear(zl_tables *tb);
+
+/*
+ * The value tables the prover's stages read, one column of 2^n base
+ * entries per value, built only for the values some stage reads
+ * (zl_vtab_needed: the cells, the zero-check's values with the public
+ * ones, the memory tuples', the shift's sources); col[i] is NULL for the
+ * others.  Table outputs the lookup stage needs besides are not columns
+ * here: it evaluates them through the index columns (lean_lookup.c).
+ */
+typedef struct {
+    size_t n;
+    const cairn_fp *col[ZLV_N];
+    cairn_fp *own; /* the columns, when built by zl_vtab_build */
+} zl_vtab;
+void zl_vtab_needed(uint8_t need[ZLV_N]);
+/* Build the needed columns from the cells (2^n rows of ZL_NCELL), on the pool's threads. */
+cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
+                           const zl_tables *tb, cairn_error *err);
+/* A view of full tables (ZLV_N columns of 2^n, zl_value_tables' layout): every column. */
+void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n);
+void zl_vtab_clear(zl_vtab *vt);
+
 /* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
 void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
                    const zk_bytecode *bc, uint64_t x);
@@ -841,9 +879,13 @@ cairn_status zl_value_tables(cairn_fp *tab, const cairn_fp *cells, size_t n, uin
  * point.  A witness that breaks a constraint gives a proof the verifier
  * rejects.  CAIRN_ERR_NOMEM.
  */
-cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const cairn_fp *tab,
+cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, const zl_vtab *vt,
                          size_t n, uint64_t T, uint64_t instructions, const zl_ctx *ctx,
                          unsigned threads, cairn_error *err);
+/* The same proof from the generic point-function sum-check with eq as a table (the fast prover's reference). */
+cairn_status zl_zc_prove_generic(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t,
+                                 const zl_vtab *vt, size_t n, uint64_t T, uint64_t instructions,
+                                 const zl_ctx *ctx, unsigned threads, cairn_error *err);
 /*
  * Verify: r_z receives the point and v (ZLV_N) the values there (the
  * claimed ones, the public ones computed, 0 for values no constraint
@@ -899,7 +941,7 @@ void zl_mem_proof_clear(zl_mem_proof *p);
  * 2^k each).
  */
 void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
-                   const cairn_fp *tab, size_t n, const uint32_t init_regs[32], const zk_ram *ram);
+                   const zl_vtab *vt, size_t n, const uint32_t init_regs[32], const zk_ram *ram);
 /*
  * Prove the memory-checking GKR (after the caller bound the phase-1
  * commitment, the final memory included): grinding, alpha and beta, the
@@ -909,7 +951,7 @@ void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cair
  * (negligible), CAIRN_ERR_NOMEM.
  */
 cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
-                          const cairn_fp *tab, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
+                          const zl_vtab *vt, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
                           const cairn_fp *fts, unsigned grind_bits, unsigned threads,
                           cairn_error *err);
 /*
@@ -943,23 +985,13 @@ void zl_shift_proof_clear(zl_shift_proof *p);
  * coordinates) from the value tables.  CAIRN_ERR_NOMEM.
  */
 cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
-                            const cairn_fp *tab, size_t n, const cairn_fp2 *r_z,
+                            const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
                             const cairn_fp2 *v, unsigned threads, cairn_error *err);
 /* Verify; the sources' values at r_s remain for later stages.  CAIRN_ERR_REJECTED, _PARSE. */
 cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift_proof *p,
                              size_t n, const cairn_fp2 *r_z, const cairn_fp2 *v, cairn_error *err);
 
 /* ---- the lean row's lookup stage (lean_lookup.c) ---- */
-
-/* The public tables as columns: U (ZU_NCOL x 2^16) and B (ZLB_N x 2^kb, padded with the padding entry). */
-typedef struct {
-    cairn_fp *u, *b;
-    unsigned kb;
-} zl_tables;
-/* kappa_B = ceil log2(count + 1): B's variables. */
-unsigned zl_bc_vars(const zk_bytecode *bc);
-cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err);
-void zl_tables_clear(zl_tables *tb);
 
 /* The earlier stages' claims the lookups discharge. */
 typedef struct {
@@ -1003,7 +1035,7 @@ typedef struct {
  * (s->yu, s->yb), which the caller commits before zl_lk_prove.
  */
 cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
-                              const zl_tables *tb, const cairn_fp *tab, size_t n,
+                              const zl_tables *tb, const zl_vtab *vt, size_t n,
                               const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
                               unsigned threads, cairn_error *err);
@@ -1071,6 +1103,13 @@ typedef struct {
     unsigned grind_mem, grind_lookup;
 } zl_stmt;
 
+/* The prover's stages, as timed in zl_proof.stage_s. */
+enum {
+    ZL_ST_TABLES = 0, ZL_ST_COMMIT1, ZL_ST_ZEROCHECK, ZL_ST_MEMORY, ZL_ST_SHIFT, ZL_ST_LOOKUP_BIND,
+    ZL_ST_COMMIT2, ZL_ST_LOOKUP, ZL_ST_OPEN, ZL_NSTAGE
+};
+extern const char *const zl_stage_names[ZL_NSTAGE];
+
 /* The proof as a struct (no byte format yet). */
 typedef struct {
     cairn_pcs_params p1, p2;
@@ -1085,6 +1124,7 @@ typedef struct {
     size_t ex1_len, ex2_len;
     cairn_pcs_opening op1, op2;
     unsigned kb; /* the bytecode table's variables (the prover's, for zl_proof_size) */
+    double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
 void zl_proof_clear(zl_proof *p);
