@@ -37,7 +37,7 @@
 #include "cairn/poly.h"
 #include "zkvm_internal.h"
 
-#define ZC_DEGREE 4u
+#define ZC_DEGREE ZL_ZC_DEGREE
 
 static int is_public(unsigned i)
 {
