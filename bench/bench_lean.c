@@ -158,7 +158,7 @@ int main(int argc, char **argv)
             goto next;
         }
         zl_stmt s = {r.n,   r.T,     {r.prog.entry, r.exit_code}, r.instructions, r.output,
-                     r.output_len, &r.bc, &r.ram, &r.prog, r.init, 100, 8, 8};
+                     r.output_len, &r.bc, &r.ram, &r.prog, r.init, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO};
         double tp[16], tv[16], t1[16], stages[16][ZL_NSTAGE];
         size_t bytes = 0, v1_bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;

@@ -10,6 +10,7 @@
  * prover's columns, row by row.  (The lying executions of RAM and I/O are checked by the
  * lean checker inside test_zkvm_lies.c.)
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1264,7 +1265,7 @@ static zl_stmt lean_stmt(const struct zkt *z, const cairn_fp *cells)
 {
     zl_stmt s = {z->w.n,  z->w.T,  {z->prog.entry, z->w.exit_code},
                  zl_instructions(cells, z->w.n, z->w.T, &z->bc), z->w.output, z->w.output_len,
-                 &z->bc,  &z->ram, &z->prog, z->init, 100, 2, 2};
+                 &z->bc,  &z->ram, &z->prog, z->init, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO};
     return s;
 }
 
@@ -1473,6 +1474,262 @@ static void lean_proof_instruction_count_bound(void)
     zc_fix_close(&f);
 }
 
+/* ---- the proven security (lean_security.c) ------------------------------------------------- */
+
+/* log2 |F_p2|, transcribed independently of lean_security.c. */
+static double t_log2_field(void)
+{
+    return 2.0 * log2(18446744069414584321.0);
+}
+
+/*
+ * At the defaults (target 100, grinding chosen) the lean proof proves at
+ * least 100 bits for every trace of 2 .. 2^30 rows, every RAM and
+ * bytecode size of the range below; without grinding 2^30 rows do not
+ * reach 100 bits (so the grinding is what carries them), and the chosen
+ * grinding is the fewest: one bit less and the ground term misses its
+ * share.
+ */
+static void lean_security_all_sizes(void)
+{
+    static const unsigned ks[] = {4, 16, 28}, kbs[] = {3, 12, 20};
+    double worst = 1e9;
+    for (unsigned n = 1; n <= ZL_MAX_VARS; n++)
+        for (unsigned a = 0; a < 3; a++)
+            for (unsigned b = 0; b < 3; b++) {
+                zl_setup su;
+                cairn_error err;
+                if (!ok_st(zl_setup_init(&su, n, ks[a], kbs[b], 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO,
+                                         &err),
+                           &err, "setup"))
+                    return;
+                if (su.bits < 100.0)
+                    FAIL("n = %u, k = %u, kb = %u: %.3f bits", n, ks[a], kbs[b], su.bits);
+                worst = su.bits < worst ? su.bits : worst;
+                /* the union bound of the terms, each at least 100 bits on its own */
+                double eps = 0;
+                for (unsigned t = 0; t < ZL_NTERM; t++) {
+                    eps += exp2(-su.terms[t]);
+                    if (su.terms[t] < 100.0)
+                        FAIL("n = %u: term %s at %.2f bits", n, zl_term_names[t], su.terms[t]);
+                }
+                CHECK(fabs(-log2(eps) - su.bits) < 1e-9);
+                /* the grinding is the fewest that gives each ground term its share */
+                double want = 100.0 + ZL_LOOKUP_MARGIN;
+                CHECK(su.terms[ZL_T_MEM_FP] >= want && su.terms[ZL_T_U_LOOKUP] >= want &&
+                      su.terms[ZL_T_B_LOOKUP] >= want);
+                if (su.grind_mem > 0)
+                    CHECK(su.terms[ZL_T_MEM_FP] - 1.0 < want);
+                if (su.grind_lookup > 0)
+                    CHECK(su.terms[ZL_T_U_LOOKUP] - 1.0 < want ||
+                          su.terms[ZL_T_B_LOOKUP] - 1.0 < want);
+                CHECK(su.terms[ZL_T_PCS1] >= 100.0 + ZL_PCS_MARGIN &&
+                      su.terms[ZL_T_PCS2] >= 100.0 + ZL_PCS_MARGIN);
+            }
+    CHECK(worst >= 100.0 && worst < 103.0); /* the margins are not excessive either */
+    /* 2^30 rows without grinding: the lookup terms fall short */
+    zl_setup su;
+    cairn_error err;
+    if (ok_st(zl_setup_init(&su, 30, 16, 12, 100, 0, 0, &err), &err, "setup")) {
+        CHECK(su.bits < 100.0);
+        CHECK(su.terms[ZL_T_U_LOOKUP] < 94.0 && su.terms[ZL_T_MEM_FP] < 94.0);
+    }
+    /* a few terms against closed forms at n = 20, k = 16, kb = 12, no grinding */
+    double F = t_log2_field(), terms[ZL_NTERM];
+    (void)zl_security_bits(terms, 20, 16, 12, &su.p1, &su.p2, 0, 0);
+    CHECK(fabs(terms[ZL_T_ZC_SC] - (F - log2(80.0))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_ZC_RHO] - (F - log2(56.0))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_SH_SC] - (F - log2(40.0))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_SH_ZETA] - (F - log2(5.0))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_MEM_FP] -
+               (F - log2(4.0 * (10.0 * 1048576.0 + 2.0 * 65536.0 + 64.0 + 1048576.0)))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_U_LOOKUP] - (F - log2(2.0 * (18.0 * 1048576.0 + 65536.0)))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_B_LOOKUP] - (F - log2(2.0 * (1048576.0 + 4096.0)))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_MEM_GKR] - (F - log2(610.0))) < 1e-9); /* sum_{j<20} 3j + 2 */
+    CHECK(fabs(terms[ZL_T_U_BIND] - (F - log2(55.0))) < 1e-9);   /* 2 + 21 + 32 */
+    CHECK(fabs(terms[ZL_T_B_BIND] - (F - log2(47.0))) < 1e-9);   /* 2 + 21 + 24 */
+    CHECK(fabs(terms[ZL_T_STACK] - (F - log2(4.0 + 8.0))) < 1e-9); /* RAM 20 - 16, Y_B 16 - 12 */
+}
+
+/*
+ * Each term moves the way its bound says: the row-dependent terms lose
+ * bits as n grows, the memory terms as the RAM grows, B's as the
+ * bytecode grows; a ground term gains exactly one bit per grinding bit;
+ * the constant terms do not move.
+ */
+static void lean_security_terms_monotone(void)
+{
+    zl_setup su;
+    cairn_error err;
+    if (!ok_st(zl_setup_init(&su, 20, 16, 12, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO, &err), &err,
+               "setup"))
+        return;
+    static const enum zl_term in_n[] = {ZL_T_ZC_TAU, ZL_T_ZC_SC, ZL_T_MEM_FP, ZL_T_SH_SC,
+                                        ZL_T_U_BIND, ZL_T_U_LOOKUP, ZL_T_B_BIND, ZL_T_B_LOOKUP};
+    static const enum zl_term flat_n[] = {ZL_T_ZC_RHO, ZL_T_SH_ZETA, ZL_T_PCS1, ZL_T_PCS2};
+    static const enum zl_term gkr[] = {ZL_T_MEM_GKR, ZL_T_U_GKR, ZL_T_B_GKR};
+    double a[ZL_NTERM], b[ZL_NTERM];
+    for (unsigned n = 1; n < ZL_MAX_VARS; n++) {
+        (void)zl_security_bits(a, n, 16, 12, &su.p1, &su.p2, 4, 4);
+        (void)zl_security_bits(b, n + 1, 16, 12, &su.p1, &su.p2, 4, 4);
+        for (size_t i = 0; i < sizeof in_n / sizeof in_n[0]; i++)
+            if (!(b[in_n[i]] < a[in_n[i]]))
+                FAIL("%s does not fall from n = %u to %u", zl_term_names[in_n[i]], n, n + 1);
+        for (size_t i = 0; i < sizeof flat_n / sizeof flat_n[0]; i++)
+            CHECK(b[flat_n[i]] == a[flat_n[i]]);
+        for (size_t i = 0; i < sizeof gkr / sizeof gkr[0]; i++)
+            CHECK(b[gkr[i]] <= a[gkr[i]]);
+    }
+    for (unsigned k = 1; k < 28; k++) {
+        (void)zl_security_bits(a, 20, k, 12, &su.p1, &su.p2, 4, 4);
+        (void)zl_security_bits(b, 20, k + 1, 12, &su.p1, &su.p2, 4, 4);
+        CHECK(b[ZL_T_MEM_FP] < a[ZL_T_MEM_FP] && b[ZL_T_MEM_GKR] <= a[ZL_T_MEM_GKR]);
+        CHECK(b[ZL_T_U_LOOKUP] == a[ZL_T_U_LOOKUP] && b[ZL_T_B_LOOKUP] == a[ZL_T_B_LOOKUP]);
+    }
+    for (unsigned kb = 1; kb < 28; kb++) {
+        (void)zl_security_bits(a, 20, 16, kb, &su.p1, &su.p2, 4, 4);
+        (void)zl_security_bits(b, 20, 16, kb + 1, &su.p1, &su.p2, 4, 4);
+        CHECK(b[ZL_T_B_LOOKUP] < a[ZL_T_B_LOOKUP] && b[ZL_T_B_BIND] < a[ZL_T_B_BIND] &&
+              b[ZL_T_B_GKR] <= a[ZL_T_B_GKR]);
+        CHECK(b[ZL_T_MEM_FP] == a[ZL_T_MEM_FP] && b[ZL_T_U_LOOKUP] == a[ZL_T_U_LOOKUP]);
+    }
+    for (unsigned g = 0; g < 20; g++) {
+        double ta = zl_security_bits(a, 30, 16, 12, &su.p1, &su.p2, g, g);
+        double tb = zl_security_bits(b, 30, 16, 12, &su.p1, &su.p2, g + 1, g + 1);
+        CHECK(fabs(b[ZL_T_MEM_FP] - a[ZL_T_MEM_FP] - 1.0) < 1e-9);
+        CHECK(fabs(b[ZL_T_U_LOOKUP] - a[ZL_T_U_LOOKUP] - 1.0) < 1e-9);
+        CHECK(fabs(b[ZL_T_B_LOOKUP] - a[ZL_T_B_LOOKUP] - 1.0) < 1e-9);
+        CHECK(b[ZL_T_ZC_SC] == a[ZL_T_ZC_SC] && b[ZL_T_U_GKR] == a[ZL_T_U_GKR]);
+        CHECK(tb > ta);
+    }
+    /* a PCS with more queries proves more */
+    cairn_pcs_params q = su.p1;
+    q.queries += 8;
+    (void)zl_security_bits(a, 20, 16, 12, &su.p1, &su.p2, 4, 4);
+    (void)zl_security_bits(b, 20, 16, 12, &q, &su.p2, 4, 4);
+    CHECK(b[ZL_T_PCS1] > a[ZL_T_PCS1] && b[ZL_T_PCS2] == a[ZL_T_PCS2]);
+    /* a higher target chooses more grinding and stronger commitments */
+    zl_setup hi;
+    zl_setup lo;
+    if (ok_st(zl_setup_init(&hi, 30, 16, 12, 110, ZL_GRIND_AUTO, ZL_GRIND_AUTO, &err), &err,
+              "setup") &&
+        ok_st(zl_setup_init(&lo, 30, 16, 12, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO, &err), &err,
+              "setup"))
+        CHECK(hi.grind_mem > lo.grind_mem && hi.grind_lookup > lo.grind_lookup &&
+              hi.terms[ZL_T_PCS1] > lo.terms[ZL_T_PCS1] && hi.bits > lo.bits);
+}
+
+/*
+ * The verifier's floor.  An honest proof states the bits its shape gives
+ * and verifies.  The same proof checked against a statement with a lower
+ * target is rejected by the floor (the message names the bits and the
+ * floor); a proof made and checked under that lower target alike is
+ * rejected there too, though nothing else in it is wrong; a statement
+ * that fixes too few grinding bits for its rows is rejected by the floor,
+ * and with the grinding chosen it passes the floor (and fails elsewhere,
+ * being another shape); a proof stating other bits is rejected; a target
+ * F_p2 cannot reach is refused by the prover.
+ */
+static void lean_proof_security_floor(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    zl_proof p;
+    cairn_error verr;
+    char floor_msg[64];
+    snprintf(floor_msg, sizeof floor_msg, "below the floor of %u bits",
+             CAIRN_ZKVM_MIN_SECURITY_BITS);
+    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
+        zc_fix_close(&f);
+        return;
+    }
+    zl_stmt s = lean_stmt(&f.z, f.cells);
+    CHECK(p.security_bits >= CAIRN_ZKVM_MIN_SECURITY_BITS && p.security_bits < 110);
+    cairn_transcript t;
+    /* the same proof, a lower target in the statement */
+    zl_stmt low = s;
+    low.security = 90;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &low, &p, &verr), CAIRN_ERR_REJECTED);
+    CHECK(strstr(verr.msg, floor_msg) != NULL && strstr(verr.msg, "target 90") != NULL);
+    /* 2^30 rows with no grinding, and with the grinding chosen */
+    zl_stmt big = s;
+    big.n = 30;
+    big.grind_mem = big.grind_lookup = 0;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &big, &p, &verr), CAIRN_ERR_REJECTED);
+    CHECK(strstr(verr.msg, floor_msg) != NULL && strstr(verr.msg, "grinding 0 and 0") != NULL);
+    big.grind_mem = big.grind_lookup = ZL_GRIND_AUTO;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &big, &p, &verr), CAIRN_ERR_REJECTED);
+    CHECK(strstr(verr.msg, floor_msg) == NULL);
+    /* the bits the proof states */
+    p.security_bits++;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &s, &p, &verr), CAIRN_ERR_REJECTED);
+    p.security_bits--;
+    /* and the same proof under its own statement: accepted */
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_OK(zl_verify(&t, &s, &p, &verr));
+    zl_proof_clear(&p);
+    /* made and checked at 90 bits: only the floor stands in the way */
+    CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, &low, &low, NULL, &verr),
+                 CAIRN_ERR_REJECTED);
+    CHECK(strstr(verr.msg, floor_msg) != NULL);
+    /* 120 bits: the field terms of F_p2 cap the total near 117, the prover refuses */
+    zl_stmt hi = s;
+    hi.security = 120;
+    cairn_transcript tp;
+    cairn_transcript_init(&tp, "lean-proof");
+    zl_proof_init(&p);
+    CHECK_EQ_U64(zl_prove(&p, &tp, &hi, f.cells, 2, &verr), CAIRN_ERR_LIMIT);
+    CHECK(strstr(verr.msg, "not reachable") != NULL);
+    zl_proof_clear(&p);
+    zc_fix_close(&f);
+}
+
+/*
+ * More than 2^30 rows: refused by the prover and the verifier, before any
+ * work; so is an output longer than the security figure counts.
+ */
+static void lean_proof_rows_limit(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    zl_proof p;
+    cairn_error err;
+    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
+        zc_fix_close(&f);
+        return;
+    }
+    zl_stmt s = lean_stmt(&f.z, f.cells);
+    s.n = ZL_MAX_VARS + 1;
+    cairn_transcript t;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &s, &p, &err), CAIRN_ERR_LIMIT);
+    CHECK(strstr(err.msg, "at most 2^30 rows") != NULL && strstr(err.msg, "2^31") != NULL);
+    zl_proof q;
+    zl_proof_init(&q);
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_prove(&q, &t, &s, f.cells, 2, &err), CAIRN_ERR_LIMIT);
+    CHECK(strstr(err.msg, "at most 2^30 rows") != NULL);
+    zl_proof_clear(&q);
+    /* an output longer than the memory term counts: refused too */
+    s = lean_stmt(&f.z, f.cells);
+    s.output_len = CAIRN_ZKVM_MAX_OUTPUT + 1;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &s, &p, &err), CAIRN_ERR_LIMIT);
+    CHECK(strstr(err.msg, "output") != NULL);
+    zl_proof_clear(&p);
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -1496,5 +1753,9 @@ const struct test_case test_lean_cases[] = {
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
     TEST(lean_proof_instruction_count_bound),
+    TEST(lean_security_all_sizes),
+    TEST(lean_security_terms_monotone),
+    TEST(lean_proof_security_floor),
+    TEST(lean_proof_rows_limit),
     TEST_END,
 };

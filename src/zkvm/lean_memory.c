@@ -34,7 +34,7 @@
 #include "cairn/poly.h"
 #include "zkvm_internal.h"
 
-#define FP_VARS 3u  /* beta's coordinates: 5 fields <= 2^3 */
+#define FP_VARS ZL_MEM_FP_VARS /* beta's coordinates: 5 fields <= 2^3 */
 #define FIELDS 5u
 
 enum { T_REG = 1, T_RAM = 2, T_OUT = 3 };

@@ -8,37 +8,23 @@
  *   stacked); lookups phase B; the phase-1 openings (six points) and the
  *   phase-2 openings (four points).
  *
+ * Before any of it, the statement's shape and target fix both
+ * commitments' parameters, the grinding bits and the proven bits
+ * (zl_setup_init, lean_security.c); the prover refuses a total below the
+ * target, the verifier one below CAIRN_ZKVM_MIN_SECURITY_BITS.
+ *
  * Step 3 of the plan, in linear space: the value tables are materialised
  * (ZLV_N columns of 2^n), so this is the reference the streaming stages
  * of step 4 must reproduce byte for byte.  Nothing here is reachable from
  * the CLI yet; there is no byte format (the proof is the struct).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
-
-/* Phase-1 groups: the cells (n variables) and the final RAM (k); phase 2: Y_U (16), Y_B (kb). */
-static cairn_status stacks(cairn_pcs_stack *s1, cairn_pcs_stack *s2, size_t n, unsigned k,
-                           unsigned kb, cairn_error *err)
-{
-    cairn_pcs_group g1[2] = {{(unsigned)n, ZL_NCELL}, {k, 2}};
-    cairn_pcs_group g2[2] = {{ZU_VARS, 2}, {kb, 2}};
-    cairn_status st = cairn_pcs_stack_init(s1, g1, 2, err);
-    return st != CAIRN_OK ? st : cairn_pcs_stack_init(s2, g2, 2, err);
-}
-
-static cairn_status params_for(cairn_pcs_params *p, const cairn_pcs_stack *s, unsigned security,
-                               unsigned points, cairn_error *err)
-{
-    cairn_pcs_options o;
-    cairn_pcs_options_init(&o);
-    o.target_bits = security;
-    o.points_hint = points;
-    return cairn_pcs_params_choose(p, s->num_vars, s->num_polys, &o, err);
-}
 
 /*
  * The program and its starting state as the verifier uses them: the
@@ -48,7 +34,7 @@ static cairn_status params_for(cairn_pcs_params *p, const cairn_pcs_stack *s, un
  * choose the image after seeing the RAM's point could pick data words
  * whose evaluation there matches another program's).
  */
-static void absorb_program(cairn_transcript *t, const zl_stmt *s)
+static void absorb_program(cairn_transcript *t, const zl_stmt *s, const zl_setup *su)
 {
     uint8_t d[CAIRN_SHA256_BYTES];
     cairn_sha256_ctx h;
@@ -78,19 +64,34 @@ static void absorb_program(cairn_transcript *t, const zl_stmt *s)
     for (unsigned r = 0; r < 32; r++)
         cairn_transcript_absorb_u64(t, "lean/program/init-reg", s->init_regs[r]);
     cairn_transcript_absorb_u64(t, "lean/security", s->security);
-    cairn_transcript_absorb_u64(t, "lean/grind-memory", s->grind_mem);
-    cairn_transcript_absorb_u64(t, "lean/grind-lookup", s->grind_lookup);
+    cairn_transcript_absorb_u64(t, "lean/grind-memory", su->grind_mem);
+    cairn_transcript_absorb_u64(t, "lean/grind-lookup", su->grind_lookup);
 }
 
-static void absorb_statement(cairn_transcript *t, const zl_stmt *s)
+static void absorb_statement(cairn_transcript *t, const zl_stmt *s, const zl_setup *su)
 {
-    absorb_program(t, s);
+    absorb_program(t, s, su);
     cairn_transcript_absorb_u64(t, "lean/rows", s->T);
     cairn_transcript_absorb_u64(t, "lean/instructions", s->instructions);
     cairn_transcript_absorb_u64(t, "lean/vars", s->n);
     cairn_transcript_absorb_u64(t, "lean/entry", s->ctx.entry);
     cairn_transcript_absorb_u64(t, "lean/exit-code", s->ctx.exit_code);
     cairn_transcript_absorb_bytes(t, "lean/output", s->output, s->output_len);
+}
+
+/*
+ * What the security figure assumes of a statement besides its shape: an
+ * output within the table size the memory term counts
+ * (CAIRN_ZKVM_MAX_OUTPUT).  CAIRN_ERR_LIMIT otherwise, on both sides.
+ */
+static cairn_status stmt_limits(const zl_stmt *s, cairn_error *err)
+{
+    if (s->output_len > CAIRN_ZKVM_MAX_OUTPUT)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "lean proof: an output of %zu bytes, more than the %u its "
+                               "security counts",
+                               s->output_len, CAIRN_ZKVM_MAX_OUTPUT);
+    return CAIRN_OK;
 }
 
 static void absorb_commitment(cairn_transcript *t, const char *label,
@@ -215,7 +216,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     zl_vtab vt;
     cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS],
         rs[CAIRN_POLY_MAX_VARS], *vz = NULL;
-    cairn_pcs_stack s1, s2;
+    zl_setup su;
     cairn_pcs_prover pr1, pr2;
     cairn_rows src;
     cairn_pcs_stack_rows impl;
@@ -235,11 +236,22 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     zl_proof_clear(p);
     zl_proof_init(p);
     double t0 = now_s();
-    if ((st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
-        (st = stacks(&s1, &s2, n, k, tb.kb, err)) != CAIRN_OK ||
-        (st = params_for(&p->p1, &s1, s->security, 6, err)) != CAIRN_OK ||
-        (st = params_for(&p->p2, &s2, s->security, 4, err)) != CAIRN_OK)
+    /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
+    if ((st = stmt_limits(s, err)) != CAIRN_OK ||
+        (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
+        (st = zl_setup_init(&su, n, k, tb.kb, s->security, s->grind_mem, s->grind_lookup,
+                            err)) != CAIRN_OK)
         goto out;
+    /* the figure a proof states is never an overstatement */
+    if (su.bits < (double)s->security) {
+        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
+                             "lean proof: %.2f bits proven for 2^%zu rows (grinding %u and %u "
+                             "bits), below the target %u: not reachable",
+                             su.bits, n, su.grind_mem, su.grind_lookup, s->security);
+        goto out;
+    }
+    p->p1 = su.p1, p->p2 = su.p2;
+    p->security_bits = (unsigned)floor(su.bits);
     size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb.kb;
     p->kb = tb.kb;
     fv = malloc(2 * K * sizeof *fv);
@@ -252,16 +264,17 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
+    cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);
     memcpy(p->fin_val, ms.fin_val, sizeof p->fin_val);
     memcpy(p->fin_ts, ms.fin_ts, sizeof p->fin_ts);
     lap(p, ZL_ST_TABLES, &t0);
-    absorb_statement(t, s);
+    absorb_statement(t, s, &su);
     /* phase 1: the cells are the first ZL_NCELL value columns */
     for (unsigned c = 0; c < ZL_NCELL; c++)
         polys1[c] = vt.col[c];
     polys1[ZL_NCELL] = fv, polys1[ZL_NCELL + 1] = fv + K;
-    if ((st = cairn_pcs_stack_rows_init(&src, &impl, &s1, &p->p1, polys1, err)) != CAIRN_OK ||
+    if ((st = cairn_pcs_stack_rows_init(&src, &impl, s1, &p->p1, polys1, err)) != CAIRN_OK ||
         (st = cairn_pcs_commit(&pr1, &p->p1, &src, err)) != CAIRN_OK)
         goto out;
     cairn_pcs_stack_rows_clear(&impl);
@@ -273,7 +286,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
         goto out;
     zl_zc_values(vz, &p->zc); /* the next-row values the shift reduces are among them */
     lap(p, ZL_ST_ZEROCHECK, &t0);
-    if ((st = zl_mem_prove(&p->mem, rg, rk, t, &vt, n, &ms, fv, fv + K, s->grind_mem, threads,
+    if ((st = zl_mem_prove(&p->mem, rg, rk, t, &vt, n, &ms, fv, fv + K, su.grind_mem, threads,
                            err)) != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_MEMORY, &t0);
@@ -282,8 +295,8 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     lap(p, ZL_ST_SHIFT, &t0);
     uint16_t idx[ZLV_N];
     zl_lk_claims cl = {idx, p->zc.vals, zl_zc_used(idx), p->mem.vals, p->sh.vals};
-    if ((st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, &vt, n, rz, rg, rs, &cl, s->grind_lookup,
-                               s->grind_lookup, threads, err)) != CAIRN_OK)
+    if ((st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, &vt, n, rz, rg, rs, &cl, su.grind_lookup,
+                               su.grind_lookup, threads, err)) != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_LOOKUP_BIND, &t0);
     /* phase 2: the pushforwards as base coordinates */
@@ -292,7 +305,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     for (size_t j = 0; j < KB; j++)
         y2[2 * KU + j] = ls.yb[j].c0, y2[2 * KU + KB + j] = ls.yb[j].c1;
     polys2[0] = y2, polys2[1] = y2 + KU, polys2[2] = y2 + 2 * KU, polys2[3] = y2 + 2 * KU + KB;
-    if ((st = cairn_pcs_stack_rows_init(&src, &impl, &s2, &p->p2, polys2, err)) != CAIRN_OK ||
+    if ((st = cairn_pcs_stack_rows_init(&src, &impl, s2, &p->p2, polys2, err)) != CAIRN_OK ||
         (st = cairn_pcs_commit(&pr2, &p->p2, &src, err)) != CAIRN_OK)
         goto out;
     cairn_pcs_stack_rows_clear(&impl);
@@ -305,16 +318,16 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     /* the openings */
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    p->ex1_len = zl_open_extra_len(q.p1, 6, &s1);
-    p->ex2_len = zl_open_extra_len(q.p2, 4, &s2);
+    p->ex1_len = zl_open_extra_len(q.p1, 6, s1);
+    p->ex2_len = zl_open_extra_len(q.p2, 4, s2);
     p->ex1 = malloc(p->ex1_len * sizeof *p->ex1 + 1);
     p->ex2 = malloc(p->ex2_len * sizeof *p->ex2 + 1);
     if (p->ex1 == NULL || p->ex2 == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
         goto out;
     }
-    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, &s1, &p->p1, polys1, q.p1, 6, err)) ||
-        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, &s2, &p->p2, polys2, q.p2, 4, err)))
+    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1, q.p1, 6, err)) ||
+        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2, q.p2, 4, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
     lap(p, ZL_ST_OPEN, &t0);
@@ -341,8 +354,7 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
     cairn_status st;
     cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS],
         rs[CAIRN_POLY_MAX_VARS], *vz = malloc(ZLV_N * sizeof *vz);
-    cairn_pcs_stack s1, s2;
-    cairn_pcs_params p1, p2;
+    zl_setup su;
     zl_tables tb;
     zl_lk_state ls;
     zl_lk_result res;
@@ -352,44 +364,60 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
     memset(&ls, 0, sizeof ls);
     if (vz == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
-    /* the parameters are the verifier's own, from the sizes */
-    if ((st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
-        (st = stacks(&s1, &s2, n, k, tb.kb, err)) != CAIRN_OK ||
-        (st = params_for(&p1, &s1, s->security, 6, err)) != CAIRN_OK ||
-        (st = params_for(&p2, &s2, s->security, 4, err)) != CAIRN_OK)
+    /* the parameters and the proven bits are the verifier's own, from the sizes */
+    if ((st = stmt_limits(s, err)) != CAIRN_OK ||
+        (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
+        (st = zl_setup_init(&su, n, k, tb.kb, s->security, s->grind_mem, s->grind_lookup,
+                            err)) != CAIRN_OK)
         goto out;
+    unsigned bits = (unsigned)floor(su.bits);
+    if (s->security < CAIRN_ZKVM_MIN_SECURITY_BITS || bits < CAIRN_ZKVM_MIN_SECURITY_BITS) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                             "lean proof: %u bits proven (target %u, grinding %u and %u bits), "
+                             "below the floor of %u bits a verifier requires",
+                             bits, s->security, su.grind_mem, su.grind_lookup,
+                             CAIRN_ZKVM_MIN_SECURITY_BITS);
+        goto out;
+    }
+    if (p->security_bits != bits) {
+        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                             "lean proof: it states %u bits, the statement's shape gives %u",
+                             p->security_bits, bits);
+        goto out;
+    }
+    const cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
     uint8_t e1[CAIRN_PCS_PARAMS_BYTES], e2[CAIRN_PCS_PARAMS_BYTES];
     uint8_t g1[CAIRN_PCS_PARAMS_BYTES], g2[CAIRN_PCS_PARAMS_BYTES];
-    cairn_pcs_params_encode(e1, &p1);
-    cairn_pcs_params_encode(e2, &p2);
+    cairn_pcs_params_encode(e1, &su.p1);
+    cairn_pcs_params_encode(e2, &su.p2);
     cairn_pcs_params_encode(g1, &p->c1.params);
     cairn_pcs_params_encode(g2, &p->c2.params);
     if (memcmp(e1, g1, sizeof e1) != 0 || memcmp(e2, g2, sizeof e2) != 0) {
         st = cairn_error_set(err, CAIRN_ERR_REJECTED, "lean proof: commitments with other parameters");
         goto out;
     }
-    absorb_statement(t, s);
+    absorb_statement(t, s, &su);
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
     if ((st = zl_zc_verify(rz, vz, t, &p->zc, n, s->T, s->instructions, &s->ctx, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     memcpy(ms.fin_val, p->fin_val, sizeof ms.fin_val);
     memcpy(ms.fin_ts, p->fin_ts, sizeof ms.fin_ts);
-    if ((st = zl_mem_verify(rg, rk, t, &p->mem, n, &ms, s->prog, s->grind_mem, err)) ||
+    if ((st = zl_mem_verify(rg, rk, t, &p->mem, n, &ms, s->prog, su.grind_mem, err)) ||
         (st = zl_shift_verify(rs, t, &p->sh, n, rz, vz, err)))
         goto out;
     uint16_t idx[ZLV_N];
     zl_lk_claims cl = {idx, p->zc.vals, zl_zc_used(idx), p->mem.vals, p->sh.vals};
-    if ((st = zl_lk_bind_verify(&ls, t, &p->lk, &tb, n, rz, rg, rs, &cl, s->grind_lookup,
-                                s->grind_lookup, err)) != CAIRN_OK)
+    if ((st = zl_lk_bind_verify(&ls, t, &p->lk, &tb, n, rz, rg, rs, &cl, su.grind_lookup,
+                                su.grind_lookup, err)) != CAIRN_OK)
         goto out;
     absorb_commitment(t, "lean/commit/phase2", &p->c2, c2);
     if ((st = zl_lk_verify(&ls, &res, t, &p->lk, c2, sizeof c2, err)) != CAIRN_OK)
         goto out;
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    if ((st = zl_open_verify(&p->c1, t, &s1, &p->op1, p->ex1, p->ex1_len, q.p1, 6, err)) ||
-        (st = zl_open_verify(&p->c2, t, &s2, &p->op2, p->ex2, p->ex2_len, q.p2, 4, err)))
+    if ((st = zl_open_verify(&p->c1, t, s1, &p->op1, p->ex1, p->ex1_len, q.p1, 6, err)) ||
+        (st = zl_open_verify(&p->c2, t, s2, &p->op2, p->ex2, p->ex2_len, q.p2, 4, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
 out:

@@ -23,15 +23,15 @@
 #include "cairn/poly.h"
 #include "zkvm_internal.h"
 
-#define SH_DEGREE 2u
+#define SH_DEGREE ZL_SH_DEGREE
 
 /* The sources' value indices, in the order their evaluations are sent. */
 static const uint16_t src[ZL_SHIFT_VALS] = {ZLV_B + ZK_PC, ZLV_B + ZK_F_BO, ZLV_B + ZK_F_BE,
                                             ZLV_B + ZK_F_BI, ZL_XL, ZL_XH, ZL_HL, ZL_HH, ZL_OI,
                                             ZL_EOF};
 /* The zero-check's next-row values, in the order of the combination. */
-static const uint16_t nexts[6] = {ZLV_PC_NEXT, ZLV_FBYTE_NEXT, ZLV_X_NEXT, ZLV_HI_NEXT,
-                                  ZLV_OI_NEXT, ZLV_EOF_NEXT};
+static const uint16_t nexts[ZL_SH_CLAIMS] = {ZLV_PC_NEXT, ZLV_FBYTE_NEXT, ZLV_X_NEXT,
+                                             ZLV_HI_NEXT, ZLV_OI_NEXT, ZLV_EOF_NEXT};
 
 const uint16_t *zl_shift_values(void) { return src; }
 

@@ -39,7 +39,7 @@
 #include "cairn/pool.h"
 #include "zkvm_internal.h"
 
-#define ZC_DEGREE 4u
+#define ZC_DEGREE ZL_ZC_DEGREE
 
 static int is_public(unsigned i)
 {

@@ -1084,6 +1084,83 @@ cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t
                             const cairn_fp2 *extra, size_t extra_len, zl_claim_pt *pts,
                             size_t npts, cairn_error *err);
 
+/* ---- the lean proof's proven security (lean_security.c, docs/security.md §7) ---- */
+
+/* The largest trace the lean proof takes: 2^30 rows, where its bits are computed. */
+#define ZL_MAX_VARS 30u
+/* A statement's grinding bits left to the prover and verifier: chosen from the target. */
+#define ZL_GRIND_AUTO 0xffffffffu
+/* Bits above the target: each commitment's PCS target, each ground lookup term's share. */
+#define ZL_PCS_MARGIN 2u
+#define ZL_LOOKUP_MARGIN 4u
+/* The memory GKR's fingerprint point: 5 fields (tag, four) <= 2^3. */
+#define ZL_MEM_FP_VARS 3u
+/* The zero-check's sum-check degree; the shift's, and the next-row claims it combines. */
+#define ZL_ZC_DEGREE 4u
+#define ZL_SH_DEGREE 2u
+#define ZL_SH_CLAIMS 6u
+
+/* The terms of the soundness error, each -log2 of its share (docs/security.md §7). */
+enum zl_term {
+    ZL_T_ZC_TAU = 0, /* zero-check: tau, n/|F| */
+    ZL_T_ZC_RHO,     /* zero-check: rho over the 56 constraints and the count, 56/|F| */
+    ZL_T_ZC_SC,      /* zero-check: degree-4 sum-check, 4n/|F| */
+    ZL_T_MEM_FP,     /* memory: fingerprints and poles, ground by grind_mem */
+    ZL_T_MEM_GKR,    /* memory: the GKR's layers, max(n, k) of them */
+    ZL_T_SH_ZETA,    /* shift: zeta over six claims, 5/|F| */
+    ZL_T_SH_SC,      /* shift: degree-2 sum-check, 2n/|F| */
+    ZL_T_U_BIND,     /* U logup*: nu and gamma, an index outside the table, inner sum-check */
+    ZL_T_U_LOOKUP,   /* U logup*: the fractional-sum identity, ground by grind_lookup */
+    ZL_T_U_GKR,      /* U logup*: the GKR's layers, max(n, 16) */
+    ZL_T_B_BIND,     /* B logup*: as U's, with kappa_B */
+    ZL_T_B_LOOKUP,
+    ZL_T_B_GKR,
+    ZL_T_STACK,      /* openings: each claim point's lift by rho, sum of d/|F| */
+    ZL_T_PCS1,       /* the phase-1 opening, cairn_pcs_params_security */
+    ZL_T_PCS2,       /* the phase-2 opening */
+    ZL_NTERM
+};
+extern const char *const zl_term_names[ZL_NTERM];
+
+/*
+ * The soundness error of the lean proof from its shape alone: 2^n rows,
+ * 2^k RAM words, 2^kb bytecode entries, the two commitments' parameters
+ * (the stacked batches zl_stacks lays out) and the grinding bits before
+ * the memory GKR's challenges and before each logup*'s alpha.  terms
+ * (optional) receives each term's bits; returns -log2 of their sum (the
+ * union bound).  Pure arithmetic: prover, verifier and docs call it alike.
+ */
+double zl_security_bits(double terms[ZL_NTERM], size_t n, unsigned k, unsigned kb,
+                        const cairn_pcs_params *p1, const cairn_pcs_params *p2,
+                        unsigned grind_mem, unsigned grind_lookup);
+/*
+ * The fewest grinding bits that lift the memory term, and both logup*
+ * lookup terms, to target + ZL_LOOKUP_MARGIN bits.
+ */
+unsigned zl_grind_mem_bits(size_t n, unsigned k, unsigned target);
+unsigned zl_grind_lookup_bits(size_t n, unsigned kb, unsigned target);
+
+/* Phase 1: the cells (n variables) and the final RAM (k); phase 2: Y_U (16), Y_B (kb). */
+cairn_status zl_stacks(cairn_pcs_stack *s1, cairn_pcs_stack *s2, size_t n, unsigned k,
+                       unsigned kb, cairn_error *err);
+
+/* Everything a statement's shape and target fix, computed by prover and verifier alike. */
+typedef struct {
+    unsigned grind_mem, grind_lookup; /* the statement's, or chosen (ZL_GRIND_AUTO) */
+    cairn_pcs_stack s1, s2;
+    cairn_pcs_params p1, p2;          /* at target + ZL_PCS_MARGIN */
+    double terms[ZL_NTERM];
+    double bits;                      /* zl_security_bits */
+} zl_setup;
+/*
+ * Fill su for 2^n rows, k RAM and kb bytecode variables, the target and
+ * the statement's grinding bits (ZL_GRIND_AUTO: chosen).  CAIRN_ERR_LIMIT
+ * for n > ZL_MAX_VARS (naming the rows), CAIRN_ERR_ARG for grinding bits
+ * over the transcript's limit; the PCS's own errors.
+ */
+cairn_status zl_setup_init(zl_setup *su, size_t n, unsigned k, unsigned kb, unsigned target,
+                           unsigned grind_mem, unsigned grind_lookup, cairn_error *err);
+
 /* ---- the lean proof, every stage chained (lean_prove.c) ---- */
 
 /* What is proven, and the public data the verifier evaluates. */
@@ -1099,8 +1176,8 @@ typedef struct {
                                   transcript first with bc and init_regs */
     const cairn_program *prog; /* the ELF (the verifier's initial memory) */
     const uint32_t *init_regs;
-    unsigned security;        /* the PCS target */
-    unsigned grind_mem, grind_lookup;
+    unsigned security;        /* the target in bits; each PCS at target + ZL_PCS_MARGIN */
+    unsigned grind_mem, grind_lookup; /* ZL_GRIND_AUTO: chosen from the target */
 } zl_stmt;
 
 /* The prover's stages, as timed in zl_proof.stage_s. */
@@ -1125,10 +1202,16 @@ typedef struct {
     cairn_pcs_opening op1, op2;
     unsigned kb; /* the bytecode table's variables (the prover's, for zl_proof_size) */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
+    unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
 void zl_proof_clear(zl_proof *p);
-/* Prove from the cells (2^n rows of ZL_NCELL); t starts empty on both sides. */
+/*
+ * Prove from the cells (2^n rows of ZL_NCELL); t starts empty on both
+ * sides.  CAIRN_ERR_LIMIT for more than 2^ZL_MAX_VARS rows, and when the
+ * proven bits (zl_setup) fall below the statement's target (grinding bits
+ * the statement fixed too low, a target F_p2 cannot reach).
+ */
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err);
 /*
@@ -1138,7 +1221,13 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
  * receives them by stage: zero-check, memory, shift, lookups, openings.
  */
 size_t zl_proof_size(const zl_proof *p, size_t parts[5]);
-/* Verify every stage and both openings.  CAIRN_ERR_REJECTED naming the stage, _PARSE. */
+/*
+ * Verify every stage and both openings.  First the verifier's floor: the
+ * bits recomputed from the statement's shape (zl_setup) and the target
+ * must both be at least CAIRN_ZKVM_MIN_SECURITY_BITS, else
+ * CAIRN_ERR_REJECTED naming both; CAIRN_ERR_LIMIT for more than
+ * 2^ZL_MAX_VARS rows.  CAIRN_ERR_REJECTED naming the stage, _PARSE.
+ */
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
                        cairn_error *err);
 
