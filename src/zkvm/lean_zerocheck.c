@@ -37,8 +37,6 @@
 #include "cairn/poly.h"
 #include "zkvm_internal.h"
 
-#define ZC_DEGREE 4u
-
 static int is_public(unsigned i)
 {
     return i == ZLV_ID || i == ZLV_FIRST || i == ZLV_LAST || i == ZLV_PADS;
@@ -253,7 +251,7 @@ cairn_status zl_zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t, co
     base[ZLV_N] = NULL, ext[ZLV_N] = eq;
     struct zc_ctx zc = {ctx, rho, cairn_fp2_zero()};
     cairn_fp2 sum = claimed(&zc.rho_n, rho, T, instructions);
-    if ((st = zk_sumcheck_prove(&p->sc, r_z, evals, t, ZLV_N + 1, base, ext, n, ZC_DEGREE, sum,
+    if ((st = zk_sumcheck_prove(&p->sc, r_z, evals, t, ZLV_N + 1, base, ext, n, ZL_ZC_DEGREE, sum,
                                 zc_point, &zc, threads ? threads : 1, err)))
         goto out;
     for (size_t j = 0; j < p->len; j++)
@@ -286,7 +284,7 @@ cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, con
     }
     zc_schedule(tau, &rho, t, n, T, instructions);
     cairn_fp2 sum = claimed(&rho_n, rho, T, instructions);
-    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZC_DEGREE, sum, err);
+    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZL_ZC_DEGREE, sum, err);
     if (st != CAIRN_OK) {
         free(idx);
         return st;
