@@ -21,51 +21,20 @@
 #include <string.h>
 
 #include "cairn/zkvm.h"
+#include "fuzz_tiny_elf.h"
 
 int cairn_fuzz_proof(const uint8_t *data, size_t len);
 
-static uint8_t fz_elf[0x1000 + 16];
+static uint8_t fz_elf[FUZZ_TINY_ELF_BYTES];
 static uint8_t *fz_proof;
 static size_t fz_proof_len;
 static int fz_ready; /* 0 not tried, 1 ready, -1 failed */
-
-static void put32(uint8_t *b, uint32_t v)
-{
-    for (unsigned i = 0; i < 4; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* A minimal RV32 ELF: addi t0, x0, 7; addi a0, t0, 1; addi a7, x0, 93; ecall. */
-static void make_elf(void)
-{
-    static const uint32_t code[4] = {0x00700293, 0x00128513, 0x05d00893, 0x00000073};
-    uint8_t *b = fz_elf;
-    memset(b, 0, sizeof fz_elf);
-    memcpy(b, "\x7f" "ELF", 4);
-    b[4] = 1, b[5] = 1, b[6] = 1;
-    b[16] = 2, b[18] = 243; /* ET_EXEC, EM_RISCV */
-    put32(b + 20, 1);
-    put32(b + 24, 0x10000);
-    put32(b + 28, 52);
-    b[40] = 52, b[42] = 32, b[44] = 1, b[46] = 40;
-    uint8_t *ph = b + 52;
-    put32(ph, 1);
-    put32(ph + 4, 0x1000);
-    put32(ph + 8, 0x10000);
-    put32(ph + 12, 0x10000);
-    put32(ph + 16, 16);
-    put32(ph + 20, 16);
-    put32(ph + 24, 5);
-    put32(ph + 28, 0x1000);
-    for (unsigned i = 0; i < 4; i++)
-        put32(b + 0x1000 + 4 * i, code[i]);
-}
 
 static int setup(void)
 {
     if (fz_ready != 0)
         return fz_ready;
-    make_elf();
+    fuzz_tiny_elf(fz_elf);
     cairn_zkvm_options o;
     cairn_zkvm_options_init(&o);
     o.threads = 2;

@@ -1730,6 +1730,300 @@ static void lean_proof_rows_limit(void)
     zc_fix_close(&f);
 }
 
+/* ---- the lean proof's byte format (lean_codec.c) -------------------------------------------- */
+
+int cairn_fuzz_lean_proof(const uint8_t *data, size_t len);
+
+#define CODEC_MAX_PARTS 32u
+
+/* An honest lean proof of a run, its statement, its encoding and the encoding's parts. */
+struct codec_fix {
+    zl_run r;
+    zl_stmt s;
+    zl_shape sh;
+    zl_proof p;
+    uint8_t *b;
+    size_t len;
+    zl_part parts[CODEC_MAX_PARTS];
+    size_t nparts;
+};
+
+static int codec_open(struct codec_fix *c, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                      size_t in_len)
+{
+    cairn_error err;
+    cairn_transcript t;
+    c->b = NULL;
+    c->nparts = 0;
+    zl_proof_init(&c->p);
+    if (!ok_st(zl_run_init(&c->r, elf, elf_len, in, in_len, UINT64_C(1) << 20, &err), &err, "run"))
+        return 0;
+    zl_run_stmt(&c->s, &c->r, 100, 2);
+    zl_shape_of(&c->sh, &c->s);
+    cairn_transcript_init(&t, "lean-proof");
+    if (!ok_st(zl_prove(&c->p, &t, &c->s, c->r.cells, 2, &err), &err, "prove") ||
+        !ok_st(zl_proof_encode(&c->b, &c->len, &c->p, &err), &err, "encode"))
+        return 0;
+    c->nparts = zl_proof_parts(c->parts, CODEC_MAX_PARTS, &c->p);
+    return CHECK(c->nparts > 0);
+}
+
+/* A random program with memory and I/O (seed), or the hello guest (seed 0). */
+static int codec_open_seed(struct codec_fix *c, uint64_t seed)
+{
+    size_t len;
+    uint8_t *elf;
+    int ok;
+    if (seed != 0) {
+        elf = zk_gen_elf(seed | 1, 120, &len);
+        ok = elf != NULL && codec_open(c, elf, len, zk_test_input, ZK_TEST_INPUT_LEN);
+    } else {
+        char path[512];
+        snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+        elf = vmt_read_file(path, &len);
+        ok = CHECK(elf != NULL) && codec_open(c, elf, len, NULL, 0);
+    }
+    free(elf);
+    return ok;
+}
+
+static void codec_close(struct codec_fix *c)
+{
+    zl_proof_clear(&c->p);
+    zl_run_clear(&c->r);
+    free(c->b);
+}
+
+/* Decode b as a proof of c's shape and verify it against c's statement; err names the failure. */
+static cairn_status codec_check(const struct codec_fix *c, const uint8_t *b, size_t len,
+                                cairn_error *err)
+{
+    zl_proof q;
+    cairn_transcript t;
+    zl_proof_init(&q);
+    cairn_status st = zl_proof_decode(&q, b, len, &c->sh, err);
+    if (st == CAIRN_OK) {
+        cairn_transcript_init(&t, "lean-proof");
+        st = zl_verify(&t, &c->s, &q, err);
+    }
+    zl_proof_clear(&q);
+    return st;
+}
+
+/* The part called name (NULL when there is none). */
+static const zl_part *codec_part(const struct codec_fix *c, const char *name)
+{
+    for (size_t i = 0; i < c->nparts; i++)
+        if (strcmp(c->parts[i].name, name) == 0)
+            return &c->parts[i];
+    return NULL;
+}
+
+/*
+ * Encode, decode, verify, encode again: the decoded proof is accepted and
+ * gives the same bytes; the length is zl_proof_size's and the parts tile
+ * it; a trailing byte, another shape or a proof whose parts do not match
+ * its shape are refused.
+ */
+static void lean_codec_round_trip(void)
+{
+    unsigned runs = test_iters >= 1000 ? 3 : 2;
+    for (unsigned i = 0; i < runs; i++) {
+        struct codec_fix c;
+        cairn_error err;
+        if (!codec_open_seed(&c, i == 0 ? 0 : test_rand_u64())) {
+            codec_close(&c);
+            continue;
+        }
+        size_t stages[5], sum = 0, at = 0;
+        CHECK_EQ_U64(zl_proof_size(&c.p, stages), c.len);
+        for (unsigned s = 0; s < 5; s++)
+            sum += stages[s];
+        CHECK_EQ_U64(sum, c.len);
+        CHECK(c.nparts < CODEC_MAX_PARTS);
+        for (size_t j = 0; j < c.nparts; j++) {
+            CHECK_EQ_U64(c.parts[j].offset, at);
+            CHECK(c.parts[j].len > 0);
+            for (size_t o = 0; o < j; o++)
+                CHECK(strcmp(c.parts[o].name, c.parts[j].name) != 0);
+            at += c.parts[j].len;
+        }
+        CHECK_EQ_U64(at, c.len);
+        zl_proof q;
+        zl_proof_init(&q);
+        if (ok_st(zl_proof_decode(&q, c.b, c.len, &c.sh, &err), &err, "decode")) {
+            cairn_transcript t;
+            cairn_transcript_init(&t, "lean-proof");
+            ok_st(zl_verify(&t, &c.s, &q, &err), &err, "verify the decoded proof");
+            uint8_t *b2 = NULL;
+            size_t len2 = 0;
+            if (ok_st(zl_proof_encode(&b2, &len2, &q, &err), &err, "encode again"))
+                CHECK(len2 == c.len && memcmp(b2, c.b, c.len) == 0);
+            free(b2);
+            /* a proof whose parts do not match its shape is not encoded */
+            q.lk.extra_len--;
+            CHECK_EQ_U64(zl_proof_encode(&b2, &len2, &q, &err), CAIRN_ERR_ARG);
+            CHECK(b2 == NULL);
+            q.lk.extra_len++;
+        }
+        zl_proof_clear(&q);
+        /* a trailing byte */
+        uint8_t *longer = malloc(c.len + 1);
+        if (CHECK(longer != NULL)) {
+            memcpy(longer, c.b, c.len);
+            longer[c.len] = 0;
+            CHECK_EQ_U64(codec_check(&c, longer, c.len + 1, &err), CAIRN_ERR_PARSE);
+            CHECK(strstr(err.msg, "trailing") != NULL);
+        }
+        free(longer);
+        /* another shape: each length moves, so the bytes no longer parse */
+        zl_shape keep = c.sh, other[3] = {keep, keep, keep};
+        other[0].n++, other[1].k++, other[2].kb++;
+        for (unsigned d = 0; d < 3; d++) {
+            c.sh = other[d];
+            CHECK_EQ_U64(codec_check(&c, c.b, c.len, &err), CAIRN_ERR_PARSE);
+        }
+        c.sh = keep;
+        codec_close(&c);
+    }
+}
+
+/*
+ * Every truncation is a parse error naming an offset: all lengths below
+ * 2048, a few around every part's boundary, the last 16 and a random
+ * sample of the rest (every length of a 300 KB proof would take minutes).
+ */
+static void lean_codec_truncated(void)
+{
+    struct codec_fix c;
+    if (!codec_open_seed(&c, test_rand_u64())) {
+        codec_close(&c);
+        return;
+    }
+    size_t sample = test_iters >= 1000 ? 2000 : 200, bad = 0, tried = 0;
+    for (size_t t = 0; t < 2048 + 16 + 5 * c.nparts + sample; t++) {
+        size_t len;
+        if (t < 2048)
+            len = t;
+        else if (t < 2048 + 16)
+            len = c.len - 1 - (t - 2048);
+        else if (t < 2048 + 16 + 5 * c.nparts) {
+            size_t j = (t - 2048 - 16) / 5, o = c.parts[j].offset + (t - 2048 - 16) % 5;
+            len = o >= 2 ? o - 2 : 0; /* offset - 2 .. offset + 2 */
+        } else
+            len = (size_t)test_rand_below(c.len);
+        if (len >= c.len)
+            continue;
+        cairn_error err;
+        cairn_status st = codec_check(&c, c.b, len, &err);
+        tried++;
+        if ((st != CAIRN_ERR_PARSE || strstr(err.msg, "offset") == NULL) && bad++ < 5)
+            FAIL("truncated at %zu of %zu: %s (%s)", len, c.len, cairn_status_str(st), err.msg);
+    }
+    CHECK(bad == 0 && tried > 2048);
+    codec_close(&c);
+}
+
+/*
+ * A byte changed in any part (its first and last byte and random ones):
+ * either a parse error or a proof the verifier rejects, never accepted.
+ */
+static void lean_codec_bytes_flipped(void)
+{
+    struct codec_fix c;
+    if (!codec_open_seed(&c, test_rand_u64())) {
+        codec_close(&c);
+        return;
+    }
+    unsigned per = test_iters >= 1000 ? 6 : 1;
+    size_t parsed = 0, rejected = 0;
+    for (size_t j = 0; j < c.nparts; j++) {
+        const zl_part *pt = &c.parts[j];
+        for (unsigned k = 0; k < 2 + per; k++) {
+            size_t off = pt->offset + (k == 0   ? 0
+                                       : k == 1 ? pt->len - 1
+                                                : (size_t)test_rand_below(pt->len));
+            uint8_t x = (uint8_t)(1 + test_rand_below(255)), keep = c.b[off];
+            cairn_error err;
+            c.b[off] ^= x;
+            cairn_status st = codec_check(&c, c.b, c.len, &err);
+            c.b[off] = keep;
+            if (st == CAIRN_ERR_PARSE)
+                parsed++;
+            else if (st == CAIRN_ERR_REJECTED)
+                rejected++;
+            else
+                FAIL("%s byte %zu ^ 0x%02x: %s%s", pt->name, off - pt->offset, x,
+                     st == CAIRN_OK ? "SOUNDNESS: accepted" : cairn_status_str(st),
+                     st == CAIRN_OK ? "" : err.msg);
+        }
+    }
+    CHECK(parsed > 0 && rejected > 0);
+    cairn_error err;
+    CHECK_EQ_U64(codec_check(&c, c.b, c.len, &err), CAIRN_OK); /* restored */
+    codec_close(&c);
+}
+
+/* A field element that is not canonical (p, 2^64 - 1) in each part of elements: a parse error. */
+static void lean_codec_noncanonical(void)
+{
+    struct codec_fix c;
+    if (!codec_open_seed(&c, test_rand_u64())) {
+        codec_close(&c);
+        return;
+    }
+    static const char *const names[] = {"zero-check sum-check", "zero-check values",
+                                        "memory GKR",           "memory values",
+                                        "final memory values",  "shift sum-check",
+                                        "shift values",         "lookup extra values",
+                                        "U lookup",             "B lookup",
+                                        "phase-1 opening values", "phase-2 opening values"};
+    static const uint64_t bad[2] = {CAIRN_FP_P, UINT64_MAX};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const zl_part *pt = codec_part(&c, names[i]);
+        if (!CHECK(pt != NULL))
+            continue;
+        /* an element of the part, either coordinate (the logup* proofs start with a nonce) */
+        size_t lead =
+            strcmp(names[i], "U lookup") == 0 || strcmp(names[i], "B lookup") == 0 ? 8 : 0;
+        size_t elems = (pt->len - lead) / CAIRN_FP2_BYTES;
+        size_t off = pt->offset + lead + (size_t)test_rand_below(elems) * CAIRN_FP2_BYTES +
+                     8 * (size_t)test_rand_below(2);
+        uint8_t keep[8];
+        memcpy(keep, c.b + off, 8);
+        for (unsigned k = 0; k < 2; k++) {
+            for (unsigned b = 0; b < 8; b++)
+                c.b[off + b] = (uint8_t)(bad[k] >> (8 * b));
+            cairn_error err;
+            cairn_status st = codec_check(&c, c.b, c.len, &err);
+            if (st != CAIRN_ERR_PARSE)
+                FAIL("%s: non-canonical element at %zu: %s", names[i], off, cairn_status_str(st));
+            else
+                test_pass();
+        }
+        memcpy(c.b + off, keep, 8);
+    }
+    codec_close(&c);
+}
+
+/* The fuzz target in process (ASan runs it too): random bodies, and edits of every part. */
+static void lean_codec_fuzz(void)
+{
+    uint8_t buf[64];
+    unsigned rounds = test_iters >= 1000 ? 200 : 40;
+    for (unsigned i = 0; i < rounds; i++) {
+        size_t len = 2 + (size_t)test_rand_below(sizeof buf - 2);
+        test_rand_bytes(buf, len);
+        if (i % 4 != 0)
+            buf[0] |= 1; /* mostly edits of the honest proof */
+        if (cairn_fuzz_lean_proof(buf, len) != 0)
+            FAIL("fuzz target reported a violation on round %u", i);
+    }
+    uint8_t honest = 1; /* no edits: the honest proof, accepted */
+    CHECK(cairn_fuzz_lean_proof(&honest, 1) == 0);
+    CHECK(cairn_fuzz_lean_proof(NULL, 0) == 0);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -1757,5 +2051,10 @@ const struct test_case test_lean_cases[] = {
     TEST(lean_security_terms_monotone),
     TEST(lean_proof_security_floor),
     TEST(lean_proof_rows_limit),
+    TEST(lean_codec_round_trip),
+    TEST(lean_codec_truncated),
+    TEST(lean_codec_bytes_flipped),
+    TEST(lean_codec_noncanonical),
+    TEST(lean_codec_fuzz),
     TEST_END,
 };

@@ -84,27 +84,27 @@ static unsigned value_index(int is_u, unsigned c, unsigned l)
 }
 
 /*
- * The earlier stage's claim on value vi at point k (0 r_z, 1 r_g, 2 r_s),
- * or NULL: the zero-check's used values, the memory stage's, the shift's.
+ * Where the earlier stage at point k (0 r_z, 1 r_g, 2 r_s) claimed value
+ * vi: its position among that stage's values (the zero-check's used
+ * values, the memory stage's, the shift's), or -1.  Reads the indices
+ * only, so the count of extras needs no values.
  */
+static long claim_at(const zl_lk_claims *cl, unsigned k, unsigned vi)
+{
+    const uint16_t *idx = k == 0 ? cl->zc_idx : k == 1 ? zl_mem_values() : zl_shift_values();
+    size_t len = k == 0 ? cl->zc_len : k == 1 ? ZL_MEM_VALS : ZL_SHIFT_VALS;
+    for (size_t j = 0; j < len; j++)
+        if (idx[j] == vi)
+            return (long)j;
+    return -1;
+}
+
+/* The earlier stage's claim on value vi at point k, or NULL. */
 static const cairn_fp2 *stage_claim(const zl_lk_claims *cl, unsigned k, unsigned vi)
 {
-    if (k == 0) {
-        for (size_t j = 0; j < cl->zc_len; j++)
-            if (cl->zc_idx[j] == vi)
-                return &cl->zc_vals[j];
-    } else if (k == 1) {
-        const uint16_t *mv = zl_mem_values();
-        for (unsigned j = 0; j < ZL_MEM_VALS; j++)
-            if (mv[j] == vi)
-                return &cl->mem_vals[j];
-    } else {
-        const uint16_t *sv = zl_shift_values();
-        for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-            if (sv[j] == vi)
-                return &cl->shift_vals[j];
-    }
-    return NULL;
+    long j = claim_at(cl, k, vi);
+    const cairn_fp2 *vals = k == 0 ? cl->zc_vals : k == 1 ? cl->mem_vals : cl->shift_vals;
+    return j < 0 ? NULL : &vals[j];
 }
 
 /* Shapes of the two lookups. */
@@ -123,9 +123,15 @@ static size_t extra_len(const zl_lk_claims *cl, int is_u)
     for (size_t c = 0; c < C; c++)
         for (size_t l = 0; l < m; l++)
             for (size_t k = 0; k < P; k++)
-                e += stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) ==
-                     NULL;
+                e += claim_at(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) < 0;
     return e;
+}
+
+size_t zl_lk_extra_len(void)
+{
+    uint16_t idx[ZLV_N];
+    zl_lk_claims cl = {idx, NULL, zl_zc_used(idx), NULL, NULL};
+    return extra_len(&cl, 1) + extra_len(&cl, 0);
 }
 
 /*

@@ -16,7 +16,7 @@
  * Step 3 of the plan, in linear space: the value tables are materialised
  * (ZLV_N columns of 2^n), so this is the reference the streaming stages
  * of step 4 must reproduce byte for byte.  Nothing here is reachable from
- * the CLI yet; there is no byte format (the proof is the struct).
+ * the CLI yet; the proof's byte format is lean_codec.c's.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -149,11 +149,22 @@ void zl_proof_clear(zl_proof *p)
 
 /* The claim points of both openings, from the stages' results (prover and verifier alike). */
 struct points {
-    zl_claim_pt p1[6], p2[4];
-    cairn_fp2 v1[6][ZL_NCELL], v2[4][2];
-    uint8_t k1[6][ZL_NCELL], k2[4][2];
+    zl_claim_pt p1[ZL_OPEN1_POINTS], p2[ZL_OPEN2_POINTS];
+    cairn_fp2 v1[ZL_OPEN1_POINTS][ZL_NCELL], v2[ZL_OPEN2_POINTS][2];
+    uint8_t k1[ZL_OPEN1_POINTS][ZL_NCELL], k2[ZL_OPEN2_POINTS][2];
 };
 
+/* Member c of phase-1 point i is claimed by an earlier stage: v (NULL when only counting). */
+static void known(struct points *q, unsigned i, unsigned c, const cairn_fp2 *v)
+{
+    q->k1[i][c] = 1;
+    q->v1[i][c] = v != NULL ? *v : cairn_fp2_zero();
+}
+
+/*
+ * With p and res NULL (and no points), only which members are known: the
+ * shape of the extras, for the decoder.
+ */
 static void claim_points(struct points *q, const cairn_fp2 *const r[5], const cairn_fp2 *r_k,
                          const zl_proof *p, const zl_lk_result *res)
 {
@@ -164,30 +175,52 @@ static void claim_points(struct points *q, const cairn_fp2 *const r[5], const ca
     size_t m = zl_zc_used(idx);
     for (size_t j = 0; j < m; j++)
         if (idx[j] < ZL_NCELL)
-            q->v1[0][idx[j]] = p->zc.vals[j], q->k1[0][idx[j]] = 1;
+            known(q, 0, idx[j], p ? &p->zc.vals[j] : NULL);
     /* P1: the memory stage's cells at r_g; P2: the shift's at r_s */
     const uint16_t *mv = zl_mem_values(), *sv = zl_shift_values();
     for (unsigned j = 0; j < ZL_MEM_VALS; j++)
         if (mv[j] < ZL_NCELL)
-            q->v1[1][mv[j]] = p->mem.vals[j], q->k1[1][mv[j]] = 1;
+            known(q, 1, mv[j], p ? &p->mem.vals[j] : NULL);
     for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
         if (sv[j] < ZL_NCELL)
-            q->v1[2][sv[j]] = p->sh.vals[j], q->k1[2][sv[j]] = 1;
+            known(q, 2, sv[j], p ? &p->sh.vals[j] : NULL);
     /* P3: U's index cells at its GKR point; P4: pc_idx at B's */
     for (unsigned l = 0; l < ZL_NUCELL; l++)
-        q->v1[3][zl_u_cells[l]] = res->u.index_values[l], q->k1[3][zl_u_cells[l]] = 1;
-    q->v1[4][ZL_PCI] = res->b.index_values[0], q->k1[4][ZL_PCI] = 1;
+        known(q, 3, zl_u_cells[l], res ? &res->u.index_values[l] : NULL);
+    known(q, 4, ZL_PCI, res ? &res->b.index_values[0] : NULL);
     for (unsigned i = 0; i < 5; i++)
-        q->p1[i] = (zl_claim_pt){0, r[i], q->v1[i], q->k1[i]};
+        q->p1[i] = (zl_claim_pt){0, r ? r[i] : NULL, q->v1[i], q->k1[i]};
     /* P5: the final RAM at r_k */
-    q->v1[5][0] = p->mem.fin[0], q->v1[5][1] = p->mem.fin[1];
-    q->k1[5][0] = q->k1[5][1] = 1;
+    known(q, 5, 0, p ? &p->mem.fin[0] : NULL);
+    known(q, 5, 1, p ? &p->mem.fin[1] : NULL);
     q->p1[5] = (zl_claim_pt){1, r_k, q->v1[5], q->k1[5]};
     /* phase 2: Y = c0 + X c1 at two points each; both coordinates sent, checked after */
     for (unsigned u = 0; u < 2; u++) {
-        q->p2[u] = (zl_claim_pt){0, res->u.y_points[u], q->v2[u], q->k2[u]};
-        q->p2[2 + u] = (zl_claim_pt){1, res->b.y_points[u], q->v2[2 + u], q->k2[2 + u]};
+        q->p2[u] = (zl_claim_pt){0, res ? res->u.y_points[u] : NULL, q->v2[u], q->k2[u]};
+        q->p2[2 + u] =
+            (zl_claim_pt){1, res ? res->b.y_points[u] : NULL, q->v2[2 + u], q->k2[2 + u]};
     }
+}
+
+void zl_shape_of(zl_shape *sh, const zl_stmt *s)
+{
+    sh->n = s->n;
+    sh->k = s->ram->k;
+    sh->kb = zl_bc_vars(s->bc);
+}
+
+cairn_status zl_open_extra_lens(size_t *ex1, size_t *ex2, const zl_shape *sh, cairn_error *err)
+{
+    cairn_pcs_stack s1, s2;
+    struct points q;
+    *ex1 = *ex2 = 0;
+    cairn_status st = zl_stacks(&s1, &s2, sh->n, sh->k, sh->kb, err);
+    if (st != CAIRN_OK)
+        return st;
+    claim_points(&q, NULL, NULL, NULL, NULL);
+    *ex1 = zl_open_extra_len(q.p1, ZL_OPEN1_POINTS, &s1);
+    *ex2 = zl_open_extra_len(q.p2, ZL_OPEN2_POINTS, &s2);
+    return CAIRN_OK;
 }
 
 /* Y(r) = c0(r) + X c1(r) for the four phase-2 points. */
@@ -253,7 +286,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     p->p1 = su.p1, p->p2 = su.p2;
     p->security_bits = (unsigned)floor(su.bits);
     size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb.kb;
-    p->kb = tb.kb;
+    zl_shape_of(&p->shape, s);
     fv = malloc(2 * K * sizeof *fv);
     y2 = malloc(2 * (KU + KB) * sizeof *y2);
     vz = malloc(ZLV_N * sizeof *vz);
@@ -318,16 +351,18 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     /* the openings */
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    p->ex1_len = zl_open_extra_len(q.p1, 6, s1);
-    p->ex2_len = zl_open_extra_len(q.p2, 4, s2);
+    p->ex1_len = zl_open_extra_len(q.p1, ZL_OPEN1_POINTS, s1);
+    p->ex2_len = zl_open_extra_len(q.p2, ZL_OPEN2_POINTS, s2);
     p->ex1 = malloc(p->ex1_len * sizeof *p->ex1 + 1);
     p->ex2 = malloc(p->ex2_len * sizeof *p->ex2 + 1);
     if (p->ex1 == NULL || p->ex2 == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
         goto out;
     }
-    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1, q.p1, 6, err)) ||
-        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2, q.p2, 4, err)))
+    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1, q.p1, ZL_OPEN1_POINTS,
+                            err)) ||
+        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2, q.p2, ZL_OPEN2_POINTS,
+                            err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
     lap(p, ZL_ST_OPEN, &t0);
@@ -416,8 +451,10 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
         goto out;
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    if ((st = zl_open_verify(&p->c1, t, s1, &p->op1, p->ex1, p->ex1_len, q.p1, 6, err)) ||
-        (st = zl_open_verify(&p->c2, t, s2, &p->op2, p->ex2, p->ex2_len, q.p2, 4, err)))
+    if ((st = zl_open_verify(&p->c1, t, s1, &p->op1, p->ex1, p->ex1_len, q.p1, ZL_OPEN1_POINTS,
+                             err)) ||
+        (st = zl_open_verify(&p->c2, t, s2, &p->op2, p->ex2, p->ex2_len, q.p2, ZL_OPEN2_POINTS,
+                             err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
 out:
@@ -425,21 +462,4 @@ out:
     zl_tables_clear(&tb);
     free(vz);
     return st;
-}
-
-size_t zl_proof_size(const zl_proof *p, size_t parts[5])
-{
-    size_t n = p->zc.sc.rounds, E = 16;
-    size_t z = cairn_sumcheck_proof_size(p->zc.sc.rounds, p->zc.sc.degree) + p->zc.len * E;
-    size_t m = 8 + cairn_gkr_proof_size(p->mem.gkr.vars, p->mem.gkr.inst_len) +
-               (ZL_MEM_VALS + 2) * E + 32 * 12;
-    size_t sh = cairn_sumcheck_proof_size(p->sh.sc.rounds, p->sh.sc.degree) + ZL_SHIFT_VALS * E;
-    size_t lk = p->lk.extra_len * E +
-                cairn_logup_star_batch_proof_size(n, ZU_VARS, ZL_NUCELL) +
-                cairn_logup_star_batch_proof_size(n, p->kb, 1);
-    size_t op = 2 * CAIRN_PCS_COMMITMENT_BYTES + (p->ex1_len + p->ex2_len) * E +
-                cairn_pcs_opening_encoded_len(&p->op1) + cairn_pcs_opening_encoded_len(&p->op2);
-    if (parts != NULL)
-        parts[0] = z, parts[1] = m, parts[2] = sh, parts[3] = lk, parts[4] = op;
-    return z + m + sh + lk + op;
 }

@@ -72,7 +72,7 @@ double zl_security_bits(double terms[ZL_NTERM], size_t n, unsigned k, unsigned k
     t[ZL_T_MEM_FP] = cairn_gkr_lookup_bits(mem_rows(n), mem_table(k), ZL_MEM_FP_VARS, grind_mem);
     t[ZL_T_MEM_GKR] = cairn_gkr_layers_bits(umax((unsigned)n, k));
     t[ZL_T_SH_ZETA] = field_bits((double)(ZL_SH_CLAIMS - 1));
-    t[ZL_T_SH_SC] = field_bits((double)(ZL_SH_DEGREE * n));
+    t[ZL_T_SH_SC] = field_bits((double)(ZL_SHIFT_DEGREE * n));
     t[ZL_T_U_BIND] = cairn_logup_star_batch_bits(n, ZU_VARS);
     t[ZL_T_U_LOOKUP] =
         cairn_gkr_lookup_bits((double)ZL_NUCELL * rows, ldexp(1.0, ZU_VARS), 0, grind_lookup);

@@ -23,8 +23,6 @@
 #include "cairn/poly.h"
 #include "zkvm_internal.h"
 
-#define SH_DEGREE ZL_SH_DEGREE
-
 /* The sources' value indices, in the order their evaluations are sent. */
 static const uint16_t src[ZL_SHIFT_VALS] = {ZLV_B + ZK_PC, ZLV_B + ZK_F_BO, ZLV_B + ZK_F_BE,
                                             ZLV_B + ZK_F_BI, ZL_XL, ZL_XH, ZL_HL, ZL_HH, ZL_OI,
@@ -112,8 +110,8 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
     }
     const cairn_fp2 *ext[2] = {nx, g};
     const cairn_fp *base[2] = {NULL, NULL};
-    if ((st = zk_sumcheck_prove(&p->sc, r_s, evals, t, 2, base, ext, n, SH_DEGREE, sum, product,
-                                NULL, threads ? threads : 1, err)) != CAIRN_OK)
+    if ((st = zk_sumcheck_prove(&p->sc, r_s, evals, t, 2, base, ext, n, ZL_SHIFT_DEGREE, sum,
+                                product, NULL, threads ? threads : 1, err)) != CAIRN_OK)
         goto out;
     for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
         if ((st = cairn_poly_eval_fp(&p->vals[j], vt->col[src[j]], r_s, n)))
@@ -132,7 +130,8 @@ cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift
     if (n == 0 || n > CAIRN_POLY_MAX_VARS)
         return cairn_error_set(err, CAIRN_ERR_PARSE, "shift stage: %zu variables", n);
     cairn_fp2 sum = shift_schedule(zp, t, v);
-    cairn_status st = cairn_sumcheck_verify(r_s, &expected, t, &p->sc, n, SH_DEGREE, sum, err);
+    cairn_status st =
+        cairn_sumcheck_verify(r_s, &expected, t, &p->sc, n, ZL_SHIFT_DEGREE, sum, err);
     if (st != CAIRN_OK)
         return st;
     cairn_transcript_absorb_fp2_vec(t, "lean/shift/values", p->vals, ZL_SHIFT_VALS);

@@ -39,8 +39,6 @@
 #include "cairn/pool.h"
 #include "zkvm_internal.h"
 
-#define ZC_DEGREE ZL_ZC_DEGREE
-
 static int is_public(unsigned i)
 {
     return i == ZLV_ID || i == ZLV_FIRST || i == ZLV_LAST || i == ZLV_PADS;
@@ -528,7 +526,7 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
     struct zc_job *j = calloc(1, sizeof *j);
     cairn_fp2 **own = calloc(k, sizeof *own), *w = malloc(half0 * sizeof *w);
     cairn_sumcheck_proof_clear(proof);
-    proof->evals = malloc(n * ZC_DEGREE * sizeof *proof->evals);
+    proof->evals = malloc(n * ZL_ZC_DEGREE * sizeof *proof->evals);
     if (j == NULL || own == NULL || w == NULL || proof->evals == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check");
         goto out;
@@ -552,9 +550,9 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
     for (unsigned c = 1; c < ZL_NCON; c++)
         rho_pow[c] = cairn_fp2_mul(rho_pow[c - 1], rho);
     proof->rounds = n;
-    proof->degree = ZC_DEGREE;
+    proof->degree = ZL_ZC_DEGREE;
     cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
-    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZC_DEGREE);
+    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_ZC_DEGREE);
     cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
     j->k = k, j->base = base, j->own = own, j->w = w, j->cols = cols, j->flag = flag;
     j->rho_pow = rho_pow, j->ctx = ctx;
@@ -587,8 +585,8 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
         q[1] = cairn_fp2_mul(cairn_fp2_sub(cairn_fp2_sub(claim, hs), cairn_fp2_mul(e0, q[0])),
                              cairn_fp2_inv(e1));
         cairn_fp2 hd = cairn_fp2_sub(a[4], a[3]);
-        cairn_fp2 *msg = proof->evals + i * ZC_DEGREE;
-        for (unsigned e = 0; e <= ZC_DEGREE; e++) {
+        cairn_fp2 *msg = proof->evals + i * ZL_ZC_DEGREE;
+        for (unsigned e = 0; e <= ZL_ZC_DEGREE; e++) {
             if (e == 1)
                 continue;
             cairn_fp2 X = cairn_fp2_from_fp(cairn_fp_make(e));
@@ -597,7 +595,7 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
             msg[e == 0 ? 0 : e - 1] = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], X)), qx),
                                                     cairn_fp2_mul(rho_n, hx));
         }
-        cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZC_DEGREE);
+        cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZL_ZC_DEGREE);
         point[i] = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
         cairn_fp2 r = point[i];
         claim = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], r)), cubic_at(q, r)),
@@ -670,7 +668,7 @@ static cairn_status zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t
     struct zc_ctx zc = {ctx, rho, cairn_fp2_zero(), cols, k};
     cairn_fp2 sum = claimed(&zc.rho_n, rho, T, instructions);
     if (generic)
-        st = zk_sumcheck_prove(&p->sc, r_z, evals, t, k + 1, base, ext, n, ZC_DEGREE, sum,
+        st = zk_sumcheck_prove(&p->sc, r_z, evals, t, k + 1, base, ext, n, ZL_ZC_DEGREE, sum,
                                zc_point, &zc, threads ? threads : 1, err);
     else
         st = zc_sumcheck_fast(&p->sc, r_z, evals, t, k, base, cols, tau, n, rho, zc.rho_n, sum,
@@ -727,7 +725,7 @@ cairn_status zl_zc_verify(cairn_fp2 *r_z, cairn_fp2 *v, cairn_transcript *t, con
     }
     zc_schedule(tau, &rho, t, n, T, instructions);
     cairn_fp2 sum = claimed(&rho_n, rho, T, instructions);
-    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZC_DEGREE, sum, err);
+    st = cairn_sumcheck_verify(r_z, &expected, t, &p->sc, n, ZL_ZC_DEGREE, sum, err);
     if (st != CAIRN_OK) {
         free(idx);
         return st;

@@ -850,6 +850,9 @@ cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *tra
  */
 size_t zl_zc_used(uint16_t *idx);
 
+/* The zero-check's sum-check degree (eq times a degree-3 constraint). */
+#define ZL_ZC_DEGREE 4u
+
 /* The stage's proof: the degree-4 sum-check and the claimed values at its point. */
 typedef struct {
     cairn_sumcheck_proof sc;
@@ -972,8 +975,10 @@ cairn_status zl_mem_verify(cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
 #define ZL_SHIFT_VALS 10u
 const uint16_t *zl_shift_values(void);
 
+#define ZL_SHIFT_DEGREE 2u
+
 typedef struct {
-    cairn_sumcheck_proof sc;          /* degree 2, n rounds */
+    cairn_sumcheck_proof sc;          /* degree ZL_SHIFT_DEGREE, n rounds */
     cairn_fp2 vals[ZL_SHIFT_VALS];    /* the sources at r_s */
 } zl_shift_proof;
 void zl_shift_proof_init(zl_shift_proof *p);
@@ -1028,6 +1033,9 @@ void zl_lk_state_clear(zl_lk_state *s);
 typedef struct {
     cairn_logup_star_batch_claims u, b;
 } zl_lk_result;
+
+/* The number of extra values (zl_lk_proof.extra_len) a proof sends: fixed by the stages' claims. */
+size_t zl_lk_extra_len(void);
 
 /*
  * Phase A, prover: the tensors (stage claims plus the extras it computes
@@ -1095,9 +1103,7 @@ cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t
 #define ZL_LOOKUP_MARGIN 4u
 /* The memory GKR's fingerprint point: 5 fields (tag, four) <= 2^3. */
 #define ZL_MEM_FP_VARS 3u
-/* The zero-check's sum-check degree; the shift's, and the next-row claims it combines. */
-#define ZL_ZC_DEGREE 4u
-#define ZL_SH_DEGREE 2u
+/* The next-row claims the shift combines (its degree: ZL_SHIFT_DEGREE; the zero-check's: ZL_ZC_DEGREE). */
 #define ZL_SH_CLAIMS 6u
 
 /* The terms of the soundness error, each -log2 of its share (docs/security.md §7). */
@@ -1180,6 +1186,48 @@ typedef struct {
     unsigned grind_mem, grind_lookup; /* ZL_GRIND_AUTO: chosen from the target */
 } zl_stmt;
 
+/* A program's run as the lean prover reads it (lean_run.c). */
+typedef struct {
+    cairn_program prog;
+    zk_bytecode bc;
+    zk_ram ram;
+    uint32_t init[32];      /* the initial registers */
+    uint64_t T;             /* trace rows */
+    uint64_t instructions;
+    size_t n;               /* 2^n rows */
+    cairn_fp *cells;        /* 2^n rows of ZL_NCELL */
+    uint8_t *output;        /* the bytes written to fd 1 */
+    size_t output_len;
+    uint32_t exit_code;
+} zl_run;
+/*
+ * Load elf, run it on in (at most max_steps instructions) and compute the
+ * cells of every row.  CAIRN_ERR_LIMIT when the program does not exit in
+ * time; the loader's, the VM's and the oracle's errors; CAIRN_ERR_NOMEM.
+ * r is cleared on error.
+ */
+cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                         size_t in_len, uint64_t max_steps, cairn_error *err);
+void zl_run_clear(zl_run *r);
+/* The statement of r's run (borrowing r's tables), with the PCS target and both grinding bits. */
+void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind);
+
+/*
+ * The shape of a lean proof: what the verifier derives from the statement
+ * (zl_shape_of); every length in the proof's byte format follows from it
+ * (lean_codec.c).
+ */
+typedef struct {
+    size_t n;    /* trace variables (2^n rows) */
+    unsigned k;  /* RAM variables (2^k words) */
+    unsigned kb; /* the bytecode table's variables (zl_bc_vars) */
+} zl_shape;
+void zl_shape_of(zl_shape *sh, const zl_stmt *s);
+
+/* The claim points of each opening (phase 1: r_z, r_g, r_s, U's and B's GKR points, r_k). */
+#define ZL_OPEN1_POINTS 6u
+#define ZL_OPEN2_POINTS 4u
+
 /* The prover's stages, as timed in zl_proof.stage_s. */
 enum {
     ZL_ST_TABLES = 0, ZL_ST_COMMIT1, ZL_ST_ZEROCHECK, ZL_ST_MEMORY, ZL_ST_SHIFT, ZL_ST_LOOKUP_BIND,
@@ -1187,7 +1235,7 @@ enum {
 };
 extern const char *const zl_stage_names[ZL_NSTAGE];
 
-/* The proof as a struct (no byte format yet). */
+/* The proof as a struct; its byte format is lean_codec.c's (docs/zkvm-v2.md). */
 typedef struct {
     cairn_pcs_params p1, p2;
     cairn_pcs_commitment c1, c2;
@@ -1200,7 +1248,7 @@ typedef struct {
     cairn_fp2 *ex1, *ex2;
     size_t ex1_len, ex2_len;
     cairn_pcs_opening op1, op2;
-    unsigned kb; /* the bytecode table's variables (the prover's, for zl_proof_size) */
+    zl_shape shape; /* set by zl_prove and zl_proof_decode */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
@@ -1215,13 +1263,6 @@ void zl_proof_clear(zl_proof *p);
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err);
 /*
- * The bytes the proof will take once it has a byte format: each part's
- * encoded size (sum-checks, GKR proofs, logup* proofs, openings, the
- * values sent, the final registers, the commitments); parts (optional)
- * receives them by stage: zero-check, memory, shift, lookups, openings.
- */
-size_t zl_proof_size(const zl_proof *p, size_t parts[5]);
-/*
  * Verify every stage and both openings.  First the verifier's floor: the
  * bits recomputed from the statement's shape (zl_setup) and the target
  * must both be at least CAIRN_ZKVM_MIN_SECURITY_BITS, else
@@ -1230,6 +1271,49 @@ size_t zl_proof_size(const zl_proof *p, size_t parts[5]);
  */
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
                        cairn_error *err);
+/*
+ * The values each opening sends besides the PCS opening (zl_open_extra_len
+ * of its claim points), from the shape alone.  CAIRN_ERR_ARG for a shape
+ * the stacked layout refuses.
+ */
+cairn_status zl_open_extra_lens(size_t *ex1, size_t *ex2, const zl_shape *sh, cairn_error *err);
+
+/* ---- the lean proof's byte format (lean_codec.c) ---- */
+
+/*
+ * The encoded length of p (exactly what zl_proof_encode writes, 0 for a
+ * shape over the limits); parts (optional) receives it by stage:
+ * zero-check, memory, shift, lookups, openings (the commitments counted
+ * with the openings).
+ */
+size_t zl_proof_size(const zl_proof *p, size_t parts[5]);
+/* One part of the byte format: its name (as in the parser's messages), offset and length. */
+typedef struct {
+    const char *name;
+    size_t offset, len;
+} zl_part;
+/*
+ * The parts of p's encoding in order, up to max of them into out; returns
+ * their number (0 for a shape over the limits).
+ */
+size_t zl_proof_parts(zl_part *out, size_t max, const zl_proof *p);
+/*
+ * Encode p (the body of the future format 5, docs/zkvm-v2.md): *out is
+ * malloc'd, *out_len bytes.  CAIRN_ERR_ARG when a part's length differs
+ * from what p->shape gives; CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_proof_encode(uint8_t **out, size_t *out_len, const zl_proof *p, cairn_error *err);
+/*
+ * Parse untrusted bytes as a proof of shape sh (the verifier's own, from
+ * the statement: zl_shape_of).  Every length follows from sh or is a
+ * prefix checked against the bytes left; every field element canonical;
+ * no trailing bytes.  CAIRN_ERR_PARSE naming the part and byte offset;
+ * CAIRN_ERR_LIMIT over CAIRN_PROOF_MAX_BYTES; CAIRN_ERR_ARG for a shape
+ * over the limits; CAIRN_ERR_NOMEM.  Nothing allocated is larger than
+ * the input.  p (initialised) is replaced; on error it is left empty.
+ */
+cairn_status zl_proof_decode(zl_proof *p, const uint8_t *b, size_t len, const zl_shape *sh,
+                             cairn_error *err);
 
 /*
  * The reference checker: every cell's table membership, every constraint
