@@ -5,8 +5,9 @@
  *   statement; phase-1 commitment (25 cell columns and the final RAM,
  *   stacked); zero-check; memory GKR (the final registers absorbed);
  *   shift; lookups phase A; phase-2 commitment (the two pushforwards,
- *   stacked); lookups phase B; the phase-1 openings (six points) and the
- *   phase-2 openings (four points).
+ *   stacked); lookups phase B; the phase-1 claims (six points) and the
+ *   phase-2 claims (four points) each reduced to one point by a sum-check
+ *   and each batch opened there once (lean_open.c).
  *
  * Step 3 of the plan, in linear space: the value tables are materialised
  * (ZLV_N columns of 2^n), so this is the reference the streaming stages
@@ -106,6 +107,8 @@ void zl_proof_init(zl_proof *p)
     zl_mem_proof_init(&p->mem);
     zl_shift_proof_init(&p->sh);
     zl_lk_proof_init(&p->lk);
+    cairn_sumcheck_proof_init(&p->rd1);
+    cairn_sumcheck_proof_init(&p->rd2);
     cairn_pcs_opening_init(&p->op1);
     cairn_pcs_opening_init(&p->op2);
 }
@@ -118,14 +121,23 @@ void zl_proof_clear(zl_proof *p)
     zl_mem_proof_clear(&p->mem);
     zl_shift_proof_clear(&p->sh);
     zl_lk_proof_clear(&p->lk);
+    cairn_sumcheck_proof_clear(&p->rd1);
+    cairn_sumcheck_proof_clear(&p->rd2);
     cairn_pcs_opening_clear(&p->op1);
     cairn_pcs_opening_clear(&p->op2);
     free(p->ex1);
     free(p->ex2);
+    free(p->at1);
+    free(p->at2);
     memset(p, 0, sizeof *p);
 }
 
-/* The claim points of both openings, from the stages' results (prover and verifier alike). */
+/*
+ * The claim points of both batches, from the stages' results (prover and
+ * verifier alike): phase 1's cells at the stages' points and the final RAM
+ * at r_k, all claimed by earlier stages; phase 2's pushforward coordinates,
+ * sent and checked against the lookups' claims (y_claims_hold).
+ */
 struct points {
     zl_claim_pt p1[6], p2[4];
     cairn_fp2 v1[6][ZL_NCELL], v2[4][2];
@@ -142,26 +154,29 @@ static void claim_points(struct points *q, const cairn_fp2 *const r[5], const ca
     size_t m = zl_zc_used(idx);
     for (size_t j = 0; j < m; j++)
         if (idx[j] < ZL_NCELL)
-            q->v1[0][idx[j]] = p->zc.vals[j], q->k1[0][idx[j]] = 1;
+            q->v1[0][idx[j]] = p->zc.vals[j], q->k1[0][idx[j]] = ZL_CLAIM_KNOWN;
     /* P1: the memory stage's cells at r_g; P2: the shift's at r_s */
     const uint16_t *mv = zl_mem_values(), *sv = zl_shift_values();
     for (unsigned j = 0; j < ZL_MEM_VALS; j++)
         if (mv[j] < ZL_NCELL)
-            q->v1[1][mv[j]] = p->mem.vals[j], q->k1[1][mv[j]] = 1;
+            q->v1[1][mv[j]] = p->mem.vals[j], q->k1[1][mv[j]] = ZL_CLAIM_KNOWN;
     for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
         if (sv[j] < ZL_NCELL)
-            q->v1[2][sv[j]] = p->sh.vals[j], q->k1[2][sv[j]] = 1;
+            q->v1[2][sv[j]] = p->sh.vals[j], q->k1[2][sv[j]] = ZL_CLAIM_KNOWN;
     /* P3: U's index cells at its GKR point; P4: pc_idx at B's */
-    for (unsigned l = 0; l < ZL_NUCELL; l++)
-        q->v1[3][zl_u_cells[l]] = res->u.index_values[l], q->k1[3][zl_u_cells[l]] = 1;
-    q->v1[4][ZL_PCI] = res->b.index_values[0], q->k1[4][ZL_PCI] = 1;
+    for (unsigned l = 0; l < ZL_NUCELL; l++) {
+        q->v1[3][zl_u_cells[l]] = res->u.index_values[l];
+        q->k1[3][zl_u_cells[l]] = ZL_CLAIM_KNOWN;
+    }
+    q->v1[4][ZL_PCI] = res->b.index_values[0], q->k1[4][ZL_PCI] = ZL_CLAIM_KNOWN;
     for (unsigned i = 0; i < 5; i++)
         q->p1[i] = (zl_claim_pt){0, r[i], q->v1[i], q->k1[i]};
     /* P5: the final RAM at r_k */
     q->v1[5][0] = p->mem.fin[0], q->v1[5][1] = p->mem.fin[1];
-    q->k1[5][0] = q->k1[5][1] = 1;
+    q->k1[5][0] = q->k1[5][1] = ZL_CLAIM_KNOWN;
     q->p1[5] = (zl_claim_pt){1, r_k, q->v1[5], q->k1[5]};
     /* phase 2: Y = c0 + X c1 at two points each; both coordinates sent, checked after */
+    memset(q->k2, ZL_CLAIM_SENT, sizeof q->k2);
     for (unsigned u = 0; u < 2; u++) {
         q->p2[u] = (zl_claim_pt){0, res->u.y_points[u], q->v2[u], q->k2[u]};
         q->p2[2 + u] = (zl_claim_pt){1, res->b.y_points[u], q->v2[2 + u], q->k2[2 + u]};
@@ -213,8 +228,8 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     zl_proof_init(p);
     if ((st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
         (st = stacks(&s1, &s2, n, k, tb.kb, err)) != CAIRN_OK ||
-        (st = params_for(&p->p1, &s1, s->security, 6, err)) != CAIRN_OK ||
-        (st = params_for(&p->p2, &s2, s->security, 4, err)) != CAIRN_OK)
+        (st = params_for(&p->p1, &s1, s->security, 1, err)) != CAIRN_OK ||
+        (st = params_for(&p->p2, &s2, s->security, 1, err)) != CAIRN_OK)
         goto out;
     size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb.kb;
     p->kb = tb.kb;
@@ -270,19 +285,25 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     absorb_commitment(t, "lean/commit/phase2", &p->c2, c2);
     if ((st = zl_lk_prove(&ls, &p->lk, &res, t, c2, sizeof c2, threads, err)) != CAIRN_OK)
         goto out;
-    /* the openings */
+    /* the claim reductions and the openings */
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    p->ex1_len = zl_open_extra_len(q.p1, 6, &s1);
-    p->ex2_len = zl_open_extra_len(q.p2, 4, &s2);
+    p->ex1_len = zl_open_sent_len(q.p1, 6, &s1);
+    p->ex2_len = zl_open_sent_len(q.p2, 4, &s2);
+    p->at1_len = s1.num_polys;
+    p->at2_len = s2.num_polys;
     p->ex1 = malloc(p->ex1_len * sizeof *p->ex1 + 1);
     p->ex2 = malloc(p->ex2_len * sizeof *p->ex2 + 1);
-    if (p->ex1 == NULL || p->ex2 == NULL) {
+    p->at1 = malloc(p->at1_len * sizeof *p->at1);
+    p->at2 = malloc(p->at2_len * sizeof *p->at2);
+    if (p->ex1 == NULL || p->ex2 == NULL || p->at1 == NULL || p->at2 == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
         goto out;
     }
-    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, &s1, &p->p1, polys1, q.p1, 6, err)) ||
-        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, &s2, &p->p2, polys2, q.p2, 4, err)))
+    if ((st = zl_open_prove(&p->rd1, p->at1, &p->op1, p->ex1, t, &pr1, &s1, &p->p1, polys1,
+                            q.p1, 6, err)) ||
+        (st = zl_open_prove(&p->rd2, p->at2, &p->op2, p->ex2, t, &pr2, &s2, &p->p2, polys2,
+                            q.p2, 4, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
     if (st != CAIRN_OK) /* the prover's own pushforwards: never */
@@ -322,8 +343,8 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
     /* the parameters are the verifier's own, from the sizes */
     if ((st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
         (st = stacks(&s1, &s2, n, k, tb.kb, err)) != CAIRN_OK ||
-        (st = params_for(&p1, &s1, s->security, 6, err)) != CAIRN_OK ||
-        (st = params_for(&p2, &s2, s->security, 4, err)) != CAIRN_OK)
+        (st = params_for(&p1, &s1, s->security, 1, err)) != CAIRN_OK ||
+        (st = params_for(&p2, &s2, s->security, 1, err)) != CAIRN_OK)
         goto out;
     uint8_t e1[CAIRN_PCS_PARAMS_BYTES], e2[CAIRN_PCS_PARAMS_BYTES];
     uint8_t g1[CAIRN_PCS_PARAMS_BYTES], g2[CAIRN_PCS_PARAMS_BYTES];
@@ -355,8 +376,10 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
         goto out;
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    if ((st = zl_open_verify(&p->c1, t, &s1, &p->op1, p->ex1, p->ex1_len, q.p1, 6, err)) ||
-        (st = zl_open_verify(&p->c2, t, &s2, &p->op2, p->ex2, p->ex2_len, q.p2, 4, err)))
+    if ((st = zl_open_verify(&p->c1, t, &s1, &p->rd1, p->at1, p->at1_len, &p->op1, p->ex1,
+                             p->ex1_len, q.p1, 6, err)) ||
+        (st = zl_open_verify(&p->c2, t, &s2, &p->rd2, p->at2, p->at2_len, &p->op2, p->ex2,
+                             p->ex2_len, q.p2, 4, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
 out:
@@ -377,7 +400,10 @@ size_t zl_proof_size(const zl_proof *p, size_t parts[5])
                 cairn_logup_star_batch_proof_size(n, ZU_VARS, ZL_NUCELL) +
                 cairn_logup_star_batch_proof_size(n, p->kb, 1);
     size_t op = 2 * CAIRN_PCS_COMMITMENT_BYTES + (p->ex1_len + p->ex2_len) * E +
-                cairn_pcs_opening_encoded_len(&p->op1) + cairn_pcs_opening_encoded_len(&p->op2);
+                cairn_sumcheck_proof_size(p->rd1.rounds, p->rd1.degree) +
+                cairn_sumcheck_proof_size(p->rd2.rounds, p->rd2.degree) +
+                (p->at1_len + p->at2_len) * E + cairn_pcs_opening_encoded_len(&p->op1) +
+                cairn_pcs_opening_encoded_len(&p->op2);
     if (parts != NULL)
         parts[0] = z, parts[1] = m, parts[2] = sh, parts[3] = lk, parts[4] = op;
     return z + m + sh + lk + op;
