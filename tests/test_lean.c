@@ -8,7 +8,9 @@
  * changed where the design says they are bound; the streaming fill (the
  * row source the prover will read) against the translation of the first
  * prover's columns, row by row.  (The lying executions of RAM and I/O are checked by the
- * lean checker inside test_zkvm_lies.c.)
+ * lean checker inside test_zkvm_lies.c.)  Then each stage of the lean
+ * proof, the chained proof, and the claim reduction before the openings
+ * (complete, every element tampered, a false claim at one point).
  */
 #include <math.h>
 #include <stdio.h>
@@ -1548,7 +1550,8 @@ static void lean_security_all_sizes(void)
     CHECK(fabs(terms[ZL_T_MEM_GKR] - (F - log2(610.0))) < 1e-9); /* sum_{j<20} 3j + 2 */
     CHECK(fabs(terms[ZL_T_U_BIND] - (F - log2(55.0))) < 1e-9);   /* 2 + 21 + 32 */
     CHECK(fabs(terms[ZL_T_B_BIND] - (F - log2(47.0))) < 1e-9);   /* 2 + 21 + 24 */
-    CHECK(fabs(terms[ZL_T_STACK] - (F - log2(4.0 + 8.0))) < 1e-9); /* RAM 20 - 16, Y_B 16 - 12 */
+    CHECK(fabs(terms[ZL_T_REDUCE] -
+               (F - log2(4.0 + 2.0 * (double)(su.p1.num_vars + su.p2.num_vars)))) < 1e-9);
 }
 
 /*
@@ -1977,7 +1980,9 @@ static void lean_codec_noncanonical(void)
                                         "final memory values",  "shift sum-check",
                                         "shift values",         "lookup extra values",
                                         "U lookup",             "B lookup",
-                                        "phase-1 opening values", "phase-2 opening values"};
+                                        "phase-1 claim reduction", "phase-1 slot values",
+                                        "phase-2 sent values",  "phase-2 claim reduction",
+                                        "phase-2 slot values"};
     static const uint64_t bad[2] = {CAIRN_FP_P, UINT64_MAX};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const zl_part *pt = codec_part(&c, names[i]);
@@ -2024,6 +2029,307 @@ static void lean_codec_fuzz(void)
     CHECK(cairn_fuzz_lean_proof(NULL, 0) == 0);
 }
 
+/* ---- the claim reduction (lean_open.c) ---- */
+
+/* A stacked batch committed from random members, with claim points on it. */
+struct red_fix {
+    cairn_pcs_stack st;
+    cairn_pcs_params params;
+    cairn_pcs_prover pr;
+    cairn_fp *mem;
+    const cairn_fp *polys[40];
+    size_t npts;
+    zl_claim_pt pts[4];
+    cairn_fp2 r[4][16], vals[4][32];
+    uint8_t kind[4][32];
+};
+
+static void red_fix_close(struct red_fix *f)
+{
+    cairn_pcs_prover_clear(&f->pr);
+    free(f->mem);
+}
+
+/*
+ * Two groups (count0 members of n0 variables, 2 of n1): three points on
+ * group 0 claiming a random subset of its members (at least one), the
+ * last point's members all sent, and one point on group 1 with both
+ * members claimed.  Claimed values are the true ones.
+ */
+static int red_fix_open(struct red_fix *f, unsigned n0, size_t count0, unsigned n1)
+{
+    cairn_error err;
+    cairn_pcs_group g[2] = {{n0, count0}, {n1, 2}};
+    cairn_pcs_options o;
+    cairn_rows src;
+    cairn_pcs_stack_rows impl;
+    memset(f, 0, sizeof *f);
+    memset(&impl, 0, sizeof impl);
+    cairn_pcs_prover_init(&f->pr);
+    f->pr.threads = 2;
+    size_t total = count0 * ((size_t)1 << n0) + 2 * ((size_t)1 << n1);
+    f->mem = malloc(total * sizeof *f->mem);
+    if (!CHECK(f->mem != NULL) || !CHECK(cairn_pcs_stack_init(&f->st, g, 2, &err) == CAIRN_OK))
+        return 0;
+    cairn_fp *m = f->mem;
+    for (size_t j = 0; j < count0 + 2; j++) {
+        size_t len = (size_t)1 << (j < count0 ? n0 : n1);
+        for (size_t x = 0; x < len; x++)
+            m[x] = cairn_fp_from_u64(test_rand_below(1u << 16));
+        f->polys[j] = m;
+        m += len;
+    }
+    cairn_pcs_options_init(&o);
+    o.target_bits = 100;
+    if (!CHECK(cairn_pcs_params_choose(&f->params, f->st.num_vars, f->st.num_polys, &o, &err) ==
+               CAIRN_OK) ||
+        !CHECK(cairn_pcs_stack_rows_init(&src, &impl, &f->st, &f->params, f->polys, &err) ==
+               CAIRN_OK) ||
+        !CHECK(cairn_pcs_commit(&f->pr, &f->params, &src, &err) == CAIRN_OK)) {
+        cairn_pcs_stack_rows_clear(&impl);
+        return 0;
+    }
+    cairn_pcs_stack_rows_clear(&impl);
+    f->npts = 4;
+    for (size_t i = 0; i < 4; i++) {
+        size_t grp = i < 3 ? 0 : 1, cnt = g[grp].count;
+        for (unsigned v = 0; v < g[grp].num_vars; v++)
+            f->r[i][v] = rand_fp2();
+        for (size_t j = 0; j < cnt; j++) {
+            f->kind[i][j] = i == 2   ? ZL_CLAIM_SENT
+                            : i == 3 ? ZL_CLAIM_KNOWN
+                                     : (uint8_t)test_rand_below(2);
+            CHECK_OK(cairn_poly_eval_fp(&f->vals[i][j], f->polys[f->st.first_poly[grp] + j],
+                                        f->r[i], g[grp].num_vars));
+        }
+        f->kind[i][test_rand_below(cnt)] = i == 2 ? ZL_CLAIM_SENT : ZL_CLAIM_KNOWN;
+        f->pts[i] = (zl_claim_pt){grp, f->r[i], f->vals[i], f->kind[i]};
+    }
+    return 1;
+}
+
+/* The reduction's proof of a fixture. */
+struct red_proof {
+    cairn_sumcheck_proof rd;
+    cairn_pcs_opening op;
+    cairn_fp2 at[40], sent[32];
+    size_t sent_len;
+};
+
+static cairn_status red_prove(struct red_proof *p, struct red_fix *f)
+{
+    cairn_transcript t;
+    cairn_error err;
+    cairn_transcript_init(&t, "lean-reduce");
+    cairn_sumcheck_proof_init(&p->rd);
+    cairn_pcs_opening_init(&p->op);
+    p->sent_len = zl_open_sent_len(f->pts, f->npts, &f->st);
+    return zl_open_prove(&p->rd, p->at, &p->op, p->sent, &t, &f->pr, &f->st, &f->params,
+                         f->polys, f->pts, f->npts, &err);
+}
+
+static cairn_status red_verify(const struct red_proof *p, struct red_fix *f, cairn_error *err)
+{
+    cairn_transcript t;
+    cairn_transcript_init(&t, "lean-reduce");
+    return zl_open_verify(&f->pr.com, &t, &f->st, &p->rd, p->at, f->st.num_polys, &p->op,
+                          p->sent, p->sent_len, f->pts, f->npts, err);
+}
+
+static void red_proof_clear(struct red_proof *p)
+{
+    cairn_sumcheck_proof_clear(&p->rd);
+    cairn_pcs_opening_clear(&p->op);
+}
+
+/* Rejected, and by the reduction's final check (not by the opening, not as malformed). */
+static void want_reduction_rejects(const struct red_proof *p, struct red_fix *f, const char *what,
+                                   size_t which)
+{
+    cairn_error err;
+    cairn_status st = red_verify(p, f, &err);
+    if (st != CAIRN_ERR_REJECTED)
+        FAIL("SOUNDNESS: %s %zu changed: %s", what, which, cairn_status_str(st));
+    else if (strstr(err.msg, "claim reduction") == NULL)
+        FAIL("%s %zu changed: rejected by something else (%s)", what, which, err.msg);
+    else
+        test_pass();
+}
+
+/*
+ * The claims on a stacked batch reduced to one point and opened there, in
+ * both layouts (the larger group the cells', or the RAM's): honest claims
+ * accepted, with the sum-check's last point and the slots' values there
+ * the true ones; every round message and every slot value at the point
+ * changed: rejected (a slot value by the final check, since the opening
+ * is made for the true ones and the final check comes first); every sent
+ * value changed: rejected.
+ */
+static void reduce_complete_and_tampered(void)
+{
+    static const unsigned shapes[2][3] = {{4, 25, 8}, {7, 5, 4}};
+    for (unsigned sh = 0; sh < 2; sh++) {
+        struct red_fix f;
+        struct red_proof p;
+        cairn_error err;
+        if (!red_fix_open(&f, shapes[sh][0], shapes[sh][1], shapes[sh][2])) {
+            red_fix_close(&f);
+            continue;
+        }
+        if (!CHECK(red_prove(&p, &f) == CAIRN_OK)) {
+            red_proof_clear(&p);
+            red_fix_close(&f);
+            continue;
+        }
+        CHECK_EQ_U64(p.rd.rounds, f.st.num_vars);
+        CHECK_EQ_U64(p.rd.degree, 2);
+        cairn_status st = red_verify(&p, &f, &err);
+        if (st != CAIRN_OK)
+            FAIL("shape %u: honest reduction: %s (%s)", sh, cairn_status_str(st), err.msg);
+        else
+            test_pass();
+        for (size_t e = 0; e < p.rd.rounds * p.rd.degree; e++) {
+            cairn_fp2 keep = p.rd.evals[e];
+            p.rd.evals[e] = cairn_fp2_add(keep, cairn_fp2_one());
+            want_reduction_rejects(&p, &f, "round message element", e);
+            p.rd.evals[e] = keep;
+        }
+        for (size_t c = 0; c < f.st.num_polys; c++) {
+            cairn_fp2 keep = p.at[c];
+            p.at[c] = cairn_fp2_add(keep, cairn_fp2_one());
+            want_reduction_rejects(&p, &f, "slot value at the point", c);
+            p.at[c] = keep;
+        }
+        for (size_t e = 0; e < p.sent_len; e++) {
+            cairn_fp2 keep = p.sent[e];
+            p.sent[e] = cairn_fp2_add(keep, cairn_fp2_one());
+            want_reduction_rejects(&p, &f, "sent value", e);
+            p.sent[e] = keep;
+        }
+        /* the proof's shape: one round too few is malformed */
+        p.rd.rounds--;
+        CHECK_EQ_U64(red_verify(&p, &f, &err), CAIRN_ERR_PARSE);
+        p.rd.rounds++;
+        CHECK_EQ_U64(red_verify(&p, &f, &err), CAIRN_OK);
+        red_proof_clear(&p);
+        red_fix_close(&f);
+    }
+}
+
+/*
+ * A cheating prover that claims a false value for one member at one point
+ * (known to the verifier, or sent) and runs the reduction and the opening
+ * honestly otherwise: rejected by the reduction's final check, for every
+ * claim of the fixture in turn.  (The opening is made for the slots' true
+ * values at the reduced point, so only the final check can see the lie:
+ * with that check disabled these proofs are accepted.)
+ */
+static void reduce_rejects_false_claim(void)
+{
+    static const unsigned shapes[2][3] = {{4, 25, 8}, {7, 5, 4}};
+    for (unsigned sh = 0; sh < 2; sh++) {
+        struct red_fix f;
+        if (!red_fix_open(&f, shapes[sh][0], shapes[sh][1], shapes[sh][2])) {
+            red_fix_close(&f);
+            continue;
+        }
+        for (size_t i = 0; i < f.npts; i++) {
+            size_t cnt = f.st.groups[f.pts[i].group].count;
+            for (size_t j = 0; j < cnt; j++) {
+                uint8_t kind = f.kind[i][j];
+                if (kind == ZL_CLAIM_NONE)
+                    continue;
+                cairn_fp2 keep = f.vals[i][j];
+                struct red_proof p;
+                /* the prover proves the false value as if known; the verifier is sent it */
+                f.vals[i][j] = cairn_fp2_add(keep, rand_fp2());
+                f.kind[i][j] = ZL_CLAIM_KNOWN;
+                cairn_status st = red_prove(&p, &f);
+                f.kind[i][j] = kind;
+                if (kind == ZL_CLAIM_SENT) {
+                    size_t e = 0;
+                    for (size_t i2 = 0; i2 < f.npts; i2++)
+                        for (size_t j2 = 0; j2 < f.st.groups[f.pts[i2].group].count; j2++)
+                            if (f.kind[i2][j2] == ZL_CLAIM_SENT) {
+                                cairn_fp2 v;
+                                if (i2 == i && j2 == j)
+                                    v = f.vals[i][j];
+                                else
+                                    CHECK_OK(cairn_poly_eval_fp(
+                                        &v, f.polys[f.st.first_poly[f.pts[i2].group] + j2],
+                                        f.r[i2], f.st.groups[f.pts[i2].group].num_vars));
+                                p.sent[e++] = v;
+                            }
+                    p.sent_len = e;
+                }
+                if (CHECK(st == CAIRN_OK))
+                    want_reduction_rejects(&p, &f, "claim", i * 100 + j);
+                red_proof_clear(&p);
+                f.vals[i][j] = keep;
+            }
+        }
+        red_fix_close(&f);
+    }
+}
+
+/*
+ * The lean proof's reductions: every round message of both sum-checks and
+ * every slot value at both reduced points changed: rejected; one round
+ * dropped: malformed.
+ */
+static void lean_proof_reduction_tampered(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64())) {
+        zc_fix_close(&f);
+        return;
+    }
+    zl_proof p;
+    zl_stmt s = lean_stmt(&f.z, f.cells);
+    cairn_status st0 = lean_round_trip(&f.z, f.cells, NULL, &p);
+    if (!CHECK(st0 == CAIRN_OK)) {
+        if (st0 != CAIRN_ERR_INTERNAL) /* the prover's proof, kept */
+            zl_proof_clear(&p);
+        zc_fix_close(&f);
+        return;
+    }
+    CHECK_EQ_U64(p.rd1.degree, 2);
+    CHECK_EQ_U64(p.rd2.degree, 2);
+    CHECK_EQ_U64(p.ex1_len, 0);
+    CHECK_EQ_U64(p.ex2_len, 8);
+    cairn_sumcheck_proof *rd[2] = {&p.rd1, &p.rd2};
+    cairn_fp2 *at[2] = {p.at1, p.at2};
+    size_t at_len[2] = {p.at1_len, p.at2_len};
+    for (unsigned b = 0; b < 2; b++) {
+        size_t E = rd[b]->rounds * rd[b]->degree;
+        for (size_t k = 0; k < E + at_len[b]; k++) {
+            cairn_fp2 *e = k < E ? &rd[b]->evals[k] : &at[b][k - E], keep = *e;
+            cairn_transcript t;
+            cairn_error err;
+            cairn_transcript_init(&t, "lean-proof");
+            *e = cairn_fp2_add(keep, cairn_fp2_one());
+            cairn_status st = zl_verify(&t, &s, &p, &err);
+            if (st != CAIRN_ERR_REJECTED)
+                FAIL("SOUNDNESS: batch %u, %s %zu changed: %s", b + 1,
+                     k < E ? "round element" : "slot value", k < E ? k : k - E,
+                     cairn_status_str(st));
+            else if (strstr(err.msg, "claim reduction") == NULL)
+                FAIL("batch %u element %zu: rejected by something else (%s)", b + 1, k, err.msg);
+            else
+                test_pass();
+            *e = keep;
+        }
+        cairn_transcript t;
+        cairn_error err;
+        cairn_transcript_init(&t, "lean-proof");
+        rd[b]->rounds--;
+        CHECK_EQ_U64(zl_verify(&t, &s, &p, &err), CAIRN_ERR_PARSE);
+        rd[b]->rounds++;
+    }
+    zl_proof_clear(&p);
+    zc_fix_close(&f);
+}
+
 const struct test_case test_lean_cases[] = {
     TEST(u_mle_matches_table),
     TEST(u_shift_columns_match),
@@ -2056,5 +2362,8 @@ const struct test_case test_lean_cases[] = {
     TEST(lean_codec_bytes_flipped),
     TEST(lean_codec_noncanonical),
     TEST(lean_codec_fuzz),
+    TEST(reduce_complete_and_tampered),
+    TEST(reduce_rejects_false_claim),
+    TEST(lean_proof_reduction_tampered),
     TEST_END,
 };

@@ -375,6 +375,15 @@ cairn_status cairn_pcs_stack_rows_init(cairn_rows *src, cairn_pcs_stack_rows *im
 void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl);
 
 /*
+ * Entries [e0, e0 + len) of slot `slot` of the stacked batch of the member
+ * tables polys (as cairn_pcs_stack_rows_init takes them) into out: the
+ * slot's table as it is committed, zeros in the blocks no member fills.
+ * e0 + len <= 2^st->num_vars.
+ */
+void cairn_pcs_stack_entries(cairn_fp *out, const cairn_pcs_stack *st,
+                             const cairn_fp *const *polys, size_t slot, size_t e0, size_t len);
+
+/*
  * The lifted point of group g: out[0 .. n) = r[0 .. n_g) || rho[0 .. n - n_g).
  * rho must come from the transcript after the members' claimed values are
  * bound (absorbed), as the group's challenge.

@@ -68,19 +68,24 @@ static size_t group_of(const cairn_pcs_stack *st, size_t slot)
     return g;
 }
 
-/* Entries [e0, e0 + len) of slot c into out. */
-static void slot_entries(cairn_fp *out, const cairn_pcs_stack_rows *sr, size_t c, size_t e0,
-                         size_t len)
+void cairn_pcs_stack_entries(cairn_fp *out, const cairn_pcs_stack *st,
+                             const cairn_fp *const *polys, size_t slot, size_t e0, size_t len)
 {
-    const cairn_pcs_stack *st = sr->st;
-    size_t g = group_of(st, c), sl = c - st->first_slot[g];
+    size_t g = group_of(st, slot), sl = slot - st->first_slot[g];
     unsigned ng = st->groups[g].num_vars, d = st->num_vars - ng;
     size_t B = (size_t)1 << ng, mask = B - 1;
     for (size_t e = e0; e < e0 + len; e++) {
         size_t j = (sl << d) + (e >> ng);
-        out[e - e0] = j < st->groups[g].count ? sr->polys[st->first_poly[g] + j][e & mask]
+        out[e - e0] = j < st->groups[g].count ? polys[st->first_poly[g] + j][e & mask]
                                               : cairn_fp_zero();
     }
+}
+
+/* Entries [e0, e0 + len) of slot c into out. */
+static void slot_entries(cairn_fp *out, const cairn_pcs_stack_rows *sr, size_t c, size_t e0,
+                         size_t len)
+{
+    cairn_pcs_stack_entries(out, sr->st, sr->polys, c, e0, len);
 }
 
 /* The source: row R = i*C + c is slot c's entries [i k, i k + k), one row per chunk. */

@@ -57,8 +57,8 @@ static uint8_t *room(struct io *io, size_t len, const char *what)
         zl_part *last = io->parts_len ? &io->parts[io->parts_len - 1] : NULL;
         if (last != NULL && strcmp(last->name, what) == 0)
             last->len += len;
-        else if (io->parts != NULL && io->parts_len < io->parts_max)
-            io->parts[io->parts_len++] = (zl_part){what, io->pos, len};
+        else if (io->parts != NULL && io->parts_len < io->parts_max && len > 0)
+            io->parts[io->parts_len++] = (zl_part){what, io->pos, len}; /* empty parts: none */
         io->pos += len;
         io->stages[io->stage] += len;
         return NULL;
@@ -264,12 +264,12 @@ static void io_registers(struct io *io, uint32_t val[32], uint64_t ts[32])
 static void layout(struct io *io, zl_proof *p)
 {
     const zl_shape *sh = io->sh;
-    size_t vars[ZL_NMEM + 2], ex1 = 0, ex2 = 0, len;
+    size_t vars[ZL_NMEM + 2], sent[2], slots[2], rvars[2], len;
     cairn_error e;
     for (unsigned j = 0; j < ZL_NMEM; j++)
         vars[j] = sh->n;
     vars[ZL_NMEM] = vars[ZL_NMEM + 1] = sh->k;
-    inner(io, zl_open_extra_lens(&ex1, &ex2, sh, &e), &e, "shape");
+    inner(io, zl_open_lens(sent, slots, rvars, sh, &e), &e, "shape");
 
     uint64_t bits = p->security_bits;
     io->stage = 4;
@@ -297,10 +297,14 @@ static void layout(struct io *io, zl_proof *p)
     io_logup(io, "U lookup", &p->lk.u, sh->n, ZU_VARS, ZL_NUCELL);
     io_logup(io, "B lookup", &p->lk.b, sh->n, sh->kb, 1);
     io->stage = 4;
-    io_fp2_vec(io, "phase-1 opening values", &p->ex1, &p->ex1_len, ex1);
-    io_opening(io, "phase-1 opening", &p->op1, &p->c1.params, ZL_OPEN1_POINTS);
-    io_fp2_vec(io, "phase-2 opening values", &p->ex2, &p->ex2_len, ex2);
-    io_opening(io, "phase-2 opening", &p->op2, &p->c2.params, ZL_OPEN2_POINTS);
+    io_fp2_vec(io, "phase-1 sent values", &p->ex1, &p->ex1_len, sent[0]);
+    io_sumcheck(io, "phase-1 claim reduction", &p->rd1, rvars[0], ZL_RD_DEGREE);
+    io_fp2_vec(io, "phase-1 slot values", &p->at1, &p->at1_len, slots[0]);
+    io_opening(io, "phase-1 opening", &p->op1, &p->c1.params, 1);
+    io_fp2_vec(io, "phase-2 sent values", &p->ex2, &p->ex2_len, sent[1]);
+    io_sumcheck(io, "phase-2 claim reduction", &p->rd2, rvars[1], ZL_RD_DEGREE);
+    io_fp2_vec(io, "phase-2 slot values", &p->at2, &p->at2_len, slots[1]);
+    io_opening(io, "phase-2 opening", &p->op2, &p->c2.params, 1);
 
     len = io->pass == READ ? io->len : io->pos;
     if (io->st == CAIRN_OK && io->pos != len)

@@ -1,164 +1,310 @@
 /*
- * lean_open.c — the lean row's openings (docs/zkvm-v2.md §6 steps 8, 9):
- * every claim the stages leave on a committed polynomial, opened through
- * the recursive PCS on a stacked batch (docs/pcs.md §9).
+ * lean_open.c — the lean row's claim reduction and openings (docs/zkvm-v2.md
+ * §6 steps 8, 9): every claim the stages leave on a committed polynomial
+ * reduced by one sum-check to one point r* of the stacked batch, and the
+ * batch opened there once (docs/pcs.md §9 for the layout).
  *
  * A claim point names a group of the stacked layout, a point r in the
- * group's n_g variables and the values of ALL the group's members at r:
- * those an earlier stage claimed ("known") are the verifier's own, the
- * others the prover sends.  Once a point's member values are absorbed, a
- * challenge rho lifts it to (r || rho) in the batch's n variables, where
- * each of the group's slots has the claim sum_b eq(rho, b) value(b)
- * (cairn_pcs_stack_slot_claim); the slots of the other groups at that
- * lifted point are evaluations nobody claimed yet, so the prover sends
- * them too.  Then one PCS opening at all lifted points proves every slot
- * value, hence every member value.
+ * group's n_g variables and, per member of the group, whether a value is
+ * claimed there: known (an earlier stage's claim, the verifier's own) or
+ * sent (the prover sends it; the caller checks what it implies).  Member
+ * j of group g sits in slot c = first_slot[g] + j / 2^d (d = N - n_g), in
+ * block b = j mod 2^d, so its value at r is the slot's value at the lifted
+ * point l = (r || bits(b)) of the batch's N variables:
+ *     v = f_j(r) = S_c(r || bits(b)) = sum_{x in {0,1}^N} eq(l, x) S_c(x).
+ * Claims with the same lifted point form one instance; with a coefficient
+ * a per claim (from the transcript, after every claimed value is bound),
+ * instance l's claim is
+ *     sum_x eq(l, x) Q_l(x) = sum_{claims at l} a v,
+ *     Q_l = sum_{claims at l} a S_c   (multilinear: a sum of slots),
+ * and the instances are proven by one batched sum-check (degree 2, N
+ * rounds, cairn_sumcheck_batch_prove), which ends at one point r*.  The
+ * prover sends every slot's value S_c(r*); the verifier forms
+ * Q_l(r*) = sum a S_c(r*) and the batch's final check
+ * sum_l rho_l eq(l, r*) Q_l(r*) itself, in O(instances * N + claims), and
+ * the opening at the single point r* proves the S_c(r*) (the PCS absorbs
+ * them before its first challenge).
  *
- * The extras sent are bound by the transcript before they are used: the
- * member values before rho, the other slots inside the PCS opening's own
- * absorption of its claims.  A wrong extra is a false PCS claim.
+ * Soundness: a false claim survives the coefficients a with probability
+ * <= 1/p^2, the batch's rho with <= 1/p^2, and the sum-check's N rounds of
+ * degree 2 with <= 2N/p^2: (2 + 2N)/p^2 per batch (docs/zkvm-v2.md §6).
+ * The boolean block coordinates of l need no challenge: the slot values at
+ * r* are opened directly, never recombined from member values.
+ *
+ * The prover builds the Q_l tables in one pass over the committed slots
+ * (2^N entries of each, in chunks), then the sum-check runs in memory on
+ * them (instances * 2^N extension elements).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "zkvm_internal.h"
 
-/* Members' values of every point: known ones kept, unknown ones computed (prover) or read. */
-static cairn_status member_values(zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st,
-                                  const cairn_fp *const *polys, const cairn_fp2 *extra,
-                                  size_t extra_len, size_t *used, cairn_fp2 *out_extra,
-                                  cairn_error *err)
+/* One claim: its instance and slot, its value, its coefficient. */
+struct rclaim {
+    size_t inst, slot;
+    cairn_fp2 v, a;
+};
+
+/* The reduction's plan: the claims and their instances, the same for prover and verifier. */
+struct plan {
+    size_t m, ninst, N;
+    struct rclaim *cl;
+    cairn_fp2 *taus;  /* ninst * N: the lifted points */
+    cairn_fp2 *claim; /* ninst */
+};
+
+static void plan_clear(struct plan *pl)
+{
+    free(pl->cl);
+    free(pl->taus);
+    free(pl->claim);
+    memset(pl, 0, sizeof *pl);
+}
+
+size_t zl_open_sent_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st)
+{
+    size_t e = 0;
+    for (size_t i = 0; i < npts; i++)
+        for (size_t j = 0; j < st->groups[pts[i].group].count; j++)
+            e += pts[i].kind[j] == ZL_CLAIM_SENT;
+    return e;
+}
+
+/* The sent members' values: computed into out (prover, polys given) or read from in. */
+static cairn_status sent_values(zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st,
+                                const cairn_fp *const *polys, const cairn_fp2 *in, cairn_fp2 *out,
+                                cairn_error *err)
 {
     size_t e = 0;
     for (size_t i = 0; i < npts; i++) {
         const cairn_pcs_group *g = &st->groups[pts[i].group];
         for (size_t j = 0; j < g->count; j++) {
-            if (pts[i].known[j])
+            if (pts[i].kind[j] != ZL_CLAIM_SENT)
                 continue;
             if (polys != NULL) {
-                cairn_status s = cairn_poly_eval_fp(&pts[i].vals[j],
-                                                    polys[st->first_poly[pts[i].group] + j],
-                                                    pts[i].r, g->num_vars);
+                cairn_status s =
+                    cairn_poly_eval_fp(&pts[i].vals[j], polys[st->first_poly[pts[i].group] + j],
+                                       pts[i].r, g->num_vars);
                 if (s != CAIRN_OK)
-                    return cairn_error_set(err, s, "opening: evaluation failed");
-                out_extra[e] = pts[i].vals[j];
+                    return cairn_error_set(err, s, "claim reduction: evaluation failed");
+                out[e] = pts[i].vals[j];
             } else {
-                if (e >= extra_len)
-                    return cairn_error_set(err, CAIRN_ERR_PARSE, "opening: too few values");
-                pts[i].vals[j] = extra[e];
+                pts[i].vals[j] = in[e];
             }
             e++;
         }
     }
-    *used = e;
     return CAIRN_OK;
 }
 
-/* The slot ranges of group g: [first_slot[g], next). */
-static size_t slot_end(const cairn_pcs_stack *st, size_t g)
+/*
+ * The claims in point order (member order within a point), grouped into
+ * instances by lifted point (a point's blocks in order of first use); bind
+ * every claimed value, draw the coefficients, and sum each instance's claim.
+ */
+static cairn_status plan_build(struct plan *pl, cairn_transcript *t, const zl_claim_pt *pts,
+                               size_t npts, const cairn_pcs_stack *st, cairn_error *err)
 {
-    return g + 1 < st->groups_len ? st->first_slot[g + 1] : st->num_polys;
-}
-
-/* Absorb each point's member values, draw its rho, lift it; fills lifted (npts * num_vars). */
-static void lift_all(cairn_fp2 *lifted, cairn_fp2 *rhos, cairn_transcript *t,
-                     const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st)
-{
-    for (size_t i = 0; i < npts; i++) {
-        const cairn_pcs_group *g = &st->groups[pts[i].group];
-        size_t extra_vars = st->num_vars - g->num_vars;
-        cairn_transcript_absorb_fp2_vec(t, "lean/open/members", pts[i].vals, g->count);
-        cairn_transcript_squeeze_fp2_vec(rhos + i * CAIRN_PCS_MAX_VARS, extra_vars, t,
-                                         "lean/open/rho");
-        cairn_pcs_stack_lift(lifted + i * st->num_vars, st, pts[i].group, pts[i].r,
-                             rhos + i * CAIRN_PCS_MAX_VARS);
+    size_t m = 0, N = st->num_vars;
+    memset(pl, 0, sizeof *pl);
+    for (size_t i = 0; i < npts; i++)
+        for (size_t j = 0; j < st->groups[pts[i].group].count; j++)
+            m += pts[i].kind[j] != ZL_CLAIM_NONE;
+    pl->N = N;
+    pl->cl = malloc(m * sizeof *pl->cl + 1);
+    pl->taus = malloc(m * N * sizeof *pl->taus + 1); /* at most one instance per claim */
+    pl->claim = malloc(m * sizeof *pl->claim + 1);
+    cairn_fp2 *v = malloc(m * sizeof *v + 1), *a = malloc(m * sizeof *a + 1);
+    if (pl->cl == NULL || pl->taus == NULL || pl->claim == NULL || v == NULL || a == NULL) {
+        free(v);
+        free(a);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu claims", m);
     }
-}
-
-size_t zl_open_extra_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st)
-{
-    size_t e = 0;
-    for (size_t i = 0; i < npts; i++) {
-        size_t g = pts[i].group;
-        for (size_t j = 0; j < st->groups[g].count; j++)
-            e += !pts[i].known[j];
-        e += st->num_polys - (slot_end(st, g) - st->first_slot[g]);
+    if (m == 0) {
+        free(v);
+        free(a);
+        return cairn_error_set(err, CAIRN_ERR_INTERNAL, "claim reduction: no claims");
     }
-    return e;
+    for (size_t i = 0; i < npts; i++) {
+        size_t g = pts[i].group, first = pl->ninst;
+        unsigned ng = st->groups[g].num_vars, d = (unsigned)N - ng;
+        for (size_t j = 0; j < st->groups[g].count; j++) {
+            if (pts[i].kind[j] == ZL_CLAIM_NONE)
+                continue;
+            size_t b = j & (((size_t)1 << d) - 1), l = first;
+            for (; l < pl->ninst; l++) {
+                int same = 1;
+                for (unsigned u = 0; u < d && same; u++)
+                    same = cairn_fp2_eq(pl->taus[l * N + ng + u],
+                                        (b >> u) & 1 ? cairn_fp2_one() : cairn_fp2_zero());
+                if (same)
+                    break;
+            }
+            if (l == pl->ninst) {
+                cairn_fp2 *tau = pl->taus + l * N;
+                memcpy(tau, pts[i].r, ng * sizeof *tau);
+                for (unsigned u = 0; u < d; u++)
+                    tau[ng + u] = (b >> u) & 1 ? cairn_fp2_one() : cairn_fp2_zero();
+                pl->claim[l] = cairn_fp2_zero();
+                pl->ninst++;
+            }
+            struct rclaim *c = &pl->cl[pl->m];
+            c->inst = l;
+            c->slot = st->first_slot[g] + (j >> d);
+            c->v = v[pl->m] = pts[i].vals[j];
+            pl->m++;
+        }
+    }
+    cairn_transcript_absorb_fp2_vec(t, "lean/reduce/claims", v, m);
+    cairn_transcript_squeeze_fp2_vec(a, m, t, "lean/reduce/coeffs");
+    for (size_t k = 0; k < m; k++) {
+        struct rclaim *c = &pl->cl[k];
+        c->a = a[k];
+        pl->claim[c->inst] = cairn_fp2_add(pl->claim[c->inst], cairn_fp2_mul(a[k], c->v));
+    }
+    free(v);
+    free(a);
+    return CAIRN_OK;
 }
 
-cairn_status zl_open_prove(cairn_pcs_opening *op, cairn_fp2 *extra, cairn_transcript *t,
-                           const cairn_pcs_prover *pr, const cairn_pcs_stack *st,
-                           const cairn_pcs_params *params, const cairn_fp *const *polys,
-                           zl_claim_pt *pts, size_t npts, cairn_error *err)
+static const cairn_sumcheck_term q_term = {{{1}, {0}}, 1, {0}};
+static const cairn_sumcheck_expr q_expr = {&q_term, 1, 1};
+
+/* The batch's instances: Q_l against eq(l, .) over the N variables (inputs NULL: verifier). */
+static void instances(cairn_sumcheck_instance *ins, const struct plan *pl,
+                      const cairn_sumcheck_input *inputs)
 {
-    size_t C = st->num_polys, N = st->num_vars, e;
+    for (size_t l = 0; l < pl->ninst; l++)
+        ins[l] = (cairn_sumcheck_instance){&q_expr, pl->taus + l * pl->N,
+                                           inputs != NULL ? inputs + l : NULL, pl->N, pl->claim[l]};
+}
+
+/* Rows of the slots read per chunk of the pass. */
+#define ZL_RED_CHUNK ((size_t)1 << 10)
+
+/*
+ * The one pass over the committed slots: Q_l[x] = sum_{claims at l} a S_c[x]
+ * for every x, chunk by chunk, each slot read once per chunk.  q holds
+ * ninst tables of 2^N.
+ */
+static cairn_status q_tables(cairn_fp2 *q, const struct plan *pl, const cairn_pcs_stack *st,
+                             const cairn_fp *const *polys, cairn_error *err)
+{
+    size_t len = (size_t)1 << pl->N, chunk = len < ZL_RED_CHUNK ? len : ZL_RED_CHUNK;
+    cairn_fp *buf = malloc(chunk * sizeof *buf);
+    if (buf == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: a chunk of slots");
+    memset(q, 0, pl->ninst * len * sizeof *q);
+    for (size_t x0 = 0; x0 < len; x0 += chunk)
+        for (size_t c = 0; c < st->num_polys; c++) {
+            int read = 0;
+            for (size_t k = 0; k < pl->m; k++) {
+                if (pl->cl[k].slot != c)
+                    continue;
+                if (!read)
+                    cairn_pcs_stack_entries(buf, st, polys, c, x0, chunk), read = 1;
+                cairn_fp2 *ql = q + pl->cl[k].inst * len + x0, a = pl->cl[k].a;
+                for (size_t x = 0; x < chunk; x++)
+                    ql[x] = cairn_fp2_add(ql[x], cairn_fp2_mul_fp(a, buf[x]));
+            }
+        }
+    free(buf);
+    return CAIRN_OK;
+}
+
+cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_opening *op,
+                           cairn_fp2 *sent, cairn_transcript *t, const cairn_pcs_prover *pr,
+                           const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                           const cairn_fp *const *polys, zl_claim_pt *pts, size_t npts,
+                           cairn_error *err)
+{
+    size_t N = st->num_vars;
     cairn_status s;
-    cairn_fp2 *lifted = malloc(npts * N * sizeof *lifted + 1);
-    cairn_fp2 *rhos = malloc(npts * CAIRN_PCS_MAX_VARS * sizeof *rhos + 1);
-    cairn_fp2 *evals = malloc(npts * C * sizeof *evals + 1);
+    struct plan pl;
+    cairn_fp2 *q = NULL, *evals = NULL, rstar[CAIRN_PCS_MAX_VARS];
+    cairn_sumcheck_input *inputs = NULL;
+    cairn_sumcheck_instance *ins = NULL;
     cairn_rows src;
     cairn_pcs_stack_rows impl;
     memset(&impl, 0, sizeof impl);
-    if (lifted == NULL || rhos == NULL || evals == NULL) {
-        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
+    memset(&pl, 0, sizeof pl);
+    if ((s = sent_values(pts, npts, st, polys, NULL, sent, err)) != CAIRN_OK ||
+        (s = plan_build(&pl, t, pts, npts, st, err)) != CAIRN_OK)
+        goto out;
+    q = malloc(pl.ninst * ((size_t)1 << N) * sizeof *q);
+    evals = malloc(pl.ninst * sizeof *evals);
+    inputs = malloc(pl.ninst * sizeof *inputs);
+    ins = malloc(pl.ninst * sizeof *ins);
+    if (q == NULL || evals == NULL || inputs == NULL || ins == NULL) {
+        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu tables of 2^%zu", pl.ninst,
+                            N);
         goto out;
     }
-    if ((s = member_values(pts, npts, st, polys, NULL, 0, &e, extra, err)) != CAIRN_OK)
+    if ((s = q_tables(q, &pl, st, polys, err)) != CAIRN_OK)
         goto out;
-    lift_all(lifted, rhos, t, pts, npts, st);
-    if ((s = cairn_pcs_stack_rows_init(&src, &impl, st, params, polys, err)) != CAIRN_OK)
+    for (size_t l = 0; l < pl.ninst; l++)
+        inputs[l] = (cairn_sumcheck_input){NULL, q + l * ((size_t)1 << N), 0};
+    instances(ins, &pl, inputs);
+    if ((s = cairn_sumcheck_batch_prove(rd, rstar, evals, t, ins, pl.ninst, err)) != CAIRN_OK ||
+        (s = cairn_pcs_stack_rows_init(&src, &impl, st, params, polys, err)) != CAIRN_OK ||
+        (s = cairn_pcs_evaluate(at, st->num_polys, params, &src, rstar, 1, err)) != CAIRN_OK)
         goto out;
-    /* every slot at every lifted point, in one pass; the other groups' slots are sent */
-    if ((s = cairn_pcs_evaluate(evals, npts * C, params, &src, lifted, npts, err)) != CAIRN_OK)
-        goto out;
-    for (size_t i = 0; i < npts; i++) {
-        size_t g = pts[i].group;
-        for (size_t c = 0; c < C; c++)
-            if (c < st->first_slot[g] || c >= slot_end(st, g))
-                extra[e++] = evals[i * C + c];
-    }
-    s = cairn_pcs_open(op, t, pr, &src, lifted, npts, evals, npts * C, err);
+    s = cairn_pcs_open(op, t, pr, &src, rstar, 1, at, st->num_polys, err);
 out:
     cairn_pcs_stack_rows_clear(&impl);
-    free(lifted);
-    free(rhos);
+    plan_clear(&pl);
+    free(q);
     free(evals);
+    free(inputs);
+    free(ins);
     return s;
 }
 
 cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t,
-                            const cairn_pcs_stack *st, const cairn_pcs_opening *op,
-                            const cairn_fp2 *extra, size_t extra_len, zl_claim_pt *pts,
-                            size_t npts, cairn_error *err)
+                            const cairn_pcs_stack *st, const cairn_sumcheck_proof *rd,
+                            const cairn_fp2 *at, size_t at_len, const cairn_pcs_opening *op,
+                            const cairn_fp2 *sent, size_t sent_len, zl_claim_pt *pts, size_t npts,
+                            cairn_error *err)
 {
-    size_t C = st->num_polys, N = st->num_vars, e;
     cairn_status s;
-    if (extra_len != zl_open_extra_len(pts, npts, st))
-        return cairn_error_set(err, CAIRN_ERR_PARSE, "opening: %zu values, expected %zu",
-                               extra_len, zl_open_extra_len(pts, npts, st));
-    cairn_fp2 *lifted = malloc(npts * N * sizeof *lifted + 1);
-    cairn_fp2 *rhos = malloc(npts * CAIRN_PCS_MAX_VARS * sizeof *rhos + 1);
-    cairn_fp2 *evals = malloc(npts * C * sizeof *evals + 1);
-    if (lifted == NULL || rhos == NULL || evals == NULL) {
-        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
+    struct plan pl;
+    cairn_fp2 *evals = NULL, rstar[CAIRN_PCS_MAX_VARS];
+    cairn_sumcheck_instance *ins = NULL;
+    memset(&pl, 0, sizeof pl);
+    if (sent_len != zl_open_sent_len(pts, npts, st))
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "claim reduction: %zu values, expected %zu",
+                               sent_len, zl_open_sent_len(pts, npts, st));
+    if (at_len != st->num_polys)
+        return cairn_error_set(err, CAIRN_ERR_PARSE,
+                               "claim reduction: %zu values at the point, expected %zu", at_len,
+                               st->num_polys);
+    if ((s = sent_values(pts, npts, st, NULL, sent, NULL, err)) != CAIRN_OK ||
+        (s = plan_build(&pl, t, pts, npts, st, err)) != CAIRN_OK)
+        goto out;
+    evals = malloc(pl.ninst * sizeof *evals);
+    ins = malloc(pl.ninst * sizeof *ins);
+    if (evals == NULL || ins == NULL) {
+        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu instances", pl.ninst);
         goto out;
     }
-    if ((s = member_values(pts, npts, st, NULL, extra, extra_len, &e, NULL, err)) != CAIRN_OK)
+    /* Q_l(r*) from the slots' values: the final check's inputs */
+    for (size_t l = 0; l < pl.ninst; l++)
+        evals[l] = cairn_fp2_zero();
+    for (size_t k = 0; k < pl.m; k++)
+        evals[pl.cl[k].inst] =
+            cairn_fp2_add(evals[pl.cl[k].inst], cairn_fp2_mul(pl.cl[k].a, at[pl.cl[k].slot]));
+    instances(ins, &pl, NULL);
+    if ((s = cairn_sumcheck_batch_verify(rstar, t, rd, ins, pl.ninst, evals, pl.ninst, err)) !=
+        CAIRN_OK) {
+        if (s == CAIRN_ERR_REJECTED)
+            s = cairn_error_set(err, s, "claim reduction: the final check failed");
         goto out;
-    lift_all(lifted, rhos, t, pts, npts, st);
-    for (size_t i = 0; i < npts; i++) {
-        size_t g = pts[i].group;
-        for (size_t c = 0; c < C; c++)
-            evals[i * C + c] = c >= st->first_slot[g] && c < slot_end(st, g)
-                                   ? cairn_pcs_stack_slot_claim(st, g, c, pts[i].vals,
-                                                                rhos + i * CAIRN_PCS_MAX_VARS)
-                                   : extra[e++];
     }
-    s = cairn_pcs_verify(com, t, lifted, npts, evals, npts * C, op, err);
+    s = cairn_pcs_verify(com, t, rstar, 1, at, at_len, op, err);
 out:
-    free(lifted);
-    free(rhos);
+    plan_clear(&pl);
     free(evals);
+    free(ins);
     return s;
 }

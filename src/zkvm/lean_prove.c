@@ -5,8 +5,9 @@
  *   statement; phase-1 commitment (25 cell columns and the final RAM,
  *   stacked); zero-check; memory GKR (the final registers absorbed);
  *   shift; lookups phase A; phase-2 commitment (the two pushforwards,
- *   stacked); lookups phase B; the phase-1 openings (six points) and the
- *   phase-2 openings (four points).
+ *   stacked); lookups phase B; the phase-1 claims (six points) and the
+ *   phase-2 claims (four points) each reduced to one point by a sum-check
+ *   and each batch opened there once (lean_open.c).
  *
  * Before any of it, the statement's shape and target fix both
  * commitments' parameters, the grinding bits and the proven bits
@@ -128,6 +129,8 @@ void zl_proof_init(zl_proof *p)
     zl_mem_proof_init(&p->mem);
     zl_shift_proof_init(&p->sh);
     zl_lk_proof_init(&p->lk);
+    cairn_sumcheck_proof_init(&p->rd1);
+    cairn_sumcheck_proof_init(&p->rd2);
     cairn_pcs_opening_init(&p->op1);
     cairn_pcs_opening_init(&p->op2);
 }
@@ -140,14 +143,23 @@ void zl_proof_clear(zl_proof *p)
     zl_mem_proof_clear(&p->mem);
     zl_shift_proof_clear(&p->sh);
     zl_lk_proof_clear(&p->lk);
+    cairn_sumcheck_proof_clear(&p->rd1);
+    cairn_sumcheck_proof_clear(&p->rd2);
     cairn_pcs_opening_clear(&p->op1);
     cairn_pcs_opening_clear(&p->op2);
     free(p->ex1);
     free(p->ex2);
+    free(p->at1);
+    free(p->at2);
     memset(p, 0, sizeof *p);
 }
 
-/* The claim points of both openings, from the stages' results (prover and verifier alike). */
+/*
+ * The claim points of both batches, from the stages' results (prover and
+ * verifier alike): phase 1's cells at the stages' points and the final RAM
+ * at r_k, all claimed by earlier stages; phase 2's pushforward coordinates,
+ * sent and checked against the lookups' claims (y_claims_hold).
+ */
 struct points {
     zl_claim_pt p1[ZL_OPEN1_POINTS], p2[ZL_OPEN2_POINTS];
     cairn_fp2 v1[ZL_OPEN1_POINTS][ZL_NCELL], v2[ZL_OPEN2_POINTS][2];
@@ -157,7 +169,7 @@ struct points {
 /* Member c of phase-1 point i is claimed by an earlier stage: v (NULL when only counting). */
 static void known(struct points *q, unsigned i, unsigned c, const cairn_fp2 *v)
 {
-    q->k1[i][c] = 1;
+    q->k1[i][c] = ZL_CLAIM_KNOWN;
     q->v1[i][c] = v != NULL ? *v : cairn_fp2_zero();
 }
 
@@ -195,6 +207,7 @@ static void claim_points(struct points *q, const cairn_fp2 *const r[5], const ca
     known(q, 5, 1, p ? &p->mem.fin[1] : NULL);
     q->p1[5] = (zl_claim_pt){1, r_k, q->v1[5], q->k1[5]};
     /* phase 2: Y = c0 + X c1 at two points each; both coordinates sent, checked after */
+    memset(q->k2, ZL_CLAIM_SENT, sizeof q->k2);
     for (unsigned u = 0; u < 2; u++) {
         q->p2[u] = (zl_claim_pt){0, res ? res->u.y_points[u] : NULL, q->v2[u], q->k2[u]};
         q->p2[2 + u] =
@@ -209,17 +222,20 @@ void zl_shape_of(zl_shape *sh, const zl_stmt *s)
     sh->kb = zl_bc_vars(s->bc);
 }
 
-cairn_status zl_open_extra_lens(size_t *ex1, size_t *ex2, const zl_shape *sh, cairn_error *err)
+cairn_status zl_open_lens(size_t sent[2], size_t slots[2], size_t vars[2], const zl_shape *sh,
+                         cairn_error *err)
 {
     cairn_pcs_stack s1, s2;
     struct points q;
-    *ex1 = *ex2 = 0;
+    sent[0] = sent[1] = slots[0] = slots[1] = vars[0] = vars[1] = 0;
     cairn_status st = zl_stacks(&s1, &s2, sh->n, sh->k, sh->kb, err);
     if (st != CAIRN_OK)
         return st;
     claim_points(&q, NULL, NULL, NULL, NULL);
-    *ex1 = zl_open_extra_len(q.p1, ZL_OPEN1_POINTS, &s1);
-    *ex2 = zl_open_extra_len(q.p2, ZL_OPEN2_POINTS, &s2);
+    sent[0] = zl_open_sent_len(q.p1, ZL_OPEN1_POINTS, &s1);
+    sent[1] = zl_open_sent_len(q.p2, ZL_OPEN2_POINTS, &s2);
+    slots[0] = s1.num_polys, slots[1] = s2.num_polys;
+    vars[0] = s1.num_vars, vars[1] = s2.num_vars;
     return CAIRN_OK;
 }
 
@@ -348,21 +364,25 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     if ((st = zl_lk_prove(&ls, &p->lk, &res, t, c2, sizeof c2, threads, err)) != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_LOOKUP, &t0);
-    /* the openings */
+    /* the claim reductions and the openings */
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    p->ex1_len = zl_open_extra_len(q.p1, ZL_OPEN1_POINTS, s1);
-    p->ex2_len = zl_open_extra_len(q.p2, ZL_OPEN2_POINTS, s2);
+    p->ex1_len = zl_open_sent_len(q.p1, ZL_OPEN1_POINTS, s1);
+    p->ex2_len = zl_open_sent_len(q.p2, ZL_OPEN2_POINTS, s2);
+    p->at1_len = s1->num_polys;
+    p->at2_len = s2->num_polys;
     p->ex1 = malloc(p->ex1_len * sizeof *p->ex1 + 1);
     p->ex2 = malloc(p->ex2_len * sizeof *p->ex2 + 1);
-    if (p->ex1 == NULL || p->ex2 == NULL) {
+    p->at1 = malloc(p->at1_len * sizeof *p->at1);
+    p->at2 = malloc(p->at2_len * sizeof *p->at2);
+    if (p->ex1 == NULL || p->ex2 == NULL || p->at1 == NULL || p->at2 == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
         goto out;
     }
-    if ((st = zl_open_prove(&p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1, q.p1, ZL_OPEN1_POINTS,
-                            err)) ||
-        (st = zl_open_prove(&p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2, q.p2, ZL_OPEN2_POINTS,
-                            err)))
+    if ((st = zl_open_prove(&p->rd1, p->at1, &p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1,
+                            q.p1, ZL_OPEN1_POINTS, err)) ||
+        (st = zl_open_prove(&p->rd2, p->at2, &p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2,
+                            q.p2, ZL_OPEN2_POINTS, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
     lap(p, ZL_ST_OPEN, &t0);
@@ -451,10 +471,10 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
         goto out;
     const cairn_fp2 *pts[5] = {rz, rg, rs, res.u.index_point, res.b.index_point};
     claim_points(&q, pts, rk, p, &res);
-    if ((st = zl_open_verify(&p->c1, t, s1, &p->op1, p->ex1, p->ex1_len, q.p1, ZL_OPEN1_POINTS,
-                             err)) ||
-        (st = zl_open_verify(&p->c2, t, s2, &p->op2, p->ex2, p->ex2_len, q.p2, ZL_OPEN2_POINTS,
-                             err)))
+    if ((st = zl_open_verify(&p->c1, t, s1, &p->rd1, p->at1, p->at1_len, &p->op1, p->ex1,
+                             p->ex1_len, q.p1, ZL_OPEN1_POINTS, err)) ||
+        (st = zl_open_verify(&p->c2, t, s2, &p->rd2, p->at2, p->at2_len, &p->op2, p->ex2,
+                             p->ex2_len, q.p2, ZL_OPEN2_POINTS, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
 out:

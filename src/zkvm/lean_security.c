@@ -11,7 +11,7 @@
  * The GKR, lookup and logup* terms are the GKR module's own functions
  * (src/gkr/security.c, docs/security.md §6) and the openings' the PCS's
  * (cairn_pcs_params_security, §2); what is new here is the zero-check,
- * the shift, the stacked openings' lifts, the sizes each component is
+ * the shift, the claim reductions, the sizes each component is
  * used at, and the choice of the grinding bits and the PCS target from
  * the statement's target (DESIGN.md §2: a pure function of the sizes,
  * computed by prover and verifier alike).
@@ -24,13 +24,9 @@ const char *const zl_term_names[ZL_NTERM] = {
     "zero-check tau",    "zero-check rho", "zero-check sum-check", "memory fingerprints",
     "memory GKR layers", "shift zeta",     "shift sum-check",      "U logup* binding",
     "U logup* lookup",   "U logup* GKR",   "B logup* binding",     "B logup* lookup",
-    "B logup* GKR",      "opening lifts",  "PCS phase 1",          "PCS phase 2",
+    "B logup* GKR",      "claim reductions",  "PCS phase 1",          "PCS phase 2",
 };
 
-/* Claim points of the openings (lean_prove.c): five on the cells, one on the RAM; two on each Y. */
-#define CELL_POINTS 5u
-#define RAM_POINTS  1u
-#define Y_POINTS    2u
 /* -log2(count / |F|), |F| = p^2 = 2^128 (1 - 2^-32 + 2^-64)^2. */
 static double field_bits(double count)
 {
@@ -60,7 +56,6 @@ double zl_security_bits(double terms[ZL_NTERM], size_t n, unsigned k, unsigned k
                         unsigned grind_lookup)
 {
     double t[ZL_NTERM], rows = ldexp(1.0, (int)n);
-    unsigned N1 = umax((unsigned)n, k), N2 = umax(ZU_VARS, kb);
     /*
      * Zero-check: a constraint false on some row makes its eq(tau, .)-sum
      * a non-zero multilinear polynomial in tau; then sum_i rho^i Q_i +
@@ -80,10 +75,13 @@ double zl_security_bits(double terms[ZL_NTERM], size_t n, unsigned k, unsigned k
     t[ZL_T_B_BIND] = cairn_logup_star_batch_bits(n, kb);
     t[ZL_T_B_LOOKUP] = cairn_gkr_lookup_bits(rows, ldexp(1.0, (int)kb), 0, grind_lookup);
     t[ZL_T_B_GKR] = cairn_gkr_layers_bits(umax((unsigned)n, kb));
-    /* a false member value makes its slot's claim a non-zero multilinear polynomial in rho (d vars)
+    /*
+     * Each batch's claim reduction (lean_open.c): a false claim survives
+     * the random coefficients with 1/|F| and the batch's rho with 1/|F|,
+     * then a sum-check of degree 2 over the batch's N variables: (2 + 2N)/|F|.
      */
-    t[ZL_T_STACK] = field_bits((double)(CELL_POINTS * (N1 - n) + RAM_POINTS * (N1 - k) +
-                                        Y_POINTS * (N2 - ZU_VARS) + Y_POINTS * (N2 - kb)));
+    t[ZL_T_REDUCE] = field_bits((2.0 + ZL_RD_DEGREE * (double)p1->num_vars) +
+                                (2.0 + ZL_RD_DEGREE * (double)p2->num_vars));
     t[ZL_T_PCS1] = cairn_pcs_params_security(p1);
     t[ZL_T_PCS2] = cairn_pcs_params_security(p2);
     double eps = 0;
@@ -149,9 +147,8 @@ cairn_status zl_setup_init(zl_setup *su, size_t n, unsigned k, unsigned kb, unsi
                                "lean proof: %u and %u grinding bits (memory, lookups), limit %u",
                                su->grind_mem, su->grind_lookup, CAIRN_TRANSCRIPT_MAX_POW_BITS);
     if ((st = zl_stacks(&su->s1, &su->s2, n, k, kb, err)) != CAIRN_OK ||
-        (st = params_for(&su->p1, &su->s1, target + ZL_PCS_MARGIN, CELL_POINTS + RAM_POINTS,
-                         err)) != CAIRN_OK ||
-        (st = params_for(&su->p2, &su->s2, target + ZL_PCS_MARGIN, 2 * Y_POINTS, err)) != CAIRN_OK)
+        (st = params_for(&su->p1, &su->s1, target + ZL_PCS_MARGIN, 1, err)) != CAIRN_OK ||
+        (st = params_for(&su->p2, &su->s2, target + ZL_PCS_MARGIN, 1, err)) != CAIRN_OK)
         return st;
     su->bits =
         zl_security_bits(su->terms, n, k, kb, &su->p1, &su->p2, su->grind_mem, su->grind_lookup);

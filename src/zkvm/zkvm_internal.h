@@ -1062,34 +1062,51 @@ cairn_status zl_lk_verify(zl_lk_state *s, zl_lk_result *res, cairn_transcript *t
                           const zl_lk_proof *p, const uint8_t *binding, size_t binding_len,
                           cairn_error *err);
 
-/* ---- the lean row's openings (lean_open.c) ---- */
+/* ---- the lean row's claim reduction and openings (lean_open.c) ---- */
+
+/* What a claim point says of a member of its group. */
+enum {
+    ZL_CLAIM_NONE = 0,  /* nothing: the member is not claimed there */
+    ZL_CLAIM_KNOWN = 1, /* an earlier stage claimed its value (the verifier's own) */
+    ZL_CLAIM_SENT = 2   /* the prover sends its value (the caller checks what it implies) */
+};
 
 /*
  * A claim point of a stacked batch: group `group`, point r (the group's
- * variables), the values of all the group's members there (vals), of
- * which known[j] marks those an earlier stage claimed; the prover fills
- * and sends the others.
+ * variables), and per member j of the group kind[j] (ZL_CLAIM_*) and
+ * vals[j], its value at r when claimed: known values are the caller's,
+ * sent ones the prover fills (zl_open_prove) or the verifier reads
+ * (zl_open_verify).
  */
 typedef struct {
     size_t group;
     const cairn_fp2 *r;
     cairn_fp2 *vals;
-    const uint8_t *known;
+    const uint8_t *kind;
 } zl_claim_pt;
-/* The values an opening sends beyond the known ones (unknown members, other groups' slots). */
-size_t zl_open_extra_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st);
+/* The values the prover sends for the claim points (their ZL_CLAIM_SENT members). */
+size_t zl_open_sent_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st);
 /*
- * Open the stacked batch committed in pr at every claim point: extra
- * (zl_open_extra_len values) receives what is sent besides the opening.
+ * Every claim of the points reduced to one point r* of the batch's
+ * variables by one sum-check, then the batch opened there (docs/zkvm-v2.md
+ * §6 step 8).  sent (zl_open_sent_len values) receives the sent members'
+ * values, rd the reduction's sum-check (degree 2, st->num_vars rounds), at
+ * (st->num_polys values) every slot's value at r*, op the opening at r*.
  */
-cairn_status zl_open_prove(cairn_pcs_opening *op, cairn_fp2 *extra, cairn_transcript *t,
-                           const cairn_pcs_prover *pr, const cairn_pcs_stack *st,
-                           const cairn_pcs_params *params, const cairn_fp *const *polys,
-                           zl_claim_pt *pts, size_t npts, cairn_error *err);
-/* Verify; fills each point's unknown member values from extra.  CAIRN_ERR_REJECTED, _PARSE. */
+cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_opening *op,
+                           cairn_fp2 *sent, cairn_transcript *t, const cairn_pcs_prover *pr,
+                           const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                           const cairn_fp *const *polys, zl_claim_pt *pts, size_t npts,
+                           cairn_error *err);
+/*
+ * Verify; fills each point's sent member values from sent.
+ * CAIRN_ERR_REJECTED (the reduction's final check, the opening), _PARSE (a
+ * count or a sum-check's shape differs).
+ */
 cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t,
-                            const cairn_pcs_stack *st, const cairn_pcs_opening *op,
-                            const cairn_fp2 *extra, size_t extra_len, zl_claim_pt *pts,
+                            const cairn_pcs_stack *st, const cairn_sumcheck_proof *rd,
+                            const cairn_fp2 *at, size_t at_len, const cairn_pcs_opening *op,
+                            const cairn_fp2 *sent, size_t sent_len, zl_claim_pt *pts,
                             size_t npts, cairn_error *err);
 
 /* ---- the lean proof's proven security (lean_security.c, docs/security.md §7) ---- */
@@ -1121,7 +1138,7 @@ enum zl_term {
     ZL_T_B_BIND,     /* B logup*: as U's, with kappa_B */
     ZL_T_B_LOOKUP,
     ZL_T_B_GKR,
-    ZL_T_STACK,      /* openings: each claim point's lift by rho, sum of d/|F| */
+    ZL_T_REDUCE,     /* the two claim reductions: (2 + 2N)/|F| each, N the batch's variables */
     ZL_T_PCS1,       /* the phase-1 opening, cairn_pcs_params_security */
     ZL_T_PCS2,       /* the phase-2 opening */
     ZL_NTERM
@@ -1245,9 +1262,12 @@ typedef struct {
     zl_lk_proof lk;
     uint32_t fin_val[32];
     uint64_t fin_ts[32];
-    cairn_fp2 *ex1, *ex2;
+    cairn_fp2 *ex1, *ex2; /* the claim points' sent member values (zl_open_sent_len) */
     size_t ex1_len, ex2_len;
-    cairn_pcs_opening op1, op2;
+    cairn_sumcheck_proof rd1, rd2; /* each batch's claim reduction */
+    cairn_fp2 *at1, *at2;          /* each batch's slot values at its reduced point */
+    size_t at1_len, at2_len;
+    cairn_pcs_opening op1, op2;    /* each batch opened at its reduced point */
     zl_shape shape; /* set by zl_prove and zl_proof_decode */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
@@ -1272,11 +1292,15 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
                        cairn_error *err);
 /*
- * The values each opening sends besides the PCS opening (zl_open_extra_len
- * of its claim points), from the shape alone.  CAIRN_ERR_ARG for a shape
- * the stacked layout refuses.
+ * From the shape alone, for each batch (phase 1, phase 2): the member
+ * values its claim points send (zl_open_sent_len), its slots (the values
+ * at the reduced point) and its variables (the reduction's rounds; the
+ * reduction's degree is ZL_RD_DEGREE).  CAIRN_ERR_ARG for a shape the
+ * stacked layout refuses.
  */
-cairn_status zl_open_extra_lens(size_t *ex1, size_t *ex2, const zl_shape *sh, cairn_error *err);
+#define ZL_RD_DEGREE 2u
+cairn_status zl_open_lens(size_t sent[2], size_t slots[2], size_t vars[2], const zl_shape *sh,
+                         cairn_error *err);
 
 /* ---- the lean proof's byte format (lean_codec.c) ---- */
 
@@ -1293,8 +1317,8 @@ typedef struct {
     size_t offset, len;
 } zl_part;
 /*
- * The parts of p's encoding in order, up to max of them into out; returns
- * their number (0 for a shape over the limits).
+ * The non-empty parts of p's encoding in order, up to max of them into
+ * out; returns their number (0 for a shape over the limits).
  */
 size_t zl_proof_parts(zl_part *out, size_t max, const zl_proof *p);
 /*
