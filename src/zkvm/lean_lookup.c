@@ -31,6 +31,8 @@
 #include "cairn/gkr.h"
 #include "zkvm_internal.h"
 
+int zl_lk_path;
+
 /* ---- the tables ---------------------------------------------------------------------------------- */
 
 unsigned zl_bc_vars(const zk_bytecode *bc)
@@ -162,7 +164,8 @@ static void tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
  * out; claimed entries left alone): table column c of index column l at
  * point k is sum_x eq(r_k, x) T_c(idx_l(x)) = sum_j Y_{l,k}(j) T_c(j),
  * with Y_{l,k} the pushforward of eq(r_k, .) through idx_l, so one pass
- * over the rows per (l, k) serves all C columns.  An index past U gives
+ * over the rows per (l, k) serves all C columns (with fewer rows than
+ * table entries, the sum over the rows is taken directly).  An index past U gives
  * 0 (as the value tables hold), past B the padding entry.
  */
 static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_u,
@@ -190,6 +193,23 @@ static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_
                 goto out;
             have_eq = 1;
             const cairn_fp *idx = vt->col[is_u ? zl_u_cells[l] : ZL_PCI];
+            int direct = zl_lk_path == 0 ? rows < K : zl_lk_path == 1;
+            if (direct) { /* fewer rows than entries: sum over the rows directly */
+                for (size_t c = 0; c < C; c++) {
+                    if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
+                        continue;
+                    cairn_fp2 acc = cairn_fp2_zero();
+                    const cairn_fp *tc = tcols + c * K;
+                    for (size_t x = 0; x < rows; x++) {
+                        uint64_t j = idx[x].v;
+                        if (j >= K && is_u)
+                            continue;
+                        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eq[x], tc[j < K ? j : K - 1]));
+                    }
+                    out[(c * m + l) * P + k] = acc;
+                }
+                continue;
+            }
             memset(y, 0, K * sizeof *y);
             for (size_t x = 0; x < rows; x++) {
                 uint64_t j = idx[x].v;

@@ -998,6 +998,13 @@ cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift
 
 /* ---- the lean row's lookup stage (lean_lookup.c) ---- */
 
+/*
+ * Test-only: how the prover evaluates the table outputs no stage claimed:
+ * 0 by the cheaper route (the default), 1 always summing over the rows,
+ * 2 always through the pushforward (the same values either way).
+ */
+extern int zl_lk_path;
+
 /* The earlier stages' claims the lookups discharge. */
 typedef struct {
     const uint16_t *zc_idx;      /* the zero-check's claimed values: indices (zl_zc_used) */
