@@ -41,7 +41,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *guest;
         uint32_t iters; /* loop: iterations; 0: no input */
-    } cases[] = {{"hello", 0}, {"loop", 200}, {"loop", 1000}, {"loop", 4500}};
+    } cases[] = {{"hello", 0},    {"loop", 200},   {"loop", 1000},
+                 {"loop", 4500}, {"loop", 20000}, {"loop", 40000}};
     size_t ncases = o.quick ? 2 : sizeof cases / sizeof cases[0];
     for (size_t c = 0; c < ncases; c++) {
         char path[256], name[64];
@@ -112,7 +113,8 @@ int main(int argc, char **argv)
                     km = k;
             printf("%-12s stages:", "");
             for (unsigned i = 0; i < ZL_NSTAGE; i++)
-                printf(" %s %.3fs%s", zl_stage_names[i], stages[km][i], i + 1 < ZL_NSTAGE ? "," : "\n");
+                printf(" %s %.3fs,", zl_stage_names[i], stages[km][i]);
+            printf(" peak RSS so far %.0f MiB\n", bench_peak_rss_mib());
         }
         zl_run_clear(&r);
     next:

@@ -390,6 +390,13 @@ struct zc_fix {
     zl_vtab vt; /* a view of tab: every value column */
 };
 
+static void zc_fix_close(struct zc_fix *f)
+{
+    free(f->cells);
+    free(f->tab);
+    zkt_clear(&f->z);
+}
+
 static int zc_fix_open(struct zc_fix *f, uint64_t seed)
 {
     size_t len;
@@ -408,14 +415,10 @@ static int zc_fix_open(struct zc_fix *f, uint64_t seed)
         }
     }
     free(elf);
-    return CHECK(f->cells != NULL && f->tab != NULL);
-}
-
-static void zc_fix_close(struct zc_fix *f)
-{
-    free(f->cells);
-    free(f->tab);
-    zkt_clear(&f->z);
+    if (CHECK(f->cells != NULL && f->tab != NULL))
+        return 1;
+    zc_fix_close(f); /* nothing for the caller to close */
+    return 0;
 }
 
 /*
@@ -467,10 +470,8 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
 static void vtab_matches_row_values(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     size_t n = f.z.w.n, rows = (size_t)1 << n;
     uint8_t need[ZLV_N];
     zl_vtab_needed(need);
@@ -553,8 +554,8 @@ static void constraints_fp_match(void)
             for (unsigned c = 0; c < ZL_NCON; c++)
                 bad += !cairn_fp2_eq(want[c], cairn_fp2_from_fp(got[c])) || !cairn_fp_is_zero(got[c]);
         }
+        zc_fix_close(&f);
     }
-    zc_fix_close(&f);
     if (bad != 0)
         FAIL("%zu constraint values differ (or are not zero on an honest row)", bad);
     else
@@ -572,10 +573,8 @@ out:
 static void zerocheck_fast_matches_generic(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     struct zkt *z = &f.z;
     cairn_error err;
     zl_ctx ctx = {z->prog.entry, z->w.exit_code};
@@ -637,10 +636,8 @@ static void zerocheck_complete(void)
     unsigned runs = test_iters >= 1000 ? 3 : 1;
     for (unsigned i = 0; i < runs; i++) {
         struct zc_fix f;
-        if (!zc_fix_open(&f, test_rand_u64())) {
-            zc_fix_close(&f);
+        if (!zc_fix_open(&f, test_rand_u64()))
             continue;
-        }
         struct zkt *zp = &f.z;
         cairn_fp *cells = f.cells, *tab = f.tab;
         size_t rows = (size_t)1 << zp->w.n;
@@ -693,10 +690,8 @@ static void zerocheck_used_values(void)
 static void zerocheck_rejects_broken_constraint(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     struct zkt z = f.z;
     cairn_fp *cells = f.cells, *tab = f.tab;
     zl_ctx ctx = {z.prog.entry, z.w.exit_code};
@@ -743,10 +738,8 @@ static void zerocheck_rejects_broken_constraint(void)
 static void zerocheck_tampered_proof(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     struct zkt z = f.z;
     uint16_t idx[ZLV_N];
     size_t m = zl_zc_used(idx), msgs = z.w.n * 4, caught = 0;
@@ -828,10 +821,8 @@ out:
 static void memory_complete(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     cairn_fp2 rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS];
     zl_mem_proof p;
     cairn_status st = mem_round_trip(&f, NULL, NULL, rg, rk, &p);
@@ -859,10 +850,8 @@ static void memory_complete(void)
 static void memory_rejects_broken_multiset(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     static const unsigned cells[] = {ZL_T1L, ZL_T2H, ZL_TDL, ZL_EML, ZL_DELTA, ZL_RO, ZL_J1};
     zl_ctx ctx = {f.z.prog.entry, f.z.w.exit_code};
     unsigned tried = 0;
@@ -916,10 +905,8 @@ static void alter_mem(zl_mem_stmt *s, zl_mem_proof *p, void *vctx)
 static void memory_tampered(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     struct zkt *z = &f.z;
     cairn_error err;
     size_t K = (size_t)1 << z->ram.k;
@@ -1001,10 +988,8 @@ out:
 static void shift_stage(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     struct zkt *z = &f.z;
     size_t rows = (size_t)1 << z->w.n;
     cairn_fp2 rz[CAIRN_POLY_MAX_VARS], *v = malloc(ZLV_N * sizeof *v);
@@ -1210,10 +1195,8 @@ static void lie_u_output(cairn_fp *tab, size_t n, const struct zkt *z)
 static void lookup_stage(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     size_t n = f.z.w.n, rows = (size_t)1 << n;
     cairn_status zc;
     zl_lk_result res;
@@ -1324,10 +1307,8 @@ static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
 static void lookup_extras_both_routes(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     zl_stmt s = lean_stmt(&f.z, f.cells);
     uint8_t *b[2] = {NULL, NULL};
     size_t len[2] = {0, 0};
@@ -1356,10 +1337,8 @@ static void lean_proof_complete(void)
     unsigned runs = test_iters >= 1000 ? 2 : 1;
     for (unsigned i = 0; i < runs; i++) {
         struct zc_fix f;
-        if (!zc_fix_open(&f, test_rand_u64())) {
-            zc_fix_close(&f);
+        if (!zc_fix_open(&f, test_rand_u64()))
             continue;
-        }
         cairn_status st = lean_round_trip(&f.z, f.cells, NULL, NULL);
         if (st != CAIRN_OK)
             FAIL("honest lean proof: %s", cairn_status_str(st));
@@ -1454,10 +1433,8 @@ static void lean_proof_complete(void)
 static void lean_proof_rejects_changed_cells(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     zl_ctx ctx = {f.z.prog.entry, f.z.w.exit_code};
     unsigned tried = 0, want = test_iters >= 1000 ? 12 : 4;
     for (unsigned t = 0; t < 400 && tried < want; t++) {
@@ -1493,10 +1470,8 @@ static void lean_proof_rejects_changed_cells(void)
 static void lean_proof_instruction_count_bound(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64() | 1)) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64() | 1))
         return;
-    }
     for (int d = -1; d <= 1; d += 2) {
         zl_stmt s = lean_stmt(&f.z, f.cells);
         s.instructions = (uint64_t)((int64_t)s.instructions + d);
@@ -1671,10 +1646,8 @@ static void lean_security_terms_monotone(void)
 static void lean_proof_security_floor(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     zl_proof p;
     cairn_error verr;
     char floor_msg[64];
@@ -1736,10 +1709,8 @@ static void lean_proof_security_floor(void)
 static void lean_proof_rows_limit(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     zl_proof p;
     cairn_error err;
     if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
@@ -2315,10 +2286,8 @@ static void reduce_rejects_false_claim(void)
 static void lean_proof_reduction_tampered(void)
 {
     struct zc_fix f;
-    if (!zc_fix_open(&f, test_rand_u64())) {
-        zc_fix_close(&f);
+    if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    }
     zl_proof p;
     zl_stmt s = lean_stmt(&f.z, f.cells);
     cairn_status st0 = lean_round_trip(&f.z, f.cells, NULL, &p);

@@ -192,18 +192,6 @@ const char *const zl_con_names[ZL_NCON] = {
 #define MUL cairn_fp2_mul
 #define SC(a, c) cairn_fp2_mul_fp((a), cairn_fp_from_u64(c))
 #include "lean_constraints.inc"
-#undef ZT
-#undef ZDV
-#undef ZL_DERIVED
-#undef ZL_CONSTRAINTS
-#undef ZZERO
-#undef ZONE
-#undef ZDBL
-#undef K
-#undef ADD
-#undef SUB
-#undef MUL
-#undef SC
 
 #define ZT cairn_fp
 #define ZDV zl_derived_fp
@@ -218,18 +206,6 @@ const char *const zl_con_names[ZL_NCON] = {
 #define MUL cairn_fp_mul
 #define SC(a, c) cairn_fp_mul((a), cairn_fp_from_u64(c))
 #include "lean_constraints.inc"
-#undef ZT
-#undef ZDV
-#undef ZL_DERIVED
-#undef ZL_CONSTRAINTS
-#undef ZZERO
-#undef ZONE
-#undef ZDBL
-#undef K
-#undef ADD
-#undef SUB
-#undef MUL
-#undef SC
 
 /* F_p2 for the rest of this file */
 #define K(c) cairn_fp2_from_fp(cairn_fp_from_u64(c))
