@@ -1651,7 +1651,7 @@ static void lean_proof_security_floor(void)
     zl_proof p;
     cairn_error verr;
     char floor_msg[64];
-    snprintf(floor_msg, sizeof floor_msg, "below the floor of %u bits",
+    snprintf(floor_msg, sizeof floor_msg, "the floor of %u bits",
              CAIRN_ZKVM_MIN_SECURITY_BITS);
     if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
         zc_fix_close(&f);
@@ -1666,6 +1666,13 @@ static void lean_proof_security_floor(void)
     cairn_transcript_init(&t, "lean-proof");
     CHECK_EQ_U64(zl_verify(&t, &low, &p, &verr), CAIRN_ERR_REJECTED);
     CHECK(strstr(verr.msg, floor_msg) != NULL && strstr(verr.msg, "target 90") != NULL);
+    /* a target above the floor that the shape does not reach (110 bits without grinding) */
+    zl_stmt t110 = s;
+    t110.security = 110;
+    t110.grind_mem = t110.grind_lookup = 0;
+    cairn_transcript_init(&t, "lean-proof");
+    CHECK_EQ_U64(zl_verify(&t, &t110, &p, &verr), CAIRN_ERR_REJECTED);
+    CHECK(strstr(verr.msg, "below the target") != NULL && strstr(verr.msg, "target 110") != NULL);
     /* 2^30 rows with no grinding, and with the grinding chosen */
     zl_stmt big = s;
     big.n = 30;

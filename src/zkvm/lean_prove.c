@@ -87,6 +87,12 @@ static void absorb_statement(cairn_transcript *t, const zl_stmt *s, const zl_set
  */
 static cairn_status stmt_limits(const zl_stmt *s, cairn_error *err)
 {
+    /* more than 2^ZL_MAX_VARS rows: zl_setup_init's refusal */
+    if (s->n <= ZL_MAX_VARS && (s->n == 0 || s->T == 0 || s->T >= (UINT64_C(1) << s->n) ||
+                                s->instructions == 0 || s->instructions > s->T))
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "lean proof: %llu trace rows and %llu instructions in 2^%zu rows",
+                               (unsigned long long)s->T, (unsigned long long)s->instructions, s->n);
     if (s->output_len > CAIRN_ZKVM_MAX_OUTPUT)
         return cairn_error_set(err, CAIRN_ERR_LIMIT,
                                "lean proof: an output of %zu bytes, more than the %u its "
@@ -300,7 +306,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
         goto out;
     }
     p->p1 = su.p1, p->p2 = su.p2;
-    p->security_bits = (unsigned)floor(su.bits);
+    p->security_bits = zl_bits_floor(su.bits);
     size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb.kb;
     zl_shape_of(&p->shape, s);
     fv = malloc(2 * K * sizeof *fv);
@@ -425,11 +431,13 @@ cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,
         (st = zl_setup_init(&su, n, k, tb.kb, s->security, s->grind_mem, s->grind_lookup,
                             err)) != CAIRN_OK)
         goto out;
-    unsigned bits = (unsigned)floor(su.bits);
-    if (s->security < CAIRN_ZKVM_MIN_SECURITY_BITS || bits < CAIRN_ZKVM_MIN_SECURITY_BITS) {
+    unsigned bits = zl_bits_floor(su.bits);
+    /* the floor, and the statement's own target (which the prover also refuses to miss) */
+    if (s->security < CAIRN_ZKVM_MIN_SECURITY_BITS || bits < CAIRN_ZKVM_MIN_SECURITY_BITS ||
+        su.bits < (double)s->security) {
         st = cairn_error_set(err, CAIRN_ERR_REJECTED,
                              "lean proof: %u bits proven (target %u, grinding %u and %u bits), "
-                             "below the floor of %u bits a verifier requires",
+                             "below the target or the floor of %u bits a verifier requires",
                              bits, s->security, su.grind_mem, su.grind_lookup,
                              CAIRN_ZKVM_MIN_SECURITY_BITS);
         goto out;

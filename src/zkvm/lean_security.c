@@ -154,3 +154,8 @@ cairn_status zl_setup_init(zl_setup *su, size_t n, unsigned k, unsigned kb, unsi
         zl_security_bits(su->terms, n, k, kb, &su->p1, &su->p2, su->grind_mem, su->grind_lookup);
     return CAIRN_OK;
 }
+
+unsigned zl_bits_floor(double bits)
+{
+    return bits <= 0 ? 0 : (unsigned)floor(bits - 1e-6);
+}

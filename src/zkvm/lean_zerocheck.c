@@ -53,12 +53,10 @@ static int is_public(unsigned i)
  */
 static void used_mask(uint8_t used[ZLV_N])
 {
-    cairn_fp2 *v = malloc(ZLV_N * sizeof *v), base[ZL_NCON], moved[ZL_NCON];
+    static cairn_fp2 v[ZLV_N]; /* under pthread_once: one caller */
+    cairn_fp2 base[ZL_NCON], moved[ZL_NCON];
     zl_ctx ctx = {0x1000, 7};
     uint64_t s = UINT64_C(0x6c65616e2d7a6331);
-    memset(used, 1, ZLV_N);
-    if (v == NULL)
-        return; /* all used: larger proofs, still sound */
     for (unsigned i = 0; i < ZLV_N; i++) {
         uint64_t z[2];
         for (unsigned h = 0; h < 2; h++) {
@@ -83,7 +81,6 @@ static void used_mask(uint8_t used[ZLV_N])
     static const uint16_t flags[5] = {ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI};
     for (unsigned f = 0; f < 5; f++)
         used[ZLV_B + flags[f]] = 1;
-    free(v);
 }
 
 static uint8_t zc_used[ZLV_N];

@@ -1188,6 +1188,8 @@ typedef struct {
  * for n > ZL_MAX_VARS (naming the rows), CAIRN_ERR_ARG for grinding bits
  * over the transcript's limit; the PCS's own errors.
  */
+/* The whole bits a total states: its floor, with a margin for libm's last digits (as the PCS's). */
+unsigned zl_bits_floor(double bits);
 cairn_status zl_setup_init(zl_setup *su, size_t n, unsigned k, unsigned kb, unsigned target,
                            unsigned grind_mem, unsigned grind_lookup, cairn_error *err);
 
