@@ -5,14 +5,13 @@
  *
  * An honest format-5 proof of a four-instruction program
  * (fuzz_tiny_elf.h) is made once per process with zl_prove_elf and
- * cached, with its length up to the body's fifth part (the header,
- * statement, I, kb, and the body's first parts).  Input layout:
+ * cached, with its head: the bytes up to the body's fifth part (the
+ * header, statement, I, kb, output and the body's first parts).  Input:
  *   byte 0   bit 0: 0 = the rest is the proof itself;
- *                   1 = the rest edits the honest proof: 4-byte edits
- *                   (a selector byte: even edits the head, odd the whole
- *                   proof; a le16 offset scaled to that range; a xor
- *                   byte); a leftover byte v truncates the proof inside
- *                   the head (v < 128) or anywhere (v >= 128)
+ *                   1 = the rest edits the honest proof as fuzz_edit.h
+ *                   does (3-byte edits: le16 offset, xor byte; a leftover
+ *                   byte truncates), with offsets taken mod the head's
+ *                   length (bit 1 clear) or the whole proof's (bit 1 set)
  * Properties checked (a violation returns 1; the libFuzzer entry aborts):
  *   - zl_file_decode returns only OK, PARSE, LIMIT or NOMEM, and a
  *     decoded proof re-encodes to exactly the input bytes;
@@ -26,6 +25,7 @@
 #include <string.h>
 
 #include "../src/zkvm/zkvm_internal.h"
+#include "fuzz_edit.h"
 #include "fuzz_tiny_elf.h"
 
 int cairn_fuzz_lean_file(const uint8_t *data, size_t len);
@@ -59,23 +59,25 @@ static int setup(void)
     return ff_ready;
 }
 
-/* The honest proof with data's edits (see the layout above); malloc'd, NULL when out of memory. */
-static uint8_t *edited(size_t *out_len, const uint8_t *data, size_t len)
+/*
+ * The bytes to try (malloc'd, NULL when out of memory): the rest of data
+ * itself, or the honest proof with fuzz_edit.h's edits over the head only
+ * (bit 1 of byte 0 clear) or over the whole proof (set).
+ */
+static uint8_t *input(size_t *out_len, const uint8_t *data, size_t len)
 {
-    uint8_t *in = malloc(ff_proof_len);
-    if (in == NULL)
+    int edit = data[0] & 1, whole = data[0] & 2;
+    if (!edit || whole)
+        return fuzz_proof_bytes(out_len, ff_proof, ff_proof_len, data + 1, len - 1, edit);
+    uint8_t *head = fuzz_proof_bytes(out_len, ff_proof, ff_head, data + 1, len - 1, 1), *in;
+    if (head == NULL || *out_len < ff_head) /* truncated inside the head */
+        return head;
+    if ((in = realloc(head, ff_proof_len)) == NULL) {
+        free(head);
         return NULL;
-    memcpy(in, ff_proof, ff_proof_len);
-    *out_len = ff_proof_len;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) {
-        size_t range = data[i] & 1 ? ff_proof_len : ff_head;
-        size_t off = ((size_t)data[i + 1] | (size_t)data[i + 2] << 8) * range >> 16;
-        in[off] ^= data[i + 3];
     }
-    if (i < len)
-        *out_len = data[i] < 128 ? (size_t)data[i] * ff_head / 128
-                                 : (size_t)(data[i] - 128) * ff_proof_len / 128;
+    memcpy(in + ff_head, ff_proof + ff_head, ff_proof_len - ff_head);
+    *out_len = ff_proof_len;
     return in;
 }
 
@@ -98,14 +100,8 @@ int cairn_fuzz_lean_file(const uint8_t *data, size_t len)
         return 0;
     if (setup() < 0)
         return 1;
-    if ((data[0] & 1) == 0) {
-        in_len = len - 1;
-        if ((in = malloc(in_len ? in_len : 1)) == NULL)
-            return 0;
-        memcpy(in, data + 1, in_len);
-    } else if ((in = edited(&in_len, data + 1, len - 1)) == NULL) {
+    if ((in = input(&in_len, data, len)) == NULL)
         return 0;
-    }
     cairn_error err;
     cairn_status s = zl_file_decode(&st, &kb, &body, in, in_len, &err);
     if (s != CAIRN_OK && s != CAIRN_ERR_PARSE && s != CAIRN_ERR_LIMIT && s != CAIRN_ERR_NOMEM)

@@ -39,20 +39,6 @@ size_t zl_file_body_offset(const zl_statement *st)
     return ZK_HEADER_BYTES + ZK_STATEMENT_BYTES + ZL_FILE_EXTRA_BYTES + st->st.output_len;
 }
 
-static void put_le(uint8_t *b, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *b, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
 cairn_status zl_file_encode(uint8_t **out, size_t *out_len, const zl_statement *st, unsigned kb,
                             const zl_proof *body, cairn_error *err)
 {
@@ -74,8 +60,8 @@ cairn_status zl_file_encode(uint8_t **out, size_t *out_len, const zl_statement *
     }
     zk_header_encode(whole, ZL_FORMAT_VERSION, &st->st);
     uint8_t *p = whole + ZK_HEADER_BYTES + ZK_STATEMENT_BYTES;
-    put_le(p, st->instructions, 8);
-    put_le(p + 8, kb, 4);
+    zk_put_le(p, st->instructions, 8);
+    zk_put_le(p + 8, kb, 4);
     if (st->st.output_len > 0)
         memcpy(p + ZL_FILE_EXTRA_BYTES, st->output, st->st.output_len);
     memcpy(whole + at, b, len);
@@ -99,8 +85,8 @@ static cairn_status decode(zl_statement *st, unsigned *kb, zl_proof *body, const
                                "proof truncated at offset %zu: the instruction count and the "
                                "table size need %u bytes, %zu left",
                                at, ZL_FILE_EXTRA_BYTES, len - at);
-    st->instructions = get_le(b + at, 8);
-    uint64_t vars = get_le(b + at + 8, 4);
+    st->instructions = zk_get_le(b + at, 8);
+    uint64_t vars = zk_get_le(b + at + 8, 4);
     if (st->instructions < 1 || st->instructions > c->cycles)
         return cairn_error_set(err, CAIRN_ERR_PARSE,
                                "statement at offset %zu: %llu instructions for %llu trace rows", at,
@@ -154,6 +140,15 @@ cairn_status zl_file_decode(zl_statement *st, unsigned *kb, zl_proof *body, cons
     return s;
 }
 
+/* *src to *dst (optional), src left empty. */
+static void hand_over(zl_statement *dst, zl_statement *src)
+{
+    if (dst == NULL)
+        return;
+    *dst = *src;
+    zl_statement_init(src);
+}
+
 /* The transcript of a format-5 proof, both sides: the domain, then the program's digest. */
 static void transcript_start(cairn_transcript *t, const zl_statement *st)
 {
@@ -205,10 +200,7 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     }
     if ((rc = zl_file_encode(proof, proof_len, &s, zl_bc_vars(&r.bc), &p, err)) != CAIRN_OK)
         goto out;
-    if (st != NULL) {
-        *st = s;
-        zl_statement_init(&s);
-    }
+    hand_over(st, &s);
 out:
     zl_statement_clear(&s);
     zl_proof_clear(&p);
@@ -275,10 +267,7 @@ cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_
         rc = cairn_error_set(err, rc, "%s", ve.msg);
         goto out;
     }
-    if (st != NULL) {
-        *st = s;
-        zl_statement_init(&s);
-    }
+    hand_over(st, &s);
 out:
     zl_statement_clear(&s);
     zl_proof_clear(&p);

@@ -567,6 +567,21 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
 
 #define ZK_MAGIC "CAIRNPRF"
 #define ZK_VERSION CAIRN_PROOF_FORMAT_VERSION
+/* Little-endian integers of `bytes` (<= 8) bytes, as the proof formats store them. */
+static inline void zk_put_le(uint8_t *b, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t zk_get_le(const uint8_t *b, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
 /* The header (magic, le32 version) and the statement block, formats 4 and 5 (proof.c). */
 #define ZK_HEADER_BYTES 12u
 #define ZK_STATEMENT_BYTES 64u
