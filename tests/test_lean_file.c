@@ -412,6 +412,54 @@ static void lean_file_exit_group(void)
     fix_close(&f);
 }
 
+/*
+ * The memory size is pinned to the VM's default layout: a truthful run of
+ * a program that exits with its sp (a0 = sp >> 16) under a larger stack
+ * reserve (so a larger region, another initial sp and exit code) proves
+ * and encodes, but the verifier refuses its memory size, as format 4's
+ * does; the same program under the default layout is accepted.
+ */
+static void lean_file_memory_size_pinned(void)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    rvp_emit(&p, RV_ADDI(10, 2, 0));           /* mv a0, sp */
+    rvp_emit(&p, rv_i(16, 10, 5, 10, 0x13));   /* srli a0, a0, 16 */
+    rvp_emit(&p, RV_ADDI(17, 0, 93));          /* exit(a0) */
+    rvp_emit(&p, RV_ECALL);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len), *proof = NULL;
+    rvp_clear(&p);
+    zl_run r;
+    cairn_error err;
+    cairn_vm_config cfg;
+    cairn_vm_config_init(&cfg);
+    cfg.stack_size = UINT32_C(1) << 20;
+    uint8_t d[CAIRN_SHA256_BYTES];
+    size_t plen = 0;
+    uint32_t big_k = 0;
+    struct lf_fix f;
+    if (CHECK(elf != NULL) &&
+        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, &err) == CAIRN_OK)) {
+        cairn_sha256(d, elf, len);
+        zl_statement st;
+        if (CHECK(zl_prove_run(&proof, &plen, &st, &r, d, 100, 2, &err) == CAIRN_OK)) {
+            CHECK_EQ_U64(st.st.exit_code, r.init[2] >> 16);
+            big_k = st.st.mem_log2_words;
+            CHECK_EQ_U64(zl_verify_elf(NULL, proof, plen, elf, len, &err), CAIRN_ERR_REJECTED);
+            CHECK(strstr(err.msg, "memory of 2^") != NULL);
+            zl_statement_clear(&st);
+        }
+        zl_run_clear(&r);
+    }
+    free(proof);
+    if (fix_open_elf(&f, elf, len, NULL, 0)) { /* takes elf over */
+        CHECK_EQ_U64(fix_verify(&f, f.proof, f.len, &err), CAIRN_OK);
+        CHECK(f.st.st.mem_log2_words < big_k);
+    }
+    fix_close(&f);
+}
+
 /* A program of the given words (exit appended when `ex`), proved: the status and message. */
 static cairn_status prove_words(const uint32_t *w, size_t n, int ex, uint64_t max,
                                 unsigned security, cairn_error *err)
@@ -492,6 +540,7 @@ const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_other_elf),
     TEST(lean_file_truncated_and_flipped),
     TEST(lean_file_exit_group),
+    TEST(lean_file_memory_size_pinned),
     TEST(lean_file_refusals),
     TEST(lean_file_fuzz),
     TEST_END,

@@ -157,12 +157,10 @@ static void transcript_start(cairn_transcript *t, const zl_statement *st)
                                   CAIRN_SHA256_BYTES);
 }
 
-cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
-                          const uint8_t *elf, size_t elf_len, const uint8_t *input,
-                          size_t input_len, unsigned security, unsigned threads,
-                          uint64_t max_cycles, cairn_error *err)
+cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, const zl_run *r,
+                          const uint8_t digest[CAIRN_SHA256_BYTES], unsigned security,
+                          unsigned threads, cairn_error *err)
 {
-    zl_run r;
     zl_stmt zs;
     zl_proof p;
     zl_statement s;
@@ -172,38 +170,52 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     *proof_len = 0;
     zl_statement_init(&s);
     zl_proof_init(&p);
-    memset(&r, 0, sizeof r);
-    if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
-    if ((rc = zl_run_init(&r, elf, elf_len, input, input_len,
-                          max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, err)) != CAIRN_OK)
-        goto out;
-    zl_run_stmt(&zs, &r, security, ZL_GRIND_AUTO);
-    cairn_sha256(s.st.program_digest, elf, elf_len);
-    s.st.entry = r.prog.entry;
-    s.st.mem_log2_words = r.ram.k;
-    s.st.cycles = r.T;
-    s.st.exit_code = r.exit_code;
-    s.st.output_len = (uint32_t)r.output_len; /* at most CAIRN_ZKVM_MAX_OUTPUT once proven */
+    zl_run_stmt(&zs, r, security, ZL_GRIND_AUTO);
+    memcpy(s.st.program_digest, digest, CAIRN_SHA256_BYTES);
+    s.st.entry = r->prog.entry;
+    s.st.mem_log2_words = r->ram.k;
+    s.st.cycles = r->T;
+    s.st.exit_code = r->exit_code;
+    s.st.output_len = (uint32_t)r->output_len; /* at most CAIRN_ZKVM_MAX_OUTPUT once proven */
     s.st.security_target = security;
-    s.instructions = r.instructions;
+    s.instructions = r->instructions;
     transcript_start(&t, &s);
-    if ((rc = zl_prove(&p, &t, &zs, r.cells, threads, err)) != CAIRN_OK)
+    if ((rc = zl_prove(&p, &t, &zs, r->cells, threads, err)) != CAIRN_OK)
         goto out;
     s.st.security_bits = p.security_bits;
-    if (r.output_len > 0) {
-        if ((s.output = malloc(r.output_len)) == NULL) {
+    if (r->output_len > 0) {
+        if ((s.output = malloc(r->output_len)) == NULL) {
             rc = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
             goto out;
         }
-        memcpy(s.output, r.output, r.output_len);
+        memcpy(s.output, r->output, r->output_len);
     }
-    if ((rc = zl_file_encode(proof, proof_len, &s, zl_bc_vars(&r.bc), &p, err)) != CAIRN_OK)
+    if ((rc = zl_file_encode(proof, proof_len, &s, zl_bc_vars(&r->bc), &p, err)) != CAIRN_OK)
         goto out;
     hand_over(st, &s);
 out:
     zl_statement_clear(&s);
     zl_proof_clear(&p);
+    return rc;
+}
+
+cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
+                          const uint8_t *elf, size_t elf_len, const uint8_t *input,
+                          size_t input_len, unsigned security, unsigned threads,
+                          uint64_t max_cycles, cairn_error *err)
+{
+    zl_run r;
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    cairn_status rc;
+    *proof = NULL;
+    *proof_len = 0;
+    if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
+    if ((rc = zl_run_init(&r, elf, elf_len, input, input_len,
+                          max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, err)) != CAIRN_OK)
+        return rc;
+    cairn_sha256(digest, elf, elf_len);
+    rc = zl_prove_run(proof, proof_len, st, &r, digest, security, threads, err);
     zl_run_clear(&r);
     return rc;
 }

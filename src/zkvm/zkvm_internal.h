@@ -1274,6 +1274,14 @@ typedef struct {
  */
 cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, cairn_error *err);
+/*
+ * zl_run_init under another memory layout: layout's memory fields (the
+ * stack reserve, the largest region) instead of the defaults (NULL: the
+ * defaults).  Tests make runs a verifier must refuse with it.
+ */
+cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                             size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
+                             cairn_error *err);
 void zl_run_clear(zl_run *r);
 /* The statement of r's run (borrowing r's tables), with the PCS target and both grinding bits. */
 void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind);
@@ -1461,6 +1469,14 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
                           const uint8_t *elf, size_t elf_len, const uint8_t *input,
                           size_t input_len, unsigned security, unsigned threads,
                           uint64_t max_cycles, cairn_error *err);
+/*
+ * The proving half of zl_prove_elf, on a run already made (r, the ELF's
+ * digest): the statement of the run, the lean proof, the format-5 bytes.
+ * Errors as zl_prove_elf's after the run.
+ */
+cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, const zl_run *r,
+                          const uint8_t digest[CAIRN_SHA256_BYTES], unsigned security,
+                          unsigned threads, cairn_error *err);
 /*
  * Verify format-5 bytes for the ELF: parse (zl_file_decode), check the
  * statement against the ELF (zk_statement_program: digest, entry, the
