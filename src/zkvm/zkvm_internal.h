@@ -1443,8 +1443,9 @@ cairn_status zl_file_encode(uint8_t **out, size_t *out_len, const zl_statement *
  * 1 <= kb <= ZK_MAX_VARS, the output, the body against the shape the
  * statement fixes (n = zk_vars_for(T), k, kb), whose proven bits must be
  * the statement's; nothing may trail.  CAIRN_ERR_PARSE naming what and
- * where, CAIRN_ERR_LIMIT beyond CAIRN_PROOF_MAX_BYTES, NOMEM.  On error
- * st and body are left cleared.
+ * where, CAIRN_ERR_LIMIT beyond CAIRN_PROOF_MAX_BYTES, NOMEM.  st, kb and
+ * body are outputs (what they held is not freed); on error they are left
+ * empty, and on success the caller clears st and body.
  */
 cairn_status zl_file_decode(zl_statement *st, unsigned *kb, zl_proof *body, const uint8_t *b,
                             size_t len, cairn_error *err);
