@@ -89,20 +89,6 @@ static void inner(struct io *io, cairn_status st, const cairn_error *e, const ch
     io->st = cairn_error_set(io->err, st, "lean proof: %s at offset %zu: %s", what, io->at, e->msg);
 }
 
-static void put_le(uint8_t *b, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *b, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
 /* A little-endian integer of `bytes` bytes. */
 static void io_uint(struct io *io, const char *what, uint64_t *v, unsigned bytes)
 {
@@ -110,9 +96,9 @@ static void io_uint(struct io *io, const char *what, uint64_t *v, unsigned bytes
     if (b == NULL)
         return;
     if (io->pass == WRITE)
-        put_le(b, *v, bytes);
+        zk_put_le(b, *v, bytes);
     else
-        *v = get_le(b, bytes);
+        *v = zk_get_le(b, bytes);
 }
 
 /* len extension elements at v (storage the caller's). */

@@ -246,17 +246,25 @@ static cairn_status consume_trace(void *vctx, uint64_t first, const cairn_fp *ro
         const cairn_fp *r = rows + i * CAIRN_WIT_WIDTH;
         uint32_t pc = (uint32_t)r[CAIRN_WIT_COL_PC].v;
         int64_t idx = bc_index(s->bc, pc);
-        if (idx < 0)
+        if (idx < 0) {
+            uint32_t insn = (uint32_t)r[CAIRN_WIT_COL_INSN].v;
+            const char *why = NULL;
+            zk_static d;
+            if (zk_decode(&d, pc, insn, &why) || why == NULL) /* the class of the word */
+                why = "not in the program's bytecode table";
             return cairn_error_set(err, CAIRN_ERR_ARG,
-                                   "cycle %llu: pc 0x%08x: instruction 0x%08x cannot be proven",
-                                   (unsigned long long)cyc, (unsigned)pc,
-                                   (unsigned)r[CAIRN_WIT_COL_INSN].v);
+                                   "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "
+                                   "proven: %s",
+                                   (unsigned long long)cyc, (unsigned)pc, (unsigned)insn,
+                                   cairn_wit_op_name((cairn_wit_op)r[CAIRN_WIT_COL_OP].v), why);
+        }
         const zk_static *e = &s->bc->entries[idx];
         uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, a0 = r[CAIRN_WIT_COL_RS2_VAL].v;
         if (e->f[ZK_F_ECALL].v) {
             if (a7 != 63 && a7 != 64 && a7 != 93 && a7 != 94)
                 return cairn_error_set(err, CAIRN_ERR_ARG,
-                                       "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be proven",
+                                       "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be "
+                                       "proven (exit 93, exit_group 94, write 64 and read 63 can)",
                                        (unsigned long long)cyc, (unsigned)pc,
                                        (unsigned long long)a7);
             if (a7 == 63 || a7 == 64) {

@@ -37,6 +37,13 @@ static int collect_output(void *ctx, int fd, const uint8_t *buf, size_t len)
 cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, cairn_error *err)
 {
+    return zl_run_init_cfg(r, elf, elf_len, in, in_len, max_steps, NULL, err);
+}
+
+cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                             size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
+                             cairn_error *err)
+{
     cairn_witness_oracle *o = NULL;
     cairn_vm vm;
     cairn_vm_config cfg;
@@ -48,7 +55,10 @@ cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
         (st = zk_bytecode_build(&r->bc, &r->prog, err)) != CAIRN_OK)
         goto out;
-    cairn_vm_config_init(&cfg);
+    if (layout != NULL)
+        cfg = *layout;
+    else
+        cairn_vm_config_init(&cfg);
     cfg.write = collect_output;
     cfg.write_ctx = r;
     if ((st = cairn_vm_init(&vm, &r->prog, &cfg, err)) != CAIRN_OK)
@@ -56,18 +66,23 @@ cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     cairn_vm_set_input(&vm, in, in_len);
     if ((st = cairn_vm_run(&vm, max_steps, err)) != CAIRN_OK)
         goto out;
-    if (vm.halt != CAIRN_VM_EXITED) {
-        st = cairn_error_set(err, CAIRN_ERR_LIMIT, "the program did not exit within %llu steps",
-                             (unsigned long long)max_steps);
+    if ((st = zk_vm_ended(&vm, max_steps, err)) != CAIRN_OK)
         goto out;
-    }
     r->exit_code = vm.exit_code;
     r->instructions = vm.cycles;
     r->T = zk_vm_trace_rows(&vm);
     r->n = zk_vars_for(r->T);
+    /* before 2^n rows of cells are allocated: the lean proof's limit (zl_setup_init's) */
+    if (r->n > ZL_MAX_VARS) {
+        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
+                             "%llu trace rows (%llu instructions): over the limit of %llu rows",
+                             (unsigned long long)r->T, (unsigned long long)r->instructions,
+                             (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
+        goto out;
+    }
     zk_init_regs(r->init, &r->prog, vm.mem_log2_words);
     if ((st = zk_ram_load(&r->ram, &r->prog, vm.mem_log2_words, err)) != CAIRN_OK ||
-        (st = cairn_witness_oracle_new_table(&o, &r->prog, NULL, in, in_len, max_steps, 0, err)) !=
+        (st = cairn_witness_oracle_new_table(&o, &r->prog, layout, in, in_len, max_steps, 0, err)) !=
             CAIRN_OK)
         goto out;
     size_t rows = (size_t)1 << r->n;

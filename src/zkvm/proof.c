@@ -123,17 +123,24 @@ static void putfp2(struct wbuf *w, const cairn_fp2 *v, size_t n)
     }
 }
 
-/* The statement block (shared with the inspector's breakdown). */
-static void put_statement(struct wbuf *w, const cairn_zkvm_statement *st)
+/*
+ * The header and the statement block, shared by format 4 and format 5
+ * (lean_file.c): magic, le32 version, then the 64-byte statement.
+ */
+void zk_header_encode(uint8_t out[ZK_HEADER_BYTES + ZK_STATEMENT_BYTES], uint32_t version,
+                      const cairn_zkvm_statement *st)
 {
-    putb(w, st->program_digest, CAIRN_SHA256_BYTES);
-    put32(w, st->entry);
-    put32(w, st->mem_log2_words);
-    put64(w, st->cycles);
-    put32(w, st->exit_code);
-    put32(w, st->output_len);
-    put32(w, st->security_target);
-    put32(w, st->security_bits);
+    struct wbuf w = {out, 0, ZK_HEADER_BYTES + ZK_STATEMENT_BYTES, 0};
+    putb(&w, ZK_MAGIC, 8);
+    put32(&w, version);
+    putb(&w, st->program_digest, CAIRN_SHA256_BYTES);
+    put32(&w, st->entry);
+    put32(&w, st->mem_log2_words);
+    put64(&w, st->cycles);
+    put32(&w, st->exit_code);
+    put32(&w, st->output_len);
+    put32(&w, st->security_target);
+    put32(&w, st->security_bits);
 }
 
 cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proof *p, cairn_error *err)
@@ -142,9 +149,9 @@ cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proo
     cairn_status st = CAIRN_OK;
     *out = NULL;
     *out_len = 0;
-    putb(&w, ZK_MAGIC, 8);
-    put32(&w, ZK_VERSION);
-    put_statement(&w, &p->st);
+    uint8_t *h = wreserve(&w, ZK_HEADER_BYTES + ZK_STATEMENT_BYTES);
+    if (h != NULL)
+        zk_header_encode(h, ZK_VERSION, &p->st);
     put32(&w, p->n);
     put32(&w, p->n_tab);
     putb(&w, p->output, p->st.output_len);
@@ -247,24 +254,29 @@ static cairn_status get_sumcheck(struct rbuf *r, cairn_sumcheck_proof *sc, size_
 }
 
 
-static cairn_status decode(cairn_proof *p, struct rbuf *r)
+/*
+ * The header and the statement block of format 4 or 5 (zk_header_encode),
+ * strictly: the magic, the version (another is refused by number), then
+ * the statement's ranges.
+ */
+cairn_status zk_header_decode(cairn_zkvm_statement *s, const uint8_t *b, size_t len,
+                              uint32_t version, uint64_t max_rows, cairn_error *err)
 {
+    cairn_error local;
+    struct rbuf rb = {b, len, 0, err != NULL ? err : &local}, *r = &rb;
     cairn_status st;
-    if ((st = need(r, 12, "header")) != CAIRN_OK)
+    if ((st = need(r, ZK_HEADER_BYTES, "header")) != CAIRN_OK)
         return st;
     if (memcmp(r->b, ZK_MAGIC, 8) != 0)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "not a cairn proof (bad magic at offset 0)");
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "not a cairn proof (bad magic at offset 0)");
     r->pos = 8;
-    uint32_t version = get32(r);
-    if (version != ZK_VERSION)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE,
+    uint32_t v = get32(r);
+    if (v != version)
+        return cairn_error_set(err, CAIRN_ERR_PARSE,
                                "proof format version %u is not supported (this cairn reads version %u)",
-                               version, ZK_VERSION);
-    p->sizes.header = r->pos;
-    size_t at = r->pos;
-    if ((st = need(r, CAIRN_SHA256_BYTES + 32 + 8, "statement")) != CAIRN_OK)
+                               v, version);
+    if ((st = need(r, ZK_STATEMENT_BYTES, "statement")) != CAIRN_OK)
         return st;
-    cairn_zkvm_statement *s = &p->st;
     memcpy(s->program_digest, r->b + r->pos, CAIRN_SHA256_BYTES);
     r->pos += CAIRN_SHA256_BYTES;
     s->entry = get32(r);
@@ -274,11 +286,36 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     s->output_len = get32(r);
     s->security_target = get32(r);
     s->security_bits = get32(r);
+    if (s->cycles == 0 || s->cycles >= max_rows)
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "statement: cycle count %llu out of range",
+                               (unsigned long long)s->cycles);
+    if (s->output_len > CAIRN_ZKVM_MAX_OUTPUT)
+        return cairn_error_set(err, CAIRN_ERR_PARSE,
+                               "statement: output length %u beyond the limit of %u", s->output_len,
+                               CAIRN_ZKVM_MAX_OUTPUT);
+    if (s->security_target < 1 || s->security_target > CAIRN_PCS_MAX_TARGET_BITS - 8)
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "statement: security target %u out of range",
+                               s->security_target);
+    if (s->mem_log2_words < 10 || s->mem_log2_words > ZK_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_PARSE, "statement: memory of 2^%u words out of range",
+                               s->mem_log2_words);
+    return CAIRN_OK;
+}
+
+static cairn_status decode(cairn_proof *p, struct rbuf *r)
+{
+    cairn_status st;
+    if ((st = zk_header_decode(&p->st, r->b, r->len, ZK_VERSION, CAIRN_ZKVM_MAX_CYCLES, r->err)) !=
+        CAIRN_OK)
+        return st;
+    p->sizes.header = ZK_HEADER_BYTES;
+    size_t at = r->pos = ZK_HEADER_BYTES;
+    r->pos += ZK_STATEMENT_BYTES;
+    if ((st = need(r, 8, "shapes")) != CAIRN_OK)
+        return st;
+    cairn_zkvm_statement *s = &p->st;
     p->n = get32(r);
     p->n_tab = get32(r);
-    if (s->cycles == 0 || s->cycles >= CAIRN_ZKVM_MAX_CYCLES)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: cycle count %llu out of range",
-                               (unsigned long long)s->cycles);
     if (p->n != zk_vars_for(s->cycles))
         return cairn_error_set(r->err, CAIRN_ERR_PARSE,
                                "header: %u variables for %llu rows (expected %u)", p->n,
@@ -286,16 +323,6 @@ static cairn_status decode(cairn_proof *p, struct rbuf *r)
     if (p->n_tab < ZK_LTAB_VARS || p->n_tab > ZK_MAX_VARS)
         return cairn_error_set(r->err, CAIRN_ERR_PARSE, "header: table variables %u out of range",
                                p->n_tab);
-    if (s->output_len > CAIRN_ZKVM_MAX_OUTPUT)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE,
-                               "statement: output length %u beyond the limit of %u", s->output_len,
-                               CAIRN_ZKVM_MAX_OUTPUT);
-    if (s->security_target < 1 || s->security_target > CAIRN_PCS_MAX_TARGET_BITS - 8)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: security target %u out of range",
-                               s->security_target);
-    if (s->mem_log2_words < 10 || s->mem_log2_words > 28)
-        return cairn_error_set(r->err, CAIRN_ERR_PARSE, "statement: memory of 2^%u words out of range",
-                               s->mem_log2_words);
     if (s->output_len > 0) {
         if ((st = need(r, s->output_len, "public output")) != CAIRN_OK)
             return st;

@@ -591,6 +591,17 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
     return s;
 }
 
+cairn_status zk_vm_ended(const cairn_vm *vm, uint64_t max, cairn_error *err)
+{
+    if (vm->halt == CAIRN_VM_FAULTED)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "the guest faulted after %llu cycles: %s",
+                               (unsigned long long)vm->cycles, vm->fault.msg);
+    if (vm->halt != CAIRN_VM_EXITED)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT, "the guest did not exit within %llu cycles",
+                               (unsigned long long)max);
+    return CAIRN_OK;
+}
+
 /*
  * Run the program once plainly to learn how it ends (a fault or a cycle
  * limit is reported as such, before any proving), then trace it into the
@@ -630,16 +641,8 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     progress(opt, "execute", 0);
     if ((s = cairn_vm_run(&vm, max, err)) != CAIRN_OK)
         goto out;
-    if (vm.halt == CAIRN_VM_FAULTED) {
-        s = cairn_error_set(err, CAIRN_ERR_ARG, "the guest faulted after %llu cycles: %s",
-                            (unsigned long long)vm.cycles, vm.fault.msg);
+    if ((s = zk_vm_ended(&vm, max, err)) != CAIRN_OK)
         goto out;
-    }
-    if (vm.halt != CAIRN_VM_EXITED) {
-        s = cairn_error_set(err, CAIRN_ERR_LIMIT, "the guest did not exit within %llu cycles",
-                            (unsigned long long)max);
-        goto out;
-    }
     progress(opt, "execute", 1);
     uint32_t k = vm.mem_log2_words;
     if ((s = refuse_early(&prog, &vm, opt, err)) != CAIRN_OK)

@@ -40,10 +40,46 @@ static cairn_status pcs_check(cairn_status st, const char *batch, cairn_error *e
 }
 
 /*
+ * What every verifier checks of a statement against the ELF before the
+ * proof (formats 4 and 5): the digest, the entry point, the memory size
+ * the VM gives the program (it fixes the initial sp, so it is never the
+ * prover's choice), and a RAM region below 2^32.  The region must lie
+ * there because word addresses are taken mod p, and the argument that an
+ * address outside [0, K) has no tuple relies on every in-region word
+ * address being an integer below 2^30; the VM's layout guarantees it, a
+ * verifier does not assume it.
+ */
+cairn_status zk_statement_program(cairn_program *prog, const cairn_zkvm_statement *s,
+                                  const uint8_t *elf, size_t elf_len, cairn_error *err)
+{
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    cairn_status st;
+    cairn_sha256(digest, elf, elf_len);
+    if (memcmp(digest, s->program_digest, CAIRN_SHA256_BYTES) != 0)
+        return reject(err, "the proof is for another program (the ELF's SHA-256 differs)");
+    if ((st = cairn_elf_load(prog, elf, elf_len, err)) != CAIRN_OK)
+        return st;
+    if (s->entry != prog->entry)
+        return reject(err, "statement: the entry point is not the program's");
+    uint32_t want_k = 0;
+    cairn_error lay_err;
+    if (cairn_vm_mem_log2_words(&want_k, prog, NULL, &lay_err) != CAIRN_OK)
+        return cairn_error_set(err, CAIRN_ERR_REJECTED, "the program's memory layout: %s",
+                               lay_err.msg);
+    if (s->mem_log2_words != want_k)
+        return cairn_error_set(err, CAIRN_ERR_REJECTED,
+                               "statement: a memory of 2^%u words, but this program runs with 2^%u",
+                               (unsigned)s->mem_log2_words, (unsigned)want_k);
+    if ((uint64_t)zk_mem_base(prog) + (UINT64_C(4) << s->mem_log2_words) > (UINT64_C(1) << 32))
+        return reject(err, "statement: the RAM region does not fit below 2^32");
+    return CAIRN_OK;
+}
+
+/*
  * Everything the statement fixes is recomputed from the ELF and compared
- * first (digest, entry, table size, parameters, security figure), then the
- * transcript is replayed step by step in the prover's order; the first
- * failed check is the one reported.
+ * first (digest, entry, memory size, table size, parameters, security
+ * figure), then the transcript is replayed step by step in the prover's
+ * order; the first failed check is the one reported.
  */
 cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t elf_len,
                                 cairn_error *err)
@@ -55,42 +91,14 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     cairn_transcript t;
     zk_chal ch;
     cairn_pcs_params params[ZK_NBATCH];
-    uint8_t digest[CAIRN_SHA256_BYTES];
     uint32_t init[32];
     cairn_fp2 *rho_pow = NULL;
     const cairn_zkvm_statement *s = &p->st;
     zk_bytecode_init(&bc);
     cairn_program_init(&prog);
 
-    cairn_sha256(digest, elf, elf_len);
-    if (memcmp(digest, s->program_digest, CAIRN_SHA256_BYTES) != 0) {
-        st = reject(err, "the proof is for another program (the ELF's SHA-256 differs)");
+    if ((st = zk_statement_program(&prog, s, elf, elf_len, err)) != CAIRN_OK)
         goto out;
-    }
-    if ((st = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
-        goto out;
-    if (s->entry != prog.entry) {
-        st = reject(err, "statement: the entry point is not the program's");
-        goto out;
-    }
-    /*
-     * The memory size fixes the initial sp (and, with RAM, the whole
-     * layout): it must be the one the VM gives this program with the
-     * default stack reserve, never the prover's choice.
-     */
-    uint32_t want_k = 0;
-    cairn_error lay_err;
-    if (cairn_vm_mem_log2_words(&want_k, &prog, NULL, &lay_err) != CAIRN_OK) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the program's memory layout: %s",
-                             lay_err.msg);
-        goto out;
-    }
-    if (s->mem_log2_words != want_k) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED,
-                             "statement: a memory of 2^%u words, but this program runs with 2^%u",
-                             (unsigned)s->mem_log2_words, (unsigned)want_k);
-        goto out;
-    }
     if ((st = zk_bytecode_build(&bc, &prog, err)) != CAIRN_OK)
         goto out;
     unsigned n = p->n, n_tab = zk_tab_vars(&bc);
@@ -102,16 +110,6 @@ cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t
     uint32_t mem_base = zk_mem_base(&prog);
     uint64_t text_lo, text_hi;
     zk_ram_text_words(&text_lo, &text_hi, &prog, mem_base);
-    /*
-     * The region must lie below 2^32: word addresses are taken mod p, and
-     * the argument that an address outside [0, K) has no tuple relies on
-     * every in-region word address being an integer below 2^30.  The VM's
-     * layout guarantees it; a verifier does not assume it.
-     */
-    if ((uint64_t)mem_base + (UINT64_C(4) << k) > (UINT64_C(1) << 32)) {
-        st = reject(err, "statement: the RAM region does not fit below 2^32");
-        goto out;
-    }
     zk_air_build(&air, s->entry, s->exit_code, mem_base);
     if ((st = zk_batch_params(params, n, n_tab, k, air.ngroups, s->security_target + 4, err)))
         goto out;

@@ -567,6 +567,52 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
 
 #define ZK_MAGIC "CAIRNPRF"
 #define ZK_VERSION CAIRN_PROOF_FORMAT_VERSION
+/* Little-endian integers of `bytes` (<= 8) bytes, as the proof formats store them. */
+static inline void zk_put_le(uint8_t *b, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t zk_get_le(const uint8_t *b, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+/* The header (magic, le32 version) and the statement block, formats 4 and 5 (proof.c). */
+#define ZK_HEADER_BYTES 12u
+#define ZK_STATEMENT_BYTES 64u
+/* Write the header of `version` and st's block (docs/proof-format.md). */
+void zk_header_encode(uint8_t out[ZK_HEADER_BYTES + ZK_STATEMENT_BYTES], uint32_t version,
+                      const cairn_zkvm_statement *st);
+/*
+ * Read them from the first ZK_HEADER_BYTES + ZK_STATEMENT_BYTES of b
+ * (len bytes): the magic, the version (another is refused by number),
+ * then the ranges: 1 <= cycles < max_rows, output length <=
+ * CAIRN_ZKVM_MAX_OUTPUT, security target 1 .. CAIRN_PCS_MAX_TARGET_BITS - 8,
+ * 10 <= mem_log2_words <= ZK_MAX_VARS.  CAIRN_ERR_PARSE naming what and
+ * where (a short input included).
+ */
+cairn_status zk_header_decode(cairn_zkvm_statement *st, const uint8_t *b, size_t len,
+                              uint32_t version, uint64_t max_rows, cairn_error *err);
+/*
+ * The statement checked against the ELF before any proof (verify.c, both
+ * formats): the digest, then the ELF loaded into *prog (the caller clears
+ * it), its entry point, the memory size cairn_vm_mem_log2_words gives it,
+ * a RAM region below 2^32.  CAIRN_ERR_REJECTED naming the check; the
+ * loader's CAIRN_ERR_PARSE.
+ */
+cairn_status zk_statement_program(cairn_program *prog, const cairn_zkvm_statement *s,
+                                  const uint8_t *elf, size_t elf_len, cairn_error *err);
+/*
+ * How a run the prover was given ended (prove.c, both provers): a fault
+ * is CAIRN_ERR_ARG naming the cycle and the fault, a run that did not
+ * exit within max steps CAIRN_ERR_LIMIT; CAIRN_OK once it exited.
+ */
+cairn_status zk_vm_ended(const cairn_vm *vm, uint64_t max, cairn_error *err);
 #define ZK_MAX_VARS 28u
 #define ZK_OUTER_DEGREE 4u
 #define ZK_TAB_DEGREE 3u
@@ -1228,12 +1274,23 @@ typedef struct {
 } zl_run;
 /*
  * Load elf, run it on in (at most max_steps instructions) and compute the
- * cells of every row.  CAIRN_ERR_LIMIT when the program does not exit in
- * time; the loader's, the VM's and the oracle's errors; CAIRN_ERR_NOMEM.
- * r is cleared on error.
+ * cells of every row.  CAIRN_ERR_ARG for a run that faults (zk_vm_ended)
+ * or executes an instruction or system call the lean row cannot prove
+ * (naming the cycle and the pc); CAIRN_ERR_LIMIT when the program does not
+ * exit in time or runs 2^ZL_MAX_VARS trace rows or more (checked before
+ * the cells are allocated); the loader's, the VM's and the oracle's
+ * errors; CAIRN_ERR_NOMEM.  r is cleared on error.
  */
 cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, cairn_error *err);
+/*
+ * zl_run_init under another memory layout: layout's memory fields (the
+ * stack reserve, the largest region) instead of the defaults (NULL: the
+ * defaults).  Tests make runs a verifier must refuse with it.
+ */
+cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                             size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
+                             cairn_error *err);
 void zl_run_clear(zl_run *r);
 /* The statement of r's run (borrowing r's tables), with the PCS target and both grinding bits. */
 void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind);
@@ -1359,5 +1416,89 @@ cairn_status zl_proof_decode(zl_proof *p, const uint8_t *b, size_t len, const zl
 cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
                       const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
                       const uint8_t *output, size_t output_len, cairn_error *err);
+
+/* ---- proof format 5: the lean proof in its container (lean_file.c) ---- */
+
+#define ZL_FORMAT_VERSION 5u
+/* Format 5 states fewer trace rows than this (2^30: 2^n rows hold them with n <= ZL_MAX_VARS). */
+#define ZL_MAX_ROWS (UINT64_C(1) << ZL_MAX_VARS)
+/* The bytes between the statement block and the output: le64 instructions, le32 kb. */
+#define ZL_FILE_EXTRA_BYTES 12u
+
+/*
+ * What a format-5 proof states: the first prover's statement (cycles is
+ * T, the trace rows; security_bits the proven bits, the body's figure
+ * too), the instructions executed and the public output.
+ */
+typedef struct {
+    cairn_zkvm_statement st;
+    uint64_t instructions; /* I: T minus the system calls' extra rows */
+    uint8_t *output;       /* st.output_len bytes written to fd 1 (malloc'd; NULL when none) */
+} zl_statement;
+void zl_statement_init(zl_statement *s);
+void zl_statement_clear(zl_statement *s);
+
+/*
+ * Encode a format-5 proof: the header and statement (zk_header_encode,
+ * version 5), I, kb (the bytecode table's variables, zl_bc_vars), the
+ * output, then the body (zl_proof_encode).  CAIRN_ERR_ARG when the body's
+ * proven bits differ from the statement's; the body's errors; NOMEM.
+ */
+cairn_status zl_file_encode(uint8_t **out, size_t *out_len, const zl_statement *st, unsigned kb,
+                            const zl_proof *body, cairn_error *err);
+/*
+ * Parse untrusted bytes strictly (docs/proof-format.md, format 5): the
+ * header and statement (1 <= T < ZL_MAX_ROWS), 1 <= I <= T,
+ * 1 <= kb <= ZK_MAX_VARS, the output, the body against the shape the
+ * statement fixes (n = zk_vars_for(T), k, kb), whose proven bits must be
+ * the statement's; nothing may trail.  CAIRN_ERR_PARSE naming what and
+ * where, CAIRN_ERR_LIMIT beyond CAIRN_PROOF_MAX_BYTES, NOMEM.  st, kb and
+ * body are outputs (what they held is not freed); on error they are left
+ * empty, and on success the caller clears st and body.
+ */
+cairn_status zl_file_decode(zl_statement *st, unsigned *kb, zl_proof *body, const uint8_t *b,
+                            size_t len, cairn_error *err);
+/* Where the body starts in a format-5 proof of st (the header, statement, I, kb, output). */
+size_t zl_file_body_offset(const zl_statement *st);
+
+/*
+ * Run the ELF on input (read(0) advice; at most max_cycles instructions,
+ * 0: CAIRN_ZKVM_MAX_CYCLES) and prove the run with the lean proof at the
+ * security target (1 .. CAIRN_PCS_MAX_TARGET_BITS - 8; a verifier wants
+ * CAIRN_ZKVM_MIN_SECURITY_BITS at least) on `threads` threads; the
+ * grinding bits are chosen from the target (ZL_GRIND_AUTO).  *proof
+ * receives the format-5 bytes (malloc'd, *proof_len of them) and st
+ * (optional) what they state, its output a copy.  A run that faults or
+ * executes an instruction or system call that cannot be proven is
+ * CAIRN_ERR_ARG naming the cycle and the pc; one that does not exit within
+ * max_cycles, or is too long, CAIRN_ERR_LIMIT; a target the proof cannot
+ * reach CAIRN_ERR_LIMIT; a bad target CAIRN_ERR_ARG; the ELF loader's
+ * CAIRN_ERR_PARSE; NOMEM.
+ */
+cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
+                          const uint8_t *elf, size_t elf_len, const uint8_t *input,
+                          size_t input_len, unsigned security, unsigned threads,
+                          uint64_t max_cycles, cairn_error *err);
+/*
+ * The proving half of zl_prove_elf, on a run already made (r, the ELF's
+ * digest): the statement of the run, the lean proof, the format-5 bytes.
+ * Errors as zl_prove_elf's after the run.
+ */
+cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, const zl_run *r,
+                          const uint8_t digest[CAIRN_SHA256_BYTES], unsigned security,
+                          unsigned threads, cairn_error *err);
+/*
+ * Verify format-5 bytes for the ELF: parse (zl_file_decode), check the
+ * statement against the ELF (zk_statement_program: digest, entry, the
+ * default memory size, the region), rebuild the bytecode table (its kb
+ * must be the proof's), the RAM image and the initial registers as the
+ * prover's VM laid them out, and run zl_verify.  CAIRN_OK and *st
+ * (optional; the caller clears it) only when accepted; CAIRN_ERR_PARSE
+ * for malformed bytes or ELF; CAIRN_ERR_REJECTED with a one-line reason
+ * for a well-formed proof that is false, of another program, or below
+ * CAIRN_ZKVM_MIN_SECURITY_BITS; CAIRN_ERR_LIMIT, NOMEM.
+ */
+cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_len,
+                           const uint8_t *elf, size_t elf_len, cairn_error *err);
 
 #endif /* CAIRN_ZKVM_INTERNAL_H */

@@ -1,0 +1,547 @@
+/*
+ * test_lean_file.c — proof format 5 end to end (src/zkvm/lean_file.c):
+ * zl_prove_elf and zl_verify_elf on the hello guest, random programs and
+ * a guest that ends with exit_group; the statement handed back against an
+ * independent run of the VM; every statement field changed and
+ * re-encoded, another ELF, truncations and flipped bytes over the
+ * container (never accepted); the prover's refusals; the fuzz target
+ * fuzz/fuzz_lean_file.c in process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/sha256.h"
+#include "harness.h"
+#include "zk_util.h"
+
+int cairn_fuzz_lean_file(const uint8_t *data, size_t len);
+
+/* What a run states, from the VM alone (not the lean code). */
+struct expect {
+    uint32_t exit_code, entry, k;
+    uint64_t T, instructions;
+    uint8_t *out;
+    size_t out_len;
+};
+
+static int expect_run(struct expect *e, const uint8_t *elf, size_t len, const uint8_t *in,
+                      size_t in_len)
+{
+    cairn_program prog;
+    cairn_vm vm;
+    cairn_vm_config cfg;
+    struct vmt_result r;
+    cairn_error err;
+    memset(e, 0, sizeof *e);
+    memset(&vm, 0, sizeof vm);
+    memset(&r, 0, sizeof r);
+    int ok = CHECK(cairn_elf_load(&prog, elf, len, &err) == CAIRN_OK);
+    cairn_vm_config_init(&cfg);
+    cfg.write = vmt_capture;
+    cfg.write_ctx = &r;
+    ok = ok && CHECK(cairn_vm_init(&vm, &prog, &cfg, &err) == CAIRN_OK);
+    if (ok) {
+        cairn_vm_set_input(&vm, in, in_len);
+        ok = CHECK(cairn_vm_run(&vm, UINT64_C(1) << 22, &err) == CAIRN_OK) &&
+             CHECK(vm.halt == CAIRN_VM_EXITED);
+        e->exit_code = vm.exit_code;
+        e->entry = prog.entry;
+        e->k = vm.mem_log2_words;
+        e->T = zk_vm_trace_rows(&vm);
+        e->instructions = vm.cycles;
+        e->out = r.out, e->out_len = r.out_len;
+        r.out = NULL;
+    }
+    vmt_result_clear(&r);
+    cairn_vm_clear(&vm);
+    cairn_program_clear(&prog);
+    return ok;
+}
+
+/* st states exactly the run e of elf at a 100-bit target. */
+static void check_statement(const zl_statement *st, const struct expect *e, const uint8_t *elf,
+                            size_t len)
+{
+    uint8_t d[CAIRN_SHA256_BYTES];
+    cairn_sha256(d, elf, len);
+    CHECK(memcmp(st->st.program_digest, d, sizeof d) == 0);
+    CHECK_EQ_U64(st->st.entry, e->entry);
+    CHECK_EQ_U64(st->st.mem_log2_words, e->k);
+    CHECK_EQ_U64(st->st.cycles, e->T);
+    CHECK_EQ_U64(st->instructions, e->instructions);
+    CHECK_EQ_U64(st->st.exit_code, e->exit_code);
+    CHECK_EQ_U64(st->st.output_len, e->out_len);
+    CHECK(e->out_len == 0 || (st->output != NULL && memcmp(st->output, e->out, e->out_len) == 0));
+    CHECK_EQ_U64(st->st.security_target, 100);
+    CHECK(st->st.security_bits >= 100);
+}
+
+/* An honest format-5 proof of one program, with what it states. */
+struct lf_fix {
+    uint8_t *elf, *proof;
+    size_t elf_len, len;
+    struct expect e;
+    zl_statement st;
+};
+
+static void fix_close(struct lf_fix *f)
+{
+    free(f->elf);
+    free(f->proof);
+    free(f->e.out);
+    zl_statement_clear(&f->st);
+    memset(f, 0, sizeof *f);
+}
+
+/* elf (taken over) proved on in; 0 after a failed check. */
+static int fix_open_elf(struct lf_fix *f, uint8_t *elf, size_t len, const uint8_t *in,
+                        size_t in_len)
+{
+    cairn_error err;
+    memset(f, 0, sizeof *f);
+    zl_statement_init(&f->st);
+    f->elf = elf, f->elf_len = len;
+    if (!CHECK(elf != NULL) || !expect_run(&f->e, elf, len, in, in_len))
+        return 0;
+    cairn_status st =
+        zl_prove_elf(&f->proof, &f->len, &f->st, elf, len, in, in_len, 100, 2, 0, &err);
+    if (st != CAIRN_OK)
+        return FAIL("zl_prove_elf: %s: %s", cairn_status_str(st), err.msg);
+    check_statement(&f->st, &f->e, elf, len);
+    return 1;
+}
+
+/* The hello guest (seed 0) or a random program with memory and I/O. */
+static int fix_open(struct lf_fix *f, uint64_t seed)
+{
+    size_t len = 0;
+    uint8_t *elf;
+    if (seed != 0) {
+        elf = zk_gen_elf(seed | 1, 120, &len);
+        return fix_open_elf(f, elf, len, zk_test_input, ZK_TEST_INPUT_LEN);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+    elf = vmt_read_file(path, &len);
+    return fix_open_elf(f, elf, len, NULL, 0);
+}
+
+/* Verify b against f's ELF; the statement handed back is checked when accepted. */
+static cairn_status fix_verify(const struct lf_fix *f, const uint8_t *b, size_t len,
+                               cairn_error *err)
+{
+    zl_statement st;
+    zl_statement_init(&st);
+    cairn_status s = zl_verify_elf(&st, b, len, f->elf, f->elf_len, err);
+    if (s == CAIRN_OK)
+        check_statement(&st, &f->e, f->elf, f->elf_len);
+    zl_statement_clear(&st);
+    return s;
+}
+
+/*
+ * Prove and verify end to end: the statement the verifier hands back is
+ * the run's (exit code, output, T, I, entry, memory, digest) and the
+ * prover's; the bytes decode and re-encode to themselves; a trailing byte
+ * is a parse error.
+ */
+static void lean_file_round_trip(void)
+{
+    unsigned runs = test_iters >= 1000 ? 3 : 2;
+    for (unsigned i = 0; i < runs; i++) {
+        struct lf_fix f;
+        cairn_error err;
+        if (!fix_open(&f, i == 0 ? 0 : test_rand_u64())) {
+            fix_close(&f);
+            continue;
+        }
+        zl_statement st;
+        zl_statement_init(&st);
+        cairn_status s = zl_verify_elf(&st, f.proof, f.len, f.elf, f.elf_len, &err);
+        if (s != CAIRN_OK)
+            FAIL("verify: %s: %s", cairn_status_str(s), err.msg);
+        else {
+            check_statement(&st, &f.e, f.elf, f.elf_len);
+            CHECK(memcmp(&st.st, &f.st.st, sizeof st.st) == 0);
+        }
+        zl_statement_clear(&st);
+        CHECK_EQ_U64(zl_verify_elf(NULL, f.proof, f.len, f.elf, f.elf_len, &err), CAIRN_OK);
+        /* decode and encode again: the same bytes; the body starts where the header says */
+        unsigned kb;
+        zl_proof body;
+        if (CHECK(zl_file_decode(&st, &kb, &body, f.proof, f.len, &err) == CAIRN_OK)) {
+            uint8_t *b2 = NULL;
+            size_t len2 = 0;
+            CHECK(zl_file_encode(&b2, &len2, &st, kb, &body, &err) == CAIRN_OK);
+            CHECK(len2 == f.len && b2 != NULL && memcmp(b2, f.proof, f.len) == 0);
+            CHECK_EQ_U64(zl_file_body_offset(&st) + zl_proof_size(&body, NULL), f.len);
+            free(b2);
+            /* a body whose figure differs from the statement's is not encoded */
+            body.security_bits++;
+            CHECK_EQ_U64(zl_file_encode(&b2, &len2, &st, kb, &body, &err), CAIRN_ERR_ARG);
+            CHECK(b2 == NULL);
+        }
+        zl_statement_clear(&st);
+        zl_proof_clear(&body);
+        uint8_t *longer = malloc(f.len + 1);
+        if (CHECK(longer != NULL)) {
+            memcpy(longer, f.proof, f.len);
+            longer[f.len] = 0;
+            CHECK_EQ_U64(fix_verify(&f, longer, f.len + 1, &err), CAIRN_ERR_PARSE);
+            CHECK(strstr(err.msg, "trailing") != NULL);
+        }
+        free(longer);
+        fix_close(&f);
+    }
+}
+
+/* The changes lean_file_statement_changed makes, each re-encoded. */
+enum change {
+    CH_DIGEST, CH_DIGEST_OF, CH_ENTRY, CH_MEM, CH_T_UP, CH_T_DOWN, CH_EXIT, CH_OUT_LONGER, CH_OUT_SHORTER,
+    CH_OUT_BYTE, CH_TARGET_UP, CH_TARGET_LOW, CH_TARGET_MAX, CH_BITS, CH_I_UP, CH_I_DOWN, CH_KB, CH_N
+};
+
+/* Apply change c to (st, kb, body) (CH_DIGEST_OF: other's digest); 0 when it does not apply. */
+static int apply(enum change c, zl_statement *st, unsigned *kb, zl_proof *body,
+                 const uint8_t *other, size_t other_len)
+{
+    cairn_zkvm_statement *s = &st->st;
+    switch (c) {
+    case CH_DIGEST: s->program_digest[test_rand_below(CAIRN_SHA256_BYTES)] ^= 1; return 1;
+    case CH_DIGEST_OF: cairn_sha256(s->program_digest, other, other_len); return 1;
+    case CH_ENTRY: s->entry += 4; return 1;
+    case CH_MEM: s->mem_log2_words++; return 1;
+    case CH_T_UP: s->cycles++; return 1;
+    case CH_T_DOWN: s->cycles--; return s->cycles >= st->instructions;
+    case CH_EXIT: s->exit_code ^= 1u << test_rand_below(32); return 1;
+    case CH_OUT_LONGER: {
+        uint8_t *o = realloc(st->output, s->output_len + 1);
+        if (o == NULL)
+            return 0;
+        o[s->output_len++] = 'x';
+        st->output = o;
+        return 1;
+    }
+    case CH_OUT_SHORTER: return s->output_len > 0 ? (s->output_len--, 1) : 0;
+    case CH_OUT_BYTE:
+        if (s->output_len == 0)
+            return 0;
+        st->output[test_rand_below(s->output_len)] ^= 0x20;
+        return 1;
+    case CH_TARGET_UP: s->security_target = 128; return 1;
+    case CH_TARGET_LOW: s->security_target = 99; return 1;
+    case CH_TARGET_MAX: s->security_target = CAIRN_PCS_MAX_TARGET_BITS - 8; return 1;
+    case CH_BITS: s->security_bits++, body->security_bits++; return 1;
+    case CH_I_UP: return ++st->instructions <= s->cycles;
+    case CH_I_DOWN: st->instructions--; return 1;
+    case CH_KB: (*kb)++; return 1;
+    default: return 0;
+    }
+}
+
+/*
+ * f's proof decoded, changed by c (apply) and encoded again: malloc'd (*len
+ * bytes), NULL when c does not apply (or a check failed).
+ */
+static uint8_t *changed(size_t *len, const struct lf_fix *f, enum change c, const uint8_t *other,
+                        size_t other_len)
+{
+    zl_statement st;
+    zl_proof body;
+    unsigned kb;
+    cairn_error err;
+    uint8_t *b = NULL;
+    *len = 0;
+    if (CHECK(zl_file_decode(&st, &kb, &body, f->proof, f->len, &err) == CAIRN_OK) &&
+        apply(c, &st, &kb, &body, other, other_len))
+        CHECK(zl_file_encode(&b, len, &st, kb, &body, &err) == CAIRN_OK);
+    zl_statement_clear(&st);
+    zl_proof_clear(&body);
+    return b;
+}
+
+/*
+ * Every field of the statement changed, the proof re-encoded around the
+ * honest body: a parse error or a rejection, never accepted.  The fields
+ * that only the verifier's recomputation can catch must be rejected (not
+ * merely unparsable).
+ */
+static void lean_file_statement_changed(void)
+{
+    static const char *const names[CH_N] = {
+        "digest", "digest of another ELF", "entry", "memory size", "T + 1", "T - 1", "exit code", "output longer",
+        "output shorter", "output byte", "target 128", "target 99", "target 248", "proven bits",
+        "I + 1", "I - 1", "kb + 1"};
+    for (unsigned i = 0; i < 2; i++) {
+        struct lf_fix f;
+        if (!fix_open(&f, i == 0 ? 0 : test_rand_u64())) {
+            fix_close(&f);
+            continue;
+        }
+        for (unsigned c = 0; c < CH_N; c++) {
+            cairn_error err;
+            size_t len;
+            uint8_t *b = c == CH_DIGEST_OF ? NULL : changed(&len, &f, (enum change)c, NULL, 0);
+            if (b == NULL)
+                continue;
+            cairn_status s = fix_verify(&f, b, len, &err);
+            int may_parse = c == CH_MEM || c == CH_T_UP || c == CH_T_DOWN ||
+                            c == CH_OUT_SHORTER || c == CH_KB;
+            if (s == CAIRN_OK)
+                FAIL("SOUNDNESS: %s changed: accepted", names[c]);
+            else if (s != CAIRN_ERR_REJECTED && !(may_parse && s == CAIRN_ERR_PARSE))
+                FAIL("%s changed: %s (%s)", names[c], cairn_status_str(s), err.msg);
+            else
+                test_pass();
+            if (c == CH_DIGEST)
+                CHECK(strstr(err.msg, "another program") != NULL);
+            free(b);
+        }
+        fix_close(&f);
+    }
+}
+
+/*
+ * Another ELF: the proof is rejected, and so is the proof with its digest
+ * (re-encoded) set to the other ELF's.
+ */
+static void lean_file_other_elf(void)
+{
+    struct lf_fix f;
+    size_t len, blen;
+    cairn_error err;
+    uint8_t *other = zk_gen_elf(test_rand_u64() | 1, 60, &len), *b = NULL;
+    if (fix_open(&f, 0) && CHECK(other != NULL)) {
+        CHECK_EQ_U64(zl_verify_elf(NULL, f.proof, f.len, other, len, &err), CAIRN_ERR_REJECTED);
+        CHECK(strstr(err.msg, "another program") != NULL);
+        if ((b = changed(&blen, &f, CH_DIGEST_OF, other, len)) != NULL)
+            CHECK_EQ_U64(zl_verify_elf(NULL, b, blen, other, len, &err), CAIRN_ERR_REJECTED);
+        /* a truncated ELF: its digest differs before it is parsed */
+        CHECK_EQ_U64(zl_verify_elf(NULL, f.proof, f.len, other, 10, &err), CAIRN_ERR_REJECTED);
+    }
+    free(b);
+    free(other);
+    fix_close(&f);
+}
+
+/*
+ * Truncations (every length through the header, statement, output and the
+ * body's first parts; a sample of the rest) are parse errors naming an
+ * offset; a byte flipped anywhere in the container (and the body's first
+ * bytes) is a parse error or a rejection, never accepted.
+ */
+static void lean_file_truncated_and_flipped(void)
+{
+    struct lf_fix f;
+    if (!fix_open(&f, test_rand_u64())) {
+        fix_close(&f);
+        return;
+    }
+    size_t head = zl_file_body_offset(&f.st) + 160, bad = 0;
+    size_t sample = test_iters >= 1000 ? 400 : 60;
+    for (size_t t = 0; t < head + sample; t++) {
+        size_t len = t < head ? t : (size_t)test_rand_below(f.len);
+        cairn_error err;
+        cairn_status s = fix_verify(&f, f.proof, len, &err);
+        if ((s != CAIRN_ERR_PARSE || strstr(err.msg, "offset") == NULL) && bad++ < 5)
+            FAIL("truncated at %zu of %zu: %s (%s)", len, f.len, cairn_status_str(s), err.msg);
+    }
+    CHECK(bad == 0);
+    size_t parsed = 0, rejected = 0;
+    unsigned per = test_iters >= 1000 ? 3 : 1;
+    for (size_t off = 0; off < head; off++)
+        for (unsigned k = 0; k < per; k++) {
+            uint8_t x = (uint8_t)(k == 0 ? 1u << test_rand_below(8) : 1 + test_rand_below(255));
+            cairn_error err;
+            f.proof[off] ^= x;
+            cairn_status s = fix_verify(&f, f.proof, f.len, &err);
+            f.proof[off] ^= x;
+            if (s == CAIRN_ERR_PARSE)
+                parsed++;
+            else if (s == CAIRN_ERR_REJECTED)
+                rejected++;
+            else
+                FAIL("byte %zu ^ 0x%02x: %s%s", off, x,
+                     s == CAIRN_OK ? "SOUNDNESS: accepted" : cairn_status_str(s),
+                     s == CAIRN_OK ? "" : err.msg);
+        }
+    CHECK(parsed > 0 && rejected > 0);
+    cairn_error err;
+    CHECK_EQ_U64(fix_verify(&f, f.proof, f.len, &err), CAIRN_OK); /* restored */
+    fix_close(&f);
+}
+
+/*
+ * exit_group (a7 = 94) ends a run as exit does (src/vm/syscall.c), and
+ * the lean row proves it: the U table's exit kind takes a7 = 93 and 94.
+ * A guest that writes to fd 1 then calls exit_group is proved and
+ * verified; its exit code changed is rejected.  (The first prover still
+ * refuses it: test_zkvm.c.)
+ */
+static void lean_file_exit_group(void)
+{
+    static const char msg[] = "bye\n";
+    struct rvprog p;
+    rvp_init(&p);
+    uint32_t at = rvp_data(&p, msg, sizeof msg - 1);
+    rvp_li(&p, 11, at);
+    rvp_emit(&p, RV_ADDI(10, 0, 1));
+    rvp_emit(&p, RV_ADDI(12, 0, (int32_t)(sizeof msg - 1)));
+    rvp_emit(&p, RV_ADDI(17, 0, 64));
+    rvp_emit(&p, RV_ECALL);
+    rvp_emit(&p, RV_ADDI(10, 0, 42));
+    rvp_emit(&p, RV_ADDI(17, 0, 94));
+    rvp_emit(&p, RV_ECALL);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len);
+    rvp_clear(&p);
+    struct lf_fix f;
+    cairn_error err;
+    if (fix_open_elf(&f, elf, len, NULL, 0)) {
+        CHECK_EQ_U64(f.st.st.exit_code, 42);
+        CHECK(f.st.st.output_len == sizeof msg - 1 &&
+              memcmp(f.st.output, msg, sizeof msg - 1) == 0);
+        CHECK_EQ_U64(fix_verify(&f, f.proof, f.len, &err), CAIRN_OK);
+        size_t blen;
+        uint8_t *b = changed(&blen, &f, CH_EXIT, NULL, 0);
+        if (CHECK(b != NULL))
+            CHECK_EQ_U64(fix_verify(&f, b, blen, &err), CAIRN_ERR_REJECTED);
+        free(b);
+    }
+    fix_close(&f);
+}
+
+/*
+ * The memory size is pinned to the VM's default layout: a truthful run of
+ * a program that exits with its sp (a0 = sp >> 16) under a larger stack
+ * reserve (so a larger region, another initial sp and exit code) proves
+ * and encodes, but the verifier refuses its memory size, as format 4's
+ * does; the same program under the default layout is accepted.
+ */
+static void lean_file_memory_size_pinned(void)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    rvp_emit(&p, RV_ADDI(10, 2, 0));           /* mv a0, sp */
+    rvp_emit(&p, rv_i(16, 10, 5, 10, 0x13));   /* srli a0, a0, 16 */
+    rvp_emit(&p, RV_ADDI(17, 0, 93));          /* exit(a0) */
+    rvp_emit(&p, RV_ECALL);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len), *proof = NULL;
+    rvp_clear(&p);
+    zl_run r;
+    cairn_error err;
+    cairn_vm_config cfg;
+    cairn_vm_config_init(&cfg);
+    cfg.stack_size = UINT32_C(1) << 20;
+    uint8_t d[CAIRN_SHA256_BYTES];
+    size_t plen = 0;
+    uint32_t big_k = 0;
+    struct lf_fix f;
+    if (CHECK(elf != NULL) &&
+        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, &err) == CAIRN_OK)) {
+        cairn_sha256(d, elf, len);
+        zl_statement st;
+        if (CHECK(zl_prove_run(&proof, &plen, &st, &r, d, 100, 2, &err) == CAIRN_OK)) {
+            CHECK_EQ_U64(st.st.exit_code, r.init[2] >> 16);
+            big_k = st.st.mem_log2_words;
+            CHECK_EQ_U64(zl_verify_elf(NULL, proof, plen, elf, len, &err), CAIRN_ERR_REJECTED);
+            CHECK(strstr(err.msg, "memory of 2^") != NULL);
+            zl_statement_clear(&st);
+        }
+        zl_run_clear(&r);
+    }
+    free(proof);
+    if (fix_open_elf(&f, elf, len, NULL, 0)) { /* takes elf over */
+        CHECK_EQ_U64(fix_verify(&f, f.proof, f.len, &err), CAIRN_OK);
+        CHECK(f.st.st.mem_log2_words < big_k);
+    }
+    fix_close(&f);
+}
+
+/* A program of the given words (exit appended when `ex`), proved: the status and message. */
+static cairn_status prove_words(const uint32_t *w, size_t n, int ex, uint64_t max,
+                                unsigned security, cairn_error *err)
+{
+    struct rvprog p;
+    rvp_init(&p);
+    for (size_t i = 0; i < n; i++)
+        rvp_emit(&p, w[i]);
+    if (ex)
+        rvp_exit(&p, 0);
+    size_t len;
+    uint8_t *elf = rvp_elf(&p, &len), *proof = NULL;
+    size_t plen = 0;
+    rvp_clear(&p);
+    cairn_status s = elf == NULL ? CAIRN_ERR_NOMEM
+                                 : zl_prove_elf(&proof, &plen, NULL, elf, len, NULL, 0, security,
+                                                1, max, err);
+    CHECK(s != CAIRN_OK || proof != NULL);
+    CHECK(s == CAIRN_OK || (proof == NULL && plen == 0));
+    free(proof);
+    free(elf);
+    return s;
+}
+
+/*
+ * What the prover refuses, as cairn_zkvm_prove does: a fault (ARG), a run
+ * that does not exit within max_cycles (LIMIT), an instruction or system
+ * call the lean row cannot prove (ARG naming the cycle and the pc), a bad
+ * security target (ARG), a malformed ELF (PARSE).
+ */
+static void lean_file_refusals(void)
+{
+    cairn_error err;
+    uint32_t fault[] = {RV_ADDI(5, 0, 1), RV_EBREAK};
+    CHECK_EQ_U64(prove_words(fault, 2, 0, 0, 100, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "faulted") != NULL);
+    uint32_t loop[] = {RV_ADDI(5, 5, 1), rv_j(-4, 0)};
+    CHECK_EQ_U64(prove_words(loop, 2, 0, 1000, 100, &err), CAIRN_ERR_LIMIT);
+    CHECK(strstr(err.msg, "1000") != NULL);
+    uint32_t mul[] = {RV_ADDI(5, 0, 3), rv_r(1, 5, 5, 0, 6, 0x33)};
+    CHECK_EQ_U64(prove_words(mul, 2, 1, 0, 100, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "cycle 1") != NULL && strstr(err.msg, "pc 0x") != NULL &&
+          strstr(err.msg, "M extension") != NULL);
+    /* a system call the VM does not know faults */
+    uint32_t sys[] = {RV_ADDI(17, 0, 95), RV_ECALL};
+    CHECK_EQ_U64(prove_words(sys, 2, 1, 0, 100, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "faulted") != NULL);
+    uint32_t ok[] = {RV_ADDI(5, 0, 1)};
+    CHECK_EQ_U64(prove_words(ok, 1, 1, 0, 0, &err), CAIRN_ERR_ARG);
+    CHECK_EQ_U64(prove_words(ok, 1, 1, 0, CAIRN_PCS_MAX_TARGET_BITS, &err), CAIRN_ERR_ARG);
+    uint8_t junk[16] = {0x7f, 'E', 'L', 'F'}, *proof = NULL;
+    size_t plen;
+    CHECK_EQ_U64(zl_prove_elf(&proof, &plen, NULL, junk, sizeof junk, NULL, 0, 100, 1, 0, &err),
+                 CAIRN_ERR_PARSE);
+}
+
+/* The fuzz target in process (ASan runs it too): raw containers and edits of the honest one. */
+static void lean_file_fuzz(void)
+{
+    uint8_t buf[48];
+    unsigned rounds = test_iters >= 1000 ? 120 : 30;
+    for (unsigned i = 0; i < rounds; i++) {
+        size_t len = 2 + (size_t)test_rand_below(sizeof buf - 2);
+        test_rand_bytes(buf, len);
+        if (i % 4 != 0)
+            buf[0] |= 1; /* mostly edits of the honest proof */
+        if (cairn_fuzz_lean_file(buf, len) != 0)
+            FAIL("fuzz target reported a violation on round %u", i);
+    }
+    uint8_t honest = 1; /* no edits: the honest proof, accepted */
+    CHECK(cairn_fuzz_lean_file(&honest, 1) == 0);
+    CHECK(cairn_fuzz_lean_file(NULL, 0) == 0);
+}
+
+const struct test_case test_lean_file_cases[] = {
+    TEST(lean_file_round_trip),
+    TEST(lean_file_statement_changed),
+    TEST(lean_file_other_elf),
+    TEST(lean_file_truncated_and_flipped),
+    TEST(lean_file_exit_group),
+    TEST(lean_file_memory_size_pinned),
+    TEST(lean_file_refusals),
+    TEST(lean_file_fuzz),
+    TEST_END,
+};
