@@ -224,6 +224,26 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_json 0 '"output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a"' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf" --json
+    # the lean proof (format 5), opt-in: proven, verified, inspected; tampered and truncated
+    h=$guests/rv32i/hello.elf
+    expect prove_v5 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\) in .*-byte proof written to .*h5.proof' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5.proof"
+    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
+    if cmp -s "$tmp/h5.proof" "$tmp/h5b.proof"; then ok prove_v5_deterministic; else bad prove_v5_deterministic "two format-5 proofs of the same run differ"; fi
+    expect verify_v5_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/h5.proof" --program "$h"
+    expect verify_v5_json 0 '^\{"accepted": true, "exit_code": 7, "output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"trace_rows": 37' -- "$bin" verify "$tmp/h5.proof" --program "$h" --json
+    expect verify_v5_other_program 1 'h5.proof: rejected: ' -- "$bin" verify "$tmp/h5.proof" --program "$rl"
+    expect inspect_v5 0 '^  instructions +11$' -- "$bin" inspect "$tmp/h5.proof"
+    expect inspect_v5_json 0 '^\{"version": 5, .*"trace_rows": 37, "instructions": 11, .*"parts": \[\{"name": "header, statement and output", "offset": 0, "bytes": 113\}' -- "$bin" inspect "$tmp/h5.proof" --json
+    size=$(wc -c <"$tmp/h5.proof")
+    head -c $((size - 1)) "$tmp/h5.proof" >"$tmp/h5t.proof"
+    expect verify_v5_truncated 3 'h5t.proof: malformed proof: ' -- "$bin" verify "$tmp/h5t.proof" --program "$h"
+    cp "$tmp/h5.proof" "$tmp/h5f.proof"
+    # byte 296 lies in the zero-check's round messages: well-formed, false
+    b=$(od -An -tu1 -j296 -N1 "$tmp/h5.proof" | tr -d ' ')
+    printf "\\x$(printf %02x $((b ^ 1)))" | dd of="$tmp/h5f.proof" bs=1 seek=296 conv=notrunc 2>/dev/null
+    expect verify_v5_flipped 1 'h5f.proof: rejected: ' -- "$bin" verify "$tmp/h5f.proof" --program "$h"
+    expect prove_v5_security 2 'proves --security 100 only' -- "$bin" prove "$h" --proof-format 5 --security 128 -o "$tmp/x.proof"
+    expect prove_bad_format 2 "proof-format '6': expected 4 or 5" -- "$bin" prove "$h" --proof-format 6 -o "$tmp/x.proof"
     # every example guest built for rv32i, on a small input: proven, verified, and the
     # output verify prints is the output cairn run prints
     printf '\x40\x00\x00\x00' >"$tmp/n64"

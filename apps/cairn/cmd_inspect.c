@@ -18,7 +18,8 @@ void cmd_inspect_help(FILE *out)
             "\n"
             "Print a proof's statement (program digest, entry, trace rows, exit code, output,\n"
             "security), the parameters of its six commitments and a size breakdown by\n"
-            "component. The proof is parsed strictly but not verified.\n"
+            "component (format 5, the lean proof: the statement with the instruction count,\n"
+            "and each part's bytes). The proof is parsed strictly but not verified.\n"
             "  --json            print one JSON object\n"
             "\n"
             "Exit status: 0 parsed; 2 usage; 3 malformed proof; 4 I/O error.\n");
@@ -26,6 +27,54 @@ void cmd_inspect_help(FILE *out)
 
 static const char *const batch_names[CAIRN_PROOF_BATCHES] = {
     "trace", "multiplicities", "helpers", "table_helpers", "final_memory", "memory_helpers"};
+
+/* A format-5 (lean) proof: the statement and each part's bytes. */
+static int inspect_v5(const char *path, const uint8_t *b, size_t len, int json)
+{
+    cairn_zkvm_statement s;
+    cairn_proof_part parts[48];
+    size_t np = 0;
+    uint64_t ins = 0;
+    cairn_error err;
+    cairn_status st = cairn_proof_v5_describe(&s, &ins, parts, &np, 48, b, len, &err);
+    if (st != CAIRN_OK) {
+        cli_error("%s: malformed proof: %s", path, err.msg);
+        return cli_exit_for_status(st);
+    }
+    const uint8_t *out = b + parts[0].len - s.output_len; /* the output ends the container */
+    if (json) {
+        printf("{\"version\": 5, \"program_digest\": \"");
+        for (unsigned i = 0; i < 32; i++)
+            printf("%02x", s.program_digest[i]);
+        printf("\", \"entry\": %u, \"mem_log2_words\": %u, \"trace_rows\": %" PRIu64
+               ", \"instructions\": %" PRIu64 ", \"exit_code\": %u, \"output_len\": %u, "
+               "\"output_hex\": \"",
+               s.entry, s.mem_log2_words, s.cycles, ins, s.exit_code, s.output_len);
+        for (uint32_t i = 0; i < s.output_len; i++)
+            printf("%02x", out[i]);
+        printf("\", \"security_target\": %u, \"security_bits\": %u, \"parts\": [",
+               s.security_target, s.security_bits);
+        for (size_t i = 0; i < np; i++) {
+            printf("%s{\"name\": ", i ? ", " : "");
+            cli_json_str(stdout, parts[i].name);
+            printf(", \"offset\": %zu, \"bytes\": %zu}", parts[i].offset, parts[i].len);
+        }
+        printf("], \"total\": %zu}\n", len);
+        return CLI_EXIT_OK;
+    }
+    printf("cairn proof, format version 5 (the lean proof), %zu bytes\n", len);
+    printf("statement:\n  program sha256  ");
+    for (unsigned i = 0; i < 32; i++)
+        printf("%02x", s.program_digest[i]);
+    printf("\n  entry           0x%08x\n  memory          2^%u words\n  trace rows      %" PRIu64
+           "\n  instructions    %" PRIu64 "\n  exit code       %u\n  output          %u bytes\n"
+           "  security        %u bits proven (target %u)\nparts:\n",
+           s.entry, s.mem_log2_words, s.cycles, ins, s.exit_code, s.output_len, s.security_bits,
+           s.security_target);
+    for (size_t i = 0; i < np; i++)
+        printf("  %-30s %8zu\n", parts[i].name, parts[i].len);
+    return CLI_EXIT_OK;
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -54,6 +103,10 @@ int cmd_inspect(int argc, char **argv)
     cairn_proof *p = NULL;
     cairn_error_clear(&err);
     cairn_status st = cli_read_file(path, CAIRN_PROOF_MAX_BYTES, &b, &len, &err);
+    if (st == CAIRN_OK && cairn_proof_format(b, len) == 5) {
+        rc = inspect_v5(path, b, len, json);
+        goto out;
+    }
     if (st == CAIRN_OK && (st = cairn_proof_decode(&p, b, len, &err)) != CAIRN_OK) {
         cli_error("%s: malformed proof: %s", path, err.msg);
         rc = cli_exit_for_status(st);

@@ -31,7 +31,7 @@ void cmd_prove_help(FILE *out)
     fprintf(out,
             "usage: cairn prove PROGRAM.elf [--input FILE] [-o PROOF] [--security 100|128]\n"
             "                   [--threads N] [--max-cycles N] [--from-checkpoints FILE] [--quiet]\n"
-            "                   [--json]\n"
+            "                   [--json] [--proof-format 4|5]\n"
             "\n"
             "Execute the guest (or replay a recorded run) and prove the execution. Proofs\n"
             "cover RV32I with RAM and the system calls exit, write (fd 1, the public\n"
@@ -48,6 +48,10 @@ void cmd_prove_help(FILE *out)
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
             "                    the proof is the same as without it\n"
+            "  --proof-format 4|5  4 (default): the first prover; 5: the lean proof\n"
+            "                    (docs/zkvm-v2.md: 25 committed cells a row, runs up to 2^30\n"
+            "                    rows, smaller proofs; --security 100 only, no\n"
+            "                    --from-checkpoints yet); cairn verify reads both\n"
             "  --quiet           print nothing but errors: no progress, no summary\n"
             "  --json            print one JSON object instead of the summary lines (also\n"
             "                    with --quiet); on failure {\"proved\": false, ...}\n"
@@ -310,8 +314,8 @@ out:
 /* The summary: three lines of text, or one JSON object with --json. */
 static void print_summary(const char *out_path, const char *ckpt_path, const uint8_t *proof,
                           size_t proof_len, const cairn_zkvm_statement *stmt,
-                          const cairn_zkvm_stats *stats, const cairn_proof *decoded, double secs,
-                          int json)
+                          const cairn_zkvm_stats *stats, const cairn_proof *decoded,
+                          const uint8_t *output, double secs, int json)
 {
     uint8_t h[CAIRN_SHA256_BYTES];
     cairn_sha256(h, proof, proof_len);
@@ -341,12 +345,15 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
             "\"output_len\": %u, \"output_hex\": \"",
             proof_len, secs * 1e3, stats->cycles, stmt->cycles, stmt->security_bits, stmt->exit_code,
             stmt->output_len);
-    hex(o, cairn_proof_output(decoded), stmt->output_len);
+    hex(o, output, stmt->output_len);
     fprintf(o, "\", \"program_digest\": \"");
     hex(o, stmt->program_digest, sizeof stmt->program_digest);
-    fprintf(o, "\", \"rows\": %" PRIu64 ", \"columns_per_cycle\": %zu, ", stats->rows,
-            stats->columns);
-    print_params_json(o, decoded);
+    fprintf(o, "\", \"rows\": %" PRIu64 ", \"columns_per_cycle\": %zu, \"proof_format\": %u", stats->rows,
+            stats->columns, cairn_proof_format(proof, proof_len));
+    if (decoded != NULL) { /* format 4: each batch's parameters */
+        fprintf(o, ", ");
+        print_params_json(o, decoded);
+    }
     fprintf(o, "}\n");
 }
 
@@ -359,7 +366,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
 int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
-    unsigned security = 100, threads = cairn_pool_online_cores();
+    unsigned security = 100, threads = cairn_pool_online_cores(), format = 4;
     uint64_t max_cycles = 0;
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -373,7 +380,7 @@ int cmd_prove(int argc, char **argv)
             quiet = 1;
         } else if (strcmp(a, "--input") == 0 || strcmp(a, "-o") == 0 ||
                    strcmp(a, "--security") == 0 || strcmp(a, "--threads") == 0 ||
-                   strcmp(a, "--max-cycles") == 0 ||
+                   strcmp(a, "--max-cycles") == 0 || strcmp(a, "--proof-format") == 0 ||
                    strcmp(a, "--from-checkpoints") == 0) {
             if (i + 1 >= argc)
                 return cli_usage_error("prove", "option '%s' needs a value", a);
@@ -384,6 +391,11 @@ int cmd_prove(int argc, char **argv)
                 out_path = v;
             } else if (strcmp(a, "--from-checkpoints") == 0) {
                 ckpt_path = v;
+            } else if (strcmp(a, "--proof-format") == 0) {
+                if (strcmp(v, "4") == 0 || strcmp(v, "5") == 0)
+                    format = (unsigned)(v[0] - '0');
+                else
+                    return cli_usage_error("prove", "--proof-format '%s': expected 4 or 5", v);
             } else if (strcmp(a, "--security") == 0) {
                 if (strcmp(v, "100") == 0)
                     security = 100;
@@ -415,6 +427,10 @@ int cmd_prove(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error("prove", "missing PROGRAM.elf");
+    if (format == 5 && ckpt_path != NULL)
+        return cli_usage_error("prove", "--from-checkpoints writes proof format 4 only");
+    if (format == 5 && security != 100)
+        return cli_usage_error("prove", "--proof-format 5 proves --security 100 only");
 
     cairn_error err;
     cairn_program prog;
@@ -465,6 +481,7 @@ int cmd_prove(int argc, char **argv)
     opt.security_bits = security;
     opt.threads = threads;
     opt.max_cycles = max_cycles;
+    opt.proof_format = format;
     cairn_zkvm_statement stmt;
     cairn_zkvm_stats stats;
     memset(&stmt, 0, sizeof stmt);
@@ -485,18 +502,26 @@ int cmd_prove(int argc, char **argv)
         rc = st == CAIRN_ERR_ARG ? CLI_EXIT_FAILED : cli_exit_for_status(st);
         goto out;
     }
-    if (cairn_proof_decode(&decoded, proof, proof_len, &err) != CAIRN_OK) {
+    const uint8_t *output = NULL;
+    cairn_proof_part head;
+    size_t nhead = 0;
+    if (format == 4 ? cairn_proof_decode(&decoded, proof, proof_len, &err) != CAIRN_OK
+                    : cairn_proof_v5_describe(NULL, NULL, &head, &nhead, 1, proof, proof_len,
+                                              &err) != CAIRN_OK) {
         cli_error("internal: the new proof does not parse: %s", err.msg);
         rc = CLI_EXIT_INTERNAL;
         goto out;
     }
+    /* the public output: the proof object's, or the container's bytes before the body */
+    output = format == 4 ? cairn_proof_output(decoded) : proof + head.len - stmt.output_len;
     if ((st = cairn_file_write_atomic(out_path, proof, proof_len, &err)) != CAIRN_OK) {
         cli_error("cannot write the proof: %s", err.msg);
         rc = cli_exit_for_status(st);
         goto out;
     }
     if (json || !quiet)
-        print_summary(out_path, ckpt_path, proof, proof_len, &stmt, &stats, decoded, secs, json);
+        print_summary(out_path, ckpt_path, proof, proof_len, &stmt, &stats, decoded, output, secs,
+                      json);
 out:
     progress_stop(&pg, &opt);
     if (json && rc != CLI_EXIT_OK) {

@@ -77,6 +77,7 @@ int cmd_verify(int argc, char **argv)
     uint8_t *proof = NULL, *elf = NULL;
     size_t proof_len = 0, elf_len = 0;
     cairn_proof *p = NULL;
+    uint8_t *out5 = NULL; /* a format-5 proof's verified output */
     cairn_error_clear(&err);
     cairn_status st = cli_read_file(proof_path, CAIRN_PROOF_MAX_BYTES, &proof, &proof_len, &err);
     if (st == CAIRN_OK)
@@ -103,12 +104,26 @@ int cmd_verify(int argc, char **argv)
     }
     double t0 = cli_now();
     const char *stage = "malformed proof";
-    st = cairn_proof_decode(&p, proof, proof_len, &err);
-    if (st == CAIRN_OK) {
-        stage = "rejected";
-        st = cairn_proof_verify(p, elf, elf_len, &err);
-        if (st == CAIRN_ERR_PARSE)
-            stage = "malformed program";
+    cairn_zkvm_statement v5;
+    const cairn_zkvm_statement *s = NULL;
+    const uint8_t *obytes = NULL;
+    if (cairn_proof_format(proof, proof_len) == 5) {
+        /* the lean proof (format 5): parsed and verified in one call */
+        size_t olen = 0;
+        st = cairn_zkvm_verify_output(&v5, &out5, &olen, proof, proof_len, elf, elf_len, &err);
+        if (st == CAIRN_ERR_REJECTED)
+            stage = "rejected";
+        s = &v5, obytes = out5;
+    } else {
+        st = cairn_proof_decode(&p, proof, proof_len, &err);
+        if (st == CAIRN_OK) {
+            stage = "rejected";
+            st = cairn_proof_verify(p, elf, elf_len, &err);
+            if (st == CAIRN_ERR_PARSE)
+                stage = "malformed program";
+        }
+        if (st == CAIRN_OK)
+            s = cairn_proof_statement(p), obytes = cairn_proof_output(p);
     }
     double ms = (cli_now() - t0) * 1e3;
     if (st != CAIRN_OK) {
@@ -118,11 +133,10 @@ int cmd_verify(int argc, char **argv)
         cli_error("%s: %s: %s", proof_path, stage, err.msg);
         goto out;
     }
-    const cairn_zkvm_statement *s = cairn_proof_statement(p);
     if (json) {
         printf("{\"accepted\": true, \"exit_code\": %u, \"output_len\": %u, \"output_hex\": \"",
                s->exit_code, s->output_len);
-        hex(stdout, cairn_proof_output(p), s->output_len);
+        hex(stdout, obytes, s->output_len);
         printf("\", \"program_digest\": \"");
         hex(stdout, s->program_digest, sizeof s->program_digest);
         printf("\", \"trace_rows\": %" PRIu64 ", \"security_bits\": %u, \"entry\": %u, "
@@ -136,7 +150,7 @@ int cmd_verify(int argc, char **argv)
         hex(stdout, s->program_digest, sizeof s->program_digest);
         printf(", entry 0x%08x, memory 2^%u words\n", s->entry, s->mem_log2_words);
         if (s->output_len > 0) {
-            const uint8_t *o = cairn_proof_output(p);
+            const uint8_t *o = obytes;
             printf("output (%u bytes, proven):\n", s->output_len);
             fwrite(o, 1, s->output_len, stdout);
             if (o[s->output_len - 1] != '\n')
@@ -145,6 +159,7 @@ int cmd_verify(int argc, char **argv)
     }
 out:
     cairn_proof_free(p);
+    free(out5);
     free(proof);
     free(elf);
     return rc;

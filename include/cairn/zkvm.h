@@ -89,6 +89,13 @@ typedef struct {
     cairn_zkvm_tamper_mults_fn tamper_mults;
     void *tamper_mults_ctx;
     int no_checks;              /* skip the prover's own sanity checks on the trace */
+    /*
+     * The proof format cairn_zkvm_prove writes: 4 (the default, also 0:
+     * the first prover) or 5 (the lean proof, docs/zkvm-v2.md: 25 committed cells a
+     * row, up to 2^30 rows; security 100 only; no tamper hooks, no
+     * progress callbacks yet).  The verifier reads both.
+     */
+    unsigned proof_format;
 } cairn_zkvm_options;
 
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);
@@ -169,6 +176,29 @@ cairn_status cairn_zkvm_verify(cairn_zkvm_statement *st, const uint8_t *proof, s
 cairn_status cairn_zkvm_verify_output(cairn_zkvm_statement *st, uint8_t **output,
                                       size_t *output_len, const uint8_t *proof, size_t proof_len,
                                       const uint8_t *elf, size_t elf_len, cairn_error *err);
+
+/*
+ * The format version of proof bytes (4 or 5; the number read from the
+ * header, whatever it is, when the magic is cairn's), or 0 when they do
+ * not start with cairn's magic.
+ */
+unsigned cairn_proof_format(const uint8_t *bytes, size_t len);
+
+/* One part of a format-5 proof, for cairn inspect: its name, where it starts, its bytes. */
+typedef struct {
+    const char *name;
+    size_t offset, len;
+} cairn_proof_part;
+/*
+ * Parse format-5 bytes strictly (no ELF needed) and describe them: *st
+ * the statement, *instructions the instructions executed, parts[0 ..
+ * *nparts) the body's non-empty parts (at most max; the container's
+ * header, statement and output come first as one part).  Errors as
+ * cairn_proof_decode.
+ */
+cairn_status cairn_proof_v5_describe(cairn_zkvm_statement *st, uint64_t *instructions,
+                                     cairn_proof_part *parts, size_t *nparts, size_t max,
+                                     const uint8_t *bytes, size_t len, cairn_error *err);
 
 /* ---- the proof object ---------------------------------------------------------------------------- */
 

@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -287,4 +288,86 @@ out:
     zk_bytecode_clear(&bc);
     cairn_program_clear(&prog);
     return rc;
+}
+
+/* ---- the public entry points for format 5 (cairn/zkvm.h) ---------------------------------------- */
+
+cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                         cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                         const uint8_t *input, size_t input_len, const cairn_zkvm_options *opt,
+                         cairn_error *err)
+{
+    zl_statement s;
+    zl_statement_init(&s);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    if (opt->security_bits != CAIRN_ZKVM_MIN_SECURITY_BITS)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "the lean proof (format 5) proves %u bits only; %u needs a "
+                               "degree-3 extension or repetition (docs/security.md §7)",
+                               CAIRN_ZKVM_MIN_SECURITY_BITS, opt->security_bits);
+    cairn_status rc = zl_prove_elf(proof, proof_len, &s, elf, elf_len, input, input_len,
+                                   opt->security_bits, opt->threads, opt->max_cycles, err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    if (rc == CAIRN_OK) {
+        if (st != NULL)
+            *st = s.st;
+        if (stats != NULL) {
+            memset(stats, 0, sizeof *stats);
+            stats->total_s = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+            stats->columns = ZL_NCELL;
+            stats->rows = UINT64_C(1) << zk_vars_for(s.st.cycles);
+            stats->cycles = s.instructions;
+            stats->trace_rows = s.st.cycles;
+        }
+    }
+    zl_statement_clear(&s);
+    return rc;
+}
+
+cairn_status zk_verify_v5(cairn_zkvm_statement *st, uint8_t **output, size_t *output_len,
+                          const uint8_t *proof, size_t proof_len, const uint8_t *elf,
+                          size_t elf_len, cairn_error *err)
+{
+    zl_statement s;
+    zl_statement_init(&s);
+    cairn_status rc = zl_verify_elf(&s, proof, proof_len, elf, elf_len, err);
+    if (rc == CAIRN_OK) { /* only a verified statement and output are handed out */
+        if (st != NULL)
+            *st = s.st;
+        if (output_len != NULL)
+            *output_len = s.st.output_len;
+        if (output != NULL) {
+            *output = s.output; /* malloc'd, NULL when empty */
+            s.output = NULL;
+        }
+    }
+    zl_statement_clear(&s);
+    return rc;
+}
+
+cairn_status cairn_proof_v5_describe(cairn_zkvm_statement *st, uint64_t *instructions,
+                                     cairn_proof_part *parts, size_t *nparts, size_t max,
+                                     const uint8_t *bytes, size_t len, cairn_error *err)
+{
+    zl_statement s;
+    zl_proof p;
+    unsigned kb;
+    zl_part tmp[64];
+    *nparts = 0;
+    cairn_status rc = zl_file_decode(&s, &kb, &p, bytes, len, err);
+    if (rc != CAIRN_OK)
+        return rc;
+    if (st != NULL)
+        *st = s.st;
+    if (instructions != NULL)
+        *instructions = s.instructions;
+    size_t at = zl_file_body_offset(&s), m = zl_proof_parts(tmp, sizeof tmp / sizeof tmp[0], &p);
+    if (max > 0)
+        parts[(*nparts)++] = (cairn_proof_part){"header, statement and output", 0, at};
+    for (size_t i = 0; i < m && *nparts < max; i++)
+        parts[(*nparts)++] = (cairn_proof_part){tmp[i].name, at + tmp[i].offset, tmp[i].len};
+    zl_statement_clear(&s);
+    zl_proof_clear(&p);
+    return CAIRN_OK;
 }

@@ -123,6 +123,13 @@ static void putfp2(struct wbuf *w, const cairn_fp2 *v, size_t n)
     }
 }
 
+unsigned cairn_proof_format(const uint8_t *bytes, size_t len)
+{
+    if (bytes == NULL || len < ZK_HEADER_BYTES || memcmp(bytes, ZK_MAGIC, 8) != 0)
+        return 0;
+    return (unsigned)zk_get_le(bytes + 8, 4);
+}
+
 /*
  * The header and the statement block, shared by format 4 and format 5
  * (lean_file.c): magic, le32 version, then the 64-byte statement.
@@ -271,10 +278,15 @@ cairn_status zk_header_decode(cairn_zkvm_statement *s, const uint8_t *b, size_t 
         return cairn_error_set(err, CAIRN_ERR_PARSE, "not a cairn proof (bad magic at offset 0)");
     r->pos = 8;
     uint32_t v = get32(r);
+    if (v != version && (v == 4 || v == 5))
+        return cairn_error_set(err, CAIRN_ERR_PARSE,
+                               "a format-%u proof where format %u was expected at offset 8", v,
+                               version);
     if (v != version)
         return cairn_error_set(err, CAIRN_ERR_PARSE,
-                               "proof format version %u is not supported (this cairn reads version %u)",
-                               v, version);
+                               "proof format version %u is not supported (this cairn reads "
+                               "versions 4 and 5)",
+                               v);
     if ((st = need(r, ZK_STATEMENT_BYTES, "statement")) != CAIRN_OK)
         return st;
     memcpy(s->program_digest, r->b + r->pos, CAIRN_SHA256_BYTES);

@@ -24,6 +24,7 @@ void cairn_zkvm_options_init(cairn_zkvm_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->security_bits = CAIRN_PCS_DEFAULT_TARGET_BITS;
     opt->threads = 1;
+    opt->proof_format = CAIRN_PROOF_FORMAT_VERSION;
 }
 
 static double now_s(void)
@@ -576,6 +577,12 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
         cairn_zkvm_options_init(&def);
         opt = &def;
     }
+    if (opt->proof_format == 5)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "proving given trace rows (a replay) writes format 4 only");
+    if (opt->proof_format != 0 && opt->proof_format != CAIRN_PROOF_FORMAT_VERSION)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
+                               opt->proof_format);
     zk_proof_init(&p);
     if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK) {
         cairn_program_clear(&prog);
@@ -628,6 +635,11 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
         cairn_zkvm_options_init(&def);
         opt = &def;
     }
+    if (opt->proof_format == 5)
+        return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, input, input_len, opt, err);
+    if (opt->proof_format != 0 && opt->proof_format != CAIRN_PROOF_FORMAT_VERSION)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
+                               opt->proof_format);
     zk_proof_init(&p);
     if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
         goto out;

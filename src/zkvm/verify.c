@@ -274,6 +274,8 @@ cairn_status cairn_zkvm_verify_output(cairn_zkvm_statement *st, uint8_t **output
                                       size_t *output_len, const uint8_t *proof, size_t proof_len,
                                       const uint8_t *elf, size_t elf_len, cairn_error *err)
 {
+    if (cairn_proof_format(proof, proof_len) == 5)
+        return zk_verify_v5(st, output, output_len, proof, proof_len, elf, elf_len, err);
     cairn_proof *p = NULL;
     uint8_t *copy = NULL;
     cairn_status s = cairn_proof_decode(&p, proof, proof_len, err);

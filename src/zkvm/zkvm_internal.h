@@ -1501,4 +1501,13 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
 cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_len,
                            const uint8_t *elf, size_t elf_len, cairn_error *err);
 
+/* cairn_zkvm_prove and cairn_zkvm_verify_output for format 5 (lean_file.c). */
+cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                         cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                         const uint8_t *input, size_t input_len, const cairn_zkvm_options *opt,
+                         cairn_error *err);
+cairn_status zk_verify_v5(cairn_zkvm_statement *st, uint8_t **output, size_t *output_len,
+                          const uint8_t *proof, size_t proof_len, const uint8_t *elf,
+                          size_t elf_len, cairn_error *err);
+
 #endif /* CAIRN_ZKVM_INTERNAL_H */
