@@ -534,6 +534,76 @@ static void lean_file_fuzz(void)
     CHECK(cairn_fuzz_lean_file(NULL, 0) == 0);
 }
 
+/*
+ * The public API picks the format: cairn_zkvm_prove writes format 5 when
+ * asked (the same bytes as zl_prove_elf), cairn_zkvm_verify_output reads
+ * it by its version field and hands back the verified statement and
+ * output, a changed byte is not accepted, and cairn_proof_v5_describe
+ * parses it; replaying given rows and other formats are refused.
+ */
+static void lean_file_public_api(void)
+{
+    size_t elf_len = 0;
+    char path[512];
+    snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+    uint8_t *elf = vmt_read_file(path, &elf_len), *proof = NULL, *direct = NULL, *out = NULL;
+    size_t proof_len = 0, direct_len = 0, out_len = 0;
+    cairn_zkvm_options opt;
+    cairn_zkvm_statement st, vs;
+    cairn_zkvm_stats stats;
+    cairn_error err;
+    if (!CHECK(elf != NULL))
+        return;
+    cairn_zkvm_options_init(&opt);
+    opt.proof_format = 5;
+    opt.threads = 2;
+    if (cairn_zkvm_prove(&proof, &proof_len, &st, &stats, elf, elf_len, NULL, 0, &opt, &err) !=
+        CAIRN_OK) {
+        FAIL("prove: %s", err.msg);
+        goto out;
+    }
+    CHECK_EQ_U64(cairn_proof_format(proof, proof_len), 5);
+    CHECK_EQ_U64(stats.columns, ZL_NCELL);
+    CHECK(stats.cycles == 11 && stats.trace_rows == st.cycles);
+    zl_statement zs;
+    zl_statement_init(&zs);
+    if (zl_prove_elf(&direct, &direct_len, &zs, elf, elf_len, NULL, 0, 100, 1, 0, &err) == CAIRN_OK &&
+        CHECK(direct_len == proof_len))
+        CHECK_MEM_EQ(direct, proof, proof_len);
+    zl_statement_clear(&zs);
+    if (cairn_zkvm_verify_output(&vs, &out, &out_len, proof, proof_len, elf, elf_len, &err) !=
+        CAIRN_OK) {
+        FAIL("verify: %s", err.msg);
+    } else {
+        CHECK(vs.exit_code == 7 && vs.cycles == st.cycles && out_len == 25 && out != NULL &&
+              memcmp(out, "hello from a cairn guest\n", 25) == 0);
+    }
+    cairn_proof_part parts[40];
+    size_t np = 0;
+    uint64_t ins = 0;
+    CHECK_OK(cairn_proof_v5_describe(&vs, &ins, parts, &np, 40, proof, proof_len, &err));
+    CHECK(ins == 11 && np > 10 && parts[0].offset == 0);
+    for (unsigned k = 0; k < 8; k++) { /* a byte of the body changed: never accepted */
+        size_t at = parts[0].len + (size_t)test_rand_below(proof_len - parts[0].len);
+        proof[at] ^= (uint8_t)(1u << (k % 8));
+        cairn_status s = cairn_zkvm_verify(NULL, proof, proof_len, elf, elf_len, &err);
+        CHECK(s == CAIRN_ERR_REJECTED || s == CAIRN_ERR_PARSE);
+        proof[at] ^= (uint8_t)(1u << (k % 8));
+    }
+    free(direct);
+    direct = NULL;
+    opt.proof_format = 6;
+    CHECK_EQ_U64(cairn_zkvm_prove(&direct, &direct_len, NULL, NULL, elf, elf_len, NULL, 0, &opt,
+                                  &err),
+                 CAIRN_ERR_ARG);
+    CHECK_EQ_U64(cairn_proof_format(elf, elf_len), 0);
+out:
+    free(out);
+    free(proof);
+    free(direct);
+    free(elf);
+}
+
 const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_round_trip),
     TEST(lean_file_statement_changed),
@@ -543,5 +613,6 @@ const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_memory_size_pinned),
     TEST(lean_file_refusals),
     TEST(lean_file_fuzz),
+    TEST(lean_file_public_api),
     TEST_END,
 };
