@@ -692,6 +692,138 @@ static void sumcheck_batch_final_values(void)
     tables_free(&b);
 }
 
+/* The split batch's pairs, from the full tables by folding (tau past the split is bits). */
+struct split_ctx {
+    struct tables *tb;
+    cairn_fp2 (*tau)[7];
+};
+
+static cairn_status split_pair(cairn_fp2 *out, void *ctx, size_t j, size_t i,
+                               const cairn_fp2 *point, cairn_error *err)
+{
+    struct split_ctx *sc = ctx;
+    struct tables *tb = &sc->tb[j];
+    size_t len = (size_t)1 << tb->n, y = 0;
+    for (size_t u = i + 1; u < tb->n; u++)
+        y |= (size_t)cairn_fp2_eq(sc->tau[j][u], cairn_fp2_one()) << (u - i - 1);
+    cairn_fp2 *f = malloc(len * sizeof *f);
+    if (f == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "test: a table");
+    for (size_t c = 0; c < tb->k; c++) {
+        memcpy(f, tb->lift[c], len * sizeof *f);
+        for (size_t u = 0; u < i; u++)
+            cairn_poly_fold_fp2(f, len >> u, point[u]);
+        if (i < tb->n) {
+            out[2 * c] = f[2 * y];
+            out[2 * c + 1] = f[2 * y + 1];
+        } else {
+            out[c] = f[0];
+        }
+    }
+    free(f);
+    return CAIRN_OK;
+}
+
+/*
+ * cairn_sumcheck_batch_prove_split against cairn_sumcheck_batch_prove on
+ * the full tables: random expressions, sizes and splits (0..n_j, the
+ * coordinates past the split random bits), true and false claims: the
+ * same proof, point, evaluations and transcript state.  A split instance
+ * whose tau past the split is not bits, or a split without pairs: ARG.
+ */
+static void sumcheck_batch_split_matches(void)
+{
+    enum { M = 4, N = 7 };
+    for (unsigned long it = 0; it < test_iters / 20 + 4; it++) {
+        size_t m = 1 + (size_t)test_rand_below(M), total = 0, split[M];
+        struct tables tb[M];
+        cairn_sumcheck_input blk_in[M][MAXK];
+        cairn_fp2 *blk[M][MAXK];
+        cairn_sumcheck_term terms[M][3];
+        cairn_sumcheck_expr ex[M];
+        cairn_sumcheck_instance inst[M], binst[M];
+        cairn_fp2 tau[M][N], point[2][N], evals[2][M * MAXK];
+        cairn_sumcheck_proof p[2];
+        cairn_transcript t[2];
+        struct split_ctx sc = {tb, tau};
+        int ok = 1;
+        memset(tb, 0, sizeof tb);
+        memset(blk, 0, sizeof blk);
+        cairn_sumcheck_proof_init(&p[0]);
+        cairn_sumcheck_proof_init(&p[1]);
+        for (size_t j = 0; j < m; j++) {
+            size_t n = (size_t)test_rand_below(N + 1), k = 1 + (size_t)test_rand_below(3);
+            rand_expr(&ex[j], terms[j], k, 1 + (size_t)test_rand_below(3), 3);
+            ok &= tables_make(&tb[j], n, k, (unsigned)test_rand_below(1u << k));
+            split[j] = (size_t)test_rand_below(n + 2); /* n, n + 1: not split */
+            size_t b = 0;
+            for (size_t i = 0; i < n; i++) {
+                tau[j][i] = test_rand_fp2();
+                if (i >= split[j]) {
+                    tau[j][i] = test_rand_below(2) ? cairn_fp2_one() : cairn_fp2_zero();
+                    b |= (size_t)cairn_fp2_eq(tau[j][i], cairn_fp2_one()) << (i - split[j]);
+                }
+            }
+            inst[j].expr = &ex[j];
+            inst[j].tau = tau[j];
+            inst[j].inputs = tb[j].in;
+            inst[j].n = n;
+            inst[j].claim = ok ? ref_sum(&ex[j], tau[j], &tb[j]) : cairn_fp2_zero();
+            if (test_rand_below(4) == 0)
+                inst[j].claim = test_rand_fp2(); /* false: the same bytes all the same */
+            binst[j] = inst[j];
+            if (ok && split[j] < n) {
+                size_t bl = (size_t)1 << split[j];
+                for (size_t c = 0; c < k && ok; c++) {
+                    if ((blk[j][c] = malloc(bl * sizeof *blk[j][c])) == NULL) {
+                        ok = 0;
+                        break;
+                    }
+                    memcpy(blk[j][c], tb[j].lift[c] + b * bl, bl * sizeof *blk[j][c]);
+                    blk_in[j][c] = (cairn_sumcheck_input){NULL, blk[j][c], 0};
+                }
+                binst[j].inputs = blk_in[j];
+            }
+            total += k;
+        }
+        if (!CHECK(ok))
+            goto next;
+        transcript_fresh(&t[0]);
+        t[1] = t[0];
+        CHECK_OK(cairn_sumcheck_batch_prove(&p[0], point[0], evals[0], &t[0], inst, m, NULL));
+        CHECK_OK(cairn_sumcheck_batch_prove_split(&p[1], point[1], evals[1], &t[1], binst, m, split,
+                                                  split_pair, &sc, NULL));
+        if (CHECK(p[0].rounds == p[1].rounds && p[0].degree == p[1].degree)) {
+            CHECK_MEM_EQ(p[0].evals, p[1].evals, p[0].rounds * p[0].degree * sizeof(cairn_fp2));
+            CHECK_MEM_EQ(point[0], point[1], p[0].rounds * sizeof(cairn_fp2));
+        }
+        CHECK_MEM_EQ(evals[0], evals[1], total * sizeof(cairn_fp2));
+        CHECK_MEM_EQ(t[0].state, t[1].state, sizeof t[0].state);
+        for (size_t j = 0; j < m; j++) {
+            if (split[j] >= inst[j].n)
+                continue;
+            cairn_fp2 keep = tau[j][inst[j].n - 1];
+            tau[j][inst[j].n - 1] = test_rand_fp2();
+            CHECK_STATUS(cairn_sumcheck_batch_prove_split(&p[1], point[1], evals[1], &t[1], binst,
+                                                          m, split, split_pair, &sc, NULL),
+                         CAIRN_ERR_ARG);
+            tau[j][inst[j].n - 1] = keep;
+            CHECK_STATUS(cairn_sumcheck_batch_prove_split(&p[1], point[1], evals[1], &t[1], binst,
+                                                          m, split, NULL, NULL, NULL),
+                         CAIRN_ERR_ARG);
+            break;
+        }
+    next:
+        cairn_sumcheck_proof_clear(&p[0]);
+        cairn_sumcheck_proof_clear(&p[1]);
+        for (size_t j = 0; j < m; j++) {
+            tables_free(&tb[j]);
+            for (size_t c = 0; c < MAXK; c++)
+                free(blk[j][c]);
+        }
+    }
+}
+
 /* ---- claim reduction ------------------------------------------------------------------- */
 
 static void sumcheck_reduce(void)
@@ -988,6 +1120,7 @@ const struct test_case test_sumcheck_cases[] = {
     TEST(sumcheck_stream_errors),
     TEST(sumcheck_batch_mixed_sizes),
     TEST(sumcheck_batch_final_values),
+    TEST(sumcheck_batch_split_matches),
     TEST(sumcheck_reduce),
     TEST(sumcheck_proof_encoding),
     TEST(sumcheck_arg_errors),

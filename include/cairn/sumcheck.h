@@ -297,6 +297,39 @@ cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *
                                         cairn_error *err);
 
 /*
+ * The later rounds of a split instance (cairn_sumcheck_batch_prove_split):
+ * for round i (split_j <= i < n_j) write to out[2c] and out[2c + 1] input
+ * c's values f_c(point[0 .. i), X, tau[i+1 .. n_j)) at X = 0 and X = 1;
+ * for i = n_j write f_c(point[0 .. n_j)) to out[c].  point holds the
+ * batch's first i challenges.  Called in round order for each instance.
+ */
+typedef cairn_status (*cairn_sumcheck_pair_fn)(cairn_fp2 *out, void *ctx, size_t inst, size_t round,
+                                               const cairn_fp2 *point, cairn_error *err);
+
+/*
+ * cairn_sumcheck_batch_prove with instances whose eq point ends in fixed
+ * bits, given only on the block those bits select: instance j with
+ * split[j] < n_j has a tau whose coordinates split[j] .. n_j - 1 are each 0
+ * or 1 (bits b), and its inputs are tables of 2^split[j] entries, f_c(x, b).
+ * Since eq(tau, .) vanishes off that block, its first split[j] rounds are
+ * those of the claim on the block; from round split[j] on, only one pair
+ * of each input has a non-zero eq weight, and the prover asks pair(ctx, j,
+ * i, point) for it (and for the final evaluations).  An instance with
+ * split[j] >= n_j is an ordinary one (tables of 2^n_j).  The transcript,
+ * proof, point and evals are byte for byte those of
+ * cairn_sumcheck_batch_prove on the full tables.  Memory: the block
+ * tables' folds (2^(split[j] - 1) extension elements per input) and the
+ * scratch of cairn_sumcheck_batch_prove.  Errors as that, plus
+ * CAIRN_ERR_ARG for a split instance without tau or with a coordinate
+ * past split[j] that is not 0 or 1, and whatever pair returns.
+ */
+cairn_status cairn_sumcheck_batch_prove_split(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                              cairn_fp2 *evals, cairn_transcript *t,
+                                              const cairn_sumcheck_instance *inst, size_t inst_len,
+                                              const size_t *split, cairn_sumcheck_pair_fn pair,
+                                              void *ctx, cairn_error *err);
+
+/*
  * Verify a batch: point receives N = max n_j elements, evals are the
  * claimed final evaluations laid out as cairn_sumcheck_batch_prove writes
  * them (evals_len = sum_j k_j, else CAIRN_ERR_ARG).  CAIRN_ERR_PARSE for a

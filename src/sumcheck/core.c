@@ -722,6 +722,22 @@ void sc_inst_round(cairn_fp2 *s, sc_inst *in)
 }
 
 /*
+ * A round whose eq weights select one pair: the kernel on that pair alone
+ * (weight 1), then the usual assembly.  The full-table kernel gives the
+ * same values, since every other pair's weight is exactly 0.
+ */
+void sc_inst_round_pair(cairn_fp2 *s, sc_inst *in, const cairn_fp2 *pair)
+{
+    sc_plan pl;
+    sc_plan_round(&pl, in);
+    for (size_t c = 0; c < in->k; c++)
+        sc_fill_vals(in->vals, c, pair[2 * c], pair[2 * c + 1], pl.e);
+    sc_acc_zero(in->acc, in->expr->terms_len);
+    sc_accumulate(in->acc, in->expr, &pl, in->vals, NULL);
+    sc_assemble(s, in, &pl, in->acc);
+}
+
+/*
  * claim <- s(r); eq_prefix *= eq(tau_i, r); fold every table.  The first
  * fold of a borrowed (or owned base) table writes into a fresh owned
  * extension table of half the length; later folds work in place.

@@ -67,45 +67,69 @@ static cairn_fp pow2(size_t e)
  * polynomial (extended to the batch degree D by interpolation) scaled by
  * rho_j 2^(N - n_j); in later rounds it is the constant
  * rho_j 2^(N-1-i) c_j, c_j its final running claim.  Each instance keeps its
- * own running claim, so Gruen's q(1) derivation works per instance.
+ * own running claim, so Gruen's q(1) derivation works per instance.  A
+ * split instance (split != NULL, split[j] < n_j) runs on its block tables
+ * as an instance of split[j] variables (the same round polynomials: eq
+ * weighs the rest 0) and then on the pairs pair() gives, its state (claim,
+ * eq_prefix, round) carried across.
  */
-cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point,
-                                        cairn_fp2 *evals, cairn_transcript *t,
-                                        const cairn_sumcheck_instance *inst, size_t inst_len,
-                                        cairn_error *err)
+static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
+                                cairn_transcript *t, const cairn_sumcheck_instance *inst,
+                                size_t inst_len, const size_t *split, cairn_sumcheck_pair_fn pair,
+                                void *ctx, cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     size_t m = inst_len, N = 0, D = 1;
     sc_inst *ins = NULL;
-    cairn_fp2 *rho = NULL, *sj = NULL;
+    cairn_fp2 *rho = NULL, *sj = NULL, pv[2 * CAIRN_SUMCHECK_MAX_INPUTS];
+    size_t *lo = NULL, *nj = NULL; /* lo[j]: a split instance's rounds on tables (else SIZE_MAX) */
     if (m == 0 || inst == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: no instances");
     ins = calloc(m, sizeof *ins);
     rho = malloc(m * sizeof *rho);
     sj = malloc(m * SC_MAX_PTS * sizeof *sj);
-    if (ins == NULL || rho == NULL || sj == NULL) {
+    lo = malloc(2 * m * sizeof *lo);
+    if (ins == NULL || rho == NULL || sj == NULL || lo == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "batched sum-check: %zu instances", m);
         goto out;
     }
+    nj = lo + m; /* nj[j]: instance j's variables */
     for (size_t j = 0; j < m; j++) {
         if (inst[j].inputs == NULL) {
             st = cairn_error_set(err, CAIRN_ERR_ARG,
                                  "batched sum-check: instance %zu has no tables", j);
             goto out;
         }
-        size_t k = inst[j].expr != NULL ? inst[j].expr->inputs_len : 0;
-        st = sc_inst_init(&ins[j], inst[j].expr, inst[j].tau, inst[j].inputs, k, inst[j].n,
-                          inst[j].claim, NULL, err);
+        size_t k = inst[j].expr != NULL ? inst[j].expr->inputs_len : 0, n = inst[j].n;
+        lo[j] = split != NULL && split[j] < n ? split[j] : SIZE_MAX;
+        if (lo[j] != SIZE_MAX) {
+            if ((st = sc_check_n(n, err)) != CAIRN_OK)
+                goto out;
+            int bits = inst[j].tau != NULL;
+            for (size_t i = lo[j]; i < n && bits; i++)
+                bits = cairn_fp2_is_zero(inst[j].tau[i]) ||
+                       cairn_fp2_eq(inst[j].tau[i], cairn_fp2_one());
+            if (!bits) {
+                st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                     "batched sum-check: split instance %zu: tau past %zu not bits",
+                                     j, lo[j]);
+                goto out;
+            }
+            n = lo[j];
+        }
+        st = sc_inst_init(&ins[j], inst[j].expr, inst[j].tau, inst[j].inputs, k, n, inst[j].claim,
+                          NULL, err);
         if (st != CAIRN_OK)
             goto out;
-        if (ins[j].n > N)
-            N = ins[j].n;
+        nj[j] = inst[j].n;
+        if (nj[j] > N)
+            N = nj[j];
         if (ins[j].degree > D)
             D = ins[j].degree;
     }
     cairn_transcript_absorb_u64(t, "sumcheck/batch/count", (uint64_t)m);
     for (size_t j = 0; j < m; j++) {
-        cairn_transcript_absorb_u64(t, "sumcheck/batch/vars", (uint64_t)ins[j].n);
+        cairn_transcript_absorb_u64(t, "sumcheck/batch/vars", (uint64_t)nj[j]);
         cairn_transcript_absorb_u64(t, "sumcheck/batch/degree", (uint64_t)ins[j].degree);
         cairn_transcript_absorb_fp2(t, "sumcheck/batch/claim", ins[j].claim);
     }
@@ -113,7 +137,7 @@ cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *
     cairn_fp2 claim = cairn_fp2_zero();
     for (size_t j = 0; j < m; j++)
         claim = cairn_fp2_add(
-            claim, cairn_fp2_mul_fp(cairn_fp2_mul(rho[j], ins[j].claim), pow2(N - ins[j].n)));
+            claim, cairn_fp2_mul_fp(cairn_fp2_mul(rho[j], ins[j].claim), pow2(N - nj[j])));
     if ((st = sc_proof_alloc(proof, N, D, err)) != CAIRN_OK)
         goto out;
     sc_absorb_header(t, N, D, claim);
@@ -124,9 +148,19 @@ cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *
         for (size_t j = 0; j < m; j++) {
             sc_inst *in = &ins[j];
             cairn_fp2 *s = sj + j * SC_MAX_PTS;
-            if (i < in->n) {
-                sc_inst_round(s, in);
-                cairn_fp2 scale = cairn_fp2_mul_fp(rho[j], pow2(N - in->n));
+            if (i < nj[j]) {
+                if (i < lo[j]) {
+                    sc_inst_round(s, in);
+                } else {
+                    if (i == lo[j]) { /* the block tables are spent: pairs from here on */
+                        in->has_tables = 0;
+                        in->n = nj[j];
+                    }
+                    if ((st = pair(pv, ctx, j, i, point, err)) != CAIRN_OK)
+                        goto out;
+                    sc_inst_round_pair(s, in, pv);
+                }
+                cairn_fp2 scale = cairn_fp2_mul_fp(rho[j], pow2(N - nj[j]));
                 for (size_t x = 0; x <= D; x++) {
                     cairn_fp2 v =
                         x <= in->degree
@@ -143,12 +177,14 @@ cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *
         cairn_fp2 r = sc_emit(proof, t, i, S);
         point[i] = r;
         for (size_t j = 0; j < m; j++)
-            if (i < ins[j].n &&
-                (st = sc_inst_bind(&ins[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
+            if (i < nj[j] && (st = sc_inst_bind(&ins[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
                 goto out;
     }
     for (size_t j = 0, off = 0; j < m; j++) {
-        sc_inst_final(evals + off, &ins[j]);
+        if (lo[j] == SIZE_MAX)
+            sc_inst_final(evals + off, &ins[j]);
+        else if ((st = pair(evals + off, ctx, j, nj[j], point, err)) != CAIRN_OK)
+            goto out;
         off += ins[j].k;
     }
 out:
@@ -158,7 +194,27 @@ out:
     free(ins);
     free(rho);
     free(sj);
+    free(lo);
     return st;
+}
+
+cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                        cairn_fp2 *evals, cairn_transcript *t,
+                                        const cairn_sumcheck_instance *inst, size_t inst_len,
+                                        cairn_error *err)
+{
+    return batch_prove(proof, point, evals, t, inst, inst_len, NULL, NULL, NULL, err);
+}
+
+cairn_status cairn_sumcheck_batch_prove_split(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                              cairn_fp2 *evals, cairn_transcript *t,
+                                              const cairn_sumcheck_instance *inst, size_t inst_len,
+                                              const size_t *split, cairn_sumcheck_pair_fn pair,
+                                              void *ctx, cairn_error *err)
+{
+    if (split != NULL && pair == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: split without pairs");
+    return batch_prove(proof, point, evals, t, inst, inst_len, split, pair, ctx, err);
 }
 
 /* ---- claim reduction ------------------------------------------------------------ */

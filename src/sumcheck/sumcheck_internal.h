@@ -147,6 +147,13 @@ extern int sc_generic_only;
 void sc_inst_round(cairn_fp2 *s, sc_inst *in);
 
 /*
+ * The round from one pair of values per input (pair[2c], pair[2c+1]: input
+ * c at X = 0, 1) when tau's later coordinates are bits, so that eq weighs
+ * every other pair 0.  Needs tau; uses no tables.
+ */
+void sc_inst_round_pair(cairn_fp2 *s, sc_inst *in, const cairn_fp2 *pair);
+
+/*
  * Bind variable `round` to r: claim <- s(r), eq_prefix update, fold the
  * tables (when present).  CAIRN_ERR_NOMEM on the first fold.
  */
