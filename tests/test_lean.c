@@ -1300,11 +1300,10 @@ static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
  * code, an output byte, the row count, the entry) is rejected.
  */
 /*
- * The prover's two routes to the table outputs no stage claimed (a sum
- * over the rows, or the pushforward's inner products with the table) give
- * the same proof, byte for byte.
+ * A lean proof of a random fixture made with *flag = v0 and with v1 (a
+ * test-only switch between two provers of one stage): the same bytes.
  */
-static void lookup_extras_both_routes(void)
+static void proof_same_either_way(int *flag, int v0, int v1)
 {
     struct zc_fix f;
     if (!zc_fix_open(&f, test_rand_u64()))
@@ -1312,24 +1311,43 @@ static void lookup_extras_both_routes(void)
     zl_stmt s = lean_stmt(&f.z, f.cells);
     uint8_t *b[2] = {NULL, NULL};
     size_t len[2] = {0, 0};
-    for (int path = 1; path <= 2; path++) {
+    for (int i = 0; i < 2; i++) {
         zl_proof p;
         cairn_transcript t;
         cairn_error err;
         zl_proof_init(&p);
         cairn_transcript_init(&t, "lean-proof");
-        zl_lk_path = path;
+        *flag = i == 0 ? v0 : v1;
         if (zl_prove(&p, &t, &s, f.cells, 2, &err) != CAIRN_OK ||
-            zl_proof_encode(&b[path - 1], &len[path - 1], &p, &err) != CAIRN_OK)
-            FAIL("route %d: %s", path, err.msg);
+            zl_proof_encode(&b[i], &len[i], &p, &err) != CAIRN_OK)
+            FAIL("switch at %d: %s", *flag, err.msg);
         zl_proof_clear(&p);
     }
-    zl_lk_path = 0;
+    *flag = 0;
     if (b[0] != NULL && b[1] != NULL && CHECK(len[0] == len[1]))
         CHECK_MEM_EQ(b[0], b[1], len[0]);
     free(b[0]);
     free(b[1]);
     zc_fix_close(&f);
+}
+
+/*
+ * The prover's two routes to the table outputs no stage claimed (a sum
+ * over the rows, or the pushforward's inner products with the table) give
+ * the same proof, byte for byte.
+ */
+static void lookup_extras_both_routes(void)
+{
+    proof_same_either_way(&zl_lk_path, 1, 2);
+}
+
+/*
+ * The claim reductions' two provers (each instance on its block, or on
+ * full tables of 2^N) give the same lean proof, byte for byte.
+ */
+static void reduce_blocks_same_proof(void)
+{
+    proof_same_either_way(&zl_open_path, 0, 1);
 }
 
 static void lean_proof_complete(void)
@@ -2286,6 +2304,94 @@ static void reduce_rejects_false_claim(void)
 }
 
 /*
+ * Both provers of the reduction (zl_open_path 0: each instance on its
+ * block; 1: the reference, full tables of 2^N) on one fixture: the same
+ * round messages, slot values, sent values and transcript state after the
+ * opening; the verifier's answer on the block prover's proof is want.
+ * Returns 1 when both proved.
+ */
+static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status want)
+{
+    struct red_proof p[2];
+    cairn_fp2 next[2];
+    int ok = 1;
+    for (int path = 0; path < 2; path++) {
+        cairn_transcript t;
+        cairn_error err;
+        cairn_transcript_init(&t, "lean-reduce");
+        cairn_sumcheck_proof_init(&p[path].rd);
+        cairn_pcs_opening_init(&p[path].op);
+        p[path].sent_len = zl_open_sent_len(f->pts, f->npts, &f->st);
+        zl_open_path = path;
+        cairn_status st =
+            zl_open_prove(&p[path].rd, p[path].at, &p[path].op, p[path].sent, &t, &f->pr, &f->st,
+                          &f->params, f->polys, f->pts, f->npts, &err);
+        zl_open_path = 0;
+        if (st != CAIRN_OK) {
+            FAIL("%s, path %d: %s (%s)", what, path, cairn_status_str(st), err.msg);
+            ok = 0;
+        }
+        next[path] = cairn_transcript_squeeze_fp2(&t, "next");
+    }
+    if (ok && CHECK(p[0].rd.rounds == p[1].rd.rounds && p[0].rd.degree == p[1].rd.degree)) {
+        CHECK_MEM_EQ(p[0].rd.evals, p[1].rd.evals,
+                     p[0].rd.rounds * p[0].rd.degree * sizeof *p[0].rd.evals);
+        CHECK_MEM_EQ(p[0].at, p[1].at, f->st.num_polys * sizeof p[0].at[0]);
+        CHECK_MEM_EQ(p[0].sent, p[1].sent, p[0].sent_len * sizeof p[0].sent[0]);
+        CHECK_MEM_EQ(&next[0], &next[1], sizeof next[0]);
+    }
+    if (ok) {
+        cairn_error err;
+        cairn_status st = red_verify(&p[0], f, &err);
+        if (st != want)
+            FAIL("%s: verifier says %s", what, cairn_status_str(st));
+        else
+            test_pass();
+    }
+    red_proof_clear(&p[0]);
+    red_proof_clear(&p[1]);
+    return ok;
+}
+
+/*
+ * The block prover gives the reference's bytes on layouts where the
+ * cells' group is smaller than the RAM's by 1..4 variables (k > n; with a
+ * slot's blocks partly empty, 25 members in blocks of 8) and where it is
+ * not (k <= n), for honest claims (accepted) and for a false claim at
+ * every point (the same bytes, rejected): so the proof and the verifier
+ * do not change.
+ */
+static void reduce_blocks_match_reference(void)
+{
+    static const unsigned shapes[][3] = {{4, 25, 5}, {4, 25, 6}, {4, 25, 7}, {4, 25, 8}, {3, 25, 6},
+                                         {5, 9, 9},  {7, 5, 4},  {6, 25, 6}, {6, 3, 2}};
+    for (unsigned sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        struct red_fix f;
+        char what[64];
+        if (!red_fix_open(&f, shapes[sh][0], shapes[sh][1], shapes[sh][2])) {
+            red_fix_close(&f);
+            continue;
+        }
+        snprintf(what, sizeof what, "shape %u", sh);
+        reduce_paths_agree(&f, what, CAIRN_OK);
+        for (size_t i = 0; i < f.npts; i++) {
+            size_t j = 0;
+            while (f.kind[i][j] == ZL_CLAIM_NONE)
+                j++;
+            cairn_fp2 keep = f.vals[i][j];
+            uint8_t kind = f.kind[i][j];
+            f.vals[i][j] = cairn_fp2_add(keep, rand_fp2());
+            f.kind[i][j] = ZL_CLAIM_KNOWN;
+            snprintf(what, sizeof what, "shape %u, a false claim at point %zu", sh, i);
+            reduce_paths_agree(&f, what, CAIRN_ERR_REJECTED);
+            f.vals[i][j] = keep;
+            f.kind[i][j] = kind;
+        }
+        red_fix_close(&f);
+    }
+}
+
+/*
  * The lean proof's reductions: every round message of both sum-checks and
  * every slot value at both reduced points changed: rejected; one round
  * dropped: malformed.
@@ -2376,6 +2482,8 @@ const struct test_case test_lean_cases[] = {
     TEST(lean_codec_fuzz),
     TEST(reduce_complete_and_tampered),
     TEST(reduce_rejects_false_claim),
+    TEST(reduce_blocks_match_reference),
+    TEST(reduce_blocks_same_proof),
     TEST(lean_proof_reduction_tampered),
     TEST_END,
 };

@@ -31,18 +31,26 @@
  * The boolean block coordinates of l need no challenge: the slot values at
  * r* are opened directly, never recombined from member values.
  *
- * The prover builds the Q_l tables in one pass over the committed slots
- * (2^N entries of each, in chunks), then the sum-check runs in memory on
- * them (instances * 2^N extension elements).
+ * The prover keeps each Q_l on its block only: eq(l, .) vanishes off it,
+ * so the first n_g rounds are those of T_l = sum a f_member over the
+ * group's n_g variables (sum_l 2^n_g extension elements, built from the
+ * members), and in each later round only one pair of Q_l has a non-zero
+ * eq weight: Q_l(r_<i, X, bits of l's block past i), a combination of the
+ * claimed slots' values at (r_<n_g, y) for the 2^(N - n_g) blocks y,
+ * evaluated once per slot and folded as the rounds bind y
+ * (cairn_sumcheck_batch_prove_split).  The reference prover
+ * (zl_open_path = 1, for tests) builds every Q_l over all 2^N entries in
+ * one pass over the slots (instances * 2^N extension elements) and gives
+ * the same bytes.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "zkvm_internal.h"
 
-/* One claim: its instance and slot, its value, its coefficient. */
+/* One claim: its instance, slot and member (of the point's group), its value, its coefficient. */
 struct rclaim {
-    size_t inst, slot;
+    size_t inst, slot, member;
     cairn_fp2 v, a;
 };
 
@@ -52,6 +60,7 @@ struct plan {
     struct rclaim *cl;
     cairn_fp2 *taus;  /* ninst * N: the lifted points */
     cairn_fp2 *claim; /* ninst */
+    size_t *grp;      /* ninst: the group of the instance's point */
 };
 
 static void plan_clear(struct plan *pl)
@@ -59,6 +68,7 @@ static void plan_clear(struct plan *pl)
     free(pl->cl);
     free(pl->taus);
     free(pl->claim);
+    free(pl->grp);
     memset(pl, 0, sizeof *pl);
 }
 
@@ -115,8 +125,10 @@ static cairn_status plan_build(struct plan *pl, cairn_transcript *t, const zl_cl
     pl->cl = malloc(m * sizeof *pl->cl + 1);
     pl->taus = malloc(m * N * sizeof *pl->taus + 1); /* at most one instance per claim */
     pl->claim = malloc(m * sizeof *pl->claim + 1);
+    pl->grp = malloc(m * sizeof *pl->grp + 1);
     cairn_fp2 *v = malloc(m * sizeof *v + 1), *a = malloc(m * sizeof *a + 1);
-    if (pl->cl == NULL || pl->taus == NULL || pl->claim == NULL || v == NULL || a == NULL) {
+    if (pl->cl == NULL || pl->taus == NULL || pl->claim == NULL || pl->grp == NULL || v == NULL ||
+        a == NULL) {
         free(v);
         free(a);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu claims", m);
@@ -147,11 +159,13 @@ static cairn_status plan_build(struct plan *pl, cairn_transcript *t, const zl_cl
                 for (unsigned u = 0; u < d; u++)
                     tau[ng + u] = (b >> u) & 1 ? cairn_fp2_one() : cairn_fp2_zero();
                 pl->claim[l] = cairn_fp2_zero();
+                pl->grp[l] = g;
                 pl->ninst++;
             }
             struct rclaim *c = &pl->cl[pl->m];
             c->inst = l;
             c->slot = st->first_slot[g] + (j >> d);
+            c->member = j;
             c->v = v[pl->m] = pts[i].vals[j];
             pl->m++;
         }
@@ -213,16 +227,166 @@ static cairn_status q_tables(cairn_fp2 *q, const struct plan *pl, const cairn_pc
     return CAIRN_OK;
 }
 
+int zl_open_path;
+
+/*
+ * The reference prover (zl_open_path = 1): the Q_l as full tables of 2^N,
+ * instances * 2^N extension elements, proven by cairn_sumcheck_batch_prove.
+ */
+static cairn_status reduce_full(cairn_sumcheck_proof *rd, cairn_fp2 *rstar, cairn_fp2 *evals,
+                                cairn_transcript *t, const struct plan *pl,
+                                const cairn_pcs_stack *st, const cairn_fp *const *polys,
+                                cairn_sumcheck_instance *ins, cairn_sumcheck_input *inputs,
+                                cairn_error *err)
+{
+    size_t len = (size_t)1 << pl->N;
+    cairn_status s;
+    cairn_fp2 *q = malloc(pl->ninst * len * sizeof *q);
+    if (q == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu tables of 2^%zu",
+                               pl->ninst, pl->N);
+    if ((s = q_tables(q, pl, st, polys, err)) == CAIRN_OK) {
+        for (size_t l = 0; l < pl->ninst; l++)
+            inputs[l] = (cairn_sumcheck_input){NULL, q + l * len, 0};
+        instances(ins, pl, inputs);
+        s = cairn_sumcheck_batch_prove(rd, rstar, evals, t, ins, pl->ninst, err);
+    }
+    free(q);
+    return s;
+}
+
+/* The later rounds' state: each claimed slot's values at the point's group prefix. */
+struct pairs {
+    const struct plan *pl;
+    const cairn_pcs_stack *st;
+    const cairn_fp *const *polys;
+    cairn_fp2 **at; /* num_polys: NULL, or S_c(r_0..r_{n_g-1}, y) folded in the y bound so far */
+    size_t *folded; /* num_polys: the y variables bound in at[c] */
+};
+
+/*
+ * Slot c (of group g) at the batch point's first n_g coordinates, its d
+ * block variables bound to the next t: made from the members' values at
+ * the prefix (blocks past the group's members are zero), then folded.
+ */
+static cairn_status slot_at(struct pairs *pc, size_t c, size_t g, size_t t, const cairn_fp2 *point,
+                            cairn_error *err)
+{
+    const cairn_pcs_stack *st = pc->st;
+    unsigned ng = st->groups[g].num_vars, d = st->num_vars - ng;
+    if (pc->at[c] == NULL) {
+        size_t blocks = (size_t)1 << d, j0 = (c - st->first_slot[g]) << d;
+        if ((pc->at[c] = malloc(blocks * sizeof *pc->at[c])) == NULL)
+            return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: slot %zu's blocks", c);
+        for (size_t y = 0; y < blocks; y++) {
+            pc->at[c][y] = cairn_fp2_zero();
+            if (j0 + y < st->groups[g].count &&
+                cairn_poly_eval_fp(&pc->at[c][y], pc->polys[st->first_poly[g] + j0 + y], point,
+                                   ng) != CAIRN_OK)
+                return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: evaluation");
+        }
+        pc->folded[c] = 0;
+    }
+    for (; pc->folded[c] < t; pc->folded[c]++)
+        cairn_poly_fold_fp2(pc->at[c], (size_t)1 << (d - pc->folded[c]), point[ng + pc->folded[c]]);
+    return CAIRN_OK;
+}
+
+/*
+ * cairn_sumcheck_pair_fn for instance l past its group's n_g variables:
+ * Q_l = sum a S_c at (r_<i, X, bits of its block past i), from the slots'
+ * folded block values; at i = N, Q_l(r*).
+ */
+static cairn_status pair_values(cairn_fp2 *out, void *ctx, size_t l, size_t i,
+                                const cairn_fp2 *point, cairn_error *err)
+{
+    struct pairs *pc = ctx;
+    const struct plan *pl = pc->pl;
+    size_t g = pl->grp[l], ng = pc->st->groups[g].num_vars, t = i - ng, b = 0;
+    for (size_t u = ng; u < pl->N; u++)
+        b |= (size_t)cairn_fp2_eq(pl->taus[l * pl->N + u], cairn_fp2_one()) << (u - ng);
+    out[0] = cairn_fp2_zero();
+    if (i < pl->N)
+        out[1] = cairn_fp2_zero();
+    for (size_t k = 0; k < pl->m; k++) {
+        const struct rclaim *c = &pl->cl[k];
+        if (c->inst != l)
+            continue;
+        cairn_status s = slot_at(pc, c->slot, g, t, point, err);
+        if (s != CAIRN_OK)
+            return s;
+        size_t y = i < pl->N ? (b >> (t + 1)) << 1 : 0;
+        out[0] = cairn_fp2_add(out[0], cairn_fp2_mul(c->a, pc->at[c->slot][y]));
+        if (i < pl->N)
+            out[1] = cairn_fp2_add(out[1], cairn_fp2_mul(c->a, pc->at[c->slot][y + 1]));
+    }
+    return CAIRN_OK;
+}
+
+/*
+ * The prover: instance l's Q_l kept on its block only, T_l = sum a f_member
+ * over the group's n_g variables (its first n_g rounds), then the pairs of
+ * pair_values.  Memory: sum_l 2^n_g(l) extension elements for the T_l
+ * (and the sum-check's folds of them, half that), plus 2^(N - n_g) per
+ * claimed slot of a smaller group.  The same bytes as reduce_full.
+ */
+static cairn_status reduce_blocks(cairn_sumcheck_proof *rd, cairn_fp2 *rstar, cairn_fp2 *evals,
+                                  cairn_transcript *t, const struct plan *pl,
+                                  const cairn_pcs_stack *st, const cairn_fp *const *polys,
+                                  cairn_sumcheck_instance *ins, cairn_sumcheck_input *inputs,
+                                  cairn_error *err)
+{
+    cairn_status s = CAIRN_OK;
+    size_t total = 0, *off = malloc(pl->ninst * sizeof *off);
+    size_t *split = malloc(pl->ninst * sizeof *split);
+    cairn_fp2 *tab = NULL;
+    struct pairs pc = {pl, st, polys, calloc(st->num_polys, sizeof(cairn_fp2 *)),
+                       calloc(st->num_polys, sizeof(size_t))};
+    if (off == NULL || split == NULL || pc.at == NULL || pc.folded == NULL)
+        goto nomem;
+    for (size_t l = 0; l < pl->ninst; l++) {
+        split[l] = st->groups[pl->grp[l]].num_vars;
+        off[l] = total;
+        total += (size_t)1 << split[l];
+    }
+    if ((tab = calloc(total, sizeof *tab)) == NULL)
+        goto nomem;
+    for (size_t k = 0; k < pl->m; k++) {
+        const struct rclaim *c = &pl->cl[k];
+        size_t g = pl->grp[c->inst], len = (size_t)1 << split[c->inst];
+        const cairn_fp *f = polys[st->first_poly[g] + c->member];
+        cairn_fp2 *tl = tab + off[c->inst];
+        for (size_t x = 0; x < len; x++)
+            tl[x] = cairn_fp2_add(tl[x], cairn_fp2_mul_fp(c->a, f[x]));
+    }
+    for (size_t l = 0; l < pl->ninst; l++)
+        inputs[l] = (cairn_sumcheck_input){NULL, tab + off[l], 0};
+    instances(ins, pl, inputs);
+    s = cairn_sumcheck_batch_prove_split(rd, rstar, evals, t, ins, pl->ninst, split, pair_values,
+                                         &pc, err);
+    goto out;
+nomem:
+    s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu instances' blocks", pl->ninst);
+out:
+    for (size_t c = 0; pc.at != NULL && c < st->num_polys; c++)
+        free(pc.at[c]);
+    free(pc.at);
+    free(pc.folded);
+    free(tab);
+    free(off);
+    free(split);
+    return s;
+}
+
 cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_opening *op,
                            cairn_fp2 *sent, cairn_transcript *t, const cairn_pcs_prover *pr,
                            const cairn_pcs_stack *st, const cairn_pcs_params *params,
                            const cairn_fp *const *polys, zl_claim_pt *pts, size_t npts,
                            cairn_error *err)
 {
-    size_t N = st->num_vars;
     cairn_status s;
     struct plan pl;
-    cairn_fp2 *q = NULL, *evals = NULL, rstar[CAIRN_PCS_MAX_VARS];
+    cairn_fp2 *evals = NULL, rstar[CAIRN_PCS_MAX_VARS];
     cairn_sumcheck_input *inputs = NULL;
     cairn_sumcheck_instance *ins = NULL;
     cairn_rows src;
@@ -232,21 +396,15 @@ cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_op
     if ((s = sent_values(pts, npts, st, polys, NULL, sent, err)) != CAIRN_OK ||
         (s = plan_build(&pl, t, pts, npts, st, err)) != CAIRN_OK)
         goto out;
-    q = malloc(pl.ninst * ((size_t)1 << N) * sizeof *q);
     evals = malloc(pl.ninst * sizeof *evals);
     inputs = malloc(pl.ninst * sizeof *inputs);
     ins = malloc(pl.ninst * sizeof *ins);
-    if (q == NULL || evals == NULL || inputs == NULL || ins == NULL) {
-        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu tables of 2^%zu", pl.ninst,
-                            N);
+    if (evals == NULL || inputs == NULL || ins == NULL) {
+        s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu instances", pl.ninst);
         goto out;
     }
-    if ((s = q_tables(q, &pl, st, polys, err)) != CAIRN_OK)
-        goto out;
-    for (size_t l = 0; l < pl.ninst; l++)
-        inputs[l] = (cairn_sumcheck_input){NULL, q + l * ((size_t)1 << N), 0};
-    instances(ins, &pl, inputs);
-    if ((s = cairn_sumcheck_batch_prove(rd, rstar, evals, t, ins, pl.ninst, err)) != CAIRN_OK ||
+    if ((s = (zl_open_path == 1 ? reduce_full : reduce_blocks)(rd, rstar, evals, t, &pl, st, polys,
+                                                               ins, inputs, err)) != CAIRN_OK ||
         (s = cairn_pcs_stack_rows_init(&src, &impl, st, params, polys, err)) != CAIRN_OK ||
         (s = cairn_pcs_evaluate(at, st->num_polys, params, &src, rstar, 1, err)) != CAIRN_OK)
         goto out;
@@ -254,7 +412,6 @@ cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_op
 out:
     cairn_pcs_stack_rows_clear(&impl);
     plan_clear(&pl);
-    free(q);
     free(evals);
     free(inputs);
     free(ins);

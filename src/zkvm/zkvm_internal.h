@@ -1140,11 +1140,21 @@ typedef struct {
 /* The values the prover sends for the claim points (their ZL_CLAIM_SENT members). */
 size_t zl_open_sent_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_stack *st);
 /*
+ * Test-only: how zl_open_prove proves the reduction: 0 on each instance's
+ * block (the default), 1 on full tables of 2^N per instance (the
+ * reference, instances * 2^N memory); the same bytes either way.
+ */
+extern int zl_open_path;
+
+/*
  * Every claim of the points reduced to one point r* of the batch's
  * variables by one sum-check, then the batch opened there (docs/zkvm-v2.md
  * §6 step 8).  sent (zl_open_sent_len values) receives the sent members'
  * values, rd the reduction's sum-check (degree 2, st->num_vars rounds), at
  * (st->num_polys values) every slot's value at r*, op the opening at r*.
+ * The reduction holds sum over its instances of 2^n_g (the variables of
+ * the instance's group) extension elements, plus 2^(N - n_g) per claimed
+ * slot of a smaller group, not 2^N per instance.
  */
 cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_opening *op,
                            cairn_fp2 *sent, cairn_transcript *t, const cairn_pcs_prover *pr,
