@@ -20,7 +20,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -299,8 +298,7 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
 {
     zl_statement s;
     zl_statement_init(&s);
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    double t0 = zk_now_s();
     if (opt->security_bits != CAIRN_ZKVM_MIN_SECURITY_BITS)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "the lean proof (format 5) proves %u bits only; %u needs a "
@@ -308,13 +306,12 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
                                CAIRN_ZKVM_MIN_SECURITY_BITS, opt->security_bits);
     cairn_status rc = zl_prove_elf(proof, proof_len, &s, elf, elf_len, input, input_len,
                                    opt->security_bits, opt->threads, opt->max_cycles, err);
-    clock_gettime(CLOCK_MONOTONIC, &b);
     if (rc == CAIRN_OK) {
         if (st != NULL)
             *st = s.st;
         if (stats != NULL) {
             memset(stats, 0, sizeof *stats);
-            stats->total_s = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+            stats->total_s = zk_now_s() - t0;
             stats->columns = ZL_NCELL;
             stats->rows = UINT64_C(1) << zk_vars_for(s.st.cycles);
             stats->cycles = s.instructions;

@@ -22,7 +22,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -113,17 +112,10 @@ const char *const zl_stage_names[ZL_NSTAGE] = {
     "openings",
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Charge the time since *t0 to stage i and restart the clock. */
 static void lap(zl_proof *p, unsigned i, double *t0)
 {
-    double t = now_s();
+    double t = zk_now_s();
     p->stage_s[i] += t - *t0;
     *t0 = t;
 }
@@ -290,7 +282,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    double t0 = now_s();
+    double t0 = zk_now_s();
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||

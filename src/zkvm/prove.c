@@ -27,7 +27,7 @@ void cairn_zkvm_options_init(cairn_zkvm_options *opt)
     opt->proof_format = CAIRN_PROOF_FORMAT_VERSION;
 }
 
-static double now_s(void)
+double zk_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -190,7 +190,7 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     zk_ram ram;
     cairn_fp *tabs = NULL, *help = NULL, *pub = NULL, *mcols = NULL;
     cairn_fp2 *big2 = NULL, *rho_pow = NULL, *ev = NULL, *mbig = NULL, *comb = NULL;
-    double t0 = now_s(), t1;
+    double t0 = zk_now_s(), t1;
     zk_bytecode_init(&bc);
     zk_witness_init(&w);
     zk_ram_init(&ram);
@@ -254,7 +254,7 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     p->n_tab = n_tab;
     memcpy(p->final_val, w.final_val, sizeof p->final_val);
     memcpy(p->final_ts, w.final_ts, sizeof p->final_ts);
-    t1 = now_s();
+    t1 = zk_now_s();
     if (stats != NULL) {
         stats->witness_s = t1 - t0;
         stats->rows = rows;
@@ -375,7 +375,7 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     p->MR = MR;
     zk_points pt;
     zk_draw_points(&pt, &t, (unsigned)n, n_tab, k);
-    double t2 = now_s();
+    double t2 = zk_now_s();
     if (stats != NULL)
         stats->commit_s = t2 - t1;
 
@@ -472,7 +472,7 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
                                  1, err)))
         goto out;
     cairn_transcript_absorb_fp2_vec(&t, "zk/shift/evals", p->shift_evals, ZK_NCOL);
-    double t3 = now_s();
+    double t3 = zk_now_s();
     if (stats != NULL)
         stats->sumcheck_s = t3 - t2;
 
@@ -507,8 +507,8 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
         p->com[b] = pr[b].com;
     progress(opt, "open", 1);
     if (stats != NULL) {
-        stats->open_s = now_s() - t3;
-        stats->total_s = now_s() - t0;
+        stats->open_s = zk_now_s() - t3;
+        stats->total_s = zk_now_s() - t0;
     }
 out:
     for (unsigned b = 0; b < ZK_NBATCH; b++)
@@ -627,7 +627,7 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     cairn_proof p;
     uint8_t digest[CAIRN_SHA256_BYTES];
     cairn_status s;
-    double t0 = now_s();
+    double t0 = zk_now_s();
     *proof = NULL;
     *proof_len = 0;
     memset(&vm, 0, sizeof vm);
@@ -666,7 +666,7 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
     if (s == CAIRN_OK)
         s = finish(proof, proof_len, st, &p, err);
     if (s == CAIRN_OK && stats != NULL)
-        stats->total_s = now_s() - t0;
+        stats->total_s = zk_now_s() - t0;
 out:
     cairn_witness_oracle_free(o);
     cairn_vm_clear(&vm);

@@ -1511,6 +1511,9 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
 cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_len,
                            const uint8_t *elf, size_t elf_len, cairn_error *err);
 
+/* Monotonic clock in seconds (the provers' stage timings; prove.c). */
+double zk_now_s(void);
+
 /* cairn_zkvm_prove and cairn_zkvm_verify_output for format 5 (lean_file.c). */
 cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                          cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
