@@ -43,7 +43,7 @@ static int setup(void)
     ff_ready = -1;
     fuzz_tiny_elf(ff_elf);
     if (zl_prove_elf(&ff_proof, &ff_proof_len, &ff_stmt, ff_elf, sizeof ff_elf, NULL, 0, 100, 2,
-                     1000, NULL) != CAIRN_OK)
+                     1000, 0, NULL) != CAIRN_OK)
         return ff_ready;
     zl_statement st;
     zl_proof body;

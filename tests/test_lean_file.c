@@ -7,10 +7,12 @@
  * container (never accepted); the prover's refusals; the fuzz target
  * fuzz/fuzz_lean_file.c in process.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/pool.h"
 #include "cairn/sha256.h"
 #include "harness.h"
 #include "zk_util.h"
@@ -105,7 +107,7 @@ static int fix_open_elf(struct lf_fix *f, uint8_t *elf, size_t len, const uint8_
     if (!CHECK(elf != NULL) || !expect_run(&f->e, elf, len, in, in_len))
         return 0;
     cairn_status st =
-        zl_prove_elf(&f->proof, &f->len, &f->st, elf, len, in, in_len, 100, 2, 0, &err);
+        zl_prove_elf(&f->proof, &f->len, &f->st, elf, len, in, in_len, 100, 2, 0, 0, &err);
     if (st != CAIRN_OK)
         return FAIL("zl_prove_elf: %s: %s", cairn_status_str(st), err.msg);
     check_statement(&f->st, &f->e, elf, len);
@@ -440,7 +442,7 @@ static void lean_file_memory_size_pinned(void)
     uint32_t big_k = 0;
     struct lf_fix f;
     if (CHECK(elf != NULL) &&
-        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, &err) == CAIRN_OK)) {
+        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, 0, &err) == CAIRN_OK)) {
         cairn_sha256(d, elf, len);
         zl_statement st;
         if (CHECK(zl_prove_run(&proof, &plen, &st, &r, d, 100, 2, &err) == CAIRN_OK)) {
@@ -476,7 +478,7 @@ static cairn_status prove_words(const uint32_t *w, size_t n, int ex, uint64_t ma
     rvp_clear(&p);
     cairn_status s = elf == NULL ? CAIRN_ERR_NOMEM
                                  : zl_prove_elf(&proof, &plen, NULL, elf, len, NULL, 0, security,
-                                                1, max, err);
+                                                1, max, 0, err);
     CHECK(s != CAIRN_OK || proof != NULL);
     CHECK(s == CAIRN_OK || (proof == NULL && plen == 0));
     free(proof);
@@ -512,8 +514,60 @@ static void lean_file_refusals(void)
     CHECK_EQ_U64(prove_words(ok, 1, 1, 0, CAIRN_PCS_MAX_TARGET_BITS, &err), CAIRN_ERR_ARG);
     uint8_t junk[16] = {0x7f, 'E', 'L', 'F'}, *proof = NULL;
     size_t plen;
-    CHECK_EQ_U64(zl_prove_elf(&proof, &plen, NULL, junk, sizeof junk, NULL, 0, 100, 1, 0, &err),
+    CHECK_EQ_U64(zl_prove_elf(&proof, &plen, NULL, junk, sizeof junk, NULL, 0, 100, 1, 0, 0, &err),
                  CAIRN_ERR_PARSE);
+}
+
+/*
+ * The memory check after execution: a limit one byte below the estimate
+ * refuses the run (LIMIT, naming the instructions, the rows and both
+ * figures, no proof), the estimate itself is enough; through the public
+ * API with max_memory the same.  The machine's available memory is read
+ * (positive on Linux, at most MemTotal) and the estimate grows with n and k.
+ */
+static void lean_file_memory_limit(void)
+{
+    size_t elf_len = 0;
+    char path[512];
+    snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+    uint8_t *elf = vmt_read_file(path, &elf_len), *proof = NULL;
+    size_t plen = 0;
+    cairn_error err;
+    zl_statement zs;
+    if (!CHECK(elf != NULL))
+        return;
+    /* hello: 37 trace rows, 2^6 padded, a RAM of 2^15 words */
+    uint64_t need = zl_prove_memory(6, 15);
+    zl_statement_init(&zs);
+    CHECK_EQ_U64(zl_prove_elf(&proof, &plen, &zs, elf, elf_len, NULL, 0, 100, 1, 0, need - 1, &err),
+                 CAIRN_ERR_LIMIT);
+    CHECK(proof == NULL && plen == 0);
+    CHECK(strstr(err.msg, "11 instructions") != NULL && strstr(err.msg, "37 trace rows") != NULL &&
+          strstr(err.msg, "2^6") != NULL && strstr(err.msg, "MiB") != NULL);
+    CHECK_OK(zl_prove_elf(&proof, &plen, &zs, elf, elf_len, NULL, 0, 100, 1, 0, need, &err));
+    CHECK_EQ_U64(zs.st.mem_log2_words, 15);
+    zl_statement_clear(&zs);
+    free(proof);
+    proof = NULL;
+    cairn_zkvm_options opt;
+    cairn_zkvm_options_init(&opt);
+    opt.proof_format = 5;
+    opt.max_memory = need - 1;
+    CHECK_EQ_U64(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &opt, &err),
+                 CAIRN_ERR_LIMIT);
+    CHECK(proof == NULL);
+    free(elf);
+    CHECK(zl_prove_memory(7, 15) > need && zl_prove_memory(6, 16) > need);
+    CHECK(zl_prove_memory(30, 30) > zl_prove_memory(29, 30));
+    uint64_t avail = cairn_pool_memory_available(), total_kb = 0;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f != NULL) {
+        if (fscanf(f, "MemTotal: %" SCNu64, &total_kb) != 1)
+            total_kb = 0;
+        fclose(f);
+    }
+    if (total_kb > 0)
+        CHECK(avail > 0 && avail <= total_kb * 1024);
 }
 
 /* The fuzz target in process (ASan runs it too): raw containers and edits of the honest one. */
@@ -567,7 +621,7 @@ static void lean_file_public_api(void)
     CHECK(stats.cycles == 11 && stats.trace_rows == st.cycles);
     zl_statement zs;
     zl_statement_init(&zs);
-    if (zl_prove_elf(&direct, &direct_len, &zs, elf, elf_len, NULL, 0, 100, 1, 0, &err) == CAIRN_OK &&
+    if (zl_prove_elf(&direct, &direct_len, &zs, elf, elf_len, NULL, 0, 100, 1, 0, 0, &err) == CAIRN_OK &&
         CHECK(direct_len == proof_len))
         CHECK_MEM_EQ(direct, proof, proof_len);
     zl_statement_clear(&zs);
@@ -614,5 +668,6 @@ const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_refusals),
     TEST(lean_file_fuzz),
     TEST(lean_file_public_api),
+    TEST(lean_file_memory_limit),
     TEST_END,
 };

@@ -21,6 +21,7 @@
 #define CAIRN_POOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cairn/error.h"
 
@@ -43,6 +44,15 @@ unsigned cairn_pool_threads(void);
 
 /* Online cores of this machine, clamped to 1..CAIRN_POOL_MAX_THREADS. */
 unsigned cairn_pool_online_cores(void);
+
+/*
+ * Bytes of memory this process can still take: the kernel's MemAvailable
+ * (/proc/meminfo), lowered by the memory cgroup the process runs in (v1
+ * memory.limit_in_bytes - memory.usage_in_bytes, or v2 memory.max -
+ * memory.current, the tightest of the cgroup and its ancestors).  0 when
+ * none of these can be read (not Linux, /proc not mounted).
+ */
+uint64_t cairn_pool_memory_available(void);
 
 /*
  * Run fn(ctx, i) once for every i < chunks_len, spread over the pool's

@@ -96,6 +96,14 @@ typedef struct {
      * progress callbacks yet).  The verifier reads both.
      */
     unsigned proof_format;
+    /*
+     * Format 5: the most memory the prover may take, in bytes; 0 means
+     * what the machine has free (cairn_pool_memory_available), checked right
+     * after execution, before any witness is built: a run whose estimated
+     * peak (docs/zkvm-v2.md §8) exceeds it is CAIRN_ERR_LIMIT, naming the
+     * rows, the estimate and the limit.
+     */
+    uint64_t max_memory;
 } cairn_zkvm_options;
 
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);

@@ -17,9 +17,12 @@
  */
 #include "cairn/pool.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -138,6 +141,106 @@ unsigned cairn_pool_online_cores(void)
     if (n < 1)
         n = 1;
     return n > (long)CAIRN_POOL_MAX_THREADS ? CAIRN_POOL_MAX_THREADS : (unsigned)n;
+}
+
+/* The first unsigned decimal in file f (after `key` when key is not NULL); 0 when absent. */
+static int read_u64(uint64_t *v, const char *file, const char *key)
+{
+    char line[256];
+    int found = 0;
+    FILE *f = fopen(file, "r");
+    if (f == NULL)
+        return 0;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        const char *at = line;
+        if (key != NULL) {
+            size_t kl = strlen(key);
+            if (strncmp(line, key, kl) != 0)
+                continue;
+            at += kl;
+        }
+        found = sscanf(at, " %" SCNu64, v) == 1;
+        if (key == NULL)
+            break;
+    }
+    fclose(f);
+    return found;
+}
+
+/*
+ * The room left under the memory cgroup at `dir` (a cgroup directory) and
+ * each of its ancestors up to `root`: min over the levels of limit - usage,
+ * or UINT64_MAX when no level sets a limit.  v1 names the files
+ * memory.limit_in_bytes and memory.usage_in_bytes, v2 memory.max ("max"
+ * when unlimited, which reads as no number) and memory.current.
+ */
+static uint64_t cgroup_room(const char *root, const char *rel, int v2)
+{
+    char dir[512], file[600];
+    uint64_t room = UINT64_MAX;
+    int n = snprintf(dir, sizeof dir, "%s%s", root, rel);
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return room;
+    for (;;) {
+        uint64_t lim, use;
+        snprintf(file, sizeof file, "%s/%s", dir, v2 ? "memory.max" : "memory.limit_in_bytes");
+        if (read_u64(&lim, file, NULL) && lim < (UINT64_C(1) << 60)) {
+            snprintf(file, sizeof file, "%s/%s", dir, v2 ? "memory.current" : "memory.usage_in_bytes");
+            if (!read_u64(&use, file, NULL))
+                use = 0;
+            uint64_t left = use < lim ? lim - use : 0;
+            if (left < room)
+                room = left;
+        }
+        char *slash = strrchr(dir, '/');
+        if (slash == NULL || (size_t)(slash - dir) < strlen(root))
+            break;
+        *slash = 0;
+    }
+    return room;
+}
+
+/* Whether the controller list [a, b) of a v1 line ("cpu,cpuacct") names memory. */
+static int has_memory(const char *a, const char *b)
+{
+    while (a < b) {
+        const char *e = memchr(a, ',', (size_t)(b - a));
+        if (e == NULL)
+            e = b;
+        if (e - a == 6 && memcmp(a, "memory", 6) == 0)
+            return 1;
+        a = e + 1;
+    }
+    return 0;
+}
+
+uint64_t cairn_pool_memory_available(void)
+{
+    uint64_t avail = 0, kb;
+    char line[512];
+    if (read_u64(&kb, "/proc/meminfo", "MemAvailable:"))
+        avail = kb * 1024;
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (f == NULL)
+        return avail;
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = 0;
+        char *c1 = strchr(line, ':'), *c2 = c1 != NULL ? strchr(c1 + 1, ':') : NULL;
+        if (c2 == NULL)
+            continue;
+        uint64_t room = UINT64_MAX;
+        if (strncmp(c1, "::", 2) == 0) /* v2: "0::/path" */
+            room = cgroup_room(access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0
+                                   ? "/sys/fs/cgroup"
+                                   : "/sys/fs/cgroup/unified",
+                               c2 + 1, 1);
+        else if (has_memory(c1 + 1, c2)) /* v1: "4:memory:/path" */
+            room = cgroup_room("/sys/fs/cgroup/memory", c2 + 1, 0);
+        if (room != UINT64_MAX && (avail == 0 || room < avail))
+            avail = room;
+    }
+    fclose(f);
+    return avail;
 }
 
 size_t cairn_pool_chunks(size_t items, size_t min_items)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/pool.h"
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
 
@@ -202,7 +203,7 @@ out:
 cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
                           const uint8_t *elf, size_t elf_len, const uint8_t *input,
                           size_t input_len, unsigned security, unsigned threads,
-                          uint64_t max_cycles, cairn_error *err)
+                          uint64_t max_cycles, uint64_t max_memory, cairn_error *err)
 {
     zl_run r;
     uint8_t digest[CAIRN_SHA256_BYTES];
@@ -211,8 +212,9 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     *proof_len = 0;
     if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
-    if ((rc = zl_run_init(&r, elf, elf_len, input, input_len,
-                          max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, err)) != CAIRN_OK)
+    if ((rc = zl_run_init_cfg(&r, elf, elf_len, input, input_len,
+                              max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, NULL, max_memory,
+                              err)) != CAIRN_OK)
         return rc;
     cairn_sha256(digest, elf, elf_len);
     rc = zl_prove_run(proof, proof_len, st, &r, digest, security, threads, err);
@@ -305,7 +307,10 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
                                "degree-3 extension or repetition (docs/security.md §7)",
                                CAIRN_ZKVM_MIN_SECURITY_BITS, opt->security_bits);
     cairn_status rc = zl_prove_elf(proof, proof_len, &s, elf, elf_len, input, input_len,
-                                   opt->security_bits, opt->threads, opt->max_cycles, err);
+                                   opt->security_bits, opt->threads, opt->max_cycles,
+                                   opt->max_memory ? opt->max_memory
+                                                   : cairn_pool_memory_available(),
+                                   err);
     if (rc == CAIRN_OK) {
         if (st != NULL)
             *st = s.st;

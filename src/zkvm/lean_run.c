@@ -6,6 +6,7 @@
  * (lean_fill.c).  Linear space: the cells are materialised, as the
  * prototype prover needs them (docs/zkvm-v2.md §8, step 3).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,12 +38,36 @@ static int collect_output(void *ctx, int fd, const uint8_t *buf, size_t len)
 cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, cairn_error *err)
 {
-    return zl_run_init_cfg(r, elf, elf_len, in, in_len, max_steps, NULL, err);
+    return zl_run_init_cfg(r, elf, elf_len, in, in_len, max_steps, NULL, 0, err);
+}
+
+/*
+ * The estimate's constants: bytes per row (2^n) and per RAM word (2^k),
+ * and a fixed part (the tables of 2^16 entries, the bytecode, the
+ * program), from peak RSS measured at 2^15 .. 2^20 rows with a RAM of 2^15
+ * words (bench_lean --lean-only, docs/zkvm-v2.md §8), with a margin.
+ */
+#define ZL_MEM_PER_ROW UINT64_C(3072)
+#define ZL_MEM_PER_WORD UINT64_C(256)
+#define ZL_MEM_FIXED (UINT64_C(48) << 20)
+
+uint64_t zl_prove_memory(size_t n, unsigned k)
+{
+    return (ZL_MEM_PER_ROW << n) + (ZL_MEM_PER_WORD << k) + ZL_MEM_FIXED;
+}
+
+/* Bytes as GiB or MiB with one decimal, for messages. */
+static void fmt_bytes(char *out, size_t cap, uint64_t b)
+{
+    if (b >= (UINT64_C(1) << 30))
+        snprintf(out, cap, "%.1f GiB", (double)b / (double)(UINT64_C(1) << 30));
+    else
+        snprintf(out, cap, "%.1f MiB", (double)b / (double)(UINT64_C(1) << 20));
 }
 
 cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                              size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
-                             cairn_error *err)
+                             uint64_t mem_limit, cairn_error *err)
 {
     cairn_witness_oracle *o = NULL;
     cairn_vm vm;
@@ -78,6 +103,17 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
                              "%llu trace rows (%llu instructions): over the limit of %llu rows",
                              (unsigned long long)r->T, (unsigned long long)r->instructions,
                              (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
+        goto out;
+    }
+    if (mem_limit > 0 && zl_prove_memory(r->n, vm.mem_log2_words) > mem_limit) {
+        char need[32], have[32];
+        fmt_bytes(need, sizeof need, zl_prove_memory(r->n, vm.mem_log2_words));
+        fmt_bytes(have, sizeof have, mem_limit);
+        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
+                             "%llu instructions (%llu trace rows, 2^%zu padded): proving them "
+                             "needs about %s of memory, more than the %s available",
+                             (unsigned long long)r->instructions, (unsigned long long)r->T, r->n,
+                             need, have);
         goto out;
     }
     zk_init_regs(r->init, &r->prog, vm.mem_log2_words);

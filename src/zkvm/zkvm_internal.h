@@ -1294,13 +1294,23 @@ typedef struct {
 cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, cairn_error *err);
 /*
+ * The lean prover's estimated peak memory in bytes for 2^n rows and a RAM
+ * of 2^k words, linear mode (the run's cells, the value tables, the
+ * stages' tables, the commitments; calibrated against peak RSS measured by
+ * bench_lean, docs/zkvm-v2.md §8), rounded up.
+ */
+uint64_t zl_prove_memory(size_t n, unsigned k);
+/*
  * zl_run_init under another memory layout: layout's memory fields (the
  * stack reserve, the largest region) instead of the defaults (NULL: the
- * defaults).  Tests make runs a verifier must refuse with it.
+ * defaults); tests make runs a verifier must refuse with it.  And with a
+ * memory limit (bytes; 0: none): once the run has executed, before the
+ * cells are allocated, CAIRN_ERR_LIMIT when zl_prove_memory(n, k) exceeds
+ * it, naming the instructions, the rows, the estimate and the limit.
  */
 cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                              size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
-                             cairn_error *err);
+                             uint64_t mem_limit, cairn_error *err);
 void zl_run_clear(zl_run *r);
 /* The statement of r's run (borrowing r's tables), with the PCS target and both grinding bits. */
 void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind);
@@ -1481,14 +1491,15 @@ size_t zl_file_body_offset(const zl_statement *st);
  * (optional) what they state, its output a copy.  A run that faults or
  * executes an instruction or system call that cannot be proven is
  * CAIRN_ERR_ARG naming the cycle and the pc; one that does not exit within
- * max_cycles, or is too long, CAIRN_ERR_LIMIT; a target the proof cannot
+ * max_cycles, is too long, or would need more than max_memory bytes (0:
+ * no limit; zl_prove_memory) CAIRN_ERR_LIMIT; a target the proof cannot
  * reach CAIRN_ERR_LIMIT; a bad target CAIRN_ERR_ARG; the ELF loader's
  * CAIRN_ERR_PARSE; NOMEM.
  */
 cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
                           const uint8_t *elf, size_t elf_len, const uint8_t *input,
                           size_t input_len, unsigned security, unsigned threads,
-                          uint64_t max_cycles, cairn_error *err);
+                          uint64_t max_cycles, uint64_t max_memory, cairn_error *err);
 /*
  * The proving half of zl_prove_elf, on a run already made (r, the ELF's
  * digest): the statement of the run, the lean proof, the format-5 bytes.
