@@ -132,11 +132,13 @@ typedef struct {
 /*
  * Execute the ELF (input bytes as read(0) advice) and prove the run.
  * *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
- * it proves (optional), stats (optional) the timings.  A run that faults,
- * does not exit, exceeds max_cycles or executes an
- * instruction outside the provable set is CAIRN_ERR_ARG with a message naming
- * the cycle, the pc and the instruction (or the reason).  CAIRN_ERR_PARSE
- * for a malformed ELF, CAIRN_ERR_LIMIT, CAIRN_ERR_NOMEM.
+ * it proves (optional), stats (optional) the timings.  A run that faults
+ * or executes an instruction outside the provable set is CAIRN_ERR_ARG
+ * with a message naming the cycle, the pc and the instruction (or the
+ * reason); one that does not exit within max_cycles, has more rows than
+ * the format proves, or (format 5) would need more than max_memory is
+ * CAIRN_ERR_LIMIT, before any witness is built.  CAIRN_ERR_PARSE for a
+ * malformed ELF, CAIRN_ERR_NOMEM.
  */
 cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                               cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
