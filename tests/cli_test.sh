@@ -227,7 +227,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     # the lean proof (format 5), opt-in: proven, verified, inspected; tampered and truncated
     h=$guests/rv32i/hello.elf
     expect prove_v5 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\) in .*-byte proof written to .*h5.proof' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5.proof"
-    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
+    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
     if cmp -s "$tmp/h5.proof" "$tmp/h5b.proof"; then ok prove_v5_deterministic; else bad prove_v5_deterministic "two format-5 proofs of the same run differ"; fi
     expect verify_v5_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/h5.proof" --program "$h"
     expect verify_v5_json 0 '^\{"accepted": true, "exit_code": 7, "output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"trace_rows": 37' -- "$bin" verify "$tmp/h5.proof" --program "$h" --json
@@ -328,6 +328,13 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     else
         bad prove_ckpt_json "exit $rc, stdout '$(head -c 200 "$tmp/j.out")', stderr '$(head -c 200 "$tmp/j.err")'"
     fi
+    # format 5 from checkpoints: the same bytes too, the output read back from replayed rows
+    "$bin" prove "$rl" --proof-format 5 -o "$tmp/rl5.proof" --quiet
+    expect prove_ckpt_v5 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rl5c.proof' -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" --proof-format 5 -o "$tmp/rl5c.proof" --threads 2
+    if cmp -s "$tmp/rl5.proof" "$tmp/rl5c.proof"; then ok prove_ckpt_v5_same_proof; else bad prove_ckpt_v5_same_proof "format 5: the proofs from the checkpoints and from a fresh run differ"; fi
+    "$bin" run "$h" --checkpoints "$tmp/h.ckpt" --checkpoint-interval 3 >/dev/null 2>&1
+    expect prove_ckpt_v5_output 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$h" --from-checkpoints "$tmp/h.ckpt" --proof-format 5 -o "$tmp/h5c.proof" --threads 3
+    if cmp -s "$tmp/h5.proof" "$tmp/h5c.proof"; then ok prove_ckpt_v5_output_same_proof; else bad prove_ckpt_v5_output_same_proof "hello, format 5: the proofs from the checkpoints and from a fresh run differ"; fi
     # refused before proving: the message names the problem, and no proof file appears
     # expect_noproof NAME STATUS PATTERN PROOF -- CMD...: as expect, and PROOF must not exist
     expect_noproof() {
