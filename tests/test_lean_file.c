@@ -537,8 +537,9 @@ static void lean_file_fuzz(void)
 }
 
 /*
- * The public API picks the format: cairn_zkvm_prove writes format 5 when
- * asked (the same bytes as zl_prove_elf), cairn_zkvm_verify_output reads
+ * The public API picks the format: cairn_zkvm_prove writes format 5 by
+ * default (the same bytes as zl_prove_elf), format 4 for 128 bits unless
+ * 5 is asked for (then it refuses), cairn_zkvm_verify_output reads
  * it by its version field and hands back the verified statement and
  * output, a changed byte is not accepted, and cairn_proof_v5_describe
  * parses it; replaying given rows and other formats are refused.
@@ -556,8 +557,22 @@ static void lean_file_public_api(void)
     cairn_error err;
     if (!CHECK(elf != NULL))
         return;
+    /* the default: format 5; 128 bits fall back to format 4, which alone reaches them */
     cairn_zkvm_options_init(&opt);
+    CHECK_EQ_U64(opt.proof_format, 0);
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
+    CHECK_EQ_U64(cairn_zkvm_options_format(NULL), 5);
+    opt.security_bits = 128;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 4);
     opt.proof_format = 5;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
+    CHECK_EQ_U64(cairn_zkvm_prove(&proof, &proof_len, NULL, NULL, elf, elf_len, NULL, 0, &opt,
+                                  &err),
+                 CAIRN_ERR_ARG);
+    CHECK(proof == NULL);
+    opt.proof_format = 7;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 0);
+    cairn_zkvm_options_init(&opt);
     opt.threads = 2;
     if (cairn_zkvm_prove(&proof, &proof_len, &st, &stats, elf, elf_len, NULL, 0, &opt, &err) !=
         CAIRN_OK) {
@@ -632,7 +647,8 @@ static cairn_checkpoints *record(const uint8_t *elf, size_t len, const uint8_t *
  * and gives the very bytes of a fresh run's proof, in format 5 for any
  * interval and any number of replay threads (the hello guest and random
  * programs with reads and writes, so the output comes from replayed
- * rows), and in format 4; a set of another input is refused.
+ * rows), and in format 4; the stats list no "execute" stage; a set of
+ * another input is refused.
  */
 static void lean_file_from_checkpoints(void)
 {
@@ -673,13 +689,16 @@ static void lean_file_from_checkpoints(void)
             }
             for (unsigned threads = 1; threads <= 3; threads += 2) {
                 opt.threads = threads;
-                if (cairn_zkvm_prove_checkpoints(&got, &got_len, &b, NULL, elf, len, cp, in, in_len,
-                                                 &opt, &err) != CAIRN_OK) {
+                cairn_zkvm_stats stats;
+                if (cairn_zkvm_prove_checkpoints(&got, &got_len, &b, &stats, elf, len, cp, in,
+                                                 in_len, &opt, &err) != CAIRN_OK) {
                     FAIL("seed %llu, format %u: from checkpoints: %s", (unsigned long long)seed,
                          format, err.msg);
                 } else if (CHECK(got_len == fresh_len)) {
                     CHECK_MEM_EQ(got, fresh, got_len);
                     CHECK(memcmp(&a, &b, sizeof a) == 0);
+                    /* nothing executed: the stages start with the witness */
+                    CHECK(stats.stages_len > 0 && strcmp(stats.stages[0].name, "witness") == 0);
                 }
                 free(got);
                 got = NULL;

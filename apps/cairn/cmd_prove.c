@@ -1,8 +1,10 @@
 /*
  * cmd_prove.c — `cairn prove PROGRAM.elf [--input FILE] [-o PROOF]
  * [--security 100|128] [--threads N] [--from-checkpoints FILE] [--quiet]
- * [--json]`: prove a run of the guest (include/cairn/zkvm.h) and write the
- * proof file atomically.  The run is either executed afresh or, with
+ * [--json] [--proof-format 4|5]`: prove a run of the guest
+ * (include/cairn/zkvm.h) in proof format 5 (4 on request, or for
+ * --security 128 when no format is given) and write the proof file
+ * atomically.  The run is either executed afresh or, with
  * --from-checkpoints, regenerated from a checkpoint file written by `cairn
  * run --checkpoints` (include/cairn/witness.h); both give the same proof
  * bytes.  Prints cycles, proof size, proving time, the SHA-256 of the proof
@@ -40,7 +42,8 @@ void cmd_prove_help(FILE *out)
             "  --input FILE      bytes the guest reads from fd 0 ('-' for standard input)\n"
             "  -o PROOF          where to write the proof (default: PROGRAM with .proof\n"
             "                    instead of .elf); written atomically, never left half-written\n"
-            "  --security BITS   proven security target, 100 (default) or 128\n"
+            "  --security BITS   proven security target, 100 (default) or 128 (proof format 4,\n"
+            "                    which 128 picks when --proof-format is not given)\n"
             "  --threads N       prover threads, also replay threads (default: the online cores)\n"
             "  --max-cycles N    refuse a run longer than N trace rows (default: the prover's\n"
             "                    limit, 2^28)\n"
@@ -48,10 +51,10 @@ void cmd_prove_help(FILE *out)
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
             "                    the proof is the same as without it\n"
-            "  --proof-format 4|5  4 (default): the first prover; 5: the lean proof\n"
-            "                    (docs/zkvm-v2.md: 25 committed cells a row, runs up to 2^30\n"
-            "                    rows, smaller proofs; --security 100 only); cairn verify\n"
-            "                    reads both\n"
+            "  --proof-format 4|5  5 (default): the lean proof (docs/zkvm-v2.md: 25 committed\n"
+            "                    cells a row, runs up to 2^30 rows; --security 100 only);\n"
+            "                    4: the first prover (about 2^21 rows at most, larger proofs;\n"
+            "                    --security 100 or 128); cairn verify reads both\n"
             "  --quiet           print nothing but errors: no progress, no summary\n"
             "  --json            print one JSON object instead of the summary lines (also\n"
             "                    with --quiet); on failure {\"proved\": false, ...}\n"
@@ -360,7 +363,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
 int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
-    unsigned security = 100, threads = cairn_pool_online_cores(), format = 4;
+    unsigned security = 100, threads = cairn_pool_online_cores(), format = 0;
     uint64_t max_cycles = 0;
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -422,7 +425,9 @@ int cmd_prove(int argc, char **argv)
     if (path == NULL)
         return cli_usage_error("prove", "missing PROGRAM.elf");
     if (format == 5 && security != 100)
-        return cli_usage_error("prove", "--proof-format 5 proves --security 100 only");
+        return cli_usage_error("prove",
+                               "--proof-format 5 proves --security 100 only (F_p2 keeps it below "
+                               "128 proven bits, docs/security.md section 7)");
 
     cairn_error err;
     cairn_program prog;
@@ -474,6 +479,12 @@ int cmd_prove(int argc, char **argv)
     opt.threads = threads;
     opt.max_cycles = max_cycles;
     opt.proof_format = format;
+    /* 0: the default, format 5, or format 4 for --security 128 (cairn_zkvm_options_format) */
+    format = cairn_zkvm_options_format(&opt);
+    if (opt.proof_format == 0 && format == 4 && !quiet && !json)
+        fprintf(stderr, "cairn: --security %u: proving in proof format 4 (format 5 proves 100 "
+                        "bits only)\n",
+                security);
     cairn_zkvm_statement stmt;
     cairn_zkvm_stats stats;
     memset(&stmt, 0, sizeof stmt);

@@ -10,7 +10,7 @@
  * 0, exit) in exactly `cycles` trace rows (instructions plus one setup row
  * and one row per byte for each read or write), the bytes it wrote to fd 1
  * are the statement's output, and the last instruction was ECALL exit
- * (a7 = 93) with a0 = exit_code.  The bytes its reads returned are the
+ * (a7 = 93; in format 5 also exit_group, a7 = 94) with a0 = exit_code.  The bytes its reads returned are the
  * prover's advice.  Proofs are sound, not zero-knowledge.
  *
  * The protocol and the byte format: docs/arithmetization.md,
@@ -28,8 +28,10 @@
 #include "cairn/sha256.h"
 #include "cairn/witness.h"
 
-/* The proof format this cairn writes and reads (docs/proof-format.md). */
+/* The first prover's proof format (docs/proof-format.md, version 4). */
 #define CAIRN_PROOF_FORMAT_VERSION 4u
+/* The lean proof's format (docs/proof-format.md, "Format 5"): the default. */
+#define CAIRN_PROOF_FORMAT_LEAN 5u
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
 /* Largest public output carried in a statement (bytes written to fd 1). */
@@ -96,15 +98,26 @@ typedef struct {
     void *tamper_mults_ctx;
     int no_checks;              /* skip the prover's own sanity checks on the trace */
     /*
-     * The proof format cairn_zkvm_prove writes: 4 (the default, also 0:
-     * the first prover) or 5 (the lean proof, docs/zkvm-v2.md: 25 committed cells a
-     * row, up to 2^30 rows; security 100 only; no tamper hooks).  The
-     * verifier reads both.
+     * The proof format cairn_zkvm_prove writes (cairn_zkvm_options_format):
+     * 0, the default, picks 5 when security_bits is 100 and 4 otherwise
+     * (F_p2 keeps format 5 below 128 proven bits, docs/security.md §7);
+     * 5 is the lean proof (docs/zkvm-v2.md: 25 committed cells a row, up
+     * to 2^30 rows; security 100 only; no tamper hooks); 4 the first
+     * prover (154 cells a row, about 2^21 rows at most at 100 bits; 100 or
+     * 128 bits; the tamper hooks).  The verifier reads both.
      */
     unsigned proof_format;
 } cairn_zkvm_options;
 
+/* The defaults: 100 bits, one thread, proof_format 0 (format 5). */
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);
+
+/*
+ * The format cairn_zkvm_prove writes for opt (NULL: the defaults): 4 or
+ * 5 as the proof_format comment says, or 0 for a proof_format this cairn
+ * does not write.
+ */
+unsigned cairn_zkvm_options_format(const cairn_zkvm_options *opt);
 
 /*
  * The committed batches of a proof: trace, multiplicities, helpers, table
@@ -147,13 +160,15 @@ typedef struct {
 } cairn_zkvm_stats;
 
 /*
- * Execute the ELF (input bytes as read(0) advice) and prove the run.
- * *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
+ * Execute the ELF (input bytes as read(0) advice) and prove the run, in
+ * the format cairn_zkvm_options_format(opt) names.  *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
  * it proves (optional), stats (optional) the timings.  A run that faults,
  * does not exit, exceeds max_cycles or executes an
  * instruction outside the provable set is CAIRN_ERR_ARG with a message naming
  * the cycle, the pc and the instruction (or the reason).  CAIRN_ERR_PARSE
- * for a malformed ELF, CAIRN_ERR_LIMIT, CAIRN_ERR_NOMEM.
+ * for a malformed ELF, CAIRN_ERR_LIMIT, CAIRN_ERR_NOMEM; CAIRN_ERR_ARG for
+ * a proof_format this cairn does not write, or format 5 asked for with a
+ * target other than 100 bits.
  */
 cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                               cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,

@@ -295,17 +295,19 @@ out:
 /* ---- the public entry points for format 5 (cairn/zkvm.h) ---------------------------------------- */
 
 /*
- * The stats of a format-5 proof: the run's stages, then the prover's
+ * The stats of a format-5 proof: the run's stages ("execute" only when
+ * the guest was executed, not replayed), then the prover's
  * (zl_stage_names), each with its seconds, and the four figures they share
  * with format 4: witness (execute, the cells, the value tables), commit
  * (both commitments), sum-check (every sum-check and GKR stage), open (the
  * claim reductions and the openings).
  */
-static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, const zl_report *rep)
+static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, int executed,
+                     const zl_report *rep)
 {
     const double *s = rep->stage_s;
     stats->stages_len = 0;
-    if (r->execute_s > 0)
+    if (executed)
         stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"execute", r->execute_s};
     stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"witness", r->witness_s};
     for (unsigned i = 0; i < ZL_NSTAGE; i++)
@@ -356,7 +358,7 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
             *st = s.st;
         if (stats != NULL) {
             memset(stats, 0, sizeof *stats);
-            v5_stats(stats, &r, &rep);
+            v5_stats(stats, &r, cp == NULL, &rep);
             stats->total_s = zk_now_s() - t0;
         }
     }

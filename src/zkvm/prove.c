@@ -24,7 +24,20 @@ void cairn_zkvm_options_init(cairn_zkvm_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->security_bits = CAIRN_PCS_DEFAULT_TARGET_BITS;
     opt->threads = 1;
-    opt->proof_format = CAIRN_PROOF_FORMAT_VERSION;
+    opt->proof_format = 0;
+}
+
+unsigned cairn_zkvm_options_format(const cairn_zkvm_options *opt)
+{
+    if (opt == NULL)
+        return CAIRN_PROOF_FORMAT_LEAN;
+    if (opt->proof_format == 0)
+        return opt->security_bits == CAIRN_ZKVM_MIN_SECURITY_BITS ? CAIRN_PROOF_FORMAT_LEAN
+                                                                  : CAIRN_PROOF_FORMAT_VERSION;
+    if (opt->proof_format == CAIRN_PROOF_FORMAT_LEAN ||
+        opt->proof_format == CAIRN_PROOF_FORMAT_VERSION)
+        return opt->proof_format;
+    return 0;
 }
 
 double zk_now_s(void)
@@ -640,10 +653,11 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
         cairn_zkvm_options_init(&def);
         opt = &def;
     }
-    if (opt->proof_format == 5)
+    unsigned format = cairn_zkvm_options_format(opt);
+    if (format == CAIRN_PROOF_FORMAT_LEAN)
         return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, NULL, input, input_len, opt,
                            err);
-    if (opt->proof_format != 0 && opt->proof_format != CAIRN_PROOF_FORMAT_VERSION)
+    if (format != CAIRN_PROOF_FORMAT_VERSION)
         return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
                                opt->proof_format);
     zk_proof_init(&p);
@@ -706,14 +720,14 @@ cairn_status cairn_zkvm_prove_checkpoints(uint8_t **proof, size_t *proof_len,
         cairn_zkvm_options_init(&def);
         opt = &def;
     }
-    if (opt->proof_format != 0 && opt->proof_format != 5 &&
-        opt->proof_format != CAIRN_PROOF_FORMAT_VERSION)
+    unsigned format = cairn_zkvm_options_format(opt);
+    if (format == 0)
         return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
                                opt->proof_format);
     cairn_sha256(digest, elf, elf_len);
     if ((s = cairn_checkpoints_check(cp, digest, input, input_len, err)) != CAIRN_OK)
         return s;
-    if (opt->proof_format == 5)
+    if (format == CAIRN_PROOF_FORMAT_LEAN)
         return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, cp, input, input_len, opt,
                            err);
     if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
