@@ -89,6 +89,7 @@ int main(int argc, char **argv)
             uint8_t *proof = NULL;
             cairn_zkvm_options opt;
             cairn_zkvm_options_init(&opt);
+            opt.proof_format = 4;
             opt.threads = 2;
             t0 = bench_now();
             if (lean_only || cairn_zkvm_prove(&proof, &v1_bytes, NULL, NULL, elf, elf_len, in,

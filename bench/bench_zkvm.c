@@ -110,6 +110,7 @@ int main(int argc, char **argv)
             for (int r = 0; r < reps; r++) {
                 cairn_zkvm_options opt;
                 cairn_zkvm_options_init(&opt);
+                opt.proof_format = 4; /* the first prover; bench_lean measures format 5 */
                 opt.threads = o.threads > 0 ? o.threads : 2;
                 uint8_t *proof = NULL;
                 double t0 = bench_now();

@@ -316,9 +316,9 @@ expect_req token_page_closed 401 unauthorized GET /
 expect_req token_page_query 200 '' GET '/?token=sEcReT-42'
 expect_req token_metrics 401 unauthorized GET /metrics
 auth=(-H 'Authorization: Bearer sEcReT-42')
-req POST /v1/programs --data-binary "@$hello" "${auth[@]}"
-# hello needs more than 60 MiB with 2 threads (and with 1): both attempts fail, named oom.
-submit "{\"program\": \"$hello_sha\"}" "${auth[@]}"
+req POST /v1/programs --data-binary "@$fib" "${auth[@]}"
+# fib (2^15 rows) needs more than 60 MiB with 2 threads (and with 1): both attempts fail, named oom.
+submit "{\"program\": \"$fib_sha\"}" "${auth[@]}"
 oom_job=$jid
 state=""
 for i in $(seq 300); do

@@ -14,6 +14,8 @@
 
 #include "cairn/pool.h"
 #include "cairn/sha256.h"
+#include "cairn/witness.h"
+#include "cairn/zkvm.h"
 #include "harness.h"
 #include "zk_util.h"
 
@@ -442,10 +444,10 @@ static void lean_file_memory_size_pinned(void)
     uint32_t big_k = 0;
     struct lf_fix f;
     if (CHECK(elf != NULL) &&
-        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, 0, &err) == CAIRN_OK)) {
+        CHECK(zl_run_init_cfg(&r, elf, len, NULL, 0, 1000, &cfg, &err) == CAIRN_OK)) {
         cairn_sha256(d, elf, len);
         zl_statement st;
-        if (CHECK(zl_prove_run(&proof, &plen, &st, &r, d, 100, 2, &err) == CAIRN_OK)) {
+        if (CHECK(zl_prove_run(&proof, &plen, &st, &r, d, 100, 2, NULL, &err) == CAIRN_OK)) {
             CHECK_EQ_U64(st.st.exit_code, r.init[2] >> 16);
             big_k = st.st.mem_log2_words;
             CHECK_EQ_U64(zl_verify_elf(NULL, proof, plen, elf, len, &err), CAIRN_ERR_REJECTED);
@@ -589,8 +591,9 @@ static void lean_file_fuzz(void)
 }
 
 /*
- * The public API picks the format: cairn_zkvm_prove writes format 5 when
- * asked (the same bytes as zl_prove_elf), cairn_zkvm_verify_output reads
+ * The public API picks the format: cairn_zkvm_prove writes format 5 by
+ * default (the same bytes as zl_prove_elf), format 4 for 128 bits unless
+ * 5 is asked for (then it refuses), cairn_zkvm_verify_output reads
  * it by its version field and hands back the verified statement and
  * output, a changed byte is not accepted, and cairn_proof_v5_describe
  * parses it; replaying given rows and other formats are refused.
@@ -608,8 +611,22 @@ static void lean_file_public_api(void)
     cairn_error err;
     if (!CHECK(elf != NULL))
         return;
+    /* the default: format 5; 128 bits fall back to format 4, which alone reaches them */
     cairn_zkvm_options_init(&opt);
+    CHECK_EQ_U64(opt.proof_format, 0);
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
+    CHECK_EQ_U64(cairn_zkvm_options_format(NULL), 5);
+    opt.security_bits = 128;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 4);
     opt.proof_format = 5;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
+    CHECK_EQ_U64(cairn_zkvm_prove(&proof, &proof_len, NULL, NULL, elf, elf_len, NULL, 0, &opt,
+                                  &err),
+                 CAIRN_ERR_ARG);
+    CHECK(proof == NULL);
+    opt.proof_format = 7;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 0);
+    cairn_zkvm_options_init(&opt);
     opt.threads = 2;
     if (cairn_zkvm_prove(&proof, &proof_len, &st, &stats, elf, elf_len, NULL, 0, &opt, &err) !=
         CAIRN_OK) {
@@ -658,6 +675,175 @@ out:
     free(elf);
 }
 
+/* Record elf's run on in with a checkpoint every `interval` cycles (NULL after a failed check). */
+static cairn_checkpoints *record(const uint8_t *elf, size_t len, const uint8_t *in, size_t in_len,
+                                 uint64_t interval, cairn_program *prog)
+{
+    cairn_vm vm;
+    cairn_vm_config cfg;
+    cairn_checkpoints *cp = NULL;
+    uint8_t d[CAIRN_SHA256_BYTES];
+    cairn_error err;
+    cairn_sha256(d, elf, len);
+    cairn_vm_config_init(&cfg);
+    if (!CHECK(cairn_elf_load(prog, elf, len, &err) == CAIRN_OK) ||
+        !CHECK(cairn_vm_init(&vm, prog, &cfg, &err) == CAIRN_OK))
+        return NULL;
+    cairn_vm_set_input(&vm, in, in_len);
+    if (cairn_checkpoints_record(&cp, &vm, d, interval, UINT64_C(1) << 20, &err) != CAIRN_OK)
+        FAIL("record: %s", err.msg);
+    cairn_vm_clear(&vm);
+    return cp;
+}
+
+/*
+ * cairn_zkvm_prove_checkpoints reads the witness from a checkpoint set
+ * and gives the very bytes of a fresh run's proof, in format 5 for any
+ * interval and any number of replay threads (the hello guest and random
+ * programs with reads and writes, so the output comes from replayed
+ * rows), and in format 4; the stats list no "execute" stage; a set of
+ * another input is refused.
+ */
+static void lean_file_from_checkpoints(void)
+{
+    for (uint64_t seed = 0; seed < 2; seed++) {
+        size_t len = 0, in_len = 0, fresh_len = 0, got_len = 0;
+        const uint8_t *in = NULL;
+        uint8_t *elf, *fresh = NULL, *got = NULL;
+        char path[512];
+        if (seed == 0) {
+            snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+            elf = vmt_read_file(path, &len);
+        } else {
+            elf = zk_gen_elf(test_rand_u64() | 1, 120, &len);
+            in = zk_test_input, in_len = ZK_TEST_INPUT_LEN;
+        }
+        cairn_program prog;
+        cairn_program_init(&prog);
+        cairn_zkvm_options opt;
+        cairn_zkvm_statement a, b;
+        cairn_error err;
+        cairn_checkpoints *cp = NULL;
+        if (!CHECK(elf != NULL))
+            goto next;
+        cp = record(elf, len, in, in_len, 1 + test_rand_below(40), &prog);
+        if (cp == NULL)
+            goto next;
+        CHECK_OK(cairn_checkpoints_verify(cp, &prog, in, in_len, 2, &err));
+        for (unsigned format = 4; format <= 5; format++) {
+            if (format == 4 && seed != 0)
+                continue; /* format 4's replay path has its own tests (cli_test.sh) */
+            cairn_zkvm_options_init(&opt);
+            opt.proof_format = format;
+            opt.threads = 2;
+            if (cairn_zkvm_prove(&fresh, &fresh_len, &a, NULL, elf, len, in, in_len, &opt, &err) !=
+                CAIRN_OK) {
+                FAIL("seed %llu, format %u: prove: %s", (unsigned long long)seed, format, err.msg);
+                goto next;
+            }
+            for (unsigned threads = 1; threads <= 3; threads += 2) {
+                opt.threads = threads;
+                cairn_zkvm_stats stats;
+                if (cairn_zkvm_prove_checkpoints(&got, &got_len, &b, &stats, elf, len, cp, in,
+                                                 in_len, &opt, &err) != CAIRN_OK) {
+                    FAIL("seed %llu, format %u: from checkpoints: %s", (unsigned long long)seed,
+                         format, err.msg);
+                } else if (CHECK(got_len == fresh_len)) {
+                    CHECK_MEM_EQ(got, fresh, got_len);
+                    CHECK(memcmp(&a, &b, sizeof a) == 0);
+                    /* nothing executed: the stages start with the witness */
+                    CHECK(stats.stages_len > 0 && strcmp(stats.stages[0].name, "witness") == 0);
+                }
+                free(got);
+                got = NULL;
+            }
+            free(fresh);
+            fresh = NULL;
+        }
+        uint8_t other[1] = {0x5a};
+        opt.proof_format = 5;
+        CHECK_STATUS(cairn_zkvm_prove_checkpoints(&got, &got_len, NULL, NULL, elf, len, cp, other,
+                                                  sizeof other, &opt, &err),
+                     CAIRN_ERR_REJECTED);
+        CHECK(got == NULL);
+    next:
+        free(got);
+        free(fresh);
+        cairn_checkpoints_free(cp);
+        cairn_program_clear(&prog);
+        free(elf);
+    }
+}
+
+/* The progress events of one proof, as the callback saw them. */
+struct events {
+    const char *stage[64];
+    double done[64];
+    size_t len;
+};
+
+static void record_event(void *ctx, const char *stage, double done)
+{
+    struct events *e = ctx;
+    if (e->len < 64)
+        e->stage[e->len] = stage, e->done[e->len] = done;
+    e->len++;
+}
+
+/*
+ * Format 5 reports progress and timings as format 4 does: every stage
+ * starts (0) and ends (1) in order, "execute" and "witness" first, then
+ * the lean prover's stages; the stats list the same stages with their
+ * seconds, and the four summary timings add up to at most the total.
+ */
+static void lean_file_progress_and_stats(void)
+{
+    static const char *const want[] = {"execute", "witness", "tables", "commit 1",
+                                       "zero-check", "memory", "shift", "lookup bind",
+                                       "commit 2", "lookups", "openings"};
+    const size_t nwant = sizeof want / sizeof want[0];
+    size_t elf_len = 0, proof_len = 0;
+    char path[512];
+    snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+    uint8_t *elf = vmt_read_file(path, &elf_len), *proof = NULL;
+    cairn_zkvm_options opt;
+    cairn_zkvm_stats stats;
+    struct events ev;
+    cairn_error err;
+    if (!CHECK(elf != NULL))
+        return;
+    memset(&ev, 0, sizeof ev);
+    cairn_zkvm_options_init(&opt);
+    opt.proof_format = 5;
+    opt.progress = record_event;
+    opt.progress_ctx = &ev;
+    if (cairn_zkvm_prove(&proof, &proof_len, NULL, &stats, elf, elf_len, NULL, 0, &opt, &err) !=
+        CAIRN_OK) {
+        FAIL("prove: %s", err.msg);
+        goto out;
+    }
+    if (CHECK(ev.len == 2 * nwant))
+        for (size_t i = 0; i < nwant; i++)
+            if (!CHECK(strcmp(ev.stage[2 * i], want[i]) == 0 &&
+                       strcmp(ev.stage[2 * i + 1], want[i]) == 0 && ev.done[2 * i] == 0 &&
+                       ev.done[2 * i + 1] == 1))
+                FAIL("event %zu: %s %.0f, %s %.0f; expected %s", 2 * i, ev.stage[2 * i],
+                     ev.done[2 * i], ev.stage[2 * i + 1], ev.done[2 * i + 1], want[i]);
+    double sum = 0;
+    if (CHECK(stats.stages_len == nwant))
+        for (size_t i = 0; i < nwant; i++) {
+            CHECK(strcmp(stats.stages[i].name, want[i]) == 0);
+            CHECK(stats.stages[i].s >= 0);
+            sum += stats.stages[i].s;
+        }
+    CHECK(stats.witness_s > 0 && stats.commit_s > 0 && stats.sumcheck_s > 0 && stats.open_s > 0);
+    CHECK(stats.witness_s + stats.commit_s + stats.sumcheck_s + stats.open_s <= stats.total_s);
+    CHECK(sum <= stats.total_s);
+out:
+    free(proof);
+    free(elf);
+}
+
 const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_round_trip),
     TEST(lean_file_statement_changed),
@@ -669,5 +855,7 @@ const struct test_case test_lean_file_cases[] = {
     TEST(lean_file_fuzz),
     TEST(lean_file_public_api),
     TEST(lean_file_memory_limit),
+    TEST(lean_file_progress_and_stats),
+    TEST(lean_file_from_checkpoints),
     TEST_END,
 };

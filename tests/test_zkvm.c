@@ -22,9 +22,11 @@
 
 int cairn_fuzz_proof(const uint8_t *data, size_t len);
 
+/* This suite tests the first prover: format 4, asked for explicitly (5 is the default). */
 static void test_options(cairn_zkvm_options *o)
 {
     cairn_zkvm_options_init(o);
+    o->proof_format = 4;
     o->threads = 2;
 }
 
@@ -261,6 +263,8 @@ static void unsupported_programs_are_errors(void)
     uint8_t *elf, *proof = NULL;
     size_t plen;
     cairn_error err;
+    cairn_zkvm_options o;
+    test_options(&o);
     struct {
         uint32_t insn;
         const char *want;
@@ -275,13 +279,13 @@ static void unsupported_programs_are_errors(void)
         rvp_emit(&p, RV_ADDI(17, 0, 93));
         rvp_emit(&p, RV_ECALL);
         elf = rvp_elf(&p, &len);
-        CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+        CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, &o, &err),
                      CAIRN_ERR_ARG);
         CHECK(strstr(err.msg, cases[i].want) != NULL && strstr(err.msg, "cycle 1") != NULL);
         free(elf);
         rvp_clear(&p);
     }
-    /* exit_group (not provable yet), and a guest that faults */
+    /* exit_group (format 4 cannot prove it), and a guest that faults */
     rvp_init(&p);
     rvp_emit(&p, RV_ADDI(17, 0, 94));
     rvp_emit(&p, RV_ADDI(10, 0, 1));
@@ -289,15 +293,21 @@ static void unsupported_programs_are_errors(void)
     rvp_emit(&p, RV_ADDI(17, 0, 93));
     rvp_emit(&p, RV_ECALL);
     elf = rvp_elf(&p, &len);
-    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, &o, &err),
                  CAIRN_ERR_ARG);
     CHECK(strstr(err.msg, "a7 = 94") != NULL);
+    /* the default format, 5, proves exit_group */
+    if (CHECK(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err) ==
+              CAIRN_OK))
+        CHECK_OK(cairn_zkvm_verify(NULL, proof, plen, elf, len, &err));
+    free(proof);
+    proof = NULL;
     free(elf);
     rvp_clear(&p);
     rvp_init(&p);
     rvp_emit(&p, RV_EBREAK);
     elf = rvp_elf(&p, &len);
-    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, NULL, &err),
+    CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, len, NULL, 0, &o, &err),
                  CAIRN_ERR_ARG);
     CHECK(strstr(err.msg, "faulted") != NULL);
     free(elf);

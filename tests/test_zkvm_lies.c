@@ -514,6 +514,7 @@ static void prove_and_verify(struct verdict *v, const struct guest *g, struct li
     memset(v, 0, sizeof *v);
     v->verify = CAIRN_ERR_INTERNAL;
     cairn_zkvm_options_init(&o);
+    o.proof_format = 4; /* the tamper hook and the lies are the first prover's */
     o.threads = 2;
     if (l == NULL) {
         v->prove = cairn_zkvm_prove(&proof, &plen, &v->st, NULL, g->elf, g->elf_len, g->input,
@@ -868,8 +869,11 @@ static void prover_refuses(const struct guest *g, const char *why)
     uint8_t *proof = NULL;
     size_t plen = 0;
     cairn_error err;
+    cairn_zkvm_options o;
+    cairn_zkvm_options_init(&o);
+    o.proof_format = 4;
     CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, g->elf, g->elf_len, g->input,
-                                  g->input_len, NULL, &err),
+                                  g->input_len, &o, &err),
                  CAIRN_ERR_ARG);
     if (strstr(err.msg, why) == NULL)
         FAIL("prover refusal \"%s\" does not say \"%s\"", err.msg, why);
@@ -1063,6 +1067,7 @@ static void output_byte_edited_rejected(void)
     cairn_error err;
     cairn_zkvm_options o;
     cairn_zkvm_options_init(&o);
+    o.proof_format = 4; /* the format-4 proof object is decoded and changed below */
     o.threads = 2;
     echo_program(&p, &rd, &wr);
     memset(&err, 0, sizeof err);

@@ -1,8 +1,10 @@
 /*
  * cmd_prove.c — `cairn prove PROGRAM.elf [--input FILE] [-o PROOF]
  * [--security 100|128] [--threads N] [--from-checkpoints FILE] [--quiet]
- * [--json]`: prove a run of the guest (include/cairn/zkvm.h) and write the
- * proof file atomically.  The run is either executed afresh or, with
+ * [--json] [--proof-format 4|5]`: prove a run of the guest
+ * (include/cairn/zkvm.h) in proof format 5 (4 on request, or for
+ * --security 128 when no format is given) and write the proof file
+ * atomically.  The run is either executed afresh or, with
  * --from-checkpoints, regenerated from a checkpoint file written by `cairn
  * run --checkpoints` (include/cairn/witness.h); both give the same proof
  * bytes.  Prints cycles, proof size, proving time, the SHA-256 of the proof
@@ -40,7 +42,8 @@ void cmd_prove_help(FILE *out)
             "  --input FILE      bytes the guest reads from fd 0 ('-' for standard input)\n"
             "  -o PROOF          where to write the proof (default: PROGRAM with .proof\n"
             "                    instead of .elf); written atomically, never left half-written\n"
-            "  --security BITS   proven security target, 100 (default) or 128\n"
+            "  --security BITS   proven security target, 100 (default) or 128 (proof format 4,\n"
+            "                    which 128 picks when --proof-format is not given)\n"
             "  --threads N       prover threads, also replay threads (default: the online cores)\n"
             "  --max-cycles N    refuse a run longer than N trace rows (default: the prover's\n"
             "                    limit, 2^28)\n"
@@ -48,10 +51,10 @@ void cmd_prove_help(FILE *out)
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
             "                    the proof is the same as without it\n"
-            "  --proof-format 4|5  4 (default): the first prover; 5: the lean proof\n"
-            "                    (docs/zkvm-v2.md: 25 committed cells a row, runs up to 2^30\n"
-            "                    rows, smaller proofs; --security 100 only, no\n"
-            "                    --from-checkpoints yet); cairn verify reads both\n"
+            "  --proof-format 4|5  5 (default): the lean proof (docs/zkvm-v2.md: 25 committed\n"
+            "                    cells a row, runs up to 2^30 rows; --security 100 only);\n"
+            "                    4: the first prover (about 2^21 rows at most, larger proofs;\n"
+            "                    --security 100 or 128); cairn verify reads both\n"
             "  --quiet           print nothing but errors: no progress, no summary\n"
             "  --json            print one JSON object instead of the summary lines (also\n"
             "                    with --quiet); on failure {\"proved\": false, ...}\n"
@@ -273,10 +276,9 @@ static int ckpt_open(cairn_checkpoints **cp, const char *file, const cairn_progr
 /*
  * Replay the whole checkpoint set (cairn_checkpoints_verify: a set read
  * from a file must be consistent before rows are streamed from it, or the
- * rows could depend on the thread count), then prove the rows a replay
- * oracle regenerates, with the memory size the header records (checked
- * against the default by ckpt_open).  *in_ckpt says whether a failure is
- * the checkpoint file's (replay) or the program's (prover).
+ * rows could depend on the thread count), then prove the run it records
+ * from its rows (cairn_zkvm_prove_checkpoints).  *in_ckpt says whether a
+ * failure is the checkpoint file's (replay) or the program's (prover).
  */
 static cairn_status ckpt_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *stmt,
                                cairn_zkvm_stats *stats, int *in_ckpt, const cairn_checkpoints *cp,
@@ -284,29 +286,17 @@ static cairn_status ckpt_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_st
                                const uint8_t *input, size_t input_len,
                                const cairn_zkvm_options *opt, cairn_error *err)
 {
-    cairn_witness_oracle *o = NULL;
-    cairn_witness_replay_config rc;
     cairn_status st;
     *in_ckpt = 1;
     if (opt->progress != NULL)
         opt->progress(opt->progress_ctx, "replay", 0);
     if ((st = cairn_checkpoints_verify(cp, prog, input, input_len, opt->threads, err)) != CAIRN_OK)
-        goto out;
+        return st;
     if (opt->progress != NULL)
         opt->progress(opt->progress_ctx, "replay", 1);
-    memset(&rc, 0, sizeof rc);
-    rc.threads = opt->threads;
-    st = cairn_witness_oracle_new_replay(&o, cp, prog, input, input_len, &rc, err);
-    if (st != CAIRN_OK)
-        goto out;
     *in_ckpt = 0;
-    st = cairn_zkvm_prove_trace(proof, proof_len, stmt, stats, elf, elf_len,
-                                cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
-                                cairn_checkpoints_header(cp)->mem_log2_words, input, input_len,
-                                opt, err);
-out:
-    cairn_witness_oracle_free(o);
-    return st;
+    return cairn_zkvm_prove_checkpoints(proof, proof_len, stmt, stats, elf, elf_len, cp, input,
+                                        input_len, opt, err);
 }
 
 /* ---- the command ---------------------------------------------------------------------------- */
@@ -350,6 +340,13 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
     hex(o, stmt->program_digest, sizeof stmt->program_digest);
     fprintf(o, "\", \"rows\": %" PRIu64 ", \"columns_per_cycle\": %zu, \"proof_format\": %u", stats->rows,
             stats->columns, cairn_proof_format(proof, proof_len));
+    fprintf(o, ", \"stage_ms\": {");
+    for (size_t i = 0; i < stats->stages_len; i++) {
+        fprintf(o, "%s", i ? ", " : "");
+        cli_json_str(o, stats->stages[i].name);
+        fprintf(o, ": %.1f", stats->stages[i].s * 1e3);
+    }
+    fprintf(o, "}");
     if (decoded != NULL) { /* format 4: each batch's parameters */
         fprintf(o, ", ");
         print_params_json(o, decoded);
@@ -366,7 +363,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
 int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
-    unsigned security = 100, threads = cairn_pool_online_cores(), format = 4;
+    unsigned security = 100, threads = cairn_pool_online_cores(), format = 0;
     uint64_t max_cycles = 0;
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -427,10 +424,10 @@ int cmd_prove(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error("prove", "missing PROGRAM.elf");
-    if (format == 5 && ckpt_path != NULL)
-        return cli_usage_error("prove", "--from-checkpoints writes proof format 4 only");
     if (format == 5 && security != 100)
-        return cli_usage_error("prove", "--proof-format 5 proves --security 100 only");
+        return cli_usage_error("prove",
+                               "--proof-format 5 proves --security 100 only (F_p2 keeps it below "
+                               "128 proven bits, docs/security.md section 7)");
 
     cairn_error err;
     cairn_program prog;
@@ -482,6 +479,12 @@ int cmd_prove(int argc, char **argv)
     opt.threads = threads;
     opt.max_cycles = max_cycles;
     opt.proof_format = format;
+    /* 0: the default, format 5, or format 4 for --security 128 (cairn_zkvm_options_format) */
+    format = cairn_zkvm_options_format(&opt);
+    if (opt.proof_format == 0 && format == 4 && !quiet && !json)
+        fprintf(stderr, "cairn: --security %u: proving in proof format 4 (format 5 proves 100 "
+                        "bits only)\n",
+                security);
     cairn_zkvm_statement stmt;
     cairn_zkvm_stats stats;
     memset(&stmt, 0, sizeof stmt);

@@ -10,7 +10,7 @@
  * 0, exit) in exactly `cycles` trace rows (instructions plus one setup row
  * and one row per byte for each read or write), the bytes it wrote to fd 1
  * are the statement's output, and the last instruction was ECALL exit
- * (a7 = 93) with a0 = exit_code.  The bytes its reads returned are the
+ * (a7 = 93; in format 5 also exit_group, a7 = 94) with a0 = exit_code.  The bytes its reads returned are the
  * prover's advice.  Proofs are sound, not zero-knowledge.
  *
  * The protocol and the byte format: docs/arithmetization.md,
@@ -26,9 +26,12 @@
 #include "cairn/pcs.h"
 #include "cairn/rows.h"
 #include "cairn/sha256.h"
+#include "cairn/witness.h"
 
-/* The proof format this cairn writes and reads (docs/proof-format.md). */
+/* The first prover's proof format (docs/proof-format.md, version 4). */
 #define CAIRN_PROOF_FORMAT_VERSION 4u
+/* The lean proof's format (docs/proof-format.md, "Format 5"): the default. */
+#define CAIRN_PROOF_FORMAT_LEAN 5u
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
 /* Largest public output carried in a statement (bytes written to fd 1). */
@@ -71,9 +74,14 @@ typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cair
 /*
  * Progress of a long proof: called from the proving thread at the start of
  * each stage (done = 0) and at its end (done = 1), and in between where a
- * stage knows its fraction.  Stages, in order: "execute", "witness",
- * "commit", "outer sum-check", "table sum-check", "memory sum-check",
- * "shift sum-check", "open".  Must not call back into the prover.
+ * stage knows its fraction.  The stages depend on the proof format, and
+ * their names are for people (they may change between versions):
+ *   format 4: "execute", "witness", "commit", "outer sum-check",
+ *     "table sum-check", "memory sum-check", "shift sum-check", "open";
+ *   format 5: "execute" (not when proving from checkpoints), "witness",
+ *     "tables", "commit 1", "zero-check", "memory", "shift",
+ *     "lookup bind", "commit 2", "lookups", "openings".
+ * Must not call back into the prover.
  */
 typedef void (*cairn_zkvm_progress_fn)(void *ctx, const char *stage, double done);
 
@@ -90,10 +98,13 @@ typedef struct {
     void *tamper_mults_ctx;
     int no_checks;              /* skip the prover's own sanity checks on the trace */
     /*
-     * The proof format cairn_zkvm_prove writes: 4 (the default, also 0:
-     * the first prover) or 5 (the lean proof, docs/zkvm-v2.md: 25 committed cells a
-     * row, up to 2^30 rows; security 100 only; no tamper hooks, no
-     * progress callbacks yet).  The verifier reads both.
+     * The proof format cairn_zkvm_prove writes (cairn_zkvm_options_format):
+     * 0, the default, picks 5 when security_bits is 100 and 4 otherwise
+     * (F_p2 keeps format 5 below 128 proven bits, docs/security.md §7);
+     * 5 is the lean proof (docs/zkvm-v2.md: 25 committed cells a row, up
+     * to 2^30 rows; security 100 only; no tamper hooks); 4 the first
+     * prover (154 cells a row, about 2^21 rows at most at 100 bits; 100 or
+     * 128 bits; the tamper hooks).  The verifier reads both.
      */
     unsigned proof_format;
     /*
@@ -106,7 +117,15 @@ typedef struct {
     uint64_t max_memory;
 } cairn_zkvm_options;
 
+/* The defaults: 100 bits, one thread, proof_format 0 (format 5). */
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);
+
+/*
+ * The format cairn_zkvm_prove writes for opt (NULL: the defaults): 4 or
+ * 5 as the proof_format comment says, or 0 for a proof_format this cairn
+ * does not write.
+ */
+unsigned cairn_zkvm_options_format(const cairn_zkvm_options *opt);
 
 /*
  * The committed batches of a proof: trace, multiplicities, helpers, table
@@ -120,25 +139,46 @@ typedef struct {
     size_t opening[CAIRN_PROOF_BATCHES];
 } cairn_zkvm_sizes;
 
-/* Timings and figures of one proof (seconds, bytes). */
+/* One prover stage's wall time: its name as the progress callback gives it. */
+typedef struct {
+    const char *name; /* a static string */
+    double s;
+} cairn_zkvm_stage;
+
+/* The most stages cairn_zkvm_stats lists. */
+#define CAIRN_ZKVM_MAX_STAGES 16
+
+/*
+ * Timings and figures of one proof (seconds, bytes).  The four summary
+ * timings mean the same in both formats: witness (executing, the trace
+ * rows or cells, format 5's value tables), commit (every commitment),
+ * sumcheck (every sum-check and GKR stage), open (format 5's claim
+ * reductions and the openings).  stages[0 .. stages_len) is the finer
+ * breakdown, in the order the stages ran: format 4 lists "witness",
+ * "commit", "sum-checks", "open"; format 5 its progress stages.
+ */
 typedef struct {
     double witness_s, commit_s, sumcheck_s, open_s, total_s;
     size_t columns;      /* committed base columns per cycle */
     uint64_t rows;       /* 2^n */
     uint64_t cycles;     /* instructions executed */
     uint64_t trace_rows; /* T: instructions plus the read/write rows (the statement's cycles) */
+    size_t stages_len;
+    cairn_zkvm_stage stages[CAIRN_ZKVM_MAX_STAGES];
 } cairn_zkvm_stats;
 
 /*
- * Execute the ELF (input bytes as read(0) advice) and prove the run.
- * *proof receives a malloc'd encoding (*proof_len bytes), *st the statement
- * it proves (optional), stats (optional) the timings.  A run that faults
- * or executes an instruction outside the provable set is CAIRN_ERR_ARG
- * with a message naming the cycle, the pc and the instruction (or the
- * reason); one that does not exit within max_cycles, has more rows than
- * the format proves, or (format 5) would need more than max_memory is
- * CAIRN_ERR_LIMIT, before any witness is built.  CAIRN_ERR_PARSE for a
- * malformed ELF, CAIRN_ERR_NOMEM.
+ * Execute the ELF (input bytes as read(0) advice) and prove the run, in
+ * the format cairn_zkvm_options_format(opt) names.  *proof receives a
+ * malloc'd encoding (*proof_len bytes), *st the statement it proves
+ * (optional), stats (optional) the timings.  A run that faults or executes
+ * an instruction outside the provable set is CAIRN_ERR_ARG with a message
+ * naming the cycle, the pc and the instruction (or the reason); one that
+ * does not exit within max_cycles, has more rows than the format proves,
+ * or (format 5) would need more than max_memory is CAIRN_ERR_LIMIT, before
+ * any witness is built.  CAIRN_ERR_PARSE for a malformed ELF,
+ * CAIRN_ERR_NOMEM; CAIRN_ERR_ARG for a proof_format this cairn does not
+ * write, or format 5 asked for with a target other than 100 bits.
  */
 cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                               cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
@@ -147,10 +187,10 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
 
 /*
  * Prove given trace rows (cairn/witness.h layout, at least `cycles` rows)
- * for the program `elf`, whose reads consumed `input` in order.  This is
- * the prover behind cairn_zkvm_prove; cairn prove --from-checkpoints feeds
- * it a replay, tests feed it executions from their own (lying)
- * interpreters.
+ * for the program `elf`, whose reads consumed `input` in order, in format
+ * 4 (proof_format 0 or 4; 5 is CAIRN_ERR_ARG).  This is the prover behind
+ * cairn_zkvm_prove's format 4; cairn_zkvm_prove_checkpoints feeds it a
+ * replay, tests feed it executions from their own (lying) interpreters.
  */
 cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                                     cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
@@ -158,6 +198,26 @@ cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zk
                                     uint32_t mem_log2_words, const uint8_t *input,
                                     size_t input_len, const cairn_zkvm_options *opt,
                                     cairn_error *err);
+
+/*
+ * Prove the run that the checkpoint set cp records (cairn/witness.h) of
+ * the program `elf` on `input`, reading the witness from the set (replayed
+ * by opt->threads workers) instead of executing the guest: the same proof
+ * bytes as cairn_zkvm_prove of the same program, input and options, in
+ * either format.  The set must have been recorded with the program's
+ * default layout (the verifier pins the memory size) and, when it was read
+ * from a file, have passed cairn_checkpoints_verify first (otherwise the
+ * rows may depend on the thread count).  Errors as cairn_zkvm_prove, and
+ * CAIRN_ERR_REJECTED for a set of another program or input
+ * (cairn_checkpoints_check) or whose rows disagree with its header.
+ * `cairn prove --from-checkpoints` is this call.
+ */
+cairn_status cairn_zkvm_prove_checkpoints(uint8_t **proof, size_t *proof_len,
+                                          cairn_zkvm_statement *st, cairn_zkvm_stats *stats,
+                                          const uint8_t *elf, size_t elf_len,
+                                          const cairn_checkpoints *cp, const uint8_t *input,
+                                          size_t input_len, const cairn_zkvm_options *opt,
+                                          cairn_error *err);
 
 /*
  * Verify proof bytes for the program `elf`.  CAIRN_OK and *st (optional)

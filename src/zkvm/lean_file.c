@@ -160,7 +160,7 @@ static void transcript_start(cairn_transcript *t, const zl_statement *st)
 
 cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, const zl_run *r,
                           const uint8_t digest[CAIRN_SHA256_BYTES], unsigned security,
-                          unsigned threads, cairn_error *err)
+                          unsigned threads, zl_report *rep, cairn_error *err)
 {
     zl_stmt zs;
     zl_proof p;
@@ -181,7 +181,10 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
     s.st.security_target = security;
     s.instructions = r->instructions;
     transcript_start(&t, &s);
-    if ((rc = zl_prove(&p, &t, &zs, r->cells, threads ? threads : 1, err)) != CAIRN_OK)
+    rc = zl_prove_report(&p, &t, &zs, r->cells, threads ? threads : 1, rep, err);
+    if (rep != NULL)
+        memcpy(rep->stage_s, p.stage_s, sizeof rep->stage_s);
+    if (rc != CAIRN_OK)
         goto out;
     s.st.security_bits = p.security_bits;
     if (r->output_len > 0) {
@@ -212,12 +215,12 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     *proof_len = 0;
     if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
-    if ((rc = zl_run_init_cfg(&r, elf, elf_len, input, input_len,
-                              max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, NULL, max_memory,
-                              err)) != CAIRN_OK)
+    zl_run_how how = {NULL, NULL, threads, NULL, max_memory};
+    if ((rc = zl_run_make(&r, elf, elf_len, input, input_len,
+                          max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how, err)) != CAIRN_OK)
         return rc;
     cairn_sha256(digest, elf, elf_len);
-    rc = zl_prove_run(proof, proof_len, st, &r, digest, security, threads, err);
+    rc = zl_prove_run(proof, proof_len, st, &r, digest, security, threads, NULL, err);
     zl_run_clear(&r);
     return rc;
 }
@@ -293,37 +296,77 @@ out:
 
 /* ---- the public entry points for format 5 (cairn/zkvm.h) ---------------------------------------- */
 
+/*
+ * The stats of a format-5 proof: the run's stages ("execute" only when
+ * the guest was executed, not replayed), then the prover's
+ * (zl_stage_names), each with its seconds, and the four figures they share
+ * with format 4: witness (execute, the cells, the value tables), commit
+ * (both commitments), sum-check (every sum-check and GKR stage), open (the
+ * claim reductions and the openings).
+ */
+static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, int executed,
+                     const zl_report *rep)
+{
+    const double *s = rep->stage_s;
+    stats->stages_len = 0;
+    if (executed)
+        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"execute", r->execute_s};
+    stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"witness", r->witness_s};
+    for (unsigned i = 0; i < ZL_NSTAGE; i++)
+        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){zl_stage_names[i], s[i]};
+    stats->witness_s = r->execute_s + r->witness_s + s[ZL_ST_TABLES];
+    stats->commit_s = s[ZL_ST_COMMIT1] + s[ZL_ST_COMMIT2];
+    stats->sumcheck_s = s[ZL_ST_ZEROCHECK] + s[ZL_ST_MEMORY] + s[ZL_ST_SHIFT] +
+                        s[ZL_ST_LOOKUP_BIND] + s[ZL_ST_LOOKUP];
+    stats->open_s = s[ZL_ST_OPEN];
+    stats->columns = ZL_NCELL;
+    stats->rows = UINT64_C(1) << r->n;
+    stats->cycles = r->instructions;
+    stats->trace_rows = r->T;
+}
+
 cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                          cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
-                         const uint8_t *input, size_t input_len, const cairn_zkvm_options *opt,
-                         cairn_error *err)
+                         const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
+                         const cairn_zkvm_options *opt, cairn_error *err)
 {
     zl_statement s;
-    zl_statement_init(&s);
+    zl_run r;
+    zl_report rep;
+    uint8_t digest[CAIRN_SHA256_BYTES];
     double t0 = zk_now_s();
+    *proof = NULL;
+    *proof_len = 0;
     if (opt->security_bits != CAIRN_ZKVM_MIN_SECURITY_BITS)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "the lean proof (format 5) proves %u bits only; %u needs a "
                                "degree-3 extension or repetition (docs/security.md §7)",
                                CAIRN_ZKVM_MIN_SECURITY_BITS, opt->security_bits);
-    cairn_status rc = zl_prove_elf(proof, proof_len, &s, elf, elf_len, input, input_len,
-                                   opt->security_bits, opt->threads, opt->max_cycles,
-                                   opt->max_memory ? opt->max_memory
-                                                   : cairn_pool_memory_available(),
-                                   err);
+    memset(&rep, 0, sizeof rep);
+    rep.fn = opt->progress;
+    rep.ctx = opt->progress_ctx;
+    zl_run_how how = {NULL, cp, opt->threads, &rep,
+                      opt->max_memory ? opt->max_memory : cairn_pool_memory_available()};
+    cairn_status rc = zl_run_make(&r, elf, elf_len, input, input_len,
+                                  opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how,
+                                  err);
+    if (rc != CAIRN_OK)
+        return rc;
+    zl_statement_init(&s);
+    cairn_sha256(digest, elf, elf_len);
+    rc = zl_prove_run(proof, proof_len, &s, &r, digest, opt->security_bits, opt->threads, &rep,
+                      err);
     if (rc == CAIRN_OK) {
         if (st != NULL)
             *st = s.st;
         if (stats != NULL) {
             memset(stats, 0, sizeof *stats);
+            v5_stats(stats, &r, cp == NULL, &rep);
             stats->total_s = zk_now_s() - t0;
-            stats->columns = ZL_NCELL;
-            stats->rows = UINT64_C(1) << zk_vars_for(s.st.cycles);
-            stats->cycles = s.instructions;
-            stats->trace_rows = s.st.cycles;
         }
     }
     zl_statement_clear(&s);
+    zl_run_clear(&r);
     return rc;
 }
 

@@ -112,12 +112,32 @@ const char *const zl_stage_names[ZL_NSTAGE] = {
     "openings",
 };
 
-/* Charge the time since *t0 to stage i and restart the clock. */
-static void lap(zl_proof *p, unsigned i, double *t0)
+/* The stage clock: when the current stage started, and whom to tell (rep, optional). */
+struct clock {
+    double t0;
+    const zl_report *rep;
+};
+
+/* Tell rep's callback, if any, that stage i is at done (0: started, 1: finished). */
+static void tell(const zl_report *rep, unsigned i, double done)
+{
+    if (rep != NULL && rep->fn != NULL)
+        rep->fn(rep->ctx, zl_stage_names[i], done);
+}
+
+/*
+ * Charge the time since the clock's start to stage i and restart it; the
+ * stages run in zl_stage_names's order, so the end of one is the start of
+ * the next.
+ */
+static void lap(zl_proof *p, unsigned i, struct clock *t0)
 {
     double t = zk_now_s();
-    p->stage_s[i] += t - *t0;
-    *t0 = t;
+    p->stage_s[i] += t - t0->t0;
+    t0->t0 = t;
+    tell(t0->rep, i, 1);
+    if (i + 1 < ZL_NSTAGE)
+        tell(t0->rep, i + 1, 0);
 }
 
 void zl_proof_init(zl_proof *p)
@@ -255,6 +275,13 @@ static cairn_status y_claims_hold(const struct points *q, const zl_lk_result *re
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err)
 {
+    return zl_prove_report(p, t, s, cells, threads, NULL, err);
+}
+
+cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                             const cairn_fp *cells, unsigned threads, const zl_report *rep,
+                             cairn_error *err)
+{
     size_t n = s->n;
     unsigned k = s->ram->k;
     size_t K = (size_t)1 << k;
@@ -282,7 +309,8 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    double t0 = zk_now_s();
+    struct clock t0 = {zk_now_s(), rep};
+    tell(rep, ZL_ST_TABLES, 0);
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||

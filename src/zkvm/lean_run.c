@@ -1,15 +1,19 @@
 /*
  * lean_run.c — a program's run as the lean prover reads it: the ELF
- * loaded, its bytecode table and RAM image, the VM run to its exit with
- * the public output collected, and the lean cells of every row (2^n rows)
- * streamed through the witness oracle and the lean row source
- * (lean_fill.c).  Linear space: the cells are materialised, as the
- * prototype prover needs them (docs/zkvm-v2.md §8, step 3).
+ * loaded, its bytecode table and RAM image, the lean cells of every row
+ * (2^n rows) streamed through a witness oracle and the lean row source
+ * (lean_fill.c), and the public output read back from the cells.  The
+ * oracle is a table of a fresh run (the VM run once plainly first, to
+ * report a fault or a cycle limit early) or a replay of a recorded
+ * checkpoint set; everything after it is one code path, so both give the
+ * same cells and the same proof.  Linear space: the cells are
+ * materialised, as the prover needs them (docs/zkvm-v2.md §8, step 3).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/sha256.h"
 #include "cairn/witness.h"
 #include "zkvm_internal.h"
 
@@ -21,24 +25,32 @@ static cairn_status copy_rows(void *ctx, uint64_t first, const cairn_fp *rows, s
     return CAIRN_OK;
 }
 
-static int collect_output(void *ctx, int fd, const uint8_t *buf, size_t len)
+static void tell(const zl_run_how *how, const char *stage, double done)
 {
-    zl_run *r = ctx;
-    if (fd != 1)
-        return 0;
-    uint8_t *o = realloc(r->output, r->output_len + len);
-    if (o == NULL)
-        return 1;
-    memcpy(o + r->output_len, buf, len);
-    r->output = o;
-    r->output_len += len;
-    return 0;
+    if (how != NULL && how->rep != NULL && how->rep->fn != NULL)
+        how->rep->fn(how->rep->ctx, stage, done);
 }
 
-cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
-                         size_t in_len, uint64_t max_steps, cairn_error *err)
+/*
+ * The public output, read back from the cells: the byte of every fd-1
+ * byte row (ZK_F_BO), in row order.  The cells got it from the replayed
+ * RAM, so it is what the guest wrote whichever way the rows were made.
+ */
+static cairn_status output_of(zl_run *r, cairn_error *err)
 {
-    return zl_run_init_cfg(r, elf, elf_len, in, in_len, max_steps, NULL, 0, err);
+    size_t len = 0;
+    for (uint64_t x = 0; x < r->T; x++)
+        len += r->bc.entries[r->cells[x * ZL_NCELL + ZL_PCI].v].f[ZK_F_BO].v != 0;
+    if (len == 0)
+        return CAIRN_OK;
+    if ((r->output = malloc(len)) == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
+    for (uint64_t x = 0; x < r->T; x++) {
+        const cairn_fp *c = r->cells + x * ZL_NCELL;
+        if (r->bc.entries[c[ZL_PCI].v].f[ZK_F_BO].v != 0)
+            r->output[r->output_len++] = (uint8_t)c[ZL_VD].v;
+    }
+    return CAIRN_OK;
 }
 
 /*
@@ -65,27 +77,52 @@ static void fmt_bytes(char *out, size_t cap, uint64_t b)
         snprintf(out, cap, "%.1f MiB", (double)b / (double)(UINT64_C(1) << 20));
 }
 
-cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
-                             size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
-                             uint64_t mem_limit, cairn_error *err)
+/*
+ * The lean proof's limit (zl_setup_init's) and the memory the prover may
+ * take, checked before 2^n rows of anything are allocated.
+ */
+static cairn_status too_long(const zl_run *r, uint32_t k, const zl_run_how *how, cairn_error *err)
 {
-    cairn_witness_oracle *o = NULL;
+    size_t n = zk_vars_for(r->T);
+    if (n > ZL_MAX_VARS)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "%llu trace rows (%llu instructions): over the limit of %llu rows",
+                               (unsigned long long)r->T, (unsigned long long)r->instructions,
+                               (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
+    uint64_t limit = how != NULL ? how->mem_limit : 0;
+    if (limit > 0 && zl_prove_memory(n, k) > limit) {
+        char need[32], have[32];
+        fmt_bytes(need, sizeof need, zl_prove_memory(n, k));
+        fmt_bytes(have, sizeof have, limit);
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "%llu instructions (%llu trace rows, 2^%zu padded): proving them "
+                               "needs about %s of memory, more than the %s available",
+                               (unsigned long long)r->instructions, (unsigned long long)r->T, n,
+                               need, have);
+    }
+    return CAIRN_OK;
+}
+
+/*
+ * A fresh run: execute once plainly (a fault or a cycle limit is reported
+ * before anything large is allocated, and the run's length checked against
+ * the lean limit), then trace it again into a table oracle.
+ */
+static cairn_status run_fresh(zl_run *r, cairn_witness_oracle **o, uint32_t *k, double *t_exec,
+                              const uint8_t *in, size_t in_len, uint64_t max_steps,
+                              const zl_run_how *how, cairn_error *err)
+{
     cairn_vm vm;
     cairn_vm_config cfg;
     cairn_status st;
-    memset(r, 0, sizeof *r);
     memset(&vm, 0, sizeof vm);
-    zk_bytecode_init(&r->bc);
-    zk_ram_init(&r->ram);
-    if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
-        (st = zk_bytecode_build(&r->bc, &r->prog, err)) != CAIRN_OK)
-        goto out;
+    const cairn_vm_config *layout = how != NULL ? how->layout : NULL;
     if (layout != NULL)
         cfg = *layout;
     else
         cairn_vm_config_init(&cfg);
-    cfg.write = collect_output;
-    cfg.write_ctx = r;
+    cfg.write = NULL;
+    tell(how, "execute", 0);
     if ((st = cairn_vm_init(&vm, &r->prog, &cfg, err)) != CAIRN_OK)
         goto out;
     cairn_vm_set_input(&vm, in, in_len);
@@ -96,30 +133,74 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
     r->exit_code = vm.exit_code;
     r->instructions = vm.cycles;
     r->T = zk_vm_trace_rows(&vm);
-    r->n = zk_vars_for(r->T);
-    /* before 2^n rows of cells are allocated: the lean proof's limit (zl_setup_init's) */
-    if (r->n > ZL_MAX_VARS) {
-        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
-                             "%llu trace rows (%llu instructions): over the limit of %llu rows",
-                             (unsigned long long)r->T, (unsigned long long)r->instructions,
-                             (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
-        goto out;
-    }
-    if (mem_limit > 0 && zl_prove_memory(r->n, vm.mem_log2_words) > mem_limit) {
-        char need[32], have[32];
-        fmt_bytes(need, sizeof need, zl_prove_memory(r->n, vm.mem_log2_words));
-        fmt_bytes(have, sizeof have, mem_limit);
-        st = cairn_error_set(err, CAIRN_ERR_LIMIT,
-                             "%llu instructions (%llu trace rows, 2^%zu padded): proving them "
-                             "needs about %s of memory, more than the %s available",
-                             (unsigned long long)r->instructions, (unsigned long long)r->T, r->n,
-                             need, have);
-        goto out;
-    }
-    zk_init_regs(r->init, &r->prog, vm.mem_log2_words);
-    if ((st = zk_ram_load(&r->ram, &r->prog, vm.mem_log2_words, err)) != CAIRN_OK ||
-        (st = cairn_witness_oracle_new_table(&o, &r->prog, layout, in, in_len, max_steps, 0, err)) !=
+    *k = vm.mem_log2_words;
+    tell(how, "execute", 1);
+    *t_exec = zk_now_s();
+    tell(how, "witness", 0);
+    if ((st = too_long(r, *k, how, err)) == CAIRN_OK)
+        st = cairn_witness_oracle_new_table(o, &r->prog, layout, in, in_len, max_steps, 0, err);
+out:
+    cairn_vm_clear(&vm);
+    return st;
+}
+
+/*
+ * A recorded run: what the header says of its end, and a replay oracle
+ * over the set; T is counted from the replayed rows (one pass, in the
+ * oracle's chunks).
+ */
+static cairn_status run_replay(zl_run *r, cairn_witness_oracle **o, uint32_t *k, double *t_exec,
+                               const uint8_t *in, size_t in_len, uint64_t max_steps,
+                               const zl_run_how *how, cairn_error *err)
+{
+    const cairn_ckpt_header *h = cairn_checkpoints_header(how->cp);
+    cairn_witness_replay_config rc;
+    cairn_status st;
+    *t_exec = zk_now_s(); /* nothing is executed: the set's own replay checked it */
+    tell(how, "witness", 0);
+    if (h->halt == CAIRN_VM_FAULTED)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "the recorded run faulted after %llu cycles; only a run that "
+                               "exits can be proven",
+                               (unsigned long long)h->cycles);
+    if (h->halt != CAIRN_VM_EXITED || h->cycles > max_steps)
+        return cairn_error_set(err, CAIRN_ERR_LIMIT, "the guest did not exit within %llu cycles",
+                               (unsigned long long)(h->cycles < max_steps ? h->cycles : max_steps));
+    r->exit_code = h->exit_code;
+    r->instructions = h->cycles;
+    *k = h->mem_log2_words;
+    memset(&rc, 0, sizeof rc);
+    rc.threads = how->threads ? how->threads : 1;
+    if ((st = cairn_witness_oracle_new_replay(o, how->cp, &r->prog, in, in_len, &rc, err)) !=
+            CAIRN_OK ||
+        (st = zk_trace_rows(&r->T, cairn_witness_oracle_rows(*o), r->instructions, err)) !=
             CAIRN_OK)
+        return st;
+    return too_long(r, *k, how, err);
+}
+
+cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                         size_t in_len, uint64_t max_steps, const zl_run_how *how,
+                         cairn_error *err)
+{
+    cairn_witness_oracle *o = NULL;
+    uint32_t k = 0;
+    cairn_status st;
+    double t0 = zk_now_s(), t_exec = t0;
+    memset(r, 0, sizeof *r);
+    zk_bytecode_init(&r->bc);
+    zk_ram_init(&r->ram);
+    if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
+        (st = zk_bytecode_build(&r->bc, &r->prog, err)) != CAIRN_OK)
+        goto out;
+    st = how != NULL && how->cp != NULL
+             ? run_replay(r, &o, &k, &t_exec, in, in_len, max_steps, how, err)
+             : run_fresh(r, &o, &k, &t_exec, in, in_len, max_steps, how, err);
+    if (st != CAIRN_OK)
+        goto out;
+    r->n = zk_vars_for(r->T);
+    zk_init_regs(r->init, &r->prog, k);
+    if ((st = zk_ram_load(&r->ram, &r->prog, k, err)) != CAIRN_OK)
         goto out;
     size_t rows = (size_t)1 << r->n;
     if ((r->cells = malloc(rows * ZL_NCELL * sizeof *r->cells)) == NULL) {
@@ -129,15 +210,45 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
     cairn_rows src;
     zl_source s;
     if ((st = zl_source_init(&src, &s, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
-                             r->T, r->n, &r->bc, r->init, &r->ram, in, in_len, err)) != CAIRN_OK)
+                             r->T, r->n, &r->bc, r->init, &r->ram, in, in_len, err)) != CAIRN_OK ||
+        (st = cairn_rows_stream(&src, 0, rows, copy_rows, r->cells, err)) != CAIRN_OK ||
+        (st = output_of(r, err)) != CAIRN_OK)
         goto out;
-    st = cairn_rows_stream(&src, 0, rows, copy_rows, r->cells, err);
+    if (how != NULL && how->cp != NULL) {
+        /* the set was verified against its own output digest; its rows must give that output */
+        const cairn_ckpt_header *h = cairn_checkpoints_header(how->cp);
+        uint8_t d[CAIRN_SHA256_BYTES];
+        cairn_sha256(d, r->output, r->output_len);
+        if (r->output_len != h->output_len || memcmp(d, h->output_digest, sizeof d) != 0) {
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED,
+                                 "the checkpoint set records %llu bytes of output, its rows "
+                                 "give %zu other bytes",
+                                 (unsigned long long)h->output_len, r->output_len);
+            goto out;
+        }
+    }
+    tell(how, "witness", 1);
+    r->execute_s = t_exec - t0;
+    r->witness_s = zk_now_s() - t_exec;
 out:
     cairn_witness_oracle_free(o);
-    cairn_vm_clear(&vm);
     if (st != CAIRN_OK)
         zl_run_clear(r);
     return st;
+}
+
+cairn_status zl_run_init(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                         size_t in_len, uint64_t max_steps, cairn_error *err)
+{
+    return zl_run_make(r, elf, elf_len, in, in_len, max_steps, NULL, err);
+}
+
+cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                             size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
+                             cairn_error *err)
+{
+    zl_run_how how = {layout, NULL, 0, NULL, 0};
+    return zl_run_make(r, elf, elf_len, in, in_len, max_steps, &how, err);
 }
 
 void zl_run_clear(zl_run *r)

@@ -24,7 +24,20 @@ void cairn_zkvm_options_init(cairn_zkvm_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->security_bits = CAIRN_PCS_DEFAULT_TARGET_BITS;
     opt->threads = 1;
-    opt->proof_format = CAIRN_PROOF_FORMAT_VERSION;
+    opt->proof_format = 0;
+}
+
+unsigned cairn_zkvm_options_format(const cairn_zkvm_options *opt)
+{
+    if (opt == NULL)
+        return CAIRN_PROOF_FORMAT_LEAN;
+    if (opt->proof_format == 0)
+        return opt->security_bits == CAIRN_ZKVM_MIN_SECURITY_BITS ? CAIRN_PROOF_FORMAT_LEAN
+                                                                  : CAIRN_PROOF_FORMAT_VERSION;
+    if (opt->proof_format == CAIRN_PROOF_FORMAT_LEAN ||
+        opt->proof_format == CAIRN_PROOF_FORMAT_VERSION)
+        return opt->proof_format;
+    return 0;
 }
 
 double zk_now_s(void)
@@ -509,6 +522,11 @@ static cairn_status prove_run(cairn_proof *p, cairn_zkvm_stats *stats, const cai
     if (stats != NULL) {
         stats->open_s = zk_now_s() - t3;
         stats->total_s = zk_now_s() - t0;
+        stats->stages_len = 4;
+        stats->stages[0] = (cairn_zkvm_stage){"witness", stats->witness_s};
+        stats->stages[1] = (cairn_zkvm_stage){"commit", stats->commit_s};
+        stats->stages[2] = (cairn_zkvm_stage){"sum-checks", stats->sumcheck_s};
+        stats->stages[3] = (cairn_zkvm_stage){"open", stats->open_s};
     }
 out:
     for (unsigned b = 0; b < ZK_NBATCH; b++)
@@ -635,9 +653,11 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
         cairn_zkvm_options_init(&def);
         opt = &def;
     }
-    if (opt->proof_format == 5)
-        return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, input, input_len, opt, err);
-    if (opt->proof_format != 0 && opt->proof_format != CAIRN_PROOF_FORMAT_VERSION)
+    unsigned format = cairn_zkvm_options_format(opt);
+    if (format == CAIRN_PROOF_FORMAT_LEAN)
+        return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, NULL, input, input_len, opt,
+                           err);
+    if (format != CAIRN_PROOF_FORMAT_VERSION)
         return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
                                opt->proof_format);
     zk_proof_init(&p);
@@ -671,6 +691,58 @@ out:
     cairn_witness_oracle_free(o);
     cairn_vm_clear(&vm);
     zk_proof_clear(&p);
+    cairn_program_clear(&prog);
+    return s;
+}
+
+/*
+ * The witness of a recorded run: format 5 reads the set through
+ * zl_run_make (its replay path); format 4 proves the rows a replay oracle
+ * regenerates, with the memory size the set recorded.  Either way the set
+ * must first be this program's and this input's.
+ */
+cairn_status cairn_zkvm_prove_checkpoints(uint8_t **proof, size_t *proof_len,
+                                          cairn_zkvm_statement *st, cairn_zkvm_stats *stats,
+                                          const uint8_t *elf, size_t elf_len,
+                                          const cairn_checkpoints *cp, const uint8_t *input,
+                                          size_t input_len, const cairn_zkvm_options *opt,
+                                          cairn_error *err)
+{
+    cairn_zkvm_options def;
+    cairn_program prog;
+    cairn_witness_oracle *o = NULL;
+    cairn_witness_replay_config rc;
+    uint8_t digest[CAIRN_SHA256_BYTES];
+    cairn_status s;
+    *proof = NULL;
+    *proof_len = 0;
+    if (opt == NULL) {
+        cairn_zkvm_options_init(&def);
+        opt = &def;
+    }
+    unsigned format = cairn_zkvm_options_format(opt);
+    if (format == 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "proof format %u: this cairn writes 4 and 5",
+                               opt->proof_format);
+    cairn_sha256(digest, elf, elf_len);
+    if ((s = cairn_checkpoints_check(cp, digest, input, input_len, err)) != CAIRN_OK)
+        return s;
+    if (format == CAIRN_PROOF_FORMAT_LEAN)
+        return zk_prove_v5(proof, proof_len, st, stats, elf, elf_len, cp, input, input_len, opt,
+                           err);
+    if ((s = cairn_elf_load(&prog, elf, elf_len, err)) != CAIRN_OK)
+        goto out;
+    memset(&rc, 0, sizeof rc);
+    rc.threads = opt->threads ? opt->threads : 1;
+    if ((s = cairn_witness_oracle_new_replay(&o, cp, &prog, input, input_len, &rc, err)) !=
+        CAIRN_OK)
+        goto out;
+    s = cairn_zkvm_prove_trace(proof, proof_len, st, stats, elf, elf_len,
+                               cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
+                               cairn_checkpoints_header(cp)->mem_log2_words, input, input_len,
+                               opt, err);
+out:
+    cairn_witness_oracle_free(o);
     cairn_program_clear(&prog);
     return s;
 }

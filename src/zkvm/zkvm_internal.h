@@ -42,6 +42,7 @@
 #include "cairn/sumcheck.h"
 #include "cairn/transcript.h"
 #include "cairn/vm.h"
+#include "cairn/witness.h"
 #include "cairn/zkvm.h"
 
 /* ---- committed per-cycle columns (phase 1) ------------------------------------------ */
@@ -1281,6 +1282,7 @@ typedef struct {
     uint8_t *output;        /* the bytes written to fd 1 */
     size_t output_len;
     uint32_t exit_code;
+    double execute_s, witness_s; /* seconds spent executing (0 for a replay) and making the cells */
 } zl_run;
 /*
  * Load elf, run it on in (at most max_steps instructions) and compute the
@@ -1303,14 +1305,11 @@ uint64_t zl_prove_memory(size_t n, unsigned k);
 /*
  * zl_run_init under another memory layout: layout's memory fields (the
  * stack reserve, the largest region) instead of the defaults (NULL: the
- * defaults); tests make runs a verifier must refuse with it.  And with a
- * memory limit (bytes; 0: none): once the run has executed, before the
- * cells are allocated, CAIRN_ERR_LIMIT when zl_prove_memory(n, k) exceeds
- * it, naming the instructions, the rows, the estimate and the limit.
+ * defaults).  Tests make runs a verifier must refuse with it.
  */
 cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                              size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
-                             uint64_t mem_limit, cairn_error *err);
+                             cairn_error *err);
 void zl_run_clear(zl_run *r);
 /* The statement of r's run (borrowing r's tables), with the PCS target and both grinding bits. */
 void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind);
@@ -1368,6 +1367,50 @@ void zl_proof_clear(zl_proof *p);
  */
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err);
+/*
+ * What the lean prover reports besides the proof: fn (optional) is called
+ * with ctx at the start (0) and the end (1) of each stage, named as in
+ * zl_stage_names and in that order (cairn_zkvm_progress_fn's contract);
+ * stage_s receives each stage's seconds where a caller hands it over
+ * (zl_prove_run).
+ */
+typedef struct {
+    cairn_zkvm_progress_fn fn;
+    void *ctx;
+    double stage_s[ZL_NSTAGE];
+} zl_report;
+/* zl_prove, telling rep (optional) of each stage as it starts and ends. */
+cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                             const cairn_fp *cells, unsigned threads, const zl_report *rep,
+                             cairn_error *err);
+/*
+ * How zl_run_make gets a run's rows.  Without cp: execute the ELF afresh
+ * under layout (NULL: the default layout) and trace it into a table.
+ * With cp: replay that checkpoint set (threads workers, 0: 1), which must
+ * belong to this ELF and input and have passed cairn_checkpoints_verify
+ * (cairn/witness.h: a set read from a file); layout is then unused, the
+ * memory size is the one the set recorded.  rep (optional) is told of
+ * the "execute" (fresh runs only) and "witness" stages.  mem_limit (bytes;
+ * 0: none): once the run's length is known, before its trace table or its
+ * cells are allocated, CAIRN_ERR_LIMIT when zl_prove_memory(n, k) exceeds
+ * it, naming the instructions, the rows, the estimate and the limit.
+ */
+typedef struct {
+    const cairn_vm_config *layout;
+    const cairn_checkpoints *cp;
+    unsigned threads;
+    const zl_report *rep;
+    uint64_t mem_limit;
+} zl_run_how;
+/*
+ * zl_run_init with the rows from how (NULL: a fresh run, default layout).
+ * For a recorded run: CAIRN_ERR_ARG when it faulted, CAIRN_ERR_LIMIT when
+ * it did not exit within max_steps, CAIRN_ERR_REJECTED when its rows do
+ * not give the output its header records, the replay's errors.
+ */
+cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
+                         size_t in_len, uint64_t max_steps, const zl_run_how *how,
+                         cairn_error *err);
 /*
  * Verify every stage and both openings.  First the verifier's floor: the
  * bits recomputed from the statement's shape (zl_setup) and the target
@@ -1503,11 +1546,12 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
 /*
  * The proving half of zl_prove_elf, on a run already made (r, the ELF's
  * digest): the statement of the run, the lean proof, the format-5 bytes.
- * Errors as zl_prove_elf's after the run.
+ * rep (optional) is told of the prover's stages and receives their
+ * seconds.  Errors as zl_prove_elf's after the run.
  */
 cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, const zl_run *r,
                           const uint8_t digest[CAIRN_SHA256_BYTES], unsigned security,
-                          unsigned threads, cairn_error *err);
+                          unsigned threads, zl_report *rep, cairn_error *err);
 /*
  * Verify format-5 bytes for the ELF: parse (zl_file_decode), check the
  * statement against the ELF (zk_statement_program: digest, entry, the
@@ -1525,11 +1569,14 @@ cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_
 /* Monotonic clock in seconds (the provers' stage timings; prove.c). */
 double zk_now_s(void);
 
-/* cairn_zkvm_prove and cairn_zkvm_verify_output for format 5 (lean_file.c). */
+/*
+ * cairn_zkvm_prove (cp NULL) and cairn_zkvm_prove_checkpoints (cp the
+ * verified set), and cairn_zkvm_verify_output, for format 5 (lean_file.c).
+ */
 cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                          cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
-                         const uint8_t *input, size_t input_len, const cairn_zkvm_options *opt,
-                         cairn_error *err);
+                         const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
+                         const cairn_zkvm_options *opt, cairn_error *err);
 cairn_status zk_verify_v5(cairn_zkvm_statement *st, uint8_t **output, size_t *output_len,
                           const uint8_t *proof, size_t proof_len, const uint8_t *elf,
                           size_t elf_len, cairn_error *err);
