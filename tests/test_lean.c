@@ -118,7 +118,11 @@ out:
     free(v);
 }
 
-/* Every lie of the test interpreter, translated into the lean row, is rejected. */
+/*
+ * Every lie of the test interpreter, translated into the lean row, is
+ * rejected by the checker, and its cells proven by the lean prover are
+ * rejected by the lean verifier.
+ */
 static void lying_executions_rejected(void)
 {
     for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
@@ -133,9 +137,16 @@ static void lying_executions_rejected(void)
         struct zkt z;
         if (zkt_build(&z, elf, len, rows, T, 0)) {
             cairn_error err;
-            cairn_status st = zkt_lean_check(&z, &err);
+            cairn_status st, proof;
+            zkt_lean_check_prove(&z, &st, &proof, &err);
             if (st != CAIRN_ERR_REJECTED)
                 FAIL("lie %d: the lean checker says %s", lie, cairn_status_str(st));
+            else
+                test_pass();
+            if (proof == CAIRN_OK)
+                FAIL("SOUNDNESS: lie %d (%s): the lean proof was ACCEPTED", lie, err.msg);
+            else if (proof != CAIRN_ERR_REJECTED)
+                FAIL("lie %d: the lean proof says %s", lie, cairn_status_str(proof));
             else
                 test_pass();
         }
@@ -1244,48 +1255,11 @@ static void lookup_stage(void)
     zc_fix_close(&f);
 }
 
-
-/* The statement of z's run for the lean proof. */
-static zl_stmt lean_stmt(const struct zkt *z, const cairn_fp *cells)
-{
-    zl_stmt s = {z->w.n,  z->w.T,  {z->prog.entry, z->w.exit_code},
-                 zl_instructions(cells, z->w.n, z->w.T, &z->bc), z->w.output, z->w.output_len,
-                 &z->bc,  &z->ram, &z->prog, z->init, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO};
-    return s;
-}
-
-/*
- * Prove the cells under statement sp (NULL: the run's own) and verify under
- * sv (NULL: the prover's).  CAIRN_ERR_INTERNAL when the prover fails.
- */
-static cairn_status lean_prove_verify_err(const struct zkt *z, const cairn_fp *cells,
-                                          const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep,
-                                          cairn_error *verr)
-{
-    zl_stmt s = sp != NULL ? *sp : lean_stmt(z, cells);
-    zl_proof p;
-    cairn_transcript tp, tv;
-    cairn_error err;
-    cairn_transcript_init(&tp, "lean-proof");
-    cairn_transcript_init(&tv, "lean-proof");
-    zl_proof_init(&p);
-    cairn_status st = zl_prove(&p, &tp, &s, cells, 2, &err);
-    if (st != CAIRN_OK) {
-        zl_proof_clear(&p);
-        return CAIRN_ERR_INTERNAL;
-    }
-    st = zl_verify(&tv, sv != NULL ? sv : &s, &p, verr != NULL ? verr : &err);
-    if (keep != NULL)
-        *keep = p;
-    else
-        zl_proof_clear(&p);
-    return st;
-}
-
+/* zkt_lean_prove_verify without the message. */
 static cairn_status lean_prove_verify(const struct zkt *z, const cairn_fp *cells,
                                       const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep)
 {
-    return lean_prove_verify_err(z, cells, sp, sv, keep, NULL);
+    return zkt_lean_prove_verify(z, cells, sp, sv, keep, NULL);
 }
 
 static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
@@ -1308,7 +1282,7 @@ static void proof_same_either_way(int *flag, int v0, int v1)
     struct zc_fix f;
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     uint8_t *b[2] = {NULL, NULL};
     size_t len[2] = {0, 0};
     for (int i = 0; i < 2; i++) {
@@ -1362,17 +1336,17 @@ static void lean_proof_complete(void)
             FAIL("honest lean proof: %s", cairn_status_str(st));
         else
             test_pass();
-        zl_stmt s = lean_stmt(&f.z, f.cells);
+        zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
         s.ctx.exit_code ^= 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.ctx.entry += 4;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.T -= 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         /* the instruction count, one more or one less than the run's */
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.instructions += 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         s.instructions -= 2;
@@ -1394,17 +1368,17 @@ static void lean_proof_complete(void)
             memcpy(img, f.z.ram.init, K * sizeof *img);
             img[K - 1] ^= 1; /* a word the run never touches */
             ram2.init = img;
-            s = lean_stmt(&f.z, f.cells);
+            s = zkt_lean_stmt(&f.z, f.cells);
             s.ram = &ram2;
             cairn_error verr;
-            CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, NULL, &s, NULL, &verr),
+            CHECK_EQ_U64(zkt_lean_prove_verify(&f.z, f.cells, NULL, &s, NULL, &verr),
                          CAIRN_ERR_REJECTED);
             CHECK(strstr(verr.msg, "zero-check") != NULL);
         }
         free(img);
         memcpy(regs, f.z.init, sizeof regs);
         regs[31] ^= 4;
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.init_regs = regs;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         if (f.z.w.output_len > 0) {
@@ -1412,7 +1386,7 @@ static void lean_proof_complete(void)
             if (CHECK(out != NULL)) {
                 memcpy(out, f.z.w.output, f.z.w.output_len);
                 out[f.z.w.output_len - 1] ^= 0x20;
-                s = lean_stmt(&f.z, f.cells);
+                s = zkt_lean_stmt(&f.z, f.cells);
                 s.output = out;
                 CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
             }
@@ -1491,7 +1465,7 @@ static void lean_proof_instruction_count_bound(void)
     if (!zc_fix_open(&f, test_rand_u64() | 1))
         return;
     for (int d = -1; d <= 1; d += 2) {
-        zl_stmt s = lean_stmt(&f.z, f.cells);
+        zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
         s.instructions = (uint64_t)((int64_t)s.instructions + d);
         cairn_status st = lean_prove_verify(&f.z, f.cells, &s, &s, NULL);
         if (st == CAIRN_OK)
@@ -1671,11 +1645,11 @@ static void lean_proof_security_floor(void)
     char floor_msg[64];
     snprintf(floor_msg, sizeof floor_msg, "the floor of %u bits",
              CAIRN_ZKVM_MIN_SECURITY_BITS);
-    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
+    if (!ok_st(zkt_lean_prove_verify(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
         zc_fix_close(&f);
         return;
     }
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     CHECK(p.security_bits >= CAIRN_ZKVM_MIN_SECURITY_BITS && p.security_bits < 110);
     cairn_transcript t;
     /* the same proof, a lower target in the statement */
@@ -1712,7 +1686,7 @@ static void lean_proof_security_floor(void)
     CHECK_OK(zl_verify(&t, &s, &p, &verr));
     zl_proof_clear(&p);
     /* made and checked at 90 bits: only the floor stands in the way */
-    CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, &low, &low, NULL, &verr),
+    CHECK_EQ_U64(zkt_lean_prove_verify(&f.z, f.cells, &low, &low, NULL, &verr),
                  CAIRN_ERR_REJECTED);
     CHECK(strstr(verr.msg, floor_msg) != NULL);
     /* 120 bits: the field terms of F_p2 cap the total near 117, the prover refuses */
@@ -1738,11 +1712,11 @@ static void lean_proof_rows_limit(void)
         return;
     zl_proof p;
     cairn_error err;
-    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
+    if (!ok_st(zkt_lean_prove_verify(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
         zc_fix_close(&f);
         return;
     }
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     s.n = ZL_MAX_VARS + 1;
     cairn_transcript t;
     cairn_transcript_init(&t, "lean-proof");
@@ -1755,7 +1729,7 @@ static void lean_proof_rows_limit(void)
     CHECK(strstr(err.msg, "at most 2^30 rows") != NULL);
     zl_proof_clear(&q);
     /* an output longer than the memory term counts: refused too */
-    s = lean_stmt(&f.z, f.cells);
+    s = zkt_lean_stmt(&f.z, f.cells);
     s.output_len = CAIRN_ZKVM_MAX_OUTPUT + 1;
     cairn_transcript_init(&t, "lean-proof");
     CHECK_EQ_U64(zl_verify(&t, &s, &p, &err), CAIRN_ERR_LIMIT);
@@ -2402,7 +2376,7 @@ static void lean_proof_reduction_tampered(void)
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
     zl_proof p;
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     cairn_status st0 = lean_round_trip(&f.z, f.cells, NULL, &p);
     if (!CHECK(st0 == CAIRN_OK)) {
         if (st0 != CAIRN_ERR_INTERNAL) /* the prover's proof, kept */
