@@ -1454,6 +1454,371 @@ static void lean_proof_rejects_changed_cells(void)
 }
 
 
+/* ---- the cheating-prover harness over the lean row ---- */
+
+/*
+ * The items the reference checker tells apart (zl_check_masks): the
+ * constraints, then the lookups (U for each looked-up cell, then B), then
+ * the memory-checking multisets.
+ */
+enum { LI_CON = 0, LI_LK = LI_CON + ZL_NCON, LI_MS = LI_LK + ZL_NLK, LI_N = LI_MS + ZL_NMS };
+
+static const char *item_name(unsigned i, char *buf, size_t cap)
+{
+    if (i < LI_LK)
+        snprintf(buf, cap, "constraint %s", zl_con_names[i]);
+    else if (i < LI_MS && i - LI_LK < ZL_NUCELL)
+        snprintf(buf, cap, "U lookup of %s", zl_cell_names[zl_u_cells[i - LI_LK]]);
+    else if (i < LI_MS)
+        snprintf(buf, cap, "bytecode lookup");
+    else
+        snprintf(buf, cap, "%s memory checking", zl_ms_names[i - LI_MS]);
+    return buf;
+}
+
+static int item_set(const zl_masks *m, unsigned i)
+{
+    if (i < LI_LK)
+        return (int)(m->con >> i & 1);
+    if (i < LI_MS)
+        return (int)(m->lk >> (i - LI_LK) & 1);
+    return (int)(m->mem >> (i - LI_MS) & 1);
+}
+
+/*
+ * The changes made to one cell: +1, -1, +2^16, +2^32, and flips of bit 0,
+ * of bit 8 (the high byte of a byte pair) and of bit 15 (the top bit of a
+ * 16-bit limb).
+ */
+#define LC_N 7u
+static cairn_fp lean_change(cairn_fp v, unsigned how)
+{
+    switch (how) {
+    case 0: return cairn_fp_add(v, cairn_fp_one());
+    case 1: return cairn_fp_sub(v, cairn_fp_one());
+    case 2: return cairn_fp_add(v, cairn_fp_make(UINT64_C(1) << 16));
+    case 3: return cairn_fp_add(v, cairn_fp_make(UINT64_C(1) << 32));
+    case 4: return cairn_fp_make(v.v ^ 1);
+    case 5: return cairn_fp_make(v.v ^ 0x100);
+    default: return cairn_fp_make(v.v ^ 0x8000);
+    }
+}
+
+/* One corruption: cell `cell` of row `row` changed by lean_change(., how). */
+struct lean_corr {
+    unsigned cell, how;
+    uint64_t row;
+};
+
+/*
+ * A row's constraints, lookups and memory tuples, as the checker sees
+ * them: con and the lookup bits into *m (or'ed), the tuples into p, f.
+ */
+static void lean_row_items(zl_masks *m, cairn_fp2 p[ZL_NMEM], cairn_fp2 f[ZL_NMEM][5],
+                           cairn_fp2 *v, const cairn_fp *cells, const struct zkt *z,
+                           const zl_ctx *ctx, uint64_t x)
+{
+    const cairn_fp *c = cells + x * ZL_NCELL;
+    cairn_fp2 con[ZL_NCON];
+    if (c[ZL_PCI].v > z->bc.count)
+        m->lk |= UINT32_C(1) << ZL_LK_B;
+    for (unsigned u = 0; u < ZL_NUCELL; u++)
+        if (c[zl_u_cells[u]].v >= (UINT64_C(1) << 16))
+            m->lk |= UINT32_C(1) << u;
+    zl_row_values(v, cells, UINT64_C(1) << z->w.n, z->w.T, &z->bc, x);
+    zl_constraints(con, v, ctx);
+    for (unsigned i = 0; i < ZL_NCON; i++)
+        if (!cairn_fp2_is_zero(con[i]))
+            m->con |= UINT64_C(1) << i;
+    zl_tuples(p, f, v, z->ram.base);
+}
+
+/* The multiset (ZL_MS_*) of a memory tuple, by its tag (zl_tuples: 1 registers, 2 RAM). */
+static unsigned ms_of(cairn_fp2 tag)
+{
+    return tag.c0.v == 1 ? ZL_MS_REGS : tag.c0.v == 2 ? ZL_MS_RAM : ZL_MS_OUT;
+}
+
+/*
+ * The rows a search corrupts: the first, the last two real ones, the last
+ * padding row, random ones, and the first row of each kind — each lean
+ * bytecode flag (every load and store width, each system-call row kind,
+ * each result family, branches and jumps), ECALLs of each system call
+ * (write to fd 1, to fd 2, read, exit), the read that ends the input and
+ * the first row after it.  Duplicates removed; returns the count.
+ */
+static size_t lean_picks(uint64_t *out, size_t cap, const cairn_fp *cells, const struct zkt *z)
+{
+    uint64_t rows = UINT64_C(1) << z->w.n, T = z->w.T;
+    size_t k = 0;
+    uint64_t cand[8 + ZLB_N + 6];
+    size_t nc = 0;
+    cand[nc++] = 0, cand[nc++] = T - 1, cand[nc++] = T > 2 ? T - 2 : 0, cand[nc++] = rows - 1;
+    for (unsigned i = 0; i < 4; i++)
+        cand[nc++] = test_rand_below(T);
+    for (unsigned b = 0; b < ZLB_N; b++) {
+        uint64_t at = UINT64_MAX;
+        for (uint64_t x = 0; x < T && at == UINT64_MAX; x++) {
+            cairn_fp e[ZLB_N];
+            row_bc(e, cells, &z->bc, x);
+            if (e[b].v != 0 && b != ZK_PC && b != ZK_IMM && b != ZK_OFF && b != ZLB_FALL)
+                at = x;
+        }
+        if (at != UINT64_MAX)
+            cand[nc++] = at;
+    }
+    static const unsigned sys[4] = {ZU_WO, ZU_WE, ZU_RDK, ZU_EX};
+    for (unsigned i = 0; i < 4; i++)
+        for (uint64_t x = 0; x < T; x++) {
+            cairn_fp e[ZLB_N];
+            row_bc(e, cells, &z->bc, x);
+            uint64_t j0 = cells[x * ZL_NCELL + ZL_J0].v;
+            if (e[ZK_F_ECALL].v != 0 && j0 < (1u << 16) && zl_u_value(sys[i], (uint32_t)j0)) {
+                cand[nc++] = x;
+                break;
+            }
+        }
+    for (uint64_t x = 0; x + 1 < T; x++)
+        if (cells[x * ZL_NCELL + ZL_EOF].v == 0 && cells[(x + 1) * ZL_NCELL + ZL_EOF].v == 1) {
+            cand[nc++] = x;
+            cand[nc++] = x + 1;
+            break;
+        }
+    for (size_t i = 0; i < nc; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = out[j] == cand[i];
+        if (!dup && k < cap)
+            out[k++] = cand[i];
+    }
+    return k;
+}
+
+/*
+ * Corrupt one cell of one row at a time (every one of the ZL_NCELL cells,
+ * on the rows of lean_picks, with each of lean_change's changes) and learn
+ * from the checker's view of rows x - 1 and x (a cell is read by its own
+ * row and, as a next-row value, by the one before) which constraints and
+ * lookups break, and, while some multiset is not yet reached and the
+ * change moves a memory tuple, which multisets (zl_check_masks over the
+ * whole witness).  A multiset keeps the first corruption that breaks
+ * it; the constraints and lookups keep a greedy cover (the corruption
+ * that breaks the most items not yet reached, then the next), so that
+ * few proofs cover every item.  A change that puts a cell outside its table is kept only for that
+ * lookup (the constraints then read zero table outputs, which no proof
+ * can claim); the whole-witness check runs only for a change that moves
+ * a tuple of a multiset no corruption has reached yet; a pc_idx moved into B's padding entries past count is not
+ * tried (the protocol's table B holds the padding entry there, so on a
+ * padding row it is the same row; the checker's range is stricter).
+ */
+static void lean_search(struct lean_corr kept[LI_N], int have[LI_N], struct zkt *z,
+                        cairn_fp *cells)
+{
+    uint64_t picks[128];
+    size_t np = lean_picks(picks, 128, cells, z);
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
+    uint64_t KB = UINT64_C(1) << zl_bc_vars(&z->bc);
+    struct {
+        struct lean_corr corr;
+        zl_masks m;
+    } *cand = malloc(ZL_NCELL * np * LC_N * sizeof *cand);
+    size_t ncand = 0;
+    if (!CHECK(v != NULL && cand != NULL)) {
+        free(v);
+        free(cand);
+        return;
+    }
+    for (unsigned c = 0; c < ZL_NCELL; c++)
+        for (size_t i = 0; i < np; i++)
+            for (unsigned how = 0; how < LC_N; how++) {
+                uint64_t x = picks[i], lo = x > 0 ? x - 1 : 0;
+                cairn_fp *cell = &cells[x * ZL_NCELL + c], keep = *cell;
+                cairn_fp2 hp[2][ZL_NMEM], hf[2][ZL_NMEM][5], np_[ZL_NMEM], nf[ZL_NMEM][5];
+                zl_masks hm, m;
+                memset(&hm, 0, sizeof hm);
+                memset(&m, 0, sizeof m);
+                *cell = lean_change(keep, how);
+                if (c == ZL_PCI && cell->v > z->bc.count && cell->v < KB) {
+                    *cell = keep;
+                    continue;
+                }
+                *cell = keep;
+                for (uint64_t y = lo; y <= x; y++)
+                    lean_row_items(&hm, hp[y - lo], hf[y - lo], v, cells, z, &ctx, y);
+                *cell = lean_change(keep, how);
+                /* the multisets whose tuples the change moves (by their tags) */
+                unsigned moved = 0;
+                for (uint64_t y = lo; y <= x; y++) {
+                    lean_row_items(&m, np_, nf, v, cells, z, &ctx, y);
+                    for (unsigned t = 0; t < ZL_NMEM; t++)
+                        if (!cairn_fp2_eq(np_[t], hp[y - lo][t]) ||
+                            memcmp(nf[t], hf[y - lo][t], sizeof nf[t]) != 0)
+                            moved |= 1u << ms_of(nf[t][0]) | 1u << ms_of(hf[y - lo][t][0]);
+                }
+                /* an honest row breaks nothing; what the change adds is what it breaks */
+                m.con &= ~hm.con;
+                m.lk &= ~hm.lk;
+                int need_ms = 0;
+                for (unsigned j = LI_MS; j < LI_N; j++)
+                    need_ms |= !have[j] && (moved >> (j - LI_MS) & 1);
+                if (need_ms && m.lk == 0) {
+                    zl_masks full;
+                    cairn_error err;
+                    zl_check_masks(&full, cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram,
+                                   z->w.output, z->w.output_len, &err);
+                    m.mem = full.mem;
+                }
+                *cell = keep;
+                if (m.lk != 0)
+                    m.con = m.mem = 0;
+                if (m.con != 0 || m.lk != 0 || m.mem != 0) {
+                    cand[ncand].corr = (struct lean_corr){c, how, x};
+                    cand[ncand++].m = m;
+                }
+                /* a multiset is kept at once (the checks above only run while one is missing) */
+                for (unsigned j = LI_MS; j < LI_N; j++)
+                    if (!have[j] && item_set(&m, j)) {
+                        have[j] = 1;
+                        kept[j] = (struct lean_corr){c, how, x};
+                    }
+            }
+    /* greedy cover: the corruption breaking the most items not yet reached, until none is left */
+    for (;;) {
+        size_t best = ncand;
+        unsigned best_n = 0;
+        for (size_t i = 0; i < ncand; i++) {
+            unsigned cnt = 0;
+            for (unsigned j = 0; j < LI_MS; j++)
+                cnt += !have[j] && item_set(&cand[i].m, j);
+            if (cnt > best_n)
+                best = i, best_n = cnt;
+        }
+        if (best == ncand)
+            break;
+        for (unsigned j = 0; j < LI_MS; j++)
+            if (!have[j] && item_set(&cand[best].m, j)) {
+                have[j] = 1;
+                kept[j] = cand[best].corr;
+            }
+    }
+    free(cand);
+    free(v);
+}
+
+/*
+ * Items no single changed cell can break, with the reason; the coverage
+ * check exempts them (none today).
+ */
+static int lean_unreachable(unsigned item)
+{
+    (void)item;
+    return 0;
+}
+
+/*
+ * Prove the corruptions kept for the items fresh[] marks on z's cells
+ * (each distinct one once; under the sanitizers every third): each is
+ * first checked against the whole-witness checker (zl_check_masks names
+ * its item), then proven by the full lean prover and verified.  *runs
+ * counts the distinct ones across programs.
+ */
+static void lean_prove_kept(const struct lean_corr kept[LI_N], const int fresh[LI_N],
+                            const struct zkt *z, cairn_fp *cells, unsigned *runs)
+{
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    unsigned every = test_iters >= 1000 ? 1 : 4;
+    size_t nproved = 0;
+    struct lean_corr proved[LI_N];
+    char name[96];
+    for (unsigned j = 0; j < LI_N; j++) {
+        if (!fresh[j])
+            continue;
+        struct lean_corr k = kept[j];
+        cairn_fp *cell = &cells[k.row * ZL_NCELL + k.cell], keep = *cell;
+        *cell = lean_change(keep, k.how);
+        zl_masks m;
+        cairn_error err;
+        zl_check_masks(&m, cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
+                       z->w.output_len, &err);
+        if (!item_set(&m, j))
+            FAIL("%s: cell %s of row %llu changed (%u): the whole-witness checker does not see it",
+                 item_name(j, name, sizeof name), zl_cell_names[k.cell],
+                 (unsigned long long)k.row, k.how);
+        int seen = 0;
+        for (size_t i = 0; i < nproved && !seen; i++)
+            seen = proved[i].cell == k.cell && proved[i].row == k.row && proved[i].how == k.how;
+        /* the prover refuses every index outside a table alike: one U lookup and B are proven */
+        int lookup = j >= LI_LK && j < LI_MS;
+        if (lookup && j != LI_LK && j != LI_LK + ZL_LK_B)
+            seen = 1;
+        if (!seen && ((*runs)++ % every) == 0) {
+            proved[nproved++] = k;
+            cairn_status st = zkt_lean_prove_verify(z, cells, NULL, NULL, NULL, &err);
+            if (st == CAIRN_OK)
+                FAIL("SOUNDNESS: cell %s of row %llu changed (%u), breaking the %s: the lean "
+                     "proof was ACCEPTED",
+                     zl_cell_names[k.cell], (unsigned long long)k.row, k.how,
+                     item_name(j, name, sizeof name));
+            else if (st == CAIRN_ERR_REJECTED ||
+                     (lookup && st == CAIRN_ERR_INTERNAL && strstr(err.msg, "outside the table")))
+                test_pass();
+            else
+                FAIL("cell %s of row %llu changed (%u), breaking the %s: %s (%s)",
+                     zl_cell_names[k.cell], (unsigned long long)k.row, k.how,
+                     item_name(j, name, sizeof name), cairn_status_str(st), err.msg);
+        }
+        *cell = keep;
+    }
+}
+
+/*
+ * The cheating-prover harness on the lean proof: on small random
+ * programs with memory and I/O (40 items, 2^9 rows), lean_search keeps
+ * one single-cell corruption per checker item not reached yet, and each
+ * distinct kept corruption is proven by the full lean prover (which
+ * continues honestly from the changed cells) and must be rejected by the
+ * lean verifier.  A program may lack an instruction class, so up to six
+ * programs are searched until every constraint, every lookup and every
+ * memory-checking multiset is reached (the coverage is checked).  A
+ * corruption kept for a lookup puts a cell outside its table, which the
+ * prover's pushforward refuses (the verifier's side of that is the gkr
+ * suite's forging provers); every other one must be proven and rejected.
+ */
+static void lean_cheating_prover_rejected(void)
+{
+    struct lean_corr kept[LI_N];
+    int have[LI_N], before[LI_N], fresh[LI_N];
+    unsigned runs = 0;
+    char name[96];
+    memset(have, 0, sizeof have);
+    for (unsigned attempt = 0; attempt < 6; attempt++) {
+        int complete = 1;
+        for (unsigned j = 0; j < LI_N; j++)
+            complete = complete && (have[j] || lean_unreachable(j));
+        if (complete)
+            break;
+        struct zkt z;
+        size_t len;
+        cairn_fp *cells = NULL;
+        uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, 40, &len);
+        if (zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1) &&
+            (cells = zkt_lean_cells(&z)) != NULL) {
+            memcpy(before, have, sizeof have);
+            lean_search(kept, have, &z, cells);
+            for (unsigned j = 0; j < LI_N; j++)
+                fresh[j] = have[j] && !before[j];
+            lean_prove_kept(kept, fresh, &z, cells, &runs);
+        }
+        free(cells);
+        zkt_clear(&z);
+        free(elf);
+    }
+    for (unsigned j = 0; j < LI_N; j++)
+        if (!have[j] && !lean_unreachable(j))
+            FAIL("no single-cell corruption reaches the %s", item_name(j, name, sizeof name));
+}
+
 /*
  * A statement that lies about the instruction count, proven by the honest
  * machinery (prover and verifier agree on the lie): rejected, since the
@@ -2444,6 +2809,7 @@ const struct test_case test_lean_cases[] = {
     TEST(lookup_extras_both_routes),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
+    TEST(lean_cheating_prover_rejected),
     TEST(lean_proof_instruction_count_bound),
     TEST(lean_security_all_sizes),
     TEST(lean_security_terms_monotone),
