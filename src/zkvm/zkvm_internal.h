@@ -1351,6 +1351,20 @@ typedef struct {
 void zl_proof_init(zl_proof *p);
 void zl_proof_clear(zl_proof *p);
 /*
+ * Test-only: when set, zl_prove calls zl_prove_vtab_hook(
+ * zl_prove_vtab_hook_ctx, col, n) once its value tables are built and
+ * before anything is committed or absorbed; col[i] is value i's column
+ * (2^n entries, writable; NULL where the prover builds none) and the
+ * prover goes on honestly from what the hook leaves there (a cheating
+ * prover that changes a virtual value: the commitment holds the cells,
+ * every later stage reads the changed tables).  NULL by default; a
+ * global like zl_lk_path, so not for concurrent proofs.
+ */
+typedef void (*zl_vtab_hook_fn)(void *ctx, cairn_fp *const *col, size_t n);
+extern zl_vtab_hook_fn zl_prove_vtab_hook;
+extern void *zl_prove_vtab_hook_ctx;
+
+/*
  * Prove from the cells (2^n rows of ZL_NCELL); t starts empty on both
  * sides.  CAIRN_ERR_LIMIT for more than 2^ZL_MAX_VARS rows, and when the
  * proven bits (zl_setup) fall below the statement's target (grinding bits
