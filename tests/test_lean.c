@@ -8,9 +8,14 @@
  * changed where the design says they are bound; the streaming fill (the
  * row source the prover will read) against the translation of the first
  * prover's columns, row by row.  (The lying executions of RAM and I/O are checked by the
- * lean checker inside test_zkvm_lies.c.)  Then each stage of the lean
- * proof, the chained proof, and the claim reduction before the openings
- * (complete, every element tampered, a false claim at one point).
+ * lean checker and proven by the lean proof inside test_zkvm_lies.c.)  Then each stage of
+ * the lean proof, the chained proof, and the claim reduction before the openings
+ * (complete, every element tampered, a false claim at one point).  Soundness of
+ * the whole lean proof: every lie of the test interpreter proven and rejected; the
+ * cheating-prover harness (one kept single-cell corruption per constraint, lookup
+ * and memory multiset, with coverage checked, each proven and rejected); one
+ * entry of every virtual value column changed in the prover's tables
+ * (zl_prove_vtab_hook) and rejected.
  */
 #include <math.h>
 #include <stdio.h>
@@ -1718,7 +1723,7 @@ static int lean_unreachable(unsigned item)
 
 /*
  * Prove the corruptions kept for the items fresh[] marks on z's cells
- * (each distinct one once; under the sanitizers every third): each is
+ * (each distinct one once; under the sanitizers every eighth): each is
  * first checked against the whole-witness checker (zl_check_masks names
  * its item), then proven by the full lean prover and verified.  *runs
  * counts the distinct ones across programs.
@@ -1727,7 +1732,7 @@ static void lean_prove_kept(const struct lean_corr kept[LI_N], const int fresh[L
                             const struct zkt *z, cairn_fp *cells, unsigned *runs)
 {
     zl_ctx ctx = {z->prog.entry, z->w.exit_code};
-    unsigned every = test_iters >= 1000 ? 1 : 4;
+    unsigned every = test_iters >= 1000 ? 1 : 8;
     size_t nproved = 0;
     struct lean_corr proved[LI_N];
     char name[96];
@@ -1867,7 +1872,7 @@ static void change_value(void *ctx, cairn_fp *const *col, size_t n)
  * prover and rejected; t is read by no constraint (the memory stage
  * takes the row index itself), so a changed t leaves the proof's bytes
  * those of the honest proof, which is accepted.  Under the
- * sanitizers every fifth column is proven.
+ * sanitizers every tenth column is proven.
  */
 static void lean_proof_rejects_changed_virtual_values(void)
 {
@@ -1892,7 +1897,7 @@ static void lean_proof_rejects_changed_virtual_values(void)
         goto out;
     zl_vtab_needed(need);
     uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
-    unsigned every = test_iters >= 1000 ? 1 : 5, at = (unsigned)test_rand_below(every), k = 0;
+    unsigned every = test_iters >= 1000 ? 1 : 10, at = (unsigned)test_rand_below(every), k = 0;
     size_t tried = 0;
     for (unsigned i = ZL_NCELL; i < ZLV_N; i++) {
         if (!need[i] || (k++ % every) != at)

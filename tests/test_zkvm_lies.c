@@ -17,10 +17,13 @@
  * exactly the violations named in the test — usually one memory-checking
  * access, the output lookup, the bytecode lookup or one chain — so each
  * test shows which argument stands between the lie and acceptance, and
- * that the rewrite is otherwise consistent.  Every test also proves the
+ * that the rewrite is otherwise consistent.  The same lying witness,
+ * translated into the lean row (zl_fill), must fail the lean checker and
+ * its lean cells, proven by the lean prover (format 5), must be rejected
+ * by the lean verifier.  Every test also proves the
  * untampered program (or, where its honest run faults, a twin that
  * differs in one instruction) and expects CAIRN_OK with its exit code and
- * output, and checks that its lie changed cells.
+ * output, in both proofs, and checks that its lie changed cells.
  *
  * The lies: a stale load (the word before the latest store), a load of a
  * wrong value, LBU answered as LB on a byte >= 0x80, a store to another
