@@ -8,9 +8,14 @@
  * changed where the design says they are bound; the streaming fill (the
  * row source the prover will read) against the translation of the first
  * prover's columns, row by row.  (The lying executions of RAM and I/O are checked by the
- * lean checker inside test_zkvm_lies.c.)  Then each stage of the lean
- * proof, the chained proof, and the claim reduction before the openings
- * (complete, every element tampered, a false claim at one point).
+ * lean checker and proven by the lean proof inside test_zkvm_lies.c.)  Then each stage of
+ * the lean proof, the chained proof, and the claim reduction before the openings
+ * (complete, every element tampered, a false claim at one point).  Soundness of
+ * the whole lean proof: every lie of the test interpreter proven and rejected; the
+ * cheating-prover harness (one kept single-cell corruption per constraint, lookup
+ * and memory multiset, with coverage checked, each proven and rejected); one
+ * entry of every virtual value column changed in the prover's tables
+ * (zl_prove_vtab_hook) and rejected.
  */
 #include <math.h>
 #include <stdio.h>
@@ -118,7 +123,11 @@ out:
     free(v);
 }
 
-/* Every lie of the test interpreter, translated into the lean row, is rejected. */
+/*
+ * Every lie of the test interpreter, translated into the lean row, is
+ * rejected by the checker, and its cells proven by the lean prover are
+ * rejected by the lean verifier.
+ */
 static void lying_executions_rejected(void)
 {
     for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
@@ -133,9 +142,16 @@ static void lying_executions_rejected(void)
         struct zkt z;
         if (zkt_build(&z, elf, len, rows, T, 0)) {
             cairn_error err;
-            cairn_status st = zkt_lean_check(&z, &err);
+            cairn_status st, proof;
+            zkt_lean_check_prove(&z, &st, &proof, &err);
             if (st != CAIRN_ERR_REJECTED)
                 FAIL("lie %d: the lean checker says %s", lie, cairn_status_str(st));
+            else
+                test_pass();
+            if (proof == CAIRN_OK)
+                FAIL("SOUNDNESS: lie %d (%s): the lean proof was ACCEPTED", lie, err.msg);
+            else if (proof != CAIRN_ERR_REJECTED)
+                FAIL("lie %d: the lean proof says %s", lie, cairn_status_str(proof));
             else
                 test_pass();
         }
@@ -1244,48 +1260,11 @@ static void lookup_stage(void)
     zc_fix_close(&f);
 }
 
-
-/* The statement of z's run for the lean proof. */
-static zl_stmt lean_stmt(const struct zkt *z, const cairn_fp *cells)
-{
-    zl_stmt s = {z->w.n,  z->w.T,  {z->prog.entry, z->w.exit_code},
-                 zl_instructions(cells, z->w.n, z->w.T, &z->bc), z->w.output, z->w.output_len,
-                 &z->bc,  &z->ram, &z->prog, z->init, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO};
-    return s;
-}
-
-/*
- * Prove the cells under statement sp (NULL: the run's own) and verify under
- * sv (NULL: the prover's).  CAIRN_ERR_INTERNAL when the prover fails.
- */
-static cairn_status lean_prove_verify_err(const struct zkt *z, const cairn_fp *cells,
-                                          const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep,
-                                          cairn_error *verr)
-{
-    zl_stmt s = sp != NULL ? *sp : lean_stmt(z, cells);
-    zl_proof p;
-    cairn_transcript tp, tv;
-    cairn_error err;
-    cairn_transcript_init(&tp, "lean-proof");
-    cairn_transcript_init(&tv, "lean-proof");
-    zl_proof_init(&p);
-    cairn_status st = zl_prove(&p, &tp, &s, cells, 2, &err);
-    if (st != CAIRN_OK) {
-        zl_proof_clear(&p);
-        return CAIRN_ERR_INTERNAL;
-    }
-    st = zl_verify(&tv, sv != NULL ? sv : &s, &p, verr != NULL ? verr : &err);
-    if (keep != NULL)
-        *keep = p;
-    else
-        zl_proof_clear(&p);
-    return st;
-}
-
+/* zkt_lean_prove_verify without the message. */
 static cairn_status lean_prove_verify(const struct zkt *z, const cairn_fp *cells,
                                       const zl_stmt *sp, const zl_stmt *sv, zl_proof *keep)
 {
-    return lean_prove_verify_err(z, cells, sp, sv, keep, NULL);
+    return zkt_lean_prove_verify(z, cells, sp, sv, keep, NULL);
 }
 
 static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
@@ -1308,7 +1287,7 @@ static void proof_same_either_way(int *flag, int v0, int v1)
     struct zc_fix f;
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     uint8_t *b[2] = {NULL, NULL};
     size_t len[2] = {0, 0};
     for (int i = 0; i < 2; i++) {
@@ -1362,17 +1341,17 @@ static void lean_proof_complete(void)
             FAIL("honest lean proof: %s", cairn_status_str(st));
         else
             test_pass();
-        zl_stmt s = lean_stmt(&f.z, f.cells);
+        zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
         s.ctx.exit_code ^= 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.ctx.entry += 4;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.T -= 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         /* the instruction count, one more or one less than the run's */
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.instructions += 1;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         s.instructions -= 2;
@@ -1394,17 +1373,17 @@ static void lean_proof_complete(void)
             memcpy(img, f.z.ram.init, K * sizeof *img);
             img[K - 1] ^= 1; /* a word the run never touches */
             ram2.init = img;
-            s = lean_stmt(&f.z, f.cells);
+            s = zkt_lean_stmt(&f.z, f.cells);
             s.ram = &ram2;
             cairn_error verr;
-            CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, NULL, &s, NULL, &verr),
+            CHECK_EQ_U64(zkt_lean_prove_verify(&f.z, f.cells, NULL, &s, NULL, &verr),
                          CAIRN_ERR_REJECTED);
             CHECK(strstr(verr.msg, "zero-check") != NULL);
         }
         free(img);
         memcpy(regs, f.z.init, sizeof regs);
         regs[31] ^= 4;
-        s = lean_stmt(&f.z, f.cells);
+        s = zkt_lean_stmt(&f.z, f.cells);
         s.init_regs = regs;
         CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
         if (f.z.w.output_len > 0) {
@@ -1412,7 +1391,7 @@ static void lean_proof_complete(void)
             if (CHECK(out != NULL)) {
                 memcpy(out, f.z.w.output, f.z.w.output_len);
                 out[f.z.w.output_len - 1] ^= 0x20;
-                s = lean_stmt(&f.z, f.cells);
+                s = zkt_lean_stmt(&f.z, f.cells);
                 s.output = out;
                 CHECK_EQ_U64(lean_round_trip(&f.z, f.cells, &s, NULL), CAIRN_ERR_REJECTED);
             }
@@ -1480,6 +1459,490 @@ static void lean_proof_rejects_changed_cells(void)
 }
 
 
+/* ---- the cheating-prover harness over the lean row ---- */
+
+/*
+ * The items the reference checker tells apart (zl_check_masks): the
+ * constraints, then the lookups (U for each looked-up cell, then B), then
+ * the memory-checking multisets.
+ */
+enum { LI_CON = 0, LI_LK = LI_CON + ZL_NCON, LI_MS = LI_LK + ZL_NLK, LI_N = LI_MS + ZL_NMS };
+
+static const char *item_name(unsigned i, char *buf, size_t cap)
+{
+    if (i < LI_LK)
+        snprintf(buf, cap, "constraint %s", zl_con_names[i]);
+    else if (i < LI_MS && i - LI_LK < ZL_NUCELL)
+        snprintf(buf, cap, "U lookup of %s", zl_cell_names[zl_u_cells[i - LI_LK]]);
+    else if (i < LI_MS)
+        snprintf(buf, cap, "bytecode lookup");
+    else
+        snprintf(buf, cap, "%s memory checking", zl_ms_names[i - LI_MS]);
+    return buf;
+}
+
+static int item_set(const zl_masks *m, unsigned i)
+{
+    if (i < LI_LK)
+        return (int)(m->con >> i & 1);
+    if (i < LI_MS)
+        return (int)(m->lk >> (i - LI_LK) & 1);
+    return (int)(m->mem >> (i - LI_MS) & 1);
+}
+
+/*
+ * The changes made to one cell: +1, -1, +2^16, +2^32, and flips of bit 0,
+ * of bit 8 (the high byte of a byte pair) and of bit 15 (the top bit of a
+ * 16-bit limb).
+ */
+#define LC_N 7u
+static cairn_fp lean_change(cairn_fp v, unsigned how)
+{
+    switch (how) {
+    case 0: return cairn_fp_add(v, cairn_fp_one());
+    case 1: return cairn_fp_sub(v, cairn_fp_one());
+    case 2: return cairn_fp_add(v, cairn_fp_make(UINT64_C(1) << 16));
+    case 3: return cairn_fp_add(v, cairn_fp_make(UINT64_C(1) << 32));
+    case 4: return cairn_fp_make(v.v ^ 1);
+    case 5: return cairn_fp_make(v.v ^ 0x100);
+    default: return cairn_fp_make(v.v ^ 0x8000);
+    }
+}
+
+/* One corruption: cell `cell` of row `row` changed by lean_change(., how). */
+struct lean_corr {
+    unsigned cell, how;
+    uint64_t row;
+};
+
+/*
+ * A row's constraints, lookups and memory tuples, as the checker sees
+ * them: con and the lookup bits into *m (or'ed), the tuples into p, f.
+ */
+static void lean_row_items(zl_masks *m, cairn_fp2 p[ZL_NMEM], cairn_fp2 f[ZL_NMEM][5],
+                           cairn_fp2 *v, const cairn_fp *cells, const struct zkt *z,
+                           const zl_ctx *ctx, uint64_t x)
+{
+    const cairn_fp *c = cells + x * ZL_NCELL;
+    cairn_fp2 con[ZL_NCON];
+    if (c[ZL_PCI].v > z->bc.count)
+        m->lk |= UINT32_C(1) << ZL_LK_B;
+    for (unsigned u = 0; u < ZL_NUCELL; u++)
+        if (c[zl_u_cells[u]].v >= (UINT64_C(1) << 16))
+            m->lk |= UINT32_C(1) << u;
+    zl_row_values(v, cells, UINT64_C(1) << z->w.n, z->w.T, &z->bc, x);
+    zl_constraints(con, v, ctx);
+    for (unsigned i = 0; i < ZL_NCON; i++)
+        if (!cairn_fp2_is_zero(con[i]))
+            m->con |= UINT64_C(1) << i;
+    zl_tuples(p, f, v, z->ram.base);
+}
+
+/* The multiset (ZL_MS_*) of a memory tuple, by its tag (zl_tuples: 1 registers, 2 RAM). */
+static unsigned ms_of(cairn_fp2 tag)
+{
+    return tag.c0.v == 1 ? ZL_MS_REGS : tag.c0.v == 2 ? ZL_MS_RAM : ZL_MS_OUT;
+}
+
+/*
+ * The rows a search corrupts: the first, the last two real ones, the last
+ * padding row, random ones, and the first row of each kind — each lean
+ * bytecode flag (every load and store width, each system-call row kind,
+ * each result family, branches and jumps), ECALLs of each system call
+ * (write to fd 1, to fd 2, read, exit), the read that ends the input and
+ * the first row after it.  Duplicates removed; returns the count.
+ */
+static size_t lean_picks(uint64_t *out, size_t cap, const cairn_fp *cells, const struct zkt *z)
+{
+    uint64_t rows = UINT64_C(1) << z->w.n, T = z->w.T;
+    size_t k = 0;
+    uint64_t cand[8 + ZLB_N + 6];
+    size_t nc = 0;
+    cand[nc++] = 0, cand[nc++] = T - 1, cand[nc++] = T > 2 ? T - 2 : 0, cand[nc++] = rows - 1;
+    for (unsigned i = 0; i < 4; i++)
+        cand[nc++] = test_rand_below(T);
+    for (unsigned b = 0; b < ZLB_N; b++) {
+        uint64_t at = UINT64_MAX;
+        for (uint64_t x = 0; x < T && at == UINT64_MAX; x++) {
+            cairn_fp e[ZLB_N];
+            row_bc(e, cells, &z->bc, x);
+            if (e[b].v != 0 && b != ZK_PC && b != ZK_IMM && b != ZK_OFF && b != ZLB_FALL)
+                at = x;
+        }
+        if (at != UINT64_MAX)
+            cand[nc++] = at;
+    }
+    static const unsigned sys[4] = {ZU_WO, ZU_WE, ZU_RDK, ZU_EX};
+    for (unsigned i = 0; i < 4; i++)
+        for (uint64_t x = 0; x < T; x++) {
+            cairn_fp e[ZLB_N];
+            row_bc(e, cells, &z->bc, x);
+            uint64_t j0 = cells[x * ZL_NCELL + ZL_J0].v;
+            if (e[ZK_F_ECALL].v != 0 && j0 < (1u << 16) && zl_u_value(sys[i], (uint32_t)j0)) {
+                cand[nc++] = x;
+                break;
+            }
+        }
+    for (uint64_t x = 0; x + 1 < T; x++)
+        if (cells[x * ZL_NCELL + ZL_EOF].v == 0 && cells[(x + 1) * ZL_NCELL + ZL_EOF].v == 1) {
+            cand[nc++] = x;
+            cand[nc++] = x + 1;
+            break;
+        }
+    for (size_t i = 0; i < nc; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = out[j] == cand[i];
+        if (!dup && k < cap)
+            out[k++] = cand[i];
+    }
+    return k;
+}
+
+/*
+ * Corrupt one cell of one row at a time (every one of the ZL_NCELL cells,
+ * on the rows of lean_picks, with each of lean_change's changes) and learn
+ * from the checker's view of rows x - 1 and x (a cell is read by its own
+ * row and, as a next-row value, by the one before) which constraints and
+ * lookups break, and, while some multiset is not yet reached and the
+ * change moves a memory tuple, which multisets (zl_check_masks over the
+ * whole witness).  A multiset keeps the first corruption that breaks
+ * it; the constraints and lookups keep a greedy cover (the corruption
+ * that breaks the most items not yet reached, then the next), so that
+ * few proofs cover every item.  A change that puts a cell outside its table is kept only for that
+ * lookup (the constraints then read zero table outputs, which no proof
+ * can claim); the whole-witness check runs only for a change that moves
+ * a tuple of a multiset no corruption has reached yet; a pc_idx moved into B's padding entries past count is not
+ * tried (the protocol's table B holds the padding entry there, so on a
+ * padding row it is the same row; the checker's range is stricter).
+ */
+static void lean_search(struct lean_corr kept[LI_N], int have[LI_N], struct zkt *z,
+                        cairn_fp *cells)
+{
+    uint64_t picks[128];
+    size_t np = lean_picks(picks, 128, cells, z);
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
+    uint64_t KB = UINT64_C(1) << zl_bc_vars(&z->bc);
+    struct {
+        struct lean_corr corr;
+        zl_masks m;
+    } *cand = malloc(ZL_NCELL * np * LC_N * sizeof *cand);
+    size_t ncand = 0;
+    if (!CHECK(v != NULL && cand != NULL)) {
+        free(v);
+        free(cand);
+        return;
+    }
+    for (unsigned c = 0; c < ZL_NCELL; c++)
+        for (size_t i = 0; i < np; i++)
+            for (unsigned how = 0; how < LC_N; how++) {
+                uint64_t x = picks[i], lo = x > 0 ? x - 1 : 0;
+                cairn_fp *cell = &cells[x * ZL_NCELL + c], keep = *cell;
+                cairn_fp2 hp[2][ZL_NMEM], hf[2][ZL_NMEM][5], np_[ZL_NMEM], nf[ZL_NMEM][5];
+                zl_masks hm, m;
+                memset(&hm, 0, sizeof hm);
+                memset(&m, 0, sizeof m);
+                *cell = lean_change(keep, how);
+                if (c == ZL_PCI && cell->v > z->bc.count && cell->v < KB) {
+                    *cell = keep;
+                    continue;
+                }
+                *cell = keep;
+                for (uint64_t y = lo; y <= x; y++)
+                    lean_row_items(&hm, hp[y - lo], hf[y - lo], v, cells, z, &ctx, y);
+                *cell = lean_change(keep, how);
+                /* the multisets whose tuples the change moves (by their tags) */
+                unsigned moved = 0;
+                for (uint64_t y = lo; y <= x; y++) {
+                    lean_row_items(&m, np_, nf, v, cells, z, &ctx, y);
+                    for (unsigned t = 0; t < ZL_NMEM; t++)
+                        if (!cairn_fp2_eq(np_[t], hp[y - lo][t]) ||
+                            memcmp(nf[t], hf[y - lo][t], sizeof nf[t]) != 0)
+                            moved |= 1u << ms_of(nf[t][0]) | 1u << ms_of(hf[y - lo][t][0]);
+                }
+                /* an honest row breaks nothing; what the change adds is what it breaks */
+                m.con &= ~hm.con;
+                m.lk &= ~hm.lk;
+                int need_ms = 0;
+                for (unsigned j = LI_MS; j < LI_N; j++)
+                    need_ms |= !have[j] && (moved >> (j - LI_MS) & 1);
+                if (need_ms && m.lk == 0) {
+                    zl_masks full;
+                    cairn_error err;
+                    zl_check_masks(&full, cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram,
+                                   z->w.output, z->w.output_len, &err);
+                    m.mem = full.mem;
+                }
+                *cell = keep;
+                if (m.lk != 0)
+                    m.con = m.mem = 0;
+                if (m.con != 0 || m.lk != 0 || m.mem != 0) {
+                    cand[ncand].corr = (struct lean_corr){c, how, x};
+                    cand[ncand++].m = m;
+                }
+                /* a multiset is kept at once (the checks above only run while one is missing) */
+                for (unsigned j = LI_MS; j < LI_N; j++)
+                    if (!have[j] && item_set(&m, j)) {
+                        have[j] = 1;
+                        kept[j] = (struct lean_corr){c, how, x};
+                    }
+            }
+    /* greedy cover: the corruption breaking the most items not yet reached, until none is left */
+    for (;;) {
+        size_t best = ncand;
+        unsigned best_n = 0;
+        for (size_t i = 0; i < ncand; i++) {
+            unsigned cnt = 0;
+            for (unsigned j = 0; j < LI_MS; j++)
+                cnt += !have[j] && item_set(&cand[i].m, j);
+            if (cnt > best_n)
+                best = i, best_n = cnt;
+        }
+        if (best == ncand)
+            break;
+        for (unsigned j = 0; j < LI_MS; j++)
+            if (!have[j] && item_set(&cand[best].m, j)) {
+                have[j] = 1;
+                kept[j] = cand[best].corr;
+            }
+    }
+    free(cand);
+    free(v);
+}
+
+/*
+ * Items no single changed cell can break, with the reason; the coverage
+ * check exempts them (none today).
+ */
+static int lean_unreachable(unsigned item)
+{
+    (void)item;
+    return 0;
+}
+
+/*
+ * Prove the corruptions kept for the items fresh[] marks on z's cells
+ * (each distinct one once; under the sanitizers every eighth): each is
+ * first checked against the whole-witness checker (zl_check_masks names
+ * its item), then proven by the full lean prover and verified.  *runs
+ * counts the distinct ones across programs.
+ */
+static void lean_prove_kept(const struct lean_corr kept[LI_N], const int fresh[LI_N],
+                            const struct zkt *z, cairn_fp *cells, unsigned *runs)
+{
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    unsigned every = test_iters >= 1000 ? 1 : 8;
+    size_t nproved = 0;
+    struct lean_corr proved[LI_N];
+    char name[96];
+    for (unsigned j = 0; j < LI_N; j++) {
+        if (!fresh[j])
+            continue;
+        struct lean_corr k = kept[j];
+        cairn_fp *cell = &cells[k.row * ZL_NCELL + k.cell], keep = *cell;
+        *cell = lean_change(keep, k.how);
+        zl_masks m;
+        cairn_error err;
+        zl_check_masks(&m, cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
+                       z->w.output_len, &err);
+        if (!item_set(&m, j))
+            FAIL("%s: cell %s of row %llu changed (%u): the whole-witness checker does not see it",
+                 item_name(j, name, sizeof name), zl_cell_names[k.cell],
+                 (unsigned long long)k.row, k.how);
+        int seen = 0;
+        for (size_t i = 0; i < nproved && !seen; i++)
+            seen = proved[i].cell == k.cell && proved[i].row == k.row && proved[i].how == k.how;
+        /* the prover refuses every index outside a table alike: one U lookup and B are proven */
+        int lookup = j >= LI_LK && j < LI_MS;
+        if (lookup && j != LI_LK && j != LI_LK + ZL_LK_B)
+            seen = 1;
+        if (!seen && ((*runs)++ % every) == 0) {
+            proved[nproved++] = k;
+            cairn_status st = zkt_lean_prove_verify(z, cells, NULL, NULL, NULL, &err);
+            if (st == CAIRN_OK)
+                FAIL("SOUNDNESS: cell %s of row %llu changed (%u), breaking the %s: the lean "
+                     "proof was ACCEPTED",
+                     zl_cell_names[k.cell], (unsigned long long)k.row, k.how,
+                     item_name(j, name, sizeof name));
+            else if (st == CAIRN_ERR_REJECTED ||
+                     (lookup && st == CAIRN_ERR_INTERNAL && strstr(err.msg, "outside the table")))
+                test_pass();
+            else
+                FAIL("cell %s of row %llu changed (%u), breaking the %s: %s (%s)",
+                     zl_cell_names[k.cell], (unsigned long long)k.row, k.how,
+                     item_name(j, name, sizeof name), cairn_status_str(st), err.msg);
+        }
+        *cell = keep;
+    }
+}
+
+/*
+ * The cheating-prover harness on the lean proof: on small random
+ * programs with memory and I/O (40 items, 2^9 rows), lean_search keeps
+ * one single-cell corruption per checker item not reached yet, and each
+ * distinct kept corruption is proven by the full lean prover (which
+ * continues honestly from the changed cells) and must be rejected by the
+ * lean verifier.  A program may lack an instruction class, so up to six
+ * programs are searched until every constraint, every lookup and every
+ * memory-checking multiset is reached (the coverage is checked).  A
+ * corruption kept for a lookup puts a cell outside its table, which the
+ * prover's pushforward refuses (the verifier's side of that is the gkr
+ * suite's forging provers); every other one must be proven and rejected.
+ */
+static void lean_cheating_prover_rejected(void)
+{
+    struct lean_corr kept[LI_N];
+    int have[LI_N], before[LI_N], fresh[LI_N];
+    unsigned runs = 0;
+    char name[96];
+    memset(have, 0, sizeof have);
+    for (unsigned attempt = 0; attempt < 6; attempt++) {
+        int complete = 1;
+        for (unsigned j = 0; j < LI_N; j++)
+            complete = complete && (have[j] || lean_unreachable(j));
+        if (complete)
+            break;
+        struct zkt z;
+        size_t len;
+        cairn_fp *cells = NULL;
+        uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, 40, &len);
+        if (zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1) &&
+            (cells = zkt_lean_cells(&z)) != NULL) {
+            memcpy(before, have, sizeof have);
+            lean_search(kept, have, &z, cells);
+            for (unsigned j = 0; j < LI_N; j++)
+                fresh[j] = have[j] && !before[j];
+            lean_prove_kept(kept, fresh, &z, cells, &runs);
+        }
+        free(cells);
+        zkt_clear(&z);
+        free(elf);
+    }
+    for (unsigned j = 0; j < LI_N; j++)
+        if (!have[j] && !lean_unreachable(j))
+            FAIL("no single-cell corruption reaches the %s", item_name(j, name, sizeof name));
+}
+
+/* ---- virtual values changed in the prover's tables ---- */
+
+/* A name for value i of the ZLV_N layout. */
+static const char *value_name(unsigned i, char *buf, size_t cap)
+{
+    static const char *const tail[] = {"pc_next", "f_byte_next", "x_next", "hi_next", "oi_next",
+                                       "eof_next", "t", "first", "last", "pads"};
+    if (i < ZL_NCELL)
+        snprintf(buf, cap, "cell %s", zl_cell_names[i]);
+    else if (i < ZLV_U)
+        snprintf(buf, cap, "bytecode column %u", i - ZLV_B);
+    else if (i < ZLV_PC_NEXT)
+        snprintf(buf, cap, "U output %s of %s", zl_u_names[(i - ZLV_U) % ZU_NCOL],
+                 zl_cell_names[zl_u_cells[(i - ZLV_U) / ZU_NCOL]]);
+    else
+        snprintf(buf, cap, "%s", tail[i - ZLV_PC_NEXT]);
+    return buf;
+}
+
+/* The change the prover's test hook makes: value `value` of row `row`, plus one. */
+struct vv_change {
+    unsigned value;
+    uint64_t row;
+    int done;
+};
+
+static void change_value(void *ctx, cairn_fp *const *col, size_t n)
+{
+    struct vv_change *c = ctx;
+    if (col[c->value] != NULL && c->row < (UINT64_C(1) << n)) {
+        col[c->value][c->row] = cairn_fp_add(col[c->value][c->row], cairn_fp_one());
+        c->done = 1;
+    }
+}
+
+/*
+ * A cheating prover that changes one virtual value (a column the proof
+ * never commits: the lean bytecode columns, the U outputs, the next
+ * row's values, the public ones) in its value tables and goes on
+ * honestly (zl_prove_vtab_hook): for every virtual column the prover
+ * builds (the zero-check's, the memory tuples', the shift's), one entry
+ * changed by one on a row that rotates through a random real row, the
+ * first, the last real and the last padding row, the proof must be
+ * rejected.  The public columns the verifier evaluates itself are
+ * changed too: first, last and pads are read by the zero-check's
+ * prover and rejected; t is read by no constraint (the memory stage
+ * takes the row index itself), so a changed t leaves the proof's bytes
+ * those of the honest proof, which is accepted.  Under the
+ * sanitizers every tenth column is proven.
+ */
+static void lean_proof_rejects_changed_virtual_values(void)
+{
+    struct zkt z;
+    size_t len;
+    cairn_fp *cells = NULL;
+    uint8_t need[ZLV_N], *honest = NULL;
+    size_t honest_len = 0;
+    char name[96];
+    uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, 40, &len);
+    if (!zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1) ||
+        (cells = zkt_lean_cells(&z)) == NULL)
+        goto out;
+    cairn_error err;
+    zl_proof hp;
+    zl_proof_init(&hp);
+    int ok = ok_st(zkt_lean_prove_verify(&z, cells, NULL, NULL, &hp, &err), &err, "honest");
+    if (ok)
+        CHECK_OK(zl_proof_encode(&honest, &honest_len, &hp, NULL));
+    zl_proof_clear(&hp);
+    if (!ok || honest == NULL)
+        goto out;
+    zl_vtab_needed(need);
+    uint64_t rows = UINT64_C(1) << z.w.n, T = z.w.T;
+    unsigned every = test_iters >= 1000 ? 1 : 10, at = (unsigned)test_rand_below(every), k = 0;
+    size_t tried = 0;
+    for (unsigned i = ZL_NCELL; i < ZLV_N; i++) {
+        if (!need[i] || (k++ % every) != at)
+            continue;
+        uint64_t pick[4] = {test_rand_below(T), 0, T - 1, rows - 1};
+        struct vv_change c = {i, pick[k % 4], 0};
+        zl_proof p;
+        zl_proof_init(&p);
+        zl_prove_vtab_hook = change_value;
+        zl_prove_vtab_hook_ctx = &c;
+        cairn_status st = zkt_lean_prove_verify(&z, cells, NULL, NULL, &p, &err);
+        zl_prove_vtab_hook = NULL;
+        zl_prove_vtab_hook_ctx = NULL;
+        tried++;
+        if (i == ZLV_ID) {
+            /* no constraint reads t and the memory stage takes the row index itself: same bytes */
+            uint8_t *b = NULL;
+            size_t b_len = 0;
+            CHECK_OK(zl_proof_encode(&b, &b_len, &p, NULL));
+            CHECK(b != NULL && b_len == honest_len && memcmp(b, honest, b_len) == 0);
+            free(b);
+            zl_proof_clear(&p);
+            continue;
+        }
+        zl_proof_clear(&p);
+        if (!c.done)
+            FAIL("%s: the prover's tables have no such column", value_name(i, name, sizeof name));
+        else if (st == CAIRN_OK)
+            FAIL("SOUNDNESS: %s of row %llu changed in the prover's tables: the lean proof was "
+                 "ACCEPTED",
+                 value_name(i, name, sizeof name), (unsigned long long)c.row);
+        else if (st != CAIRN_ERR_REJECTED)
+            FAIL("%s of row %llu changed: %s (%s)", value_name(i, name, sizeof name),
+                 (unsigned long long)c.row, cairn_status_str(st), err.msg);
+        else
+            test_pass();
+    }
+    CHECK(tried > 0);
+out:
+    free(honest);
+    free(cells);
+    zkt_clear(&z);
+    free(elf);
+}
+
 /*
  * A statement that lies about the instruction count, proven by the honest
  * machinery (prover and verifier agree on the lie): rejected, since the
@@ -1491,7 +1954,7 @@ static void lean_proof_instruction_count_bound(void)
     if (!zc_fix_open(&f, test_rand_u64() | 1))
         return;
     for (int d = -1; d <= 1; d += 2) {
-        zl_stmt s = lean_stmt(&f.z, f.cells);
+        zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
         s.instructions = (uint64_t)((int64_t)s.instructions + d);
         cairn_status st = lean_prove_verify(&f.z, f.cells, &s, &s, NULL);
         if (st == CAIRN_OK)
@@ -1671,11 +2134,11 @@ static void lean_proof_security_floor(void)
     char floor_msg[64];
     snprintf(floor_msg, sizeof floor_msg, "the floor of %u bits",
              CAIRN_ZKVM_MIN_SECURITY_BITS);
-    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
+    if (!ok_st(zkt_lean_prove_verify(&f.z, f.cells, NULL, NULL, &p, &verr), &verr, "honest")) {
         zc_fix_close(&f);
         return;
     }
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     CHECK(p.security_bits >= CAIRN_ZKVM_MIN_SECURITY_BITS && p.security_bits < 110);
     cairn_transcript t;
     /* the same proof, a lower target in the statement */
@@ -1712,7 +2175,7 @@ static void lean_proof_security_floor(void)
     CHECK_OK(zl_verify(&t, &s, &p, &verr));
     zl_proof_clear(&p);
     /* made and checked at 90 bits: only the floor stands in the way */
-    CHECK_EQ_U64(lean_prove_verify_err(&f.z, f.cells, &low, &low, NULL, &verr),
+    CHECK_EQ_U64(zkt_lean_prove_verify(&f.z, f.cells, &low, &low, NULL, &verr),
                  CAIRN_ERR_REJECTED);
     CHECK(strstr(verr.msg, floor_msg) != NULL);
     /* 120 bits: the field terms of F_p2 cap the total near 117, the prover refuses */
@@ -1738,11 +2201,11 @@ static void lean_proof_rows_limit(void)
         return;
     zl_proof p;
     cairn_error err;
-    if (!ok_st(lean_prove_verify_err(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
+    if (!ok_st(zkt_lean_prove_verify(&f.z, f.cells, NULL, NULL, &p, &err), &err, "honest")) {
         zc_fix_close(&f);
         return;
     }
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     s.n = ZL_MAX_VARS + 1;
     cairn_transcript t;
     cairn_transcript_init(&t, "lean-proof");
@@ -1755,7 +2218,7 @@ static void lean_proof_rows_limit(void)
     CHECK(strstr(err.msg, "at most 2^30 rows") != NULL);
     zl_proof_clear(&q);
     /* an output longer than the memory term counts: refused too */
-    s = lean_stmt(&f.z, f.cells);
+    s = zkt_lean_stmt(&f.z, f.cells);
     s.output_len = CAIRN_ZKVM_MAX_OUTPUT + 1;
     cairn_transcript_init(&t, "lean-proof");
     CHECK_EQ_U64(zl_verify(&t, &s, &p, &err), CAIRN_ERR_LIMIT);
@@ -2402,7 +2865,7 @@ static void lean_proof_reduction_tampered(void)
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
     zl_proof p;
-    zl_stmt s = lean_stmt(&f.z, f.cells);
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     cairn_status st0 = lean_round_trip(&f.z, f.cells, NULL, &p);
     if (!CHECK(st0 == CAIRN_OK)) {
         if (st0 != CAIRN_ERR_INTERNAL) /* the prover's proof, kept */
@@ -2470,6 +2933,8 @@ const struct test_case test_lean_cases[] = {
     TEST(lookup_extras_both_routes),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
+    TEST(lean_cheating_prover_rejected),
+    TEST(lean_proof_rejects_changed_virtual_values),
     TEST(lean_proof_instruction_count_bound),
     TEST(lean_security_all_sizes),
     TEST(lean_security_terms_monotone),

@@ -17,10 +17,13 @@
  * exactly the violations named in the test — usually one memory-checking
  * access, the output lookup, the bytecode lookup or one chain — so each
  * test shows which argument stands between the lie and acceptance, and
- * that the rewrite is otherwise consistent.  Every test also proves the
+ * that the rewrite is otherwise consistent.  The same lying witness,
+ * translated into the lean row (zl_fill), must fail the lean checker and
+ * its lean cells, proven by the lean prover (format 5), must be rejected
+ * by the lean verifier.  Every test also proves the
  * untampered program (or, where its honest run faults, a twin that
  * differs in one instruction) and expects CAIRN_OK with its exit code and
- * output, and checks that its lie changed cells.
+ * output, in both proofs, and checks that its lie changed cells.
  *
  * The lies: a stale load (the word before the latest store), a load of a
  * wrong value, LBU answered as LB on a byte >= 0x80, a store to another
@@ -542,15 +545,20 @@ static void prove_and_verify(struct verdict *v, const struct guest *g, struct li
  * What the constraint checker sees of the guest's trace with the lie told
  * (l NULL: untold): the names of every violated R1CS row and lookup, in
  * the system's order, space separated; "" when none.  *lean receives the
- * lean row's checker's verdict on the same witness (docs/zkvm-v2.md).
+ * lean row's checker's verdict on the same witness (docs/zkvm-v2.md), and
+ * *lean_proof the lean proof's (format 5): the lean cells of that witness
+ * proven by zl_prove and verified by zl_verify (CAIRN_ERR_INTERNAL when
+ * the prover fails); *why the checker's message, or the proof's when the
+ * checker accepts.
  */
-static void checker_sees(char *out, size_t cap, cairn_status *lean, const struct guest *g,
-                         struct lie *l)
+static void checker_sees(char *out, size_t cap, cairn_status *lean, cairn_status *lean_proof,
+                         char *why, const struct guest *g, struct lie *l)
 {
     struct zkt z;
     size_t at = 0;
     out[0] = 0;
-    *lean = CAIRN_ERR_INTERNAL;
+    why[0] = 0;
+    *lean = *lean_proof = CAIRN_ERR_INTERNAL;
     if (zkt_build_input(&z, g->elf, g->elf_len, g->input, g->input_len, g->rows, g->cycles, 0)) {
         if (l != NULL) {
             lie_tamper(l, z.w.col, ZK_NCOL, UINT64_C(1) << z.w.n, z.w.T);
@@ -558,7 +566,9 @@ static void checker_sees(char *out, size_t cap, cairn_status *lean, const struct
             zk_witness_finals(&z.w, z.init, &z.ram);
         }
         cairn_error lerr;
-        *lean = zkt_lean_check(&z, &lerr);
+        memset(&lerr, 0, sizeof lerr);
+        zkt_lean_check_prove(&z, lean, lean_proof, &lerr);
+        snprintf(why, CAIRN_ERROR_MSG_MAX, "%s", lerr.msg);
         zk_masks m;
         zk_check_masks(&z.w, &z.air, &z.bc, z.init, &z.ram, &m);
         for (unsigned k = 0; k < z.air.nr1cs + z.air.nfrac; k++) {
@@ -594,18 +604,24 @@ static void honest_accepted(const struct guest *g, uint32_t exit_code, const cha
         test_pass();
     CHECK_EQ_U64(v.st.exit_code, exit_code);
     CHECK(v.out_len == out_len && memcmp(v.out, output, out_len) == 0);
-    if (g->rows != NULL) {
-        cairn_status lean;
-        checker_sees(seen, sizeof seen, &lean, g, NULL);
-        if (seen[0] != 0)
-            FAIL("the checker rejects the honest trace: %s", seen);
-        else
-            test_pass();
-        if (lean != CAIRN_OK)
-            FAIL("the lean row's checker rejects the honest trace (%s)", cairn_status_str(lean));
-        else
-            test_pass();
-    }
+    /* the honest trace (the VM's own run where the guest has no trace) in both checkers */
+    cairn_status lean, lean_proof;
+    char why[CAIRN_ERROR_MSG_MAX];
+    checker_sees(seen, sizeof seen, &lean, &lean_proof, why, g, NULL);
+    if (seen[0] != 0)
+        FAIL("the checker rejects the honest trace: %s", seen);
+    else
+        test_pass();
+    if (lean != CAIRN_OK)
+        FAIL("the lean row's checker rejects the honest trace (%s: %s)", cairn_status_str(lean),
+             why);
+    else
+        test_pass();
+    /* and its lean cells proven and verified (format 5) */
+    if (lean_proof != CAIRN_OK)
+        FAIL("the honest trace's lean proof: %s (%s)", cairn_status_str(lean_proof), why);
+    else
+        test_pass();
 }
 
 /* Where the verifier catches a lie, as its rejection message names the stage. */
@@ -622,9 +638,9 @@ static void honest_accepted(const struct guest *g, uint32_t exit_code, const cha
 static void lie_rejected(struct verdict *v, const char *what, const struct guest *g, struct lie *l,
                          const char *caught_by, const char *where)
 {
-    char seen[256];
-    cairn_status lean;
-    checker_sees(seen, sizeof seen, &lean, g, l);
+    char seen[256], why[CAIRN_ERROR_MSG_MAX];
+    cairn_status lean, lean_proof;
+    checker_sees(seen, sizeof seen, &lean, &lean_proof, why, g, l);
     if (strcmp(seen, caught_by) != 0)
         FAIL("%s: the checker sees \"%s\", expected \"%s\"", what, seen, caught_by);
     else
@@ -633,6 +649,14 @@ static void lie_rejected(struct verdict *v, const char *what, const struct guest
     if (lean != CAIRN_ERR_REJECTED)
         FAIL("%s: the lean row's checker says %s, expected a rejection", what,
              cairn_status_str(lean));
+    else
+        test_pass();
+    /* and its lean cells, proven by the lean prover, are rejected by the lean verifier */
+    if (lean_proof == CAIRN_OK)
+        FAIL("SOUNDNESS BUG: %s: the lean verifier ACCEPTED the lie", what);
+    else if (lean_proof != CAIRN_ERR_REJECTED)
+        FAIL("%s: the lean proof says %s, expected a rejection", what,
+             cairn_status_str(lean_proof));
     else
         test_pass();
     if (l->missed)

@@ -439,6 +439,13 @@ int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t
 }
 
 
+static cairn_status lean_check_cells(const struct zkt *z, const cairn_fp *cells, cairn_error *err)
+{
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    return zl_check(cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
+                    z->w.output_len, err);
+}
+
 cairn_status zkt_lean_check(const struct zkt *z, cairn_error *err)
 {
     size_t rows = (size_t)1 << z->w.n;
@@ -446,13 +453,73 @@ cairn_status zkt_lean_check(const struct zkt *z, cairn_error *err)
     if (cells == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
     cairn_status st = zl_fill(cells, &z->w, &z->bc, err);
-    if (st == CAIRN_OK) {
-        zl_ctx ctx = {z->prog.entry, z->w.exit_code};
-        st = zl_check(cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
-                      z->w.output_len, err);
-    }
+    if (st == CAIRN_OK)
+        st = lean_check_cells(z, cells, err);
     free(cells);
     return st;
+}
+
+cairn_fp *zkt_lean_cells(const struct zkt *z)
+{
+    size_t rows = (size_t)1 << z->w.n;
+    cairn_error err;
+    cairn_fp *cells = malloc(rows * ZL_NCELL * sizeof *cells);
+    if (cells == NULL) {
+        FAIL("out of memory for the lean cells");
+        return NULL;
+    }
+    if (zl_fill(cells, &z->w, &z->bc, &err) != CAIRN_OK) {
+        FAIL("lean fill: %s", err.msg);
+        free(cells);
+        return NULL;
+    }
+    return cells;
+}
+
+zl_stmt zkt_lean_stmt(const struct zkt *z, const cairn_fp *cells)
+{
+    zl_stmt s = {z->w.n,  z->w.T,  {z->prog.entry, z->w.exit_code},
+                 zl_instructions(cells, z->w.n, z->w.T, &z->bc), z->w.output, z->w.output_len,
+                 &z->bc,  &z->ram, &z->prog, z->init, 100, ZL_GRIND_AUTO, ZL_GRIND_AUTO};
+    return s;
+}
+
+cairn_status zkt_lean_prove_verify(const struct zkt *z, const cairn_fp *cells, const zl_stmt *sp,
+                                   const zl_stmt *sv, zl_proof *keep, cairn_error *verr)
+{
+    zl_stmt s = sp != NULL ? *sp : zkt_lean_stmt(z, cells);
+    zl_proof p;
+    cairn_transcript tp, tv;
+    cairn_error err;
+    cairn_transcript_init(&tp, "lean-proof");
+    cairn_transcript_init(&tv, "lean-proof");
+    zl_proof_init(&p);
+    cairn_status st = zl_prove(&p, &tp, &s, cells, 2, verr != NULL ? verr : &err);
+    if (st != CAIRN_OK) {
+        zl_proof_clear(&p);
+        return CAIRN_ERR_INTERNAL;
+    }
+    st = zl_verify(&tv, sv != NULL ? sv : &s, &p, verr != NULL ? verr : &err);
+    if (keep != NULL)
+        *keep = p;
+    else
+        zl_proof_clear(&p);
+    return st;
+}
+
+void zkt_lean_check_prove(const struct zkt *z, cairn_status *check, cairn_status *proof,
+                          cairn_error *err)
+{
+    cairn_fp *cells = zkt_lean_cells(z);
+    *check = *proof = CAIRN_ERR_INTERNAL;
+    if (cells == NULL)
+        return;
+    *check = lean_check_cells(z, cells, err);
+    cairn_error perr;
+    *proof = zkt_lean_prove_verify(z, cells, NULL, NULL, NULL, &perr);
+    if (*check == CAIRN_OK && err != NULL)
+        *err = perr;
+    free(cells);
 }
 
 int zk_find_lie(enum zk_lie lie, uint32_t items, unsigned tries, uint8_t **elf, size_t *len,

@@ -109,4 +109,30 @@ void zkt_clear(struct zkt *z);
  */
 cairn_status zkt_lean_check(const struct zkt *z, cairn_error *err);
 
+/*
+ * The lean cells of z's witness (zl_fill), malloc'd: 2^n rows of
+ * ZL_NCELL.  NULL on failure (reported with FAIL).
+ */
+cairn_fp *zkt_lean_cells(const struct zkt *z);
+
+/* The statement of z's run for the lean proof (format 5's defaults: 100 bits, grinding chosen). */
+zl_stmt zkt_lean_stmt(const struct zkt *z, const cairn_fp *cells);
+
+/*
+ * The full lean proof of cells: proven by zl_prove under statement sp
+ * (NULL: the run's own, zkt_lean_stmt) and verified by zl_verify under
+ * sv (NULL: the prover's), each with a fresh transcript.  The verifier's
+ * status; CAIRN_ERR_INTERNAL when the prover fails (its message in
+ * *verr when given).  keep (optional) receives the proof.
+ */
+cairn_status zkt_lean_prove_verify(const struct zkt *z, const cairn_fp *cells, const zl_stmt *sp,
+                                   const zl_stmt *sv, zl_proof *keep, cairn_error *verr);
+
+/*
+ * zkt_lean_check and the full lean proof of the same cells: *check
+ * receives the checker's verdict, *proof zkt_lean_prove_verify's.
+ */
+void zkt_lean_check_prove(const struct zkt *z, cairn_status *check, cairn_status *proof,
+                          cairn_error *err);
+
 #endif

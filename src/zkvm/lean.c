@@ -464,9 +464,18 @@ static int ms_balanced(multiset *m, unsigned value_field, unsigned ts_field)
     return memcmp(m->add, m->sub, m->nadd * sizeof *m->add) == 0;
 }
 
-cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
-                      const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
-                      const uint8_t *output, size_t output_len, cairn_error *err)
+const char *const zl_ms_names[ZL_NMS] = {"registers", "RAM", "output"};
+
+/*
+ * The checker's one pass: with m NULL it stops at the first violation (in
+ * zl_check's order: per row pc_idx, the U cells, the constraints; then the
+ * register, RAM and output multisets), else it goes through every row
+ * and every multiset and sets m's bits; either way err names the first.
+ */
+static cairn_status check(zl_masks *m, const cairn_fp *cells, size_t n, uint64_t T,
+                          const zk_bytecode *bc, const zl_ctx *ctx, const uint32_t init_regs[32],
+                          const zk_ram *ram, const uint8_t *output, size_t output_len,
+                          cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << n;
     cairn_fp2 *v = malloc(ZLV_N * sizeof *v), con[ZL_NCON];
@@ -475,6 +484,8 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
     memset(&regs, 0, sizeof regs);
     memset(&mem, 0, sizeof mem);
     memset(&out, 0, sizeof out);
+    if (m != NULL)
+        memset(m, 0, sizeof *m);
     if (v == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
     if (n == 0 || n > 40 || T == 0 || T >= rows) {
@@ -482,6 +493,14 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
         return cairn_error_set(err, CAIRN_ERR_REJECTED, "%llu trace rows in 2^%zu rows: no padding row",
                                (unsigned long long)T, n);
     }
+/* a violation: the first one names err; without masks the check ends there */
+#define VIOLATED(...)                                                                              \
+    do {                                                                                           \
+        if (st == CAIRN_OK)                                                                        \
+            st = cairn_error_set(err, CAIRN_ERR_REJECTED, __VA_ARGS__);                            \
+        if (m == NULL)                                                                             \
+            goto out;                                                                              \
+    } while (0)
     for (unsigned r = 0; r < 32; r++)
         if (!ms_push(&regs, 1, r, r == 0 ? 0 : init_regs[r], 0, 0))
             goto nomem;
@@ -495,24 +514,25 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
     for (uint64_t x = 0; x < rows; x++) {
         const cairn_fp *c = cells + x * ZL_NCELL;
         if (c[ZL_PCI].v > bc->count) {
-            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: pc_idx %llu outside the bytecode",
-                                 (unsigned long long)x, (unsigned long long)c[ZL_PCI].v);
-            goto out;
+            if (m != NULL)
+                m->lk |= UINT32_C(1) << ZL_LK_B;
+            VIOLATED("row %llu: pc_idx %llu outside the bytecode", (unsigned long long)x,
+                     (unsigned long long)c[ZL_PCI].v);
         }
         for (unsigned u = 0; u < ZL_NUCELL; u++)
             if (c[zl_u_cells[u]].v >= TWO16) {
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: %s = %llu is not in U",
-                                     (unsigned long long)x, zl_cell_names[zl_u_cells[u]],
-                                     (unsigned long long)c[zl_u_cells[u]].v);
-                goto out;
+                if (m != NULL)
+                    m->lk |= UINT32_C(1) << u;
+                VIOLATED("row %llu: %s = %llu is not in U", (unsigned long long)x,
+                         zl_cell_names[zl_u_cells[u]], (unsigned long long)c[zl_u_cells[u]].v);
             }
         zl_row_values(v, cells, rows, T, bc, x);
         zl_constraints(con, v, ctx);
         for (unsigned i = 0; i < ZL_NCON; i++)
             if (!cairn_fp2_is_zero(con[i])) {
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: constraint %s fails",
-                                     (unsigned long long)x, zl_con_names[i]);
-                goto out;
+                if (m != NULL)
+                    m->con |= UINT64_C(1) << i;
+                VIOLATED("row %llu: constraint %s fails", (unsigned long long)x, zl_con_names[i]);
             }
         /*
          * memory checking: the tuples the memory GKR fingerprints (zl_tuples),
@@ -531,26 +551,28 @@ cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_byte
         }
     }
     if (!ms_balanced(&regs, 1, 2)) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "register memory checking fails");
-        goto out;
+        if (m != NULL)
+            m->mem |= 1u << ZL_MS_REGS;
+        VIOLATED("register memory checking fails");
     }
     if (!ms_balanced(&mem, 2, 3)) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "RAM memory checking fails");
-        goto out;
+        if (m != NULL)
+            m->mem |= 1u << ZL_MS_RAM;
+        VIOLATED("RAM memory checking fails");
     }
     /* the output table: no final tuples (each entry is used exactly once) */
-    if (out.nadd != out.nsub) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the output bytes differ from the rows'");
-        goto out;
-    }
-    if (out.nadd > 0) {
+    int out_ok = out.nadd == out.nsub;
+    if (out_ok && out.nadd > 0) {
         qsort(out.add, out.nadd, sizeof *out.add, tuple_cmp);
         qsort(out.sub, out.nsub, sizeof *out.sub, tuple_cmp);
+        out_ok = memcmp(out.add, out.sub, out.nadd * sizeof *out.add) == 0;
     }
-    if (out.nadd > 0 && memcmp(out.add, out.sub, out.nadd * sizeof *out.add) != 0) {
-        st = cairn_error_set(err, CAIRN_ERR_REJECTED, "the output bytes differ from the rows'");
-        goto out;
+    if (!out_ok) {
+        if (m != NULL)
+            m->mem |= 1u << ZL_MS_OUT;
+        VIOLATED("the output bytes differ from the rows'");
     }
+#undef VIOLATED
     goto out;
 nomem:
     st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
@@ -559,5 +581,23 @@ out:
     ms_clear(&mem);
     ms_clear(&out);
     free(v);
+    return st;
+}
+
+cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
+                      const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
+                      const uint8_t *output, size_t output_len, cairn_error *err)
+{
+    return check(NULL, cells, n, T, bc, ctx, init_regs, ram, output, output_len, err);
+}
+
+cairn_status zl_check_masks(zl_masks *m, const cairn_fp *cells, size_t n, uint64_t T,
+                            const zk_bytecode *bc, const zl_ctx *ctx,
+                            const uint32_t init_regs[32], const zk_ram *ram,
+                            const uint8_t *output, size_t output_len, cairn_error *err)
+{
+    cairn_status st = check(m, cells, n, T, bc, ctx, init_regs, ram, output, output_len, err);
+    if (st == CAIRN_ERR_NOMEM)
+        memset(m, 0, sizeof *m);
     return st;
 }

@@ -272,6 +272,9 @@ static cairn_status y_claims_hold(const struct points *q, const zl_lk_result *re
     return CAIRN_OK;
 }
 
+zl_vtab_hook_fn zl_prove_vtab_hook;
+void *zl_prove_vtab_hook_ctx;
+
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err)
 {
@@ -338,6 +341,13 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
     }
     if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
+    if (zl_prove_vtab_hook != NULL) {
+        /* test-only: the built columns live in vt.own, so they may be written */
+        cairn_fp *col[ZLV_N];
+        for (unsigned i = 0; i < ZLV_N; i++)
+            col[i] = (cairn_fp *)(uintptr_t)vt.col[i];
+        zl_prove_vtab_hook(zl_prove_vtab_hook_ctx, col, n);
+    }
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);

@@ -1360,6 +1360,20 @@ typedef struct {
 void zl_proof_init(zl_proof *p);
 void zl_proof_clear(zl_proof *p);
 /*
+ * Test-only: when set, zl_prove calls zl_prove_vtab_hook(
+ * zl_prove_vtab_hook_ctx, col, n) once its value tables are built and
+ * before anything is committed or absorbed; col[i] is value i's column
+ * (2^n entries, writable; NULL where the prover builds none) and the
+ * prover goes on honestly from what the hook leaves there (a cheating
+ * prover that changes a virtual value: the commitment holds the cells,
+ * every later stage reads the changed tables).  NULL by default; a
+ * global like zl_lk_path, so not for concurrent proofs.
+ */
+typedef void (*zl_vtab_hook_fn)(void *ctx, cairn_fp *const *col, size_t n);
+extern zl_vtab_hook_fn zl_prove_vtab_hook;
+extern void *zl_prove_vtab_hook_ctx;
+
+/*
  * Prove from the cells (2^n rows of ZL_NCELL); t starts empty on both
  * sides.  CAIRN_ERR_LIMIT for more than 2^ZL_MAX_VARS rows, and when the
  * proven bits (zl_setup) fall below the statement's target (grinding bits
@@ -1479,6 +1493,33 @@ cairn_status zl_proof_decode(zl_proof *p, const uint8_t *b, size_t len, const zl
 cairn_status zl_check(const cairn_fp *cells, size_t n, uint64_t T, const zk_bytecode *bc,
                       const zl_ctx *ctx, const uint32_t init_regs[32], const zk_ram *ram,
                       const uint8_t *output, size_t output_len, cairn_error *err);
+
+/*
+ * Which of the checker's items a witness fails, each a bit: con bit i for
+ * constraint i (zl_con_names), on any row; lk bit u for the U lookup of
+ * cell zl_u_cells[u] (a value of 2^16 or more on any row) and bit ZL_LK_B
+ * for the bytecode lookup (pc_idx past the padding entry); mem bit
+ * ZL_MS_* for each memory-checking multiset that does not balance.
+ */
+enum { ZL_LK_B = ZL_NUCELL, ZL_NLK };
+enum { ZL_MS_REGS = 0, ZL_MS_RAM, ZL_MS_OUT, ZL_NMS };
+extern const char *const zl_ms_names[ZL_NMS];
+typedef struct {
+    uint64_t con;
+    uint32_t lk, mem;
+} zl_masks;
+/*
+ * zl_check going through every row and every multiset instead of
+ * stopping at the first violation: *m receives every failing item (all
+ * zero exactly when zl_check accepts; a cell outside U reads as zero U
+ * outputs in the constraints, a pc_idx past the table as the padding
+ * entry).  CAIRN_ERR_REJECTED naming the first violation, as zl_check;
+ * CAIRN_ERR_NOMEM (m zeroed).  Tests use it to learn what a change breaks.
+ */
+cairn_status zl_check_masks(zl_masks *m, const cairn_fp *cells, size_t n, uint64_t T,
+                            const zk_bytecode *bc, const zl_ctx *ctx,
+                            const uint32_t init_regs[32], const zk_ram *ram,
+                            const uint8_t *output, size_t output_len, cairn_error *err);
 
 /* ---- proof format 5: the lean proof in its container (lean_file.c) ---- */
 
