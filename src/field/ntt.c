@@ -349,7 +349,11 @@ static void stage_pass(u64 *x, size_t len, unsigned s, unsigned radix, int par)
 static void run_stages(u64 *x, size_t len, unsigned from, unsigned to, int par)
 {
     unsigned s = from;
-    if (s == 1 && to >= 2) {
+    if (s == 1 && to >= 4) {
+        cairn_simd_kernels()->ntt16(as_fp(x), len, as_cfp(tw_stage[2]), as_cfp(tw_stage[3]),
+                                    as_cfp(tw_stage[4]));
+        s = 5;
+    } else if (s == 1 && to >= 2) {
         stages_1_2(x, len);
         s = 3;
     } else if (s == 1 && to == 1) {
