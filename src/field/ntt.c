@@ -51,9 +51,11 @@ static inline u64 fmul(u64 a, u64 b) { return cairn_fp_mul(cairn_fp_make(a), cai
 /*
  * The vector kernels (cairn/simd.h) take cairn_fp arrays; cairn_fp is a
  * struct of one uint64_t, so the words of these arrays are its members.
- * Runs shorter than SIMD_MIN butterflies stay in the scalar loops.
+ * Runs shorter than SIMD_MIN butterflies stay in the scalar loops (4: one
+ * AVX2 vector; the AVX-512 kernels pass runs shorter than 8 to the
+ * portable loop themselves).
  */
-#define SIMD_MIN 8u
+#define SIMD_MIN 4u
 static inline cairn_fp *as_fp(u64 *x) { return (cairn_fp *)(void *)x; }
 static inline const cairn_fp *as_cfp(const u64 *x) { return (const cairn_fp *)(const void *)x; }
 
