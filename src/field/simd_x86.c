@@ -162,17 +162,34 @@ static inline T2 __m256i ld2(const cairn_fp *x) { return _mm256_loadu_si256((con
 static inline T2 void st2(cairn_fp *x, __m256i v) { _mm256_storeu_si256((__m256i *)x, v); }
 
 /*
- * AVX2 keeps the portable folds and eq step (the pair shuffles cost what
- * they save at 4 lanes).
+ * AVX2 keeps the portable extension fold and eq step (the pair shuffles
+ * cost what they save at 4 lanes); its base fold is below.
  */
 static void avx2_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
 {
     cairn_simd_portable()->fold2(out, in, len, c);
 }
 
-static void avx2_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c)
+/*
+ * Four outputs per iteration from eight base entries: two unpacks give lo
+ * and hi of the four pairs in the lane order (0, 2, 1, 3), d = hi - lo,
+ * c0 = lo + c.c0 d and c1 = c.c1 d lane-wise, and two unpacks of (c0, c1)
+ * put the outputs back in order as (c0, c1) pairs.
+ */
+static T2 void avx2_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_fp2 c)
 {
-    cairn_simd_portable()->fold1(out, in, len, c);
+    const __m256i k0 = _mm256_set1_epi64x((long long)c.c0.v);
+    const __m256i k1 = _mm256_set1_epi64x((long long)c.c1.v);
+    size_t j = 0;
+    for (; j + 4 <= len; j += 4) {
+        __m256i a = ld2(in + 2 * j), b = ld2(in + 2 * j + 4);
+        __m256i lo = _mm256_unpacklo_epi64(a, b), hi = _mm256_unpackhi_epi64(a, b);
+        __m256i d = sub2(hi, lo);
+        __m256i r0 = add2(lo, mul2(d, k0)), r1 = mul2(d, k1);
+        _mm256_storeu_si256((__m256i *)(void *)(out + j), _mm256_unpacklo_epi64(r0, r1));
+        _mm256_storeu_si256((__m256i *)(void *)(out + j + 2), _mm256_unpackhi_epi64(r0, r1));
+    }
+    cairn_simd_portable()->fold1(out + j, in + 2 * j, len - j, c);
 }
 
 static void avx2_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
