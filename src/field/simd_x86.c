@@ -165,9 +165,46 @@ static inline T2 void st2(cairn_fp *x, __m256i v) { _mm256_storeu_si256((__m256i
  * AVX2 keeps the portable extension fold and eq step (the pair shuffles
  * cost what they save at 4 lanes); its base fold is below.
  */
-static void avx2_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
+/*
+ * (v0, v1, v2, v3) <- their 4 x 4 transpose: lane k of the output r holds
+ * lane r of input k.  Two unpacks per pair of rows, then the 128-bit halves.
+ */
+static inline T2 void transpose4(__m256i *v0, __m256i *v1, __m256i *v2, __m256i *v3)
 {
-    cairn_simd_portable()->fold2(out, in, len, c);
+    __m256i t0 = _mm256_unpacklo_epi64(*v0, *v1), t1 = _mm256_unpackhi_epi64(*v0, *v1);
+    __m256i t2 = _mm256_unpacklo_epi64(*v2, *v3), t3 = _mm256_unpackhi_epi64(*v2, *v3);
+    *v0 = _mm256_permute2x128_si256(t0, t2, 0x20);
+    *v1 = _mm256_permute2x128_si256(t1, t3, 0x20);
+    *v2 = _mm256_permute2x128_si256(t0, t2, 0x31);
+    *v3 = _mm256_permute2x128_si256(t1, t3, 0x31);
+}
+
+/*
+ * Four outputs per iteration: vector k holds pair k, (lo.c0, lo.c1, hi.c0,
+ * hi.c1); a 4 x 4 transpose gives the four coordinates as vectors, c d is
+ * (c0 d0 + 7 c1 d1, c0 d1 + c1 d0) lane-wise, and the two result vectors
+ * are interleaved back into (c0, c1) pairs.  All four inputs are loaded
+ * before the two outputs are stored, so out == in works.
+ */
+static T2 void avx2_fold2(cairn_fp2 *out, const cairn_fp2 *in, size_t len, cairn_fp2 c)
+{
+    const __m256i k0 = _mm256_set1_epi64x((long long)c.c0.v);
+    const __m256i k1 = _mm256_set1_epi64x((long long)c.c1.v);
+    const __m256i k1w = _mm256_set1_epi64x((long long)cairn_fp_mul_w(c.c1).v);
+    size_t j = 0;
+    for (; j + 4 <= len; j += 4) {
+        const cairn_fp *x = &in[2 * j].c0;
+        __m256i v0 = ld2(x), v1 = ld2(x + 4), v2 = ld2(x + 8), v3 = ld2(x + 12);
+        transpose4(&v0, &v1, &v2, &v3);
+        __m256i d0 = sub2(v2, v0), d1 = sub2(v3, v1);
+        __m256i r0 = add2(v0, add2(mul2(d0, k0), mul2(d1, k1w)));
+        __m256i r1 = add2(v1, add2(mul2(d1, k0), mul2(d0, k1)));
+        __m256i lo = _mm256_unpacklo_epi64(r0, r1), hi = _mm256_unpackhi_epi64(r0, r1);
+        _mm256_storeu_si256((__m256i *)(void *)(out + j), _mm256_permute2x128_si256(lo, hi, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(out + j + 2),
+                            _mm256_permute2x128_si256(lo, hi, 0x31));
+    }
+    cairn_simd_portable()->fold2(out + j, in + 2 * j, len - j, c);
 }
 
 /*
@@ -195,20 +232,6 @@ static T2 void avx2_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_
 static void avx2_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
 {
     cairn_simd_portable()->eq2(lo, hi, len, r);
-}
-
-/*
- * (v0, v1, v2, v3) <- their 4 x 4 transpose: lane k of the output r holds
- * lane r of input k.  Two unpacks per pair of rows, then the 128-bit halves.
- */
-static inline T2 void transpose4(__m256i *v0, __m256i *v1, __m256i *v2, __m256i *v3)
-{
-    __m256i t0 = _mm256_unpacklo_epi64(*v0, *v1), t1 = _mm256_unpackhi_epi64(*v0, *v1);
-    __m256i t2 = _mm256_unpacklo_epi64(*v2, *v3), t3 = _mm256_unpackhi_epi64(*v2, *v3);
-    *v0 = _mm256_permute2x128_si256(t0, t2, 0x20);
-    *v1 = _mm256_permute2x128_si256(t1, t3, 0x20);
-    *v2 = _mm256_permute2x128_si256(t0, t2, 0x31);
-    *v3 = _mm256_permute2x128_si256(t1, t3, 0x31);
 }
 
 /*
