@@ -161,10 +161,7 @@ static inline T2 __m256i mul2(__m256i a, __m256i b)
 static inline T2 __m256i ld2(const cairn_fp *x) { return _mm256_loadu_si256((const __m256i *)x); }
 static inline T2 void st2(cairn_fp *x, __m256i v) { _mm256_storeu_si256((__m256i *)x, v); }
 
-/*
- * AVX2 keeps the portable extension fold and eq step (the pair shuffles
- * cost what they save at 4 lanes); its base fold is below.
- */
+/* The AVX2 folds and eq step: pairs split into coordinate vectors by unpacks or a transpose. */
 /*
  * (v0, v1, v2, v3) <- their 4 x 4 transpose: lane k of the output r holds
  * lane r of input k.  Two unpacks per pair of rows, then the 128-bit halves.
@@ -229,9 +226,28 @@ static T2 void avx2_fold1(cairn_fp2 *out, const cairn_fp *in, size_t len, cairn_
     cairn_simd_portable()->fold1(out + j, in + 2 * j, len - j, c);
 }
 
-static void avx2_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
+/*
+ * Four entries per iteration: two unpacks split the two vectors of (c0, c1)
+ * pairs into the c0 and c1 coordinates (lane order 0, 2, 1, 3), h = x r and
+ * x - h are formed lane-wise, and two unpacks per result restore the pairs.
+ */
+static T2 void avx2_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
 {
-    cairn_simd_portable()->eq2(lo, hi, len, r);
+    const __m256i r0 = _mm256_set1_epi64x((long long)r.c0.v);
+    const __m256i r1 = _mm256_set1_epi64x((long long)r.c1.v);
+    const __m256i r1w = _mm256_set1_epi64x((long long)cairn_fp_mul_w(r.c1).v);
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        __m256i a = ld2(&lo[i].c0), b = ld2(&lo[i + 2].c0);
+        __m256i x0 = _mm256_unpacklo_epi64(a, b), x1 = _mm256_unpackhi_epi64(a, b);
+        __m256i h0 = add2(mul2(x0, r0), mul2(x1, r1w)), h1 = add2(mul2(x0, r1), mul2(x1, r0));
+        __m256i l0 = sub2(x0, h0), l1 = sub2(x1, h1);
+        st2(&hi[i].c0, _mm256_unpacklo_epi64(h0, h1));
+        st2(&hi[i + 2].c0, _mm256_unpackhi_epi64(h0, h1));
+        st2(&lo[i].c0, _mm256_unpacklo_epi64(l0, l1));
+        st2(&lo[i + 2].c0, _mm256_unpackhi_epi64(l0, l1));
+    }
+    cairn_simd_portable()->eq2(lo + i, hi + i, len - i, r);
 }
 
 /*
