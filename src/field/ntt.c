@@ -520,24 +520,28 @@ static u64 inv_pow2(unsigned log_n)
     return cairn_fp_pow(cairn_fp_make((P + 1) / 2), log_n).v;
 }
 
+/* Running powers of scale_range: this many, each advancing by g^SCALE_RUN. */
+#define SCALE_RUN 64u
+
 /*
- * x[i] *= c * g^i for i in [i0, i1).  Eight running powers advance by g^8,
- * so the multiplications form eight independent chains instead of one long
- * dependency chain.
+ * x[i] *= c * g^i for i in [i0, i1).  SCALE_RUN running powers c g^(i+k)
+ * multiply a run of x with the kernel set's element-wise product, then all
+ * advance by g^SCALE_RUN with its scaling, so the products are independent
+ * and vectorised; the powers are the same field elements as one serial
+ * chain would give.
  */
 static void scale_range(u64 *x, size_t i0, size_t i1, u64 c, u64 g)
 {
-    u64 pw[8];
+    u64 pw[SCALE_RUN];
+    const cairn_simd_set *K = cairn_simd_kernels();
     pw[0] = fmul(c, cairn_fp_pow(cairn_fp_make(g), (uint64_t)i0).v);
-    for (size_t k = 1; k < 8; k++)
+    for (size_t k = 1; k < SCALE_RUN; k++)
         pw[k] = fmul(pw[k - 1], g);
-    u64 g2 = fmul(g, g), g4 = fmul(g2, g2), g8 = fmul(g4, g4);
+    cairn_fp step = cairn_fp_pow(cairn_fp_make(g), SCALE_RUN);
     size_t i = i0;
-    for (; i + 8 <= i1; i += 8) {
-        for (size_t k = 0; k < 8; k++) {
-            x[i + k] = fmul(x[i + k], pw[k]);
-            pw[k] = fmul(pw[k], g8);
-        }
+    for (; i + SCALE_RUN <= i1; i += SCALE_RUN) {
+        K->mul(as_fp(x + i), as_cfp(x + i), as_cfp(pw), SCALE_RUN);
+        K->scale(as_fp(pw), as_cfp(pw), step, SCALE_RUN);
     }
     for (size_t k = 0; i + k < i1; k++)
         x[i + k] = fmul(x[i + k], pw[k]);
