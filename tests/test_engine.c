@@ -318,6 +318,31 @@ static void simd_kernels_match_portable(void)
                 bad += (size_t)(!cairn_fp2_eq(g2[i], hi)) +
                        (size_t)(!cairn_fp2_eq(h2[i], cairn_fp2_sub(f2[i], hi)));
             }
+            /* ntt16 on len/16 blocks: each bit-reversed block becomes its 16-point DFT */
+            {
+                cairn_fp t2[2], t3[4], t4[8], w16 = cairn_fp_root_of_unity(4);
+                for (size_t j = 0; j < 8; j++)
+                    t4[j] = cairn_fp_pow(w16, j);
+                for (size_t j = 0; j < 4; j++)
+                    t3[j] = t4[2 * j];
+                t2[0] = t4[0];
+                t2[1] = t4[4];
+                size_t nb = len / 16;
+                for (size_t i = 0; i < 16 * nb; i++) {
+                    size_t blk = i & ~(size_t)15, r = i & 15;
+                    size_t rr = ((r & 1) << 3) | ((r & 2) << 1) | ((r & 4) >> 1) | ((r & 8) >> 3);
+                    out[7][blk + rr] = a[i];
+                }
+                K->ntt16(out[7], 16 * nb, t2, t3, t4);
+                for (size_t i = 0; i < 16 * nb; i++) {
+                    size_t blk = i & ~(size_t)15, k16 = i & 15;
+                    cairn_fp want = cairn_fp_zero();
+                    for (size_t q = 0; q < 16; q++)
+                        want = cairn_fp_add(
+                            want, cairn_fp_mul(a[blk + q], cairn_fp_pow(w16, (q * k16) % 16)));
+                    bad += out[7][i].v != want.v;
+                }
+            }
             if (bad != 0) {
                 test_fail(__FILE__, __LINE__, "kernel set %s: %zu wrong outputs at length %zu",
                           K->name, bad, len);

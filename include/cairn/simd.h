@@ -4,7 +4,8 @@
  *
  * A kernel set holds element-wise operations on arrays of canonical
  * elements, the NTT butterflies, the multilinear folds (extension and base
- * tables) and the doubling step of an eq table.  Three sets exist: the portable one
+ * tables), the doubling step of an eq table and the first four stages of
+ * an NTT on blocks of 16.  Three sets exist: the portable one
  * (plain C, always built, the reference every other set is tested
  * against), AVX2 and AVX-512 (x86-64 only, compiled with per-function
  * target attributes so the rest of the library needs no special flags).
@@ -61,6 +62,15 @@ typedef struct {
      * lo[i] = lo[i] - hi[i] (= lo[i] (1 - r)), for i < len (no overlap).
      */
     void (*eq2)(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r);
+    /*
+     * The first four decimation-in-time stages of an NTT on every aligned
+     * block of 16 of x (len a multiple of 16, each block in bit-reversed
+     * order): stage 1 (twiddle 1), stage 2 (1 and w4 = t2[1]), then stages
+     * 3 and 4 as the radix-4 step of butterfly4 with h = 4, t1 = t3[0..3],
+     * t2a = t4[0..3], t2b = t4[4..7].
+     */
+    void (*ntt16)(cairn_fp *x, size_t len, const cairn_fp *t2, const cairn_fp *t3,
+                  const cairn_fp *t4);
 } cairn_simd_set;
 
 /* The set chosen for this process (never NULL; chosen once, thread safe). */

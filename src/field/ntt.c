@@ -51,9 +51,11 @@ static inline u64 fmul(u64 a, u64 b) { return cairn_fp_mul(cairn_fp_make(a), cai
 /*
  * The vector kernels (cairn/simd.h) take cairn_fp arrays; cairn_fp is a
  * struct of one uint64_t, so the words of these arrays are its members.
- * Runs shorter than SIMD_MIN butterflies stay in the scalar loops.
+ * Runs shorter than SIMD_MIN butterflies stay in the scalar loops (4: one
+ * AVX2 vector; the AVX-512 kernels pass runs shorter than 8 to the
+ * portable loop themselves).
  */
-#define SIMD_MIN 8u
+#define SIMD_MIN 4u
 static inline cairn_fp *as_fp(u64 *x) { return (cairn_fp *)(void *)x; }
 static inline const cairn_fp *as_cfp(const u64 *x) { return (const cairn_fp *)(const void *)x; }
 
@@ -349,7 +351,11 @@ static void stage_pass(u64 *x, size_t len, unsigned s, unsigned radix, int par)
 static void run_stages(u64 *x, size_t len, unsigned from, unsigned to, int par)
 {
     unsigned s = from;
-    if (s == 1 && to >= 2) {
+    if (s == 1 && to >= 4) {
+        cairn_simd_kernels()->ntt16(as_fp(x), len, as_cfp(tw_stage[2]), as_cfp(tw_stage[3]),
+                                    as_cfp(tw_stage[4]));
+        s = 5;
+    } else if (s == 1 && to >= 2) {
         stages_1_2(x, len);
         s = 3;
     } else if (s == 1 && to == 1) {
@@ -514,24 +520,28 @@ static u64 inv_pow2(unsigned log_n)
     return cairn_fp_pow(cairn_fp_make((P + 1) / 2), log_n).v;
 }
 
+/* Running powers of scale_range: this many, each advancing by g^SCALE_RUN. */
+#define SCALE_RUN 64u
+
 /*
- * x[i] *= c * g^i for i in [i0, i1).  Eight running powers advance by g^8,
- * so the multiplications form eight independent chains instead of one long
- * dependency chain.
+ * x[i] *= c * g^i for i in [i0, i1).  SCALE_RUN running powers c g^(i+k)
+ * multiply a run of x with the kernel set's element-wise product, then all
+ * advance by g^SCALE_RUN with its scaling, so the products are independent
+ * and vectorised; the powers are the same field elements as one serial
+ * chain would give.
  */
 static void scale_range(u64 *x, size_t i0, size_t i1, u64 c, u64 g)
 {
-    u64 pw[8];
+    u64 pw[SCALE_RUN];
+    const cairn_simd_set *K = cairn_simd_kernels();
     pw[0] = fmul(c, cairn_fp_pow(cairn_fp_make(g), (uint64_t)i0).v);
-    for (size_t k = 1; k < 8; k++)
+    for (size_t k = 1; k < SCALE_RUN; k++)
         pw[k] = fmul(pw[k - 1], g);
-    u64 g2 = fmul(g, g), g4 = fmul(g2, g2), g8 = fmul(g4, g4);
+    cairn_fp step = cairn_fp_pow(cairn_fp_make(g), SCALE_RUN);
     size_t i = i0;
-    for (; i + 8 <= i1; i += 8) {
-        for (size_t k = 0; k < 8; k++) {
-            x[i + k] = fmul(x[i + k], pw[k]);
-            pw[k] = fmul(pw[k], g8);
-        }
+    for (; i + SCALE_RUN <= i1; i += SCALE_RUN) {
+        K->mul(as_fp(x + i), as_cfp(x + i), as_cfp(pw), SCALE_RUN);
+        K->scale(as_fp(pw), as_cfp(pw), step, SCALE_RUN);
     }
     for (size_t k = 0; i + k < i1; k++)
         x[i + k] = fmul(x[i + k], pw[k]);

@@ -87,8 +87,28 @@ static void p_eq2(cairn_fp2 *lo, cairn_fp2 *hi, size_t len, cairn_fp2 r)
     }
 }
 
-static const cairn_simd_set portable_set = {"portable",  p_mul,        p_add,   p_sub,   p_scale,
-                                            p_butterfly, p_butterfly4, p_fold2, p_fold1, p_eq2};
+static void p_ntt16(cairn_fp *x, size_t len, const cairn_fp *t2, const cairn_fp *t3,
+                    const cairn_fp *t4)
+{
+    cairn_fp w4 = t2[1];
+    for (size_t i = 0; i < len; i += 16) {
+        cairn_fp *y = x + i;
+        for (size_t q = 0; q < 16; q += 4) {
+            cairn_fp b0 = cairn_fp_add(y[q], y[q + 1]), b1 = cairn_fp_sub(y[q], y[q + 1]);
+            cairn_fp b2 = cairn_fp_add(y[q + 2], y[q + 3]);
+            cairn_fp b3 = cairn_fp_mul(cairn_fp_sub(y[q + 2], y[q + 3]), w4);
+            y[q] = cairn_fp_add(b0, b2);
+            y[q + 2] = cairn_fp_sub(b0, b2);
+            y[q + 1] = cairn_fp_add(b1, b3);
+            y[q + 3] = cairn_fp_sub(b1, b3);
+        }
+        p_butterfly4(y, y + 4, y + 8, y + 12, t3, t4, t4 + 4, 4);
+    }
+}
+
+static const cairn_simd_set portable_set = {"portable", p_mul,       p_add,        p_sub,
+                                            p_scale,    p_butterfly, p_butterfly4, p_fold2,
+                                            p_fold1,    p_eq2,       p_ntt16};
 
 const cairn_simd_set *cairn_simd_portable(void) { return &portable_set; }
 

@@ -462,6 +462,7 @@ struct round_job {
     size_t blocks, block, chunks;
     cairn_fp2 *acc, *acc2, *vals; /* per chunk: terms*S, terms*S, k*S */
     cairn_fp *valsb;              /* per chunk: k*S */
+    const cairn_fp *ea7;          /* fast path: 7 ea[jl].c1 for each jl < block */
 };
 
 /*
@@ -509,20 +510,36 @@ int sc_generic_only = 0;
 #define SC_FAST_FACTORS 4u
 
 /*
+ * acc += a w with w7 = 7 w.c1 given: (a0 w0 + a1 w7, a0 w1 + a1 w0), four
+ * products, none reduced.  The integers differ from cairn_fp2_acc_add_mul's
+ * (which forms 7 a1) but are congruent mod p, so the reduced sum is the same.
+ */
+CAIRN_HOT_INLINE void acc_add_mul_w7(cairn_fp2_acc *acc, cairn_fp2 a, cairn_fp2 w, cairn_fp w7)
+{
+    cairn_fp_acc_add_prod(&acc->c0, a.c0, w.c0);
+    cairn_fp_acc_add_prod(&acc->c0, a.c1, w7);
+    cairn_fp_acc_add_prod(&acc->c1, a.c0, w.c1);
+    cairn_fp_acc_add_prod(&acc->c1, a.c1, w.c0);
+}
+
+/*
  * The fast path of round_chunk for the commonest claims: one term (its
  * coefficient is applied later, in sc_assemble), at most four factors,
  * with tau, every table in the base field or every table in the extension.
- * Each factor's value walks the planned points 0, [1], 2, .., e by adding
- * hi - lo, the product is formed in registers and accumulated unreduced
- * with the eq weight: the same field elements as the generic kernel,
- * without its per-point value arrays and expression walk.
+ * Each factor's value at X = 0 is lo; from there it walks the planned
+ * points 1, 2, .., e starting at hi (= lo + (hi - lo), already loaded) and
+ * adding hi - lo, one addition per factor fewer than walking from lo.
+ * Products are formed in registers and accumulated unreduced with the eq
+ * weight (7 ea.c1 precomputed once per round, so no multiplication by 7
+ * per pair): the same field elements as the generic kernel, without its
+ * per-point value arrays and expression walk.
  */
-static void round_chunk_prod(const struct round_job *rj, size_t c)
+CAIRN_HOT_INLINE void round_chunk_prod_dn(const struct round_job *rj, size_t c, size_t d, size_t np)
 {
     sc_inst *in = rj->in;
     const sc_plan *pl = rj->pl;
     const cairn_sumcheck_term *tm = &in->expr->terms[0];
-    size_t d = tm->factors_len, np = pl->npts, S = SC_MAX_PTS;
+    size_t S = SC_MAX_PTS;
     size_t h0 = rj->blocks * c / rj->chunks, h1 = rj->blocks * (c + 1) / rj->chunks;
     cairn_fp2_acc inner[SC_MAX_PTS], outer[SC_MAX_PTS];
     for (size_t p = 0; p < np; p++)
@@ -534,38 +551,55 @@ static void round_chunk_prod(const struct round_job *rj, size_t c)
             size_t j = jh * rj->block + jl;
             cairn_fp2 w = in->ea[jl];
             if (rj->all_base) {
-                cairn_fp cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                cairn_fp cur[SC_FAST_FACTORS] = {{0}}, df[SC_FAST_FACTORS] = {{0}};
+                cairn_fp hv[SC_FAST_FACTORS] = {{0}};
                 for (size_t u = 0; u < d; u++) {
                     const cairn_fp *f = in->src_fp[tm->factors[u]];
                     cur[u] = f[2 * j];
-                    df[u] = cairn_fp_sub(f[2 * j + 1], cur[u]);
+                    hv[u] = f[2 * j + 1];
+                    df[u] = cairn_fp_sub(hv[u], cur[u]);
                 }
-                unsigned at = 0;
-                for (size_t p = 0; p < np; p++) {
+                cairn_fp prod = cur[0]; /* pts[0] = 0 */
+                for (size_t u = 1; u < d; u++)
+                    prod = cairn_fp_mul(prod, cur[u]);
+                cairn_fp2_acc_add_mul_fp(&inner[0], w, prod);
+                for (size_t u = 0; u < d; u++)
+                    cur[u] = hv[u]; /* at X = 1; the later points are >= 1 */
+                unsigned at = 1;
+                for (size_t p = 1; p < np; p++) {
                     for (; at < pl->pts[p]; at++)
                         for (size_t u = 0; u < d; u++)
                             cur[u] = cairn_fp_add(cur[u], df[u]);
-                    cairn_fp prod = cur[0];
+                    prod = cur[0];
                     for (size_t u = 1; u < d; u++)
                         prod = cairn_fp_mul(prod, cur[u]);
                     cairn_fp2_acc_add_mul_fp(&inner[p], w, prod);
                 }
             } else {
-                cairn_fp2 cur[SC_FAST_FACTORS], df[SC_FAST_FACTORS];
+                cairn_fp w7 = rj->ea7[jl];
+                cairn_fp2 cur[SC_FAST_FACTORS] = {{{0}, {0}}}, df[SC_FAST_FACTORS] = {{{0}, {0}}};
+                cairn_fp2 hv[SC_FAST_FACTORS] = {{{0}, {0}}};
                 for (size_t u = 0; u < d; u++) {
                     const cairn_fp2 *f = in->src_fp2[tm->factors[u]];
                     cur[u] = f[2 * j];
-                    df[u] = cairn_fp2_sub(f[2 * j + 1], cur[u]);
+                    hv[u] = f[2 * j + 1];
+                    df[u] = cairn_fp2_sub(hv[u], cur[u]);
                 }
-                unsigned at = 0;
-                for (size_t p = 0; p < np; p++) {
+                cairn_fp2 prod = cur[0]; /* pts[0] = 0 */
+                for (size_t u = 1; u < d; u++)
+                    prod = cairn_fp2_mul(prod, cur[u]);
+                acc_add_mul_w7(&inner[0], prod, w, w7);
+                for (size_t u = 0; u < d; u++)
+                    cur[u] = hv[u]; /* at X = 1; the later points are >= 1 */
+                unsigned at = 1;
+                for (size_t p = 1; p < np; p++) {
                     for (; at < pl->pts[p]; at++)
                         for (size_t u = 0; u < d; u++)
                             cur[u] = cairn_fp2_add(cur[u], df[u]);
-                    cairn_fp2 prod = cur[0];
+                    prod = cur[0];
                     for (size_t u = 1; u < d; u++)
                         prod = cairn_fp2_mul(prod, cur[u]);
-                    cairn_fp2_acc_add_mul(&inner[p], prod, w);
+                    acc_add_mul_w7(&inner[p], prod, w, w7);
                 }
             }
         }
@@ -575,6 +609,24 @@ static void round_chunk_prod(const struct round_job *rj, size_t c)
     cairn_fp2 *acc2 = rj->acc2 + c * S; /* one term */
     for (size_t p = 0; p < S; p++)
         acc2[p] = p < np ? cairn_fp2_acc_reduce(&outer[p]) : cairn_fp2_zero();
+}
+
+/*
+ * The factor count and the number of points as constants in the commonest
+ * cases (f1 f2, f1 f2 f3 with q(1) from the claim), so the loops unroll
+ * and the accumulators can stay in registers.
+ */
+static void round_chunk_prod(const struct round_job *rj, size_t c)
+{
+    size_t d = rj->in->expr->terms[0].factors_len, np = rj->pl->npts;
+    if (d == 2 && np == 2)
+        round_chunk_prod_dn(rj, c, 2, 2);
+    else if (d == 3 && np == 3)
+        round_chunk_prod_dn(rj, c, 3, 3);
+    else if (d == 1 && np == 1)
+        round_chunk_prod_dn(rj, c, 1, 1);
+    else
+        round_chunk_prod_dn(rj, c, d, np);
 }
 
 /* Whether round_chunk_prod applies to this round (and is not switched off). */
@@ -708,6 +760,17 @@ void sc_inst_round(cairn_fp2 *s, sc_inst *in)
         rj.vals = rj.acc2 + rj.chunks * terms * S;
         rj.valsb = (cairn_fp *)(rj.vals + rj.chunks * k * S);
     }
+    cairn_fp *ea7 = NULL;
+    if (rj.fast) {
+        ea7 = malloc(rj.block * sizeof *ea7);
+        if (ea7 == NULL) {
+            rj.fast = 0; /* the generic kernel gives the same values */
+        } else {
+            for (size_t jl = 0; jl < rj.block; jl++)
+                ea7[jl] = cairn_fp_mul_w(in->ea[jl].c1);
+        }
+    }
+    rj.ea7 = ea7;
     cairn_pool_run(rj.chunks, round_chunk, &rj);
     /* the chunks' sums, in chunk order, into the instance's accumulator */
     cairn_fp2 *res = in->tau != NULL ? in->acc2 : in->acc;
@@ -718,6 +781,7 @@ void sc_inst_round(cairn_fp2 *s, sc_inst *in)
         for (size_t ix = 0; ix < terms * S; ix++)
             res[ix] = cairn_fp2_add(res[ix], part[c * terms * S + ix]);
     free(scratch);
+    free(ea7);
     sc_assemble(s, in, &pl, res);
 }
 
