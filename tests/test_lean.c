@@ -1783,9 +1783,10 @@ static void lean_prove_kept(const struct lean_corr kept[LI_N], const int fresh[L
  * one single-cell corruption per checker item not reached yet, and each
  * distinct kept corruption is proven by the full lean prover (which
  * continues honestly from the changed cells) and must be rejected by the
- * lean verifier.  A program may lack an instruction class, so up to six
- * programs are searched until every constraint, every lookup and every
- * memory-checking multiset is reached (the coverage is checked).  A
+ * lean verifier.  A program may lack an instruction class, so up to
+ * twelve programs (from the fifth on, 120 items) are searched until every
+ * constraint, every lookup and every memory-checking multiset is reached
+ * (the coverage is checked).  A
  * corruption kept for a lookup puts a cell outside its table, which the
  * prover's pushforward refuses (the verifier's side of that is the gkr
  * suite's forging provers); every other one must be proven and rejected.
@@ -1797,7 +1798,7 @@ static void lean_cheating_prover_rejected(void)
     unsigned runs = 0;
     char name[96];
     memset(have, 0, sizeof have);
-    for (unsigned attempt = 0; attempt < 6; attempt++) {
+    for (unsigned attempt = 0; attempt < 12; attempt++) {
         int complete = 1;
         for (unsigned j = 0; j < LI_N; j++)
             complete = complete && (have[j] || lean_unreachable(j));
@@ -1806,7 +1807,8 @@ static void lean_cheating_prover_rejected(void)
         struct zkt z;
         size_t len;
         cairn_fp *cells = NULL;
-        uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, 40, &len);
+        /* after four small programs, larger ones: a rare class (LH, say) is then all but sure */
+        uint8_t *elf = zk_gen_elf(test_rand_u64() | 1, attempt < 4 ? 40 : 120, &len);
         if (zkt_build_input(&z, elf, len, zk_test_input, ZK_TEST_INPUT_LEN, NULL, 0, 1) &&
             (cells = zkt_lean_cells(&z)) != NULL) {
             memcpy(before, have, sizeof have);
