@@ -462,8 +462,9 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
 }
 
 /*
- * The prover's value tables (zl_vtab_build: only the needed columns, from
- * the materialised U and B) hold exactly zl_row_values' values, on honest
+ * The prover's values (zl_vtab_build: the cell columns, and every other
+ * needed value computed per row from the cells and the materialised U and
+ * B, zl_vtab_row) are exactly zl_row_values' values, on honest
  * cells and on cells changed to indices past U and past B; and every value
  * a stage reads is built.
  */
@@ -502,11 +503,16 @@ static void vtab_matches_row_values(void)
             break;
         }
         size_t bad = 0;
-        for (unsigned i = 0; i < ZLV_N; i++) {
-            if (need[i] != (vt.col[i] != NULL))
+        cairn_fp row[ZLV_N];
+        for (unsigned i = 0; i < ZLV_N; i++) /* the cells are columns, nothing else */
+            if ((i < ZL_NCELL) != (vt.col[i] != NULL))
                 bad++;
             else if (vt.col[i] != NULL)
                 bad += memcmp(vt.col[i], f.tab + (size_t)i * rows, rows * sizeof *f.tab) != 0;
+        for (size_t x = 0; x < rows; x++) { /* every needed value of every row */
+            zl_vtab_row(row, &vt, x);
+            for (unsigned i = 0; i < ZLV_N; i++)
+                bad += need[i] && !cairn_fp_eq(row[i], f.tab[(size_t)i * rows + x]);
         }
         if (bad != 0)
             FAIL("pass %u: %zu value columns differ", pass, bad);
@@ -568,7 +574,9 @@ out:
 /*
  * The fast zero-check prover (eq factored out, the first round over F_p,
  * q(1) from the claim) sends exactly the generic prover's bytes on honest
- * witnesses, for 1, 2 and 3 threads, and the same claimed values.
+ * witnesses, for 1, 2 and 3 threads, and the same claimed values; for
+ * every delay before its tables are held (the first rounds read the rows),
+ * from full tables and from the prover's own (zl_vtab_build).
  */
 static void zerocheck_fast_matches_generic(void)
 {
@@ -593,14 +601,31 @@ static void zerocheck_fast_matches_generic(void)
         zl_zc_proof_clear(&g);
         goto out;
     }
-    for (unsigned th = 1; th <= 3; th++) {
+    /* the values as the prover gets them: the cell columns, the rest per row */
+    zl_tables tb;
+    zl_vtab built;
+    memset(&built, 0, sizeof built);
+    if (zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK ||
+        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK) {
+        FAIL("tables: %s", err.msg);
+        zl_tables_clear(&tb);
+        zl_zc_proof_clear(&g);
+        goto out;
+    }
+    /* every delay of the tables (rounds read from the rows), both sources, 1 to 3 threads */
+    static const int delays[] = {1, 2, 3, ZL_ZC_DELAY, ZL_ZC_DELAY_MAX};
+    const unsigned nd = sizeof delays / sizeof delays[0];
+    for (unsigned v = 0; v < 3 * nd * 2; v++) {
+        unsigned th = 1 + v / (2 * nd), d = (v / 2) % nd, mode = v % 2;
         (void)cairn_pool_set_threads(th, NULL);
+        zl_zc_delay = delays[d];
         zl_zc_proof q;
         cairn_fp2 rq[CAIRN_POLY_MAX_VARS];
         cairn_transcript tq;
         zl_zc_proof_init(&q);
         cairn_transcript_init(&tq, "lean-test");
-        if (zl_zc_prove(&q, rq, &tq, &f.vt, z->w.n, z->w.T, ins, &ctx, th, &err) != CAIRN_OK) {
+        if (zl_zc_prove(&q, rq, &tq, mode ? &built : &f.vt, z->w.n, z->w.T, ins, &ctx, th,
+                        &err) != CAIRN_OK) {
             FAIL("fast, %u threads: %s", th, err.msg);
         } else {
             size_t msgs = g.sc.rounds * g.sc.degree;
@@ -613,12 +638,16 @@ static void zerocheck_fast_matches_generic(void)
             cairn_transcript tg2 = tg;
             b = cairn_transcript_squeeze_fp2(&tg2, "t");
             if (!same || !cairn_fp2_eq(a, b))
-                FAIL("fast prover, %u threads: other bytes than the generic one", th);
+                FAIL("fast prover, %u threads, delay %d, %s: other bytes than the generic one",
+                     th, delays[d], mode ? "built" : "view");
             else
                 test_pass();
         }
         zl_zc_proof_clear(&q);
     }
+    zl_zc_delay = ZL_ZC_DELAY;
+    zl_vtab_clear(&built);
+    zl_tables_clear(&tb);
     (void)cairn_pool_set_threads(2, NULL);
     zl_zc_proof_clear(&g);
 out:

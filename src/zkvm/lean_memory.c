@@ -209,8 +209,10 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
     /* the row leaves, from each row's values */
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 pv[ZL_NMEM], fv5[ZL_NMEM][5];
+        cairn_fp row[ZLV_N];
+        zl_vtab_row(row, vt, x);
         for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+            v[mem_vals[i]] = cairn_fp2_from_fp(row[mem_vals[i]]);
         v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(pv, fv5, v, s->ram->base);
         for (unsigned j = 0; j < ZL_NMEM; j++) {
@@ -245,9 +247,8 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
     memcpy(r_g, pts, n * sizeof *pts);
     memcpy(r_k, pts + ZL_NMEM * n, s->ram->k * sizeof *pts);
     /* the values at the rows' point, and the final memory at the words' point */
-    for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-        if ((st = cairn_poly_eval_fp(&p->vals[i], vt->col[mem_vals[i]], r_g, n)))
-            goto out;
+    if ((st = zl_vtab_eval(p->vals, vt, mem_vals, ZL_MEM_VALS, r_g, err)) != CAIRN_OK)
+        goto out;
     if ((st = cairn_poly_eval_fp(&p->fin[0], fv, r_k, s->ram->k)) != CAIRN_OK ||
         (st = cairn_poly_eval_fp(&p->fin[1], fts, r_k, s->ram->k)) != CAIRN_OK)
         goto out;
@@ -342,8 +343,10 @@ void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cair
         return;
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
+        cairn_fp row[ZLV_N];
+        zl_vtab_row(row, vt, x);
         for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+            v[mem_vals[i]] = cairn_fp2_from_fp(row[mem_vals[i]]);
         v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(p, f, v, ram->base);
         /* the writes, in row order: registers (slots 1..3), then the RAM word */

@@ -118,6 +118,8 @@ static void lap(zl_proof *p, unsigned i, double *t0)
     double t = zk_now_s();
     p->stage_s[i] += t - *t0;
     *t0 = t;
+    size_t rss = zk_rss_peak_take();
+    p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
 }
 
 void zl_proof_init(zl_proof *p)
@@ -283,6 +285,7 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
     zl_proof_clear(p);
     zl_proof_init(p);
     double t0 = zk_now_s();
+    (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
