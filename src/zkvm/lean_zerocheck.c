@@ -322,6 +322,35 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
     v[ZLV_PADS] = cairn_fp_make(x >= vt->T);
 }
 
+void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                    uint64_t x)
+{
+    if (vt->cells == NULL) {
+        for (size_t k = 0; k < len; k++)
+            out[k] = vt->col[idx[k]][x];
+        return;
+    }
+    const zl_tables *tb = vt->tb;
+    const size_t KU = (size_t)1 << ZU_VARS;
+    const cairn_fp *c = vt->cells + x * ZL_NCELL;
+    for (size_t k = 0; k < len; k++) {
+        unsigned i = idx[k];
+        if (i < ZL_NCELL) {
+            out[k] = c[i];
+        } else if (i >= ZLV_B && i < ZLV_B + ZLB_N) {
+            out[k] = b_at(tb, i - ZLV_B, c[ZL_PCI].v);
+        } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
+            unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
+            uint64_t jj = c[zl_u_cells[u]].v;
+            out[k] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+        } else { /* the next row's and the public values: the whole row */
+            cairn_fp row[ZLV_N];
+            row_from_cells(row, vt, x);
+            out[k] = row[i];
+        }
+    }
+}
+
 void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
     if (vt->cells != NULL) {

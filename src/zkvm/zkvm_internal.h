@@ -860,6 +860,9 @@ void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n);
  * entries, and the others may be written too.  Thread-safe.
  */
 void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x);
+/* out[k] = value idx[k] of row x, for some needed values only (cheaper than zl_vtab_row). */
+void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                    uint64_t x);
 /*
  * out[i] = the multilinear extension of value idx[i] (needed ones only) at
  * r (n coordinates): one pass over the rows with split eq tables (2 *
@@ -1089,6 +1092,15 @@ cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift
  * 2 always through the pushforward (the same values either way).
  */
 extern int zl_lk_path;
+
+/*
+ * The bytes each GKR of the lookups and of memory checking may hold
+ * (cairn_gkr_prove_stream's budget: above it the leaves are read from rows
+ * in passes, never held whole); 0 proves them in memory from the leaves
+ * (tests: the reference, the same bytes).
+ */
+#define ZL_GKR_BUDGET ((size_t)64 << 20)
+extern size_t zl_gkr_budget;
 
 /* The earlier stages' claims the lookups discharge. */
 typedef struct {
