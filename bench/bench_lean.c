@@ -29,10 +29,23 @@ int main(int argc, char **argv)
             lean_only = 1;
             memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
             argc--, i--;
+        } else if ((strcmp(argv[i], "--gkr-budget") == 0 || strcmp(argv[i], "--zc-delay") == 0) &&
+                   i + 1 < argc) {
+            long v = strtol(argv[i + 1], NULL, 10);
+            if (argv[i][2] == 'g')
+                zl_gkr_budget = (size_t)(v < 0 ? 0 : v) << 20;
+            else
+                zl_zc_delay = (int)v;
+            memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+            argc -= 2, i--;
         }
     bench_parse(&o, argc, argv,
                 "the lean row's prototype prover against the first prover\n"
-                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)");
+                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)\n"
+                "  --gkr-budget M   MiB each GKR of the lookups and memory may hold (0: in\n"
+                "                   memory, the leaves whole; default 64)\n"
+                "  --zc-delay D     zero-check rounds read from the rows before its tables\n"
+                "                   are held (default 4; 1: tables after the first round)");
     if (o.threads == 0)
         (void)cairn_pool_set_threads(2, NULL);
     zk_rss_probe = 1; /* each stage's peak resident set (zl_proof.stage_rss) */
@@ -78,7 +91,7 @@ int main(int argc, char **argv)
             cairn_transcript_init(&b, "bench-lean");
             zl_proof_init(&p);
             double t0 = bench_now();
-            bad |= zl_prove(&p, &a, &s, r.cells, 2, &err) != CAIRN_OK;
+            bad |= zl_prove_cols(&p, &a, &s, r.cells, 2, &err) != CAIRN_OK;
             tp[k] = bench_now() - t0;
             t0 = bench_now();
             bad |= !bad && zl_verify(&b, &s, &p, &err) != CAIRN_OK;

@@ -1869,7 +1869,7 @@ static int codec_open(struct codec_fix *c, const uint8_t *elf, size_t elf_len, c
     zl_run_stmt(&c->s, &c->r, 100, 2);
     zl_shape_of(&c->sh, &c->s);
     cairn_transcript_init(&t, "lean-proof");
-    if (!ok_st(zl_prove(&c->p, &t, &c->s, c->r.cells, 2, &err), &err, "prove") ||
+    if (!ok_st(zl_prove_cols(&c->p, &t, &c->s, c->r.cells, 2, &err), &err, "prove") ||
         !ok_st(zl_proof_encode(&c->b, &c->len, &c->p, &err), &err, "encode"))
         return 0;
     c->nparts = zl_proof_parts(c->parts, CODEC_MAX_PARTS, &c->p);

@@ -180,7 +180,7 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
     s.st.security_target = security;
     s.instructions = r->instructions;
     transcript_start(&t, &s);
-    if ((rc = zl_prove(&p, &t, &zs, r->cells, threads ? threads : 1, err)) != CAIRN_OK)
+    if ((rc = zl_prove_cols(&p, &t, &zs, r->cells, threads ? threads : 1, err)) != CAIRN_OK)
         goto out;
     s.st.security_bits = p.security_bits;
     if (r->output_len > 0) {

@@ -254,8 +254,9 @@ static cairn_status y_claims_hold(const struct points *q, const zl_lk_result *re
     return CAIRN_OK;
 }
 
-cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
-                      unsigned threads, cairn_error *err)
+/* zl_prove (cells row-major, copied into columns) and zl_prove_cols (columns, borrowed). */
+static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
+                          int cols, unsigned threads, cairn_error *err)
 {
     size_t n = s->n;
     unsigned k = s->ram->k;
@@ -311,7 +312,9 @@ cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const 
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for 2^%zu rows", n);
         goto out;
     }
-    if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
+    if (cols)
+        zl_vtab_cols(&vt, cells, n, s->T, &tb);
+    else if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
@@ -400,6 +403,18 @@ out:
     free(y2);
     free(vz);
     return st;
+}
+
+cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
+                      unsigned threads, cairn_error *err)
+{
+    return prove(p, t, s, cells, 0, threads, err);
+}
+
+cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                           const cairn_fp *cols, unsigned threads, cairn_error *err)
+{
+    return prove(p, t, s, cols, 1, threads, err);
 }
 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,

@@ -3,8 +3,9 @@
  * loaded, its bytecode table and RAM image, the VM run to its exit with
  * the public output collected, and the lean cells of every row (2^n rows)
  * streamed through the witness oracle and the lean row source
- * (lean_fill.c).  Linear space: the cells are materialised, as the
- * prototype prover needs them (docs/zkvm-v2.md §8, step 3).
+ * (lean_fill.c).  Linear space: the cells are materialised, as columns
+ * (zl_prove_cols reads them without a copy), as the prototype prover needs
+ * them (docs/zkvm-v2.md §8, step 3).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,20 @@
 #include "cairn/witness.h"
 #include "zkvm_internal.h"
 
+struct cols_sink {
+    cairn_fp *cols;
+    size_t rows;
+};
+
+/* Rows into the columns (cell c of row x at cols[c * rows + x]). */
 static cairn_status copy_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
                               cairn_error *err)
 {
     (void)err;
-    memcpy((cairn_fp *)ctx + first * ZL_NCELL, rows, count * ZL_NCELL * sizeof *rows);
+    const struct cols_sink *k = ctx;
+    for (size_t i = 0; i < count; i++)
+        for (unsigned c = 0; c < ZL_NCELL; c++)
+            k->cols[c * k->rows + first + i] = rows[i * ZL_NCELL + c];
     return CAIRN_OK;
 }
 
@@ -95,7 +105,8 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
     if ((st = zl_source_init(&src, &s, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
                              r->T, r->n, &r->bc, r->init, &r->ram, in, in_len, err)) != CAIRN_OK)
         goto out;
-    st = cairn_rows_stream(&src, 0, rows, copy_rows, r->cells, err);
+    struct cols_sink sink = {r->cells, rows};
+    st = cairn_rows_stream(&src, 0, rows, copy_rows, &sink, err);
 out:
     cairn_witness_oracle_free(o);
     cairn_vm_clear(&vm);

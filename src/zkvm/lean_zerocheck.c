@@ -286,14 +286,15 @@ static void build_chunk(void *ctx, size_t chunk)
     }
 }
 
-/* Row x's values from the cells and the tables, exactly zl_row_values' (built mode). */
+/* Row x's values from the cell columns and the tables, exactly zl_row_values' (built mode). */
 static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
     const zl_tables *tb = vt->tb;
     const size_t KU = (size_t)1 << ZU_VARS;
     uint64_t rows = UINT64_C(1) << vt->n;
-    const cairn_fp *c = vt->cells + x * ZL_NCELL;
-    memcpy(v, c, ZL_NCELL * sizeof *v);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        v[i] = vt->col[i][x];
+    const cairn_fp *c = v;
     uint64_t pci = c[ZL_PCI].v;
     for (size_t k = 0; k < vt->nb; k++)
         v[ZLV_B + vt->bcol[k]] = b_at(tb, vt->bcol[k], pci);
@@ -304,15 +305,15 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
     }
     cairn_fp *nv = v + ZLV_PC_NEXT;
     if (x + 1 < rows) {
-        const cairn_fp *nc = c + ZL_NCELL, two16 = cairn_fp_make(UINT64_C(1) << 16);
-        uint64_t ni = nc[ZL_PCI].v;
+        const cairn_fp *const *cc = vt->col, two16 = cairn_fp_make(UINT64_C(1) << 16);
+        uint64_t ni = cc[ZL_PCI][x + 1].v;
         nv[0] = b_at(tb, ZK_PC, ni);
         nv[1] = cairn_fp_add(cairn_fp_add(b_at(tb, ZK_F_BO, ni), b_at(tb, ZK_F_BE, ni)),
                              b_at(tb, ZK_F_BI, ni));
-        nv[2] = cairn_fp_add(nc[ZL_XL], cairn_fp_mul(nc[ZL_XH], two16));
-        nv[3] = cairn_fp_add(nc[ZL_HL], cairn_fp_mul(nc[ZL_HH], two16));
-        nv[4] = nc[ZL_OI];
-        nv[5] = nc[ZL_EOF];
+        nv[2] = cairn_fp_add(cc[ZL_XL][x + 1], cairn_fp_mul(cc[ZL_XH][x + 1], two16));
+        nv[3] = cairn_fp_add(cc[ZL_HL][x + 1], cairn_fp_mul(cc[ZL_HH][x + 1], two16));
+        nv[4] = cc[ZL_OI][x + 1];
+        nv[5] = cc[ZL_EOF][x + 1];
     } else {
         memset(nv, 0, (ZLV_EOF_NEXT - ZLV_PC_NEXT + 1) * sizeof *nv);
     }
@@ -325,23 +326,22 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
                     uint64_t x)
 {
-    if (vt->cells == NULL) {
+    if (vt->tb == NULL) {
         for (size_t k = 0; k < len; k++)
             out[k] = vt->col[idx[k]][x];
         return;
     }
     const zl_tables *tb = vt->tb;
     const size_t KU = (size_t)1 << ZU_VARS;
-    const cairn_fp *c = vt->cells + x * ZL_NCELL;
     for (size_t k = 0; k < len; k++) {
         unsigned i = idx[k];
         if (i < ZL_NCELL) {
-            out[k] = c[i];
+            out[k] = vt->col[i][x];
         } else if (i >= ZLV_B && i < ZLV_B + ZLB_N) {
-            out[k] = b_at(tb, i - ZLV_B, c[ZL_PCI].v);
+            out[k] = b_at(tb, i - ZLV_B, vt->col[ZL_PCI][x].v);
         } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
             unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
-            uint64_t jj = c[zl_u_cells[u]].v;
+            uint64_t jj = vt->col[zl_u_cells[u]][x].v;
             out[k] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
         } else { /* the next row's and the public values: the whole row */
             cairn_fp row[ZLV_N];
@@ -353,7 +353,7 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
 
 void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
-    if (vt->cells != NULL) {
+    if (vt->tb != NULL) {
         row_from_cells(v, vt, x);
         return;
     }
@@ -416,31 +416,45 @@ out:
     return st;
 }
 
-cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
-                           const zl_tables *tb, cairn_error *err)
+/* The needed bytecode columns and U outputs, and the borrowed tables (built mode). */
+static void built_lists(zl_vtab *vt, size_t n, uint64_t T, const zl_tables *tb)
 {
     uint8_t need[ZLV_N];
-    size_t rows = (size_t)1 << n;
-    memset(vt, 0, sizeof *vt);
     vt->n = n;
     need_list(vt);
     zl_vtab_needed(need);
-    vt->own = malloc(ZL_NCELL * rows * sizeof *vt->own);
-    if (vt->own == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %u cell columns of 2^%zu",
-                               ZL_NCELL, n);
-    for (unsigned i = 0; i < ZL_NCELL; i++)
-        vt->col[i] = vt->own + (size_t)i * rows;
-    vt->cells = cells, vt->tb = tb, vt->T = T;
+    vt->tb = tb, vt->T = T;
     for (unsigned i = 0; i < ZLB_N; i++)
         if (need[ZLV_B + i])
             vt->bcol[vt->nb++] = (uint16_t)i;
     for (unsigned i = 0; i < ZL_NUCELL * ZU_NCOL; i++)
         if (need[ZLV_U + i])
             vt->ucol[vt->nu++] = (uint16_t)i;
+}
+
+cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
+                           const zl_tables *tb, cairn_error *err)
+{
+    size_t rows = (size_t)1 << n;
+    memset(vt, 0, sizeof *vt);
+    vt->own = malloc(ZL_NCELL * rows * sizeof *vt->own);
+    if (vt->own == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %u cell columns of 2^%zu",
+                               ZL_NCELL, n);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        vt->col[i] = vt->own + (size_t)i * rows;
+    built_lists(vt, n, T, tb);
     struct build_job j = {cells, vt->own, rows, cairn_pool_chunks(rows, 1024)};
     cairn_pool_run(j.chunks, build_chunk, &j);
     return CAIRN_OK;
+}
+
+void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb)
+{
+    memset(vt, 0, sizeof *vt);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        vt->col[i] = cols + ((size_t)i << n);
+    built_lists(vt, n, T, tb);
 }
 
 /*

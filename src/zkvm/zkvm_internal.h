@@ -834,9 +834,8 @@ void zl_tables_clear(zl_tables *tb);
 typedef struct {
     size_t n;
     const cairn_fp *col[ZLV_N]; /* the cells (built) or every value (view) */
-    cairn_fp *own;              /* the cell columns, when built by zl_vtab_build */
-    const cairn_fp *cells;      /* built: the caller's cells, row-major (borrowed) */
-    const zl_tables *tb;        /* built: U and B (borrowed) */
+    cairn_fp *own;              /* the cell columns, when copied by zl_vtab_build */
+    const zl_tables *tb;        /* built: U and B (borrowed); NULL in a view */
     uint64_t T;
     size_t nb, nu;              /* built: how many of bcol, ucol are read */
     uint16_t bcol[ZLB_N];       /* built: the needed bytecode columns */
@@ -852,6 +851,8 @@ void zl_vtab_needed(uint8_t need[ZLV_N]);
  */
 cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
                            const zl_tables *tb, cairn_error *err);
+/* The same over cell columns the caller holds (ZL_NCELL columns of 2^n, borrowed): no copy. */
+void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb);
 /* A view of full tables (ZLV_N columns of 2^n, zl_value_tables' layout): every column. */
 void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n);
 /*
@@ -1328,7 +1329,7 @@ typedef struct {
     uint64_t T;             /* trace rows */
     uint64_t instructions;
     size_t n;               /* 2^n rows */
-    cairn_fp *cells;        /* 2^n rows of ZL_NCELL */
+    cairn_fp *cells;        /* ZL_NCELL columns of 2^n rows (zl_prove_cols' layout) */
     uint8_t *output;        /* the bytes written to fd 1 */
     size_t output_len;
     uint32_t exit_code;
@@ -1410,6 +1411,13 @@ void zl_proof_clear(zl_proof *p);
  */
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err);
+/*
+ * The same proof from the cells as columns (cell c of row x at
+ * cols[c * 2^n + x], zl_run's layout), borrowed rather than copied: the
+ * prover then holds no copy of the cells.
+ */
+cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                           const cairn_fp *cols, unsigned threads, cairn_error *err);
 /*
  * Verify every stage and both openings.  First the verifier's floor: the
  * bits recomputed from the statement's shape (zl_setup) and the target
