@@ -43,7 +43,7 @@ int main(int argc, char **argv)
                 "the lean row's prototype prover against the first prover\n"
                 "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)\n"
                 "  --gkr-budget M   MiB each GKR of the lookups and memory may hold (0: in\n"
-                "                   memory, the leaves whole; default 64)\n"
+                "                   memory, the leaves whole; default 128)\n"
                 "  --zc-delay D     zero-check rounds read from the rows before its tables\n"
                 "                   are held (default 4; 1: tables after the first round)");
     if (o.threads == 0)

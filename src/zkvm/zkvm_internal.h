@@ -1100,7 +1100,7 @@ extern int zl_lk_path;
  * in passes, never held whole); 0 proves them in memory from the leaves
  * (tests: the reference, the same bytes).
  */
-#define ZL_GKR_BUDGET ((size_t)64 << 20)
+#define ZL_GKR_BUDGET ((size_t)128 << 20)
 extern size_t zl_gkr_budget;
 
 /* The earlier stages' claims the lookups discharge. */
