@@ -26,6 +26,14 @@
  * which the prover sends and later stages discharge.  The challenges come
  * after grinding (cairn_gkr_lookup_challenges_prove), after the caller
  * bound the phase-1 commitment, the final RAM included.
+ *
+ * The prover never holds the leaves (20 tables of 2^n extension elements):
+ * they are affine in 47 base values of a row (the 41 tuple values, the
+ * row, and for the RAM boundary j, ro_j, its initial word, its final value
+ * and timestamp), which mem_rows_stream computes from the cells, and
+ * cairn_gkr_prove_stream reads them in passes within zl_gkr_budget bytes.
+ * With zl_gkr_budget = 0 (tests) the leaves are built and proven in memory:
+ * the same bytes.
  */
 #include <stdlib.h>
 #include <string.h>

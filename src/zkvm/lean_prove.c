@@ -14,9 +14,10 @@
  * (zl_setup_init, lean_security.c); the prover refuses a total below the
  * target, the verifier one below CAIRN_ZKVM_MIN_SECURITY_BITS.
  *
- * Step 3 of the plan, in linear space: the value tables are materialised
- * (ZLV_N columns of 2^n), so this is the reference the streaming stages
- * of step 4 must reproduce byte for byte.  Nothing here is reachable from
+ * Step 3 of the plan, in linear space: the cells are held as columns and
+ * every other value is computed from them per row (zl_vtab), the GKRs
+ * read their leaves from rows in passes; this is the reference the
+ * small-space stages of step 4 must reproduce byte for byte.  Nothing here is reachable from
  * the CLI yet; the proof's byte format is lean_codec.c's.
  */
 #include <math.h>

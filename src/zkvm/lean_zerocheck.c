@@ -491,9 +491,12 @@ static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
  * q_i is evaluated at X = 0, 2, 3 only, q_i(1) follows from the round's
  * claim, and s_i(0), s_i(2), s_i(3), s_i(4) are the messages the generic
  * prover sends (the bytes are the same: lean/zerocheck_fast_matches_generic).
- * The first round reads the base-field tables and evaluates the
- * constraints over F_p (zl_constraints_fp); the later rounds fold into
- * F_p2 tables.  Pairs are cut into a fixed number of chunks, each with
+ * The first round reads the rows' base values (zl_vtab_row) and evaluates
+ * the constraints over F_p (zl_constraints_fp); rounds 1 .. delay-1 read
+ * the 2^(i+1) rows under each pair and fold them on the fly with the
+ * weights eq(r_<i, .); then one pass over the rows materialises the tables
+ * folded `delay` times (zl_zc_delay: k tables of 2^(n - delay) extension
+ * elements instead of 2^(n-1)), which the later rounds fold in place.  Pairs are cut into a fixed number of chunks, each with
  * its own sums, added in chunk order, so no byte depends on the threads.
  */
 #define ZC_CHUNKS CAIRN_POOL_CHUNKS
