@@ -29,12 +29,26 @@ int main(int argc, char **argv)
             lean_only = 1;
             memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
             argc--, i--;
+        } else if ((strcmp(argv[i], "--gkr-budget") == 0 || strcmp(argv[i], "--zc-delay") == 0) &&
+                   i + 1 < argc) {
+            long v = strtol(argv[i + 1], NULL, 10);
+            if (argv[i][2] == 'g')
+                zl_gkr_budget = (size_t)(v < 0 ? 0 : v) << 20;
+            else
+                zl_zc_delay = (int)v;
+            memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+            argc -= 2, i--;
         }
     bench_parse(&o, argc, argv,
                 "the lean row's prototype prover against the first prover\n"
-                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)");
+                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)\n"
+                "  --gkr-budget M   MiB each GKR of the lookups and memory may hold (0: in\n"
+                "                   memory, the leaves whole; default 128)\n"
+                "  --zc-delay D     zero-check rounds read from the rows before its tables\n"
+                "                   are held (default 4; 1: tables after the first round)");
     if (o.threads == 0)
         (void)cairn_pool_set_threads(2, NULL);
+    zk_rss_probe = 1; /* each stage's peak resident set (zl_proof.stage_rss) */
     printf("%-12s %8s %6s %10s %10s %10s %10s %10s  %s\n", "case", "rows", "cells", "lean_prove",
            "lean_verif", "lean_bytes", "v1_prove", "v1_bytes",
            "lean bytes by stage: zero-check/memory/shift/lookups/openings");
@@ -65,6 +79,8 @@ int main(int argc, char **argv)
         zl_stmt s;
         zl_run_stmt(&s, &r, 100, ZL_GRIND_AUTO);
         double tp[16], tv[16], t1[16], stages[16][ZL_NSTAGE];
+        size_t rss[16][ZL_NSTAGE];
+        double pre_mib = bench_peak_rss_mib(); /* the run (cells and trace), before the probe resets it */
         size_t bytes = 0, v1_bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;
         for (int k = 0; k < reps && !bad; k++) {
@@ -75,7 +91,7 @@ int main(int argc, char **argv)
             cairn_transcript_init(&b, "bench-lean");
             zl_proof_init(&p);
             double t0 = bench_now();
-            bad |= zl_prove(&p, &a, &s, r.cells, 2, &err) != CAIRN_OK;
+            bad |= zl_prove_cols(&p, &a, &s, r.cells, 2, &err) != CAIRN_OK;
             tp[k] = bench_now() - t0;
             t0 = bench_now();
             bad |= !bad && zl_verify(&b, &s, &p, &err) != CAIRN_OK;
@@ -84,6 +100,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_lean: %s: %s\n", name, err.msg);
             bytes = zl_proof_size(&p, parts);
             memcpy(stages[k], p.stage_s, sizeof stages[k]);
+            memcpy(rss[k], p.stage_rss, sizeof rss[k]);
             zl_proof_clear(&p);
             /* the first prover on the same run */
             uint8_t *proof = NULL;
@@ -115,7 +132,14 @@ int main(int argc, char **argv)
             printf("%-12s stages:", "");
             for (unsigned i = 0; i < ZL_NSTAGE; i++)
                 printf(" %s %.3fs,", zl_stage_names[i], stages[km][i]);
-            printf(" peak RSS so far %.0f MiB\n", bench_peak_rss_mib());
+            double peak = pre_mib;
+            printf("\n%-12s stage peak RSS:", "");
+            for (unsigned i = 0; i < ZL_NSTAGE; i++) {
+                double mib = (double)rss[km][i] / (1024.0 * 1024.0);
+                peak = mib > peak ? mib : peak;
+                printf(" %s %.0f,", zl_stage_names[i], mib);
+            }
+            printf(" MiB (before proving %.0f); peak RSS so far %.0f MiB\n", pre_mib, peak);
         }
         zl_run_clear(&r);
     next:

@@ -55,7 +55,7 @@ static int setup(void)
         return fl_ready;
     zl_run_stmt(&fl_stmt, &fl_run, 100, 2);
     zl_shape_of(&fl_shape, &fl_stmt);
-    if (zl_prove(&p, &t, &fl_stmt, fl_run.cells, 2, NULL) == CAIRN_OK &&
+    if (zl_prove_cols(&p, &t, &fl_stmt, fl_run.cells, 2, NULL) == CAIRN_OK &&
         zl_proof_encode(&fl_proof, &fl_proof_len, &p, NULL) == CAIRN_OK) {
         fl_nparts = zl_proof_parts(fl_parts, FL_MAX_PARTS, &p);
         fl_ready = fl_nparts > 0 ? 1 : -1;

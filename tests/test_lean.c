@@ -478,8 +478,9 @@ static cairn_status zc_round_trip(const struct zkt *z, const cairn_fp *cells, zl
 }
 
 /*
- * The prover's value tables (zl_vtab_build: only the needed columns, from
- * the materialised U and B) hold exactly zl_row_values' values, on honest
+ * The prover's values (zl_vtab_build: the cell columns, and every other
+ * needed value computed per row from the cells and the materialised U and
+ * B, zl_vtab_row) are exactly zl_row_values' values, on honest
  * cells and on cells changed to indices past U and past B; and every value
  * a stage reads is built.
  */
@@ -518,11 +519,16 @@ static void vtab_matches_row_values(void)
             break;
         }
         size_t bad = 0;
-        for (unsigned i = 0; i < ZLV_N; i++) {
-            if (need[i] != (vt.col[i] != NULL))
+        cairn_fp row[ZLV_N];
+        for (unsigned i = 0; i < ZLV_N; i++) /* the cells are columns, nothing else */
+            if ((i < ZL_NCELL) != (vt.col[i] != NULL))
                 bad++;
             else if (vt.col[i] != NULL)
                 bad += memcmp(vt.col[i], f.tab + (size_t)i * rows, rows * sizeof *f.tab) != 0;
+        for (size_t x = 0; x < rows; x++) { /* every needed value of every row */
+            zl_vtab_row(row, &vt, x);
+            for (unsigned i = 0; i < ZLV_N; i++)
+                bad += need[i] && !cairn_fp_eq(row[i], f.tab[(size_t)i * rows + x]);
         }
         if (bad != 0)
             FAIL("pass %u: %zu value columns differ", pass, bad);
@@ -584,7 +590,9 @@ out:
 /*
  * The fast zero-check prover (eq factored out, the first round over F_p,
  * q(1) from the claim) sends exactly the generic prover's bytes on honest
- * witnesses, for 1, 2 and 3 threads, and the same claimed values.
+ * witnesses, for 1, 2 and 3 threads, and the same claimed values; for
+ * every delay before its tables are held (the first rounds read the rows),
+ * from full tables and from the prover's own (zl_vtab_build).
  */
 static void zerocheck_fast_matches_generic(void)
 {
@@ -609,14 +617,31 @@ static void zerocheck_fast_matches_generic(void)
         zl_zc_proof_clear(&g);
         goto out;
     }
-    for (unsigned th = 1; th <= 3; th++) {
+    /* the values as the prover gets them: the cell columns, the rest per row */
+    zl_tables tb;
+    zl_vtab built;
+    memset(&built, 0, sizeof built);
+    if (zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK ||
+        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK) {
+        FAIL("tables: %s", err.msg);
+        zl_tables_clear(&tb);
+        zl_zc_proof_clear(&g);
+        goto out;
+    }
+    /* every delay of the tables (rounds read from the rows), both sources, 1 to 3 threads */
+    static const int delays[] = {1, 2, 3, ZL_ZC_DELAY, ZL_ZC_DELAY_MAX};
+    const unsigned nd = sizeof delays / sizeof delays[0];
+    for (unsigned v = 0; v < 3 * nd * 2; v++) {
+        unsigned th = 1 + v / (2 * nd), d = (v / 2) % nd, mode = v % 2;
         (void)cairn_pool_set_threads(th, NULL);
+        zl_zc_delay = delays[d];
         zl_zc_proof q;
         cairn_fp2 rq[CAIRN_POLY_MAX_VARS];
         cairn_transcript tq;
         zl_zc_proof_init(&q);
         cairn_transcript_init(&tq, "lean-test");
-        if (zl_zc_prove(&q, rq, &tq, &f.vt, z->w.n, z->w.T, ins, &ctx, th, &err) != CAIRN_OK) {
+        if (zl_zc_prove(&q, rq, &tq, mode ? &built : &f.vt, z->w.n, z->w.T, ins, &ctx, th,
+                        &err) != CAIRN_OK) {
             FAIL("fast, %u threads: %s", th, err.msg);
         } else {
             size_t msgs = g.sc.rounds * g.sc.degree;
@@ -629,12 +654,16 @@ static void zerocheck_fast_matches_generic(void)
             cairn_transcript tg2 = tg;
             b = cairn_transcript_squeeze_fp2(&tg2, "t");
             if (!same || !cairn_fp2_eq(a, b))
-                FAIL("fast prover, %u threads: other bytes than the generic one", th);
+                FAIL("fast prover, %u threads, delay %d, %s: other bytes than the generic one",
+                     th, delays[d], mode ? "built" : "view");
             else
                 test_pass();
         }
         zl_zc_proof_clear(&q);
     }
+    zl_zc_delay = ZL_ZC_DELAY;
+    zl_vtab_clear(&built);
+    zl_tables_clear(&tb);
     (void)cairn_pool_set_threads(2, NULL);
     zl_zc_proof_clear(&g);
 out:
@@ -1327,6 +1356,51 @@ static void lookup_extras_both_routes(void)
 static void reduce_blocks_same_proof(void)
 {
     proof_same_either_way(&zl_open_path, 0, 1);
+}
+
+/*
+ * The lookups' and the memory checking's GKRs proven from rows in passes
+ * (cairn_gkr_prove_stream, budgets that force streamed layers) give the
+ * proof of the in-memory prover (zl_gkr_budget = 0), byte for byte, for
+ * 1, 2 and 3 threads.
+ */
+static void gkr_streamed_same_proof(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64()))
+        return;
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
+    static const size_t budgets[] = {0, (size_t)256 << 10, (size_t)2 << 20};
+    uint8_t *ref = NULL;
+    size_t ref_len = 0;
+    for (unsigned th = 1; th <= 3; th++)
+        for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+            if (th > 1 && i == 0)
+                continue;
+            zl_proof p;
+            cairn_transcript t;
+            cairn_error err;
+            uint8_t *b = NULL;
+            size_t len = 0;
+            (void)cairn_pool_set_threads(th, NULL);
+            zl_gkr_budget = budgets[i];
+            zl_proof_init(&p);
+            cairn_transcript_init(&t, "lean-proof");
+            if (zl_prove(&p, &t, &s, f.cells, th, &err) != CAIRN_OK ||
+                zl_proof_encode(&b, &len, &p, &err) != CAIRN_OK) {
+                FAIL("budget %zu, %u threads: %s", budgets[i], th, err.msg);
+            } else if (ref == NULL) {
+                ref = b, ref_len = len, b = NULL;
+            } else if (CHECK(len == ref_len)) {
+                CHECK_MEM_EQ(b, ref, len);
+            }
+            free(b);
+            zl_proof_clear(&p);
+        }
+    zl_gkr_budget = ZL_GKR_BUDGET;
+    (void)cairn_pool_set_threads(2, NULL);
+    free(ref);
+    zc_fix_close(&f);
 }
 
 static void lean_proof_complete(void)
@@ -2262,7 +2336,7 @@ static int codec_open(struct codec_fix *c, const uint8_t *elf, size_t elf_len, c
     zl_run_stmt(&c->s, &c->r, 100, 2);
     zl_shape_of(&c->sh, &c->s);
     cairn_transcript_init(&t, "lean-proof");
-    if (!ok_st(zl_prove(&c->p, &t, &c->s, c->r.cells, 2, &err), &err, "prove") ||
+    if (!ok_st(zl_prove_cols(&c->p, &t, &c->s, c->r.cells, 2, &err), &err, "prove") ||
         !ok_st(zl_proof_encode(&c->b, &c->len, &c->p, &err), &err, "encode"))
         return 0;
     c->nparts = zl_proof_parts(c->parts, CODEC_MAX_PARTS, &c->p);
@@ -2935,6 +3009,7 @@ const struct test_case test_lean_cases[] = {
     TEST(shift_stage),
     TEST(lookup_stage),
     TEST(lookup_extras_both_routes),
+    TEST(gkr_streamed_same_proof),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
     TEST(lean_cheating_prover_rejected),

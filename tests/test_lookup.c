@@ -292,6 +292,53 @@ static void lookup_batch_threads_same_bytes(void)
     blk_free(&b);
 }
 
+/*
+ * The streaming prover (the GKR's leaves read from rows in passes, within
+ * budgets that force streamed layers, and one that holds everything) gives
+ * the in-memory prover's proof bytes and claims, for 1, 2 and 3 threads;
+ * with n < kappa too (the table side is the larger instance).
+ */
+static void lookup_batch_stream_same_bytes(void)
+{
+    static const size_t shapes[2][2] = {{14, 5}, {6, 9}}; /* n, kappa */
+    static const size_t budgets[3] = {(size_t)16 << 10, (size_t)256 << 10, (size_t)64 << 20};
+    for (int sh = 0; sh < 2; sh++) {
+        size_t n = shapes[sh][0], kappa = shapes[sh][1];
+        blk b;
+        blk_make(&b, n, kappa, 3, 2, 2);
+        size_t len = cairn_logup_star_batch_proof_size(n, kappa, 3);
+        uint8_t *ref = malloc(len), *enc = malloc(len);
+        cairn_logup_star_batch_claims c0, c;
+        cairn_logup_star_proof proof;
+        cairn_transcript t;
+        memset(&c0, 0, sizeof c0);
+        memset(&c, 0, sizeof c);
+        blk_honest_y(&b, 1);
+        cairn_logup_star_proof_init(&proof);
+        CHECK_OK(blk_prove(&proof, &c0, &b, b.y, b.cindex, 1, NULL));
+        CHECK_OK(cairn_logup_star_batch_proof_encode(ref, len, &proof, n, kappa, 3, NULL));
+        cairn_logup_star_proof_clear(&proof);
+        for (unsigned th = 1; th <= 3; th++)
+            for (int i = 0; i < 3; i++) {
+                CHECK_OK(cairn_pool_set_threads(th, NULL));
+                cairn_logup_star_proof_init(&proof);
+                CHECK_OK(blk_bind(&b, &t));
+                cairn_transcript_absorb_fp2_vec(&t, "test/Y", b.y, (size_t)1 << b.kappa);
+                blk_bind_y(&b, b.y);
+                CHECK_OK(cairn_logup_star_batch_prove_stream(&proof, &c, &t, &b.st, &b.ch,
+                                                             b.cindex, b.y, budgets[i], th, NULL));
+                CHECK_OK(cairn_logup_star_batch_proof_encode(enc, len, &proof, n, kappa, 3, NULL));
+                CHECK_MEM_EQ(enc, ref, len);
+                CHECK_MEM_EQ(&c, &c0, sizeof c);
+                cairn_logup_star_proof_clear(&proof);
+            }
+        (void)cairn_pool_set_threads(1, NULL);
+        free(ref);
+        free(enc);
+        blk_free(&b);
+    }
+}
+
 /* T_c for the byte functions of a 16-bit index b = lo + 256 hi, and their closed-form MLEs. */
 enum { BF_LO, BF_HI, BF_AND, BF_POW, BF_ZERO, BF_BIT7, BF_COUNT };
 
@@ -882,6 +929,7 @@ const struct test_case test_gkr_lookup_cases[] = {
     TEST(lookup_batch_requires_y_binding),
     TEST(lookup_batch_honest),
     TEST(lookup_batch_threads_same_bytes),
+    TEST(lookup_batch_stream_same_bytes),
     TEST(lookup_batch_table_eval),
     TEST(lookup_batch_codec),
     TEST(lookup_batch_tamper),

@@ -503,6 +503,24 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
                                           unsigned threads, cairn_error *err);
 
 /*
+ * The same proof, bytes and claims as cairn_logup_star_batch_prove, with
+ * the GKR proven by cairn_gkr_prove_stream within mem_budget bytes (> 0):
+ * the leaves are never held whole, but read in passes from rows computed
+ * on the fly from the index columns, split eq tables and y.  Memory: the
+ * budget, 3 K extension elements and the split eq tables.  Errors as
+ * cairn_logup_star_batch_prove, and CAIRN_ERR_LIMIT when no plan of the
+ * GKR fits the budget.
+ */
+cairn_status cairn_logup_star_batch_prove_stream(cairn_logup_star_proof *proof,
+                                                 cairn_logup_star_batch_claims *claims,
+                                                 cairn_transcript *t,
+                                                 const cairn_logup_star_batch_statement *s,
+                                                 const cairn_logup_star_batch_challenges *ch,
+                                                 const cairn_fp *const *index, const cairn_fp2 *y,
+                                                 size_t mem_budget, unsigned threads,
+                                                 cairn_error *err);
+
+/*
  * Verify phase B: CAIRN_ERR_REJECTED for a failed proof of work, a failed
  * inner sum-check (Y(s) T_gamma(s), T_gamma(s) from table_eval when set,
  * else from the columns), a failed GKR (poles, a non-zero total, a layer),

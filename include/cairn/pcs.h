@@ -285,7 +285,9 @@ cairn_status cairn_pcs_committer_absorb(cairn_pcs_committer *cm, const cairn_fp 
 /*
  * Finish: every one of the M rows must have been absorbed (else
  * CAIRN_ERR_ARG).  Builds the tree into pr (replacing what it held) and
- * fills pr->com.  The committer is cleared either way.
+ * fills pr->com.  The committer is cleared either way, its column states
+ * and buffer before the tree is built (so they and the tree are never held
+ * at once).
  */
 cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committer *cm,
                                         cairn_error *err);

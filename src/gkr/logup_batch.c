@@ -309,18 +309,109 @@ static void leaf_chunk(void *ctx, size_t c)
     }
 }
 
-cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
-                                          cairn_logup_star_batch_claims *claims,
-                                          cairn_transcript *t,
-                                          const cairn_logup_star_batch_statement *s,
-                                          const cairn_logup_star_batch_challenges *ch,
-                                          const cairn_fp *const *index, const cairn_fp2 *y,
-                                          unsigned threads, cairn_error *err)
+/*
+ * The leaves as rows, for the streaming GKR prover: row x holds the m
+ * index values i_l(x), eq(z_k, x) as two base coordinates (c0, c1) per
+ * point, then for x < K the table side's Y[x] (c0, c1) and x itself.  Each
+ * leaf is affine in the row (lb_row_instances), with the same values as
+ * leaf_chunk's and gkr_ls_table_leaves'.
+ */
+typedef struct {
+    const cairn_fp *const *index;
+    const lb_eq *eq;
+    const cairn_fp2 *y;
+    size_t m, P, rows, K, width;
+    cairn_fp *buf; /* LB_ROWS_CHUNK rows */
+} lb_rows;
+
+#define LB_ROWS_CHUNK 4096u
+
+static cairn_status lb_rows_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                   cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    lb_rows *r = src->impl;
+    const lb_eq *e = r->eq;
+    for (uint64_t x0 = a; x0 < b; x0 += LB_ROWS_CHUNK) {
+        size_t cnt = b - x0 < LB_ROWS_CHUNK ? (size_t)(b - x0) : LB_ROWS_CHUNK;
+        memset(r->buf, 0, cnt * r->width * sizeof *r->buf);
+        for (size_t i = 0; i < cnt; i++) {
+            uint64_t x = x0 + i;
+            cairn_fp *row = r->buf + i * r->width;
+            if (x < r->rows) {
+                size_t xl = (size_t)x & (e->lo_len - 1), xh = (size_t)(x >> e->h);
+                for (size_t l = 0; l < r->m; l++)
+                    row[l] = r->index[l][x];
+                for (size_t k = 0; k < r->P; k++) {
+                    cairn_fp2 w = cairn_fp2_mul(e->lo[k * e->lo_len + xl], e->hi[k * e->hi_len + xh]);
+                    row[r->m + 2 * k] = w.c0;
+                    row[r->m + 2 * k + 1] = w.c1;
+                }
+            }
+            if (x < r->K) {
+                row[r->m + 2 * r->P] = r->y[x].c0;
+                row[r->m + 2 * r->P + 1] = r->y[x].c1;
+                row[r->m + 2 * r->P + 2] = cairn_fp_make(x);
+            }
+        }
+        cairn_status st = consume(ctx, x0, r->buf, cnt, err);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    return CAIRN_OK;
+}
+
+/* Storage of the affine leaves' terms: per index column 2P numerator terms and one denominator term. */
+typedef struct {
+    size_t cols[CAIRN_LOGUP_STAR_MAX_INDEX + 1][2 * CAIRN_LOGUP_STAR_MAX_POINTS];
+    cairn_fp2 coeffs[CAIRN_LOGUP_STAR_MAX_INDEX + 1][2 * CAIRN_LOGUP_STAR_MAX_POINTS];
+    size_t qcol[CAIRN_LOGUP_STAR_MAX_INDEX + 1][1];
+    cairn_fp2 qcoef[CAIRN_LOGUP_STAR_MAX_INDEX + 1][1];
+} lb_terms;
+
+/*
+ * Instance l < m: p_l = sum_k nu_{l,k} (c0_k + X c1_k), q_l = alpha - i_l;
+ * instance m: p = -(Y.c0 + X Y.c1), q = alpha - x.
+ */
+static void lb_row_instances(cairn_gkr_row_instance *inst, lb_terms *tm, const lb_rows *r,
+                             const cairn_fp2 *nu, cairn_fp2 alpha, size_t n, size_t kappa)
+{
+    const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
+    const cairn_fp2 minus1 = cairn_fp2_neg(cairn_fp2_one());
+    size_t m = r->m, P = r->P;
+    for (size_t l = 0; l <= m; l++) {
+        size_t np = l < m ? 2 * P : 2;
+        for (size_t k = 0; l < m && k < P; k++) {
+            tm->cols[l][2 * k] = m + 2 * k, tm->coeffs[l][2 * k] = nu[l * P + k];
+            tm->cols[l][2 * k + 1] = m + 2 * k + 1;
+            tm->coeffs[l][2 * k + 1] = cairn_fp2_mul(nu[l * P + k], X);
+        }
+        if (l == m) {
+            tm->cols[l][0] = m + 2 * P, tm->coeffs[l][0] = minus1;
+            tm->cols[l][1] = m + 2 * P + 1, tm->coeffs[l][1] = cairn_fp2_neg(X);
+        }
+        tm->qcol[l][0] = l < m ? l : m + 2 * P + 2;
+        tm->qcoef[l][0] = minus1;
+        inst[l] = (cairn_gkr_row_instance){l < m ? n : kappa,
+                                           {cairn_fp2_zero(), np, tm->cols[l], tm->coeffs[l]},
+                                           {alpha, 1, tm->qcol[l], tm->qcoef[l]}};
+    }
+}
+
+/* budget 0: the leaves in memory and cairn_gkr_prove; else cairn_gkr_prove_stream within it. */
+static cairn_status lb_prove(cairn_logup_star_proof *proof, cairn_logup_star_batch_claims *claims,
+                             cairn_transcript *t, const cairn_logup_star_batch_statement *s,
+                             const cairn_logup_star_batch_challenges *ch,
+                             const cairn_fp *const *index, const cairn_fp2 *y, size_t budget,
+                             unsigned threads, cairn_error *err)
 {
     cairn_fp2 *tg = NULL, *leaves = NULL, *pts = NULL, alpha;
     cairn_fp2 pe[CAIRN_LOGUP_STAR_MAX_INDEX + 1], qe[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
     cairn_gkr_instance inst[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
+    cairn_gkr_row_instance rinst[CAIRN_LOGUP_STAR_MAX_INDEX + 1];
+    lb_terms *terms = NULL;
+    lb_rows lr;
     lb_eq eq = {0, 0, 0, 0, NULL, NULL};
+    memset(&lr, 0, sizeof lr);
     cairn_logup_star_proof_clear(proof);
     cairn_status st = lb_check(s, 1, err);
     if (st != CAIRN_OK)
@@ -336,9 +427,12 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
             return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch prover: index column %zu "
                                    "missing", l);
     tg = malloc(3 * K * sizeof *tg);
-    leaves = malloc(2 * m * rows * sizeof *leaves);
+    if (budget == 0)
+        leaves = malloc(2 * m * rows * sizeof *leaves);
+    else
+        terms = malloc(sizeof *terms);
     pts = malloc((m * s->n + s->kappa + 1) * sizeof *pts);
-    if (tg == NULL || leaves == NULL || pts == NULL) {
+    if (tg == NULL || (budget == 0 ? leaves == NULL : terms == NULL) || pts == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "logup* batch prover: %zu columns of 2^%zu",
                              m, s->n);
         goto out;
@@ -360,6 +454,21 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
     /* the leaves: p_l = sum_k nu_{l,k} eq(z_k, .), q_l = alpha - i_l; -Y and alpha - b */
     if ((st = lb_eq_make(&eq, s, err)) != CAIRN_OK)
         goto out;
+    if (budget != 0) { /* the leaves as rows, read by the streaming prover in passes */
+        lr = (lb_rows){index, &eq, y, m, s->points_len, rows, K, m + 2 * s->points_len + 3, NULL};
+        if ((lr.buf = malloc(LB_ROWS_CHUNK * lr.width * sizeof *lr.buf)) == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "logup* batch prover: a row buffer");
+            goto out;
+        }
+        cairn_rows src = {rows > K ? rows : K, lr.width, lb_rows_stream, &lr};
+        lb_row_instances(rinst, terms, &lr, ch->nu, alpha, s->n, s->kappa);
+        cairn_gkr_stream_opts o = {budget, threads};
+        if ((st = cairn_gkr_prove_stream(&proof->gkr, pts, pe, qe, NULL, t, &src, rinst, m + 1, &o,
+                                         err)) != CAIRN_OK)
+            goto out;
+        lb_claims(claims, s, alpha, pts, pe, qe);
+        goto out;
+    }
     leaf_job lj = {s, ch->nu, index, &eq, alpha, rows, cairn_pool_chunks(rows, GKR_PAR_MIN),
                    leaves};
     lb_run(lj.chunks, threads, leaf_chunk, &lj);
@@ -376,12 +485,39 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
     lb_claims(claims, s, alpha, pts, pe, qe);
 out:
     lb_eq_free(&eq);
+    free(lr.buf);
+    free(terms);
     free(tg);
     free(leaves);
     free(pts);
     if (st != CAIRN_OK)
         cairn_logup_star_proof_clear(proof);
     return st;
+}
+
+cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
+                                          cairn_logup_star_batch_claims *claims,
+                                          cairn_transcript *t,
+                                          const cairn_logup_star_batch_statement *s,
+                                          const cairn_logup_star_batch_challenges *ch,
+                                          const cairn_fp *const *index, const cairn_fp2 *y,
+                                          unsigned threads, cairn_error *err)
+{
+    return lb_prove(proof, claims, t, s, ch, index, y, 0, threads, err);
+}
+
+cairn_status cairn_logup_star_batch_prove_stream(cairn_logup_star_proof *proof,
+                                                 cairn_logup_star_batch_claims *claims,
+                                                 cairn_transcript *t,
+                                                 const cairn_logup_star_batch_statement *s,
+                                                 const cairn_logup_star_batch_challenges *ch,
+                                                 const cairn_fp *const *index, const cairn_fp2 *y,
+                                                 size_t mem_budget, unsigned threads,
+                                                 cairn_error *err)
+{
+    if (mem_budget == 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "logup* batch prover: a budget of 0 bytes");
+    return lb_prove(proof, claims, t, s, ch, index, y, mem_budget, threads, err);
 }
 
 /* ---- verifier ---------------------------------------------------------------------------- */

@@ -157,36 +157,62 @@ static void unit_done(stream_ctx *cx, sinst *s, uint64_t c)
         s->F[u] = cairn_fp2_zero();
 }
 
-/* The row consumer: every row feeds the active instances whose leaves it holds. */
+/* Rows [first, first + count) into one instance, in order. */
+static void consume_inst(stream_ctx *cx, sinst *s, uint64_t first, const cairn_fp *rows,
+                         size_t count)
+{
+    size_t width = cx->rows->width;
+    if (!s->active)
+        return;
+    for (size_t r = 0; r < count; r++) {
+        uint64_t x = first + r;
+        if (x >= ((uint64_t)1 << s->n))
+            return;
+        const cairn_fp *row = rows + r * width;
+        cairn_fp2 p = affine_eval(&s->def->p, row), q = affine_eval(&s->def->q, row);
+        if (!s->have) {
+            s->up = p;
+            s->uq = q;
+            s->have = 1;
+        } else {
+            s->up = cairn_fp2_add(cairn_fp2_mul(s->up, q), cairn_fp2_mul(p, s->uq));
+            s->uq = cairn_fp2_mul(s->uq, q);
+        }
+        s->rows_done++;
+        if ((s->rows_done & (((uint64_t)1 << s->blk_log) - 1)) == 0) {
+            unit_done(cx, s, (s->rows_done >> s->blk_log) - 1);
+            s->have = 0;
+        }
+    }
+}
+
+struct consume_job {
+    stream_ctx *cx;
+    uint64_t first;
+    const cairn_fp *rows;
+    size_t count;
+};
+
+/* Item j: instance j over the chunk's rows (instances share nothing during a pass). */
+static void consume_item(void *ctx, size_t j)
+{
+    struct consume_job *c = ctx;
+    consume_inst(c->cx, &c->cx->si[j], c->first, c->rows, c->count);
+}
+
+/*
+ * The row consumer: every row feeds the active instances whose leaves it
+ * holds.  Each instance reads the rows in order whatever the threads, so
+ * the values do not depend on them; with threads, the instances of a
+ * chunk of rows run in parallel.
+ */
 static cairn_status consume(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
                             cairn_error *err)
 {
     (void)err;
     stream_ctx *cx = ctx;
-    size_t width = cx->rows->width;
-    for (size_t r = 0; r < count; r++) {
-        uint64_t x = first + r;
-        const cairn_fp *row = rows + r * width;
-        for (size_t j = 0; j < cx->m; j++) {
-            sinst *s = &cx->si[j];
-            if (!s->active || x >= ((uint64_t)1 << s->n))
-                continue;
-            cairn_fp2 p = affine_eval(&s->def->p, row), q = affine_eval(&s->def->q, row);
-            if (!s->have) {
-                s->up = p;
-                s->uq = q;
-                s->have = 1;
-            } else {
-                s->up = cairn_fp2_add(cairn_fp2_mul(s->up, q), cairn_fp2_mul(p, s->uq));
-                s->uq = cairn_fp2_mul(s->uq, q);
-            }
-            s->rows_done++;
-            if ((s->rows_done & (((uint64_t)1 << s->blk_log) - 1)) == 0) {
-                unit_done(cx, s, (s->rows_done >> s->blk_log) - 1);
-                s->have = 0;
-            }
-        }
-    }
+    struct consume_job c = {cx, first, rows, count};
+    gkr_parallel_for(cx->m, cx->threads, consume_item, &c);
     return CAIRN_OK;
 }
 

@@ -218,10 +218,14 @@ cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committe
     }
     struct finals_job fj = {cm, leaves, cairn_pool_chunks(cm->n_code, 1024)};
     cairn_pool_run(fj.chunks, finals_chunk, &fj);
-    st = cairn_merkle_tree_build(&pr->tree, leaves, cm->n_code, cairn_pool_threads(), err);
+    /* the column hashes and the row buffer are done with: free them before the tree */
+    cairn_pcs_params params = cm->params;
+    size_t n_code = cm->n_code;
+    cairn_pcs_committer_clear(cm);
+    st = cairn_merkle_tree_build(&pr->tree, leaves, n_code, cairn_pool_threads(), err);
     if (st != CAIRN_OK)
         goto out;
-    pr->com.params = cm->params;
+    pr->com.params = params;
     pr->com.root = *cairn_merkle_tree_root(&pr->tree);
 out:
     free(leaves);

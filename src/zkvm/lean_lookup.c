@@ -32,6 +32,7 @@
 #include "zkvm_internal.h"
 
 int zl_lk_path;
+size_t zl_gkr_budget = ZL_GKR_BUDGET;
 
 /* ---- the tables ---------------------------------------------------------------------------------- */
 
@@ -357,11 +358,18 @@ cairn_status zl_lk_prove(zl_lk_state *s, zl_lk_proof *p, zl_lk_result *res, cair
     cairn_status st;
     s->su.y_binding = s->sb.y_binding = binding;
     s->su.y_binding_len = s->sb.y_binding_len = binding_len;
-    if ((st = cairn_logup_star_batch_prove(&p->u, &res->u, t, &s->su, &s->chu, s->uidx, s->yu,
-                                           threads, err)) != CAIRN_OK)
+    if (zl_gkr_budget == 0) { /* the leaves in memory (tests: the reference) */
+        if ((st = cairn_logup_star_batch_prove(&p->u, &res->u, t, &s->su, &s->chu, s->uidx,
+                                               s->yu, threads, err)) != CAIRN_OK)
+            return st;
+        return cairn_logup_star_batch_prove(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
+                                            threads, err);
+    }
+    if ((st = cairn_logup_star_batch_prove_stream(&p->u, &res->u, t, &s->su, &s->chu, s->uidx,
+                                                  s->yu, zl_gkr_budget, threads, err)) != CAIRN_OK)
         return st;
-    return cairn_logup_star_batch_prove(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
-                                        threads, err);
+    return cairn_logup_star_batch_prove_stream(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
+                                               zl_gkr_budget, threads, err);
 }
 
 cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_proof *p,

@@ -26,12 +26,21 @@
  * which the prover sends and later stages discharge.  The challenges come
  * after grinding (cairn_gkr_lookup_challenges_prove), after the caller
  * bound the phase-1 commitment, the final RAM included.
+ *
+ * The prover never holds the leaves (20 tables of 2^n extension elements):
+ * they are affine in 47 base values of a row (the 41 tuple values, the
+ * row, and for the RAM boundary j, ro_j, its initial word, its final value
+ * and timestamp), which mem_rows_stream computes from the cells, and
+ * cairn_gkr_prove_stream reads them in passes within zl_gkr_budget bytes.
+ * With zl_gkr_budget = 0 (tests) the leaves are built and proven in memory:
+ * the same bytes.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cairn/gkr.h"
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "zkvm_internal.h"
 
 #define FP_VARS ZL_MEM_FP_VARS /* beta's coordinates: 5 fields <= 2^3 */
@@ -180,6 +189,132 @@ static void mem_absorb(cairn_transcript *t, size_t n, unsigned k, const uint32_t
     }
 }
 
+/*
+ * The leaves as rows, for the streaming GKR prover: row x holds the values
+ * the tuples read (mem_vals' order) and the row index, then for x < 2^k
+ * the RAM boundary's word j = x, ro_j, its initial word, its final value
+ * and timestamp.  Every leaf is affine in the row (mem_row_instances).
+ */
+#define MR_VALS (ZL_MEM_VALS + 1)  /* the values and the row */
+#define MR_WIDTH (MR_VALS + 5)
+#define MR_CHUNK 4096u
+
+typedef struct {
+    const zl_vtab *vt;
+    const zl_mem_stmt *s;
+    const cairn_fp *fv, *fts;
+    uint64_t rows, K;
+    cairn_fp *buf; /* MR_CHUNK rows */
+} mem_rows;
+
+struct mr_fill {
+    const mem_rows *r;
+    uint64_t x0;
+    size_t cnt, chunks;
+};
+
+static void mr_fill_chunk(void *ctx, size_t chunk)
+{
+    const struct mr_fill *f = ctx;
+    const mem_rows *r = f->r;
+    size_t per = (f->cnt + f->chunks - 1) / f->chunks, lo = per * chunk;
+    size_t hi = lo + per < f->cnt ? lo + per : f->cnt;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t x = f->x0 + i;
+        cairn_fp *row = r->buf + i * MR_WIDTH;
+        memset(row, 0, MR_WIDTH * sizeof *row);
+        if (x < r->rows) {
+            zl_vtab_values(row, r->vt, mem_vals, ZL_MEM_VALS, x);
+            row[ZL_MEM_VALS] = cairn_fp_from_u64(x);
+        }
+        if (x < r->K) {
+            row[MR_VALS] = cairn_fp_from_u64(x);
+            row[MR_VALS + 1] = cairn_fp_make(x >= r->s->ram->text_lo && x < r->s->ram->text_hi);
+            row[MR_VALS + 2] = cairn_fp_from_u64(r->s->ram->init[x]);
+            row[MR_VALS + 3] = r->fv[x];
+            row[MR_VALS + 4] = r->fts[x];
+        }
+    }
+}
+
+static cairn_status mem_rows_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                    cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    const mem_rows *r = src->impl;
+    for (uint64_t x0 = a; x0 < b; x0 += MR_CHUNK) {
+        size_t cnt = b - x0 < MR_CHUNK ? (size_t)(b - x0) : MR_CHUNK;
+        struct mr_fill f = {r, x0, cnt, cairn_pool_chunks(cnt, 64)};
+        if (f.chunks <= 1) {
+            f.chunks = 1;
+            mr_fill_chunk(&f, 0);
+        } else {
+            cairn_pool_run(f.chunks, mr_fill_chunk, &f);
+        }
+        cairn_status st = consume(ctx, x0, r->buf, cnt, err);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    return CAIRN_OK;
+}
+
+/* The terms of the affine leaves: at most MR_WIDTH each. */
+typedef struct {
+    size_t cols[ZL_NMEM + 2][2][MR_WIDTH];
+    cairn_fp2 coeffs[ZL_NMEM + 2][2][MR_WIDTH];
+} mem_terms;
+
+/*
+ * The row instances' leaves as affine functions of the row: zl_tuples is
+ * affine in the values, so its constant is its value at 0 and each
+ * value's coefficient its change when that value alone is 1 (exact, so
+ * the leaves equal zl_mem_prove's in-memory ones).  The boundary:
+ * p = +1 and -1, q = alpha minus the fingerprints of (j, ro_j, init_j, 0)
+ * and (j, ro_j, fv_j, fts_j).
+ */
+static void mem_row_instances(cairn_gkr_row_instance *inst, mem_terms *tm, size_t n, unsigned k,
+                              uint32_t base, cairn_fp2 alpha, const cairn_fp2 *w)
+{
+    cairn_fp2 v[ZLV_N], p0[ZL_NMEM], f0[ZL_NMEM][5], p1[ZL_NMEM], f1[ZL_NMEM][5];
+    size_t np[ZL_NMEM] = {0}, nq[ZL_NMEM] = {0};
+    for (unsigned i = 0; i < ZLV_N; i++)
+        v[i] = cairn_fp2_zero();
+    zl_tuples(p0, f0, v, base);
+    cairn_fp2 fp0[ZL_NMEM];
+    for (unsigned j = 0; j < ZL_NMEM; j++)
+        fp0[j] = fingerprint(w, f0[j]);
+    for (size_t t = 0; t < MR_VALS; t++) {
+        unsigned vi = t < ZL_MEM_VALS ? mem_vals[t] : ZLV_ID;
+        v[vi] = cairn_fp2_one();
+        zl_tuples(p1, f1, v, base);
+        v[vi] = cairn_fp2_zero();
+        for (unsigned j = 0; j < ZL_NMEM; j++) {
+            cairn_fp2 dp = cairn_fp2_sub(p1[j], p0[j]);
+            cairn_fp2 dq = cairn_fp2_neg(cairn_fp2_sub(fingerprint(w, f1[j]), fp0[j]));
+            if (!cairn_fp2_is_zero(dp))
+                tm->cols[j][0][np[j]] = t, tm->coeffs[j][0][np[j]++] = dp;
+            if (!cairn_fp2_is_zero(dq))
+                tm->cols[j][1][nq[j]] = t, tm->coeffs[j][1][nq[j]++] = dq;
+        }
+    }
+    for (unsigned j = 0; j < ZL_NMEM; j++)
+        inst[j] = (cairn_gkr_row_instance){
+            n, {p0[j], np[j], tm->cols[j][0], tm->coeffs[j][0]},
+            {cairn_fp2_sub(alpha, fp0[j]), nq[j], tm->cols[j][1], tm->coeffs[j][1]}};
+    /* the boundary: fields (tag, j, ro, value, ts) */
+    cairn_fp2 qc = cairn_fp2_sub(alpha, cairn_fp2_mul_fp(w[0], cairn_fp_make(T_RAM)));
+    for (unsigned b = 0; b < 2; b++) {
+        size_t *c = tm->cols[ZL_NMEM + b][1];
+        cairn_fp2 *a = tm->coeffs[ZL_NMEM + b][1];
+        for (unsigned l = 0; l < 4; l++) {
+            c[l] = MR_VALS + (b == 0 || l < 2 ? l : l + 1); /* j, ro, then init or fv, fts */
+            a[l] = cairn_fp2_neg(w[1 + l]);
+        }
+        inst[ZL_NMEM + b] = (cairn_gkr_row_instance){
+            k, {b == 0 ? cairn_fp2_one() : cairn_fp2_neg(cairn_fp2_one()), 0, NULL, NULL},
+            {qc, b == 0 ? 3u : 4u, c, a}};
+    }
+}
+
 cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn_transcript *t,
                           const zl_vtab *vt, size_t n, const zl_mem_stmt *s, const cairn_fp *fv,
                           const cairn_fp *fts, unsigned grind_bits, unsigned threads,
@@ -199,18 +334,45 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
         return st;
     if ((st = cairn_gkr_fingerprint_weights(w, FIELDS, beta, FP_VARS, err)) != CAIRN_OK)
         return st;
+    pts = malloc((ZL_NMEM * n + 2 * s->ram->k + 1) * sizeof *pts);
+    if (pts == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the memory GKR");
+        goto out;
+    }
+    if (zl_gkr_budget != 0) { /* the leaves read from rows in passes */
+        mem_rows mr = {vt, s, fv, fts, rows, K, NULL};
+        mem_terms *tm = malloc(sizeof *tm);
+        cairn_gkr_row_instance rinst[ZL_NMEM + 2];
+        mr.buf = malloc(MR_CHUNK * MR_WIDTH * sizeof *mr.buf);
+        if (tm == NULL || mr.buf == NULL) {
+            free(tm);
+            free(mr.buf);
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the memory GKR");
+            goto out;
+        }
+        mem_row_instances(rinst, tm, n, s->ram->k, s->ram->base, alpha, w);
+        cairn_rows src = {rows > K ? rows : K, MR_WIDTH, mem_rows_stream, &mr};
+        cairn_gkr_stream_opts o = {zl_gkr_budget, threads};
+        st = cairn_gkr_prove_stream(&p->gkr, pts, pe, qe, NULL, t, &src, rinst, N, &o, err);
+        free(tm);
+        free(mr.buf);
+        if (st != CAIRN_OK)
+            goto out;
+        goto values;
+    }
     v = calloc(ZLV_N, sizeof *v); /* the tuples read only the memory values */
     leaves = malloc((2 * ZL_NMEM * rows + 4 * K) * sizeof *leaves);
-    pts = malloc((ZL_NMEM * n + 2 * s->ram->k + 1) * sizeof *pts);
-    if (v == NULL || leaves == NULL || pts == NULL) {
+    if (v == NULL || leaves == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the memory GKR");
         goto out;
     }
     /* the row leaves, from each row's values */
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 pv[ZL_NMEM], fv5[ZL_NMEM][5];
+        cairn_fp row[ZLV_N];
+        zl_vtab_row(row, vt, x);
         for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+            v[mem_vals[i]] = cairn_fp2_from_fp(row[mem_vals[i]]);
         v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(pv, fv5, v, s->ram->base);
         for (unsigned j = 0; j < ZL_NMEM; j++) {
@@ -242,12 +404,14 @@ cairn_status zl_mem_prove(zl_mem_proof *p, cairn_fp2 *r_g, cairn_fp2 *r_k, cairn
         (cairn_gkr_instance){s->ram->k, {NULL, bl + 2 * K, 0}, {NULL, bl + 3 * K, 0}};
     if ((st = cairn_gkr_prove(&p->gkr, pts, pe, qe, t, inst, N, threads, err)) != CAIRN_OK)
         goto out;
+    free(leaves);
+    leaves = NULL;
+values:
     memcpy(r_g, pts, n * sizeof *pts);
     memcpy(r_k, pts + ZL_NMEM * n, s->ram->k * sizeof *pts);
     /* the values at the rows' point, and the final memory at the words' point */
-    for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-        if ((st = cairn_poly_eval_fp(&p->vals[i], vt->col[mem_vals[i]], r_g, n)))
-            goto out;
+    if ((st = zl_vtab_eval(p->vals, vt, mem_vals, ZL_MEM_VALS, r_g, err)) != CAIRN_OK)
+        goto out;
     if ((st = cairn_poly_eval_fp(&p->fin[0], fv, r_k, s->ram->k)) != CAIRN_OK ||
         (st = cairn_poly_eval_fp(&p->fin[1], fts, r_k, s->ram->k)) != CAIRN_OK)
         goto out;
@@ -342,8 +506,10 @@ void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cair
         return;
     for (uint64_t x = 0; x < rows; x++) {
         cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
+        cairn_fp row[ZLV_N];
+        zl_vtab_row(row, vt, x);
         for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-            v[mem_vals[i]] = cairn_fp2_from_fp(vt->col[mem_vals[i]][x]);
+            v[mem_vals[i]] = cairn_fp2_from_fp(row[mem_vals[i]]);
         v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
         zl_tuples(p, f, v, ram->base);
         /* the writes, in row order: registers (slots 1..3), then the RAM word */

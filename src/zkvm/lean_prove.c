@@ -14,9 +14,10 @@
  * (zl_setup_init, lean_security.c); the prover refuses a total below the
  * target, the verifier one below CAIRN_ZKVM_MIN_SECURITY_BITS.
  *
- * Step 3 of the plan, in linear space: the value tables are materialised
- * (ZLV_N columns of 2^n), so this is the reference the streaming stages
- * of step 4 must reproduce byte for byte.  Nothing here is reachable from
+ * Step 3 of the plan, in linear space: the cells are held as columns and
+ * every other value is computed from them per row (zl_vtab), the GKRs
+ * read their leaves from rows in passes; this is the reference the
+ * small-space stages of step 4 must reproduce byte for byte.  Nothing here is reachable from
  * the CLI yet; the proof's byte format is lean_codec.c's.
  */
 #include <math.h>
@@ -135,6 +136,8 @@ static void lap(zl_proof *p, unsigned i, struct clock *t0)
     double t = zk_now_s();
     p->stage_s[i] += t - t0->t0;
     t0->t0 = t;
+    size_t rss = zk_rss_peak_take();
+    p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
     tell(t0->rep, i, 1);
     if (i + 1 < ZL_NSTAGE)
         tell(t0->rep, i + 1, 0);
@@ -275,22 +278,51 @@ static cairn_status y_claims_hold(const struct points *q, const zl_lk_result *re
 zl_vtab_hook_fn zl_prove_vtab_hook;
 void *zl_prove_vtab_hook_ctx;
 
-cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
-                      unsigned threads, cairn_error *err)
+/*
+ * Test-only (zl_prove_vtab_hook): every value the stages read as a full
+ * table (2^n entries each, the cells included), handed to the hook, then
+ * *vt becomes a view of those tables, so every later stage reads what the
+ * hook left.  *tab receives the tables (freed by the caller); *built
+ * keeps the built vtab for the caller to clear.
+ */
+static cairn_status hook_values(zl_vtab *vt, zl_vtab *built, cairn_fp **tab, cairn_error *err)
 {
-    return zl_prove_report(p, t, s, cells, threads, NULL, err);
+    size_t n = vt->n;
+    uint64_t rows = UINT64_C(1) << n;
+    uint8_t need[ZLV_N];
+    cairn_fp v[ZLV_N], *col[ZLV_N];
+    zl_vtab_needed(need);
+    if ((*tab = calloc((size_t)ZLV_N << n, sizeof **tab)) == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the value tables");
+    for (uint64_t x = 0; x < rows; x++) {
+        zl_vtab_row(v, vt, x);
+        for (unsigned i = 0; i < ZLV_N; i++)
+            if (i < ZL_NCELL)
+                (*tab)[((size_t)i << n) + x] = vt->col[i][x];
+            else if (need[i])
+                (*tab)[((size_t)i << n) + x] = v[i];
+    }
+    for (unsigned i = 0; i < ZLV_N; i++)
+        col[i] = i < ZL_NCELL || need[i] ? *tab + ((size_t)i << n) : NULL;
+    zl_prove_vtab_hook(zl_prove_vtab_hook_ctx, col, n);
+    *built = *vt;
+    zl_vtab_view(vt, *tab, n);
+    return CAIRN_OK;
 }
 
-cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
-                             const cairn_fp *cells, unsigned threads, const zl_report *rep,
-                             cairn_error *err)
+/*
+ * zl_prove (cells row-major, copied into columns), zl_prove_cols and
+ * zl_prove_report (columns, borrowed).
+ */
+static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
+                          int cols, unsigned threads, const zl_report *rep, cairn_error *err)
 {
     size_t n = s->n;
     unsigned k = s->ram->k;
     size_t K = (size_t)1 << k;
     cairn_status st;
-    cairn_fp *fv = NULL, *y2 = NULL;
-    zl_vtab vt;
+    cairn_fp *fv = NULL, *y2 = NULL, *hook_tab = NULL;
+    zl_vtab vt, built; /* built: the prover's own, when a test hook made vt a view */
     cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rg[CAIRN_POLY_MAX_VARS], rk[CAIRN_POLY_MAX_VARS],
         rs[CAIRN_POLY_MAX_VARS], *vz = NULL;
     zl_setup su;
@@ -307,6 +339,7 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
     memset(&tb, 0, sizeof tb);
     memset(&ls, 0, sizeof ls);
     memset(&vt, 0, sizeof vt);
+    memset(&built, 0, sizeof built);
     cairn_pcs_prover_init(&pr1);
     cairn_pcs_prover_init(&pr2);
     pr1.threads = pr2.threads = threads ? threads : 1;
@@ -314,6 +347,7 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
     zl_proof_init(p);
     struct clock t0 = {zk_now_s(), rep};
     tell(rep, ZL_ST_TABLES, 0);
+    (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
@@ -339,15 +373,12 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for 2^%zu rows", n);
         goto out;
     }
-    if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
+    if (cols)
+        zl_vtab_cols(&vt, cells, n, s->T, &tb);
+    else if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
-    if (zl_prove_vtab_hook != NULL) {
-        /* test-only: the built columns live in vt.own, so they may be written */
-        cairn_fp *col[ZLV_N];
-        for (unsigned i = 0; i < ZLV_N; i++)
-            col[i] = (cairn_fp *)(uintptr_t)vt.col[i];
-        zl_prove_vtab_hook(zl_prove_vtab_hook_ctx, col, n);
-    }
+    if (zl_prove_vtab_hook != NULL && (st = hook_values(&vt, &built, &hook_tab, err)) != CAIRN_OK)
+        goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);
@@ -431,10 +462,31 @@ out:
     zl_lk_state_clear(&ls);
     zl_tables_clear(&tb);
     zl_vtab_clear(&vt);
+    zl_vtab_clear(&built);
+    free(hook_tab);
     free(fv);
     free(y2);
     free(vz);
     return st;
+}
+
+cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
+                      unsigned threads, cairn_error *err)
+{
+    return prove(p, t, s, cells, 0, threads, NULL, err);
+}
+
+cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                           const cairn_fp *cols, unsigned threads, cairn_error *err)
+{
+    return prove(p, t, s, cols, 1, threads, NULL, err);
+}
+
+cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                             const cairn_fp *cols, unsigned threads, const zl_report *rep,
+                             cairn_error *err)
+{
+    return prove(p, t, s, cols, 1, threads, rep, err);
 }
 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,

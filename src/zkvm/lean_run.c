@@ -7,7 +7,8 @@
  * report a fault or a cycle limit early) or a replay of a recorded
  * checkpoint set; everything after it is one code path, so both give the
  * same cells and the same proof.  Linear space: the cells are
- * materialised, as the prover needs them (docs/zkvm-v2.md §8, step 3).
+ * materialised, as columns (zl_prove_cols reads them without a copy), as
+ * the prover needs them (docs/zkvm-v2.md §8, step 3).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,20 @@
 #include "cairn/witness.h"
 #include "zkvm_internal.h"
 
+struct cols_sink {
+    cairn_fp *cols;
+    size_t rows;
+};
+
+/* Rows into the columns (cell c of row x at cols[c * rows + x]). */
 static cairn_status copy_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
                               cairn_error *err)
 {
     (void)err;
-    memcpy((cairn_fp *)ctx + first * ZL_NCELL, rows, count * ZL_NCELL * sizeof *rows);
+    const struct cols_sink *k = ctx;
+    for (size_t i = 0; i < count; i++)
+        for (unsigned c = 0; c < ZL_NCELL; c++)
+            k->cols[c * k->rows + first + i] = rows[i * ZL_NCELL + c];
     return CAIRN_OK;
 }
 
@@ -38,18 +48,17 @@ static void tell(const zl_run_how *how, const char *stage, double done)
  */
 static cairn_status output_of(zl_run *r, cairn_error *err)
 {
-    size_t len = 0;
+    size_t len = 0, rows = (size_t)1 << r->n;
+    const cairn_fp *pci = r->cells + (size_t)ZL_PCI * rows, *vd = r->cells + (size_t)ZL_VD * rows;
     for (uint64_t x = 0; x < r->T; x++)
-        len += r->bc.entries[r->cells[x * ZL_NCELL + ZL_PCI].v].f[ZK_F_BO].v != 0;
+        len += r->bc.entries[pci[x].v].f[ZK_F_BO].v != 0;
     if (len == 0)
         return CAIRN_OK;
     if ((r->output = malloc(len)) == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
-    for (uint64_t x = 0; x < r->T; x++) {
-        const cairn_fp *c = r->cells + x * ZL_NCELL;
-        if (r->bc.entries[c[ZL_PCI].v].f[ZK_F_BO].v != 0)
-            r->output[r->output_len++] = (uint8_t)c[ZL_VD].v;
-    }
+    for (uint64_t x = 0; x < r->T; x++)
+        if (r->bc.entries[pci[x].v].f[ZK_F_BO].v != 0)
+            r->output[r->output_len++] = (uint8_t)vd[x].v;
     return CAIRN_OK;
 }
 
@@ -209,9 +218,10 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     }
     cairn_rows src;
     zl_source s;
+    struct cols_sink sink = {r->cells, rows};
     if ((st = zl_source_init(&src, &s, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
                              r->T, r->n, &r->bc, r->init, &r->ram, in, in_len, err)) != CAIRN_OK ||
-        (st = cairn_rows_stream(&src, 0, rows, copy_rows, r->cells, err)) != CAIRN_OK ||
+        (st = cairn_rows_stream(&src, 0, rows, copy_rows, &sink, err)) != CAIRN_OK ||
         (st = output_of(r, err)) != CAIRN_OK)
         goto out;
     if (how != NULL && how->cp != NULL) {

@@ -104,8 +104,10 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
     memcpy(nx + 1, g, (rows - 1) * sizeof *nx);
     for (uint64_t y = 0; y < rows; y++) {
         cairn_fp2 s[ZL_SHIFT_VALS];
+        cairn_fp row[ZLV_N];
+        zl_vtab_row(row, vt, y);
         for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-            s[j] = cairn_fp2_from_fp(vt->col[src[j]][y]);
+            s[j] = cairn_fp2_from_fp(row[src[j]]);
         g[y] = combine(s, zp);
     }
     const cairn_fp2 *ext[2] = {nx, g};
@@ -113,9 +115,8 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
     if ((st = zk_sumcheck_prove(&p->sc, r_s, evals, t, 2, base, ext, n, ZL_SHIFT_DEGREE, sum,
                                 product, NULL, threads ? threads : 1, err)) != CAIRN_OK)
         goto out;
-    for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-        if ((st = cairn_poly_eval_fp(&p->vals[j], vt->col[src[j]], r_s, n)))
-            goto out;
+    if ((st = zl_vtab_eval(p->vals, vt, src, ZL_SHIFT_VALS, r_s, err)) != CAIRN_OK)
+        goto out;
     cairn_transcript_absorb_fp2_vec(t, "lean/shift/values", p->vals, ZL_SHIFT_VALS);
 out:
     free(nx);

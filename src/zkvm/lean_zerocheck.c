@@ -231,12 +231,24 @@ void zl_vtab_needed(uint8_t need[ZLV_N])
         need[sv[j]] = 1;
 }
 
+/* The needed values' indices into vt->need. */
+static void need_list(zl_vtab *vt)
+{
+    uint8_t need[ZLV_N];
+    zl_vtab_needed(need);
+    vt->nneed = 0;
+    for (unsigned i = 0; i < ZLV_N; i++)
+        if (need[i])
+            vt->need[vt->nneed++] = (uint16_t)i;
+}
+
 void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n)
 {
     memset(vt, 0, sizeof *vt);
     vt->n = n;
     for (unsigned i = 0; i < ZLV_N; i++)
         vt->col[i] = tab + ((size_t)i << n);
+    need_list(vt);
 }
 
 void zl_vtab_clear(zl_vtab *vt)
@@ -249,9 +261,8 @@ void zl_vtab_clear(zl_vtab *vt)
 
 struct build_job {
     const cairn_fp *cells;
-    const zl_tables *tb;
-    cairn_fp **dst; /* ZLV_N, NULL where not built */
-    uint64_t rows, T;
+    cairn_fp *own;
+    uint64_t rows;
     size_t chunks;
 };
 
@@ -262,80 +273,188 @@ static cairn_fp b_at(const zl_tables *tb, unsigned c, uint64_t idx)
     return tb->b[(size_t)c * KB + (idx < KB ? idx : KB - 1)];
 }
 
-/* Rows of one chunk, with exactly zl_row_values' values (lean/vtab_matches_row_values). */
+/* The cell columns of one chunk's rows. */
 static void build_chunk(void *ctx, size_t chunk)
 {
     const struct build_job *j = ctx;
-    const zl_tables *tb = j->tb;
     uint64_t per = (j->rows + j->chunks - 1) / j->chunks, lo = per * chunk;
     uint64_t hi = lo + per < j->rows ? lo + per : j->rows;
-    const size_t KU = (size_t)1 << ZU_VARS;
-    cairn_fp *const *d = j->dst;
     for (uint64_t x = lo; x < hi; x++) {
         const cairn_fp *c = j->cells + x * ZL_NCELL;
         for (unsigned i = 0; i < ZL_NCELL; i++)
-            d[i][x] = c[i];
-        for (unsigned i = 0; i < ZLB_N; i++)
-            if (d[ZLV_B + i] != NULL)
-                d[ZLV_B + i][x] = b_at(tb, i, c[ZL_PCI].v);
-        for (unsigned u = 0; u < ZL_NUCELL; u++) {
-            uint64_t jj = c[zl_u_cells[u]].v;
-            for (unsigned col = 0; col < ZU_NCOL; col++) {
-                cairn_fp *dc = d[ZLV_U + u * ZU_NCOL + col];
-                if (dc != NULL)
-                    dc[x] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
-            }
-        }
-        cairn_fp nv[ZLV_EOF_NEXT - ZLV_PC_NEXT + 1];
-        memset(nv, 0, sizeof nv);
-        if (x + 1 < j->rows) {
-            const cairn_fp *nc = c + ZL_NCELL, two16 = cairn_fp_make(UINT64_C(1) << 16);
-            uint64_t ni = nc[ZL_PCI].v;
-            nv[0] = b_at(tb, ZK_PC, ni);
-            nv[1] = cairn_fp_add(cairn_fp_add(b_at(tb, ZK_F_BO, ni), b_at(tb, ZK_F_BE, ni)),
-                                 b_at(tb, ZK_F_BI, ni));
-            nv[2] = cairn_fp_add(nc[ZL_XL], cairn_fp_mul(nc[ZL_XH], two16));
-            nv[3] = cairn_fp_add(nc[ZL_HL], cairn_fp_mul(nc[ZL_HH], two16));
-            nv[4] = nc[ZL_OI];
-            nv[5] = nc[ZL_EOF];
-        }
-        for (unsigned i = ZLV_PC_NEXT; i <= ZLV_EOF_NEXT; i++)
-            if (d[i] != NULL)
-                d[i][x] = nv[i - ZLV_PC_NEXT];
-        if (d[ZLV_ID] != NULL)
-            d[ZLV_ID][x] = cairn_fp_from_u64(x);
-        if (d[ZLV_FIRST] != NULL)
-            d[ZLV_FIRST][x] = cairn_fp_make(x == 0);
-        if (d[ZLV_LAST] != NULL)
-            d[ZLV_LAST][x] = cairn_fp_make(x + 1 == j->T);
-        if (d[ZLV_PADS] != NULL)
-            d[ZLV_PADS][x] = cairn_fp_make(x >= j->T);
+            j->own[(size_t)i * j->rows + x] = c[i];
     }
+}
+
+/* Row x's values from the cell columns and the tables, exactly zl_row_values' (built mode). */
+static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
+{
+    const zl_tables *tb = vt->tb;
+    const size_t KU = (size_t)1 << ZU_VARS;
+    uint64_t rows = UINT64_C(1) << vt->n;
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        v[i] = vt->col[i][x];
+    const cairn_fp *c = v;
+    uint64_t pci = c[ZL_PCI].v;
+    for (size_t k = 0; k < vt->nb; k++)
+        v[ZLV_B + vt->bcol[k]] = b_at(tb, vt->bcol[k], pci);
+    for (size_t k = 0; k < vt->nu; k++) {
+        unsigned u = vt->ucol[k] / ZU_NCOL, col = vt->ucol[k] % ZU_NCOL;
+        uint64_t jj = c[zl_u_cells[u]].v;
+        v[ZLV_U + vt->ucol[k]] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+    }
+    cairn_fp *nv = v + ZLV_PC_NEXT;
+    if (x + 1 < rows) {
+        const cairn_fp *const *cc = vt->col, two16 = cairn_fp_make(UINT64_C(1) << 16);
+        uint64_t ni = cc[ZL_PCI][x + 1].v;
+        nv[0] = b_at(tb, ZK_PC, ni);
+        nv[1] = cairn_fp_add(cairn_fp_add(b_at(tb, ZK_F_BO, ni), b_at(tb, ZK_F_BE, ni)),
+                             b_at(tb, ZK_F_BI, ni));
+        nv[2] = cairn_fp_add(cc[ZL_XL][x + 1], cairn_fp_mul(cc[ZL_XH][x + 1], two16));
+        nv[3] = cairn_fp_add(cc[ZL_HL][x + 1], cairn_fp_mul(cc[ZL_HH][x + 1], two16));
+        nv[4] = cc[ZL_OI][x + 1];
+        nv[5] = cc[ZL_EOF][x + 1];
+    } else {
+        memset(nv, 0, (ZLV_EOF_NEXT - ZLV_PC_NEXT + 1) * sizeof *nv);
+    }
+    v[ZLV_ID] = cairn_fp_from_u64(x);
+    v[ZLV_FIRST] = cairn_fp_make(x == 0);
+    v[ZLV_LAST] = cairn_fp_make(x + 1 == vt->T);
+    v[ZLV_PADS] = cairn_fp_make(x >= vt->T);
+}
+
+void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                    uint64_t x)
+{
+    if (vt->tb == NULL) {
+        for (size_t k = 0; k < len; k++)
+            out[k] = vt->col[idx[k]][x];
+        return;
+    }
+    const zl_tables *tb = vt->tb;
+    const size_t KU = (size_t)1 << ZU_VARS;
+    for (size_t k = 0; k < len; k++) {
+        unsigned i = idx[k];
+        if (i < ZL_NCELL) {
+            out[k] = vt->col[i][x];
+        } else if (i >= ZLV_B && i < ZLV_B + ZLB_N) {
+            out[k] = b_at(tb, i - ZLV_B, vt->col[ZL_PCI][x].v);
+        } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
+            unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
+            uint64_t jj = vt->col[zl_u_cells[u]][x].v;
+            out[k] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+        } else { /* the next row's and the public values: the whole row */
+            cairn_fp row[ZLV_N];
+            row_from_cells(row, vt, x);
+            out[k] = row[i];
+        }
+    }
+}
+
+void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x)
+{
+    if (vt->tb != NULL) {
+        row_from_cells(v, vt, x);
+        return;
+    }
+    for (size_t k = 0; k < vt->nneed; k++)
+        v[vt->need[k]] = vt->col[vt->need[k]][x];
+}
+
+struct eval_job {
+    const zl_vtab *vt;
+    const uint16_t *idx;
+    size_t len, lo_bits, chunks;
+    const cairn_fp2 *elo, *ehi;
+    cairn_fp2 *part; /* chunks x len partial sums */
+};
+
+static void eval_chunk(void *ctx, size_t chunk)
+{
+    const struct eval_job *j = ctx;
+    cairn_fp row[ZLV_N];
+    uint64_t rows = UINT64_C(1) << j->vt->n, per = (rows + j->chunks - 1) / j->chunks;
+    uint64_t lo = per * chunk, hi = lo + per < rows ? lo + per : rows;
+    cairn_fp2 *acc = j->part + chunk * j->len;
+    size_t mask = ((size_t)1 << j->lo_bits) - 1;
+    for (size_t i = 0; i < j->len; i++)
+        acc[i] = cairn_fp2_zero();
+    for (uint64_t x = lo; x < hi; x++) {
+        cairn_fp2 e = cairn_fp2_mul(j->elo[x & mask], j->ehi[x >> j->lo_bits]);
+        zl_vtab_row(row, j->vt, x);
+        for (size_t i = 0; i < j->len; i++)
+            acc[i] = cairn_fp2_add(acc[i], cairn_fp2_mul_fp(e, row[j->idx[i]]));
+    }
+}
+
+cairn_status zl_vtab_eval(cairn_fp2 *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                          const cairn_fp2 *r, cairn_error *err)
+{
+    size_t n = vt->n, lo_bits = n / 2, chunks = cairn_pool_chunks((size_t)1 << n, 1024);
+    cairn_fp2 *elo = malloc(((size_t)1 << lo_bits) * sizeof *elo);
+    cairn_fp2 *ehi = malloc(((size_t)1 << (n - lo_bits)) * sizeof *ehi);
+    cairn_fp2 *part = malloc(chunks * (len ? len : 1) * sizeof *part);
+    cairn_status st = CAIRN_OK;
+    if (elo == NULL || ehi == NULL || part == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for an evaluation");
+        goto out;
+    }
+    if ((st = cairn_poly_eq_table(elo, r, lo_bits)) != CAIRN_OK ||
+        (st = cairn_poly_eq_table(ehi, r + lo_bits, n - lo_bits)) != CAIRN_OK)
+        goto out;
+    struct eval_job j = {vt, idx, len, lo_bits, chunks, elo, ehi, part};
+    cairn_pool_run(chunks, eval_chunk, &j);
+    for (size_t i = 0; i < len; i++) {
+        out[i] = cairn_fp2_zero();
+        for (size_t c = 0; c < chunks; c++)
+            out[i] = cairn_fp2_add(out[i], part[c * len + i]);
+    }
+out:
+    free(elo);
+    free(ehi);
+    free(part);
+    return st;
+}
+
+/* The needed bytecode columns and U outputs, and the borrowed tables (built mode). */
+static void built_lists(zl_vtab *vt, size_t n, uint64_t T, const zl_tables *tb)
+{
+    uint8_t need[ZLV_N];
+    vt->n = n;
+    need_list(vt);
+    zl_vtab_needed(need);
+    vt->tb = tb, vt->T = T;
+    for (unsigned i = 0; i < ZLB_N; i++)
+        if (need[ZLV_B + i])
+            vt->bcol[vt->nb++] = (uint16_t)i;
+    for (unsigned i = 0; i < ZL_NUCELL * ZU_NCOL; i++)
+        if (need[ZLV_U + i])
+            vt->ucol[vt->nu++] = (uint16_t)i;
 }
 
 cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
                            const zl_tables *tb, cairn_error *err)
 {
-    uint8_t need[ZLV_N];
-    cairn_fp *dst[ZLV_N];
-    size_t m = 0, rows = (size_t)1 << n;
+    size_t rows = (size_t)1 << n;
     memset(vt, 0, sizeof *vt);
-    vt->n = n;
-    zl_vtab_needed(need);
-    for (unsigned i = 0; i < ZLV_N; i++)
-        m += need[i];
-    vt->own = malloc(m * rows * sizeof *vt->own);
+    vt->own = malloc(ZL_NCELL * rows * sizeof *vt->own);
     if (vt->own == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %zu value tables of 2^%zu",
-                               m, n);
-    m = 0;
-    for (unsigned i = 0; i < ZLV_N; i++) {
-        dst[i] = need[i] ? vt->own + (m++) * rows : NULL;
-        vt->col[i] = dst[i];
-    }
-    struct build_job j = {cells, tb, dst, rows, T, cairn_pool_chunks(rows, 1024)};
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for %u cell columns of 2^%zu",
+                               ZL_NCELL, n);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        vt->col[i] = vt->own + (size_t)i * rows;
+    built_lists(vt, n, T, tb);
+    struct build_job j = {cells, vt->own, rows, cairn_pool_chunks(rows, 1024)};
     cairn_pool_run(j.chunks, build_chunk, &j);
     return CAIRN_OK;
+}
+
+void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb)
+{
+    memset(vt, 0, sizeof *vt);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        vt->col[i] = cols + ((size_t)i << n);
+    built_lists(vt, n, T, tb);
 }
 
 /*
@@ -372,24 +491,32 @@ static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
  * q_i is evaluated at X = 0, 2, 3 only, q_i(1) follows from the round's
  * claim, and s_i(0), s_i(2), s_i(3), s_i(4) are the messages the generic
  * prover sends (the bytes are the same: lean/zerocheck_fast_matches_generic).
- * The first round reads the base-field tables and evaluates the
- * constraints over F_p (zl_constraints_fp); the later rounds fold into
- * F_p2 tables.  Pairs are cut into a fixed number of chunks, each with
+ * The first round reads the rows' base values (zl_vtab_row) and evaluates
+ * the constraints over F_p (zl_constraints_fp); rounds 1 .. delay-1 read
+ * the 2^(i+1) rows under each pair and fold them on the fly with the
+ * weights eq(r_<i, .); then one pass over the rows materialises the tables
+ * folded `delay` times (zl_zc_delay: k tables of 2^(n - delay) extension
+ * elements instead of 2^(n-1)), which the later rounds fold in place.  Pairs are cut into a fixed number of chunks, each with
  * its own sums, added in chunk order, so no byte depends on the threads.
  */
 #define ZC_CHUNKS CAIRN_POOL_CHUNKS
 
+int zl_zc_delay = ZL_ZC_DELAY;
+
 struct zc_job {
     size_t k, half, chunks;
-    const cairn_fp *const *base; /* round 0 */
+    const zl_vtab *vt;           /* rounds i < delay and the materialising pass: rows */
     cairn_fp2 *const *own;       /* later rounds (folded tables) */
-    int round0;
+    size_t round, delay;
+    const cairn_fp2 *E;          /* eq(r_<i, .): 2^i entries (rounds i < delay), 2^delay (materialise) */
     const cairn_fp2 *w;          /* eq(tau_>i, j), half entries */
     const uint16_t *cols;        /* the value index of each table */
     const unsigned *flag;        /* the tables of the five flags of g */
+    const uint16_t *flag_vi;     /* their value indices */
     const cairn_fp2 *rho_pow;    /* rho^c, c < ZL_NCON */
     const zl_ctx *ctx;
     cairn_fp2 r;                 /* the fold's challenge */
+    size_t fold_len;             /* the materialising pass: entries of each table */
     cairn_fp2 acc[ZC_CHUNKS][5]; /* q(0), q(2), q(3), h(0), h(1) */
 };
 
@@ -412,34 +539,63 @@ static cairn_fp2 f_fp(const cairn_fp *v, const struct zc_job *j)
     return acc;
 }
 
+/*
+ * e[c] = sum_{b < len} E[b] (value cols[c] of row first + b): entry
+ * first / len of table c folded log2(len) times, from the rows.
+ */
+static void folded_from_rows(cairn_fp2 *e, const struct zc_job *j, uint64_t first, size_t len,
+                             cairn_fp *row)
+{
+    for (size_t c = 0; c < j->k; c++)
+        e[c] = cairn_fp2_zero();
+    for (size_t b = 0; b < len; b++) {
+        zl_vtab_row(row, j->vt, first + b);
+        for (size_t c = 0; c < j->k; c++)
+            e[c] = cairn_fp2_add(e[c], cairn_fp2_mul_fp(j->E[b], row[j->cols[c]]));
+    }
+}
+
 static void zc_round_chunk(void *ctx, size_t chunk)
 {
     struct zc_job *j = ctx;
     /* full value vectors at X = 0, 2, 3: zero where no table lands (the constraints do not read those) */
-    static _Thread_local cairn_fp b0[ZLV_N], b2[ZLV_N], b3[ZLV_N];
-    static _Thread_local cairn_fp2 e0[ZLV_N], e2[ZLV_N], e3[ZLV_N];
+    static _Thread_local cairn_fp b0[ZLV_N], b2[ZLV_N], b3[ZLV_N], ra[ZLV_N], rb[ZLV_N];
+    static _Thread_local cairn_fp2 e0[ZLV_N], e2[ZLV_N], e3[ZLV_N], fa[ZLV_N], fb[ZLV_N];
     size_t per = (j->half + j->chunks - 1) / j->chunks, lo = per * chunk;
     size_t hi = lo + per < j->half ? lo + per : j->half;
     cairn_fp2 q0 = cairn_fp2_zero(), q2 = q0, q3 = q0, h0 = q0, h1 = q0;
     for (size_t x = lo; x < hi; x++) {
         cairn_fp2 f0, f2, f3, g0 = cairn_fp2_zero(), g1 = g0;
-        if (j->round0) {
+        if (j->round == 0) { /* base values, constraints over F_p */
+            zl_vtab_row(ra, j->vt, 2 * x);
+            zl_vtab_row(rb, j->vt, 2 * x + 1);
             for (size_t c = 0; c < j->k; c++) {
-                cairn_fp a = j->base[c][2 * x], b = j->base[c][2 * x + 1];
-                cairn_fp d = cairn_fp_sub(b, a);
                 unsigned vi = j->cols[c];
+                cairn_fp a = ra[vi], b = rb[vi];
+                cairn_fp d = cairn_fp_sub(b, a);
                 b0[vi] = a;
                 b2[vi] = cairn_fp_add(b, d);
                 b3[vi] = cairn_fp_add(b2[vi], d);
             }
             for (unsigned f = 0; f < 5; f++) {
-                g0 = cairn_fp2_add(g0, cairn_fp2_from_fp(j->base[j->flag[f]][2 * x]));
-                g1 = cairn_fp2_add(g1, cairn_fp2_from_fp(j->base[j->flag[f]][2 * x + 1]));
+                g0 = cairn_fp2_add(g0, cairn_fp2_from_fp(ra[j->flag_vi[f]]));
+                g1 = cairn_fp2_add(g1, cairn_fp2_from_fp(rb[j->flag_vi[f]]));
             }
             f0 = f_fp(b0, j), f2 = f_fp(b2, j), f3 = f_fp(b3, j);
         } else {
+            const cairn_fp2 *A, *B;
+            if (j->round < j->delay) { /* the folded pair recomputed from its 2^(i+1) rows */
+                size_t len = (size_t)1 << j->round;
+                folded_from_rows(fa, j, (uint64_t)(2 * x) << j->round, len, ra);
+                folded_from_rows(fb, j, (uint64_t)(2 * x + 1) << j->round, len, ra);
+                A = fa, B = fb;
+            } else {
+                for (size_t c = 0; c < j->k; c++)
+                    fa[c] = j->own[c][2 * x], fb[c] = j->own[c][2 * x + 1];
+                A = fa, B = fb;
+            }
             for (size_t c = 0; c < j->k; c++) {
-                cairn_fp2 a = j->own[c][2 * x], b = j->own[c][2 * x + 1];
+                cairn_fp2 a = A[c], b = B[c];
                 cairn_fp2 d = cairn_fp2_sub(b, a);
                 unsigned vi = j->cols[c];
                 e0[vi] = a;
@@ -447,8 +603,8 @@ static void zc_round_chunk(void *ctx, size_t chunk)
                 e3[vi] = cairn_fp2_add(e2[vi], d);
             }
             for (unsigned f = 0; f < 5; f++) {
-                g0 = cairn_fp2_add(g0, j->own[j->flag[f]][2 * x]);
-                g1 = cairn_fp2_add(g1, j->own[j->flag[f]][2 * x + 1]);
+                g0 = cairn_fp2_add(g0, A[j->flag[f]]);
+                g1 = cairn_fp2_add(g1, B[j->flag[f]]);
             }
             f0 = f_fp2(e0, j), f2 = f_fp2(e2, j), f3 = f_fp2(e3, j);
         }
@@ -470,13 +626,25 @@ static void zc_fold_chunk(void *ctx, size_t chunk)
     size_t hi = lo + per < j->k ? lo + per : j->k;
     for (size_t c = lo; c < hi; c++)
         for (size_t x = 0; x < j->half; x++) {
-            cairn_fp2 a, b;
-            if (j->round0)
-                a = cairn_fp2_from_fp(j->base[c][2 * x]), b = cairn_fp2_from_fp(j->base[c][2 * x + 1]);
-            else
-                a = j->own[c][2 * x], b = j->own[c][2 * x + 1];
+            cairn_fp2 a = j->own[c][2 * x], b = j->own[c][2 * x + 1];
             j->own[c][x] = cairn_fp2_add(a, cairn_fp2_mul(j->r, cairn_fp2_sub(b, a)));
         }
+}
+
+/* The tables folded `delay` times, entries [lo, hi) of the chunk's share, from the rows. */
+static void zc_materialise_chunk(void *ctx, size_t chunk)
+{
+    struct zc_job *j = ctx;
+    static _Thread_local cairn_fp row[ZLV_N];
+    static _Thread_local cairn_fp2 e[ZLV_N];
+    size_t per = (j->fold_len + j->chunks - 1) / j->chunks, lo = per * chunk;
+    size_t hi = lo + per < j->fold_len ? lo + per : j->fold_len;
+    size_t len = (size_t)1 << j->delay;
+    for (size_t z = lo; z < hi; z++) {
+        folded_from_rows(e, j, (uint64_t)z << j->delay, len, row);
+        for (size_t c = 0; c < j->k; c++)
+            j->own[c][z] = e[c];
+    }
 }
 
 /* eq(tau, X) = 1 - tau - X + 2 tau X. */
@@ -510,7 +678,7 @@ static cairn_fp2 cubic_at(const cairn_fp2 q[4], cairn_fp2 X)
  */
 static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *point,
                                      cairn_fp2 *evals, cairn_transcript *t, size_t k,
-                                     const cairn_fp *const *base, const uint16_t *cols,
+                                     const zl_vtab *vt, const uint16_t *cols,
                                      const cairn_fp2 *tau, size_t n, cairn_fp2 rho,
                                      cairn_fp2 rho_n, cairn_fp2 claim, const zl_ctx *ctx,
                                      cairn_error *err)
@@ -518,23 +686,32 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
     static const uint16_t flags[5] = {ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI};
     cairn_status st = CAIRN_OK;
     size_t half0 = (size_t)1 << (n - 1);
-    cairn_fp2 rho_pow[ZL_NCON];
+    size_t delay = zl_zc_delay < 1 ? 1 : (size_t)zl_zc_delay;
+    delay = delay < n ? delay : n;
+    size_t fold_len = (size_t)1 << (n - delay);
+    cairn_fp2 rho_pow[ZL_NCON], E[(size_t)1 << ZL_ZC_DELAY_MAX];
     unsigned flag[5];
+    uint16_t flag_vi[5];
     struct zc_job *j = calloc(1, sizeof *j);
     cairn_fp2 **own = calloc(k, sizeof *own), *w = malloc(half0 * sizeof *w);
     cairn_sumcheck_proof_clear(proof);
     proof->evals = malloc(n * ZL_ZC_DEGREE * sizeof *proof->evals);
+    if (delay > ZL_ZC_DELAY_MAX) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "zero-check: a delay of %zu rounds", delay);
+        goto out;
+    }
     if (j == NULL || own == NULL || w == NULL || proof->evals == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check");
         goto out;
     }
     for (size_t c = 0; c < k; c++)
-        if ((own[c] = malloc(half0 * sizeof **own)) == NULL) {
+        if ((own[c] = malloc(fold_len * sizeof **own)) == NULL) {
             st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check tables");
             goto out;
         }
     for (unsigned f = 0; f < 5; f++) {
         flag[f] = UINT_MAX;
+        flag_vi[f] = (uint16_t)(ZLV_B + flags[f]);
         for (size_t c = 0; c < k; c++)
             if (cols[c] == ZLV_B + flags[f])
                 flag[f] = (unsigned)c;
@@ -551,11 +728,12 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
     cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
     cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_ZC_DEGREE);
     cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
-    j->k = k, j->base = base, j->own = own, j->w = w, j->cols = cols, j->flag = flag;
-    j->rho_pow = rho_pow, j->ctx = ctx;
+    j->k = k, j->vt = vt, j->own = own, j->w = w, j->cols = cols, j->flag = flag;
+    j->flag_vi = flag_vi, j->rho_pow = rho_pow, j->ctx = ctx, j->delay = delay, j->E = E;
+    E[0] = cairn_fp2_one();
     cairn_fp2 ci = cairn_fp2_one();
     for (size_t i = 0; i < n; i++) {
-        j->round0 = i == 0;
+        j->round = i;
         j->half = (size_t)1 << (n - 1 - i);
         j->chunks = cairn_pool_chunks(j->half, 64);
         if ((st = cairn_poly_eq_table(w, tau + i + 1, n - 1 - i)) != CAIRN_OK)
@@ -599,6 +777,26 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
                               cairn_fp2_mul(rho_n, cairn_fp2_add(a[3], cairn_fp2_mul(r, hd))));
         ci = cairn_fp2_mul(ci, eq1(tau[i], r));
         j->r = r;
+        if (i < delay) { /* eq(r_<=i, .): 2^(i+1) entries, bit b of the index for r_b */
+            size_t len = (size_t)1 << i;
+            for (size_t b = 0; b < len; b++) {
+                E[len + b] = cairn_fp2_mul(E[b], r);
+                E[b] = cairn_fp2_sub(E[b], E[len + b]);
+            }
+        }
+        if (i + 1 < delay)
+            continue;
+        if (i + 1 == delay) { /* the tables folded `delay` times, from the rows */
+            j->fold_len = fold_len;
+            j->chunks = cairn_pool_chunks(fold_len, 64);
+            if (j->chunks <= 1) {
+                j->chunks = 1;
+                zc_materialise_chunk(j, 0);
+            } else {
+                cairn_pool_run(j->chunks, zc_materialise_chunk, j);
+            }
+            continue;
+        }
         size_t fc = cairn_pool_chunks(k * j->half, 4096);
         j->chunks = fc < k ? fc : k;
         if (j->chunks <= 1) {
@@ -651,7 +849,7 @@ static cairn_status zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t
         goto out;
     }
     size_t k = zc_columns(cols);
-    for (size_t j = 0; j < k; j++)
+    for (size_t j = 0; j < k && generic; j++)
         if (vt->col[cols[j]] == NULL) {
             st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "zero-check: value %u not built", cols[j]);
             goto out;
@@ -668,7 +866,7 @@ static cairn_status zc_prove(zl_zc_proof *p, cairn_fp2 *r_z, cairn_transcript *t
         st = zk_sumcheck_prove(&p->sc, r_z, evals, t, k + 1, base, ext, n, ZL_ZC_DEGREE, sum,
                                zc_point, &zc, threads ? threads : 1, err);
     else
-        st = zc_sumcheck_fast(&p->sc, r_z, evals, t, k, base, cols, tau, n, rho, zc.rho_n, sum,
+        st = zc_sumcheck_fast(&p->sc, r_z, evals, t, k, vt, cols, tau, n, rho, zc.rho_n, sum,
                               ctx, err);
     if (st != CAIRN_OK)
         goto out;

@@ -11,6 +11,7 @@
  *   -> PCS openings.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +46,37 @@ double zk_now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int zk_rss_probe;
+
+/*
+ * The resident set's high-water mark in bytes since the last call (Linux:
+ * VmHWM of /proc/self/status, then reset by writing 5 to
+ * /proc/self/clear_refs); 0 where that is not available or the probe is off
+ * (zk_rss_probe, set by benchmarks: the reset also resets getrusage's
+ * ru_maxrss).
+ */
+size_t zk_rss_peak_take(void)
+{
+    if (!zk_rss_probe)
+        return 0;
+    size_t kib = 0;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kib = (size_t)strtoull(line + 6, NULL, 10);
+            break;
+        }
+    fclose(f);
+    if ((f = fopen("/proc/self/clear_refs", "w")) != NULL) {
+        fputs("5", f);
+        fclose(f);
+    }
+    return kib * 1024;
 }
 
 static void progress(const cairn_zkvm_options *opt, const char *stage, double done)

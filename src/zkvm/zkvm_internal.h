@@ -821,24 +821,57 @@ cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *e
 void zl_tables_clear(zl_tables *tb);
 
 /*
- * The value tables the prover's stages read, one column of 2^n base
- * entries per value, built only for the values some stage reads
- * (zl_vtab_needed: the cells, the zero-check's values with the public
- * ones, the memory tuples', the shift's sources); col[i] is NULL for the
- * others.  Table outputs the lookup stage needs besides are not columns
- * here: it evaluates them through the index columns (lean_lookup.c).
+ * The values the prover's stages read.  Built by zl_vtab_build, only the
+ * cells are tables (col[i], i < ZL_NCELL, 2^n base entries each: the
+ * commitment, the openings and the lookups' index columns read them); every
+ * other value a stage reads (zl_vtab_needed: the zero-check's values with
+ * the public ones, the memory tuples', the shift's sources) is computed
+ * from the row's cells, the next row's and the tables U and B when a stage
+ * asks for a row (zl_vtab_row), so no 2^n table of a virtual value is ever
+ * held.  A view (zl_vtab_view, tests) reads every value from full tables.
+ * Table outputs the lookup stage needs besides are evaluated through the
+ * index columns (lean_lookup.c).
  */
 typedef struct {
     size_t n;
-    const cairn_fp *col[ZLV_N];
-    cairn_fp *own; /* the columns, when built by zl_vtab_build */
+    const cairn_fp *col[ZLV_N]; /* the cells (built) or every value (view) */
+    cairn_fp *own;              /* the cell columns, when copied by zl_vtab_build */
+    const zl_tables *tb;        /* built: U and B (borrowed); NULL in a view */
+    uint64_t T;
+    size_t nb, nu;              /* built: how many of bcol, ucol are read */
+    uint16_t bcol[ZLB_N];       /* built: the needed bytecode columns */
+    uint16_t ucol[ZL_NUCELL * ZU_NCOL]; /* built: the needed U outputs (u * ZU_NCOL + col) */
+    size_t nneed;
+    uint16_t need[ZLV_N];       /* the needed values (zl_vtab_needed), in index order */
 } zl_vtab;
 void zl_vtab_needed(uint8_t need[ZLV_N]);
-/* Build the needed columns from the cells (2^n rows of ZL_NCELL), on the pool's threads. */
+/*
+ * Set vt up over the cells (2^n rows of ZL_NCELL, row-major, borrowed with
+ * tb until zl_vtab_clear): the cell columns are copied (on the pool's
+ * threads), every other needed value is computed per row.  CAIRN_ERR_NOMEM.
+ */
 cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_t T,
                            const zl_tables *tb, cairn_error *err);
+/* The same over cell columns the caller holds (ZL_NCELL columns of 2^n, borrowed): no copy. */
+void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb);
 /* A view of full tables (ZLV_N columns of 2^n, zl_value_tables' layout): every column. */
 void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n);
+/*
+ * v[i] = value i of row x for every needed value i (zl_vtab_needed), the
+ * same as zl_row_values' (lean/vtab_matches_row_values); v holds ZLV_N
+ * entries, and the others may be written too.  Thread-safe.
+ */
+void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x);
+/* out[k] = value idx[k] of row x, for some needed values only (cheaper than zl_vtab_row). */
+void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                    uint64_t x);
+/*
+ * out[i] = the multilinear extension of value idx[i] (needed ones only) at
+ * r (n coordinates): one pass over the rows with split eq tables (2 *
+ * 2^(n/2) extension elements).  CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_vtab_eval(cairn_fp2 *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
+                          const cairn_fp2 *r, cairn_error *err);
 void zl_vtab_clear(zl_vtab *vt);
 
 /* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
@@ -899,6 +932,16 @@ size_t zl_zc_used(uint16_t *idx);
 
 /* The zero-check's sum-check degree (eq times a degree-3 constraint). */
 #define ZL_ZC_DEGREE 4u
+/*
+ * The fast prover's first rounds read the rows (zl_vtab_row) and fold on the
+ * fly; only after zl_zc_delay rounds (ZL_ZC_DELAY, at most ZL_ZC_DELAY_MAX;
+ * tests change it) does it hold its tables, folded that many times (k
+ * tables of 2^(n - delay) extension elements).  Any delay gives the same
+ * bytes.
+ */
+#define ZL_ZC_DELAY 4
+#define ZL_ZC_DELAY_MAX 8
+extern int zl_zc_delay;
 
 /* The stage's proof: the degree-4 sum-check and the claimed values at its point. */
 typedef struct {
@@ -1051,6 +1094,15 @@ cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift
  * 2 always through the pushforward (the same values either way).
  */
 extern int zl_lk_path;
+
+/*
+ * The bytes each GKR of the lookups and of memory checking may hold
+ * (cairn_gkr_prove_stream's budget: above it the leaves are read from rows
+ * in passes, never held whole); 0 proves them in memory from the leaves
+ * (tests: the reference, the same bytes).
+ */
+#define ZL_GKR_BUDGET ((size_t)128 << 20)
+extern size_t zl_gkr_budget;
 
 /* The earlier stages' claims the lookups discharge. */
 typedef struct {
@@ -1278,7 +1330,7 @@ typedef struct {
     uint64_t T;             /* trace rows */
     uint64_t instructions;
     size_t n;               /* 2^n rows */
-    cairn_fp *cells;        /* 2^n rows of ZL_NCELL */
+    cairn_fp *cells;        /* ZL_NCELL columns of 2^n rows (zl_prove_cols' layout) */
     uint8_t *output;        /* the bytes written to fd 1 */
     size_t output_len;
     uint32_t exit_code;
@@ -1355,6 +1407,7 @@ typedef struct {
     cairn_pcs_opening op1, op2;    /* each batch opened at its reduced point */
     zl_shape shape; /* set by zl_prove and zl_proof_decode */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
+    size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
@@ -1382,6 +1435,13 @@ extern void *zl_prove_vtab_hook_ctx;
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err);
 /*
+ * The same proof from the cells as columns (cell c of row x at
+ * cols[c * 2^n + x], zl_run's layout), borrowed rather than copied: the
+ * prover then holds no copy of the cells.
+ */
+cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                           const cairn_fp *cols, unsigned threads, cairn_error *err);
+/*
  * What the lean prover reports besides the proof: fn (optional) is called
  * with ctx at the start (0) and the end (1) of each stage, named as in
  * zl_stage_names and in that order (cairn_zkvm_progress_fn's contract);
@@ -1393,9 +1453,9 @@ typedef struct {
     void *ctx;
     double stage_s[ZL_NSTAGE];
 } zl_report;
-/* zl_prove, telling rep (optional) of each stage as it starts and ends. */
+/* zl_prove_cols, telling rep (optional) of each stage as it starts and ends. */
 cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
-                             const cairn_fp *cells, unsigned threads, const zl_report *rep,
+                             const cairn_fp *cols, unsigned threads, const zl_report *rep,
                              cairn_error *err);
 /*
  * How zl_run_make gets a run's rows.  Without cp: execute the ELF afresh
@@ -1609,6 +1669,13 @@ cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_
 
 /* Monotonic clock in seconds (the provers' stage timings; prove.c). */
 double zk_now_s(void);
+/*
+ * The resident set's peak in bytes since the previous call (prove.c), when
+ * zk_rss_probe is set (benchmarks only: it resets the process's peak); 0
+ * otherwise.  The lean prover records it per stage (zl_proof.stage_rss).
+ */
+extern int zk_rss_probe;
+size_t zk_rss_peak_take(void);
 
 /*
  * cairn_zkvm_prove (cp NULL) and cairn_zkvm_prove_checkpoints (cp the
