@@ -63,18 +63,27 @@ static cairn_status output_of(zl_run *r, cairn_error *err)
 }
 
 /*
- * The estimate's constants: bytes per row (2^n) and per RAM word (2^k),
- * and a fixed part (the tables of 2^16 entries, the bytecode, the
- * program), from peak RSS measured at 2^15 .. 2^20 rows with a RAM of 2^15
- * words (bench_lean --lean-only, docs/zkvm-v2.md §8), with a margin.
+ * The estimate: a fixed part (U, B, the program, the allocator's arenas),
+ * the RAM's final words (2^k), and per row (2^n) whichever is smaller of
+ * the stages holding everything (small runs: the GKRs' tables grow with
+ * the rows until their budget, zl_gkr_budget) and the streamed stages
+ * (the cell columns, the zero-check's folded tables, the shift's tables,
+ * the committer's column states) plus the GKRs' budgets.  Calibrated with
+ * a margin on the peak RSS of `cairn prove` (/usr/bin/time): hello (2^6
+ * rows) 36 MiB, fib (2^15) 95 MiB, sha256 of 1500 bytes (2^17) 182 MiB,
+ * loop 40000 (2^20) 440 MiB; the estimate says 72, 112, 232 and 840 MiB.
  */
-#define ZL_MEM_PER_ROW UINT64_C(3072)
+#define ZL_MEM_FIXED (UINT64_C(64) << 20)
 #define ZL_MEM_PER_WORD UINT64_C(256)
-#define ZL_MEM_FIXED (UINT64_C(48) << 20)
+#define ZL_MEM_PER_ROW_HELD UINT64_C(1280)
+#define ZL_MEM_PER_ROW_STREAMED UINT64_C(512)
+#define ZL_MEM_STREAM_BUDGETS (UINT64_C(256) << 20)
 
 uint64_t zl_prove_memory(size_t n, unsigned k)
 {
-    return (ZL_MEM_PER_ROW << n) + (ZL_MEM_PER_WORD << k) + ZL_MEM_FIXED;
+    uint64_t held = ZL_MEM_PER_ROW_HELD << n;
+    uint64_t streamed = (ZL_MEM_PER_ROW_STREAMED << n) + ZL_MEM_STREAM_BUDGETS;
+    return ZL_MEM_FIXED + (ZL_MEM_PER_WORD << k) + (held < streamed ? held : streamed);
 }
 
 /* Bytes as GiB or MiB with one decimal, for messages. */
