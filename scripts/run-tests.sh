@@ -84,6 +84,22 @@ echo "== ten slowest tests"
     echo "${run_ms[pg]} pg tests/pg_test.sh"
 } | sort -rn | head -n 10 | awk '{ printf "  %8.1f s  %-8s %s\n", $1 / 1000, $2, $3 }'
 
+# The failures again, at the end where a truncated log still shows them,
+# with the seed that replays them.
+if [ "$total_fail" != 0 ]; then
+    echo "== failed"
+    for variant in release asan; do
+        log="$out/$variant/test.log"
+        [ -f "$log" ] || continue
+        seed=$(sed -n 's/^seed: \([0-9]*\).*/\1/p' "$log" | head -n 1)
+        grep -E 'FAIL |^    [^ ]+:[0-9]+: ' "$log" | head -n 20 | sed "s/^/  $variant (--seed $seed): /"
+    done
+    for name in cli service pg; do
+        log="$out/release/$name-test.log"
+        [ -f "$log" ] && grep -E ' FAIL' "$log" | head -n 20 | sed "s/^ */  $name: /"
+    done
+fi
+
 echo "== all"
 echo "$total_pass passed, $total_fail failed"
 exit $status
