@@ -8,6 +8,8 @@
  * module's own tests.
  */
 #include <stdatomic.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +110,80 @@ static void pool_settings(void)
     CHECK_EQ_U64(cairn_pool_chunks((size_t)1 << 30, 1), CAIRN_POOL_CHUNKS);
     CHECK_EQ_U64(cairn_pool_chunks(5, 0), 5);
     use_threads(1);
+}
+
+/* Write text into dir/rel, making the folders on the way; 0 on success. */
+static int put(const char *dir, const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    for (char *q = path + strlen(dir) + 1; (q = strchr(q, '/')) != NULL; q++) {
+        *q = 0;
+        (void)mkdir(path, 0700);
+        *q = '/';
+    }
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    int bad = fputs(text, f) < 0;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+#define MIB(x) ((uint64_t)(x) << 20)
+
+/*
+ * The memory the prover may take, read from made-up /proc and cgroup
+ * trees: MemAvailable alone; a v1 cgroup whose usage is mostly page cache
+ * (the file pages do not count, else a cgroup full of a build's cache
+ * would leave no room); a tighter ancestor; v2 with and without a limit;
+ * nothing readable.
+ */
+static void pool_memory_available_files(void)
+{
+    char dir[] = "/tmp/cairn-memXXXXXX", f[600], sys[600];
+    if (!CHECK(mkdtemp(dir) != NULL))
+        return;
+    snprintf(f, sizeof f, "%s/meminfo", dir);
+    CHECK(put(dir, "meminfo", "MemTotal:  9000000 kB\nMemAvailable:  8388608 kB\n") == 0);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, "/nonexistent", "/nonexistent"), MIB(8192));
+    CHECK_EQ_U64(cairn_pool_memory_available_at("/nonexistent", "/nonexistent", "/nonexistent"), 0);
+    /* v1: 1 GiB limit, 900 MiB used of which 400 MiB file pages: 524 MiB left */
+    snprintf(sys, sizeof sys, "%s/v1", dir);
+    CHECK(put(dir, "self1", "9:name=systemd:/\n4:memory:/a/b\n1:cpu,cpuacct:/\n") == 0);
+    CHECK(put(dir, "v1/memory/a/b/memory.limit_in_bytes", "1073741824\n") == 0);
+    CHECK(put(dir, "v1/memory/a/b/memory.usage_in_bytes", "943718400\n") == 0);
+    CHECK(put(dir, "v1/memory/a/b/memory.stat",
+              "cache 419430400\nrss 1\nactive_file 1\ninactive_file 2\n"
+              "total_active_file 104857600\ntotal_inactive_file 314572800\n") == 0);
+    CHECK(put(dir, "v1/memory/a/memory.limit_in_bytes", "9223372036854771712\n") == 0);
+    char self[600];
+    snprintf(self, sizeof self, "%s/self1", dir);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, self, sys), MIB(524));
+    /* an ancestor with 100 MiB of room and no memory.stat is the tighter one */
+    CHECK(put(dir, "v1/memory/a/memory.limit_in_bytes", "629145600\n") == 0);
+    CHECK(put(dir, "v1/memory/a/memory.usage_in_bytes", "524288000\n") == 0);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, self, sys), MIB(100));
+    /* v2: full to its 2 GiB limit, 1.5 GiB of it file pages */
+    snprintf(sys, sizeof sys, "%s/v2", dir);
+    snprintf(self, sizeof self, "%s/self2", dir);
+    CHECK(put(dir, "self2", "0::/s\n") == 0);
+    CHECK(put(dir, "v2/cgroup.controllers", "cpu memory\n") == 0);
+    CHECK(put(dir, "v2/s/memory.max", "2147483648\n") == 0);
+    CHECK(put(dir, "v2/s/memory.current", "2147483648\n") == 0);
+    CHECK(put(dir, "v2/s/memory.stat", "anon 536870912\nfile 1610612736\n"
+                                       "active_file 536870912\ninactive_file 1073741824\n") == 0);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, self, sys), MIB(1536));
+    /* no limit ("max"): MemAvailable */
+    CHECK(put(dir, "v2/s/memory.max", "max\n") == 0);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, self, sys), MIB(8192));
+    /* the hybrid layout: v2 under unified/ when the root has no cgroup.controllers */
+    snprintf(sys, sizeof sys, "%s/hy", dir);
+    CHECK(put(dir, "hy/unified/s/memory.max", "104857600\n") == 0);
+    CHECK(put(dir, "hy/unified/s/memory.current", "0\n") == 0);
+    CHECK_EQ_U64(cairn_pool_memory_available_at(f, self, sys), MIB(100));
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
 }
 
 /* ---- delayed reduction ------------------------------------------------------------ */
@@ -1238,6 +1314,7 @@ static void zkvm_threads_identical(void)
 const struct test_case test_engine_cases[] = {
     TEST(pool_every_chunk_once),
     TEST(pool_settings),
+    TEST(pool_memory_available_files),
     TEST(fp2_mul_variants),
     TEST(acc_matches_reduced_sums),
     TEST(simd_kernels_match_portable),

@@ -49,10 +49,20 @@ unsigned cairn_pool_online_cores(void);
  * Bytes of memory this process can still take: the kernel's MemAvailable
  * (/proc/meminfo), lowered by the memory cgroup the process runs in (v1
  * memory.limit_in_bytes - memory.usage_in_bytes, or v2 memory.max -
- * memory.current, the tightest of the cgroup and its ancestors).  0 when
- * none of these can be read (not Linux, /proc not mounted).
+ * memory.current, the tightest of the cgroup and its ancestors), where
+ * the usage does not count the cgroup's file pages (memory.stat's
+ * active_file + inactive_file: page cache the kernel reclaims first).  0
+ * when none of these can be read (not Linux, /proc not mounted).
  */
 uint64_t cairn_pool_memory_available(void);
+/*
+ * The same from other files: meminfo for /proc/meminfo, self_cgroup for
+ * /proc/self/cgroup, sysfs for /sys/fs/cgroup (v1 controllers under
+ * sysfs/memory, v2 at sysfs when it holds cgroup.controllers, else at
+ * sysfs/unified).  For tests on a made-up tree.
+ */
+uint64_t cairn_pool_memory_available_at(const char *meminfo, const char *self_cgroup,
+                                        const char *sysfs);
 
 /*
  * Run fn(ctx, i) once for every i < chunks_len, spread over the pool's

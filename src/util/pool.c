@@ -168,11 +168,31 @@ static int read_u64(uint64_t *v, const char *file, const char *key)
 }
 
 /*
+ * The page cache a cgroup's usage counts that the kernel would reclaim
+ * before refusing memory: its file pages, active and inactive, from
+ * memory.stat (v1's hierarchical total_ figures where present).  Without
+ * this a cgroup whose cache has grown to its limit (any build or test run
+ * writes files) would seem to have no room at all; MemAvailable counts the
+ * same pages as available for the same reason.
+ */
+static uint64_t cgroup_file_pages(const char *dir, int v2)
+{
+    char file[600];
+    uint64_t a = 0, i = 0;
+    snprintf(file, sizeof file, "%s/memory.stat", dir);
+    if (v2 || !read_u64(&a, file, "total_active_file"))
+        (void)read_u64(&a, file, "active_file");
+    if (v2 || !read_u64(&i, file, "total_inactive_file"))
+        (void)read_u64(&i, file, "inactive_file");
+    return a + i;
+}
+
+/*
  * The room left under the memory cgroup at `dir` (a cgroup directory) and
- * each of its ancestors up to `root`: min over the levels of limit - usage,
- * or UINT64_MAX when no level sets a limit.  v1 names the files
- * memory.limit_in_bytes and memory.usage_in_bytes, v2 memory.max ("max"
- * when unlimited, which reads as no number) and memory.current.
+ * each of its ancestors up to `root`: min over the levels of limit - (usage
+ * - file pages), or UINT64_MAX when no level sets a limit.  v1 names the
+ * files memory.limit_in_bytes and memory.usage_in_bytes, v2 memory.max
+ * ("max" when unlimited, which reads as no number) and memory.current.
  */
 static uint64_t cgroup_room(const char *root, const char *rel, int v2)
 {
@@ -188,6 +208,8 @@ static uint64_t cgroup_room(const char *root, const char *rel, int v2)
             snprintf(file, sizeof file, "%s/%s", dir, v2 ? "memory.current" : "memory.usage_in_bytes");
             if (!read_u64(&use, file, NULL))
                 use = 0;
+            uint64_t cache = cgroup_file_pages(dir, v2);
+            use = cache < use ? use - cache : 0;
             uint64_t left = use < lim ? lim - use : 0;
             if (left < room)
                 room = left;
@@ -214,13 +236,14 @@ static int has_memory(const char *a, const char *b)
     return 0;
 }
 
-uint64_t cairn_pool_memory_available(void)
+uint64_t cairn_pool_memory_available_at(const char *meminfo, const char *self_cgroup,
+                                        const char *sysfs)
 {
     uint64_t avail = 0, kb;
-    char line[512];
-    if (read_u64(&kb, "/proc/meminfo", "MemAvailable:"))
+    char line[512], root[512], probe[600];
+    if (read_u64(&kb, meminfo, "MemAvailable:"))
         avail = kb * 1024;
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    FILE *f = fopen(self_cgroup, "r");
     if (f == NULL)
         return avail;
     while (fgets(line, sizeof line, f) != NULL) {
@@ -229,18 +252,24 @@ uint64_t cairn_pool_memory_available(void)
         if (c2 == NULL)
             continue;
         uint64_t room = UINT64_MAX;
-        if (strncmp(c1, "::", 2) == 0) /* v2: "0::/path" */
-            room = cgroup_room(access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0
-                                   ? "/sys/fs/cgroup"
-                                   : "/sys/fs/cgroup/unified",
-                               c2 + 1, 1);
-        else if (has_memory(c1 + 1, c2)) /* v1: "4:memory:/path" */
-            room = cgroup_room("/sys/fs/cgroup/memory", c2 + 1, 0);
+        if (strncmp(c1, "::", 2) == 0) { /* v2: "0::/path" */
+            snprintf(probe, sizeof probe, "%s/cgroup.controllers", sysfs);
+            snprintf(root, sizeof root, access(probe, F_OK) == 0 ? "%s" : "%s/unified", sysfs);
+            room = cgroup_room(root, c2 + 1, 1);
+        } else if (has_memory(c1 + 1, c2)) { /* v1: "4:memory:/path" */
+            snprintf(root, sizeof root, "%s/memory", sysfs);
+            room = cgroup_room(root, c2 + 1, 0);
+        }
         if (room != UINT64_MAX && (avail == 0 || room < avail))
             avail = room;
     }
     fclose(f);
     return avail;
+}
+
+uint64_t cairn_pool_memory_available(void)
+{
+    return cairn_pool_memory_available_at("/proc/meminfo", "/proc/self/cgroup", "/sys/fs/cgroup");
 }
 
 size_t cairn_pool_chunks(size_t items, size_t min_items)
