@@ -4,12 +4,12 @@
  * (ported when that prover was removed): completeness on edge cases (the
  * smallest program that exits, exact powers of two, every provable
  * instruction on edge operands, an entry point past the first word, exit
- * codes with every bit), the forged FENCE rows at address 0 (once a
- * cross-table collision of the first prover), and a read returning a byte
- * after an earlier read said the input was over.  The lying traces go
- * through the lie builder into the lean checker and the lean prover
- * (zk_util.h); the honest runs through cairn_zkvm_prove and
- * cairn_zkvm_verify.  Every test here must be able to fail.
+ * codes with every bit) and on a run of 2^17 rows, the forged FENCE rows
+ * at address 0 (once a cross-table collision of the first prover), and a
+ * read returning a byte after an earlier read said the input was over.
+ * The lying traces go through the lie builder into the lean checker and
+ * the lean prover (zk_util.h); the honest runs through cairn_zkvm_prove
+ * and cairn_zkvm_verify.  Every test here must be able to fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +205,24 @@ static void completeness_edge_cases(void)
     free(elf);
     rvp_clear(&p);
 }
+/* A loop of >= 2^16 cycles (skipped under the sanitizers, where it is slow). */
+static void completeness_large(void)
+{
+    if (test_iters < 1000) {
+        test_pass();
+        return;
+    }
+    struct rvprog p;
+    size_t len;
+    zk_loop_program(&p, 13200); /* about 66000 cycles: 2^17 rows */
+    uint8_t *elf = rvp_elf(&p, &len);
+    cairn_zkvm_statement st;
+    if (prove_verify(elf, len, &st))
+        CHECK(st.cycles >= (UINT64_C(1) << 16));
+    free(elf);
+    rvp_clear(&p);
+}
+
 /* One RX segment at virtual address 0 holding `code`, entry 0. */
 static uint8_t *elf_at_zero(const uint32_t *code, size_t code_len, size_t *len)
 {
@@ -437,6 +455,7 @@ out:
 
 const struct test_case test_zkvm_cases[] = {
     TEST(completeness_edge_cases),
+    TEST(completeness_large),
     TEST(fence_rows_at_zero_rejected),
     TEST(read_after_end_rejected),
     TEST_END,
