@@ -4,7 +4,8 @@
  * (ported when that prover was removed): completeness on edge cases (the
  * smallest program that exits, exact powers of two, every provable
  * instruction on edge operands, an entry point past the first word, exit
- * codes with every bit) and on a run of 2^17 rows, the forged FENCE rows
+ * codes with every bit) and on a run of 2^17 rows, the verified output
+ * handed back (and nothing on a rejection), the forged FENCE rows
  * at address 0 (once a cross-table collision of the first prover), and a
  * read returning a byte after an earlier read said the input was over.
  * The lying traces go through the lie builder into the lean checker and
@@ -221,6 +222,64 @@ static void completeness_large(void)
         CHECK(st.cycles >= (UINT64_C(1) << 16));
     free(elf);
     rvp_clear(&p);
+}
+
+/*
+ * cairn_zkvm_verify_output hands back exactly the output the VM produced
+ * (the bare hello guest: 37 rows, the cheapest proof with output), with the
+ * statement; on a rejected proof it writes nothing.
+ */
+static void verify_output_hands_back_output(void)
+{
+    char path[512];
+    size_t elf_len = 0, plen = 0, out_len = 12345;
+    uint8_t *proof = NULL, *out = NULL;
+    uint8_t sentinel = 0;
+    cairn_error err;
+    cairn_zkvm_options o;
+    cairn_zkvm_statement st, sst;
+    struct vmt_result r;
+    memset(&r, 0, sizeof r);
+    snprintf(path, sizeof path, "%s/rv32i/hello.elf", vmt_guest_dir());
+    uint8_t *elf = vmt_read_file(path, &elf_len);
+    if (!CHECK(elf != NULL))
+        return;
+    test_options(&o);
+    if (!CHECK(vmt_run(elf, elf_len, NULL, 0, UINT64_MAX, &r, &err) == CAIRN_OK))
+        goto out;
+    if (cairn_zkvm_prove(&proof, &plen, &sst, NULL, elf, elf_len, NULL, 0, &o, &err)) {
+        FAIL("prove: %s", err.msg);
+        goto out;
+    }
+    CHECK_OK(cairn_zkvm_verify_output(&st, &out, &out_len, proof, plen, elf, elf_len, &err));
+    CHECK(r.out_len > 0);
+    CHECK_EQ_U64(out_len, r.out_len);
+    CHECK_EQ_U64(st.output_len, r.out_len);
+    CHECK_EQ_U64(st.exit_code, r.exit_code);
+    CHECK_EQ_U64(st.cycles, sst.cycles);
+    if (out != NULL && out_len == r.out_len)
+        CHECK_MEM_EQ(out, r.out, out_len);
+    else
+        FAIL("no output handed back");
+    free(out);
+    /* only the statement, or only the output: each pointer is optional */
+    out = NULL;
+    CHECK_OK(cairn_zkvm_verify_output(NULL, &out, NULL, proof, plen, elf, elf_len, NULL));
+    CHECK(out != NULL);
+    free(out);
+    CHECK_OK(cairn_zkvm_verify_output(&st, NULL, NULL, proof, plen, elf, elf_len, NULL));
+    /* rejected: nothing is written */
+    proof[plen / 3] ^= 1;
+    out = &sentinel;
+    out_len = 12345;
+    cairn_status vs = cairn_zkvm_verify_output(&st, &out, &out_len, proof, plen, elf, elf_len, &err);
+    CHECK(vs == CAIRN_ERR_REJECTED || vs == CAIRN_ERR_PARSE);
+    CHECK(out == &sentinel);
+    CHECK_EQ_U64(out_len, 12345);
+out:
+    vmt_result_clear(&r);
+    free(proof);
+    free(elf);
 }
 
 /* One RX segment at virtual address 0 holding `code`, entry 0. */
@@ -456,6 +515,7 @@ out:
 const struct test_case test_zkvm_cases[] = {
     TEST(completeness_edge_cases),
     TEST(completeness_large),
+    TEST(verify_output_hands_back_output),
     TEST(fence_rows_at_zero_rejected),
     TEST(read_after_end_rejected),
     TEST_END,
