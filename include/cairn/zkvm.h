@@ -61,7 +61,7 @@ typedef struct {
     uint32_t exit_code;                         /* a0 at the exit */
     uint32_t output_len;                        /* bytes written to fd 1 (the public output) */
     uint32_t security_target;                   /* the lambda asked for (100) */
-    uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §5) */
+    uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §7) */
 } cairn_zkvm_statement;
 
 /*
