@@ -1,14 +1,13 @@
 /*
- * bench_lean.c — the lean row's prototype prover (docs/zkvm-v2.md, step 3:
- * every stage chained, in linear space, no byte format yet) against the
- * first proof system on the same runs: hello, and the loop guest sized to
- * just below 2^12, 2^14 and 2^16 trace rows (--quick: hello and 2^12).
- * Prints per run: the trace rows, committed cells per row, prove and
- * verify time (median of --reps), the proof's size in bytes (the lean
- * proof's encoded body, zl_proof_size, format 5 less its header), and the first
- * prover's time and proof size.  The prototype materialises every value
- * the constraints read (about 480 per row), so it is not run past 2^16
- * rows; the streaming stages of step 4 remove that.
+ * bench_lean.c — the lean prover (proof format 5, docs/zkvm-v2.md) stage
+ * by stage on the same runs: hello, and the loop guest at growing sizes
+ * (--quick: hello and the smallest loop).  Prints per run: the trace rows,
+ * committed cells per row, prove and verify time (median of --reps), the
+ * proof's size in bytes (the lean proof's encoded body, zl_proof_size,
+ * format 5 less its header) split by stage, then each stage's time and
+ * peak resident set.  (Until the first prover was removed it also printed
+ * that prover's time and size on the same runs: docs/benchmarks.md keeps
+ * those figures as history.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +22,9 @@
 int main(int argc, char **argv)
 {
     struct bench_opts o;
-    int lean_only = 0; /* --lean-only: skip the first prover (for profiles) */
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--lean-only") == 0) {
-            lean_only = 1;
+            /* accepted for older command lines: the first prover it skipped is gone */
             memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
             argc--, i--;
         } else if ((strcmp(argv[i], "--gkr-budget") == 0 || strcmp(argv[i], "--zc-delay") == 0) &&
@@ -40,8 +38,8 @@ int main(int argc, char **argv)
             argc -= 2, i--;
         }
     bench_parse(&o, argc, argv,
-                "the lean row's prototype prover against the first prover\n"
-                "  --lean-only      skip the first prover (v1_prove and v1_bytes read 0)\n"
+                "the lean prover (proof format 5), stage by stage\n"
+                "  --lean-only      accepted and ignored (it skipped the removed first prover)\n"
                 "  --gkr-budget M   MiB each GKR of the lookups and memory may hold (0: in\n"
                 "                   memory, the leaves whole; default 128)\n"
                 "  --zc-delay D     zero-check rounds read from the rows before its tables\n"
@@ -49,8 +47,8 @@ int main(int argc, char **argv)
     if (o.threads == 0)
         (void)cairn_pool_set_threads(2, NULL);
     zk_rss_probe = 1; /* each stage's peak resident set (zl_proof.stage_rss) */
-    printf("%-12s %8s %6s %10s %10s %10s %10s %10s  %s\n", "case", "rows", "cells", "lean_prove",
-           "lean_verif", "lean_bytes", "v1_prove", "v1_bytes",
+    printf("%-12s %8s %6s %10s %10s %10s  %s\n", "case", "rows", "cells", "lean_prove",
+           "lean_verif", "lean_bytes",
            "lean bytes by stage: zero-check/memory/shift/lookups/openings");
     static const struct {
         const char *guest;
@@ -78,10 +76,10 @@ int main(int argc, char **argv)
         }
         zl_stmt s;
         zl_run_stmt(&s, &r, 100, ZL_GRIND_AUTO);
-        double tp[16], tv[16], t1[16], stages[16][ZL_NSTAGE];
+        double tp[16], tv[16], stages[16][ZL_NSTAGE];
         size_t rss[16][ZL_NSTAGE];
         double pre_mib = bench_peak_rss_mib(); /* the run (cells and trace), before the probe resets it */
-        size_t bytes = 0, v1_bytes = 0, parts[5] = {0};
+        size_t bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;
         for (int k = 0; k < reps && !bad; k++) {
             zl_proof p;
@@ -102,26 +100,14 @@ int main(int argc, char **argv)
             memcpy(stages[k], p.stage_s, sizeof stages[k]);
             memcpy(rss[k], p.stage_rss, sizeof rss[k]);
             zl_proof_clear(&p);
-            /* the first prover on the same run */
-            uint8_t *proof = NULL;
-            cairn_zkvm_options opt;
-            cairn_zkvm_options_init(&opt);
-            opt.proof_format = 4;
-            opt.threads = 2;
-            t0 = bench_now();
-            if (lean_only || cairn_zkvm_prove(&proof, &v1_bytes, NULL, NULL, elf, elf_len, in,
-                                              in_len, &opt, &err) != CAIRN_OK)
-                v1_bytes = 0;
-            t1[k] = bench_now() - t0;
-            free(proof);
         }
         double tp0[16];
         memcpy(tp0, tp, sizeof tp0);
         if (!bad)
-            printf("%-12s %8llu %6u %9.3fs %8.1fms %10zu %9.3fs %10zu  %zu/%zu/%zu/%zu/%zu\n",
-                   name, (unsigned long long)r.T, ZL_NCELL, bench_median(tp, reps),
-                   1e3 * bench_median(tv, reps), bytes, bench_median(t1, reps), v1_bytes,
-                   parts[0], parts[1], parts[2], parts[3], parts[4]);
+            printf("%-12s %8llu %6u %9.3fs %8.1fms %10zu  %zu/%zu/%zu/%zu/%zu\n", name,
+                   (unsigned long long)r.T, ZL_NCELL, bench_median(tp, reps),
+                   1e3 * bench_median(tv, reps), bytes, parts[0], parts[1], parts[2], parts[3],
+                   parts[4]);
         if (!bad) {
             /* the stages of the median repetition */
             double med = bench_median(tp, reps);

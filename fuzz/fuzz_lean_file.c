@@ -1,7 +1,7 @@
 /*
  * fuzz_lean_file.c — fuzz target for proof format 5, the lean proof in
  * its container (untrusted proof bytes: src/zkvm/lean_file.c,
- * docs/proof-format.md "Format 5").
+ * docs/proof-format.md).
  *
  * An honest format-5 proof of a four-instruction program
  * (fuzz_tiny_elf.h) is made once per process with zl_prove_elf and

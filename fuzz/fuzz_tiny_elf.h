@@ -1,6 +1,6 @@
 /*
  * fuzz_tiny_elf.h — the program the zkVM proof targets prove once per
- * process (fuzz_proof.c, fuzz_lean_proof.c): a minimal RV32 ELF of one
+ * process (fuzz_lean_proof.c, fuzz_lean_file.c): a minimal RV32 ELF of one
  * segment at 0x10000 holding addi t0, x0, 7; addi a0, t0, 1;
  * addi a7, x0, 93; ecall (exit code 8).
  */

@@ -191,12 +191,15 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     rl="$guests/rv32i/regloop.elf"
     expect prove_help 0 '^usage: cairn prove' -- "$bin" prove --help
     expect prove_ok 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rl.proof' -- "$bin" prove "$rl" -o "$tmp/rl.proof"
-    # the default is the lean proof (format 5); format 4 (the first prover) on request
+    # the only proof is the lean proof (format 5); format 4 (the first prover) was removed
     expect prove_json 0 '^\{"proof_file": .*"proof_hash": "[0-9a-f]{64}", "proof_size_bytes": [0-9]+, "prove_ms": [0-9.]+, "cycles": 6006, "trace_rows": 6006, "security_bits": 1[0-9][0-9], "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}", "rows": 8192, "columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": ' -- "$bin" prove "$rl" -o "$tmp/rl2.proof" --json
-    expect prove_v4 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rl4.proof' -- "$bin" prove "$rl" --proof-format 4 -o "$tmp/rl4.proof"
-    expect prove_json_v4 0 '^\{"proof_file": .*"cycles": 6006, "trace_rows": 6006, .*"columns_per_cycle": 154, "proof_format": 4, "stage_ms": \{"witness": [0-9.]+, "commit": [0-9.]+, "sum-checks": [0-9.]+, "open": [0-9.]+\}, "pcs": \[\{"batch": "trace"' -- "$bin" prove "$rl" --proof-format 4 -o "$tmp/rl4b.proof" --json
-    if cmp -s "$tmp/rl4.proof" "$tmp/rl4b.proof"; then ok prove_v4_deterministic; else bad prove_v4_deterministic "two format-4 proofs of the same run differ"; fi
-    expect verify_v4_ok 0 '^accepted: 6006 rows, exit code 83, 0 bytes of output, 1[0-9][0-9]-bit proven security' -- "$bin" verify "$tmp/rl4.proof" --program "$rl"
+    expect prove_v4_refused 2 "--proof-format 4: format 4 proofs \(the first prover\) are no longer supported; this cairn writes format 5" -- "$bin" prove "$rl" --proof-format 4 -o "$tmp/rl4.proof"
+    # a format-4 file (its version field says 4): refused by name as malformed input, by verify and inspect
+    cp "$tmp/rl.proof" "$tmp/rl4.proof"
+    printf '\x04' | dd of="$tmp/rl4.proof" bs=1 seek=8 conv=notrunc 2>/dev/null
+    expect verify_v4_refused 3 'rl4.proof: malformed proof: format 4 proofs \(the first prover\) are no longer supported; this cairn reads format 5' -- "$bin" verify "$tmp/rl4.proof" --program "$rl"
+    expect verify_v4_refused_json 3 '^\{"accepted": false, "malformed": true, "reason": "format 4 proofs \(the first prover\) are no longer supported' -- "$bin" verify "$tmp/rl4.proof" --program "$rl" --json
+    expect inspect_v4_refused 3 'rl4.proof: malformed proof: format 4 proofs \(the first prover\) are no longer supported; this cairn reads format 5' -- "$bin" inspect "$tmp/rl4.proof"
     if cmp -s "$tmp/rl.proof" "$tmp/rl2.proof"; then ok prove_deterministic; else bad prove_deterministic "two proofs of the same run differ"; fi
     expect verify_ok 0 '^accepted: 6006 rows, exit code 83, 0 bytes of output, 1[0-9][0-9]-bit proven security' -- "$bin" verify "$tmp/rl.proof" --program "$rl"
     expect verify_json 0 '^\{"accepted": true, "exit_code": 83, "output_len": 0, "output_hex": "", "program_digest": "[0-9a-f]{64}", "trace_rows": 6006, "security_bits": 1[0-9][0-9]' -- "$bin" verify "$tmp/rl.proof" --program "$rl" --json
@@ -206,35 +209,31 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     head -c $((size - 1)) "$tmp/rl.proof" >"$tmp/trunc.proof"
     expect verify_truncated 3 'trunc.proof: malformed proof: ' -- "$bin" verify "$tmp/trunc.proof" --program "$rl"
     expect verify_truncated_json 3 '"malformed": true' -- "$bin" verify "$tmp/trunc.proof" --program "$rl" --json
-    cp "$tmp/rl4.proof" "$tmp/flip.proof"
-    # format 4: byte 1000 lies in the outer sum-check's round messages: well-formed, false
-    b=$(od -An -tu1 -j1000 -N1 "$tmp/rl4.proof" | tr -d ' ')
+    cp "$tmp/rl.proof" "$tmp/flip.proof"
+    # byte 1000 lies in the zero-check's round messages: well-formed, false
+    b=$(od -An -tu1 -j1000 -N1 "$tmp/rl.proof" | tr -d ' ')
     printf "\\x$(printf %02x $((b ^ 1)))" | dd of="$tmp/flip.proof" bs=1 seek=1000 conv=notrunc 2>/dev/null
     expect verify_flipped 1 'flip.proof: rejected: ' -- "$bin" verify "$tmp/flip.proof" --program "$rl"
     expect verify_not_a_proof 3 'malformed proof: not a cairn proof' -- "$bin" verify "$rl" --program "$rl"
     expect verify_bad_program 3 'bad.elf: not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf"
     expect verify_bad_program_json 3 '^\{"accepted": false, "malformed": true, "reason": "not an ELF file' -- "$bin" verify "$tmp/rl.proof" --program "$tmp/bad.elf" --json
-    cp "$tmp/rl4.proof" "$tmp/long.proof"
-    printf '\0' >>"$tmp/long.proof"
-    expect verify_one_trailing_byte 3 'malformed proof: 1 trailing byte after the proof' -- "$bin" verify "$tmp/long.proof" --program "$rl"
     cp "$tmp/rl.proof" "$tmp/long5.proof"
     printf '\0' >>"$tmp/long5.proof"
     expect verify_v5_one_trailing_byte 3 'malformed proof: .*1 trailing byte after the lean proof' -- "$bin" verify "$tmp/long5.proof" --program "$rl"
     expect verify_directory 4 "cairn: error: $tmp: is a directory" -- "$bin" verify "$tmp" --program "$rl"
     expect verify_missing_program 2 'missing --program' -- "$bin" verify "$tmp/rl.proof"
     expect verify_missing_file 4 'cairn: error: .*nonexistent.proof' -- "$bin" verify "$tmp/nonexistent.proof" --program "$rl"
-    expect inspect_ok 0 'trace rows +6006 \(padded to 2\^13\)' -- "$bin" inspect "$tmp/rl4.proof"
-    expect inspect_sizes 0 'openings +[0-9]+ \(trace [0-9]+, multiplicities' -- "$bin" inspect "$tmp/rl4.proof"
-    expect inspect_json 0 '^\{"version": 4, .*"trace_rows": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl4.proof" --json
+    expect inspect_ok 0 'trace rows +6006$' -- "$bin" inspect "$tmp/rl.proof"
+    expect inspect_parts 0 '^parts:$' -- "$bin" inspect "$tmp/rl.proof"
+    expect inspect_json 0 '^\{"version": 5, .*"trace_rows": 6006, .*"total": [0-9]+\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_default_v5 0 '^cairn proof, format version 5 \(the lean proof\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
     expect prove_unsupported 1 'cycle 444: pc 0x00010e44: instruction 0x02c756b3 \(divu\) cannot be proven: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
-    expect prove_unsupported_v4 1 'cannot be proven yet: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" --proof-format 4 -o "$tmp/h.proof"
     expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"
     expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_json 0 '"output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a"' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf" --json
-    # the lean proof (format 5), asked for by name: proven, verified, inspected; tampered and truncated
+    # the lean proof asked for by name (--proof-format 5, kept for scripts): proven, verified, inspected; tampered and truncated
     h=$guests/rv32i/hello.elf
     expect prove_v5 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\) in .*-byte proof written to .*h5.proof' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5.proof"
     expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
@@ -252,9 +251,9 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     b=$(od -An -tu1 -j296 -N1 "$tmp/h5.proof" | tr -d ' ')
     printf "\\x$(printf %02x $((b ^ 1)))" | dd of="$tmp/h5f.proof" bs=1 seek=296 conv=notrunc 2>/dev/null
     expect verify_v5_flipped 1 'h5f.proof: rejected: ' -- "$bin" verify "$tmp/h5f.proof" --program "$h"
-    expect prove_v5_security 2 'proves --security 100 only' -- "$bin" prove "$h" --proof-format 5 --security 128 -o "$tmp/x.proof"
+    expect prove_v5_security 5 'a 128-bit security target is not reachable for this proof yet' -- "$bin" prove "$h" --proof-format 5 --security 128 -o "$tmp/x.proof"
     if cmp -s "$tmp/hello.proof" "$tmp/h5.proof"; then ok prove_default_is_v5; else bad prove_default_is_v5 "the default proof differs from --proof-format 5's"; fi
-    expect prove_bad_format 2 "proof-format '6': expected 4 or 5" -- "$bin" prove "$h" --proof-format 6 -o "$tmp/x.proof"
+    expect prove_bad_format 2 "proof-format '6': expected 5" -- "$bin" prove "$h" --proof-format 6 -o "$tmp/x.proof"
     # every example guest built for rv32i, on a small input: proven, verified, and the
     # output verify prints is the output cairn run prints
     printf '\x40\x00\x00\x00' >"$tmp/n64"
@@ -275,15 +274,13 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect prove_bad_security 2 "--security '99'" -- "$bin" prove "$rl" --security 99
     expect prove_missing 2 'missing PROGRAM.elf' -- "$bin" prove
     expect prove_bad_elf 3 'bad.elf' -- "$bin" prove "$tmp/bad.elf"
-    # 128 bits needs a larger challenge field than F_p2 for the LogUp terms: refused, never
-    # overstated; without --proof-format it is format 4's target (format 5 proves 100 bits only),
-    # said on stderr, except with --json (whose failure object has no format) or --quiet
-    expect prove_128_refused 5 'a 128-bit security target is not reachable for this proof' -- "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128
-    expect prove_128_says_format_4 5 '^cairn: --security 128: proving in proof format 4 \(format 5 proves 100 bits only\)$' -- "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128
+    # 128 bits needs a larger challenge field than F_p2 for the LogUp and GKR terms: refused
+    # (exit 5, a target out of reach), never overstated, and with no detour to another format
+    expect prove_128_refused 5 'a 128-bit security target is not reachable for this proof yet' -- "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128
     "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128 --json >"$tmp/s128.out" 2>"$tmp/s128.err"
-    if ! grep -q 'proof format 4' "$tmp/s128.err" && grep -q '"proved": false' "$tmp/s128.out"; then ok prove_128_json_no_note; else bad prove_128_json_no_note "$(head -c 300 "$tmp/s128.err")"; fi
+    if grep -q '"proved": false, "exit_status": 5' "$tmp/s128.out"; then ok prove_128_json; else bad prove_128_json "$(head -c 300 "$tmp/s128.out")"; fi
     "$bin" prove "$rl" -o "$tmp/rl128.proof" --security 128 --quiet >"$tmp/s128.out" 2>"$tmp/s128.err"
-    if grep -q 'not reachable' "$tmp/s128.err" && ! grep -q 'proof format 4' "$tmp/s128.err"; then ok prove_128_quiet_no_note; else bad prove_128_quiet_no_note "$(head -c 300 "$tmp/s128.err")"; fi
+    if grep -q 'not reachable' "$tmp/s128.err"; then ok prove_128_quiet; else bad prove_128_quiet "$(head -c 300 "$tmp/s128.err")"; fi
     # a failed prove leaves an existing proof file untouched, and no temporary file
     cp "$tmp/rl.proof" "$tmp/keep.proof"
     "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/keep.proof" >/dev/null 2>&1
@@ -294,11 +291,6 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     # (--max-cycles 5) reports the unwritable output, not the run
     expect prove_unwritable_first 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" --max-cycles 5 -o "$tmp/nodir/x.proof"
     expect prove_to_directory 4 'cannot write the proof: .*: is a directory' -- "$bin" prove "$rl" -o "$tmp"
-    # format 4: a run too long for the 100-bit target is refused right after execution, before
-    # any witness is built, naming its rows and the limit (22 M rows: gigabytes of witness
-    # otherwise; format 5 would prove it, given the memory)
-    printf '\x40\x42\x0f\x00' >"$tmp/long.in"
-    expect prove_too_long_early 5 '[0-9]+ trace rows, over the limit of [0-9]+ rows at 100 bits' -- "$bin" prove "$guests/rv32i/loop.elf" --input "$tmp/long.in" --proof-format 4 -o "$tmp/long.proof"
     # --quiet prints nothing at all; --json nothing on stderr; both still write the proof
     "$bin" prove "$rl" -o "$tmp/q.proof" --quiet >"$tmp/q.out" 2>"$tmp/q.err"
     rc=$?
@@ -347,10 +339,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     else
         bad prove_ckpt_json "exit $rc, stdout '$(head -c 200 "$tmp/j.out")', stderr '$(head -c 200 "$tmp/j.err")'"
     fi
-    # format 4 from checkpoints: the same bytes too; hello (format 5): the output read back
-    # from replayed rows
-    expect prove_ckpt_v4 0 '^proved 6006 cycles \(exit code 83, 6006 rows, 0 bytes of output\) in .*-byte proof written to .*rl4c.proof' -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" --proof-format 4 -o "$tmp/rl4c.proof" --threads 2
-    if cmp -s "$tmp/rl4.proof" "$tmp/rl4c.proof"; then ok prove_ckpt_v4_same_proof; else bad prove_ckpt_v4_same_proof "format 4: the proofs from the checkpoints and from a fresh run differ"; fi
+    # hello: the output read back from replayed rows
     "$bin" run "$h" --checkpoints "$tmp/h.ckpt" --checkpoint-interval 3 >/dev/null 2>&1
     expect prove_ckpt_output 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$h" --from-checkpoints "$tmp/h.ckpt" -o "$tmp/h5c.proof" --threads 3
     if cmp -s "$tmp/h5.proof" "$tmp/h5c.proof"; then ok prove_ckpt_output_same_proof; else bad prove_ckpt_output_same_proof "hello: the proofs from the checkpoints and from a fresh run differ"; fi

@@ -42,7 +42,6 @@ const struct test_suite test_suites[] = {
     {"pcs", test_pcs_cases},
     {"zkvm_air", test_zkvm_air_cases},
     {"zkvm", test_zkvm_cases},
-    {"zkvm_ram", test_zkvm_ram_cases},
     {"zkvm_lies", test_zkvm_lies_cases},
     {"lean", test_lean_cases},
     {"lean_file", test_lean_file_cases},

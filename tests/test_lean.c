@@ -59,7 +59,7 @@ static void u_mle_matches_table(void)
     free(eq);
 }
 
-/* The shift columns agree with the first prover's shift table (an independent implementation). */
+/* The shift columns agree with zk_shift_entry's powers (an independent implementation). */
 static void u_shift_columns_match(void)
 {
     for (uint32_t b = 0; b < 256; b++) {

@@ -380,8 +380,7 @@ static void lean_file_truncated_and_flipped(void)
  * exit_group (a7 = 94) ends a run as exit does (src/vm/syscall.c), and
  * the lean row proves it: the U table's exit kind takes a7 = 93 and 94.
  * A guest that writes to fd 1 then calls exit_group is proved and
- * verified; its exit code changed is rejected.  (The first prover still
- * refuses it: test_zkvm.c.)
+ * verified; its exit code changed is rejected.
  */
 static void lean_file_exit_group(void)
 {
@@ -420,8 +419,8 @@ static void lean_file_exit_group(void)
  * The memory size is pinned to the VM's default layout: a truthful run of
  * a program that exits with its sp (a0 = sp >> 16) under a larger stack
  * reserve (so a larger region, another initial sp and exit code) proves
- * and encodes, but the verifier refuses its memory size, as format 4's
- * does; the same program under the default layout is accepted.
+ * and encodes, but the verifier refuses its memory size; the same program
+ * under the default layout is accepted.
  */
 static void lean_file_memory_size_pinned(void)
 {
@@ -591,12 +590,11 @@ static void lean_file_fuzz(void)
 }
 
 /*
- * The public API picks the format: cairn_zkvm_prove writes format 5 by
- * default (the same bytes as zl_prove_elf), format 4 for 128 bits unless
- * 5 is asked for (then it refuses), cairn_zkvm_verify_output reads
- * it by its version field and hands back the verified statement and
- * output, a changed byte is not accepted, and cairn_proof_v5_describe
- * parses it; replaying given rows and other formats are refused.
+ * The public API: cairn_zkvm_prove writes format 5 (the same bytes as
+ * zl_prove_elf), refuses 128 bits as out of reach (LIMIT) and format 4 or
+ * any other as not written (ARG); cairn_zkvm_verify_output hands back
+ * the verified statement and output, a changed byte is not accepted, and
+ * cairn_proof_v5_describe parses it; a format-4 file is refused by name.
  */
 static void lean_file_public_api(void)
 {
@@ -611,19 +609,27 @@ static void lean_file_public_api(void)
     cairn_error err;
     if (!CHECK(elf != NULL))
         return;
-    /* the default: format 5; 128 bits fall back to format 4, which alone reaches them */
+    /* the default and the only format: 5; 128 bits is a target out of reach (LIMIT), 4 is gone */
     cairn_zkvm_options_init(&opt);
     CHECK_EQ_U64(opt.proof_format, 0);
     CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
     CHECK_EQ_U64(cairn_zkvm_options_format(NULL), 5);
     opt.security_bits = 128;
-    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 4);
-    opt.proof_format = 5;
     CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 5);
+    for (unsigned f = 0; f <= 5; f += 5) {
+        opt.proof_format = f;
+        CHECK_EQ_U64(cairn_zkvm_prove(&proof, &proof_len, NULL, NULL, elf, elf_len, NULL, 0, &opt,
+                                      &err),
+                     CAIRN_ERR_LIMIT);
+        CHECK(proof == NULL && strstr(err.msg, "not reachable") != NULL);
+    }
+    opt.security_bits = 100;
+    opt.proof_format = 4;
+    CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 0);
     CHECK_EQ_U64(cairn_zkvm_prove(&proof, &proof_len, NULL, NULL, elf, elf_len, NULL, 0, &opt,
                                   &err),
                  CAIRN_ERR_ARG);
-    CHECK(proof == NULL);
+    CHECK(proof == NULL && strstr(err.msg, "format 4") != NULL);
     opt.proof_format = 7;
     CHECK_EQ_U64(cairn_zkvm_options_format(&opt), 0);
     cairn_zkvm_options_init(&opt);
@@ -668,6 +674,17 @@ static void lean_file_public_api(void)
                                   &err),
                  CAIRN_ERR_ARG);
     CHECK_EQ_U64(cairn_proof_format(elf, elf_len), 0);
+    /* a format-4 file (the retired first prover's): refused by number, by name, as malformed */
+    proof[8] = 4;
+    CHECK_EQ_U64(cairn_proof_format(proof, proof_len), 4);
+    CHECK_STATUS(cairn_zkvm_verify(NULL, proof, proof_len, elf, elf_len, &err), CAIRN_ERR_PARSE);
+    CHECK(strstr(err.msg, "format 4 proofs (the first prover) are no longer supported; this "
+                          "cairn reads format 5") != NULL);
+    size_t np4 = 0;
+    CHECK_STATUS(cairn_proof_v5_describe(NULL, NULL, parts, &np4, 40, proof, proof_len, &err),
+                 CAIRN_ERR_PARSE);
+    CHECK(strstr(err.msg, "no longer supported") != NULL);
+    proof[8] = 5;
 out:
     free(out);
     free(proof);
@@ -701,8 +718,8 @@ static cairn_checkpoints *record(const uint8_t *elf, size_t len, const uint8_t *
  * and gives the very bytes of a fresh run's proof, in format 5 for any
  * interval and any number of replay threads (the hello guest and random
  * programs with reads and writes, so the output comes from replayed
- * rows), and in format 4; the stats list no "execute" stage; a set of
- * another input is refused.
+ * rows); the stats list no "execute" stage; a set of another input is
+ * refused.
  */
 static void lean_file_from_checkpoints(void)
 {
@@ -730,9 +747,8 @@ static void lean_file_from_checkpoints(void)
         if (cp == NULL)
             goto next;
         CHECK_OK(cairn_checkpoints_verify(cp, &prog, in, in_len, 2, &err));
-        for (unsigned format = 4; format <= 5; format++) {
-            if (format == 4 && seed != 0)
-                continue; /* format 4's replay path has its own tests (cli_test.sh) */
+        {
+            const unsigned format = CAIRN_PROOF_FORMAT_LEAN;
             cairn_zkvm_options_init(&opt);
             opt.proof_format = format;
             opt.threads = 2;
@@ -791,7 +807,7 @@ static void record_event(void *ctx, const char *stage, double done)
 }
 
 /*
- * Format 5 reports progress and timings as format 4 does: every stage
+ * Format 5 reports progress and timings: every stage
  * starts (0) and ends (1) in order, "execute" and "witness" first, then
  * the lean prover's stages; the stats list the same stages with their
  * seconds, and the four summary timings add up to at most the total.

@@ -1,29 +1,28 @@
 /*
  * test_zkvm_lies.c — lying executions of RAM and of the read/write system
  * calls, end to end: a small hand-written guest, a lie told consistently
- * across whole rows of its witness, a proof by the real prover
- * (cairn_zkvm_prove_trace with the tamper hook) and a verdict from the real
- * verifier, which must be CAIRN_ERR_REJECTED.
+ * across whole rows of its witness, and a verdict from the lean checker
+ * and from the lean verifier (proof format 5) on the lean prover's proof
+ * of the lying cells, which must be CAIRN_ERR_REJECTED.
  *
  * How a lie is told.  Register-level consequences go into the trace rows
- * (the loaded value a later instruction reads, the exit code), so the
- * witness builder fills every register-side column consistently; the RAM
- * and I/O columns of the lying rows are then rewritten after the witness
- * is built (ea .. em, the load's result, the operand bytes, ptr, oi, the
- * flags) the way the prover's own fill would have computed them for the
- * claimed access; the prover recomputes the shifted columns and the final
- * registers and memory and continues honestly.  Before proving, the
- * constraint checker (zk_check_masks) is run on the same lie and must see
- * exactly the violations named in the test — usually one memory-checking
- * access, the output lookup, the bytecode lookup or one chain — so each
- * test shows which argument stands between the lie and acceptance, and
- * that the rewrite is otherwise consistent.  The same lying witness,
- * translated into the lean row (zl_fill), must fail the lean checker and
- * its lean cells, proven by the lean prover (format 5), must be rejected
- * by the lean verifier.  Every test also proves the
- * untampered program (or, where its honest run faults, a twin that
- * differs in one instruction) and expects CAIRN_OK with its exit code and
- * output, in both proofs, and checks that its lie changed cells.
+ * (the loaded value a later instruction reads, the exit code), so the lie
+ * builder (tests/zk_witness.c: the retired first prover's columns) fills
+ * every register-side column consistently; the RAM and I/O columns of the
+ * lying rows are then rewritten after the witness is built (ea .. em, the
+ * load's result, the operand bytes, ptr, oi, the flags) the way the fill
+ * would have computed them for the claimed access; the shifted columns and
+ * the final registers and memory are recomputed, and the columns are
+ * translated into the lean row's cells (zl_fill).  The lean checker
+ * (zl_check_masks) must then see exactly the items named in the test —
+ * usually one memory-checking multiset, one constraint, a U lookup or the
+ * bytecode lookup — so each test shows which argument stands between the
+ * lie and acceptance, and that the rewrite is otherwise consistent; and
+ * the cells proven by the lean prover must be rejected by the lean
+ * verifier.  Every test also proves the untampered program (or, where its
+ * honest run faults, a twin that differs in one instruction) through
+ * cairn_zkvm_prove and expects CAIRN_OK with its exit code and output, and
+ * checks that its lie changed cells.
  *
  * The lies: a stale load (the word before the latest store), a load of a
  * wrong value, LBU answered as LB on a byte >= 0x80, a store to another
@@ -274,8 +273,8 @@ struct lie;
 typedef void (*lie_fn)(struct lie *l, cairn_fp *const *c, uint64_t T);
 
 /*
- * A lie about a few rows, told by `tell` on the built columns (in the
- * prover through the tamper hook, in the checker on its own witness).
+ * A lie about a few rows, told by `tell` on the columns the lie builder
+ * filled.
  * pc and val are the rows and values it is about; `from` holds columns to
  * transplant (an honest witness of the same shape), when the lie needs
  * them.  changed counts the cells the last telling changed; missed is set
@@ -469,6 +468,7 @@ static uint32_t old_word(cairn_fp *const *c, uint64_t x)
     return w;
 }
 
+/* Tell l on the built columns (cols_len of them, rows each, T trace rows); missed if misshapen. */
 static void lie_tamper(void *ctx, cairn_fp *const *cols, size_t cols_len, uint64_t rows, uint64_t T)
 {
     struct lie *l = ctx;
@@ -481,84 +481,62 @@ static void lie_tamper(void *ctx, cairn_fp *const *cols, size_t cols_len, uint64
 
 /* ---- proving, verifying, checking ------------------------------------------------------------ */
 
-/* What came of one proof. */
+/*
+ * What came of one run: for the honest run, the public API's proof and
+ * verdict; for a lie, the lean checker's verdict on the lying witness and
+ * the lean prover's proof of its cells, verified.
+ */
 struct verdict {
     cairn_status prove, verify;
     cairn_zkvm_statement st;
-    uint8_t out[16]; /* the proof's public output (the first bytes) */
+    uint8_t out[16]; /* the statement's public output (the first bytes) */
     size_t out_len;
     char why[CAIRN_ERROR_MSG_MAX]; /* the prover's or the verifier's message */
 };
 
-/* The proof's statement output, into v. */
-static void read_output(struct verdict *v, const uint8_t *proof, size_t plen)
+/* The honest guest through cairn_zkvm_prove (format 5) and cairn_zkvm_verify_output. */
+static void prove_and_verify(struct verdict *v, const struct guest *g)
 {
-    cairn_proof *p = NULL;
-    if (cairn_proof_decode(&p, proof, plen, NULL) == CAIRN_OK) {
-        v->out_len = cairn_proof_statement(p)->output_len;
-        if (v->out_len > 0)
-            memcpy(v->out, cairn_proof_output(p),
-                   v->out_len < sizeof v->out ? v->out_len : sizeof v->out);
-    }
-    cairn_proof_free(p);
-}
-
-/*
- * Prove the guest: its ELF and input through cairn_zkvm_prove (l NULL:
- * the honest run), or its (patched) trace with the lie told through the
- * tamper hook; then verify.
- */
-static void prove_and_verify(struct verdict *v, const struct guest *g, struct lie *l)
-{
-    uint8_t *proof = NULL;
-    size_t plen = 0;
+    uint8_t *proof = NULL, *out = NULL;
+    size_t plen = 0, olen = 0;
     cairn_error err;
     cairn_zkvm_options o;
     memset(v, 0, sizeof *v);
     v->verify = CAIRN_ERR_INTERNAL;
     cairn_zkvm_options_init(&o);
-    o.proof_format = 4; /* the tamper hook and the lies are the first prover's */
     o.threads = 2;
-    if (l == NULL) {
-        v->prove = cairn_zkvm_prove(&proof, &plen, &v->st, NULL, g->elf, g->elf_len, g->input,
-                                    g->input_len, &o, &err);
-    } else {
-        cairn_rows src;
-        cairn_rows_table impl;
-        cairn_rows_table_init(&src, &impl, g->rows, g->cycles, CAIRN_WIT_WIDTH, 0);
-        o.tamper = lie_tamper;
-        o.tamper_ctx = l;
-        o.no_checks = 1;
-        v->prove = cairn_zkvm_prove_trace(&proof, &plen, &v->st, NULL, g->elf, g->elf_len, &src,
-                                          g->cycles, g->k, g->input, g->input_len, &o, &err);
-    }
-    if (v->prove == CAIRN_OK) {
-        read_output(v, proof, plen);
-        v->verify = cairn_zkvm_verify(NULL, proof, plen, g->elf, g->elf_len, &err);
+    v->prove = cairn_zkvm_prove(&proof, &plen, &v->st, NULL, g->elf, g->elf_len, g->input,
+                                g->input_len, &o, &err);
+    if (v->prove == CAIRN_OK)
+        v->verify = cairn_zkvm_verify_output(NULL, &out, &olen, proof, plen, g->elf, g->elf_len,
+                                             &err);
+    if (v->verify == CAIRN_OK) {
+        v->out_len = olen;
+        if (olen > 0)
+            memcpy(v->out, out, olen < sizeof v->out ? olen : sizeof v->out);
     }
     if (v->prove != CAIRN_OK || v->verify != CAIRN_OK)
         snprintf(v->why, sizeof v->why, "%s", err.msg);
+    free(out);
     free(proof);
 }
 
 /*
- * What the constraint checker sees of the guest's trace with the lie told
- * (l NULL: untold): the names of every violated R1CS row and lookup, in
- * the system's order, space separated; "" when none.  *lean receives the
- * lean row's checker's verdict on the same witness (docs/zkvm-v2.md), and
- * *lean_proof the lean proof's (format 5): the lean cells of that witness
- * proven by zl_prove and verified by zl_verify (CAIRN_ERR_INTERNAL when
- * the prover fails); *why the checker's message, or the proof's when the
- * checker accepts.
+ * The guest's trace with the lie told (l NULL: untold) through the lie
+ * builder: *seen receives the names of every lean checker item it fails
+ * (zkt_lean_items), v->verify the lean checker's verdict and v->prove the
+ * lean proof's (its cells proven by zl_prove and verified by zl_verify;
+ * CAIRN_ERR_INTERNAL when the prover fails), v->st and v->out the
+ * statement the lie claims (exit code, output); v->why the checker's
+ * message, or the proof's when the checker accepts.
  */
-static void checker_sees(char *out, size_t cap, cairn_status *lean, cairn_status *lean_proof,
-                         char *why, const struct guest *g, struct lie *l)
+static void checker_sees(char *seen, size_t cap, struct verdict *v, const struct guest *g,
+                         struct lie *l)
 {
     struct zkt z;
-    size_t at = 0;
-    out[0] = 0;
-    why[0] = 0;
-    *lean = *lean_proof = CAIRN_ERR_INTERNAL;
+    memset(v, 0, sizeof *v);
+    seen[0] = 0;
+    v->prove = v->verify = CAIRN_ERR_INTERNAL;
     if (zkt_build_input(&z, g->elf, g->elf_len, g->input, g->input_len, g->rows, g->cycles, 0)) {
         if (l != NULL) {
             lie_tamper(l, z.w.col, ZK_NCOL, UINT64_C(1) << z.w.n, z.w.T);
@@ -567,36 +545,29 @@ static void checker_sees(char *out, size_t cap, cairn_status *lean, cairn_status
         }
         cairn_error lerr;
         memset(&lerr, 0, sizeof lerr);
-        zkt_lean_check_prove(&z, lean, lean_proof, &lerr);
-        snprintf(why, CAIRN_ERROR_MSG_MAX, "%s", lerr.msg);
-        zk_masks m;
-        zk_check_masks(&z.w, &z.air, &z.bc, z.init, &z.ram, &m);
-        for (unsigned k = 0; k < z.air.nr1cs + z.air.nfrac; k++) {
-            int r = k < z.air.nr1cs;
-            unsigned i = r ? k : k - z.air.nr1cs;
-            uint64_t bits = r ? m.r1cs[i / 64] : m.fracs[i / 64];
-            if (((bits >> (i % 64)) & 1) == 0)
-                continue;
-            const char *name = r ? z.air.r1cs[i].name : z.air.frac[i].name;
-            int n = snprintf(out + at, cap - at, "%s%s", at ? " " : "", name);
-            if (n < 0 || (size_t)n >= cap - at)
-                break;
-            at += (size_t)n;
-        }
+        zkt_lean_check_prove(&z, &v->verify, &v->prove, &lerr);
+        snprintf(v->why, sizeof v->why, "%s", lerr.msg);
+        zkt_lean_items(seen, cap, &z);
+        v->st.exit_code = z.w.exit_code;
+        v->st.output_len = (uint32_t)z.w.output_len;
+        v->out_len = z.w.output_len;
+        if (v->out_len > 0)
+            memcpy(v->out, z.w.output, v->out_len < sizeof v->out ? v->out_len : sizeof v->out);
     }
     zkt_clear(&z);
 }
 
 /*
  * The untampered guest: its honest run proven and verified, with the
- * expected exit code and output, and its VM trace clean in the checker.
+ * expected exit code and output, and its VM trace clean in the lean
+ * checker and proven by the lean prover.
  */
 static void honest_accepted(const struct guest *g, uint32_t exit_code, const char *output)
 {
-    struct verdict v;
+    struct verdict v, c;
     char seen[256];
     size_t out_len = strlen(output);
-    prove_and_verify(&v, g, NULL);
+    prove_and_verify(&v, g);
     if (v.prove != CAIRN_OK || v.verify != CAIRN_OK)
         FAIL("honest run: prove %s, verify %s (%s)", cairn_status_str(v.prove),
              cairn_status_str(v.verify), v.why);
@@ -604,83 +575,53 @@ static void honest_accepted(const struct guest *g, uint32_t exit_code, const cha
         test_pass();
     CHECK_EQ_U64(v.st.exit_code, exit_code);
     CHECK(v.out_len == out_len && memcmp(v.out, output, out_len) == 0);
-    /* the honest trace (the VM's own run where the guest has no trace) in both checkers */
-    cairn_status lean, lean_proof;
-    char why[CAIRN_ERROR_MSG_MAX];
-    checker_sees(seen, sizeof seen, &lean, &lean_proof, why, g, NULL);
-    if (seen[0] != 0)
-        FAIL("the checker rejects the honest trace: %s", seen);
+    /* the honest trace (the VM's own run where the guest has no trace) through the lie builder */
+    checker_sees(seen, sizeof seen, &c, g, NULL);
+    if (seen[0] != 0 || c.verify != CAIRN_OK)
+        FAIL("the lean checker rejects the honest trace (%s: %s; %s)", cairn_status_str(c.verify),
+             seen, c.why);
     else
         test_pass();
-    if (lean != CAIRN_OK)
-        FAIL("the lean row's checker rejects the honest trace (%s: %s)", cairn_status_str(lean),
-             why);
-    else
-        test_pass();
-    /* and its lean cells proven and verified (format 5) */
-    if (lean_proof != CAIRN_OK)
-        FAIL("the honest trace's lean proof: %s (%s)", cairn_status_str(lean_proof), why);
+    if (c.prove != CAIRN_OK)
+        FAIL("the honest trace's lean proof: %s (%s)", cairn_status_str(c.prove), c.why);
     else
         test_pass();
 }
 
-/* Where the verifier catches a lie, as its rejection message names the stage. */
-#define BY_OUTER  "outer sum-check"  /* R1CS rows, register memory checking, output lookup */
-#define BY_TABLE  "table sum-check"  /* a lookup into L or the bytecode */
-#define BY_MEMORY "memory sum-check" /* RAM memory checking */
-
 /*
- * Tell the lie: the checker must see exactly `caught_by` (names of the
- * violated rows and lookups), the prover's tamper must change cells, and
- * the verifier must reject the proof, at stage `where`.  A proof of a lie
- * that verifies is a soundness bug and is reported as such.
+ * Tell the lie: the lean checker must see exactly `caught_by` (the names
+ * of the failed items, zkt_lean_items), the lie must change cells, and the
+ * lean verifier must reject the lean prover's proof of the lying cells.  A
+ * proof of a lie that verifies is a soundness bug and is reported as such.
  */
 static void lie_rejected(struct verdict *v, const char *what, const struct guest *g, struct lie *l,
-                         const char *caught_by, const char *where)
+                         const char *caught_by)
 {
-    char seen[256], why[CAIRN_ERROR_MSG_MAX];
-    cairn_status lean, lean_proof;
-    checker_sees(seen, sizeof seen, &lean, &lean_proof, why, g, l);
+    char seen[256];
+    checker_sees(seen, sizeof seen, v, g, l);
     if (strcmp(seen, caught_by) != 0)
-        FAIL("%s: the checker sees \"%s\", expected \"%s\"", what, seen, caught_by);
+        FAIL("%s: the lean checker sees \"%s\", expected \"%s\"", what, seen, caught_by);
     else
         test_pass();
-    /* the same lie, translated into the lean row, fails its reference checker too */
-    if (lean != CAIRN_ERR_REJECTED)
-        FAIL("%s: the lean row's checker says %s, expected a rejection", what,
-             cairn_status_str(lean));
+    if (v->verify != CAIRN_ERR_REJECTED)
+        FAIL("%s: the lean checker says %s, expected a rejection", what,
+             cairn_status_str(v->verify));
     else
         test_pass();
-    /* and its lean cells, proven by the lean prover, are rejected by the lean verifier */
-    if (lean_proof == CAIRN_OK)
-        FAIL("SOUNDNESS BUG: %s: the lean verifier ACCEPTED the lie", what);
-    else if (lean_proof != CAIRN_ERR_REJECTED)
-        FAIL("%s: the lean proof says %s, expected a rejection", what,
-             cairn_status_str(lean_proof));
+    if (v->prove == CAIRN_OK)
+        FAIL("SOUNDNESS BUG: %s: the lean verifier ACCEPTED the lie (exit code %u, output %u "
+             "bytes)",
+             what, (unsigned)v->st.exit_code, (unsigned)v->st.output_len);
+    else if (v->prove != CAIRN_ERR_REJECTED)
+        FAIL("%s: the lean proof says %s, expected a rejection", what, cairn_status_str(v->prove));
     else
         test_pass();
     if (l->missed)
         FAIL("%s: a row of the lie was not found", what);
     else
         test_pass();
-    prove_and_verify(v, g, l);
-    if (v->prove != CAIRN_OK)
-        FAIL("%s: the lying prover failed: %s", what, v->why);
-    else
-        test_pass();
     if (l->tell != NULL ? l->changed == 0 : l->patched == 0)
         FAIL("%s: the lie changed nothing", what);
-    else
-        test_pass();
-    if (v->verify == CAIRN_OK)
-        FAIL("SOUNDNESS BUG: %s: the verifier ACCEPTED the lie (exit code %u, output %u bytes)",
-             what, (unsigned)v->st.exit_code, (unsigned)v->st.output_len);
-    else if (v->verify != CAIRN_ERR_REJECTED)
-        FAIL("%s: verify %s (%s), expected a rejection", what, cairn_status_str(v->verify), v->why);
-    else
-        test_pass();
-    if (v->verify == CAIRN_ERR_REJECTED && strstr(v->why, where) == NULL)
-        FAIL("%s: rejected as \"%s\", expected by the %s", what, v->why, where);
     else
         test_pass();
 }
@@ -738,7 +679,7 @@ static void load_lies_rejected(void)
             honest_accepted(&g, 0x33, "");
         struct lie l = lie_make(tell_load_reads, ld, lies[i].latest ? s2 : s1, lies[i].val, 0);
         l.patched = trace_set_result(&g, ld, lies[i].val);
-        lie_rejected(&v, lies[i].what, &g, &l, "ram_read", BY_MEMORY);
+        lie_rejected(&v, lies[i].what, &g, &l, "RAM");
         CHECK_EQ_U64(v.st.exit_code, lies[i].val);
         guest_clear(&g);
     }
@@ -759,8 +700,9 @@ static void tell_lbu_as_lb(struct lie *l, cairn_fp *const *c, uint64_t T)
  * sb 0x85; lbu a0 of that byte; exit(a0).  Honest: 0x85.  The lie runs the
  * load as LB: 0xffffff85, consistent in every RAM column (the sign bit s
  * is the byte's top bit either way) and in the registers; the row's flags
- * are static, so only the bytecode lookup can tell that the program has
- * LBU there.
+ * are static, and the lean row takes them from the bytecode entry of its
+ * pc (the translation keeps LBU's), so the result's constraint for LBU
+ * (res_lbu) is what breaks.
  */
 static void lbu_answered_as_lb_rejected(void)
 {
@@ -777,7 +719,7 @@ static void lbu_answered_as_lb_rejected(void)
         honest_accepted(&g, 0x85, "");
         struct lie l = lie_make(tell_lbu_as_lb, ld, 0, 0, 0);
         l.patched = trace_set_result(&g, ld, 0xffffff85);
-        lie_rejected(&v, "LBU answered as LB", &g, &l, "bytecode", BY_TABLE);
+        lie_rejected(&v, "LBU answered as LB", &g, &l, "res_lbu");
         CHECK_EQ_U64(v.st.exit_code, 0xffffff85);
     }
     guest_clear(&g);
@@ -802,9 +744,9 @@ static void tell_store_elsewhere(struct lie *l, cairn_fp *const *c, uint64_t T)
  * sw 0x5a; lw a0 of the same word; exit(a0).  Honest: 0x5a.  The store
  * goes to the next word instead, so the load finds the word untouched and
  * the exit code is 0.  With the base register read honestly, everything
- * but ea = v1 + off holds (ea_add); with the register read lying (t1 + 4,
- * told in the trace, so every column follows), only register memory
- * checking sees it.
+ * but the address constraint holds (addr); with the register read lying
+ * (t1 + 4, told in the trace, so every column follows), only register
+ * memory checking sees it.
  */
 static void store_elsewhere_rejected(void)
 {
@@ -821,7 +763,7 @@ static void store_elsewhere_rejected(void)
         honest_accepted(&g, 0x5a, "");
         struct lie l = lie_make(tell_store_elsewhere, st, ld, 0, 0);
         l.patched = trace_set_result(&g, ld, 0);
-        lie_rejected(&v, "store to the next word", &g, &l, "ea_add", BY_OUTER);
+        lie_rejected(&v, "store to the next word", &g, &l, "addr");
         CHECK_EQ_U64(v.st.exit_code, 0);
     }
     if (g.rows != NULL && all_variants()) {
@@ -830,8 +772,8 @@ static void store_elsewhere_rejected(void)
         uint64_t t = trace_cycle(&g, st);
         uint32_t base = (uint32_t)trace_cell(&g, t, CAIRN_WIT_COL_RS1_VAL)->v;
         l.patched = trace_set(&g, t, CAIRN_WIT_COL_RS1_VAL, base + 4);
-        lie_rejected(&v, "store to the next word, base register read lying", &g, &l, "read_rs1",
-                     BY_OUTER);
+        lie_rejected(&v, "store to the next word, base register read lying", &g, &l,
+                     "registers");
         CHECK_EQ_U64(v.st.exit_code, 0);
     }
     guest_clear(&g);
@@ -870,7 +812,7 @@ static void byte_store_clobbering_neighbour_rejected(void)
         honest_accepted(&g, 0x4433aa11, "");
         struct lie l = lie_make(tell_sb_clobbers, sb, ld, 0x44aaaa11, 0);
         l.patched = trace_set_result(&g, ld, 0x44aaaa11);
-        lie_rejected(&v, "byte store clobbering its neighbour", &g, &l, "st_b", BY_OUTER);
+        lie_rejected(&v, "byte store clobbering its neighbour", &g, &l, "st_b");
         CHECK_EQ_U64(v.st.exit_code, 0x44aaaa11);
     }
     guest_clear(&g);
@@ -895,7 +837,6 @@ static void prover_refuses(const struct guest *g, const char *why)
     cairn_error err;
     cairn_zkvm_options o;
     cairn_zkvm_options_init(&o);
-    o.proof_format = 4;
     CHECK_STATUS(cairn_zkvm_prove(&proof, &plen, NULL, NULL, g->elf, g->elf_len, g->input,
                                   g->input_len, &o, &err),
                  CAIRN_ERR_ARG);
@@ -941,8 +882,7 @@ static void access_past_region_rejected(void)
         if (guest_trace_hand(&g, r, 3)) {
             struct lie l = lie_make(tell_past_region, ld, 0, 42, g.sp);
             l.patched = 1; /* the hand-written trace */
-            lie_rejected(&v, "load one word past the region", &g, &l, "ram_read ram_write",
-                         BY_MEMORY);
+            lie_rejected(&v, "load one word past the region", &g, &l, "RAM");
             CHECK_EQ_U64(v.st.exit_code, 42);
         }
     }
@@ -1001,11 +941,10 @@ static void store_into_text_rejected(void)
         if (guest_trace_hand(&g, r, 6)) {
             struct lie l = lie_make(NULL, 0, 0, 0, 0);
             l.patched = 1; /* the hand-written trace */
-            lie_rejected(&v, "store into the text (ro = 1)", &g, &l, "st_ro", BY_OUTER);
+            lie_rejected(&v, "store into the text (ro = 1)", &g, &l, "st_ro");
             CHECK_EQ_U64(v.st.exit_code, 77);
             l = lie_make(tell_text_writable, st, ld, 0, 0);
-            lie_rejected(&v, "store into the text (ro = 0)", &g, &l, "ram_read ram_write",
-                         BY_MEMORY);
+            lie_rejected(&v, "store into the text (ro = 0)", &g, &l, "RAM");
             CHECK_EQ_U64(v.st.exit_code, 77);
         }
     }
@@ -1061,12 +1000,12 @@ static void output_differing_from_memory_rejected(void)
     if (guest_load(&g, &p, input, 1) && guest_trace_vm(&g)) {
         honest_accepted(&g, 0, "L");
         struct lie l = lie_make(tell_read_stores, rd + 6 * ZK_VPC, 0, 'V', 0);
-        lie_rejected(&v, "output byte differing from memory", &g, &l, "ram_read", BY_MEMORY);
+        lie_rejected(&v, "output byte differing from memory", &g, &l, "RAM");
         CHECK(v.out_len == 1 && v.out[0] == 'L');
     }
     if (g.rows != NULL && all_variants()) {
         struct lie l = lie_make(tell_read_stores, rd + 6 * ZK_VPC, wr + 4 * ZK_VPC, 'V', 0);
-        lie_rejected(&v, "output byte differing from the statement", &g, &l, "output", BY_OUTER);
+        lie_rejected(&v, "output byte differing from the statement", &g, &l, "output");
         CHECK(v.out_len == 1 && v.out[0] == 'L');
     }
     guest_clear(&g);
@@ -1074,15 +1013,15 @@ static void output_differing_from_memory_rejected(void)
 }
 
 /*
- * The honest echo proof with its public output byte changed in the file
- * (it sits right after the magic, version, statement and shapes:
- * docs/proof-format.md): still a well-formed proof, of another statement,
- * and rejected.
+ * The honest echo proof (format 5) with its public output byte changed in
+ * the file (it sits right after the magic, version, statement, instruction
+ * count and kb: docs/proof-format.md): still a well-formed proof, of
+ * another statement, and rejected.
  */
 static void output_byte_edited_rejected(void)
 {
     static const uint8_t input[1] = {'L'};
-    const size_t at = 8 + 4 + 64 + 8;
+    const size_t at = 8 + 4 + 64 + 12;
     struct rvprog p;
     struct guest g;
     uint32_t rd, wr;
@@ -1091,7 +1030,6 @@ static void output_byte_edited_rejected(void)
     cairn_error err;
     cairn_zkvm_options o;
     cairn_zkvm_options_init(&o);
-    o.proof_format = 4; /* the format-4 proof object is decoded and changed below */
     o.threads = 2;
     echo_program(&p, &rd, &wr);
     memset(&err, 0, sizeof err);
@@ -1101,16 +1039,16 @@ static void output_byte_edited_rejected(void)
         CHECK_OK(cairn_zkvm_verify(NULL, proof, plen, g.elf, g.elf_len, &err));
         CHECK(plen > at && proof[at] == 'L');
         proof[at] = 'M';
-        cairn_proof *dp = NULL;
-        CHECK_OK(cairn_proof_decode(&dp, proof, plen, NULL));
-        CHECK(dp != NULL && cairn_proof_statement(dp)->output_len == 1 &&
-              cairn_proof_output(dp)[0] == 'M');
-        cairn_proof_free(dp);
-        cairn_status st = cairn_zkvm_verify(NULL, proof, plen, g.elf, g.elf_len, &err);
-        if (st == CAIRN_OK)
+        cairn_zkvm_statement st;
+        cairn_proof_part head;
+        size_t nhead = 0;
+        CHECK_OK(cairn_proof_v5_describe(&st, NULL, &head, &nhead, 1, proof, plen, &err));
+        CHECK(st.output_len == 1 && nhead == 1 && head.len == at + 1);
+        cairn_status s = cairn_zkvm_verify(NULL, proof, plen, g.elf, g.elf_len, &err);
+        if (s == CAIRN_OK)
             FAIL("SOUNDNESS BUG: a proof with its output byte changed to 'M' was ACCEPTED");
         else
-            CHECK_STATUS(st, CAIRN_ERR_REJECTED);
+            CHECK_STATUS(s, CAIRN_ERR_REJECTED);
     } else {
         FAIL("prove: %s", err.msg);
     }
@@ -1166,12 +1104,12 @@ static void input_outside_buffer_rejected(void)
     if (guest_load(&g, &p, input, 2) && guest_trace_vm(&g)) {
         honest_accepted(&g, 2, "");
         struct lie l = lie_make(tell_input_elsewhere, rd + 6 * ZK_VPC, 0, 4, 2);
-        lie_rejected(&v, "input stored outside the buffer", &g, &l, "ptr_chain", BY_OUTER);
+        lie_rejected(&v, "input stored outside the buffer", &g, &l, "ptr_chain");
     }
     if (g.rows != NULL && all_variants()) {
         struct lie l = lie_make(tell_input_elsewhere, rd + 6 * ZK_VPC, rd + 3 * ZK_VPC, 4, 2);
-        lie_rejected(&v, "input stored outside the buffer, a1 read lying", &g, &l, "read_rs1",
-                     BY_OUTER);
+        lie_rejected(&v, "input stored outside the buffer, a1 read lying", &g, &l,
+                     "registers");
     }
     guest_clear(&g);
     rvp_clear(&p);
@@ -1205,8 +1143,9 @@ static void tell_read_len_honest(struct lie *l, cairn_fp *const *c, uint64_t T)
  * (a2 read as 3: the builder then emits three byte rows and a0 = 3), and
  * the tamper restores the setup row's a2 read to the true 2 with
  * gap = len - cnt = -1 (setup_gap_r holds) and marks the read as the one
- * that ends the input (read_full holds).  Only the range check of the gap
- * (gap_hi) stands in the way.
+ * that ends the input (read_full holds).  In the lean row the gap is a
+ * 32-bit value in two limbs, so -1 has no limbs that satisfy the setup
+ * row's gap constraint (setup_gap_r): that is what stands in the way.
  */
 static void read_returning_more_than_len_rejected(void)
 {
@@ -1224,7 +1163,7 @@ static void read_returning_more_than_len_rejected(void)
         CHECK_EQ_U64(trace_cell(&g, t, CAIRN_WIT_COL_SYS_A2)->v, 2);
         struct lie l = lie_make(tell_read_len_honest, rd + 3 * ZK_VPC, 0, 2, 0);
         l.patched = trace_set_result(&g, rd, 3) + trace_set(&g, t, CAIRN_WIT_COL_SYS_A2, 3);
-        lie_rejected(&v, "read returning len + 1 bytes", &g, &l, "gap_hi", BY_TABLE);
+        lie_rejected(&v, "read returning len + 1 bytes", &g, &l, "setup_gap_r");
         CHECK_EQ_U64(v.st.exit_code, 3);
     }
     guest_clear(&g);
@@ -1244,8 +1183,8 @@ static void tell_write_returns(struct lie *l, cairn_fp *const *c, uint64_t T)
 /*
  * "hi" stored; write(1, buf, 2); exit(a0): output "hi", exit 2.  The lie:
  * the write returned 3 in a0 (and the exit code says so).  The count of
- * byte rows is cnt = len, and a0 = cnt (setup_res) is the one constraint
- * that breaks.
+ * byte rows is cnt = len, and the setup row's result (res_set) is the one
+ * constraint that breaks.
  */
 static void write_returning_wrong_a0_rejected(void)
 {
@@ -1260,7 +1199,7 @@ static void write_returning_wrong_a0_rejected(void)
         honest_accepted(&g, 2, "hi");
         struct lie l = lie_make(tell_write_returns, wr + 1 * ZK_VPC, 0, 3, 0);
         l.patched = trace_set(&g, trace_cycle(&g, ec), CAIRN_WIT_COL_RS2_VAL, 3);
-        lie_rejected(&v, "write returning a0 = 3 for 2 bytes", &g, &l, "setup_res", BY_OUTER);
+        lie_rejected(&v, "write returning a0 = 3 for 2 bytes", &g, &l, "res_set");
         CHECK_EQ_U64(v.st.exit_code, 3);
         CHECK(v.out_len == 2 && memcmp(v.out, "hi", 2) == 0);
     }
@@ -1294,10 +1233,12 @@ static void tell_diagnostic_as_output(struct lie *l, cairn_fp *const *c, uint64_
  * write(1) rows and the statement's output is "EO".  (a) The statement
  * "EO" over the honest rows (fd-2 kind, f_be: transplanted from the honest
  * witness) with oi moved so that "O" is output byte 1: the oi chain breaks
- * at the fd-2 byte row (and output byte 0 is never looked up).  (b) As (a)
- * with that row's kind flag f_bo, oi consistent: only the bytecode lookup
- * can tell (f_be and f_bo are static).  (c) The trace as it is, the fd
- * read lying: register memory checking.
+ * at the fd-2 byte row and the output multiset does not balance.  (b) As
+ * (a) with that row's kind flag f_bo, oi consistent: f_be and f_bo are
+ * static, and the lean row reads them from the bytecode entry of the pc
+ * (the fd-2 byte row's), so the relabelled row cannot be expressed and
+ * the translated row breaks the write, pc, count and output items.  (c)
+ * The trace as it is, the fd read lying: register memory checking.
  */
 static void diagnostic_counted_as_output_rejected(void)
 {
@@ -1320,17 +1261,16 @@ static void diagnostic_counted_as_output_rejected(void)
         struct lie l = lie_make(tell_diagnostic_as_output, w2 + 5 * ZK_VPC, 0, 0, 0);
         l.from = honest.w.col;
         l.from_rows = UINT64_C(1) << honest.w.n;
-        lie_rejected(&v, "diagnostic byte output (oi moved)", &g, &l, "oi_chain", BY_OUTER);
+        lie_rejected(&v, "diagnostic byte output (oi moved)", &g, &l, "oi_chain output");
         CHECK(v.out_len == 2 && memcmp(v.out, "EO", 2) == 0);
         if (all_variants()) {
             l.val[0] = 1;
-            lie_rejected(&v, "diagnostic byte output (row relabelled f_bo)", &g, &l, "bytecode",
-                         BY_TABLE);
+            lie_rejected(&v, "diagnostic byte output (row relabelled f_bo)", &g, &l,
+                         "write_none next_pc more oi_chain pads RAM output");
             CHECK(v.out_len == 2 && memcmp(v.out, "EO", 2) == 0);
             l = lie_make(NULL, 0, 0, 0, 0);
             l.patched = fd_lie;
-            lie_rejected(&v, "diagnostic byte output (fd read lying)", &g, &l, "read_rs2",
-                         BY_OUTER);
+            lie_rejected(&v, "diagnostic byte output (fd read lying)", &g, &l, "registers");
             CHECK(v.out_len == 2 && memcmp(v.out, "EO", 2) == 0);
         }
     }
@@ -1368,8 +1308,8 @@ static void tell_same(struct lie *l, cairn_fp *const *c, uint64_t T)
  * the prover's fill: on honest witnesses (random programs with loads and
  * stores of every width and reads of input; a hand-written guest with all
  * eight accesses, a read and both writes) re-telling every memory row with
- * its own values changes no cell, and the hand-written guest proven
- * through the tamper hook with that telling verifies.
+ * its own values changes no cell, and the hand-written guest with that
+ * telling passes the lean checker and its lean proof verifies.
  */
 static void tellers_match_the_prover(void)
 {
@@ -1394,6 +1334,7 @@ static void tellers_match_the_prover(void)
     struct rvprog p;
     struct guest g;
     struct verdict v;
+    char seen[256];
     rvp_init(&p);
     emit(&p, RV_ADDI(T1, SP, -64));
     rvp_li(&p, T0, 0x80c1f2a3);
@@ -1413,11 +1354,11 @@ static void tellers_match_the_prover(void)
     if (guest_load(&g, &p, input, 3) && guest_trace_vm(&g)) {
         honest_accepted(&g, 0xffff80c1 ^ 0xffffff80, "xyz");
         struct lie l = lie_make(tell_same, 0, 0, 0, 0);
-        prove_and_verify(&v, &g, &l);
+        checker_sees(seen, sizeof seen, &v, &g, &l);
         CHECK(!l.missed && l.changed == 0 && l.val[0] == 8 + 8 && l.val[1] == 3);
-        if (v.prove != CAIRN_OK || v.verify != CAIRN_OK)
-            FAIL("re-told honest witness: prove %s, verify %s (%s)", cairn_status_str(v.prove),
-                 cairn_status_str(v.verify), v.why);
+        if (seen[0] != 0 || v.verify != CAIRN_OK || v.prove != CAIRN_OK)
+            FAIL("re-told honest witness: lean check %s (%s), lean proof %s (%s)",
+                 cairn_status_str(v.verify), seen, cairn_status_str(v.prove), v.why);
         else
             test_pass();
     }

@@ -34,7 +34,6 @@ extern const struct test_case test_checkpoint_cases[];
 extern const struct test_case test_pcs_cases[];
 extern const struct test_case test_zkvm_air_cases[];
 extern const struct test_case test_zkvm_cases[];
-extern const struct test_case test_zkvm_ram_cases[];
 extern const struct test_case test_zkvm_lies_cases[];
 extern const struct test_case test_lean_cases[];
 extern const struct test_case test_lean_file_cases[];

@@ -8,6 +8,7 @@
  */
 #include "zk_util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,7 +435,6 @@ int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t
     cairn_witness_oracle_free(o);
     if (st != CAIRN_OK)
         return FAIL("witness: %s", err.msg);
-    zk_air_build(&z->air, z->prog.entry, z->w.exit_code, z->ram.base);
     return 1;
 }
 
@@ -534,4 +534,36 @@ int zk_find_lie(enum zk_lie lie, uint32_t items, unsigned tries, uint8_t **elf, 
     *elf = NULL;
     *rows = NULL;
     return 0;
+}
+
+/* One name into out at *at, space separated; a name that does not fit ends the list. */
+static void items_put(char *out, size_t cap, size_t *at, const char *pre, const char *name)
+{
+    int n = snprintf(out + *at, cap - *at, "%s%s%s", *at ? " " : "", pre, name);
+    if (n > 0 && (size_t)n < cap - *at)
+        *at += (size_t)n;
+}
+
+void zkt_lean_items(char *out, size_t cap, const struct zkt *z)
+{
+    size_t at = 0;
+    out[0] = 0;
+    cairn_fp *cells = zkt_lean_cells(z);
+    if (cells == NULL)
+        return;
+    zl_ctx ctx = {z->prog.entry, z->w.exit_code};
+    zl_masks m;
+    zl_check_masks(&m, cells, z->w.n, z->w.T, &z->bc, &ctx, z->init, &z->ram, z->w.output,
+                   z->w.output_len, NULL);
+    for (unsigned i = 0; i < ZL_NCON; i++)
+        if (m.con >> i & 1)
+            items_put(out, cap, &at, "", zl_con_names[i]);
+    for (unsigned u = 0; u < ZL_NLK; u++)
+        if (m.lk >> u & 1)
+            items_put(out, cap, &at, u < ZL_NUCELL ? "U:" : "",
+                      u < ZL_NUCELL ? zl_cell_names[zl_u_cells[u]] : "bytecode");
+    for (unsigned s = 0; s < ZL_NMS; s++)
+        if (m.mem >> s & 1)
+            items_put(out, cap, &at, "", zl_ms_names[s]);
+    free(cells);
 }

@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/zkvm/zkvm_internal.h"
 #include "cairn/field.h"
 #include "vm_util.h"
+#include "zk_witness.h"
 
 /*
  * A random program of about `items` items ending in exit(a0 = x5 & 0xff):
@@ -81,7 +81,6 @@ cairn_status zk_collect_rows(void *ctx, uint64_t first, const cairn_fp *rows, si
 struct zkt {
     cairn_program prog;
     zk_bytecode bc;
-    zk_air air;
     zk_witness w;
     uint32_t init[32];
     zk_ram ram;
@@ -103,7 +102,7 @@ void zkt_clear(struct zkt *z);
 
 /*
  * The lean row's verdict on z's witness (docs/zkvm-v2.md): its cells
- * filled from the first prover's columns (zl_fill) and checked by the
+ * translated from the lie builder's columns (zl_fill) and checked by the
  * reference checker (zl_check) against z's statement (entry, exit code,
  * output).  CAIRN_OK, or the checker's or the fill's status with err set.
  */
@@ -134,5 +133,14 @@ cairn_status zkt_lean_prove_verify(const struct zkt *z, const cairn_fp *cells, c
  */
 void zkt_lean_check_prove(const struct zkt *z, cairn_status *check, cairn_status *proof,
                           cairn_error *err);
+
+/*
+ * Every item of the lean checker that z's witness fails (zl_check_masks
+ * on its cells), by short name, space separated, in the checker's order:
+ * constraints by name, "U:<cell>" for a U lookup, "bytecode", then the
+ * memory-checking multisets by name ("registers", "RAM", "output"); "" when
+ * none.
+ */
+void zkt_lean_items(char *out, size_t cap, const struct zkt *z);
 
 #endif

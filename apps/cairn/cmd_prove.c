@@ -1,9 +1,8 @@
 /*
  * cmd_prove.c — `cairn prove PROGRAM.elf [--input FILE] [-o PROOF]
  * [--security 100|128] [--threads N] [--from-checkpoints FILE] [--quiet]
- * [--json] [--proof-format 4|5]`: prove a run of the guest
- * (include/cairn/zkvm.h) in proof format 5 (4 on request, or for
- * --security 128 when no format is given) and write the proof file
+ * [--json] [--proof-format 5]`: prove a run of the guest
+ * (include/cairn/zkvm.h) in proof format 5 and write the proof file
  * atomically.  The run is either executed afresh or, with
  * --from-checkpoints, regenerated from a checkpoint file written by `cairn
  * run --checkpoints` (include/cairn/witness.h); both give the same proof
@@ -33,7 +32,7 @@ void cmd_prove_help(FILE *out)
     fprintf(out,
             "usage: cairn prove PROGRAM.elf [--input FILE] [-o PROOF] [--security 100|128]\n"
             "                   [--threads N] [--max-cycles N] [--from-checkpoints FILE] [--quiet]\n"
-            "                   [--json] [--proof-format 4|5]\n"
+            "                   [--json] [--proof-format 5]\n"
             "\n"
             "Execute the guest (or replay a recorded run) and prove the execution. Proofs\n"
             "cover RV32I with RAM and the system calls exit, write (fd 1, the public\n"
@@ -42,8 +41,8 @@ void cmd_prove_help(FILE *out)
             "  --input FILE      bytes the guest reads from fd 0 ('-' for standard input)\n"
             "  -o PROOF          where to write the proof (default: PROGRAM with .proof\n"
             "                    instead of .elf); written atomically, never left half-written\n"
-            "  --security BITS   proven security target, 100 (default) or 128 (proof format 4,\n"
-            "                    which 128 picks when --proof-format is not given)\n"
+            "  --security BITS   proven security target: 100 (default); 128 is refused (exit 5:\n"
+            "                    not reachable yet, docs/security.md section 7)\n"
             "  --threads N       prover threads, also replay threads (default: the online cores)\n"
             "  --max-cycles N    refuse a run longer than N trace rows (default: the prover's\n"
             "                    limit, 2^28)\n"
@@ -51,10 +50,9 @@ void cmd_prove_help(FILE *out)
             "                    FILE` (default stack) instead of executing the guest: the\n"
             "                    file is checked against PROGRAM and --input and replayed;\n"
             "                    the proof is the same as without it\n"
-            "  --proof-format 4|5  5 (default): the lean proof (docs/zkvm-v2.md: 25 committed\n"
-            "                    cells a row, runs up to 2^30 rows; --security 100 only);\n"
-            "                    4: the first prover (about 2^21 rows at most, larger proofs;\n"
-            "                    --security 100 or 128); cairn verify reads both\n"
+            "  --proof-format 5  the lean proof (docs/zkvm-v2.md: 25 committed cells a row,\n"
+            "                    runs up to 2^30 rows), the only format; accepted for scripts\n"
+            "                    (format 4, the first prover, was removed)\n"
             "  --quiet           print nothing but errors: no progress, no summary\n"
             "  --json            print one JSON object instead of the summary lines (also\n"
             "                    with --quiet); on failure {\"proved\": false, ...}\n"
@@ -72,23 +70,6 @@ static void hex(FILE *o, const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         fprintf(o, "%02x", b[i]);
-}
-
-static void print_params_json(FILE *o, const cairn_proof *p)
-{
-    static const char *const names[CAIRN_PROOF_BATCHES] = {
-        "trace", "multiplicities", "helpers", "table_helpers", "final_memory", "memory_helpers"};
-    fprintf(o, "\"pcs\": [");
-    for (unsigned i = 0; i < CAIRN_PROOF_BATCHES; i++) {
-        const cairn_pcs_params *q = cairn_proof_params(p, i);
-        fprintf(o,
-                "%s{\"batch\": \"%s\", \"num_vars\": %u, \"num_polys\": %u, \"log_cols\": %u, "
-                "\"log_blowup\": %u, \"queries\": %u, \"grinding_bits\": %u, \"reps\": %u, "
-                "\"achieved_bits\": %u, \"levels\": %u}",
-                i ? ", " : "", names[i], q->num_vars, q->num_polys, q->log_cols, q->log_blowup,
-                q->queries, q->grinding_bits, q->reps, q->achieved_bits, q->levels);
-    }
-    fputc(']', o);
 }
 
 /* ---- progress on a terminal ----------------------------------------------------------------- */
@@ -304,8 +285,8 @@ static cairn_status ckpt_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_st
 /* The summary: three lines of text, or one JSON object with --json. */
 static void print_summary(const char *out_path, const char *ckpt_path, const uint8_t *proof,
                           size_t proof_len, const cairn_zkvm_statement *stmt,
-                          const cairn_zkvm_stats *stats, const cairn_proof *decoded,
-                          const uint8_t *output, double secs, int json)
+                          const cairn_zkvm_stats *stats, const uint8_t *output, double secs,
+                          int json)
 {
     uint8_t h[CAIRN_SHA256_BYTES];
     cairn_sha256(h, proof, proof_len);
@@ -346,12 +327,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
         cli_json_str(o, stats->stages[i].name);
         fprintf(o, ": %.1f", stats->stages[i].s * 1e3);
     }
-    fprintf(o, "}");
-    if (decoded != NULL) { /* format 4: each batch's parameters */
-        fprintf(o, ", ");
-        print_params_json(o, decoded);
-    }
-    fprintf(o, "}\n");
+    fprintf(o, "}}\n");
 }
 
 /*
@@ -363,7 +339,7 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
 int cmd_prove(int argc, char **argv)
 {
     const char *path = NULL, *input_path = NULL, *out_path = NULL, *ckpt_path = NULL;
-    unsigned security = 100, threads = cairn_pool_online_cores(), format = 0;
+    unsigned security = 100, threads = cairn_pool_online_cores();
     uint64_t max_cycles = 0;
     int json = 0, quiet = 0, rc = CLI_EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -389,10 +365,12 @@ int cmd_prove(int argc, char **argv)
             } else if (strcmp(a, "--from-checkpoints") == 0) {
                 ckpt_path = v;
             } else if (strcmp(a, "--proof-format") == 0) {
-                if (strcmp(v, "4") == 0 || strcmp(v, "5") == 0)
-                    format = (unsigned)(v[0] - '0');
-                else
-                    return cli_usage_error("prove", "--proof-format '%s': expected 4 or 5", v);
+                if (strcmp(v, "4") == 0)
+                    return cli_usage_error("prove", "--proof-format 4: format 4 proofs (the first "
+                                                    "prover) are no longer supported; this cairn "
+                                                    "writes format 5");
+                if (strcmp(v, "5") != 0)
+                    return cli_usage_error("prove", "--proof-format '%s': expected 5", v);
             } else if (strcmp(a, "--security") == 0) {
                 if (strcmp(v, "100") == 0)
                     security = 100;
@@ -424,10 +402,6 @@ int cmd_prove(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error("prove", "missing PROGRAM.elf");
-    if (format == 5 && security != 100)
-        return cli_usage_error("prove",
-                               "--proof-format 5 proves --security 100 only (F_p2 keeps it below "
-                               "128 proven bits, docs/security.md section 7)");
 
     cairn_error err;
     cairn_program prog;
@@ -435,7 +409,6 @@ int cmd_prove(int argc, char **argv)
     uint8_t *elf = NULL, *input = NULL, *proof = NULL;
     size_t elf_len = 0, input_len = 0, proof_len = 0;
     char *def_out = NULL;
-    cairn_proof *decoded = NULL;
     struct progress pg;
     cairn_zkvm_options opt;
     cairn_error_clear(&err);
@@ -478,13 +451,6 @@ int cmd_prove(int argc, char **argv)
     opt.security_bits = security;
     opt.threads = threads;
     opt.max_cycles = max_cycles;
-    opt.proof_format = format;
-    /* 0: the default, format 5, or format 4 for --security 128 (cairn_zkvm_options_format) */
-    format = cairn_zkvm_options_format(&opt);
-    if (opt.proof_format == 0 && format == 4 && !quiet && !json)
-        fprintf(stderr, "cairn: --security %u: proving in proof format 4 (format 5 proves 100 "
-                        "bits only)\n",
-                security);
     cairn_zkvm_statement stmt;
     cairn_zkvm_stats stats;
     memset(&stmt, 0, sizeof stmt);
@@ -508,23 +474,21 @@ int cmd_prove(int argc, char **argv)
     const uint8_t *output = NULL;
     cairn_proof_part head;
     size_t nhead = 0;
-    if (format == 4 ? cairn_proof_decode(&decoded, proof, proof_len, &err) != CAIRN_OK
-                    : cairn_proof_v5_describe(NULL, NULL, &head, &nhead, 1, proof, proof_len,
-                                              &err) != CAIRN_OK) {
+    if (cairn_proof_v5_describe(NULL, NULL, &head, &nhead, 1, proof, proof_len, &err) !=
+        CAIRN_OK) {
         cli_error("internal: the new proof does not parse: %s", err.msg);
         rc = CLI_EXIT_INTERNAL;
         goto out;
     }
-    /* the public output: the proof object's, or the container's bytes before the body */
-    output = format == 4 ? cairn_proof_output(decoded) : proof + head.len - stmt.output_len;
+    /* the public output: the container's bytes before the body */
+    output = proof + head.len - stmt.output_len;
     if ((st = cairn_file_write_atomic(out_path, proof, proof_len, &err)) != CAIRN_OK) {
         cli_error("cannot write the proof: %s", err.msg);
         rc = cli_exit_for_status(st);
         goto out;
     }
     if (json || !quiet)
-        print_summary(out_path, ckpt_path, proof, proof_len, &stmt, &stats, decoded, output, secs,
-                      json);
+        print_summary(out_path, ckpt_path, proof, proof_len, &stmt, &stats, output, secs, json);
 out:
     progress_stop(&pg, &opt);
     if (json && rc != CLI_EXIT_OK) {
@@ -532,7 +496,6 @@ out:
         cli_json_str(stdout, cli_last_error());
         printf("}\n");
     }
-    cairn_proof_free(decoded);
     cairn_checkpoints_free(cp);
     cairn_program_clear(&prog);
     free(def_out);

@@ -76,7 +76,6 @@ int cmd_verify(int argc, char **argv)
     cairn_error err;
     uint8_t *proof = NULL, *elf = NULL;
     size_t proof_len = 0, elf_len = 0;
-    cairn_proof *p = NULL;
     uint8_t *out5 = NULL; /* a format-5 proof's verified output */
     cairn_error_clear(&err);
     cairn_status st = cli_read_file(proof_path, CAIRN_PROOF_MAX_BYTES, &proof, &proof_len, &err);
@@ -107,24 +106,12 @@ int cmd_verify(int argc, char **argv)
     cairn_zkvm_statement v5;
     const cairn_zkvm_statement *s = NULL;
     const uint8_t *obytes = NULL;
-    if (cairn_proof_format(proof, proof_len) == 5) {
-        /* the lean proof (format 5): parsed and verified in one call */
-        size_t olen = 0;
-        st = cairn_zkvm_verify_output(&v5, &out5, &olen, proof, proof_len, elf, elf_len, &err);
-        if (st == CAIRN_ERR_REJECTED)
-            stage = "rejected";
-        s = &v5, obytes = out5;
-    } else {
-        st = cairn_proof_decode(&p, proof, proof_len, &err);
-        if (st == CAIRN_OK) {
-            stage = "rejected";
-            st = cairn_proof_verify(p, elf, elf_len, &err);
-            if (st == CAIRN_ERR_PARSE)
-                stage = "malformed program";
-        }
-        if (st == CAIRN_OK)
-            s = cairn_proof_statement(p), obytes = cairn_proof_output(p);
-    }
+    /* format 5, parsed and verified in one call; a format-4 file is refused as malformed */
+    size_t olen = 0;
+    st = cairn_zkvm_verify_output(&v5, &out5, &olen, proof, proof_len, elf, elf_len, &err);
+    if (st == CAIRN_ERR_REJECTED)
+        stage = "rejected";
+    s = &v5, obytes = out5;
     double ms = (cli_now() - t0) * 1e3;
     if (st != CAIRN_OK) {
         rc = st == CAIRN_ERR_REJECTED ? CLI_EXIT_FAILED : cli_exit_for_status(st);
@@ -158,7 +145,6 @@ int cmd_verify(int argc, char **argv)
         }
     }
 out:
-    cairn_proof_free(p);
     free(out5);
     free(proof);
     free(elf);

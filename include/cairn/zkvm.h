@@ -10,11 +10,16 @@
  * 0, exit) in exactly `cycles` trace rows (instructions plus one setup row
  * and one row per byte for each read or write), the bytes it wrote to fd 1
  * are the statement's output, and the last instruction was ECALL exit
- * (a7 = 93; in format 5 also exit_group, a7 = 94) with a0 = exit_code.  The bytes its reads returned are the
- * prover's advice.  Proofs are sound, not zero-knowledge.
+ * (a7 = 93) or exit_group (a7 = 94) with a0 = exit_code.  The bytes its
+ * reads returned are the prover's advice.  Proofs are sound, not
+ * zero-knowledge.
  *
- * The protocol and the byte format: docs/arithmetization.md,
- * docs/proof-format.md; the security arithmetic: docs/security.md §5.
+ * One proof system: the lean prover, proof format 5.  The row and the
+ * protocol: docs/arithmetization.md, docs/zkvm-v2.md; the byte format:
+ * docs/proof-format.md; the security arithmetic: docs/security.md §7.
+ * Format 4 (the first prover) was removed: its proofs are refused by
+ * number (CAIRN_ERR_PARSE, "format 4 proofs (the first prover) are no
+ * longer supported").
  */
 #ifndef CAIRN_ZKVM_H
 #define CAIRN_ZKVM_H
@@ -28,10 +33,9 @@
 #include "cairn/sha256.h"
 #include "cairn/witness.h"
 
-/* The first prover's proof format (docs/proof-format.md, version 4). */
-#define CAIRN_PROOF_FORMAT_VERSION 4u
-/* The lean proof's format (docs/proof-format.md, "Format 5"): the default. */
+/* The proof format (docs/proof-format.md): the lean proof, the only one written and read. */
 #define CAIRN_PROOF_FORMAT_LEAN 5u
+#define CAIRN_PROOF_FORMAT_VERSION CAIRN_PROOF_FORMAT_LEAN
 /* Largest proof file accepted by the parser. */
 #define CAIRN_PROOF_MAX_BYTES ((size_t)1 << 30)
 /* Largest public output carried in a statement (bytes written to fd 1). */
@@ -56,28 +60,25 @@ typedef struct {
                                                    setup row and one row per byte moved */
     uint32_t exit_code;                         /* a0 at the exit */
     uint32_t output_len;                        /* bytes written to fd 1 (the public output) */
-    uint32_t security_target;                   /* the lambda asked for (100 or 128) */
-    uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §5) */
+    uint32_t security_target;                   /* the lambda asked for (100) */
+    uint32_t security_bits;                     /* floor of the proven bits (docs/security.md §7) */
 } cairn_zkvm_statement;
 
-/* Test-only: corrupt columns before the phase-1 commitment (prover continues honestly). */
+/*
+ * The first prover's test hooks, kept so that code setting them still
+ * compiles: the lean prover never calls them (its tests change cells
+ * directly, tests/test_lean.c).
+ */
 typedef void (*cairn_zkvm_tamper_fn)(void *ctx, cairn_fp *const *cols, size_t cols_len,
                                      uint64_t rows, uint64_t cycles);
-/*
- * Test-only: change the lookup multiplicities (the fixed table's and the
- * bytecode table's, table_len entries each) after the prover computed
- * them and before they are committed, as a malicious prover may.
- */
 typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cairn_fp *mult_bytecode,
                                            size_t table_len);
 
 /*
  * Progress of a long proof: called from the proving thread at the start of
  * each stage (done = 0) and at its end (done = 1), and in between where a
- * stage knows its fraction.  The stages depend on the proof format, and
+ * stage knows its fraction.  The stages are
  * their names are for people (they may change between versions):
- *   format 4: "execute", "witness", "commit", "outer sum-check",
- *     "table sum-check", "memory sum-check", "shift sum-check", "open";
  *   format 5: "execute" (not when proving from checkpoints), "witness",
  *     "tables", "commit 1", "zero-check", "memory", "shift",
  *     "lookup bind", "commit 2", "lookups", "openings".
@@ -86,25 +87,22 @@ typedef void (*cairn_zkvm_tamper_mults_fn)(void *ctx, cairn_fp *mult_fixed, cair
 typedef void (*cairn_zkvm_progress_fn)(void *ctx, const char *stage, double done);
 
 typedef struct {
-    unsigned security_bits;     /* 100 (default) or 128 */
+    unsigned security_bits;     /* 100 (default); 128 is refused (not reachable yet) */
     unsigned threads;           /* prover threads (default 1) */
     uint64_t max_cycles;        /* 0: CAIRN_ZKVM_MAX_CYCLES */
     cairn_zkvm_progress_fn progress; /* optional */
     void *progress_ctx;
-    /* Test-only switches: a proof made with them is meant to be rejected. */
+    /* Ignored (the first prover's test switches; kept for source compatibility). */
     cairn_zkvm_tamper_fn tamper;
     void *tamper_ctx;
     cairn_zkvm_tamper_mults_fn tamper_mults;
     void *tamper_mults_ctx;
-    int no_checks;              /* skip the prover's own sanity checks on the trace */
+    int no_checks;
     /*
-     * The proof format cairn_zkvm_prove writes (cairn_zkvm_options_format):
-     * 0, the default, picks 5 when security_bits is 100 and 4 otherwise
-     * (F_p2 keeps format 5 below 128 proven bits, docs/security.md §7);
-     * 5 is the lean proof (docs/zkvm-v2.md: 25 committed cells a row, up
-     * to 2^30 rows; security 100 only; no tamper hooks); 4 the first
-     * prover (154 cells a row, about 2^21 rows at most at 100 bits; 100 or
-     * 128 bits; the tamper hooks).  The verifier reads both.
+     * The proof format cairn_zkvm_prove writes: 0 (the default) or 5, the
+     * lean proof (docs/zkvm-v2.md: 25 committed cells a row, up to 2^30
+     * rows, 100 bits).  Any other value is CAIRN_ERR_ARG; 4, the first
+     * prover's format, was removed.
      */
     unsigned proof_format;
     /*
@@ -121,23 +119,12 @@ typedef struct {
 void cairn_zkvm_options_init(cairn_zkvm_options *opt);
 
 /*
- * The format cairn_zkvm_prove writes for opt (NULL: the defaults): 4 or
- * 5 as the proof_format comment says, or 0 for a proof_format this cairn
+ * The format cairn_zkvm_prove writes for opt (NULL: the defaults): 5 for
+ * proof_format 0 or 5, whatever the security target (a target it cannot
+ * reach is refused by the prover), or 0 for a proof_format this cairn
  * does not write.
  */
 unsigned cairn_zkvm_options_format(const cairn_zkvm_options *opt);
-
-/*
- * The committed batches of a proof: trace, multiplicities, helpers, table
- * helpers, final memory, memory helpers (docs/proof-format.md).
- */
-#define CAIRN_PROOF_BATCHES 6
-
-/* Byte sizes of a proof's parts (cairn inspect). */
-typedef struct {
-    size_t header, statement, registers, commitments, sumchecks, evaluations, openings, total;
-    size_t opening[CAIRN_PROOF_BATCHES];
-} cairn_zkvm_sizes;
 
 /* One prover stage's wall time: its name as the progress callback gives it. */
 typedef struct {
@@ -149,13 +136,11 @@ typedef struct {
 #define CAIRN_ZKVM_MAX_STAGES 16
 
 /*
- * Timings and figures of one proof (seconds, bytes).  The four summary
- * timings mean the same in both formats: witness (executing, the trace
- * rows or cells, format 5's value tables), commit (every commitment),
- * sumcheck (every sum-check and GKR stage), open (format 5's claim
- * reductions and the openings).  stages[0 .. stages_len) is the finer
- * breakdown, in the order the stages ran: format 4 lists "witness",
- * "commit", "sum-checks", "open"; format 5 its progress stages.
+ * Timings and figures of one proof (seconds, bytes): witness (executing,
+ * the cells, the value tables), commit (every commitment), sumcheck
+ * (every sum-check and GKR stage), open (the claim reductions and the
+ * openings).  stages[0 .. stages_len) is the finer breakdown, the
+ * progress stages in the order they ran.
  */
 typedef struct {
     double witness_s, commit_s, sumcheck_s, open_s, total_s;
@@ -168,17 +153,18 @@ typedef struct {
 } cairn_zkvm_stats;
 
 /*
- * Execute the ELF (input bytes as read(0) advice) and prove the run, in
- * the format cairn_zkvm_options_format(opt) names.  *proof receives a
+ * Execute the ELF (input bytes as read(0) advice) and prove the run in
+ * format 5 (the lean prover).  *proof receives a
  * malloc'd encoding (*proof_len bytes), *st the statement it proves
  * (optional), stats (optional) the timings.  A run that faults or executes
  * an instruction outside the provable set is CAIRN_ERR_ARG with a message
  * naming the cycle, the pc and the instruction (or the reason); one that
  * does not exit within max_cycles, has more rows than the format proves,
- * or (format 5) would need more than max_memory is CAIRN_ERR_LIMIT, before
- * any witness is built.  CAIRN_ERR_PARSE for a malformed ELF,
+ * or would need more than max_memory is CAIRN_ERR_LIMIT, before any
+ * witness is built; so is a security target of 128 bits (not reachable
+ * yet: docs/security.md §7).  CAIRN_ERR_PARSE for a malformed ELF,
  * CAIRN_ERR_NOMEM; CAIRN_ERR_ARG for a proof_format this cairn does not
- * write, or format 5 asked for with a target other than 100 bits.
+ * write or a target other than 100 and 128.
  */
 cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                               cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
@@ -186,28 +172,14 @@ cairn_status cairn_zkvm_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_sta
                               const cairn_zkvm_options *opt, cairn_error *err);
 
 /*
- * Prove given trace rows (cairn/witness.h layout, at least `cycles` rows)
- * for the program `elf`, whose reads consumed `input` in order, in format
- * 4 (proof_format 0 or 4; 5 is CAIRN_ERR_ARG).  This is the prover behind
- * cairn_zkvm_prove's format 4; cairn_zkvm_prove_checkpoints feeds it a
- * replay, tests feed it executions from their own (lying) interpreters.
- */
-cairn_status cairn_zkvm_prove_trace(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
-                                    cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
-                                    const cairn_rows *trace, uint64_t cycles,
-                                    uint32_t mem_log2_words, const uint8_t *input,
-                                    size_t input_len, const cairn_zkvm_options *opt,
-                                    cairn_error *err);
-
-/*
  * Prove the run that the checkpoint set cp records (cairn/witness.h) of
  * the program `elf` on `input`, reading the witness from the set (replayed
  * by opt->threads workers) instead of executing the guest: the same proof
- * bytes as cairn_zkvm_prove of the same program, input and options, in
- * either format.  The set must have been recorded with the program's
- * default layout (the verifier pins the memory size) and, when it was read
- * from a file, have passed cairn_checkpoints_verify first (otherwise the
- * rows may depend on the thread count).  Errors as cairn_zkvm_prove, and
+ * bytes as cairn_zkvm_prove of the same program, input and options.  The
+ * set must have been recorded with the program's default layout (the
+ * verifier pins the memory size) and, when it was read from a file, have
+ * passed cairn_checkpoints_verify first (otherwise the rows may depend on
+ * the thread count).  Errors as cairn_zkvm_prove, and
  * CAIRN_ERR_REJECTED for a set of another program or input
  * (cairn_checkpoints_check) or whose rows disagree with its header.
  * `cairn prove --from-checkpoints` is this call.
@@ -220,9 +192,10 @@ cairn_status cairn_zkvm_prove_checkpoints(uint8_t **proof, size_t *proof_len,
                                           cairn_error *err);
 
 /*
- * Verify proof bytes for the program `elf`.  CAIRN_OK and *st (optional)
- * the verified statement when accepted; CAIRN_ERR_PARSE (what and where)
- * for malformed bytes or ELF; CAIRN_ERR_REJECTED with a one-line reason
+ * Verify proof bytes (format 5) for the program `elf`.  CAIRN_OK and *st
+ * (optional) the verified statement when accepted; CAIRN_ERR_PARSE (what
+ * and where) for malformed bytes or ELF, and for another format's bytes
+ * (format 4's named as no longer supported); CAIRN_ERR_REJECTED with a one-line reason
  * for a well-formed proof that is false, belongs to another program, or
  * targets fewer than CAIRN_ZKVM_MIN_SECURITY_BITS bits, or names a memory
  * size other than the program's default layout (cairn_vm_mem_log2_words:
@@ -248,9 +221,9 @@ cairn_status cairn_zkvm_verify_output(cairn_zkvm_statement *st, uint8_t **output
                                       const uint8_t *elf, size_t elf_len, cairn_error *err);
 
 /*
- * The format version of proof bytes (4 or 5; the number read from the
- * header, whatever it is, when the magic is cairn's), or 0 when they do
- * not start with cairn's magic.
+ * The format version of proof bytes (the number read from the header,
+ * whatever it is, when the magic is cairn's: 5 for this cairn's proofs),
+ * or 0 when they do not start with cairn's magic.
  */
 unsigned cairn_proof_format(const uint8_t *bytes, size_t len);
 
@@ -263,37 +236,11 @@ typedef struct {
  * Parse format-5 bytes strictly (no ELF needed) and describe them: *st
  * the statement, *instructions the instructions executed, parts[0 ..
  * *nparts) the body's non-empty parts (at most max; the container's
- * header, statement and output come first as one part).  Errors as
- * cairn_proof_decode.
+ * header, statement and output come first as one part).  CAIRN_ERR_PARSE
+ * naming what and where for malformed bytes (another format's included).
  */
 cairn_status cairn_proof_v5_describe(cairn_zkvm_statement *st, uint64_t *instructions,
                                      cairn_proof_part *parts, size_t *nparts, size_t max,
                                      const uint8_t *bytes, size_t len, cairn_error *err);
-
-/* ---- the proof object ---------------------------------------------------------------------------- */
-
-typedef struct cairn_proof cairn_proof;
-
-/* Parse untrusted bytes (docs/proof-format.md). CAIRN_ERR_PARSE naming what and where. */
-cairn_status cairn_proof_decode(cairn_proof **out, const uint8_t *bytes, size_t bytes_len,
-                                cairn_error *err);
-/* Encode into a malloc'd buffer. */
-cairn_status cairn_proof_encode(uint8_t **out, size_t *out_len, const cairn_proof *p,
-                                cairn_error *err);
-void cairn_proof_free(cairn_proof *p);
-/* The statement and sizes of a decoded proof. */
-const cairn_zkvm_statement *cairn_proof_statement(const cairn_proof *p);
-/* The public output (statement output_len bytes; NULL when empty). */
-const uint8_t *cairn_proof_output(const cairn_proof *p);
-const cairn_zkvm_sizes *cairn_proof_sizes(const cairn_proof *p);
-/* The PCS parameters of batch i < CAIRN_PROOF_BATCHES. */
-const cairn_pcs_params *cairn_proof_params(const cairn_proof *p, unsigned i);
-/* The name of batch i ("trace", ..., "memory helpers"; "?" out of range). */
-const char *cairn_proof_batch_name(unsigned i);
-/* log2 of the padded trace rows and of the table size. */
-unsigned cairn_proof_vars(const cairn_proof *p, unsigned *table_vars);
-/* Verify a decoded proof against the ELF (as cairn_zkvm_verify). */
-cairn_status cairn_proof_verify(const cairn_proof *p, const uint8_t *elf, size_t elf_len,
-                                cairn_error *err);
 
 #endif /* CAIRN_ZKVM_H */

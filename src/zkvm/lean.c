@@ -4,8 +4,7 @@
  * extensions, the lean bytecode columns, the row's values (25 committed
  * cells, the virtual values derived from them, the next row's values and
  * the public ones), its constraints as polynomials of degree at most 3
- * over F_p2, the fill of the cells from a first-prover witness, and the
- * reference checker that evaluates every constraint, every lookup
+ * over F_p2, and the reference checker that evaluates every constraint, every lookup
  * membership and the memory-checking multisets on a filled witness.
  *
  * Invariants: every constraint is one polynomial of the value vector,
@@ -16,10 +15,9 @@
  * the 16 bits of its index only, and its MLE is evaluated in O(2^m · m)
  * for the m bits it reads (m ≤ 8) or in a product form over all 16.
  *
- * This is step 2 of docs/zkvm-v2.md §8: nothing here is proven yet; the
- * fill translates the first prover's columns (columns.c) so that every
- * lying execution the first prover's tests build is available to the
- * lean checker too.
+ * The tests build their lying executions on the columns of the retired
+ * first prover and translate them into cells (tests/zk_witness.c), so
+ * every lie reaches this checker and the lean prover.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -275,105 +273,13 @@ void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t 
     v[ZLV_PADS] = K(x >= T);
 }
 
-/* ---- the fill, from a first-prover witness ------------------------------------------------------ */
+/* ---- cells ---------------------------------------------------------------------------------- */
 
-/* Canonical value of column c on row x. */
-#define COL(w, c, x) ((w)->col[(c)][(x)].v)
-
+/* Two 16-bit limbs: the cells of a 32-bit value looked up in U. */
 void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v)
 {
     *lo = cairn_fp_make(v & 0xffff);
     *hi = cairn_fp_make((v >> 16) & 0xffff);
-}
-
-cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc,
-                     cairn_error *err)
-{
-    (void)err;
-    uint64_t rows = UINT64_C(1) << w->n;
-    uint64_t last[32] = {0}; /* register timestamps of the lean accesses */
-    cairn_fp z[ZK_NZ];
-    for (uint64_t x = 0; x < rows; x++) {
-        cairn_fp *c = cells + x * ZL_NCELL;
-        memset(c, 0, ZL_NCELL * sizeof *c);
-        zk_witness_z(z, w, x);
-        int64_t idx = zk_bytecode_find(bc, z);
-        if (idx < 0) {
-            /*
-             * A row the table does not have (a lying trace: a pc with bit 0
-             * set, a changed static column): the entry of its word, or the
-             * padding entry; the checker then sees what does not follow.
-             */
-            uint64_t pc = COL(w, ZK_PC, x) & ~UINT64_C(3);
-            idx = (int64_t)bc->count;
-            if (pc >= bc->text_base && (pc - bc->text_base) / 4 < bc->text_words &&
-                bc->index[(pc - bc->text_base) / 4] >= 0)
-                idx = bc->index[(pc - bc->text_base) / 4];
-        }
-        c[ZL_PCI] = cairn_fp_from_u64((uint64_t)idx);
-        uint64_t v1 = COL(w, ZK_V1, x);
-        uint64_t B = cairn_fp_add(cairn_fp_add(w->col[ZK_V2][x], w->col[ZK_IMM][x]),
-                                  w->col[ZK_INB][x]).v;
-        for (unsigned i = 0; i < 4; i++)
-            c[ZL_J0 + i] = cairn_fp_from_u64(((v1 >> (8 * i)) & 0xff) +
-                                             256 * ((B >> (8 * i)) & 0xff));
-        int mem = (COL(w, ZK_F_LB, x) | COL(w, ZK_F_LBU, x) | COL(w, ZK_F_LH, x) |
-                   COL(w, ZK_F_LHU, x) | COL(w, ZK_F_LW, x) | COL(w, ZK_F_SB, x) |
-                   COL(w, ZK_F_SH, x) | COL(w, ZK_F_SW, x)) != 0;
-        int st = (COL(w, ZK_F_SB, x) | COL(w, ZK_F_SH, x) | COL(w, ZK_F_SW, x)) != 0;
-        int swr = COL(w, ZK_F_SWR, x) != 0, srd = COL(w, ZK_F_SRD, x) != 0;
-        int byte = (COL(w, ZK_F_BO, x) | COL(w, ZK_F_BE, x) | COL(w, ZK_F_BI, x)) != 0;
-        int wbyte = (COL(w, ZK_F_BO, x) | COL(w, ZK_F_BE, x)) != 0;
-        int shift = (COL(w, ZK_F_SLL, x) | COL(w, ZK_F_SRL, x) | COL(w, ZK_F_SRA, x)) != 0;
-        uint64_t xv, kv = COL(w, ZK_K, x), hv = 0;
-        if (mem) {
-            xv = COL(w, ZK_EA, x);
-            kv = COL(w, ZK_KA, x);
-        } else if (swr || srd) {
-            xv = srd ? COL(w, ZK_GAP, x) : 0;
-            kv = 0;
-        } else if (COL(w, ZK_D1, x) != 0) {
-            /* BEQ/BNE: the first prover tests v1 = B with an inverse; here x = v1 - B */
-            xv = (v1 - B) & (TWO32 - 1);
-            kv = (v1 & (TWO32 - 1)) < (B & (TWO32 - 1));
-        } else {
-            xv = COL(w, ZK_X, x);
-        }
-        if (shift)
-            hv = COL(w, ZK_HI, x);
-        else if (swr || srd)
-            hv = COL(w, ZK_CNT, x);
-        else if (byte)
-            hv = COL(w, ZK_CNT, x) - 1;
-        zl_limbs(&c[ZL_XL], &c[ZL_XH], xv);
-        c[ZL_K] = cairn_fp_make(kv & 1);
-        zl_limbs(&c[ZL_HL], &c[ZL_HH], hv);
-        uint64_t old = COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x) + 65536 * COL(w, ZK_M2, x) +
-                       16777216 * COL(w, ZK_M3, x);
-        c[ZL_VD] = wbyte ? w->col[ZK_YB][x] : w->col[ZK_VD][x];
-        if (COL(w, ZK_WR, x) != 0)
-            c[ZL_DELTA] = cairn_fp_sub(w->col[ZK_VD][x], w->col[ZK_VDO][x]);
-        else if (st)
-            c[ZL_DELTA] = cairn_fp_sub(w->col[ZK_MNEW][x], cairn_fp_from_u64(old));
-        /* register timestamps: rs1 always, rs2 unless a read's byte row, rd when written */
-        uint64_t reg[3] = {COL(w, ZK_RS1, x), COL(w, ZK_RS2, x), COL(w, ZK_RD, x)};
-        int use[3] = {1, COL(w, ZK_F_BI, x) == 0, COL(w, ZK_WR, x) != 0};
-        for (unsigned s = 0; s < 3; s++) {
-            if (!use[s] || reg[s] >= 32)
-                continue;
-            uint64_t now = 4 * x + s + 1;
-            zl_limbs(&c[ZL_T1L + 2 * s], &c[ZL_T1H + 2 * s], now - last[reg[s]] - 1);
-            last[reg[s]] = now;
-        }
-        c[ZL_MP0] = cairn_fp_from_u64(COL(w, ZK_M0, x) + 256 * COL(w, ZK_M1, x));
-        c[ZL_MP1] = cairn_fp_from_u64(COL(w, ZK_M2, x) + 256 * COL(w, ZK_M3, x));
-        if (mem)
-            zl_limbs(&c[ZL_EML], &c[ZL_EMH], x - COL(w, ZK_TM, x));
-        c[ZL_OI] = w->col[ZK_OI][x];
-        c[ZL_EOF] = w->col[ZK_EOF][x];
-        c[ZL_RO] = w->col[ZK_RO][x];
-    }
-    return CAIRN_OK;
 }
 
 /* ---- the checker -------------------------------------------------------------------------------- */

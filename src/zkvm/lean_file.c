@@ -4,8 +4,8 @@
  * entry points on an ELF: zl_prove_elf runs and proves, zl_verify_elf
  * parses, checks the statement against the ELF and verifies.
  *
- * The container is format 4's header and 64-byte statement block
- * (zk_header_encode / zk_header_decode, shared with proof.c; version 5,
+ * The container is the header and 64-byte statement block
+ * (zk_header_encode / zk_header_decode in zkvm.c; version 5,
  * cycles = T), then le64 I (the instructions), le32 kb (the bytecode
  * table's variables, so that the body parses without the ELF), the
  * output, and the body (lean_codec.c).  The statement's proven bits are

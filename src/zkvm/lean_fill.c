@@ -15,8 +15,8 @@
  * (DESIGN.md §3) will start a stream at the nearest checkpoint instead of
  * the first row; the cells do not change.
  *
- * The cells are the ones zl_fill translates from the first prover's
- * columns (tests compare the two on every row), and every value is
+ * The cells are the ones zl_fill (tests/zk_witness.c) translates from the
+ * first prover's columns (tests compare the two on every row), and every value is
  * recomputed from the instruction's semantics on the operands the trace
  * reports, so a trace that lies about a result leaves cells that the
  * constraints reject.
@@ -115,7 +115,6 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
     }
     /* RAM: the same replay as the first prover's (ram.c), on its own z vector */
     cairn_fp o[ZR_N];
-    static const cairn_fp none[CAIRN_WIT_WIDTH];
     uint64_t ramold = 0;
     memset(o, 0, sizeof o);
     if (mem) {
@@ -129,7 +128,7 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
             o[ZR_F_LB + i] = sf[ZK_F_LB + i];
         o[ZR_ID] = cairn_fp_from_u64(x);
         o[ZR_ONE] = cairn_fp_one();
-        if ((st = zk_ram_row(o, &f->rp, x, none, err)) != CAIRN_OK)
+        if ((st = zk_ram_row(o, &f->rp, x, err)) != CAIRN_OK)
             return st;
         xv = o[ZR_EA].v, k = byte ? 0 : o[ZR_KA].v;
         ramold = o[ZR_M0].v + 256 * o[ZR_M1].v + 65536 * o[ZR_M2].v + 16777216 * o[ZR_M3].v;
@@ -301,7 +300,7 @@ static cairn_status lean_stream(const cairn_rows *src, uint64_t a, uint64_t b,
     f->s = s, f->a = a, f->b = b, f->consume = consume, f->cctx = ctx;
     for (unsigned r = 0; r < 32; r++)
         f->val[r] = s->init_regs[r];
-    if ((st = zk_ram_replay_init(&f->rp, s->ram, 1, err)) != CAIRN_OK) {
+    if ((st = zk_ram_replay_init(&f->rp, s->ram, err)) != CAIRN_OK) {
         free(f);
         return st;
     }

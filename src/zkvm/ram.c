@@ -10,11 +10,10 @@
  * little-endian, exactly as the VM loads them (segment file bytes, zero
  * fill to memsz, zeros elsewhere).
  *
- * Also the prover's fill of the RAM part of the row by replaying memory
- * (its constraints are in air.c, zk_ram_air_build), the standalone checker
- * of that part, and the boundary side of memory checking (helpers over the
- * words, the memory sum-check's polynomial).  docs/arithmetization.md,
- * "RAM".
+ * Also the replay of memory that fills the RAM part of a row (zk_ram_row:
+ * the address, the word read and written, a load's result, the timestamp
+ * of the word's last access), which the lean row's fill (lean_fill.c)
+ * runs alongside its trace, and the decoder of loads and stores.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -144,18 +143,18 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
 }
 
 
-cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, int with_mem, cairn_error *err)
+/* The replay's memory starts as the initial image, every word last touched at time 0. */
+cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, cairn_error *err)
 {
     size_t K = (size_t)1 << ram->k;
     rp->ram = ram;
     rp->ts = calloc(K, sizeof *rp->ts);
-    rp->mem = with_mem ? malloc(K * sizeof *rp->mem) : NULL;
-    if (rp->ts == NULL || (with_mem && rp->mem == NULL)) {
+    rp->mem = malloc(K * sizeof *rp->mem);
+    if (rp->ts == NULL || rp->mem == NULL) {
         zk_ram_replay_clear(rp);
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", ram->k);
     }
-    if (rp->mem != NULL)
-        memcpy(rp->mem, ram->init, K * sizeof *rp->mem);
+    memcpy(rp->mem, ram->init, K * sizeof *rp->mem);
     return CAIRN_OK;
 }
 
@@ -173,11 +172,9 @@ void zk_ram_replay_clear(zk_ram_replay *rp)
  * 32-bit address), pw = 1, db and dh as the store rows define them from
  * c0, c1, tm = id, em = 0.  A memory row computes the address, the old
  * word's bytes, the selected bytes, the store's new word and the load's
- * result from the replayed memory (or, in the lying fill, takes address,
- * words and result from the trace), and the previous access's timestamp.
+ * result from the replayed memory, and the previous access's timestamp.
  */
-cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const cairn_fp *r,
-                        cairn_error *err)
+cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, cairn_error *err)
 {
     const zk_ram *ram = rp->ram;
     uint64_t K = UINT64_C(1) << ram->k;
@@ -200,11 +197,11 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
     if (flag < 0)
         return CAIRN_OK;
     uint32_t imm = (uint32_t)o[ZR_OFF].v, ptr = (uint32_t)o[ZR_PTR].v;
-    uint32_t ea = mem != NULL ? v1 + imm + ptr : (uint32_t)r[CAIRN_WIT_COL_MEM_ADDR].v;
+    uint32_t ea = v1 + imm + ptr;
     uint64_t wrel = (uint64_t)(ea & ~UINT32_C(3)) >= mem_base
                         ? ((uint64_t)(ea & ~UINT32_C(3)) - mem_base) / 4
                         : K;
-    if (mem != NULL && wrel >= K)
+    if (wrel >= K)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "row %llu: access at 0x%08x outside the RAM region",
                                (unsigned long long)x, (unsigned)ea);
@@ -214,7 +211,7 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
     uint32_t b = ea & 3, o1 = b & 1, o2 = b >> 1;
     o[ZR_O1] = cairn_fp_from_u64(o1);
     o[ZR_O2] = cairn_fp_from_u64(o2);
-    uint32_t old = mem != NULL ? mem[wrel] : (uint32_t)r[CAIRN_WIT_COL_MEM_OLD].v, m[4];
+    uint32_t old = mem[wrel], m[4];
     for (unsigned i = 0; i < 4; i++)
         m[i] = (old >> (8 * i)) & 0xff, o[ZR_M0 + i] = cairn_fp_from_u64(m[i]);
     o[ZR_RO] = cairn_fp_from_u64(wrel >= ram->text_lo && wrel < ram->text_hi);
@@ -229,21 +226,18 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
     o[ZR_DB] = cairn_fp_mul(o[ZR_PW], cairn_fp_sub(o[ZR_C0], o[ZR_YB]));
     cairn_fp hd = cairn_fp_sub(cairn_fp_from_u64(c0 + 256 * c1), cairn_fp_from_u64(y0 + 256 * y1));
     o[ZR_DH] = cairn_fp_mul(cairn_fp_from_u64(o2 ? 65536 : 1), hd);
-    o[ZR_MNEW] = r[CAIRN_WIT_COL_MEM_NEW];
-    if (mem != NULL) { /* the store's effect, from the replayed word */
-        uint32_t nw = old;
-        uint32_t half = (uint32_t)(c0 | c1 << 8); /* the operand's low bytes (B = v2, or an input byte) */
-        if (flag == ZR_F_SB)
-            nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (half & 0xff) << (8 * b);
-        else if (flag == ZR_F_SH)
-            nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | half << (8 * b);
-        else if (flag == ZR_F_SW)
-            nw = v2;
-        o[ZR_MNEW] = cairn_fp_from_u64(nw);
-        mem[wrel] = nw;
-    }
-    o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
-    if (mem != NULL || r[CAIRN_WIT_COL_RD].v == 0) { /* the load's result itself */
+    /* the store's effect, from the replayed word */
+    uint32_t nw = old;
+    uint32_t half = (uint32_t)(c0 | c1 << 8); /* the operand's low bytes (B = v2, or an input byte) */
+    if (flag == ZR_F_SB)
+        nw = (old & ~(UINT32_C(0xff) << (8 * b))) | (half & 0xff) << (8 * b);
+    else if (flag == ZR_F_SH)
+        nw = (old & ~(UINT32_C(0xffff) << (8 * b))) | half << (8 * b);
+    else if (flag == ZR_F_SW)
+        nw = v2;
+    o[ZR_MNEW] = cairn_fp_from_u64(nw);
+    mem[wrel] = nw;
+    { /* the load's result itself */
         uint32_t h = y0 | y1 << 8, res = old;
         switch (flag) {
         case ZR_F_LB:
@@ -273,284 +267,6 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const c
     o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
     return CAIRN_OK;
 }
-
-/* The part's inputs from a trace row (the standalone layout: c0, c1 are v2's bytes). */
-static void ram_inputs(cairn_fp o[ZR_N], const cairn_fp *r, uint64_t x)
-{
-    static const struct {
-        uint64_t op;
-        unsigned flag;
-    } ops[8] = {{CAIRN_WIT_OP_LB, ZR_F_LB},   {CAIRN_WIT_OP_LBU, ZR_F_LBU}, {CAIRN_WIT_OP_LH, ZR_F_LH},
-                {CAIRN_WIT_OP_LHU, ZR_F_LHU}, {CAIRN_WIT_OP_LW, ZR_F_LW},   {CAIRN_WIT_OP_SB, ZR_F_SB},
-                {CAIRN_WIT_OP_SH, ZR_F_SH},   {CAIRN_WIT_OP_SW, ZR_F_SW}};
-    uint32_t v2 = (uint32_t)r[CAIRN_WIT_COL_RS2_VAL].v;
-    memset(o, 0, ZR_N * sizeof *o);
-    o[ZR_V1] = cairn_fp_from_u64((uint32_t)r[CAIRN_WIT_COL_RS1_VAL].v);
-    o[ZR_V2] = cairn_fp_from_u64(v2);
-    o[ZR_C0] = cairn_fp_from_u64(v2 & 0xff);
-    o[ZR_C1] = cairn_fp_from_u64((v2 >> 8) & 0xff);
-    o[ZR_RES] = r[CAIRN_WIT_COL_RD_VAL];
-    o[ZR_ID] = cairn_fp_from_u64(x);
-    o[ZR_ONE] = cairn_fp_one();
-    for (unsigned i = 0; i < 8; i++) {
-        if (r[CAIRN_WIT_COL_OP].v == ops[i].op) {
-            o[ops[i].flag] = cairn_fp_one();
-            o[ZR_OFF] = cairn_fp_from_u64((uint32_t)r[CAIRN_WIT_COL_IMM].v);
-        }
-    }
-}
-
-cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
-                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
-                         cairn_error *err)
-{
-    zk_ram ram = {mem_base, k, text_lo, text_hi, (uint32_t *)init};
-    zk_ram_replay rp;
-    cairn_status st;
-    if ((st = zk_ram_replay_init(&rp, &ram, init != NULL, err)) != CAIRN_OK)
-        return st;
-    for (uint64_t x = 0; x < T && st == CAIRN_OK; x++) {
-        const cairn_fp *r = rows + x * CAIRN_WIT_WIDTH;
-        ram_inputs(z + x * ZR_N, r, x);
-        st = zk_ram_row(z + x * ZR_N, &rp, x, r, err);
-    }
-    zk_ram_replay_clear(&rp);
-    return st;
-}
-
-/* A lookup tuple of L on one row, or -1. */
-static int look_ok(const zk_frac *f, const cairn_fp *z)
-{
-    cairn_fp t[ZK_L_FIELDS];
-    for (unsigned i = 0; i < ZK_L_FIELDS; i++)
-        t[i] = zk_lin_eval_fp(&f->f[i], z);
-    return zk_ltab_index(t) >= 0;
-}
-
-/*
- * Check every RAM row constraint and lookup on every row, and the memory
- * argument by replay: each access with f_mem = 1 must read the tuple the
- * last write to its (word, ro) left — the initial (j, [j in text], init_j,
- * 0) for j < K — and leaves (word, ro, mnew, id + 1).  Equivalent to the
- * multiset identity given the timestamp range checks.  CAIRN_ERR_REJECTED
- * naming the first violation (row and constraint).
- */
-cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
-                          unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err)
-{
-    uint64_t K = UINT64_C(1) << k;
-    cairn_status st = CAIRN_OK;
-    uint32_t *val = malloc((size_t)K * sizeof *val);
-    uint64_t *ts = calloc((size_t)K, sizeof *ts);
-    if (val == NULL || ts == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay (2^%u words)", k);
-        goto out;
-    }
-    memcpy(val, init, (size_t)K * sizeof *val);
-    for (uint64_t x = 0; x < T; x++) {
-        const cairn_fp *zr = z + x * ZR_N;
-        for (unsigned i = 0; i < a->nr1cs; i++) {
-            const zk_r1cs *r = &a->r1cs[i];
-            cairn_fp v =
-                cairn_fp_sub(cairn_fp_mul(zk_lin_eval_fp(&r->a, zr), zk_lin_eval_fp(&r->b, zr)),
-                             zk_lin_eval_fp(&r->c, zr));
-            if (v.v != 0) {
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM constraint %s fails",
-                                     (unsigned long long)x, r->name);
-                goto out;
-            }
-        }
-        for (unsigned i = 0; i < a->nlook; i++) {
-            if (!look_ok(&a->look[i], zr)) {
-                st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM lookup %s not in L",
-                                     (unsigned long long)x, a->look[i].name);
-                goto out;
-            }
-        }
-        cairn_fp fm = zk_lin_eval_fp(&a->fmem, zr);
-        if (fm.v == 0)
-            continue;
-        uint64_t w = zk_lin_eval_fp(&a->wa, zr).v;
-        uint64_t ro = zr[ZR_RO].v;
-        if (fm.v != 1 || w >= K || ro != (uint64_t)(w >= text_lo && w < text_hi) ||
-            zk_lin_eval_fp(&a->old, zr).v != val[w] || zr[ZR_TM].v != ts[w]) {
-            st = cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                 "row %llu: RAM read matches no earlier write (memory checking)",
-                                 (unsigned long long)x);
-            goto out;
-        }
-        if (zr[ZR_MNEW].v > UINT32_MAX) {
-            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM write of a non-word",
-                                 (unsigned long long)x);
-            goto out;
-        }
-        val[w] = (uint32_t)zr[ZR_MNEW].v;
-        ts[w] = x + 1;
-    }
-out:
-    free(val);
-    free(ts);
-    return st;
-}
-
-/* ---- the boundary side: final memory, helpers, the memory sum-check (§4) ----------------------
- */
-
-cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts)
-{
-    cairn_fp2 acc = cairn_fp2_add(c->beta, wa);
-    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[1], ro));
-    acc = cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[2], val));
-    return cairn_fp2_add(acc, cairn_fp2_mul(c->gamma[3], ts));
-}
-
-static cairn_fp2 e2(cairn_fp v)
-{
-    return cairn_fp2_make(v, cairn_fp_zero());
-}
-
-/*
- * The row side: sum over rows of f_mem (1/(alpha - fp(write)) - 1/(alpha -
- * fp(read))), computed directly (in the protocol the outer sum-check's
- * helper columns carry it).  CAIRN_ERR_REJECTED when a denominator is zero.
- */
-cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
-                            const zk_ram_chal *c, cairn_error *err)
-{
-    cairn_fp2 acc = cairn_fp2_zero();
-    for (uint64_t x = 0; x < T; x++) {
-        const cairn_fp *zr = z + x * ZR_N;
-        cairn_fp fm = zk_lin_eval_fp(&a->fmem, zr);
-        if (fm.v == 0)
-            continue;
-        cairn_fp2 wa = e2(zk_lin_eval_fp(&a->wa, zr)), ro = e2(zr[ZR_RO]);
-        cairn_fp2 dr = cairn_fp2_sub(
-            c->alpha, zk_ram_fp(c, wa, ro, e2(zk_lin_eval_fp(&a->old, zr)), e2(zr[ZR_TM])));
-        cairn_fp2 dw = cairn_fp2_sub(
-            c->alpha, zk_ram_fp(c, wa, ro, e2(zr[ZR_MNEW]), e2(cairn_fp_from_u64(x + 1))));
-        if (cairn_fp2_is_zero(dr) || cairn_fp2_is_zero(dw))
-            return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                   "row %llu: RAM fingerprint equals alpha", (unsigned long long)x);
-        cairn_fp2 v = cairn_fp2_sub(cairn_fp2_inv(dw), cairn_fp2_inv(dr));
-        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(v, fm));
-    }
-    *out = acc;
-    return CAIRN_OK;
-}
-
-void zk_ram_chal_from(zk_ram_chal *out, const zk_chal *ch)
-{
-    out->alpha = ch->alpha;
-    out->beta = ch->beta[ZK_TAB_R];
-    for (unsigned i = 0; i < 4; i++)
-        out->gamma[i] = ch->gamma[ZK_TAB_R][i];
-}
-
-/* The inverses of both boundary tuples of every word, by one batch inversion. */
-cairn_status zk_ram_helpers(cairn_fp2 *gI, cairn_fp2 *gF, const zk_ram *ram, const cairn_fp *fv,
-                            const cairn_fp *fts, const zk_ram_chal *c, cairn_error *err)
-{
-    size_t K = (size_t)1 << ram->k;
-    cairn_fp2 *d = malloc(2 * K * sizeof *d);
-    if (d == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", ram->k);
-    for (size_t j = 0; j < K; j++) {
-        cairn_fp2 wa = e2(cairn_fp_from_u64(j));
-        cairn_fp2 ro = (j >= ram->text_lo && j < ram->text_hi) ? cairn_fp2_one() : cairn_fp2_zero();
-        d[j] = cairn_fp2_sub(c->alpha,
-                             zk_ram_fp(c, wa, ro, e2(cairn_fp_from_u64(ram->init[j])), cairn_fp2_zero()));
-        d[K + j] = cairn_fp2_sub(c->alpha, zk_ram_fp(c, wa, ro, e2(fv[j]), e2(fts[j])));
-    }
-    for (size_t j = 0; j < 2 * K; j++) {
-        if (cairn_fp2_is_zero(d[j])) { /* batch inversion would map it to 0 silently */
-            free(d);
-            return cairn_error_set(err, CAIRN_ERR_REJECTED,
-                                   "word %llu: a memory fingerprint equals alpha",
-                                   (unsigned long long)(j % K));
-        }
-    }
-    if (cairn_fp2_batch_inv(d, d, 2 * K) != CAIRN_OK) {
-        free(d);
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "final-memory helpers (2^%u words)", ram->k);
-    }
-    memcpy(gI, d, K * sizeof *d);
-    memcpy(gF, d + K, K * sizeof *d);
-    free(d);
-    return CAIRN_OK;
-}
-
-/*
- * Final value and timestamp of every word (replaying the memory rows from
- * init), and the helpers.  Any output may be NULL.
- */
-cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
-                             const cairn_fp *z, uint64_t T, const zk_ram_air *a,
-                             const uint32_t *init, unsigned k, uint64_t text_lo, uint64_t text_hi,
-                             const zk_ram_chal *c, cairn_error *err)
-{
-    size_t K = (size_t)1 << k;
-    cairn_status st = CAIRN_OK;
-    zk_ram ram = {0, k, text_lo, text_hi, (uint32_t *)init};
-    cairn_fp *val = malloc(2 * K * sizeof *val), *ts = val != NULL ? val + K : NULL;
-    cairn_fp2 *g2 = (gI != NULL) != (gF != NULL) ? malloc(K * sizeof *g2) : NULL;
-    if (val == NULL || ((gI != NULL) != (gF != NULL) && g2 == NULL)) {
-        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "final memory (2^%u words)", k);
-        goto out;
-    }
-    for (size_t j = 0; j < K; j++)
-        val[j] = cairn_fp_from_u64(init[j]), ts[j] = cairn_fp_zero();
-    for (uint64_t x = 0; x < T; x++) {
-        const cairn_fp *zr = z + x * ZR_N;
-        if (zk_lin_eval_fp(&a->fmem, zr).v == 0)
-            continue;
-        uint64_t w = zk_lin_eval_fp(&a->wa, zr).v;
-        if (w >= K) {
-            st = cairn_error_set(err, CAIRN_ERR_REJECTED, "row %llu: RAM access outside the region",
-                                 (unsigned long long)x);
-            goto out;
-        }
-        val[w] = zr[ZR_MNEW];
-        ts[w] = cairn_fp_from_u64(x + 1);
-    }
-    if ((gI != NULL || gF != NULL) &&
-        (st = zk_ram_helpers(gI != NULL ? gI : g2, gF != NULL ? gF : g2, &ram, val, ts, c, err)))
-        goto out;
-    for (size_t j = 0; j < K; j++) {
-        if (fv != NULL)
-            fv[j] = (uint32_t)val[j].v;
-        if (fts != NULL)
-            fts[j] = ts[j].v;
-    }
-out:
-    free(val);
-    free(g2);
-    return st;
-}
-
-/*
- * The memory sum-check's polynomial at one point (inputs in the order of
- * enum zk_mv):
- *   eq [(gF (alpha - fp_F) - 1) + rho3 (gI (alpha - fp_I) - 1)] + rho4 (gF - gI),
- * fp_F = fp(id, ro, fv, fts), fp_I = fp(id, ro, init, 0); its sum over the
- * 2^k words is rho4 M_R when the helpers are the inverses they claim to be.
- */
-cairn_fp2 zk_ram_point(void *vctx, const cairn_fp2 *v)
-{
-    const zk_ram_ctx *c = vctx;
-    const cairn_fp2 one = cairn_fp2_one();
-    const cairn_fp2 X = cairn_fp2_make(cairn_fp_zero(), cairn_fp_one());
-    cairn_fp2 gF = cairn_fp2_add(v[ZK_MV_GF0], cairn_fp2_mul(X, v[ZK_MV_GF1]));
-    cairn_fp2 gI = cairn_fp2_add(v[ZK_MV_GI0], cairn_fp2_mul(X, v[ZK_MV_GI1]));
-    cairn_fp2 fF = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_FV], v[ZK_MV_FTS]);
-    cairn_fp2 fI = zk_ram_fp(c->ch, v[ZK_MV_ID], v[ZK_MV_RO], v[ZK_MV_INIT], cairn_fp2_zero());
-    cairn_fp2 zF = cairn_fp2_sub(cairn_fp2_mul(gF, cairn_fp2_sub(c->ch->alpha, fF)), one);
-    cairn_fp2 zI = cairn_fp2_sub(cairn_fp2_mul(gI, cairn_fp2_sub(c->ch->alpha, fI)), one);
-    cairn_fp2 zc = cairn_fp2_mul(v[ZK_MV_EQ], cairn_fp2_add(zF, cairn_fp2_mul(c->rho3, zI)));
-    return cairn_fp2_add(zc, cairn_fp2_mul(c->rho4, cairn_fp2_sub(gF, gI)));
-}
-
-/* ---- decoding loads and stores (docs/ram-io-design.md §2) --------------------------------------
- */
 
 /*
  * The RAM fields of a load or store word: the flag (enum zk_ram_col, one of

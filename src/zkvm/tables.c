@@ -1,20 +1,10 @@
 /*
- * tables.c — the public lookup tables: the fixed table L (bytes with AND,
- * 16-bit range, shift powers) with the closed form of its multilinear
- * extension, and the program's bytecode table B (our own RV32I decoder from
- * instruction words to the static columns, the table's entries and its
- * MLE), plus the initial register file.
- *
- * L has 2^18 entries j = (j_0 .. j_17), four quadrants by (j_16, j_17):
- *   0  tag 0 bytes:  (0, u, v, u & v, 0, 0), u = j[0..8), v = j[8..16)
- *   1  tag 1 range:  (1, j[0..16), 0, 0, 0, 0)
- *   2  tag 2 shifts: (2, b, dir, P, sel, fill), b = j[0..8), dir = j_8 + 2 j_9 < 3,
- *      j[10..16) = 0; other entries of the quadrant have the unused tag 3
- *   3  unused tag 4
- * Every field is multilinear in the bits (u & v = sum 2^i u_i v_i; 2^s and
- * 2^-s are products over the bits of s), so the verifier evaluates the MLE
- * in O(18); tests compare it with the entries.  Unused tags never match a
- * lookup, whose tags are constants.
+ * tables.c — the program's bytecode: our own RV32I decoder from
+ * instruction words to the static columns of a row (docs/zkvm-v2.md §2,
+ * docs/arithmetization.md), the table of the program's entries (with the
+ * virtual entries of the read/write rows), the initial register file and
+ * the RAM layout's base; and the shift amounts' powers (zk_shift_entry)
+ * that the row's shift values and the table U are built from.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +13,11 @@
 
 #define TWO32 (UINT64_C(1) << 32)
 
+/*
+ * The multiplier and fill of a shift by b & 31: left 2^s; right 2^(32 - s)
+ * (the result is the high half of the product), with sel = 1 for a shift
+ * by 0; an arithmetic right shift fills 2^32 - 2^(32 - s) when negative.
+ */
 void zk_shift_entry(uint32_t b, uint32_t dir, uint64_t *P, uint64_t *sel, uint64_t *fill)
 {
     uint32_t s = b & 31;
@@ -39,111 +34,6 @@ void zk_shift_entry(uint32_t b, uint32_t dir, uint64_t *P, uint64_t *sel, uint64
         if (dir == 2)
             *fill = TWO32 - *P;
     }
-}
-
-void zk_ltab_entry(cairn_fp out[ZK_L_FIELDS], uint32_t j)
-{
-    uint32_t q = (j >> 16) & 3;
-    for (unsigned i = 0; i < ZK_L_FIELDS; i++)
-        out[i] = cairn_fp_zero();
-    if (q == 0) {
-        uint32_t u = j & 0xff, v = (j >> 8) & 0xff;
-        out[1] = cairn_fp_make(u);
-        out[2] = cairn_fp_make(v);
-        out[3] = cairn_fp_make(u & v);
-    } else if (q == 1) {
-        out[0] = cairn_fp_make(1);
-        out[1] = cairn_fp_make(j & 0xffff);
-    } else if (q == 2) {
-        uint32_t b = j & 0xff, dir = (j >> 8) & 3, high = (j >> 10) & 0x3f;
-        out[0] = cairn_fp_make(high == 0 && dir != 3 ? 2 : 3);
-        out[1] = cairn_fp_make(b);
-        out[2] = cairn_fp_make(dir);
-        if (dir != 3) {
-            uint64_t P, sel, fill;
-            zk_shift_entry(b, dir, &P, &sel, &fill);
-            out[3] = cairn_fp_make(P);
-            out[4] = cairn_fp_make(sel);
-            out[5] = cairn_fp_make(fill);
-        }
-    } else {
-        out[0] = cairn_fp_make(4);
-    }
-}
-
-int64_t zk_ltab_index(const cairn_fp f[ZK_L_FIELDS])
-{
-    uint64_t tag = f[0].v;
-    if (tag == 0) {
-        if (f[1].v < 256 && f[2].v < 256 && f[3].v == (f[1].v & f[2].v) && f[4].v == 0 &&
-            f[5].v == 0)
-            return (int64_t)(f[1].v + 256 * f[2].v);
-    } else if (tag == 1) {
-        if (f[1].v < 65536 && f[2].v == 0 && f[3].v == 0 && f[4].v == 0 && f[5].v == 0)
-            return (int64_t)(65536 + f[1].v);
-    } else if (tag == 2) {
-        if (f[1].v < 256 && f[2].v < 3) {
-            uint64_t P, sel, fill;
-            zk_shift_entry((uint32_t)f[1].v, (uint32_t)f[2].v, &P, &sel, &fill);
-            if (f[3].v == P && f[4].v == sel && f[5].v == fill)
-                return (int64_t)(131072 + f[1].v + 256 * f[2].v);
-        }
-    }
-    return -1;
-}
-
-/*
- * The closed form.  With r = (r_0 .. r_17): quadrant weights Q_q from
- * (r_16, r_17); u = sum 2^i r_i, v = sum 2^i r_{8+i}; and = sum 2^i r_i r_{8+i};
- * for shifts E = 2^s = prod_{i<5} (1 + (2^(2^i) - 1) r_i), Ei = 2^-s likewise,
- * Z0 = [s = 0] = prod (1 - r_i), direction weights D0, D1, D2, D3 from (r_8, r_9),
- * P = D0 E + (D1 + D2)(2^32 Ei + (1 - 2^32) Z0), sel = D0 + (D1 + D2) Z0,
- * fill = D2 2^32 (1 - Ei); the shift tag is 2 + (1 - V), V = [j[10..16) = 0] (1 - r_8 r_9).
- */
-void zk_ltab_mle(cairn_fp2 out[ZK_L_FIELDS], const cairn_fp2 *r)
-{
-    const cairn_fp2 one = cairn_fp2_one();
-    cairn_fp2 nr[ZK_LTAB_VARS];
-    for (unsigned i = 0; i < ZK_LTAB_VARS; i++)
-        nr[i] = cairn_fp2_sub(one, r[i]);
-    cairn_fp2 Q0 = cairn_fp2_mul(nr[16], nr[17]), Q1 = cairn_fp2_mul(r[16], nr[17]);
-    cairn_fp2 Q2 = cairn_fp2_mul(nr[16], r[17]), Q3 = cairn_fp2_mul(r[16], r[17]);
-    cairn_fp2 u = cairn_fp2_zero(), v = cairn_fp2_zero(), andv = cairn_fp2_zero(), x16;
-    for (unsigned i = 8; i-- > 0;) {
-        u = cairn_fp2_add(cairn_fp2_double(u), r[i]);
-        v = cairn_fp2_add(cairn_fp2_double(v), r[8 + i]);
-        andv = cairn_fp2_add(cairn_fp2_double(andv), cairn_fp2_mul(r[i], r[8 + i]));
-    }
-    x16 = cairn_fp2_add(u, cairn_fp2_mul_fp(v, cairn_fp_make(256)));
-    cairn_fp2 E = one, Ei = one, Z0 = one;
-    for (unsigned i = 0; i < 5; i++) {
-        cairn_fp p = cairn_fp_from_u64(UINT64_C(1) << (1u << i)); /* 2^(2^i), i < 5 */
-        cairn_fp pi = cairn_fp_inv(p);
-        E = cairn_fp2_mul(E, cairn_fp2_add(one, cairn_fp2_mul_fp(r[i], cairn_fp_sub(p, cairn_fp_one()))));
-        Ei = cairn_fp2_mul(Ei, cairn_fp2_add(one, cairn_fp2_mul_fp(r[i], cairn_fp_sub(pi, cairn_fp_one()))));
-        Z0 = cairn_fp2_mul(Z0, nr[i]);
-    }
-    cairn_fp2 D0 = cairn_fp2_mul(nr[8], nr[9]), D1 = cairn_fp2_mul(r[8], nr[9]);
-    cairn_fp2 D2 = cairn_fp2_mul(nr[8], r[9]), D12 = cairn_fp2_add(D1, D2);
-    const cairn_fp t32 = cairn_fp_make(TWO32);
-    cairn_fp2 Pr = cairn_fp2_add(cairn_fp2_mul_fp(Ei, t32),
-                                 cairn_fp2_mul_fp(Z0, cairn_fp_sub(cairn_fp_one(), t32)));
-    cairn_fp2 P = cairn_fp2_add(cairn_fp2_mul(D0, E), cairn_fp2_mul(D12, Pr));
-    cairn_fp2 sel = cairn_fp2_add(D0, cairn_fp2_mul(D12, Z0));
-    cairn_fp2 fill = cairn_fp2_mul_fp(cairn_fp2_mul(D2, cairn_fp2_sub(one, Ei)), t32);
-    cairn_fp2 V = cairn_fp2_sub(one, cairn_fp2_mul(r[8], r[9]));
-    for (unsigned i = 10; i < 16; i++)
-        V = cairn_fp2_mul(V, nr[i]);
-    cairn_fp2 shtag = cairn_fp2_add(cairn_fp2_from_fp(cairn_fp_make(2)), cairn_fp2_sub(one, V));
-    cairn_fp2 dir = cairn_fp2_add(r[8], cairn_fp2_double(r[9]));
-
-    out[0] = cairn_fp2_add(cairn_fp2_add(Q1, cairn_fp2_mul(Q2, shtag)),
-                           cairn_fp2_mul_fp(Q3, cairn_fp_make(4)));
-    out[1] = cairn_fp2_add(cairn_fp2_add(cairn_fp2_mul(Q0, u), cairn_fp2_mul(Q1, x16)), cairn_fp2_mul(Q2, u));
-    out[2] = cairn_fp2_add(cairn_fp2_mul(Q0, v), cairn_fp2_mul(Q2, dir));
-    out[3] = cairn_fp2_add(cairn_fp2_mul(Q0, andv), cairn_fp2_mul(Q2, P));
-    out[4] = cairn_fp2_mul(Q2, sel);
-    out[5] = cairn_fp2_mul(Q2, fill);
 }
 
 /* ---- the decoder -------------------------------------------------------------------------------- */
@@ -285,7 +175,7 @@ int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
             break;
         return 1;
     case 0x73:
-        if (w == UINT32_C(0x00000073)) { /* ECALL: exit, write(1), write(2), read(0) (air.c) */
+        if (w == UINT32_C(0x00000073)) { /* ECALL: exit, write(1), write(2), read(0) */
             f[ZK_RS1] = cairn_fp_make(17);
             f[ZK_RS2] = cairn_fp_make(10);
             f[ZK_DU] = fp_s32(-(int64_t)pc - 4);
@@ -459,90 +349,5 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
                     io_entry(&bc->entries[bc->count++], pc, j);
         }
     }
-    return CAIRN_OK;
-}
-
-unsigned zk_tab_vars(const zk_bytecode *bc)
-{
-    unsigned v = ZK_LTAB_VARS;
-    while ((UINT64_C(1) << v) < (uint64_t)bc->count + 1)
-        v++;
-    return v;
-}
-
-int64_t zk_bytecode_find(const zk_bytecode *bc, const cairn_fp *z)
-{
-    zk_static pad;
-    const zk_static *e;
-    int64_t idx;
-    if (z[ZK_Z_PADS].v == 1) {
-        zk_static_pad(&pad);
-        e = &pad;
-        idx = (int64_t)bc->count;
-    } else if (z[ZK_Z_PADS].v == 0) {
-        uint64_t vpc = z[ZK_PC].v, j = vpc / ZK_VPC, pc = vpc % ZK_VPC;
-        if (j > 6 || pc < bc->text_base || ((pc - bc->text_base) & 3) != 0 ||
-            (pc - bc->text_base) / 4 >= bc->text_words)
-            return -1;
-        idx = bc->index[(pc - bc->text_base) / 4];
-        if (idx < 0 || (j > 0 && bc->entries[idx].f[ZK_F_ECALL].v == 0))
-            return -1;
-        idx += (int64_t)j;
-        e = &bc->entries[idx];
-    } else {
-        return -1;
-    }
-    for (unsigned i = 0; i < ZK_NSTATIC; i++)
-        if (e->f[i].v != z[i].v)
-            return -1;
-    return idx;
-}
-
-static cairn_fp2 static_fp(const zk_static *e, const cairn_fp2 *gamma, int pad)
-{
-    cairn_fp2 acc = pad ? gamma[ZK_NSTATIC] : cairn_fp2_zero();
-    for (unsigned i = 0; i < ZK_NSTATIC; i++)
-        if (e->f[i].v != 0)
-            acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(gamma[i], e->f[i]));
-    return acc;
-}
-
-cairn_fp2 zk_bytecode_fp_entry(const zk_bytecode *bc, const cairn_fp2 *gamma, size_t j)
-{
-    if (j < bc->count)
-        return static_fp(&bc->entries[j], gamma, 0);
-    zk_static pad;
-    zk_static_pad(&pad);
-    return static_fp(&pad, gamma, 1);
-}
-
-/*
- * sum_{j < count} eq(j, r) fp_j + fp_pad (1 - sum_{j < count} eq(j, r)):
- * eq over the low b variables (2^b >= count) times prod_{i >= b} (1 - r_i),
- * so the cost is O(count), not O(2^n_tab).
- */
-cairn_status zk_bytecode_fp_mle(cairn_fp2 *out, const zk_bytecode *bc, const cairn_fp2 *gamma,
-                                const cairn_fp2 *r, unsigned n_tab, cairn_error *err)
-{
-    unsigned b = 0;
-    while ((UINT64_C(1) << b) < bc->count)
-        b++;
-    cairn_fp2 *eq = malloc(((size_t)1 << b) * sizeof *eq);
-    if (eq == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the bytecode MLE");
-    cairn_poly_eq_table(eq, r, b);
-    cairn_fp2 high = cairn_fp2_one(), sum_eq = cairn_fp2_zero(), acc = cairn_fp2_zero();
-    for (unsigned i = b; i < n_tab; i++)
-        high = cairn_fp2_mul(high, cairn_fp2_sub(cairn_fp2_one(), r[i]));
-    for (size_t j = 0; j < bc->count; j++) {
-        cairn_fp2 e = cairn_fp2_mul(eq[j], high);
-        sum_eq = cairn_fp2_add(sum_eq, e);
-        acc = cairn_fp2_add(acc, cairn_fp2_mul(e, static_fp(&bc->entries[j], gamma, 0)));
-    }
-    free(eq);
-    zk_static pad;
-    zk_static_pad(&pad);
-    acc = cairn_fp2_add(acc, cairn_fp2_mul(cairn_fp2_sub(cairn_fp2_one(), sum_eq), static_fp(&pad, gamma, 1)));
-    *out = acc;
     return CAIRN_OK;
 }

@@ -1,32 +1,23 @@
 /*
- * zkvm_internal.h — the contract inside src/zkvm/ (docs/arithmetization.md
- * is the prose version; keep both in step).
+ * zkvm_internal.h — the contract inside src/zkvm/ (docs/zkvm-v2.md and
+ * docs/arithmetization.md are the prose version; keep them in step).
  *
- *   air.c       the uniform per-row constraint system: committed columns,
- *               the z vector (columns, the shifted next-row values, public
- *               polynomials), the R1CS rows A·B = C (the RAM part defined
- *               on its own z and mapped in), the LogUp fractions and how
- *               they are paired into helper columns, the combined
- *               polynomial the outer sum-check proves, the public
- *               polynomials' closed forms and next(r, r');
- *   ram.c       RAM: the initial image and its MLE, the prover's fill of
- *               the RAM columns by replay, the boundary helpers and the
- *               memory sum-check's polynomial; loads/stores decoded;
- *   tables.c    the fixed lookup table L (bytes, 16-bit range, shifts), its
- *               entries and the closed form of its multilinear extension;
- *               the program's bytecode table B (decoder, entries, MLE);
- *   columns.c   per-cycle columns from trace rows (through a cairn_rows
- *               source), the read/write rows, final registers and memory,
- *               multiplicities, helper columns; the constraint checker;
- *   outer.c     the dedicated prover of the outer sum-check (evaluates the
- *               combined polynomial row by row; degree 4);
- *   prove.c     the protocol, prover side;  verify.c  verifier side;
- *   proof.c     the proof object, its byte format and strict parser.
+ *   zkvm.c      the public entry points (options, prove, verify), the
+ *               container's header and statement block, the statement's
+ *               checks against the ELF, the trace rows of a run, the
+ *               closed forms of the row index's public polynomials;
+ *   tables.c    the bytecode: the RV32I decoder into static columns, the
+ *               program's table of entries, the initial registers;
+ *   ram.c       RAM: the initial image and its MLE, the read-only words,
+ *               the replay that fills a row's access, loads/stores decoded;
+ *   sumcheck.c  a sum-check prover for a summand given as a point function
+ *               (the zero-check and shift stages);
+ *   lean*.c     the lean row, its prover and its verifier (proof format
+ *               5): the sections below, one per file.
  *
- * Invariants: every column value is a canonical field element; the
- * constraint system (zk_air) is a pure function of the statement constants
- * (entry, exit code), so prover, verifier and checker interpret the same
- * data; the helper pairing is fixed (zk_air.groups).
+ * Invariants: every value is a canonical field element; the lean row's
+ * constraint system is a pure function of the statement constants (entry,
+ * exit code), so prover, verifier and checker interpret the same data.
  */
 #ifndef CAIRN_ZKVM_INTERNAL_H
 #define CAIRN_ZKVM_INTERNAL_H
@@ -45,9 +36,9 @@
 #include "cairn/witness.h"
 #include "cairn/zkvm.h"
 
-/* ---- committed per-cycle columns (phase 1) ------------------------------------------ */
+/* ---- the static columns of a row (the bytecode's fields) ------------------------------------- */
 
-/* Static columns first (bound by the bytecode lookup), then dynamic ones. */
+/* What the decoder says of an instruction: the fields of its bytecode entry. */
 enum zk_col {
     ZK_PC = 0, ZK_IMM, ZK_RS1, ZK_RS2, ZK_RD, ZK_WR, ZK_DU, ZK_D1, ZK_D2,
     ZK_F_ADD, ZK_F_SUB, ZK_F_SLT, ZK_F_SLL, ZK_F_SRL, ZK_F_SRA, ZK_F_RX, ZK_F_RK,
@@ -55,18 +46,7 @@ enum zk_col {
     ZK_OFF, ZK_F_LB, ZK_F_LBU, ZK_F_LH, ZK_F_LHU, ZK_F_LW, ZK_F_SB, ZK_F_SH, ZK_F_SW,
     /* read/write system calls (docs/arithmetization.md, "I/O"): the virtual rows' kinds */
     ZK_D3, ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI,
-    ZK_NSTATIC, /* = 38 */
-    ZK_V1 = ZK_NSTATIC, ZK_V2, ZK_VD, ZK_VDO, ZK_T1, ZK_T2, ZK_TD, ZK_E1, ZK_E2, ZK_E3,
-    ZK_U0, ZK_U1, ZK_U2, ZK_C0, ZK_C1, ZK_C2, ZK_W0, ZK_W1, ZK_W2, ZK_W3, ZK_SA, ZK_SB,
-    ZK_X, ZK_XL, ZK_K, ZK_Z, ZK_INV, ZK_RES, ZK_J1, ZK_J2, ZK_LSB,
-    ZK_P, ZK_SEL, ZK_FILL, ZK_T, ZK_PROD, ZK_HI, ZK_HL, ZK_R,
-    /* RAM (docs/arithmetization.md, "RAM"), in the order of enum zk_ram_col */
-    ZK_EA, ZK_KA, ZK_EAL, ZK_O1, ZK_O2, ZK_M0, ZK_M1, ZK_M2, ZK_M3, ZK_RO,
-    ZK_Y0, ZK_Y1, ZK_YB, ZK_TB, ZK_S, ZK_PW, ZK_DB, ZK_DH, ZK_MNEW, ZK_TM, ZK_EM,
-    /* I/O */
-    ZK_WO, ZK_WE, ZK_RDK, ZK_JIO, ZK_CNT, ZK_PTR, ZK_CINV, ZK_MORE, ZK_J3, ZK_INB, ZK_GAP, ZK_GL,
-    ZK_OI, ZK_EOF, ZK_ENDS, ZK_EC,
-    ZK_NCOL /* = 114 */
+    ZK_NSTATIC /* = 38 */
 };
 
 /*
@@ -76,158 +56,7 @@ enum zk_col {
  */
 #define ZK_VPC (UINT64_C(1) << 40)
 
-/* The z vector of the R1CS: columns, then the virtual and public entries. */
-enum {
-    ZK_Z_PCNEXT = ZK_NCOL, /* pc(x + 1), virtual (shift sum-check) */
-    ZK_Z_CNTNEXT,          /* cnt(x + 1), virtual */
-    ZK_Z_PTRNEXT,          /* ptr(x + 1), virtual */
-    ZK_Z_OINEXT,           /* oi(x + 1), virtual */
-    ZK_Z_EOFNEXT,          /* eof(x + 1), virtual */
-    ZK_Z_ONE,              /* 1 */
-    ZK_Z_ID,               /* id(x) = sum_i 2^i x_i */
-    ZK_Z_PADS,             /* [x >= T] */
-    ZK_Z_FIRST,            /* [x = 0] */
-    ZK_Z_LAST,             /* [x = T - 1] */
-    ZK_NZ
-};
-#define ZK_NPUB (ZK_NZ - ZK_Z_ONE)
-#define ZK_NVIRT (ZK_Z_ONE - ZK_Z_PCNEXT)
-/* The columns the shift sum-check moves by one row, in the order of the virtual entries. */
-extern const uint16_t zk_shifted[ZK_NVIRT];
-
-/* Bytecode tuple: the ZK_NSTATIC static columns, then the padding bit [x >= T]. */
-#define ZK_BC_FIELDS (ZK_NSTATIC + 1)
-/*
- * Fields of an L-table tuple (tag, f1..f5), of a register tuple (reg,
- * value, ts) and of a RAM tuple (word, ro, value, ts).
- */
-#define ZK_L_FIELDS 6
-#define ZK_M_FIELDS 3
-#define ZK_R_FIELDS 4
-#define ZK_O_FIELDS 2 /* output tuple (index, byte) */
-#define ZK_MAX_FIELDS ZK_BC_FIELDS
-
-/* Column names (lower case, as in the docs). */
-extern const char *const zk_col_names[ZK_NCOL];
-
-/* ---- linear forms, R1CS rows, fractions --------------------------------------------------- */
-
-#define ZK_LIN_MAX 12
-
-typedef struct {
-    uint16_t idx; /* index into z */
-    cairn_fp c;
-} zk_term;
-
-typedef struct {
-    unsigned len;
-    zk_term t[ZK_LIN_MAX];
-} zk_lin;
-
-typedef struct {
-    zk_lin a, b, c;
-    const char *name;
-} zk_r1cs;
-
-enum zk_table { ZK_TAB_L = 0, ZK_TAB_B, ZK_TAB_M, ZK_TAB_R, ZK_TAB_O, ZK_NTAB };
-
-/*
- * m / (alpha - fp(fields)) with m = sign * gate: sign = +1 or -1, gate a
- * linear form of z, or 1 when gate.len = 0 (every fraction of part 1).  A
- * gated fraction contributes nothing on rows where its gate is 0 (RAM
- * accesses gated by the load/store flags, docs/ram-io-design.md §4); gates
- * are bound elsewhere (bytecode flags), never by the fraction itself.
- */
-typedef struct {
-    int table;
-    int sign;
-    unsigned nfields;
-    zk_lin f[ZK_MAX_FIELDS];
-    zk_lin gate;
-    const char *name;
-} zk_frac;
-
-/* The gate of a fraction on base-field z values (1 when ungated). */
-cairn_fp zk_frac_gate(const zk_frac *f, const cairn_fp *z);
-
-#define ZK_MAX_R1CS 96
-#define ZK_MAX_FRACS 48
-#define ZK_MAX_GROUPS 24
-
-/*
- * What a helper's column sums to: the lookup sum S, the register sum M, the
- * RAM sum M_R, the output sum M_O (which the verifier computes itself).
- */
-enum zk_kind { ZK_G_LOOKUP = 0, ZK_G_REG, ZK_G_RAM, ZK_G_OUT, ZK_NKIND };
-
-/* A helper column: the sum of one or two fractions, committed as two base columns. */
-typedef struct {
-    unsigned nfrac;
-    unsigned frac[2];
-    int kind; /* enum zk_kind */
-} zk_group;
-
-typedef struct {
-    zk_r1cs r1cs[ZK_MAX_R1CS];
-    unsigned nr1cs;
-    zk_frac frac[ZK_MAX_FRACS];
-    unsigned nfrac;
-    zk_group groups[ZK_MAX_GROUPS];
-    unsigned ngroups;
-} zk_air;
-
-/* Phase-2 helper columns: two per group (c0, c1 of the F_p2 value). */
-#define ZK_NHELP(air) (2u * (air)->ngroups)
-
-/*
- * Build the system for a statement (entry point, exit code and the RAM
- * region's base address appear as constants).
- */
-void zk_air_build(zk_air *air, uint32_t entry, uint32_t exit_code, uint32_t mem_base);
-
-/* Bit sets over the R1CS rows and the fractions (the checker's coverage masks). */
-typedef struct {
-    uint64_t r1cs[2], fracs[1];
-} zk_masks;
-
-/* Evaluate a linear form on z values (base field / extension). */
-cairn_fp zk_lin_eval_fp(const zk_lin *l, const cairn_fp *z);
-cairn_fp2 zk_lin_eval_fp2(const zk_lin *l, const cairn_fp2 *z);
-
-/* The verifier's challenges after phase 1 (and the combination powers). */
-typedef struct {
-    cairn_fp2 alpha;
-    cairn_fp2 gamma[ZK_NTAB][ZK_MAX_FIELDS]; /* gamma[t][0] = 1 */
-    /*
-     * Per-table offsets: the fingerprint of a tuple of table t is
-     * beta[t] + sum_i gamma[t][i] field_i.  The lookups into L and B share
-     * one LogUp sum, so without a random offset per table a tuple of one
-     * table could stand for an equal-fingerprint tuple of the other (e.g.
-     * a bytecode tuple with only its pc set and an L entry with only its
-     * tag set have fingerprints pc and tag whatever the gammas are).
-     */
-    cairn_fp2 beta[ZK_NTAB];
-    cairn_fp2 rho;                          /* combination of the outer polynomial's parts */
-} zk_chal;
-
-/* Fingerprint of a fraction's tuple on base-field z values. */
-cairn_fp2 zk_frac_fp(const zk_frac *f, const zk_chal *ch, const cairn_fp *z);
-
-/*
- * The outer polynomial at one point: with z (ZK_NZ values), the helper
- * values h (2 per group, c0 and c1) and eq = eq(tau, x),
- *   eq * (sum_k rho^k (A_k z * B_k z - C_k z) + sum_g rho^(K+g) HC_g)
- *      + rho^(K+G) * sum_{lookup g} h_g + rho^(K+G+1) * sum_{register g} h_g
- *      + rho^(K+G+2) * sum_{RAM g} h_g + rho^(K+G+3) * sum_{output g} h_g,
- * HC_g = h_g * prod_i (alpha - fp_i) - sum_i m_i prod_{j != i} (alpha - fp_j).
- * rho_pow holds rho^0 .. rho^(K+G+3).
- */
-cairn_fp2 zk_outer_eval(const zk_air *air, const zk_chal *ch, const cairn_fp2 *rho_pow,
-                        const cairn_fp2 *z, const cairn_fp2 *h, cairn_fp2 eq);
-/* Number of rho powers zk_outer_eval reads: K + G + ZK_NKIND. */
-size_t zk_outer_npow(const zk_air *air);
-
-/* ---- public polynomials and the shift ------------------------------------------------------- */
+/* ---- public polynomials of the row index (zkvm.c) ------------------------------------------ */
 
 /* [x >= T] over n variables at r (T <= 2^n; T = 2^n gives 0). */
 cairn_fp2 zk_ge_eval(const cairn_fp2 *r, size_t n, uint64_t T);
@@ -237,22 +66,9 @@ cairn_fp2 zk_eq_const(const cairn_fp2 *r, size_t n, uint64_t v);
 cairn_fp2 zk_id_eval(const cairn_fp2 *r, size_t n);
 /* next(r, y) = [y = r + 1] (as integers, n bits) at (r, y), O(n). */
 cairn_fp2 zk_next_eval(const cairn_fp2 *r, const cairn_fp2 *y, size_t n);
-/* The ZK_NPUB public entries of z at r (one, id, [x >= T], first, last). */
-void zk_public_eval(cairn_fp2 out[ZK_NPUB], const cairn_fp2 *r, size_t n, uint64_t T);
 
-/* ---- tables --------------------------------------------------------------------------------- */
+/* ---- the bytecode (tables.c) ----------------------------------------------------------------- */
 
-#define ZK_LTAB_VARS 18u
-#define ZK_LTAB_TAG_BYTE 0u
-#define ZK_LTAB_TAG_R16 1u
-#define ZK_LTAB_TAG_SHIFT 2u
-
-/* Entry j < 2^18 of L (6 fields, canonical). */
-void zk_ltab_entry(cairn_fp out[ZK_L_FIELDS], uint32_t j);
-/* The index of a tuple in L, or -1 when it is not an entry. */
-int64_t zk_ltab_index(const cairn_fp f[ZK_L_FIELDS]);
-/* The MLE of field i of L at r (18 coordinates), for i < 6. */
-void zk_ltab_mle(cairn_fp2 out[ZK_L_FIELDS], const cairn_fp2 *r);
 /* Shift-table values for byte b and direction dir (0 left, 1 logical right, 2 arithmetic). */
 void zk_shift_entry(uint32_t b, uint32_t dir, uint64_t *P, uint64_t *sel, uint64_t *fill);
 
@@ -282,19 +98,6 @@ void zk_bytecode_init(zk_bytecode *bc);
 void zk_bytecode_clear(zk_bytecode *bc);
 /* Build from the program's executable segments. CAIRN_ERR_NOMEM, CAIRN_ERR_LIMIT. */
 cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err);
-/* log2 of the table batch size: max(18, ceil log2(count + 1)). */
-unsigned zk_tab_vars(const zk_bytecode *bc);
-/* Index of (pc, static columns) in the table, or -1 (the padding tuple has index count). */
-int64_t zk_bytecode_find(const zk_bytecode *bc, const cairn_fp *z);
-/*
- * The fingerprint table's MLE at r (n_tab coordinates): sum_i gamma_i * field_i(r),
- * field ZK_NSTATIC being the padding bit.  CAIRN_ERR_NOMEM.
- */
-cairn_status zk_bytecode_fp_mle(cairn_fp2 *out, const zk_bytecode *bc, const cairn_fp2 *gamma,
-                                const cairn_fp2 *r, unsigned n_tab, cairn_error *err);
-/* Fingerprint of table entry j < 2^n_tab (padding entries beyond count). */
-cairn_fp2 zk_bytecode_fp_entry(const zk_bytecode *bc, const cairn_fp2 *gamma, size_t j);
-
 /* Initial register file: x2 = mem_base + mem_size, others 0. */
 void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log2_words);
 /* The byte range [lo, hi) spanned by the executable segments (0, 0 when none). */
@@ -335,12 +138,12 @@ void zk_ram_text_words(uint64_t *lo, uint64_t *hi, const cairn_program *prog, ui
 cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint64_t hi);
 
 /*
- * The RAM part of the row, defined once on its own z vector (the inputs it
- * shares with the base row: v1, v2, the offset, the result, the bytes c0,
- * c1 of the operand B, the I/O pointer (the address of a system call's byte
- * row, 0 elsewhere), the eight load/store flags; its own columns; then id
- * and 1).  zk_air_build places it in the full row through zk_ram_zmap; the
- * zkvm_ram tests exercise it on its own.
+ * The RAM part of a row, on its own value vector: the inputs it shares
+ * with the rest of the row (v1, v2, the offset, the result, the bytes c0,
+ * c1 of the operand B, the I/O pointer (the address of a system call's
+ * byte row, 0 elsewhere), the eight load/store flags), the access's own
+ * values, then id and 1.  zk_ram_row fills it; the lean row's fill reads
+ * the address, the words and the timestamps from it.
  */
 enum zk_ram_col {
     ZR_V1 = 0, ZR_V2, ZR_OFF, ZR_RES, ZR_C0, ZR_C1, ZR_PTR,
@@ -349,30 +152,9 @@ enum zk_ram_col {
     ZR_Y0, ZR_Y1, ZR_YB, ZR_TB, ZR_S, ZR_PW, ZR_DB, ZR_DH, ZR_MNEW, ZR_TM, ZR_EM,
     ZR_ID, ZR_ONE, ZR_N
 };
-extern const char *const zk_ram_col_names[ZR_N];
-/* Index in the full z vector of each entry of the RAM part's z. */
-extern const uint16_t zk_ram_zmap[ZR_N];
-
-#define ZK_RAM_MAX_R1CS 32
-#define ZK_RAM_MAX_LOOK 12
-
-typedef struct {
-    zk_r1cs r1cs[ZK_RAM_MAX_R1CS];
-    unsigned nr1cs;
-    zk_frac look[ZK_RAM_MAX_LOOK]; /* lookups into L */
-    unsigned nlook;
-    zk_lin fmem; /* the numerator of the two RAM fractions: the sum of the flags */
-    zk_lin wa;   /* word address relative to mem_base: 2^-2 (ea - o1 - 2 o2) - mem_base/4 */
-    zk_lin old;  /* the word read: sum 2^(8i) m_i */
-} zk_ram_air;
-
-/* The RAM rows; map NULL: on the part's own z (ZR_*), else every index i becomes map[i]. */
-void zk_ram_air_build(zk_ram_air *a, uint32_t mem_base, const uint16_t *map);
-
 /*
- * The prover's memory while it fills rows: the current words (NULL for a
- * lying fill that takes addresses and words from the trace, tests only)
- * and the timestamp of each word's last access.
+ * The prover's memory while it fills rows: the current words and the
+ * timestamp of each word's last access.
  */
 typedef struct {
     const zk_ram *ram;
@@ -380,38 +162,16 @@ typedef struct {
     uint64_t *ts;
 } zk_ram_replay;
 
-cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, int with_mem, cairn_error *err);
+cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, cairn_error *err);
 void zk_ram_replay_clear(zk_ram_replay *rp);
 
 /*
- * The RAM columns of row x (and the result of a load) into o, the part's
- * own z, whose inputs (v1, v2, off, c0, c1, the flags, id, one) the caller
- * has set; trace_row (CAIRN_WIT_WIDTH) supplies the result otherwise and,
- * without rp->mem, the address and words.  CAIRN_ERR_ARG for an access
- * outside the region.
+ * The RAM columns of row x (and the result of a load or store) into o,
+ * the part's own vector, whose inputs (v1, v2, off, c0, c1, ptr, the
+ * flags, id, one) the caller has set, from the replayed memory.
+ * CAIRN_ERR_ARG for an access outside the region.
  */
-cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, const cairn_fp *trace_row,
-                        cairn_error *err);
-
-/*
- * The RAM columns of T trace rows (row-major, CAIRN_WIT_WIDTH wide) into z
- * (T x ZR_N, row-major), previous timestamps from a replay.  With init
- * (2^k initial words) the fill is the prover's: it replays memory itself,
- * so the address is v1 + offset, the old word the replayed one, the new
- * word and a load's result computed (an access outside the region is
- * CAIRN_ERR_ARG).  With init NULL it takes the address, both words and the
- * result from the trace, as a lying prover would (tests).  CAIRN_ERR_NOMEM.
- */
-cairn_status zk_ram_fill(cairn_fp *z, const cairn_fp *rows, uint64_t T, uint32_t mem_base,
-                         unsigned k, uint64_t text_lo, uint64_t text_hi, const uint32_t *init,
-                         cairn_error *err);
-/*
- * Every RAM constraint and lookup on every row, and memory checking by
- * replay from the initial words init (2^k).  CAIRN_ERR_REJECTED naming the
- * first violation, CAIRN_ERR_NOMEM.
- */
-cairn_status zk_ram_check(const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
-                          unsigned k, uint64_t text_lo, uint64_t text_hi, cairn_error *err);
+cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, cairn_error *err);
 
 /* A decoded load or store. */
 typedef struct {
@@ -422,68 +182,7 @@ typedef struct {
 /* Decode a load or store word (1), or 0 for any other word. */
 int zk_decode_mem(zk_mem_insn *out, uint32_t w);
 
-/* The RAM tuple table's challenges: fp = beta + wa + gamma1 ro + gamma2 value + gamma3 ts. */
-typedef struct {
-    cairn_fp2 alpha, beta;
-    cairn_fp2 gamma[4]; /* gamma[0] = 1 */
-} zk_ram_chal;
-
-/* The RAM table's part of the phase-1 challenges. */
-void zk_ram_chal_from(zk_ram_chal *out, const zk_chal *ch);
-cairn_fp2 zk_ram_fp(const zk_ram_chal *c, cairn_fp2 wa, cairn_fp2 ro, cairn_fp2 val, cairn_fp2 ts);
-/* sum_rows f_mem (1/(alpha - fp(write)) - 1/(alpha - fp(read))). CAIRN_ERR_REJECTED on a pole. */
-cairn_status zk_ram_row_sum(cairn_fp2 *out, const cairn_fp *z, uint64_t T, const zk_ram_air *a,
-                            const zk_ram_chal *c, cairn_error *err);
-/*
- * The helpers gI_j = 1/(alpha - fp(j, ro_j, init_j, 0)) and
- * gF_j = 1/(alpha - fp(j, ro_j, fv_j, fts_j)) over the 2^k words, from the
- * final values and timestamps.  CAIRN_ERR_NOMEM; CAIRN_ERR_REJECTED when a
- * denominator vanishes.
- */
-cairn_status zk_ram_helpers(cairn_fp2 *gI, cairn_fp2 *gF, const zk_ram *ram, const cairn_fp *fv,
-                            const cairn_fp *fts, const zk_ram_chal *c, cairn_error *err);
-/*
- * Final memory (fv, fts: 2^k each) by replaying the part's own rows, and
- * the helpers gI, gF (2^k each); any output may be NULL.  CAIRN_ERR_NOMEM,
- * CAIRN_ERR_REJECTED.
- */
-cairn_status zk_ram_boundary(uint32_t *fv, uint64_t *fts, cairn_fp2 *gI, cairn_fp2 *gF,
-                             const cairn_fp *z, uint64_t T, const zk_ram_air *a, const uint32_t *init,
-                             unsigned k, uint64_t text_lo, uint64_t text_hi, const zk_ram_chal *c,
-                             cairn_error *err);
-
-/*
- * Inputs of the memory sum-check over the 2^k words, in this order (the
- * helpers as their two base coordinates, g = g0 + X g1).
- */
-enum zk_mv { ZK_MV_GF0, ZK_MV_GF1, ZK_MV_GI0, ZK_MV_GI1, ZK_MV_FV, ZK_MV_FTS, ZK_MV_INIT, ZK_MV_RO,
-             ZK_MV_ID, ZK_MV_EQ, ZK_MV_N };
-/* The evaluations a proof carries (the first six inputs); the verifier computes the rest. */
-#define ZK_MEM_EVALS 6
-typedef struct {
-    const zk_ram_chal *ch;
-    cairn_fp2 rho3, rho4;
-} zk_ram_ctx;
-#define ZK_MEM_DEGREE 3u
-cairn_fp2 zk_ram_point(void *ctx, const cairn_fp2 *vals);
-
-/* ---- the witness ------------------------------------------------------------------------------- */
-
-typedef struct {
-    size_t n;          /* variables: rows = 2^n */
-    uint64_t T;        /* trace rows: instructions plus the read/write rows */
-    cairn_fp *col[ZK_NCOL]; /* column-major, 2^n each (one allocation) */
-    cairn_fp *pcnext;  /* the ZK_NVIRT shifted columns at x + 1 (0 on the last row), 2^n each */
-    uint32_t final_val[32];
-    uint64_t final_ts[32];
-    cairn_fp *fv, *fts; /* final memory: value and timestamp of each of the 2^k words */
-    uint32_t exit_code;
-    uint8_t *output;    /* the bytes written to fd 1 */
-    size_t output_len;
-} zk_witness;
-
-void zk_witness_init(zk_witness *w);
-void zk_witness_clear(zk_witness *w);
+/* ---- the trace rows of a run (zkvm.c) -------------------------------------------------------- */
 
 /*
  * The rows of a run: its `cycles` instructions plus, for each read or write
@@ -501,53 +200,7 @@ uint64_t zk_vm_trace_rows(const cairn_vm *vm);
 /* log2 of the padded rows of T rows: the least n with 2^n > T (one padding row at least). */
 size_t zk_vars_for(uint64_t T);
 
-/*
- * Build the columns from the `cycles` trace rows (CAIRN_WIT_WIDTH wide,
- * streamed from `trace`) of a run of the program whose bytecode is bc, with
- * the input bytes the guest's reads consumed: T rows (zk_trace_rows) padded
- * to 2^n.  When strict, a row that is not a supported instruction of the
- * table is an error (CAIRN_ERR_ARG naming the cycle, pc and instruction).
- */
-cairn_status zk_witness_build(zk_witness *w, const cairn_rows *trace, uint64_t cycles, uint64_t T,
-                              size_t n, const zk_bytecode *bc, const uint32_t init_regs[32],
-                              const zk_ram *ram, const uint8_t *input, size_t input_len, int strict,
-                              cairn_error *err);
-/* Recompute the final registers and memory from the columns (after tampering). */
-void zk_witness_finals(zk_witness *w, const uint32_t init_regs[32], const zk_ram *ram);
-/* Recompute pc_next from the pc column. */
-void zk_witness_pcnext(zk_witness *w);
-/* z values of row x (ZK_NZ entries). */
-void zk_witness_z(cairn_fp *z, const zk_witness *w, uint64_t x);
-
-/* Multiplicities of L and B over 2^n_tab entries each. Tuples found in no table are skipped. */
-cairn_status zk_mults(cairn_fp *mL, cairn_fp *mB, const zk_witness *w, const zk_air *air,
-                      const zk_bytecode *bc, unsigned n_tab, cairn_error *err);
-/*
- * Helper columns (2 per group, 2^n each, in h[2g], h[2g+1]) and their sums
- * by kind (sum[ZK_G_LOOKUP] = S, ..., sum[ZK_G_OUT] = M_O).
- */
-cairn_status zk_helpers(cairn_fp **h, cairn_fp2 sum[ZK_NKIND], const zk_witness *w,
-                        const zk_air *air, const zk_chal *ch, cairn_error *err);
-/* M_O = sum_i 1/(alpha - fp_O(i, out_i)) over the public output. CAIRN_ERR_REJECTED on a pole. */
-cairn_status zk_output_sum(cairn_fp2 *out, const zk_chal *ch, const uint8_t *output, size_t len,
-                           cairn_error *err);
-/* M computed from init and final registers: sum_final - sum_init. */
-cairn_fp2 zk_mem_boundary(const zk_chal *ch, const uint32_t init[32], const uint32_t fval[32],
-                          const uint64_t fts[32]);
-
-/*
- * The constraint checker: evaluate every R1CS row on every row and every
- * lookup against its table directly; the memory multiset equality by
- * replaying timestamps.  CAIRN_ERR_REJECTED naming the first violation.
- */
-cairn_status zk_check(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                      const uint32_t init_regs[32], const zk_ram *ram, cairn_error *err);
-
-/* Every violation, as bit masks over the R1CS rows and the fractions (tests). */
-void zk_check_masks(const zk_witness *w, const zk_air *air, const zk_bytecode *bc,
-                    const uint32_t init_regs[32], const zk_ram *ram, zk_masks *m);
-
-/* ---- the outer sum-check ---------------------------------------------------------------------- */
+/* ---- the sum-check prover of a point function (sumcheck.c) ----------------------------------- */
 
 typedef cairn_fp2 (*zk_point_fn)(void *ctx, const cairn_fp2 *vals);
 
@@ -564,10 +217,9 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
                                cairn_fp2 claim, zk_point_fn fn, void *ctx, unsigned threads,
                                cairn_error *err);
 
-/* ---- the proof ---------------------------------------------------------------------------------- */
+/* ---- the container: header and statement (zkvm.c, docs/proof-format.md) ---------------------- */
 
 #define ZK_MAGIC "CAIRNPRF"
-#define ZK_VERSION CAIRN_PROOF_FORMAT_VERSION
 /* Little-endian integers of `bytes` (<= 8) bytes, as the proof formats store them. */
 static inline void zk_put_le(uint8_t *b, uint64_t v, unsigned bytes)
 {
@@ -583,7 +235,7 @@ static inline uint64_t zk_get_le(const uint8_t *b, unsigned bytes)
     return v;
 }
 
-/* The header (magic, le32 version) and the statement block, formats 4 and 5 (proof.c). */
+/* The header (magic, le32 version) and the statement block of format 5 (zkvm.c). */
 #define ZK_HEADER_BYTES 12u
 #define ZK_STATEMENT_BYTES 64u
 /* Write the header of `version` and st's block (docs/proof-format.md). */
@@ -591,7 +243,8 @@ void zk_header_encode(uint8_t out[ZK_HEADER_BYTES + ZK_STATEMENT_BYTES], uint32_
                       const cairn_zkvm_statement *st);
 /*
  * Read them from the first ZK_HEADER_BYTES + ZK_STATEMENT_BYTES of b
- * (len bytes): the magic, the version (another is refused by number),
+ * (len bytes): the magic, the version (another is refused by number,
+ * format 4 by name),
  * then the ranges: 1 <= cycles < max_rows, output length <=
  * CAIRN_ZKVM_MAX_OUTPUT, security target 1 .. CAIRN_PCS_MAX_TARGET_BITS - 8,
  * 10 <= mem_log2_words <= ZK_MAX_VARS.  CAIRN_ERR_PARSE naming what and
@@ -600,125 +253,23 @@ void zk_header_encode(uint8_t out[ZK_HEADER_BYTES + ZK_STATEMENT_BYTES], uint32_
 cairn_status zk_header_decode(cairn_zkvm_statement *st, const uint8_t *b, size_t len,
                               uint32_t version, uint64_t max_rows, cairn_error *err);
 /*
- * The statement checked against the ELF before any proof (verify.c, both
- * formats): the digest, then the ELF loaded into *prog (the caller clears
- * it), its entry point, the memory size cairn_vm_mem_log2_words gives it,
+ * The statement checked against the ELF before any proof (zkvm.c): the
+ * digest, then the ELF loaded into *prog (the caller clears it), its
+ * entry point, the memory size cairn_vm_mem_log2_words gives it,
  * a RAM region below 2^32.  CAIRN_ERR_REJECTED naming the check; the
  * loader's CAIRN_ERR_PARSE.
  */
 cairn_status zk_statement_program(cairn_program *prog, const cairn_zkvm_statement *s,
                                   const uint8_t *elf, size_t elf_len, cairn_error *err);
 /*
- * How a run the prover was given ended (prove.c, both provers): a fault
+ * How a run the prover was given ended (zkvm.c): a fault
  * is CAIRN_ERR_ARG naming the cycle and the fault, a run that did not
  * exit within max steps CAIRN_ERR_LIMIT; CAIRN_OK once it exited.
  */
 cairn_status zk_vm_ended(const cairn_vm *vm, uint64_t max, cairn_error *err);
 #define ZK_MAX_VARS 28u
-#define ZK_OUTER_DEGREE 4u
-#define ZK_TAB_DEGREE 3u
-#define ZK_NBATCH 6
-/*
- * Batches: trace phase 1, tables phase 1 (mL, mB), trace phase 2
- * (helpers), tables phase 2, final memory (fv, fts; phase 1), memory
- * helpers (gI, gF; phase 2).
- */
-enum { ZK_B_TRACE = 0, ZK_B_MULT, ZK_B_HELP, ZK_B_TABH, ZK_B_FMEM, ZK_B_MHELP };
-#define ZK_TAB_EVALS 6 /* gL0, gL1, mL, gB0, gB1, mB */
-#define ZK_NGROUPS 20u /* helper groups zk_air_build makes */
-#define ZK_OUTER_EVALS (ZK_NCOL + ZK_NVIRT + 2 * ZK_NGROUPS) /* columns, shifted, helpers */
 
-struct cairn_proof {
-    cairn_zkvm_statement st;
-    uint8_t *output; /* st.output_len bytes (malloc'd; NULL when empty) */
-    uint32_t n, n_tab;
-    uint32_t final_val[32];
-    uint64_t final_ts[32];
-    cairn_pcs_commitment com[ZK_NBATCH];
-    cairn_fp2 S, MR;
-    cairn_sumcheck_proof outer, tab, mem, shift;
-    cairn_fp2 outer_evals[ZK_OUTER_EVALS];
-    size_t outer_evals_len;
-    cairn_fp2 tab_evals[ZK_TAB_EVALS];
-    cairn_fp2 mem_evals[ZK_MEM_EVALS]; /* gF0, gF1, gI0, gI1, fv, fts at r_R */
-    cairn_fp2 shift_evals[ZK_NCOL]; /* every trace column at r' */
-    cairn_pcs_opening open[ZK_NBATCH];
-    /* byte sizes of the parts, for inspect */
-    cairn_zkvm_sizes sizes;
-};
-
-void zk_proof_init(cairn_proof *p);
-void zk_proof_clear(cairn_proof *p);
-
-/* PCS parameters of the six batches for (n, n_tab, k, target). */
-cairn_status zk_batch_params(cairn_pcs_params out[ZK_NBATCH], unsigned n, unsigned n_tab,
-                             unsigned k, unsigned ngroups, unsigned target, cairn_error *err);
-/*
- * Parameters and proven bits for T rows; CAIRN_ERR_LIMIT naming the rows
- * and the largest provable run when the target is out of reach (prove.c).
- */
-cairn_status zk_security_check(cairn_pcs_params params[ZK_NBATCH], unsigned *bits, uint64_t T,
-                               unsigned n_tab, unsigned k, const zk_air *air, unsigned target,
-                               cairn_error *err);
-/* The statement into the transcript (domain "cairn-v4/rv32i"). */
-void zk_transcript_start(cairn_transcript *t, const cairn_zkvm_statement *st, const uint8_t *output,
-                         uint32_t n, uint32_t n_tab, const cairn_pcs_params params[ZK_NBATCH]);
-/* The proven security in bits of a proof with these shapes. */
-double zk_security_bits(const cairn_pcs_params params[ZK_NBATCH], unsigned n, unsigned n_tab,
-                        unsigned k, const zk_air *air);
-/* The final registers into the transcript (before the challenges). */
-void zk_absorb_finals(cairn_transcript *t, const uint32_t val[32], const uint64_t ts[32]);
-/* out[i] = rho^i. */
-void zk_rho_powers(cairn_fp2 *out, size_t len, cairn_fp2 rho);
-/* Draw the phase-1 challenges (alpha, gammas). */
-void zk_draw_challenges(zk_chal *ch, cairn_transcript *t);
-
-/* The points and combinations drawn once the helpers and sums are fixed. */
-typedef struct {
-    cairn_fp2 tau[ZK_MAX_VARS];   /* the outer zerocheck's point (n) */
-    cairn_fp2 rho;                /* the outer polynomial's combination */
-    cairn_fp2 tau_t[ZK_MAX_VARS]; /* the table sum-check's point (n_tab) */
-    cairn_fp2 rt2[2];             /* its two combinations */
-    cairn_fp2 tau_m[ZK_MAX_VARS]; /* the memory sum-check's point (k) */
-    cairn_fp2 rm2[2];             /* its two combinations */
-} zk_points;
-void zk_draw_points(zk_points *c, cairn_transcript *t, unsigned n, unsigned n_tab, unsigned k);
-/* The outer sum-check's claim: the four sums (by kind) at the last ZK_NKIND of npow rho powers. */
-cairn_fp2 zk_outer_claim(const cairn_fp2 *rho_pow, size_t npow, const cairn_fp2 sums[ZK_NKIND]);
-/*
- * Draw zeta ("zk/zeta") and return the shift sum-check's claim
- * sum_v zeta^v outer_evals[ZK_NCOL + v]; zp receives the powers.
- */
-cairn_fp2 zk_shift_claim(cairn_fp2 zp[ZK_NVIRT], cairn_transcript *t, const cairn_fp2 *outer_evals);
-
-/* ---- the table side and the point functions ---------------------------------------------------- */
-
-/* L's fingerprint table over 2^n_tab entries, and its MLE at r (closed form). */
-void zk_ltab_fp_table(cairn_fp2 *out, const zk_chal *ch, unsigned n_tab);
-cairn_fp2 zk_ltab_fp_mle(const zk_chal *ch, const cairn_fp2 *r, unsigned n_tab);
-
-/* Inputs of the table sum-check, in this order. */
-enum { ZK_TV_GL0, ZK_TV_GL1, ZK_TV_ML, ZK_TV_TL, ZK_TV_GB0, ZK_TV_GB1, ZK_TV_MB, ZK_TV_TB, ZK_TV_EQ,
-       ZK_TV_N };
-
-/*
- * eq(tau', j) [g_L (alpha - t_L) - m_L + rho1 (g_B (alpha - t_B) - m_B)] + rho2 (g_L + g_B),
- * g = g0 + X g1; its sum is rho2 S.
- */
-typedef struct {
-    cairn_fp2 alpha, rho1, rho2;
-} zk_tab_ctx;
-cairn_fp2 zk_tab_point(void *ctx, const cairn_fp2 *vals);
-
-/* The outer polynomial as a point function: vals = z (ZK_NZ), helpers (2G), eq. */
-typedef struct {
-    const zk_air *air;
-    const zk_chal *ch;
-    const cairn_fp2 *rho_pow;
-} zk_outer_ctx;
-cairn_fp2 zk_outer_point(void *ctx, const cairn_fp2 *vals);
-
-/* ---- the lean row (proof system v2, docs/zkvm-v2.md; lean.c) ------------------------------------ */
+/* ---- the lean row (proof system v2, docs/zkvm-v2.md; lean.c) --------------------------------- */
 
 /*
  * Step 2 of docs/zkvm-v2.md §8: the lean row's cells, tables and
@@ -882,24 +433,13 @@ void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t 
 void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v);
 
 /*
- * The cells of every row (2^w->n rows of ZL_NCELL, row-major) from a
- * first-prover witness: a translation of its columns, with the register
- * timestamps replayed for the lean row's gated accesses (rs2 is not read
- * on a read's byte rows, rd only when written).  A row that matches no
- * bytecode entry (a lying trace) gets its word's entry or the padding
- * entry, for the checker to reject.  Never fails today (err is for the
- * streaming fill that replaces this translation).
- */
-cairn_status zl_fill(cairn_fp *cells, const zk_witness *w, const zk_bytecode *bc,
-                     cairn_error *err);
-
-/*
  * The lean row's witness as a row source (lean_fill.c): 2^n rows of
  * ZL_NCELL cells computed while streaming the `cycles` trace rows (the
  * VM's, CAIRN_WIT_WIDTH wide) with registers and RAM replayed and each
  * read or write expanded (T rows in all), then padding.  A stream of rows
- * [a, b) replays the trace from its start; the cells equal zl_fill's on
- * the same run.  The source borrows everything it is given.
+ * [a, b) replays the trace from its start; the cells equal the tests'
+ * translation (tests/zk_witness.c, zl_fill) on the same run.  The source
+ * borrows everything it is given.
  */
 typedef struct {
     const cairn_rows *trace;
@@ -1667,10 +1207,10 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
 cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_len,
                            const uint8_t *elf, size_t elf_len, cairn_error *err);
 
-/* Monotonic clock in seconds (the provers' stage timings; prove.c). */
+/* Monotonic clock in seconds (the prover's stage timings; zkvm.c). */
 double zk_now_s(void);
 /*
- * The resident set's peak in bytes since the previous call (prove.c), when
+ * The resident set's peak in bytes since the previous call (zkvm.c), when
  * zk_rss_probe is set (benchmarks only: it resets the process's peak); 0
  * otherwise.  The lean prover records it per stage (zl_proof.stage_rss).
  */

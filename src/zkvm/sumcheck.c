@@ -1,9 +1,9 @@
 /*
- * outer.c — a sum-check prover for a polynomial given by a point function
- * F(f_0(x), ..., f_{k-1}(x)) rather than a sum of products: the outer
- * sum-check of the zkVM, whose summand (the R1CS zerocheck, the LogUp helper
- * constraints and the helper sums, zkvm_internal.h) has dozens of linear
- * forms that cairn_sumcheck_expr could only express by expanding them.
+ * sumcheck.c — a sum-check prover for a polynomial given by a point function
+ * F(f_0(x), ..., f_{k-1}(x)) rather than a sum of products: the lean
+ * row's zero-check (lean_zerocheck.c), whose summand combines every
+ * constraint of the row, and its shift stage (lean_shift.c); a summand
+ * that cairn_sumcheck_expr could only express by expanding it.
  *
  * The round messages and transcript are exactly those of
  * cairn_sumcheck_prove (docs/sumcheck.md: header, then s_i(0), s_i(2..d)
@@ -141,7 +141,7 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
     for (size_t c = 0; c < k; c++) {
         own[c] = malloc(half0 * sizeof **own);
         if (own[c] == NULL) {
-            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the outer sum-check tables");
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the sum-check tables");
             goto out;
         }
     }
