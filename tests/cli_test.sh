@@ -228,8 +228,11 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect inspect_json 0 '^\{"version": 4, .*"trace_rows": 6006, .*"sizes": \{"header": 12, .*"total": [0-9]+\}\}$' -- "$bin" inspect "$tmp/rl4.proof" --json
     expect inspect_default_v5 0 '^cairn proof, format version 5 \(the lean proof\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
-    expect prove_unsupported 1 'cycle 444: pc 0x00010e44: instruction 0x02c756b3 \(divu\) cannot be proven: DIVU \(M extension divide, not provable yet\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
-    # the multiplications prove: matmul built for rv32im (MUL, MULH, MULHU, no division)
+    # the M extension proves (format 5): fib built for rv32im divides and multiplies,
+    # matmul multiplies (MUL, MULH, MULHU); each verifies with the output `cairn run` prints
+    expect prove_rv32im 0 '^proved [0-9]+ cycles \(exit code 0' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/fibm.proof"
+    want=$("$bin" run "$guests/rv32im/fib.elf" --input "$tmp/n20" 2>/dev/null | sed 's/[][\.*^$()+?{}|]/\\&/g')
+    expect verify_rv32im 0 "^$want\$" -- "$bin" verify "$tmp/fibm.proof" --program "$guests/rv32im/fib.elf"
     if [ -f "$guests/rv32im/matmul.elf" ]; then
         printf '\x04\x00\x00\x00' >"$tmp/n4"
         expect prove_rv32im_mul 0 '^proved [0-9]+ cycles \(exit code 0' -- "$bin" prove "$guests/rv32im/matmul.elf" --input "$tmp/n4" -o "$tmp/mm.proof"
@@ -293,7 +296,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     if grep -q 'not reachable' "$tmp/s128.err" && ! grep -q 'proof format 4' "$tmp/s128.err"; then ok prove_128_quiet_no_note; else bad prove_128_quiet_no_note "$(head -c 300 "$tmp/s128.err")"; fi
     # a failed prove leaves an existing proof file untouched, and no temporary file
     cp "$tmp/rl.proof" "$tmp/keep.proof"
-    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/keep.proof" >/dev/null 2>&1
+    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" --proof-format 4 -o "$tmp/keep.proof" >/dev/null 2>&1
     if cmp -s "$tmp/rl.proof" "$tmp/keep.proof"; then ok prove_failure_keeps_old_proof; else bad prove_failure_keeps_old_proof "the old proof changed"; fi
     if ls "$tmp" | grep -q '\.tmp\.'; then bad prove_no_temp_left "$(ls "$tmp")"; else ok prove_no_temp_left; fi
     expect prove_unwritable 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" -o "$tmp/nodir/x.proof"
@@ -314,11 +317,11 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     else
         bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
     fi
-    expect prove_quiet_errors 1 'cannot be proven' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --quiet
+    expect prove_quiet_errors 1 'cannot be proven' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --proof-format 4 --quiet
     # --json failures: one JSON object on stdout, the message on stderr
-    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --json >"$tmp/pj.out" 2>"$tmp/pj.err"
+    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --proof-format 4 --json >"$tmp/pj.out" 2>"$tmp/pj.err"
     rc=$?
-    if [ "$rc" = 1 ] && grep -Eq '^\{"proved": false, "exit_status": 1, "error": ".*cannot be proven: DIVU \(M extension divide, not provable yet\)"\}$' "$tmp/pj.out" &&
+    if [ "$rc" = 1 ] && grep -Eq '^\{"proved": false, "exit_status": 1, "error": ".*cannot be proven yet: multiply/divide \(M extension\)"\}$' "$tmp/pj.out" &&
         grep -q 'cannot be proven' "$tmp/pj.err"; then
         ok prove_json_error
     else

@@ -2111,7 +2111,7 @@ static void lean_security_all_sizes(void)
     double F = t_log2_field(), terms[ZL_NTERM];
     (void)zl_security_bits(terms, 20, 16, 12, &su.p1, &su.p2, 0, 0);
     CHECK(fabs(terms[ZL_T_ZC_SC] - (F - log2(80.0))) < 1e-9);
-    CHECK(fabs(terms[ZL_T_ZC_RHO] - (F - log2(60.0))) < 1e-9);
+    CHECK(fabs(terms[ZL_T_ZC_RHO] - (F - log2(64.0))) < 1e-9);
     CHECK(fabs(terms[ZL_T_SH_SC] - (F - log2(40.0))) < 1e-9);
     CHECK(fabs(terms[ZL_T_SH_ZETA] - (F - log2(5.0))) < 1e-9);
     CHECK(fabs(terms[ZL_T_MEM_FP] -

@@ -24,13 +24,13 @@ static void gen_alu(struct vmt_gen *g)
     struct rvprog *p = g->p;
     uint32_t kind = vmt_gen_below(g, (g->scratch & ZK_GEN_MUL) ? 13 : 11);
     if (kind >= 11) {
-        /* a multiplication, its operands an edge value half the time (0, 1, -1, 2^31, ...) */
+        /* an M instruction, its operands an edge value half the time (0, 1, -1, 2^31, ...) */
         for (unsigned i = 0; i < 2; i++)
             if (vmt_gen_below(g, 2) == 0)
                 rvp_li(p, 25 + i, vmt_gen_edge(g));
         uint32_t a = vmt_gen_below(g, 2) ? 25 : vmt_gen_rs(g);
         uint32_t b = vmt_gen_below(g, 2) ? 26 : vmt_gen_rs(g);
-        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 4), vmt_gen_rd(g), 0x33));
+        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 8), vmt_gen_rd(g), 0x33));
     } else if (kind < 4) {
         uint32_t sel = vmt_gen_below(g, 10);
         if (sel < 8)

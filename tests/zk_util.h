@@ -22,14 +22,14 @@
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
 /* What zk_gen_program's mem may ask for beyond register-only RV32I (or'ed). */
 #define ZK_GEN_MEM 1   /* loads, stores and system calls */
-#define ZK_GEN_MUL 2   /* MUL, MULH, MULHSU and MULHU, on edge operands half the time */
+#define ZK_GEN_MUL 2   /* the M extension (multiplications, divisions), edge operands half the time */
 
 /*
  * zk_gen_program's ELF: odd seeds get loads, stores and system calls,
  * even seeds stay register-only (one trace row per cycle).
  */
 uint8_t *zk_gen_elf(uint64_t seed, uint32_t items, size_t *len);
-/* zk_gen_elf with multiplications (ZK_GEN_MUL): provable by the lean prover only. */
+/* zk_gen_elf with the M extension (ZK_GEN_MUL): provable by the lean prover only. */
 uint8_t *zk_gen_elf_m(uint64_t seed, uint32_t items, size_t *len);
 
 /* Input for the programs with memory, which read it in three reads of 8 bytes. */

@@ -108,9 +108,30 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
         uint64_t prod = v1 * P; /* < 2^63 */
         xv = prod & MASK32, hi = prod >> 32;
     }
-    if (rin->st->m != ZK_M_NONE) {
+    unsigned m = rin->st->m;
+    if (m >= ZK_M_DIV) {
+        /* docs/zkvm-v2.md §4: quotient, remainder, slack, zero divisor, overflow */
+        uint64_t q, r, z = B == 0, ovf = 0;
+        int64_t e;
+        if (m == ZK_M_DIVU || m == ZK_M_REMU) {
+            q = z ? MASK32 : v1 / B, r = z ? v1 : v1 % B;
+            e = (int64_t)B - (int64_t)r - 1;
+        } else {
+            int64_t ns = (int32_t)(uint32_t)v1, ds = (int32_t)(uint32_t)B, qs, rs;
+            if (z)
+                qs = -1, rs = ns;
+            else if (ns == INT32_MIN && ds == -1)
+                qs = INT32_MIN, rs = 0, ovf = 1;
+            else
+                qs = ns / ds, rs = ns % ds; /* C truncates, as RISC-V does */
+            q = (uint64_t)qs & MASK32, r = (uint64_t)rs & MASK32;
+            e = (ds < 0 ? -ds : ds) - (rs < 0 ? -rs : rs) - 1;
+        }
+        xv = r, hi = (uint64_t)(e + (int64_t)(z << 32)), k = z;
+        zl_limbs(&c[ZL_MP0], &c[ZL_MP1], q);
+        c[ZL_RO] = cairn_fp_make(ovf);
+    } else if (m != ZK_M_NONE) {
         /* docs/zkvm-v2.md §4: the low product and its carry, the high word and its wrap */
-        unsigned m = rin->st->m;
         uint64_t a0 = v1 & 0xffff, a1 = v1 >> 16, b0 = B & 0xffff, b1 = B >> 16;
         uint64_t mid = a0 * b0 + ((a0 * b1 + a1 * b0) << 16); /* < 2^50 */
         uint64_t carry = mid >> 32, u = a1 * b1 + carry; /* u: the unsigned high word */

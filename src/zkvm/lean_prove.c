@@ -47,7 +47,7 @@ static void absorb_program(cairn_transcript *t, const zl_stmt *s, const zl_setup
                 le[b] = (uint8_t)(s->bc->entries[e].f[c].v >> (8 * b));
             cairn_sha256_update(&h, le, 8);
         }
-        cairn_sha256_update(&h, &s->bc->entries[e].m, 1); /* which multiplication, if one */
+        cairn_sha256_update(&h, &s->bc->entries[e].m, 1); /* which M instruction, if one */
     }
     cairn_sha256_final(d, &h);
     cairn_transcript_absorb_bytes(t, "lean/program/bytecode", d, sizeof d);

@@ -179,11 +179,11 @@ int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
 }
 
 /*
- * The decoder behind zk_decode.  With ZK_EXT_M the four multiplications
- * decode to an entry with no family flag (their constraints are the lean
- * row's own, keyed by out->m) and the divisions are refused by name;
- * without it every M instruction is refused as a class, as the first
- * prover has always done.
+ * The decoder behind zk_decode.  With ZK_EXT_M the eight M instructions
+ * decode to an entry whose only family flag is f_rx where the result is
+ * the word x (MUL, REM, REMU); their constraints are the lean row's own,
+ * keyed by out->m.  Without it every M instruction is refused as a class,
+ * as the first prover has always done.
  */
 int zk_decode_ext(zk_static *out, uint32_t pc, uint32_t w, unsigned ext, const char **why)
 {
@@ -272,21 +272,14 @@ int zk_decode_ext(zk_static *out, uint32_t pc, uint32_t w, unsigned ext, const c
         f[ZK_RS1] = cairn_fp_make(rs1);
         f[ZK_RS2] = cairn_fp_make(rs2);
         if (f7 == 1) {
-            static const char *const div[4] = {
-                "DIV (M extension divide, not provable yet)",
-                "DIVU (M extension divide, not provable yet)",
-                "REM (M extension divide, not provable yet)",
-                "REMU (M extension divide, not provable yet)"};
             if (!(ext & ZK_EXT_M)) {
                 *why = "multiply/divide (M extension)";
                 return 0;
             }
-            if (f3 >= 4) {
-                *why = div[f3 - 4];
-                return 0;
-            }
             WRITES();
             out->m = (uint8_t)(ZK_M_MUL + f3);
+            if (f3 == 0 || f3 >= 6)
+                ONE(ZK_F_RX); /* MUL, REM, REMU: the result is x (the low word, the remainder) */
             return 1;
         }
         if (f7 == 0) {
