@@ -228,7 +228,17 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect inspect_json 0 '^\{"version": 5, .*"trace_rows": 6006, .*"total": [0-9]+\}$' -- "$bin" inspect "$tmp/rl.proof" --json
     expect inspect_default_v5 0 '^cairn proof, format version 5 \(the lean proof\)' -- "$bin" inspect "$tmp/rl.proof"
     expect inspect_truncated 3 'malformed proof' -- "$bin" inspect "$tmp/trunc.proof"
-    expect prove_unsupported 1 'cycle 444: pc 0x00010e44: instruction 0x02c756b3 \(divu\) cannot be proven: multiply/divide \(M extension\)' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof"
+    # the M extension proves (format 5): fib built for rv32im divides and multiplies,
+    # matmul multiplies (MUL, MULH, MULHU); each verifies with the output `cairn run` prints
+    expect prove_rv32im 0 '^proved [0-9]+ cycles \(exit code 0' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/fibm.proof"
+    want=$("$bin" run "$guests/rv32im/fib.elf" --input "$tmp/n20" 2>/dev/null | sed 's/[][\.*^$()+?{}|]/\\&/g')
+    expect verify_rv32im 0 "^$want\$" -- "$bin" verify "$tmp/fibm.proof" --program "$guests/rv32im/fib.elf"
+    if [ -f "$guests/rv32im/matmul.elf" ]; then
+        printf '\x04\x00\x00\x00' >"$tmp/n4"
+        expect prove_rv32im_mul 0 '^proved [0-9]+ cycles \(exit code 0' -- "$bin" prove "$guests/rv32im/matmul.elf" --input "$tmp/n4" -o "$tmp/mm.proof"
+        want=$("$bin" run "$guests/rv32im/matmul.elf" --input "$tmp/n4" 2>/dev/null)
+        expect verify_rv32im_mul 0 "^$want\$" -- "$bin" verify "$tmp/mm.proof" --program "$guests/rv32im/matmul.elf"
+    fi
     expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"
     expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
@@ -283,7 +293,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     if grep -q 'not reachable' "$tmp/s128.err"; then ok prove_128_quiet; else bad prove_128_quiet "$(head -c 300 "$tmp/s128.err")"; fi
     # a failed prove leaves an existing proof file untouched, and no temporary file
     cp "$tmp/rl.proof" "$tmp/keep.proof"
-    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/keep.proof" >/dev/null 2>&1
+    "$bin" prove "$rl" --max-cycles 5 -o "$tmp/keep.proof" >/dev/null 2>&1
     if cmp -s "$tmp/rl.proof" "$tmp/keep.proof"; then ok prove_failure_keeps_old_proof; else bad prove_failure_keeps_old_proof "the old proof changed"; fi
     if ls "$tmp" | grep -q '\.tmp\.'; then bad prove_no_temp_left "$(ls "$tmp")"; else ok prove_no_temp_left; fi
     expect prove_unwritable 4 'cannot write the proof: .*nodir/x.proof' -- "$bin" prove "$rl" -o "$tmp/nodir/x.proof"
@@ -299,12 +309,12 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     else
         bad prove_quiet_silent "exit $rc, stdout '$(head -c 200 "$tmp/q.out")', stderr '$(head -c 200 "$tmp/q.err")'"
     fi
-    expect prove_quiet_errors 1 'cannot be proven' -- "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --quiet
+    expect prove_quiet_errors 5 'did not exit within 5 cycles' -- "$bin" prove "$rl" --max-cycles 5 -o "$tmp/h.proof" --quiet
     # --json failures: one JSON object on stdout, the message on stderr
-    "$bin" prove "$guests/rv32im/fib.elf" --input "$tmp/n20" -o "$tmp/h.proof" --json >"$tmp/pj.out" 2>"$tmp/pj.err"
+    "$bin" prove "$rl" --max-cycles 5 -o "$tmp/h.proof" --json >"$tmp/pj.out" 2>"$tmp/pj.err"
     rc=$?
-    if [ "$rc" = 1 ] && grep -Eq '^\{"proved": false, "exit_status": 1, "error": ".*cannot be proven: multiply/divide \(M extension\)"\}$' "$tmp/pj.out" &&
-        grep -q 'cannot be proven' "$tmp/pj.err"; then
+    if [ "$rc" = 5 ] && grep -Eq '^\{"proved": false, "exit_status": 5, "error": ".*did not exit within 5 cycles"\}$' "$tmp/pj.out" &&
+        grep -q 'did not exit within 5 cycles' "$tmp/pj.err"; then
         ok prove_json_error
     else
         bad prove_json_error "exit $rc, stdout '$(head -c 300 "$tmp/pj.out")'"

@@ -45,6 +45,7 @@ const struct test_suite test_suites[] = {
     {"zkvm_lies", test_zkvm_lies_cases},
     {"lean", test_lean_cases},
     {"lean_file", test_lean_file_cases},
+    {"lean_m", test_lean_m_cases},
     {"engine", test_engine_cases},
     {"service", test_service_cases},
     {"stone", test_stone_cases},

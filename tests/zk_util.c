@@ -19,11 +19,20 @@
 
 
 
+/* g->scratch: what a program may hold besides register-only RV32I (ZK_GEN_*). */
 static void gen_alu(struct vmt_gen *g)
 {
     struct rvprog *p = g->p;
-    uint32_t kind = vmt_gen_below(g, 11);
-    if (kind < 4) {
+    uint32_t kind = vmt_gen_below(g, (g->scratch & ZK_GEN_MUL) ? 13 : 11);
+    if (kind >= 11) {
+        /* an M instruction, its operands an edge value half the time (0, 1, -1, 2^31, ...) */
+        for (unsigned i = 0; i < 2; i++)
+            if (vmt_gen_below(g, 2) == 0)
+                rvp_li(p, 25 + i, vmt_gen_edge(g));
+        uint32_t a = vmt_gen_below(g, 2) ? 25 : vmt_gen_rs(g);
+        uint32_t b = vmt_gen_below(g, 2) ? 26 : vmt_gen_rs(g);
+        rvp_emit(p, rv_r(1, b, a, vmt_gen_below(g, 8), vmt_gen_rd(g), 0x33));
+    } else if (kind < 4) {
         uint32_t sel = vmt_gen_below(g, 10);
         if (sel < 8)
             rvp_emit(p, rv_r(0, vmt_gen_rs(g), vmt_gen_rs(g), sel, vmt_gen_rd(g), 0x33));
@@ -76,7 +85,7 @@ static void gen_mem(struct vmt_gen *g)
 
 static void gen_item(struct vmt_gen *g)
 {
-    uint32_t kind = vmt_gen_below(g, g->scratch ? 24 : 20);
+    uint32_t kind = vmt_gen_below(g, (g->scratch & ZK_GEN_MEM) ? 24 : 20);
     if (kind >= 20) {
         gen_mem(g);
     } else if (kind < 12) {
@@ -94,12 +103,12 @@ static void gen_item(struct vmt_gen *g)
 
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
 {
-    struct vmt_gen g = {seed, p, mem != 0}; /* scratch: memory items wanted */
+    struct vmt_gen g = {seed, p, (uint32_t)mem}; /* scratch: the ZK_GEN_* kinds wanted */
     rvp_init(p);
     for (uint32_t r = 1; r < 32; r++)
         if (vmt_gen_below(&g, 4) != 0)
             rvp_li(p, r, vmt_gen_value(&g));
-    if (mem) {
+    if (mem & ZK_GEN_MEM) {
         uint8_t data[GEN_DATA];
         for (unsigned i = 0; i < GEN_DATA; i++)
             data[i] = (uint8_t)vmt_gen_below(&g, 256);
@@ -107,7 +116,7 @@ void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem)
     }
     for (uint32_t i = 0; i < items; i++)
         gen_item(&g);
-    if (mem) {
+    if (mem & ZK_GEN_MEM) {
         /*
          * the three system calls a guest can prove: write(1) and write(2)
          * of a few bytes of the buffer, then three reads of 8 bytes: with
@@ -133,6 +142,15 @@ uint8_t *zk_gen_elf(uint64_t seed, uint32_t items, size_t *len)
 {
     struct rvprog p;
     zk_gen_program(&p, seed, items, (int)(seed & 1));
+    uint8_t *elf = rvp_elf(&p, len);
+    rvp_clear(&p);
+    return elf;
+}
+
+uint8_t *zk_gen_elf_m(uint64_t seed, uint32_t items, size_t *len)
+{
+    struct rvprog p;
+    zk_gen_program(&p, seed, items, (int)(seed & 1) | ZK_GEN_MUL);
     uint8_t *elf = rvp_elf(&p, len);
     rvp_clear(&p);
     return elf;
@@ -383,6 +401,40 @@ void zkt_clear(struct zkt *z)
     zk_bytecode_clear(&z->bc);
     zk_witness_clear(&z->w);
     zk_ram_clear(&z->ram);
+    free(z->lean);
+    z->lean = NULL;
+}
+
+int zkt_build_run(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
+                  size_t input_len)
+{
+    zl_run r;
+    cairn_error err;
+    memset(z, 0, sizeof *z);
+    z->input = input;
+    z->input_len = input_len;
+    if (zl_run_init(&r, elf, len, input, input_len, UINT64_C(1) << 22, &err) != CAIRN_OK)
+        return FAIL("lean run: %s", err.msg);
+    size_t rows = (size_t)1 << r.n;
+    if ((z->lean = malloc(rows * ZL_NCELL * sizeof *z->lean)) == NULL) {
+        zl_run_clear(&r);
+        return FAIL("out of memory for the lean cells");
+    }
+    for (size_t x = 0; x < rows; x++)
+        for (unsigned c = 0; c < ZL_NCELL; c++)
+            z->lean[x * ZL_NCELL + c] = r.cells[(size_t)c * rows + x];
+    /* the run's program, bytecode, RAM and output move into z */
+    z->prog = r.prog;
+    z->bc = r.bc;
+    z->ram = r.ram;
+    memcpy(z->init, r.init, sizeof z->init);
+    z->w.n = r.n;
+    z->w.T = r.T;
+    z->w.exit_code = r.exit_code;
+    z->w.output = r.output;
+    z->w.output_len = r.output_len;
+    free(r.cells);
+    return 1;
 }
 
 int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *rows, uint64_t T,
@@ -395,6 +447,7 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
 int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
                     size_t input_len, const cairn_fp *rows, uint64_t T, int strict)
 {
+    z->lean = NULL;
     z->input = input;
     z->input_len = input_len;
     cairn_error err;
@@ -467,6 +520,10 @@ cairn_fp *zkt_lean_cells(const struct zkt *z)
     if (cells == NULL) {
         FAIL("out of memory for the lean cells");
         return NULL;
+    }
+    if (z->lean != NULL) {
+        memcpy(cells, z->lean, rows * ZL_NCELL * sizeof *cells);
+        return cells;
     }
     if (zl_fill(cells, &z->w, &z->bc, &err) != CAIRN_OK) {
         FAIL("lean fill: %s", err.msg);

@@ -20,12 +20,17 @@
  * register-only, or with loads and stores of every width when mem is set.
  */
 void zk_gen_program(struct rvprog *p, uint64_t seed, uint32_t items, int mem);
+/* What zk_gen_program's mem may ask for beyond register-only RV32I (or'ed). */
+#define ZK_GEN_MEM 1   /* loads, stores and system calls */
+#define ZK_GEN_MUL 2   /* the M extension (multiplications, divisions), edge operands half the time */
 
 /*
  * zk_gen_program's ELF: odd seeds get loads, stores and system calls,
  * even seeds stay register-only (one trace row per cycle).
  */
 uint8_t *zk_gen_elf(uint64_t seed, uint32_t items, size_t *len);
+/* zk_gen_elf with the M extension (ZK_GEN_MUL): provable by the lean prover only. */
+uint8_t *zk_gen_elf_m(uint64_t seed, uint32_t items, size_t *len);
 
 /* Input for the programs with memory, which read it in three reads of 8 bytes. */
 #define ZK_TEST_INPUT_LEN 12u
@@ -86,6 +91,7 @@ struct zkt {
     zk_ram ram;
     const uint8_t *input; /* the read(0) bytes (zkt_build_input) */
     size_t input_len;
+    cairn_fp *lean; /* zkt_build_run: the lean cells (row-major), w holding only the statement */
 };
 
 /*
@@ -99,6 +105,15 @@ int zkt_build(struct zkt *z, const uint8_t *elf, size_t len, const cairn_fp *row
 int zkt_build_input(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
                     size_t input_len, const cairn_fp *rows, uint64_t T, int strict);
 void zkt_clear(struct zkt *z);
+/*
+ * The lean prover's own run of an ELF (zl_run_init: the cells streamed
+ * from the VM's trace, so it may hold M instructions the first prover's
+ * witness cannot express): z gets the program, its lean bytecode, RAM,
+ * initial registers and the cells (zkt_lean_cells copies them); of w only
+ * n, T, the exit code and the output are set.  1, or 0 after a FAIL.
+ */
+int zkt_build_run(struct zkt *z, const uint8_t *elf, size_t len, const uint8_t *input,
+                  size_t input_len);
 
 /*
  * The lean row's verdict on z's witness (docs/zkvm-v2.md): its cells

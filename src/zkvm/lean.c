@@ -152,6 +152,16 @@ void zl_bc_entry(cairn_fp out[ZLB_N], const zk_static *s, int pad)
     for (unsigned i = 0; i < ZLB_NFW; i++)
         out[ZLB_FW + i] = cairn_fp_mul(f[fam[i]], f[ZK_WR]);
     out[ZLB_FW_SET] = cairn_fp_mul(cairn_fp_add(f[ZK_F_SWR], f[ZK_F_SRD]), f[ZK_WR]);
+    unsigned m = s->m;
+    unsigned du = m == ZK_M_DIVU || m == ZK_M_REMU, ds = m == ZK_M_DIV || m == ZK_M_REM;
+    out[ZLB_M_LO] = cairn_fp_make(m >= ZK_M_MUL && m <= ZK_M_MULHU);
+    out[ZLB_M_HI] = cairn_fp_make(m == ZK_M_MULH || m == ZK_M_MULHSU || m == ZK_M_MULHU);
+    out[ZLB_M_S1] = cairn_fp_make(m == ZK_M_MULH || m == ZK_M_MULHSU);
+    out[ZLB_M_S2] = cairn_fp_make(m == ZK_M_MULH);
+    out[ZLB_FW_MHI] = cairn_fp_mul(out[ZLB_M_HI], f[ZK_WR]);
+    out[ZLB_D_U] = cairn_fp_make(du);
+    out[ZLB_D_S] = cairn_fp_make(ds);
+    out[ZLB_FW_DQ] = cairn_fp_mul(cairn_fp_make(m == ZK_M_DIV || m == ZK_M_DIVU), f[ZK_WR]);
 }
 
 /* ---- the constraints ---------------------------------------------------------------------------- */
@@ -169,7 +179,8 @@ const char *const zl_con_names[ZL_NCON] = {
     "st_w", "st_ro", "next_pc", "ecall_a7", "ecall_fd", "ecall_kind", "exit_code",
     "exit_is_last", "setup_cnt_w", "setup_gap_r", "more", "cnt_chain", "ptr_chain",
     "oi_chain", "oi_first", "eof_first", "ends_bool", "ends_idle", "ends_once", "read_full",
-    "read_empty", "entry", "pads"};
+    "read_empty", "entry", "pads", "mul_lo", "mul_hi", "res_m", "div_eq", "div_rem",
+    "div_zero", "div_rsign", "div_ovf"};
 
 /*
  * The derived values and the constraints, over F_p2 and over F_p, from
@@ -221,7 +232,9 @@ const uint8_t zl_con_degree[ZL_NCON] = {
     /* next_pc, ecall_a7, ecall_fd, ecall_kind, exit_code, exit_is_last */ 3, 2, 3, 2, 3, 2,
     /* setup_cnt_w, setup_gap_r, more, cnt_chain, ptr_chain */ 2, 2, 3, 2, 3,
     /* oi_chain, oi_first, eof_first, ends_bool, ends_idle, ends_once */ 2, 2, 2, 3, 3, 3,
-    /* read_full, read_empty, entry, pads */ 3, 3, 2, 1};
+    /* read_full, read_empty, entry, pads */ 3, 3, 2, 1,
+    /* mul_lo, mul_hi, res_m, div_eq, div_rem, div_zero, div_rsign, div_ovf */
+    3, 3, 2, 3, 3, 3, 3, 3};
 
 /* ---- values of one row ------------------------------------------------------------------------- */
 

@@ -244,7 +244,7 @@ cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_
         goto out;
     const cairn_zkvm_statement *c = &s.st;
     if ((rc = zk_statement_program(&prog, c, elf, elf_len, err)) != CAIRN_OK ||
-        (rc = zk_bytecode_build(&bc, &prog, err)) != CAIRN_OK)
+        (rc = zk_bytecode_build_ext(&bc, &prog, ZK_EXT_M, err)) != CAIRN_OK)
         goto out;
     if (zl_bc_vars(&bc) != kb) {
         rc = cairn_error_set(err, CAIRN_ERR_REJECTED,

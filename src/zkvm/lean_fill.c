@@ -108,6 +108,42 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
         uint64_t prod = v1 * P; /* < 2^63 */
         xv = prod & MASK32, hi = prod >> 32;
     }
+    unsigned m = rin->st->m;
+    if (m >= ZK_M_DIV) {
+        /* docs/zkvm-v2.md §4: quotient, remainder, slack, zero divisor, overflow */
+        uint64_t q, r, z = B == 0, ovf = 0;
+        int64_t e;
+        if (m == ZK_M_DIVU || m == ZK_M_REMU) {
+            q = z ? MASK32 : v1 / B, r = z ? v1 : v1 % B;
+            e = (int64_t)B - (int64_t)r - 1;
+        } else {
+            int64_t ns = (int32_t)(uint32_t)v1, ds = (int32_t)(uint32_t)B, qs, rs;
+            if (z)
+                qs = -1, rs = ns;
+            else if (ns == INT32_MIN && ds == -1)
+                qs = INT32_MIN, rs = 0, ovf = 1;
+            else
+                qs = ns / ds, rs = ns % ds; /* C truncates, as RISC-V does */
+            q = (uint64_t)qs & MASK32, r = (uint64_t)rs & MASK32;
+            e = (ds < 0 ? -ds : ds) - (rs < 0 ? -rs : rs) - 1;
+        }
+        xv = r, hi = (uint64_t)(e + (int64_t)(z << 32)), k = z;
+        zl_limbs(&c[ZL_MP0], &c[ZL_MP1], q);
+        c[ZL_RO] = cairn_fp_make(ovf);
+    } else if (m != ZK_M_NONE) {
+        /* docs/zkvm-v2.md §4: the low product and its carry, the high word and its wrap */
+        uint64_t a0 = v1 & 0xffff, a1 = v1 >> 16, b0 = B & 0xffff, b1 = B >> 16;
+        uint64_t mid = a0 * b0 + ((a0 * b1 + a1 * b0) << 16); /* < 2^50 */
+        uint64_t carry = mid >> 32, u = a1 * b1 + carry; /* u: the unsigned high word */
+        uint64_t s = ((m == ZK_M_MULH || m == ZK_M_MULHSU) ? (v1 >> 31) * B : 0) +
+                     (m == ZK_M_MULH ? (B >> 31) * v1 : 0);
+        uint64_t wrap = (s + MASK32 - u) >> 32; /* ceil((s - u) / 2^32), at least 0: u - s lifted */
+        xv = mid & MASK32, k = carry >> 16, hi = m == ZK_M_MUL ? u : u + (wrap << 32) - s;
+        if (m == ZK_M_MUL)
+            wrap = 0;
+        c[ZL_EML] = cairn_fp_make(carry & 0xffff);
+        c[ZL_EMH] = cairn_fp_make(wrap);
+    }
     if (set) {
         xv = rin->gap, k = 0, hi = rin->cnt_left;
     } else if (byte) {
@@ -249,7 +285,7 @@ static cairn_status consume_trace(void *vctx, uint64_t first, const cairn_fp *ro
             uint32_t insn = (uint32_t)r[CAIRN_WIT_COL_INSN].v;
             const char *why = NULL;
             zk_static d;
-            if (zk_decode(&d, pc, insn, &why) || why == NULL) /* the class of the word */
+            if (zk_decode_ext(&d, pc, insn, ZK_EXT_M, &why) || why == NULL) /* the word's class */
                 why = "not in the program's bytecode table";
             return cairn_error_set(err, CAIRN_ERR_ARG,
                                    "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "

@@ -41,12 +41,14 @@ static void absorb_program(cairn_transcript *t, const zl_stmt *s, const zl_setup
     cairn_sha256_ctx h;
     uint8_t le[8];
     cairn_sha256_init(&h);
-    for (size_t e = 0; e < s->bc->count; e++)
+    for (size_t e = 0; e < s->bc->count; e++) {
         for (unsigned c = 0; c < ZK_NSTATIC; c++) {
             for (unsigned b = 0; b < 8; b++)
                 le[b] = (uint8_t)(s->bc->entries[e].f[c].v >> (8 * b));
             cairn_sha256_update(&h, le, 8);
         }
+        cairn_sha256_update(&h, &s->bc->entries[e].m, 1); /* which M instruction, if one */
+    }
     cairn_sha256_final(d, &h);
     cairn_transcript_absorb_bytes(t, "lean/program/bytecode", d, sizeof d);
     cairn_transcript_absorb_u64(t, "lean/program/entries", s->bc->count);

@@ -209,7 +209,7 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     zk_bytecode_init(&r->bc);
     zk_ram_init(&r->ram);
     if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
-        (st = zk_bytecode_build(&r->bc, &r->prog, err)) != CAIRN_OK)
+        (st = zk_bytecode_build_ext(&r->bc, &r->prog, ZK_EXT_M, err)) != CAIRN_OK)
         goto out;
     st = how != NULL && how->cp != NULL
              ? run_replay(r, &o, &k, &t_exec, in, in_len, max_steps, how, err)

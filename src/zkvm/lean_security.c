@@ -59,7 +59,7 @@ double zl_security_bits(double terms[ZL_NTERM], size_t n, unsigned k, unsigned k
     /*
      * Zero-check: a constraint false on some row makes its eq(tau, .)-sum
      * a non-zero multilinear polynomial in tau; then sum_i rho^i Q_i +
-     * rho^56 (sum g - (T - I)) is a non-zero polynomial of degree 56 in rho.
+     * rho^64 (sum g - (T - I)) is a non-zero polynomial of degree 64 in rho.
      */
     t[ZL_T_ZC_TAU] = field_bits((double)n);
     t[ZL_T_ZC_RHO] = field_bits((double)ZL_NCON);

@@ -65,6 +65,18 @@ void zk_static_pad(zk_static *out)
  */
 int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
 {
+    return zk_decode_ext(out, pc, w, 0, why);
+}
+
+/*
+ * The decoder behind zk_decode.  With ZK_EXT_M the eight M instructions
+ * decode to an entry whose only family flag is f_rx where the result is
+ * the word x (MUL, REM, REMU); their constraints are the lean row's own,
+ * keyed by out->m.  Without it every M instruction is refused as a class,
+ * as the first prover has always done.
+ */
+int zk_decode_ext(zk_static *out, uint32_t pc, uint32_t w, unsigned ext, const char **why)
+{
     cairn_fp *f = out->f;
     uint32_t opc = w & 0x7f, f3 = (w >> 12) & 7, f7 = w >> 25;
     uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31;
@@ -150,8 +162,15 @@ int zk_decode(zk_static *out, uint32_t pc, uint32_t w, const char **why)
         f[ZK_RS1] = cairn_fp_make(rs1);
         f[ZK_RS2] = cairn_fp_make(rs2);
         if (f7 == 1) {
-            *why = "multiply/divide (M extension)";
-            return 0;
+            if (!(ext & ZK_EXT_M)) {
+                *why = "multiply/divide (M extension)";
+                return 0;
+            }
+            WRITES();
+            out->m = (uint8_t)(ZK_M_MUL + f3);
+            if (f3 == 0 || f3 >= 6)
+                ONE(ZK_F_RX); /* MUL, REM, REMU: the result is x (the low word, the remainder) */
+            return 1;
         }
         if (f7 == 0) {
             static const int fam[8] = {ZK_F_ADD, ZK_F_SLL, ZK_F_SLT, ZK_F_SUB,
@@ -287,6 +306,12 @@ void zk_text_hull(uint64_t *lo, uint64_t *hi, const cairn_program *prog)
 
 cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err)
 {
+    return zk_bytecode_build_ext(bc, prog, 0, err);
+}
+
+cairn_status zk_bytecode_build_ext(zk_bytecode *bc, const cairn_program *prog, unsigned ext,
+                                   cairn_error *err)
+{
     uint64_t xlo, xhi;
     zk_bytecode_clear(bc);
     zk_text_hull(&xlo, &xhi, prog);
@@ -341,7 +366,7 @@ cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn
             bc->entries = ne;
             cap *= 2;
         }
-        if (have && zk_decode(&bc->entries[bc->count], pc, word, &why)) {
+        if (have && zk_decode_ext(&bc->entries[bc->count], pc, word, ext, &why)) {
             bc->index[wi] = (int32_t)bc->count;
             bc->count++;
             if (bc->entries[bc->count - 1].f[ZK_F_ECALL].v != 0)

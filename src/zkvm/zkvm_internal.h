@@ -72,9 +72,17 @@ cairn_fp2 zk_next_eval(const cairn_fp2 *r, const cairn_fp2 *y, size_t n);
 /* Shift-table values for byte b and direction dir (0 left, 1 logical right, 2 arithmetic). */
 void zk_shift_entry(uint32_t b, uint32_t dir, uint64_t *P, uint64_t *sel, uint64_t *fill);
 
-/* The static columns of one instruction. */
+/*
+ * The static columns of one instruction, and (the lean row only) which
+ * instruction of the M extension it is (ZK_M_MUL + funct3): ZK_M_NONE for
+ * every other instruction.  The first prover reads f alone and never sees
+ * m set.
+ */
+enum { ZK_M_NONE = 0, ZK_M_MUL, ZK_M_MULH, ZK_M_MULHSU, ZK_M_MULHU,
+       ZK_M_DIV, ZK_M_DIVU, ZK_M_REM, ZK_M_REMU };
 typedef struct {
     cairn_fp f[ZK_NSTATIC];
+    uint8_t m;
 } zk_static;
 
 /*
@@ -83,6 +91,12 @@ typedef struct {
  * (then *out describes nothing and `why` names the class).
  */
 int zk_decode(zk_static *out, uint32_t pc, uint32_t word, const char **why);
+/*
+ * zk_decode with extensions: ext = ZK_EXT_M also accepts the eight M
+ * instructions (the lean row's; out->m says which).  ext = 0 is zk_decode.
+ */
+#define ZK_EXT_M 1u
+int zk_decode_ext(zk_static *out, uint32_t pc, uint32_t word, unsigned ext, const char **why);
 /* The padding row's static columns (pc 0, du = -4, everything else 0). */
 void zk_static_pad(zk_static *out);
 
@@ -98,6 +112,9 @@ void zk_bytecode_init(zk_bytecode *bc);
 void zk_bytecode_clear(zk_bytecode *bc);
 /* Build from the program's executable segments. CAIRN_ERR_NOMEM, CAIRN_ERR_LIMIT. */
 cairn_status zk_bytecode_build(zk_bytecode *bc, const cairn_program *prog, cairn_error *err);
+/* The same, decoding with zk_decode_ext's extensions (the lean prover and verifier: ZK_EXT_M). */
+cairn_status zk_bytecode_build_ext(zk_bytecode *bc, const cairn_program *prog, unsigned ext,
+                                   cairn_error *err);
 /* Initial register file: x2 = mem_base + mem_size, others 0. */
 void zk_init_regs(uint32_t regs[32], const cairn_program *prog, uint32_t mem_log2_words);
 /* The byte range [lo, hi) spanned by the executable segments (0, 0 when none). */
@@ -312,11 +329,17 @@ void zl_u_mle(cairn_fp2 out[ZU_NCOL], const cairn_fp2 *r);
  * (ZK_PC .. ZK_F_BI), then the padding bit, the fall-through target
  * (1 - f_jalr)(pc + 4 + du), whether rs2 is read (all but a read's byte
  * rows), and for each result family its flag times wr (a static product,
- * so a result constraint stays of degree <= 3).
+ * so a result constraint stays of degree <= 3).  Then the M extension
+ * (zk_static.m): the low product (the four multiplications), the high
+ * word (MULH, MULHSU, MULHU), v1 signed (MULH, MULHSU), v2 signed (MULH),
+ * the unsigned and the signed divisions (DIVU, REMU; DIV, REM), and the
+ * result families high·wr and quotient·wr (DIV, DIVU); MUL, REM and REMU
+ * write x, the rx family (the decoder sets f_rx for them).
  */
 #define ZLB_NFW 14u /* rx, rk, and, or, xor, sll, srl, sra, link, lb, lbu, lh, lhu, lw */
 enum {
-    ZLB_PAD = ZK_NSTATIC, ZLB_FALL, ZLB_USE_RS2, ZLB_FW, ZLB_FW_SET = ZLB_FW + ZLB_NFW, ZLB_N
+    ZLB_PAD = ZK_NSTATIC, ZLB_FALL, ZLB_USE_RS2, ZLB_FW, ZLB_FW_SET = ZLB_FW + ZLB_NFW,
+    ZLB_M_LO, ZLB_M_HI, ZLB_M_S1, ZLB_M_S2, ZLB_FW_MHI, ZLB_D_U, ZLB_D_S, ZLB_FW_DQ, ZLB_N
 };
 void zl_bc_entry(cairn_fp out[ZLB_N], const zk_static *s, int pad);
 
@@ -353,7 +376,7 @@ typedef struct {
     uint32_t entry, exit_code;
 } zl_ctx;
 
-#define ZL_NCON 56u
+#define ZL_NCON 64u
 extern const char *const zl_con_names[ZL_NCON];
 /* The degree of each constraint in the values (tested numerically). */
 extern const uint8_t zl_con_degree[ZL_NCON];
@@ -782,7 +805,7 @@ cairn_status zl_open_verify(const cairn_pcs_commitment *com, cairn_transcript *t
 /* The terms of the soundness error, each -log2 of its share (docs/security.md §7). */
 enum zl_term {
     ZL_T_ZC_TAU = 0, /* zero-check: tau, n/|F| */
-    ZL_T_ZC_RHO,     /* zero-check: rho over the 56 constraints and the count, 56/|F| */
+    ZL_T_ZC_RHO,     /* zero-check: rho over the 64 constraints and the count, 64/|F| */
     ZL_T_ZC_SC,      /* zero-check: degree-4 sum-check, 4n/|F| */
     ZL_T_MEM_FP,     /* memory: fingerprints and poles, ground by grind_mem */
     ZL_T_MEM_GKR,    /* memory: the GKR's layers, max(n, k) of them */
