@@ -8,7 +8,8 @@
  * Soundness: lying executions built on the lean cells of an honest run
  * (each keeping every other constraint, lookup and memory multiset
  * satisfied, which the whole-witness checker confirms before the proof)
- * are proven by the full lean prover and rejected: a wrong low word, a
+ * are proven by the full lean prover and rejected: the result alone
+ * wrong (the limbs honest), a wrong low word, a
  * wrong high word, a wrong sign (MULHSU as MULH or MULHU, MULH as MULHU),
  * the p-aliased product of each variant (whose carry is then no 17-bit
  * value), a quotient off by one with its remainder out of range, floor
@@ -322,6 +323,34 @@ static unsigned con_index(const char *name)
 }
 
 /*
+ * The result alone wrong: the product or the division's limbs kept
+ * honest, vd (and delta with it) one more, for every M instruction on
+ * random operands and, for the divisions, a zero divisor and -2^31 / -1.
+ * Each breaks the constraint that ties the result to its limbs alone:
+ * res_rx for MUL, REM and REMU (their result is the word x), res_m for
+ * the high words and the quotients.
+ */
+static void m_result_alone_rejected(void)
+{
+    char what[96];
+    struct lie_fix f;
+    for (unsigned m = ZK_M_MUL; m <= ZK_M_REMU; m++)
+        for (unsigned k = 0; k < (m >= ZK_M_DIV ? 3u : 1u); k++) {
+            uint32_t a = k == 2 ? UINT32_C(0x80000000) : (uint32_t)test_rand_u64(),
+                     b = k == 1 ? 0 : k == 2 ? UINT32_MAX : (uint32_t)test_rand_u64() | 1;
+            if (!lie_open(&f, m, a, b))
+                continue;
+            cairn_fp *c = lie_row(&f);
+            set_result(c, (c[ZL_VD].v + 1) & MASK32);
+            snprintf(what, sizeof what, "%s 0x%08x 0x%08x: the result alone one more",
+                     mul_names[m], a, b);
+            int rx = m == ZK_M_MUL || m == ZK_M_REM || m == ZK_M_REMU;
+            lie_rejected(&f.z, f.cells, con_index(rx ? "res_rx" : "res_m"), what);
+            lie_close(&f);
+        }
+}
+
+/*
  * A wrong low word (x and, for MUL, the result one more; the carry kept)
  * breaks mul_lo; a wrong high word (hi and the result one more) breaks
  * mul_hi; for every variant, on random operands and on edge ones (the
@@ -562,6 +591,7 @@ static void div_overflow_rejected(void)
 const struct test_case test_lean_m_cases[] = {
     TEST(m_edge_operands),
     TEST(m_example_guests_prove),
+    TEST(m_result_alone_rejected),
     TEST(mul_wrong_words_rejected),
     TEST(mul_wrong_sign_rejected),
     TEST(mul_p_aliased_rejected),
