@@ -20,12 +20,13 @@
 #define TMAX 8 /* instances in a random batch */
 
 /*
- * 1, 2 or 3 threads, also set as the library pool's size (the prover's
+ * 1, 2, 3 or 8 threads, also set as the library pool's size (the prover's
  * loops run on it): the proofs must not depend on it.
  */
 static unsigned test_threads(void)
 {
-    unsigned t = 1 + (unsigned)test_rand_below(3);
+    static const unsigned ths[] = {1, 2, 3, 8};
+    unsigned t = ths[test_rand_below(4)];
     (void)cairn_pool_set_threads(t, NULL);
     return t;
 }
@@ -349,6 +350,7 @@ static void gkr_matches_reference(void)
 
 /* The prover's test hook (src/gkr/gkr_internal.h): sum h(1) in every round. */
 extern int cairn_gkr_debug_direct_h1;
+extern size_t cairn_gkr_debug_piece_rows;
 
 /*
  * Rounds that derive h(1) from the claim and rounds that sum it give the
@@ -655,9 +657,12 @@ static void gkr_stream_equals_memory(void)
             cairn_rows_table_init(&src, &impl, table, rows_len, W, 1 + test_rand_below(9));
             cairn_error err;
             cairn_gkr_debug_direct_h1 = (int)(budgets & 1); /* both round paths, streamed too */
+            /* passes cut into pieces of whole groups of at least 1 to 8 rows, or the default */
+            cairn_gkr_debug_piece_rows = test_rand_below(9);
             cairn_status st = cairn_gkr_prove_stream(&got, spts, spe, sqe, &stats, &ts, &src, ri,
                                                      m, &opts, &err);
             cairn_gkr_debug_direct_h1 = 0;
+            cairn_gkr_debug_piece_rows = 0;
             if (st == CAIRN_ERR_LIMIT)
                 break;
             CHECK_OK(st);
