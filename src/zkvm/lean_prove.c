@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -113,11 +114,23 @@ const char *const zl_stage_names[ZL_NSTAGE] = {
     "openings",
 };
 
-/* The stage clock: when the current stage started, and whom to tell (rep, optional). */
+/* The stage clock: when the current stage started (wall, CPU), and whom to tell (rep, optional). */
 struct clock {
     double t0;
     const zl_report *rep;
+    double cpu0;
 };
+
+/*
+ * The process's CPU time in seconds, all threads summed: beside the wall
+ * clock it shows how many cores a stage kept busy.
+ */
+static double cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* Tell rep's callback, if any, that stage i is at done (0: started, 1: finished). */
 static void tell(const zl_report *rep, unsigned i, double done)
@@ -134,8 +147,11 @@ static void tell(const zl_report *rep, unsigned i, double done)
 static void lap(zl_proof *p, unsigned i, struct clock *t0)
 {
     double t = zk_now_s();
+    double c = cpu_now_s();
     p->stage_s[i] += t - t0->t0;
+    p->stage_cpu_s[i] += c - t0->cpu0;
     t0->t0 = t;
+    t0->cpu0 = c;
     size_t rss = zk_rss_peak_take();
     p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
     tell(t0->rep, i, 1);
@@ -345,7 +361,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep};
+    struct clock t0 = {zk_now_s(), rep, cpu_now_s()};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */

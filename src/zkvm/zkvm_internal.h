@@ -1408,6 +1408,7 @@ typedef struct {
     zl_shape shape; /* set by zl_prove and zl_proof_decode */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
     size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
+    double stage_cpu_s[ZL_NSTAGE]; /* the process's CPU time per stage, all threads; not sent */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
