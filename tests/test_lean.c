@@ -590,9 +590,10 @@ out:
 /*
  * The fast zero-check prover (eq factored out, the first round over F_p,
  * q(1) from the claim) sends exactly the generic prover's bytes on honest
- * witnesses, for 1, 2 and 3 threads, and the same claimed values; for
+ * witnesses, for 1, 2, 3 and 8 threads, and the same claimed values; for
  * every delay before its tables are held (the first rounds read the rows),
- * from full tables and from the prover's own (zl_vtab_build).
+ * from full tables and from the prover's own (zl_vtab_build), reading U
+ * and B column by column or entry by entry (zl_tables_rows).
  */
 static void zerocheck_fast_matches_generic(void)
 {
@@ -618,21 +619,31 @@ static void zerocheck_fast_matches_generic(void)
         goto out;
     }
     /* the values as the prover gets them: the cell columns, the rest per row */
-    zl_tables tb;
-    zl_vtab built;
+    zl_tables tb, tbr;
+    zl_vtab built, builtr; /* builtr: U and B read entry by entry */
     memset(&built, 0, sizeof built);
+    memset(&builtr, 0, sizeof builtr);
+    memset(&tbr, 0, sizeof tbr);
     if (zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK ||
-        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK) {
+        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK ||
+        zl_tables_init(&tbr, &z->bc, &err) != CAIRN_OK || zl_tables_rows(&tbr, &err) != CAIRN_OK ||
+        zl_vtab_build(&builtr, f.cells, z->w.n, z->w.T, &tbr, &err) != CAIRN_OK) {
         FAIL("tables: %s", err.msg);
+        zl_vtab_clear(&built);
+        zl_vtab_clear(&builtr);
         zl_tables_clear(&tb);
+        zl_tables_clear(&tbr);
         zl_zc_proof_clear(&g);
         goto out;
     }
-    /* every delay of the tables (rounds read from the rows), both sources, 1 to 3 threads */
+    /* every delay of the tables (rounds read from the rows), three sources, 1, 2, 3, 8 threads */
     static const int delays[] = {1, 2, 3, ZL_ZC_DELAY, ZL_ZC_DELAY_MAX};
+    static const unsigned ths[] = {1, 2, 3, 8};
+    static const char *const modes[] = {"view", "built", "built, tables by entry"};
     const unsigned nd = sizeof delays / sizeof delays[0];
-    for (unsigned v = 0; v < 3 * nd * 2; v++) {
-        unsigned th = 1 + v / (2 * nd), d = (v / 2) % nd, mode = v % 2;
+    for (unsigned v = 0; v < 4 * nd * 3; v++) {
+        unsigned th = ths[v / (3 * nd)], d = (v / 3) % nd, mode = v % 3;
+        const zl_vtab *src = mode == 0 ? &f.vt : mode == 1 ? &built : &builtr;
         (void)cairn_pool_set_threads(th, NULL);
         zl_zc_delay = delays[d];
         zl_zc_proof q;
@@ -640,7 +651,7 @@ static void zerocheck_fast_matches_generic(void)
         cairn_transcript tq;
         zl_zc_proof_init(&q);
         cairn_transcript_init(&tq, "lean-test");
-        if (zl_zc_prove(&q, rq, &tq, mode ? &built : &f.vt, z->w.n, z->w.T, ins, &ctx, th,
+        if (zl_zc_prove(&q, rq, &tq, src, z->w.n, z->w.T, ins, &ctx, th,
                         &err) != CAIRN_OK) {
             FAIL("fast, %u threads: %s", th, err.msg);
         } else {
@@ -655,7 +666,7 @@ static void zerocheck_fast_matches_generic(void)
             b = cairn_transcript_squeeze_fp2(&tg2, "t");
             if (!same || !cairn_fp2_eq(a, b))
                 FAIL("fast prover, %u threads, delay %d, %s: other bytes than the generic one",
-                     th, delays[d], mode ? "built" : "view");
+                     th, delays[d], modes[mode]);
             else
                 test_pass();
         }
@@ -663,7 +674,9 @@ static void zerocheck_fast_matches_generic(void)
     }
     zl_zc_delay = ZL_ZC_DELAY;
     zl_vtab_clear(&built);
+    zl_vtab_clear(&builtr);
     zl_tables_clear(&tb);
+    zl_tables_clear(&tbr);
     (void)cairn_pool_set_threads(2, NULL);
     zl_zc_proof_clear(&g);
 out:

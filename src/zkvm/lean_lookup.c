@@ -69,12 +69,30 @@ cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *e
     return CAIRN_OK;
 }
 
+cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err)
+{
+    size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb->kb;
+    tb->urow = malloc(ZU_NCOL * KU * sizeof *tb->urow);
+    tb->brow = malloc(ZLB_N * KB * sizeof *tb->brow);
+    if (tb->urow == NULL || tb->brow == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup tables");
+    for (size_t j = 0; j < KU; j++)
+        for (unsigned c = 0; c < ZU_NCOL; c++)
+            tb->urow[j * ZU_NCOL + c] = tb->u[c * KU + j];
+    for (size_t e = 0; e < KB; e++)
+        for (unsigned c = 0; c < ZLB_N; c++)
+            tb->brow[e * ZLB_N + c] = tb->b[c * KB + e];
+    return CAIRN_OK;
+}
+
 void zl_tables_clear(zl_tables *tb)
 {
     if (tb == NULL)
         return;
     free(tb->u);
     free(tb->b);
+    free(tb->urow);
+    free(tb->brow);
     memset(tb, 0, sizeof *tb);
 }
 

@@ -367,6 +367,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
+        (st = zl_tables_rows(&tb, err)) != CAIRN_OK ||
         (st = zl_setup_init(&su, n, k, tb.kb, s->security, s->grind_mem, s->grind_lookup,
                             err)) != CAIRN_OK)
         goto out;

@@ -266,11 +266,20 @@ struct build_job {
     size_t chunks;
 };
 
-/* B's column c at entry idx (the padding entry past the table). */
+/* B's column c at entry idx (the padding entry past the table), from brow when it is there. */
 static cairn_fp b_at(const zl_tables *tb, unsigned c, uint64_t idx)
 {
-    size_t KB = (size_t)1 << tb->kb;
-    return tb->b[(size_t)c * KB + (idx < KB ? idx : KB - 1)];
+    size_t KB = (size_t)1 << tb->kb, e = idx < KB ? idx : KB - 1;
+    return tb->brow != NULL ? tb->brow[e * ZLB_N + c] : tb->b[(size_t)c * KB + e];
+}
+
+/* U's column col at entry jj (0 past the table), from urow when it is there. */
+static cairn_fp u_at(const zl_tables *tb, unsigned col, uint64_t jj)
+{
+    const size_t KU = (size_t)1 << ZU_VARS;
+    if (jj >= KU)
+        return cairn_fp_zero();
+    return tb->urow != NULL ? tb->urow[jj * ZU_NCOL + col] : tb->u[col * KU + jj];
 }
 
 /* The cell columns of one chunk's rows. */
@@ -290,7 +299,6 @@ static void build_chunk(void *ctx, size_t chunk)
 static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
     const zl_tables *tb = vt->tb;
-    const size_t KU = (size_t)1 << ZU_VARS;
     uint64_t rows = UINT64_C(1) << vt->n;
     for (unsigned i = 0; i < ZL_NCELL; i++)
         v[i] = vt->col[i][x];
@@ -300,8 +308,7 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
         v[ZLV_B + vt->bcol[k]] = b_at(tb, vt->bcol[k], pci);
     for (size_t k = 0; k < vt->nu; k++) {
         unsigned u = vt->ucol[k] / ZU_NCOL, col = vt->ucol[k] % ZU_NCOL;
-        uint64_t jj = c[zl_u_cells[u]].v;
-        v[ZLV_U + vt->ucol[k]] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+        v[ZLV_U + vt->ucol[k]] = u_at(tb, col, c[zl_u_cells[u]].v);
     }
     cairn_fp *nv = v + ZLV_PC_NEXT;
     if (x + 1 < rows) {
@@ -332,7 +339,6 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
         return;
     }
     const zl_tables *tb = vt->tb;
-    const size_t KU = (size_t)1 << ZU_VARS;
     for (size_t k = 0; k < len; k++) {
         unsigned i = idx[k];
         if (i < ZL_NCELL) {
@@ -341,8 +347,7 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
             out[k] = b_at(tb, i - ZLV_B, vt->col[ZL_PCI][x].v);
         } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
             unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
-            uint64_t jj = vt->col[zl_u_cells[u]][x].v;
-            out[k] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+            out[k] = u_at(tb, col, vt->col[zl_u_cells[u]][x].v);
         } else { /* the next row's and the public values: the whole row */
             cairn_fp row[ZLV_N];
             row_from_cells(row, vt, x);

@@ -814,11 +814,19 @@ unsigned zl_constraints_fp(cairn_fp out[ZL_NCON], const cairn_fp *v, const zl_ct
 typedef struct {
     cairn_fp *u, *b;
     unsigned kb;
+    cairn_fp *urow, *brow; /* zl_tables_rows: the same tables entry by entry, or NULL */
 } zl_tables;
 /* kappa_B = ceil log2(count + 1): B's variables. */
 unsigned zl_bc_vars(const zk_bytecode *bc);
 cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err);
 void zl_tables_clear(zl_tables *tb);
+/*
+ * The prover's copies of U and B entry by entry (urow[j * ZU_NCOL + c],
+ * brow[e * ZLB_N + c]): a row's values read every needed output of one
+ * entry, which then share cache lines instead of touching one line per
+ * column.  Values equal u and b's; CAIRN_ERR_NOMEM, else OK.
+ */
+cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err);
 
 /*
  * The values the prover's stages read.  Built by zl_vtab_build, only the
