@@ -1039,8 +1039,12 @@ void zl_mem_proof_clear(zl_mem_proof *p);
 /*
  * The honest final state from the value tables: the last write to each
  * register (or its initial value at ts 0) and to each RAM word (fv, fts:
- * 2^k each).
+ * 2^k each).  Rows are read in windows of zl_mem_finals_window rows
+ * (default ZL_MEM_FINALS_WINDOW; tests vary it), each window's writes
+ * found on the pool and applied in row order.
  */
+#define ZL_MEM_FINALS_WINDOW 16384u
+extern size_t zl_mem_finals_window;
 void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
                    const zl_vtab *vt, size_t n, const uint32_t init_regs[32], const zk_ram *ram);
 /*
