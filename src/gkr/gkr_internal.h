@@ -199,8 +199,10 @@ extern int cairn_gkr_debug_direct_h1;
 
 /*
  * Test hook: the fewest rows of one piece of a streamed pass (stream.c's
- * consume), STREAM_PIECE_ROWS when 0; tests set 1 so that small sources
- * are cut into many pieces (the proofs must not change).
+ * consume), STREAM_PIECE_ROWS when 0, and the fewest pairs of one piece
+ * of an in-memory round's sums (gkr_layer_rounds), GKR_PAR_MIN when 0;
+ * tests set a few so that small instances are cut into many pieces (the
+ * proofs must not change).
  */
 extern size_t cairn_gkr_debug_piece_rows;
 

@@ -33,8 +33,6 @@
 /* The fewest rows of one piece of work in a pass (consume), where groups are smaller. */
 #define STREAM_PIECE_ROWS 512u
 
-size_t cairn_gkr_debug_piece_rows = 0;
-
 /* Per-instance state of one pass. */
 typedef struct {
     const cairn_gkr_row_instance *def;
