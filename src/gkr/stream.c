@@ -75,13 +75,23 @@ typedef struct {
     size_t pieces_cap;
 } stream_ctx;
 
-/* constant + sum_t coeffs[t] row[cols[t]] */
+/*
+ * constant + sum_t coeffs[t] row[cols[t]]; from three terms on, the
+ * products are summed unreduced and reduced once (the same field value).
+ */
 static cairn_fp2 affine_eval(const cairn_gkr_affine *f, const cairn_fp *row)
 {
     cairn_fp2 v = f->constant;
+    if (f->terms_len < 3) {
+        for (size_t t = 0; t < f->terms_len; t++)
+            v = cairn_fp2_add(v, cairn_fp2_mul_fp(f->coeffs[t], row[f->cols[t]]));
+        return v;
+    }
+    cairn_fp2_acc acc;
+    cairn_fp2_acc_zero(&acc);
     for (size_t t = 0; t < f->terms_len; t++)
-        v = cairn_fp2_add(v, cairn_fp2_mul_fp(f->coeffs[t], row[f->cols[t]]));
-    return v;
+        cairn_fp2_acc_add_mul_fp(&acc, f->coeffs[t], row[f->cols[t]]);
+    return cairn_fp2_add(v, cairn_fp2_acc_reduce(&acc));
 }
 
 /*

@@ -525,39 +525,52 @@ struct zc_job {
     cairn_fp2 acc[ZC_CHUNKS][5]; /* q(0), q(2), q(3), h(0), h(1) */
 };
 
+/*
+ * F = sum_c rho^c C_c at one point, over F_p2 (f_fp2) or from base values
+ * (f_fp); the products are summed unreduced and reduced once (the same
+ * field value).
+ */
 static cairn_fp2 f_fp2(const cairn_fp2 *v, const struct zc_job *j)
 {
-    cairn_fp2 con[ZL_NCON], acc = cairn_fp2_zero();
+    cairn_fp2 con[ZL_NCON];
+    cairn_fp2_acc acc;
     zl_constraints(con, v, j->ctx);
+    cairn_fp2_acc_zero(&acc);
     for (unsigned c = 0; c < ZL_NCON; c++)
-        acc = cairn_fp2_add(acc, cairn_fp2_mul(j->rho_pow[c], con[c]));
-    return acc;
+        cairn_fp2_acc_add_mul(&acc, j->rho_pow[c], con[c]);
+    return cairn_fp2_acc_reduce(&acc);
 }
 
 static cairn_fp2 f_fp(const cairn_fp *v, const struct zc_job *j)
 {
     cairn_fp con[ZL_NCON];
-    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2_acc acc;
     zl_constraints_fp(con, v, j->ctx);
+    cairn_fp2_acc_zero(&acc);
     for (unsigned c = 0; c < ZL_NCON; c++)
-        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(j->rho_pow[c], con[c]));
-    return acc;
+        cairn_fp2_acc_add_mul_fp(&acc, j->rho_pow[c], con[c]);
+    return cairn_fp2_acc_reduce(&acc);
 }
 
 /*
  * e[c] = sum_{b < len} E[b] (value cols[c] of row first + b): entry
- * first / len of table c folded log2(len) times, from the rows.
+ * first / len of table c folded log2(len) times, from the rows.  The
+ * products are summed unreduced (cairn_fp2_acc) and reduced once per
+ * entry: the same field value.
  */
 static void folded_from_rows(cairn_fp2 *e, const struct zc_job *j, uint64_t first, size_t len,
                              cairn_fp *row)
 {
+    static _Thread_local cairn_fp2_acc acc[ZLV_N];
     for (size_t c = 0; c < j->k; c++)
-        e[c] = cairn_fp2_zero();
+        cairn_fp2_acc_zero(&acc[c]);
     for (size_t b = 0; b < len; b++) {
         zl_vtab_row(row, j->vt, first + b);
         for (size_t c = 0; c < j->k; c++)
-            e[c] = cairn_fp2_add(e[c], cairn_fp2_mul_fp(j->E[b], row[j->cols[c]]));
+            cairn_fp2_acc_add_mul_fp(&acc[c], j->E[b], row[j->cols[c]]);
     }
+    for (size_t c = 0; c < j->k; c++)
+        e[c] = cairn_fp2_acc_reduce(&acc[c]);
 }
 
 static void zc_round_chunk(void *ctx, size_t chunk)
