@@ -196,8 +196,8 @@ static void job_sums(void *ctx, size_t it)
 {
     const round_job *jb = ctx;
     size_t j = it / jb->cuts, c = it % jb->cuts;
-    size_t per = (jb->half + jb->cuts - 1) / jb->cuts, lo = per * c;
-    size_t hi = lo + per < jb->half ? lo + per : jb->half;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, jb->half, jb->cuts, c);
     gkr_src tab[4];
     for (size_t u = 0; u < 4; u++)
         tab[u] = job_tab(jb, j, u);

@@ -202,10 +202,8 @@ static void vec_chunk(void *ctx, size_t ch)
 {
     const struct vec_pass *vp = ctx;
     const pcs_dims *d = vp->d;
-    size_t per = (d->k + vp->chunks - 1) / vp->chunks, lo = per * ch;
-    size_t hi = lo + per < d->k ? lo + per : d->k;
-    if (lo >= hi)
-        return;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, d->k, vp->chunks, ch);
     for (size_t r = 0; r < vp->count; r++) {
         size_t R = (size_t)vp->first + r, i = R / d->C, c = R % d->C;
         const cairn_fp *x = vp->rows + r * d->k + lo;

@@ -217,8 +217,8 @@ static void mr_fill_chunk(void *ctx, size_t chunk)
 {
     const struct mr_fill *f = ctx;
     const mem_rows *r = f->r;
-    size_t per = (f->cnt + f->chunks - 1) / f->chunks, lo = per * chunk;
-    size_t hi = lo + per < f->cnt ? lo + per : f->cnt;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, f->cnt, f->chunks, chunk);
     for (size_t i = lo; i < hi; i++) {
         uint64_t x = f->x0 + i;
         cairn_fp *row = r->buf + i * MR_WIDTH;
@@ -520,8 +520,8 @@ struct mf_job {
 static void mf_chunk(void *ctx, size_t c)
 {
     const struct mf_job *j = ctx;
-    size_t per = (j->cnt + j->chunks - 1) / j->chunks, lo = per * c;
-    size_t hi = lo + per < j->cnt ? lo + per : j->cnt;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, j->cnt, j->chunks, c);
     cairn_fp2 v[ZLV_N];
     memset(v, 0, sizeof v);
     for (size_t i = lo; i < hi; i++) {

@@ -63,9 +63,9 @@ struct g_job {
 static void g_chunk(void *ctx, size_t c)
 {
     const struct g_job *j = ctx;
-    uint64_t per = (j->rows + j->chunks - 1) / j->chunks, lo = per * c;
-    uint64_t hi = lo + per < j->rows ? lo + per : j->rows;
-    for (uint64_t y = lo; y < hi; y++) {
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, (size_t)j->rows, j->chunks, c);
+    for (size_t y = lo; y < hi; y++) {
         cairn_fp2 s[ZL_SHIFT_VALS];
         cairn_fp v[ZL_SHIFT_VALS];
         zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, y);
