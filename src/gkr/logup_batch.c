@@ -325,7 +325,8 @@ typedef struct {
     unsigned threads;
 } lb_rows;
 
-#define LB_ROWS_CHUNK 4096u
+/* Rows per call to the consumer: few pool jobs a pass (each waits for its slowest thread). */
+#define LB_ROWS_CHUNK 16384u
 
 /* The rows of one chunk of rows [x0, x0 + cnt) of the buffer, cut into `chunks` pieces. */
 struct lb_fill {

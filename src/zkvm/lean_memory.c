@@ -197,7 +197,8 @@ static void mem_absorb(cairn_transcript *t, size_t n, unsigned k, const uint32_t
  */
 #define MR_VALS (ZL_MEM_VALS + 1)  /* the values and the row */
 #define MR_WIDTH (MR_VALS + 5)
-#define MR_CHUNK 4096u
+/* Rows per call to the consumer: few pool jobs a pass (each waits for its slowest thread). */
+#define MR_CHUNK 16384u
 
 typedef struct {
     const zl_vtab *vt;
