@@ -118,7 +118,7 @@ const char *const zl_stage_names[ZL_NSTAGE] = {
 struct clock {
     double t0;
     const zl_report *rep;
-    double cpu0;
+    double cpu0, own0;
 };
 
 /*
@@ -129,6 +129,18 @@ static double cpu_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * The calling thread's own CPU time in seconds: what the pool's other
+ * threads did in a stage is the process's time less this, a measure of
+ * how much of the stage was spread that does not depend on the load.
+ */
+static double own_cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -147,11 +159,13 @@ static void tell(const zl_report *rep, unsigned i, double done)
 static void lap(zl_proof *p, unsigned i, struct clock *t0)
 {
     double t = zk_now_s();
-    double c = cpu_now_s();
+    double c = cpu_now_s(), o = own_cpu_now_s();
     p->stage_s[i] += t - t0->t0;
     p->stage_cpu_s[i] += c - t0->cpu0;
+    p->stage_own_cpu_s[i] += o - t0->own0;
     t0->t0 = t;
     t0->cpu0 = c;
+    t0->own0 = o;
     size_t rss = zk_rss_peak_take();
     p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
     tell(t0->rep, i, 1);
@@ -361,7 +375,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep, cpu_now_s()};
+    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s()};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */

@@ -1421,6 +1421,7 @@ typedef struct {
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
     size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
     double stage_cpu_s[ZL_NSTAGE]; /* the process's CPU time per stage, all threads; not sent */
+    double stage_own_cpu_s[ZL_NSTAGE]; /* the proving thread's own CPU time per stage; not sent */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
