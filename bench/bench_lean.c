@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         const char *guest;
         uint32_t iters; /* loop: iterations; 0: no input */
     } cases[] = {{"hello", 0},    {"loop", 200},   {"loop", 1000},
-                 {"loop", 4500}, {"loop", 20000}, {"loop", 40000}};
+                 {"loop", 4500}, {"loop", 10000}, {"loop", 20000}, {"loop", 40000}};
     size_t ncases = o.quick ? 2 : sizeof cases / sizeof cases[0];
     for (size_t c = 0; c < ncases; c++) {
         char path[256], name[64];
@@ -76,7 +76,8 @@ int main(int argc, char **argv)
         }
         zl_stmt s;
         zl_run_stmt(&s, &r, 100, ZL_GRIND_AUTO);
-        double tp[16], tv[16], stages[16][ZL_NSTAGE];
+        double tp[16], tv[16], stages[16][ZL_NSTAGE], cpus[16][ZL_NSTAGE];
+        double owns[16][ZL_NSTAGE];
         size_t rss[16][ZL_NSTAGE];
         double pre_mib = bench_peak_rss_mib(); /* the run (cells and trace), before the probe resets it */
         size_t bytes = 0, parts[5] = {0};
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_lean: %s: %s\n", name, err.msg);
             bytes = zl_proof_size(&p, parts);
             memcpy(stages[k], p.stage_s, sizeof stages[k]);
+            memcpy(cpus[k], p.stage_cpu_s, sizeof cpus[k]);
+            memcpy(owns[k], p.stage_own_cpu_s, sizeof owns[k]);
             memcpy(rss[k], p.stage_rss, sizeof rss[k]);
             zl_proof_clear(&p);
         }
@@ -118,6 +121,13 @@ int main(int argc, char **argv)
             printf("%-12s stages:", "");
             for (unsigned i = 0; i < ZL_NSTAGE; i++)
                 printf(" %s %.3fs,", zl_stage_names[i], stages[km][i]);
+            printf("\n%-12s stage CPU:", "");
+            for (unsigned i = 0; i < ZL_NSTAGE; i++)
+                printf(" %s %.3fs,", zl_stage_names[i], cpus[km][i]);
+            printf("\n%-12s stage CPU on the pool's other threads:", "");
+            for (unsigned i = 0; i < ZL_NSTAGE; i++)
+                printf(" %s %.0f%%,", zl_stage_names[i],
+                       cpus[km][i] > 0 ? 100.0 * (1.0 - owns[km][i] / cpus[km][i]) : 0.0);
             double peak = pre_mib;
             printf("\n%-12s stage peak RSS:", "");
             for (unsigned i = 0; i < ZL_NSTAGE; i++) {

@@ -186,6 +186,29 @@ static void pool_memory_available_files(void)
     CHECK(system(cmd) == 0);
 }
 
+/*
+ * cairn_pool_chunk_range: for every small item and chunk count, the
+ * chunks' ranges are in order, each ends where the next begins, the first
+ * starts at 0, the last ends at items, and none is longer than
+ * ceil(items / chunks).
+ */
+static void pool_chunk_ranges_tile(void)
+{
+    for (size_t items = 0; items <= 70; items++)
+        for (size_t chunks = 1; chunks <= 66; chunks++) {
+            size_t at = 0, per = (items + chunks - 1) / chunks, ok = 1;
+            for (size_t c = 0; c < chunks; c++) {
+                size_t lo, hi;
+                cairn_pool_chunk_range(&lo, &hi, items, chunks, c);
+                ok &= lo == at && hi >= lo && hi - lo <= per;
+                at = hi;
+            }
+            if (!ok || at != items)
+                FAIL("%zu items in %zu chunks: not a tiling", items, chunks);
+        }
+    test_pass();
+}
+
 /* ---- delayed reduction ------------------------------------------------------------ */
 
 /* (a * b) mod p by 128-bit division: the slow reference. */
@@ -1318,6 +1341,7 @@ const struct test_case test_engine_cases[] = {
     TEST(pool_every_chunk_once),
     TEST(pool_settings),
     TEST(pool_memory_available_files),
+    TEST(pool_chunk_ranges_tile),
     TEST(fp2_mul_variants),
     TEST(acc_matches_reduced_sums),
     TEST(simd_kernels_match_portable),

@@ -20,12 +20,13 @@
 #define TMAX 8 /* instances in a random batch */
 
 /*
- * 1, 2 or 3 threads, also set as the library pool's size (the prover's
+ * 1, 2, 3 or 8 threads, also set as the library pool's size (the prover's
  * loops run on it): the proofs must not depend on it.
  */
 static unsigned test_threads(void)
 {
-    unsigned t = 1 + (unsigned)test_rand_below(3);
+    static const unsigned ths[] = {1, 2, 3, 8};
+    unsigned t = ths[test_rand_below(4)];
     (void)cairn_pool_set_threads(t, NULL);
     return t;
 }
@@ -347,15 +348,19 @@ static void gkr_matches_reference(void)
     }
 }
 
-/* The prover's test hook (src/gkr/gkr_internal.h): sum h(1) in every round. */
+/*
+ * The prover's test hooks (src/gkr/gkr_internal.h): sum h(1) in every
+ * round; the fewest pairs (rows, streamed) of a piece of a round's sums.
+ */
 extern int cairn_gkr_debug_direct_h1;
+extern size_t cairn_gkr_debug_piece_rows;
 
 /*
- * Rounds that derive h(1) from the claim and rounds that sum it give the
- * same proofs (the derivation is the fast path; the direct sum is taken
- * when scale * r_i is zero, which no test can force through the transcript).
+ * Prove random batches twice, the second time with the hooks set (h(1)
+ * summed directly when h1; pieces of 1 to 4 pairs when pieces), on 1, 2, 3
+ * or 8 threads: the same proof and transcript, byte for byte.
  */
-static void gkr_derived_h1_equals_direct(void)
+static void same_proof_under_hooks(int h1, int pieces)
 {
     unsigned long rounds = 5 + test_iters / 100;
     for (unsigned long it = 0; it < rounds; it++) {
@@ -370,17 +375,34 @@ static void gkr_derived_h1_equals_direct(void)
         cairn_transcript_init(&t1, "test/gkr-h1");
         t2 = t1;
         CHECK_OK(cairn_gkr_prove(&p1, pts, pe, qe, &t1, b.inst, m, test_threads(), NULL));
-        cairn_gkr_debug_direct_h1 = 1;
+        cairn_gkr_debug_direct_h1 = h1;
+        cairn_gkr_debug_piece_rows = pieces ? 1 + test_rand_below(4) : 0;
         CHECK_OK(cairn_gkr_prove(&p2, pts, pe, qe, &t2, b.inst, m, test_threads(), NULL));
         cairn_gkr_debug_direct_h1 = 0;
+        cairn_gkr_debug_piece_rows = 0;
         CHECK_EQ_U64(p1.elems_len, p2.elems_len);
         if (p1.elems_len == p2.elems_len)
             CHECK_MEM_EQ(p1.elems, p2.elems, p1.elems_len * sizeof(cairn_fp2));
+        CHECK_MEM_EQ(t1.state, t2.state, sizeof t1.state);
         cairn_gkr_proof_clear(&p1);
         cairn_gkr_proof_clear(&p2);
         batch_free(&b);
     }
 }
+
+/*
+ * Rounds that derive h(1) from the claim and rounds that sum it give the
+ * same proofs (the derivation is the fast path; the direct sum is taken
+ * when scale * r_i is zero, which no test can force through the transcript).
+ */
+static void gkr_derived_h1_equals_direct(void) { same_proof_under_hooks(1, 0); }
+
+/*
+ * The in-memory rounds cut each instance's pairs into pieces on the pool
+ * (gkr_layer_rounds): pieces of a few pairs give the proof of the default
+ * cut byte for byte.
+ */
+static void gkr_round_pieces_same_proof(void) { same_proof_under_hooks(0, 1); }
 
 /*
  * Instances large enough for the prover to start threads (at least
@@ -655,9 +677,12 @@ static void gkr_stream_equals_memory(void)
             cairn_rows_table_init(&src, &impl, table, rows_len, W, 1 + test_rand_below(9));
             cairn_error err;
             cairn_gkr_debug_direct_h1 = (int)(budgets & 1); /* both round paths, streamed too */
+            /* passes cut into pieces of whole groups of at least 1 to 8 rows, or the default */
+            cairn_gkr_debug_piece_rows = test_rand_below(9);
             cairn_status st = cairn_gkr_prove_stream(&got, spts, spe, sqe, &stats, &ts, &src, ri,
                                                      m, &opts, &err);
             cairn_gkr_debug_direct_h1 = 0;
+            cairn_gkr_debug_piece_rows = 0;
             if (st == CAIRN_ERR_LIMIT)
                 break;
             CHECK_OK(st);
@@ -1411,6 +1436,7 @@ const struct test_case test_gkr_cases[] = {
     TEST(gkr_fingerprint_weights_definition),
     TEST(gkr_logup_tuples),
     TEST(gkr_stream_equals_memory),
+    TEST(gkr_round_pieces_same_proof),
     TEST(gkr_stream_errors),
     TEST(gkr_fuzz_inprocess),
     TEST(gkr_logup_star_fuzz_inprocess),

@@ -590,9 +590,10 @@ out:
 /*
  * The fast zero-check prover (eq factored out, the first round over F_p,
  * q(1) from the claim) sends exactly the generic prover's bytes on honest
- * witnesses, for 1, 2 and 3 threads, and the same claimed values; for
+ * witnesses, for 1, 2, 3 and 8 threads, and the same claimed values; for
  * every delay before its tables are held (the first rounds read the rows),
- * from full tables and from the prover's own (zl_vtab_build).
+ * from full tables and from the prover's own (zl_vtab_build), reading U
+ * and B column by column or entry by entry (zl_tables_rows).
  */
 static void zerocheck_fast_matches_generic(void)
 {
@@ -618,21 +619,31 @@ static void zerocheck_fast_matches_generic(void)
         goto out;
     }
     /* the values as the prover gets them: the cell columns, the rest per row */
-    zl_tables tb;
-    zl_vtab built;
+    zl_tables tb, tbr;
+    zl_vtab built, builtr; /* builtr: U and B read entry by entry */
     memset(&built, 0, sizeof built);
+    memset(&builtr, 0, sizeof builtr);
+    memset(&tbr, 0, sizeof tbr);
     if (zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK ||
-        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK) {
+        zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK ||
+        zl_tables_init(&tbr, &z->bc, &err) != CAIRN_OK || zl_tables_rows(&tbr, &err) != CAIRN_OK ||
+        zl_vtab_build(&builtr, f.cells, z->w.n, z->w.T, &tbr, &err) != CAIRN_OK) {
         FAIL("tables: %s", err.msg);
+        zl_vtab_clear(&built);
+        zl_vtab_clear(&builtr);
         zl_tables_clear(&tb);
+        zl_tables_clear(&tbr);
         zl_zc_proof_clear(&g);
         goto out;
     }
-    /* every delay of the tables (rounds read from the rows), both sources, 1 to 3 threads */
+    /* every delay of the tables (rounds read from the rows), three sources, 1, 2, 3, 8 threads */
     static const int delays[] = {1, 2, 3, ZL_ZC_DELAY, ZL_ZC_DELAY_MAX};
+    static const unsigned ths[] = {1, 2, 3, 8};
+    static const char *const modes[] = {"view", "built", "built, tables by entry"};
     const unsigned nd = sizeof delays / sizeof delays[0];
-    for (unsigned v = 0; v < 3 * nd * 2; v++) {
-        unsigned th = 1 + v / (2 * nd), d = (v / 2) % nd, mode = v % 2;
+    for (unsigned v = 0; v < 4 * nd * 3; v++) {
+        unsigned th = ths[v / (3 * nd)], d = (v / 3) % nd, mode = v % 3;
+        const zl_vtab *src = mode == 0 ? &f.vt : mode == 1 ? &built : &builtr;
         (void)cairn_pool_set_threads(th, NULL);
         zl_zc_delay = delays[d];
         zl_zc_proof q;
@@ -640,7 +651,7 @@ static void zerocheck_fast_matches_generic(void)
         cairn_transcript tq;
         zl_zc_proof_init(&q);
         cairn_transcript_init(&tq, "lean-test");
-        if (zl_zc_prove(&q, rq, &tq, mode ? &built : &f.vt, z->w.n, z->w.T, ins, &ctx, th,
+        if (zl_zc_prove(&q, rq, &tq, src, z->w.n, z->w.T, ins, &ctx, th,
                         &err) != CAIRN_OK) {
             FAIL("fast, %u threads: %s", th, err.msg);
         } else {
@@ -655,7 +666,7 @@ static void zerocheck_fast_matches_generic(void)
             b = cairn_transcript_squeeze_fp2(&tg2, "t");
             if (!same || !cairn_fp2_eq(a, b))
                 FAIL("fast prover, %u threads, delay %d, %s: other bytes than the generic one",
-                     th, delays[d], mode ? "built" : "view");
+                     th, delays[d], modes[mode]);
             else
                 test_pass();
         }
@@ -663,7 +674,9 @@ static void zerocheck_fast_matches_generic(void)
     }
     zl_zc_delay = ZL_ZC_DELAY;
     zl_vtab_clear(&built);
+    zl_vtab_clear(&builtr);
     zl_tables_clear(&tb);
+    zl_tables_clear(&tbr);
     (void)cairn_pool_set_threads(2, NULL);
     zl_zc_proof_clear(&g);
 out:
@@ -1359,10 +1372,92 @@ static void reduce_blocks_same_proof(void)
 }
 
 /*
+ * The final memory by windows of rows found on the pool (zl_mem_finals)
+ * against one pass in row order here: the last write to each register and
+ * RAM word, for windows of 1, 3, 64 rows and the default, and 1, 2, 3 and
+ * 8 threads.
+ */
+static void mem_finals_windows(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64()))
+        return;
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
+    size_t n = f.z.w.n, K = (size_t)1 << s.ram->k;
+    uint64_t rows = UINT64_C(1) << n;
+    zl_tables tb;
+    zl_vtab vt;
+    cairn_error err;
+    memset(&vt, 0, sizeof vt);
+    memset(&tb, 0, sizeof tb);
+    cairn_fp *fv = malloc(4 * K * sizeof *fv), *row = malloc(ZLV_N * sizeof *row);
+    cairn_fp2 *v = calloc(ZLV_N, sizeof *v);
+    if (!CHECK(fv != NULL && row != NULL && v != NULL) ||
+        zl_tables_init(&tb, &f.z.bc, &err) != CAIRN_OK ||
+        zl_vtab_build(&vt, f.cells, n, f.z.w.T, &tb, &err) != CAIRN_OK) {
+        FAIL("setup");
+        goto out;
+    }
+    /* the reference: one pass in row order */
+    uint32_t want_val[32];
+    uint64_t want_ts[32];
+    cairn_fp *wfv = fv + 2 * K, *wfts = fv + 3 * K;
+    const uint16_t *mv = zl_mem_values();
+    size_t writes = 0;
+    for (unsigned r = 0; r < 32; r++)
+        want_val[r] = r == 0 ? 0 : s.init_regs[r], want_ts[r] = 0;
+    for (size_t j = 0; j < K; j++)
+        wfv[j] = cairn_fp_from_u64(s.ram->init[j]), wfts[j] = cairn_fp_zero();
+    for (uint64_t x = 0; x < rows; x++) {
+        cairn_fp2 p[ZL_NMEM], t[ZL_NMEM][5];
+        zl_vtab_row(row, &vt, x);
+        for (unsigned i = 0; i < ZL_MEM_VALS; i++)
+            v[mv[i]] = cairn_fp2_from_fp(row[mv[i]]);
+        v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x));
+        zl_tuples(p, t, v, s.ram->base);
+        for (unsigned k = 1; k <= 5; k += 2)
+            if (!cairn_fp2_is_zero(p[k]) && t[k][1].c0.v < 32) {
+                want_val[t[k][1].c0.v] = (uint32_t)t[k][2].c0.v;
+                want_ts[t[k][1].c0.v] = t[k][3].c0.v;
+                writes++;
+            }
+        for (unsigned k = 7; k <= 8; k++)
+            if (!cairn_fp2_is_zero(p[k]) && t[k][1].c0.v < K) {
+                wfv[t[k][1].c0.v] = t[k][3].c0;
+                wfts[t[k][1].c0.v] = t[k][4].c0;
+                writes++;
+            }
+    }
+    CHECK(writes > 0);
+    static const size_t wins[] = {1, 3, 64, ZL_MEM_FINALS_WINDOW};
+    static const unsigned ths[] = {1, 2, 3, 8};
+    for (unsigned i = 0; i < 16; i++) {
+        uint32_t val[32];
+        uint64_t ts[32];
+        (void)cairn_pool_set_threads(ths[i % 4], NULL);
+        zl_mem_finals_window = wins[i / 4];
+        memset(fv, 0xff, 2 * K * sizeof *fv);
+        zl_mem_finals(val, ts, fv, fv + K, &vt, n, s.init_regs, s.ram);
+        CHECK_MEM_EQ(val, want_val, sizeof val);
+        CHECK_MEM_EQ(ts, want_ts, sizeof ts);
+        CHECK_MEM_EQ(fv, wfv, 2 * K * sizeof *fv);
+    }
+    zl_mem_finals_window = ZL_MEM_FINALS_WINDOW;
+    (void)cairn_pool_set_threads(2, NULL);
+out:
+    zl_vtab_clear(&vt);
+    zl_tables_clear(&tb);
+    free(fv);
+    free(row);
+    free(v);
+    zc_fix_close(&f);
+}
+
+/*
  * The lookups' and the memory checking's GKRs proven from rows in passes
  * (cairn_gkr_prove_stream, budgets that force streamed layers) give the
  * proof of the in-memory prover (zl_gkr_budget = 0), byte for byte, for
- * 1, 2 and 3 threads.
+ * 1, 2, 3 and 8 threads (the whole proof: every stage's passes).
  */
 static void gkr_streamed_same_proof(void)
 {
@@ -1373,8 +1468,10 @@ static void gkr_streamed_same_proof(void)
     static const size_t budgets[] = {0, (size_t)256 << 10, (size_t)2 << 20};
     uint8_t *ref = NULL;
     size_t ref_len = 0;
-    for (unsigned th = 1; th <= 3; th++)
+    static const unsigned ths[] = {1, 2, 3, 8};
+    for (unsigned ti = 0; ti < 4; ti++)
         for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+            unsigned th = ths[ti];
             if (th > 1 && i == 0)
                 continue;
             zl_proof p;
@@ -3012,6 +3109,7 @@ const struct test_case test_lean_cases[] = {
     TEST(lookup_stage),
     TEST(lookup_extras_both_routes),
     TEST(gkr_streamed_same_proof),
+    TEST(mem_finals_windows),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
     TEST(lean_cheating_prover_rejected),

@@ -295,7 +295,7 @@ static void lookup_batch_threads_same_bytes(void)
 /*
  * The streaming prover (the GKR's leaves read from rows in passes, within
  * budgets that force streamed layers, and one that holds everything) gives
- * the in-memory prover's proof bytes and claims, for 1, 2 and 3 threads;
+ * the in-memory prover's proof bytes and claims, for 1, 2, 3 and 8 threads;
  * with n < kappa too (the table side is the larger instance).
  */
 static void lookup_batch_stream_same_bytes(void)
@@ -318,8 +318,10 @@ static void lookup_batch_stream_same_bytes(void)
         CHECK_OK(blk_prove(&proof, &c0, &b, b.y, b.cindex, 1, NULL));
         CHECK_OK(cairn_logup_star_batch_proof_encode(ref, len, &proof, n, kappa, 3, NULL));
         cairn_logup_star_proof_clear(&proof);
-        for (unsigned th = 1; th <= 3; th++)
+        static const unsigned ths[] = {1, 2, 3, 8};
+        for (unsigned ti = 0; ti < 4; ti++)
             for (int i = 0; i < 3; i++) {
+                unsigned th = ths[ti];
                 CHECK_OK(cairn_pool_set_threads(th, NULL));
                 cairn_logup_star_proof_init(&proof);
                 CHECK_OK(blk_bind(&b, &t));

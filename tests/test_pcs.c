@@ -15,6 +15,7 @@
 #include "cairn/ntt.h"
 #include "cairn/pcs.h"
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "tests.h"
 
 int cairn_fuzz_pcs_proof(const uint8_t *data, size_t len);
@@ -578,6 +579,12 @@ static void pcs_open_edge_sizes(void)
             }
 }
 
+/*
+ * An opening from a source cut into chunks of 1, 2, 5, 64 rows, or from the
+ * polynomials' own source, on 1, 2, 3 or 8 threads, the first pass's
+ * vectors cut into chunks of one entry or more, has the bytes of the
+ * one-chunk opening.
+ */
 static void pcs_open_streaming_identical(void)
 {
     static const size_t chunks[] = {1, 2, 5, 64};
@@ -594,7 +601,10 @@ static void pcs_open_streaming_identical(void)
             size_t len, len2;
             uint8_t *want = encode_opening(&op, &len);
             for (size_t ci = 0; ci < 5 && want != NULL; ci++) {
+                static const unsigned ths[] = {1, 2, 3, 8};
                 cairn_transcript t;
+                (void)cairn_pool_set_threads(ths[(ci + it) % 4], NULL);
+                pcs_vec_chunk_min = ci % 2 ? 1 : 0; /* short rows cut into many chunks too */
                 if (ci < 4) {
                     CHECK_OK(batch_open(&op2, &b, chunks[ci], NULL));
                 } else {
@@ -612,6 +622,8 @@ static void pcs_open_streaming_identical(void)
                     CHECK_MEM_EQ(got, want, len);
                 free(got);
             }
+            (void)cairn_pool_set_threads(1, NULL);
+            pcs_vec_chunk_min = 0;
             free(want);
         }
         cairn_pcs_opening_clear(&op);

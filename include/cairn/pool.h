@@ -80,6 +80,13 @@ void cairn_pool_run(size_t chunks_len, cairn_pool_fn fn, void *ctx);
 size_t cairn_pool_chunks(size_t items, size_t min_items);
 
 /*
+ * The items [*lo, *hi) of chunk c when `items` items are cut into `chunks`
+ * chunks of ceil(items / chunks) (the last ones shorter or empty): the cut
+ * every pass takes, a function of its arguments only.
+ */
+void cairn_pool_chunk_range(size_t *lo, size_t *hi, size_t items, size_t chunks, size_t c);
+
+/*
  * Stop and join every worker (they restart on the next job).  For tests and
  * clean exits; not to be called while a job runs.
  */

@@ -197,6 +197,15 @@ typedef struct {
  */
 extern int cairn_gkr_debug_direct_h1;
 
+/*
+ * Test hook: the fewest rows of one piece of a streamed pass (stream.c's
+ * consume), STREAM_PIECE_ROWS when 0, and the fewest pairs of one piece
+ * of an in-memory round's sums (gkr_layer_rounds), GKR_PAR_MIN when 0;
+ * tests set a few so that small instances are cut into many pieces (the
+ * proofs must not change).
+ */
+extern size_t cairn_gkr_debug_piece_rows;
+
 /* 1 when round i must sum h(1) itself: scale * r_i is zero, or the test hook is set. */
 int gkr_round_need_h1(const gkr_round *rs, cairn_fp2 ri);
 

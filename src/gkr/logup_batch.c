@@ -322,37 +322,57 @@ typedef struct {
     const cairn_fp2 *y;
     size_t m, P, rows, K, width;
     cairn_fp *buf; /* LB_ROWS_CHUNK rows */
+    unsigned threads;
 } lb_rows;
 
-#define LB_ROWS_CHUNK 4096u
+/* Rows per call to the consumer: few pool jobs a pass (each waits for its slowest thread). */
+#define LB_ROWS_CHUNK 16384u
+
+/* The rows of one chunk of rows [x0, x0 + cnt) of the buffer, cut into `chunks` pieces. */
+struct lb_fill {
+    const lb_rows *r;
+    uint64_t x0;
+    size_t cnt, chunks;
+};
+
+/* Piece c of an lb_fill: its rows of the buffer (each row depends only on its index). */
+static void lb_fill_chunk(void *ctx, size_t c)
+{
+    const struct lb_fill *f = ctx;
+    const lb_rows *r = f->r;
+    const lb_eq *e = r->eq;
+    size_t lo, hi;
+    lb_chunk_range(&lo, &hi, f->cnt, f->chunks, c);
+    memset(r->buf + lo * r->width, 0, (hi - lo) * r->width * sizeof *r->buf);
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t x = f->x0 + i;
+        cairn_fp *row = r->buf + i * r->width;
+        if (x < r->rows) {
+            size_t xl = (size_t)x & (e->lo_len - 1), xh = (size_t)(x >> e->h);
+            for (size_t l = 0; l < r->m; l++)
+                row[l] = r->index[l][x];
+            for (size_t k = 0; k < r->P; k++) {
+                cairn_fp2 w = cairn_fp2_mul(e->lo[k * e->lo_len + xl], e->hi[k * e->hi_len + xh]);
+                row[r->m + 2 * k] = w.c0;
+                row[r->m + 2 * k + 1] = w.c1;
+            }
+        }
+        if (x < r->K) {
+            row[r->m + 2 * r->P] = r->y[x].c0;
+            row[r->m + 2 * r->P + 1] = r->y[x].c1;
+            row[r->m + 2 * r->P + 2] = cairn_fp_make(x);
+        }
+    }
+}
 
 static cairn_status lb_rows_stream(const cairn_rows *src, uint64_t a, uint64_t b,
                                    cairn_rows_consumer consume, void *ctx, cairn_error *err)
 {
     lb_rows *r = src->impl;
-    const lb_eq *e = r->eq;
     for (uint64_t x0 = a; x0 < b; x0 += LB_ROWS_CHUNK) {
         size_t cnt = b - x0 < LB_ROWS_CHUNK ? (size_t)(b - x0) : LB_ROWS_CHUNK;
-        memset(r->buf, 0, cnt * r->width * sizeof *r->buf);
-        for (size_t i = 0; i < cnt; i++) {
-            uint64_t x = x0 + i;
-            cairn_fp *row = r->buf + i * r->width;
-            if (x < r->rows) {
-                size_t xl = (size_t)x & (e->lo_len - 1), xh = (size_t)(x >> e->h);
-                for (size_t l = 0; l < r->m; l++)
-                    row[l] = r->index[l][x];
-                for (size_t k = 0; k < r->P; k++) {
-                    cairn_fp2 w = cairn_fp2_mul(e->lo[k * e->lo_len + xl], e->hi[k * e->hi_len + xh]);
-                    row[r->m + 2 * k] = w.c0;
-                    row[r->m + 2 * k + 1] = w.c1;
-                }
-            }
-            if (x < r->K) {
-                row[r->m + 2 * r->P] = r->y[x].c0;
-                row[r->m + 2 * r->P + 1] = r->y[x].c1;
-                row[r->m + 2 * r->P + 2] = cairn_fp_make(x);
-            }
-        }
+        struct lb_fill f = {r, x0, cnt, cairn_pool_chunks(cnt, 256)};
+        lb_run(f.chunks, r->threads, lb_fill_chunk, &f);
         cairn_status st = consume(ctx, x0, r->buf, cnt, err);
         if (st != CAIRN_OK)
             return st;
@@ -455,7 +475,8 @@ static cairn_status lb_prove(cairn_logup_star_proof *proof, cairn_logup_star_bat
     if ((st = lb_eq_make(&eq, s, err)) != CAIRN_OK)
         goto out;
     if (budget != 0) { /* the leaves as rows, read by the streaming prover in passes */
-        lr = (lb_rows){index, &eq, y, m, s->points_len, rows, K, m + 2 * s->points_len + 3, NULL};
+        lr = (lb_rows){index, &eq, y, m, s->points_len, rows, K, m + 2 * s->points_len + 3, NULL,
+                       threads};
         if ((lr.buf = malloc(LB_ROWS_CHUNK * lr.width * sizeof *lr.buf)) == NULL) {
             st = cairn_error_set(err, CAIRN_ERR_NOMEM, "logup* batch prover: a row buffer");
             goto out;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "gkr_internal.h"
 
 /* Layer k's numerators (which = 0) or denominators (1) of an instance, k <= top. */
@@ -60,17 +61,17 @@ static void build_layers(inst_state *s)
 }
 
 /*
- * One round's sums for one instance over the half pairs (2y, 2y+1) of
- * its four tables, weighted by w[y] (gkr_pair_sums; gkr_pair_sums_p1 when
- * its numerators are 1).
+ * One round's sums for one instance over the pairs (2y, 2y+1), lo <= y <
+ * hi, of its four tables, weighted by w[y] (gkr_pair_sums;
+ * gkr_pair_sums_p1 when its numerators are 1).
  */
 static void round_sums(cairn_fp2 acc[6], const gkr_src tab[4], int p_one, int need1,
-                       const cairn_fp2 *w, size_t half)
+                       const cairn_fp2 *w, size_t lo, size_t hi)
 {
     for (int u = 0; u < 6; u++)
         acc[u] = cairn_fp2_zero();
     cairn_fp2 v[8];
-    for (size_t y = 0; y < half; y++) {
+    for (size_t y = lo; y < hi; y++) {
         for (size_t u = p_one ? 2 : 0; u < 4; u++) {
             v[2 * u] = src_get(tab[u], 2 * y);
             v[2 * u + 1] = src_get(tab[u], 2 * y + 1);
@@ -117,6 +118,7 @@ void gkr_combine_sums(cairn_fp2 H[3], const cairn_fp2 acc[6], const cairn_fp2 co
 }
 
 int cairn_gkr_debug_direct_h1 = 0;
+size_t cairn_gkr_debug_piece_rows = 0;
 
 int gkr_round_need_h1(const gkr_round *rs, cairn_fp2 ri)
 {
@@ -173,6 +175,7 @@ typedef struct {
     size_t qs, half, k;
     int from_children, need1;
     cairn_fp2 c;
+    size_t cuts; /* job_sums: pieces of each instance's pairs (cairn_pool_chunks of half) */
 } round_job;
 
 /* Table u (P0, P1, Q0, Q1) of the j-th active instance in this round. */
@@ -185,14 +188,20 @@ static gkr_src job_tab(const round_job *jb, size_t j, size_t u)
 
 static int job_p_one(const round_job *jb, size_t j) { return jb->p_one != NULL && jb->p_one[j]; }
 
-/* Item j: the six sums of the j-th active instance into acc[6j ..]. */
-static void job_sums(void *ctx, size_t j)
+/*
+ * Item it = j * cuts + c: the six sums of piece c of the j-th active
+ * instance's pairs into acc[6 it ..] (the caller adds the pieces in order).
+ */
+static void job_sums(void *ctx, size_t it)
 {
     const round_job *jb = ctx;
+    size_t j = it / jb->cuts, c = it % jb->cuts;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, jb->half, jb->cuts, c);
     gkr_src tab[4];
     for (size_t u = 0; u < 4; u++)
         tab[u] = job_tab(jb, j, u);
-    round_sums(jb->acc + 6 * j, tab, job_p_one(jb, j), jb->need1, jb->w, jb->half);
+    round_sums(jb->acc + 6 * it, tab, job_p_one(jb, j), jb->need1, jb->w, lo, hi);
 }
 
 /* Item j: fold the j-th active instance's tables with the challenge into scratch. */
@@ -217,8 +226,8 @@ cairn_status gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
                               cairn_fp2 *scratch, size_t qs, cairn_fp2 *w, unsigned threads,
                               cairn_error *err)
 {
-    round_job jb = {state, idx, p_one, scratch, NULL, w, qs, 0, k, 0, 0, cairn_fp2_zero()};
-    jb.acc = malloc(6 * (a > 0 ? a : 1) * sizeof *jb.acc);
+    round_job jb = {state, idx, p_one, scratch, NULL, w, qs, 0, k, 0, 0, cairn_fp2_zero(), 1};
+    jb.acc = malloc(6 * (a > 0 ? a : 1) * CAIRN_POOL_CHUNKS * sizeof *jb.acc);
     if (jb.acc == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "GKR prover: round sums of %zu instances",
                                a);
@@ -228,10 +237,19 @@ cairn_status gkr_layer_rounds(cairn_fp2 *msgs, cairn_fp2 *evals, cairn_fp2 *rho,
         jb.from_children = i == 0 && state != NULL;
         jb.need1 = gkr_round_need_h1(&rs, r[i]);
         unsigned th = jb.half * a >= GKR_PAR_MIN ? threads : 1;
-        gkr_parallel_for(a, th, job_sums, &jb);
+        /* each instance's pairs in pieces, so that one large instance uses every thread */
+        jb.cuts = cairn_pool_chunks(jb.half, cairn_gkr_debug_piece_rows != 0
+                                                  ? cairn_gkr_debug_piece_rows
+                                                  : GKR_PAR_MIN);
+        gkr_parallel_for(a * jb.cuts, th, job_sums, &jb);
+        for (size_t j = 0; j < a; j++)
+            for (size_t c = 1; c < jb.cuts; c++)
+                for (size_t u = 0; u < 6; u++)
+                    jb.acc[6 * j * jb.cuts + u] = cairn_fp2_add(jb.acc[6 * j * jb.cuts + u],
+                                                                jb.acc[6 * (j * jb.cuts + c) + u]);
         cairn_fp2 H[3] = {cairn_fp2_zero(), cairn_fp2_zero(), cairn_fp2_zero()};
         for (size_t j = 0; j < a; j++)
-            gkr_combine_sums(H, jb.acc + 6 * j, coeffs + 2 * j);
+            gkr_combine_sums(H, jb.acc + 6 * j * jb.cuts, coeffs + 2 * j);
         jb.c = rho[i] =
             gkr_emit_round(msgs + CAIRN_GKR_LAYER_DEGREE * i, t, H, jb.need1, &rs, r[i]);
         gkr_parallel_for(a, th, job_fold, &jb);

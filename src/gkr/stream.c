@@ -30,6 +30,9 @@
 
 #define E16 ((size_t)CAIRN_FP2_BYTES)
 
+/* The fewest rows of one piece of work in a pass (consume), where groups are smaller. */
+#define STREAM_PIECE_ROWS 512u
+
 /* Per-instance state of one pass. */
 typedef struct {
     const cairn_gkr_row_instance *def;
@@ -68,15 +71,27 @@ typedef struct {
     size_t s, passes, peak;
     cairn_fp2 **layer; /* layer s of each instance (p, q): freed once streaming starts */
     unsigned threads;
+    struct spiece *pieces; /* consume's pieces of one chunk of rows (grown as needed) */
+    size_t pieces_cap;
 } stream_ctx;
 
-/* constant + sum_t coeffs[t] row[cols[t]] */
+/*
+ * constant + sum_t coeffs[t] row[cols[t]]; from three terms on, the
+ * products are summed unreduced and reduced once (the same field value).
+ */
 static cairn_fp2 affine_eval(const cairn_gkr_affine *f, const cairn_fp *row)
 {
     cairn_fp2 v = f->constant;
+    if (f->terms_len < 3) {
+        for (size_t t = 0; t < f->terms_len; t++)
+            v = cairn_fp2_add(v, cairn_fp2_mul_fp(f->coeffs[t], row[f->cols[t]]));
+        return v;
+    }
+    cairn_fp2_acc acc;
+    cairn_fp2_acc_zero(&acc);
     for (size_t t = 0; t < f->terms_len; t++)
-        v = cairn_fp2_add(v, cairn_fp2_mul_fp(f->coeffs[t], row[f->cols[t]]));
-    return v;
+        cairn_fp2_acc_add_mul_fp(&acc, f->coeffs[t], row[f->cols[t]]);
+    return cairn_fp2_add(v, cairn_fp2_acc_reduce(&acc));
 }
 
 /*
@@ -157,7 +172,11 @@ static void unit_done(stream_ctx *cx, sinst *s, uint64_t c)
         s->F[u] = cairn_fp2_zero();
 }
 
-/* Rows [first, first + count) into one instance, in order. */
+/*
+ * Rows [first, first + count) into one instance's state s, in order;
+ * s->rows_done must equal first (rows of one instance are numbered from 0
+ * in every pass).
+ */
 static void consume_inst(stream_ctx *cx, sinst *s, uint64_t first, const cairn_fp *rows,
                          size_t count)
 {
@@ -186,33 +205,119 @@ static void consume_inst(stream_ctx *cx, sinst *s, uint64_t first, const cairn_f
     }
 }
 
+/*
+ * log2 of the rows of one group of an instance in the current pass: the
+ * rows after which its state holds nothing that later rows need but the
+ * sums (acc, grid) and what the pass has stored.  A unit is 2^blk_log
+ * rows; an entry of the table folded i times is 2^(i+1) units; a ROUND
+ * pass pairs two entries, a ROUND2 pass groups four.
+ */
+static size_t group_log(const stream_ctx *cx, const sinst *s)
+{
+    switch (cx->kind) {
+    case PASS_LAYER: return s->blk_log;
+    case PASS_MATERIALIZE: return s->blk_log + cx->i + 1;
+    case PASS_ROUND: return s->blk_log + cx->i + 2;
+    default: return s->blk_log + cx->i + 3;
+    }
+}
+
+/*
+ * One piece of a chunk of rows for one instance: rows [lo, hi).  Piece 0
+ * of an instance continues the instance's state; every later piece starts
+ * on a group boundary (group_log), so it starts from an empty state.
+ */
+typedef struct spiece {
+    size_t inst;
+    uint64_t lo, hi;
+    int first;
+    sinst st;
+} spiece;
+
 struct consume_job {
     stream_ctx *cx;
     uint64_t first;
     const cairn_fp *rows;
-    size_t count;
 };
 
-/* Item j: instance j over the chunk's rows (instances share nothing during a pass). */
+/* Item j: one piece (pieces share nothing; their sums are combined afterwards). */
 static void consume_item(void *ctx, size_t j)
 {
     struct consume_job *c = ctx;
-    consume_inst(c->cx, &c->cx->si[j], c->first, c->rows, c->count);
+    spiece *pc = &c->cx->pieces[j];
+    sinst *s = &pc->st;
+    *s = c->cx->si[pc->inst];
+    if (!pc->first) {
+        s->have = 0;
+        for (size_t u = 0; u < 4; u++)
+            s->F[u] = cairn_fp2_zero();
+    }
+    s->rows_done = pc->lo;
+    for (size_t u = 0; u < 6; u++)
+        s->acc[u] = cairn_fp2_zero();
+    for (size_t u = 0; u < 18; u++)
+        s->grid[u] = cairn_fp2_zero();
+    consume_inst(c->cx, s, pc->lo, c->rows + (pc->lo - c->first) * c->cx->rows->width,
+                 (size_t)(pc->hi - pc->lo));
 }
 
 /*
  * The row consumer: every row feeds the active instances whose leaves it
- * holds.  Each instance reads the rows in order whatever the threads, so
- * the values do not depend on them; with threads, the instances of a
- * chunk of rows run in parallel.
+ * holds.  Each instance's rows are cut into pieces at multiples of a
+ * whole number of its groups (at least STREAM_PIECE_ROWS rows), the
+ * pieces of all instances run in parallel, and then, instance by
+ * instance in piece order, the pieces' sums are added to the instance's
+ * and the last piece's state becomes the instance's.  Every value is a
+ * sum or product in the field, whatever the cut (fraction addition is
+ * exactly associative on pairs, module comment), so the values depend
+ * neither on the pieces nor on the threads.
  */
 static cairn_status consume(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
                             cairn_error *err)
 {
-    (void)err;
     stream_ctx *cx = ctx;
-    struct consume_job c = {cx, first, rows, count};
-    gkr_parallel_for(cx->m, cx->threads, consume_item, &c);
+    size_t np = 0;
+    for (size_t j = 0; j < cx->m; j++) {
+        const sinst *s = &cx->si[j];
+        uint64_t end = (uint64_t)1 << s->n, hi = first + count < end ? first + count : end;
+        if (!s->active || first >= hi)
+            continue;
+        uint64_t g = (uint64_t)1 << group_log(cx, s), least = STREAM_PIECE_ROWS;
+        if (cairn_gkr_debug_piece_rows != 0)
+            least = cairn_gkr_debug_piece_rows;
+        uint64_t step = (least + g - 1) / g * g; /* whole groups, at least `least` rows */
+        for (uint64_t lo = first; lo < hi; np++) {
+            uint64_t cut = (lo / step + 1) * step;
+            if (np == cx->pieces_cap) {
+                size_t cap = 2 * cx->pieces_cap + 64;
+                spiece *pp = realloc(cx->pieces, cap * sizeof *pp);
+                if (pp == NULL)
+                    return cairn_error_set(err, CAIRN_ERR_NOMEM,
+                                           "GKR streaming prover: %zu pieces", cap);
+                cx->pieces = pp, cx->pieces_cap = cap;
+            }
+            spiece *pc = &cx->pieces[np];
+            pc->inst = j;
+            pc->lo = lo;
+            pc->hi = cut < hi ? cut : hi;
+            pc->first = lo == first;
+            lo = pc->hi;
+        }
+    }
+    struct consume_job c = {cx, first, rows};
+    gkr_parallel_for(np, cx->threads, consume_item, &c);
+    for (size_t k = 0; k < np; k++) {
+        const sinst *p = &cx->pieces[k].st;
+        sinst *s = &cx->si[cx->pieces[k].inst];
+        cairn_fp2 acc[6], grid[18];
+        for (size_t u = 0; u < 6; u++)
+            acc[u] = cairn_fp2_add(s->acc[u], p->acc[u]);
+        for (size_t u = 0; u < 18; u++)
+            grid[u] = cairn_fp2_add(s->grid[u], p->grid[u]);
+        *s = *p; /* the last piece's state is the instance's */
+        memcpy(s->acc, acc, sizeof acc);
+        memcpy(s->grid, grid, sizeof grid);
+    }
     return CAIRN_OK;
 }
 
@@ -480,7 +585,9 @@ cairn_status cairn_gkr_row_leaves(cairn_fp2 *p, cairn_fp2 *q, const cairn_rows *
     cx.m = 1;
     cx.si = &si;
     cx.kind = PASS_LAYER;
-    return run_pass(&cx, err);
+    st = run_pass(&cx, err);
+    free(cx.pieces);
+    return st;
 }
 
 cairn_status cairn_gkr_prove_stream(cairn_gkr_proof *proof, cairn_fp2 *points,
@@ -557,5 +664,6 @@ out:
     free(state);
     free(cx.si);
     free(cx.i0);
+    free(cx.pieces);
     return st;
 }

@@ -20,6 +20,7 @@
 
 #include "cairn/ntt.h"
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "pcs_internal.h"
 
 void cairn_pcs_opening_init(cairn_pcs_opening *op)
@@ -169,6 +170,8 @@ cairn_status pcs_encode_fp2(cairn_fp2 *enc, cairn_fp *scratch, const cairn_fp2 *
     return CAIRN_OK;
 }
 
+size_t pcs_vec_chunk_min = 0;
+
 /* acc[j] += a * x[j] for j < k (extension times base). */
 static void axpy(cairn_fp2 *acc, cairn_fp2 a, const cairn_fp *x, size_t k)
 {
@@ -184,9 +187,38 @@ struct vec_pass {
     const cairn_fp2 *alpha, *beta, *eqrow;
     cairn_fp2 *vec;
     uint64_t next;
+    /* the chunk of rows being folded (vec_chunk) */
+    uint64_t first;
+    const cairn_fp *rows;
+    size_t count, chunks;
 };
 
-/* Pass 1: fold every row into the s * (P + 1) vectors. */
+/*
+ * Chunk ch of a vec_pass: entries [lo, hi) of every vector, from every row
+ * of the chunk in row order (each entry gets the same sums in the same
+ * order whatever the chunks).
+ */
+static void vec_chunk(void *ctx, size_t ch)
+{
+    const struct vec_pass *vp = ctx;
+    const pcs_dims *d = vp->d;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, d->k, vp->chunks, ch);
+    for (size_t r = 0; r < vp->count; r++) {
+        size_t R = (size_t)vp->first + r, i = R / d->C, c = R % d->C;
+        const cairn_fp *x = vp->rows + r * d->k + lo;
+        for (size_t s = 0; s < d->s; s++) {
+            cairn_fp2 *base = vp->vec + s * (vp->P + 1) * d->k + lo;
+            axpy(base, vp->beta[s * d->M + R], x, hi - lo);
+            for (size_t p = 0; p < vp->P; p++) {
+                cairn_fp2 a = cairn_fp2_mul(vp->alpha[s * d->C + c], vp->eqrow[p * d->m + i]);
+                axpy(base + (p + 1) * d->k, a, x, hi - lo);
+            }
+        }
+    }
+}
+
+/* Pass 1: fold every row into the s * (P + 1) vectors, their entries in chunks on the pool. */
 static cairn_status vec_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
                                 cairn_error *err)
 {
@@ -196,18 +228,11 @@ static cairn_status vec_consume(void *ctx, uint64_t first_row, const cairn_fp *r
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "pcs open: row source delivered row %llu, expected %llu",
                                (unsigned long long)first_row, (unsigned long long)vp->next);
-    for (size_t r = 0; r < count; r++) {
-        size_t R = (size_t)first_row + r, i = R / d->C, c = R % d->C;
-        const cairn_fp *x = rows + r * d->k;
-        for (size_t s = 0; s < d->s; s++) {
-            cairn_fp2 *base = vp->vec + s * (vp->P + 1) * d->k;
-            axpy(base, vp->beta[s * d->M + R], x, d->k);
-            for (size_t p = 0; p < vp->P; p++) {
-                cairn_fp2 a = cairn_fp2_mul(vp->alpha[s * d->C + c], vp->eqrow[p * d->m + i]);
-                axpy(base + (p + 1) * d->k, a, x, d->k);
-            }
-        }
-    }
+    vp->first = first_row;
+    vp->rows = rows;
+    vp->count = count;
+    vp->chunks = cairn_pool_chunks(d->k, pcs_vec_chunk_min ? pcs_vec_chunk_min : 16);
+    cairn_pool_run(vp->chunks, vec_chunk, vp);
     vp->next += count;
     return CAIRN_OK;
 }
@@ -300,7 +325,7 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
     tr = *t;
     pcs_fs_begin(&tr, &pr->com, points, P, evals, alpha, beta, &d);
 
-    struct vec_pass vp = {&d, P, alpha, beta, eqrow, vec, 0};
+    struct vec_pass vp = {&d, P, alpha, beta, eqrow, vec, 0, 0, NULL, 0, 1};
     if ((st = cairn_rows_stream(vec_rows, 0, d.M, vec_consume, &vp, err)) != CAIRN_OK)
         goto out;
     if (check_claims) {

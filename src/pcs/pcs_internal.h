@@ -273,6 +273,13 @@ typedef struct {
 } pcs_cheat_cfg;
 extern pcs_cheat_cfg pcs_cheat;
 
+/*
+ * Test hook: the fewest vector entries of one chunk of the opening's first
+ * pass (open.c, 16 when 0); tests set 1 so that short rows are cut into
+ * many chunks (the bytes must not change).
+ */
+extern size_t pcs_vec_chunk_min;
+
 /* ceil(log2 x) for x >= 1 (exact for powers of two, such as C_l). */
 static inline unsigned pcs_ceil_log2(uint64_t x)
 {

@@ -280,6 +280,13 @@ size_t cairn_pool_chunks(size_t items, size_t min_items)
     return c > CAIRN_POOL_CHUNKS ? CAIRN_POOL_CHUNKS : c;
 }
 
+void cairn_pool_chunk_range(size_t *lo, size_t *hi, size_t items, size_t chunks, size_t c)
+{
+    size_t per = (items + chunks - 1) / chunks;
+    *lo = per * c < items ? per * c : items;
+    *hi = *lo + per < items ? *lo + per : items;
+}
+
 /* Start workers until `need` exist (fewer if the system refuses); under lock. */
 static void start_workers(unsigned need)
 {

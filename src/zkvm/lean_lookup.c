@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "cairn/gkr.h"
+#include "cairn/pool.h"
 #include "zkvm_internal.h"
 
 int zl_lk_path;
@@ -69,12 +70,30 @@ cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *e
     return CAIRN_OK;
 }
 
+cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err)
+{
+    size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb->kb;
+    tb->urow = malloc(ZU_NCOL * KU * sizeof *tb->urow);
+    tb->brow = malloc(ZLB_N * KB * sizeof *tb->brow);
+    if (tb->urow == NULL || tb->brow == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup tables");
+    for (size_t j = 0; j < KU; j++)
+        for (unsigned c = 0; c < ZU_NCOL; c++)
+            tb->urow[j * ZU_NCOL + c] = tb->u[c * KU + j];
+    for (size_t e = 0; e < KB; e++)
+        for (unsigned c = 0; c < ZLB_N; c++)
+            tb->brow[e * ZLB_N + c] = tb->b[c * KB + e];
+    return CAIRN_OK;
+}
+
 void zl_tables_clear(zl_tables *tb)
 {
     if (tb == NULL)
         return;
     free(tb->u);
     free(tb->b);
+    free(tb->urow);
+    free(tb->brow);
     memset(tb, 0, sizeof *tb);
 }
 
@@ -160,6 +179,80 @@ static void tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
             }
 }
 
+/* One point's extra values, one item per index column (extra_values). */
+struct extra_job {
+    cairn_fp2 *out;
+    const zl_lk_claims *cl;
+    int is_u;
+    const zl_vtab *vt;
+    const cairn_fp *tcols;
+    const cairn_fp2 *eq; /* eq(r_k, .) over the rows */
+    size_t k, m, C, P, rows, K;
+    int nomem[ZL_NUCELL]; /* item l could not get its pushforward */
+};
+
+/* Whether any column of index column l at point k is unclaimed. */
+static int extra_needed(const zl_lk_claims *cl, int is_u, size_t C, size_t k, size_t l)
+{
+    for (size_t c = 0; c < C; c++)
+        if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) == NULL)
+            return 1;
+    return 0;
+}
+
+/* Item l of an extra_job: index column l's unclaimed entries at the job's point. */
+static void extra_item(void *ctx, size_t l)
+{
+    struct extra_job *j = ctx;
+    size_t k = j->k, m = j->m, P = j->P, K = j->K, C = j->C;
+    int is_u = j->is_u;
+    if (!extra_needed(j->cl, is_u, C, k, l))
+        return;
+    const cairn_fp *idx = j->vt->col[is_u ? zl_u_cells[l] : ZL_PCI];
+    const cairn_fp2 *eq = j->eq;
+    int direct = zl_lk_path == 0 ? j->rows < K : zl_lk_path == 1;
+    if (direct) { /* fewer rows than entries: sum over the rows directly */
+        for (size_t c = 0; c < C; c++) {
+            if (stage_claim(j->cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
+                continue;
+            cairn_fp2 acc = cairn_fp2_zero();
+            const cairn_fp *tc = j->tcols + c * K;
+            for (size_t x = 0; x < j->rows; x++) {
+                uint64_t e = idx[x].v;
+                if (e >= K && is_u)
+                    continue;
+                acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eq[x], tc[e < K ? e : K - 1]));
+            }
+            j->out[(c * m + l) * P + k] = acc;
+        }
+        return;
+    }
+    cairn_fp2 *y = calloc(K, sizeof *y);
+    if (y == NULL) {
+        j->nomem[l] = 1;
+        return;
+    }
+    for (size_t x = 0; x < j->rows; x++) {
+        uint64_t e = idx[x].v;
+        if (e >= K) {
+            if (is_u)
+                continue;
+            e = K - 1; /* B's padding entry */
+        }
+        y[e] = cairn_fp2_add(y[e], eq[x]);
+    }
+    for (size_t c = 0; c < C; c++) {
+        if (stage_claim(j->cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
+            continue;
+        cairn_fp2 acc = cairn_fp2_zero();
+        const cairn_fp *tc = j->tcols + c * K;
+        for (size_t e = 0; e < K; e++)
+            acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(y[e], tc[e]));
+        j->out[(c * m + l) * P + k] = acc;
+    }
+    free(y);
+}
+
 /*
  * The prover's values of every unclaimed tensor entry (in tensor order in
  * out; claimed entries left alone): table column c of index column l at
@@ -167,7 +260,8 @@ static void tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
  * with Y_{l,k} the pushforward of eq(r_k, .) through idx_l, so one pass
  * over the rows per (l, k) serves all C columns (with fewer rows than
  * table entries, the sum over the rows is taken directly).  An index past U gives
- * 0 (as the value tables hold), past B the padding entry.
+ * 0 (as the value tables hold), past B the padding entry.  The index
+ * columns of one point run on the pool, each writing only its own entries.
  */
 static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_u,
                                  const zl_tables *tb, const zl_vtab *vt, size_t n,
@@ -175,66 +269,30 @@ static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_
 {
     size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P;
     size_t rows = (size_t)1 << n, K = (size_t)1 << (is_u ? ZU_VARS : tb->kb);
-    const cairn_fp *tcols = is_u ? tb->u : tb->b;
-    cairn_fp2 *eq = malloc(rows * sizeof *eq), *y = malloc(K * sizeof *y);
+    cairn_fp2 *eq = malloc(rows * sizeof *eq);
     cairn_status st = CAIRN_OK;
-    if (eq == NULL || y == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
-        goto out;
-    }
+    if (eq == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+    struct extra_job j = {out, cl, is_u, vt, is_u ? tb->u : tb->b, eq, 0, m, C, P, rows, K, {0}};
     for (size_t k = 0; k < P; k++) {
-        int have_eq = 0;
-        for (size_t l = 0; l < m; l++) {
-            int need = 0;
-            for (size_t c = 0; c < C && !need; c++)
-                need = stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) == NULL;
-            if (!need)
-                continue;
-            if (!have_eq && (st = cairn_poly_eq_table(eq, pts[k], n)) != CAIRN_OK)
-                goto out;
-            have_eq = 1;
-            const cairn_fp *idx = vt->col[is_u ? zl_u_cells[l] : ZL_PCI];
-            int direct = zl_lk_path == 0 ? rows < K : zl_lk_path == 1;
-            if (direct) { /* fewer rows than entries: sum over the rows directly */
-                for (size_t c = 0; c < C; c++) {
-                    if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
-                        continue;
-                    cairn_fp2 acc = cairn_fp2_zero();
-                    const cairn_fp *tc = tcols + c * K;
-                    for (size_t x = 0; x < rows; x++) {
-                        uint64_t j = idx[x].v;
-                        if (j >= K && is_u)
-                            continue;
-                        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eq[x], tc[j < K ? j : K - 1]));
-                    }
-                    out[(c * m + l) * P + k] = acc;
-                }
-                continue;
-            }
-            memset(y, 0, K * sizeof *y);
-            for (size_t x = 0; x < rows; x++) {
-                uint64_t j = idx[x].v;
-                if (j >= K) {
-                    if (is_u)
-                        continue;
-                    j = K - 1; /* B's padding entry */
-                }
-                y[j] = cairn_fp2_add(y[j], eq[x]);
-            }
-            for (size_t c = 0; c < C; c++) {
-                if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
-                    continue;
-                cairn_fp2 acc = cairn_fp2_zero();
-                const cairn_fp *tc = tcols + c * K;
-                for (size_t j = 0; j < K; j++)
-                    acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(y[j], tc[j]));
-                out[(c * m + l) * P + k] = acc;
-            }
+        int any = 0;
+        for (size_t l = 0; l < m && !any; l++)
+            any = extra_needed(cl, is_u, C, k, l);
+        if (!any)
+            continue;
+        if ((st = cairn_poly_eq_table(eq, pts[k], n)) != CAIRN_OK)
+            break;
+        j.k = k;
+        cairn_pool_run(m, extra_item, &j);
+        int nomem = 0;
+        for (size_t l = 0; l < m; l++)
+            nomem |= j.nomem[l];
+        if (nomem) {
+            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+            break;
         }
     }
-out:
     free(eq);
-    free(y);
     return st;
 }
 

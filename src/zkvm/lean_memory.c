@@ -197,7 +197,8 @@ static void mem_absorb(cairn_transcript *t, size_t n, unsigned k, const uint32_t
  */
 #define MR_VALS (ZL_MEM_VALS + 1)  /* the values and the row */
 #define MR_WIDTH (MR_VALS + 5)
-#define MR_CHUNK 4096u
+/* Rows per call to the consumer: few pool jobs a pass (each waits for its slowest thread). */
+#define MR_CHUNK 16384u
 
 typedef struct {
     const zl_vtab *vt;
@@ -217,8 +218,8 @@ static void mr_fill_chunk(void *ctx, size_t chunk)
 {
     const struct mr_fill *f = ctx;
     const mem_rows *r = f->r;
-    size_t per = (f->cnt + f->chunks - 1) / f->chunks, lo = per * chunk;
-    size_t hi = lo + per < f->cnt ? lo + per : f->cnt;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, f->cnt, f->chunks, chunk);
     for (size_t i = lo; i < hi; i++) {
         uint64_t x = f->x0 + i;
         cairn_fp *row = r->buf + i * MR_WIDTH;
@@ -493,36 +494,88 @@ out:
     return st;
 }
 
+/*
+ * The writes of rows in windows of zl_mem_finals_window rows: each row's
+ * up to five writes (its three register slots, then the RAM word's two
+ * tuples) are found in parallel chunks, then applied in row and slot
+ * order, so the last write wins exactly as in one pass in row order.
+ */
+#define MF_SLOTS 5u
+
+size_t zl_mem_finals_window = ZL_MEM_FINALS_WINDOW;
+
+typedef struct {
+    uint64_t addr; /* UINT64_MAX: no write */
+    cairn_fp val, ts;
+} mf_write;
+
+struct mf_job {
+    const zl_vtab *vt;
+    const zk_ram *ram;
+    uint64_t x0, K;
+    size_t cnt, chunks;
+    mf_write *w; /* cnt x MF_SLOTS */
+};
+
+/* Chunk c of an mf_job: the writes of its rows of the window, from their memory tuples. */
+static void mf_chunk(void *ctx, size_t c)
+{
+    const struct mf_job *j = ctx;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, j->cnt, j->chunks, c);
+    cairn_fp2 v[ZLV_N];
+    memset(v, 0, sizeof v);
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t x = j->x0 + i;
+        cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
+        cairn_fp vals[ZL_MEM_VALS];
+        mf_write *w = j->w + i * MF_SLOTS;
+        zl_vtab_values(vals, j->vt, mem_vals, ZL_MEM_VALS, x);
+        for (unsigned k = 0; k < ZL_MEM_VALS; k++)
+            v[mem_vals[k]] = cairn_fp2_from_fp(vals[k]);
+        v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
+        zl_tuples(p, f, v, j->ram->base);
+        /* registers (slots 1..3), then the RAM word */
+        for (unsigned s = 0; s < 3; s++) {
+            const cairn_fp2 *t = f[2 * s + 1];
+            int on = !cairn_fp2_is_zero(p[2 * s + 1]) && t[1].c0.v < 32;
+            w[s] = (mf_write){on ? t[1].c0.v : UINT64_MAX, t[2].c0, t[3].c0};
+        }
+        for (unsigned s = 0; s < 2; s++) {
+            const cairn_fp2 *t = f[7 + s];
+            int on = !cairn_fp2_is_zero(p[7 + s]) && t[1].c0.v < j->K;
+            w[3 + s] = (mf_write){on ? t[1].c0.v : UINT64_MAX, t[3].c0, t[4].c0};
+        }
+    }
+}
+
 void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
                    const zl_vtab *vt, size_t n, const uint32_t init_regs[32], const zk_ram *ram)
 {
     uint64_t rows = UINT64_C(1) << n, K = UINT64_C(1) << ram->k;
-    cairn_fp2 *v = calloc(ZLV_N, sizeof *v);
     for (unsigned r = 0; r < 32; r++)
         fin_val[r] = r == 0 ? 0 : init_regs[r], fin_ts[r] = 0;
     for (uint64_t j = 0; j < K; j++)
         fv[j] = cairn_fp_from_u64(ram->init[j]), fts[j] = cairn_fp_zero();
-    if (v == NULL)
+    size_t win = zl_mem_finals_window ? zl_mem_finals_window : ZL_MEM_FINALS_WINDOW;
+    mf_write *w = malloc(win * MF_SLOTS * sizeof *w);
+    if (w == NULL)
         return;
-    for (uint64_t x = 0; x < rows; x++) {
-        cairn_fp2 p[ZL_NMEM], f[ZL_NMEM][5];
-        cairn_fp row[ZLV_N];
-        zl_vtab_row(row, vt, x);
-        for (unsigned i = 0; i < ZL_MEM_VALS; i++)
-            v[mem_vals[i]] = cairn_fp2_from_fp(row[mem_vals[i]]);
-        v[ZLV_ID] = cairn_fp2_from_fp(cairn_fp_from_u64(x)); /* the row: public */
-        zl_tuples(p, f, v, ram->base);
-        /* the writes, in row order: registers (slots 1..3), then the RAM word */
-        for (unsigned s = 0; s < 3; s++)
-            if (!cairn_fp2_is_zero(p[2 * s + 1]) && f[2 * s + 1][1].c0.v < 32) {
-                fin_val[f[2 * s + 1][1].c0.v] = (uint32_t)f[2 * s + 1][2].c0.v;
-                fin_ts[f[2 * s + 1][1].c0.v] = f[2 * s + 1][3].c0.v;
+    for (uint64_t x0 = 0; x0 < rows; x0 += win) {
+        size_t cnt = rows - x0 < win ? (size_t)(rows - x0) : win;
+        struct mf_job job = {vt, ram, x0, K, cnt, cairn_pool_chunks(cnt, 256), w};
+        cairn_pool_run(job.chunks, mf_chunk, &job);
+        for (size_t i = 0; i < cnt * MF_SLOTS; i++) {
+            if (w[i].addr == UINT64_MAX)
+                continue;
+            if (i % MF_SLOTS < 3) {
+                fin_val[w[i].addr] = (uint32_t)w[i].val.v;
+                fin_ts[w[i].addr] = w[i].ts.v;
+            } else {
+                fv[w[i].addr] = w[i].val;
+                fts[w[i].addr] = w[i].ts;
             }
-        for (unsigned j = 7; j <= 8; j++)
-            if (!cairn_fp2_is_zero(p[j]) && f[j][1].c0.v < K) {
-                fv[f[j][1].c0.v] = f[j][3].c0;
-                fts[f[j][1].c0.v] = f[j][4].c0;
-            }
+        }
     }
-    free(v);
+    free(w);
 }

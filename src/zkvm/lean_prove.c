@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cairn/sha256.h"
 #include "zkvm_internal.h"
@@ -115,11 +116,35 @@ const char *const zl_stage_names[ZL_NSTAGE] = {
     "openings",
 };
 
-/* The stage clock: when the current stage started, and whom to tell (rep, optional). */
+/* The stage clock: when the current stage started (wall, CPU), and whom to tell (rep, optional). */
 struct clock {
     double t0;
     const zl_report *rep;
+    double cpu0, own0;
 };
+
+/*
+ * The process's CPU time in seconds, all threads summed: beside the wall
+ * clock it shows how many cores a stage kept busy.
+ */
+static double cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * The calling thread's own CPU time in seconds: what the pool's other
+ * threads did in a stage is the process's time less this, a measure of
+ * how much of the stage was spread that does not depend on the load.
+ */
+static double own_cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* Tell rep's callback, if any, that stage i is at done (0: started, 1: finished). */
 static void tell(const zl_report *rep, unsigned i, double done)
@@ -136,8 +161,13 @@ static void tell(const zl_report *rep, unsigned i, double done)
 static void lap(zl_proof *p, unsigned i, struct clock *t0)
 {
     double t = zk_now_s();
+    double c = cpu_now_s(), o = own_cpu_now_s();
     p->stage_s[i] += t - t0->t0;
+    p->stage_cpu_s[i] += c - t0->cpu0;
+    p->stage_own_cpu_s[i] += o - t0->own0;
     t0->t0 = t;
+    t0->cpu0 = c;
+    t0->own0 = o;
     size_t rss = zk_rss_peak_take();
     p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
     tell(t0->rep, i, 1);
@@ -347,12 +377,13 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep};
+    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s()};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
     if ((st = stmt_limits(s, err)) != CAIRN_OK ||
         (st = zl_tables_init(&tb, s->bc, err)) != CAIRN_OK ||
+        (st = zl_tables_rows(&tb, err)) != CAIRN_OK ||
         (st = zl_setup_init(&su, n, k, tb.kb, s->security, s->grind_mem, s->grind_lookup,
                             err)) != CAIRN_OK)
         goto out;

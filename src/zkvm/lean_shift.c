@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cairn/poly.h"
+#include "cairn/pool.h"
 #include "zkvm_internal.h"
 
 /* The sources' value indices, in the order their evaluations are sent. */
@@ -44,6 +45,34 @@ static cairn_fp2 combine(const cairn_fp2 *s, const cairn_fp2 *zp)
     for (unsigned j = 0; j < 6; j++)
         acc = cairn_fp2_add(acc, cairn_fp2_mul(zp[j], parts[j]));
     return acc;
+}
+
+/* G over the rows, cut into chunks (each row's entry depends only on the row). */
+struct g_job {
+    const zl_vtab *vt;
+    const cairn_fp2 *zp;
+    cairn_fp2 *g;
+    uint64_t rows;
+    size_t chunks;
+};
+
+/*
+ * Chunk c of a g_job: G at each of its rows from the sources alone
+ * (zl_vtab_values: cells and bytecode columns, not the whole row).
+ */
+static void g_chunk(void *ctx, size_t c)
+{
+    const struct g_job *j = ctx;
+    size_t lo, hi;
+    cairn_pool_chunk_range(&lo, &hi, (size_t)j->rows, j->chunks, c);
+    for (size_t y = lo; y < hi; y++) {
+        cairn_fp2 s[ZL_SHIFT_VALS];
+        cairn_fp v[ZL_SHIFT_VALS];
+        zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, y);
+        for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
+            s[k] = cairn_fp2_from_fp(v[k]);
+        j->g[y] = combine(s, j->zp);
+    }
 }
 
 /* Absorb the claims, draw zeta; the claimed sum. */
@@ -102,14 +131,8 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
         goto out;
     nx[0] = cairn_fp2_zero();
     memcpy(nx + 1, g, (rows - 1) * sizeof *nx);
-    for (uint64_t y = 0; y < rows; y++) {
-        cairn_fp2 s[ZL_SHIFT_VALS];
-        cairn_fp row[ZLV_N];
-        zl_vtab_row(row, vt, y);
-        for (unsigned j = 0; j < ZL_SHIFT_VALS; j++)
-            s[j] = cairn_fp2_from_fp(row[src[j]]);
-        g[y] = combine(s, zp);
-    }
+    struct g_job gj = {vt, zp, g, rows, cairn_pool_chunks(rows, 1024)};
+    cairn_pool_run(gj.chunks, g_chunk, &gj);
     const cairn_fp2 *ext[2] = {nx, g};
     const cairn_fp *base[2] = {NULL, NULL};
     if ((st = zk_sumcheck_prove(&p->sc, r_s, evals, t, 2, base, ext, n, ZL_SHIFT_DEGREE, sum,

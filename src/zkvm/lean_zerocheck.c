@@ -266,11 +266,20 @@ struct build_job {
     size_t chunks;
 };
 
-/* B's column c at entry idx (the padding entry past the table). */
+/* B's column c at entry idx (the padding entry past the table), from brow when it is there. */
 static cairn_fp b_at(const zl_tables *tb, unsigned c, uint64_t idx)
 {
-    size_t KB = (size_t)1 << tb->kb;
-    return tb->b[(size_t)c * KB + (idx < KB ? idx : KB - 1)];
+    size_t KB = (size_t)1 << tb->kb, e = idx < KB ? idx : KB - 1;
+    return tb->brow != NULL ? tb->brow[e * ZLB_N + c] : tb->b[(size_t)c * KB + e];
+}
+
+/* U's column col at entry jj (0 past the table), from urow when it is there. */
+static cairn_fp u_at(const zl_tables *tb, unsigned col, uint64_t jj)
+{
+    const size_t KU = (size_t)1 << ZU_VARS;
+    if (jj >= KU)
+        return cairn_fp_zero();
+    return tb->urow != NULL ? tb->urow[jj * ZU_NCOL + col] : tb->u[col * KU + jj];
 }
 
 /* The cell columns of one chunk's rows. */
@@ -290,7 +299,6 @@ static void build_chunk(void *ctx, size_t chunk)
 static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
     const zl_tables *tb = vt->tb;
-    const size_t KU = (size_t)1 << ZU_VARS;
     uint64_t rows = UINT64_C(1) << vt->n;
     for (unsigned i = 0; i < ZL_NCELL; i++)
         v[i] = vt->col[i][x];
@@ -300,8 +308,7 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
         v[ZLV_B + vt->bcol[k]] = b_at(tb, vt->bcol[k], pci);
     for (size_t k = 0; k < vt->nu; k++) {
         unsigned u = vt->ucol[k] / ZU_NCOL, col = vt->ucol[k] % ZU_NCOL;
-        uint64_t jj = c[zl_u_cells[u]].v;
-        v[ZLV_U + vt->ucol[k]] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+        v[ZLV_U + vt->ucol[k]] = u_at(tb, col, c[zl_u_cells[u]].v);
     }
     cairn_fp *nv = v + ZLV_PC_NEXT;
     if (x + 1 < rows) {
@@ -332,7 +339,6 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
         return;
     }
     const zl_tables *tb = vt->tb;
-    const size_t KU = (size_t)1 << ZU_VARS;
     for (size_t k = 0; k < len; k++) {
         unsigned i = idx[k];
         if (i < ZL_NCELL) {
@@ -341,8 +347,7 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
             out[k] = b_at(tb, i - ZLV_B, vt->col[ZL_PCI][x].v);
         } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
             unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
-            uint64_t jj = vt->col[zl_u_cells[u]][x].v;
-            out[k] = jj < KU ? tb->u[col * KU + jj] : cairn_fp_zero();
+            out[k] = u_at(tb, col, vt->col[zl_u_cells[u]][x].v);
         } else { /* the next row's and the public values: the whole row */
             cairn_fp row[ZLV_N];
             row_from_cells(row, vt, x);
@@ -520,39 +525,52 @@ struct zc_job {
     cairn_fp2 acc[ZC_CHUNKS][5]; /* q(0), q(2), q(3), h(0), h(1) */
 };
 
+/*
+ * F = sum_c rho^c C_c at one point, over F_p2 (f_fp2) or from base values
+ * (f_fp); the products are summed unreduced and reduced once (the same
+ * field value).
+ */
 static cairn_fp2 f_fp2(const cairn_fp2 *v, const struct zc_job *j)
 {
-    cairn_fp2 con[ZL_NCON], acc = cairn_fp2_zero();
+    cairn_fp2 con[ZL_NCON];
+    cairn_fp2_acc acc;
     zl_constraints(con, v, j->ctx);
+    cairn_fp2_acc_zero(&acc);
     for (unsigned c = 0; c < ZL_NCON; c++)
-        acc = cairn_fp2_add(acc, cairn_fp2_mul(j->rho_pow[c], con[c]));
-    return acc;
+        cairn_fp2_acc_add_mul(&acc, j->rho_pow[c], con[c]);
+    return cairn_fp2_acc_reduce(&acc);
 }
 
 static cairn_fp2 f_fp(const cairn_fp *v, const struct zc_job *j)
 {
     cairn_fp con[ZL_NCON];
-    cairn_fp2 acc = cairn_fp2_zero();
+    cairn_fp2_acc acc;
     zl_constraints_fp(con, v, j->ctx);
+    cairn_fp2_acc_zero(&acc);
     for (unsigned c = 0; c < ZL_NCON; c++)
-        acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(j->rho_pow[c], con[c]));
-    return acc;
+        cairn_fp2_acc_add_mul_fp(&acc, j->rho_pow[c], con[c]);
+    return cairn_fp2_acc_reduce(&acc);
 }
 
 /*
  * e[c] = sum_{b < len} E[b] (value cols[c] of row first + b): entry
- * first / len of table c folded log2(len) times, from the rows.
+ * first / len of table c folded log2(len) times, from the rows.  The
+ * products are summed unreduced (cairn_fp2_acc) and reduced once per
+ * entry: the same field value.
  */
 static void folded_from_rows(cairn_fp2 *e, const struct zc_job *j, uint64_t first, size_t len,
                              cairn_fp *row)
 {
+    static _Thread_local cairn_fp2_acc acc[ZLV_N];
     for (size_t c = 0; c < j->k; c++)
-        e[c] = cairn_fp2_zero();
+        cairn_fp2_acc_zero(&acc[c]);
     for (size_t b = 0; b < len; b++) {
         zl_vtab_row(row, j->vt, first + b);
         for (size_t c = 0; c < j->k; c++)
-            e[c] = cairn_fp2_add(e[c], cairn_fp2_mul_fp(j->E[b], row[j->cols[c]]));
+            cairn_fp2_acc_add_mul_fp(&acc[c], j->E[b], row[j->cols[c]]);
     }
+    for (size_t c = 0; c < j->k; c++)
+        e[c] = cairn_fp2_acc_reduce(&acc[c]);
 }
 
 static void zc_round_chunk(void *ctx, size_t chunk)

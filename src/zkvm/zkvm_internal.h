@@ -388,11 +388,19 @@ unsigned zl_constraints_fp(cairn_fp out[ZL_NCON], const cairn_fp *v, const zl_ct
 typedef struct {
     cairn_fp *u, *b;
     unsigned kb;
+    cairn_fp *urow, *brow; /* zl_tables_rows: the same tables entry by entry, or NULL */
 } zl_tables;
 /* kappa_B = ceil log2(count + 1): B's variables. */
 unsigned zl_bc_vars(const zk_bytecode *bc);
 cairn_status zl_tables_init(zl_tables *tb, const zk_bytecode *bc, cairn_error *err);
 void zl_tables_clear(zl_tables *tb);
+/*
+ * The prover's copies of U and B entry by entry (urow[j * ZU_NCOL + c],
+ * brow[e * ZLB_N + c]): a row's values read every needed output of one
+ * entry, which then share cache lines instead of touching one line per
+ * column.  Values equal u and b's; CAIRN_ERR_NOMEM, else OK.
+ */
+cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err);
 
 /*
  * The values the prover's stages read.  Built by zl_vtab_build, only the
@@ -594,8 +602,12 @@ void zl_mem_proof_clear(zl_mem_proof *p);
 /*
  * The honest final state from the value tables: the last write to each
  * register (or its initial value at ts 0) and to each RAM word (fv, fts:
- * 2^k each).
+ * 2^k each).  Rows are read in windows of zl_mem_finals_window rows
+ * (default ZL_MEM_FINALS_WINDOW; tests vary it), each window's writes
+ * found on the pool and applied in row order.
  */
+#define ZL_MEM_FINALS_WINDOW 16384u
+extern size_t zl_mem_finals_window;
 void zl_mem_finals(uint32_t fin_val[32], uint64_t fin_ts[32], cairn_fp *fv, cairn_fp *fts,
                    const zl_vtab *vt, size_t n, const uint32_t init_regs[32], const zk_ram *ram);
 /*
@@ -971,6 +983,8 @@ typedef struct {
     zl_shape shape; /* set by zl_prove and zl_proof_decode */
     double stage_s[ZL_NSTAGE]; /* the prover's wall time per stage (zl_stage_names); not sent */
     size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
+    double stage_cpu_s[ZL_NSTAGE]; /* the process's CPU time per stage, all threads; not sent */
+    double stage_own_cpu_s[ZL_NSTAGE]; /* the proving thread's own CPU time per stage; not sent */
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
