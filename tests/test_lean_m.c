@@ -9,12 +9,13 @@
  * (each keeping every other constraint, lookup and memory multiset
  * satisfied, which the whole-witness checker confirms before the proof)
  * are proven by the full lean prover and rejected: the result alone
- * wrong (the limbs honest), a wrong low word, a
- * wrong high word, a wrong sign (MULHSU as MULH or MULHU, MULH as MULHU),
- * the p-aliased product of each variant (whose carry is then no 17-bit
- * value), a quotient off by one with its remainder out of range, floor
- * division's remainder sign, a wrong result on a zero divisor, the signed
- * overflow answered otherwise, and an overflow flag where there is none.
+ * wrong (the limbs honest), a wrong low word, a wrong high word, a wrong
+ * sign (MULHSU as MULH or MULHU, MULH as MULHU), the p-aliased product of
+ * each variant (whose carry is then no 17-bit value), a quotient off by
+ * one with its remainder out of range, floor division's remainder sign, a
+ * wrong result on a zero divisor, the zero-divisor bit set for a nonzero
+ * divisor and clear for a zero one, the signed overflow answered
+ * otherwise, and an overflow flag where there is none.
  * The cheating-prover harness (lean/lean_cheating_prover_rejected)
  * reaches the new constraints through random programs with M
  * instructions.
@@ -551,6 +552,34 @@ static void div_by_zero_rejected(void)
 }
 
 /*
+ * The zero-divisor bit both ways, for each division of 100: by 7 with the
+ * bit set, answered 0 rem 100 (q dv + r = n holds, and the bit's 2^32
+ * makes the slack 2^32 - 94 a word): only div_zero, which asks a set bit
+ * for dv = 0 and q = 2^32 - 1, breaks; by 0 with the bit clear, answered
+ * 0 rem 100 (q 0 + r = n holds): the slack would have to be -101, so
+ * with any word there (2^32 - 101 here) only div_rem breaks.
+ */
+static void div_zero_bit_both_ways_rejected(void)
+{
+    char what[96];
+    struct lie_fix f;
+    for (unsigned m = ZK_M_DIV; m <= ZK_M_REMU; m++)
+        for (unsigned by_zero = 0; by_zero < 2; by_zero++) {
+            if (!lie_open(&f, m, 100, by_zero ? 0 : 7))
+                continue;
+            cairn_fp *c = lie_row(&f);
+            CHECK_EQ_U64(c[ZL_K].v, by_zero);
+            c[ZL_K] = cairn_fp_make(by_zero ? 0 : 1);
+            set_division(c, m, 0, 100);
+            set_word(c, ZL_HL, by_zero ? (UINT64_C(1) << 32) - 101 : (UINT64_C(1) << 32) - 94);
+            snprintf(what, sizeof what, "%s 100 %u: zero-divisor bit %u, 0 rem 100",
+                     mul_names[m], by_zero ? 0u : 7u, by_zero ? 0u : 1u);
+            lie_rejected(&f.z, f.cells, con_index(by_zero ? "div_rem" : "div_zero"), what);
+            lie_close(&f);
+        }
+}
+
+/*
  * The signed overflow -2^31 / -1 (quotient -2^31, remainder 0, o = 1):
  * answered as 2^31 - 1 rem -1 with o = 0 (q d + r = n holds, the
  * remainder leaves its range: div_rem), as the honest words with o = 0
@@ -598,6 +627,7 @@ const struct test_case test_lean_m_cases[] = {
     TEST(div_off_by_one_rejected),
     TEST(div_remainder_sign_rejected),
     TEST(div_by_zero_rejected),
+    TEST(div_zero_bit_both_ways_rejected),
     TEST(div_overflow_rejected),
     TEST_END,
 };
