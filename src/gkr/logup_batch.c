@@ -145,13 +145,6 @@ static void lb_row_weights(cairn_fp2 *p, const lb_eq *e, const cairn_fp2 *nu, si
     }
 }
 
-/* Rows [lo, hi) of chunk c when `rows` rows are cut into `chunks` chunks. */
-static void lb_chunk_range(size_t *lo, size_t *hi, size_t rows, size_t chunks, size_t c)
-{
-    *lo = rows / chunks * c + (c < rows % chunks ? c : rows % chunks);
-    *hi = *lo + rows / chunks + (c < rows % chunks ? 1 : 0);
-}
-
 /* Run fn over chunks on the pool when threads > 1, else on the caller, in chunk order. */
 static void lb_run(size_t chunks, unsigned threads, cairn_pool_fn fn, void *ctx)
 {
@@ -179,7 +172,7 @@ static void pf_chunk(void *ctx, size_t c)
     pf_job *j = ctx;
     size_t lo, hi, m = j->s->index_len;
     cairn_fp2 *acc = c == 0 ? j->y : j->partial + (c - 1) * j->K, p[CAIRN_LOGUP_STAR_MAX_INDEX];
-    lb_chunk_range(&lo, &hi, j->rows, j->chunks, c);
+    cairn_pool_chunk_range(&lo, &hi, j->rows, j->chunks, c);
     for (size_t b = 0; b < j->K; b++)
         acc[b] = cairn_fp2_zero();
     j->bad_row[c] = j->rows;
@@ -201,7 +194,7 @@ static void pf_sum_chunk(void *ctx, size_t c)
 {
     pf_job *j = ctx;
     size_t lo, hi, sums = cairn_pool_chunks(j->K, GKR_PAR_MIN);
-    lb_chunk_range(&lo, &hi, j->K, sums, c);
+    cairn_pool_chunk_range(&lo, &hi, j->K, sums, c);
     for (size_t u = 1; u < j->chunks; u++)
         for (size_t b = lo; b < hi; b++)
             j->y[b] = cairn_fp2_add(j->y[b], j->partial[(u - 1) * j->K + b]);
@@ -298,7 +291,7 @@ static void leaf_chunk(void *ctx, size_t c)
     leaf_job *j = ctx;
     size_t lo, hi, m = j->s->index_len;
     cairn_fp2 p[CAIRN_LOGUP_STAR_MAX_INDEX];
-    lb_chunk_range(&lo, &hi, j->rows, j->chunks, c);
+    cairn_pool_chunk_range(&lo, &hi, j->rows, j->chunks, c);
     for (size_t x = lo; x < hi; x++) {
         lb_row_weights(p, j->eq, j->nu, m, x);
         for (size_t l = 0; l < m; l++) {
@@ -342,7 +335,7 @@ static void lb_fill_chunk(void *ctx, size_t c)
     const lb_rows *r = f->r;
     const lb_eq *e = r->eq;
     size_t lo, hi;
-    lb_chunk_range(&lo, &hi, f->cnt, f->chunks, c);
+    cairn_pool_chunk_range(&lo, &hi, f->cnt, f->chunks, c);
     memset(r->buf + lo * r->width, 0, (hi - lo) * r->width * sizeof *r->buf);
     for (size_t i = lo; i < hi; i++) {
         uint64_t x = f->x0 + i;
