@@ -79,6 +79,7 @@ int main(int argc, char **argv)
         double tp[16], tv[16], stages[16][ZL_NSTAGE], cpus[16][ZL_NSTAGE];
         double owns[16][ZL_NSTAGE];
         size_t rss[16][ZL_NSTAGE];
+        uint64_t rows_read[ZL_NSTAGE] = {0};
         double pre_mib = bench_peak_rss_mib(); /* the run (cells and trace), before the probe resets it */
         size_t bytes = 0, parts[5] = {0};
         int reps = o.reps < 16 ? o.reps : 16, bad = 0;
@@ -102,6 +103,7 @@ int main(int argc, char **argv)
             memcpy(cpus[k], p.stage_cpu_s, sizeof cpus[k]);
             memcpy(owns[k], p.stage_own_cpu_s, sizeof owns[k]);
             memcpy(rss[k], p.stage_rss, sizeof rss[k]);
+            memcpy(rows_read, p.stage_rows, sizeof rows_read); /* the same every repetition */
             zl_proof_clear(&p);
         }
         double tp0[16];
@@ -136,6 +138,15 @@ int main(int argc, char **argv)
                 printf(" %s %.0f,", zl_stage_names[i], mib);
             }
             printf(" MiB (before proving %.0f); peak RSS so far %.0f MiB\n", pre_mib, peak);
+            /* passes over the witness: rows read through the row reads / 2^n (not yet counted:
+               the lookups' and the openings' sweeps of the cell columns) */
+            double all = 0, rows = (double)(UINT64_C(1) << r.n);
+            printf("%-12s witness passes (rows read / 2^%zu):", "", r.n);
+            for (unsigned i = 0; i < ZL_NSTAGE; i++) {
+                all += (double)rows_read[i] / rows;
+                printf(" %s %.2f,", zl_stage_names[i], (double)rows_read[i] / rows);
+            }
+            printf(" total %.2f\n", all);
         }
         zl_run_clear(&r);
     next:

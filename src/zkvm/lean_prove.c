@@ -121,6 +121,8 @@ struct clock {
     double t0;
     const zl_report *rep;
     double cpu0, own0;
+    const zl_vtab *vt; /* whose row reads count (NULL before it exists) */
+    uint64_t rows0;    /* its rows read when the stage started */
 };
 
 /*
@@ -168,6 +170,11 @@ static void lap(zl_proof *p, unsigned i, struct clock *t0)
     t0->t0 = t;
     t0->cpu0 = c;
     t0->own0 = o;
+    if (t0->vt != NULL) {
+        uint64_t r = zl_vtab_rows_read(t0->vt);
+        p->stage_rows[i] += r - t0->rows0;
+        t0->rows0 = r;
+    }
     size_t rss = zk_rss_peak_take();
     p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
     tell(t0->rep, i, 1);
@@ -347,7 +354,8 @@ static cairn_status hook_values(zl_vtab *vt, zl_vtab *built, cairn_fp **tab, cai
  * zl_prove_report (columns, borrowed).
  */
 static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
-                          int cols, unsigned threads, const zl_report *rep, cairn_error *err)
+                          int cols, const zl_cells_src *csrc, unsigned threads,
+                          const zl_report *rep, cairn_error *err)
 {
     size_t n = s->n;
     unsigned k = s->ram->k;
@@ -377,7 +385,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s()};
+    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s(), NULL, 0};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
@@ -410,6 +418,9 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         zl_vtab_cols(&vt, cells, n, s->T, &tb);
     else if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
         goto out;
+    if ((st = zl_vtab_attach(&vt, csrc, err)) != CAIRN_OK)
+        goto out;
+    t0.vt = &vt;
     if (zl_prove_vtab_hook != NULL && (st = hook_values(&vt, &built, &hook_tab, err)) != CAIRN_OK)
         goto out;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
@@ -417,6 +428,8 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);
     memcpy(p->fin_val, ms.fin_val, sizeof p->fin_val);
     memcpy(p->fin_ts, ms.fin_ts, sizeof p->fin_ts);
+    if ((st = zl_vtab_status(&vt, err)) != CAIRN_OK)
+        goto out;
     lap(p, ZL_ST_TABLES, &t0);
     absorb_statement(t, s, &su);
     /* phase 1: the cells are the first ZL_NCELL value columns */
@@ -429,17 +442,24 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     cairn_pcs_stack_rows_clear(&impl);
     p->c1 = pr1.com;
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
+    p->stage_rows[ZL_ST_COMMIT1] += (uint64_t)1 << n; /* the commitment: one pass over the cells */
     lap(p, ZL_ST_COMMIT1, &t0);
     /* the stages */
     if ((st = zl_zc_prove(&p->zc, rz, t, &vt, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
         goto out;
     zl_zc_values(vz, &p->zc); /* the next-row values the shift reduces are among them */
+    if ((st = zl_vtab_status(&vt, err)) != CAIRN_OK)
+        goto out;
     lap(p, ZL_ST_ZEROCHECK, &t0);
     if ((st = zl_mem_prove(&p->mem, rg, rk, t, &vt, n, &ms, fv, fv + K, su.grind_mem, threads,
                            err)) != CAIRN_OK)
         goto out;
+    if ((st = zl_vtab_status(&vt, err)) != CAIRN_OK)
+        goto out;
     lap(p, ZL_ST_MEMORY, &t0);
     if ((st = zl_shift_prove(&p->sh, rs, t, &vt, n, rz, vz, threads, err)) != CAIRN_OK)
+        goto out;
+    if ((st = zl_vtab_status(&vt, err)) != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_SHIFT, &t0);
     uint16_t idx[ZLV_N];
@@ -506,20 +526,27 @@ out:
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err)
 {
-    return prove(p, t, s, cells, 0, threads, NULL, err);
+    return prove(p, t, s, cells, 0, NULL, threads, NULL, err);
 }
 
 cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                            const cairn_fp *cols, unsigned threads, cairn_error *err)
 {
-    return prove(p, t, s, cols, 1, threads, NULL, err);
+    return prove(p, t, s, cols, 1, NULL, threads, NULL, err);
 }
 
 cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                              const cairn_fp *cols, unsigned threads, const zl_report *rep,
                              cairn_error *err)
 {
-    return prove(p, t, s, cols, 1, threads, rep, err);
+    return prove(p, t, s, cols, 1, NULL, threads, rep, err);
+}
+
+cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                          const cairn_fp *cols, const zl_cells_src *src, unsigned threads,
+                          const zl_report *rep, cairn_error *err)
+{
+    return prove(p, t, s, cols, 1, src, threads, rep, err);
 }
 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,

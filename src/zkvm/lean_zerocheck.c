@@ -255,6 +255,7 @@ void zl_vtab_clear(zl_vtab *vt)
 {
     if (vt == NULL)
         return;
+    zl_reads_free(vt->rd);
     free(vt->own);
     memset(vt, 0, sizeof *vt);
 }
@@ -295,13 +296,25 @@ static void build_chunk(void *ctx, size_t chunk)
     }
 }
 
-/* Row x's values from the cell columns and the tables, exactly zl_row_values' (built mode). */
-static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
+/*
+ * Row x's values from its cells and the tables, exactly zl_row_values'
+ * (built mode); the cells come from the columns or, when vt reads from a
+ * cell source, from it (row x, then row x + 1 for the next row's values).
+ * A read of the columns is counted unless the caller has (counted).
+ */
+static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x, int counted)
 {
     const zl_tables *tb = vt->tb;
     uint64_t rows = UINT64_C(1) << vt->n;
-    for (unsigned i = 0; i < ZL_NCELL; i++)
-        v[i] = vt->col[i][x];
+    int from_src = zl_vtab_from_src(vt);
+    if (from_src) {
+        memcpy(v, zl_reads_row(vt, x), ZL_NCELL * sizeof *v);
+    } else {
+        if (!counted)
+            zl_reads_count(vt);
+        for (unsigned i = 0; i < ZL_NCELL; i++)
+            v[i] = vt->col[i][x];
+    }
     const cairn_fp *c = v;
     uint64_t pci = c[ZL_PCI].v;
     for (size_t k = 0; k < vt->nb; k++)
@@ -312,15 +325,23 @@ static void row_from_cells(cairn_fp *v, const zl_vtab *vt, uint64_t x)
     }
     cairn_fp *nv = v + ZLV_PC_NEXT;
     if (x + 1 < rows) {
-        const cairn_fp *const *cc = vt->col, two16 = cairn_fp_make(UINT64_C(1) << 16);
-        uint64_t ni = cc[ZL_PCI][x + 1].v;
+        const cairn_fp two16 = cairn_fp_make(UINT64_C(1) << 16);
+        cairn_fp nc[ZL_NCELL];
+        if (from_src) {
+            memcpy(nc, zl_reads_row(vt, x + 1), sizeof nc);
+        } else {
+            static const uint16_t used[] = {ZL_PCI, ZL_XL, ZL_XH, ZL_HL, ZL_HH, ZL_OI, ZL_EOF};
+            for (unsigned u = 0; u < sizeof used / sizeof used[0]; u++)
+                nc[used[u]] = vt->col[used[u]][x + 1];
+        }
+        uint64_t ni = nc[ZL_PCI].v;
         nv[0] = b_at(tb, ZK_PC, ni);
         nv[1] = cairn_fp_add(cairn_fp_add(b_at(tb, ZK_F_BO, ni), b_at(tb, ZK_F_BE, ni)),
                              b_at(tb, ZK_F_BI, ni));
-        nv[2] = cairn_fp_add(cc[ZL_XL][x + 1], cairn_fp_mul(cc[ZL_XH][x + 1], two16));
-        nv[3] = cairn_fp_add(cc[ZL_HL][x + 1], cairn_fp_mul(cc[ZL_HH][x + 1], two16));
-        nv[4] = cc[ZL_OI][x + 1];
-        nv[5] = cc[ZL_EOF][x + 1];
+        nv[2] = cairn_fp_add(nc[ZL_XL], cairn_fp_mul(nc[ZL_XH], two16));
+        nv[3] = cairn_fp_add(nc[ZL_HL], cairn_fp_mul(nc[ZL_HH], two16));
+        nv[4] = nc[ZL_OI];
+        nv[5] = nc[ZL_EOF];
     } else {
         memset(nv, 0, (ZLV_EOF_NEXT - ZLV_PC_NEXT + 1) * sizeof *nv);
     }
@@ -339,27 +360,39 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
         return;
     }
     const zl_tables *tb = vt->tb;
+    /* the cells from the source (counted there) or from the columns (counted here) */
+    const cairn_fp *rc = NULL;
+    cairn_fp row[ZLV_N];
+    int whole = 0;
+    if (zl_vtab_from_src(vt))
+        rc = zl_reads_row(vt, x);
+    else
+        zl_reads_count(vt);
+#define CELL(i) (rc != NULL ? rc[i] : vt->col[i][x])
     for (size_t k = 0; k < len; k++) {
         unsigned i = idx[k];
         if (i < ZL_NCELL) {
-            out[k] = vt->col[i][x];
+            out[k] = CELL(i);
         } else if (i >= ZLV_B && i < ZLV_B + ZLB_N) {
-            out[k] = b_at(tb, i - ZLV_B, vt->col[ZL_PCI][x].v);
+            out[k] = b_at(tb, i - ZLV_B, CELL(ZL_PCI).v);
         } else if (i >= ZLV_U && i < ZLV_U + ZL_NUCELL * ZU_NCOL) {
             unsigned u = (i - ZLV_U) / ZU_NCOL, col = (i - ZLV_U) % ZU_NCOL;
-            out[k] = u_at(tb, col, vt->col[zl_u_cells[u]][x].v);
-        } else { /* the next row's and the public values: the whole row */
-            cairn_fp row[ZLV_N];
-            row_from_cells(row, vt, x);
+            out[k] = u_at(tb, col, CELL(zl_u_cells[u]).v);
+        } else { /* the next row's and the public values: the whole row, once */
+            if (!whole) {
+                row_from_cells(row, vt, x, 1);
+                whole = 1;
+            }
             out[k] = row[i];
         }
     }
+#undef CELL
 }
 
 void zl_vtab_row(cairn_fp *v, const zl_vtab *vt, uint64_t x)
 {
     if (vt->tb != NULL) {
-        row_from_cells(v, vt, x);
+        row_from_cells(v, vt, x, 0);
         return;
     }
     for (size_t k = 0; k < vt->nneed; k++)

@@ -414,9 +414,28 @@ cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err);
  * Table outputs the lookup stage needs besides are evaluated through the
  * index columns (lean_lookup.c).
  */
+/*
+ * A source of any row's cells for the prover's row reads (zl_vtab_row,
+ * zl_vtab_values, zl_vtab_eval), in place of the cell columns: small-space
+ * mode regenerates rows by checkpoint replay.  Each thread that reads
+ * opens its own cursor (open: NULL when out of memory); row() writes the
+ * ZL_NCELL cells of row x (< 2^n) and is fast when x follows the previous
+ * call's row; close() frees a cursor and must not use ctx, which may be
+ * gone by then.  One cursor per thread, several threads at once.
+ */
+typedef struct {
+    void *ctx;
+    void *(*open)(void *ctx);
+    cairn_status (*row)(void *cur, uint64_t x, cairn_fp *cells, cairn_error *err);
+    void (*close)(void *cur);
+} zl_cells_src;
+
+struct zl_reads; /* the row reads' counts and cursors (lean_reads.c) */
+
 typedef struct {
     size_t n;
     const cairn_fp *col[ZLV_N]; /* the cells (built) or every value (view) */
+    struct zl_reads *rd;        /* zl_vtab_attach: counts, and the cell source if any */
     cairn_fp *own;              /* the cell columns, when copied by zl_vtab_build */
     const zl_tables *tb;        /* built: U and B (borrowed); NULL in a view */
     uint64_t T;
@@ -455,6 +474,23 @@ void zl_vtab_values(cairn_fp *out, const zl_vtab *vt, const uint16_t *idx, size_
 cairn_status zl_vtab_eval(cairn_fp2 *out, const zl_vtab *vt, const uint16_t *idx, size_t len,
                           const cairn_fp2 *r, cairn_error *err);
 void zl_vtab_clear(zl_vtab *vt);
+/*
+ * Count vt's row reads from now on (zl_vtab_rows_read) and, with src
+ * non-NULL (borrowed until zl_vtab_clear), take the cells of those reads
+ * from src rather than from the cell columns (built and column vtabs only;
+ * the cell columns still serve the stages that sweep them directly).
+ * CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_vtab_attach(zl_vtab *vt, const zl_cells_src *src, cairn_error *err);
+/* The rows read through vt since zl_vtab_attach (a source's: rows it handed over); 0 without. */
+uint64_t zl_vtab_rows_read(const zl_vtab *vt);
+/* The first failure of vt's cell source, if any (CAIRN_OK otherwise), its message into err. */
+cairn_status zl_vtab_status(const zl_vtab *vt, cairn_error *err);
+/* lean_reads.c's side of the vtab: whether reads go to a source, one counted read, row x's cells. */
+int zl_vtab_from_src(const zl_vtab *vt);
+void zl_reads_count(const zl_vtab *vt);
+const cairn_fp *zl_reads_row(const zl_vtab *vt, uint64_t x);
+void zl_reads_free(struct zl_reads *rd);
 
 /* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
 void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
@@ -985,6 +1021,9 @@ typedef struct {
     size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
     double stage_cpu_s[ZL_NSTAGE]; /* the process's CPU time per stage, all threads; not sent */
     double stage_own_cpu_s[ZL_NSTAGE]; /* the proving thread's own CPU time per stage; not sent */
+    /* witness rows each stage read through the row reads (zl_vtab_rows_read), the
+       commitment's one pass over the cells included; / 2^n: its passes; not sent */
+    uint64_t stage_rows[ZL_NSTAGE];
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
 void zl_proof_init(zl_proof *p);
@@ -1034,6 +1073,16 @@ typedef struct {
 cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                              const cairn_fp *cols, unsigned threads, const zl_report *rep,
                              cairn_error *err);
+/*
+ * zl_prove_report with the stages' row reads taken from src (zl_vtab_attach)
+ * rather than from cols, which still serve the stages that sweep the cell
+ * columns directly (the commitments, the lookups' index columns, the
+ * openings).  The same proof bytes whenever src hands over cols' cells; a
+ * failure of src is the stage's error.
+ */
+cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                          const cairn_fp *cols, const zl_cells_src *src, unsigned threads,
+                          const zl_report *rep, cairn_error *err);
 /*
  * How zl_run_make gets a run's rows.  Without cp: execute the ELF afresh
  * under layout (NULL: the default layout) and trace it into a table.

@@ -1,0 +1,211 @@
+/*
+ * lean_reads.c — how the prover's row reads reach a row's cells, and how
+ * many rows they read.
+ *
+ * The stages read the witness row by row through the vtab (zl_vtab_row,
+ * zl_vtab_values, zl_vtab_eval; lean_zerocheck.c).  With read state
+ * attached (zl_vtab_attach) every such read is counted, so the prover can
+ * report the rows each stage read: divided by 2^n, the passes it made over
+ * the witness, which is what a small-space prover pays for in
+ * regenerations (DESIGN.md §3, rule 4).  With a cell source attached as
+ * well (zl_cells_src) the reads take the cells from it instead of the cell
+ * columns: each thread opens its own cursor on its first read and keeps
+ * the last two rows it was handed, so a pass that reads row x and then the
+ * next row's values from x + 1 asks the source for each row once, in
+ * order.
+ *
+ * Invariants.  A read state has a generation number no other state of the
+ * process ever had; a thread's cached slot and rows belong to the state
+ * whose generation they carry, so a thread that meets a new state starts
+ * afresh and never touches a freed one.  Each slot (a cursor and a count)
+ * belongs to one thread, which alone writes it; the counts are summed at
+ * the stages' boundaries, when no pool job runs.  A cursor that fails
+ * leaves zero cells and records the first error, which the prover reads
+ * after the stage (zl_vtab_status): a read itself cannot fail.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/pool.h"
+#include "zkvm_internal.h"
+
+/* Threads that may read through one state: the pool's and a few callers'. */
+#define READ_SLOTS (CAIRN_POOL_MAX_THREADS + 8u)
+
+/* One thread's cursor and count, alone on its cache line. */
+struct slot {
+    void *cur;
+    _Atomic uint64_t count;
+    char pad[64 - sizeof(void *) - sizeof(uint64_t)];
+};
+
+struct zl_reads {
+    uint64_t gen;
+    const zl_cells_src *src; /* NULL: the cells come from the columns, only counted */
+    pthread_mutex_t mu;      /* guards nslot, st and err */
+    size_t nslot;
+    atomic_int failed;
+    cairn_status st;
+    cairn_error err;
+    struct slot slot[READ_SLOTS];
+};
+
+/* A thread's view of the state it last read through. */
+struct tls {
+    uint64_t gen;
+    struct slot *s;
+    uint64_t x[2];
+    int have[2];
+    unsigned last; /* the buffer handed out last: the other one is refilled */
+    cairn_fp c[2][ZL_NCELL];
+};
+
+static _Thread_local struct tls tr;
+static _Atomic uint64_t next_gen = 1;
+static const cairn_fp zero_cells[ZL_NCELL];
+
+/* Record the first failure of a read (the stage's result reports it). */
+static void fail(struct zl_reads *rd, cairn_status st, const cairn_error *e, const char *what)
+{
+    pthread_mutex_lock(&rd->mu);
+    if (!atomic_load(&rd->failed)) {
+        rd->st = st;
+        if (e != NULL && e->msg[0] != '\0')
+            rd->err = *e;
+        else
+            cairn_error_set(&rd->err, st, "reading the witness rows: %s", what);
+        atomic_store(&rd->failed, 1);
+    }
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* This thread's slot in rd (taken, and its cursor opened, on its first read); NULL when none. */
+static struct slot *slot_of(struct zl_reads *rd)
+{
+    if (tr.gen == rd->gen)
+        return tr.s;
+    struct slot *s = NULL;
+    pthread_mutex_lock(&rd->mu);
+    if (rd->nslot < READ_SLOTS)
+        s = &rd->slot[rd->nslot++];
+    pthread_mutex_unlock(&rd->mu);
+    if (s == NULL) {
+        fail(rd, CAIRN_ERR_INTERNAL, NULL, "more reading threads than slots");
+        return NULL;
+    }
+    if (rd->src != NULL && (s->cur = rd->src->open(rd->src->ctx)) == NULL) {
+        fail(rd, CAIRN_ERR_NOMEM, NULL, "out of memory for a row cursor");
+        return NULL; /* the slot stays taken, with no cursor: closing skips it */
+    }
+    tr.gen = rd->gen;
+    tr.s = s;
+    tr.have[0] = tr.have[1] = 0;
+    tr.last = 0;
+    return s;
+}
+
+/* The owner's increment of its own count (no other thread writes it). */
+static void count_add(struct slot *s, uint64_t d)
+{
+    uint64_t c = atomic_load_explicit(&s->count, memory_order_relaxed);
+    atomic_store_explicit(&s->count, c + d, memory_order_relaxed);
+}
+
+cairn_status zl_vtab_attach(zl_vtab *vt, const zl_cells_src *src, cairn_error *err)
+{
+    struct zl_reads *rd = calloc(1, sizeof *rd);
+    if (rd == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the row reads' state");
+    if (pthread_mutex_init(&rd->mu, NULL) != 0) {
+        free(rd);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "cannot create the row reads' lock");
+    }
+    rd->gen = atomic_fetch_add(&next_gen, 1);
+    rd->src = src;
+    atomic_init(&rd->failed, 0);
+    for (size_t i = 0; i < READ_SLOTS; i++)
+        atomic_init(&rd->slot[i].count, 0);
+    zl_reads_free(vt->rd);
+    vt->rd = rd;
+    return CAIRN_OK;
+}
+
+void zl_reads_free(struct zl_reads *rd)
+{
+    if (rd == NULL)
+        return;
+    for (size_t i = 0; i < rd->nslot; i++)
+        if (rd->src != NULL && rd->slot[i].cur != NULL)
+            rd->src->close(rd->slot[i].cur);
+    pthread_mutex_destroy(&rd->mu);
+    free(rd);
+}
+
+int zl_vtab_from_src(const zl_vtab *vt)
+{
+    return vt->rd != NULL && vt->rd->src != NULL;
+}
+
+void zl_reads_count(const zl_vtab *vt)
+{
+    if (vt->rd == NULL)
+        return;
+    struct slot *s = slot_of(vt->rd);
+    if (s != NULL)
+        count_add(s, 1);
+}
+
+const cairn_fp *zl_reads_row(const zl_vtab *vt, uint64_t x)
+{
+    struct zl_reads *rd = vt->rd;
+    struct slot *s = slot_of(rd);
+    if (s == NULL)
+        return zero_cells;
+    for (unsigned i = 0; i < 2; i++)
+        if (tr.have[i] && tr.x[i] == x) {
+            tr.last = i;
+            return tr.c[i];
+        }
+    unsigned i = tr.last ^ 1u;
+    cairn_error e;
+    e.msg[0] = '\0';
+    cairn_status st = rd->src->row(s->cur, x, tr.c[i], &e);
+    tr.have[i] = st == CAIRN_OK;
+    tr.x[i] = x;
+    tr.last = i;
+    if (st != CAIRN_OK) {
+        fail(rd, st, &e, "a cell source failed");
+        memset(tr.c[i], 0, sizeof tr.c[i]);
+        return tr.c[i];
+    }
+    count_add(s, 1);
+    return tr.c[i];
+}
+
+uint64_t zl_vtab_rows_read(const zl_vtab *vt)
+{
+    struct zl_reads *rd = vt->rd;
+    uint64_t sum = 0;
+    if (rd == NULL)
+        return 0;
+    pthread_mutex_lock(&rd->mu);
+    for (size_t i = 0; i < rd->nslot; i++)
+        sum += atomic_load_explicit(&rd->slot[i].count, memory_order_relaxed);
+    pthread_mutex_unlock(&rd->mu);
+    return sum;
+}
+
+cairn_status zl_vtab_status(const zl_vtab *vt, cairn_error *err)
+{
+    struct zl_reads *rd = vt->rd;
+    if (rd == NULL || !atomic_load(&rd->failed))
+        return CAIRN_OK;
+    pthread_mutex_lock(&rd->mu);
+    cairn_status st = rd->st;
+    if (err != NULL)
+        *err = rd->err;
+    pthread_mutex_unlock(&rd->mu);
+    return st;
+}
