@@ -492,6 +492,17 @@ void zl_reads_count(const zl_vtab *vt);
 const cairn_fp *zl_reads_row(const zl_vtab *vt, uint64_t x);
 void zl_reads_free(struct zl_reads *rd);
 
+/*
+ * The cell columns (ZL_NCELL columns of 2^n, borrowed) as a row source of
+ * width ZL_NCELL, 2^n rows, row x the cells of row x: what the stages
+ * that sweep the cells stream (zl_source's shape, so checkpoint replay can
+ * stand in for it).  Chunks of 1024 rows, each stream with its own buffer.
+ */
+typedef struct {
+    const cairn_fp *cols[ZL_NCELL];
+} zl_cols_rows;
+void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *const *cols, size_t n);
+
 /* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
 void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
                    const zk_bytecode *bc, uint64_t x);
