@@ -587,13 +587,42 @@ out:
     free(e);
 }
 
+/* A cell source over cell columns (cell c of row x at cols[c * 2^n + x]), failing at row fail_at. */
+struct col_src {
+    const cairn_fp *cols;
+    size_t n;
+    uint64_t fail_at; /* UINT64_MAX: never */
+};
+
+static void *col_src_open(void *ctx)
+{
+    const struct col_src **c = malloc(sizeof *c);
+    if (c != NULL)
+        *c = ctx;
+    return c;
+}
+
+static cairn_status col_src_row(void *cur, uint64_t x, cairn_fp *cells, cairn_error *err)
+{
+    const struct col_src *c = *(const struct col_src **)cur;
+    if (x == c->fail_at)
+        return cairn_error_set(err, CAIRN_ERR_IO, "test source: row %llu is lost",
+                               (unsigned long long)x);
+    for (unsigned i = 0; i < ZL_NCELL; i++)
+        cells[i] = c->cols[((size_t)i << c->n) + x];
+    return CAIRN_OK;
+}
+
+static void col_src_close(void *cur) { free(cur); }
+
 /*
  * The fast zero-check prover (eq factored out, the first round over F_p,
  * q(1) from the claim) sends exactly the generic prover's bytes on honest
  * witnesses, for 1, 2, 3 and 8 threads, and the same claimed values; for
  * every delay before its tables are held (the first rounds read the rows),
  * from full tables and from the prover's own (zl_vtab_build), reading U
- * and B column by column or entry by entry (zl_tables_rows).
+ * and B column by column or entry by entry (zl_tables_rows), and with no
+ * cell column at all, every row's cells from a cell source (zl_vtab_src).
  */
 static void zerocheck_fast_matches_generic(void)
 {
@@ -620,15 +649,21 @@ static void zerocheck_fast_matches_generic(void)
     }
     /* the values as the prover gets them: the cell columns, the rest per row */
     zl_tables tb, tbr;
-    zl_vtab built, builtr; /* builtr: U and B read entry by entry */
+    zl_vtab built, builtr, bsrc; /* builtr: U and B read entry by entry; bsrc: cells from a source */
     memset(&built, 0, sizeof built);
     memset(&builtr, 0, sizeof builtr);
+    memset(&bsrc, 0, sizeof bsrc);
     memset(&tbr, 0, sizeof tbr);
+    struct col_src cs = {NULL, z->w.n, UINT64_MAX};
+    zl_cells_src csrc = {&cs, col_src_open, col_src_row, col_src_close};
     if (zl_tables_init(&tb, &z->bc, &err) != CAIRN_OK ||
         zl_vtab_build(&built, f.cells, z->w.n, z->w.T, &tb, &err) != CAIRN_OK ||
+        (cs.cols = built.own, 0) ||
         zl_tables_init(&tbr, &z->bc, &err) != CAIRN_OK || zl_tables_rows(&tbr, &err) != CAIRN_OK ||
-        zl_vtab_build(&builtr, f.cells, z->w.n, z->w.T, &tbr, &err) != CAIRN_OK) {
+        zl_vtab_build(&builtr, f.cells, z->w.n, z->w.T, &tbr, &err) != CAIRN_OK ||
+        zl_vtab_src(&bsrc, &csrc, z->w.n, z->w.T, &tb, &err) != CAIRN_OK) {
         FAIL("tables: %s", err.msg);
+        zl_vtab_clear(&bsrc);
         zl_vtab_clear(&built);
         zl_vtab_clear(&builtr);
         zl_tables_clear(&tb);
@@ -639,11 +674,12 @@ static void zerocheck_fast_matches_generic(void)
     /* every delay of the tables (rounds read from the rows), three sources, 1, 2, 3, 8 threads */
     static const int delays[] = {1, 2, 3, ZL_ZC_DELAY, ZL_ZC_DELAY_MAX};
     static const unsigned ths[] = {1, 2, 3, 8};
-    static const char *const modes[] = {"view", "built", "built, tables by entry"};
+    static const char *const modes[] = {"view", "built", "built, tables by entry",
+                                        "cells from a source"};
     const unsigned nd = sizeof delays / sizeof delays[0];
-    for (unsigned v = 0; v < 4 * nd * 3; v++) {
-        unsigned th = ths[v / (3 * nd)], d = (v / 3) % nd, mode = v % 3;
-        const zl_vtab *src = mode == 0 ? &f.vt : mode == 1 ? &built : &builtr;
+    for (unsigned v = 0; v < 4 * nd * 4; v++) {
+        unsigned th = ths[v / (4 * nd)], d = (v / 4) % nd, mode = v % 4;
+        const zl_vtab *src = mode == 0 ? &f.vt : mode == 1 ? &built : mode == 2 ? &builtr : &bsrc;
         (void)cairn_pool_set_threads(th, NULL);
         zl_zc_delay = delays[d];
         zl_zc_proof q;
@@ -673,6 +709,9 @@ static void zerocheck_fast_matches_generic(void)
         zl_zc_proof_clear(&q);
     }
     zl_zc_delay = ZL_ZC_DELAY;
+    CHECK_OK(zl_vtab_status(&bsrc, &err));
+    CHECK(zl_vtab_rows_read(&bsrc) > 0);
+    zl_vtab_clear(&bsrc);
     zl_vtab_clear(&built);
     zl_vtab_clear(&builtr);
     zl_tables_clear(&tb);
@@ -1500,33 +1539,6 @@ static void gkr_streamed_same_proof(void)
     zc_fix_close(&f);
 }
 
-/* A cell source over cell columns (cell c of row x at cols[c * 2^n + x]), failing at row fail_at. */
-struct col_src {
-    const cairn_fp *cols;
-    size_t n;
-    uint64_t fail_at; /* UINT64_MAX: never */
-};
-
-static void *col_src_open(void *ctx)
-{
-    const struct col_src **c = malloc(sizeof *c);
-    if (c != NULL)
-        *c = ctx;
-    return c;
-}
-
-static cairn_status col_src_row(void *cur, uint64_t x, cairn_fp *cells, cairn_error *err)
-{
-    const struct col_src *c = *(const struct col_src **)cur;
-    if (x == c->fail_at)
-        return cairn_error_set(err, CAIRN_ERR_IO, "test source: row %llu is lost",
-                               (unsigned long long)x);
-    for (unsigned i = 0; i < ZL_NCELL; i++)
-        cells[i] = c->cols[((size_t)i << c->n) + x];
-    return CAIRN_OK;
-}
-
-static void col_src_close(void *cur) { free(cur); }
 
 /*
  * The stages' row reads taken from a cell source (zl_prove_src: what

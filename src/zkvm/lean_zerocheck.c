@@ -487,6 +487,17 @@ cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_
     return CAIRN_OK;
 }
 
+cairn_status zl_vtab_src(zl_vtab *vt, const zl_cells_src *src, size_t n, uint64_t T,
+                         const zl_tables *tb, cairn_error *err)
+{
+    memset(vt, 0, sizeof *vt);
+    built_lists(vt, n, T, tb);
+    cairn_status st = zl_vtab_attach(vt, src, err);
+    if (st != CAIRN_OK)
+        zl_vtab_clear(vt);
+    return st;
+}
+
 void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb)
 {
     memset(vt, 0, sizeof *vt);

@@ -455,6 +455,14 @@ cairn_status zl_vtab_build(zl_vtab *vt, const cairn_fp *cells, size_t n, uint64_
                            const zl_tables *tb, cairn_error *err);
 /* The same over cell columns the caller holds (ZL_NCELL columns of 2^n, borrowed): no copy. */
 void zl_vtab_cols(zl_vtab *vt, const cairn_fp *cols, size_t n, uint64_t T, const zl_tables *tb);
+/*
+ * A vtab with no cell columns at all: every row read takes its cells from
+ * src (borrowed until zl_vtab_clear), counted; col[i] is NULL for the
+ * cells, so only stages that read rows (or stream the cells from a row
+ * source) may be handed it.  CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_vtab_src(zl_vtab *vt, const zl_cells_src *src, size_t n, uint64_t T,
+                         const zl_tables *tb, cairn_error *err);
 /* A view of full tables (ZLV_N columns of 2^n, zl_value_tables' layout): every column. */
 void zl_vtab_view(zl_vtab *vt, const cairn_fp *tab, size_t n);
 /*
