@@ -558,7 +558,8 @@ struct zc_job {
     cairn_fp2 *const *own;       /* later rounds (folded tables) */
     size_t round, delay;
     const cairn_fp2 *E;          /* eq(r_<i, .): 2^i entries (rounds i < delay), 2^delay (materialise) */
-    const cairn_fp2 *w;          /* eq(tau_>i, j), half entries */
+    const cairn_fp2 *wlo, *whi;  /* eq(tau_>i, j) = wlo[j & wmask] whi[j >> wbits] (split tables) */
+    size_t wbits, wmask;
     const uint16_t *cols;        /* the value index of each table */
     const unsigned *flag;        /* the tables of the five flags of g */
     const uint16_t *flag_vi;     /* their value indices */
@@ -670,9 +671,10 @@ static void zc_round_chunk(void *ctx, size_t chunk)
             }
             f0 = f_fp2(e0, j), f2 = f_fp2(e2, j), f3 = f_fp2(e3, j);
         }
-        q0 = cairn_fp2_add(q0, cairn_fp2_mul(j->w[x], f0));
-        q2 = cairn_fp2_add(q2, cairn_fp2_mul(j->w[x], f2));
-        q3 = cairn_fp2_add(q3, cairn_fp2_mul(j->w[x], f3));
+        cairn_fp2 wx = cairn_fp2_mul(j->wlo[x & j->wmask], j->whi[x >> j->wbits]);
+        q0 = cairn_fp2_add(q0, cairn_fp2_mul(wx, f0));
+        q2 = cairn_fp2_add(q2, cairn_fp2_mul(wx, f2));
+        q3 = cairn_fp2_add(q3, cairn_fp2_mul(wx, f3));
         h0 = cairn_fp2_add(h0, g0);
         h1 = cairn_fp2_add(h1, g1);
     }
@@ -747,22 +749,25 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
 {
     static const uint16_t flags[5] = {ZK_F_SWR, ZK_F_SRD, ZK_F_BO, ZK_F_BE, ZK_F_BI};
     cairn_status st = CAIRN_OK;
-    size_t half0 = (size_t)1 << (n - 1);
     size_t delay = zl_zc_delay < 1 ? 1 : (size_t)zl_zc_delay;
     delay = delay < n ? delay : n;
     size_t fold_len = (size_t)1 << (n - delay);
-    cairn_fp2 rho_pow[ZL_NCON], E[(size_t)1 << ZL_ZC_DELAY_MAX];
+    cairn_fp2 rho_pow[ZL_NCON], *E = NULL;
     unsigned flag[5];
     uint16_t flag_vi[5];
     struct zc_job *j = calloc(1, sizeof *j);
-    cairn_fp2 **own = calloc(k, sizeof *own), *w = malloc(half0 * sizeof *w);
+    /* eq(tau_>i, .) as two split tables of at most 2^ceil((n-1)/2) entries each */
+    size_t wl = (n - 1) / 2, wh = n - 1 - wl;
+    cairn_fp2 **own = calloc(k, sizeof *own), *w = malloc((((size_t)1 << wl) + ((size_t)1 << wh)) * sizeof *w);
     cairn_sumcheck_proof_clear(proof);
     proof->evals = malloc(n * ZL_ZC_DEGREE * sizeof *proof->evals);
+    if (delay <= ZL_ZC_DELAY_MAX)
+        E = malloc(((size_t)1 << delay) * sizeof *E);
     if (delay > ZL_ZC_DELAY_MAX) {
         st = cairn_error_set(err, CAIRN_ERR_ARG, "zero-check: a delay of %zu rounds", delay);
         goto out;
     }
-    if (j == NULL || own == NULL || w == NULL || proof->evals == NULL) {
+    if (j == NULL || own == NULL || w == NULL || proof->evals == NULL || E == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the zero-check");
         goto out;
     }
@@ -790,7 +795,7 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
     cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
     cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_ZC_DEGREE);
     cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
-    j->k = k, j->vt = vt, j->own = own, j->w = w, j->cols = cols, j->flag = flag;
+    j->k = k, j->vt = vt, j->own = own, j->cols = cols, j->flag = flag;
     j->flag_vi = flag_vi, j->rho_pow = rho_pow, j->ctx = ctx, j->delay = delay, j->E = E;
     E[0] = cairn_fp2_one();
     cairn_fp2 ci = cairn_fp2_one();
@@ -798,8 +803,14 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
         j->round = i;
         j->half = (size_t)1 << (n - 1 - i);
         j->chunks = cairn_pool_chunks(j->half, 64);
-        if ((st = cairn_poly_eq_table(w, tau + i + 1, n - 1 - i)) != CAIRN_OK)
-            goto out;
+        {
+            size_t m = n - 1 - i, lo = m / 2;
+            cairn_fp2 *wlo = w, *whi = w + ((size_t)1 << lo);
+            if ((st = cairn_poly_eq_table(wlo, tau + i + 1, lo)) != CAIRN_OK ||
+                (st = cairn_poly_eq_table(whi, tau + i + 1 + lo, m - lo)) != CAIRN_OK)
+                goto out;
+            j->wlo = wlo, j->whi = whi, j->wbits = lo, j->wmask = ((size_t)1 << lo) - 1;
+        }
         if (j->chunks == 1)
             zc_round_chunk(j, 0);
         else

@@ -566,7 +566,7 @@ size_t zl_zc_used(uint16_t *idx);
  * bytes.
  */
 #define ZL_ZC_DELAY 4
-#define ZL_ZC_DELAY_MAX 8
+#define ZL_ZC_DELAY_MAX 16
 extern int zl_zc_delay;
 
 /* The stage's proof: the degree-4 sum-check and the claimed values at its point. */
