@@ -171,16 +171,39 @@ enum zk_ram_col {
 };
 /*
  * The prover's memory while it fills rows: the current words and the
- * timestamp of each word's last access.
+ * timestamp of each word's last access.  Optionally (zk_ram_replay_track)
+ * it also lists the blocks of ZK_RAM_BLOCK words it accessed, each once
+ * until the caller forgets them: the lean checkpoints (lean_replay.c) keep
+ * only such blocks.
  */
+#define ZK_RAM_BLOCK_SHIFT 4u
+#define ZK_RAM_BLOCK (1u << ZK_RAM_BLOCK_SHIFT)
 typedef struct {
     const zk_ram *ram;
     uint32_t *mem;
     uint64_t *ts;
+    uint8_t *mark;    /* tracked: one byte per block, set while the block is listed */
+    uint32_t *marked; /* tracked: the listed blocks, in the order they were listed */
+    size_t marked_len;
 } zk_ram_replay;
 
+/* Memory as the initial image, every timestamp 0, nothing tracked.  CAIRN_ERR_NOMEM. */
 cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, cairn_error *err);
 void zk_ram_replay_clear(zk_ram_replay *rp);
+/* The blocks of the region: ceil(2^k / ZK_RAM_BLOCK). */
+size_t zk_ram_blocks(const zk_ram *ram);
+/* Start listing the blocks zk_ram_row accesses (nothing listed yet).  CAIRN_ERR_NOMEM. */
+cairn_status zk_ram_replay_track(zk_ram_replay *rp, cairn_error *err);
+/* List block b unless it is listed (tracked replays only). */
+static inline void zk_ram_replay_mark(zk_ram_replay *rp, size_t b)
+{
+    if (rp->mark[b] == 0) {
+        rp->mark[b] = 1;
+        rp->marked[rp->marked_len++] = (uint32_t)b;
+    }
+}
+/* Empty the list (tracked replays only). */
+void zk_ram_replay_forget(zk_ram_replay *rp);
 
 /*
  * The RAM columns of row x (and the result of a load or store) into o,
