@@ -487,12 +487,67 @@ void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t 
 void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v);
 
 /*
+ * The lean rows' row machine (lean_fill.c): the state that carries the
+ * rows from one to the next, which takes the trace rows (the VM's,
+ * CAIRN_WIT_WIDTH wide) in cycle order and hands out every row of each
+ * before the next is taken, then padding rows.  State: the next row x,
+ * the register file as the rows read it (val: at a trace row's boundary
+ * the VM's registers), the timestamp of each register's last access
+ * (4x + slot + 1), the replayed RAM, the fd-1 bytes written so far (oi),
+ * whether the input is over (eof, ended), the input bytes read, and the
+ * trace row being expanded (pend, left).  When left is 0 (between two
+ * trace rows, or in the padding) the rest is all a later row depends on:
+ * what a lean checkpoint keeps (lean_replay.c).  Borrows bc, ram and input.
+ */
+typedef struct {
+    int64_t idx;         /* the bytecode entry of the trace row's instruction */
+    unsigned j;          /* 0: one row; 1, 2, 3: write(1), write(2), read(0) */
+    uint64_t v1, v2, vd; /* the row's operands and result (an ECALL's a7 and a0) */
+    uint64_t buf, len, cnt; /* a read or write: buffer, length, bytes moved */
+    uint64_t done;       /* rows of it handed out */
+} zl_filler_pend;
+typedef struct {
+    const zk_bytecode *bc;
+    const uint8_t *input;
+    size_t input_len;
+    zk_static pad;            /* the padding entry */
+    uint64_t x;               /* the next row */
+    uint64_t val[32], last[32];
+    zk_ram_replay rp;
+    uint64_t oi, eof;
+    int ended;                /* a short read has been seen (eof from the next row on) */
+    size_t input_pos;
+    uint64_t left;            /* rows of the taken trace row still to hand out */
+    zl_filler_pend pend;        /* lean_fill.c's own */
+} zl_filler;
+/* The state before row 0: registers init_regs, the RAM's image.  CAIRN_ERR_NOMEM. */
+cairn_status zl_filler_init(zl_filler *f, const zk_bytecode *bc, const zk_ram *ram,
+                          const uint32_t init_regs[32], const uint8_t *input, size_t input_len,
+                          cairn_error *err);
+/* Free what f holds.  Safe on NULL and after a failed init. */
+void zl_filler_clear(zl_filler *f);
+/*
+ * Take trace row r, the run's cycle `cycle` (f->left must be 0): its rows
+ * are next.  CAIRN_ERR_ARG naming the cycle and the pc for an instruction
+ * the bytecode has no entry for or an ecall that cannot be proven, and
+ * for a system call that moved more bytes than it was asked to.
+ */
+cairn_status zl_filler_take(zl_filler *f, const cairn_fp *r, uint64_t cycle, cairn_error *err);
+/*
+ * Row f->x into c: the next row of the taken trace row, or a padding row
+ * when none is left (the caller knows when the trace is over); x moves
+ * on.  CAIRN_ERR_ARG for an access outside the RAM region or input that
+ * runs out.  After an error f is of no further use but to clear.
+ */
+cairn_status zl_filler_row(zl_filler *f, cairn_fp c[ZL_NCELL], cairn_error *err);
+
+/*
  * The lean row's witness as a row source (lean_fill.c): 2^n rows of
  * ZL_NCELL cells computed while streaming the `cycles` trace rows (the
  * VM's, CAIRN_WIT_WIDTH wide) with registers and RAM replayed and each
  * read or write expanded (T rows in all), then padding.  A stream of rows
  * [a, b) replays the trace from its start; the cells equal the tests'
- * translation (tests/zk_witness.c, zl_fill) on the same run.  The source
+ * translation (tests/zk_witness.c, zl_filler) on the same run.  The source
  * borrows everything it is given.
  */
 typedef struct {
