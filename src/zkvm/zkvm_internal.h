@@ -13,7 +13,8 @@
  *   sumcheck.c  a sum-check prover for a summand given as a point function
  *               (the zero-check and shift stages);
  *   lean*.c     the lean row, its prover and its verifier (proof format
- *               5): the sections below, one per file.
+ *               5): the sections below, one per file (lean_replay.c: the
+ *               lean rows in small space, checkpoints and a cursor).
  *
  * Invariants: every value is a canonical field element; the lean row's
  * constraint system is a pure function of the statement constants (entry,
@@ -569,6 +570,122 @@ cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *tra
                             uint64_t cycles, uint64_t T, size_t n, const zk_bytecode *bc,
                             const uint32_t init_regs[32], const zk_ram *ram, const uint8_t *input,
                             size_t input_len, cairn_error *err);
+
+/*
+ * The lean rows in small space (lean_replay.c, DESIGN.md §3): checkpoints
+ * of a run's rows recorded in one forward pass, a cursor that hands out
+ * rows from any position by replaying from the nearest checkpoint, and a
+ * parallel fill.  Every row equals the linear fill's (zl_source, zl_run's
+ * cells) for the same run.
+ *
+ * What a recording replays: the program and its VM layout, the lean
+ * bytecode, RAM and initial registers of zl_run (the VM's memory must be
+ * that RAM region: its base and 2^k words), the input, and the most
+ * instructions the run may take.  All borrowed by the set, which must not
+ * outlive them.
+ */
+typedef struct {
+    const cairn_program *prog;
+    const cairn_vm_config *layout; /* the memory layout (NULL: the defaults); write unused */
+    const zk_bytecode *bc;         /* zk_bytecode_build_ext(prog, ZK_EXT_M), as zl_run's */
+    const zk_ram *ram;             /* zk_ram_load(prog, k), k the VM's memory size */
+    const uint32_t *init_regs;     /* zk_init_regs(prog, k): 32 entries */
+    const uint8_t *input;          /* the read(0) bytes */
+    size_t input_len;
+    uint64_t max_steps;            /* instructions the run may take */
+} zl_replay_run;
+
+/*
+ * A set of lean checkpoints.  Checkpoint 0 is at row 0; then one at the
+ * first trace row's boundary at or after each multiple of the interval C
+ * (never inside a system call's rows: they all come from one cycle), and
+ * in the padding (rows T .. 2^n - 1) at each multiple of C.  Each keeps
+ * the VM's state at its cycle (pc, registers, I/O counters), the row
+ * machine's (zl_filler: register timestamps, output and input positions,
+ * eof, the row), and the RAM's blocks of ZK_RAM_BLOCK words in which a
+ * word's value or timestamp differs from the image, as a tree whose
+ * unchanged parts the checkpoints share: O(blocks touched) each, never
+ * O(2^k).  Read-only once recorded: any number of threads may read it.
+ */
+typedef struct zl_replay zl_replay;
+/*
+ * Run run's program once (the tracing interpreter through the row machine,
+ * rows computed and dropped), recording a checkpoint every `interval`
+ * rows into a new set *out (NULL on failure).  CAIRN_ERR_ARG for interval
+ * 0, a NULL member of run, a VM memory that is not run->ram's region or
+ * whose initial registers differ from init_regs, a run that faults
+ * (zk_vm_ended's message), or a row the lean row cannot prove (the
+ * row machine's message: an instruction bc has no entry for, naming the
+ * cycle and the pc); CAIRN_ERR_LIMIT for a run that does not exit within
+ * max_steps or reaches 2^ZL_MAX_VARS trace rows; CAIRN_ERR_INTERNAL when
+ * the rows' register file or I/O counts part from the VM's at a
+ * checkpoint (a bug); the VM's errors; CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_replay_record(zl_replay **out, const zl_replay_run *run, uint64_t interval,
+                              cairn_error *err);
+/* Free a set (no cursor may be using it).  Safe on NULL. */
+void zl_replay_free(zl_replay *rp);
+/* What a set holds. */
+typedef struct {
+    uint64_t interval;  /* C */
+    uint64_t count;     /* checkpoints */
+    uint64_t cycles, T; /* the run's instructions and trace rows */
+    size_t n;           /* 2^n rows */
+    unsigned k;         /* 2^k words of RAM */
+    uint64_t blocks;    /* RAM blocks the last checkpoint keeps (the most any keeps) */
+    uint64_t ram_bytes; /* of which the RAM's tree: its nodes and blocks (the arena's chunks) */
+    uint64_t bytes;     /* the checkpoints' memory: their records and the RAM's tree */
+    uint32_t exit_code;
+} zl_replay_info;
+void zl_replay_get_info(zl_replay_info *out, const zl_replay *rp);
+/* The row checkpoint i starts at (ascending in i), or UINT64_MAX for i >= count. */
+uint64_t zl_replay_checkpoint_row(const zl_replay *rp, uint64_t i);
+
+/*
+ * A pull cursor over a set's 2^n rows: zl_cursor_seek(x), then each
+ * zl_cursor_next hands out rows x, x + 1, ... in order (the padding
+ * included).  A seek forward by at most 1024 rows, or to a row with no
+ * checkpoint after the current one before it, steps on; any other seek
+ * restores the nearest checkpoint at or before x and steps from there.
+ * Memory: a VM, the RAM replay (2^k words and their timestamps), the
+ * program's decoded text and one batch of 512 trace rows, independent of
+ * T.  A cursor belongs to one thread; a set serves any number of cursors
+ * at once.  It borrows the set.
+ */
+typedef struct zl_cursor zl_cursor;
+/* A cursor with no position yet.  The VM's errors (cairn_vm_init), CAIRN_ERR_NOMEM. */
+cairn_status zl_cursor_new(zl_cursor **out, const zl_replay *rp, cairn_error *err);
+void zl_cursor_free(zl_cursor *c);
+/*
+ * Position at row x.  CAIRN_ERR_ARG for x >= 2^n; the errors of
+ * zl_cursor_next for the rows stepped over.
+ */
+cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err);
+/*
+ * The row at the position into cells, and move on.  CAIRN_ERR_ARG with no
+ * position or past row 2^n - 1; the row machine's errors (zl_filler_take,
+ * zl_filler_row), the VM's, CAIRN_ERR_INTERNAL when the replay parts from
+ * the recorded run.  After an error the cursor has no position until the
+ * next seek.
+ */
+cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error *err);
+/* The row the next zl_cursor_next hands out, or UINT64_MAX with no position. */
+uint64_t zl_cursor_row(const zl_cursor *c);
+/* A cursor's counters: checkpoints restored, rows computed and dropped by seeks, rows handed out. */
+typedef struct {
+    uint64_t restores, stepped, rows;
+} zl_cursor_info;
+void zl_cursor_get_info(zl_cursor_info *out, const zl_cursor *c);
+/*
+ * Rows [a, b) of rp into out (row-major, ZL_NCELL per row), cut into
+ * `threads` pieces of consecutive rows (cairn_pool_chunk_range), each
+ * made by its own cursor on the pool's threads: as many at once as the
+ * pool has threads.  The rows do not depend on threads or the pool.
+ * CAIRN_ERR_ARG for a > b, b > 2^n, threads outside 1..CAIRN_POOL_MAX_THREADS;
+ * otherwise the first failing piece's error (pieces in row order).
+ */
+cairn_status zl_replay_fill(cairn_fp *out, const zl_replay *rp, uint64_t a, uint64_t b,
+                            unsigned threads, cairn_error *err);
 
 /* ---- the lean row's zero-check stage (lean_zerocheck.c) ---- */
 
