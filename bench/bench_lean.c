@@ -60,7 +60,8 @@ static int bench_replay(const struct bench_opts *o, uint64_t interval)
         }
         uint64_t rows = UINT64_C(1) << r.n;
         uint64_t C = interval ? interval : UINT64_C(1) << ((r.n + 1) / 2);
-        zl_replay_run run = {&r.prog, NULL, &r.bc, &r.ram, r.init, in, sizeof in, UINT64_C(1) << 24};
+        zl_replay_run run = {&r.prog, NULL, &r.bc,    &r.ram,
+                             r.init,  in,   sizeof in, UINT64_C(1) << 24};
         zl_replay *rp = NULL;
         zl_replay_info info;
         cairn_fp *out = malloc(rows * ZL_NCELL * sizeof *out);

@@ -98,8 +98,8 @@ static int row_is(const struct ref *f, uint64_t x, const cairn_fp *cells, const 
         if (cells[c].v != want)
             return FAIL("%s %s: row %llu (of %llu, T %llu) cell %s: 0x%llx, the linear fill 0x%llx",
                         f->name, what, (unsigned long long)x, (unsigned long long)f->rows,
-                        (unsigned long long)f->r.T, zl_cell_names[c], (unsigned long long)cells[c].v,
-                        (unsigned long long)want);
+                        (unsigned long long)f->r.T, zl_cell_names[c],
+                        (unsigned long long)cells[c].v, (unsigned long long)want);
     }
     return 1;
 }

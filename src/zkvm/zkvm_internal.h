@@ -671,7 +671,7 @@ cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err);
 cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error *err);
 /* The row the next zl_cursor_next hands out, or UINT64_MAX with no position. */
 uint64_t zl_cursor_row(const zl_cursor *c);
-/* A cursor's counters: checkpoints restored, rows computed and dropped by seeks, rows handed out. */
+/* A cursor's counters: checkpoints restored, rows computed and dropped by seeks, rows out. */
 typedef struct {
     uint64_t restores, stepped, rows;
 } zl_cursor_info;
