@@ -46,6 +46,7 @@ const struct test_suite test_suites[] = {
     {"lean", test_lean_cases},
     {"lean_file", test_lean_file_cases},
     {"lean_m", test_lean_m_cases},
+    {"lean_replay", test_lean_replay_cases},
     {"engine", test_engine_cases},
     {"service", test_service_cases},
     {"stone", test_stone_cases},

@@ -735,6 +735,84 @@ static void replay_cycle_bound(void)
     }
 }
 
+/*
+ * The tracer's rows equal the table oracle's on random programs (some of
+ * which fault) and sha256, for batches of 1 row, a few rows and more than
+ * the run, with a cycle bound that stops it midway; a batch of 0 rows is
+ * refused.
+ */
+static void tracer_matches_table(void)
+{
+    unsigned long runs = scaled(50, 4);
+    for (unsigned long i = 0; i < runs; i++) {
+        struct fx f;
+        uint8_t in[150];
+        int guest = i == 0;
+        if (guest) {
+            char path[512];
+            size_t len = 0;
+            snprintf(path, sizeof path, "%s/rv32i/sha256.elf", vmt_guest_dir());
+            uint8_t *elf = vmt_read_file(path, &len);
+            if (elf == NULL) {
+                FAIL("%s missing: build the guests with `make guests`", path);
+                continue;
+            }
+            test_rand_bytes(in, sizeof in);
+            if (!fx_init(&f, elf, len, in, sizeof in, 65536)) {
+                fx_clear(&f);
+                continue;
+            }
+        } else if (!random_fx(&f)) {
+            fx_clear(&f);
+            continue;
+        }
+        cairn_witness_oracle *tab = fx_table(&f, UINT64_MAX, 0);
+        uint64_t t = tab != NULL ? cairn_witness_oracle_cycles(tab) : 0;
+        cairn_fp *ref = tab != NULL ? stream_all(tab, 0, t) : NULL;
+        static const size_t batches[3] = {1, 5, 1u << 20};
+        for (unsigned b = 0; b < 3 && ref != NULL; b++) {
+            cairn_vm vm;
+            cairn_wit_tracer *tr = NULL;
+            cairn_error err;
+            uint64_t bound = b == 1 ? test_rand_below(t + 1) : UINT64_MAX, at = 0;
+            if (!CHECK(fx_vm(&f, &vm, &err) == CAIRN_OK))
+                break;
+            if (CHECK(cairn_wit_tracer_new(&tr, &vm, batches[b], &err) == CAIRN_OK)) {
+                for (;;) {
+                    const cairn_fp *rows;
+                    size_t count;
+                    if (!CHECK(cairn_wit_tracer_run(tr, &vm, bound, NULL, 0, &rows, &count, &err) ==
+                               CAIRN_OK) ||
+                        count == 0)
+                        break;
+                    if (!CHECK(count <= batches[b] && at + count <= t) ||
+                        !rows_equal(rows, ref + at * CAIRN_WIT_WIDTH, at, count, "tracer"))
+                        break;
+                    at += count;
+                }
+                CHECK_EQ_U64(at, bound < t ? bound : t);
+            }
+            cairn_wit_tracer_free(tr);
+            cairn_vm_clear(&vm);
+        }
+        free(ref);
+        cairn_witness_oracle_free(tab);
+        fx_clear(&f);
+    }
+    struct fx f;
+    if (random_fx(&f)) {
+        cairn_vm vm;
+        cairn_wit_tracer *tr = (cairn_wit_tracer *)1;
+        cairn_error err;
+        if (CHECK(fx_vm(&f, &vm, &err) == CAIRN_OK)) {
+            CHECK_STATUS(cairn_wit_tracer_new(&tr, &vm, 0, &err), CAIRN_ERR_ARG);
+            CHECK(tr == NULL);
+        }
+        cairn_vm_clear(&vm);
+    }
+    fx_clear(&f);
+}
+
 const struct test_case test_witness_cases[] = {
     TEST(rows_known_program),
     TEST(rows_invariants),
@@ -745,6 +823,7 @@ const struct test_case test_witness_cases[] = {
     TEST(replay_consumer_error),
     TEST(oracle_ranges),
     TEST(replay_cycle_bound),
+    TEST(tracer_matches_table),
     TEST_END,
 };
 

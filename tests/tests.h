@@ -38,6 +38,7 @@ extern const struct test_case test_zkvm_lies_cases[];
 extern const struct test_case test_lean_cases[];
 extern const struct test_case test_lean_file_cases[];
 extern const struct test_case test_lean_m_cases[];
+extern const struct test_case test_lean_replay_cases[];
 extern const struct test_case test_engine_cases[];
 extern const struct test_case test_service_cases[];
 extern const struct test_case test_stone_cases[];

@@ -25,6 +25,10 @@
  * read from a file before streaming from it: for an inconsistent set the
  * rows may depend on the thread count).
  *
+ * The tracer.  cairn_wit_tracer gives the same rows for a VM its caller
+ * drives (the lean prover's checkpoint replay restores VMs from checkpoints
+ * of its own), a batch of cycles at a time.
+ *
  * Threads: every function here may be called from any thread on distinct
  * objects; a cairn_checkpoints is read-only after it is built and may be
  * shared; one oracle serves one stream at a time.
@@ -232,6 +236,40 @@ cairn_status cairn_checkpoint_file_write(const char *path, const cairn_checkpoin
 /* Read and parse `path`. CAIRN_ERR_IO, or what cairn_checkpoint_file_parse returns. */
 cairn_status cairn_checkpoint_file_read(cairn_checkpoints **out, const char *path,
                                         cairn_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Tracing a machine into rows                                         */
+
+/*
+ * A tracer turns the cycles a VM runs into rows (the layout above) while
+ * the caller drives the VM itself, e.g. after putting a state of its own
+ * into it: the tracing interpreter runs a batch of cycles and their rows
+ * are the oracle's rows of the same cycles.  It holds the program's
+ * decoded text and one batch of records and rows; one tracer per thread.
+ */
+typedef struct cairn_wit_tracer cairn_wit_tracer;
+
+/*
+ * A tracer for VMs of vm's program (initialised with cairn_vm_init; its
+ * text is decoded once), batches of at most batch_rows cycles
+ * (1..2^24, else CAIRN_ERR_ARG).  CAIRN_ERR_NOMEM.  *out is NULL on failure.
+ */
+cairn_status cairn_wit_tracer_new(cairn_wit_tracer **out, const cairn_vm *vm, size_t batch_rows,
+                                  cairn_error *err);
+/* Free a tracer. Safe on NULL. */
+void cairn_wit_tracer_free(cairn_wit_tracer *t);
+
+/*
+ * Run vm (of the tracer's program) on with the tracing interpreter, at
+ * most batch_rows cycles and never past max_cycles, and point *rows at
+ * the *count rows of the cycles it ran, numbered from vm->cycles on entry
+ * (valid until the next call).  *count is 0 when vm was halted or at
+ * max_cycles.  dirty and dirty_shift as in cairn_vm_run_traced (NULL: no
+ * bitmap).  The statuses of cairn_vm_run_traced.
+ */
+cairn_status cairn_wit_tracer_run(cairn_wit_tracer *t, cairn_vm *vm, uint64_t max_cycles,
+                                  uint8_t *dirty, unsigned dirty_shift, const cairn_fp **rows,
+                                  size_t *count, cairn_error *err);
 
 /* ------------------------------------------------------------------ */
 /* The witness oracle                                                  */

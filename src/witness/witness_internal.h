@@ -8,6 +8,7 @@
  * ckpt_file.c  the file format: encode, strict parse, atomic write, read;
  * replay.c     cairn_checkpoints_verify (parallel interval replay);
  * oracle.c     the witness oracle, materialised and replay backends.
+ * tracer.c     a VM driven by its caller traced into rows, batch by batch.
  *
  * Invariants of a cairn_checkpoints (whether recorded or parsed):
  *   - hdr.count = max(1, ceil(cycles / interval)); ck[i].st.cycles = i *

@@ -6,16 +6,20 @@
  * read or write system call expanded into its ECALL, setup and byte rows
  * (docs/arithmetization.md §8), and padding rows up to 2^n.
  *
- * A stream of rows [a, b) replays the trace from its first row, because
- * each row's cells depend on the register file, the memory and the I/O
- * state before it; the rows before a are computed and dropped, and the
- * trace stream stops once row b is handed over.  That is the linear-space
- * source.  Memory: the replayed RAM (2^k words and their timestamps), the
- * register file, and one chunk of ZL_CHUNK rows.  Checkpoint replay
- * (DESIGN.md §3) will start a stream at the nearest checkpoint instead of
- * the first row; the cells do not change.
+ * The rows come out of a row machine (zl_filler): it takes the trace rows
+ * in cycle order and hands out every row of each, one at a time, so a
+ * system call of many bytes never needs a buffer of its rows, and between
+ * two trace rows its state is all a later row depends on.  A stream of
+ * rows [a, b) replays the trace from its first row, because each row's
+ * cells depend on the register file, the memory and the I/O state before
+ * it; the rows before a are computed and dropped, and the trace stream
+ * stops once row b is handed over.  That is the linear-space source.
+ * Memory: the replayed RAM (2^k words and their timestamps), the register
+ * file, and one chunk of ZL_CHUNK rows.  Checkpoint replay (DESIGN.md §3,
+ * lean_replay.c) runs the same machine from the nearest checkpoint
+ * instead of the first row; the cells do not change.
  *
- * The cells are the ones zl_fill (tests/zk_witness.c) translates from the
+ * The cells are the ones zl_filler (tests/zk_witness.c) translates from the
  * first prover's columns (tests compare the two on every row), and every value is
  * recomputed from the instruction's semantics on the operands the trace
  * reports, so a trace that lies about a result leaves cells that the
@@ -30,37 +34,6 @@
 #define ZL_CHUNK 1024u
 #define MASK32 UINT64_C(0xffffffff)
 
-/* The state of one stream. */
-struct fill {
-    const zl_source *s;
-    uint64_t a, b;           /* the rows to hand over */
-    cairn_rows_consumer consume;
-    void *cctx;
-    uint64_t x;              /* the next row to compute */
-    uint64_t val[32], last[32]; /* register values; timestamps of the lean accesses */
-    zk_ram_replay rp;
-    uint64_t oi, eof;        /* output bytes so far; the input is over */
-    int ended;               /* a short read has been seen */
-    size_t input_pos;
-    cairn_fp buf[ZL_CHUNK * ZL_NCELL];
-    uint64_t buf_first;
-    size_t buf_len;
-    int stopped; /* row b - 1 was computed: the trace stream was stopped on purpose */
-};
-
-/* The status that stops the trace stream once row b - 1 is out (f->stopped tells it apart). */
-#define STOP CAIRN_ERR_LIMIT
-
-static cairn_status flush(struct fill *f, cairn_error *err)
-{
-    cairn_status st = CAIRN_OK;
-    if (f->buf_len > 0)
-        st = f->consume(f->cctx, f->buf_first, f->buf, f->buf_len, err);
-    f->buf_first += f->buf_len;
-    f->buf_len = 0;
-    return st;
-}
-
 /* What one lean row needs beyond its bytecode entry. */
 struct rowin {
     uint64_t idx;            /* pc_idx */
@@ -72,16 +45,16 @@ struct rowin {
 };
 
 /*
- * Compute row f->x from rin, append it to the chunk, and hand the chunk
- * over when full.  Registers, RAM and I/O state advance as the row says.
+ * Compute row f->x from rin into c.  Registers, RAM and I/O state advance
+ * as the row says, and f->x moves on.
  */
-static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *err)
+static cairn_status emit(zl_filler *f, const struct rowin *rin, cairn_fp c[ZL_NCELL],
+                         cairn_error *err)
 {
     const cairn_fp *sf = rin->st->f;
     uint64_t x = f->x;
-    cairn_fp c[ZL_NCELL];
     cairn_status st;
-    memset(c, 0, sizeof c);
+    memset(c, 0, ZL_NCELL * sizeof *c);
     c[ZL_PCI] = cairn_fp_from_u64(rin->idx);
     uint64_t v1 = rin->v1 & MASK32, B = (rin->v2 + sf[ZK_IMM].v + rin->inb) & MASK32;
     for (unsigned i = 0; i < 4; i++)
@@ -202,18 +175,8 @@ static cairn_status emit(struct fill *f, const struct rowin *rin, cairn_error *e
         f->oi++;
     if (rin->ends)
         f->eof = 1;
-    if (x >= f->a && x < f->b) {
-        if (f->buf_len == 0)
-            f->buf_first = x;
-        memcpy(f->buf + f->buf_len * ZL_NCELL, c, sizeof c);
-        if (++f->buf_len == ZL_CHUNK && (st = flush(f, err)) != CAIRN_OK)
-            return st;
-    }
     f->x = x + 1;
-    if (f->x < f->b)
-        return CAIRN_OK;
-    f->stopped = 1;
-    return STOP;
+    return CAIRN_OK;
 }
 
 /* The bytecode index of the real instruction at pc, or -1. */
@@ -224,99 +187,183 @@ static int64_t bc_index(const zk_bytecode *bc, uint32_t pc)
     return bc->index[(pc - bc->text_base) / 4];
 }
 
-/* A read or write at trace row r: its ECALL row, setup row and byte rows. */
-static cairn_status emit_io(struct fill *f, const cairn_fp *r, int64_t idx, unsigned j,
-                            cairn_error *err)
+cairn_status zl_filler_init(zl_filler *f, const zk_bytecode *bc, const zk_ram *ram,
+                          const uint32_t init_regs[32], const uint8_t *input, size_t input_len,
+                          cairn_error *err)
 {
-    const zl_source *s = f->s;
-    const zk_bytecode *bc = s->bc;
-    uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, fd = r[CAIRN_WIT_COL_RS2_VAL].v;
-    uint64_t buf = r[CAIRN_WIT_COL_SYS_A1].v, len = r[CAIRN_WIT_COL_SYS_A2].v;
-    uint64_t cnt = r[CAIRN_WIT_COL_RD_VAL].v;
-    cairn_status st;
-    if (cnt > len)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "pc 0x%08llx: a system call moved %llu of %llu bytes",
-                               (unsigned long long)r[CAIRN_WIT_COL_PC].v, (unsigned long long)cnt,
-                               (unsigned long long)len);
+    memset(f, 0, sizeof *f);
+    f->bc = bc, f->input = input, f->input_len = input_len;
+    zk_static_pad(&f->pad);
+    for (unsigned r = 0; r < 32; r++)
+        f->val[r] = init_regs[r];
+    return zk_ram_replay_init(&f->rp, ram, err);
+}
+
+void zl_filler_clear(zl_filler *f)
+{
+    if (f == NULL)
+        return;
+    zk_ram_replay_clear(&f->rp);
+    memset(f, 0, sizeof *f);
+}
+
+/*
+ * Check trace row r and note what its rows need: one row for an
+ * instruction, or the ECALL row, the setup row and one row per byte moved
+ * for a read or write (docs/arithmetization.md §8).
+ */
+cairn_status zl_filler_take(zl_filler *f, const cairn_fp *r, uint64_t cyc, cairn_error *err)
+{
+    uint32_t pc = (uint32_t)r[CAIRN_WIT_COL_PC].v;
+    int64_t idx = bc_index(f->bc, pc);
+    if (idx < 0) {
+        uint32_t insn = (uint32_t)r[CAIRN_WIT_COL_INSN].v;
+        const char *why = NULL;
+        zk_static d;
+        if (zk_decode_ext(&d, pc, insn, ZK_EXT_M, &why) || why == NULL) /* the word's class */
+            why = "not in the program's bytecode table";
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "
+                               "proven: %s",
+                               (unsigned long long)cyc, (unsigned)pc, (unsigned)insn,
+                               cairn_wit_op_name((cairn_wit_op)r[CAIRN_WIT_COL_OP].v), why);
+    }
+    const zk_static *e = &f->bc->entries[idx];
+    uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, a0 = r[CAIRN_WIT_COL_RS2_VAL].v;
+    zl_filler_pend *p = &f->pend;
+    memset(p, 0, sizeof *p);
+    p->idx = idx, p->v1 = a7, p->v2 = a0;
+    if (e->f[ZK_F_ECALL].v) {
+        if (a7 != 63 && a7 != 64 && a7 != 93 && a7 != 94)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be "
+                                   "proven (exit 93, exit_group 94, write 64 and read 63 can)",
+                                   (unsigned long long)cyc, (unsigned)pc, (unsigned long long)a7);
+        if (a7 == 63 || a7 == 64) {
+            p->j = a7 == 63 ? 3 : a0 == 2 ? 2 : 1;
+            p->buf = r[CAIRN_WIT_COL_SYS_A1].v, p->len = r[CAIRN_WIT_COL_SYS_A2].v;
+            p->cnt = r[CAIRN_WIT_COL_RD_VAL].v;
+            if (p->cnt > p->len)
+                return cairn_error_set(err, CAIRN_ERR_ARG,
+                                       "pc 0x%08llx: a system call moved %llu of %llu bytes",
+                                       (unsigned long long)r[CAIRN_WIT_COL_PC].v,
+                                       (unsigned long long)p->cnt, (unsigned long long)p->len);
+            f->left = 2 + p->cnt;
+            return CAIRN_OK;
+        }
+    } else {
+        p->vd = r[CAIRN_WIT_COL_RD_VAL].v;
+    }
+    f->left = 1;
+    return CAIRN_OK;
+}
+
+/*
+ * Row f->x: the next row of the taken trace row (a read's byte rows take
+ * their bytes from the input here), or a padding row (the padding entry,
+ * registers x0, nothing else) when none is left.
+ */
+cairn_status zl_filler_row(zl_filler *f, cairn_fp c[ZL_NCELL], cairn_error *err)
+{
+    const zl_filler_pend *p = &f->pend;
     struct rowin in;
     memset(&in, 0, sizeof in);
-    in.idx = (uint64_t)idx, in.st = &bc->entries[idx], in.v1 = a7, in.v2 = fd;
-    if ((st = emit(f, &in, err)) != CAIRN_OK)
-        return st;
-    memset(&in, 0, sizeof in);
-    in.idx = (uint64_t)idx + j, in.st = &bc->entries[idx + j];
-    in.v1 = buf, in.v2 = len, in.vd = cnt, in.cnt_left = cnt;
-    if (j == 3) {
-        in.gap = len - cnt;
-        if (!f->ended && cnt < len)
-            in.ends = 1, f->ended = 1;
+    if (f->left == 0) {
+        in.idx = f->bc->count, in.st = &f->pad;
+        return emit(f, &in, c, err);
     }
-    if ((st = emit(f, &in, err)) != CAIRN_OK)
-        return st;
-    for (uint64_t i = 0; i < cnt; i++) {
-        memset(&in, 0, sizeof in);
-        in.idx = (uint64_t)idx + j + 3, in.st = &bc->entries[idx + j + 3];
-        in.cnt_left = cnt - i - 1;
-        in.gap = (buf + i) & MASK32; /* the byte's address */
-        if (j == 3) {
-            if (f->input_pos >= s->input_len)
+    const zk_static *e = f->bc->entries;
+    if (p->j == 0 || p->done == 0) {
+        /* the instruction, or the ECALL row of a read or write */
+        in.idx = (uint64_t)p->idx, in.st = &e[p->idx], in.v1 = p->v1, in.v2 = p->v2, in.vd = p->vd;
+    } else if (p->done == 1) {
+        in.idx = (uint64_t)p->idx + p->j, in.st = &e[p->idx + p->j];
+        in.v1 = p->buf, in.v2 = p->len, in.vd = p->cnt, in.cnt_left = p->cnt;
+        if (p->j == 3) {
+            in.gap = p->len - p->cnt;
+            if (!f->ended && p->cnt < p->len)
+                in.ends = 1, f->ended = 1;
+        }
+    } else {
+        uint64_t i = p->done - 2;
+        in.idx = (uint64_t)p->idx + p->j + 3, in.st = &e[p->idx + p->j + 3];
+        in.cnt_left = p->cnt - i - 1;
+        in.gap = (p->buf + i) & MASK32; /* the byte's address */
+        if (p->j == 3) {
+            if (f->input_pos >= f->input_len)
                 return cairn_error_set(err, CAIRN_ERR_ARG,
                                        "the guest read more input than was given");
-            in.inb = s->input[f->input_pos++];
+            in.inb = f->input[f->input_pos++];
         }
-        if ((st = emit(f, &in, err)) != CAIRN_OK)
+    }
+    cairn_status st = emit(f, &in, c, err);
+    if (st == CAIRN_OK)
+        f->pend.done++, f->left--;
+    return st;
+}
+
+/* The state of one linear stream: the row machine, the rows to hand over, one chunk. */
+struct lin {
+    zl_filler f;
+    uint64_t a, b;
+    cairn_rows_consumer consume;
+    void *cctx;
+    cairn_fp buf[ZL_CHUNK * ZL_NCELL];
+    uint64_t buf_first;
+    size_t buf_len;
+    int stopped; /* row b - 1 was computed: the trace stream was stopped on purpose */
+};
+
+/* The status that stops the trace stream once row b - 1 is out (l->stopped tells it apart). */
+#define STOP CAIRN_ERR_LIMIT
+
+static cairn_status flush(struct lin *l, cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    if (l->buf_len > 0)
+        st = l->consume(l->cctx, l->buf_first, l->buf, l->buf_len, err);
+    l->buf_first += l->buf_len;
+    l->buf_len = 0;
+    return st;
+}
+
+/*
+ * The next row, computed into the chunk when it is one of [a, b) (and
+ * dropped before a); the chunk goes out when full, and STOP once row
+ * b - 1 is out.
+ */
+static cairn_status one_row(struct lin *l, cairn_error *err)
+{
+    cairn_fp drop[ZL_NCELL];
+    uint64_t x = l->f.x;
+    int keep = x >= l->a;
+    cairn_status st = zl_filler_row(&l->f, keep ? l->buf + l->buf_len * ZL_NCELL : drop, err);
+    if (st != CAIRN_OK)
+        return st;
+    if (keep) {
+        if (l->buf_len == 0)
+            l->buf_first = x;
+        if (++l->buf_len == ZL_CHUNK && (st = flush(l, err)) != CAIRN_OK)
             return st;
     }
-    return CAIRN_OK;
+    if (l->f.x < l->b)
+        return CAIRN_OK;
+    l->stopped = 1;
+    return STOP;
 }
 
 /* The trace consumer: each trace row becomes one row, or the rows of its system call. */
 static cairn_status consume_trace(void *vctx, uint64_t first, const cairn_fp *rows, size_t count,
                                   cairn_error *err)
 {
-    struct fill *f = vctx;
-    const zl_source *s = f->s;
+    struct lin *l = vctx;
+    cairn_status st;
     for (size_t i = 0; i < count; i++) {
-        uint64_t cyc = first + i;
-        const cairn_fp *r = rows + i * CAIRN_WIT_WIDTH;
-        uint32_t pc = (uint32_t)r[CAIRN_WIT_COL_PC].v;
-        int64_t idx = bc_index(s->bc, pc);
-        if (idx < 0) {
-            uint32_t insn = (uint32_t)r[CAIRN_WIT_COL_INSN].v;
-            const char *why = NULL;
-            zk_static d;
-            if (zk_decode_ext(&d, pc, insn, ZK_EXT_M, &why) || why == NULL) /* the word's class */
-                why = "not in the program's bytecode table";
-            return cairn_error_set(err, CAIRN_ERR_ARG,
-                                   "cycle %llu: pc 0x%08x: instruction 0x%08x (%s) cannot be "
-                                   "proven: %s",
-                                   (unsigned long long)cyc, (unsigned)pc, (unsigned)insn,
-                                   cairn_wit_op_name((cairn_wit_op)r[CAIRN_WIT_COL_OP].v), why);
-        }
-        const zk_static *e = &s->bc->entries[idx];
-        uint64_t a7 = r[CAIRN_WIT_COL_RS1_VAL].v, a0 = r[CAIRN_WIT_COL_RS2_VAL].v;
-        if (e->f[ZK_F_ECALL].v) {
-            if (a7 != 63 && a7 != 64 && a7 != 93 && a7 != 94)
-                return cairn_error_set(err, CAIRN_ERR_ARG,
-                                       "cycle %llu: pc 0x%08x: ecall with a7 = %llu cannot be "
-                                       "proven (exit 93, exit_group 94, write 64 and read 63 can)",
-                                       (unsigned long long)cyc, (unsigned)pc,
-                                       (unsigned long long)a7);
-            if (a7 == 63 || a7 == 64) {
-                unsigned j = a7 == 63 ? 3 : a0 == 2 ? 2 : 1;
-                cairn_status st = emit_io(f, r, idx, j, err);
-                if (st != CAIRN_OK)
-                    return st;
-                continue;
-            }
-        }
-        struct rowin in;
-        memset(&in, 0, sizeof in);
-        in.idx = (uint64_t)idx, in.st = e, in.v1 = a7, in.v2 = a0;
-        in.vd = e->f[ZK_F_ECALL].v ? 0 : r[CAIRN_WIT_COL_RD_VAL].v;
-        cairn_status st = emit(f, &in, err);
-        if (st != CAIRN_OK)
+        if ((st = zl_filler_take(&l->f, rows + i * CAIRN_WIT_WIDTH, first + i, err)) != CAIRN_OK)
             return st;
+        while (l->f.left > 0)
+            if ((st = one_row(l, err)) != CAIRN_OK)
+                return st;
     }
     return CAIRN_OK;
 }
@@ -325,39 +372,31 @@ static cairn_status lean_stream(const cairn_rows *src, uint64_t a, uint64_t b,
                                 cairn_rows_consumer consume, void *ctx, cairn_error *err)
 {
     const zl_source *s = src->impl;
-    struct fill *f = calloc(1, sizeof *f);
     cairn_status st;
-    if (f == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
-    if (a >= b) {
-        free(f);
+    if (a >= b)
         return CAIRN_OK;
-    }
-    f->s = s, f->a = a, f->b = b, f->consume = consume, f->cctx = ctx;
-    for (unsigned r = 0; r < 32; r++)
-        f->val[r] = s->init_regs[r];
-    if ((st = zk_ram_replay_init(&f->rp, s->ram, err)) != CAIRN_OK) {
-        free(f);
+    struct lin *l = malloc(sizeof *l);
+    if (l == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory");
+    if ((st = zl_filler_init(&l->f, s->bc, s->ram, s->init_regs, s->input, s->input_len, err)) !=
+        CAIRN_OK) {
+        free(l);
         return st;
     }
-    st = cairn_rows_stream(s->trace, 0, s->cycles, consume_trace, f, err);
-    if (st == CAIRN_OK && f->x != s->T)
+    l->a = a, l->b = b, l->consume = consume, l->cctx = ctx;
+    l->buf_first = 0, l->buf_len = 0, l->stopped = 0;
+    st = cairn_rows_stream(s->trace, 0, s->cycles, consume_trace, l, err);
+    if (st == CAIRN_OK && l->f.x != s->T)
         st = cairn_error_set(err, CAIRN_ERR_ARG, "the trace gives %llu rows, the statement %llu",
-                             (unsigned long long)f->x, (unsigned long long)s->T);
-    /* padding rows: the padding entry, registers x0, nothing else */
-    struct rowin pad;
-    memset(&pad, 0, sizeof pad);
-    zk_static ps;
-    zk_static_pad(&ps);
-    pad.idx = s->bc->count, pad.st = &ps;
-    while (st == CAIRN_OK && f->x < b)
-        st = emit(f, &pad, err);
-    if (st == STOP && f->stopped)
+                             (unsigned long long)l->f.x, (unsigned long long)s->T);
+    while (st == CAIRN_OK)
+        st = one_row(l, err); /* padding rows, up to STOP */
+    if (st == STOP && l->stopped)
         st = CAIRN_OK;
     if (st == CAIRN_OK)
-        st = flush(f, err);
-    zk_ram_replay_clear(&f->rp);
-    free(f);
+        st = flush(l, err);
+    zl_filler_clear(&l->f);
+    free(l);
     return st;
 }
 

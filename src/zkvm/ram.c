@@ -13,7 +13,9 @@
  * Also the replay of memory that fills the RAM part of a row (zk_ram_row:
  * the address, the word read and written, a load's result, the timestamp
  * of the word's last access), which the lean row's fill (lean_fill.c)
- * runs alongside its trace, and the decoder of loads and stores.
+ * runs alongside its trace, optionally listing the blocks it touched (for
+ * the lean checkpoints, lean_replay.c), and the decoder of loads and
+ * stores.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +149,7 @@ cairn_fp2 zk_ram_interval_eval(const cairn_fp2 *r, unsigned k, uint64_t lo, uint
 cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, cairn_error *err)
 {
     size_t K = (size_t)1 << ram->k;
+    memset(rp, 0, sizeof *rp);
     rp->ram = ram;
     rp->ts = calloc(K, sizeof *rp->ts);
     rp->mem = malloc(K * sizeof *rp->mem);
@@ -162,8 +165,46 @@ void zk_ram_replay_clear(zk_ram_replay *rp)
 {
     free(rp->mem);
     free(rp->ts);
+    free(rp->mark);
+    free(rp->marked);
     rp->mem = NULL;
     rp->ts = NULL;
+    rp->mark = NULL;
+    rp->marked = NULL;
+    rp->marked_len = 0;
+}
+
+size_t zk_ram_blocks(const zk_ram *ram)
+{
+    return (((size_t)1 << ram->k) + ZK_RAM_BLOCK - 1) >> ZK_RAM_BLOCK_SHIFT;
+}
+
+/* A mark per block and room to list every block once. */
+cairn_status zk_ram_replay_track(zk_ram_replay *rp, cairn_error *err)
+{
+    size_t blocks = zk_ram_blocks(rp->ram);
+    free(rp->mark);
+    free(rp->marked);
+    rp->marked_len = 0;
+    rp->mark = calloc(blocks, 1);
+    rp->marked = malloc(blocks * sizeof *rp->marked);
+    if (rp->mark == NULL || rp->marked == NULL) {
+        free(rp->mark);
+        free(rp->marked);
+        rp->mark = NULL;
+        rp->marked = NULL;
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "RAM replay: block list (2^%u words)",
+                               rp->ram->k);
+    }
+    return CAIRN_OK;
+}
+
+/* Clearing only the listed marks keeps forgetting proportional to the list. */
+void zk_ram_replay_forget(zk_ram_replay *rp)
+{
+    for (size_t i = 0; i < rp->marked_len; i++)
+        rp->mark[rp->marked[i]] = 0;
+    rp->marked_len = 0;
 }
 
 /*
@@ -263,6 +304,8 @@ cairn_status zk_ram_row(cairn_fp o[ZR_N], zk_ram_replay *rp, uint64_t x, cairn_e
     if (wrel < K) {
         o[ZR_TM] = cairn_fp_from_u64(rp->ts[wrel]);
         rp->ts[wrel] = x + 1;
+        if (rp->mark != NULL)
+            zk_ram_replay_mark(rp, (size_t)(wrel >> ZK_RAM_BLOCK_SHIFT));
     }
     o[ZR_EM] = cairn_fp_from_u64((x - o[ZR_TM].v) & 0xffff);
     return CAIRN_OK;

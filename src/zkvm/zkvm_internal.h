@@ -13,7 +13,8 @@
  *   sumcheck.c  a sum-check prover for a summand given as a point function
  *               (the zero-check and shift stages);
  *   lean*.c     the lean row, its prover and its verifier (proof format
- *               5): the sections below, one per file.
+ *               5): the sections below, one per file (lean_replay.c: the
+ *               lean rows in small space, checkpoints and a cursor).
  *
  * Invariants: every value is a canonical field element; the lean row's
  * constraint system is a pure function of the statement constants (entry,
@@ -171,16 +172,39 @@ enum zk_ram_col {
 };
 /*
  * The prover's memory while it fills rows: the current words and the
- * timestamp of each word's last access.
+ * timestamp of each word's last access.  Optionally (zk_ram_replay_track)
+ * it also lists the blocks of ZK_RAM_BLOCK words it accessed, each once
+ * until the caller forgets them: the lean checkpoints (lean_replay.c) keep
+ * only such blocks.
  */
+#define ZK_RAM_BLOCK_SHIFT 4u
+#define ZK_RAM_BLOCK (1u << ZK_RAM_BLOCK_SHIFT)
 typedef struct {
     const zk_ram *ram;
     uint32_t *mem;
     uint64_t *ts;
+    uint8_t *mark;    /* tracked: one byte per block, set while the block is listed */
+    uint32_t *marked; /* tracked: the listed blocks, in the order they were listed */
+    size_t marked_len;
 } zk_ram_replay;
 
+/* Memory as the initial image, every timestamp 0, nothing tracked.  CAIRN_ERR_NOMEM. */
 cairn_status zk_ram_replay_init(zk_ram_replay *rp, const zk_ram *ram, cairn_error *err);
 void zk_ram_replay_clear(zk_ram_replay *rp);
+/* The blocks of the region: ceil(2^k / ZK_RAM_BLOCK). */
+size_t zk_ram_blocks(const zk_ram *ram);
+/* Start listing the blocks zk_ram_row accesses (nothing listed yet).  CAIRN_ERR_NOMEM. */
+cairn_status zk_ram_replay_track(zk_ram_replay *rp, cairn_error *err);
+/* List block b unless it is listed (tracked replays only). */
+static inline void zk_ram_replay_mark(zk_ram_replay *rp, size_t b)
+{
+    if (rp->mark[b] == 0) {
+        rp->mark[b] = 1;
+        rp->marked[rp->marked_len++] = (uint32_t)b;
+    }
+}
+/* Empty the list (tracked replays only). */
+void zk_ram_replay_forget(zk_ram_replay *rp);
 
 /*
  * The RAM columns of row x (and the result of a load or store) into o,
@@ -519,12 +543,67 @@ void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t 
 void zl_limbs(cairn_fp *lo, cairn_fp *hi, uint64_t v);
 
 /*
+ * The lean rows' row machine (lean_fill.c): the state that carries the
+ * rows from one to the next, which takes the trace rows (the VM's,
+ * CAIRN_WIT_WIDTH wide) in cycle order and hands out every row of each
+ * before the next is taken, then padding rows.  State: the next row x,
+ * the register file as the rows read it (val: at a trace row's boundary
+ * the VM's registers), the timestamp of each register's last access
+ * (4x + slot + 1), the replayed RAM, the fd-1 bytes written so far (oi),
+ * whether the input is over (eof, ended), the input bytes read, and the
+ * trace row being expanded (pend, left).  When left is 0 (between two
+ * trace rows, or in the padding) the rest is all a later row depends on:
+ * what a lean checkpoint keeps (lean_replay.c).  Borrows bc, ram and input.
+ */
+typedef struct {
+    int64_t idx;         /* the bytecode entry of the trace row's instruction */
+    unsigned j;          /* 0: one row; 1, 2, 3: write(1), write(2), read(0) */
+    uint64_t v1, v2, vd; /* the row's operands and result (an ECALL's a7 and a0) */
+    uint64_t buf, len, cnt; /* a read or write: buffer, length, bytes moved */
+    uint64_t done;       /* rows of it handed out */
+} zl_filler_pend;
+typedef struct {
+    const zk_bytecode *bc;
+    const uint8_t *input;
+    size_t input_len;
+    zk_static pad;            /* the padding entry */
+    uint64_t x;               /* the next row */
+    uint64_t val[32], last[32];
+    zk_ram_replay rp;
+    uint64_t oi, eof;
+    int ended;                /* a short read has been seen (eof from the next row on) */
+    size_t input_pos;
+    uint64_t left;            /* rows of the taken trace row still to hand out */
+    zl_filler_pend pend;        /* lean_fill.c's own */
+} zl_filler;
+/* The state before row 0: registers init_regs, the RAM's image.  CAIRN_ERR_NOMEM. */
+cairn_status zl_filler_init(zl_filler *f, const zk_bytecode *bc, const zk_ram *ram,
+                          const uint32_t init_regs[32], const uint8_t *input, size_t input_len,
+                          cairn_error *err);
+/* Free what f holds.  Safe on NULL and after a failed init. */
+void zl_filler_clear(zl_filler *f);
+/*
+ * Take trace row r, the run's cycle `cycle` (f->left must be 0): its rows
+ * are next.  CAIRN_ERR_ARG naming the cycle and the pc for an instruction
+ * the bytecode has no entry for or an ecall that cannot be proven, and
+ * for a system call that moved more bytes than it was asked to.
+ */
+cairn_status zl_filler_take(zl_filler *f, const cairn_fp *r, uint64_t cycle, cairn_error *err);
+/*
+ * Row f->x into c: the next row of the taken trace row, or a padding row
+ * when none is left (the caller knows when the trace is over); x moves
+ * on.  CAIRN_ERR_ARG for an access outside the RAM region or input that
+ * runs out.  After an error f is of no further use but to clear.
+ */
+cairn_status zl_filler_row(zl_filler *f, cairn_fp c[ZL_NCELL], cairn_error *err);
+
+/*
  * The lean row's witness as a row source (lean_fill.c): 2^n rows of
  * ZL_NCELL cells computed while streaming the `cycles` trace rows (the
  * VM's, CAIRN_WIT_WIDTH wide) with registers and RAM replayed and each
  * read or write expanded (T rows in all), then padding.  A stream of rows
  * [a, b) replays the trace from its start; the cells equal the tests'
- * translation (tests/zk_witness.c, zl_fill) on the same run.  The source
+ * translation (tests/zk_witness.c, zl_filler) on the same run.  The source
  * borrows everything it is given.
  */
 typedef struct {
@@ -546,6 +625,122 @@ cairn_status zl_source_init(cairn_rows *src, zl_source *s, const cairn_rows *tra
                             uint64_t cycles, uint64_t T, size_t n, const zk_bytecode *bc,
                             const uint32_t init_regs[32], const zk_ram *ram, const uint8_t *input,
                             size_t input_len, cairn_error *err);
+
+/*
+ * The lean rows in small space (lean_replay.c, DESIGN.md §3): checkpoints
+ * of a run's rows recorded in one forward pass, a cursor that hands out
+ * rows from any position by replaying from the nearest checkpoint, and a
+ * parallel fill.  Every row equals the linear fill's (zl_source, zl_run's
+ * cells) for the same run.
+ *
+ * What a recording replays: the program and its VM layout, the lean
+ * bytecode, RAM and initial registers of zl_run (the VM's memory must be
+ * that RAM region: its base and 2^k words), the input, and the most
+ * instructions the run may take.  All borrowed by the set, which must not
+ * outlive them.
+ */
+typedef struct {
+    const cairn_program *prog;
+    const cairn_vm_config *layout; /* the memory layout (NULL: the defaults); write unused */
+    const zk_bytecode *bc;         /* zk_bytecode_build_ext(prog, ZK_EXT_M), as zl_run's */
+    const zk_ram *ram;             /* zk_ram_load(prog, k), k the VM's memory size */
+    const uint32_t *init_regs;     /* zk_init_regs(prog, k): 32 entries */
+    const uint8_t *input;          /* the read(0) bytes */
+    size_t input_len;
+    uint64_t max_steps;            /* instructions the run may take */
+} zl_replay_run;
+
+/*
+ * A set of lean checkpoints.  Checkpoint 0 is at row 0; then one at the
+ * first trace row's boundary at or after each multiple of the interval C
+ * (never inside a system call's rows: they all come from one cycle), and
+ * in the padding (rows T .. 2^n - 1) at each multiple of C.  Each keeps
+ * the VM's state at its cycle (pc, registers, I/O counters), the row
+ * machine's (zl_filler: register timestamps, output and input positions,
+ * eof, the row), and the RAM's blocks of ZK_RAM_BLOCK words in which a
+ * word's value or timestamp differs from the image, as a tree whose
+ * unchanged parts the checkpoints share: O(blocks touched) each, never
+ * O(2^k).  Read-only once recorded: any number of threads may read it.
+ */
+typedef struct zl_replay zl_replay;
+/*
+ * Run run's program once (the tracing interpreter through the row machine,
+ * rows computed and dropped), recording a checkpoint every `interval`
+ * rows into a new set *out (NULL on failure).  CAIRN_ERR_ARG for interval
+ * 0, a NULL member of run, a VM memory that is not run->ram's region or
+ * whose initial registers differ from init_regs, a run that faults
+ * (zk_vm_ended's message), or a row the lean row cannot prove (the
+ * row machine's message: an instruction bc has no entry for, naming the
+ * cycle and the pc); CAIRN_ERR_LIMIT for a run that does not exit within
+ * max_steps or reaches 2^ZL_MAX_VARS trace rows; CAIRN_ERR_INTERNAL when
+ * the rows' register file or I/O counts part from the VM's at a
+ * checkpoint (a bug); the VM's errors; CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_replay_record(zl_replay **out, const zl_replay_run *run, uint64_t interval,
+                              cairn_error *err);
+/* Free a set (no cursor may be using it).  Safe on NULL. */
+void zl_replay_free(zl_replay *rp);
+/* What a set holds. */
+typedef struct {
+    uint64_t interval;  /* C */
+    uint64_t count;     /* checkpoints */
+    uint64_t cycles, T; /* the run's instructions and trace rows */
+    size_t n;           /* 2^n rows */
+    unsigned k;         /* 2^k words of RAM */
+    uint64_t blocks;    /* RAM blocks the last checkpoint keeps (the most any keeps) */
+    uint64_t ram_bytes; /* of which the RAM's tree: its nodes and blocks (the arena's chunks) */
+    uint64_t bytes;     /* the checkpoints' memory: their records and the RAM's tree */
+    uint32_t exit_code;
+} zl_replay_info;
+void zl_replay_get_info(zl_replay_info *out, const zl_replay *rp);
+/* The row checkpoint i starts at (ascending in i), or UINT64_MAX for i >= count. */
+uint64_t zl_replay_checkpoint_row(const zl_replay *rp, uint64_t i);
+
+/*
+ * A pull cursor over a set's 2^n rows: zl_cursor_seek(x), then each
+ * zl_cursor_next hands out rows x, x + 1, ... in order (the padding
+ * included).  A seek forward by at most 1024 rows, or to a row with no
+ * checkpoint after the current one before it, steps on; any other seek
+ * restores the nearest checkpoint at or before x and steps from there.
+ * Memory: a VM, the RAM replay (2^k words and their timestamps), the
+ * program's decoded text and one batch of 512 trace rows, independent of
+ * T.  A cursor belongs to one thread; a set serves any number of cursors
+ * at once.  It borrows the set.
+ */
+typedef struct zl_cursor zl_cursor;
+/* A cursor with no position yet.  The VM's errors (cairn_vm_init), CAIRN_ERR_NOMEM. */
+cairn_status zl_cursor_new(zl_cursor **out, const zl_replay *rp, cairn_error *err);
+void zl_cursor_free(zl_cursor *c);
+/*
+ * Position at row x.  CAIRN_ERR_ARG for x >= 2^n; the errors of
+ * zl_cursor_next for the rows stepped over.
+ */
+cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err);
+/*
+ * The row at the position into cells, and move on.  CAIRN_ERR_ARG with no
+ * position or past row 2^n - 1; the row machine's errors (zl_filler_take,
+ * zl_filler_row), the VM's, CAIRN_ERR_INTERNAL when the replay parts from
+ * the recorded run.  After an error the cursor has no position until the
+ * next seek.
+ */
+cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error *err);
+/* The row the next zl_cursor_next hands out, or UINT64_MAX with no position. */
+uint64_t zl_cursor_row(const zl_cursor *c);
+/* A cursor's counters: checkpoints restored, rows computed and dropped by seeks, rows out. */
+typedef struct {
+    uint64_t restores, stepped, rows;
+} zl_cursor_info;
+void zl_cursor_get_info(zl_cursor_info *out, const zl_cursor *c);
+/*
+ * Rows [a, b) of rp into out (row-major, ZL_NCELL per row), cut into
+ * `threads` pieces of consecutive rows (cairn_pool_chunk_range), each
+ * made by its own cursor on the pool's threads: as many at once as the
+ * pool has threads.  The rows do not depend on threads or the pool.
+ * CAIRN_ERR_ARG for a > b, b > 2^n, threads outside 1..CAIRN_POOL_MAX_THREADS;
+ * otherwise the first failing piece's error (pieces in row order).
+ */
+cairn_status zl_replay_fill(cairn_fp *out, const zl_replay *rp, uint64_t a, uint64_t b,
+                            unsigned threads, cairn_error *err);
 
 /* ---- the lean row's zero-check stage (lean_zerocheck.c) ---- */
 
