@@ -453,6 +453,121 @@ static void fill_threads_identical(void)
     }
 }
 
+/* Checks the rows a stream hands over against the reference run, in order. */
+struct stream_check {
+    const struct ref *f;
+    uint64_t next;
+    int bad;
+};
+
+static cairn_status stream_check_consume(void *ctx, uint64_t first, const cairn_fp *rows,
+                                         size_t count, cairn_error *err)
+{
+    struct stream_check *c = ctx;
+    (void)err;
+    if (first != c->next)
+        c->bad = 1;
+    for (size_t r = 0; r < count && !c->bad; r++)
+        if (!row_is(c->f, first + r, rows + r * ZL_NCELL, "replay row source"))
+            c->bad = 1;
+    c->next = first + count;
+    return CAIRN_OK;
+}
+
+/*
+ * A replay set as the prover reads it (zl_replay_rows_init,
+ * zl_replay_cells_src): the row source hands over the linear fill's rows
+ * for whole and random ranges, windows crossed, 1 and 3 threads; and the
+ * lean proof whose row reads take their cells from the set's cursors (each
+ * pool thread its own, stepping on or seeking as the stages read) is the
+ * proof of the cell columns, byte for byte, with the same rows read.
+ */
+static void prover_reads_replay(void)
+{
+    static const struct {
+        const char *isa, *name;
+        uint64_t C;
+    } cases[] = {{"rv32i", "hello", 16}, {"rv32i", "sha256", 1000}, {"rv32im", "sort", 64}};
+    unsigned pool = cairn_pool_threads();
+    size_t count = sanitized() ? 1 : sizeof cases / sizeof cases[0];
+    for (size_t k = 0; k < count; k++) {
+        const struct guest *g = NULL;
+        for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
+            if (strcmp(guests[i].name, cases[k].name) == 0)
+                g = &guests[i];
+        uint8_t in[256];
+        size_t in_len = guest_input(in, g);
+        struct ref f;
+        zl_replay_run run;
+        zl_replay *rp = NULL;
+        cairn_error err;
+        uint8_t *ref_b = NULL, *b = NULL;
+        size_t ref_len = 0, len = 0;
+        zl_proof p;
+        zl_proof_init(&p);
+        if (!ref_open_guest(&f, cases[k].isa, cases[k].name, in, in_len))
+            continue;
+        run_of(&run, &f);
+        if (!CHECK(zl_replay_record(&rp, &run, cases[k].C, &err) == CAIRN_OK))
+            goto next;
+        /* the row source */
+        for (unsigned t = 1; t <= 3; t += 2) {
+            cairn_rows src;
+            zl_replay_rows impl;
+            zl_replay_rows_init(&src, &impl, rp, t);
+            CHECK_EQ_U64(src.rows_len, f.rows);
+            CHECK_EQ_U64(src.width, ZL_NCELL);
+            uint64_t a = test_rand_below(f.rows), e = a + test_rand_below(f.rows - a + 1);
+            struct stream_check c = {&f, 0, 0};
+            CHECK_OK(cairn_rows_stream(&src, 0, f.rows, stream_check_consume, &c, &err));
+            CHECK(!c.bad && c.next == f.rows);
+            struct stream_check d = {&f, a, 0};
+            CHECK_OK(cairn_rows_stream(&src, a, e, stream_check_consume, &d, &err));
+            CHECK(!d.bad && d.next == e);
+        }
+        /* the proof, from the columns and from the replay's cursors */
+        zl_stmt s;
+        zl_run_stmt(&s, &f.r, 100, 2);
+        cairn_transcript t;
+        cairn_transcript_init(&t, "lean-proof");
+        if (!CHECK(zl_prove_cols(&p, &t, &s, f.r.cells, 2, &err) == CAIRN_OK) ||
+            !CHECK(zl_proof_encode(&ref_b, &ref_len, &p, &err) == CAIRN_OK))
+            goto next;
+        uint64_t want_rows[ZL_NSTAGE];
+        memcpy(want_rows, p.stage_rows, sizeof want_rows);
+        zl_cells_src cs;
+        zl_replay_cells_src(&cs, rp);
+        for (unsigned th = 1; th <= 2; th++) {
+            CHECK(cairn_pool_set_threads(th, NULL) == CAIRN_OK);
+            zl_proof_clear(&p);
+            zl_proof_init(&p);
+            cairn_transcript_init(&t, "lean-proof");
+            free(b);
+            b = NULL;
+            if (!CHECK(zl_prove_src(&p, &t, &s, f.r.cells, &cs, th, NULL, &err) == CAIRN_OK) ||
+                !CHECK(zl_proof_encode(&b, &len, &p, &err) == CAIRN_OK)) {
+                printf("    %s, %u threads: %s\n", f.name, th, err.msg);
+                continue;
+            }
+            if (CHECK(len == ref_len))
+                CHECK_MEM_EQ(b, ref_b, len);
+            for (unsigned i = 0; i < ZL_NSTAGE; i++) {
+                uint64_t x = p.stage_rows[i], w = want_rows[i], dd = x > w ? x - w : w - x;
+                if (dd > w / 64 + 4096)
+                    FAIL("%s: stage %s read %llu rows from the replay, %llu from the columns",
+                         f.name, zl_stage_names[i], (unsigned long long)x, (unsigned long long)w);
+            }
+        }
+    next:
+        CHECK(cairn_pool_set_threads(pool, NULL) == CAIRN_OK);
+        zl_proof_clear(&p);
+        free(ref_b);
+        free(b);
+        zl_replay_free(rp);
+        ref_close(&f);
+    }
+}
+
 /*
  * The checkpoints' RAM is sparse: fib touches a few dozen words of its
  * 2^16, so its checkpoints keep a few blocks, and every 64 rows or more
@@ -688,6 +803,7 @@ const struct test_case test_lean_replay_cases[] = {
     TEST(rows_match_linear),
     TEST(random_seeks),
     TEST(fill_threads_identical),
+    TEST(prover_reads_replay),
     TEST(checkpoints_sparse),
     TEST(vm_ahead_undone),
     TEST(errors_refused),

@@ -243,3 +243,69 @@ void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *cons
     src->stream = cols_stream;
     src->impl = impl;
 }
+
+/* ---- the rows of a checkpoint replay set (lean_replay.c) as a cell source and a row source ---- */
+
+static void *replay_open(void *ctx)
+{
+    zl_cursor *c = NULL;
+    return zl_cursor_new(&c, ctx, NULL) == CAIRN_OK ? c : NULL;
+}
+
+/* Row x from the thread's cursor: on from where it stands, or from a seek. */
+static cairn_status replay_row(void *cur, uint64_t x, cairn_fp *cells, cairn_error *err)
+{
+    zl_cursor *c = cur;
+    cairn_status st = CAIRN_OK;
+    if (zl_cursor_row(c) != x)
+        st = zl_cursor_seek(c, x, err);
+    return st != CAIRN_OK ? st : zl_cursor_next(c, cells, err);
+}
+
+static void replay_close(void *cur) { zl_cursor_free(cur); }
+
+void zl_replay_cells_src(zl_cells_src *out, const zl_replay *rp)
+{
+    out->ctx = (void *)rp; /* only read: the cursors borrow the set */
+    out->open = replay_open;
+    out->row = replay_row;
+    out->close = replay_close;
+}
+
+/*
+ * A stream of rows [a, b) of the set: windows of ZL_REPLAY_WINDOW rows,
+ * each filled by the pool's threads (zl_replay_fill: a cursor per piece)
+ * into one buffer, then handed to the consumer.
+ */
+static cairn_status replay_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                  cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    const zl_replay_rows *r = src->impl;
+    cairn_status st = CAIRN_OK;
+    uint64_t w = b - a < ZL_REPLAY_WINDOW ? b - a : ZL_REPLAY_WINDOW;
+    cairn_fp *buf = w > 0 ? malloc((size_t)w * ZL_NCELL * sizeof *buf) : NULL;
+    if (w > 0 && buf == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for a window of %llu rows",
+                               (unsigned long long)w);
+    for (uint64_t x0 = a; x0 < b && st == CAIRN_OK; x0 += w) {
+        uint64_t len = b - x0 < w ? b - x0 : w;
+        if ((st = zl_replay_fill(buf, r->rp, x0, x0 + len, r->threads, err)) == CAIRN_OK)
+            st = consume(ctx, x0, buf, (size_t)len, err);
+    }
+    free(buf);
+    return st;
+}
+
+void zl_replay_rows_init(cairn_rows *src, zl_replay_rows *impl, const zl_replay *rp,
+                         unsigned threads)
+{
+    zl_replay_info info;
+    zl_replay_get_info(&info, rp);
+    impl->rp = rp;
+    impl->threads = threads == 0 ? 1 : threads > CAIRN_POOL_MAX_THREADS ? CAIRN_POOL_MAX_THREADS
+                                                                        : threads;
+    src->rows_len = UINT64_C(1) << info.n;
+    src->width = ZL_NCELL;
+    src->stream = replay_stream;
+    src->impl = impl;
+}

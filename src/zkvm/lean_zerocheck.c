@@ -887,6 +887,7 @@ out:
             free(own[c]);
     free(own);
     free(w);
+    free(E);
     free(j);
     if (st != CAIRN_OK)
         cairn_sumcheck_proof_clear(proof);

@@ -742,6 +742,23 @@ void zl_cursor_get_info(zl_cursor_info *out, const zl_cursor *c);
 cairn_status zl_replay_fill(cairn_fp *out, const zl_replay *rp, uint64_t a, uint64_t b,
                             unsigned threads, cairn_error *err);
 
+/*
+ * A replay set's rows for the prover (lean_reads.c): as a cell source for
+ * the row reads (zl_vtab_src, zl_prove_src: each thread's cursor steps on
+ * from where it stands, or seeks), and as a row source of width ZL_NCELL
+ * for the stages that sweep the cells (windows of ZL_REPLAY_WINDOW rows,
+ * each filled by `threads` cursors on the pool, zl_replay_fill).  Both
+ * borrow the set.
+ */
+void zl_replay_cells_src(zl_cells_src *out, const zl_replay *rp);
+#define ZL_REPLAY_WINDOW 16384u
+typedef struct {
+    const zl_replay *rp;
+    unsigned threads;
+} zl_replay_rows;
+void zl_replay_rows_init(cairn_rows *src, zl_replay_rows *impl, const zl_replay *rp,
+                         unsigned threads);
+
 /* ---- the lean row's zero-check stage (lean_zerocheck.c) ---- */
 
 /*
