@@ -390,6 +390,40 @@ static void random_seeks(void)
     }
 }
 
+/* A guest of an ISA and a checkpoint interval: the cases of the tests below. */
+struct rcase {
+    const char *isa, *name;
+    uint64_t C;
+};
+
+/*
+ * f's run of example guest name (isa) on its input, recorded at interval C
+ * into *rp; 1 when both are ready, 0 after a FAIL (f cleared, *rp NULL).
+ */
+static int open_recorded(struct ref *f, zl_replay **rp, const char *isa, const char *name,
+                         uint64_t C)
+{
+    const struct guest *g = NULL;
+    for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
+        if (strcmp(guests[i].name, name) == 0)
+            g = &guests[i];
+    uint8_t in[256];
+    size_t in_len = guest_input(in, g);
+    zl_replay_run run;
+    cairn_error err;
+    *rp = NULL;
+    if (!ref_open_guest(f, isa, name, in, in_len))
+        return 0;
+    run_of(&run, f);
+    if (zl_replay_record(rp, &run, C, &err) != CAIRN_OK) {
+        FAIL("%s: record at %llu: %s", f->name, (unsigned long long)C, err.msg);
+        ref_close(f);
+        *rp = NULL;
+        return 0;
+    }
+    return 1;
+}
+
 /*
  * The fill of all rows and of a random range with 1, 2, 3 and 4 threads
  * (the pool set to as many): the reference's rows each time.  Also more
@@ -397,30 +431,19 @@ static void random_seeks(void)
  */
 static void fill_threads_identical(void)
 {
-    static const struct {
-        const char *isa, *name;
-        uint64_t C;
-    } cases[] = {{"rv32i", "sha256", 64}, {"rv32im", "sort", 1000}, {"rv32i", "loop", 3}};
-    unsigned pool = cairn_pool_threads();
+    static const struct rcase cases[] = {
+        {"rv32i", "sha256", 64}, {"rv32im", "sort", 1000}, {"rv32i", "loop", 3}};
     size_t count = sanitized() ? 1 : sizeof cases / sizeof cases[0];
+    unsigned pool = cairn_pool_threads();
     for (size_t k = 0; k < count; k++) {
-        const struct guest *g = NULL;
-        for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-            if (strcmp(guests[i].name, cases[k].name) == 0)
-                g = &guests[i];
-        uint8_t in[256];
-        size_t in_len = guest_input(in, g);
         struct ref f;
-        zl_replay_run run;
         zl_replay *rp = NULL;
         cairn_error err;
-        if (!ref_open_guest(&f, cases[k].isa, cases[k].name, in, in_len))
+        if (!open_recorded(&f, &rp, cases[k].isa, cases[k].name, cases[k].C))
             continue;
-        run_of(&run, &f);
         cairn_fp *want = malloc(f.rows * ZL_NCELL * sizeof *want);
         cairn_fp *got = malloc(f.rows * ZL_NCELL * sizeof *got);
-        if (!CHECK(want != NULL && got != NULL) ||
-            !CHECK(zl_replay_record(&rp, &run, cases[k].C, &err) == CAIRN_OK))
+        if (!CHECK(want != NULL && got != NULL))
             goto next;
         for (uint64_t x = 0; x < f.rows; x++)
             for (unsigned c = 0; c < ZL_NCELL; c++)
@@ -484,32 +507,19 @@ static cairn_status stream_check_consume(void *ctx, uint64_t first, const cairn_
  */
 static void prover_reads_replay(void)
 {
-    static const struct {
-        const char *isa, *name;
-        uint64_t C;
-    } cases[] = {{"rv32i", "hello", 16}, {"rv32i", "sha256", 1000}, {"rv32im", "sort", 64}};
+    static const struct rcase cases[] = {
+        {"rv32i", "hello", 16}, {"rv32i", "sha256", 1000}, {"rv32im", "sort", 64}};
     unsigned pool = cairn_pool_threads();
-    size_t count = sanitized() ? 1 : sizeof cases / sizeof cases[0];
-    for (size_t k = 0; k < count; k++) {
-        const struct guest *g = NULL;
-        for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-            if (strcmp(guests[i].name, cases[k].name) == 0)
-                g = &guests[i];
-        uint8_t in[256];
-        size_t in_len = guest_input(in, g);
+    for (size_t k = 0; k < (sanitized() ? 1 : sizeof cases / sizeof cases[0]); k++) {
+        uint8_t *ref_b = NULL, *b = NULL;
         struct ref f;
-        zl_replay_run run;
         zl_replay *rp = NULL;
         cairn_error err;
-        uint8_t *ref_b = NULL, *b = NULL;
         size_t ref_len = 0, len = 0;
         zl_proof p;
         zl_proof_init(&p);
-        if (!ref_open_guest(&f, cases[k].isa, cases[k].name, in, in_len))
+        if (!open_recorded(&f, &rp, cases[k].isa, cases[k].name, cases[k].C))
             continue;
-        run_of(&run, &f);
-        if (!CHECK(zl_replay_record(&rp, &run, cases[k].C, &err) == CAIRN_OK))
-            goto next;
         /* the row source */
         for (unsigned t = 1; t <= 3; t += 2) {
             cairn_rows src;
