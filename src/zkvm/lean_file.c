@@ -215,7 +215,7 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     *proof_len = 0;
     if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
-    zl_run_how how = {NULL, NULL, threads, NULL, max_memory};
+    zl_run_how how = {NULL, NULL, threads, NULL, max_memory, 0};
     if ((rc = zl_run_make(&r, elf, elf_len, input, input_len,
                           max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how, err)) != CAIRN_OK)
         return rc;
@@ -346,7 +346,7 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
     rep.fn = opt->progress;
     rep.ctx = opt->progress_ctx;
     zl_run_how how = {NULL, cp, opt->threads, &rep,
-                      opt->max_memory ? opt->max_memory : cairn_pool_memory_available()};
+                      opt->max_memory ? opt->max_memory : cairn_pool_memory_available(), 0};
     cairn_status rc = zl_run_make(&r, elf, elf_len, input, input_len,
                                   opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how,
                                   err);

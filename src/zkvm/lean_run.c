@@ -41,25 +41,43 @@ static void tell(const zl_run_how *how, const char *stage, double done)
         how->rep->fn(how->rep->ctx, stage, done);
 }
 
-/*
- * The public output, read back from the cells: the byte of every fd-1
- * byte row (ZK_F_BO), in row order.  The cells got it from the replayed
- * RAM, so it is what the guest wrote whichever way the rows were made.
- */
-static cairn_status output_of(zl_run *r, cairn_error *err)
+/* Collects the output bytes of the rows a stream hands over. */
+struct out_sink {
+    zl_run *r;
+    size_t cap;
+};
+
+static cairn_status out_rows(void *ctx, uint64_t first, const cairn_fp *rows, size_t count,
+                             cairn_error *err)
 {
-    size_t len = 0, rows = (size_t)1 << r->n;
-    const cairn_fp *pci = r->cells + (size_t)ZL_PCI * rows, *vd = r->cells + (size_t)ZL_VD * rows;
-    for (uint64_t x = 0; x < r->T; x++)
-        len += r->bc.entries[pci[x].v].f[ZK_F_BO].v != 0;
-    if (len == 0)
-        return CAIRN_OK;
-    if ((r->output = malloc(len)) == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
-    for (uint64_t x = 0; x < r->T; x++)
-        if (r->bc.entries[pci[x].v].f[ZK_F_BO].v != 0)
-            r->output[r->output_len++] = (uint8_t)vd[x].v;
+    struct out_sink *o = ctx;
+    zl_run *r = o->r;
+    for (size_t i = 0; i < count && first + i < r->T; i++) {
+        const cairn_fp *c = rows + i * ZL_NCELL;
+        if (r->bc.entries[c[ZL_PCI].v].f[ZK_F_BO].v == 0)
+            continue;
+        if (r->output_len == o->cap) {
+            size_t cap = o->cap ? 2 * o->cap : 256;
+            uint8_t *b = realloc(r->output, cap);
+            if (b == NULL)
+                return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the output");
+            r->output = b, o->cap = cap;
+        }
+        r->output[r->output_len++] = (uint8_t)c[ZL_VD].v;
+    }
     return CAIRN_OK;
+}
+
+/*
+ * The public output, read back from the rows (the cell columns, or the
+ * replayed rows in small space): the byte of every fd-1 byte row
+ * (ZK_F_BO), in row order.  The cells got it from the replayed RAM, so it
+ * is what the guest wrote whichever way the rows were made.
+ */
+static cairn_status output_of(zl_run *r, const cairn_rows *rows, cairn_error *err)
+{
+    struct out_sink o = {r, 0};
+    return cairn_rows_stream(rows, 0, r->T, out_rows, &o, err);
 }
 
 /*
@@ -107,7 +125,7 @@ static cairn_status too_long(const zl_run *r, uint32_t k, const zl_run_how *how,
                                "%llu trace rows (%llu instructions): over the limit of %llu rows",
                                (unsigned long long)r->T, (unsigned long long)r->instructions,
                                (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
-    uint64_t limit = how != NULL ? how->mem_limit : 0;
+    uint64_t limit = how != NULL && how->interval == 0 ? how->mem_limit : 0;
     if (limit > 0 && zl_prove_memory(n, k) > limit) {
         char need[32], have[32];
         fmt_bytes(need, sizeof need, zl_prove_memory(n, k));
@@ -124,7 +142,8 @@ static cairn_status too_long(const zl_run *r, uint32_t k, const zl_run_how *how,
 /*
  * A fresh run: execute once plainly (a fault or a cycle limit is reported
  * before anything large is allocated, and the run's length checked against
- * the lean limit), then trace it again into a table oracle.
+ * the lean limit), then, in linear space (o non-NULL), trace it again into
+ * a table oracle.
  */
 static cairn_status run_fresh(zl_run *r, cairn_witness_oracle **o, uint32_t *k, double *t_exec,
                               const uint8_t *in, size_t in_len, uint64_t max_steps,
@@ -155,7 +174,7 @@ static cairn_status run_fresh(zl_run *r, cairn_witness_oracle **o, uint32_t *k, 
     tell(how, "execute", 1);
     *t_exec = zk_now_s();
     tell(how, "witness", 0);
-    if ((st = too_long(r, *k, how, err)) == CAIRN_OK)
+    if ((st = too_long(r, *k, how, err)) == CAIRN_OK && o != NULL)
         st = cairn_witness_oracle_new_table(o, &r->prog, layout, in, in_len, max_steps, 0, err);
 out:
     cairn_vm_clear(&vm);
@@ -197,6 +216,32 @@ static cairn_status run_replay(zl_run *r, cairn_witness_oracle **o, uint32_t *k,
     return too_long(r, *k, how, err);
 }
 
+/*
+ * Small space, after the plain run: the lean checkpoints every
+ * how->interval rows (one more run, through the row machine, keeping
+ * nothing of size 2^n) and the output from one pass of replayed rows.
+ * The input is copied: every later replay reads it.
+ */
+static cairn_status run_small(zl_run *r, const uint8_t *in, size_t in_len, uint64_t max_steps,
+                              const zl_run_how *how, cairn_error *err)
+{
+    cairn_status st;
+    if (in_len > 0) {
+        if ((r->input = malloc(in_len)) == NULL)
+            return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the input");
+        memcpy(r->input, in, in_len);
+        r->input_len = in_len;
+    }
+    zl_replay_run run = {&r->prog, how->layout, &r->bc, &r->ram, r->init,
+                         r->input, r->input_len, max_steps};
+    if ((st = zl_replay_record(&r->rp, &run, how->interval, err)) != CAIRN_OK)
+        return st;
+    cairn_rows rows;
+    zl_replay_rows impl;
+    zl_replay_rows_init(&rows, &impl, r->rp, how->threads ? how->threads : 1);
+    return output_of(r, &rows, err);
+}
+
 cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const uint8_t *in,
                          size_t in_len, uint64_t max_steps, const zl_run_how *how,
                          cairn_error *err)
@@ -211,27 +256,41 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
         (st = zk_bytecode_build_ext(&r->bc, &r->prog, ZK_EXT_M, err)) != CAIRN_OK)
         goto out;
+    int small = how != NULL && how->interval != 0;
+    if (small && how->cp != NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "small space from a checkpoint file: not yet");
+        goto out;
+    }
     st = how != NULL && how->cp != NULL
              ? run_replay(r, &o, &k, &t_exec, in, in_len, max_steps, how, err)
-             : run_fresh(r, &o, &k, &t_exec, in, in_len, max_steps, how, err);
+             : run_fresh(r, small ? NULL : &o, &k, &t_exec, in, in_len, max_steps, how, err);
     if (st != CAIRN_OK)
         goto out;
     r->n = zk_vars_for(r->T);
     zk_init_regs(r->init, &r->prog, k);
     if ((st = zk_ram_load(&r->ram, &r->prog, k, err)) != CAIRN_OK)
         goto out;
+    if (small) {
+        st = run_small(r, in, in_len, max_steps, how, err);
+        goto done;
+    }
     size_t rows = (size_t)1 << r->n;
     if ((r->cells = malloc(rows * ZL_NCELL * sizeof *r->cells)) == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for 2^%zu rows", r->n);
         goto out;
     }
-    cairn_rows src;
+    cairn_rows src, crows;
     zl_source s;
+    zl_cols_rows cimpl;
+    const cairn_fp *cols[ZL_NCELL];
     struct cols_sink sink = {r->cells, rows};
+    for (unsigned c = 0; c < ZL_NCELL; c++)
+        cols[c] = r->cells + (size_t)c * rows;
+    zl_cols_rows_init(&crows, &cimpl, cols, r->n);
     if ((st = zl_source_init(&src, &s, cairn_witness_oracle_rows(o), cairn_witness_oracle_cycles(o),
                              r->T, r->n, &r->bc, r->init, &r->ram, in, in_len, err)) != CAIRN_OK ||
         (st = cairn_rows_stream(&src, 0, rows, copy_rows, &sink, err)) != CAIRN_OK ||
-        (st = output_of(r, err)) != CAIRN_OK)
+        (st = output_of(r, &crows, err)) != CAIRN_OK)
         goto out;
     if (how != NULL && how->cp != NULL) {
         /* the set was verified against its own output digest; its rows must give that output */
@@ -246,6 +305,9 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
             goto out;
         }
     }
+done:
+    if (st != CAIRN_OK)
+        goto out;
     tell(how, "witness", 1);
     r->execute_s = t_exec - t0;
     r->witness_s = zk_now_s() - t_exec;
@@ -266,7 +328,7 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
                              size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
                              cairn_error *err)
 {
-    zl_run_how how = {layout, NULL, 0, NULL, 0};
+    zl_run_how how = {layout, NULL, 0, NULL, 0, 0};
     return zl_run_make(r, elf, elf_len, in, in_len, max_steps, &how, err);
 }
 
@@ -275,6 +337,8 @@ void zl_run_clear(zl_run *r)
     if (r == NULL)
         return;
     free(r->cells);
+    zl_replay_free(r->rp);
+    free(r->input);
     free(r->output);
     zk_ram_clear(&r->ram);
     zk_bytecode_clear(&r->bc);

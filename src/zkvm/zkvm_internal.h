@@ -1172,7 +1172,11 @@ typedef struct {
     uint64_t T;             /* trace rows */
     uint64_t instructions;
     size_t n;               /* 2^n rows */
-    cairn_fp *cells;        /* ZL_NCELL columns of 2^n rows (zl_prove_cols' layout) */
+    cairn_fp *cells;        /* ZL_NCELL columns of 2^n rows (zl_prove_cols' layout); NULL in
+                               small space, where rp regenerates them */
+    zl_replay *rp;          /* small space: the run's lean checkpoints (zl_replay_record) */
+    uint8_t *input;         /* small space: a copy of the input, which rp's replays read */
+    size_t input_len;
     uint8_t *output;        /* the bytes written to fd 1 */
     size_t output_len;
     uint32_t exit_code;
@@ -1332,6 +1336,13 @@ typedef struct {
     unsigned threads;
     const zl_report *rep;
     uint64_t mem_limit;
+    /*
+     * Small space (fresh runs only, cp NULL): nonzero keeps no trace
+     * table and no cells, but lean checkpoints every `interval` rows
+     * (zl_replay_record) in r->rp, and the output read back from one
+     * pass of replayed rows; mem_limit is then not checked here.
+     */
+    uint64_t interval;
 } zl_run_how;
 /*
  * zl_run_init with the rows from how (NULL: a fresh run, default layout).
