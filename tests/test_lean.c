@@ -1360,8 +1360,9 @@ static cairn_status lean_round_trip(const struct zkt *z, const cairn_fp *cells,
  * code, an output byte, the row count, the entry) is rejected.
  */
 /*
- * A lean proof of a random fixture made with *flag = v0 and with v1 (a
- * test-only switch between two provers of one stage): the same bytes.
+ * A lean proof of a random fixture made with *flag = v0 on one thread and
+ * with v1 on two and on three (a test-only switch between two provers of
+ * one stage): the same bytes.  The pool's size is restored.
  */
 static void proof_same_either_way(int *flag, int v0, int v1)
 {
@@ -1369,25 +1370,29 @@ static void proof_same_either_way(int *flag, int v0, int v1)
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
     zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
-    uint8_t *b[2] = {NULL, NULL};
-    size_t len[2] = {0, 0};
-    for (int i = 0; i < 2; i++) {
+    unsigned keep = cairn_pool_threads();
+    uint8_t *b[3] = {NULL, NULL, NULL};
+    size_t len[3] = {0, 0, 0};
+    for (unsigned i = 0; i < 3; i++) {
         zl_proof p;
         cairn_transcript t;
         cairn_error err;
         zl_proof_init(&p);
         cairn_transcript_init(&t, "lean-proof");
         *flag = i == 0 ? v0 : v1;
-        if (zl_prove(&p, &t, &s, f.cells, 2, &err) != CAIRN_OK ||
+        (void)cairn_pool_set_threads(i + 1, NULL);
+        if (zl_prove(&p, &t, &s, f.cells, i + 1, &err) != CAIRN_OK ||
             zl_proof_encode(&b[i], &len[i], &p, &err) != CAIRN_OK)
-            FAIL("switch at %d: %s", *flag, err.msg);
+            FAIL("switch at %d, %u threads: %s", *flag, i + 1, err.msg);
         zl_proof_clear(&p);
     }
     *flag = 0;
-    if (b[0] != NULL && b[1] != NULL && CHECK(len[0] == len[1]))
-        CHECK_MEM_EQ(b[0], b[1], len[0]);
-    free(b[0]);
-    free(b[1]);
+    (void)cairn_pool_set_threads(keep, NULL);
+    for (unsigned i = 1; i < 3; i++)
+        if (b[0] != NULL && b[i] != NULL && CHECK(len[0] == len[i]))
+            CHECK_MEM_EQ(b[0], b[i], len[0]);
+    for (unsigned i = 0; i < 3; i++)
+        free(b[i]);
     zc_fix_close(&f);
 }
 
@@ -1403,7 +1408,8 @@ static void lookup_extras_both_routes(void)
 
 /*
  * The claim reductions' two provers (each instance on its block, or on
- * full tables of 2^N) give the same lean proof, byte for byte.
+ * full tables of 2^N, both reading the cells from their row source) give
+ * the same lean proof, byte for byte, on 1, 2 and 3 threads.
  */
 static void reduce_blocks_same_proof(void)
 {
@@ -1541,14 +1547,74 @@ static void gkr_streamed_same_proof(void)
 
 
 /*
- * The stages' row reads taken from a cell source (zl_prove_src: what
- * small-space mode will hand them, rows regenerated) give the proof of
- * the cell columns, byte for byte, for 1, 2 and 3 threads, and each
- * stage reads about as many rows either way (a source is asked once for
- * a row that serves a read and the next row's values); the prover
- * reports at least one pass for the tables, the commitment and the
- * zero-check.  A source that fails at one row fails the proof with its
- * own message.
+ * A row source over another (in) that counts its streams and rows, notes
+ * the stage each stream runs in (stage, kept up to date by the caller),
+ * and fails stream number fail_stream (1, 2, ...; 0: none) at row
+ * fail_row, or at its last row when the stream ends before.
+ */
+struct fail_rows {
+    cairn_rows src;
+    const cairn_rows *in;
+    uint64_t streams, rows, fail_stream, fail_row;
+    const char *stage, *stages[32];
+    uint64_t end;
+    cairn_rows_consumer consume;
+    void *ctx;
+};
+
+static cairn_status fail_rows_consume(void *ctx, uint64_t first, const cairn_fp *rows,
+                                      size_t count, cairn_error *err)
+{
+    struct fail_rows *fr = ctx;
+    if (fr->streams == fr->fail_stream &&
+        (first + count > fr->fail_row || first + count == fr->end))
+        return cairn_error_set(err, CAIRN_ERR_IO, "test rows: stream %llu lost a row",
+                               (unsigned long long)fr->streams);
+    fr->rows += count;
+    return fr->consume(fr->ctx, first, rows, count, err);
+}
+
+static cairn_status fail_rows_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                     cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    struct fail_rows *fr = src->impl;
+    if (fr->streams < 32)
+        fr->stages[fr->streams] = fr->stage;
+    fr->streams++;
+    fr->end = b, fr->consume = consume, fr->ctx = ctx;
+    return cairn_rows_stream(fr->in, a, b, fail_rows_consume, fr, err);
+}
+
+/* fr as a source of in's rows (fr's counts and failure settings kept). */
+static const cairn_rows *fail_rows_over(struct fail_rows *fr, const cairn_rows *in)
+{
+    fr->in = in;
+    fr->src = (cairn_rows){in->rows_len, in->width, fail_rows_stream, fr};
+    return &fr->src;
+}
+
+/* The cells (2^n rows of ZL_NCELL, row-major) as columns (zl_prove_cols'); NULL: no memory. */
+static cairn_fp *cols_of(const cairn_fp *cells, size_t n)
+{
+    size_t rows = (size_t)1 << n;
+    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
+    if (cols != NULL)
+        for (size_t x = 0; x < rows; x++)
+            for (unsigned c = 0; c < ZL_NCELL; c++)
+                cols[(size_t)c * rows + x] = cells[x * ZL_NCELL + c];
+    return cols;
+}
+
+/*
+ * The stages' row reads taken from a cell source and the sweeps of the
+ * commitment and the openings from a row source of the cells, chunked in
+ * 1, 7 or all rows (zl_prove_src: what small-space mode will hand them,
+ * rows regenerated) give the proof of the cell columns, byte for byte,
+ * for 1, 2 and 3 threads, and each stage reads about as many rows either
+ * way (a source is asked once for a row that serves a read and the next
+ * row's values); the prover reports at least one pass for the tables,
+ * the commitment and the zero-check, and three for the openings.  A
+ * source that fails at one row fails the proof with its own message.
  */
 static void rows_from_source_same_proof(void)
 {
@@ -1557,7 +1623,7 @@ static void rows_from_source_same_proof(void)
         return;
     zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
     size_t n = s.n, rows = (size_t)1 << n;
-    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
+    cairn_fp *cols = cols_of(f.cells, n);
     uint8_t *ref = NULL;
     size_t ref_len = 0;
     uint64_t ref_rows[ZL_NSTAGE];
@@ -1567,9 +1633,6 @@ static void rows_from_source_same_proof(void)
     zl_proof_init(&p);
     if (!CHECK(cols != NULL))
         goto out;
-    for (size_t x = 0; x < rows; x++)
-        for (unsigned c = 0; c < ZL_NCELL; c++)
-            cols[(size_t)c * rows + x] = f.cells[x * ZL_NCELL + c];
     cairn_transcript_init(&t, "lean-proof");
     if (zl_prove_cols(&p, &t, &s, cols, 2, &err) != CAIRN_OK ||
         zl_proof_encode(&ref, &ref_len, &p, &err) != CAIRN_OK) {
@@ -1578,19 +1641,24 @@ static void rows_from_source_same_proof(void)
     }
     memcpy(ref_rows, p.stage_rows, sizeof ref_rows);
     CHECK(ref_rows[ZL_ST_TABLES] >= rows);
-    CHECK(ref_rows[ZL_ST_COMMIT1] == rows);
+    CHECK(ref_rows[ZL_ST_COMMIT1] >= rows && ref_rows[ZL_ST_COMMIT1] % rows == 0);
     CHECK(ref_rows[ZL_ST_ZEROCHECK] >= 2 * (uint64_t)rows);
+    CHECK(ref_rows[ZL_ST_OPEN] >= 3 * (uint64_t)rows);
     struct col_src cs = {cols, n, UINT64_MAX};
     zl_cells_src src = {&cs, col_src_open, col_src_row, col_src_close};
     static const unsigned ths[] = {1, 2, 3};
+    static const size_t chunks[] = {1, 7, 0};
     for (unsigned ti = 0; ti < 3; ti++) {
         uint8_t *b = NULL;
         size_t len = 0;
+        cairn_rows cells;
+        cairn_rows_table cimpl;
+        cairn_rows_table_init(&cells, &cimpl, f.cells, rows, ZL_NCELL, chunks[ti]);
         (void)cairn_pool_set_threads(ths[ti], NULL);
         zl_proof_clear(&p);
         zl_proof_init(&p);
         cairn_transcript_init(&t, "lean-proof");
-        if (zl_prove_src(&p, &t, &s, cols, &src, ths[ti], NULL, &err) != CAIRN_OK ||
+        if (zl_prove_src(&p, &t, &s, cols, &src, &cells, ths[ti], NULL, &err) != CAIRN_OK ||
             zl_proof_encode(&b, &len, &p, &err) != CAIRN_OK) {
             FAIL("from the source, %u threads: %s", ths[ti], err.msg);
         } else if (CHECK(len == ref_len)) {
@@ -1610,12 +1678,99 @@ static void rows_from_source_same_proof(void)
     zl_proof_init(&p);
     cairn_transcript_init(&t, "lean-proof");
     err.msg[0] = '\0';
-    CHECK_EQ_U64(zl_prove_src(&p, &t, &s, cols, &src, 2, NULL, &err), CAIRN_ERR_IO);
+    CHECK_EQ_U64(zl_prove_src(&p, &t, &s, cols, &src, NULL, 2, NULL, &err), CAIRN_ERR_IO);
     CHECK(strstr(err.msg, "test source: row") != NULL);
 out:
     (void)cairn_pool_set_threads(2, NULL);
     zl_proof_clear(&p);
     free(ref);
+    free(cols);
+    zc_fix_close(&f);
+}
+
+/* A zl_report callback: the stage that starts, into a fail_rows' stage. */
+static void note_stage(void *ctx, const char *stage, double done)
+{
+    struct fail_rows *fr = ctx;
+    if (done == 0)
+        fr->stage = stage;
+}
+
+/*
+ * The phase-1 commitment and the openings read the cells only through
+ * the row source they are given (zl_prove_src's cells): its first stream
+ * is the commitment's, the others the openings' (at least three: the
+ * reduction's block tables, the evaluation, the opening's two passes),
+ * the rows they hand over are the rows those stages count, and the proof
+ * is the cells' byte for byte.  A source that fails in any one of its
+ * streams stops the proof in that stage, with the source's status and
+ * message, and is not streamed again.
+ */
+static void cells_rows_failure_stops_proof(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64()))
+        return;
+    zl_stmt s = zkt_lean_stmt(&f.z, f.cells);
+    size_t n = s.n, rows = (size_t)1 << n;
+    cairn_fp *cols = cols_of(f.cells, n);
+    uint8_t *ref = NULL, *b = NULL;
+    size_t ref_len = 0, len = 0;
+    zl_proof p;
+    cairn_transcript t;
+    cairn_error err;
+    cairn_rows tab;
+    cairn_rows_table timpl;
+    struct fail_rows fr;
+    memset(&fr, 0, sizeof fr);
+    zl_report rep = {note_stage, &fr, {0}};
+    zl_proof_init(&p);
+    if (!CHECK(cols != NULL))
+        goto out;
+    cairn_transcript_init(&t, "lean-proof");
+    if (zl_prove(&p, &t, &s, f.cells, 2, &err) != CAIRN_OK ||
+        zl_proof_encode(&ref, &ref_len, &p, &err) != CAIRN_OK) {
+        FAIL("from the cells: %s", err.msg);
+        goto out;
+    }
+    cairn_rows_table_init(&tab, &timpl, f.cells, rows, ZL_NCELL, 1 + test_rand_below(64));
+    const cairn_rows *cells = fail_rows_over(&fr, &tab);
+    zl_proof_clear(&p);
+    zl_proof_init(&p);
+    cairn_transcript_init(&t, "lean-proof");
+    if (zl_prove_src(&p, &t, &s, cols, NULL, cells, 2, &rep, &err) != CAIRN_OK ||
+        zl_proof_encode(&b, &len, &p, &err) != CAIRN_OK) {
+        FAIL("from the row source: %s", err.msg);
+        goto out;
+    }
+    if (CHECK(len == ref_len))
+        CHECK_MEM_EQ(b, ref, len);
+    uint64_t streams = fr.streams;
+    CHECK(streams >= 4 && streams <= 32);
+    CHECK_EQ_U64(fr.rows, p.stage_rows[ZL_ST_COMMIT1] + p.stage_rows[ZL_ST_OPEN]);
+    for (uint64_t i = 0; i < streams && i < 32; i++)
+        CHECK(fr.stages[i] != NULL &&
+              strcmp(fr.stages[i], zl_stage_names[i == 0 ? ZL_ST_COMMIT1 : ZL_ST_OPEN]) == 0);
+    const char *want[32];
+    memcpy(want, fr.stages, sizeof want);
+    for (uint64_t i = 1; i <= streams && i <= 32; i++) {
+        fr.streams = fr.rows = 0;
+        fr.stage = NULL;
+        fr.fail_stream = i;
+        fr.fail_row = test_rand_below(rows);
+        zl_proof_clear(&p);
+        zl_proof_init(&p);
+        cairn_transcript_init(&t, "lean-proof");
+        err.msg[0] = '\0';
+        CHECK_EQ_U64(zl_prove_src(&p, &t, &s, cols, NULL, cells, 2, &rep, &err), CAIRN_ERR_IO);
+        CHECK(strstr(err.msg, "test rows: stream") != NULL);
+        CHECK_EQ_U64(fr.streams, i);
+        CHECK(fr.stage != NULL && strcmp(fr.stage, want[i - 1]) == 0);
+    }
+out:
+    zl_proof_clear(&p);
+    free(ref);
+    free(b);
     free(cols);
     zc_fix_close(&f);
 }
@@ -2885,6 +3040,7 @@ struct red_fix {
     cairn_pcs_prover pr;
     cairn_fp *mem;
     const cairn_fp *polys[40];
+    cairn_fp *rowtab[2]; /* each group's members as rows (row x: entry x of every member) */
     size_t npts;
     zl_claim_pt pts[4];
     cairn_fp2 r[4][16], vals[4][32];
@@ -2895,6 +3051,8 @@ static void red_fix_close(struct red_fix *f)
 {
     cairn_pcs_prover_clear(&f->pr);
     free(f->mem);
+    free(f->rowtab[0]);
+    free(f->rowtab[1]);
 }
 
 /*
@@ -2919,10 +3077,17 @@ static int red_fix_open(struct red_fix *f, unsigned n0, size_t count0, unsigned 
     if (!CHECK(f->mem != NULL) || !CHECK(cairn_pcs_stack_init(&f->st, g, 2, &err) == CAIRN_OK))
         return 0;
     cairn_fp *m = f->mem;
+    f->rowtab[0] = malloc(count0 * ((size_t)1 << n0) * sizeof *f->rowtab[0]);
+    f->rowtab[1] = malloc(2 * ((size_t)1 << n1) * sizeof *f->rowtab[1]);
+    if (!CHECK(f->rowtab[0] != NULL && f->rowtab[1] != NULL))
+        return 0;
     for (size_t j = 0; j < count0 + 2; j++) {
         size_t len = (size_t)1 << (j < count0 ? n0 : n1);
-        for (size_t x = 0; x < len; x++)
+        size_t w = j < count0 ? count0 : 2, u = j < count0 ? j : j - count0;
+        for (size_t x = 0; x < len; x++) {
             m[x] = cairn_fp_from_u64(test_rand_below(1u << 16));
+            f->rowtab[j >= count0][x * w + u] = m[x];
+        }
         f->polys[j] = m;
         m += len;
     }
@@ -2963,16 +3128,50 @@ struct red_proof {
     size_t sent_len;
 };
 
-static cairn_status red_prove(struct red_proof *p, struct red_fix *f)
+/*
+ * Prove a fixture's reduction by zl_open_path `path`, with group g's
+ * members (g < 2) read from rows (their row table, chunks of chunk rows;
+ * the tables of that group withheld; through wrap when non-NULL), or
+ * every member from its table (g >= 2).  next,
+ * when non-NULL, receives a challenge of the transcript after it.
+ */
+static cairn_status red_prove_from(struct red_proof *p, struct red_fix *f, int path, size_t g,
+                                   size_t chunk, struct fail_rows *wrap, cairn_fp2 *next,
+                                   cairn_error *err)
 {
     cairn_transcript t;
-    cairn_error err;
+    cairn_rows rows;
+    cairn_rows_table impl;
+    const cairn_fp *polys[40];
+    zl_members ms = {polys, NULL, 0};
+    memcpy(polys, f->polys, sizeof polys);
+    if (g < 2) {
+        size_t cnt = f->st.groups[g].count;
+        cairn_rows_table_init(&rows, &impl, f->rowtab[g], (uint64_t)1 << f->st.groups[g].num_vars,
+                              cnt, chunk);
+        for (size_t j = 0; j < cnt; j++)
+            polys[f->st.first_poly[g] + j] = NULL;
+        ms.rows = &rows, ms.group = g;
+        if (wrap != NULL)
+            ms.rows = fail_rows_over(wrap, &rows);
+    }
     cairn_transcript_init(&t, "lean-reduce");
     cairn_sumcheck_proof_init(&p->rd);
     cairn_pcs_opening_init(&p->op);
     p->sent_len = zl_open_sent_len(f->pts, f->npts, &f->st);
-    return zl_open_prove(&p->rd, p->at, &p->op, p->sent, &t, &f->pr, &f->st, &f->params,
-                         f->polys, f->pts, f->npts, &err);
+    zl_open_path = path;
+    cairn_status st = zl_open_prove(&p->rd, p->at, &p->op, p->sent, &t, &f->pr, &f->st,
+                                    &f->params, &ms, f->pts, f->npts, err);
+    zl_open_path = 0;
+    if (next != NULL)
+        *next = cairn_transcript_squeeze_fp2(&t, "next");
+    return st;
+}
+
+static cairn_status red_prove(struct red_proof *p, struct red_fix *f)
+{
+    cairn_error err;
+    return red_prove_from(p, f, 0, 2, 0, NULL, NULL, &err);
 }
 
 static cairn_status red_verify(const struct red_proof *p, struct red_fix *f, cairn_error *err)
@@ -3121,41 +3320,42 @@ static void reduce_rejects_false_claim(void)
 
 /*
  * Both provers of the reduction (zl_open_path 0: each instance on its
- * block; 1: the reference, full tables of 2^N) on one fixture: the same
- * round messages, slot values, sent values and transcript state after the
+ * block; 1: the reference, full tables of 2^N) on one fixture, each with
+ * every member from its table, with group 0's members read from rows, and
+ * with group 1's (chunks of 0, 1, 2, 3 or 7 rows), on 1, 2 and 3 threads
+ * in turn: the same round
+ * messages, slot values, sent values and transcript state after the
  * opening; the verifier's answer on the block prover's proof is want.
- * Returns 1 when both proved.
+ * Returns 1 when all proved.
  */
 static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status want)
 {
-    struct red_proof p[2];
-    cairn_fp2 next[2];
+    static const size_t chunks[] = {0, 1, 2, 3, 7};
+    struct red_proof p[6];
+    cairn_fp2 next[6];
     int ok = 1;
-    for (int path = 0; path < 2; path++) {
-        cairn_transcript t;
+    unsigned keep = cairn_pool_threads();
+    for (int v = 0; v < 6; v++) {
         cairn_error err;
-        cairn_transcript_init(&t, "lean-reduce");
-        cairn_sumcheck_proof_init(&p[path].rd);
-        cairn_pcs_opening_init(&p[path].op);
-        p[path].sent_len = zl_open_sent_len(f->pts, f->npts, &f->st);
-        zl_open_path = path;
-        cairn_status st =
-            zl_open_prove(&p[path].rd, p[path].at, &p[path].op, p[path].sent, &t, &f->pr, &f->st,
-                          &f->params, f->polys, f->pts, f->npts, &err);
-        zl_open_path = 0;
+        size_t g = v < 2 ? 2 : (size_t)(v / 2 - 1);
+        (void)cairn_pool_set_threads(1 + (unsigned)v % 3, NULL);
+        cairn_status st = red_prove_from(&p[v], f, v & 1, g, chunks[test_rand_below(5)], NULL,
+                                         &next[v], &err);
         if (st != CAIRN_OK) {
-            FAIL("%s, path %d: %s (%s)", what, path, cairn_status_str(st), err.msg);
+            FAIL("%s, path %d, group %zu from rows: %s (%s)", what, v & 1, g,
+                 cairn_status_str(st), err.msg);
             ok = 0;
         }
-        next[path] = cairn_transcript_squeeze_fp2(&t, "next");
     }
-    if (ok && CHECK(p[0].rd.rounds == p[1].rd.rounds && p[0].rd.degree == p[1].rd.degree)) {
-        CHECK_MEM_EQ(p[0].rd.evals, p[1].rd.evals,
-                     p[0].rd.rounds * p[0].rd.degree * sizeof *p[0].rd.evals);
-        CHECK_MEM_EQ(p[0].at, p[1].at, f->st.num_polys * sizeof p[0].at[0]);
-        CHECK_MEM_EQ(p[0].sent, p[1].sent, p[0].sent_len * sizeof p[0].sent[0]);
-        CHECK_MEM_EQ(&next[0], &next[1], sizeof next[0]);
-    }
+    (void)cairn_pool_set_threads(keep, NULL);
+    for (int v = 1; v < 6 && ok; v++)
+        if (CHECK(p[0].rd.rounds == p[v].rd.rounds && p[0].rd.degree == p[v].rd.degree)) {
+            CHECK_MEM_EQ(p[0].rd.evals, p[v].rd.evals,
+                         p[0].rd.rounds * p[0].rd.degree * sizeof *p[0].rd.evals);
+            CHECK_MEM_EQ(p[0].at, p[v].at, f->st.num_polys * sizeof p[0].at[0]);
+            CHECK_MEM_EQ(p[0].sent, p[v].sent, p[0].sent_len * sizeof p[0].sent[0]);
+            CHECK_MEM_EQ(&next[0], &next[v], sizeof next[0]);
+        }
     if (ok) {
         cairn_error err;
         cairn_status st = red_verify(&p[0], f, &err);
@@ -3164,8 +3364,8 @@ static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status 
         else
             test_pass();
     }
-    red_proof_clear(&p[0]);
-    red_proof_clear(&p[1]);
+    for (int v = 0; v < 6; v++)
+        red_proof_clear(&p[v]);
     return ok;
 }
 
@@ -3174,8 +3374,8 @@ static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status 
  * cells' group is smaller than the RAM's by 1..4 variables (k > n; with a
  * slot's blocks partly empty, 25 members in blocks of 8) and where it is
  * not (k <= n), for honest claims (accepted) and for a false claim at
- * every point (the same bytes, rejected): so the proof and the verifier
- * do not change.
+ * every point (the same bytes, rejected), with either group's members
+ * read from rows or none: so the proof and the verifier do not change.
  */
 static void reduce_blocks_match_reference(void)
 {
@@ -3202,6 +3402,49 @@ static void reduce_blocks_match_reference(void)
             reduce_paths_agree(&f, what, CAIRN_ERR_REJECTED);
             f.vals[i][j] = keep;
             f.kind[i][j] = kind;
+        }
+        red_fix_close(&f);
+    }
+}
+
+/*
+ * The reduction with one group's members from rows that fail: for both
+ * provers, both groups and layouts where the rows' group is the smaller
+ * (its claimed slots' values made in a pass during the sum-check) or not,
+ * a failure in any one of the streams an honest run makes ends
+ * zl_open_prove with the source's status and message, after no further
+ * stream.
+ */
+static void reduce_rows_failure(void)
+{
+    static const unsigned shapes[][3] = {{4, 25, 8}, {7, 5, 4}, {6, 25, 6}};
+    for (unsigned sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        struct red_fix f;
+        if (!red_fix_open(&f, shapes[sh][0], shapes[sh][1], shapes[sh][2])) {
+            red_fix_close(&f);
+            continue;
+        }
+        for (int v = 0; v < 4; v++) {
+            struct fail_rows fr;
+            struct red_proof p;
+            cairn_error err;
+            size_t g = (size_t)v / 2, chunk = test_rand_below(4);
+            memset(&fr, 0, sizeof fr);
+            CHECK_OK(red_prove_from(&p, &f, v & 1, g, chunk, &fr, NULL, &err));
+            red_proof_clear(&p);
+            uint64_t streams = fr.streams;
+            CHECK(streams >= 3);
+            for (uint64_t i = 1; i <= streams; i++) {
+                fr.streams = 0;
+                fr.fail_stream = i;
+                fr.fail_row = test_rand_below((size_t)1 << f.st.groups[g].num_vars);
+                err.msg[0] = '\0';
+                CHECK_EQ_U64(red_prove_from(&p, &f, v & 1, g, chunk, &fr, NULL, &err),
+                             CAIRN_ERR_IO);
+                CHECK(strstr(err.msg, "test rows: stream") != NULL);
+                CHECK_EQ_U64(fr.streams, i);
+                red_proof_clear(&p);
+            }
         }
         red_fix_close(&f);
     }
@@ -3287,6 +3530,7 @@ const struct test_case test_lean_cases[] = {
     TEST(gkr_streamed_same_proof),
     TEST(rows_from_source_same_proof),
     TEST(cells_rows_match_columns),
+    TEST(cells_rows_failure_stops_proof),
     TEST(mem_finals_windows),
     TEST(lean_proof_complete),
     TEST(lean_proof_rejects_changed_cells),
@@ -3306,6 +3550,7 @@ const struct test_case test_lean_cases[] = {
     TEST(reduce_rejects_false_claim),
     TEST(reduce_blocks_match_reference),
     TEST(reduce_blocks_same_proof),
+    TEST(reduce_rows_failure),
     TEST(lean_proof_reduction_tampered),
     TEST_END,
 };

@@ -502,8 +502,9 @@ static cairn_status stream_check_consume(void *ctx, uint64_t first, const cairn_
  * zl_replay_cells_src): the row source hands over the linear fill's rows
  * for whole and random ranges, windows crossed, 1 and 3 threads; and the
  * lean proof whose row reads take their cells from the set's cursors (each
- * pool thread its own, stepping on or seeking as the stages read) is the
- * proof of the cell columns, byte for byte, with the same rows read.
+ * pool thread its own, stepping on or seeking as the stages read) and
+ * whose commitment and openings stream the set's rows is the proof of the
+ * cell columns, byte for byte, with the same rows read.
  */
 static void prover_reads_replay(void)
 {
@@ -547,6 +548,8 @@ static void prover_reads_replay(void)
         memcpy(want_rows, p.stage_rows, sizeof want_rows);
         zl_cells_src cs;
         zl_replay_cells_src(&cs, rp);
+        cairn_rows rrows;
+        zl_replay_rows rimpl;
         for (unsigned th = 1; th <= 2; th++) {
             CHECK(cairn_pool_set_threads(th, NULL) == CAIRN_OK);
             zl_proof_clear(&p);
@@ -554,7 +557,9 @@ static void prover_reads_replay(void)
             cairn_transcript_init(&t, "lean-proof");
             free(b);
             b = NULL;
-            if (!CHECK(zl_prove_src(&p, &t, &s, f.r.cells, &cs, th, NULL, &err) == CAIRN_OK) ||
+            zl_replay_rows_init(&rrows, &rimpl, rp, th);
+            if (!CHECK(zl_prove_src(&p, &t, &s, f.r.cells, &cs, &rrows, th, NULL, &err) ==
+                       CAIRN_OK) ||
                 !CHECK(zl_proof_encode(&b, &len, &p, &err) == CAIRN_OK)) {
                 printf("    %s, %u threads: %s\n", f.name, th, err.msg);
                 continue;

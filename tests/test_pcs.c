@@ -1277,6 +1277,237 @@ static void pcs_stack_groups(void)
     CHECK_STATUS(cairn_pcs_stack_init(&st, gbad, 0, NULL), CAIRN_ERR_ARG);
 }
 
+/* Collects a stream's rows (width k) and checks their order. */
+struct row_sink {
+    cairn_fp *rows;
+    size_t k;
+    uint64_t first, next, bad;
+    uint64_t stop_at; /* the row whose delivery fails (UINT64_MAX: none) */
+};
+
+static cairn_status row_sink_consume(void *ctx, uint64_t first_row, const cairn_fp *rows,
+                                     size_t count, cairn_error *err)
+{
+    struct row_sink *s = ctx;
+    if (first_row != s->next)
+        s->bad++;
+    for (size_t r = 0; r < count; r++) {
+        if (first_row + r == s->stop_at)
+            return cairn_error_set(err, CAIRN_ERR_REJECTED, "test sink: row %llu refused",
+                                   (unsigned long long)s->stop_at);
+        memcpy(s->rows + (first_row + r - s->first) * s->k, rows + r * s->k, s->k * sizeof *rows);
+    }
+    s->next = first_row + count;
+    return CAIRN_OK;
+}
+
+/* A row source over another, counting its streams and rows; failing at row fail_at if asked. */
+struct count_src {
+    const cairn_rows *in;
+    uint64_t streams, rows, fail_at;
+    cairn_rows_consumer consume;
+    void *ctx;
+};
+
+static cairn_status count_src_consume(void *ctx, uint64_t first_row, const cairn_fp *rows,
+                                      size_t count, cairn_error *err)
+{
+    struct count_src *c = ctx;
+    if (c->fail_at >= first_row && c->fail_at < first_row + count)
+        return cairn_error_set(err, CAIRN_ERR_IO, "test members: row %llu is lost",
+                               (unsigned long long)c->fail_at);
+    c->rows += count;
+    return c->consume(c->ctx, first_row, rows, count, err);
+}
+
+static cairn_status count_src_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                     cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    struct count_src *c = src->impl;
+    c->streams++;
+    c->consume = consume, c->ctx = ctx;
+    return cairn_rows_stream(c->in, a, b, count_src_consume, c, err);
+}
+
+/*
+ * The stacked source with one group's members from a row source
+ * (cairn_pcs_stack_src) hands over exactly the rows of the in-memory one
+ * (cairn_pcs_stack_rows) for random layouts, every row width k, the
+ * member group chosen at random and member sources chunked in 0 (one
+ * chunk), 1, 2, 3 or 7 rows, over the whole batch and random ranges; a
+ * whole stream reads the members 2^(n - n_g) times when k < 2^n_g, once
+ * otherwise.  Committed, it gives the in-memory root and evaluations; a
+ * member source that fails ends the stream and the commitment with its
+ * status; a consumer's refusal ends the stream; bad shapes are refused.
+ */
+static void pcs_stack_src_rows(void)
+{
+    static const size_t chunks[] = {0, 1, 2, 3, 7};
+    for (unsigned long it = 0; it < test_iters / 50 + 6; it++) {
+        cairn_pcs_group groups[4];
+        size_t G = 1 + test_rand_below(4), total = 0;
+        for (size_t g = 0; g < G; g++) {
+            groups[g].num_vars = (unsigned)test_rand_below(8);
+            groups[g].count = test_rand_below(4) == 0 ? 25 : 1 + test_rand_below(5);
+            total += groups[g].count;
+        }
+        cairn_pcs_stack st;
+        CHECK_OK(cairn_pcs_stack_init(&st, groups, G, NULL));
+        size_t gr = test_rand_below(G), cnt = groups[gr].count;
+        unsigned n = st.num_vars, ng = groups[gr].num_vars;
+        size_t C = st.num_polys, B = (size_t)1 << ng, N1 = (size_t)1 << n;
+        cairn_fp **members = calloc(total, sizeof *members);
+        cairn_fp *table = malloc(B * cnt * sizeof *table);
+        cairn_fp *want = malloc(C * N1 * sizeof *want), *got = malloc(C * N1 * sizeof *got);
+        if (!CHECK(members && table && want && got))
+            goto next;
+        for (size_t m = 0; m < total; m++) {
+            size_t g = 0;
+            while (g + 1 < G && st.first_poly[g + 1] <= m)
+                g++;
+            size_t len = (size_t)1 << groups[g].num_vars;
+            if ((members[m] = malloc(len * sizeof **members)) == NULL)
+                goto next;
+            for (size_t x = 0; x < len; x++)
+                members[m][x] = test_rand_fp();
+            if (g == gr)
+                for (size_t x = 0; x < len; x++)
+                    table[x * cnt + (m - st.first_poly[g])] = members[m][x];
+        }
+        /* the member group's tables are never read through polys */
+        const cairn_fp **others = calloc(total, sizeof *others);
+        if (!CHECK(others != NULL))
+            goto next;
+        for (size_t m = 0; m < total; m++)
+            others[m] = m >= st.first_poly[gr] && m < st.first_poly[gr] + cnt ? NULL : members[m];
+        for (unsigned lc = 0; lc <= n; lc++) {
+            cairn_pcs_params params;
+            memset(&params, 0, sizeof params);
+            params.num_vars = n, params.num_polys = (uint32_t)C, params.log_cols = lc;
+            size_t k = (size_t)1 << lc;
+            uint64_t M = (uint64_t)C << (n - lc);
+            cairn_rows ref, src, mem, counted;
+            cairn_rows_table mimpl;
+            cairn_pcs_stack_rows rimpl;
+            cairn_pcs_stack_src simpl;
+            struct count_src cs = {&mem, 0, 0, UINT64_MAX, NULL, NULL};
+            cairn_rows_table_init(&mem, &mimpl, table, B, cnt, chunks[test_rand_below(5)]);
+            counted = (cairn_rows){B, cnt, count_src_stream, &cs};
+            CHECK_OK(cairn_pcs_stack_rows_init(&ref, &rimpl, &st, &params,
+                                               (const cairn_fp *const *)members, NULL));
+            CHECK_OK(cairn_pcs_stack_src_init(&src, &simpl, &st, &params, others, gr, &counted,
+                                              NULL));
+            CHECK_EQ_U64(src.rows_len, M);
+            CHECK_EQ_U64(src.width, k);
+            for (unsigned r = 0; r < 6; r++) {
+                uint64_t a = test_rand_below(M + 1), b = test_rand_below(M + 1);
+                if (r == 0)
+                    a = 0, b = M;
+                if (a > b) {
+                    uint64_t t = a;
+                    a = b, b = t;
+                }
+                struct row_sink ws = {want, k, a, a, 0, UINT64_MAX};
+                struct row_sink gs = {got, k, a, a, 0, UINT64_MAX};
+                cs.streams = cs.rows = 0;
+                CHECK_OK(cairn_rows_stream(&ref, a, b, row_sink_consume, &ws, NULL));
+                CHECK_OK(cairn_rows_stream(&src, a, b, row_sink_consume, &gs, NULL));
+                CHECK_EQ_U64(gs.bad, 0);
+                CHECK_EQ_U64(gs.next, b);
+                CHECK_MEM_EQ(got, want, (size_t)(b - a) * k * sizeof *got);
+                if (r == 0) {
+                    uint64_t passes = k < B ? (uint64_t)1 << (n - ng) : 1;
+                    CHECK_EQ_U64(cs.streams, passes);
+                    CHECK_EQ_U64(cs.rows, passes * B);
+                }
+            }
+            /* a member source that fails, a consumer that refuses */
+            cairn_error err;
+            cs.fail_at = test_rand_below(B);
+            struct row_sink gs = {got, k, 0, 0, 0, UINT64_MAX};
+            CHECK_STATUS(cairn_rows_stream(&src, 0, M, row_sink_consume, &gs, &err),
+                         CAIRN_ERR_IO);
+            CHECK(strstr(err.msg, "test members: row") != NULL);
+            cs.fail_at = UINT64_MAX;
+            gs = (struct row_sink){got, k, 0, 0, 0, test_rand_below(M)};
+            CHECK_STATUS(cairn_rows_stream(&src, 0, M, row_sink_consume, &gs, &err),
+                         CAIRN_ERR_REJECTED);
+            CHECK_EQ_U64(gs.next, gs.stop_at);
+            cairn_pcs_stack_rows_clear(&rimpl);
+            cairn_pcs_stack_src_clear(&simpl);
+        }
+        /* committed and evaluated under real parameters: the in-memory source's root and values */
+        cairn_pcs_options o;
+        opts_fast(&o);
+        cairn_pcs_params params;
+        cairn_status cst = cairn_pcs_params_choose(&params, n, C, &o, NULL);
+        if (cst == CAIRN_ERR_LIMIT) {
+            o.levels = -1;
+            cst = cairn_pcs_params_choose(&params, n, C, &o, NULL);
+        }
+        CHECK_OK(cst);
+        cairn_rows ref, src, mem, counted;
+        cairn_rows_table mimpl;
+        cairn_pcs_stack_rows rimpl;
+        cairn_pcs_stack_src simpl;
+        struct count_src cs = {&mem, 0, 0, UINT64_MAX, NULL, NULL};
+        cairn_pcs_prover pr, pr_ref;
+        cairn_pcs_prover_init(&pr);
+        cairn_pcs_prover_init(&pr_ref);
+        cairn_rows_table_init(&mem, &mimpl, table, B, cnt, chunks[test_rand_below(5)]);
+        counted = (cairn_rows){B, cnt, count_src_stream, &cs};
+        CHECK_OK(cairn_pcs_stack_rows_init(&ref, &rimpl, &st, &params,
+                                           (const cairn_fp *const *)members, NULL));
+        CHECK_OK(cairn_pcs_stack_src_init(&src, &simpl, &st, &params, others, gr, &counted, NULL));
+        CHECK_OK(cairn_pcs_commit(&pr_ref, &params, &ref, NULL));
+        CHECK_OK(cairn_pcs_commit(&pr, &params, &src, NULL));
+        CHECK_MEM_EQ(pr.com.root.bytes, pr_ref.com.root.bytes, 32);
+        cairn_fp2 pt[32], ev[2][64];
+        for (unsigned v = 0; v < n; v++)
+            pt[v] = test_rand_fp2();
+        if (C <= 64) {
+            CHECK_OK(cairn_pcs_evaluate(ev[0], C, &params, &ref, pt, 1, NULL));
+            CHECK_OK(cairn_pcs_evaluate(ev[1], C, &params, &src, pt, 1, NULL));
+            CHECK_MEM_EQ(ev[0], ev[1], C * sizeof ev[0][0]);
+        }
+        cairn_error err;
+        cs.fail_at = test_rand_below(B);
+        cairn_pcs_prover_clear(&pr);
+        CHECK_STATUS(cairn_pcs_commit(&pr, &params, &src, &err), CAIRN_ERR_IO);
+        CHECK(strstr(err.msg, "test members: row") != NULL);
+        /* shapes refused */
+        cairn_pcs_stack_src bad;
+        cairn_rows wrong = counted;
+        wrong.width = cnt + 1;
+        CHECK_STATUS(cairn_pcs_stack_src_init(&src, &bad, &st, &params, others, gr, &wrong, NULL),
+                     CAIRN_ERR_ARG);
+        wrong = counted;
+        wrong.rows_len = B * 2;
+        CHECK_STATUS(cairn_pcs_stack_src_init(&src, &bad, &st, &params, others, gr, &wrong, NULL),
+                     CAIRN_ERR_ARG);
+        CHECK_STATUS(cairn_pcs_stack_src_init(&src, &bad, &st, &params, others, G, &counted, NULL),
+                     CAIRN_ERR_ARG);
+        cairn_pcs_params p2 = params;
+        p2.num_polys++;
+        CHECK_STATUS(cairn_pcs_stack_src_init(&src, &bad, &st, &p2, others, gr, &counted, NULL),
+                     CAIRN_ERR_ARG);
+        cairn_pcs_stack_src_clear(&bad);
+        cairn_pcs_stack_rows_clear(&rimpl);
+        cairn_pcs_stack_src_clear(&simpl);
+        cairn_pcs_prover_clear(&pr);
+        cairn_pcs_prover_clear(&pr_ref);
+        free(others);
+    next:
+        if (members != NULL)
+            for (size_t m = 0; m < total; m++)
+                free(members[m]);
+        free(members);
+        free(table);
+        free(want);
+        free(got);
+    }
+}
+
 const struct test_case test_pcs_cases[] = {
     TEST(pcs_params_every_size),
     TEST(pcs_params_formula),
@@ -1295,5 +1526,6 @@ const struct test_case test_pcs_cases[] = {
     TEST(pcs_levels_tamper),
     TEST(pcs_levels_cheating_prover),
     TEST(pcs_stack_groups),
+    TEST(pcs_stack_src_rows),
     TEST_END,
 };

@@ -377,6 +377,44 @@ cairn_status cairn_pcs_stack_rows_init(cairn_rows *src, cairn_pcs_stack_rows *im
 void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl);
 
 /*
+ * The same stacked batch with the members of one group, `group`, read from
+ * a row source rather than from tables: members has width = that group's
+ * count and 2^n_g rows, row x holding entry x of every member (member j in
+ * element j), and is only ever streamed; polys gives the other groups'
+ * members as above (its entries for group `group` are not read and may be
+ * NULL; polys itself may be NULL when the stack has that group alone).
+ * The batch rows of group i (rows i*C .. i*C + C-1) need the members'
+ * entries [i*k, (i+1)*k) mod 2^n_g, so the source streams
+ * `members` in windows of W = min(k, 2^n_g) rows, held as columns:
+ * memory W * count + k elements (CAIRN_ERR_NOMEM from init), whatever
+ * 2^n_g.  A stream of the whole batch streams members 2^(n - n_g) times
+ * over all its rows when k < 2^n_g (once when the group is the largest),
+ * once when k >= 2^n_g (the window is then every row, kept for the whole
+ * stream); a stream of a part of the batch, only the windows it needs.  A
+ * failure of members ends the stream with its status and message.  The
+ * rows are those of cairn_pcs_stack_rows over the members' tables, one row
+ * per chunk.  One stream at a time per impl (it owns the window); members,
+ * st and the tables must outlive the source; cairn_pcs_stack_src_clear
+ * frees the window.  CAIRN_ERR_ARG for parameters of another shape, a
+ * group out of range, or members of another width or row count.
+ */
+typedef struct {
+    const cairn_pcs_stack *st;
+    const cairn_fp *const *polys;
+    size_t group;
+    const cairn_rows *members;
+    size_t k, win;   /* batch row width; member rows per window */
+    cairn_fp *buf;   /* the window, column-major: member j's rows at buf[j * win ..] */
+    cairn_fp *row;   /* one batch row */
+} cairn_pcs_stack_src;
+
+cairn_status cairn_pcs_stack_src_init(cairn_rows *src, cairn_pcs_stack_src *impl,
+                                      const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                                      const cairn_fp *const *polys, size_t group,
+                                      const cairn_rows *members, cairn_error *err);
+void cairn_pcs_stack_src_clear(cairn_pcs_stack_src *impl);
+
+/*
  * Entries [e0, e0 + len) of slot `slot` of the stacked batch of the member
  * tables polys (as cairn_pcs_stack_rows_init takes them) into out: the
  * slot's table as it is committed, zeros in the blocks no member fills.

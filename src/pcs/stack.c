@@ -13,6 +13,14 @@
  * degree one in each coordinate, so it survives a uniform rho with
  * probability at most (n - n_g)/|F| (Schwartz–Zippel); docs/security.md
  * §2.7 counts it.
+ *
+ * Two sources present the batch rows: cairn_pcs_stack_rows from member
+ * tables in memory, and cairn_pcs_stack_src with one group's members from
+ * a row source (a prover's witness, regenerated rather than held).  The
+ * second streams its members in windows of min(k, 2^n_g) rows, turned into
+ * columns as they come; a batch row group i takes the window of member rows
+ * (i k) mod 2^n_g, so the windows follow the member rows in order and one
+ * pass over the members serves 2^n_g / k consecutive groups.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -104,28 +112,47 @@ static cairn_status stack_stream(const cairn_rows *src, uint64_t a, uint64_t b,
     return CAIRN_OK;
 }
 
+/* Parameters of the stacked batch's shape (its variables, slots, columns within), else _ARG. */
+static cairn_status check_shape(const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                                const char *what, cairn_error *err)
+{
+    if (params->num_vars != st->num_vars || params->num_polys != st->num_polys ||
+        params->log_cols > params->num_vars)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "%s: parameters for 2^%u x %u, the stack is 2^%u x %zu", what,
+                               (unsigned)params->num_vars, (unsigned)params->num_polys,
+                               st->num_vars, st->num_polys);
+    return CAIRN_OK;
+}
+
+/* src as the batch rows of params (M rows of k), handed over by stream from impl. */
+static void batch_source(cairn_rows *src, const cairn_pcs_params *params,
+                         cairn_status (*stream)(const cairn_rows *, uint64_t, uint64_t,
+                                                cairn_rows_consumer, void *, cairn_error *),
+                         void *impl)
+{
+    src->rows_len = ((uint64_t)1 << (params->num_vars - params->log_cols)) * params->num_polys;
+    src->width = (size_t)1 << params->log_cols;
+    src->stream = stream;
+    src->impl = impl;
+}
+
 cairn_status cairn_pcs_stack_rows_init(cairn_rows *src, cairn_pcs_stack_rows *impl,
                                        const cairn_pcs_stack *st, const cairn_pcs_params *params,
                                        const cairn_fp *const *polys, cairn_error *err)
 {
+    cairn_status s;
     if (src == NULL || impl == NULL || st == NULL || params == NULL || polys == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "pcs stack rows: NULL argument");
-    if (params->num_vars != st->num_vars || params->num_polys != st->num_polys ||
-        params->log_cols > params->num_vars)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "pcs stack rows: parameters for 2^%u x %u, the stack is 2^%u x %zu",
-                               (unsigned)params->num_vars, (unsigned)params->num_polys,
-                               st->num_vars, st->num_polys);
+    if ((s = check_shape(st, params, "pcs stack rows", err)) != CAIRN_OK)
+        return s;
     impl->st = st;
     impl->polys = polys;
     impl->k = (size_t)1 << params->log_cols;
     impl->row = malloc(impl->k * sizeof *impl->row);
     if (impl->row == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs stack rows: cannot allocate a row");
-    src->rows_len = ((uint64_t)1 << (params->num_vars - params->log_cols)) * params->num_polys;
-    src->width = impl->k;
-    src->stream = stack_stream;
-    src->impl = impl;
+    batch_source(src, params, stack_stream, impl);
     return CAIRN_OK;
 }
 
@@ -135,6 +162,183 @@ void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl)
         return;
     free(impl->row);
     impl->row = NULL;
+}
+
+/* ---- one group's members from a row source ---------------------------------------------- */
+
+/* One stream of a cairn_pcs_stack_src: the batch rows asked for, the window, the consumer. */
+struct win_pass {
+    cairn_pcs_stack_src *ss;
+    uint64_t a, b;  /* batch rows to hand over */
+    size_t i;       /* the batch row group whose window is filling */
+    size_t filled;  /* member rows in the window so far */
+    uint64_t next;  /* the member row expected next */
+    cairn_rows_consumer consume;
+    void *ctx;
+};
+
+/*
+ * Hand over the batch rows of group i that lie in [a, b): the member
+ * group's slots from the window (which holds member rows [w W, w W + W),
+ * w = i mod windows per pass), the other slots from their tables.
+ */
+static cairn_status emit_group(const struct win_pass *wp, size_t i, cairn_error *err)
+{
+    cairn_pcs_stack_src *ss = wp->ss;
+    const cairn_pcs_stack *st = ss->st;
+    size_t g = ss->group, C = st->num_polys, cnt = st->groups[g].count;
+    unsigned ng = st->groups[g].num_vars, d = st->num_vars - ng;
+    size_t B = (size_t)1 << ng, first = st->first_slot[g];
+    size_t end = g + 1 < st->groups_len ? st->first_slot[g + 1] : C;
+    size_t x0 = (i % (B / ss->win)) * ss->win, e0 = i * ss->k, e1 = e0 + ss->k;
+    uint64_t r0 = (uint64_t)i * C, lo = r0 > wp->a ? r0 : wp->a;
+    uint64_t hi = r0 + C < wp->b ? r0 + C : wp->b;
+    for (uint64_t R = lo; R < hi; R++) {
+        size_t c = (size_t)(R - r0);
+        if (c >= first && c < end) {
+            /* runs of one member each: entries e of member (sl << d) + e / B, row e mod B */
+            for (size_t e = e0; e < e1;) {
+                size_t j = ((c - first) << d) + (e >> ng), run = ((e >> ng) + 1) * B;
+                size_t len = (run < e1 ? run : e1) - e;
+                if (j < cnt)
+                    memcpy(ss->row + (e - e0), ss->buf + j * ss->win + ((e & (B - 1)) - x0),
+                           len * sizeof *ss->row);
+                else
+                    memset(ss->row + (e - e0), 0, len * sizeof *ss->row);
+                e += len;
+            }
+        } else {
+            cairn_pcs_stack_entries(ss->row, st, ss->polys, c, e0, ss->k);
+        }
+        cairn_status s = wp->consume(wp->ctx, R, ss->row, 1, err);
+        if (s != CAIRN_OK)
+            return s;
+    }
+    return CAIRN_OK;
+}
+
+/* The member rows as they come: into the window as columns, each full window's batch rows out. */
+static cairn_status win_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
+                                cairn_error *err)
+{
+    struct win_pass *wp = ctx;
+    cairn_pcs_stack_src *ss = wp->ss;
+    size_t cnt = ss->st->groups[ss->group].count, W = ss->win;
+    if (first_row != wp->next)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs stack source: the member source handed over row %llu, "
+                               "expected %llu",
+                               (unsigned long long)first_row, (unsigned long long)wp->next);
+    wp->next += count;
+    for (size_t r = 0; r < count;) {
+        size_t len = count - r < W - wp->filled ? count - r : W - wp->filled;
+        for (size_t j = 0; j < cnt; j++) {
+            cairn_fp *col = ss->buf + j * W + wp->filled;
+            const cairn_fp *x = rows + r * cnt + j;
+            for (size_t u = 0; u < len; u++)
+                col[u] = x[u * cnt];
+        }
+        r += len;
+        if ((wp->filled += len) == W) {
+            cairn_status s = emit_group(wp, wp->i, err);
+            if (s != CAIRN_OK)
+                return s;
+            wp->i++;
+            wp->filled = 0;
+        }
+    }
+    return CAIRN_OK;
+}
+
+/*
+ * Batch rows [a, b): group by group, each pass over the member source
+ * covering the windows of consecutive groups up to the end of a pass over
+ * the members (windows i mod B/W); with one window per pass (k >= 2^n_g)
+ * it is read once and serves every group.
+ */
+static cairn_status src_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                               cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    cairn_pcs_stack_src *ss = src->impl;
+    size_t C = ss->st->num_polys, W = ss->win;
+    size_t nw = ((size_t)1 << ss->st->groups[ss->group].num_vars) / W;
+    if (a >= b)
+        return CAIRN_OK;
+    size_t i = (size_t)(a / C), i1 = (size_t)((b - 1) / C);
+    struct win_pass wp = {ss, a, b, i, 0, 0, consume, ctx};
+    int have = 0;
+    while (i <= i1) {
+        cairn_status s;
+        if (nw == 1 && have) {
+            if ((s = emit_group(&wp, i, err)) != CAIRN_OK)
+                return s;
+            i++;
+            continue;
+        }
+        size_t last = (i / nw + 1) * nw - 1;
+        last = last < i1 ? last : i1;
+        wp.i = i, wp.filled = 0, wp.next = (uint64_t)(i % nw) * W;
+        s = cairn_rows_stream(ss->members, wp.next, (uint64_t)(last % nw + 1) * W, win_consume, &wp,
+                              err);
+        if (s != CAIRN_OK)
+            return s;
+        if (wp.i != last + 1)
+            return cairn_error_set(err, CAIRN_ERR_ARG,
+                                   "pcs stack source: the member source ended at row %llu",
+                                   (unsigned long long)wp.next);
+        have = 1;
+        i = last + 1;
+    }
+    return CAIRN_OK;
+}
+
+cairn_status cairn_pcs_stack_src_init(cairn_rows *src, cairn_pcs_stack_src *impl,
+                                      const cairn_pcs_stack *st, const cairn_pcs_params *params,
+                                      const cairn_fp *const *polys, size_t group,
+                                      const cairn_rows *members, cairn_error *err)
+{
+    cairn_status s;
+    if (impl != NULL)
+        memset(impl, 0, sizeof *impl);
+    if (src == NULL || impl == NULL || st == NULL || params == NULL || members == NULL ||
+        (polys == NULL && st->groups_len > 1))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs stack source: NULL argument");
+    if ((s = check_shape(st, params, "pcs stack source", err)) != CAIRN_OK)
+        return s;
+    if (group >= st->groups_len)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "pcs stack source: group %zu of %zu", group,
+                               st->groups_len);
+    size_t cnt = st->groups[group].count, B = (size_t)1 << st->groups[group].num_vars;
+    if (members->width != cnt || members->rows_len != B)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "pcs stack source: members of %llu x %zu, group %zu is %zu x %zu",
+                               (unsigned long long)members->rows_len, members->width, group, B,
+                               cnt);
+    impl->st = st;
+    impl->polys = polys;
+    impl->group = group;
+    impl->members = members;
+    impl->k = (size_t)1 << params->log_cols;
+    impl->win = impl->k < B ? impl->k : B;
+    impl->buf = malloc(impl->win * cnt * sizeof *impl->buf);
+    impl->row = malloc(impl->k * sizeof *impl->row);
+    if (impl->buf == NULL || impl->row == NULL) {
+        cairn_pcs_stack_src_clear(impl);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM,
+                               "pcs stack source: cannot allocate a window of %zu x %zu", impl->win,
+                               cnt);
+    }
+    batch_source(src, params, src_stream, impl);
+    return CAIRN_OK;
+}
+
+void cairn_pcs_stack_src_clear(cairn_pcs_stack_src *impl)
+{
+    if (impl == NULL)
+        return;
+    free(impl->buf);
+    free(impl->row);
+    impl->buf = impl->row = NULL;
 }
 
 void cairn_pcs_stack_lift(cairn_fp2 *out, const cairn_pcs_stack *st, size_t g, const cairn_fp2 *r,

@@ -17,8 +17,11 @@
  * Step 3 of the plan, in linear space: the cells are held as columns and
  * every other value is computed from them per row (zl_vtab), the GKRs
  * read their leaves from rows in passes; this is the reference the
- * small-space stages of step 4 must reproduce byte for byte.  Nothing here is reachable from
- * the CLI yet; the proof's byte format is lean_codec.c's.
+ * small-space stages of step 4 must reproduce byte for byte.  The
+ * phase-1 commitment and the openings already take the cells only from
+ * a row source (the columns as one unless the caller gives another),
+ * its rows counted into the stages' rows read.  Nothing here is
+ * reachable from the CLI yet; the proof's byte format is lean_codec.c's.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -123,6 +126,8 @@ struct clock {
     double cpu0, own0;
     const zl_vtab *vt; /* whose row reads count (NULL before it exists) */
     uint64_t rows0;    /* its rows read when the stage started */
+    const zl_rows_count *swept; /* the cells' row source, counted (NULL before it exists) */
+    uint64_t swept0;            /* its rows handed over when the stage started */
 };
 
 /*
@@ -174,6 +179,11 @@ static void lap(zl_proof *p, unsigned i, struct clock *t0)
         uint64_t r = zl_vtab_rows_read(t0->vt);
         p->stage_rows[i] += r - t0->rows0;
         t0->rows0 = r;
+    }
+    if (t0->swept != NULL) {
+        uint64_t r = zl_rows_counted(t0->swept);
+        p->stage_rows[i] += r - t0->swept0;
+        t0->swept0 = r;
     }
     size_t rss = zk_rss_peak_take();
     p->stage_rss[i] = rss > p->stage_rss[i] ? rss : p->stage_rss[i];
@@ -351,11 +361,14 @@ static cairn_status hook_values(zl_vtab *vt, zl_vtab *built, cairn_fp **tab, cai
 
 /*
  * zl_prove (cells row-major, copied into columns), zl_prove_cols and
- * zl_prove_report (columns, borrowed).
+ * zl_prove_report (columns, borrowed), zl_prove_src (the row reads from
+ * csrc, the sweeps from cells_in when given).  The phase-1 commitment and
+ * the openings read the cells only through a row source: cells_in, or
+ * the columns as one.
  */
 static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
-                          int cols, const zl_cells_src *csrc, unsigned threads,
-                          const zl_report *rep, cairn_error *err)
+                          int cols, const zl_cells_src *csrc, const cairn_rows *cells_in,
+                          unsigned threads, const zl_report *rep, cairn_error *err)
 {
     size_t n = s->n;
     unsigned k = s->ram->k;
@@ -367,8 +380,11 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         rs[CAIRN_POLY_MAX_VARS], *vz = NULL;
     zl_setup su;
     cairn_pcs_prover pr1, pr2;
-    cairn_rows src;
+    cairn_rows src, ccols, crows;
     cairn_pcs_stack_rows impl;
+    cairn_pcs_stack_src simpl;
+    zl_cols_rows cimpl;
+    zl_rows_count ccount;
     zl_tables tb;
     zl_lk_state ls;
     zl_lk_result res;
@@ -376,6 +392,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     uint8_t c1[CAIRN_PCS_COMMITMENT_BYTES], c2[CAIRN_PCS_COMMITMENT_BYTES];
     const cairn_fp *polys1[ZL_NCELL + 2], *polys2[4];
     memset(&impl, 0, sizeof impl);
+    memset(&simpl, 0, sizeof simpl);
     memset(&tb, 0, sizeof tb);
     memset(&ls, 0, sizeof ls);
     memset(&vt, 0, sizeof vt);
@@ -385,7 +402,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s(), NULL, 0};
+    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s(), NULL, 0, NULL, 0};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */
@@ -423,6 +440,10 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     t0.vt = &vt;
     if (zl_prove_vtab_hook != NULL && (st = hook_values(&vt, &built, &hook_tab, err)) != CAIRN_OK)
         goto out;
+    /* the cells as rows, for the stages that sweep them (the caller's source, or the columns) */
+    zl_cols_rows_init(&ccols, &cimpl, vt.col, n);
+    zl_rows_count_init(&crows, &ccount, cells_in != NULL ? cells_in : &ccols);
+    t0.swept = &ccount;
     zl_mem_stmt ms = {s->ram, s->init_regs, {0}, {0}, s->output, s->output_len};
     cairn_pcs_stack *s1 = &su.s1, *s2 = &su.s2;
     zl_mem_finals(ms.fin_val, ms.fin_ts, fv, fv + K, &vt, n, s->init_regs, s->ram);
@@ -432,17 +453,17 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         goto out;
     lap(p, ZL_ST_TABLES, &t0);
     absorb_statement(t, s, &su);
-    /* phase 1: the cells are the first ZL_NCELL value columns */
+    /* phase 1: the cells (group 0) streamed from their rows, the final RAM from memory */
     for (unsigned c = 0; c < ZL_NCELL; c++)
-        polys1[c] = vt.col[c];
+        polys1[c] = NULL;
     polys1[ZL_NCELL] = fv, polys1[ZL_NCELL + 1] = fv + K;
-    if ((st = cairn_pcs_stack_rows_init(&src, &impl, s1, &p->p1, polys1, err)) != CAIRN_OK ||
+    if ((st = cairn_pcs_stack_src_init(&src, &simpl, s1, &p->p1, polys1, 0, &crows, err)) !=
+            CAIRN_OK ||
         (st = cairn_pcs_commit(&pr1, &p->p1, &src, err)) != CAIRN_OK)
         goto out;
-    cairn_pcs_stack_rows_clear(&impl);
+    cairn_pcs_stack_src_clear(&simpl);
     p->c1 = pr1.com;
     absorb_commitment(t, "lean/commit/phase1", &p->c1, c1);
-    p->stage_rows[ZL_ST_COMMIT1] += (uint64_t)1 << n; /* the commitment: one pass over the cells */
     lap(p, ZL_ST_COMMIT1, &t0);
     /* the stages */
     if ((st = zl_zc_prove(&p->zc, rz, t, &vt, n, s->T, s->instructions, &s->ctx, threads, err)) != CAIRN_OK)
@@ -499,10 +520,11 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the openings");
         goto out;
     }
-    if ((st = zl_open_prove(&p->rd1, p->at1, &p->op1, p->ex1, t, &pr1, s1, &p->p1, polys1,
-                            q.p1, ZL_OPEN1_POINTS, err)) ||
-        (st = zl_open_prove(&p->rd2, p->at2, &p->op2, p->ex2, t, &pr2, s2, &p->p2, polys2,
-                            q.p2, ZL_OPEN2_POINTS, err)))
+    zl_members m1 = {polys1, &crows, 0}, m2 = {polys2, NULL, 0};
+    if ((st = zl_open_prove(&p->rd1, p->at1, &p->op1, p->ex1, t, &pr1, s1, &p->p1, &m1, q.p1,
+                            ZL_OPEN1_POINTS, err)) ||
+        (st = zl_open_prove(&p->rd2, p->at2, &p->op2, p->ex2, t, &pr2, s2, &p->p2, &m2, q.p2,
+                            ZL_OPEN2_POINTS, err)))
         goto out;
     st = y_claims_hold(&q, &res, err);
     lap(p, ZL_ST_OPEN, &t0);
@@ -510,6 +532,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         st = cairn_error_set(err, CAIRN_ERR_INTERNAL, "lean prover: %s", err ? err->msg : "");
 out:
     cairn_pcs_stack_rows_clear(&impl);
+    cairn_pcs_stack_src_clear(&simpl);
     cairn_pcs_prover_clear(&pr1);
     cairn_pcs_prover_clear(&pr2);
     zl_lk_state_clear(&ls);
@@ -526,27 +549,27 @@ out:
 cairn_status zl_prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, const cairn_fp *cells,
                       unsigned threads, cairn_error *err)
 {
-    return prove(p, t, s, cells, 0, NULL, threads, NULL, err);
+    return prove(p, t, s, cells, 0, NULL, NULL, threads, NULL, err);
 }
 
 cairn_status zl_prove_cols(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                            const cairn_fp *cols, unsigned threads, cairn_error *err)
 {
-    return prove(p, t, s, cols, 1, NULL, threads, NULL, err);
+    return prove(p, t, s, cols, 1, NULL, NULL, threads, NULL, err);
 }
 
 cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                              const cairn_fp *cols, unsigned threads, const zl_report *rep,
                              cairn_error *err)
 {
-    return prove(p, t, s, cols, 1, NULL, threads, rep, err);
+    return prove(p, t, s, cols, 1, NULL, NULL, threads, rep, err);
 }
 
 cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
-                          const cairn_fp *cols, const zl_cells_src *src, unsigned threads,
-                          const zl_report *rep, cairn_error *err)
+                          const cairn_fp *cols, const zl_cells_src *src, const cairn_rows *cells,
+                          unsigned threads, const zl_report *rep, cairn_error *err)
 {
-    return prove(p, t, s, cols, 1, src, threads, rep, err);
+    return prove(p, t, s, cols, 1, src, cells, threads, rep, err);
 }
 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,

@@ -22,6 +22,12 @@
  * the stages' boundaries, when no pool job runs.  A cursor that fails
  * leaves zero cells and records the first error, which the prover reads
  * after the stage (zl_vtab_status): a read itself cannot fail.
+ *
+ * The stages that sweep the cells in order (the phase-1 commitment, the
+ * claim reduction and the openings) stream them through a row source of
+ * width ZL_NCELL instead: the cell columns as one (zl_cols_rows_init) for
+ * now, checkpoint replay later; zl_rows_count counts the rows such a
+ * source hands over, for the same per-stage figures.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -308,4 +314,43 @@ void zl_replay_rows_init(cairn_rows *src, zl_replay_rows *impl, const zl_replay 
     src->width = ZL_NCELL;
     src->stream = replay_stream;
     src->impl = impl;
+}
+
+/* ---- a row source's rows, counted ------------------------------------------------------- */
+
+/* One stream of a counted source: the consumer it forwards to. */
+struct count_pass {
+    zl_rows_count *c;
+    cairn_rows_consumer consume;
+    void *ctx;
+};
+
+static cairn_status count_consume(void *ctx, uint64_t first_row, const cairn_fp *rows,
+                                  size_t count, cairn_error *err)
+{
+    struct count_pass *cp = ctx;
+    atomic_fetch_add_explicit(&cp->c->rows, (uint64_t)count, memory_order_relaxed);
+    return cp->consume(cp->ctx, first_row, rows, count, err);
+}
+
+static cairn_status count_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                 cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    struct count_pass cp = {src->impl, consume, ctx};
+    return cairn_rows_stream(cp.c->in, a, b, count_consume, &cp, err);
+}
+
+void zl_rows_count_init(cairn_rows *src, zl_rows_count *impl, const cairn_rows *in)
+{
+    impl->in = in;
+    atomic_init(&impl->rows, 0);
+    src->rows_len = in->rows_len;
+    src->width = in->width;
+    src->stream = count_stream;
+    src->impl = impl;
+}
+
+uint64_t zl_rows_counted(const zl_rows_count *impl)
+{
+    return atomic_load_explicit(&impl->rows, memory_order_relaxed);
 }

@@ -429,7 +429,8 @@ cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err);
 /*
  * The values the prover's stages read.  Built by zl_vtab_build, only the
  * cells are tables (col[i], i < ZL_NCELL, 2^n base entries each: the
- * commitment, the openings and the lookups' index columns read them); every
+ * lookups' index columns read them, the phase-1 commitment and the
+ * openings stream them as rows, zl_cols_rows_init); every
  * other value a stage reads (zl_vtab_needed: the zero-check's values with
  * the public ones, the memory tuples', the shift's sources) is computed
  * from the row's cells, the next row's and the tables U and B when a stage
@@ -534,6 +535,18 @@ typedef struct {
     const cairn_fp *cols[ZL_NCELL];
 } zl_cols_rows;
 void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *const *cols, size_t n);
+/*
+ * src hands over in's rows unchanged and counts them (zl_rows_counted: all
+ * its streams' rows so far, chunks added as they are handed over, also
+ * those of a stream that failed later): the prover's passes over the cells
+ * through row sources.  in is borrowed; impl is the caller's.
+ */
+typedef struct {
+    const cairn_rows *in;
+    _Atomic uint64_t rows;
+} zl_rows_count;
+void zl_rows_count_init(cairn_rows *src, zl_rows_count *impl, const cairn_rows *in);
+uint64_t zl_rows_counted(const zl_rows_count *impl);
 
 /* The values of row x of cells (2^n rows of ZL_NCELL, row-major; rows = 2^n, T trace rows). */
 void zl_row_values(cairn_fp2 *v, const cairn_fp *cells, uint64_t rows, uint64_t T,
@@ -1042,6 +1055,20 @@ size_t zl_open_sent_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_sta
 extern int zl_open_path;
 
 /*
+ * Where the prover reads a stacked batch's members: polys[i] is member i
+ * overall (cairn_pcs_stack_rows_init's order), except that with rows
+ * non-NULL the members of group `group` are read only by streaming rows
+ * (width the group's count, 2^n_g rows, row x holding entry x of every
+ * member; phase 1's cells) and polys' entries for them are never read (NULL
+ * is fine).  Everything is borrowed.
+ */
+typedef struct {
+    const cairn_fp *const *polys;
+    const cairn_rows *rows;
+    size_t group;
+} zl_members;
+
+/*
  * Every claim of the points reduced to one point r* of the batch's
  * variables by one sum-check, then the batch opened there (docs/zkvm-v2.md
  * §6 step 8).  sent (zl_open_sent_len values) receives the sent members'
@@ -1049,13 +1076,21 @@ extern int zl_open_path;
  * (st->num_polys values) every slot's value at r*, op the opening at r*.
  * The reduction holds sum over its instances of 2^n_g (the variables of
  * the instance's group) extension elements, plus 2^(N - n_g) per claimed
- * slot of a smaller group, not 2^N per instance.
+ * slot of a smaller group, not 2^N per instance.  Members read from rows
+ * (ms->rows) are streamed: one pass for their sent values (none when none
+ * is sent), one for the instances' block tables, one for their claimed
+ * slots' block values when their group is not the largest (none when it
+ * is), then the batch rows through cairn_pcs_stack_src (memory min(k,
+ * 2^n_g) * count + k elements) for the evaluation at r* and the opening's
+ * two passes: each a pass over the rows when the group is the largest.
+ * The reference path (zl_open_path = 1) makes its tables from one stream
+ * of the batch rows instead.  A failure of rows is the result, with its
+ * message.  The same bytes whatever the members' source.
  */
 cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_opening *op,
                            cairn_fp2 *sent, cairn_transcript *t, const cairn_pcs_prover *pr,
                            const cairn_pcs_stack *st, const cairn_pcs_params *params,
-                           const cairn_fp *const *polys, zl_claim_pt *pts, size_t npts,
-                           cairn_error *err);
+                           const zl_members *ms, zl_claim_pt *pts, size_t npts, cairn_error *err);
 /*
  * Verify; fills each point's sent member values from sent.
  * CAIRN_ERR_REJECTED (the reduction's final check, the opening), _PARSE (a
@@ -1256,8 +1291,9 @@ typedef struct {
     size_t stage_rss[ZL_NSTAGE]; /* each stage's peak resident bytes (zk_rss_probe), or 0 */
     double stage_cpu_s[ZL_NSTAGE]; /* the process's CPU time per stage, all threads; not sent */
     double stage_own_cpu_s[ZL_NSTAGE]; /* the proving thread's own CPU time per stage; not sent */
-    /* witness rows each stage read through the row reads (zl_vtab_rows_read), the
-       commitment's one pass over the cells included; / 2^n: its passes; not sent */
+    /* witness rows each stage read through the row reads (zl_vtab_rows_read) and
+       the cells' row source (the phase-1 commitment's and the openings' passes,
+       zl_rows_count); / 2^n: its passes; not sent */
     uint64_t stage_rows[ZL_NSTAGE];
     unsigned security_bits; /* floor of zl_security_bits; the verifier recomputes it */
 } zl_proof;
@@ -1309,15 +1345,18 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                              const cairn_fp *cols, unsigned threads, const zl_report *rep,
                              cairn_error *err);
 /*
- * zl_prove_report with the stages' row reads taken from src (zl_vtab_attach)
- * rather than from cols, which still serve the stages that sweep the cell
- * columns directly (the commitments, the lookups' index columns, the
- * openings).  The same proof bytes whenever src hands over cols' cells; a
- * failure of src is the stage's error.
+ * zl_prove_report with the stages' row reads taken from src (optional,
+ * zl_vtab_attach) rather than from cols, and the phase-1 commitment's and
+ * the openings' passes over the cells from cells (optional: width
+ * ZL_NCELL, 2^n rows, row x the cells of row x; NULL: the columns as a row
+ * source, zl_cols_rows_init).  cols still serve the stages that read the
+ * cell columns directly (the lookups' index columns).  The same proof
+ * bytes whenever src and cells hand over cols' cells; a failure of either
+ * is the stage's error, with its message.
  */
 cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
-                          const cairn_fp *cols, const zl_cells_src *src, unsigned threads,
-                          const zl_report *rep, cairn_error *err);
+                          const cairn_fp *cols, const zl_cells_src *src, const cairn_rows *cells,
+                          unsigned threads, const zl_report *rep, cairn_error *err);
 /*
  * How zl_run_make gets a run's rows.  Without cp: execute the ELF afresh
  * under layout (NULL: the default layout) and trace it into a table.
