@@ -500,6 +500,7 @@ void zl_reads_free(struct zl_reads *rd);
  */
 typedef struct {
     const cairn_fp *cols[ZL_NCELL];
+    cairn_rows_cols src; /* cairn_rows_cols over cols */
 } zl_cols_rows;
 void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *const *cols, size_t n);
 
