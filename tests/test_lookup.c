@@ -350,31 +350,16 @@ static void lookup_batch_stream_same_bytes(void)
  * The index columns as rows of a wider table, as a prover holding a
  * witness sees them: width m + 3, index column l at position pos[l] (a
  * rotation), random values elsewhere; a source over it hands chunks of
- * chunk_rows rows and, when fail_stream > 0, fails that stream (1 for the
- * first) at row fail_row with CAIRN_ERR_IO.
+ * chunk_rows rows and can lose a row (test_lossy_rows).
  */
 typedef struct {
     cairn_fp *table;
     size_t width, pos[MMAX];
     cairn_rows_table impl;
-    cairn_rows inner, rows;
+    cairn_rows inner;
+    test_lossy_rows l;
     cairn_logup_star_index ix;
-    unsigned streams, fail_stream;
-    uint64_t fail_row;
 } blk_rows;
-
-static cairn_status blk_rows_stream(const cairn_rows *src, uint64_t a, uint64_t b,
-                                    cairn_rows_consumer consume, void *ctx, cairn_error *err)
-{
-    blk_rows *r = src->impl;
-    if (++r->streams != r->fail_stream || r->fail_row >= b || r->fail_row < a)
-        return cairn_rows_stream(&r->inner, a, b, consume, ctx, err);
-    cairn_status st = cairn_rows_stream(&r->inner, a, r->fail_row, consume, ctx, err);
-    if (st != CAIRN_OK)
-        return st;
-    return cairn_error_set(err, CAIRN_ERR_IO, "test source: row %llu is lost",
-                           (unsigned long long)r->fail_row);
-}
 
 static void blk_rows_make(blk_rows *r, const blk *b, size_t chunk_rows)
 {
@@ -390,10 +375,8 @@ static void blk_rows_make(blk_rows *r, const blk *b, size_t chunk_rows)
             r->table[x * r->width + r->pos[l]] = b->index[l][x];
     }
     cairn_rows_table_init(&r->inner, &r->impl, r->table, rows, r->width, chunk_rows);
-    r->rows = r->inner;
-    r->rows.stream = blk_rows_stream;
-    r->rows.impl = r;
-    r->ix = (cairn_logup_star_index){&r->rows, r->pos};
+    test_lossy_rows_init(&r->l, &r->inner);
+    r->ix = (cairn_logup_star_index){&r->l.rows, r->pos};
 }
 
 /* Phase A and the binding of b->y on a fresh transcript, ready for phase B. */
@@ -456,7 +439,7 @@ static void lookup_batch_rows_same_bytes(void)
                 for (int i = -1; i < 2; i++) { /* -1: in memory */
                     memset(&c, 0, sizeof c);
                     blk_phase_b(&b, &t);
-                    r.streams = 0;
+                    r.l.streams = 0;
                     passes = 99;
                     if (i < 0)
                         CHECK_OK(cairn_logup_star_batch_prove_rows(&proof, &c, &passes, &t, &b.st,
@@ -470,7 +453,7 @@ static void lookup_batch_rows_same_bytes(void)
                     CHECK(elen == len);
                     CHECK_MEM_EQ(enc, ref, len);
                     CHECK_MEM_EQ(&c, &c0, sizeof c);
-                    CHECK_EQ_U64(passes, r.streams);
+                    CHECK_EQ_U64(passes, r.l.streams);
                     if (i < 0)
                         CHECK_EQ_U64(passes, 1);
                     else
@@ -508,7 +491,7 @@ static void lookup_batch_rows_errors(void)
     size_t passes;
     cairn_logup_star_proof_init(&proof);
     blk_honest_y(&b, 2);
-    r.fail_stream = 1, r.fail_row = 20000;
+    r.l.fail_stream = 1, r.l.fail_row = 20000;
     CHECK_OK(blk_bind(&b, &t));
     CHECK_STATUS(cairn_logup_star_batch_pushforward_rows(b.y, &passes, &b.st, &b.ch, &r.ix, 2,
                                                          &err),
@@ -520,7 +503,7 @@ static void lookup_batch_rows_errors(void)
         for (int i = 0; i < 2; i++) {
             if (i == 0 && f > 1)
                 continue; /* the in-memory prover makes one pass */
-            r.streams = 0, r.fail_stream = f;
+            r.l.streams = 0, r.l.fail_stream = f;
             blk_phase_b(&b, &t);
             err.msg[0] = '\0';
             passes = 0;
@@ -535,7 +518,7 @@ static void lookup_batch_rows_errors(void)
             CHECK_EQ_U64(passes, f);
         }
     }
-    r.fail_stream = 0;
+    r.l.fail_stream = 0;
     /* two indices outside the table, in the second batch of rows: the first is named */
     size_t K = (size_t)1 << b.kappa;
     r.table[30000 * r.width + r.pos[0]] = cairn_fp_make(K);
@@ -554,7 +537,7 @@ static void lookup_batch_rows_errors(void)
     CHECK_STATUS(cairn_logup_star_batch_prove_rows(&proof, &c, NULL, &t, &b.st, &b.ch, &bad, b.y,
                                                    1, NULL),
                  CAIRN_ERR_ARG);
-    cairn_rows shorter = r.rows;
+    cairn_rows shorter = r.l.rows;
     shorter.rows_len--;
     bad = r.ix;
     bad.rows = &shorter;

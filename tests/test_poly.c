@@ -237,19 +237,6 @@ static cairn_status take_batch(void *ctx, uint64_t first_row, size_t count, cair
     return CAIRN_OK;
 }
 
-/* A table source that hands over its first row, then fails. */
-static cairn_status lost_stream(const cairn_rows *src, uint64_t a, uint64_t b,
-                                cairn_rows_consumer consume, void *ctx, cairn_error *err)
-{
-    const cairn_rows_table *t = src->impl;
-    (void)b;
-    cairn_status st = consume(ctx, a, t->table + a * src->width, 1, err);
-    if (st != CAIRN_OK)
-        return st;
-    return cairn_error_set(err, CAIRN_ERR_IO, "test source: row %llu is lost",
-                           (unsigned long long)(a + 1));
-}
-
 /* A table source that hands its second row over twice: rows out of order. */
 static cairn_status twice_stream(const cairn_rows *src, uint64_t a, uint64_t b,
                                  cairn_rows_consumer consume, void *ctx, cairn_error *err)
@@ -322,11 +309,15 @@ static void rows_gather_fixed_batches(void)
                  CAIRN_ERR_LIMIT);
     CHECK_EQ_U64(bt.calls, 3);
     bt.calls = bt.fail_at = 0;
-    cairn_rows odd = src;
-    odd.stream = lost_stream;
-    CHECK_STATUS(cairn_rows_gather(&odd, 0, ROWS, pos, 2, buf, 2, 4, take_batch, &bt, &err),
+    test_lossy_rows lossy;
+    test_lossy_rows_init(&lossy, &src);
+    lossy.fail_stream = 1, lossy.fail_row = 6;
+    CHECK_STATUS(cairn_rows_gather(&lossy.rows, 0, ROWS, pos, 2, buf, 2, 4, take_batch, &bt, &err),
                  CAIRN_ERR_IO);
-    CHECK(strstr(err.msg, "test source") != NULL);
+    CHECK(strstr(err.msg, "test source: row 6 is lost") != NULL);
+    CHECK_EQ_U64(bt.calls, 1); /* rows 0 .. 3; rows 4 and 5 were never handed on */
+    bt.calls = 0;
+    cairn_rows odd = src;
     odd.stream = twice_stream;
     CHECK_STATUS(cairn_rows_gather(&odd, 0, ROWS, pos, 2, buf, 2, 4, take_batch, &bt, &err),
                  CAIRN_ERR_INTERNAL);
