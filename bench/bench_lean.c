@@ -249,8 +249,8 @@ int main(int argc, char **argv)
                 printf(" %s %.0f,", zl_stage_names[i], mib);
             }
             printf(" MiB (before proving %.0f); peak RSS so far %.0f MiB\n", pre_mib, peak);
-            /* passes over the witness: rows read through the row reads / 2^n (not yet counted:
-               the lookups' and the openings' sweeps of the cell columns) */
+            /* passes over the witness: rows read through the row reads and the cells' row
+               source, / 2^n */
             double all = 0, rows = (double)(UINT64_C(1) << r.n);
             printf("%-12s witness passes (rows read / 2^%zu):", "", r.n);
             for (unsigned i = 0; i < ZL_NSTAGE; i++) {

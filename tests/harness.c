@@ -124,6 +124,30 @@ cairn_fp test_rand_fp(void)
 
 cairn_fp2 test_rand_fp2(void) { return cairn_fp2_make(test_rand_fp(), test_rand_fp()); }
 
+/* Pass a stream through to the inner source, or lose fail_row on stream number fail_stream. */
+static cairn_status lossy_stream(const cairn_rows *src, uint64_t a, uint64_t b,
+                                 cairn_rows_consumer consume, void *ctx, cairn_error *err)
+{
+    test_lossy_rows *l = src->impl;
+    if (++l->streams != l->fail_stream || l->fail_row < a || l->fail_row >= b)
+        return cairn_rows_stream(&l->inner, a, b, consume, ctx, err);
+    cairn_status st = cairn_rows_stream(&l->inner, a, l->fail_row, consume, ctx, err);
+    if (st != CAIRN_OK)
+        return st;
+    return cairn_error_set(err, CAIRN_ERR_IO, "test source: row %llu is lost",
+                           (unsigned long long)l->fail_row);
+}
+
+void test_lossy_rows_init(test_lossy_rows *l, const cairn_rows *inner)
+{
+    l->inner = *inner;
+    l->rows = *inner;
+    l->rows.stream = lossy_stream;
+    l->rows.impl = l;
+    l->streams = l->fail_stream = 0;
+    l->fail_row = 0;
+}
+
 int test_fail(const char *file, int line, const char *fmt, ...)
 {
     cur_failed_checks++;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "cairn/field.h"
+#include "cairn/rows.h"
 
 struct test_case {
     const char *name;
@@ -47,6 +48,21 @@ cairn_fp2 test_rand_fp2(void);
  */
 unsigned long test_fuzz_random(int (*target)(const uint8_t *data, size_t len), size_t buf_len,
                                size_t short_len);
+
+/*
+ * A row source that loses a row, for the tests of what a stage does when
+ * its source fails: streams of inner pass through, except stream number
+ * fail_stream (1 for the first; 0: none), which hands over the rows before
+ * fail_row and then fails with CAIRN_ERR_IO ("test source: row N is
+ * lost"); streams counts them all.  Use `rows` (its impl points at the
+ * struct, so the struct must not move); inner is borrowed.
+ */
+typedef struct {
+    cairn_rows inner, rows;
+    unsigned streams, fail_stream;
+    uint64_t fail_row;
+} test_lossy_rows;
+void test_lossy_rows_init(test_lossy_rows *l, const cairn_rows *inner);
 
 /* Failure reporting; use the macros below. Returns 0 so CHECKs can be used in conditions. */
 int test_fail(const char *file, int line, const char *fmt, ...)

@@ -1213,7 +1213,10 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     size_t m = zl_zc_used(idx);
     zl_lk_claims cl = {idx, zp.vals, m, mp.vals, sp.vals};
     uint8_t binding[32];
-    if (zl_lk_bind_prove(&sP, &lp, &tp, &tb, &f->vt, n, rz, rg, rs, &cl, 0, 0, 2, &err))
+    cairn_rows cells;
+    zl_cols_rows cells_impl;
+    zl_cols_rows_init(&cells, &cells_impl, f->vt.col, n);
+    if (zl_lk_bind_prove(&sP, &lp, &tp, &tb, &cells, n, rz, rg, rs, &cl, 0, 0, 2, &err))
         goto out;
     /* the pushforwards' "commitment": here the hash of both */
     cairn_sha256_ctx hc;
@@ -1222,7 +1225,7 @@ static cairn_status run_chain(struct zc_fix *f, tab_lie_fn lie, long extra_at, c
     cairn_sha256_update(&hc, sP.yb, ((size_t)1 << tb.kb) * sizeof *sP.yb);
     cairn_sha256_final(binding, &hc);
     cairn_transcript_absorb_bytes(&tp, "test/phase2", binding, sizeof binding);
-    if (zl_lk_prove(&sP, &lp, &rp, &tp, binding, sizeof binding, 2, &err) != CAIRN_OK)
+    if (zl_lk_prove(&sP, &lp, &rp, &tp, &cells, binding, sizeof binding, 2, &err) != CAIRN_OK)
         goto out;
     if (extra_at >= 0 && (size_t)extra_at < lp.extra_len)
         lp.extra[extra_at] = cairn_fp2_add(lp.extra[extra_at], cairn_fp2_one());
@@ -1404,6 +1407,189 @@ static void proof_same_either_way(int *flag, int v0, int v1)
 static void lookup_extras_both_routes(void)
 {
     proof_same_either_way(&zl_lk_path, 1, 2);
+}
+
+/* The row-major cells as a row source of chunk_rows rows a chunk, able to lose a row. */
+struct lk_src {
+    cairn_rows_table impl;
+    cairn_rows table;
+    test_lossy_rows l;
+};
+
+static void lk_src_init(struct lk_src *s, const cairn_fp *cells, size_t n, size_t chunk_rows)
+{
+    cairn_rows_table_init(&s->table, &s->impl, cells, UINT64_C(1) << n, ZL_NCELL, chunk_rows);
+    test_lossy_rows_init(&s->l, &s->table);
+}
+
+/* What one run of the lookup stage's prover gave: its proof's bytes, its claims, its rows read. */
+struct lk_out {
+    uint8_t *bytes;
+    size_t len;
+    zl_lk_result res;
+    uint64_t bind_rows, prove_rows;
+};
+
+/*
+ * Both phases of the lookup stage's prover on cells (a row source) at the
+ * points and claims given, the pushforwards "committed" by their hash;
+ * out gets the extras, both pushforwards and both logup* proofs as bytes.
+ */
+static cairn_status lk_run(struct lk_out *out, const zl_tables *tb, const cairn_rows *cells,
+                           size_t n, const cairn_fp2 *const *pts, const zl_lk_claims *cl,
+                           unsigned threads, cairn_error *err)
+{
+    zl_lk_state s;
+    zl_lk_proof p;
+    cairn_transcript t;
+    uint8_t binding[32];
+    size_t KU = (size_t)1 << ZU_VARS, KB = (size_t)1 << tb->kb;
+    memset(&s, 0, sizeof s);
+    memset(out, 0, sizeof *out);
+    zl_lk_proof_init(&p);
+    cairn_transcript_init(&t, "lean-lookup-rows");
+    cairn_status st = zl_lk_bind_prove(&s, &p, &t, tb, cells, n, pts[0], pts[1], pts[2], cl, 0, 0,
+                                       threads, err);
+    out->bind_rows = s.cell_rows;
+    if (st != CAIRN_OK)
+        goto done;
+    cairn_sha256_ctx hc;
+    cairn_sha256_init(&hc);
+    cairn_sha256_update(&hc, s.yu, KU * sizeof *s.yu);
+    cairn_sha256_update(&hc, s.yb, KB * sizeof *s.yb);
+    cairn_sha256_final(binding, &hc);
+    cairn_transcript_absorb_bytes(&t, "test/phase2", binding, sizeof binding);
+    st = zl_lk_prove(&s, &p, &out->res, &t, cells, binding, sizeof binding, threads, err);
+    out->prove_rows = s.cell_rows;
+    if (st != CAIRN_OK)
+        goto done;
+    size_t lu = cairn_logup_star_batch_proof_size(n, ZU_VARS, ZL_NUCELL);
+    size_t lb = cairn_logup_star_batch_proof_size(n, tb->kb, 1);
+    size_t le = p.extra_len * sizeof *p.extra;
+    out->len = le + (KU + KB) * sizeof *s.yu + lu + lb;
+    uint8_t *b = out->bytes = malloc(out->len);
+    memcpy(b, p.extra, le);
+    memcpy(b + le, s.yu, KU * sizeof *s.yu);
+    memcpy(b + le + KU * sizeof *s.yu, s.yb, KB * sizeof *s.yb);
+    b += le + (KU + KB) * sizeof *s.yu;
+    if ((st = cairn_logup_star_batch_proof_encode(b, lu, &p.u, n, ZU_VARS, ZL_NUCELL, err)) ==
+        CAIRN_OK)
+        st = cairn_logup_star_batch_proof_encode(b + lu, lb, &p.b, n, tb->kb, 1, err);
+done:
+    zl_lk_proof_clear(&p);
+    zl_lk_state_clear(&s);
+    return st;
+}
+
+/*
+ * The lookup stage's prover reads the cells only from a row source: from
+ * the cell columns (zl_cols_rows) and from the row-major cells handed one
+ * chunk, one row or seven rows at a time, with the tables column by column
+ * or entry by entry, by either route to the extra values (zl_lk_path 1
+ * and 2), in memory and streamed (zl_gkr_budget 0 and 256 KiB), on 1, 2
+ * and 3 threads, it gives the same extras, pushforwards, logup* proofs
+ * and claims; phase A reads the cells three times (the extras' one pass,
+ * one per pushforward), phase B once per logup* in memory and at least
+ * once each streamed.  A source that fails on the extras' pass, on a
+ * pushforward's or in phase B stops the stage with its status.
+ */
+static void lookup_cells_any_source(void)
+{
+    struct zc_fix f;
+    if (!zc_fix_open(&f, test_rand_u64()))
+        return;
+    size_t n = f.z.w.n, rows = (size_t)1 << n;
+    uint16_t idx[ZLV_N];
+    size_t zl = zl_zc_used(idx);
+    cairn_fp2 pt[3][CAIRN_POLY_MAX_VARS], zv[ZLV_N], mv[ZL_MEM_VALS], sv[ZL_SHIFT_VALS];
+    const cairn_fp2 *pts[3] = {pt[0], pt[1], pt[2]};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < n; i++)
+            pt[k][i] = test_rand_fp2();
+    for (size_t i = 0; i < ZLV_N; i++)
+        zv[i] = test_rand_fp2();
+    for (size_t i = 0; i < ZL_MEM_VALS; i++)
+        mv[i] = test_rand_fp2();
+    for (size_t i = 0; i < ZL_SHIFT_VALS; i++)
+        sv[i] = test_rand_fp2();
+    zl_lk_claims cl = {idx, zv, zl, mv, sv};
+    zl_tables tb[2];
+    cairn_error err;
+    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
+    const cairn_fp *cp[ZL_NCELL];
+    struct lk_out ref, o;
+    memset(&ref, 0, sizeof ref);
+    memset(tb, 0, sizeof tb);
+    if (!CHECK(cols != NULL) || zl_tables_init(&tb[0], &f.z.bc, &err) != CAIRN_OK ||
+        zl_tables_init(&tb[1], &f.z.bc, &err) != CAIRN_OK ||
+        zl_tables_rows(&tb[1], &err) != CAIRN_OK) {
+        FAIL("setup");
+        goto out;
+    }
+    for (unsigned c = 0; c < ZL_NCELL; c++) {
+        cp[c] = cols + (size_t)c * rows;
+        for (size_t x = 0; x < rows; x++)
+            cols[(size_t)c * rows + x] = f.cells[x * ZL_NCELL + c];
+    }
+    cairn_rows crows;
+    zl_cols_rows cimpl;
+    zl_cols_rows_init(&crows, &cimpl, cp, n);
+    (void)cairn_pool_set_threads(1, NULL);
+    zl_gkr_budget = 0;
+    if (lk_run(&ref, &tb[0], &crows, n, pts, &cl, 1, &err) != CAIRN_OK) {
+        FAIL("from the columns: %s", err.msg);
+        goto out;
+    }
+    CHECK_EQ_U64(ref.bind_rows, 3 * (uint64_t)rows);
+    CHECK_EQ_U64(ref.prove_rows, 2 * (uint64_t)rows);
+    static const size_t chunks[3] = {0, 1, 7};
+    static const size_t budgets[2] = {0, (size_t)256 << 10};
+    for (unsigned v = 0; v < 12; v++) { /* each thread count with each route, chunking, budget */
+        unsigned th = 1 + v % 3, path = 1 + v % 2;
+        size_t chunk = chunks[(v / 4) % 3], budget = budgets[(v / 2) % 2];
+        const zl_tables *t = &tb[(v / 6) % 2];
+        struct lk_src src;
+        lk_src_init(&src, f.cells, n, chunk);
+        (void)cairn_pool_set_threads(th, NULL);
+        zl_lk_path = (int)path;
+        zl_gkr_budget = budget;
+        if (lk_run(&o, t, &src.l.rows, n, pts, &cl, th, &err) != CAIRN_OK) {
+            FAIL("variant %u: %s", v, err.msg);
+            continue;
+        }
+        if (CHECK(o.len == ref.len))
+            CHECK_MEM_EQ(o.bytes, ref.bytes, ref.len);
+        CHECK_MEM_EQ(&o.res, &ref.res, sizeof o.res);
+        CHECK_EQ_U64(o.bind_rows, 3 * (uint64_t)rows);
+        CHECK_EQ_U64(o.bind_rows, (uint64_t)src.l.streams * rows - o.prove_rows);
+        if (budget == 0)
+            CHECK_EQ_U64(o.prove_rows, 2 * (uint64_t)rows);
+        else
+            CHECK(o.prove_rows >= 2 * (uint64_t)rows);
+        free(o.bytes);
+    }
+    /* a source that fails: on the extras' pass, U's pushforward, B's, the logup* provers */
+    zl_lk_path = 0;
+    zl_gkr_budget = (size_t)256 << 10;
+    for (unsigned fs = 1; fs <= 5; fs++) {
+        struct lk_src src;
+        lk_src_init(&src, f.cells, n, 5);
+        src.l.fail_stream = fs, src.l.fail_row = rows / 2 + 1;
+        err.msg[0] = '\0';
+        CHECK_EQ_U64(lk_run(&o, &tb[1], &src.l.rows, n, pts, &cl, 2, &err), CAIRN_ERR_IO);
+        CHECK(strstr(err.msg, "test source: row") != NULL);
+        CHECK_EQ_U64(src.l.streams, fs);
+        free(o.bytes);
+    }
+out:
+    zl_lk_path = 0;
+    zl_gkr_budget = ZL_GKR_BUDGET;
+    (void)cairn_pool_set_threads(2, NULL);
+    free(ref.bytes);
+    free(cols);
+    zl_tables_clear(&tb[0]);
+    zl_tables_clear(&tb[1]);
+    zc_fix_close(&f);
 }
 
 /*
@@ -1613,8 +1799,9 @@ static cairn_fp *cols_of(const cairn_fp *cells, size_t n)
  * for 1, 2 and 3 threads, and each stage reads about as many rows either
  * way (a source is asked once for a row that serves a read and the next
  * row's values); the prover reports at least one pass for the tables,
- * the commitment and the zero-check, and three for the openings.  A
- * source that fails at one row fails the proof with its own message.
+ * the commitment and the zero-check, three for the openings, three for
+ * the lookups' phase A and two or more for their phase B.  A source that
+ * fails at one row fails the proof with its own message.
  */
 static void rows_from_source_same_proof(void)
 {
@@ -1644,6 +1831,8 @@ static void rows_from_source_same_proof(void)
     CHECK(ref_rows[ZL_ST_COMMIT1] >= rows && ref_rows[ZL_ST_COMMIT1] % rows == 0);
     CHECK(ref_rows[ZL_ST_ZEROCHECK] >= 2 * (uint64_t)rows);
     CHECK(ref_rows[ZL_ST_OPEN] >= 3 * (uint64_t)rows);
+    CHECK(ref_rows[ZL_ST_LOOKUP_BIND] == 3 * (uint64_t)rows); /* extras, two pushforwards */
+    CHECK(ref_rows[ZL_ST_LOOKUP] >= 2 * (uint64_t)rows);      /* each logup* GKR's passes */
     struct col_src cs = {cols, n, UINT64_MAX};
     zl_cells_src src = {&cs, col_src_open, col_src_row, col_src_close};
     static const unsigned ths[] = {1, 2, 3};
@@ -1697,12 +1886,12 @@ static void note_stage(void *ctx, const char *stage, double done)
 }
 
 /*
- * The phase-1 commitment and the openings read the cells only through
- * the row source they are given (zl_prove_src's cells): its first stream
- * is the commitment's, the others the openings' (at least three: the
- * reduction's block tables, the evaluation, the opening's two passes),
- * the rows they hand over are the rows those stages count, and the proof
- * is the cells' byte for byte.  A source that fails in any one of its
+ * The phase-1 commitment, the lookups and the openings read the cells
+ * only through the row source they are given (zl_prove_src's cells): its
+ * streams are the commitment's first, then the lookups' (both phases),
+ * then the openings' (at least three: the reduction's block tables, the
+ * evaluation, the opening's two passes), the rows they hand over are the
+ * rows those stages count, and the proof is the cells' byte for byte.  A source that fails in any one of its
  * streams stops the proof in that stage, with the source's status and
  * message, and is not streamed again.
  */
@@ -1747,10 +1936,18 @@ static void cells_rows_failure_stops_proof(void)
         CHECK_MEM_EQ(b, ref, len);
     uint64_t streams = fr.streams;
     CHECK(streams >= 4 && streams <= 32);
-    CHECK_EQ_U64(fr.rows, p.stage_rows[ZL_ST_COMMIT1] + p.stage_rows[ZL_ST_OPEN]);
-    for (uint64_t i = 0; i < streams && i < 32; i++)
-        CHECK(fr.stages[i] != NULL &&
-              strcmp(fr.stages[i], zl_stage_names[i == 0 ? ZL_ST_COMMIT1 : ZL_ST_OPEN]) == 0);
+    CHECK_EQ_U64(fr.rows, p.stage_rows[ZL_ST_COMMIT1] + p.stage_rows[ZL_ST_LOOKUP_BIND] +
+                              p.stage_rows[ZL_ST_LOOKUP] + p.stage_rows[ZL_ST_OPEN]);
+    /* the streams in stage order: the commitment's, the lookups' (both phases), the openings' */
+    static const unsigned order[] = {ZL_ST_COMMIT1, ZL_ST_LOOKUP_BIND, ZL_ST_LOOKUP, ZL_ST_OPEN};
+    unsigned at = 0;
+    for (uint64_t i = 0; i < streams && i < 32; i++) {
+        while (at < 4 && (fr.stages[i] == NULL || strcmp(fr.stages[i], zl_stage_names[order[at]])))
+            at++;
+        if (!CHECK(at < 4 && (i > 0 || at == 0)))
+            break;
+    }
+    CHECK(at == 3); /* the last stream is the openings' */
     const char *want[32];
     memcpy(want, fr.stages, sizeof want);
     for (uint64_t i = 1; i <= streams && i <= 32; i++) {
@@ -3527,6 +3724,7 @@ const struct test_case test_lean_cases[] = {
     TEST(shift_stage),
     TEST(lookup_stage),
     TEST(lookup_extras_both_routes),
+    TEST(lookup_cells_any_source),
     TEST(gkr_streamed_same_proof),
     TEST(rows_from_source_same_proof),
     TEST(cells_rows_match_columns),

@@ -9,7 +9,10 @@
  * table, a bent pushforward with an honest inner sum-check, a pushforward
  * for other points, swapped index columns), a forging prover that follows
  * the documented schedule with a lie in a leaf the verifier evaluates
- * itself, and the fuzz target's replay.
+ * itself, and the fuzz target's replay; the entry points that read the
+ * index columns from a row source against the array ones (the same
+ * bytes for every chunking, thread count and budget, the passes they
+ * report) and a source that fails.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +28,7 @@
 #define MMAX 5u  /* index columns */
 #define PMAX 3u  /* points */
 #define CMAX 6u  /* table columns */
-#define NMAX 14u /* index variables */
+#define NMAX 15u /* index variables */
 
 /* A batched lookup: index columns, table, points, values, and the caller's Y. */
 typedef struct {
@@ -339,6 +342,217 @@ static void lookup_batch_stream_same_bytes(void)
         free(enc);
         blk_free(&b);
     }
+}
+
+/* ---- the index columns from a row source --------------------------------------------- */
+
+/*
+ * The index columns as rows of a wider table, as a prover holding a
+ * witness sees them: width m + 3, index column l at position pos[l] (a
+ * rotation), random values elsewhere; a source over it hands chunks of
+ * chunk_rows rows and can lose a row (test_lossy_rows).
+ */
+typedef struct {
+    cairn_fp *table;
+    size_t width, pos[MMAX];
+    cairn_rows_table impl;
+    cairn_rows inner;
+    test_lossy_rows l;
+    cairn_logup_star_index ix;
+} blk_rows;
+
+static void blk_rows_make(blk_rows *r, const blk *b, size_t chunk_rows)
+{
+    size_t rows = (size_t)1 << b->n;
+    memset(r, 0, sizeof *r);
+    r->width = b->m + 3;
+    r->table = malloc(rows * r->width * sizeof *r->table);
+    for (size_t x = 0; x < rows * r->width; x++)
+        r->table[x] = test_rand_fp();
+    for (size_t l = 0; l < b->m; l++) {
+        r->pos[l] = (l + 2) % r->width;
+        for (size_t x = 0; x < rows; x++)
+            r->table[x * r->width + r->pos[l]] = b->index[l][x];
+    }
+    cairn_rows_table_init(&r->inner, &r->impl, r->table, rows, r->width, chunk_rows);
+    test_lossy_rows_init(&r->l, &r->inner);
+    r->ix = (cairn_logup_star_index){&r->l.rows, r->pos};
+}
+
+/* Phase A and the binding of b->y on a fresh transcript, ready for phase B. */
+static void blk_phase_b(blk *b, cairn_transcript *t)
+{
+    CHECK_OK(blk_bind(b, t));
+    cairn_transcript_absorb_fp2_vec(t, "test/Y", b->y, (size_t)1 << b->kappa);
+    blk_bind_y(b, b->y);
+}
+
+/* Encode a proof of b's shape into a new buffer. */
+static uint8_t *blk_encode(const cairn_logup_star_proof *proof, const blk *b, size_t *len)
+{
+    *len = cairn_logup_star_batch_proof_size(b->n, b->kappa, b->m);
+    uint8_t *e = malloc(*len);
+    CHECK_OK(cairn_logup_star_batch_proof_encode(e, *len, proof, b->n, b->kappa, b->m, NULL));
+    return e;
+}
+
+/*
+ * The index columns read from a row source (the _rows entry points) give
+ * the array versions' pushforward, proof bytes and claims, in memory and
+ * streamed within budgets that stream and one that does not, for sources
+ * that hand one chunk, one row or seven rows at a time, 1 and 3 threads,
+ * n above and below kappa; each makes one pass over the index rows, the
+ * streaming prover one per pass of its GKR (at least one).
+ */
+static void lookup_batch_rows_same_bytes(void)
+{
+    static const size_t shapes[2][2] = {{14, 5}, {6, 9}}; /* n, kappa */
+    static const size_t budgets[2] = {(size_t)16 << 10, (size_t)64 << 20};
+    static const size_t chunks[3] = {0, 1, 7};
+    static const unsigned ths[2] = {1, 3};
+    for (int sh = 0; sh < 2; sh++) {
+        size_t n = shapes[sh][0], kappa = shapes[sh][1], K = (size_t)1 << kappa, len, elen;
+        blk b;
+        blk_make(&b, n, kappa, 3, 2, 2);
+        cairn_fp2 *y0 = malloc(K * sizeof *y0);
+        cairn_logup_star_batch_claims c0, c;
+        cairn_logup_star_proof proof;
+        cairn_transcript t;
+        memset(&c0, 0, sizeof c0);
+        blk_honest_y(&b, 1);
+        memcpy(y0, b.y, K * sizeof *y0);
+        cairn_logup_star_proof_init(&proof);
+        CHECK_OK(blk_prove(&proof, &c0, &b, b.y, b.cindex, 1, NULL));
+        uint8_t *ref = blk_encode(&proof, &b, &len);
+        cairn_logup_star_proof_clear(&proof);
+        for (size_t ci = 0; ci < 3; ci++)
+            for (size_t ti = 0; ti < 2; ti++) {
+                blk_rows r;
+                size_t passes = 99;
+                blk_rows_make(&r, &b, chunks[ci]);
+                CHECK_OK(cairn_pool_set_threads(ths[ti], NULL));
+                CHECK_OK(blk_bind(&b, &t));
+                CHECK_OK(cairn_logup_star_batch_pushforward_rows(b.y, &passes, &b.st, &b.ch, &r.ix,
+                                                                 ths[ti], NULL));
+                CHECK_MEM_EQ(b.y, y0, K * sizeof *y0);
+                CHECK_EQ_U64(passes, 1);
+                for (int i = -1; i < 2; i++) { /* -1: in memory */
+                    memset(&c, 0, sizeof c);
+                    blk_phase_b(&b, &t);
+                    r.l.streams = 0;
+                    passes = 99;
+                    if (i < 0)
+                        CHECK_OK(cairn_logup_star_batch_prove_rows(&proof, &c, &passes, &t, &b.st,
+                                                                   &b.ch, &r.ix, b.y, ths[ti],
+                                                                   NULL));
+                    else
+                        CHECK_OK(cairn_logup_star_batch_prove_stream_rows(
+                            &proof, &c, &passes, &t, &b.st, &b.ch, &r.ix, b.y, budgets[i],
+                            ths[ti], NULL));
+                    uint8_t *enc = blk_encode(&proof, &b, &elen);
+                    CHECK(elen == len);
+                    CHECK_MEM_EQ(enc, ref, len);
+                    CHECK_MEM_EQ(&c, &c0, sizeof c);
+                    CHECK_EQ_U64(passes, r.l.streams);
+                    if (i < 0)
+                        CHECK_EQ_U64(passes, 1);
+                    else
+                        CHECK(passes >= 1);
+                    free(enc);
+                    cairn_logup_star_proof_clear(&proof);
+                }
+                free(r.table);
+            }
+        (void)cairn_pool_set_threads(1, NULL);
+        free(ref);
+        free(y0);
+        blk_free(&b);
+    }
+}
+
+/*
+ * A source that fails stops every _rows entry point with its status and
+ * message, on its first pass or (the streaming prover, a budget that
+ * streams) a later one, and the passes reported count the failed one;
+ * the first index outside the table past the first batch of rows is
+ * named; a source too short, a position outside its width or no source
+ * is an argument error.
+ */
+static void lookup_batch_rows_errors(void)
+{
+    blk b;
+    blk_make(&b, 15, 4, 2, 1, 1);
+    blk_rows r;
+    blk_rows_make(&r, &b, 1000);
+    cairn_logup_star_proof proof;
+    cairn_logup_star_batch_claims c;
+    cairn_transcript t;
+    cairn_error err;
+    size_t passes;
+    cairn_logup_star_proof_init(&proof);
+    blk_honest_y(&b, 2);
+    r.l.fail_stream = 1, r.l.fail_row = 20000;
+    CHECK_OK(blk_bind(&b, &t));
+    CHECK_STATUS(cairn_logup_star_batch_pushforward_rows(b.y, &passes, &b.st, &b.ch, &r.ix, 2,
+                                                         &err),
+                 CAIRN_ERR_IO);
+    CHECK(strstr(err.msg, "test source: row 20000") != NULL);
+    CHECK_EQ_U64(passes, 1);
+    blk_honest_y(&b, 2);
+    for (unsigned f = 1; f <= 2; f++) {
+        for (int i = 0; i < 2; i++) {
+            if (i == 0 && f > 1)
+                continue; /* the in-memory prover makes one pass */
+            r.l.streams = 0, r.l.fail_stream = f;
+            blk_phase_b(&b, &t);
+            err.msg[0] = '\0';
+            passes = 0;
+            cairn_status st =
+                i == 0 ? cairn_logup_star_batch_prove_rows(&proof, &c, &passes, &t, &b.st, &b.ch,
+                                                           &r.ix, b.y, 2, &err)
+                       : cairn_logup_star_batch_prove_stream_rows(&proof, &c, &passes, &t, &b.st,
+                                                                  &b.ch, &r.ix, b.y,
+                                                                  (size_t)16 << 10, 2, &err);
+            CHECK_STATUS(st, CAIRN_ERR_IO);
+            CHECK(strstr(err.msg, "test source: row 20000") != NULL);
+            CHECK_EQ_U64(passes, f);
+        }
+    }
+    r.l.fail_stream = 0;
+    /* two indices outside the table, in the second batch of rows: the first is named */
+    size_t K = (size_t)1 << b.kappa;
+    r.table[30000 * r.width + r.pos[0]] = cairn_fp_make(K);
+    r.table[20001 * r.width + r.pos[1]] = cairn_fp_make(K + 9);
+    CHECK_OK(blk_bind(&b, &t));
+    CHECK_STATUS(cairn_logup_star_batch_pushforward_rows(b.y, NULL, &b.st, &b.ch, &r.ix, 2, &err),
+                 CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "index column 1, row 20001 indexes 25") != NULL);
+    /* argument errors */
+    cairn_logup_star_index bad = r.ix;
+    size_t pos[2] = {0, r.width};
+    bad.cols = pos;
+    CHECK_STATUS(cairn_logup_star_batch_pushforward_rows(b.y, NULL, &b.st, &b.ch, &bad, 1, NULL),
+                 CAIRN_ERR_ARG);
+    blk_phase_b(&b, &t);
+    CHECK_STATUS(cairn_logup_star_batch_prove_rows(&proof, &c, NULL, &t, &b.st, &b.ch, &bad, b.y,
+                                                   1, NULL),
+                 CAIRN_ERR_ARG);
+    cairn_rows shorter = r.l.rows;
+    shorter.rows_len--;
+    bad = r.ix;
+    bad.rows = &shorter;
+    CHECK_STATUS(cairn_logup_star_batch_prove_stream_rows(&proof, &c, NULL, &t, &b.st, &b.ch, &bad,
+                                                          b.y, (size_t)16 << 10, 1, NULL),
+                 CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_logup_star_batch_pushforward_rows(b.y, NULL, &b.st, &b.ch, NULL, 1, NULL),
+                 CAIRN_ERR_ARG);
+    CHECK_STATUS(cairn_logup_star_batch_prove_rows(&proof, &c, NULL, &t, &b.st, &b.ch, NULL, b.y, 1,
+                                                   NULL),
+                 CAIRN_ERR_ARG);
+    cairn_logup_star_proof_clear(&proof);
+    (void)cairn_pool_set_threads(1, NULL);
+    free(r.table);
+    blk_free(&b);
 }
 
 /* T_c for the byte functions of a 16-bit index b = lo + 256 hi, and their closed-form MLEs. */
@@ -932,6 +1146,8 @@ const struct test_case test_gkr_lookup_cases[] = {
     TEST(lookup_batch_honest),
     TEST(lookup_batch_threads_same_bytes),
     TEST(lookup_batch_stream_same_bytes),
+    TEST(lookup_batch_rows_same_bytes),
+    TEST(lookup_batch_rows_errors),
     TEST(lookup_batch_table_eval),
     TEST(lookup_batch_codec),
     TEST(lookup_batch_tamper),

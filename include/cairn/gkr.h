@@ -420,6 +420,23 @@ typedef struct {
 } cairn_logup_star_batch_claims;
 
 /*
+ * The m index columns read from a row source rather than from arrays
+ * (a witness regenerated on demand, DESIGN.md §3): i_l(x) is element
+ * cols[l] of row x of rows, for x < 2^n (rows->rows_len >= 2^n, every
+ * cols[l] < rows->width; columns may share a position).  Both are
+ * borrowed for the call.  The provers taking one (the _rows entry points)
+ * stream rows 0 .. 2^n - 1 of it, each stream a pass over the index
+ * rows, and report the passes they made; they copy the values out of the
+ * source's chunks into batches of 16384 rows (cairn_rows_gather), so the
+ * work, and the bytes, are the same whatever chunks the source makes.  A
+ * status other than OK from the source stops the call, which returns it.
+ */
+typedef struct {
+    const cairn_rows *rows;
+    const size_t *cols; /* m positions */
+} cairn_logup_star_index;
+
+/*
  * Phase A, called by prover and verifier alike right after the points are
  * drawn: checks the statement (CAIRN_ERR_ARG naming the field; a verifier
  * statement may omit the columns when it gives table_eval), absorbs u64
@@ -442,15 +459,32 @@ cairn_status cairn_logup_star_batch_bind(cairn_logup_star_batch_challenges *ch,
  * (so y never depends on the thread count).  Time O(m P 2^n) extension
  * multiplications; memory O(P 2^(n/2)) for split eq tables plus up to
  * CAIRN_POOL_CHUNKS partial tables of K elements, no more than
- * m 2^n / 4 elements in all.  CAIRN_ERR_ARG for a bad statement or an
- * index outside the table (the message names column and row: the first
- * such row in row order, then column order); CAIRN_ERR_NOMEM.
+ * m 2^n / 4 elements in all, plus a batch of min(2^n, 16384) rows of m
+ * base elements and a chunk of 1024 such rows.  CAIRN_ERR_ARG for a bad
+ * statement or an index outside the table (the message names column and
+ * row: the first such row in row order, then column order);
+ * CAIRN_ERR_NOMEM.
  */
 cairn_status cairn_logup_star_batch_pushforward(cairn_fp2 *y,
                                                 const cairn_logup_star_batch_statement *st,
                                                 const cairn_logup_star_batch_challenges *ch,
                                                 const cairn_fp *const *index, unsigned threads,
                                                 cairn_error *err);
+
+/*
+ * The same y, byte for byte, with the index columns read from a row
+ * source in one pass; *passes (optional) receives the passes made over
+ * its rows (1 on success; on failure those made before it).  Memory as
+ * cairn_logup_star_batch_pushforward's, less the chunk (the source's
+ * own buffers are its own).  Errors as that function's, CAIRN_ERR_ARG for
+ * a source of fewer than 2^n rows or a position outside its width, and
+ * whatever the source returns.
+ */
+cairn_status cairn_logup_star_batch_pushforward_rows(cairn_fp2 *y, size_t *passes,
+                                                     const cairn_logup_star_batch_statement *st,
+                                                     const cairn_logup_star_batch_challenges *ch,
+                                                     const cairn_logup_star_index *index,
+                                                     unsigned threads, cairn_error *err);
 
 /*
  * Encoded size: 8 (nonce) + 32 kappa (the inner sum-check) + 16 (Y(s)) +
@@ -488,9 +522,11 @@ cairn_status cairn_logup_star_batch_proof_decode(cairn_logup_star_proof *p, cons
  * Time: O(K C) for T_gamma, O(K) for the inner sum-check, O(m P 2^n)
  * extension multiplications for the leaves, O(m 2^n + K) for the GKR.
  * Memory: the leaves, 2 m 2^n extension elements, plus 3 K for T_gamma and
- * the table side, plus split eq tables of P 2^(n/2) elements (freed before
- * the GKR), plus the GKR's own layers (another 2 m 2^n + 2 K) and scratch:
- * about 64 m 2^n bytes at the peak.  CAIRN_ERR_ARG for a bad statement or
+ * the table side, plus split eq tables of P 2^(n/2) elements, a batch of
+ * min(2^n, 16384) rows of m index values and a chunk of 1024 such rows
+ * (all freed before the GKR),
+ * plus the GKR's own layers (another 2 m 2^n + 2 K) and scratch: about
+ * 64 m 2^n bytes at the peak.  CAIRN_ERR_ARG for a bad statement or
  * missing inputs, alpha equal to an index or table row (probability
  * (m 2^n + K)/p^2, from the GKR prover); CAIRN_ERR_NOMEM.
  */
@@ -504,12 +540,31 @@ cairn_status cairn_logup_star_batch_prove(cairn_logup_star_proof *proof,
 
 /*
  * The same proof, bytes and claims as cairn_logup_star_batch_prove, with
+ * the index columns read from a row source in one pass (the leaves);
+ * *passes (optional) receives the passes made over its rows (1 on
+ * success; on failure those made before it).  Memory as that function's,
+ * less the chunk.  Errors as that function's, CAIRN_ERR_ARG for a source of fewer than
+ * 2^n rows or a position outside its width, and whatever the source
+ * returns.
+ */
+cairn_status cairn_logup_star_batch_prove_rows(cairn_logup_star_proof *proof,
+                                               cairn_logup_star_batch_claims *claims,
+                                               size_t *passes, cairn_transcript *t,
+                                               const cairn_logup_star_batch_statement *st,
+                                               const cairn_logup_star_batch_challenges *ch,
+                                               const cairn_logup_star_index *index,
+                                               const cairn_fp2 *y, unsigned threads,
+                                               cairn_error *err);
+
+/*
+ * The same proof, bytes and claims as cairn_logup_star_batch_prove, with
  * the GKR proven by cairn_gkr_prove_stream within mem_budget bytes (> 0):
  * the leaves are never held whole, but read in passes from rows computed
  * on the fly from the index columns, split eq tables and y.  Memory: the
- * budget, 3 K extension elements and the split eq tables.  Errors as
- * cairn_logup_star_batch_prove, and CAIRN_ERR_LIMIT when no plan of the
- * GKR fits the budget.
+ * budget, 3 K extension elements, the split eq tables, a buffer of
+ * min(max(2^n, K), 16384) rows of m + 2P + 3 base elements and a chunk of
+ * 1024 rows of m index values.  Errors as cairn_logup_star_batch_prove,
+ * and CAIRN_ERR_LIMIT when no plan of the GKR fits the budget.
  */
 cairn_status cairn_logup_star_batch_prove_stream(cairn_logup_star_proof *proof,
                                                  cairn_logup_star_batch_claims *claims,
@@ -519,6 +574,21 @@ cairn_status cairn_logup_star_batch_prove_stream(cairn_logup_star_proof *proof,
                                                  const cairn_fp *const *index, const cairn_fp2 *y,
                                                  size_t mem_budget, unsigned threads,
                                                  cairn_error *err);
+
+/*
+ * The same proof, bytes and claims as cairn_logup_star_batch_prove_stream,
+ * with the index columns read from a row source: each pass of the GKR's
+ * streaming prover that reaches rows below 2^n is one pass over the index
+ * rows, gathered straight into the row buffer.  *passes (optional)
+ * receives the passes made over the index rows (on failure those made
+ * before it).  Memory as that function's, less the chunk; errors as that
+ * function's, and as cairn_logup_star_batch_prove_rows' for the source.
+ */
+cairn_status cairn_logup_star_batch_prove_stream_rows(
+    cairn_logup_star_proof *proof, cairn_logup_star_batch_claims *claims, size_t *passes,
+    cairn_transcript *t, const cairn_logup_star_batch_statement *s,
+    const cairn_logup_star_batch_challenges *ch, const cairn_logup_star_index *index,
+    const cairn_fp2 *y, size_t mem_budget, unsigned threads, cairn_error *err);
 
 /*
  * Verify phase B: CAIRN_ERR_REJECTED for a failed proof of work, a failed

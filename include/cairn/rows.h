@@ -63,4 +63,44 @@ typedef struct {
 void cairn_rows_table_init(cairn_rows *src, cairn_rows_table *impl, const cairn_fp *table,
                            uint64_t rows_len, size_t width, size_t chunk_rows);
 
+/*
+ * A source over columns: cols_len columns of rows_len elements each (the
+ * columns and the array of their pointers borrowed, and to outlive the
+ * source); row x is (cols[0][x], ..., cols[cols_len - 1][x]), width
+ * cols_len.  Each stream copies chunks of chunk_rows rows (0: 1024) into
+ * a buffer of its own (CAIRN_ERR_NOMEM when it cannot have one).
+ */
+typedef struct {
+    const cairn_fp *const *cols;
+    size_t chunk_rows;
+} cairn_rows_cols;
+
+void cairn_rows_cols_init(cairn_rows *src, cairn_rows_cols *impl, const cairn_fp *const *cols,
+                          size_t cols_len, uint64_t rows_len, size_t chunk_rows);
+
+/*
+ * A stage that cuts its work per batch of rows: fn(ctx, first_row, count,
+ * err) sees rows first_row .. first_row + count - 1 gathered into the
+ * caller's buffer (cairn_rows_gather).
+ */
+typedef cairn_status (*cairn_rows_batch_fn)(void *ctx, uint64_t first_row, size_t count,
+                                            cairn_error *err);
+
+/*
+ * Stream rows [a, b) of src and hand them to fn in batches of exactly
+ * `batch` rows from a on (the last one shorter), whatever chunks src
+ * makes: before each call, buf holds, for row i < count of the batch,
+ * the elements at positions cols[0 .. cols_len) of row first_row + i at
+ * buf[i * stride + 0 .. cols_len) (the rest of each buffer row is left as
+ * it was; buf holds batch * stride elements).  A stage that cuts its work
+ * per batch therefore does the same work, and writes the same bytes, for
+ * every source.  CAIRN_ERR_ARG for a position outside src's width,
+ * batch 0, stride below cols_len, or a range outside src; CAIRN_ERR_INTERNAL
+ * for a source that hands rows out of order; otherwise the first status
+ * other than OK from src or fn, which stops the stream.
+ */
+cairn_status cairn_rows_gather(const cairn_rows *src, uint64_t a, uint64_t b, const size_t *cols,
+                               size_t cols_len, cairn_fp *buf, size_t stride, size_t batch,
+                               cairn_rows_batch_fn fn, void *ctx, cairn_error *err);
+
 #endif

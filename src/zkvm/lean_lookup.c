@@ -21,6 +21,12 @@
  * point (cells: the PCS) and the pushforwards at two points each (the
  * phase-2 commitment).
  *
+ * The prover reads the cells only as rows (a cairn_rows of width
+ * ZL_NCELL, row x the cells of row x: DESIGN.md §3), in passes it counts
+ * for the caller: phase A one pass for all the extra values of both
+ * lookups (extra_values) and one per pushforward, phase B the logup*
+ * provers' passes (cairn_logup_star_batch_*_rows).
+ *
  * B's table has 2^kappa_B entries, kappa_B = ceil log2(count + 1), and
  * every entry from count on is the padding entry (padding bit 1), so a
  * pc_idx past the program can only claim a padding row.
@@ -179,120 +185,248 @@ static void tensor(cairn_fp2 *v, cairn_fp2 *out_extra, const cairn_fp2 *extras,
             }
 }
 
-/* One point's extra values, one item per index column (extra_values). */
-struct extra_job {
-    cairn_fp2 *out;
-    const zl_lk_claims *cl;
-    int is_u;
-    const zl_vtab *vt;
-    const cairn_fp *tcols;
-    const cairn_fp2 *eq; /* eq(r_k, .) over the rows */
-    size_t k, m, C, P, rows, K;
-    int nomem[ZL_NUCELL]; /* item l could not get its pushforward */
+/* ---- the prover's extra values: one pass over the cells ------------------------------------- */
+
+/* The index items the pass reads per row: U's 18 cells, then pc_idx (B's one). */
+#define X_ITEMS (ZL_NUCELL + 1u)
+/* The (lookup, index column, point) pairs that can have extras: U's at two points, B's at three. */
+#define X_PAIRS (ZL_NUCELL * U_P + B_P)
+/* Table columns of the wider table. */
+#define X_COLS ((unsigned)ZLB_N > (unsigned)ZU_NCOL ? (unsigned)ZLB_N : (unsigned)ZU_NCOL)
+/* Rows per batch of the pass: their index cells and eq weights are held. */
+#define X_BATCH 8192u
+
+/* One pair with unclaimed entries: its columns, and its route to their values. */
+struct xpair {
+    int is_u, direct; /* direct: sums over the rows; else through the pushforward y */
+    unsigned item, l, k; /* the item read, its index column in the lookup, the point */
+    size_t K, ncol;
+    uint16_t col[X_COLS];  /* the table columns no stage claimed here */
+    cairn_fp2 acc[X_COLS]; /* their values (the direct route's sums as they grow) */
+    cairn_fp2 *y;          /* the pushforward route: Y_{l,k}, K entries */
 };
 
-/* Whether any column of index column l at point k is unclaimed. */
-static int extra_needed(const zl_lk_claims *cl, int is_u, size_t C, size_t k, size_t l)
+/* The pass: its pairs, the split eq tables of the three points, the batch being read. */
+struct xpass {
+    const zl_tables *tb;
+    size_t n, h, npair, chunks;
+    size_t cell[X_ITEMS]; /* the items' cells: each U cell (zl_u_cells), then pc_idx */
+    struct xpair pair[X_PAIRS];
+    cairn_fp2 *elo, *ehi; /* eq(r_k, .) over the low h and the high n - h bits, per point */
+    cairn_fp *ix;         /* the batch's items, X_ITEMS per row */
+    cairn_fp2 *eqb;       /* the batch's eq(r_k, x), X_BATCH per point */
+    uint64_t x0;
+    size_t count;
+};
+
+/*
+ * Table U's or B's layout: entry e of column c at t[e * es + c * cs]
+ * (entry by entry when the prover holds those copies, zl_tables_rows).
+ */
+struct xtab {
+    const cairn_fp *t;
+    size_t es, cs;
+};
+
+static struct xtab xtab_of(const zl_tables *tb, int is_u)
 {
-    for (size_t c = 0; c < C; c++)
-        if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) == NULL)
-            return 1;
-    return 0;
+    const cairn_fp *rows = is_u ? tb->urow : tb->brow, *cols = is_u ? tb->u : tb->b;
+    size_t C = is_u ? ZU_NCOL : ZLB_N, K = (size_t)1 << (is_u ? ZU_VARS : tb->kb);
+    return rows != NULL ? (struct xtab){rows, C, 1} : (struct xtab){cols, 1, K};
 }
 
-/* Item l of an extra_job: index column l's unclaimed entries at the job's point. */
-static void extra_item(void *ctx, size_t l)
+/* Piece c of a batch: eq(r_k, x) of its rows for every point. */
+static void xpass_eq(void *ctx, size_t c)
 {
-    struct extra_job *j = ctx;
-    size_t k = j->k, m = j->m, P = j->P, K = j->K, C = j->C;
-    int is_u = j->is_u;
-    if (!extra_needed(j->cl, is_u, C, k, l))
-        return;
-    const cairn_fp *idx = j->vt->col[is_u ? zl_u_cells[l] : ZL_PCI];
-    const cairn_fp2 *eq = j->eq;
-    int direct = zl_lk_path == 0 ? j->rows < K : zl_lk_path == 1;
-    if (direct) { /* fewer rows than entries: sum over the rows directly */
-        for (size_t c = 0; c < C; c++) {
-            if (stage_claim(j->cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
-                continue;
-            cairn_fp2 acc = cairn_fp2_zero();
-            const cairn_fp *tc = j->tcols + c * K;
-            for (size_t x = 0; x < j->rows; x++) {
-                uint64_t e = idx[x].v;
-                if (e >= K && is_u)
-                    continue;
-                acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(eq[x], tc[e < K ? e : K - 1]));
-            }
-            j->out[(c * m + l) * P + k] = acc;
-        }
-        return;
+    struct xpass *x = ctx;
+    size_t lo, hi, mask = ((size_t)1 << x->h) - 1, hl = (size_t)1 << (x->n - x->h);
+    cairn_pool_chunk_range(&lo, &hi, x->count, x->chunks, c);
+    for (size_t i = lo; i < hi; i++) {
+        size_t r = (size_t)(x->x0 + i);
+        for (size_t k = 0; k < B_P; k++)
+            x->eqb[k * X_BATCH + i] = cairn_fp2_mul(x->elo[(k << x->h) + (r & mask)],
+                                                   x->ehi[k * hl + (r >> x->h)]);
     }
-    cairn_fp2 *y = calloc(K, sizeof *y);
-    if (y == NULL) {
-        j->nomem[l] = 1;
-        return;
-    }
-    for (size_t x = 0; x < j->rows; x++) {
-        uint64_t e = idx[x].v;
-        if (e >= K) {
-            if (is_u)
-                continue;
-            e = K - 1; /* B's padding entry */
-        }
-        y[e] = cairn_fp2_add(y[e], eq[x]);
-    }
-    for (size_t c = 0; c < C; c++) {
-        if (stage_claim(j->cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) != NULL)
-            continue;
-        cairn_fp2 acc = cairn_fp2_zero();
-        const cairn_fp *tc = j->tcols + c * K;
-        for (size_t e = 0; e < K; e++)
-            acc = cairn_fp2_add(acc, cairn_fp2_mul_fp(y[e], tc[e]));
-        j->out[(c * m + l) * P + k] = acc;
-    }
-    free(y);
 }
 
 /*
- * The prover's values of every unclaimed tensor entry (in tensor order in
- * out; claimed entries left alone): table column c of index column l at
- * point k is sum_x eq(r_k, x) T_c(idx_l(x)) = sum_j Y_{l,k}(j) T_c(j),
- * with Y_{l,k} the pushforward of eq(r_k, .) through idx_l, so one pass
- * over the rows per (l, k) serves all C columns (with fewer rows than
- * table entries, the sum over the rows is taken directly).  An index past U gives
- * 0 (as the value tables hold), past B the padding entry.  The index
- * columns of one point run on the pool, each writing only its own entries.
+ * Pair p over the batch: each row adds eq(r_k, x) into Y[idx] (an index
+ * past U adds nothing, past B goes to the padding entry), or, direct,
+ * eq(r_k, x) T_c(idx) into each column's sum.  Only pair p's state is
+ * written.
  */
-static cairn_status extra_values(cairn_fp2 *out, const zl_lk_claims *cl, int is_u,
-                                 const zl_tables *tb, const zl_vtab *vt, size_t n,
-                                 const cairn_fp2 *const *pts, cairn_error *err)
+static void xpass_pair(void *ctx, size_t p)
 {
-    size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P;
-    size_t rows = (size_t)1 << n, K = (size_t)1 << (is_u ? ZU_VARS : tb->kb);
-    cairn_fp2 *eq = malloc(rows * sizeof *eq);
-    cairn_status st = CAIRN_OK;
-    if (eq == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
-    struct extra_job j = {out, cl, is_u, vt, is_u ? tb->u : tb->b, eq, 0, m, C, P, rows, K, {0}};
-    for (size_t k = 0; k < P; k++) {
-        int any = 0;
-        for (size_t l = 0; l < m && !any; l++)
-            any = extra_needed(cl, is_u, C, k, l);
-        if (!any)
-            continue;
-        if ((st = cairn_poly_eq_table(eq, pts[k], n)) != CAIRN_OK)
-            break;
-        j.k = k;
-        cairn_pool_run(m, extra_item, &j);
-        int nomem = 0;
-        for (size_t l = 0; l < m; l++)
-            nomem |= j.nomem[l];
-        if (nomem) {
-            st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
-            break;
+    struct xpass *x = ctx;
+    struct xpair *q = &x->pair[p];
+    const cairn_fp2 *w = x->eqb + q->k * X_BATCH;
+    struct xtab tt = xtab_of(x->tb, q->is_u);
+    for (size_t i = 0; i < x->count; i++) {
+        uint64_t e = x->ix[i * X_ITEMS + q->item].v;
+        if (e >= q->K) {
+            if (q->is_u)
+                continue;
+            e = q->K - 1;
         }
+        if (!q->direct) {
+            q->y[e] = cairn_fp2_add(q->y[e], w[i]);
+            continue;
+        }
+        const cairn_fp *ent = tt.t + e * tt.es;
+        for (size_t t = 0; t < q->ncol; t++)
+            q->acc[t] = cairn_fp2_add(q->acc[t], cairn_fp2_mul_fp(w[i], ent[q->col[t] * tt.cs]));
     }
-    free(eq);
+}
+
+/* One batch of the pass: the eq weights, then every pair on the pool. */
+static cairn_status xpass_batch(void *ctx, uint64_t x0, size_t count, cairn_error *err)
+{
+    struct xpass *x = ctx;
+    (void)err;
+    x->x0 = x0, x->count = count, x->chunks = cairn_pool_chunks(count, 512);
+    cairn_pool_run(x->chunks, xpass_eq, x);
+    cairn_pool_run(x->npair, xpass_pair, x);
+    return CAIRN_OK;
+}
+
+/*
+ * After the pass, a pushforward pair's values: sum_e Y[e] T_c(e) for each
+ * of its columns (entries no row reached, Y[e] = 0, add nothing).
+ */
+static void xpass_inner(void *ctx, size_t p)
+{
+    struct xpass *x = ctx;
+    struct xpair *q = &x->pair[p];
+    struct xtab tt = xtab_of(x->tb, q->is_u);
+    size_t cs = tt.cs, off[X_COLS];
+    if (q->direct)
+        return;
+    for (size_t t = 0; t < q->ncol; t++)
+        q->acc[t] = cairn_fp2_zero(), off[t] = q->col[t] * cs;
+    for (size_t e = 0; e < q->K; e++) {
+        cairn_fp2 ye = q->y[e];
+        if (cairn_fp2_is_zero(ye))
+            continue;
+        const cairn_fp *ent = tt.t + e * tt.es;
+        for (size_t t = 0; t < q->ncol; t++)
+            q->acc[t] = cairn_fp2_add(q->acc[t], cairn_fp2_mul_fp(ye, ent[off[t]]));
+    }
+}
+
+/*
+ * The pairs with unclaimed entries, each with its route (zl_lk_path; by
+ * default the pushforward when the rows are at least the table's
+ * entries) and, for the pushforward, its share of ys (K entries each,
+ * zeroed); returns the number of entries ys needs when ys is NULL.
+ */
+static size_t xpass_pairs(struct xpass *x, const zl_lk_claims *cl, cairn_fp2 *ys)
+{
+    size_t rows = (size_t)1 << x->n, used = 0;
+    x->npair = 0;
+    for (int is_u = 1; is_u >= 0; is_u--) {
+        size_t m = is_u ? ZL_NUCELL : 1, C = is_u ? ZU_NCOL : ZLB_N, P = is_u ? U_P : B_P;
+        size_t K = (size_t)1 << (is_u ? ZU_VARS : x->tb->kb);
+        int direct = zl_lk_path == 0 ? rows < K : zl_lk_path == 1;
+        for (size_t l = 0; l < m; l++)
+            for (size_t k = 0; k < P; k++) {
+                struct xpair *q = &x->pair[x->npair];
+                q->ncol = 0;
+                for (size_t c = 0; c < C; c++)
+                    if (stage_claim(cl, (unsigned)k, value_index(is_u, (unsigned)c, (unsigned)l)) ==
+                        NULL)
+                        q->col[q->ncol++] = (uint16_t)c;
+                if (q->ncol == 0)
+                    continue;
+                q->is_u = is_u, q->direct = direct, q->K = K;
+                q->item = is_u ? (unsigned)l : ZL_NUCELL, q->l = (unsigned)l, q->k = (unsigned)k;
+                for (size_t t = 0; t < q->ncol; t++)
+                    q->acc[t] = cairn_fp2_zero();
+                q->y = NULL;
+                if (!direct) {
+                    if (ys != NULL) {
+                        q->y = ys + used;
+                        memset(q->y, 0, K * sizeof *q->y);
+                    }
+                    used += K;
+                }
+                x->npair++;
+            }
+    }
+    return used;
+}
+
+/*
+ * The prover's values of every unclaimed tensor entry of both lookups
+ * (tensor order, cu for U and cb for B; claimed entries left alone):
+ * table column c of index column l at point k is
+ *     sum_x eq(r_k, x) T_c(idx_l(x)) = sum_e Y_{l,k}(e) T_c(e),
+ * Y_{l,k} the pushforward of eq(r_k, .) through idx_l.  One pass over the
+ * cells serves every pair (l, k): each batch of X_BATCH rows has its
+ * items gathered and its eq weights computed from split tables, then the
+ * pairs run on the pool, each adding into its own Y (or, with fewer rows
+ * than table entries, into its columns' sums directly); the inner
+ * products with the table follow, a pair per job.  An index past U gives
+ * 0 (as the value tables hold), past B the padding entry.  Memory: a Y of
+ * K entries per pair on the pushforward route (U: 36 pairs of 2^16, 36
+ * MiB; B: 3 of 2^kb), split eq tables (3 (2^(n/2) + 2^(n - n/2))), the
+ * batch (19 cells and 3 eq weights a row); nothing of 2^n.  *rows_read:
+ * the cell rows read (2^n, or 0 when no entry is left).  Whatever the
+ * source returns, CAIRN_ERR_NOMEM.
+ */
+static cairn_status extra_values(cairn_fp2 *cu, cairn_fp2 *cb, uint64_t *rows_read,
+                                 const zl_lk_claims *cl, const zl_tables *tb,
+                                 const cairn_rows *cells, size_t n, const cairn_fp2 *const *pts,
+                                 cairn_error *err)
+{
+    struct xpass *x = calloc(1, sizeof *x);
+    cairn_fp2 *ys = NULL;
+    cairn_status st = CAIRN_OK;
+    *rows_read = 0;
+    if (x == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
+    x->tb = tb, x->n = n, x->h = n / 2;
+    for (unsigned l = 0; l < ZL_NUCELL; l++)
+        x->cell[l] = zl_u_cells[l];
+    x->cell[ZL_NUCELL] = ZL_PCI;
+    size_t lo = (size_t)1 << x->h, hi = (size_t)1 << (n - x->h), rows = (size_t)1 << n;
+    size_t batch = rows < X_BATCH ? rows : X_BATCH, yl = xpass_pairs(x, cl, NULL);
+    ys = malloc((yl ? yl : 1) * sizeof *ys);
+    x->elo = malloc(B_P * lo * sizeof *x->elo);
+    x->ehi = malloc(B_P * hi * sizeof *x->ehi);
+    x->ix = malloc(batch * X_ITEMS * sizeof *x->ix);
+    x->eqb = malloc(B_P * X_BATCH * sizeof *x->eqb);
+    if (ys == NULL || x->elo == NULL || x->ehi == NULL || x->ix == NULL || x->eqb == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage's extra "
+                             "values (%zu pushforward entries)", yl);
+        goto out;
+    }
+    (void)xpass_pairs(x, cl, ys);
+    if (x->npair == 0)
+        goto out;
+    for (size_t k = 0; k < B_P; k++)
+        if ((st = cairn_poly_eq_table(x->elo + k * lo, pts[k], x->h)) != CAIRN_OK ||
+            (st = cairn_poly_eq_table(x->ehi + k * hi, pts[k] + x->h, n - x->h)) != CAIRN_OK)
+            goto out;
+    *rows_read = rows;
+    if ((st = cairn_rows_gather(cells, 0, rows, x->cell, X_ITEMS, x->ix, X_ITEMS, X_BATCH,
+                                xpass_batch, x, err)) != CAIRN_OK)
+        goto out;
+    cairn_pool_run(x->npair, xpass_inner, x);
+    for (size_t p = 0; p < x->npair; p++) {
+        const struct xpair *q = &x->pair[p];
+        size_t m = q->is_u ? ZL_NUCELL : 1, P = q->is_u ? U_P : B_P;
+        for (size_t t = 0; t < q->ncol; t++)
+            (q->is_u ? cu : cb)[(q->col[t] * m + q->l) * P + q->k] = q->acc[t];
+    }
+out:
+    if (x != NULL) {
+        free(x->elo);
+        free(x->ehi);
+        free(x->ix);
+        free(x->eqb);
+    }
+    free(x);
+    free(ys);
     return st;
 }
 
@@ -365,17 +499,37 @@ static cairn_status state_alloc(zl_lk_state *s, const zl_tables *tb, int prover,
     return CAIRN_OK;
 }
 
+/* The index columns of both lookups as positions in the cells: U's 18 cells, B's pc_idx. */
+struct lk_index {
+    size_t ucell[ZL_NUCELL], bcell[1];
+    cairn_logup_star_index u, b;
+};
+
+static void index_sources(struct lk_index *ix, const cairn_rows *cells)
+{
+    for (unsigned l = 0; l < ZL_NUCELL; l++)
+        ix->ucell[l] = zl_u_cells[l];
+    ix->bcell[0] = ZL_PCI;
+    ix->u = (cairn_logup_star_index){cells, ix->ucell};
+    ix->b = (cairn_logup_star_index){cells, ix->bcell};
+}
+
 cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
-                              const zl_tables *tb, const zl_vtab *vt, size_t n,
+                              const zl_tables *tb, const cairn_rows *cells, size_t n,
                               const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
                               unsigned threads, cairn_error *err)
 {
     cairn_status st;
+    uint64_t xrows = 0;
+    size_t pu = 0, pb = 0;
     zl_lk_state_clear(s);
     zl_lk_proof_clear(p);
     zl_lk_proof_init(p);
     s->grind_u = grind_u, s->grind_b = grind_b;
+    if (cells == NULL || cells->width != ZL_NCELL || cells->rows_len != (UINT64_C(1) << n))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "lookup stage: the cells are not %u cells of "
+                               "2^%zu rows", ZL_NCELL, n);
     if ((st = state_alloc(s, tb, 1, err)) != CAIRN_OK)
         return st;
     size_t eu = extra_len(cl, 1), eb = extra_len(cl, 0);
@@ -386,11 +540,11 @@ cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *
     cairn_fp2 *cu = malloc(tensor_len(1) * sizeof *cu), *cb = malloc(tensor_len(0) * sizeof *cb);
     if (cu == NULL || cb == NULL)
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the lookup stage");
-    else if ((st = extra_values(cu, cl, 1, tb, vt, n, s->pts, err)) == CAIRN_OK &&
-             (st = extra_values(cb, cl, 0, tb, vt, n, s->pts, err)) == CAIRN_OK) {
+    else if ((st = extra_values(cu, cb, &xrows, cl, tb, cells, n, s->pts, err)) == CAIRN_OK) {
         tensor(s->uvals, p->extra, NULL, cu, cl, 1);
         tensor(s->bvals, p->extra + eu, NULL, cb, cl, 0);
     }
+    s->cell_rows = xrows;
     free(cu);
     free(cb);
     if (st != CAIRN_OK)
@@ -399,35 +553,47 @@ cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *
     if ((st = cairn_logup_star_batch_bind(&s->chu, t, &s->su, err)) != CAIRN_OK ||
         (st = cairn_logup_star_batch_bind(&s->chb, t, &s->sb, err)) != CAIRN_OK)
         return st;
-    /* the index columns are the value tables' cell columns */
-    for (unsigned l = 0; l < ZL_NUCELL; l++)
-        s->uidx[l] = vt->col[zl_u_cells[l]];
-    s->bidx[0] = vt->col[ZL_PCI];
-    if ((st = cairn_logup_star_batch_pushforward(s->yu, &s->su, &s->chu, s->uidx, threads, err)) ||
-        (st = cairn_logup_star_batch_pushforward(s->yb, &s->sb, &s->chb, s->bidx, threads, err)))
-        return st;
-    return CAIRN_OK;
+    /* the index columns are cells: U's 18 and pc_idx, read from the rows */
+    struct lk_index ix;
+    index_sources(&ix, cells);
+    st = cairn_logup_star_batch_pushforward_rows(s->yu, &pu, &s->su, &s->chu, &ix.u, threads, err);
+    if (st == CAIRN_OK)
+        st = cairn_logup_star_batch_pushforward_rows(s->yb, &pb, &s->sb, &s->chb, &ix.b, threads,
+                                                     err);
+    s->cell_rows += (uint64_t)(pu + pb) << n;
+    return st;
 }
 
 cairn_status zl_lk_prove(zl_lk_state *s, zl_lk_proof *p, zl_lk_result *res, cairn_transcript *t,
-                         const uint8_t *binding, size_t binding_len, unsigned threads,
-                         cairn_error *err)
+                         const cairn_rows *cells, const uint8_t *binding, size_t binding_len,
+                         unsigned threads, cairn_error *err)
 {
     cairn_status st;
+    size_t pu = 0, pb = 0, n = s->su.n;
+    s->cell_rows = 0;
+    if (cells == NULL || cells->width != ZL_NCELL || cells->rows_len != (UINT64_C(1) << n))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "lookup stage: the cells are not %u cells of "
+                               "2^%zu rows", ZL_NCELL, n);
     s->su.y_binding = s->sb.y_binding = binding;
     s->su.y_binding_len = s->sb.y_binding_len = binding_len;
+    struct lk_index ix;
+    index_sources(&ix, cells);
     if (zl_gkr_budget == 0) { /* the leaves in memory (tests: the reference) */
-        if ((st = cairn_logup_star_batch_prove(&p->u, &res->u, t, &s->su, &s->chu, s->uidx,
-                                               s->yu, threads, err)) != CAIRN_OK)
-            return st;
-        return cairn_logup_star_batch_prove(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
-                                            threads, err);
+        st = cairn_logup_star_batch_prove_rows(&p->u, &res->u, &pu, t, &s->su, &s->chu, &ix.u,
+                                               s->yu, threads, err);
+        if (st == CAIRN_OK)
+            st = cairn_logup_star_batch_prove_rows(&p->b, &res->b, &pb, t, &s->sb, &s->chb, &ix.b,
+                                                   s->yb, threads, err);
+    } else {
+        st = cairn_logup_star_batch_prove_stream_rows(&p->u, &res->u, &pu, t, &s->su, &s->chu,
+                                                      &ix.u, s->yu, zl_gkr_budget, threads, err);
+        if (st == CAIRN_OK)
+            st = cairn_logup_star_batch_prove_stream_rows(&p->b, &res->b, &pb, t, &s->sb, &s->chb,
+                                                          &ix.b, s->yb, zl_gkr_budget, threads,
+                                                          err);
     }
-    if ((st = cairn_logup_star_batch_prove_stream(&p->u, &res->u, t, &s->su, &s->chu, s->uidx,
-                                                  s->yu, zl_gkr_budget, threads, err)) != CAIRN_OK)
-        return st;
-    return cairn_logup_star_batch_prove_stream(&p->b, &res->b, t, &s->sb, &s->chb, s->bidx, s->yb,
-                                               zl_gkr_budget, threads, err);
+    s->cell_rows = (uint64_t)(pu + pb) << n;
+    return st;
 }
 
 cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_proof *p,

@@ -485,8 +485,10 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     lap(p, ZL_ST_SHIFT, &t0);
     uint16_t idx[ZLV_N];
     zl_lk_claims cl = {idx, p->zc.vals, zl_zc_used(idx), p->mem.vals, p->sh.vals};
-    if ((st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, &vt, n, rz, rg, rs, &cl, su.grind_lookup,
-                               su.grind_lookup, threads, err)) != CAIRN_OK)
+    /* the lookups read the cells as rows (the counted source: lap charges them to the stage) */
+    st = zl_lk_bind_prove(&ls, &p->lk, t, &tb, &crows, n, rz, rg, rs, &cl, su.grind_lookup,
+                          su.grind_lookup, threads, err);
+    if (st != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_LOOKUP_BIND, &t0);
     /* phase 2: the pushforwards as base coordinates */
@@ -502,7 +504,8 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     p->c2 = pr2.com;
     absorb_commitment(t, "lean/commit/phase2", &p->c2, c2);
     lap(p, ZL_ST_COMMIT2, &t0);
-    if ((st = zl_lk_prove(&ls, &p->lk, &res, t, c2, sizeof c2, threads, err)) != CAIRN_OK)
+    st = zl_lk_prove(&ls, &p->lk, &res, t, &crows, c2, sizeof c2, threads, err);
+    if (st != CAIRN_OK)
         goto out;
     lap(p, ZL_ST_LOOKUP, &t0);
     /* the claim reductions and the openings */

@@ -218,36 +218,10 @@ cairn_status zl_vtab_status(const zl_vtab *vt, cairn_error *err)
 
 /* ---- the cell columns as a row source --------------------------------------------------- */
 
-#define COLS_CHUNK 1024u
-
-static cairn_status cols_stream(const cairn_rows *src, uint64_t a, uint64_t b,
-                                cairn_rows_consumer consume, void *ctx, cairn_error *err)
-{
-    const zl_cols_rows *c = src->impl;
-    cairn_status st = CAIRN_OK;
-    cairn_fp *buf = malloc(COLS_CHUNK * ZL_NCELL * sizeof *buf);
-    if (buf == NULL)
-        return cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for a chunk of cell rows");
-    for (uint64_t x0 = a; x0 < b && st == CAIRN_OK; x0 += COLS_CHUNK) {
-        size_t len = b - x0 < COLS_CHUNK ? (size_t)(b - x0) : COLS_CHUNK;
-        for (unsigned i = 0; i < ZL_NCELL; i++) {
-            const cairn_fp *col = c->cols[i] + x0;
-            for (size_t r = 0; r < len; r++)
-                buf[r * ZL_NCELL + i] = col[r];
-        }
-        st = consume(ctx, x0, buf, len, err);
-    }
-    free(buf);
-    return st;
-}
-
 void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *const *cols, size_t n)
 {
     memcpy(impl->cols, cols, sizeof impl->cols);
-    src->rows_len = UINT64_C(1) << n;
-    src->width = ZL_NCELL;
-    src->stream = cols_stream;
-    src->impl = impl;
+    cairn_rows_cols_init(src, &impl->src, impl->cols, ZL_NCELL, UINT64_C(1) << n, 0);
 }
 
 /* ---- the rows of a checkpoint replay set (lean_replay.c) as a cell source and a row source ---- */

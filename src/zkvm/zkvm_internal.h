@@ -429,15 +429,15 @@ cairn_status zl_tables_rows(zl_tables *tb, cairn_error *err);
 /*
  * The values the prover's stages read.  Built by zl_vtab_build, only the
  * cells are tables (col[i], i < ZL_NCELL, 2^n base entries each: the
- * lookups' index columns read them, the phase-1 commitment and the
- * openings stream them as rows, zl_cols_rows_init); every
+ * phase-1 commitment, the openings and the lookups stream them as rows,
+ * zl_cols_rows_init); every
  * other value a stage reads (zl_vtab_needed: the zero-check's values with
  * the public ones, the memory tuples', the shift's sources) is computed
  * from the row's cells, the next row's and the tables U and B when a stage
  * asks for a row (zl_vtab_row), so no 2^n table of a virtual value is ever
  * held.  A view (zl_vtab_view, tests) reads every value from full tables.
  * Table outputs the lookup stage needs besides are evaluated through the
- * index columns (lean_lookup.c).
+ * index cells, read as rows (lean_lookup.c).
  */
 /*
  * A source of any row's cells for the prover's row reads (zl_vtab_row,
@@ -533,6 +533,7 @@ void zl_reads_free(struct zl_reads *rd);
  */
 typedef struct {
     const cairn_fp *cols[ZL_NCELL];
+    cairn_rows_cols src; /* cairn_rows_cols over cols */
 } zl_cols_rows;
 void zl_cols_rows_init(cairn_rows *src, zl_cols_rows *impl, const cairn_fp *const *cols, size_t n);
 /*
@@ -985,7 +986,7 @@ typedef struct {
     cairn_logup_star_batch_challenges chu, chb;
     cairn_fp2 *uvals, *bvals;
     cairn_fp2 *yu, *yb; /* the prover's pushforwards: 2^16 and 2^kb, to be committed */
-    const cairn_fp *uidx[ZL_NUCELL], *bidx[1];
+    uint64_t cell_rows; /* the cell rows the prover's last zl_lk_bind_prove or zl_lk_prove read */
     unsigned grind_u, grind_b;
 } zl_lk_state;
 void zl_lk_state_clear(zl_lk_state *s);
@@ -1000,18 +1001,36 @@ size_t zl_lk_extra_len(void);
 
 /*
  * Phase A, prover: the tensors (stage claims plus the extras it computes
- * from the value tables and puts in p), both binds, both pushforwards
- * (s->yu, s->yb), which the caller commits before zl_lk_prove.
+ * and puts in p), both binds, both pushforwards (s->yu, s->yb), which the
+ * caller commits before zl_lk_prove.  The cells are read only from
+ * `cells`, a row source of width ZL_NCELL and 2^n rows whose row x is
+ * row x's cells (borrowed for the call; zl_cols_rows_init, zl_source's
+ * shape): one pass for every unclaimed entry of both lookups (when any
+ * is left), one per pushforward; s->cell_rows receives the rows read
+ * (3 * 2^n), on failure those read before it.  Memory besides the
+ * state: a pushforward of 2^16 entries per (U cell, point) pair the
+ * stages left entries of (36 MiB) and of 2^kb per B pair, when the rows
+ * are at least the table's entries (zl_lk_path), and the engine's
+ * (cairn_logup_star_batch_pushforward_rows); nothing of 2^n.
+ * CAIRN_ERR_ARG for cells of another shape, whatever the source returns,
+ * CAIRN_ERR_NOMEM.
  */
 cairn_status zl_lk_bind_prove(zl_lk_state *s, zl_lk_proof *p, cairn_transcript *t,
-                              const zl_tables *tb, const zl_vtab *vt, size_t n,
+                              const zl_tables *tb, const cairn_rows *cells, size_t n,
                               const cairn_fp2 *r_z, const cairn_fp2 *r_g, const cairn_fp2 *r_s,
                               const zl_lk_claims *cl, unsigned grind_u, unsigned grind_b,
                               unsigned threads, cairn_error *err);
-/* Phase B, prover: binding = the pushforwards' commitment (16 bytes or more). */
+/*
+ * Phase B, prover: binding = the pushforwards' commitment (16 bytes or
+ * more); cells as zl_lk_bind_prove's (the same rows), read by the two
+ * logup* provers' passes (the in-memory ones' one each, the streaming
+ * ones' one per GKR pass that reaches the index rows); s->cell_rows
+ * receives the rows read.  CAIRN_ERR_ARG for cells of another shape,
+ * whatever the source returns, the provers' errors.
+ */
 cairn_status zl_lk_prove(zl_lk_state *s, zl_lk_proof *p, zl_lk_result *res, cairn_transcript *t,
-                         const uint8_t *binding, size_t binding_len, unsigned threads,
-                         cairn_error *err);
+                         const cairn_rows *cells, const uint8_t *binding, size_t binding_len,
+                         unsigned threads, cairn_error *err);
 /* Phase A, verifier (the tensors from the stage claims and p's extras; CAIRN_ERR_PARSE on a count). */
 cairn_status zl_lk_bind_verify(zl_lk_state *s, cairn_transcript *t, const zl_lk_proof *p,
                                const zl_tables *tb, size_t n, const cairn_fp2 *r_z,
@@ -1346,13 +1365,12 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                              cairn_error *err);
 /*
  * zl_prove_report with the stages' row reads taken from src (optional,
- * zl_vtab_attach) rather than from cols, and the phase-1 commitment's and
- * the openings' passes over the cells from cells (optional: width
- * ZL_NCELL, 2^n rows, row x the cells of row x; NULL: the columns as a row
- * source, zl_cols_rows_init).  cols still serve the stages that read the
- * cell columns directly (the lookups' index columns).  The same proof
- * bytes whenever src and cells hand over cols' cells; a failure of either
- * is the stage's error, with its message.
+ * zl_vtab_attach) rather than from cols, and the passes of the phase-1
+ * commitment, the lookups and the openings over the cells from cells
+ * (optional: width ZL_NCELL, 2^n rows, row x the cells of row x; NULL:
+ * the columns as a row source, zl_cols_rows_init).  The same proof bytes
+ * whenever src and cells hand over cols' cells; a failure of either is
+ * the stage's error, with its message.
  */
 cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                           const cairn_fp *cols, const zl_cells_src *src, const cairn_rows *cells,
