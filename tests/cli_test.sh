@@ -29,6 +29,14 @@ expect() {
     fi
 }
 
+# expect_noproof NAME STATUS PATTERN PROOF -- CMD...: as expect, and PROOF must not exist
+expect_noproof() {
+    local name=$1 want=$2 pat=$3 proof=$4
+    shift 4
+    expect "$name" "$want" "$pat" "$@"
+    if [ -e "$proof" ]; then bad "${name}_no_proof" "$proof was written"; fi
+}
+
 expect help 0 '^usage: cairn' -- "$bin" --help
 expect help_lists_commands 0 'selftest' -- "$bin" --help
 if "$bin" --help | grep -q 'without RAM'; then bad help_prove_summary "still says 'without RAM'"; else ok help_prove_summary; fi
@@ -240,13 +248,27 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
         expect verify_rv32im_mul 0 "^$want\$" -- "$bin" verify "$tmp/mm.proof" --program "$guests/rv32im/matmul.elf"
     fi
     expect prove_hello 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello.proof"
+    # small space: no witness held, rows regenerated from checkpoints; the very same proof bytes
+    expect prove_linear_says 0 '^linear space: [0-9.]+ passes over the witness, peak [0-9]+ MiB$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_lin.proof" --linear
+    expect prove_small_interval 0 '^small space: [0-9]+ checkpoints every 7 rows \([0-9.]+ MiB\), [0-9.]+ passes over the witness, peak [0-9]+ MiB$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small.proof" --checkpoint-interval 7
+    if cmp -s "$tmp/hello_lin.proof" "$tmp/hello_small.proof" && cmp -s "$tmp/hello.proof" "$tmp/hello_small.proof"; then
+        ok prove_small_same_bytes
+    else
+        bad prove_small_same_bytes "the small-space proof differs from the linear one"
+    fi
+    expect prove_small_budget 0 '^small space: [0-9]+ checkpoints every [0-9]+ rows' -- "$bin" prove "$guests/rv32i/sha256.elf" --input "$tmp/n20" -o "$tmp/sha_small.proof" --memory-budget 1G
+    expect verify_small 0 '^accepted: [0-9]+ rows' -- "$bin" verify "$tmp/sha_small.proof" --program "$guests/rv32i/sha256.elf"
+    expect prove_small_json 0 '"space": "small", "witness_passes": [0-9.]+, "stage_passes": \{"tables": 1.00, .*"peak_rss_bytes": [0-9]+, "checkpoint_interval": 7, "checkpoints": [0-9]+, "checkpoint_bytes": [0-9]+\}$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small2.proof" --checkpoint-interval 7 --json
+    expect_noproof prove_budget_too_small 5 'memory budget 1.0 MiB below the [0-9.]+ MiB small space needs for 2\^6 rows: tables' "$tmp/hello_b.proof" -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_b.proof" --memory-budget 1M
+    expect prove_budget_bad 2 "memory-budget '12x'" -- "$bin" prove "$guests/rv32i/hello.elf" --memory-budget 12x
+    expect prove_linear_and_budget 2 '--linear with --memory-budget' -- "$bin" prove "$guests/rv32i/hello.elf" --linear --memory-budget 1G
     expect verify_hello_output 0 '^output \(25 bytes, proven\):$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf"
     expect verify_hello_json 0 '"output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a"' -- "$bin" verify "$tmp/hello.proof" --program "$guests/rv32i/hello.elf" --json
     # the lean proof asked for by name (--proof-format 5, kept for scripts): proven, verified, inspected; tampered and truncated
     h=$guests/rv32i/hello.elf
     expect prove_v5 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\) in .*-byte proof written to .*h5.proof' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5.proof"
-    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
+    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}, "space": "linear", .*"peak_rss_bytes": [0-9]+\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
     if cmp -s "$tmp/h5.proof" "$tmp/h5b.proof"; then ok prove_v5_deterministic; else bad prove_v5_deterministic "two format-5 proofs of the same run differ"; fi
     expect verify_v5_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/h5.proof" --program "$h"
     expect verify_v5_json 0 '^\{"accepted": true, "exit_code": 7, "output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"trace_rows": 37' -- "$bin" verify "$tmp/h5.proof" --program "$h" --json
@@ -354,13 +376,6 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     expect prove_ckpt_output 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\)' -- "$bin" prove "$h" --from-checkpoints "$tmp/h.ckpt" -o "$tmp/h5c.proof" --threads 3
     if cmp -s "$tmp/h5.proof" "$tmp/h5c.proof"; then ok prove_ckpt_output_same_proof; else bad prove_ckpt_output_same_proof "hello: the proofs from the checkpoints and from a fresh run differ"; fi
     # refused before proving: the message names the problem, and no proof file appears
-    # expect_noproof NAME STATUS PATTERN PROOF -- CMD...: as expect, and PROOF must not exist
-    expect_noproof() {
-        local name=$1 want=$2 pat=$3 proof=$4
-        shift 4
-        expect "$name" "$want" "$pat" "$@"
-        if [ -e "$proof" ]; then bad "${name}_no_proof" "$proof was written"; fi
-    }
     printf '\x01' >"$tmp/one"
     expect_noproof prove_ckpt_wrong_program 1 'rl.ckpt: the checkpoints were recorded for another program' "$tmp/x1.proof" -- "$bin" prove "$guests/rv32i/hello.elf" --from-checkpoints "$tmp/rl.ckpt" -o "$tmp/x1.proof"
     expect_noproof prove_ckpt_wrong_input 1 'rl.ckpt: the checkpoints were recorded with another input' "$tmp/x2.proof" -- "$bin" prove "$rl" --from-checkpoints "$tmp/rl.ckpt" --input "$tmp/one" -o "$tmp/x2.proof"

@@ -1912,7 +1912,7 @@ static void cells_rows_failure_stops_proof(void)
     cairn_rows_table timpl;
     struct fail_rows fr;
     memset(&fr, 0, sizeof fr);
-    zl_report rep = {note_stage, &fr, {0}};
+    zl_report rep = {note_stage, &fr, {0}, {0}};
     zl_proof_init(&p);
     if (!CHECK(cols != NULL))
         goto out;

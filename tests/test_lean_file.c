@@ -525,7 +525,8 @@ static void lean_file_refusals(void)
  * The memory check after execution: a limit one byte below the estimate
  * refuses the run (LIMIT, naming the instructions, the rows and both
  * figures, no proof), the estimate itself is enough; through the public
- * API with max_memory the same.  The machine's available memory is read
+ * API with max_memory the same in linear space, while the default (auto)
+ * proves in small space then, and gives the linear proof's bytes.  The machine's available memory is read
  * (positive on Linux, at most MemTotal) and the estimate grows with n and k.
  */
 static void lean_file_memory_limit(void)
@@ -556,9 +557,26 @@ static void lean_file_memory_limit(void)
     cairn_zkvm_options_init(&opt);
     opt.proof_format = 5;
     opt.max_memory = need - 1;
+    opt.space = CAIRN_ZKVM_SPACE_LINEAR;
     CHECK_EQ_U64(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, NULL, 0, &opt, &err),
                  CAIRN_ERR_LIMIT);
     CHECK(proof == NULL);
+    /* the default (auto): the same limit proves in small space, the same bytes as linear space */
+    uint8_t *lin = NULL, *small = NULL;
+    size_t lin_len = 0, small_len = 0;
+    cairn_zkvm_stats st;
+    opt.max_memory = 0;
+    CHECK_OK(cairn_zkvm_prove(&lin, &lin_len, NULL, &st, elf, elf_len, NULL, 0, &opt, &err));
+    CHECK(!st.small_space && st.passes >= 10);
+    opt.space = CAIRN_ZKVM_SPACE_AUTO;
+    opt.max_memory = need - 1;
+    CHECK_OK(cairn_zkvm_prove(&small, &small_len, NULL, &st, elf, elf_len, NULL, 0, &opt, &err));
+    CHECK(st.small_space && st.checkpoints >= 1 && st.checkpoint_interval == zl_interval_for(6) &&
+          st.checkpoint_bytes > 0 && st.passes >= 10);
+    if (CHECK(lin != NULL && small != NULL && lin_len == small_len))
+        CHECK_MEM_EQ(small, lin, lin_len);
+    free(lin);
+    free(small);
     free(elf);
     CHECK(zl_prove_memory(7, 15) > need && zl_prove_memory(6, 16) > need);
     CHECK(zl_prove_memory(30, 30) > zl_prove_memory(29, 30));

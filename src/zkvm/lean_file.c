@@ -181,9 +181,12 @@ cairn_status zl_prove_run(uint8_t **proof, size_t *proof_len, zl_statement *st, 
     s.st.security_target = security;
     s.instructions = r->instructions;
     transcript_start(&t, &s);
-    rc = zl_prove_report(&p, &t, &zs, r->cells, threads ? threads : 1, rep, err);
-    if (rep != NULL)
+    rc = r->cells != NULL ? zl_prove_report(&p, &t, &zs, r->cells, threads ? threads : 1, rep, err)
+                          : zl_prove_small(&p, &t, &zs, r->rp, threads ? threads : 1, rep, err);
+    if (rep != NULL) {
         memcpy(rep->stage_s, p.stage_s, sizeof rep->stage_s);
+        memcpy(rep->stage_rows, p.stage_rows, sizeof rep->stage_rows);
+    }
     if (rc != CAIRN_OK)
         goto out;
     s.st.security_bits = p.security_bits;
@@ -215,7 +218,7 @@ cairn_status zl_prove_elf(uint8_t **proof, size_t *proof_len, zl_statement *st,
     *proof_len = 0;
     if (security < 1 || security > CAIRN_PCS_MAX_TARGET_BITS - 8)
         return cairn_error_set(err, CAIRN_ERR_ARG, "security target %u out of range", security);
-    zl_run_how how = {NULL, NULL, threads, NULL, max_memory, 0};
+    zl_run_how how = {NULL, NULL, threads, NULL, max_memory, ZL_SPACE_LINEAR, 0};
     if ((rc = zl_run_make(&r, elf, elf_len, input, input_len,
                           max_cycles ? max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how, err)) != CAIRN_OK)
         return rc;
@@ -307,13 +310,25 @@ out:
 static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, int executed,
                      const zl_report *rep)
 {
-    const double *s = rep->stage_s;
+    const double *s = rep->stage_s, rows = (double)(UINT64_C(1) << r->n);
     stats->stages_len = 0;
     if (executed)
-        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"execute", r->execute_s};
-    stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"witness", r->witness_s};
-    for (unsigned i = 0; i < ZL_NSTAGE; i++)
-        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){zl_stage_names[i], s[i]};
+        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"execute", r->execute_s, 0};
+    stats->stages[stats->stages_len++] = (cairn_zkvm_stage){"witness", r->witness_s, 0};
+    stats->passes = 0;
+    for (unsigned i = 0; i < ZL_NSTAGE; i++) {
+        double ps = (double)rep->stage_rows[i] / rows;
+        stats->stages[stats->stages_len++] = (cairn_zkvm_stage){zl_stage_names[i], s[i], ps};
+        stats->passes += ps;
+    }
+    stats->small_space = r->small;
+    if (r->small) {
+        zl_replay_info info;
+        zl_replay_get_info(&info, r->rp);
+        stats->checkpoint_interval = info.interval;
+        stats->checkpoints = info.count;
+        stats->checkpoint_bytes = info.bytes;
+    }
     stats->witness_s = r->execute_s + r->witness_s + s[ZL_ST_TABLES];
     stats->commit_s = s[ZL_ST_COMMIT1] + s[ZL_ST_COMMIT2];
     stats->sumcheck_s = s[ZL_ST_ZEROCHECK] + s[ZL_ST_MEMORY] + s[ZL_ST_SHIFT] +
@@ -345,8 +360,16 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
     memset(&rep, 0, sizeof rep);
     rep.fn = opt->progress;
     rep.ctx = opt->progress_ctx;
+    int space = opt->space == CAIRN_ZKVM_SPACE_LINEAR  ? ZL_SPACE_LINEAR
+                : opt->space == CAIRN_ZKVM_SPACE_SMALL ? ZL_SPACE_SMALL
+                : opt->memory_budget != 0 && cp == NULL ? ZL_SPACE_SMALL
+                                                        : ZL_SPACE_AUTO;
+    if (opt->space > CAIRN_ZKVM_SPACE_SMALL)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "space %u: expected auto, linear or small",
+                               opt->space);
     zl_run_how how = {NULL, cp, opt->threads, &rep,
-                      opt->max_memory ? opt->max_memory : cairn_pool_memory_available(), 0};
+                      opt->max_memory ? opt->max_memory : cairn_pool_memory_available(), space,
+                      opt->checkpoint_interval};
     cairn_status rc = zl_run_make(&r, elf, elf_len, input, input_len,
                                   opt->max_cycles ? opt->max_cycles : CAIRN_ZKVM_MAX_CYCLES, &how,
                                   err);
@@ -354,8 +377,21 @@ cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statemen
         return rc;
     zl_statement_init(&s);
     cairn_sha256(digest, elf, elf_len);
+    /* small space: the stages' tables sized from the budget (this thread's settings) */
+    int keep_delay = zl_zc_delay;
+    size_t keep_gkr = zl_gkr_budget;
+    if (r.small && opt->memory_budget != 0) {
+        zl_small_plan pl;
+        if ((rc = zl_small_plan_make(&pl, &r, opt->memory_budget, opt->threads, err)) != CAIRN_OK)
+            goto done;
+        zl_zc_delay = pl.zc_delay;
+        zl_gkr_budget = pl.gkr_budget;
+    }
     rc = zl_prove_run(proof, proof_len, &s, &r, digest, opt->security_bits, opt->threads, &rep,
                       err);
+    zl_zc_delay = keep_delay;
+    zl_gkr_budget = keep_gkr;
+done:
     if (rc == CAIRN_OK) {
         if (st != NULL)
             *st = s.st;

@@ -39,7 +39,7 @@
 #include "zkvm_internal.h"
 
 int zl_lk_path;
-size_t zl_gkr_budget = ZL_GKR_BUDGET;
+_Thread_local size_t zl_gkr_budget = ZL_GKR_BUDGET;
 
 /* ---- the tables ---------------------------------------------------------------------------------- */
 

@@ -431,12 +431,21 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for 2^%zu rows", n);
         goto out;
     }
-    if (cols)
-        zl_vtab_cols(&vt, cells, n, s->T, &tb);
-    else if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
-        goto out;
-    if ((st = zl_vtab_attach(&vt, csrc, err)) != CAIRN_OK)
-        goto out;
+    if (cells == NULL) { /* small space: no cell columns, every read from the sources */
+        if (csrc == NULL || cells_in == NULL || zl_prove_vtab_hook != NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG, "lean prover: no cells and no sources");
+            goto out;
+        }
+        if ((st = zl_vtab_src(&vt, csrc, n, s->T, &tb, err)) != CAIRN_OK)
+            goto out;
+    } else {
+        if (cols)
+            zl_vtab_cols(&vt, cells, n, s->T, &tb);
+        else if ((st = zl_vtab_build(&vt, cells, n, s->T, &tb, err)) != CAIRN_OK)
+            goto out;
+        if ((st = zl_vtab_attach(&vt, csrc, err)) != CAIRN_OK)
+            goto out;
+    }
     t0.vt = &vt;
     if (zl_prove_vtab_hook != NULL && (st = hook_values(&vt, &built, &hook_tab, err)) != CAIRN_OK)
         goto out;
@@ -573,6 +582,18 @@ cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                           unsigned threads, const zl_report *rep, cairn_error *err)
 {
     return prove(p, t, s, cols, 1, src, cells, threads, rep, err);
+}
+
+cairn_status zl_prove_small(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                            const zl_replay *rp, unsigned threads, const zl_report *rep,
+                            cairn_error *err)
+{
+    zl_cells_src cs;
+    cairn_rows rows;
+    zl_replay_rows impl;
+    zl_replay_cells_src(&cs, rp);
+    zl_replay_rows_init(&rows, &impl, rp, threads);
+    return prove(p, t, s, NULL, 1, &cs, &rows, threads, rep, err);
 }
 
 cairn_status zl_verify(cairn_transcript *t, const zl_stmt *s, const zl_proof *p,

@@ -125,7 +125,7 @@ static cairn_status too_long(const zl_run *r, uint32_t k, const zl_run_how *how,
                                "%llu trace rows (%llu instructions): over the limit of %llu rows",
                                (unsigned long long)r->T, (unsigned long long)r->instructions,
                                (unsigned long long)((UINT64_C(1) << ZL_MAX_VARS) - 1));
-    uint64_t limit = how != NULL && how->interval == 0 ? how->mem_limit : 0;
+    uint64_t limit = how != NULL && how->space == ZL_SPACE_LINEAR ? how->mem_limit : 0;
     if (limit > 0 && zl_prove_memory(n, k) > limit) {
         char need[32], have[32];
         fmt_bytes(need, sizeof need, zl_prove_memory(n, k));
@@ -216,6 +216,12 @@ static cairn_status run_replay(zl_run *r, cairn_witness_oracle **o, uint32_t *k,
     return too_long(r, *k, how, err);
 }
 
+uint64_t zl_interval_for(size_t n)
+{
+    uint64_t c = UINT64_C(1) << ((n + 1) / 2);
+    return c < 64 ? 64 : c;
+}
+
 /*
  * Small space, after the plain run: the lean checkpoints every
  * how->interval rows (one more run, through the row machine, keeping
@@ -234,7 +240,8 @@ static cairn_status run_small(zl_run *r, const uint8_t *in, size_t in_len, uint6
     }
     zl_replay_run run = {&r->prog, how->layout, &r->bc, &r->ram, r->init,
                          r->input, r->input_len, max_steps};
-    if ((st = zl_replay_record(&r->rp, &run, how->interval, err)) != CAIRN_OK)
+    uint64_t interval = how->interval != 0 ? how->interval : zl_interval_for(r->n);
+    if ((st = zl_replay_record(&r->rp, &run, interval, err)) != CAIRN_OK)
         return st;
     cairn_rows rows;
     zl_replay_rows impl;
@@ -256,21 +263,39 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
     if ((st = cairn_elf_load(&r->prog, elf, elf_len, err)) != CAIRN_OK ||
         (st = zk_bytecode_build_ext(&r->bc, &r->prog, ZK_EXT_M, err)) != CAIRN_OK)
         goto out;
-    int small = how != NULL && how->interval != 0;
-    if (small && how->cp != NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_ARG, "small space from a checkpoint file: not yet");
-        goto out;
+    int space = how != NULL ? how->space : ZL_SPACE_LINEAR;
+    if (space != ZL_SPACE_LINEAR && how->cp != NULL) {
+        if (space == ZL_SPACE_SMALL) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "small space from a checkpoint file: not supported yet (prove "
+                                 "the program without --from-checkpoints)");
+            goto out;
+        }
+        space = ZL_SPACE_LINEAR;
     }
+    /* auto: execute plainly first (no table), then decide */
     st = how != NULL && how->cp != NULL
              ? run_replay(r, &o, &k, &t_exec, in, in_len, max_steps, how, err)
-             : run_fresh(r, small ? NULL : &o, &k, &t_exec, in, in_len, max_steps, how, err);
+             : run_fresh(r, space == ZL_SPACE_LINEAR ? &o : NULL, &k, &t_exec, in, in_len,
+                         max_steps, how, err);
     if (st != CAIRN_OK)
         goto out;
     r->n = zk_vars_for(r->T);
+    if (space == ZL_SPACE_AUTO) {
+        if (how->mem_limit == 0 || zl_prove_memory(r->n, k) <= how->mem_limit) {
+            space = ZL_SPACE_LINEAR;
+            if ((st = cairn_witness_oracle_new_table(&o, &r->prog, how->layout, in, in_len,
+                                                     max_steps, 0, err)) != CAIRN_OK)
+                goto out;
+        } else {
+            space = ZL_SPACE_SMALL;
+        }
+    }
+    r->small = space == ZL_SPACE_SMALL;
     zk_init_regs(r->init, &r->prog, k);
     if ((st = zk_ram_load(&r->ram, &r->prog, k, err)) != CAIRN_OK)
         goto out;
-    if (small) {
+    if (r->small) {
         st = run_small(r, in, in_len, max_steps, how, err);
         goto done;
     }
@@ -328,7 +353,7 @@ cairn_status zl_run_init_cfg(zl_run *r, const uint8_t *elf, size_t elf_len, cons
                              size_t in_len, uint64_t max_steps, const cairn_vm_config *layout,
                              cairn_error *err)
 {
-    zl_run_how how = {layout, NULL, 0, NULL, 0, 0};
+    zl_run_how how = {layout, NULL, 0, NULL, 0, ZL_SPACE_LINEAR, 0};
     return zl_run_make(r, elf, elf_len, in, in_len, max_steps, &how, err);
 }
 
@@ -361,4 +386,76 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
                    security,
                    grind,
                    grind};
+}
+
+/*
+ * Small space's estimate, item by item (calibrated on `cairn prove
+ * --memory-budget` runs, docs/small-space.md): the tables U and B, the
+ * program and the allocator's arenas (fixed); the RAM's final words and
+ * each replay thread's cursor (a VM and the RAM's words and timestamps,
+ * 2^k each); the checkpoints as recorded; the phase-1 commitment's
+ * level-0 state (a running hash per codeword symbol) and its window of
+ * cells (k0 rows); what the stages still hold per row in small space (the
+ * claim reductions' block tables, the lookups' pushforwards); and the
+ * zero-check's and the GKRs' in-memory tables at their smallest.  What is
+ * left of the budget goes to those two: the zero-check reads as many
+ * rounds from the rows as it takes for its tables to fit half of it, the
+ * GKRs take the other half.
+ */
+#define ZL_SMALL_FIXED (UINT64_C(40) << 20)
+#define ZL_SMALL_PER_ROW UINT64_C(160)
+#define ZL_SMALL_ZC_COLS UINT64_C(128)
+#define ZL_SMALL_GKR_MIN ((size_t)4 << 20)
+#define ZL_SMALL_GKR_MAX ((size_t)1 << 30)
+
+cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t budget,
+                                unsigned threads, cairn_error *err)
+{
+    zl_setup su;
+    zl_replay_info info;
+    size_t n = r->n;
+    unsigned k = r->ram.k;
+    cairn_status st = zl_setup_init(&su, n, k, zl_bc_vars(&r->bc), CAIRN_ZKVM_MIN_SECURITY_BITS,
+                                    ZL_GRIND_AUTO, ZL_GRIND_AUTO, err);
+    if (st != CAIRN_OK)
+        return st;
+    memset(&info, 0, sizeof info);
+    if (r->rp != NULL)
+        zl_replay_get_info(&info, r->rp);
+    uint64_t rows = UINT64_C(1) << n, k0 = UINT64_C(1) << su.p1.log_cols;
+    uint64_t win = (k0 < rows ? k0 : rows) * ZL_NCELL * sizeof(cairn_fp) + k0 * sizeof(cairn_fp);
+    uint64_t pcs = (k0 << su.p1.log_blowup) * 176 + win;
+    uint64_t ram = (UINT64_C(16) + UINT64_C(17) * ((uint64_t)threads + 1)) << k;
+    uint64_t held = ZL_SMALL_PER_ROW * rows;
+    size_t dmax = n < ZL_ZC_DELAY_MAX ? n : ZL_ZC_DELAY_MAX;
+    uint64_t zc_min = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - dmax);
+    uint64_t fixed = ZL_SMALL_FIXED + ram + info.bytes + pcs + held;
+    pl->minimum = fixed + zc_min + ZL_SMALL_GKR_MIN;
+    if (budget < pl->minimum) {
+        char b[32], m[32], f[32], w[32], c[32], p[32], h[32], z[32];
+        fmt_bytes(b, sizeof b, budget);
+        fmt_bytes(m, sizeof m, pl->minimum);
+        fmt_bytes(f, sizeof f, ZL_SMALL_FIXED + ZL_SMALL_GKR_MIN);
+        fmt_bytes(w, sizeof w, ram);
+        fmt_bytes(c, sizeof c, info.bytes);
+        fmt_bytes(p, sizeof p, pcs);
+        fmt_bytes(h, sizeof h, held);
+        fmt_bytes(z, sizeof z, zc_min);
+        return cairn_error_set(err, CAIRN_ERR_LIMIT,
+                               "memory budget %s below the %s small space needs for 2^%zu rows: "
+                               "tables %s, RAM and %u cursors %s, %llu checkpoints %s, "
+                               "commitment %s, per-row tables %s, zero-check %s",
+                               b, m, n, f, threads + 1, w, (unsigned long long)info.count, c, p,
+                               h, z);
+    }
+    uint64_t left = budget - fixed;
+    size_t d = ZL_ZC_DELAY < dmax ? ZL_ZC_DELAY : dmax;
+    while (d < dmax && (ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - d)) > left / 2)
+        d++;
+    uint64_t g = left / 2;
+    pl->zc_delay = (int)d;
+    pl->gkr_budget = g < ZL_SMALL_GKR_MIN ? ZL_SMALL_GKR_MIN
+                     : g > ZL_SMALL_GKR_MAX ? ZL_SMALL_GKR_MAX
+                                            : (size_t)g;
+    return CAIRN_OK;
 }

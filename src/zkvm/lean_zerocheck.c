@@ -550,7 +550,7 @@ static cairn_fp2 zc_point(void *vctx, const cairn_fp2 *vals)
  */
 #define ZC_CHUNKS CAIRN_POOL_CHUNKS
 
-int zl_zc_delay = ZL_ZC_DELAY;
+_Thread_local int zl_zc_delay = ZL_ZC_DELAY;
 
 struct zc_job {
     size_t k, half, chunks;

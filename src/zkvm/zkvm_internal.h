@@ -793,7 +793,7 @@ size_t zl_zc_used(uint16_t *idx);
  */
 #define ZL_ZC_DELAY 4
 #define ZL_ZC_DELAY_MAX 16
-extern int zl_zc_delay;
+extern _Thread_local int zl_zc_delay; /* the proving thread's: tests and small space set it */
 
 /* The stage's proof: the degree-4 sum-check and the claimed values at its point. */
 typedef struct {
@@ -958,7 +958,7 @@ extern int zl_lk_path;
  * (tests: the reference, the same bytes).
  */
 #define ZL_GKR_BUDGET ((size_t)128 << 20)
-extern size_t zl_gkr_budget;
+extern _Thread_local size_t zl_gkr_budget; /* the proving thread's */
 
 /* The earlier stages' claims the lookups discharge. */
 typedef struct {
@@ -1228,6 +1228,7 @@ typedef struct {
     size_t n;               /* 2^n rows */
     cairn_fp *cells;        /* ZL_NCELL columns of 2^n rows (zl_prove_cols' layout); NULL in
                                small space, where rp regenerates them */
+    int small;              /* proven in small space: rp, no cells */
     zl_replay *rp;          /* small space: the run's lean checkpoints (zl_replay_record) */
     uint8_t *input;         /* small space: a copy of the input, which rp's replays read */
     size_t input_len;
@@ -1358,6 +1359,7 @@ typedef struct {
     cairn_zkvm_progress_fn fn;
     void *ctx;
     double stage_s[ZL_NSTAGE];
+    uint64_t stage_rows[ZL_NSTAGE]; /* zl_proof.stage_rows, handed over likewise */
 } zl_report;
 /* zl_prove_cols, telling rep (optional) of each stage as it starts and ends. */
 cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
@@ -1375,6 +1377,16 @@ cairn_status zl_prove_report(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
 cairn_status zl_prove_src(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
                           const cairn_fp *cols, const zl_cells_src *src, const cairn_rows *cells,
                           unsigned threads, const zl_report *rep, cairn_error *err);
+/*
+ * Small space: the same proof with no cell column held, every row the
+ * stages read regenerated from the replay set rp (its cursors for the row
+ * reads, its parallel fill for the sweeps: zl_replay_cells_src,
+ * zl_replay_rows_init with threads).  The errors of zl_prove_src, and a
+ * replay's.
+ */
+cairn_status zl_prove_small(zl_proof *p, cairn_transcript *t, const zl_stmt *s,
+                            const zl_replay *rp, unsigned threads, const zl_report *rep,
+                            cairn_error *err);
 /*
  * How zl_run_make gets a run's rows.  Without cp: execute the ELF afresh
  * under layout (NULL: the default layout) and trace it into a table.
@@ -1394,13 +1406,36 @@ typedef struct {
     const zl_report *rep;
     uint64_t mem_limit;
     /*
-     * Small space (fresh runs only, cp NULL): nonzero keeps no trace
-     * table and no cells, but lean checkpoints every `interval` rows
-     * (zl_replay_record) in r->rp, and the output read back from one
-     * pass of replayed rows; mem_limit is then not checked here.
+     * ZL_SPACE_LINEAR (0): a trace table and the cells, refused when
+     * zl_prove_memory exceeds mem_limit.  ZL_SPACE_SMALL (fresh runs
+     * only, cp NULL): no trace table and no cells, but lean checkpoints
+     * every `interval` rows (0: zl_interval_for(n)) in r->rp
+     * (zl_replay_record), the output read back from one pass of replayed
+     * rows; mem_limit is not checked here.  ZL_SPACE_AUTO: linear when
+     * zl_prove_memory fits mem_limit (or mem_limit is 0), small
+     * otherwise (cp NULL), decided once the run's length is known.
      */
+    int space;
     uint64_t interval;
 } zl_run_how;
+/*
+ * Small space within a memory budget (lean_file.c): the settings the
+ * stages run with (the zero-check's rounds from the rows, the GKRs'
+ * budget) and the run's estimated minimum, itemised.  CAIRN_ERR_LIMIT
+ * when budget is below the minimum, the message naming it and its parts.
+ */
+typedef struct {
+    int zc_delay;
+    size_t gkr_budget;
+    uint64_t minimum;
+} zl_small_plan;
+cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t budget,
+                                unsigned threads, cairn_error *err);
+#define ZL_SPACE_LINEAR 0
+#define ZL_SPACE_SMALL 1
+#define ZL_SPACE_AUTO 2
+/* The default checkpoint interval for 2^n rows: 2^ceil(n/2), at least 64 (sqrt(T) checkpoints). */
+uint64_t zl_interval_for(size_t n);
 /*
  * zl_run_init with the rows from how (NULL: a fresh run, default layout).
  * For a recorded run: CAIRN_ERR_ARG when it faulted, CAIRN_ERR_LIMIT when
