@@ -117,10 +117,14 @@ static int bench_replay(const struct bench_opts *o, uint64_t interval)
 int main(int argc, char **argv)
 {
     struct bench_opts o;
-    int replay = 0;
+    int replay = 0, small = 0;
     uint64_t interval = 0;
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--replay") == 0 ||
+        if (strcmp(argv[i], "--small") == 0) {
+            small = 1;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+            argc--, i--;
+        } else if (strcmp(argv[i], "--replay") == 0 ||
             (strcmp(argv[i], "--interval") == 0 && i + 1 < argc)) {
             int two = strcmp(argv[i], "--interval") == 0;
             if (two)
@@ -152,7 +156,10 @@ int main(int argc, char **argv)
                 "                   are held (default 4; 1: tables after the first round)\n"
                 "  --replay         the lean rows' checkpoint replay instead of the prover:\n"
                 "                   recording, bytes held, rows/s per thread on 1 and 2 threads\n"
-                "  --interval C     --replay: a checkpoint every C rows (default ~sqrt(rows))");
+                "  --interval C     --replay, --small: a checkpoint every C rows (default\n"
+                "                   2^ceil(n/2))\n"
+                "  --small          prove in small space (no trace, no cells: every row a\n"
+                "                   stage reads regenerated from lean checkpoints)");
     if (replay)
         return bench_replay(&o, interval);
     if (o.threads == 0)
@@ -179,8 +186,10 @@ int main(int argc, char **argv)
             goto next;
         zl_run r;
         cairn_error rerr;
-        if (elf == NULL ||
-            zl_run_init(&r, elf, elf_len, in, in_len, UINT64_C(1) << 24, &rerr) != CAIRN_OK) {
+        zl_run_how how = {NULL, NULL, 2, NULL, 0, small ? ZL_SPACE_SMALL : ZL_SPACE_LINEAR,
+                          interval};
+        if (elf == NULL || zl_run_make(&r, elf, elf_len, in, in_len, UINT64_C(1) << 24, &how,
+                                       &rerr) != CAIRN_OK) {
             fprintf(stderr, "bench_lean: %s: cannot build the run (make guests): %s\n", path,
                     elf == NULL ? "no file" : rerr.msg);
             goto next;
@@ -202,7 +211,8 @@ int main(int argc, char **argv)
             cairn_transcript_init(&b, "bench-lean");
             zl_proof_init(&p);
             double t0 = bench_now();
-            bad |= zl_prove_cols(&p, &a, &s, r.cells, 2, &err) != CAIRN_OK;
+            bad |= (small ? zl_prove_small(&p, &a, &s, r.rp, 2, NULL, &err)
+                          : zl_prove_cols(&p, &a, &s, r.cells, 2, &err)) != CAIRN_OK;
             tp[k] = bench_now() - t0;
             t0 = bench_now();
             bad |= !bad && zl_verify(&b, &s, &p, &err) != CAIRN_OK;
