@@ -1295,10 +1295,23 @@ static void pcs_commit_threads_identical(void)
 
 /* ---- the zkVM prover ---------------------------------------------------------------- */
 
+/* The pool's size each time the prover reports a stage (the passes run on the pool). */
+static void note_pool(void *ctx, const char *stage, double done)
+{
+    unsigned *seen = ctx;
+    (void)stage;
+    (void)done;
+    if (*seen == 0 || cairn_pool_threads() != *seen)
+        *seen = *seen == 0 ? cairn_pool_threads() : UINT32_MAX;
+}
+
 /*
  * One proof of a small random program with memory and input, for 1 and 8
  * threads, and 2 and 3 as well in the full run (a proof takes about a
- * second; the sanitized run, with fewer iterations, keeps two).
+ * second; the sanitized run, with fewer iterations, keeps two): the same
+ * bytes, the pool sized to the threads asked for while the prover runs
+ * (every stage it reports sees that size), and the previous size
+ * restored afterwards.
  */
 static void zkvm_threads_identical(void)
 {
@@ -1312,8 +1325,11 @@ static void zkvm_threads_identical(void)
         cairn_error err;
         uint8_t *proof = NULL;
         size_t plen = 0;
+        unsigned seen = 0;
         cairn_zkvm_options_init(&o);
         o.threads = counts[ti];
+        o.progress = note_pool;
+        o.progress_ctx = &seen;
         use_threads(ti % 2 == 0 ? 1 : 3); /* whatever an earlier test left */
         unsigned before = cairn_pool_threads();
         if (!CHECK(cairn_zkvm_prove(&proof, &plen, NULL, NULL, elf, elf_len, zk_test_input,
@@ -1322,6 +1338,7 @@ static void zkvm_threads_identical(void)
             break;
         }
         CHECK_EQ_U64(cairn_pool_threads(), before); /* the prover restores the pool's size */
+        CHECK_EQ_U64(seen, counts[ti]);               /* and ran its stages on o.threads */
         if (ti == 0) {
             ref = proof;
             ref_len = plen;

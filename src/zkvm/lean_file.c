@@ -340,10 +340,10 @@ static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, int executed,
     stats->trace_rows = r->T;
 }
 
-cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
-                         cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
-                         const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
-                         const cairn_zkvm_options *opt, cairn_error *err)
+static cairn_status prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                             cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                             const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
+                             const cairn_zkvm_options *opt, cairn_error *err)
 {
     zl_statement s;
     zl_run r;
@@ -403,6 +403,26 @@ done:
     }
     zl_statement_clear(&s);
     zl_run_clear(&r);
+    return rc;
+}
+
+/*
+ * The run and the proof on the library's thread pool sized to
+ * opt->threads (every pass of the run's fill, the replay and the prover's
+ * stages runs there), the previous size restored afterwards.  The proof
+ * bytes do not depend on the thread count.
+ */
+cairn_status zk_prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
+                         cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
+                         const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
+                         const cairn_zkvm_options *opt, cairn_error *err)
+{
+    unsigned keep = cairn_pool_threads(), want = opt->threads ? opt->threads : 1;
+    (void)cairn_pool_set_threads(want < CAIRN_POOL_MAX_THREADS ? want : CAIRN_POOL_MAX_THREADS,
+                                 NULL);
+    cairn_status rc = prove_v5(proof, proof_len, st, stats, elf, elf_len, cp, input, input_len,
+                               opt, err);
+    (void)cairn_pool_set_threads(keep, NULL);
     return rc;
 }
 
