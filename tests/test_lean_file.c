@@ -739,7 +739,8 @@ static cairn_checkpoints *record(const uint8_t *elf, size_t len, const uint8_t *
  * interval and any number of replay threads (the hello guest and random
  * programs with reads and writes, so the output comes from replayed
  * rows); the stats list no "execute" stage; a set of another input is
- * refused.
+ * refused, so is a run above a memory limit (linear space, even in the
+ * default auto mode) and a memory budget (small space's).
  */
 static void lean_file_from_checkpoints(void)
 {
@@ -796,6 +797,20 @@ static void lean_file_from_checkpoints(void)
             free(fresh);
             fresh = NULL;
         }
+        /* a checkpoint file's run is linear: a memory limit below its estimate refuses it
+           (the default, auto, included), and small space's options are refused with it */
+        opt.threads = 1;
+        opt.max_memory = zl_prove_memory(zk_vars_for(a.cycles), a.mem_log2_words) - 1;
+        CHECK_STATUS(cairn_zkvm_prove_checkpoints(&got, &got_len, NULL, NULL, elf, len, cp, in,
+                                                  in_len, &opt, &err),
+                     CAIRN_ERR_LIMIT);
+        CHECK(got == NULL);
+        opt.max_memory = 0;
+        opt.memory_budget = UINT64_C(1) << 30;
+        CHECK_STATUS(cairn_zkvm_prove_checkpoints(&got, &got_len, NULL, NULL, elf, len, cp, in,
+                                                  in_len, &opt, &err),
+                     CAIRN_ERR_ARG);
+        opt.memory_budget = 0;
         uint8_t other[1] = {0x5a};
         opt.proof_format = 5;
         CHECK_STATUS(cairn_zkvm_prove_checkpoints(&got, &got_len, NULL, NULL, elf, len, cp, other,

@@ -129,11 +129,16 @@ typedef struct {
     uint64_t checkpoint_interval;
     /*
      * Small space: the memory the prover aims to stay within, in bytes
-     * (0: no budget, the default stage settings).  Nonzero selects small
-     * space under CAIRN_ZKVM_SPACE_AUTO; the zero-check's and the GKRs'
-     * in-memory tables are sized from it.  A budget below the run's
-     * estimated minimum is CAIRN_ERR_LIMIT right after execution, naming
-     * the minimum and its parts.
+     * (0: none given).  Nonzero selects small space under
+     * CAIRN_ZKVM_SPACE_AUTO; the zero-check's and the GKRs' in-memory
+     * tables are sized from it (auto's small space: from the memory
+     * available).  A budget below the run's estimated minimum is
+     * CAIRN_ERR_LIMIT before any proving (after the run, its checkpoints
+     * and the output's pass), naming the minimum and its parts.  A budget
+     * or an interval with CAIRN_ZKVM_SPACE_LINEAR or with a checkpoint
+     * file is CAIRN_ERR_ARG.  The prover sizes the library's thread pool
+     * (cairn/pool.h) to threads while it runs and restores it after:
+     * concurrent proofs in one process share that pool.
      */
     uint64_t memory_budget;
 } cairn_zkvm_options;

@@ -367,6 +367,12 @@ static cairn_status prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_stat
     if (opt->space > CAIRN_ZKVM_SPACE_SMALL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "space %u: expected auto, linear or small",
                                opt->space);
+    if ((opt->memory_budget != 0 || opt->checkpoint_interval != 0) &&
+        (opt->space == CAIRN_ZKVM_SPACE_LINEAR || cp != NULL))
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "a memory budget or a checkpoint interval is small space's; %s is "
+                               "proven in linear space",
+                               cp != NULL ? "a checkpoint file's run" : "this proof");
     zl_run_how how = {NULL, cp, opt->threads, &rep,
                       opt->max_memory ? opt->max_memory : cairn_pool_memory_available(), space,
                       opt->checkpoint_interval};
@@ -380,9 +386,13 @@ static cairn_status prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_stat
     /* small space: the stages' tables sized from the budget (this thread's settings) */
     int keep_delay = zl_zc_delay;
     size_t keep_gkr = zl_gkr_budget;
-    if (r.small && opt->memory_budget != 0) {
+    /* the budget: the one given, or in auto mode the memory that made linear space too big */
+    uint64_t budget = opt->memory_budget;
+    if (budget == 0 && r.small && space == ZL_SPACE_AUTO)
+        budget = how.mem_limit;
+    if (r.small && budget != 0) {
         zl_small_plan pl;
-        if ((rc = zl_small_plan_make(&pl, &r, opt->memory_budget, opt->threads, err)) != CAIRN_OK)
+        if ((rc = zl_small_plan_make(&pl, &r, budget, opt->threads, err)) != CAIRN_OK)
             goto done;
         zl_zc_delay = pl.zc_delay;
         zl_gkr_budget = pl.gkr_budget;

@@ -44,7 +44,8 @@
 struct slot {
     void *cur;
     _Atomic uint64_t count;
-    char pad[64 - sizeof(void *) - sizeof(uint64_t)];
+    pthread_t owner;
+    char pad[64 - sizeof(void *) - sizeof(uint64_t) - sizeof(pthread_t) % 64];
 };
 
 struct zl_reads {
@@ -87,23 +88,34 @@ static void fail(struct zl_reads *rd, cairn_status st, const cairn_error *e, con
     pthread_mutex_unlock(&rd->mu);
 }
 
-/* This thread's slot in rd (taken, and its cursor opened, on its first read); NULL when none. */
+/*
+ * This thread's slot in rd (taken, and its cursor opened, on its first
+ * read; found again by the thread's id when the thread read through
+ * another state in between, as the pool's workers do when proofs share
+ * the pool); NULL when none.
+ */
 static struct slot *slot_of(struct zl_reads *rd)
 {
     if (tr.gen == rd->gen)
         return tr.s;
     struct slot *s = NULL;
+    pthread_t self = pthread_self();
     pthread_mutex_lock(&rd->mu);
-    if (rd->nslot < READ_SLOTS)
+    for (size_t i = 0; i < rd->nslot && s == NULL; i++)
+        if (pthread_equal(rd->slot[i].owner, self))
+            s = &rd->slot[i];
+    if (s == NULL && rd->nslot < READ_SLOTS) {
         s = &rd->slot[rd->nslot++];
+        s->owner = self;
+    }
     pthread_mutex_unlock(&rd->mu);
     if (s == NULL) {
         fail(rd, CAIRN_ERR_INTERNAL, NULL, "more reading threads than slots");
         return NULL;
     }
-    if (rd->src != NULL && (s->cur = rd->src->open(rd->src->ctx)) == NULL) {
+    if (rd->src != NULL && s->cur == NULL && (s->cur = rd->src->open(rd->src->ctx)) == NULL) {
         fail(rd, CAIRN_ERR_NOMEM, NULL, "out of memory for a row cursor");
-        return NULL; /* the slot stays taken, with no cursor: closing skips it */
+        return NULL; /* the slot stays this thread's, with no cursor: closing skips it */
     }
     tr.gen = rd->gen;
     tr.s = s;

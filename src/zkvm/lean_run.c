@@ -243,6 +243,16 @@ static cairn_status run_small(zl_run *r, const uint8_t *in, size_t in_len, uint6
     uint64_t interval = how->interval != 0 ? how->interval : zl_interval_for(r->n);
     if ((st = zl_replay_record(&r->rp, &run, interval, err)) != CAIRN_OK)
         return st;
+    zl_replay_info info;
+    zl_replay_get_info(&info, r->rp);
+    if (info.T != r->T || info.cycles != r->instructions || info.n != r->n ||
+        info.exit_code != r->exit_code)
+        return cairn_error_set(err, CAIRN_ERR_INTERNAL,
+                               "the recorded run (%llu rows, %llu instructions, exit %u) is not "
+                               "the executed one (%llu, %llu, exit %u)",
+                               (unsigned long long)info.T, (unsigned long long)info.cycles,
+                               info.exit_code, (unsigned long long)r->T,
+                               (unsigned long long)r->instructions, r->exit_code);
     cairn_rows rows;
     zl_replay_rows impl;
     zl_replay_rows_init(&rows, &impl, r->rp, how->threads ? how->threads : 1);
@@ -272,6 +282,13 @@ cairn_status zl_run_make(zl_run *r, const uint8_t *elf, size_t elf_len, const ui
             goto out;
         }
         space = ZL_SPACE_LINEAR;
+    }
+    /* the space in effect (a checkpoint file's run is linear: its memory limit applies) */
+    zl_run_how eff;
+    if (how != NULL) {
+        eff = *how;
+        eff.space = space;
+        how = &eff;
     }
     /* auto: execute plainly first (no table), then decide */
     st = how != NULL && how->cp != NULL
@@ -425,7 +442,9 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
     uint64_t rows = UINT64_C(1) << n, k0 = UINT64_C(1) << su.p1.log_cols;
     uint64_t win = (k0 < rows ? k0 : rows) * ZL_NCELL * sizeof(cairn_fp) + k0 * sizeof(cairn_fp);
     uint64_t pcs = (k0 << su.p1.log_blowup) * 176 + win;
-    uint64_t ram = (UINT64_C(16) + UINT64_C(17) * ((uint64_t)threads + 1)) << k;
+    /* the row reads' cursors (one a thread) and a sweep's (one a piece) can be open at once */
+    uint64_t cursors = 2 * (uint64_t)(threads ? threads : 1);
+    uint64_t ram = (UINT64_C(16) + UINT64_C(17) * cursors) << k;
     uint64_t held = ZL_SMALL_PER_ROW * rows;
     size_t dmax = n < ZL_ZC_DELAY_MAX ? n : ZL_ZC_DELAY_MAX;
     uint64_t zc_min = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - dmax);
@@ -445,14 +464,16 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
                                "memory budget %s below the %s small space needs for 2^%zu rows: "
                                "tables %s, RAM and %u cursors %s, %llu checkpoints %s, "
                                "commitment %s, per-row tables %s, zero-check %s",
-                               b, m, n, f, threads + 1, w, (unsigned long long)info.count, c, p,
-                               h, z);
+                               b, m, n, f, (unsigned)cursors, w, (unsigned long long)info.count,
+                               c, p, h, z);
     }
     uint64_t left = budget - fixed;
     size_t d = ZL_ZC_DELAY < dmax ? ZL_ZC_DELAY : dmax;
     while (d < dmax && (ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - d)) > left / 2)
         d++;
-    uint64_t g = left / 2;
+    uint64_t zt = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - d);
+    uint64_t g = left > zt ? left - zt : 0;
+    g = g > left / 2 ? left / 2 : g;
     pl->zc_delay = (int)d;
     pl->gkr_budget = g < ZL_SMALL_GKR_MIN ? ZL_SMALL_GKR_MIN
                      : g > ZL_SMALL_GKR_MAX ? ZL_SMALL_GKR_MAX
