@@ -51,10 +51,8 @@ unsigned cairn_pool_online_cores(void);
  * memory.limit_in_bytes - memory.usage_in_bytes, or v2 memory.max -
  * memory.current, the tightest of the cgroup and its ancestors), where
  * the usage does not count the cgroup's file pages (memory.stat's
- * active_file + inactive_file: page cache the kernel reclaims first), and
- * by what an address-space limit (RLIMIT_AS) leaves beyond the process's
- * virtual size.  0 when none of these can be read (not Linux, /proc not
- * mounted).
+ * active_file + inactive_file: page cache the kernel reclaims first).  0
+ * when none of these can be read (not Linux, /proc not mounted).
  */
 uint64_t cairn_pool_memory_available(void);
 /*

@@ -19,7 +19,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -268,36 +267,9 @@ uint64_t cairn_pool_memory_available_at(const char *meminfo, const char *self_cg
     return avail;
 }
 
-/*
- * What an address-space limit (RLIMIT_AS, as the proving service sets on
- * each job's process) leaves: the limit less the process's virtual size
- * (/proc/self/statm's first field); UINT64_MAX without a limit or when the
- * size cannot be read.
- */
-static uint64_t address_space_left(void)
-{
-    struct rlimit rl;
-    unsigned long long pages = 0;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-        return UINT64_MAX;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f == NULL)
-        return UINT64_MAX;
-    int got = fscanf(f, "%llu", &pages);
-    fclose(f);
-    long page = sysconf(_SC_PAGESIZE);
-    if (got != 1 || page <= 0)
-        return UINT64_MAX;
-    uint64_t used = (uint64_t)pages * (uint64_t)page, lim = (uint64_t)rl.rlim_cur;
-    return lim > used ? lim - used : 1;
-}
-
 uint64_t cairn_pool_memory_available(void)
 {
-    uint64_t avail =
-        cairn_pool_memory_available_at("/proc/meminfo", "/proc/self/cgroup", "/sys/fs/cgroup");
-    uint64_t as = address_space_left();
-    return as != UINT64_MAX && (avail == 0 || as < avail) ? as : avail;
+    return cairn_pool_memory_available_at("/proc/meminfo", "/proc/self/cgroup", "/sys/fs/cgroup");
 }
 
 size_t cairn_pool_chunks(size_t items, size_t min_items)
