@@ -1481,6 +1481,18 @@ done:
     return st;
 }
 
+/* The cells (2^n rows of ZL_NCELL, row-major) as columns (zl_prove_cols'); NULL: no memory. */
+static cairn_fp *cols_of(const cairn_fp *cells, size_t n)
+{
+    size_t rows = (size_t)1 << n;
+    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
+    if (cols != NULL)
+        for (size_t x = 0; x < rows; x++)
+            for (unsigned c = 0; c < ZL_NCELL; c++)
+                cols[(size_t)c * rows + x] = cells[x * ZL_NCELL + c];
+    return cols;
+}
+
 /*
  * The lookup stage's prover reads the cells only from a row source: from
  * the cell columns (zl_cols_rows) and from the row-major cells handed one
@@ -1515,7 +1527,7 @@ static void lookup_cells_any_source(void)
     zl_lk_claims cl = {idx, zv, zl, mv, sv};
     zl_tables tb[2];
     cairn_error err;
-    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
+    cairn_fp *cols = cols_of(f.cells, n);
     const cairn_fp *cp[ZL_NCELL];
     struct lk_out ref, o;
     memset(&ref, 0, sizeof ref);
@@ -1526,11 +1538,8 @@ static void lookup_cells_any_source(void)
         FAIL("setup");
         goto out;
     }
-    for (unsigned c = 0; c < ZL_NCELL; c++) {
+    for (unsigned c = 0; c < ZL_NCELL; c++)
         cp[c] = cols + (size_t)c * rows;
-        for (size_t x = 0; x < rows; x++)
-            cols[(size_t)c * rows + x] = f.cells[x * ZL_NCELL + c];
-    }
     cairn_rows crows;
     zl_cols_rows cimpl;
     zl_cols_rows_init(&crows, &cimpl, cp, n);
@@ -1777,18 +1786,6 @@ static const cairn_rows *fail_rows_over(struct fail_rows *fr, const cairn_rows *
     fr->in = in;
     fr->src = (cairn_rows){in->rows_len, in->width, fail_rows_stream, fr};
     return &fr->src;
-}
-
-/* The cells (2^n rows of ZL_NCELL, row-major) as columns (zl_prove_cols'); NULL: no memory. */
-static cairn_fp *cols_of(const cairn_fp *cells, size_t n)
-{
-    size_t rows = (size_t)1 << n;
-    cairn_fp *cols = malloc(ZL_NCELL * rows * sizeof *cols);
-    if (cols != NULL)
-        for (size_t x = 0; x < rows; x++)
-            for (unsigned c = 0; c < ZL_NCELL; c++)
-                cols[(size_t)c * rows + x] = cells[x * ZL_NCELL + c];
-    return cols;
 }
 
 /*

@@ -232,6 +232,15 @@ static size_t guest_input(uint8_t *in, const struct guest *g)
     return g->in ? 4 : 0;
 }
 
+/* The input of the example guest called name (guest_input's), into in. */
+static size_t named_input(uint8_t *in, const char *name)
+{
+    for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
+        if (strcmp(guests[i].name, name) == 0)
+            return guest_input(in, &guests[i]);
+    return 0;
+}
+
 static int sanitized(void) { return test_iters < 1000; }
 
 /*
@@ -403,12 +412,8 @@ struct rcase {
 static int open_recorded(struct ref *f, zl_replay **rp, const char *isa, const char *name,
                          uint64_t C)
 {
-    const struct guest *g = NULL;
-    for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-        if (strcmp(guests[i].name, name) == 0)
-            g = &guests[i];
     uint8_t in[256];
-    size_t in_len = guest_input(in, g);
+    size_t in_len = named_input(in, name);
     zl_replay_run run;
     cairn_error err;
     *rp = NULL;
@@ -599,12 +604,8 @@ static void small_run_matches_linear(void)
 {
     static const char *const names[] = {"hello", "sha256", "fib"};
     for (size_t k = 0; k < (sanitized() ? 1 : sizeof names / sizeof names[0]); k++) {
-        const struct guest *g = NULL;
-        for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-            if (strcmp(guests[i].name, names[k]) == 0)
-                g = &guests[i];
         uint8_t in[256];
-        size_t in_len = guest_input(in, g);
+        size_t in_len = named_input(in, names[k]);
         struct ref f;
         zl_run r;
         cairn_error err;
@@ -651,12 +652,8 @@ static void small_space_same_proof(void)
         {"rv32i", "hello", 7}, {"rv32im", "fib", 64}, {"rv32i", "sha256", 5000}};
     unsigned pool = cairn_pool_threads();
     for (size_t k = 0; k < (sanitized() ? 1 : sizeof cases / sizeof cases[0]); k++) {
-        const struct guest *g = NULL;
-        for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-            if (strcmp(guests[i].name, cases[k].name) == 0)
-                g = &guests[i];
         uint8_t in[256], *ref_b = NULL, *b = NULL;
-        size_t in_len = guest_input(in, g), ref_len = 0, len = 0;
+        size_t in_len = named_input(in, cases[k].name), ref_len = 0, len = 0;
         struct ref f;
         zl_run r;
         zl_proof p;
