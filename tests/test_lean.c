@@ -1604,11 +1604,16 @@ out:
 /*
  * The claim reductions' two provers (each instance on its block, or on
  * full tables of 2^N, both reading the cells from their row source) give
- * the same lean proof, byte for byte, on 1, 2 and 3 threads.
+ * the same lean proof, byte for byte, on 1, 2 and 3 threads; and so does
+ * the block prover whose cells' instances start on window tables
+ * (zl_open_table_max 0).
  */
 static void reduce_blocks_same_proof(void)
 {
     proof_same_either_way(&zl_open_path, 0, 1);
+    zl_open_table_max = 0;
+    proof_same_either_way(&zl_open_path, 0, 1);
+    zl_open_table_max = ZL_OPEN_TABLE_MAX;
 }
 
 /*
@@ -3516,33 +3521,38 @@ static void reduce_rejects_false_claim(void)
  * Both provers of the reduction (zl_open_path 0: each instance on its
  * block; 1: the reference, full tables of 2^N) on one fixture, each with
  * every member from its table, with group 0's members read from rows, and
- * with group 1's (chunks of 0, 1, 2, 3 or 7 rows), on 1, 2 and 3 threads
- * in turn: the same round
- * messages, slot values, sent values and transcript state after the
+ * with group 1's (chunks of 0, 1, 2, 3 or 7 rows), and the block prover
+ * once more with group 0's and group 1's read from rows through window
+ * tables (zl_open_table_max 0), on 1, 2 and 3 threads in turn: the same
+ * round messages, slot values, sent values and transcript state after the
  * opening; the verifier's answer on the block prover's proof is want.
  * Returns 1 when all proved.
  */
 static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status want)
 {
+    enum { V = 8 };
     static const size_t chunks[] = {0, 1, 2, 3, 7};
-    struct red_proof p[6];
-    cairn_fp2 next[6];
+    struct red_proof p[V];
+    cairn_fp2 next[V];
     int ok = 1;
     unsigned keep = cairn_pool_threads();
-    for (int v = 0; v < 6; v++) {
+    for (int v = 0; v < V; v++) {
         cairn_error err;
-        size_t g = v < 2 ? 2 : (size_t)(v / 2 - 1);
+        size_t g = v < 2 ? 2 : v < 6 ? (size_t)(v / 2 - 1) : (size_t)(v - 6);
+        int path = v < 6 ? v & 1 : 0;
         (void)cairn_pool_set_threads(1 + (unsigned)v % 3, NULL);
-        cairn_status st = red_prove_from(&p[v], f, v & 1, g, chunks[test_rand_below(5)], NULL,
+        zl_open_table_max = v < 6 ? ZL_OPEN_TABLE_MAX : 0;
+        cairn_status st = red_prove_from(&p[v], f, path, g, chunks[test_rand_below(5)], NULL,
                                          &next[v], &err);
+        zl_open_table_max = ZL_OPEN_TABLE_MAX;
         if (st != CAIRN_OK) {
-            FAIL("%s, path %d, group %zu from rows: %s (%s)", what, v & 1, g,
-                 cairn_status_str(st), err.msg);
+            FAIL("%s, path %d, group %zu from rows%s: %s (%s)", what, path, g,
+                 v < 6 ? "" : " by windows", cairn_status_str(st), err.msg);
             ok = 0;
         }
     }
     (void)cairn_pool_set_threads(keep, NULL);
-    for (int v = 1; v < 6 && ok; v++)
+    for (int v = 1; v < V && ok; v++)
         if (CHECK(p[0].rd.rounds == p[v].rd.rounds && p[0].rd.degree == p[v].rd.degree)) {
             CHECK_MEM_EQ(p[0].rd.evals, p[v].rd.evals,
                          p[0].rd.rounds * p[0].rd.degree * sizeof *p[0].rd.evals);
@@ -3558,7 +3568,7 @@ static int reduce_paths_agree(struct red_fix *f, const char *what, cairn_status 
         else
             test_pass();
     }
-    for (int v = 0; v < 6; v++)
+    for (int v = 0; v < V; v++)
         red_proof_clear(&p[v]);
     return ok;
 }

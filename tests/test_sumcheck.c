@@ -696,7 +696,37 @@ static void sumcheck_batch_final_values(void)
 struct split_ctx {
     struct tables *tb;
     cairn_fp2 (*tau)[7];
+    size_t m;
+    const size_t *head, *vars, *block; /* head instances: W, table variables s, block b */
+    size_t calls;
 };
+
+/*
+ * The head instances' window tables from the definition (cairn_sumcheck_window_fn):
+ * f_c(x) = lift[c][x + b 2^s] over s variables.
+ */
+static cairn_status head_window(void *ctx, size_t round, const cairn_fp2 *point,
+                                cairn_fp2 **const *tables, cairn_error *err)
+{
+    struct split_ctx *sc = ctx;
+    (void)err;
+    sc->calls++;
+    for (size_t j = 0; j < sc->m; j++) {
+        if (tables[j] == NULL)
+            continue;
+        const struct tables *tb = &sc->tb[j];
+        size_t W = sc->head[j], s = sc->vars[j], off = sc->block[j] << s;
+        for (size_t c = 0; c < tb->k; c++)
+            for (size_t x = 0; x < ((size_t)1 << s); x++) {
+                size_t y = x & (((size_t)1 << W) - 1), z = x >> W;
+                cairn_fp2 w = round == 0 ? ref_eq(z, sc->tau[j] + W, s - W) : ref_eq(y, point, W);
+                size_t at = round == 0 ? y : z;
+                tables[j][c][at] =
+                    cairn_fp2_add(tables[j][c][at], cairn_fp2_mul(w, tb->lift[c][off + x]));
+            }
+    }
+    return CAIRN_OK;
+}
 
 static cairn_status split_pair(cairn_fp2 *out, void *ctx, size_t j, size_t i,
                                const cairn_fp2 *point, cairn_error *err)
@@ -725,17 +755,20 @@ static cairn_status split_pair(cairn_fp2 *out, void *ctx, size_t j, size_t i,
 }
 
 /*
- * cairn_sumcheck_batch_prove_split against cairn_sumcheck_batch_prove on
- * the full tables: random expressions, sizes and splits (0..n_j, the
- * coordinates past the split random bits), true and false claims: the
- * same proof, point, evaluations and transcript state.  A split instance
- * whose tau past the split is not bits, or a split without pairs: ARG.
+ * cairn_sumcheck_batch_prove_split, and _parts with head instances,
+ * against cairn_sumcheck_batch_prove on the full tables: random
+ * expressions, sizes and splits (0..n_j, the coordinates past the split
+ * random bits), heads 1..s-1 on linear expressions (window tables from
+ * the definition), true and false claims: the same proof, point,
+ * evaluations and transcript state.  A split instance whose tau past the
+ * split is not bits, a split without pairs, a head on a non-linear
+ * expression or not below s, a head without window: ARG.
  */
 static void sumcheck_batch_split_matches(void)
 {
     enum { M = 4, N = 7 };
     for (unsigned long it = 0; it < test_iters / 20 + 4; it++) {
-        size_t m = 1 + (size_t)test_rand_below(M), total = 0, split[M];
+        size_t m = 1 + (size_t)test_rand_below(M), total = 0, split[M], head[M], vars[M], blk_of[M];
         struct tables tb[M];
         cairn_sumcheck_input blk_in[M][MAXK];
         cairn_fp2 *blk[M][MAXK];
@@ -745,7 +778,8 @@ static void sumcheck_batch_split_matches(void)
         cairn_fp2 tau[M][N], point[2][N], evals[2][M * MAXK];
         cairn_sumcheck_proof p[2];
         cairn_transcript t[2];
-        struct split_ctx sc = {tb, tau};
+        struct split_ctx sc = {tb, tau, m, head, vars, blk_of, 0};
+        size_t heads = 0;
         int ok = 1;
         memset(tb, 0, sizeof tb);
         memset(blk, 0, sizeof blk);
@@ -753,9 +787,13 @@ static void sumcheck_batch_split_matches(void)
         cairn_sumcheck_proof_init(&p[1]);
         for (size_t j = 0; j < m; j++) {
             size_t n = (size_t)test_rand_below(N + 1), k = 1 + (size_t)test_rand_below(3);
-            rand_expr(&ex[j], terms[j], k, 1 + (size_t)test_rand_below(3), 3);
+            int linear = test_rand_below(2) == 0;
+            rand_expr(&ex[j], terms[j], k, 1 + (size_t)test_rand_below(3), linear ? 1 : 3);
             ok &= tables_make(&tb[j], n, k, (unsigned)test_rand_below(1u << k));
             split[j] = (size_t)test_rand_below(n + 2); /* n, n + 1: not split */
+            vars[j] = split[j] < n ? split[j] : n;
+            head[j] = linear && vars[j] >= 2 ? 1 + (size_t)test_rand_below(vars[j] - 1) : 0;
+            heads += head[j] > 0;
             size_t b = 0;
             for (size_t i = 0; i < n; i++) {
                 tau[j][i] = test_rand_fp2();
@@ -764,6 +802,7 @@ static void sumcheck_batch_split_matches(void)
                     b |= (size_t)cairn_fp2_eq(tau[j][i], cairn_fp2_one()) << (i - split[j]);
                 }
             }
+            blk_of[j] = b;
             inst[j].expr = &ex[j];
             inst[j].tau = tau[j];
             inst[j].inputs = tb[j].in;
@@ -799,6 +838,47 @@ static void sumcheck_batch_split_matches(void)
         }
         CHECK_MEM_EQ(evals[0], evals[1], total * sizeof(cairn_fp2));
         CHECK_MEM_EQ(t[0].state, t[1].state, sizeof t[0].state);
+        if (heads > 0) { /* the head instances without tables, from the window */
+            cairn_sumcheck_instance hinst[M];
+            cairn_sumcheck_batch_parts parts = {split, split_pair, head, head_window, &sc};
+            for (size_t j = 0; j < m; j++) {
+                hinst[j] = binst[j];
+                if (head[j] > 0)
+                    hinst[j].inputs = NULL;
+            }
+            transcript_fresh(&t[1]);
+            CHECK_OK(cairn_sumcheck_batch_prove_parts(&p[1], point[1], evals[1], &t[1], hinst, m,
+                                                      &parts, NULL));
+            CHECK(sc.calls >= 2);
+            if (CHECK(p[0].rounds == p[1].rounds && p[0].degree == p[1].degree)) {
+                CHECK_MEM_EQ(p[0].evals, p[1].evals, p[0].rounds * p[0].degree * sizeof(cairn_fp2));
+                CHECK_MEM_EQ(point[0], point[1], p[0].rounds * sizeof(cairn_fp2));
+            }
+            CHECK_MEM_EQ(evals[0], evals[1], total * sizeof(cairn_fp2));
+            CHECK_MEM_EQ(t[0].state, t[1].state, sizeof t[0].state);
+            for (size_t j = 0; j < m; j++) {
+                if (head[j] == 0)
+                    continue;
+                size_t keep = head[j];
+                head[j] = vars[j]; /* not below s */
+                CHECK_STATUS(cairn_sumcheck_batch_prove_parts(&p[1], point[1], evals[1], &t[1],
+                                                              hinst, m, &parts, NULL),
+                             CAIRN_ERR_ARG);
+                head[j] = keep;
+                cairn_sumcheck_term two = {cairn_fp2_one(), 2, {0, 0}};
+                cairn_sumcheck_expr sq = {&two, 1, ex[j].inputs_len}, *was = &ex[j];
+                hinst[j].expr = &sq; /* not linear */
+                CHECK_STATUS(cairn_sumcheck_batch_prove_parts(&p[1], point[1], evals[1], &t[1],
+                                                              hinst, m, &parts, NULL),
+                             CAIRN_ERR_ARG);
+                hinst[j].expr = was;
+                parts.window = NULL;
+                CHECK_STATUS(cairn_sumcheck_batch_prove_parts(&p[1], point[1], evals[1], &t[1],
+                                                              hinst, m, &parts, NULL),
+                             CAIRN_ERR_ARG);
+                break;
+            }
+        }
         for (size_t j = 0; j < m; j++) {
             if (split[j] >= inst[j].n)
                 continue;

@@ -330,6 +330,51 @@ cairn_status cairn_sumcheck_batch_prove_split(cairn_sumcheck_proof *proof, cairn
                                               void *ctx, cairn_error *err);
 
 /*
+ * The window tables of a batch's head instances
+ * (cairn_sumcheck_batch_prove_parts).  Instance j with head[j] = W > 0
+ * runs its first W rounds on tables of 2^W entries and the rest on tables
+ * the callee materialises at round W; tables[j] is NULL for every other
+ * instance, else its k_j tables for the callee to fill:
+ *   round 0 (every head instance):  2^W entries,
+ *       B_c(y) = sum_{z in {0,1}^(s - W)} eq(tau[W .. s), z) f_c(y + 2^W z);
+ *   round W (the instances whose head ends there):  2^(s - W) entries,
+ *       f_c(point[0 .. W), z),
+ * s being the instance's table variables (split[j] for a split instance,
+ * else n_j) and f_c its input tables over s variables.  The callee sees
+ * every instance of a round in one call, so it can read its rows once
+ * for all of them.  That is what lets a linear claim over rows it streams
+ * be proven in two passes with tables of about 2^(s/2) entries.
+ */
+typedef cairn_status (*cairn_sumcheck_window_fn)(void *ctx, size_t round, const cairn_fp2 *point,
+                                                 cairn_fp2 **const *tables, cairn_error *err);
+
+/* How the instances of cairn_sumcheck_batch_prove_parts give their tables. */
+typedef struct {
+    const size_t *split;          /* per instance (as _split), or NULL */
+    cairn_sumcheck_pair_fn pair;  /* required with split */
+    const size_t *head;           /* per instance: rounds on window tables (0: none), or NULL */
+    cairn_sumcheck_window_fn window; /* required with head */
+    void *ctx;                    /* handed to pair and window */
+} cairn_sumcheck_batch_parts;
+
+/*
+ * cairn_sumcheck_batch_prove_split with head instances besides: instance
+ * j with head[j] = W (0 < W < s, s as above, and a tau) has no input
+ * tables (inputs NULL); cairn_sumcheck_window_fn gives them.  Its
+ * expression must be linear (no term of two or more factors): the window
+ * tables then carry exactly the round polynomials of the full tables, so
+ * transcript, proof, point and evals are byte for byte those of
+ * cairn_sumcheck_batch_prove.  Errors as _split, plus CAIRN_ERR_ARG for a
+ * head out of range, without tau or window, or on a non-linear
+ * expression, and whatever window returns.
+ */
+cairn_status cairn_sumcheck_batch_prove_parts(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                              cairn_fp2 *evals, cairn_transcript *t,
+                                              const cairn_sumcheck_instance *inst, size_t inst_len,
+                                              const cairn_sumcheck_batch_parts *parts,
+                                              cairn_error *err);
+
+/*
  * Verify a batch: point receives N = max n_j elements, evals are the
  * claimed final evaluations laid out as cairn_sumcheck_batch_prove writes
  * them (evals_len = sum_j k_j, else CAIRN_ERR_ARG).  CAIRN_ERR_PARSE for a

@@ -62,6 +62,63 @@ static cairn_fp pow2(size_t e)
     return cairn_fp_from_u64((uint64_t)1 << e);
 }
 
+/* Whether every term of expr has at most one factor (a head instance's window tables need it). */
+static int expr_linear(const cairn_sumcheck_expr *expr)
+{
+    for (size_t t = 0; expr != NULL && t < expr->terms_len; t++)
+        if (expr->terms[t].factors_len > 1)
+            return 0;
+    return 1;
+}
+
+/* A batch's head instances: the window of each, in its own instance over W variables. */
+struct heads {
+    const size_t *head;
+    sc_inst *win;      /* m: instance j's first W rounds (B tables) */
+    cairn_fp2 ***tabs; /* m: the tables handed to window(), or NULL */
+    size_t *len;       /* m: entries of each of tabs[j]'s tables */
+};
+
+/* Free the tables handed out for instance j (those an instance did not take). */
+static void heads_free_tabs(struct heads *h, size_t j, size_t k)
+{
+    if (h->tabs[j] == NULL)
+        return;
+    for (size_t c = 0; c < k; c++)
+        free(h->tabs[j][c]);
+    free(h->tabs[j]);
+    h->tabs[j] = NULL;
+}
+
+/*
+ * Hand window() fresh tables for the head instances whose window starts
+ * (round 0) or ends (round = head[j]) at `round`, of len(j) entries each;
+ * no call when there are none.
+ */
+static cairn_status heads_call(struct heads *h, const cairn_sumcheck_batch_parts *parts,
+                               const sc_inst *ins, const size_t *lo, size_t m, size_t round,
+                               const cairn_fp2 *point, cairn_error *err)
+{
+    size_t any = 0;
+    for (size_t j = 0; j < m; j++) {
+        size_t W = h->head[j], s = lo[j] != SIZE_MAX ? lo[j] : ins[j].n;
+        if (W == 0 || (round != 0 && round != W))
+            continue;
+        size_t k = ins[j].k;
+        h->len[j] = (size_t)1 << (round == 0 ? W : s - W);
+        if ((h->tabs[j] = calloc(k, sizeof *h->tabs[j])) == NULL)
+            goto nomem;
+        for (size_t c = 0; c < k; c++)
+            if ((h->tabs[j][c] = calloc(h->len[j], sizeof(cairn_fp2))) == NULL)
+                goto nomem;
+        any++;
+    }
+    return any == 0 ? CAIRN_OK : parts->window(parts->ctx, round, point, h->tabs, err);
+nomem:
+    return cairn_error_set(err, CAIRN_ERR_NOMEM, "batched sum-check: window tables of round %zu",
+                           round);
+}
+
 /*
  * A batch: instance j takes part in rounds 0..n_j-1 with its own round
  * polynomial (extended to the batch degree D by interpolation) scaled by
@@ -71,31 +128,54 @@ static cairn_fp pow2(size_t e)
  * split instance (split != NULL, split[j] < n_j) runs on its block tables
  * as an instance of split[j] variables (the same round polynomials: eq
  * weighs the rest 0) and then on the pairs pair() gives, its state (claim,
- * eq_prefix, round) carried across.
+ * eq_prefix, round) carried across.  A head instance (head[j] = W > 0)
+ * starts without tables: its first W rounds come from a second instance
+ * over W variables on the window tables B (tau's first W coordinates: the
+ * rest are inside B, and B is linear in the tables because the
+ * expression is), both bound to the same challenges, so the two keep the
+ * same claim and eq prefix; at round W the materialised tables are handed
+ * to the first one, which goes on as if it had folded them itself.
  */
 static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, cairn_fp2 *evals,
                                 cairn_transcript *t, const cairn_sumcheck_instance *inst,
-                                size_t inst_len, const size_t *split, cairn_sumcheck_pair_fn pair,
-                                void *ctx, cairn_error *err)
+                                size_t inst_len, const cairn_sumcheck_batch_parts *parts,
+                                cairn_error *err)
 {
+    static const cairn_sumcheck_batch_parts none = {NULL, NULL, NULL, NULL, NULL};
     cairn_status st = CAIRN_OK;
     size_t m = inst_len, N = 0, D = 1;
     sc_inst *ins = NULL;
     cairn_fp2 *rho = NULL, *sj = NULL, pv[2 * CAIRN_SUMCHECK_MAX_INPUTS];
     size_t *lo = NULL, *nj = NULL; /* lo[j]: a split instance's rounds on tables (else SIZE_MAX) */
+    struct heads h = {NULL, NULL, NULL, NULL};
+    if (parts == NULL)
+        parts = &none;
+    const size_t *split = parts->split;
     if (m == 0 || inst == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: no instances");
+    if ((split != NULL && parts->pair == NULL) || (parts->head != NULL && parts->window == NULL))
+        return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: %s without %s",
+                               split != NULL && parts->pair == NULL ? "split" : "head",
+                               split != NULL && parts->pair == NULL ? "pairs" : "window");
     ins = calloc(m, sizeof *ins);
     rho = malloc(m * sizeof *rho);
     sj = malloc(m * SC_MAX_PTS * sizeof *sj);
     lo = malloc(2 * m * sizeof *lo);
-    if (ins == NULL || rho == NULL || sj == NULL || lo == NULL) {
+    if (parts->head != NULL) {
+        h.head = parts->head;
+        h.win = calloc(m, sizeof *h.win);
+        h.tabs = calloc(m, sizeof *h.tabs);
+        h.len = calloc(m, sizeof *h.len);
+    }
+    if (ins == NULL || rho == NULL || sj == NULL || lo == NULL ||
+        (h.head != NULL && (h.win == NULL || h.tabs == NULL || h.len == NULL))) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "batched sum-check: %zu instances", m);
         goto out;
     }
     nj = lo + m; /* nj[j]: instance j's variables */
     for (size_t j = 0; j < m; j++) {
-        if (inst[j].inputs == NULL) {
+        size_t W = h.head != NULL ? h.head[j] : 0;
+        if (inst[j].inputs == NULL && W == 0) {
             st = cairn_error_set(err, CAIRN_ERR_ARG,
                                  "batched sum-check: instance %zu has no tables", j);
             goto out;
@@ -117,8 +197,16 @@ static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, c
             }
             n = lo[j];
         }
-        st = sc_inst_init(&ins[j], inst[j].expr, inst[j].tau, inst[j].inputs, k, n, inst[j].claim,
-                          NULL, err);
+        if (W > 0 && (W >= n || inst[j].tau == NULL || !expr_linear(inst[j].expr))) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "batched sum-check: head instance %zu: %s", j,
+                                 W >= n                   ? "window not below its table variables"
+                                 : inst[j].tau == NULL    ? "no tau"
+                                                          : "expression not linear");
+            goto out;
+        }
+        st = sc_inst_init(&ins[j], inst[j].expr, inst[j].tau, W > 0 ? NULL : inst[j].inputs, k, n,
+                          inst[j].claim, NULL, err);
         if (st != CAIRN_OK)
             goto out;
         nj[j] = inst[j].n;
@@ -141,22 +229,53 @@ static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, c
     if ((st = sc_proof_alloc(proof, N, D, err)) != CAIRN_OK)
         goto out;
     sc_absorb_header(t, N, D, claim);
+    if (h.head != NULL) { /* the window tables, and the instances over them */
+        if ((st = heads_call(&h, parts, ins, lo, m, 0, point, err)) != CAIRN_OK)
+            goto out;
+        for (size_t j = 0; j < m; j++) {
+            cairn_sumcheck_input win_in[CAIRN_SUMCHECK_MAX_INPUTS];
+            if (h.head[j] == 0)
+                continue;
+            for (size_t c = 0; c < ins[j].k; c++)
+                win_in[c] = (cairn_sumcheck_input){NULL, h.tabs[j][c], 0};
+            if ((st = sc_inst_init(&h.win[j], inst[j].expr, inst[j].tau, win_in, ins[j].k,
+                                   h.head[j], inst[j].claim, NULL, err)) != CAIRN_OK)
+                goto out;
+        }
+    }
     for (size_t i = 0; i < N; i++) {
         cairn_fp2 S[SC_MAX_PTS];
         for (size_t x = 0; x <= D; x++)
             S[x] = cairn_fp2_zero();
+        if (h.head != NULL && i > 0 &&
+            (st = heads_call(&h, parts, ins, lo, m, i, point, err)) != CAIRN_OK)
+            goto out;
         for (size_t j = 0; j < m; j++) {
             sc_inst *in = &ins[j];
             cairn_fp2 *s = sj + j * SC_MAX_PTS;
+            if (h.head != NULL && h.head[j] > 0 && i == h.head[j]) {
+                /* the window is spent: the materialised tables go to the instance */
+                sc_inst_clear(&h.win[j]);
+                in->has_tables = 1;
+                in->len = in->len_own = h.len[j];
+                for (size_t c = 0; c < in->k; c++) {
+                    in->own_fp2[c] = h.tabs[j][c];
+                    in->src_fp2[c] = h.tabs[j][c];
+                    h.tabs[j][c] = NULL;
+                }
+                heads_free_tabs(&h, j, in->k);
+            }
             if (i < nj[j]) {
-                if (i < lo[j]) {
+                if (h.head != NULL && i < h.head[j]) {
+                    sc_inst_round(s, &h.win[j]);
+                } else if (i < lo[j]) {
                     sc_inst_round(s, in);
                 } else {
                     if (i == lo[j]) { /* the block tables are spent: pairs from here on */
                         in->has_tables = 0;
                         in->n = nj[j];
                     }
-                    if ((st = pair(pv, ctx, j, i, point, err)) != CAIRN_OK)
+                    if ((st = parts->pair(pv, parts->ctx, j, i, point, err)) != CAIRN_OK)
                         goto out;
                     sc_inst_round_pair(s, in, pv);
                 }
@@ -176,21 +295,37 @@ static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, c
         }
         cairn_fp2 r = sc_emit(proof, t, i, S);
         point[i] = r;
-        for (size_t j = 0; j < m; j++)
-            if (i < nj[j] && (st = sc_inst_bind(&ins[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
+        for (size_t j = 0; j < m; j++) {
+            if (i >= nj[j])
+                continue;
+            if (h.head != NULL && i < h.head[j] &&
+                (st = sc_inst_bind(&h.win[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
                 goto out;
+            if ((st = sc_inst_bind(&ins[j], sj + j * SC_MAX_PTS, r, err)) != CAIRN_OK)
+                goto out;
+            if (i == 0 && h.head != NULL) /* the window instance folded B into its own tables */
+                heads_free_tabs(&h, j, ins[j].k);
+        }
     }
     for (size_t j = 0, off = 0; j < m; j++) {
         if (lo[j] == SIZE_MAX)
             sc_inst_final(evals + off, &ins[j]);
-        else if ((st = pair(evals + off, ctx, j, nj[j], point, err)) != CAIRN_OK)
+        else if ((st = parts->pair(evals + off, parts->ctx, j, nj[j], point, err)) != CAIRN_OK)
             goto out;
         off += ins[j].k;
     }
 out:
     if (ins != NULL)
-        for (size_t j = 0; j < m; j++)
+        for (size_t j = 0; j < m; j++) {
+            if (h.win != NULL)
+                sc_inst_clear(&h.win[j]);
+            if (h.tabs != NULL)
+                heads_free_tabs(&h, j, ins[j].k);
             sc_inst_clear(&ins[j]);
+        }
+    free(h.win);
+    free(h.tabs);
+    free(h.len);
     free(ins);
     free(rho);
     free(sj);
@@ -203,7 +338,7 @@ cairn_status cairn_sumcheck_batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *
                                         const cairn_sumcheck_instance *inst, size_t inst_len,
                                         cairn_error *err)
 {
-    return batch_prove(proof, point, evals, t, inst, inst_len, NULL, NULL, NULL, err);
+    return batch_prove(proof, point, evals, t, inst, inst_len, NULL, err);
 }
 
 cairn_status cairn_sumcheck_batch_prove_split(cairn_sumcheck_proof *proof, cairn_fp2 *point,
@@ -212,9 +347,17 @@ cairn_status cairn_sumcheck_batch_prove_split(cairn_sumcheck_proof *proof, cairn
                                               const size_t *split, cairn_sumcheck_pair_fn pair,
                                               void *ctx, cairn_error *err)
 {
-    if (split != NULL && pair == NULL)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "batched sum-check: split without pairs");
-    return batch_prove(proof, point, evals, t, inst, inst_len, split, pair, ctx, err);
+    cairn_sumcheck_batch_parts parts = {split, pair, NULL, NULL, ctx};
+    return batch_prove(proof, point, evals, t, inst, inst_len, &parts, err);
+}
+
+cairn_status cairn_sumcheck_batch_prove_parts(cairn_sumcheck_proof *proof, cairn_fp2 *point,
+                                              cairn_fp2 *evals, cairn_transcript *t,
+                                              const cairn_sumcheck_instance *inst, size_t inst_len,
+                                              const cairn_sumcheck_batch_parts *parts,
+                                              cairn_error *err)
+{
+    return batch_prove(proof, point, evals, t, inst, inst_len, parts, err);
 }
 
 /* ---- claim reduction ------------------------------------------------------------ */

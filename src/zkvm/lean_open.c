@@ -49,8 +49,11 @@
  * T_l in one pass, its claimed slots' block values at the prefix point in
  * one pass (when the group is not the largest), and the batch rows for
  * the evaluation at r* and the opening through cairn_pcs_stack_src (one
- * pass each when the group is the largest).  Field sums do not depend on
- * their order, so the passes give the bytes of the tables whatever the
+ * pass each when the group is the largest).  When the T_l would take
+ * more than zl_open_table_max bytes, the windows (struct win) take the
+ * place of the first two passes and of the evaluation's: two passes, and
+ * tables of about 2^(n_g/2) entries.  Field sums do not depend on their
+ * order, so the passes give the bytes of the tables whatever the
  * source's chunks and the thread count.
  */
 #include <stdlib.h>
@@ -61,7 +64,7 @@
 
 /* One claim: its instance, slot and member (of the point's group), its value, its coefficient. */
 struct rclaim {
-    size_t inst, slot, member;
+    size_t inst, slot, member, pt;
     cairn_fp2 v, a;
 };
 
@@ -160,15 +163,23 @@ static void mpass_chunk(void *ctx, size_t ch)
     }
 }
 
+/* A piece of member rows must start where the last one ended. */
+static cairn_status rows_in_order(uint64_t first_row, uint64_t next, cairn_error *err)
+{
+    if (first_row == next)
+        return CAIRN_OK;
+    return cairn_error_set(err, CAIRN_ERR_ARG,
+                           "claim reduction: the member rows came at row %llu, expected %llu",
+                           (unsigned long long)first_row, (unsigned long long)next);
+}
+
 /* A piece of the member rows: cut into chunks on the pool, their sums added in chunk order. */
 static cairn_status mpass_consume(void *ctx, uint64_t first_row, const cairn_fp *rows,
                                   size_t count, cairn_error *err)
 {
     struct mpass *mp = ctx;
-    if (first_row != mp->next)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "claim reduction: the member rows came at row %llu, expected %llu",
-                               (unsigned long long)first_row, (unsigned long long)mp->next);
+    if (rows_in_order(first_row, mp->next, err) != CAIRN_OK)
+        return CAIRN_ERR_ARG;
     mp->first = first_row, mp->rows = rows, mp->count = count;
     mp->chunks = cairn_pool_chunks(count, ZL_MP_CHUNK);
     cairn_pool_run(mp->chunks, mpass_chunk, mp);
@@ -243,13 +254,309 @@ out:
     return st;
 }
 
+_Thread_local size_t zl_open_table_max = ZL_OPEN_TABLE_MAX;
+
+/*
+ * The window passes over the members read from rows, when their block
+ * tables would take more than zl_open_table_max bytes.  With x = y + 2^W z
+ * (W = n / 2 of the group's n variables):
+ *   pass 0, before the claims are bound: for every claim point p of the
+ *     group and every member j claimed there,
+ *         B_pj(y) = sum_z eq(r_p[W .. n), z) f_j(y, z),
+ *     which gives the sent values too, f_j(r_p) = sum_y eq(r_p[<W], y) B_pj(y),
+ *     so this pass takes the place of the sent values' pass;
+ *   round 0 of the reduction (no pass): instance l's window table
+ *     sum_{claims at l} a B_pj;
+ *   round W, pass 1: every member bound to the first W challenges,
+ *     M_j(z) = sum_y eq(r_<W, y) f_j(y, z), and instance l's table
+ *     sum_{claims at l} a M_j from them (no pass);
+ *   after the reduction (no pass): every slot of the group at r*, from
+ *     the M_j, in place of the pass of cairn_pcs_evaluate.
+ * So the reduction and the values at r* take two passes, as the sent
+ * values, the block tables and the values at r* took three.  Memory:
+ * 2^W extension elements per claimed (point, member) and per instance,
+ * 2^(n - W) per member and per instance, and the eq tables' halves.
+ */
+struct win {
+    const zl_members *ms;
+    unsigned n, W, zlo;    /* zlo: eq(r_p[W..n)) split at zlo bits of z */
+    size_t width;
+    /* pass 0 */
+    size_t np, nb;         /* window points, (point, member) tables */
+    const cairn_fp2 **r;   /* np: their points */
+    size_t *bp, *bj;       /* nb: each table's window point and member */
+    size_t *bix;           /* npts * count: table of (point i, member j), SIZE_MAX if none */
+    size_t count;          /* members of the group */
+    cairn_fp2 *B;          /* nb tables of 2^W */
+    cairn_fp2 *elo, *ehi;  /* np tables of 2^zlo and 2^(n - W - zlo) */
+    /* the reduction */
+    const struct plan *pl;
+    size_t nh;             /* head instances */
+    size_t *inst;          /* nh: their plan instances */
+    size_t *cfirst;        /* nh + 1: their claims in cl[] */
+    const struct rclaim **cl;
+    cairn_fp2 *eqr;        /* pass 1: eq(r_<W, .), 2^W */
+    cairn_fp2 *M;          /* pass 1: count tables of 2^(n - W), the members bound */
+    cairn_fp2 **out;       /* nh: the table being filled */
+    cairn_fp2 *part;       /* pass 1: per chunk, count * zcap partial sums (part_len in all) */
+    size_t zcap, part_len;
+    int pass0;
+    uint64_t first, next;  /* the piece being read */
+    const cairn_fp *rows;
+    size_t count_rows, chunks;
+};
+
+static void win_clear(struct win *w)
+{
+    free(w->r);
+    free(w->bp);
+    free(w->bj);
+    free(w->bix);
+    free(w->B);
+    free(w->elo);
+    free(w->ehi);
+    free(w->inst);
+    free(w->cfirst);
+    free(w->cl);
+    free(w->eqr);
+    free(w->M);
+    free(w->out);
+    free(w->part);
+    memset(w, 0, sizeof *w);
+}
+
+/* Pass 0, chunk ch: the y of its range, over every z of the piece, into every B_pj. */
+static void win_chunk0(void *ctx, size_t ch)
+{
+    const struct win *w = ctx;
+    size_t ylo, yhi, Y = (size_t)1 << w->W, zmask = ((size_t)1 << w->zlo) - 1;
+    size_t hlen = (size_t)1 << (w->n - w->W - w->zlo);
+    cairn_fp2 e[ZL_OPEN_MAX_POINTS];
+    cairn_pool_chunk_range(&ylo, &yhi, Y, w->chunks, ch);
+    uint64_t end = w->first + w->count_rows;
+    for (uint64_t z = w->first >> w->W; (z << w->W) < end; z++) {
+        uint64_t a = (z << w->W) + ylo, b = (z << w->W) + yhi;
+        if (a < w->first)
+            a = w->first;
+        if (b > end)
+            b = end;
+        if (a >= b)
+            continue;
+        for (size_t p = 0; p < w->np; p++)
+            e[p] = cairn_fp2_mul(w->elo[(p << w->zlo) + (z & zmask)],
+                                 w->ehi[p * hlen + (z >> w->zlo)]);
+        for (uint64_t x = a; x < b; x++) {
+            const cairn_fp *row = w->rows + (size_t)(x - w->first) * w->width;
+            size_t y = (size_t)x & (Y - 1);
+            for (size_t t = 0; t < w->nb; t++) {
+                cairn_fp2 *bt = w->B + (t << w->W) + y;
+                *bt = cairn_fp2_add(*bt, cairn_fp2_mul_fp(e[w->bp[t]], row[w->bj[t]]));
+            }
+        }
+    }
+}
+
+/* Pass 1, chunk ch: its rows into partial sums per member and z (from the chunk's first z). */
+static void win_chunk1(void *ctx, size_t ch)
+{
+    const struct win *w = ctx;
+    size_t lo, hi, Y = (size_t)1 << w->W;
+    cairn_fp2 *part = w->part + ch * w->count * w->zcap;
+    cairn_pool_chunk_range(&lo, &hi, w->count_rows, w->chunks, ch);
+    if (lo >= hi)
+        return;
+    uint64_t z0 = (w->first + lo) >> w->W;
+    for (size_t i = 0; i < w->count * w->zcap; i++)
+        part[i] = cairn_fp2_zero();
+    for (size_t r = lo; r < hi; r++) {
+        uint64_t x = w->first + r;
+        size_t zi = (size_t)((x >> w->W) - z0);
+        cairn_fp2 wy = w->eqr[(size_t)x & (Y - 1)];
+        const cairn_fp *row = w->rows + r * w->width;
+        for (size_t j = 0; j < w->count; j++)
+            part[j * w->zcap + zi] = cairn_fp2_add(part[j * w->zcap + zi],
+                                                   cairn_fp2_mul_fp(wy, row[j]));
+    }
+}
+
+/* A piece of the rows: its chunks on the pool, then (pass 1) their partial sums added in. */
+static cairn_status win_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
+                                cairn_error *err)
+{
+    struct win *w = ctx;
+    if (rows_in_order(first_row, w->next, err) != CAIRN_OK)
+        return CAIRN_ERR_ARG;
+    w->first = first_row, w->rows = rows, w->count_rows = count;
+    if (w->pass0) {
+        w->chunks = cairn_pool_chunks((size_t)1 << w->W, 16);
+        cairn_pool_run(w->chunks, win_chunk0, w);
+    } else {
+        w->chunks = cairn_pool_chunks(count, ZL_MP_CHUNK);
+        w->zcap = (((count + w->chunks - 1) / w->chunks) >> w->W) + 2;
+        if (w->chunks * w->count * w->zcap > w->part_len) {
+            free(w->part);
+            w->part_len = w->chunks * w->count * w->zcap;
+            if ((w->part = malloc(w->part_len * sizeof *w->part)) == NULL) {
+                w->part_len = 0;
+                return cairn_error_set(err, CAIRN_ERR_NOMEM,
+                                       "claim reduction: a window's partial sums");
+            }
+        }
+        cairn_pool_run(w->chunks, win_chunk1, w);
+        for (size_t ch = 0; ch < w->chunks; ch++) {
+            size_t lo, hi;
+            cairn_pool_chunk_range(&lo, &hi, count, w->chunks, ch);
+            if (lo >= hi)
+                continue;
+            uint64_t z0 = (first_row + lo) >> w->W, z1 = (first_row + hi - 1) >> w->W;
+            const cairn_fp2 *part = w->part + ch * w->count * w->zcap;
+            size_t zl = (size_t)1 << (w->n - w->W);
+            for (size_t j = 0; j < w->count; j++)
+                for (uint64_t z = z0; z <= z1; z++)
+                    w->M[j * zl + z] = cairn_fp2_add(w->M[j * zl + z], part[j * w->zcap + (z - z0)]);
+        }
+    }
+    w->next += count;
+    return CAIRN_OK;
+}
+
+/* One pass of the windows over the rows (pass0 or pass 1); the rows' failure is the result. */
+static cairn_status win_pass(struct win *w, int pass0, cairn_error *err)
+{
+    const cairn_rows *rows = w->ms->rows;
+    w->pass0 = pass0;
+    w->next = 0;
+    cairn_status s = cairn_rows_stream(rows, 0, rows->rows_len, win_consume, w, err);
+    if (s == CAIRN_OK && w->next != rows->rows_len)
+        s = cairn_error_set(err, CAIRN_ERR_ARG, "claim reduction: the member rows ended at %llu",
+                            (unsigned long long)w->next);
+    return s;
+}
+
+/*
+ * Decide on the windows (w->nb = 0: none) and, with them, run pass 0:
+ * the B_pj of every claimed member of the rows' group at each of its
+ * points.  Points of the group with no claimed member are left out.
+ */
+static cairn_status win_begin(struct win *w, const zl_claim_pt *pts, size_t npts,
+                              const cairn_pcs_stack *st, const zl_members *ms, cairn_error *err)
+{
+    memset(w, 0, sizeof *w);
+    if (ms->rows == NULL)
+        return CAIRN_OK;
+    unsigned n = st->groups[ms->group].num_vars;
+    size_t cnt = st->groups[ms->group].count, np = 0, nb = 0;
+    for (size_t i = 0; i < npts; i++) {
+        size_t c = 0;
+        for (size_t j = 0; pts[i].group == ms->group && j < cnt; j++)
+            c += pts[i].kind[j] != ZL_CLAIM_NONE;
+        np += c > 0;
+        nb += c;
+    }
+    if (np == 0 || np > ZL_OPEN_MAX_POINTS || n < 2 ||
+        (uint64_t)np * sizeof(cairn_fp2) << n <= (uint64_t)zl_open_table_max)
+        return CAIRN_OK;
+    w->ms = ms, w->n = n, w->W = n / 2, w->zlo = (n - n / 2) / 2;
+    w->width = ms->rows->width, w->count = cnt;
+    size_t zb = n - w->W, hl = (size_t)1 << (zb - w->zlo);
+    w->r = malloc(np * sizeof *w->r);
+    w->bp = malloc(nb * sizeof *w->bp);
+    w->bj = malloc(nb * sizeof *w->bj);
+    w->bix = malloc(npts * cnt * sizeof *w->bix);
+    w->B = calloc(nb << w->W, sizeof *w->B);
+    w->elo = malloc((np << w->zlo) * sizeof *w->elo);
+    w->ehi = malloc(np * hl * sizeof *w->ehi);
+    if (w->r == NULL || w->bp == NULL || w->bj == NULL || w->bix == NULL || w->B == NULL ||
+        w->elo == NULL || w->ehi == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu window tables", nb);
+    for (size_t i = 0; i < npts; i++) {
+        size_t first = w->nb;
+        for (size_t j = 0; j < cnt; j++) {
+            w->bix[i * cnt + j] = SIZE_MAX;
+            if (pts[i].group != ms->group || pts[i].kind[j] == ZL_CLAIM_NONE)
+                continue;
+            w->bix[i * cnt + j] = w->nb;
+            w->bp[w->nb] = w->np, w->bj[w->nb++] = j;
+        }
+        if (w->nb == first)
+            continue;
+        const cairn_fp2 *tau = pts[i].r + w->W;
+        cairn_status s;
+        if ((s = cairn_poly_eq_table(w->elo + (w->np << w->zlo), tau, w->zlo)) != CAIRN_OK ||
+            (s = cairn_poly_eq_table(w->ehi + w->np * hl, tau + w->zlo, zb - w->zlo)) != CAIRN_OK)
+            return cairn_error_set(err, s, "claim reduction: the windows' eq tables");
+        w->r[w->np++] = pts[i].r;
+    }
+    cairn_status s = win_pass(w, 1, err);
+    free(w->elo);
+    free(w->ehi);
+    w->elo = w->ehi = NULL;
+    return s;
+}
+
+/* Member j's value at point i (of the rows' group, claimed there) from its window table. */
+static cairn_status win_value(cairn_fp2 *out, const struct win *w, size_t i, size_t j,
+                              const cairn_fp2 *r)
+{
+    size_t Y = (size_t)1 << w->W;
+    cairn_fp2 *eq = malloc(Y * sizeof *eq);
+    cairn_status s = eq == NULL ? CAIRN_ERR_NOMEM : cairn_poly_eq_table(eq, r, w->W);
+    if (s == CAIRN_OK) {
+        const cairn_fp2 *bt = w->B + (w->bix[i * w->count + j] << w->W);
+        cairn_fp2 acc = cairn_fp2_zero();
+        for (size_t y = 0; y < Y; y++)
+            acc = cairn_fp2_add(acc, cairn_fp2_mul(eq[y], bt[y]));
+        *out = acc;
+    }
+    free(eq);
+    return s;
+}
+
+/*
+ * With the claims bound: the instances of the rows' group become head
+ * instances (head[l] = W, else 0), their claims listed by instance.
+ */
+static cairn_status win_heads(struct win *w, size_t *head, const struct plan *pl,
+                              cairn_error *err)
+{
+    for (size_t l = 0; l < pl->ninst; l++)
+        head[l] = 0;
+    if (w->nb == 0)
+        return CAIRN_OK;
+    size_t nh = 0, ncl = 0;
+    for (size_t l = 0; l < pl->ninst; l++)
+        nh += pl->grp[l] == w->ms->group;
+    if (nh > ZL_OPEN_MAX_POINTS) /* a point in several blocks: the tables whole */
+        return CAIRN_OK;
+    w->pl = pl;
+    w->inst = malloc(nh * sizeof *w->inst + 1);
+    w->cfirst = malloc((nh + 1) * sizeof *w->cfirst);
+    w->cl = malloc(pl->m * sizeof *w->cl + 1);
+    w->out = malloc(nh * sizeof *w->out + 1);
+    if (w->inst == NULL || w->cfirst == NULL || w->cl == NULL || w->out == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu windows", nh);
+    for (size_t l = 0; l < pl->ninst; l++) {
+        if (pl->grp[l] != w->ms->group)
+            continue;
+        head[l] = w->W;
+        w->inst[w->nh] = l;
+        w->cfirst[w->nh++] = ncl;
+        for (size_t k = 0; k < pl->m; k++)
+            if (pl->cl[k].inst == l)
+                w->cl[ncl++] = &pl->cl[k];
+    }
+    w->cfirst[w->nh] = ncl;
+    return CAIRN_OK;
+}
+
 /*
  * The prover's sent values: each sent member's value at its point into
  * the point's vals and, in point order, into out; the members read from
  * rows all in one pass.
  */
 static cairn_status sent_prove(cairn_fp2 *out, zl_claim_pt *pts, size_t npts,
-                               const cairn_pcs_stack *st, const zl_members *ms, cairn_error *err)
+                               const cairn_pcs_stack *st, const zl_members *ms,
+                               const struct win *w, cairn_error *err)
 {
     size_t e = 0, nev = 0, len = zl_open_sent_len(pts, npts, st);
     cairn_status s = CAIRN_OK;
@@ -262,7 +569,9 @@ static cairn_status sent_prove(cairn_fp2 *out, zl_claim_pt *pts, size_t npts,
             const cairn_fp *f = table_of(ms, st, pts[i].group, j);
             if (pts[i].kind[j] != ZL_CLAIM_SENT)
                 continue;
-            if (f == NULL)
+            if (f == NULL && w->nb > 0)
+                s = win_value(&pts[i].vals[j], w, i, j, pts[i].r);
+            else if (f == NULL)
                 ev[nev++] = (struct mp_eval){j, pts[i].r, &pts[i].vals[j]};
             else if ((s = cairn_poly_eval_fp(&pts[i].vals[j], f, pts[i].r, g->num_vars)) !=
                      CAIRN_OK)
@@ -348,6 +657,7 @@ static cairn_status plan_build(struct plan *pl, cairn_transcript *t, const zl_cl
             c->inst = l;
             c->slot = st->first_slot[g] + (j >> d);
             c->member = j;
+            c->pt = i;
             c->v = v[pl->m] = pts[i].vals[j];
             pl->m++;
         }
@@ -458,6 +768,7 @@ struct pairs {
     const zl_members *ms;
     cairn_fp2 **at; /* num_polys: NULL, or S_c(r_0..r_{n_g-1}, y) folded in the y bound so far */
     size_t *folded; /* num_polys: the y variables bound in at[c] */
+    struct win *win; /* the window passes (win_tables), or NULL */
 };
 
 /* Whether a claim of the plan is on slot c. */
@@ -562,41 +873,133 @@ static cairn_status pair_values(cairn_fp2 *out, void *ctx, size_t l, size_t i,
 }
 
 /*
+ * cairn_sumcheck_window_fn: at round 0 each head instance's window table
+ * from the B_pj, at round W its bound table from pass 1.
+ */
+static cairn_status win_tables(void *ctx, size_t round, const cairn_fp2 *point,
+                               cairn_fp2 **const *tables, cairn_error *err)
+{
+    struct win *w = ((struct pairs *)ctx)->win;
+    size_t Y = (size_t)1 << w->W, nh = 0;
+    for (size_t h = 0; h < w->nh; h++)
+        if ((w->out[h] = tables[w->inst[h]] != NULL ? tables[w->inst[h]][0] : NULL) != NULL)
+            nh++;
+    if (nh != w->nh) /* every head instance has the same window */
+        return cairn_error_set(err, CAIRN_ERR_INTERNAL,
+                               "claim reduction: %zu of %zu windows at round %zu", nh, w->nh,
+                               round);
+    if (round == 0) {
+        for (size_t h = 0; h < w->nh; h++)
+            for (size_t k = w->cfirst[h]; k < w->cfirst[h + 1]; k++) {
+                const struct rclaim *c = w->cl[k];
+                const cairn_fp2 *bt = w->B + (w->bix[c->pt * w->count + c->member] << w->W);
+                for (size_t y = 0; y < Y; y++)
+                    w->out[h][y] = cairn_fp2_add(w->out[h][y], cairn_fp2_mul(c->a, bt[y]));
+            }
+        return CAIRN_OK;
+    }
+    free(w->B); /* the windows are spent */
+    w->B = NULL;
+    size_t zl = (size_t)1 << (w->n - w->W);
+    if ((w->eqr = malloc(Y * sizeof *w->eqr)) == NULL ||
+        (w->M = calloc(w->count * zl, sizeof *w->M)) == NULL ||
+        cairn_poly_eq_table(w->eqr, point, w->W) != CAIRN_OK)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: the members bound");
+    cairn_status s = win_pass(w, 0, err);
+    free(w->eqr);
+    w->eqr = NULL;
+    for (size_t h = 0; h < w->nh && s == CAIRN_OK; h++)
+        for (size_t k = w->cfirst[h]; k < w->cfirst[h + 1]; k++) {
+            const cairn_fp2 *m = w->M + w->cl[k]->member * zl;
+            for (size_t z = 0; z < zl; z++)
+                w->out[h][z] = cairn_fp2_add(w->out[h][z], cairn_fp2_mul(w->cl[k]->a, m[z]));
+        }
+    return s;
+}
+
+/*
+ * Every slot's value at the batch point r* (N coordinates), as
+ * cairn_pcs_evaluate gives it: slot c of group g is
+ * sum_b eq(r*[n_g .. N), b) f_{j0 + b}(r*[0 .. n_g)) over its blocks b
+ * (members past the group's count are zero); the members read from rows
+ * from their tables bound by pass 1 (w->M), the others from their tables.
+ */
+static cairn_status win_at(cairn_fp2 *at, const struct win *w, const cairn_pcs_stack *st,
+                           const zl_members *ms, const cairn_fp2 *rstar, cairn_error *err)
+{
+    size_t zl = (size_t)1 << (w->n - w->W);
+    cairn_status s = CAIRN_OK;
+    for (size_t g = 0; g < st->groups_len && s == CAIRN_OK; g++) {
+        unsigned ng = st->groups[g].num_vars, d = st->num_vars - ng;
+        size_t end = g + 1 < st->groups_len ? st->first_slot[g + 1] : st->num_polys;
+        for (size_t c = st->first_slot[g]; c < end && s == CAIRN_OK; c++) {
+            size_t j0 = (c - st->first_slot[g]) << d;
+            at[c] = cairn_fp2_zero();
+            for (size_t b = 0; b < ((size_t)1 << d) && j0 + b < st->groups[g].count; b++) {
+                cairn_fp2 v, e = cairn_fp2_one();
+                const cairn_fp *f = table_of(ms, st, g, j0 + b);
+                if (f != NULL)
+                    s = cairn_poly_eval_fp(&v, f, rstar, ng);
+                else
+                    s = cairn_poly_eval_fp2(&v, w->M + (j0 + b) * zl, rstar + w->W, ng - w->W);
+                if (s != CAIRN_OK)
+                    return cairn_error_set(err, s, "claim reduction: a slot's value at r*");
+                for (unsigned u = 0; u < d; u++) {
+                    cairn_fp2 r = rstar[ng + u];
+                    e = cairn_fp2_mul(e, (b >> u) & 1 ? r : cairn_fp2_sub(cairn_fp2_one(), r));
+                }
+                at[c] = cairn_fp2_add(at[c], cairn_fp2_mul(e, v));
+            }
+        }
+    }
+    return s;
+}
+
+/*
  * The prover: instance l's Q_l kept on its block only, T_l = sum a f_member
  * over the group's n_g variables (its first n_g rounds), then the pairs of
  * pair_values.  Memory: sum_l 2^n_g(l) extension elements for the T_l
  * (and the sum-check's folds of them, half that), plus 2^(N - n_g) per
  * claimed slot of a smaller group.  The T_l of members read from rows are
- * made in one pass over the rows, all at once.  The same bytes as
- * reduce_full.
+ * made in one pass over the rows, all at once, or, when they would take
+ * more than zl_open_table_max bytes, never made whole: their first
+ * W = n_g / 2 rounds run on window tables of 2^W entries from one pass
+ * and the rest on T_l bound to those rounds' challenges (2^(n_g - W)
+ * entries) from a second (win_tables).  The same bytes as reduce_full.
  */
 static cairn_status reduce_blocks(cairn_sumcheck_proof *rd, cairn_fp2 *rstar, cairn_fp2 *evals,
                                   cairn_transcript *t, const struct plan *pl,
-                                  const cairn_pcs_stack *st, const zl_members *ms,
+                                  const cairn_pcs_stack *st, const zl_members *ms, struct win *w,
                                   cairn_sumcheck_instance *ins, cairn_sumcheck_input *inputs,
                                   cairn_error *err)
 {
     cairn_status s = CAIRN_OK;
     size_t total = 0, nacc = 0, *off = malloc(pl->ninst * sizeof *off);
-    size_t *split = malloc(pl->ninst * sizeof *split);
+    size_t *split = malloc(pl->ninst * sizeof *split), *head = malloc(pl->ninst * sizeof *head);
     struct mp_acc *acc = malloc(pl->m * sizeof *acc + 1);
     cairn_fp2 *tab = NULL;
     struct pairs pc = {pl, st, ms, calloc(st->num_polys, sizeof(cairn_fp2 *)),
-                       calloc(st->num_polys, sizeof(size_t))};
-    if (off == NULL || split == NULL || acc == NULL || pc.at == NULL || pc.folded == NULL)
+                       calloc(st->num_polys, sizeof(size_t)), w};
+    if (off == NULL || split == NULL || head == NULL || acc == NULL || pc.at == NULL ||
+        pc.folded == NULL)
         goto nomem;
+    if ((s = win_heads(w, head, pl, err)) != CAIRN_OK)
+        goto out;
     for (size_t l = 0; l < pl->ninst; l++) {
         split[l] = st->groups[pl->grp[l]].num_vars;
         off[l] = total;
-        total += (size_t)1 << split[l];
+        if (head[l] == 0)
+            total += (size_t)1 << split[l];
     }
-    if ((tab = calloc(total, sizeof *tab)) == NULL)
+    if ((tab = calloc(total + 1, sizeof *tab)) == NULL)
         goto nomem;
     for (size_t k = 0; k < pl->m; k++) {
         const struct rclaim *c = &pl->cl[k];
         size_t g = pl->grp[c->inst], len = (size_t)1 << split[c->inst];
         const cairn_fp *f = table_of(ms, st, g, c->member);
         cairn_fp2 *tl = tab + off[c->inst];
+        if (head[c->inst] > 0)
+            continue;
         if (f == NULL) {
             acc[nacc++] = (struct mp_acc){c->member, c->a, tl};
             continue;
@@ -610,8 +1013,12 @@ static cairn_status reduce_blocks(cairn_sumcheck_proof *rd, cairn_fp2 *rstar, ca
     for (size_t l = 0; l < pl->ninst; l++)
         inputs[l] = (cairn_sumcheck_input){NULL, tab + off[l], 0};
     instances(ins, pl, inputs);
-    s = cairn_sumcheck_batch_prove_split(rd, rstar, evals, t, ins, pl->ninst, split, pair_values,
-                                         &pc, err);
+    for (size_t l = 0; l < pl->ninst; l++)
+        if (head[l] > 0)
+            ins[l].inputs = NULL;
+    cairn_sumcheck_batch_parts parts = {split, pair_values, w->nh > 0 ? head : NULL,
+                                        w->nh > 0 ? win_tables : NULL, &pc};
+    s = cairn_sumcheck_batch_prove_parts(rd, rstar, evals, t, ins, pl->ninst, &parts, err);
     goto out;
 nomem:
     s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu instances' blocks", pl->ninst);
@@ -624,6 +1031,7 @@ out:
     free(acc);
     free(off);
     free(split);
+    free(head);
     return s;
 }
 
@@ -640,10 +1048,13 @@ cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_op
     cairn_rows src;
     cairn_pcs_stack_rows rimpl;
     cairn_pcs_stack_src simpl;
+    struct win w;
     memset(&rimpl, 0, sizeof rimpl);
     memset(&simpl, 0, sizeof simpl);
     memset(&pl, 0, sizeof pl);
-    if ((s = sent_prove(sent, pts, npts, st, ms, err)) != CAIRN_OK ||
+    memset(&w, 0, sizeof w);
+    if ((zl_open_path != 1 && (s = win_begin(&w, pts, npts, st, ms, err)) != CAIRN_OK) ||
+        (s = sent_prove(sent, pts, npts, st, ms, &w, err)) != CAIRN_OK ||
         (s = plan_build(&pl, t, pts, npts, st, err)) != CAIRN_OK)
         goto out;
     evals = malloc(pl.ninst * sizeof *evals);
@@ -653,22 +1064,33 @@ cairn_status zl_open_prove(cairn_sumcheck_proof *rd, cairn_fp2 *at, cairn_pcs_op
         s = cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: %zu instances", pl.ninst);
         goto out;
     }
-    /* the batch rows: the members' group from rows through the stacked source, or the tables */
+    /*
+     * the batch rows (the members' group from rows through the stacked
+     * source, or the tables), made after the block prover's reduction so
+     * that the source's window and the reduction's tables are not held at once
+     */
+    if (zl_open_path != 1 &&
+        (s = reduce_blocks(rd, rstar, evals, t, &pl, st, ms, &w, ins, inputs, err)) != CAIRN_OK)
+        goto out;
+    int at_done = w.M != NULL; /* the windows bound every member of the rows' group */
+    if (at_done && (s = win_at(at, &w, st, ms, rstar, err)) != CAIRN_OK)
+        goto out;
+    win_clear(&w);
     s = ms->rows != NULL ? cairn_pcs_stack_src_init(&src, &simpl, st, params, ms->polys,
                                                     ms->group, ms->rows, err)
                          : cairn_pcs_stack_rows_init(&src, &rimpl, st, params, ms->polys, err);
     if (s != CAIRN_OK)
         goto out;
-    s = zl_open_path == 1
-            ? reduce_full(rd, rstar, evals, t, &pl, st, &src, ins, inputs, err)
-            : reduce_blocks(rd, rstar, evals, t, &pl, st, ms, ins, inputs, err);
-    if (s != CAIRN_OK ||
-        (s = cairn_pcs_evaluate(at, st->num_polys, params, &src, rstar, 1, err)) != CAIRN_OK)
+    if (zl_open_path == 1)
+        s = reduce_full(rd, rstar, evals, t, &pl, st, &src, ins, inputs, err);
+    if (s != CAIRN_OK || (!at_done && (s = cairn_pcs_evaluate(at, st->num_polys, params, &src,
+                                                              rstar, 1, err)) != CAIRN_OK))
         goto out;
     s = cairn_pcs_open(op, t, pr, &src, rstar, 1, at, st->num_polys, err);
 out:
     cairn_pcs_stack_rows_clear(&rimpl);
     cairn_pcs_stack_src_clear(&simpl);
+    win_clear(&w);
     plan_clear(&pl);
     free(evals);
     free(inputs);

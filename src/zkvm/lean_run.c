@@ -413,7 +413,9 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  * 2^k each); the checkpoints as recorded; the phase-1 commitment's
  * level-0 state (a running hash per codeword symbol) and its window of
  * cells (k0 rows); what the stages still hold per row in small space (the
- * claim reductions' block tables, the lookups' pushforwards); and the
+ * claim reductions' block tables, the lookups' pushforwards; the former
+ * never more than ZL_OPEN_TABLE_MAX and their folds, past which the
+ * reduction runs on windows); and the
  * zero-check's and the GKRs' in-memory tables at their smallest.  What is
  * left of the budget goes to those two: the zero-check reads as many
  * rounds from the rows as it takes for its tables to fit half of it, the
@@ -421,6 +423,7 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  */
 #define ZL_SMALL_FIXED (UINT64_C(40) << 20)
 #define ZL_SMALL_PER_ROW UINT64_C(160)
+#define ZL_SMALL_HELD_MAX ((uint64_t)ZL_OPEN_TABLE_MAX * 3 / 2)
 #define ZL_SMALL_ZC_COLS UINT64_C(128)
 #define ZL_SMALL_GKR_MIN ((size_t)4 << 20)
 #define ZL_SMALL_GKR_MAX ((size_t)1 << 30)
@@ -445,7 +448,9 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
     /* the row reads' cursors (one a thread) and a sweep's (one a piece) can be open at once */
     uint64_t cursors = 2 * (uint64_t)(threads ? threads : 1);
     uint64_t ram = (UINT64_C(16) + UINT64_C(17) * cursors) << k;
-    uint64_t held = ZL_SMALL_PER_ROW * rows;
+    uint64_t held = ZL_SMALL_PER_ROW * rows; /* the reduction's tables: whole up to ZL_OPEN_TABLE_MAX */
+    if (held > ZL_SMALL_HELD_MAX)
+        held = ZL_SMALL_HELD_MAX;
     size_t dmax = n < ZL_ZC_DELAY_MAX ? n : ZL_ZC_DELAY_MAX;
     uint64_t zc_min = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - dmax);
     uint64_t fixed = ZL_SMALL_FIXED + ram + info.bytes + pcs + held;

@@ -1072,6 +1072,19 @@ size_t zl_open_sent_len(const zl_claim_pt *pts, size_t npts, const cairn_pcs_sta
  * reference, instances * 2^N memory); the same bytes either way.
  */
 extern int zl_open_path;
+/*
+ * Bytes the reduction's block tables of the members read from rows may
+ * take (ZL_OPEN_TABLE_MAX by default; the proving thread's): above it
+ * they are never made whole: their first n_g / 2 rounds run on window
+ * tables of 2^(n_g/2) entries and the rest on tables of 2^(n_g - n_g/2),
+ * from two passes over the rows, the first of which also gives the sent
+ * values (so the passes are as many as without).  At most
+ * ZL_OPEN_MAX_POINTS claim points of that group (more: the tables whole).
+ * Tests set it to 0 to take the windows at any size; the bytes are the same.
+ */
+#define ZL_OPEN_TABLE_MAX ((size_t)16 << 20)
+#define ZL_OPEN_MAX_POINTS 64u
+extern _Thread_local size_t zl_open_table_max;
 
 /*
  * Where the prover reads a stacked batch's members: polys[i] is member i
@@ -1102,6 +1115,9 @@ typedef struct {
  * is), then the batch rows through cairn_pcs_stack_src (memory min(k,
  * 2^n_g) * count + k elements) for the evaluation at r* and the opening's
  * two passes: each a pass over the rows when the group is the largest.
+ * Past zl_open_table_max, two window passes replace the sent values',
+ * the block tables' and the evaluation's (the group's tables about
+ * 2^(n_g/2) entries each instead of 2^n_g per instance).
  * The reference path (zl_open_path = 1) makes its tables from one stream
  * of the batch rows instead.  A failure of rows is the result, with its
  * message.  The same bytes whatever the members' source.
