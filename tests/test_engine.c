@@ -462,8 +462,8 @@ static void simd_ntt_every_set(void)
     const cairn_simd_set *sets[3];
     size_t ns = simd_sets(sets), n = (size_t)1 << 12;
     const cairn_simd_set *before = cairn_simd_kernels();
-    cairn_fp *in = rand_fp_array(n), *ref = malloc(4 * n * sizeof *ref),
-             *got = malloc(4 * n * sizeof *got);
+    cairn_fp *in = rand_fp_array(n), *ref = malloc(5 * n * sizeof *ref),
+             *got = malloc(5 * n * sizeof *got);
     if (!CHECK(in != NULL && ref != NULL && got != NULL))
         goto out;
     for (size_t si = 0; si < ns; si++) {
@@ -475,8 +475,9 @@ static void simd_ntt_every_set(void)
         CHECK(cairn_rs_encode(o + n, 2 * n, in, n / 2, 2, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
         memcpy(o + 3 * n, in, n * sizeof *in);
         CHECK(cairn_ntt_coset_inverse(o + 3 * n, n, cairn_fp_make(3), NULL) == CAIRN_OK);
+        CHECK(cairn_rs_encode_coset(o + 4 * n, n, in, n, 2, 3, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
         if (si > 0)
-            CHECK_MEM_EQ(got, ref, 4 * n * sizeof *ref);
+            CHECK_MEM_EQ(got, ref, 5 * n * sizeof *ref);
     }
 out:
     cairn_simd_use(NULL);
