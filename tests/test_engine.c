@@ -1261,37 +1261,47 @@ out:
 
 /* ---- PCS commitment --------------------------------------------------------------- */
 
-/* The commitment root of a batch (with a row count that leaves a partial 8-row buffer). */
+/*
+ * The commitment root of a batch: 24 rows (three full 8-row buffers) of
+ * 2^10 columns, and 12 rows (a full buffer, then a partial one of 4) of
+ * 2^12 columns, so that each coset's columns are hashed in several chunks.
+ */
 static void pcs_commit_threads_identical(void)
 {
-    cairn_pcs_options opt;
-    cairn_pcs_params params;
-    cairn_error err;
-    size_t C = 3, n = 13;
-    cairn_fp *polys[3] = {NULL, NULL, NULL};
-    uint8_t ref[CAIRN_PCS_COMMITMENT_BYTES], got[CAIRN_PCS_COMMITMENT_BYTES];
-    cairn_pcs_options_init(&opt);
-    opt.log_cols = 10; /* 8 rows per polynomial, 24 rows in all */
-    if (!CHECK(cairn_pcs_params_choose(&params, (unsigned)n, C, &opt, &err) == CAIRN_OK))
-        return;
-    for (size_t c = 0; c < C; c++)
-        polys[c] = rand_fp_array((size_t)1 << n);
-    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
-        use_threads(thread_counts[ti]);
-        cairn_pcs_prover pr;
-        cairn_rows src;
-        cairn_pcs_polys_rows impl;
-        cairn_pcs_prover_init(&pr);
-        cairn_pcs_polys_rows_init(&src, &impl, &params, (const cairn_fp *const *)polys);
-        CHECK(cairn_pcs_commit(&pr, &params, &src, &err) == CAIRN_OK);
-        cairn_pcs_commitment_encode(ti == 0 ? ref : got, &pr.com);
-        if (ti > 0)
-            CHECK_MEM_EQ(got, ref, sizeof ref);
-        cairn_pcs_prover_clear(&pr);
+    static const struct {
+        size_t n, log_cols;
+    } shapes[] = {{13, 10}, {14, 12}};
+    size_t C = 3;
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        cairn_pcs_options opt;
+        cairn_pcs_params params;
+        cairn_error err;
+        cairn_fp *polys[3] = {NULL, NULL, NULL};
+        uint8_t ref[CAIRN_PCS_COMMITMENT_BYTES], got[CAIRN_PCS_COMMITMENT_BYTES];
+        cairn_pcs_options_init(&opt);
+        opt.log_cols = (int)shapes[si].log_cols;
+        if (!CHECK(cairn_pcs_params_choose(&params, (unsigned)shapes[si].n, C, &opt, &err) ==
+                   CAIRN_OK))
+            return;
+        for (size_t c = 0; c < C; c++)
+            polys[c] = rand_fp_array((size_t)1 << shapes[si].n);
+        for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+            use_threads(thread_counts[ti]);
+            cairn_pcs_prover pr;
+            cairn_rows src;
+            cairn_pcs_polys_rows impl;
+            cairn_pcs_prover_init(&pr);
+            cairn_pcs_polys_rows_init(&src, &impl, &params, (const cairn_fp *const *)polys);
+            CHECK(cairn_pcs_commit(&pr, &params, &src, &err) == CAIRN_OK);
+            cairn_pcs_commitment_encode(ti == 0 ? ref : got, &pr.com);
+            if (ti > 0)
+                CHECK_MEM_EQ(got, ref, sizeof ref);
+            cairn_pcs_prover_clear(&pr);
+        }
+        use_threads(1);
+        for (size_t c = 0; c < C; c++)
+            free(polys[c]);
     }
-    use_threads(1);
-    for (size_t c = 0; c < C; c++)
-        free(polys[c]);
 }
 
 /* ---- the zkVM prover ---------------------------------------------------------------- */
