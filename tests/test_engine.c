@@ -462,8 +462,8 @@ static void simd_ntt_every_set(void)
     const cairn_simd_set *sets[3];
     size_t ns = simd_sets(sets), n = (size_t)1 << 12;
     const cairn_simd_set *before = cairn_simd_kernels();
-    cairn_fp *in = rand_fp_array(n), *ref = malloc(4 * n * sizeof *ref),
-             *got = malloc(4 * n * sizeof *got);
+    cairn_fp *in = rand_fp_array(n), *ref = malloc(5 * n * sizeof *ref),
+             *got = malloc(5 * n * sizeof *got);
     if (!CHECK(in != NULL && ref != NULL && got != NULL))
         goto out;
     for (size_t si = 0; si < ns; si++) {
@@ -475,8 +475,9 @@ static void simd_ntt_every_set(void)
         CHECK(cairn_rs_encode(o + n, 2 * n, in, n / 2, 2, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
         memcpy(o + 3 * n, in, n * sizeof *in);
         CHECK(cairn_ntt_coset_inverse(o + 3 * n, n, cairn_fp_make(3), NULL) == CAIRN_OK);
+        CHECK(cairn_rs_encode_coset(o + 4 * n, n, in, n, 2, 3, CAIRN_RS_COEFFS, NULL) == CAIRN_OK);
         if (si > 0)
-            CHECK_MEM_EQ(got, ref, 4 * n * sizeof *ref);
+            CHECK_MEM_EQ(got, ref, 5 * n * sizeof *ref);
     }
 out:
     cairn_simd_use(NULL);
@@ -1260,37 +1261,47 @@ out:
 
 /* ---- PCS commitment --------------------------------------------------------------- */
 
-/* The commitment root of a batch (with a row count that leaves a partial 8-row buffer). */
+/*
+ * The commitment root of a batch: 24 rows (three full 8-row buffers) of
+ * 2^10 columns, and 12 rows (a full buffer, then a partial one of 4) of
+ * 2^12 columns, so that each coset's columns are hashed in several chunks.
+ */
 static void pcs_commit_threads_identical(void)
 {
-    cairn_pcs_options opt;
-    cairn_pcs_params params;
-    cairn_error err;
-    size_t C = 3, n = 13;
-    cairn_fp *polys[3] = {NULL, NULL, NULL};
-    uint8_t ref[CAIRN_PCS_COMMITMENT_BYTES], got[CAIRN_PCS_COMMITMENT_BYTES];
-    cairn_pcs_options_init(&opt);
-    opt.log_cols = 10; /* 8 rows per polynomial, 24 rows in all */
-    if (!CHECK(cairn_pcs_params_choose(&params, (unsigned)n, C, &opt, &err) == CAIRN_OK))
-        return;
-    for (size_t c = 0; c < C; c++)
-        polys[c] = rand_fp_array((size_t)1 << n);
-    for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
-        use_threads(thread_counts[ti]);
-        cairn_pcs_prover pr;
-        cairn_rows src;
-        cairn_pcs_polys_rows impl;
-        cairn_pcs_prover_init(&pr);
-        cairn_pcs_polys_rows_init(&src, &impl, &params, (const cairn_fp *const *)polys);
-        CHECK(cairn_pcs_commit(&pr, &params, &src, &err) == CAIRN_OK);
-        cairn_pcs_commitment_encode(ti == 0 ? ref : got, &pr.com);
-        if (ti > 0)
-            CHECK_MEM_EQ(got, ref, sizeof ref);
-        cairn_pcs_prover_clear(&pr);
+    static const struct {
+        size_t n, log_cols;
+    } shapes[] = {{13, 10}, {14, 12}};
+    size_t C = 3;
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        cairn_pcs_options opt;
+        cairn_pcs_params params;
+        cairn_error err;
+        cairn_fp *polys[3] = {NULL, NULL, NULL};
+        uint8_t ref[CAIRN_PCS_COMMITMENT_BYTES], got[CAIRN_PCS_COMMITMENT_BYTES];
+        cairn_pcs_options_init(&opt);
+        opt.log_cols = (int)shapes[si].log_cols;
+        if (!CHECK(cairn_pcs_params_choose(&params, (unsigned)shapes[si].n, C, &opt, &err) ==
+                   CAIRN_OK))
+            return;
+        for (size_t c = 0; c < C; c++)
+            polys[c] = rand_fp_array((size_t)1 << shapes[si].n);
+        for (size_t ti = 0; ti < THREAD_COUNTS; ti++) {
+            use_threads(thread_counts[ti]);
+            cairn_pcs_prover pr;
+            cairn_rows src;
+            cairn_pcs_polys_rows impl;
+            cairn_pcs_prover_init(&pr);
+            cairn_pcs_polys_rows_init(&src, &impl, &params, (const cairn_fp *const *)polys);
+            CHECK(cairn_pcs_commit(&pr, &params, &src, &err) == CAIRN_OK);
+            cairn_pcs_commitment_encode(ti == 0 ? ref : got, &pr.com);
+            if (ti > 0)
+                CHECK_MEM_EQ(got, ref, sizeof ref);
+            cairn_pcs_prover_clear(&pr);
+        }
+        use_threads(1);
+        for (size_t c = 0; c < C; c++)
+            free(polys[c]);
     }
-    use_threads(1);
-    for (size_t c = 0; c < C; c++)
-        free(polys[c]);
 }
 
 /* ---- the zkVM prover ---------------------------------------------------------------- */

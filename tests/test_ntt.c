@@ -2,6 +2,7 @@
  * test_ntt.c — NTT, coset NTT and Reed–Solomon encoding against slow
  * references: an O(n^2) DFT for every size 2^0 .. 2^10, Horner evaluation at
  * the claimed points, round trips up to 2^20 (2^24 once in the plain run),
+ * the coset encoder against the whole codeword's slices,
  * linearity, every documented error, and a two-thread race on an empty
  * twiddle cache.
  */
@@ -375,6 +376,46 @@ static void rs_encode_large(void)
     free(coef), free(ev), free(c1), free(c2);
 }
 
+/*
+ * Coset by coset: for every rate, both forms and every coset, the coset
+ * encoder's output is cairn_rs_encode's slice coset + (i << b), also when
+ * encoding in place; the message is read-only otherwise.
+ */
+static void rs_encode_coset_slices(void)
+{
+    static const unsigned lks[] = {0, 1, 2, 3, 5, 8, 10, 13};
+    for (size_t li = 0; li < sizeof lks / sizeof lks[0]; li++) {
+        size_t k = (size_t)1 << lks[li];
+        for (unsigned b = 1; b <= 4; b++) {
+            size_t nn = k << b;
+            for (int form = 0; form < 2; form++) {
+                cairn_fp *msg = rand_vec(k), *keep = copy_vec(msg, k);
+                cairn_fp *cw = malloc(nn * sizeof *cw), *out = malloc(k * sizeof *out);
+                cairn_fp *slice = malloc(k * sizeof *slice);
+                if (msg == NULL || keep == NULL || cw == NULL || out == NULL || slice == NULL) {
+                    free(msg), free(keep), free(cw), free(out), free(slice);
+                    FAIL("out of memory");
+                    return;
+                }
+                CHECK_OK(cairn_rs_encode(cw, nn, msg, k, b, (cairn_rs_form)form, NULL));
+                for (size_t c = 0; c < ((size_t)1 << b); c++) {
+                    for (size_t i = 0; i < k; i++)
+                        slice[i] = cw[c + (i << b)];
+                    CHECK_OK(
+                        cairn_rs_encode_coset(out, k, msg, k, b, c, (cairn_rs_form)form, NULL));
+                    CHECK_MEM_EQ(out, slice, k * sizeof *out);
+                    CHECK_MEM_EQ(msg, keep, k * sizeof *msg);
+                    memcpy(out, msg, k * sizeof *msg);
+                    CHECK_OK(
+                        cairn_rs_encode_coset(out, k, out, k, b, c, (cairn_rs_form)form, NULL));
+                    CHECK_MEM_EQ(out, slice, k * sizeof *out);
+                }
+                free(msg), free(keep), free(cw), free(out), free(slice);
+            }
+        }
+    }
+}
+
 /* ---- errors ---- */
 
 /* Every documented CAIRN_ERR_ARG, with the data left untouched and a message set. */
@@ -444,6 +485,44 @@ static void rs_bad_args(void)
     /* the boundary values are accepted */
     CHECK_OK(cairn_rs_encode(cw, 32, msg, 16, 1, CAIRN_RS_COEFFS, &err));
     CHECK_OK(cairn_rs_encode(cw, 256, msg, 16, 4, CAIRN_RS_EVALS, &err));
+}
+
+/* The coset encoder's errors: its own (output length, coset) and the encoder's. */
+static void rs_coset_bad_args(void)
+{
+    static const struct {
+        size_t out_len, msg_len;
+        unsigned b;
+        size_t coset;
+        int form;
+        const char *says;
+    } bad[] = {
+        {8, 16, 2, 0, CAIRN_RS_COEFFS, "output length"},
+        {16, 16, 2, 4, CAIRN_RS_COEFFS, "coset 4"},
+        {16, 16, 5, 0, CAIRN_RS_COEFFS, "blowup"},
+        {12, 12, 2, 0, CAIRN_RS_COEFFS, "power of two"},
+        {16, 16, 2, 1, 7, "form"},
+#if SIZE_MAX > UINT32_MAX
+        {(size_t)1 << 30, (size_t)1 << 30, 3, 0, CAIRN_RS_COEFFS, "exceeds"},
+#endif
+    };
+    cairn_fp msg[16], out[16], keep[16];
+    for (size_t i = 0; i < 16; i++) {
+        msg[i] = cairn_fp_make(i);
+        out[i] = keep[i] = cairn_fp_make(1000 + i);
+    }
+    cairn_error err;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.msg[0] = 0;
+        CHECK_STATUS(cairn_rs_encode_coset(out, bad[i].out_len, msg, bad[i].msg_len, bad[i].b,
+                                           bad[i].coset, (cairn_rs_form)bad[i].form, &err),
+                     CAIRN_ERR_ARG);
+        CHECK(strstr(err.msg, bad[i].says) != NULL);
+    }
+    CHECK_MEM_EQ(out, keep, sizeof out);
+    /* the last coset of each rate is accepted */
+    CHECK_OK(cairn_rs_encode_coset(out, 16, msg, 16, 1, 1, CAIRN_RS_COEFFS, &err));
+    CHECK_OK(cairn_rs_encode_coset(out, 16, msg, 16, 4, 15, CAIRN_RS_EVALS, &err));
 }
 
 /* ---- threads ---- */
@@ -539,8 +618,10 @@ const struct test_case test_ntt_cases[] = {
     TEST(ntt_coset_roundtrip),
     TEST(rs_encode_points),
     TEST(rs_encode_large),
+    TEST(rs_encode_coset_slices),
     TEST(ntt_bad_args),
     TEST(rs_bad_args),
+    TEST(rs_coset_bad_args),
     TEST(ntt_threads),
     TEST_END,
 };

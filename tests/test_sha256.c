@@ -3,7 +3,8 @@
  * incrementally (random split points), context copies, the self-check, and
  * a differential test against OpenSSL's EVP interface as the reference
  * (a different code path into the same library: it catches wrapper bugs
- * such as a wrong context cast, lost bytes or a mishandled empty update).
+ * such as a wrong context cast, lost bytes or a mishandled empty update),
+ * and packed running hashes against plain ones.
  */
 #include <string.h>
 
@@ -184,6 +185,56 @@ static void sha256_vs_evp(void)
     EVP_MD_free(md);
 }
 
+/*
+ * Packed hashes against plain ones: HASHES messages of random bytes, fed in
+ * the same random piece lengths (empty, short, across blocks, long), each
+ * kept only packed (chaining value and pending bytes) between pieces, with
+ * one template fed other bytes of the same lengths; after every piece the
+ * pending count is the length mod 64, and at the end each packed hash
+ * finishes to the plain digest of its message.  The context a hash is
+ * unpacked into holds garbage first, so nothing leaks from a previous one.
+ */
+static void sha256_packed_vs_plain(void)
+{
+    enum { HASHES = 3, MAXLEN = 700 };
+    static uint8_t msg[HASHES][MAXLEN], junk[MAXLEN];
+    for (unsigned long it = 0; it < test_iters / 4 + 1; it++) {
+        uint8_t cv[HASHES][CAIRN_SHA256_BYTES], pend[HASHES][CAIRN_SHA256_BLOCK_BYTES];
+        size_t len = test_rand_below(MAXLEN + 1), off = 0;
+        cairn_sha256_ctx tmpl, h;
+        for (size_t i = 0; i < HASHES; i++)
+            test_rand_bytes(msg[i], len);
+        test_rand_bytes(junk, len);
+        cairn_sha256_init(&tmpl);
+        for (size_t i = 0; i < HASHES; i++)
+            cairn_sha256_pack(cv[i], pend[i], &tmpl);
+        CHECK_EQ_U64(cairn_sha256_pending(&tmpl), 0);
+        while (off < len) {
+            size_t max = len - off;
+            size_t piece = (test_rand_u64() & 3) == 0 ? test_rand_below(max + 1)
+                                                      : test_rand_below(max < 80 ? max + 1 : 80);
+            for (size_t i = 0; i < HASHES; i++) {
+                test_rand_bytes(&h, sizeof h);
+                cairn_sha256_unpack(&h, &tmpl, cv[i], pend[i]);
+                cairn_sha256_update(&h, msg[i] + off, piece);
+                memset(pend[i], 0xa5, sizeof pend[i]);
+                cairn_sha256_pack(cv[i], pend[i], &h);
+            }
+            cairn_sha256_update(&tmpl, junk + off, piece);
+            off += piece;
+            CHECK_EQ_U64(cairn_sha256_pending(&tmpl), off % CAIRN_SHA256_BLOCK_BYTES);
+        }
+        for (size_t i = 0; i < HASHES; i++) {
+            uint8_t got[32], want[32];
+            test_rand_bytes(&h, sizeof h);
+            cairn_sha256_unpack(&h, &tmpl, cv[i], pend[i]);
+            cairn_sha256_final(got, &h);
+            cairn_sha256(want, msg[i], len);
+            CHECK_MEM_EQ(got, want, 32);
+        }
+    }
+}
+
 const struct test_case test_sha256_cases[] = {
     TEST(sha256_selftest_passes),
     TEST(sha256_kat_oneshot),
@@ -191,5 +242,6 @@ const struct test_case test_sha256_cases[] = {
     TEST(sha256_ctx_copy),
     TEST(sha256_ctx_reinit),
     TEST(sha256_vs_evp),
+    TEST(sha256_packed_vs_plain),
     TEST_END,
 };

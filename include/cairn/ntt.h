@@ -115,4 +115,23 @@ cairn_status cairn_rs_encode(cairn_fp *codeword, size_t codeword_len, const cair
                              size_t msg_len, unsigned log_blowup, cairn_rs_form form,
                              cairn_error *err);
 
+/*
+ * One coset of cairn_rs_encode's codeword: with codeword = cairn_rs_encode
+ * of (msg, log_blowup, form) and b = log_blowup,
+ *     out[i] = codeword[coset + (i << b)] = f(w_N^coset * w_k^i),  i < k,
+ * so the 2^b cosets 0 .. 2^b - 1 together are the whole codeword, each one
+ * the size-k transform of the message twisted by the powers of w_N^coset.
+ * A caller that consumes the codeword position by position (the
+ * commitment's column hashes) can encode coset by coset and hold k symbols
+ * of a row instead of N.  out_len must equal msg_len and coset must be
+ * below 2^b (else CAIRN_ERR_ARG); everything else is as for cairn_rs_encode
+ * (its size, rate and form errors, out == msg allowed, any other overlap
+ * not).  Cost: k multiplications (none for coset 0) and one size-k forward
+ * transform (plus a size-k inverse for CAIRN_RS_EVALS): all 2^b cosets
+ * together cost about what the one encoding does.
+ */
+cairn_status cairn_rs_encode_coset(cairn_fp *out, size_t out_len, const cairn_fp *msg,
+                                   size_t msg_len, unsigned log_blowup, size_t coset,
+                                   cairn_rs_form form, cairn_error *err);
+
 #endif /* CAIRN_NTT_H */

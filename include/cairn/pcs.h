@@ -79,7 +79,7 @@
 #define CAIRN_PCS_DEFAULT_TARGET_BITS 100u
 #define CAIRN_PCS_DEFAULT_LOG_BLOWUP 2u
 #define CAIRN_PCS_DEFAULT_GRINDING_BITS 16u
-/* Default cap on log2 of the number of columns (prover memory ~ 200 * k/rho bytes). */
+/* Default cap on log2 of the number of columns (commit memory ~ 100 * k/rho bytes). */
 #define CAIRN_PCS_DEFAULT_MAX_LOG_COLS 18u
 /* Largest number of recursive levels above level 0. */
 #define CAIRN_PCS_MAX_LEVELS 4u
@@ -245,21 +245,35 @@ void cairn_pcs_prover_clear(cairn_pcs_prover *pr);
 
 /*
  * Push-style streaming commit.  begin, then absorb the M batch rows in order
- * in any number of pieces, then finish.  Memory: N running SHA-256 states
- * (112 bytes each) and a buffer of 8 rows with room for their codewords
- * (64 * N bytes), independent of m.  A full buffer is encoded and hashed on
+ * in any number of pieces, then finish.  Memory: N running SHA-256 hashes
+ * kept packed (33 bytes each: a chaining value and one pending byte, against
+ * one shared context), a buffer of 8 rows (8 * k elements) and the codeword
+ * symbols of one coset of them (8 * k elements): 33 * N + 128 * k bytes,
+ * independent of m.  A full buffer is encoded coset by coset and hashed on
  * the library's thread pool (cairn/pool.h).  The fields are private.
  */
 typedef struct {
     cairn_pcs_params params;
-    uint64_t rows_done;      /* batch rows absorbed so far */
-    size_t k, n_code;        /* row width, codeword length */
-    uint64_t rows_total;     /* M */
-    cairn_sha256_ctx *cols;  /* N running leaf hashes */
-    cairn_fp *buf;           /* pending rows, row-major, unencoded: row r at buf[r*N .. r*N + k) */
-    cairn_fp *code;          /* unused (NULL) */
-    unsigned pending;        /* rows waiting in buf (< 8) */
+    uint64_t rows_done;     /* batch rows absorbed so far */
+    size_t k, n_code;       /* row width, codeword length */
+    uint64_t rows_total;    /* M */
+    uint8_t *cols;          /* N packed leaf hashes, coset-major (src/pcs/commit.c) */
+    cairn_sha256_ctx tmpl;  /* has absorbed as many bytes as every column */
+    cairn_fp *buf;          /* pending rows, row-major, unencoded: row r at buf[r*k .. r*k + k) */
+    cairn_fp *code;         /* one coset of their codewords: row r's k symbols at code[r*k ..) */
+    unsigned pending;       /* rows waiting in buf (< 8) */
 } cairn_pcs_committer;
+
+/*
+ * The most bytes a commitment under valid params holds at once (beyond its
+ * row source): the committer's packed column hashes and row buffers
+ * (33 * N + 128 * k) with, during finish's last flush, the N leaf digests
+ * (32 * N); or, after the committer is freed, the leaf digests and the
+ * Merkle tree being built (32 * N + 64 * N).  Whichever is larger: at rate
+ * 1/4, 97 * N bytes (97 MiB for k = 2^18).  The tree (64 * N) stays with
+ * the prover afterwards.
+ */
+uint64_t cairn_pcs_commit_memory(const cairn_pcs_params *params);
 
 /* An empty committer; clear is then a no-op. */
 void cairn_pcs_committer_init(cairn_pcs_committer *cm);

@@ -8,8 +8,11 @@
  * The incremental context is a plain struct of CAIRN_SHA256_CTX_BYTES bytes
  * holding an OpenSSL SHA256_CTX: no allocation, no cleanup, and copying it
  * (cairn_sha256_copy or plain struct assignment) forks the running hash.
- * That is what the polynomial commitment needs to keep one running hash per
- * codeword column.  None of these functions can fail; the known-answer
+ * Many hashes that absorb the same lengths can also be kept packed, 32
+ * bytes of chaining value and the pending bytes each against one shared
+ * context (cairn_sha256_pack / _unpack): that is how the polynomial
+ * commitment keeps one running hash per codeword column.  None of these
+ * functions can fail; the known-answer
  * self-check cairn_sha256_selftest is the only one returning a status.
  * See docs/hashing.md for why this wraps SHA256_CTX rather than EVP.
  */
@@ -62,6 +65,43 @@ void cairn_sha256_final(uint8_t out[CAIRN_SHA256_BYTES], cairn_sha256_ctx *ctx);
 
 /* dst = an independent copy of the running hash src (same as *dst = *src). */
 void cairn_sha256_copy(cairn_sha256_ctx *dst, const cairn_sha256_ctx *src);
+
+/*
+ * Packed running hashes.  Two running hashes that have absorbed the same
+ * number of bytes differ only in their chaining value and in the bytes
+ * pending in their current block (absorbed length mod 64 of them); their
+ * lengths and every other field agree.  A table of many hashes that absorb
+ * the same lengths in the same order (the commitment's one per codeword
+ * column) therefore need not keep a whole context each: per hash, the
+ * chaining value (CAIRN_SHA256_BYTES, in an unspecified byte order that
+ * only cairn_sha256_unpack reads) and the pending bytes, plus one ordinary
+ * context shared by all, the *template*, that has absorbed the same number
+ * of bytes (which bytes does not matter: only its length is read).  To go
+ * on with one hash: unpack it against the template, update or finish it as
+ * usual, pack it back (its pending count is then the template's after the
+ * same update; advance the template by feeding it as many bytes).
+ */
+
+/* The bytes pending in ctx's current block, 0 .. 63: its absorbed length mod 64. */
+size_t cairn_sha256_pending(const cairn_sha256_ctx *ctx);
+
+/*
+ * Pack the running hash ctx: cv <- its chaining value, pend[0 ..
+ * cairn_sha256_pending(ctx)) <- its pending bytes (pend may be NULL when
+ * none are pending).  ctx is unchanged.
+ */
+void cairn_sha256_pack(uint8_t cv[CAIRN_SHA256_BYTES], uint8_t *pend, const cairn_sha256_ctx *ctx);
+
+/*
+ * Unpack: ctx <- the running hash whose chaining value is cv (as packed),
+ * whose pending bytes are pend[0 .. cairn_sha256_pending(tmpl)) and whose
+ * absorbed length is tmpl's.  When x and tmpl have absorbed the same number
+ * of bytes, unpacking the packed x against tmpl gives x back: updates and
+ * the final digest go on exactly as they would have from x.  pend may be
+ * NULL when tmpl has nothing pending; neither cv nor pend may overlap ctx.
+ */
+void cairn_sha256_unpack(cairn_sha256_ctx *ctx, const cairn_sha256_ctx *tmpl,
+                         const uint8_t cv[CAIRN_SHA256_BYTES], const uint8_t *pend);
 
 /*
  * Known-answer self-check: the FIPS 180-2 vectors ("abc", the 448-bit

@@ -524,13 +524,13 @@ static u64 inv_pow2(unsigned log_n)
 #define SCALE_RUN 64u
 
 /*
- * x[i] *= c * g^i for i in [i0, i1).  SCALE_RUN running powers c g^(i+k)
- * multiply a run of x with the kernel set's element-wise product, then all
- * advance by g^SCALE_RUN with its scaling, so the products are independent
- * and vectorised; the powers are the same field elements as one serial
- * chain would give.
+ * x[i] = in[i] * c * g^i for i in [i0, i1) (in == x scales in place).
+ * SCALE_RUN running powers c g^(i+k) multiply a run of in with the kernel
+ * set's element-wise product, then all advance by g^SCALE_RUN with its
+ * scaling, so the products are independent and vectorised; the powers are
+ * the same field elements as one serial chain would give.
  */
-static void scale_range(u64 *x, size_t i0, size_t i1, u64 c, u64 g)
+static void scale_range(u64 *x, const u64 *in, size_t i0, size_t i1, u64 c, u64 g)
 {
     u64 pw[SCALE_RUN];
     const cairn_simd_set *K = cairn_simd_kernels();
@@ -540,15 +540,16 @@ static void scale_range(u64 *x, size_t i0, size_t i1, u64 c, u64 g)
     cairn_fp step = cairn_fp_pow(cairn_fp_make(g), SCALE_RUN);
     size_t i = i0;
     for (; i + SCALE_RUN <= i1; i += SCALE_RUN) {
-        K->mul(as_fp(x + i), as_cfp(x + i), as_cfp(pw), SCALE_RUN);
+        K->mul(as_fp(x + i), as_cfp(in + i), as_cfp(pw), SCALE_RUN);
         K->scale(as_fp(pw), as_cfp(pw), step, SCALE_RUN);
     }
     for (size_t k = 0; i + k < i1; k++)
-        x[i + k] = fmul(x[i + k], pw[k]);
+        x[i + k] = fmul(in[i + k], pw[k]);
 }
 
 struct scale_job {
     u64 *x;
+    const u64 *in;
     size_t n, chunks;
     u64 c, g;
 };
@@ -557,13 +558,13 @@ struct scale_job {
 static void scale_chunk(void *ctx, size_t c)
 {
     const struct scale_job *j = ctx;
-    scale_range(j->x, j->n * c / j->chunks, j->n * (c + 1) / j->chunks, j->c, j->g);
+    scale_range(j->x, j->in, j->n * c / j->chunks, j->n * (c + 1) / j->chunks, j->c, j->g);
 }
 
-/* x[i] *= c * g^i for every i < n, on the thread pool. */
-static void scale_by_powers(u64 *x, size_t n, u64 c, u64 g)
+/* x[i] = in[i] * c * g^i for every i < n (in == x: in place), on the thread pool. */
+static void scale_by_powers(u64 *x, const u64 *in, size_t n, u64 c, u64 g)
 {
-    struct scale_job j = {x, n, cairn_pool_chunks(n, PAR_MIN), c, g};
+    struct scale_job j = {x, in, n, cairn_pool_chunks(n, PAR_MIN), c, g};
     cairn_pool_run(j.chunks, scale_chunk, &j);
 }
 
@@ -603,7 +604,7 @@ cairn_status cairn_ntt_coset_forward(cairn_fp *data, size_t data_len, cairn_fp s
     if (twiddles_ensure(lg) != CAIRN_OK)
         return nomem(err, "ntt coset forward", lg);
     /* f(s x) has coefficients c_i s^i */
-    scale_by_powers(&data->v, data_len, 1, shift.v);
+    scale_by_powers(&data->v, &data->v, data_len, 1, shift.v);
     forward_raw(&data->v, lg);
     return CAIRN_OK;
 }
@@ -621,7 +622,36 @@ cairn_status cairn_ntt_coset_inverse(cairn_fp *data, size_t data_len, cairn_fp s
         return nomem(err, "ntt coset inverse", lg);
     /* interpolate f(s x), then undo the scaling: c_i = n^-1 * s^-i * (n c_i s^i) */
     inverse_raw(&data->v, lg, 1);
-    scale_by_powers(&data->v, data_len, inv_pow2(lg), cairn_fp_inv(shift).v);
+    scale_by_powers(&data->v, &data->v, data_len, inv_pow2(lg), cairn_fp_inv(shift).v);
+    return CAIRN_OK;
+}
+
+/*
+ * The checks both encoders make on a message of msg_len elements at log2
+ * blowup log_blowup in `form`: sizes, rate, form and the codeword's size
+ * limit, with messages naming the caller (`what`).  Stores log2 k.
+ */
+static cairn_status rs_check(size_t msg_len, unsigned log_blowup, cairn_rs_form form,
+                             unsigned *lk, const char *what, cairn_error *err)
+{
+    if (msg_len == 0 || (msg_len & (msg_len - 1)) != 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "%s: message length %zu is not a power of two",
+                               what, msg_len);
+    if (log_blowup < CAIRN_RS_MIN_LOG_BLOWUP || log_blowup > CAIRN_RS_MAX_LOG_BLOWUP)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "%s: log2 blowup %u outside %u..%u (rate 1/2 .. 1/16)", what,
+                               log_blowup, CAIRN_RS_MIN_LOG_BLOWUP, CAIRN_RS_MAX_LOG_BLOWUP);
+    if (form != CAIRN_RS_COEFFS && form != CAIRN_RS_EVALS)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "%s: unknown message form %d", what,
+                               (int)form);
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < msg_len)
+        lg++;
+    if (lg + log_blowup > CAIRN_NTT_MAX_LOG_N)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "%s: codeword length 2^%u exceeds the maximum 2^%u", what,
+                               lg + log_blowup, CAIRN_NTT_MAX_LOG_N);
+    *lk = lg;
     return CAIRN_OK;
 }
 
@@ -641,21 +671,10 @@ cairn_status cairn_rs_encode(cairn_fp *codeword, size_t codeword_len, const cair
                              cairn_error *err)
 {
     unsigned lk;
-    cairn_status st = check_size(msg_len, &lk, "rs encode: message", err);
+    cairn_status st = rs_check(msg_len, log_blowup, form, &lk, "rs encode", err);
     if (st != CAIRN_OK)
         return st;
-    if (log_blowup < CAIRN_RS_MIN_LOG_BLOWUP || log_blowup > CAIRN_RS_MAX_LOG_BLOWUP)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "rs encode: log2 blowup %u outside %u..%u (rate 1/2 .. 1/16)",
-                               log_blowup, CAIRN_RS_MIN_LOG_BLOWUP, CAIRN_RS_MAX_LOG_BLOWUP);
-    if (form != CAIRN_RS_COEFFS && form != CAIRN_RS_EVALS)
-        return cairn_error_set(err, CAIRN_ERR_ARG, "rs encode: unknown message form %d",
-                               (int)form);
     unsigned ln = lk + log_blowup;
-    if (ln > CAIRN_NTT_MAX_LOG_N)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "rs encode: codeword length 2^%u exceeds the maximum 2^%u", ln,
-                               CAIRN_NTT_MAX_LOG_N);
     if (codeword_len != (msg_len << log_blowup))
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "rs encode: codeword length %zu, expected %zu (= %zu << %u)",
@@ -678,5 +697,50 @@ cairn_status cairn_rs_encode(cairn_fp *codeword, size_t codeword_len, const cair
             d[r] = v;
     }
     dit(x, ln, log_blowup);
+    return CAIRN_OK;
+}
+
+/*
+ * One coset of the encoding: position coset + (i << b) of the codeword is
+ * f(w_N^coset w_k^i), the size-k transform of the coefficients c_i
+ * w_N^(coset i).  So the coefficients (interpolated first for
+ * CAIRN_RS_EVALS) are scaled by the running powers of w_N^coset and
+ * transformed; the scaling is skipped for coset 0, whose twist is 1.
+ */
+cairn_status cairn_rs_encode_coset(cairn_fp *out, size_t out_len, const cairn_fp *msg,
+                                   size_t msg_len, unsigned log_blowup, size_t coset,
+                                   cairn_rs_form form, cairn_error *err)
+{
+    unsigned lk;
+    cairn_status st = rs_check(msg_len, log_blowup, form, &lk, "rs encode coset", err);
+    if (st != CAIRN_OK)
+        return st;
+    if (out_len != msg_len)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "rs encode coset: output length %zu, expected the message's %zu",
+                               out_len, msg_len);
+    if ((coset >> log_blowup) != 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "rs encode coset: coset %zu outside 0..%zu (log2 blowup %u)", coset,
+                               ((size_t)1 << log_blowup) - 1, log_blowup);
+    if (twiddles_ensure(lk) != CAIRN_OK)
+        return nomem(err, "rs encode coset", lk);
+
+    u64 *x = &out->v;
+    const u64 *in = &msg->v;
+    if (form == CAIRN_RS_EVALS) {
+        if (out != msg)
+            memcpy(x, in, msg_len * sizeof *msg);
+        inverse_raw(x, lk, inv_pow2(lk));
+        in = x;
+    }
+    if (coset != 0) {
+        /* the twist writes out, so a copy is needed only for coset 0 */
+        cairn_fp twist = cairn_fp_pow(cairn_fp_root_of_unity(lk + log_blowup), (uint64_t)coset);
+        scale_by_powers(x, in, msg_len, 1, twist.v);
+    } else if (in != x) {
+        memcpy(x, in, msg_len * sizeof *msg);
+    }
+    forward_raw(x, lk);
     return CAIRN_OK;
 }

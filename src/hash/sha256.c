@@ -13,7 +13,10 @@
  * should a future OpenSSL drop it, only this file changes (to EVP).
  *
  * Invariant: a cairn_sha256_ctx's storage holds exactly an SHA256_CTX
- * (static-asserted to fit and to need no more than 8-byte alignment).
+ * (static-asserted to fit and to need no more than 8-byte alignment).  The
+ * packed form (cairn_sha256_pack / _unpack) reads and writes SHA256_CTX's
+ * public fields: the chaining value h and the pending bytes of data, the
+ * rest (lengths, num, md_len) coming from a template context.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
@@ -56,6 +59,54 @@ void cairn_sha256_final(uint8_t out[CAIRN_SHA256_BYTES], cairn_sha256_ctx *ctx)
 void cairn_sha256_copy(cairn_sha256_ctx *dst, const cairn_sha256_ctx *src)
 {
     *dst = *src;
+}
+
+/* The context of a const cairn_sha256_ctx. */
+static const SHA256_CTX *ossl_c(const cairn_sha256_ctx *ctx)
+{
+    return (const SHA256_CTX *)(const void *)ctx->opaque;
+}
+
+/*
+ * The packed form relies on SHA256_CTX's public layout (openssl/sha.h):
+ * h[8] is the chaining value, data[] the block being filled (as bytes),
+ * num how many of them are pending, Nl/Nh the length and md_len the digest
+ * size, the same in every context that absorbed as many bytes.
+ */
+_Static_assert(sizeof(((SHA256_CTX *)0)->h) == CAIRN_SHA256_BYTES, "chaining value size");
+_Static_assert(sizeof(((SHA256_CTX *)0)->data) == CAIRN_SHA256_BLOCK_BYTES, "block size");
+
+size_t cairn_sha256_pending(const cairn_sha256_ctx *ctx)
+{
+    return ossl_c(ctx)->num;
+}
+
+/*
+ * The pending bytes are copied by a plain loop: there are few of them (one
+ * in the commitment), and a call to memcpy per hash would cost more.
+ */
+void cairn_sha256_pack(uint8_t cv[CAIRN_SHA256_BYTES], uint8_t *pend, const cairn_sha256_ctx *ctx)
+{
+    const SHA256_CTX *c = ossl_c(ctx);
+    const uint8_t *data = (const uint8_t *)c->data;
+    memcpy(cv, c->h, CAIRN_SHA256_BYTES);
+    for (unsigned i = 0; i < c->num; i++)
+        pend[i] = data[i];
+}
+
+void cairn_sha256_unpack(cairn_sha256_ctx *ctx, const cairn_sha256_ctx *tmpl,
+                         const uint8_t cv[CAIRN_SHA256_BYTES], const uint8_t *pend)
+{
+    SHA256_CTX *c = ossl(ctx);
+    const SHA256_CTX *t = ossl_c(tmpl);
+    uint8_t *data = (uint8_t *)c->data;
+    memcpy(c->h, cv, CAIRN_SHA256_BYTES);
+    c->Nl = t->Nl;
+    c->Nh = t->Nh;
+    c->num = t->num;
+    c->md_len = t->md_len;
+    for (unsigned i = 0; i < t->num; i++)
+        data[i] = pend[i];
 }
 
 void cairn_sha256(uint8_t out[CAIRN_SHA256_BYTES], const void *data, size_t data_len)

@@ -29,6 +29,17 @@ _Static_assert(sizeof(size_t) >= 8, "cairn's PCS needs a 64-bit size_t");
 /* Encoded rows buffered before the per-column hashes are updated (64 bytes each). */
 #define PCS_HASH_ROWS 8u
 
+/*
+ * A packed column hash (cairn_sha256_pack): its chaining value and its
+ * pending bytes.  A column absorbs the 1-byte leaf prefix, then 64 bytes
+ * (one block) per full buffer, so between flushes exactly one byte is
+ * pending; only the last flush, which finishes the hash, may be shorter.
+ */
+#define PCS_COL_PENDING 1u
+#define PCS_COL_BYTES (CAIRN_SHA256_BYTES + PCS_COL_PENDING)
+_Static_assert((PCS_HASH_ROWS * CAIRN_FP_BYTES) % CAIRN_SHA256_BLOCK_BYTES == 0,
+               "a full flush must leave a column's pending count unchanged");
+
 #define PCS_LABEL_COMMITMENT "cairn-pcs/commitment"
 #define PCS_LABEL_POINTS "cairn-pcs/points"
 #define PCS_LABEL_POINT "cairn-pcs/point"
@@ -197,10 +208,17 @@ static inline uint32_t pcs_load_le32(const uint8_t *in)
     return v;
 }
 
+/* Written out byte by byte so that compilers merge it into one store on little-endian hosts. */
 static inline void pcs_store_le64(uint8_t *out, uint64_t v)
 {
-    for (unsigned i = 0; i < 8; i++)
-        out[i] = (uint8_t)(v >> (8 * i));
+    out[0] = (uint8_t)v;
+    out[1] = (uint8_t)(v >> 8);
+    out[2] = (uint8_t)(v >> 16);
+    out[3] = (uint8_t)(v >> 24);
+    out[4] = (uint8_t)(v >> 32);
+    out[5] = (uint8_t)(v >> 40);
+    out[6] = (uint8_t)(v >> 48);
+    out[7] = (uint8_t)(v >> 56);
 }
 
 static inline uint64_t pcs_load_le64(const uint8_t *in)

@@ -411,11 +411,12 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  * program and the allocator's arenas (fixed); the RAM's final words and
  * each replay thread's cursor (a VM and the RAM's words and timestamps,
  * 2^k each); the checkpoints as recorded; the phase-1 commitment's
- * level-0 state (a running hash per codeword symbol) and its window of
- * cells (k0 rows); what the stages still hold per row in small space (the
- * claim reductions' block tables, the lookups' pushforwards; the former
- * never more than ZL_OPEN_TABLE_MAX and their folds, past which the
- * reduction runs on windows); and the
+ * level-0 peak (cairn_pcs_commit_memory: a packed hash per codeword
+ * symbol, 8 rows and one coset of their codewords, then the leaves and
+ * the tree) and its window of cells (k0 rows); what the stages still
+ * hold per row in small space (the claim reductions' block tables, the
+ * lookups' pushforwards; the former never more than ZL_OPEN_TABLE_MAX
+ * and their folds, past which the reduction runs on windows); and the
  * zero-check's and the GKRs' in-memory tables at their smallest.  What is
  * left of the budget goes to those two: the zero-check reads as many
  * rounds from the rows as it takes for its tables to fit half of it, the
@@ -444,7 +445,7 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
         zl_replay_get_info(&info, r->rp);
     uint64_t rows = UINT64_C(1) << n, k0 = UINT64_C(1) << su.p1.log_cols;
     uint64_t win = (k0 < rows ? k0 : rows) * ZL_NCELL * sizeof(cairn_fp) + k0 * sizeof(cairn_fp);
-    uint64_t pcs = (k0 << su.p1.log_blowup) * 176 + win;
+    uint64_t pcs = cairn_pcs_commit_memory(&su.p1) + win;
     /* the row reads' cursors (one a thread) and a sweep's (one a piece) can be open at once */
     uint64_t cursors = 2 * (uint64_t)(threads ? threads : 1);
     uint64_t ram = (UINT64_C(16) + UINT64_C(17) * cursors) << k;
