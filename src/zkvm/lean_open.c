@@ -444,17 +444,26 @@ static cairn_status win_begin(struct win *w, const zl_claim_pt *pts, size_t npts
     memset(w, 0, sizeof *w);
     if (ms->rows == NULL)
         return CAIRN_OK;
-    unsigned n = st->groups[ms->group].num_vars;
-    size_t cnt = st->groups[ms->group].count, np = 0, nb = 0;
+    unsigned n = st->groups[ms->group].num_vars, d = st->num_vars - n;
+    size_t cnt = st->groups[ms->group].count, np = 0, nb = 0, ninst = 0;
     for (size_t i = 0; i < npts; i++) {
         size_t c = 0;
-        for (size_t j = 0; pts[i].group == ms->group && j < cnt; j++)
-            c += pts[i].kind[j] != ZL_CLAIM_NONE;
+        for (size_t j = 0; pts[i].group == ms->group && j < cnt; j++) {
+            if (pts[i].kind[j] == ZL_CLAIM_NONE)
+                continue;
+            /* the reduction's instances at this point: one per block b = j mod 2^d claimed */
+            size_t b = j & (((size_t)1 << d) - 1), j2 = 0;
+            while (j2 < j && (pts[i].kind[j2] == ZL_CLAIM_NONE ||
+                              (j2 & (((size_t)1 << d) - 1)) != b))
+                j2++;
+            ninst += j2 == j;
+            c++;
+        }
         np += c > 0;
         nb += c;
     }
-    if (np == 0 || np > ZL_OPEN_MAX_POINTS || n < 2 ||
-        (uint64_t)np * sizeof(cairn_fp2) << n <= (uint64_t)zl_open_table_max)
+    if (ninst == 0 || ninst > ZL_OPEN_MAX_POINTS || n < 2 ||
+        (uint64_t)ninst * sizeof(cairn_fp2) << n <= (uint64_t)zl_open_table_max)
         return CAIRN_OK;
     w->ms = ms, w->n = n, w->W = n / 2, w->zlo = (n - n / 2) / 2;
     w->width = ms->rows->width, w->count = cnt;
@@ -496,12 +505,14 @@ static cairn_status win_begin(struct win *w, const zl_claim_pt *pts, size_t npts
 
 /* Member j's value at point i (of the rows' group, claimed there) from its window table. */
 static cairn_status win_value(cairn_fp2 *out, const struct win *w, size_t i, size_t j,
-                              const cairn_fp2 *r)
+                              const cairn_fp2 *r, cairn_error *err)
 {
     size_t Y = (size_t)1 << w->W;
     cairn_fp2 *eq = malloc(Y * sizeof *eq);
     cairn_status s = eq == NULL ? CAIRN_ERR_NOMEM : cairn_poly_eq_table(eq, r, w->W);
-    if (s == CAIRN_OK) {
+    if (s != CAIRN_OK)
+        s = cairn_error_set(err, s, "claim reduction: the eq table of a sent value's window");
+    else {
         const cairn_fp2 *bt = w->B + (w->bix[i * w->count + j] << w->W);
         cairn_fp2 acc = cairn_fp2_zero();
         for (size_t y = 0; y < Y; y++)
@@ -570,7 +581,7 @@ static cairn_status sent_prove(cairn_fp2 *out, zl_claim_pt *pts, size_t npts,
             if (pts[i].kind[j] != ZL_CLAIM_SENT)
                 continue;
             if (f == NULL && w->nb > 0)
-                s = win_value(&pts[i].vals[j], w, i, j, pts[i].r);
+                s = win_value(&pts[i].vals[j], w, i, j, pts[i].r, err);
             else if (f == NULL)
                 ev[nev++] = (struct mp_eval){j, pts[i].r, &pts[i].vals[j]};
             else if ((s = cairn_poly_eval_fp(&pts[i].vals[j], f, pts[i].r, g->num_vars)) !=
@@ -902,10 +913,12 @@ static cairn_status win_tables(void *ctx, size_t round, const cairn_fp2 *point,
     w->B = NULL;
     size_t zl = (size_t)1 << (w->n - w->W);
     if ((w->eqr = malloc(Y * sizeof *w->eqr)) == NULL ||
-        (w->M = calloc(w->count * zl, sizeof *w->M)) == NULL ||
-        cairn_poly_eq_table(w->eqr, point, w->W) != CAIRN_OK)
+        (w->M = calloc(w->count * zl, sizeof *w->M)) == NULL)
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "claim reduction: the members bound");
-    cairn_status s = win_pass(w, 0, err);
+    cairn_status s = cairn_poly_eq_table(w->eqr, point, w->W);
+    if (s != CAIRN_OK)
+        return cairn_error_set(err, s, "claim reduction: the eq table of the window's challenges");
+    s = win_pass(w, 0, err);
     free(w->eqr);
     w->eqr = NULL;
     for (size_t h = 0; h < w->nh && s == CAIRN_OK; h++)

@@ -1079,11 +1079,13 @@ extern int zl_open_path;
  * tables of 2^(n_g/2) entries and the rest on tables of 2^(n_g - n_g/2),
  * from two passes over the rows, the first of which also gives the sent
  * values (so the passes are as many as without).  At most
- * ZL_OPEN_MAX_POINTS claim points of that group (more: the tables whole).
+ * ZL_OPEN_MAX_POINTS instances on that group (more: the tables whole;
+ * the lean proof has at most 6 points, each with an instance per claimed
+ * block of a slot).
  * Tests set it to 0 to take the windows at any size; the bytes are the same.
  */
 #define ZL_OPEN_TABLE_MAX ((size_t)16 << 20)
-#define ZL_OPEN_MAX_POINTS 64u
+#define ZL_OPEN_MAX_POINTS 256u
 extern _Thread_local size_t zl_open_table_max;
 
 /*
