@@ -400,8 +400,10 @@ void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl);
  * The batch rows of group i (rows i*C .. i*C + C-1) need the members'
  * entries [i*k, (i+1)*k) mod 2^n_g, so the source streams
  * `members` in windows of W = min(k, 2^n_g) rows, held as columns:
- * memory W * count + k elements (CAIRN_ERR_NOMEM from init), whatever
- * 2^n_g.  A stream of the whole batch streams members 2^(n - n_g) times
+ * memory k elements from init (CAIRN_ERR_NOMEM) and W * count more
+ * during each stream (allocated when it starts, freed when it ends, so
+ * that what the caller holds between streams does not meet it;
+ * CAIRN_ERR_NOMEM from the stream), whatever 2^n_g.  A stream of the whole batch streams members 2^(n - n_g) times
  * over all its rows when k < 2^n_g (once when the group is the largest),
  * once when k >= 2^n_g (the window is then every row, kept for the whole
  * stream); a stream of a part of the batch, only the windows it needs.  A
@@ -409,7 +411,7 @@ void cairn_pcs_stack_rows_clear(cairn_pcs_stack_rows *impl);
  * rows are those of cairn_pcs_stack_rows over the members' tables, one row
  * per chunk.  One stream at a time per impl (it owns the window); members,
  * st and the tables must outlive the source; cairn_pcs_stack_src_clear
- * frees the window.  CAIRN_ERR_ARG for parameters of another shape, a
+ * frees the batch row.  CAIRN_ERR_ARG for parameters of another shape, a
  * group out of range, or members of another width or row count.
  */
 typedef struct {
@@ -418,7 +420,7 @@ typedef struct {
     size_t group;
     const cairn_rows *members;
     size_t k, win;   /* batch row width; member rows per window */
-    cairn_fp *buf;   /* the window, column-major: member j's rows at buf[j * win ..] */
+    cairn_fp *buf;   /* during a stream, the window, column-major: member j's rows at buf[j * win ..] */
     cairn_fp *row;   /* one batch row */
 } cairn_pcs_stack_src;
 

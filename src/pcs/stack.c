@@ -264,14 +264,18 @@ static cairn_status src_stream(const cairn_rows *src, uint64_t a, uint64_t b,
     size_t nw = ((size_t)1 << ss->st->groups[ss->group].num_vars) / W;
     if (a >= b)
         return CAIRN_OK;
+    size_t cnt = ss->st->groups[ss->group].count;
+    if ((ss->buf = malloc(W * cnt * sizeof *ss->buf)) == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM,
+                               "pcs stack source: cannot allocate a window of %zu x %zu", W, cnt);
     size_t i = (size_t)(a / C), i1 = (size_t)((b - 1) / C);
     struct win_pass wp = {ss, a, b, i, 0, 0, consume, ctx};
     int have = 0;
+    cairn_status s = CAIRN_OK;
     while (i <= i1) {
-        cairn_status s;
         if (nw == 1 && have) {
             if ((s = emit_group(&wp, i, err)) != CAIRN_OK)
-                return s;
+                break;
             i++;
             continue;
         }
@@ -281,15 +285,19 @@ static cairn_status src_stream(const cairn_rows *src, uint64_t a, uint64_t b,
         s = cairn_rows_stream(ss->members, wp.next, (uint64_t)(last % nw + 1) * W, win_consume, &wp,
                               err);
         if (s != CAIRN_OK)
-            return s;
-        if (wp.i != last + 1)
-            return cairn_error_set(err, CAIRN_ERR_ARG,
-                                   "pcs stack source: the member source ended at row %llu",
-                                   (unsigned long long)wp.next);
+            break;
+        if (wp.i != last + 1) {
+            s = cairn_error_set(err, CAIRN_ERR_ARG,
+                                "pcs stack source: the member source ended at row %llu",
+                                (unsigned long long)wp.next);
+            break;
+        }
         have = 1;
         i = last + 1;
     }
-    return CAIRN_OK;
+    free(ss->buf); /* the window lives for one stream */
+    ss->buf = NULL;
+    return s;
 }
 
 cairn_status cairn_pcs_stack_src_init(cairn_rows *src, cairn_pcs_stack_src *impl,
@@ -320,13 +328,12 @@ cairn_status cairn_pcs_stack_src_init(cairn_rows *src, cairn_pcs_stack_src *impl
     impl->members = members;
     impl->k = (size_t)1 << params->log_cols;
     impl->win = impl->k < B ? impl->k : B;
-    impl->buf = malloc(impl->win * cnt * sizeof *impl->buf);
+    impl->buf = NULL;
     impl->row = malloc(impl->k * sizeof *impl->row);
-    if (impl->buf == NULL || impl->row == NULL) {
+    if (impl->row == NULL) {
         cairn_pcs_stack_src_clear(impl);
-        return cairn_error_set(err, CAIRN_ERR_NOMEM,
-                               "pcs stack source: cannot allocate a window of %zu x %zu", impl->win,
-                               cnt);
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs stack source: cannot allocate a row of %zu",
+                               impl->k);
     }
     batch_source(src, params, src_stream, impl);
     return CAIRN_OK;
