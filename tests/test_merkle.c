@@ -5,7 +5,8 @@
  * brute-force sibling count; tampering (siblings, leaves, indices, root,
  * sibling count) rejected; the byte encoding round trip and a strict parser
  * (every truncation, extensions, bad counts); in-process fuzzing of the
- * parser/verifier target in fuzz/.
+ * parser/verifier target in fuzz/; capped trees against full ones (the
+ * same root, nodes and multi-opening bytes for every cap).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -799,6 +800,220 @@ static void merkle_doc_vectors(void)
     cairn_merkle_tree_clear(&t);
 }
 
+/* ---- capped trees ---------------------------------------------------------------- */
+
+/*
+ * Bottom subtrees of a tree over lv[0 .. n) capped at cap: for each of
+ * the len subtree indices sub[i], its nodes at out + i (2^(cap+1) - 1),
+ * from its leaves (the last subtree's slots past n left as padding).
+ */
+static void subtrees_from_leaves(cairn_digest *out, const size_t *sub, size_t len,
+                                 const cairn_digest *lv, size_t n, unsigned cap)
+{
+    size_t width = (size_t)1 << cap, per = 2 * width - 1;
+    for (size_t i = 0; i < len; i++) {
+        size_t first = sub[i] * width, live = first < n ? n - first : 0;
+        if (live > width)
+            live = width;
+        memcpy(out + i * per, lv + first, live * sizeof *lv);
+        cairn_merkle_subtree_build(out + i * per, live, cap);
+    }
+}
+
+/*
+ * An index set for a capped opening: random leaves, then pairs of a leaf
+ * in the bottom subtree of one already drawn (several queries in one
+ * subtree) and a repetition of a drawn leaf.
+ */
+static size_t pick_capped(size_t *idx, size_t room, size_t n, unsigned cap)
+{
+    size_t width = (size_t)1 << cap, m = 1 + test_rand_below(room / 2);
+    for (size_t i = 0; i < m; i++)
+        idx[i] = test_rand_below(n);
+    while (m + 2 <= room && test_rand_below(3) != 0) {
+        size_t j = (idx[test_rand_below(m)] >> cap) * width + test_rand_below(width);
+        idx[m] = j < n ? j : n - 1; /* past n: the last subtree, which holds n - 1 */
+        m++;
+        idx[m] = idx[test_rand_below(m)];
+        m++;
+    }
+    return m;
+}
+
+/*
+ * For random n (powers of two and not) and every cap 0 .. h in turn or at
+ * random: the capped tree built from the bottom subtrees' roots holds
+ * exactly the full tree's levels from the cap up (so the same root), on 1
+ * to 4 threads; random index sets with repetitions and shared subtrees
+ * open to byte-identical multiproofs from (cap + rebuilt subtrees), with
+ * extra subtrees in the set too, and the proofs verify.
+ */
+static void merkle_capped_identical(void)
+{
+    enum { MAXN = 3000, ROOM = 48 };
+    cairn_digest *lv = malloc(MAXN * sizeof *lv), *roots = malloc(MAXN * sizeof *roots);
+    cairn_digest *subs = NULL;
+    size_t idx[ROOM], sub[ROOM + 1];
+    cairn_digest opened[ROOM];
+    cairn_merkle_tree full, capped;
+    cairn_merkle_multiproof want, got;
+    cairn_merkle_tree_init(&full);
+    cairn_merkle_tree_init(&capped);
+    cairn_merkle_multiproof_init(&want);
+    cairn_merkle_multiproof_init(&got);
+    if (!CHECK(lv != NULL && roots != NULL))
+        goto out;
+    for (unsigned long it = 0; it < test_iters / 4 + 40; it++) {
+        size_t n = it % 3 == 0 ? (size_t)1 << test_rand_below(12) : 1 + test_rand_below(MAXN);
+        if (it % 7 == 1)
+            n = 1 + test_rand_below(20);
+        unsigned h = cairn_merkle_height(n);
+        unsigned cap = it < 20 ? (unsigned)(it % (h + 1)) : (unsigned)test_rand_below(h + 1);
+        size_t width = (size_t)1 << cap, per = 2 * width - 1, live = ((n - 1) >> cap) + 1;
+        free(subs);
+        subs = malloc((ROOM + 1) * per * sizeof *subs);
+        if (!CHECK(subs != NULL))
+            goto out;
+        rand_leaves(lv, n);
+        CHECK_OK(cairn_merkle_tree_build(&full, lv, n, 1, NULL));
+        /* every subtree root: the nodes of level cap */
+        for (size_t a = 0; a < live; a++) {
+            subtrees_from_leaves(subs, &a, 1, lv, n, cap);
+            roots[a] = subs[per - 1];
+        }
+        unsigned threads = 1 + (unsigned)(it % 4);
+        CHECK_OK(cairn_merkle_tree_build_capped(&capped, roots, n, cap, threads, NULL));
+        CHECK_EQ_U64(capped.cap, cap);
+        CHECK_EQ_U64(capped.height, h);
+        CHECK(digest_eq(cairn_merkle_tree_root(&capped), cairn_merkle_tree_root(&full)));
+        size_t off = 2 * (full.width - (full.width >> cap));
+        CHECK_MEM_EQ(capped.nodes, full.nodes + off,
+                     (2 * (full.width >> cap) - 1) * sizeof(cairn_digest));
+        for (int q = 0; q < 4; q++) {
+            size_t m = pick_capped(idx, ROOM, n, cap);
+            size_t len = cairn_merkle_subtrees_of(sub, idx, m, cap);
+            CHECK(len >= 1 && len <= m);
+            for (size_t i = 0; i < len; i++) {
+                size_t j = 0;
+                while (j < m && (idx[j] >> cap) != sub[i])
+                    j++;
+                CHECK(j < m && sub[i] < live && (i == 0 || sub[i - 1] < sub[i]));
+            }
+            if (q == 3 && len < live) {
+                /* one more subtree than needed, kept sorted */
+                size_t extra = test_rand_below(live), at = 0;
+                while (at < len && sub[at] < extra)
+                    at++;
+                if (at == len || sub[at] != extra) {
+                    memmove(sub + at + 1, sub + at, (len - at) * sizeof *sub);
+                    sub[at] = extra;
+                    len++;
+                }
+            }
+            subtrees_from_leaves(subs, sub, len, lv, n, cap);
+            cairn_merkle_subtrees set = {sub, subs, len};
+            CHECK_OK(cairn_merkle_multiproof_open(&want, &full, idx, m, NULL));
+            CHECK_OK(cairn_merkle_multiproof_open_capped(&got, &capped, &set, idx, m, NULL));
+            CHECK_EQ_U64(got.siblings_len, want.siblings_len);
+            if (got.siblings_len == want.siblings_len && want.siblings_len > 0)
+                CHECK_MEM_EQ(got.siblings, want.siblings, want.siblings_len * sizeof(cairn_digest));
+            for (size_t i = 0; i < m; i++)
+                opened[i] = lv[idx[i]];
+            CHECK_OK(cairn_merkle_multiproof_verify(cairn_merkle_tree_root(&capped), n, idx, opened,
+                                                    m, &got, NULL));
+            /* a full tree opens the same with or without subtrees */
+            CHECK_OK(cairn_merkle_multiproof_open_capped(&got, &full, NULL, idx, m, NULL));
+            CHECK_EQ_U64(got.siblings_len, want.siblings_len);
+        }
+    }
+out:
+    cairn_merkle_multiproof_clear(&want);
+    cairn_merkle_multiproof_clear(&got);
+    cairn_merkle_tree_clear(&full);
+    cairn_merkle_tree_clear(&capped);
+    free(lv);
+    free(roots);
+    free(subs);
+}
+
+/*
+ * Capped trees' errors: a cap above the height, NULL roots, no leaves; a
+ * capped tree has no leaf level (tree_leaf NULL, single paths refused);
+ * its multi-opening needs the subtrees of every opened leaf; a rebuild
+ * from its own nodes (aliasing) is fine; a cap of 0 is the full build.
+ */
+static void merkle_capped_errors(void)
+{
+    enum { N = 37 };
+    cairn_digest lv[N], roots[N], subs[3 * 15], path[8];
+    cairn_merkle_tree t, full;
+    cairn_merkle_multiproof p;
+    cairn_error err;
+    cairn_merkle_tree_init(&t);
+    cairn_merkle_tree_init(&full);
+    cairn_merkle_multiproof_init(&p);
+    rand_leaves(lv, N);
+    CHECK_OK(cairn_merkle_tree_build(&full, lv, N, 1, NULL));
+    CHECK_STATUS(cairn_merkle_tree_build_capped(&t, lv, N, 7, 1, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "cap 7") != NULL);
+    CHECK(t.nodes == NULL);
+    CHECK_STATUS(cairn_merkle_tree_build_capped(&t, NULL, N, 2, 1, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "roots") != NULL);
+    CHECK_STATUS(cairn_merkle_tree_build_capped(&t, lv, 0, 0, 1, NULL), CAIRN_ERR_ARG);
+    /* cap 0 is the full build */
+    CHECK_OK(cairn_merkle_tree_build_capped(&t, lv, N, 0, 1, NULL));
+    CHECK_MEM_EQ(t.nodes, full.nodes, (2 * full.width - 1) * sizeof(cairn_digest));
+    /* cap 3: subtrees of 8 leaves, the last one (32 .. 36) partial */
+    for (size_t a = 0; a * 8 < N; a++) {
+        size_t live = N - a * 8 < 8 ? N - a * 8 : 8;
+        memcpy(subs, lv + a * 8, live * sizeof *lv);
+        cairn_merkle_subtree_build(subs, live, 3);
+        roots[a] = subs[14];
+    }
+    CHECK_OK(cairn_merkle_tree_build_capped(&t, roots, N, 3, 1, NULL));
+    CHECK(digest_eq(cairn_merkle_tree_root(&t), cairn_merkle_tree_root(&full)));
+    CHECK(cairn_merkle_tree_leaf(&t, 0) == NULL);
+    CHECK(cairn_merkle_tree_leaf(&full, 5) != NULL &&
+          digest_eq(cairn_merkle_tree_leaf(&full, 5), &lv[5]));
+    CHECK_STATUS(cairn_merkle_tree_open(path, t.height, &t, 0, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "capped") != NULL);
+    size_t idx[3] = {36, 9, 12}, sub[3];
+    CHECK_STATUS(cairn_merkle_multiproof_open(&p, &t, idx, 3, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "capped") != NULL);
+    CHECK(p.siblings == NULL && p.siblings_len == 0);
+    CHECK_EQ_U64(cairn_merkle_subtrees_of(sub, idx, 3, 3), 2);
+    CHECK(sub[0] == 1 && sub[1] == 4);
+    CHECK_EQ_U64(cairn_merkle_subtrees_of(sub, idx, 0, 3), 0);
+    /* subtree 4 missing */
+    cairn_merkle_subtrees one = {sub, subs, 1};
+    memcpy(subs, lv + 8, 8 * sizeof *lv);
+    cairn_merkle_subtree_build(subs, 8, 3);
+    CHECK_STATUS(cairn_merkle_multiproof_open_capped(&p, &t, &one, idx, 3, &err), CAIRN_ERR_ARG);
+    CHECK(strstr(err.msg, "subtree 4") != NULL);
+    /* both present: the full tree's proof */
+    memcpy(subs + 15, lv + 32, 5 * sizeof *lv);
+    cairn_merkle_subtree_build(subs + 15, 5, 3);
+    cairn_merkle_subtrees two = {sub, subs, 2};
+    cairn_merkle_multiproof want;
+    cairn_merkle_multiproof_init(&want);
+    CHECK_OK(cairn_merkle_multiproof_open(&want, &full, idx, 3, NULL));
+    CHECK_OK(cairn_merkle_multiproof_open_capped(&p, &t, &two, idx, 3, NULL));
+    CHECK_EQ_U64(p.siblings_len, want.siblings_len);
+    if (p.siblings_len == want.siblings_len)
+        CHECK_MEM_EQ(p.siblings, want.siblings, want.siblings_len * sizeof(cairn_digest));
+    /* a rebuild from the capped tree's own lowest level */
+    cairn_digest root = *cairn_merkle_tree_root(&t);
+    CHECK_OK(cairn_merkle_tree_build_capped(&t, t.nodes, N, 3, 1, NULL));
+    CHECK(digest_eq(cairn_merkle_tree_root(&t), &root));
+    /* the cap may be the height: the tree is its root */
+    CHECK_OK(cairn_merkle_tree_build_capped(&t, &root, N, full.height, 1, NULL));
+    CHECK(digest_eq(cairn_merkle_tree_root(&t), &root));
+    cairn_merkle_multiproof_clear(&want);
+    cairn_merkle_multiproof_clear(&p);
+    cairn_merkle_tree_clear(&t);
+    cairn_merkle_tree_clear(&full);
+}
+
 const struct test_case test_merkle_cases[] = {
     TEST(merkle_hash_rules),
     TEST(merkle_height_values),
@@ -814,5 +1029,7 @@ const struct test_case test_merkle_cases[] = {
     TEST(merkle_multiproof_decode_rejects),
     TEST(merkle_fuzz_target_inprocess),
     TEST(merkle_doc_vectors),
+    TEST(merkle_capped_identical),
+    TEST(merkle_capped_errors),
     TEST_END,
 };

@@ -4,8 +4,9 @@
  * completeness of openings for random sizes, shapes, batches and point
  * counts, byte identity of streaming and in-memory provers, soundness
  * (tampering with every part of an opening, a cheating prover that answers
- * from other rows, false claims), strict parsing, and in-process fuzzing
- * of fuzz/fuzz_pcs_proof.c.
+ * from other rows, false claims), strict parsing, in-process fuzzing
+ * of fuzz/fuzz_pcs_proof.c, and the level-0 tree kept capped against the
+ * full tree (the same commitments and opening bytes).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -139,6 +140,17 @@ static uint8_t *encode_opening(const cairn_pcs_opening *op, size_t *len)
         return NULL;
     }
     return buf;
+}
+
+/* op's encoding must be want[0 .. len), byte for byte. */
+static void check_opening_bytes(const cairn_pcs_opening *op, const uint8_t *want, size_t len)
+{
+    size_t got_len;
+    uint8_t *got = encode_opening(op, &got_len);
+    CHECK(got != NULL && got_len == len);
+    if (got != NULL && got_len == len)
+        CHECK_MEM_EQ(got, want, len);
+    free(got);
 }
 
 /* Decode bytes as an opening of b and verify it: OK, PARSE or REJECTED. */
@@ -476,6 +488,80 @@ static void pcs_commit_streaming_identical(void)
     }
 }
 
+/*
+ * The level-0 tree capped at a random L in 0 .. log2 N, at log2 N (the
+ * root alone) and at the default (cairn_pcs_tree_cap) against the full
+ * tree: the same commitment, a tree holding the levels from L up, and the
+ * same opening bytes from cairn_pcs_open, each commit and opening on 1, 2
+ * and 3 threads, through cairn_pcs_commit_capped and the push committer.
+ * A cap above log2 N is refused.  The default's known answer at
+ * 2^20 x 40 (N = 2^20, t = 129): L = 6, a commit peak of 65.5 MiB.
+ */
+static void pcs_capped_tree_identical(void)
+{
+    cairn_pcs_params big;
+    CHECK_OK(cairn_pcs_params_choose(&big, 20, 40, NULL, NULL));
+    CHECK_EQ_U64(big.log_cols + big.log_blowup, 20);
+    CHECK_EQ_U64(big.queries, 129);
+    CHECK_EQ_U64(cairn_pcs_tree_cap(&big), 6);
+    CHECK_EQ_U64(cairn_pcs_commit_memory(&big), (UINT64_C(131) << 20) / 2);
+    for (unsigned long it = 0; it < test_iters / 100 + 6; it++) {
+        struct batch b;
+        cairn_pcs_options o;
+        cairn_pcs_opening op;
+        cairn_pcs_committer cm;
+        cairn_rows src;
+        cairn_rows_table impl;
+        uint8_t *want = NULL;
+        size_t len = 0;
+        opts_fast(&o);
+        size_t n = test_rand_below(12), C = 1 + test_rand_below(4);
+        cairn_pcs_opening_init(&op);
+        cairn_pcs_committer_init(&cm);
+        if (!batch_make(&b, n, C, 1 + test_rand_below(2), &o))
+            goto next;
+        pcs_dims d;
+        pcs_dims_of(&d, &b.params);
+        unsigned h = b.params.log_cols + b.params.log_blowup;
+        cairn_rows_table_init(&src, &impl, b.matrix, d.M, d.k, 1 + test_rand_below(9));
+        CHECK_OK(cairn_pcs_commit_capped(&b.pr, &b.params, &src, 0, NULL));
+        CHECK_EQ_U64(b.pr.tree.cap, 0);
+        cairn_pcs_commitment full = b.pr.com;
+        if (!CHECK(batch_open(&op, &b, 0, NULL) == CAIRN_OK) ||
+            !CHECK((want = encode_opening(&op, &len)) != NULL))
+            goto next;
+        unsigned caps[3] = {(unsigned)test_rand_below(h + 1), h, CAIRN_PCS_CAP_AUTO};
+        for (unsigned ci = 0; ci < 3; ci++) {
+            unsigned L = caps[ci] == CAIRN_PCS_CAP_AUTO ? cairn_pcs_tree_cap(&b.params) : caps[ci];
+            for (unsigned th = 1; th <= 3; th++) {
+                (void)cairn_pool_set_threads(th, NULL);
+                if (th == 2) {
+                    CHECK_OK(cairn_pcs_committer_begin_capped(&cm, &b.params, caps[ci], NULL));
+                    CHECK_OK(cairn_pcs_committer_absorb(&cm, b.matrix, d.M * d.k, NULL));
+                    CHECK_OK(cairn_pcs_committer_finish(&b.pr, &cm, NULL));
+                } else {
+                    CHECK_OK(cairn_pcs_commit_capped(&b.pr, &b.params, &src, caps[ci], NULL));
+                }
+                CHECK_MEM_EQ(&b.pr.com, &full, sizeof full);
+                CHECK_EQ_U64(b.pr.tree.cap, L);
+                CHECK(cairn_merkle_tree_root(&b.pr.tree) == b.pr.tree.nodes + 2 * (d.N >> L) - 2);
+                CHECK(batch_open(&op, &b, 1 + th, NULL) == CAIRN_OK);
+                check_opening_bytes(&op, want, len);
+            }
+        }
+        (void)cairn_pool_set_threads(1, NULL);
+        CHECK_STATUS(cairn_pcs_commit_capped(&b.pr, &b.params, &src, h + 1, NULL), CAIRN_ERR_ARG);
+        CHECK_STATUS(cairn_pcs_committer_begin_capped(&cm, &b.params, h + 1, NULL), CAIRN_ERR_ARG);
+        CHECK(cairn_pcs_tree_cap(&b.params) <= h);
+    next:
+        (void)cairn_pool_set_threads(1, NULL);
+        free(want);
+        cairn_pcs_committer_clear(&cm);
+        cairn_pcs_opening_clear(&op);
+        batch_free(&b);
+    }
+}
+
 static void pcs_commitment_codec(void)
 {
     struct batch b;
@@ -533,12 +619,7 @@ static void pcs_open_complete_random(void)
             CHECK(buf != NULL);
             if (buf != NULL) {
                 CHECK_OK(cairn_pcs_opening_decode(&back, buf, len, &b.params, P, NULL));
-                size_t len2;
-                uint8_t *buf2 = encode_opening(&back, &len2);
-                CHECK(buf2 != NULL && len2 == len);
-                if (buf2 != NULL && len2 == len)
-                    CHECK_MEM_EQ(buf2, buf, len);
-                free(buf2);
+                check_opening_bytes(&back, buf, len);
                 CHECK_OK(batch_verify(&b, &b.pr.com, b.evals, &back, NULL));
             }
             free(buf);
@@ -598,7 +679,7 @@ static void pcs_open_streaming_identical(void)
         cairn_pcs_opening_init(&op2);
         if (batch_make(&b, n, C, 1 + test_rand_below(2), &o) &&
             batch_commit(&b, 0, NULL) == CAIRN_OK && batch_open(&op, &b, 0, NULL) == CAIRN_OK) {
-            size_t len, len2;
+            size_t len;
             uint8_t *want = encode_opening(&op, &len);
             for (size_t ci = 0; ci < 5 && want != NULL; ci++) {
                 static const unsigned ths[] = {1, 2, 3, 8};
@@ -616,11 +697,7 @@ static void pcs_open_streaming_identical(void)
                     CHECK_OK(cairn_pcs_open(&op2, &t, &b.pr, &src, b.points, b.P, b.evals,
                                             b.P * b.C, NULL));
                 }
-                uint8_t *got = encode_opening(&op2, &len2);
-                CHECK(got != NULL && len2 == len);
-                if (got != NULL && len2 == len)
-                    CHECK_MEM_EQ(got, want, len);
-                free(got);
+                check_opening_bytes(&op2, want, len);
             }
             (void)cairn_pool_set_threads(1, NULL);
             pcs_vec_chunk_min = 0;
@@ -1514,6 +1591,7 @@ const struct test_case test_pcs_cases[] = {
     TEST(pcs_params_overrides_and_errors),
     TEST(pcs_commit_vs_reference),
     TEST(pcs_commit_streaming_identical),
+    TEST(pcs_capped_tree_identical),
     TEST(pcs_commitment_codec),
     TEST(pcs_open_complete_random),
     TEST(pcs_open_edge_sizes),

@@ -17,6 +17,15 @@
  * Indices are leaf positions 0 .. n-1.  Openings accept indices in any order
  * and with repetitions: they are sorted and duplicates merged (a verifier
  * given the same index twice with different leaf digests rejects).
+ *
+ * Capped trees.  A tree may be held without its bottom levels: with cap
+ * L (0 <= L <= h) only the levels L .. h are kept, 2 (W >> L) - 1 digests,
+ * built from the roots of the bottom subtrees (subtree a: the 2^L leaf
+ * slots [a 2^L, (a+1) 2^L), padding included) that the caller computed as
+ * its leaves became known, so that neither the leaf digests nor the full
+ * tree ever exist.  Its root is the full tree's.  A multi-opening of a
+ * capped tree takes the bottom subtrees of the opened leaves, rebuilt by
+ * the caller (cairn_merkle_subtree_build), and gives the full tree's bytes.
  */
 #ifndef CAIRN_MERKLE_H
 #define CAIRN_MERKLE_H
@@ -35,18 +44,34 @@
 #define CAIRN_MERKLE_NODE_PREFIX 0x01u
 
 /*
- * A built tree.  nodes holds all levels in one array of 2W - 1 digests,
- * leaves first: level l (l = 0 leaves, l = h the root) has W >> l nodes
- * starting at offset 2W - 2(W >> l); the root is nodes[2W - 2].
- * Invariant after a successful build: nodes[off(l+1) + i] =
- * node_hash(nodes[off(l) + 2i], nodes[off(l) + 2i + 1]).
+ * A built tree.  nodes holds the levels cap .. h in one array of
+ * 2 W' - 1 digests, W' = W >> cap, lowest level first: level l (l = 0
+ * leaves, l = h the root) has W >> l nodes starting at offset
+ * 2 W' - 2 (W >> l); the root is nodes[2 W' - 2].  cap = 0 is the full
+ * tree (2W - 1 digests, the leaves first).  Invariant after a successful
+ * build: nodes[off(l+1) + i] = node_hash(nodes[off(l) + 2i],
+ * nodes[off(l) + 2i + 1]) for cap <= l < h.
  */
 typedef struct {
     cairn_digest *nodes;
     size_t num_leaves; /* n, the leaves that may be opened */
     size_t width;      /* W = 2^height >= n */
     unsigned height;   /* h = ceil(log2 n) */
+    unsigned cap;      /* the lowest level held (0: every level) */
 } cairn_merkle_tree;
+
+/*
+ * The bottom subtrees a multi-opening of a capped tree reads below its
+ * cap L: index[0 .. index_len) sorted and distinct, and for subtree i the
+ * 2^(L+1) - 1 nodes of subtree index[i] at nodes + i (2^(L+1) - 1), laid
+ * out as cairn_merkle_subtree_build leaves them.  Both arrays are the
+ * caller's.
+ */
+typedef struct {
+    const size_t *index;
+    const cairn_digest *nodes;
+    size_t index_len;
+} cairn_merkle_subtrees;
 
 /*
  * A multi-leaf opening: the sibling digests the verifier cannot recompute
@@ -93,20 +118,56 @@ void cairn_merkle_tree_init(cairn_merkle_tree *tree);
 cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest *leaves,
                                      size_t leaves_len, unsigned threads, cairn_error *err);
 
+/*
+ * Build the capped tree over num_leaves leaves that keeps the levels
+ * cap .. h, from roots[0 .. ceil(num_leaves / 2^cap)): the nodes of level
+ * cap that have a leaf under them, each the root of its bottom subtree
+ * (cairn_merkle_subtree_build; the last one's padding slots zero digests),
+ * the rest of the level being padding.  Replaces anything tree held (roots
+ * may point into the old tree's nodes).  CAIRN_ERR_ARG when num_leaves is
+ * 0 or above CAIRN_MERKLE_MAX_LEAVES, roots is NULL or cap exceeds the
+ * height; CAIRN_ERR_NOMEM if the 2 (W >> cap) - 1 digests cannot be
+ * allocated; threads as for cairn_merkle_tree_build.  The root equals
+ * cairn_merkle_tree_build's over the same leaves; cap = 0 is that build.
+ * On failure tree is left empty.
+ */
+cairn_status cairn_merkle_tree_build_capped(cairn_merkle_tree *tree, const cairn_digest *roots,
+                                            size_t num_leaves, unsigned cap, unsigned threads,
+                                            cairn_error *err);
+
+/*
+ * Hash one subtree of 2^height leaf slots in place: nodes[0 .. leaves_len)
+ * hold its leaf digests (leaves_len <= 2^height), the slots leaves_len ..
+ * 2^height - 1 are set to the zero digest (padding), and the levels above
+ * are written after them in the tree's layout: 2^(height+1) - 1 digests in
+ * all, level l at offset 2^(height+1) - 2^(height+1-l), the subtree's root
+ * last.  The nodes equal those of the same subtree in a full tree.
+ */
+void cairn_merkle_subtree_build(cairn_digest *nodes, size_t leaves_len, unsigned height);
+
+/*
+ * The bottom subtrees under cap that hold the leaves indices[0 ..
+ * indices_len): each index >> cap, sorted and without repetitions, into
+ * out (room for indices_len entries).  Returns how many.
+ */
+size_t cairn_merkle_subtrees_of(size_t *out, const size_t *indices, size_t indices_len,
+                                unsigned cap);
+
 /* Free the nodes and return to the empty state. Safe on NULL and on an empty tree. */
 void cairn_merkle_tree_clear(cairn_merkle_tree *tree);
 
-/* The root of a built tree (a pointer into tree->nodes); NULL for an empty tree. */
+/* The root of a built tree, capped or not (a pointer into tree->nodes); NULL for an empty tree. */
 const cairn_digest *cairn_merkle_tree_root(const cairn_merkle_tree *tree);
 
-/* Leaf digest i < num_leaves of a built tree. */
+/* Leaf digest i < num_leaves of a built full tree; NULL for a capped one (cap > 0). */
 const cairn_digest *cairn_merkle_tree_leaf(const cairn_merkle_tree *tree, size_t index);
 
 /* ---- single-leaf paths ------------------------------------------------ */
 
 /*
  * path[0 .. height) = the siblings of leaf `index` from the leaf level up.
- * path_len must equal tree->height and index < num_leaves, else CAIRN_ERR_ARG.
+ * path_len must equal tree->height and index < num_leaves, and the tree
+ * must be full (cap 0), else CAIRN_ERR_ARG.
  */
 cairn_status cairn_merkle_tree_open(cairn_digest *path, size_t path_len,
                                     const cairn_merkle_tree *tree, size_t index, cairn_error *err);
@@ -133,12 +194,27 @@ void cairn_merkle_multiproof_clear(cairn_merkle_multiproof *proof);
 /*
  * Open the leaves at indices[0 .. indices_len) (any order, repetitions
  * allowed; the opening is that of the sorted distinct set).  proof is
- * replaced.  CAIRN_ERR_ARG for indices_len == 0 or an index >= num_leaves,
+ * replaced.  CAIRN_ERR_ARG for indices_len == 0, an index >= num_leaves or
+ * a capped tree (cairn_merkle_multiproof_open_capped opens those),
  * CAIRN_ERR_NOMEM on allocation failure (proof then left empty).
  */
 cairn_status cairn_merkle_multiproof_open(cairn_merkle_multiproof *proof,
                                           const cairn_merkle_tree *tree, const size_t *indices,
                                           size_t indices_len, cairn_error *err);
+
+/*
+ * The same opening from a capped tree and the bottom subtrees of the
+ * opened leaves: the siblings below tree->cap are read from sub, those at
+ * or above it from the tree, so the proof is byte for byte the full
+ * tree's.  sub may hold more subtrees than needed, and may be NULL for a
+ * full tree.  CAIRN_ERR_ARG as for cairn_merkle_multiproof_open, or when
+ * the subtree of an opened leaf is not in sub.
+ */
+cairn_status cairn_merkle_multiproof_open_capped(cairn_merkle_multiproof *proof,
+                                                 const cairn_merkle_tree *tree,
+                                                 const cairn_merkle_subtrees *sub,
+                                                 const size_t *indices, size_t indices_len,
+                                                 cairn_error *err);
 
 /*
  * Check that leaves[i] sits at indices[i] for every i < indices_len in the

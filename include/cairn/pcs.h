@@ -228,8 +228,11 @@ cairn_status cairn_pcs_commitment_decode(cairn_pcs_commitment *out, const uint8_
 
 /*
  * What the prover keeps between commit and open: the commitment and the
- * Merkle tree over the N leaf digests (64 * N bytes; the matrix itself is
- * not kept).  threads (default 1) is used for grinding.
+ * Merkle tree over the N leaf digests, from its cap tree.cap up (64 * N
+ * bytes for the full tree, 64 * N / 2^cap capped; the matrix itself is not
+ * kept).  A level-0 commitment is capped by default (cairn_pcs_tree_cap):
+ * the opening rebuilds the bottom subtrees of its queried columns from the
+ * rows it streams anyway.  threads (default 1) is used for grinding.
  */
 typedef struct {
     cairn_pcs_commitment com;
@@ -250,7 +253,10 @@ void cairn_pcs_prover_clear(cairn_pcs_prover *pr);
  * one shared context), a buffer of 8 rows (8 * k elements) and the codeword
  * symbols of one coset of them (8 * k elements): 33 * N + 128 * k bytes,
  * independent of m.  A full buffer is encoded coset by coset and hashed on
- * the library's thread pool (cairn/pool.h).  The fields are private.
+ * the library's thread pool (cairn/pool.h).  finish turns each column's
+ * hash into its leaf digest in place and each aligned run of 2^cap leaves
+ * into its bottom subtree's root, and keeps only the tree's levels from
+ * cap up.  The fields are private.
  */
 typedef struct {
     cairn_pcs_params params;
@@ -262,16 +268,34 @@ typedef struct {
     cairn_fp *buf;          /* pending rows, row-major, unencoded: row r at buf[r*k .. r*k + k) */
     cairn_fp *code;         /* one coset of their codewords: row r's k symbols at code[r*k ..) */
     unsigned pending;       /* rows waiting in buf (< 8) */
+    unsigned cap;           /* the lowest level of the tree finish keeps (0: the full tree) */
 } cairn_pcs_committer;
 
+/* Asks cairn_pcs_committer_begin_capped and cairn_pcs_commit_capped for cairn_pcs_tree_cap. */
+#define CAIRN_PCS_CAP_AUTO UINT32_MAX
+
 /*
- * The most bytes a commitment under valid params holds at once (beyond its
- * row source): the committer's packed column hashes and row buffers
- * (33 * N + 128 * k) with, during finish's last flush, the N leaf digests
- * (32 * N); or, after the committer is freed, the leaf digests and the
- * Merkle tree being built (32 * N + 64 * N).  Whichever is larger: at rate
- * 1/4, 97 * N bytes (97 MiB for k = 2^18).  The tree (64 * N) stays with
- * the prover afterwards.
+ * The cap a level-0 commitment under valid params keeps its tree from by
+ * default: the L in 0 .. log2 N that holds the fewest bytes, counting the
+ * capped tree (2 (N >> L) - 1 digests, kept until the opening) and what
+ * the opening adds to rebuild the bottom subtrees of its t queried columns
+ * (at most min(t, N >> L) subtrees of 2^L columns, 176 bytes a column: a
+ * running SHA-256 context and the subtree's nodes); ties go to the lower L.
+ * For N = 2^20 and t = 129 that is L = 6: a 1 MiB tree, 1.4 MiB while
+ * opening.  A pure function of the parameters.
+ */
+unsigned cairn_pcs_tree_cap(const cairn_pcs_params *params);
+
+/*
+ * The most bytes a commitment under valid params with its default cap L
+ * (cairn_pcs_tree_cap) holds at once (beyond its row source): the
+ * committer's packed column hashes and row buffers (33 * N + 128 * k, the
+ * leaf digests finished in place) with, at the end, the N >> L subtree
+ * roots (32 * N / 2^L); or, after the committer is freed, the roots and the
+ * capped tree being built (32 * N / 2^L + 64 * N / 2^L).  Whichever is
+ * larger: at rate 1/4, 65 * N + 32 * N / 2^L bytes (65.5 MiB for
+ * k = 2^18, L = 6; 97 * N with the full tree, L = 0).  The capped tree
+ * (64 * N / 2^L, 1 MiB) stays with the prover afterwards.
  */
 uint64_t cairn_pcs_commit_memory(const cairn_pcs_params *params);
 
@@ -283,10 +307,20 @@ void cairn_pcs_committer_clear(cairn_pcs_committer *cm);
 
 /*
  * Start a commitment under params (which must pass cairn_pcs_params_check,
- * else CAIRN_ERR_ARG).  Allocates the per-column state (CAIRN_ERR_NOMEM).
+ * else CAIRN_ERR_ARG) whose tree will be kept from the default cap up
+ * (cairn_pcs_tree_cap).  Allocates the per-column state (CAIRN_ERR_NOMEM).
  */
 cairn_status cairn_pcs_committer_begin(cairn_pcs_committer *cm, const cairn_pcs_params *params,
                                        cairn_error *err);
+
+/*
+ * The same with the tree kept from level cap up: 0 keeps the full tree,
+ * log2 N only the root, CAIRN_PCS_CAP_AUTO the default.  A cap above
+ * log2 N is CAIRN_ERR_ARG.  The commitment does not depend on the cap.
+ */
+cairn_status cairn_pcs_committer_begin_capped(cairn_pcs_committer *cm,
+                                              const cairn_pcs_params *params, unsigned cap,
+                                              cairn_error *err);
 
 /*
  * Absorb the next whole batch rows: elems[0 .. elems_len) holds
@@ -298,10 +332,10 @@ cairn_status cairn_pcs_committer_absorb(cairn_pcs_committer *cm, const cairn_fp 
 
 /*
  * Finish: every one of the M rows must have been absorbed (else
- * CAIRN_ERR_ARG).  Builds the tree into pr (replacing what it held) and
- * fills pr->com.  The committer is cleared either way, its column states
- * and buffer before the tree is built (so they and the tree are never held
- * at once).
+ * CAIRN_ERR_ARG).  Builds the tree, capped at the committer's cap, into
+ * pr (replacing what it held) and fills pr->com.  The committer is cleared
+ * either way, its column states and buffer before the tree is built (so
+ * they and the tree are never held at once).
  */
 cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committer *cm,
                                         cairn_error *err);
@@ -312,6 +346,10 @@ cairn_status cairn_pcs_committer_finish(cairn_pcs_prover *pr, cairn_pcs_committe
  */
 cairn_status cairn_pcs_commit(cairn_pcs_prover *pr, const cairn_pcs_params *params,
                               const cairn_rows *rows, cairn_error *err);
+
+/* cairn_pcs_commit with the tree kept from level cap up (as cairn_pcs_committer_begin_capped). */
+cairn_status cairn_pcs_commit_capped(cairn_pcs_prover *pr, const cairn_pcs_params *params,
+                                     const cairn_rows *rows, unsigned cap, cairn_error *err);
 
 /*
  * A row source presenting C in-memory tables polys[c][0 .. 2^n) as the batch
@@ -523,10 +561,14 @@ cairn_status cairn_pcs_evaluate(cairn_fp2 *evals, size_t evals_len, const cairn_
  * the claims, squeezes the combination coefficients, absorbs the vectors,
  * grinds, squeezes the queries (docs/pcs.md lists every label).  rows must
  * deliver the same batch rows as were committed; they are streamed twice
- * (pass 1: the vectors; pass 2: the queried columns, re-encoding each row).
- * CAIRN_ERR_ARG when the claims are not the evaluations of the rows (checked
- * after pass 1) or any argument breaks the contract.  out is replaced.
- * Memory: O(reps * (P+1) * k + reps * M + P * m + N + t * M).
+ * (pass 1: the vectors; pass 2: the queried columns, re-encoding each row,
+ * and, when pr's tree is capped at L, the running leaf hashes of every
+ * column of the queried columns' bottom subtrees, from which those
+ * subtrees are rebuilt for the Merkle proof: the proof's bytes do not
+ * depend on L).  CAIRN_ERR_ARG when the claims are not the evaluations of
+ * the rows (checked after pass 1) or any argument breaks the contract.
+ * out is replaced.  Memory: O(reps * (P+1) * k + reps * M + P * m + N +
+ * t * M + t * 2^L).
  */
 cairn_status cairn_pcs_open(cairn_pcs_opening *out, cairn_transcript *t,
                             const cairn_pcs_prover *pr, const cairn_rows *rows,

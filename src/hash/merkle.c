@@ -14,6 +14,13 @@
  * next level.  Prover (open) and verifier (verify) run the same walk, so the
  * sibling order is: level by level from the leaves up, increasing position
  * within a level.  The format is in docs/hashing.md.
+ *
+ * A capped tree holds only the levels from its cap L up, built from the
+ * roots of its bottom subtrees (2^L leaf slots each) by the same code as a
+ * full tree.  The prover's walk reads a node through node_at: from the
+ * tree at or above L, and below L from the caller's rebuilt subtrees, which
+ * hold every node below L that an opening needs (a node's sibling below L
+ * lies in the same bottom subtree as the node).
  */
 #include "cairn/merkle.h"
 
@@ -103,15 +110,19 @@ static void *build_thread(void *arg)
 }
 
 /*
- * Copy the leaves, pad with zero digests, then hash upwards.  With T > 1
- * threads (T a power of two, each with at least MIN_LEAVES_PER_THREAD
- * leaves), thread j builds the subtree over leaves [jW/T, (j+1)W/T) up to
- * level h - log2 T, and the calling thread finishes the top log2 T levels.
- * Every node is a function of its children only, so the result does not
- * depend on T.  A thread that cannot be started is run inline instead.
+ * The build behind cairn_merkle_tree_build (cap 0) and _capped.  The
+ * `live` = ceil(n / 2^cap) given nodes of level cap (the leaves when cap is
+ * 0) are copied to the bottom of an array laid out as a tree of width
+ * W' = W >> cap and padded with Z_cap, then the levels above are hashed.
+ * With T > 1 threads (T a power of two, each with at least
+ * MIN_LEAVES_PER_THREAD nodes of level cap), thread j builds the subtree
+ * over nodes [jW'/T, (j+1)W'/T) up to level h - log2 T, and the calling
+ * thread finishes the top log2 T levels.  Every node is a function of its
+ * children only, so the result does not depend on T.  A thread that cannot
+ * be started is run inline instead.
  */
-cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest *leaves,
-                                     size_t leaves_len, unsigned threads, cairn_error *err)
+static cairn_status tree_build(cairn_merkle_tree *tree, const cairn_digest *digests,
+                               size_t num_leaves, unsigned cap, unsigned threads, cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     cairn_digest zero[CAIRN_MERKLE_MAX_HEIGHT + 1];
@@ -120,36 +131,45 @@ cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest
     int started[MAX_BUILD_THREADS];
     /*
      * The old nodes are freed now, keeping the peak at one tree, unless the
-     * leaves point into them (a rebuild from the tree's own leaf level);
+     * digests point into them (a rebuild from the tree's own lowest level);
      * then they are freed at the end.
      */
     cairn_digest *old = tree->nodes;
     cairn_digest *nodes = NULL;
     if (old != NULL) {
-        uintptr_t o0 = (uintptr_t)old, o1 = (uintptr_t)(old + (2 * tree->width - 1));
-        uintptr_t l0 = (uintptr_t)leaves, l1 = l0 + (uintptr_t)leaves_len * sizeof *leaves;
+        size_t held = 2 * (tree->width >> tree->cap) - 1;
+        uintptr_t o0 = (uintptr_t)old, o1 = (uintptr_t)(old + held);
+        uintptr_t l0 = (uintptr_t)digests, l1 = l0 + (uintptr_t)num_leaves * sizeof *digests;
         /* free only when the two ranges are disjoint */
-        if (leaves == NULL || l1 <= o0 || l0 >= o1) {
+        if (digests == NULL || l1 <= o0 || l0 >= o1) {
             free(old);
             old = NULL;
         }
     }
 
     cairn_merkle_tree_init(tree);
-    if (leaves_len == 0 || leaves_len > CAIRN_MERKLE_MAX_LEAVES) {
+    if (num_leaves == 0 || num_leaves > CAIRN_MERKLE_MAX_LEAVES) {
         st = cairn_error_set(err, CAIRN_ERR_ARG, "merkle build: %zu leaves, need 1 to 2^%u",
-                             leaves_len, CAIRN_MERKLE_MAX_HEIGHT);
+                             num_leaves, CAIRN_MERKLE_MAX_HEIGHT);
         goto out;
     }
-    if (leaves == NULL) {
-        st = cairn_error_set(err, CAIRN_ERR_ARG, "merkle build: leaves is NULL");
+    if (digests == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG, "merkle build: %s is NULL",
+                             cap == 0 ? "leaves" : "roots");
         goto out;
     }
 
-    unsigned h = cairn_merkle_height(leaves_len);
-    size_t width = (size_t)1 << h;
-    /* 2W - 1 <= 2^41 digests; the byte count is checked even so */
-    size_t count = 2 * width - 1;
+    unsigned h = cairn_merkle_height(num_leaves);
+    if (cap > h) {
+        st = cairn_error_set(err, CAIRN_ERR_ARG,
+                             "merkle build: cap %u above the height %u of %zu leaves", cap, h,
+                             num_leaves);
+        goto out;
+    }
+    size_t width = (size_t)1 << h, wc = width >> cap, live = ((num_leaves - 1) >> cap) + 1;
+    unsigned hc = h - cap;
+    /* 2W' - 1 <= 2^41 digests; the byte count is checked even so */
+    size_t count = 2 * wc - 1;
     if (count > SIZE_MAX / sizeof(cairn_digest)) {
         st =
             cairn_error_set(err, CAIRN_ERR_NOMEM, "merkle build: %zu nodes overflow size_t", count);
@@ -159,33 +179,33 @@ cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest
     if (nodes == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM,
                              "merkle build: cannot allocate %zu nodes for %zu leaves", count,
-                             leaves_len);
+                             num_leaves);
         goto out;
     }
 
     memset(&zero[0], 0, sizeof zero[0]);
     for (unsigned l = 0; l < h; l++)
         cairn_merkle_node_hash(&zero[l + 1], &zero[l], &zero[l]);
-    memcpy(nodes, leaves, leaves_len * sizeof(cairn_digest));
-    for (size_t i = leaves_len; i < width; i++)
-        nodes[i] = zero[0];
+    memcpy(nodes, digests, live * sizeof(cairn_digest));
+    for (size_t i = live; i < wc; i++)
+        nodes[i] = zero[cap];
 
     unsigned log_t = 0;
     if (threads > MAX_BUILD_THREADS)
         threads = MAX_BUILD_THREADS;
-    while (log_t < h && (2u << log_t) <= threads && (width >> (log_t + 1)) >= MIN_LEAVES_PER_THREAD)
+    while (log_t < hc && (2u << log_t) <= threads && (wc >> (log_t + 1)) >= MIN_LEAVES_PER_THREAD)
         log_t++;
     unsigned nthreads = 1u << log_t;
 
     for (unsigned j = 0; j < nthreads; j++) {
         jobs[j].nodes = nodes;
-        jobs[j].zero = zero;
-        jobs[j].width = width;
-        jobs[j].num_leaves = leaves_len;
+        jobs[j].zero = zero + cap;
+        jobs[j].width = wc;
+        jobs[j].num_leaves = live;
         jobs[j].lo = 1;
-        jobs[j].hi = h - log_t;
-        jobs[j].first = (width >> log_t) * j;
-        jobs[j].end = (width >> log_t) * (j + 1);
+        jobs[j].hi = hc - log_t;
+        jobs[j].first = (wc >> log_t) * j;
+        jobs[j].end = (wc >> log_t) * (j + 1);
         started[j] = 0;
     }
     for (unsigned j = 1; j < nthreads; j++)
@@ -199,20 +219,49 @@ cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest
     }
     if (log_t > 0) {
         struct build_job top = jobs[0];
-        top.lo = h - log_t + 1;
-        top.hi = h;
+        top.lo = hc - log_t + 1;
+        top.hi = hc;
         top.first = 0;
-        top.end = width;
+        top.end = wc;
         build_levels(&top);
     }
 
     tree->nodes = nodes;
-    tree->num_leaves = leaves_len;
+    tree->num_leaves = num_leaves;
     tree->width = width;
     tree->height = h;
+    tree->cap = cap;
 out:
     free(old);
     return st;
+}
+
+/* The full tree: the capped build with nothing capped (the leaves are level 0's nodes). */
+cairn_status cairn_merkle_tree_build(cairn_merkle_tree *tree, const cairn_digest *leaves,
+                                     size_t leaves_len, unsigned threads, cairn_error *err)
+{
+    return tree_build(tree, leaves, leaves_len, 0, threads, err);
+}
+
+/* Levels cap .. h from the subtree roots: tree_build with the roots as its lowest level. */
+cairn_status cairn_merkle_tree_build_capped(cairn_merkle_tree *tree, const cairn_digest *roots,
+                                            size_t num_leaves, unsigned cap, unsigned threads,
+                                            cairn_error *err)
+{
+    return tree_build(tree, roots, num_leaves, cap, threads, err);
+}
+
+/*
+ * One bottom subtree, hashed by build_levels as a tree of its own with
+ * every slot live: its padding slots are zero digests, so the nodes above
+ * them hash to the Z_l that the full tree's builder writes without hashing.
+ */
+void cairn_merkle_subtree_build(cairn_digest *nodes, size_t leaves_len, unsigned height)
+{
+    size_t width = (size_t)1 << height;
+    struct build_job job = {nodes, NULL, width, width, 1, height, 0, width};
+    memset(nodes + leaves_len, 0, (width - leaves_len) * sizeof *nodes);
+    build_levels(&job);
 }
 
 void cairn_merkle_tree_init(cairn_merkle_tree *tree)
@@ -221,6 +270,7 @@ void cairn_merkle_tree_init(cairn_merkle_tree *tree)
     tree->num_leaves = 0;
     tree->width = 0;
     tree->height = 0;
+    tree->cap = 0;
 }
 
 void cairn_merkle_tree_clear(cairn_merkle_tree *tree)
@@ -235,11 +285,13 @@ const cairn_digest *cairn_merkle_tree_root(const cairn_merkle_tree *tree)
 {
     if (tree->nodes == NULL)
         return NULL;
-    return &tree->nodes[2 * tree->width - 2];
+    return &tree->nodes[2 * (tree->width >> tree->cap) - 2];
 }
 
 const cairn_digest *cairn_merkle_tree_leaf(const cairn_merkle_tree *tree, size_t index)
 {
+    if (tree->cap > 0)
+        return NULL;
     return &tree->nodes[index];
 }
 
@@ -250,6 +302,10 @@ cairn_status cairn_merkle_tree_open(cairn_digest *path, size_t path_len,
 {
     if (tree->nodes == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "merkle open: tree not built");
+    if (tree->cap > 0)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "merkle open: the tree is capped at level %u, its path is not held",
+                               tree->cap);
     if (index >= tree->num_leaves)
         return cairn_error_set(err, CAIRN_ERR_ARG,
                                "merkle open: index %zu out of range (%zu leaves)", index,
@@ -320,6 +376,29 @@ static int cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sort a[0 .. len) and drop repetitions in place; returns how many are left (len >= 1). */
+static size_t sort_distinct(size_t *a, size_t len)
+{
+    size_t m = 1;
+    qsort(a, len, sizeof(size_t), cmp_size);
+    for (size_t i = 1; i < len; i++) {
+        if (a[i] != a[m - 1])
+            a[m++] = a[i];
+    }
+    return m;
+}
+
+/* Each index's subtree, index >> cap, then sorted and deduplicated in place. */
+size_t cairn_merkle_subtrees_of(size_t *out, const size_t *indices, size_t indices_len,
+                                unsigned cap)
+{
+    if (indices_len == 0)
+        return 0;
+    for (size_t i = 0; i < indices_len; i++)
+        out[i] = indices[i] >> cap;
+    return sort_distinct(out, indices_len);
+}
+
 struct known {
     size_t pos;
     cairn_digest d;
@@ -332,11 +411,47 @@ static int cmp_known(const void *a, const void *b)
 }
 
 /*
+ * The nodes of bottom subtree a in sub (binary search over its sorted
+ * indices), or NULL when sub does not hold it.
+ */
+static const cairn_digest *subtree_find(const cairn_merkle_subtrees *sub, unsigned cap, size_t a)
+{
+    size_t lo = 0, hi = sub->index_len, per = ((size_t)2 << cap) - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sub->index[mid] == a)
+            return sub->nodes + mid * per;
+        if (sub->index[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/*
+ * Node p of level l as the walk reads it: from the tree at or above its
+ * cap, below it from the bottom subtree over the node (whose presence the
+ * caller has checked for every opened leaf; a sibling below the cap shares
+ * its subtree with an opened leaf).
+ */
+static const cairn_digest *node_at(const cairn_merkle_tree *tree, const cairn_merkle_subtrees *sub,
+                                   unsigned l, size_t p)
+{
+    unsigned cap = tree->cap;
+    if (l >= cap)
+        return &tree->nodes[level_off(tree->width >> cap, l - cap) + p];
+    const cairn_digest *s = subtree_find(sub, cap, p >> (cap - l));
+    return s + level_off((size_t)1 << cap, l) + (p & (((size_t)1 << (cap - l)) - 1));
+}
+
+/*
  * The prover's side of the walk over the sorted distinct positions
  * pos[0 .. m) (destroyed).  Counts the siblings it would emit and, when out
- * is not NULL, writes them there from the tree.
+ * is not NULL, writes them there from the tree and the subtrees.
  */
-static size_t open_walk(cairn_digest *out, size_t *pos, size_t m, const cairn_merkle_tree *tree)
+static size_t open_walk(cairn_digest *out, size_t *pos, size_t m, const cairn_merkle_tree *tree,
+                        const cairn_merkle_subtrees *sub)
 {
     size_t c = 0;
     for (unsigned l = 0; l < tree->height; l++) {
@@ -347,7 +462,7 @@ static size_t open_walk(cairn_digest *out, size_t *pos, size_t m, const cairn_me
                 i += 2;
             } else {
                 if (out != NULL)
-                    out[c] = tree->nodes[level_off(tree->width, l) + (p ^ 1)];
+                    out[c] = *node_at(tree, sub, l, p ^ 1);
                 c++;
                 i++;
             }
@@ -358,13 +473,25 @@ static size_t open_walk(cairn_digest *out, size_t *pos, size_t m, const cairn_me
     return c;
 }
 
-/*
- * Sort and dedupe a copy of the indices, count the siblings with one walk,
- * then allocate exactly and fill them with a second walk over a fresh copy.
- */
+/* The full tree's opening: the capped one without subtrees (a capped tree is then refused). */
 cairn_status cairn_merkle_multiproof_open(cairn_merkle_multiproof *proof,
                                           const cairn_merkle_tree *tree, const size_t *indices,
                                           size_t indices_len, cairn_error *err)
+{
+    return cairn_merkle_multiproof_open_capped(proof, tree, NULL, indices, indices_len, err);
+}
+
+/*
+ * Sort and dedupe a copy of the indices, check that every opened leaf's
+ * bottom subtree is at hand (capped trees), count the siblings with one
+ * walk, then allocate exactly and fill them with a second walk over a fresh
+ * copy.
+ */
+cairn_status cairn_merkle_multiproof_open_capped(cairn_merkle_multiproof *proof,
+                                                 const cairn_merkle_tree *tree,
+                                                 const cairn_merkle_subtrees *sub,
+                                                 const size_t *indices, size_t indices_len,
+                                                 cairn_error *err)
 {
     cairn_status st = CAIRN_OK;
     size_t *sorted = NULL, *scratch = NULL;
@@ -382,6 +509,11 @@ cairn_status cairn_merkle_multiproof_open(cairn_merkle_multiproof *proof,
                                    "(%zu leaves)",
                                    indices[i], i, tree->num_leaves);
     }
+    if (tree->cap > 0 && sub == NULL)
+        return cairn_error_set(err, CAIRN_ERR_ARG,
+                               "merkle multiproof open: the tree is capped at level %u and no "
+                               "bottom subtrees were given",
+                               tree->cap);
     if (indices_len > SIZE_MAX / sizeof(size_t))
         return cairn_error_set(err, CAIRN_ERR_NOMEM, "merkle multiproof open: too many indices");
     sorted = malloc(indices_len * sizeof(size_t));
@@ -393,15 +525,19 @@ cairn_status cairn_merkle_multiproof_open(cairn_merkle_multiproof *proof,
         goto out;
     }
     memcpy(sorted, indices, indices_len * sizeof(size_t));
-    qsort(sorted, indices_len, sizeof(size_t), cmp_size);
-    size_t m = 1;
-    for (size_t i = 1; i < indices_len; i++) {
-        if (sorted[i] != sorted[m - 1])
-            sorted[m++] = sorted[i];
+    size_t m = sort_distinct(sorted, indices_len);
+    for (size_t i = 0; i < m && tree->cap > 0; i++) {
+        if (subtree_find(sub, tree->cap, sorted[i] >> tree->cap) == NULL) {
+            st = cairn_error_set(err, CAIRN_ERR_ARG,
+                                 "merkle multiproof open: bottom subtree %zu (of leaf %zu) not "
+                                 "given",
+                                 sorted[i] >> tree->cap, sorted[i]);
+            goto out;
+        }
     }
 
     memcpy(scratch, sorted, m * sizeof(size_t));
-    size_t count = open_walk(NULL, scratch, m, tree);
+    size_t count = open_walk(NULL, scratch, m, tree, sub);
     if (count > 0) {
         /* count <= W - 1 <= 2^40, so the product cannot overflow */
         sib = malloc(count * sizeof(cairn_digest));
@@ -411,7 +547,7 @@ cairn_status cairn_merkle_multiproof_open(cairn_merkle_multiproof *proof,
             goto out;
         }
         memcpy(scratch, sorted, m * sizeof(size_t));
-        (void)open_walk(sib, scratch, m, tree);
+        (void)open_walk(sib, scratch, m, tree, sub);
     }
     proof->siblings = sib;
     proof->siblings_len = count;

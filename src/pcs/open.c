@@ -6,11 +6,19 @@
  *           repetition s and point p (extension vectors of k elements);
  *   then    absorb the vectors, grind, squeeze t distinct column indices;
  *   pass 2  re-encode each row and keep its symbols at the t queried
- *           columns (the opened columns, column-major);
- *   then    the Merkle multiproof of those columns from the kept tree.
+ *           columns (the opened columns, column-major); when the kept
+ *           tree is capped at L (commit.c), also append the row's symbols
+ *           to the running leaf hash of every column of the queried
+ *           columns' bottom subtrees (2^L columns each, a subtree shared
+ *           by several queries taken once);
+ *   then    those leaves and their subtrees rebuilt, and the Merkle
+ *           multiproof of the opened columns from the kept tree and the
+ *           rebuilt subtrees: the same bytes as from the full tree.
  *
  * The matrix is never held: memory is the vectors, the coefficients (s*M
- * of them), the eq tables, one codeword and the t*M opened values.  Both
+ * of them), the eq tables, one codeword, the t*M opened values and, for a
+ * capped tree, at most t * 2^L subtree columns (PCS_OPEN_SUB_COL_BYTES
+ * each, 1.4 MiB for t = 129, L = 6).  Both
  * passes depend only on the rows, never on how the source chunks them, so
  * every source of the same rows gives the same bytes.  Also here: the
  * Fiat–Shamir prefix shared with the verifier, and the evaluation pass.
@@ -237,15 +245,107 @@ static cairn_status vec_consume(void *ctx, uint64_t first_row, const cairn_fp *r
     return CAIRN_OK;
 }
 
+/*
+ * The bottom subtrees of a capped tree that an opening rebuilds: the
+ * sorted distinct subtrees of the queried columns (set.index), the running
+ * leaf hashes of their columns (2^cap a subtree, subtree i's at
+ * h + i 2^cap), then their nodes (set.nodes, 2^(cap+1) - 1 a subtree).
+ */
+struct rebuild {
+    unsigned cap;
+    size_t *index;
+    cairn_sha256_ctx *h;
+    cairn_digest *nodes;
+    cairn_merkle_subtrees set;
+};
+
+/*
+ * Start the leaf hashes of the subtrees holding the t queried columns of a
+ * tree capped at cap >= 1; nothing to do (an empty set) for a full tree.
+ */
+static cairn_status rebuild_begin(struct rebuild *rb, unsigned cap, const size_t *idx, size_t t,
+                                  cairn_error *err)
+{
+    memset(rb, 0, sizeof *rb);
+    rb->cap = cap;
+    if (cap == 0)
+        return CAIRN_OK;
+    rb->index = malloc(t * sizeof *rb->index);
+    if (rb->index == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate the subtrees");
+    rb->set.index_len = cairn_merkle_subtrees_of(rb->index, idx, t, cap);
+    rb->set.index = rb->index;
+    size_t cols = rb->set.index_len << cap;
+    rb->h = malloc(cols * sizeof *rb->h);
+    if (rb->h == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM,
+                               "pcs open: cannot allocate the leaf hashes of %zu subtree columns",
+                               cols);
+    cairn_merkle_leaf_init(&rb->h[0]);
+    for (size_t c = 1; c < cols; c++)
+        rb->h[c] = rb->h[0];
+    return CAIRN_OK;
+}
+
+/* Append one row's codeword symbols to the leaf hashes of the subtrees' columns. */
+static void rebuild_absorb(struct rebuild *rb, const cairn_fp *code)
+{
+    size_t width = (size_t)1 << rb->cap;
+    uint8_t b[CAIRN_FP_BYTES];
+    for (size_t i = 0; i < rb->set.index_len; i++) {
+        const cairn_fp *sym = code + (rb->set.index[i] << rb->cap);
+        cairn_sha256_ctx *h = rb->h + i * width;
+        for (size_t c = 0; c < width; c++) {
+            pcs_store_le64(b, sym[c].v);
+            cairn_sha256_update(&h[c], b, sizeof b);
+        }
+    }
+}
+
+/*
+ * After the last row: finish each column's hash into its leaf, in its
+ * subtree's node array, free the hashes and build each subtree.
+ */
+static cairn_status rebuild_finish(struct rebuild *rb, cairn_error *err)
+{
+    size_t width = (size_t)1 << rb->cap, per = 2 * width - 1;
+    if (rb->cap == 0)
+        return CAIRN_OK;
+    rb->nodes = malloc(rb->set.index_len * per * sizeof *rb->nodes);
+    if (rb->nodes == NULL)
+        return cairn_error_set(err, CAIRN_ERR_NOMEM, "pcs open: cannot allocate %zu subtrees",
+                               rb->set.index_len);
+    for (size_t i = 0; i < rb->set.index_len; i++) {
+        cairn_digest *nodes = rb->nodes + i * per;
+        for (size_t c = 0; c < width; c++)
+            cairn_sha256_final(nodes[c].bytes, &rb->h[i * width + c]);
+        cairn_merkle_subtree_build(nodes, width, rb->cap);
+    }
+    free(rb->h);
+    rb->h = NULL;
+    rb->set.nodes = rb->nodes;
+    return CAIRN_OK;
+}
+
+/* Free what the rebuild holds; safe after a failed begin and on an empty rebuild. */
+static void rebuild_clear(struct rebuild *rb)
+{
+    free(rb->index);
+    free(rb->h);
+    free(rb->nodes);
+    memset(rb, 0, sizeof *rb);
+}
+
 struct col_pass {
     const pcs_dims *d;
     const size_t *idx;
     cairn_fp *code;
     cairn_fp *cols;
+    struct rebuild *rb;
     uint64_t next;
 };
 
-/* Pass 2: re-encode every row and keep the queried symbols. */
+/* Pass 2: re-encode every row, keep the queried symbols, feed the subtrees' leaf hashes. */
 static cairn_status col_consume(void *ctx, uint64_t first_row, const cairn_fp *rows, size_t count,
                                 cairn_error *err)
 {
@@ -263,6 +363,7 @@ static cairn_status col_consume(void *ctx, uint64_t first_row, const cairn_fp *r
             return st;
         for (size_t q = 0; q < d->t; q++)
             cp->cols[q * d->M + R] = cp->code[cp->idx[q]];
+        rebuild_absorb(cp->rb, cp->code);
     }
     cp->next += count;
     return CAIRN_OK;
@@ -296,7 +397,9 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
     cairn_digest root1;
     cairn_pcs_prover pr1;
     pcs_claim_set set = {0, 0, 0, NULL, 0};
+    struct rebuild rb;
     cairn_pcs_prover_init(&pr1);
+    memset(&rb, 0, sizeof rb);
 
     if (out == NULL || t == NULL || pr == NULL || pr->tree.nodes == NULL)
         return cairn_error_set(err, CAIRN_ERR_ARG, "pcs open: NULL argument or no commitment");
@@ -371,12 +474,17 @@ cairn_status pcs_open_impl(cairn_pcs_opening *out, cairn_transcript *t, const ca
     if ((st = cairn_transcript_squeeze_distinct(idx, d.t, &tr, PCS_LABEL_QUERIES, d.N, err)))
         goto out;
 
-    struct col_pass cp = {&d, idx, code, cols, 0};
-    if ((st = cairn_rows_stream(col_rows, 0, d.M, col_consume, &cp, err)) != CAIRN_OK)
+    if ((st = rebuild_begin(&rb, pr->tree.cap, idx, d.t, err)) != CAIRN_OK)
+        goto out;
+    struct col_pass cp = {&d, idx, code, cols, &rb, 0};
+    if ((st = cairn_rows_stream(col_rows, 0, d.M, col_consume, &cp, err)) != CAIRN_OK ||
+        (st = rebuild_finish(&rb, err)) != CAIRN_OK)
         goto out;
 
     cairn_pcs_opening_clear(out);
-    if ((st = cairn_merkle_multiproof_open(&out->merkle, &pr->tree, idx, d.t, err)) != CAIRN_OK)
+    st = cairn_merkle_multiproof_open_capped(&out->merkle, &pr->tree, &rb.set, idx, d.t, err);
+    rebuild_clear(&rb);
+    if (st != CAIRN_OK)
         goto out;
     out->params = *prm;
     out->points_len = (uint32_t)P;
@@ -415,6 +523,7 @@ out:
     free(combos);
     free(set.claims);
     cairn_pcs_prover_clear(&pr1);
+    rebuild_clear(&rb);
     free(alpha);
     free(beta);
     free(eqrow);

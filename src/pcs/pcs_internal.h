@@ -40,6 +40,14 @@ _Static_assert(sizeof(size_t) >= 8, "cairn's PCS needs a 64-bit size_t");
 _Static_assert((PCS_HASH_ROWS * CAIRN_FP_BYTES) % CAIRN_SHA256_BLOCK_BYTES == 0,
                "a full flush must leave a column's pending count unchanged");
 
+/*
+ * What an opening of a capped level-0 tree holds per column of a bottom
+ * subtree it rebuilds (open.c): the column's running leaf hash, then its
+ * share of the subtree's 2^(L+1) - 1 nodes (two digests).
+ * cairn_pcs_tree_cap weighs it against the tree.
+ */
+#define PCS_OPEN_SUB_COL_BYTES (CAIRN_SHA256_CTX_BYTES + 2 * CAIRN_SHA256_BYTES)
+
 #define PCS_LABEL_COMMITMENT "cairn-pcs/commitment"
 #define PCS_LABEL_POINTS "cairn-pcs/points"
 #define PCS_LABEL_POINT "cairn-pcs/point"
@@ -88,7 +96,8 @@ void pcs_level_shape(cairn_pcs_params *out, const cairn_pcs_params *p, unsigned 
 /*
  * Commit to the rows of `rows` under a shape that is not checked for
  * security (an inner level's, from pcs_level_shape): cairn_pcs_commit
- * without cairn_pcs_params_check.
+ * without cairn_pcs_params_check, keeping the full tree (cap 0), which the
+ * inner levels' openings read directly.
  */
 cairn_status pcs_commit_shape(cairn_pcs_prover *pr, const cairn_pcs_params *shape,
                               const cairn_rows *rows, cairn_error *err);

@@ -412,12 +412,14 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  * each replay thread's cursor (a VM and the RAM's words and timestamps,
  * 2^k each); the checkpoints as recorded; the phase-1 commitment's
  * level-0 peak (cairn_pcs_commit_memory: a packed hash per codeword
- * symbol, 8 rows and one coset of their codewords, then the leaves and
- * the tree) and its window of cells (k0 rows); what the stages still
- * hold per row in small space (the claim reductions' block tables, the
- * lookups' pushforwards; the former never more than ZL_OPEN_TABLE_MAX
- * and their folds, past which the reduction runs on windows); and the
- * zero-check's and the GKRs' in-memory tables at their smallest.  What is
+ * symbol finished in place into its leaf, 8 rows and one coset of their
+ * codewords, then the bottom subtrees' roots and the tree kept from
+ * cairn_pcs_tree_cap up) and its window of cells (k0 rows); what the
+ * stages still hold per row in small space (the claim reductions' block
+ * tables, the lookups' pushforwards; the former never more than
+ * ZL_OPEN_TABLE_MAX and their folds, past which the reduction runs on
+ * windows); and the zero-check's and the GKRs' in-memory tables at their
+ * smallest.  What is
  * left of the budget goes to those two: the zero-check reads as many
  * rounds from the rows as it takes for its tables to fit half of it, the
  * GKRs take the other half.
