@@ -290,7 +290,6 @@ struct win {
     cairn_fp2 *B;          /* nb tables of 2^W */
     cairn_fp2 *elo, *ehi;  /* np tables of 2^zlo and 2^(n - W - zlo) */
     /* the reduction */
-    const struct plan *pl;
     size_t nh;             /* head instances */
     size_t *inst;          /* nh: their plan instances */
     size_t *cfirst;        /* nh + 1: their claims in cl[] */
@@ -539,7 +538,6 @@ static cairn_status win_heads(struct win *w, size_t *head, const struct plan *pl
         nh += pl->grp[l] == w->ms->group;
     if (nh > ZL_OPEN_MAX_POINTS) /* a point in several blocks: the tables whole */
         return CAIRN_OK;
-    w->pl = pl;
     w->inst = malloc(nh * sizeof *w->inst + 1);
     w->cfirst = malloc((nh + 1) * sizeof *w->cfirst);
     w->cl = malloc(pl->m * sizeof *w->cl + 1);
