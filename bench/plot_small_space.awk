@@ -52,7 +52,7 @@ function panel(x0, title, unit, which,    i, nmin, nmax, ymin, ymax, v, e, px, p
     printf "</g>\n"
 }
 END {
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\">\n", 2 * (L + W + 20), T + H + B
+    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\">\n", 2 * (L + W + 20) + 40, T + H + B
     printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
     panel(0, "peak RSS", "MiB", 0)
     panel(L + W + 20, "prove time", "s", 1)

@@ -418,7 +418,10 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  * stages still hold per row in small space (the claim reductions' block
  * tables, the lookups' pushforwards; the former never more than
  * ZL_OPEN_TABLE_MAX and their folds, past which the reduction runs on
- * windows); and the zero-check's and the GKRs' in-memory tables at their
+ * windows); the shift stage's two tables of 2^n rows and their first
+ * fold (48 bytes a row and a margin, not yet windowed; in place of the
+ * commitment and the per-row parts when larger, for the stages do not
+ * meet); and the zero-check's and the GKRs' in-memory tables at their
  * smallest.  What is
  * left of the budget goes to those two: the zero-check reads as many
  * rounds from the rows as it takes for its tables to fit half of it, the
@@ -427,6 +430,7 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
 #define ZL_SMALL_FIXED (UINT64_C(40) << 20)
 #define ZL_SMALL_PER_ROW UINT64_C(160)
 #define ZL_SMALL_HELD_MAX ((uint64_t)ZL_OPEN_TABLE_MAX * 3 / 2)
+#define ZL_SMALL_SHIFT_PER_ROW UINT64_C(50)
 #define ZL_SMALL_ZC_COLS UINT64_C(128)
 #define ZL_SMALL_GKR_MIN ((size_t)4 << 20)
 #define ZL_SMALL_GKR_MAX ((size_t)1 << 30)
@@ -454,12 +458,15 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
     uint64_t held = ZL_SMALL_PER_ROW * rows; /* the reduction's tables: whole up to ZL_OPEN_TABLE_MAX */
     if (held > ZL_SMALL_HELD_MAX)
         held = ZL_SMALL_HELD_MAX;
+    /* the shift stage's tables of 2^n (next and G) and the first fold: never beside the commitment */
+    uint64_t shift = ZL_SMALL_SHIFT_PER_ROW * rows;
+    uint64_t stage = pcs + held > shift ? pcs + held : shift;
     size_t dmax = n < ZL_ZC_DELAY_MAX ? n : ZL_ZC_DELAY_MAX;
     uint64_t zc_min = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - dmax);
-    uint64_t fixed = ZL_SMALL_FIXED + ram + info.bytes + pcs + held;
+    uint64_t fixed = ZL_SMALL_FIXED + ram + info.bytes + stage;
     pl->minimum = fixed + zc_min + ZL_SMALL_GKR_MIN;
     if (budget < pl->minimum) {
-        char b[32], m[32], f[32], w[32], c[32], p[32], h[32], z[32];
+        char b[32], m[32], f[32], w[32], c[32], p[32], h[32], z[32], sh[32];
         fmt_bytes(b, sizeof b, budget);
         fmt_bytes(m, sizeof m, pl->minimum);
         fmt_bytes(f, sizeof f, ZL_SMALL_FIXED + ZL_SMALL_GKR_MIN);
@@ -468,12 +475,15 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
         fmt_bytes(p, sizeof p, pcs);
         fmt_bytes(h, sizeof h, held);
         fmt_bytes(z, sizeof z, zc_min);
+        fmt_bytes(sh, sizeof sh, shift);
         return cairn_error_set(err, CAIRN_ERR_LIMIT,
                                "memory budget %s below the %s small space needs for 2^%zu rows: "
                                "tables %s, RAM and %u cursors %s, %llu checkpoints %s, "
-                               "commitment %s, per-row tables %s, zero-check %s",
+                               "commitment %s, per-row tables %s, zero-check %s; the shift's "
+                               "tables %s, counted instead of the commitment and the per-row "
+                               "tables when larger",
                                b, m, n, f, (unsigned)cursors, w, (unsigned long long)info.count,
-                               c, p, h, z);
+                               c, p, h, z, sh);
     }
     uint64_t left = budget - fixed;
     size_t d = ZL_ZC_DELAY < dmax ? ZL_ZC_DELAY : dmax;
