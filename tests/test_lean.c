@@ -124,23 +124,72 @@ out:
 }
 
 /*
+ * Whether the lying run z of elf has the honest run's lean cells.  A JALR
+ * that keeps bit 0 of an odd target changes only the pc's bit 0, which the
+ * lean row cannot hold (it indexes instructions): unless a later
+ * pc-derived value (a link, an AUIPC) carries it into a register, the
+ * lean row of the lie is the honest row, and its proof states a true run.
+ */
+static int lie_invisible(const struct zkt *z, const uint8_t *elf, size_t len)
+{
+    cairn_fp *hrows = NULL;
+    uint64_t hT = 0;
+    struct zkt h;
+    int same = 0;
+    memset(&h, 0, sizeof h);
+    if (!zk_lying_trace(elf, len, ZK_LIE_NONE, &hrows, &hT))
+        return 0;
+    if (zkt_build(&h, elf, len, hrows, hT, 0) && h.w.n == z->w.n && h.w.T == z->w.T) {
+        cairn_fp *a = zkt_lean_cells(z), *b = zkt_lean_cells(&h);
+        same = a != NULL && b != NULL &&
+               memcmp(a, b, ((size_t)1 << z->w.n) * ZL_NCELL * sizeof *a) == 0;
+        free(a);
+        free(b);
+    }
+    zkt_clear(&h);
+    free(hrows);
+    return same;
+}
+
+/*
  * Every lie of the test interpreter, translated into the lean row, is
  * rejected by the checker, and its cells proven by the lean prover are
- * rejected by the lean verifier.
+ * rejected by the lean verifier.  A lie the lean row cannot see (its
+ * cells are the honest run's: lie_invisible) is drawn again.
  */
 static void lying_executions_rejected(void)
 {
     for (int lie = 1; lie < ZK_LIE_COUNT; lie++) {
-        uint8_t *elf;
+        uint8_t *elf = NULL;
         size_t len;
-        cairn_fp *rows;
+        cairn_fp *rows = NULL;
         uint64_t T;
-        if (!zk_find_lie((enum zk_lie)lie, 150, 300, &elf, &len, &rows, &T)) {
-            FAIL("lie %d never told", lie);
+        struct zkt z;
+        int found = 0;
+        for (unsigned draw = 0; draw < 16 && !found; draw++) {
+            if (!zk_find_lie((enum zk_lie)lie, 150, 300, &elf, &len, &rows, &T))
+                break;
+            memset(&z, 0, sizeof z);
+            if (!zkt_build(&z, elf, len, rows, T, 0)) {
+                found = -1; /* zkt_build said why */
+                break;
+            }
+            if (!lie_invisible(&z, elf, len)) {
+                found = 1;
+                break;
+            }
+            zkt_clear(&z);
+            free(rows);
+            free(elf);
+            elf = NULL, rows = NULL;
+        }
+        if (found == 0) {
+            FAIL("lie %d never told where the lean row sees it", lie);
+            free(rows);
+            free(elf);
             continue;
         }
-        struct zkt z;
-        if (zkt_build(&z, elf, len, rows, T, 0)) {
+        if (found == 1) {
             cairn_error err;
             cairn_status st, proof;
             zkt_lean_check_prove(&z, &st, &proof, &err);
