@@ -163,14 +163,30 @@ static void mpass_chunk(void *ctx, size_t ch)
     }
 }
 
-/* A piece of member rows must start where the last one ended. */
-static cairn_status rows_in_order(uint64_t first_row, uint64_t next, cairn_error *err)
+/* A piece of rows (`what`: member or batch) must start where the last one ended. */
+static cairn_status rows_in_order(const char *what, uint64_t first_row, uint64_t next,
+                                  cairn_error *err)
 {
     if (first_row == next)
         return CAIRN_OK;
     return cairn_error_set(err, CAIRN_ERR_ARG,
-                           "claim reduction: the member rows came at row %llu, expected %llu",
+                           "claim reduction: the %s rows came at row %llu, expected %llu", what,
                            (unsigned long long)first_row, (unsigned long long)next);
+}
+
+/*
+ * Stream every member row to consume, which advances *next past each
+ * piece; a source that ends early is CAIRN_ERR_ARG, a failing one its own
+ * status and message.
+ */
+static cairn_status stream_members(const cairn_rows *rows, cairn_rows_consumer consume, void *ctx,
+                                   const uint64_t *next, cairn_error *err)
+{
+    cairn_status s = cairn_rows_stream(rows, 0, rows->rows_len, consume, ctx, err);
+    if (s == CAIRN_OK && *next != rows->rows_len)
+        s = cairn_error_set(err, CAIRN_ERR_ARG, "claim reduction: the member rows ended at %llu",
+                            (unsigned long long)*next);
+    return s;
 }
 
 /* A piece of the member rows: cut into chunks on the pool, their sums added in chunk order. */
@@ -178,7 +194,7 @@ static cairn_status mpass_consume(void *ctx, uint64_t first_row, const cairn_fp 
                                   size_t count, cairn_error *err)
 {
     struct mpass *mp = ctx;
-    if (rows_in_order(first_row, mp->next, err) != CAIRN_OK)
+    if (rows_in_order("member", first_row, mp->next, err) != CAIRN_OK)
         return CAIRN_ERR_ARG;
     mp->first = first_row, mp->rows = rows, mp->count = count;
     mp->chunks = cairn_pool_chunks(count, ZL_MP_CHUNK);
@@ -233,13 +249,8 @@ static cairn_status member_pass(const cairn_rows *rows, unsigned n, const struct
                                           n - mp.lo_bits)) != CAIRN_OK)
                 goto out;
         }
-    if ((st = cairn_rows_stream(rows, 0, rows->rows_len, mpass_consume, &mp, err)) != CAIRN_OK)
+    if ((st = stream_members(rows, mpass_consume, &mp, &mp.next, err)) != CAIRN_OK)
         goto out;
-    if (mp.next != rows->rows_len) {
-        st = cairn_error_set(err, CAIRN_ERR_ARG, "claim reduction: the member rows ended at %llu",
-                             (unsigned long long)mp.next);
-        goto out;
-    }
     for (size_t v = 0; v < nev; v++)
         *ev[v].out = mp.sum[v];
     goto out;
@@ -383,7 +394,7 @@ static cairn_status win_consume(void *ctx, uint64_t first_row, const cairn_fp *r
                                 cairn_error *err)
 {
     struct win *w = ctx;
-    if (rows_in_order(first_row, w->next, err) != CAIRN_OK)
+    if (rows_in_order("member", first_row, w->next, err) != CAIRN_OK)
         return CAIRN_ERR_ARG;
     w->first = first_row, w->rows = rows, w->count_rows = count;
     if (w->pass0) {
@@ -425,11 +436,7 @@ static cairn_status win_pass(struct win *w, int pass0, cairn_error *err)
     const cairn_rows *rows = w->ms->rows;
     w->pass0 = pass0;
     w->next = 0;
-    cairn_status s = cairn_rows_stream(rows, 0, rows->rows_len, win_consume, w, err);
-    if (s == CAIRN_OK && w->next != rows->rows_len)
-        s = cairn_error_set(err, CAIRN_ERR_ARG, "claim reduction: the member rows ended at %llu",
-                            (unsigned long long)w->next);
-    return s;
+    return stream_members(rows, win_consume, w, &w->next, err);
 }
 
 /*
@@ -709,10 +716,8 @@ static cairn_status q_consume(void *ctx, uint64_t first_row, const cairn_fp *row
 {
     struct qpass *qp = ctx;
     const struct plan *pl = qp->pl;
-    if (first_row != qp->next)
-        return cairn_error_set(err, CAIRN_ERR_ARG,
-                               "claim reduction: the batch rows came at row %llu, expected %llu",
-                               (unsigned long long)first_row, (unsigned long long)qp->next);
+    if (rows_in_order("batch", first_row, qp->next, err) != CAIRN_OK)
+        return CAIRN_ERR_ARG;
     for (size_t r = 0; r < count; r++) {
         size_t R = (size_t)first_row + r, i = R / qp->C, c = R % qp->C;
         const cairn_fp *row = rows + r * qp->k;
