@@ -418,11 +418,10 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
  * stages still hold per row in small space (the claim reductions' block
  * tables, the lookups' pushforwards; the former never more than
  * ZL_OPEN_TABLE_MAX and their folds, past which the reduction runs on
- * windows); the shift stage's two tables of 2^n rows and their first
- * fold (48 bytes a row and a margin, not yet windowed; in place of the
- * commitment and the per-row parts when larger, for the stages do not
- * meet); and the zero-check's and the GKRs' in-memory tables at their
- * smallest.  What is
+ * windows); the shift stage's tables of about 2^(n/2) entries
+ * (zl_shift_memory; in place of the commitment and the per-row parts
+ * when larger, for the stages do not meet); and the zero-check's and the
+ * GKRs' in-memory tables at their smallest.  What is
  * left of the budget goes to those two: the zero-check reads as many
  * rounds from the rows as it takes for its tables to fit half of it, the
  * GKRs take the other half.
@@ -430,7 +429,6 @@ void zl_run_stmt(zl_stmt *s, const zl_run *r, unsigned security, unsigned grind)
 #define ZL_SMALL_FIXED (UINT64_C(40) << 20)
 #define ZL_SMALL_PER_ROW UINT64_C(160)
 #define ZL_SMALL_HELD_MAX ((uint64_t)ZL_OPEN_TABLE_MAX * 3 / 2)
-#define ZL_SMALL_SHIFT_PER_ROW UINT64_C(50)
 #define ZL_SMALL_ZC_COLS UINT64_C(128)
 #define ZL_SMALL_GKR_MIN ((size_t)4 << 20)
 #define ZL_SMALL_GKR_MAX ((size_t)1 << 30)
@@ -458,8 +456,8 @@ cairn_status zl_small_plan_make(zl_small_plan *pl, const zl_run *r, uint64_t bud
     uint64_t held = ZL_SMALL_PER_ROW * rows; /* the reduction's tables: whole up to ZL_OPEN_TABLE_MAX */
     if (held > ZL_SMALL_HELD_MAX)
         held = ZL_SMALL_HELD_MAX;
-    /* the shift stage's tables of 2^n (next and G) and the first fold: never beside the commitment */
-    uint64_t shift = ZL_SMALL_SHIFT_PER_ROW * rows;
+    /* the shift stage's tables (two passes, about 2^(n/2) entries): never beside the commitment */
+    uint64_t shift = zl_shift_memory(n);
     uint64_t stage = pcs + held > shift ? pcs + held : shift;
     size_t dmax = n < ZL_ZC_DELAY_MAX ? n : ZL_ZC_DELAY_MAX;
     uint64_t zc_min = ZL_SMALL_ZC_COLS * sizeof(cairn_fp2) << (n - dmax);

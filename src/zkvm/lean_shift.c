@@ -16,6 +16,28 @@
  * evaluations (the bytecode columns pc, f_bo, f_be, f_bi, and the cells
  * xl, xh, hl, hh, oi, eof), sent by the prover; the verifier computes
  * next(r_z, r_s) itself in O(n) and checks the final claim.
+ *
+ * The prover streams the rows in two passes and holds tables of about
+ * 2^(n/2) entries (zl_shift_prove).  Write a row y = u + 2^W z (u the W
+ * low bits, bound first) and r_z = (r_lo, r_hi) likewise.  On the cube
+ *
+ *     next(r_z, y) = eq(r_hi, z) a(u) + eq(r_hi, z - 1) b(u),
+ *     a(u) = eq(r_lo, u - 1) for u >= 1, a(0) = 0,
+ *     b(0) = eq(r_lo, 2^W - 1), b(u) = 0 for u >= 1,
+ *
+ * (eq(r_hi, -1) = 0), and both sides are multilinear in (u, z), so this
+ * is next's extension too.  Summing over z first, the first W rounds are
+ * those of sum_u a(u) G_a(u) + b(u) G_b(u) with G_a(u) = sum_z eq(r_hi,
+ * z) G(u, z) and G_b(u) = sum_z eq(r_hi, z - 1) G(u, z): the same round
+ * polynomials, from tables of 2^W that pass 1 accumulates.  At round W,
+ * with rho the first W challenges, the rest is the sum over z of
+ * (eq(r_hi, z) a(rho) + eq(r_hi, z - 1) b(rho)) G(rho, z); pass 2 binds
+ * every source to rho (S_k(z) = src_k(rho, z), tables of 2^(n - W)),
+ * which gives G(rho, z) and, after the last round at r', the sources'
+ * values at r_s = (rho, r') as sum_z eq(r', z) S_k(z).  The transcript
+ * and the proof are byte for byte those of the prover on full tables
+ * (zl_shift_prove_tables, kept as the reference the tests hold the
+ * streamed one to, for every W).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -111,9 +133,15 @@ void zl_shift_proof_clear(zl_shift_proof *p)
     memset(p, 0, sizeof *p);
 }
 
-cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
-                            const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
-                            const cairn_fp2 *v, unsigned threads, cairn_error *err)
+/*
+ * The reference prover: next(r_z, .) and G as tables of 2^n, the
+ * generic point-function sum-check over them, then an evaluation pass
+ * for the sources at r_s.  Three passes' worth of reads and about 48
+ * bytes a row; the tests hold zl_shift_prove to its bytes.
+ */
+cairn_status zl_shift_prove_tables(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                                   const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
+                                   const cairn_fp2 *v, unsigned threads, cairn_error *err)
 {
     uint64_t rows = UINT64_C(1) << n;
     cairn_fp2 zp[6], sum, evals[2];
@@ -145,6 +173,204 @@ out:
     free(nx);
     free(g);
     return st;
+}
+
+/* ---- the streamed prover ---- */
+
+size_t zl_shift_head(size_t n)
+{
+    /* pass 1's partial tables (chunks x 2 x 2^W) against pass 2's (about 15 x 2^(n - W)) */
+    return n >= 3 ? (n - 3) / 2 : 0;
+}
+
+uint64_t zl_shift_memory(size_t n)
+{
+    size_t w = zl_shift_head(n);
+    uint64_t head = UINT64_C(1) << w, tail = UINT64_C(1) << (n - w);
+    uint64_t chunks = cairn_pool_chunks((size_t)1 << n, 1024);
+    /* pass 1: a, b, G_a, G_b and the chunks' partial G_a, G_b; pass 2: eq(rho), S, eq(r_hi), N, G, eq(r') */
+    return sizeof(cairn_fp2) * (head * (4 + 2 * chunks + 1) + tail * (ZL_SHIFT_VALS + 4));
+}
+
+/* Pass 1: chunk c's partial G_a, G_b over its rows (2^W each, at part + c * 2^(W+1)). */
+struct p1_job {
+    const zl_vtab *vt;
+    const cairn_fp2 *zp, *ehi; /* zeta's powers; eq(r_hi, z) */
+    cairn_fp2 *part;
+    size_t w;
+    uint64_t rows;
+    size_t chunks;
+};
+
+static void p1_chunk(void *ctx, size_t c)
+{
+    const struct p1_job *j = ctx;
+    size_t lo, hi, head = (size_t)1 << j->w, mask = head - 1;
+    cairn_fp2 *ga = j->part + c * 2 * head, *gb = ga + head;
+    cairn_pool_chunk_range(&lo, &hi, (size_t)j->rows, j->chunks, c);
+    for (size_t u = 0; u < 2 * head; u++)
+        ga[u] = cairn_fp2_zero();
+    for (size_t y = lo; y < hi; y++) {
+        cairn_fp v[ZL_SHIFT_VALS];
+        cairn_fp2 s[ZL_SHIFT_VALS];
+        size_t u = y & mask, z = y >> j->w;
+        zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, y);
+        for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
+            s[k] = cairn_fp2_from_fp(v[k]);
+        cairn_fp2 g = combine(s, j->zp);
+        ga[u] = cairn_fp2_add(ga[u], cairn_fp2_mul(j->ehi[z], g));
+        if (z > 0)
+            gb[u] = cairn_fp2_add(gb[u], cairn_fp2_mul(j->ehi[z - 1], g));
+    }
+}
+
+/* Pass 2: S_k(z) = sum_u eq(rho, u) src_k(u + 2^W z) for chunk c's z (whole blocks of rows). */
+struct p2_job {
+    const zl_vtab *vt;
+    const cairn_fp2 *erho;
+    cairn_fp2 *S; /* 2^(n - W) x ZL_SHIFT_VALS */
+    size_t w, blocks, chunks;
+};
+
+static void p2_chunk(void *ctx, size_t c)
+{
+    const struct p2_job *j = ctx;
+    size_t lo, hi, head = (size_t)1 << j->w;
+    cairn_pool_chunk_range(&lo, &hi, j->blocks, j->chunks, c);
+    for (size_t z = lo; z < hi; z++) {
+        cairn_fp2 *acc = j->S + z * ZL_SHIFT_VALS;
+        for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
+            acc[k] = cairn_fp2_zero();
+        for (size_t u = 0; u < head; u++) {
+            cairn_fp v[ZL_SHIFT_VALS];
+            zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, u + (z << j->w));
+            for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
+                acc[k] = cairn_fp2_add(acc[k], cairn_fp2_mul_fp(j->erho[u], v[k]));
+        }
+    }
+}
+
+/*
+ * One round of sum_j sum_q f_q(j) g_q(j) (tab: f_0, g_0, f_1, g_1, ...,
+ * each of 2 * half entries): the message s(0), s(2) as zk_sumcheck_prove
+ * writes it, the challenge, and every table folded in place.
+ */
+static cairn_fp2 product_round(cairn_fp2 *msg, cairn_transcript *t, cairn_fp2 *const *tab,
+                               size_t pairs, size_t half)
+{
+    cairn_fp2 s0 = cairn_fp2_zero(), s2 = cairn_fp2_zero();
+    for (size_t q = 0; q < pairs; q++) {
+        const cairn_fp2 *f = tab[2 * q], *g = tab[2 * q + 1];
+        for (size_t j = 0; j < half; j++) {
+            cairn_fp2 f0 = f[2 * j], g0 = g[2 * j];
+            cairn_fp2 f2 = cairn_fp2_sub(cairn_fp2_double(f[2 * j + 1]), f0);
+            cairn_fp2 g2 = cairn_fp2_sub(cairn_fp2_double(g[2 * j + 1]), g0);
+            s0 = cairn_fp2_add(s0, cairn_fp2_mul(f0, g0));
+            s2 = cairn_fp2_add(s2, cairn_fp2_mul(f2, g2));
+        }
+    }
+    msg[0] = s0, msg[1] = s2;
+    cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZL_SHIFT_DEGREE);
+    cairn_fp2 r = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
+    for (size_t c = 0; c < 2 * pairs; c++)
+        for (size_t j = 0; j < half; j++) {
+            cairn_fp2 lo = tab[c][2 * j], hi = tab[c][2 * j + 1];
+            tab[c][j] = cairn_fp2_add(lo, cairn_fp2_mul(r, cairn_fp2_sub(hi, lo)));
+        }
+    return r;
+}
+
+cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                                  const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
+                                  const cairn_fp2 *v, size_t w, cairn_error *err)
+{
+    cairn_status st = CAIRN_OK;
+    cairn_fp2 zp[6], sum;
+    zl_shift_proof_clear(p);
+    zl_shift_proof_init(p);
+    if (n < 1 || n > CAIRN_SUMCHECK_MAX_VARS || w > n)
+        return cairn_error_set(err, CAIRN_ERR_ARG, "shift stage: n %zu, head %zu", n, w);
+    size_t head = (size_t)1 << w, blocks = (size_t)1 << (n - w);
+    uint64_t rows = UINT64_C(1) << n;
+    size_t c1 = w > 0 ? cairn_pool_chunks((size_t)rows, 1024) : 0;
+    size_t c2 = cairn_pool_chunks(blocks, w >= 10 ? 1 : (size_t)1 << (10 - w));
+    /* head: a, b, G_a, G_b, eq(r_lo) then eq(rho), pass 1's parts; tail: eq(r_hi), N, G, eq(r'), S */
+    cairn_fp2 *hd = malloc((5 * head + 2 * head * c1) * sizeof *hd);
+    cairn_fp2 *tl = malloc((4 + ZL_SHIFT_VALS) * blocks * sizeof *tl);
+    p->sc.evals = malloc(n * ZL_SHIFT_DEGREE * sizeof *p->sc.evals);
+    if (hd == NULL || tl == NULL || p->sc.evals == NULL) {
+        st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the shift stage");
+        goto out;
+    }
+    p->sc.rounds = n, p->sc.degree = ZL_SHIFT_DEGREE;
+    cairn_fp2 *a = hd, *b = a + head, *ga = b + head, *gb = ga + head, *elo = gb + head;
+    cairn_fp2 *part = elo + head;
+    cairn_fp2 *ehi = tl, *nx = ehi + blocks, *g = nx + blocks, *er = g + blocks, *S = er + blocks;
+    sum = shift_schedule(zp, t, v);
+    cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
+    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_SHIFT_DEGREE);
+    cairn_transcript_absorb_fp2(t, "sumcheck/claim", sum);
+    if ((st = cairn_poly_eq_table(elo, r_z, w)) != CAIRN_OK ||
+        (st = cairn_poly_eq_table(ehi, r_z + w, n - w)) != CAIRN_OK)
+        goto out;
+    for (size_t u = 0; u < head; u++) {
+        a[u] = u > 0 ? elo[u - 1] : cairn_fp2_zero();
+        b[u] = u > 0 ? cairn_fp2_zero() : elo[head - 1];
+    }
+    /* pass 1 and the first W rounds */
+    if (w > 0) {
+        struct p1_job j1 = {vt, zp, ehi, part, w, rows, c1};
+        cairn_pool_run(c1, p1_chunk, &j1);
+        for (size_t u = 0; u < head; u++) {
+            ga[u] = gb[u] = cairn_fp2_zero();
+            for (size_t c = 0; c < c1; c++) {
+                ga[u] = cairn_fp2_add(ga[u], part[c * 2 * head + u]);
+                gb[u] = cairn_fp2_add(gb[u], part[c * 2 * head + head + u]);
+            }
+        }
+    }
+    cairn_fp2 *htab[4] = {a, ga, b, gb};
+    for (size_t i = 0; i < w; i++)
+        r_s[i] = product_round(p->sc.evals + i * ZL_SHIFT_DEGREE, t, htab, 2, head >> (i + 1));
+    /* pass 2: the sources bound to rho; then the last n - W rounds */
+    if ((st = cairn_poly_eq_table(elo, r_s, w)) != CAIRN_OK)
+        goto out;
+    struct p2_job j2 = {vt, elo, S, w, blocks, c2};
+    cairn_pool_run(c2, p2_chunk, &j2);
+    for (size_t z = 0; z < blocks; z++) {
+        cairn_fp2 s = cairn_fp2_mul(ehi[z], a[0]);
+        if (z > 0)
+            s = cairn_fp2_add(s, cairn_fp2_mul(ehi[z - 1], b[0]));
+        nx[z] = s;
+        g[z] = combine(S + z * ZL_SHIFT_VALS, zp);
+    }
+    cairn_fp2 *ttab[2] = {nx, g};
+    for (size_t i = w; i < n; i++)
+        r_s[i] = product_round(p->sc.evals + i * ZL_SHIFT_DEGREE, t, ttab, 1, blocks >> (i - w + 1));
+    /* the sources at r_s */
+    if ((st = cairn_poly_eq_table(er, r_s + w, n - w)) != CAIRN_OK)
+        goto out;
+    for (unsigned k = 0; k < ZL_SHIFT_VALS; k++) {
+        cairn_fp2 acc = cairn_fp2_zero();
+        for (size_t z = 0; z < blocks; z++)
+            acc = cairn_fp2_add(acc, cairn_fp2_mul(er[z], S[z * ZL_SHIFT_VALS + k]));
+        p->vals[k] = acc;
+    }
+    cairn_transcript_absorb_fp2_vec(t, "lean/shift/values", p->vals, ZL_SHIFT_VALS);
+out:
+    free(hd);
+    free(tl);
+    if (st != CAIRN_OK)
+        zl_shift_proof_clear(p);
+    return st;
+}
+
+cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                            const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
+                            const cairn_fp2 *v, unsigned threads, cairn_error *err)
+{
+    (void)threads; /* the pool's size (set by the prover) decides the threads */
+    return zl_shift_prove_split(p, r_s, t, vt, n, r_z, v, zl_shift_head(n), err);
 }
 
 cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift_proof *p,

@@ -933,11 +933,29 @@ void zl_shift_proof_clear(zl_shift_proof *p);
 /*
  * Reduce the zero-check's next-row values (v: the ZLV_N values at r_z,
  * ZLV_PC_NEXT .. ZLV_EOF_NEXT read) to their sources at r_s (n
- * coordinates) from the value tables.  CAIRN_ERR_NOMEM.
+ * coordinates), reading the rows through vt in two passes with tables of
+ * about 2^(n/2) entries (zl_shift_prove_split at zl_shift_head(n)).
+ * CAIRN_ERR_NOMEM.
  */
 cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
                             const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
                             const cairn_fp2 *v, unsigned threads, cairn_error *err);
+/*
+ * The same with the first w rounds (0 <= w <= n) on tables of 2^w filled
+ * by pass 1 (none when w = 0) and the rest on tables of 2^(n - w) from
+ * pass 2: the proof, r_s and transcript of zl_shift_prove_tables for
+ * every w.  CAIRN_ERR_ARG for w > n or n out of range, CAIRN_ERR_NOMEM.
+ */
+cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                                  const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
+                                  const cairn_fp2 *v, size_t w, cairn_error *err);
+/* The reference: next(r_z, .) and G as tables of 2^n and an evaluation pass (about 48 bytes a row). */
+cairn_status zl_shift_prove_tables(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
+                                   const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
+                                   const cairn_fp2 *v, unsigned threads, cairn_error *err);
+/* zl_shift_prove's w for n rows' variables, and the bytes its tables take. */
+size_t zl_shift_head(size_t n);
+uint64_t zl_shift_memory(size_t n);
 /* Verify; the sources' values at r_s remain for later stages.  CAIRN_ERR_REJECTED, _PARSE. */
 cairn_status zl_shift_verify(cairn_fp2 *r_s, cairn_transcript *t, const zl_shift_proof *p,
                              size_t n, const cairn_fp2 *r_z, const cairn_fp2 *v, cairn_error *err);
