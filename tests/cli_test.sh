@@ -251,6 +251,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     # small space: no witness held, rows regenerated from checkpoints; the very same proof bytes
     expect prove_linear_says 0 '^linear space: [0-9.]+ passes over the witness, peak [0-9]+ MiB$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_lin.proof" --linear
     expect prove_small_interval 0 '^small space: [0-9]+ checkpoints every 7 rows \([0-9.]+ MiB\), [0-9.]+ passes over the witness, peak [0-9]+ MiB$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small.proof" --checkpoint-interval 7
+    expect prove_small_replay 0 '^replay: [0-9]+ rows regenerated in [0-9.]+ s, [0-9.]+ % of [0-9.]+ s of CPU$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small3.proof" --checkpoint-interval 7
     if cmp -s "$tmp/hello_lin.proof" "$tmp/hello_small.proof" && cmp -s "$tmp/hello.proof" "$tmp/hello_small.proof"; then
         ok prove_small_same_bytes
     else
@@ -258,7 +259,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     fi
     expect prove_small_budget 0 '^small space: [0-9]+ checkpoints every [0-9]+ rows' -- "$bin" prove "$guests/rv32i/sha256.elf" --input "$tmp/n20" -o "$tmp/sha_small.proof" --memory-budget 1G
     expect verify_small 0 '^accepted: [0-9]+ rows' -- "$bin" verify "$tmp/sha_small.proof" --program "$guests/rv32i/sha256.elf"
-    expect prove_small_json 0 '"space": "small", "witness_passes": [0-9.]+, "stage_passes": \{"tables": 1.00, .*"peak_rss_bytes": [0-9]+, "checkpoint_interval": 7, "checkpoints": [0-9]+, "checkpoint_bytes": [0-9]+\}$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small2.proof" --checkpoint-interval 7 --json
+    expect prove_small_json 0 '"space": "small", "witness_passes": [0-9.]+, "stage_passes": \{"tables": 1.00, .*"peak_rss_bytes": [0-9]+, "cpu_s": [0-9.]+, "checkpoint_interval": 7, "checkpoints": [0-9]+, "checkpoint_bytes": [0-9]+, "regenerated_rows": [0-9]+, "replay_s": [0-9.]+, "replay_share": [01]\.[0-9]+\}$' -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_small2.proof" --checkpoint-interval 7 --json
     expect_noproof prove_budget_too_small 5 'memory budget 1.0 MiB below the [0-9.]+ MiB small space needs for 2\^6 rows: tables' "$tmp/hello_b.proof" -- "$bin" prove "$guests/rv32i/hello.elf" -o "$tmp/hello_b.proof" --memory-budget 1M
     # the budget honoured: at the minimum the refusal names, the peak resident set (the
     # kernel's, in --json) stays within the budget plus the overhead docs/small-space.md states
@@ -285,7 +286,7 @@ if [ -f "$guests/rv32i/regloop.elf" ]; then
     # the lean proof asked for by name (--proof-format 5, kept for scripts): proven, verified, inspected; tampered and truncated
     h=$guests/rv32i/hello.elf
     expect prove_v5 0 '^proved 11 cycles \(exit code 7, 37 rows, 25 bytes of output\) in .*-byte proof written to .*h5.proof' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5.proof"
-    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}, "space": "linear", .*"peak_rss_bytes": [0-9]+\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
+    expect prove_v5_json 0 '"trace_rows": 37, "security_bits": 1[0-9][0-9], .*"output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"columns_per_cycle": 25, "proof_format": 5, "stage_ms": \{"execute": [0-9.]+, "witness": [0-9.]+, "tables": .*"openings": [0-9.]+\}, "space": "linear", .*"peak_rss_bytes": [0-9]+, "cpu_s": [0-9.]+\}$' -- "$bin" prove "$h" --proof-format 5 -o "$tmp/h5b.proof" --json
     if cmp -s "$tmp/h5.proof" "$tmp/h5b.proof"; then ok prove_v5_deterministic; else bad prove_v5_deterministic "two format-5 proofs of the same run differ"; fi
     expect verify_v5_text 0 '^hello from a cairn guest$' -- "$bin" verify "$tmp/h5.proof" --program "$h"
     expect verify_v5_json 0 '^\{"accepted": true, "exit_code": 7, "output_len": 25, "output_hex": "68656c6c6f2066726f6d206120636169726e2067756573740a", .*"trace_rows": 37' -- "$bin" verify "$tmp/h5.proof" --program "$h" --json

@@ -1262,6 +1262,68 @@ out:
 }
 
 /*
+ * The streamed shift prover against the reference on random value tables
+ * of sizes the fixtures do not reach (n = 1, 2, 3, one from 4 to 12, and
+ * 16, where pass 1 has the most chunks and pass 2's chunks are whole
+ * blocks), for the splits at the ends, the default and near the middle,
+ * on 1 and 3 threads: the same messages, r_s, values and transcript.
+ */
+static void shift_streamed_any_size(void)
+{
+    size_t ns[5] = {1, 2, 3, 4 + (size_t)test_rand_below(9), 16};
+    unsigned keep = cairn_pool_threads();
+    for (size_t k = 0; k < 5; k++) {
+        size_t n = ns[k], rows = (size_t)1 << n;
+        size_t ws[5] = {0, 1, zl_shift_head(n), n / 2, n < 12 ? n : 10};
+        cairn_fp *tab = malloc(rows * ZLV_N * sizeof *tab);
+        cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
+        cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rs0[CAIRN_POLY_MAX_VARS], rs[CAIRN_POLY_MAX_VARS];
+        zl_shift_proof ref, p;
+        cairn_error err;
+        zl_vtab vt;
+        zl_shift_proof_init(&ref);
+        zl_shift_proof_init(&p);
+        if (!CHECK(tab != NULL && v != NULL))
+            goto next;
+        for (size_t i = 0; i < rows * ZLV_N; i++)
+            tab[i] = test_rand_fp();
+        zl_vtab_view(&vt, tab, n);
+        for (size_t i = 0; i < n; i++)
+            rz[i] = test_rand_fp2();
+        for (size_t i = 0; i < ZLV_N; i++)
+            v[i] = test_rand_fp2();
+        cairn_transcript t0;
+        cairn_transcript_init(&t0, "shift-any");
+        if (!ok_st(zl_shift_prove_tables(&ref, rs0, &t0, &vt, n, rz, v, 2, &err), &err, "reference"))
+            goto next;
+        cairn_fp2 end0 = cairn_transcript_squeeze_fp2(&t0, "test/end");
+        for (unsigned th = 1; th <= 3; th += 2) {
+            (void)cairn_pool_set_threads(th, NULL);
+            for (size_t i = 0; i < 5; i++) {
+                size_t w = ws[i] <= n ? ws[i] : n;
+                cairn_transcript t1;
+                cairn_transcript_init(&t1, "shift-any");
+                if (!ok_st(zl_shift_prove_split(&p, rs, &t1, &vt, n, rz, v, w, &err), &err, "split"))
+                    goto next;
+                cairn_fp2 end1 = cairn_transcript_squeeze_fp2(&t1, "test/end");
+                if (!CHECK(memcmp(p.sc.evals, ref.sc.evals,
+                                  n * ZL_SHIFT_DEGREE * sizeof *p.sc.evals) == 0 &&
+                           memcmp(rs, rs0, n * sizeof *rs) == 0 &&
+                           memcmp(p.vals, ref.vals, sizeof p.vals) == 0 &&
+                           cairn_fp2_eq(end0, end1)))
+                    FAIL("shift split w = %zu of n = %zu on %u threads differs", w, n, th);
+            }
+        }
+    next:
+        (void)cairn_pool_set_threads(keep, NULL);
+        zl_shift_proof_clear(&ref);
+        zl_shift_proof_clear(&p);
+        free(tab);
+        free(v);
+    }
+}
+
+/*
  * The stages in order on f's cells: zero-check, memory, shift, lookups,
  * prover and verifier side by side.  lie (when set) edits the value
  * tables after they are filled, as a prover lying about virtual values
@@ -3849,6 +3911,7 @@ const struct test_case test_lean_cases[] = {
     TEST(memory_tampered),
     TEST(shift_stage),
     TEST(shift_streamed_matches_tables),
+    TEST(shift_streamed_any_size),
     TEST(lookup_stage),
     TEST(lookup_extras_both_routes),
     TEST(lookup_cells_any_source),

@@ -431,8 +431,10 @@ static int open_recorded(struct ref *f, zl_replay **rp, const char *isa, const c
 
 /*
  * The fill of all rows and of a random range with 1, 2, 3 and 4 threads
- * (the pool set to as many): the reference's rows each time.  Also more
- * pieces than the pool has threads.
+ * (the pool set to as many): the reference's rows each time, and with one
+ * thread the set's counters grown by one restore and the rows from the
+ * checkpoint before the range to its end.  Also more pieces than the pool
+ * has threads.
  */
 static void fill_threads_identical(void)
 {
@@ -462,7 +464,20 @@ static void fill_threads_identical(void)
             else if (!CHECK_MEM_EQ(got, want, f.rows * ZL_NCELL * sizeof *got))
                 printf("    %s: %u threads: all rows differ from the linear fill\n", f.name, t);
             memset(got, 0xff, (b - a) * ZL_NCELL * sizeof *got);
-            if (CHECK(zl_replay_fill(got, rp, a, b, t, &err) == CAIRN_OK) &&
+            zl_replay_info i0, i1;
+            zl_replay_get_info(&i0, rp);
+            cairn_status fst = zl_replay_fill(got, rp, a, b, t, &err);
+            zl_replay_get_info(&i1, rp);
+            if (t == 1 && fst == CAIRN_OK) {
+                /* one cursor: one restore, the rows from the checkpoint up to a, then b - a */
+                uint64_t ck = 0;
+                for (uint64_t i = 0; zl_replay_checkpoint_row(rp, i) <= a; i++)
+                    ck = zl_replay_checkpoint_row(rp, i);
+                CHECK_EQ_U64(i1.restores - i0.restores, a < b ? 1 : 0);
+                CHECK_EQ_U64(i1.regenerated - i0.regenerated, a < b ? b - ck : 0);
+                CHECK(i1.replay_ns >= i0.replay_ns);
+            }
+            if (CHECK(fst == CAIRN_OK) &&
                 !CHECK_MEM_EQ(got, want + a * ZL_NCELL, (b - a) * ZL_NCELL * sizeof *got))
                 printf("    %s: %u threads: rows [%llu, %llu) differ\n", f.name, t,
                        (unsigned long long)a, (unsigned long long)b);

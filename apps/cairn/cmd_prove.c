@@ -297,7 +297,13 @@ static cairn_status ckpt_prove(uint8_t **proof, size_t *proof_len, cairn_zkvm_st
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* The summary: three lines of text, or one JSON object with --json. */
+/* The replay's time as a percentage of the CPU time spent proving (0 without either). */
+static double share(const cairn_zkvm_stats *stats)
+{
+    return stats->cpu_s > 0 ? 100.0 * stats->replay_s / stats->cpu_s : 0;
+}
+
+/* The summary: a few lines of text, or one JSON object with --json. */
 static void print_summary(const char *out_path, const char *ckpt_path, const uint8_t *proof,
                           size_t proof_len, const cairn_zkvm_statement *stmt,
                           const cairn_zkvm_stats *stats, const uint8_t *output, double secs,
@@ -321,10 +327,12 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
                 stmt->security_target);
         if (stats->small_space)
             fprintf(o, "small space: %" PRIu64 " checkpoints every %" PRIu64 " rows (%.1f MiB), "
-                    "%.1f passes over the witness, peak %.0f MiB\n",
+                    "%.1f passes over the witness, peak %.0f MiB\n"
+                    "replay: %" PRIu64 " rows regenerated in %.2f s, %.1f %% of %.2f s of CPU\n",
                     stats->checkpoints, stats->checkpoint_interval,
                     (double)stats->checkpoint_bytes / 1048576.0, stats->passes,
-                    (double)peak / 1048576.0);
+                    (double)peak / 1048576.0, stats->regenerated_rows, stats->replay_s,
+                    share(stats), stats->cpu_s);
         else
             fprintf(o, "linear space: %.1f passes over the witness, peak %.0f MiB\n",
                     stats->passes, (double)peak / 1048576.0);
@@ -366,10 +374,13 @@ static void print_summary(const char *out_path, const char *ckpt_path, const uin
         fprintf(o, ": %.2f", stats->stages[i].passes);
     }
     fprintf(o, "}, \"peak_rss_bytes\": %" PRIu64, peak);
+    fprintf(o, ", \"cpu_s\": %.3f", stats->cpu_s);
     if (stats->small_space)
         fprintf(o, ", \"checkpoint_interval\": %" PRIu64 ", \"checkpoints\": %" PRIu64
-                ", \"checkpoint_bytes\": %" PRIu64,
-                stats->checkpoint_interval, stats->checkpoints, stats->checkpoint_bytes);
+                ", \"checkpoint_bytes\": %" PRIu64 ", \"regenerated_rows\": %" PRIu64
+                ", \"replay_s\": %.3f, \"replay_share\": %.4f",
+                stats->checkpoint_interval, stats->checkpoints, stats->checkpoint_bytes,
+                stats->regenerated_rows, stats->replay_s, share(stats) / 100.0);
     fprintf(o, "}\n");
 }
 

@@ -190,6 +190,9 @@ typedef struct {
     uint64_t checkpoint_interval; /* small space: rows between lean checkpoints */
     uint64_t checkpoints;         /* small space: how many */
     uint64_t checkpoint_bytes;    /* small space: the memory they hold */
+    uint64_t regenerated_rows;    /* small space: rows replayed from checkpoints (stepped over too) */
+    double replay_s;              /* small space: the replay's time, summed over its threads */
+    double cpu_s;                 /* the process's CPU time while proving, all threads */
     double passes;                /* the stages' passes over the witness, summed */
     size_t stages_len;
     cairn_zkvm_stage stages[CAIRN_ZKVM_MAX_STAGES];

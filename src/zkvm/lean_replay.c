@@ -37,8 +37,10 @@
  * into both.  The cells are the linear fill's (lean_fill.c), row for row:
  * the same trace rows through the same row machine.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cairn/pool.h"
 #include "cairn/witness.h"
@@ -101,6 +103,10 @@ struct zl_replay {
     uint64_t arena_bytes; /* held by the arena's chunks */
     uint64_t blocks;      /* blocks in the tree so far */
     uint32_t exit_code;
+    /* what the cursors did, added as each is freed (zl_replay_get_info) */
+    struct {
+        _Atomic uint64_t restores, rows, ns;
+    } done;
 };
 
 /* ---- the arena ------------------------------------------------------------------------------- */
@@ -454,6 +460,10 @@ void zl_replay_get_info(zl_replay_info *out, const zl_replay *rp)
     out->ram_bytes = rp->arena_bytes;
     out->bytes = rp->arena_bytes + rp->count * sizeof *rp->ck;
     out->exit_code = rp->exit_code;
+    zl_replay *w = (zl_replay *)rp; /* the counters only (zl_cursor_free) */
+    out->restores = atomic_load(&w->done.restores);
+    out->regenerated = atomic_load(&w->done.rows);
+    out->replay_ns = atomic_load(&w->done.ns);
 }
 
 uint64_t zl_replay_checkpoint_row(const zl_replay *rp, uint64_t i)
@@ -497,10 +507,30 @@ out:
     return st;
 }
 
+/* Nanoseconds of a monotonic clock (the cursors' replay time). */
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Free a cursor, adding what it did to its set's totals.  The set is
+ * const to its cursors but not a const object: its counters are the one
+ * part they write, atomically.
+ */
 void zl_cursor_free(zl_cursor *c)
 {
     if (c == NULL)
         return;
+    if (c->e.rp != NULL) {
+        zl_replay *rp = (zl_replay *)c->e.rp;
+        atomic_fetch_add_explicit(&rp->done.restores, c->info.restores, memory_order_relaxed);
+        atomic_fetch_add_explicit(&rp->done.rows, c->info.rows + c->info.stepped,
+                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&rp->done.ns, c->info.ns, memory_order_relaxed);
+    }
     engine_clear(&c->e);
     free(c->dirty);
     free(c);
@@ -650,15 +680,15 @@ cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err)
         return cairn_error_set(err, CAIRN_ERR_ARG, "seek to row %llu: the run has 2^%zu rows",
                                (unsigned long long)x, rp->n);
     const struct lck *k = nearest(rp, x);
-    uint64_t at = c->e.f.x;
+    uint64_t at = c->e.f.x, t0 = now_ns();
+    st = CAIRN_OK;
     if (!c->live || at > x || (k->x > at && x - at > STEP_ON))
         restore(c, k);
-    while (c->e.f.x < x) {
-        if ((st = cursor_row(c, drop, err)) != CAIRN_OK)
-            return st;
-        c->info.stepped++;
-    }
-    return CAIRN_OK;
+    while (c->e.f.x < x && st == CAIRN_OK)
+        if ((st = cursor_row(c, drop, err)) == CAIRN_OK)
+            c->info.stepped++;
+    c->info.ns += now_ns() - t0;
+    return st;
 }
 
 /* One row handed out: refused without a position or past the last row, else cursor_row. */
@@ -671,7 +701,9 @@ cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error 
     if (c->e.f.x >= (UINT64_C(1) << rp->n))
         return cairn_error_set(err, CAIRN_ERR_ARG, "row %llu: past the last of 2^%zu rows",
                                (unsigned long long)c->e.f.x, rp->n);
+    uint64_t t0 = now_ns();
     cairn_status st = cursor_row(c, cells, err);
+    c->info.ns += now_ns() - t0;
     if (st == CAIRN_OK)
         c->info.rows++;
     return st;

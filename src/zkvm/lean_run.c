@@ -85,7 +85,7 @@ static cairn_status output_of(zl_run *r, const cairn_rows *rows, cairn_error *er
  * the RAM's final words (2^k), and per row (2^n) whichever is smaller of
  * the stages holding everything (small runs: the GKRs' tables grow with
  * the rows until their budget, zl_gkr_budget) and the streamed stages
- * (the cell columns, the zero-check's folded tables, the shift's tables,
+ * (the cell columns, the zero-check's folded tables,
  * the committer's column states) plus the GKRs' budgets.  Calibrated with
  * a margin on the peak RSS of `cairn prove` (/usr/bin/time): hello (2^6
  * rows) 36 MiB, fib (2^15) 95 MiB, sha256 of 1500 bytes (2^17) 182 MiB,

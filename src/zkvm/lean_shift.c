@@ -183,13 +183,31 @@ size_t zl_shift_head(size_t n)
     return n >= 3 ? (n - 3) / 2 : 0;
 }
 
+/*
+ * The split's chunks and tables: pass 1's chunks c1 (none for w = 0),
+ * each with partial G_a, G_b of 2^w; pass 2's chunks c2 of whole blocks;
+ * the head's entries (a, b, G_a, G_b, eq(r_lo) then eq(rho), the
+ * partials) and the tail's (eq(r_hi), N, G, eq(r'), then S).
+ */
+struct sizes {
+    size_t c1, c2, head_len, tail_len;
+};
+
+static struct sizes sizes_of(size_t n, size_t w)
+{
+    size_t head = (size_t)1 << w, blocks = (size_t)1 << (n - w);
+    struct sizes z;
+    z.c1 = w > 0 ? cairn_pool_chunks(head * blocks, 1024) : 0;
+    z.c2 = cairn_pool_chunks(blocks, w >= 10 ? 1 : (size_t)1 << (10 - w));
+    z.head_len = 5 * head + 2 * head * z.c1;
+    z.tail_len = (4 + ZL_SHIFT_VALS) * blocks;
+    return z;
+}
+
 uint64_t zl_shift_memory(size_t n)
 {
-    size_t w = zl_shift_head(n);
-    uint64_t head = UINT64_C(1) << w, tail = UINT64_C(1) << (n - w);
-    uint64_t chunks = cairn_pool_chunks((size_t)1 << n, 1024);
-    /* pass 1: a, b, G_a, G_b and the chunks' partial G_a, G_b; pass 2: eq(rho), S, eq(r_hi), N, G, eq(r') */
-    return sizeof(cairn_fp2) * (head * (4 + 2 * chunks + 1) + tail * (ZL_SHIFT_VALS + 4));
+    struct sizes z = sizes_of(n, zl_shift_head(n));
+    return sizeof(cairn_fp2) * ((uint64_t)z.head_len + z.tail_len);
 }
 
 /* Pass 1: chunk c's partial G_a, G_b over its rows (2^W each, at part + c * 2^(W+1)). */
@@ -292,11 +310,10 @@ cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_trans
         return cairn_error_set(err, CAIRN_ERR_ARG, "shift stage: n %zu, head %zu", n, w);
     size_t head = (size_t)1 << w, blocks = (size_t)1 << (n - w);
     uint64_t rows = UINT64_C(1) << n;
-    size_t c1 = w > 0 ? cairn_pool_chunks((size_t)rows, 1024) : 0;
-    size_t c2 = cairn_pool_chunks(blocks, w >= 10 ? 1 : (size_t)1 << (10 - w));
-    /* head: a, b, G_a, G_b, eq(r_lo) then eq(rho), pass 1's parts; tail: eq(r_hi), N, G, eq(r'), S */
-    cairn_fp2 *hd = malloc((5 * head + 2 * head * c1) * sizeof *hd);
-    cairn_fp2 *tl = malloc((4 + ZL_SHIFT_VALS) * blocks * sizeof *tl);
+    struct sizes sz = sizes_of(n, w);
+    size_t c1 = sz.c1, c2 = sz.c2;
+    cairn_fp2 *hd = malloc(sz.head_len * sizeof *hd);
+    cairn_fp2 *tl = malloc(sz.tail_len * sizeof *tl);
     p->sc.evals = malloc(n * ZL_SHIFT_DEGREE * sizeof *p->sc.evals);
     if (hd == NULL || tl == NULL || p->sc.evals == NULL) {
         st = cairn_error_set(err, CAIRN_ERR_NOMEM, "out of memory for the shift stage");

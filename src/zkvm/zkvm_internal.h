@@ -705,6 +705,9 @@ typedef struct {
     uint64_t ram_bytes; /* of which the RAM's tree: its nodes and blocks (the arena's chunks) */
     uint64_t bytes;     /* the checkpoints' memory: their records and the RAM's tree */
     uint32_t exit_code;
+    /* what the cursors freed so far did: checkpoints restored, rows computed (handed out
+     * or stepped over by a seek), and the time they took (a monotonic clock, summed) */
+    uint64_t restores, regenerated, replay_ns;
 } zl_replay_info;
 void zl_replay_get_info(zl_replay_info *out, const zl_replay *rp);
 /* The row checkpoint i starts at (ascending in i), or UINT64_MAX for i >= count. */
@@ -740,9 +743,13 @@ cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err);
 cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error *err);
 /* The row the next zl_cursor_next hands out, or UINT64_MAX with no position. */
 uint64_t zl_cursor_row(const zl_cursor *c);
-/* A cursor's counters: checkpoints restored, rows computed and dropped by seeks, rows out. */
+/*
+ * A cursor's counters: checkpoints restored, rows computed and dropped by
+ * seeks, rows out, and the nanoseconds its seeks and rows took (added to
+ * its set's totals when it is freed: zl_replay_info).
+ */
 typedef struct {
-    uint64_t restores, stepped, rows;
+    uint64_t restores, stepped, rows, ns;
 } zl_cursor_info;
 void zl_cursor_get_info(zl_cursor_info *out, const zl_cursor *c);
 /*
@@ -942,9 +949,11 @@ cairn_status zl_shift_prove(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript 
                             const cairn_fp2 *v, unsigned threads, cairn_error *err);
 /*
  * The same with the first w rounds (0 <= w <= n) on tables of 2^w filled
- * by pass 1 (none when w = 0) and the rest on tables of 2^(n - w) from
- * pass 2: the proof, r_s and transcript of zl_shift_prove_tables for
- * every w.  CAIRN_ERR_ARG for w > n or n out of range, CAIRN_ERR_NOMEM.
+ * by pass 1 (none when w = 0; its chunks, up to CAIRN_POOL_CHUNKS, keep
+ * partial tables of 2^(w+1) each, so a w near n costs far more than the
+ * reference) and the rest on tables of 2^(n - w) from pass 2: the proof,
+ * r_s and transcript of zl_shift_prove_tables for every w.
+ * CAIRN_ERR_ARG for w > n or n out of range, CAIRN_ERR_NOMEM.
  */
 cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
                                   const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
@@ -953,7 +962,7 @@ cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_trans
 cairn_status zl_shift_prove_tables(zl_shift_proof *p, cairn_fp2 *r_s, cairn_transcript *t,
                                    const zl_vtab *vt, size_t n, const cairn_fp2 *r_z,
                                    const cairn_fp2 *v, unsigned threads, cairn_error *err);
-/* zl_shift_prove's w for n rows' variables, and the bytes its tables take. */
+/* zl_shift_prove's w for n rows' variables, and the bytes its tables take (the proof aside). */
 size_t zl_shift_head(size_t n);
 uint64_t zl_shift_memory(size_t n);
 /* Verify; the sources' values at r_s remain for later stages.  CAIRN_ERR_REJECTED, _PARSE. */
