@@ -745,8 +745,10 @@ cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error 
 uint64_t zl_cursor_row(const zl_cursor *c);
 /*
  * A cursor's counters: checkpoints restored, rows computed and dropped by
- * seeks, rows out, and the nanoseconds its seeks and rows took (added to
- * its set's totals when it is freed: zl_replay_info).
+ * seeks, rows out, and the nanoseconds its seeks and rows took (seeks and
+ * a fill's pieces timed whole, rows handed out one at a time by
+ * zl_cursor_next timed one in 61 and scaled); added to its set's totals
+ * when it is freed (zl_replay_info).
  */
 typedef struct {
     uint64_t restores, stepped, rows, ns;
