@@ -214,6 +214,15 @@ $(SHLIB): $(LIB_OBJ_pic) scripts/libcairn.map
 # The install checks of tests/cli_test.sh install from these.
 test: $(SHLIB)
 
+# The benchmark's counting allocator (bench/preload/alloc_peak.c), preloaded into
+# cairn by bench/small_space.sh with ALLOC=1.
+ALLOC_PEAK := $(O)/release/bench/alloc_peak.so
+$(ALLOC_PEAK): bench/preload/alloc_peak.c | setup
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC    $@")
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_release) -fPIC $(CFLAGS_ALL) -shared -o $@ $<
+all: $(ALLOC_PEAK)
+
 install: $(O)/release/cairn $(O)/release/libcairn.a $(SHLIB)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cairn \
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(SDKDIR) $(DESTDIR)$(MANDIR)/man1

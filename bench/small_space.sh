@@ -17,6 +17,8 @@
 #   its own with that limit, v1 or v2, which needs root; a comment line
 #   after each run gives the group's peak usage, or that the kernel
 #   killed it)
+#   ALLOC=1 (preload the counting allocator, build/release/bench/alloc_peak.so:
+#   a comment line after each run gives its largest single allocation)
 set -u
 
 bdir="${1:-build/release}"
@@ -78,13 +80,16 @@ run() { # mode n
         flags=(--checkpoint-interval $((1 << ((n + 1) / 2))))
         [ -n "${BUDGET:-}" ] && flags=(--memory-budget "$BUDGET")
     fi
-    if ! cg_run "$bin" prove "$loop" --input "$tmp/in.$n" -o "$out.proof" --threads "$threads" \
+    local pre=()
+    [ -n "${ALLOC:-}" ] && pre=(env LD_PRELOAD="$(cd "$bdir" && pwd)/bench/alloc_peak.so" CAIRN_ALLOC_LOG="$out.alloc")
+    if ! cg_run "${pre[@]}" "$bin" prove "$loop" --input "$tmp/in.$n" -o "$out.proof" --threads "$threads" \
         "${flags[@]}" --json >"$out.json" 2>"$out.err"; then
         echo "# $mode 2^$n: $(tail -1 "$out.err")${cg_note:+ ($cg_note)}"
         rm -f "$out.proof"
         return 1
     fi
     [ -n "$cg_note" ] && echo "# $mode 2^$n: $cg_note"
+    [ -f "$out.alloc" ] && echo "# $mode 2^$n: $(awk '{ printf "largest single allocation %.1f MiB (%s bytes); the cells of 2^n rows: %.1f MiB", $2 / 1048576, $2, 200 * 2 ^ n / 1048576 }' n="$n" "$out.alloc")"
     "$bin" verify "$out.proof" --program "$loop" >/dev/null 2>&1 || { echo "# $mode 2^$n: proof rejected"; return 1; }
     local cp rg sh
     cp=$(field checkpoints "$out.json")
