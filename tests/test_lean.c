@@ -1192,11 +1192,60 @@ out:
 
 
 /*
- * The streamed shift prover against the reference on full tables, on
- * random points and claims (true or not, the prover does not look): for
- * every split w from 0 to n and 1 to 3 threads, the same round messages,
- * r_s, values and transcript, and the proof verifies when the reference's
- * does; a split beyond n is refused.
+ * The streamed shift prover against the reference on full tables over vt
+ * at the point rz with the claims v (true or not: the prover does not
+ * look), for each split of ws (clamped to n) on each thread count of ths:
+ * the same round messages, r_s, values and transcript (its next
+ * challenge).  The pool is left at ths' last count.  0 after a failure,
+ * which it reports.
+ */
+static int shift_splits_match(const zl_vtab *vt, size_t n, const cairn_fp2 *rz,
+                              const cairn_fp2 *v, const size_t *ws, size_t ws_len,
+                              const unsigned *ths, size_t ths_len)
+{
+    cairn_fp2 rs0[CAIRN_POLY_MAX_VARS], rs[CAIRN_POLY_MAX_VARS];
+    cairn_error err;
+    zl_shift_proof ref, p;
+    int ok = 0;
+    zl_shift_proof_init(&ref);
+    zl_shift_proof_init(&p);
+    cairn_transcript t0;
+    cairn_transcript_init(&t0, "shift-split");
+    if (!ok_st(zl_shift_prove_tables(&ref, rs0, &t0, vt, n, rz, v, 2, &err), &err, "reference"))
+        goto out;
+    cairn_fp2 end0 = cairn_transcript_squeeze_fp2(&t0, "test/end");
+    for (size_t i = 0; i < ths_len; i++) {
+        (void)cairn_pool_set_threads(ths[i], NULL);
+        for (size_t k = 0; k < ws_len; k++) {
+            size_t w = ws[k] <= n ? ws[k] : n;
+            cairn_transcript t1;
+            cairn_transcript_init(&t1, "shift-split");
+            if (!ok_st(zl_shift_prove_split(&p, rs, &t1, vt, n, rz, v, w, &err), &err, "split"))
+                goto out;
+            cairn_fp2 end1 = cairn_transcript_squeeze_fp2(&t1, "test/end");
+            int same = p.sc.rounds == n && p.sc.degree == ZL_SHIFT_DEGREE &&
+                       memcmp(p.sc.evals, ref.sc.evals, n * ZL_SHIFT_DEGREE * sizeof *p.sc.evals) == 0 &&
+                       memcmp(rs, rs0, n * sizeof *rs) == 0 &&
+                       memcmp(p.vals, ref.vals, sizeof p.vals) == 0 && cairn_fp2_eq(end0, end1);
+            if (!CHECK(same)) {
+                FAIL("shift split w = %zu of n = %zu on %u threads differs", w, n, ths[i]);
+                goto out;
+            }
+        }
+    }
+    ok = 1;
+out:
+    zl_shift_proof_clear(&ref);
+    zl_shift_proof_clear(&p);
+    return ok;
+}
+
+/*
+ * The streamed shift prover against the reference on a guest's value
+ * tables, at a random point with random claims: every split w from 0 to n
+ * on 1 to 3 threads (shift_splits_match); the default split's proof of
+ * those false claims is rejected (honest runs are shift_stage's); a split
+ * beyond n is refused.
  */
 static void shift_streamed_matches_tables(void)
 {
@@ -1204,13 +1253,13 @@ static void shift_streamed_matches_tables(void)
     if (!zc_fix_open(&f, test_rand_u64()))
         return;
     struct zkt *z = &f.z;
-    size_t n = z->w.n;
+    size_t n = z->w.n, ws[CAIRN_POLY_MAX_VARS + 1];
+    static const unsigned ths[] = {1, 2, 3};
     unsigned keep = cairn_pool_threads();
     cairn_error err;
-    cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rs0[CAIRN_POLY_MAX_VARS], rs[CAIRN_POLY_MAX_VARS];
+    cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rs[CAIRN_POLY_MAX_VARS], rsv[CAIRN_POLY_MAX_VARS];
     cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
-    zl_shift_proof ref, p;
-    zl_shift_proof_init(&ref);
+    zl_shift_proof p;
     zl_shift_proof_init(&p);
     if (!CHECK(v != NULL) ||
         !ok_st(zl_value_tables(f.tab, f.cells, n, z->w.T, &z->bc, &err), &err, "value tables"))
@@ -1219,43 +1268,19 @@ static void shift_streamed_matches_tables(void)
         rz[i] = test_rand_fp2();
     for (size_t i = 0; i < ZLV_N; i++)
         v[i] = test_rand_fp2();
-    cairn_transcript t0;
-    cairn_transcript_init(&t0, "shift-split");
-    if (!ok_st(zl_shift_prove_tables(&ref, rs0, &t0, &f.vt, n, rz, v, 2, &err), &err, "reference"))
+    for (size_t w = 0; w <= n; w++)
+        ws[w] = w;
+    if (!shift_splits_match(&f.vt, n, rz, v, ws, n + 1, ths, 3))
         goto out;
-    cairn_fp2 end0 = cairn_transcript_squeeze_fp2(&t0, "test/end");
-    for (unsigned th = 1; th <= 3; th++) {
-        (void)cairn_pool_set_threads(th, NULL);
-        for (size_t w = 0; w <= n; w++) {
-            cairn_transcript t1;
-            cairn_transcript_init(&t1, "shift-split");
-            if (!ok_st(zl_shift_prove_split(&p, rs, &t1, &f.vt, n, rz, v, w, &err), &err, "split"))
-                goto out;
-            cairn_fp2 end1 = cairn_transcript_squeeze_fp2(&t1, "test/end");
-            int same = p.sc.rounds == n && p.sc.degree == ZL_SHIFT_DEGREE &&
-                       memcmp(p.sc.evals, ref.sc.evals, n * ZL_SHIFT_DEGREE * sizeof *p.sc.evals) == 0 &&
-                       memcmp(rs, rs0, n * sizeof *rs) == 0 &&
-                       memcmp(p.vals, ref.vals, sizeof p.vals) == 0 && cairn_fp2_eq(end0, end1);
-            if (!CHECK(same)) {
-                FAIL("shift split w = %zu of n = %zu on %u threads differs", w, n, th);
-                goto out;
-            }
-        }
-    }
-    /* the default split, as the prover calls it, verifies */
     cairn_transcript tp, tv;
     cairn_transcript_init(&tp, "shift-split");
     cairn_transcript_init(&tv, "shift-split");
-    if (ok_st(zl_shift_prove(&p, rs, &tp, &f.vt, n, rz, v, 2, &err), &err, "default split")) {
-        cairn_status st = zl_shift_verify(rs0, &tv, &p, n, rz, v, &err);
-        /* random claims are false: the final check catches them; honest runs are shift_stage's */
-        CHECK(st == CAIRN_ERR_REJECTED);
-    }
-    CHECK(zl_shift_prove_split(&p, rs, &t0, &f.vt, n, rz, v, n + 1, &err) == CAIRN_ERR_ARG);
+    if (ok_st(zl_shift_prove(&p, rs, &tp, &f.vt, n, rz, v, 2, &err), &err, "default split"))
+        CHECK(zl_shift_verify(rsv, &tv, &p, n, rz, v, &err) == CAIRN_ERR_REJECTED);
+    CHECK(zl_shift_prove_split(&p, rs, &tp, &f.vt, n, rz, v, n + 1, &err) == CAIRN_ERR_ARG);
     CHECK(zl_shift_memory(n) > 0 && zl_shift_head(n) <= n);
 out:
     (void)cairn_pool_set_threads(keep, NULL);
-    zl_shift_proof_clear(&ref);
     zl_shift_proof_clear(&p);
     free(v);
     zc_fix_close(&f);
@@ -1266,61 +1291,32 @@ out:
  * of sizes the fixtures do not reach (n = 1, 2, 3, one from 4 to 12, and
  * 16, where pass 1 has the most chunks and pass 2's chunks are whole
  * blocks), for the splits at the ends, the default and near the middle,
- * on 1 and 3 threads: the same messages, r_s, values and transcript.
+ * on 1 and 3 threads (shift_splits_match).
  */
 static void shift_streamed_any_size(void)
 {
     size_t ns[5] = {1, 2, 3, 4 + (size_t)test_rand_below(9), 16};
+    static const unsigned ths[] = {1, 3};
     unsigned keep = cairn_pool_threads();
     for (size_t k = 0; k < 5; k++) {
         size_t n = ns[k], rows = (size_t)1 << n;
         size_t ws[5] = {0, 1, zl_shift_head(n), n / 2, n < 12 ? n : 10};
         cairn_fp *tab = malloc(rows * ZLV_N * sizeof *tab);
-        cairn_fp2 *v = malloc(ZLV_N * sizeof *v);
-        cairn_fp2 rz[CAIRN_POLY_MAX_VARS], rs0[CAIRN_POLY_MAX_VARS], rs[CAIRN_POLY_MAX_VARS];
-        zl_shift_proof ref, p;
-        cairn_error err;
+        cairn_fp2 rz[CAIRN_POLY_MAX_VARS], v[ZLV_N];
         zl_vtab vt;
-        zl_shift_proof_init(&ref);
-        zl_shift_proof_init(&p);
-        if (!CHECK(tab != NULL && v != NULL))
-            goto next;
-        for (size_t i = 0; i < rows * ZLV_N; i++)
-            tab[i] = test_rand_fp();
-        zl_vtab_view(&vt, tab, n);
-        for (size_t i = 0; i < n; i++)
-            rz[i] = test_rand_fp2();
-        for (size_t i = 0; i < ZLV_N; i++)
-            v[i] = test_rand_fp2();
-        cairn_transcript t0;
-        cairn_transcript_init(&t0, "shift-any");
-        if (!ok_st(zl_shift_prove_tables(&ref, rs0, &t0, &vt, n, rz, v, 2, &err), &err, "reference"))
-            goto next;
-        cairn_fp2 end0 = cairn_transcript_squeeze_fp2(&t0, "test/end");
-        for (unsigned th = 1; th <= 3; th += 2) {
-            (void)cairn_pool_set_threads(th, NULL);
-            for (size_t i = 0; i < 5; i++) {
-                size_t w = ws[i] <= n ? ws[i] : n;
-                cairn_transcript t1;
-                cairn_transcript_init(&t1, "shift-any");
-                if (!ok_st(zl_shift_prove_split(&p, rs, &t1, &vt, n, rz, v, w, &err), &err, "split"))
-                    goto next;
-                cairn_fp2 end1 = cairn_transcript_squeeze_fp2(&t1, "test/end");
-                if (!CHECK(memcmp(p.sc.evals, ref.sc.evals,
-                                  n * ZL_SHIFT_DEGREE * sizeof *p.sc.evals) == 0 &&
-                           memcmp(rs, rs0, n * sizeof *rs) == 0 &&
-                           memcmp(p.vals, ref.vals, sizeof p.vals) == 0 &&
-                           cairn_fp2_eq(end0, end1)))
-                    FAIL("shift split w = %zu of n = %zu on %u threads differs", w, n, th);
-            }
+        if (CHECK(tab != NULL)) {
+            for (size_t i = 0; i < rows * ZLV_N; i++)
+                tab[i] = test_rand_fp();
+            zl_vtab_view(&vt, tab, n);
+            for (size_t i = 0; i < n; i++)
+                rz[i] = test_rand_fp2();
+            for (size_t i = 0; i < ZLV_N; i++)
+                v[i] = test_rand_fp2();
+            (void)shift_splits_match(&vt, n, rz, v, ws, 5, ths, 2);
         }
-    next:
-        (void)cairn_pool_set_threads(keep, NULL);
-        zl_shift_proof_clear(&ref);
-        zl_shift_proof_clear(&p);
         free(tab);
-        free(v);
     }
+    (void)cairn_pool_set_threads(keep, NULL);
 }
 
 /*

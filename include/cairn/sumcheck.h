@@ -226,6 +226,20 @@ cairn_status cairn_sumcheck_prove_stream(cairn_sumcheck_proof *proof, cairn_fp2 
                                          cairn_fp2 claim, const cairn_sumcheck_stream_opts *opts,
                                          cairn_error *err);
 
+/* ---- transcript steps, for provers with their own kernels ---------------------- */
+
+/*
+ * The transcript every sum-check prover above writes, for a prover that
+ * computes its own round polynomials (the zkVM's point-function
+ * sum-checks), so that cairn_sumcheck_verify replays it: first the header
+ * (u64 "sumcheck/vars" n, u64 "sumcheck/degree" degree, fp2
+ * "sumcheck/claim" claim), then per round the message msg = s_i(0),
+ * s_i(2), ..., s_i(degree) absorbed as one fp2 vector "sumcheck/round",
+ * and the challenge r_i squeezed as "sumcheck/challenge" (returned).
+ */
+void cairn_sumcheck_absorb_header(cairn_transcript *t, size_t n, size_t degree, cairn_fp2 claim);
+cairn_fp2 cairn_sumcheck_absorb_round(cairn_transcript *t, const cairn_fp2 *msg, size_t degree);
+
 /* ---- verifier ---------------------------------------------------------------- */
 
 /*

@@ -157,11 +157,17 @@ cairn_status sc_check_n(size_t n, cairn_error *err)
 
 /* ---- transcript steps ---------------------------------------------------------- */
 
-void sc_absorb_header(cairn_transcript *t, size_t n, size_t d, cairn_fp2 claim)
+void cairn_sumcheck_absorb_header(cairn_transcript *t, size_t n, size_t d, cairn_fp2 claim)
 {
     cairn_transcript_absorb_u64(t, SC_LABEL_VARS, (uint64_t)n);
     cairn_transcript_absorb_u64(t, SC_LABEL_DEGREE, (uint64_t)d);
     cairn_transcript_absorb_fp2(t, SC_LABEL_CLAIM, claim);
+}
+
+cairn_fp2 cairn_sumcheck_absorb_round(cairn_transcript *t, const cairn_fp2 *msg, size_t degree)
+{
+    cairn_transcript_absorb_fp2_vec(t, SC_LABEL_ROUND, msg, degree);
+    return cairn_transcript_squeeze_fp2(t, SC_LABEL_CHALLENGE);
 }
 
 cairn_status sc_proof_alloc(cairn_sumcheck_proof *proof, size_t n, size_t d, cairn_error *err)
@@ -182,8 +188,7 @@ cairn_fp2 sc_emit(cairn_sumcheck_proof *proof, cairn_transcript *t, size_t i, co
     msg[0] = s[0];
     for (size_t k = 2; k <= d; k++)
         msg[k - 1] = s[k];
-    cairn_transcript_absorb_fp2_vec(t, SC_LABEL_ROUND, msg, d);
-    return cairn_transcript_squeeze_fp2(t, SC_LABEL_CHALLENGE);
+    return cairn_sumcheck_absorb_round(t, msg, d);
 }
 
 /* ---- instances ------------------------------------------------------------------- */

@@ -49,7 +49,7 @@ cairn_status cairn_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point,
     st = sc_proof_alloc(proof, n, in.degree, err);
     if (st != CAIRN_OK)
         goto out;
-    sc_absorb_header(t, n, in.degree, claim);
+    cairn_sumcheck_absorb_header(t, n, in.degree, claim);
     st = sc_run_rounds(proof, point, evals, t, &in, err);
 out:
     sc_inst_clear(&in);
@@ -228,7 +228,7 @@ static cairn_status batch_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, c
             claim, cairn_fp2_mul_fp(cairn_fp2_mul(rho[j], ins[j].claim), pow2(N - nj[j])));
     if ((st = sc_proof_alloc(proof, N, D, err)) != CAIRN_OK)
         goto out;
-    sc_absorb_header(t, N, D, claim);
+    cairn_sumcheck_absorb_header(t, N, D, claim);
     if (h.head != NULL) { /* the window tables, and the instances over them */
         if ((st = heads_call(&h, parts, ins, lo, m, 0, point, err)) != CAIRN_OK)
             goto out;

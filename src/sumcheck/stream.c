@@ -400,7 +400,7 @@ cairn_status cairn_sumcheck_prove_stream(cairn_sumcheck_proof *proof, cairn_fp2 
     ps.eqr = eqr;
     if ((st = sc_proof_alloc(proof, n, in.degree, err)) != CAIRN_OK)
         goto out;
-    sc_absorb_header(t, n, in.degree, claim);
+    cairn_sumcheck_absorb_header(t, n, in.degree, claim);
 
     /* small values: one pass for rounds 0..L-1 */
     size_t i0 = 0;

@@ -210,8 +210,7 @@ cairn_fp2 sc_interp(const cairn_fp2 *s, size_t d, cairn_fp2 x);
 /* eq(tau_i, x) = 1 - tau_i - x + 2 tau_i x. */
 cairn_fp2 sc_eq1(cairn_fp2 tau_i, cairn_fp2 x);
 
-/* The header every (batched or single) sum-check absorbs first. */
-void sc_absorb_header(cairn_transcript *t, size_t n, size_t d, cairn_fp2 claim);
+/* The header every (batched or single) sum-check absorbs first: cairn_sumcheck_absorb_header. */
 
 /*
  * Allocate proof for n rounds of degree d (CAIRN_ERR_NOMEM); sc_emit writes

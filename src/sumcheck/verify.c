@@ -108,7 +108,7 @@ cairn_status cairn_sumcheck_verify(cairn_fp2 *point, cairn_fp2 *expected, cairn_
                                proof->degree, degree);
     if (n > 0 && proof->evals == NULL)
         return cairn_error_set(err, CAIRN_ERR_PARSE, "sum-check proof: no round messages");
-    sc_absorb_header(t, n, degree, claim);
+    cairn_sumcheck_absorb_header(t, n, degree, claim);
     cairn_fp2 c = claim, s[SC_MAX_PTS];
     for (size_t i = 0; i < n; i++) {
         const cairn_fp2 *msg = proof->evals + i * degree;
@@ -116,8 +116,7 @@ cairn_status cairn_sumcheck_verify(cairn_fp2 *point, cairn_fp2 *expected, cairn_
         s[1] = cairn_fp2_sub(c, msg[0]);
         for (size_t x = 2; x <= degree; x++)
             s[x] = msg[x - 1];
-        cairn_transcript_absorb_fp2_vec(t, SC_LABEL_ROUND, msg, degree);
-        point[i] = cairn_transcript_squeeze_fp2(t, SC_LABEL_CHALLENGE);
+        point[i] = cairn_sumcheck_absorb_round(t, msg, degree);
         c = sc_interp(s, degree, point[i]);
     }
     *expected = c;

@@ -69,6 +69,17 @@ static cairn_fp2 combine(const cairn_fp2 *s, const cairn_fp2 *zp)
     return acc;
 }
 
+/* G at row y from its sources alone (zl_vtab_values: cells and bytecode columns, not the whole row). */
+static cairn_fp2 g_at(const zl_vtab *vt, const cairn_fp2 *zp, uint64_t y)
+{
+    cairn_fp v[ZL_SHIFT_VALS];
+    cairn_fp2 s[ZL_SHIFT_VALS];
+    zl_vtab_values(v, vt, src, ZL_SHIFT_VALS, y);
+    for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
+        s[k] = cairn_fp2_from_fp(v[k]);
+    return combine(s, zp);
+}
+
 /* G over the rows, cut into chunks (each row's entry depends only on the row). */
 struct g_job {
     const zl_vtab *vt;
@@ -78,23 +89,14 @@ struct g_job {
     size_t chunks;
 };
 
-/*
- * Chunk c of a g_job: G at each of its rows from the sources alone
- * (zl_vtab_values: cells and bytecode columns, not the whole row).
- */
+/* Chunk c of a g_job: G at each of its rows. */
 static void g_chunk(void *ctx, size_t c)
 {
     const struct g_job *j = ctx;
     size_t lo, hi;
     cairn_pool_chunk_range(&lo, &hi, (size_t)j->rows, j->chunks, c);
-    for (size_t y = lo; y < hi; y++) {
-        cairn_fp2 s[ZL_SHIFT_VALS];
-        cairn_fp v[ZL_SHIFT_VALS];
-        zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, y);
-        for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
-            s[k] = cairn_fp2_from_fp(v[k]);
-        j->g[y] = combine(s, j->zp);
-    }
+    for (size_t y = lo; y < hi; y++)
+        j->g[y] = g_at(j->vt, j->zp, y);
 }
 
 /* Absorb the claims, draw zeta; the claimed sum. */
@@ -229,13 +231,8 @@ static void p1_chunk(void *ctx, size_t c)
     for (size_t u = 0; u < 2 * head; u++)
         ga[u] = cairn_fp2_zero();
     for (size_t y = lo; y < hi; y++) {
-        cairn_fp v[ZL_SHIFT_VALS];
-        cairn_fp2 s[ZL_SHIFT_VALS];
         size_t u = y & mask, z = y >> j->w;
-        zl_vtab_values(v, j->vt, src, ZL_SHIFT_VALS, y);
-        for (unsigned k = 0; k < ZL_SHIFT_VALS; k++)
-            s[k] = cairn_fp2_from_fp(v[k]);
-        cairn_fp2 g = combine(s, j->zp);
+        cairn_fp2 g = g_at(j->vt, j->zp, y);
         ga[u] = cairn_fp2_add(ga[u], cairn_fp2_mul(j->ehi[z], g));
         if (z > 0)
             gb[u] = cairn_fp2_add(gb[u], cairn_fp2_mul(j->ehi[z - 1], g));
@@ -288,13 +285,9 @@ static cairn_fp2 product_round(cairn_fp2 *msg, cairn_transcript *t, cairn_fp2 *c
         }
     }
     msg[0] = s0, msg[1] = s2;
-    cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZL_SHIFT_DEGREE);
-    cairn_fp2 r = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
+    cairn_fp2 r = cairn_sumcheck_absorb_round(t, msg, ZL_SHIFT_DEGREE);
     for (size_t c = 0; c < 2 * pairs; c++)
-        for (size_t j = 0; j < half; j++) {
-            cairn_fp2 lo = tab[c][2 * j], hi = tab[c][2 * j + 1];
-            tab[c][j] = cairn_fp2_add(lo, cairn_fp2_mul(r, cairn_fp2_sub(hi, lo)));
-        }
+        cairn_poly_fold_fp2(tab[c], 2 * half, r);
     return r;
 }
 
@@ -324,9 +317,7 @@ cairn_status zl_shift_prove_split(zl_shift_proof *p, cairn_fp2 *r_s, cairn_trans
     cairn_fp2 *part = elo + head;
     cairn_fp2 *ehi = tl, *nx = ehi + blocks, *g = nx + blocks, *er = g + blocks, *S = er + blocks;
     sum = shift_schedule(zp, t, v);
-    cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
-    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_SHIFT_DEGREE);
-    cairn_transcript_absorb_fp2(t, "sumcheck/claim", sum);
+    cairn_sumcheck_absorb_header(t, n, ZL_SHIFT_DEGREE, sum);
     if ((st = cairn_poly_eq_table(elo, r_z, w)) != CAIRN_OK ||
         (st = cairn_poly_eq_table(ehi, r_z + w, n - w)) != CAIRN_OK)
         goto out;

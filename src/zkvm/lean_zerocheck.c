@@ -792,9 +792,7 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
         rho_pow[c] = cairn_fp2_mul(rho_pow[c - 1], rho);
     proof->rounds = n;
     proof->degree = ZL_ZC_DEGREE;
-    cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
-    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)ZL_ZC_DEGREE);
-    cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
+    cairn_sumcheck_absorb_header(t, n, ZL_ZC_DEGREE, claim);
     j->k = k, j->vt = vt, j->own = own, j->cols = cols, j->flag = flag;
     j->flag_vi = flag_vi, j->rho_pow = rho_pow, j->ctx = ctx, j->delay = delay, j->E = E;
     E[0] = cairn_fp2_one();
@@ -843,8 +841,7 @@ static cairn_status zc_sumcheck_fast(cairn_sumcheck_proof *proof, cairn_fp2 *poi
             msg[e == 0 ? 0 : e - 1] = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], X)), qx),
                                                     cairn_fp2_mul(rho_n, hx));
         }
-        cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, ZL_ZC_DEGREE);
-        point[i] = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
+        point[i] = cairn_sumcheck_absorb_round(t, msg, ZL_ZC_DEGREE);
         cairn_fp2 r = point[i];
         claim = cairn_fp2_add(cairn_fp2_mul(cairn_fp2_mul(ci, eq1(tau[i], r)), cubic_at(q, r)),
                               cairn_fp2_mul(rho_n, cairn_fp2_add(a[3], cairn_fp2_mul(r, hd))));

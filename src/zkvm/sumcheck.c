@@ -152,9 +152,7 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
             goto out;
         }
     }
-    cairn_transcript_absorb_u64(t, "sumcheck/vars", (uint64_t)n);
-    cairn_transcript_absorb_u64(t, "sumcheck/degree", (uint64_t)degree);
-    cairn_transcript_absorb_fp2(t, "sumcheck/claim", claim);
+    cairn_sumcheck_absorb_header(t, n, degree, claim);
 
     struct round_ctx rc;
     memset(&rc, 0, sizeof rc);
@@ -174,8 +172,7 @@ cairn_status zk_sumcheck_prove(cairn_sumcheck_proof *proof, cairn_fp2 *point, ca
                 s = cairn_fp2_add(s, wk[w].acc[e]);
             msg[e == 0 ? 0 : e - 1] = s;
         }
-        cairn_transcript_absorb_fp2_vec(t, "sumcheck/round", msg, degree);
-        point[i] = cairn_transcript_squeeze_fp2(t, "sumcheck/challenge");
+        point[i] = cairn_sumcheck_absorb_round(t, msg, degree);
         rc.r = point[i];
         run_workers(wk, use, &rc, 1);
     }
