@@ -20,7 +20,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cairn/pool.h"
 #include "cairn/sha256.h"
@@ -343,15 +342,6 @@ static void v5_stats(cairn_zkvm_stats *stats, const zl_run *r, int executed,
     stats->trace_rows = r->T;
 }
 
-/* The process's CPU time in seconds, every thread's (0 where the clock is missing). */
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-        return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static cairn_status prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_statement *st,
                              cairn_zkvm_stats *stats, const uint8_t *elf, size_t elf_len,
                              const cairn_checkpoints *cp, const uint8_t *input, size_t input_len,
@@ -361,7 +351,7 @@ static cairn_status prove_v5(uint8_t **proof, size_t *proof_len, cairn_zkvm_stat
     zl_run r;
     zl_report rep;
     uint8_t digest[CAIRN_SHA256_BYTES];
-    double t0 = zk_now_s(), c0 = cpu_now_s();
+    double t0 = zk_now_s(), c0 = zk_cpu_now_s();
     *proof = NULL;
     *proof_len = 0;
     if (opt->security_bits != CAIRN_ZKVM_MIN_SECURITY_BITS)
@@ -421,7 +411,7 @@ done:
             memset(stats, 0, sizeof *stats);
             v5_stats(stats, &r, cp == NULL, &rep);
             stats->total_s = zk_now_s() - t0;
-            stats->cpu_s = cpu_now_s() - c0;
+            stats->cpu_s = zk_cpu_now_s() - c0;
         }
     }
     zl_statement_clear(&s);

@@ -131,17 +131,6 @@ struct clock {
 };
 
 /*
- * The process's CPU time in seconds, all threads summed: beside the wall
- * clock it shows how many cores a stage kept busy.
- */
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/*
  * The calling thread's own CPU time in seconds: what the pool's other
  * threads did in a stage is the process's time less this, a measure of
  * how much of the stage was spread that does not depend on the load.
@@ -168,7 +157,7 @@ static void tell(const zl_report *rep, unsigned i, double done)
 static void lap(zl_proof *p, unsigned i, struct clock *t0)
 {
     double t = zk_now_s();
-    double c = cpu_now_s(), o = own_cpu_now_s();
+    double c = zk_cpu_now_s(), o = own_cpu_now_s();
     p->stage_s[i] += t - t0->t0;
     p->stage_cpu_s[i] += c - t0->cpu0;
     p->stage_own_cpu_s[i] += o - t0->own0;
@@ -402,7 +391,7 @@ static cairn_status prove(zl_proof *p, cairn_transcript *t, const zl_stmt *s, co
     pr1.threads = pr2.threads = threads ? threads : 1;
     zl_proof_clear(p);
     zl_proof_init(p);
-    struct clock t0 = {zk_now_s(), rep, cpu_now_s(), own_cpu_now_s(), NULL, 0, NULL, 0};
+    struct clock t0 = {zk_now_s(), rep, zk_cpu_now_s(), own_cpu_now_s(), NULL, 0, NULL, 0};
     tell(rep, ZL_ST_TABLES, 0);
     (void)zk_rss_peak_take(); /* the stages' peaks start here */
     /* the shape's parameters and bits (more than 2^ZL_MAX_VARS rows refused), before any 2^n */

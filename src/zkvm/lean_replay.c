@@ -40,7 +40,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cairn/pool.h"
 #include "cairn/witness.h"
@@ -508,14 +507,6 @@ out:
     return st;
 }
 
-/* Nanoseconds of a monotonic clock (the cursors' replay time). */
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Free a cursor, adding what it did to its set's totals.  The set is
  * const to its cursors but not a const object: its counters are the one
@@ -530,7 +521,7 @@ void zl_cursor_free(zl_cursor *c)
         atomic_fetch_add_explicit(&rp->done.restores, c->info.restores, memory_order_relaxed);
         atomic_fetch_add_explicit(&rp->done.rows, c->info.rows + c->info.stepped,
                                   memory_order_relaxed);
-        atomic_fetch_add_explicit(&rp->done.ns, c->info.ns, memory_order_relaxed);
+        atomic_fetch_add_explicit(&rp->done.ns, (uint64_t)(c->info.s * 1e9), memory_order_relaxed);
     }
     engine_clear(&c->e);
     free(c->dirty);
@@ -681,14 +672,15 @@ cairn_status zl_cursor_seek(zl_cursor *c, uint64_t x, cairn_error *err)
         return cairn_error_set(err, CAIRN_ERR_ARG, "seek to row %llu: the run has 2^%zu rows",
                                (unsigned long long)x, rp->n);
     const struct lck *k = nearest(rp, x);
-    uint64_t at = c->e.f.x, t0 = now_ns();
+    uint64_t at = c->e.f.x;
+    double t0 = zk_now_s();
     st = CAIRN_OK;
     if (!c->live || at > x || (k->x > at && x - at > STEP_ON))
         restore(c, k);
     while (c->e.f.x < x && st == CAIRN_OK)
         if ((st = cursor_row(c, drop, err)) == CAIRN_OK)
             c->info.stepped++;
-    c->info.ns += now_ns() - t0;
+    c->info.s += zk_now_s() - t0;
     return st;
 }
 
@@ -720,9 +712,9 @@ cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error 
 {
     if (c->tick++ % SAMPLE != 0)
         return cursor_next(c, cells, err);
-    uint64_t t0 = now_ns();
+    double t0 = zk_now_s();
     cairn_status st = cursor_next(c, cells, err);
-    c->info.ns += SAMPLE * (now_ns() - t0);
+    c->info.s += SAMPLE * (zk_now_s() - t0);
     return st;
 }
 
@@ -753,10 +745,10 @@ static void fill_piece(void *ctx, size_t i)
     }
     if ((st = zl_cursor_new(&c, j->rp, &j->err[i])) == CAIRN_OK &&
         (st = zl_cursor_seek(c, j->a + lo, &j->err[i])) == CAIRN_OK) {
-        uint64_t t0 = now_ns(); /* the piece's rows timed whole */
+        double t0 = zk_now_s(); /* the piece's rows timed whole */
         for (size_t r = lo; r < hi && st == CAIRN_OK; r++)
             st = cursor_next(c, j->out + r * ZL_NCELL, &j->err[i]);
-        c->info.ns += now_ns() - t0;
+        c->info.s += zk_now_s() - t0;
     }
     zl_cursor_free(c);
     j->st[i] = st;

@@ -745,13 +745,14 @@ cairn_status zl_cursor_next(zl_cursor *c, cairn_fp cells[ZL_NCELL], cairn_error 
 uint64_t zl_cursor_row(const zl_cursor *c);
 /*
  * A cursor's counters: checkpoints restored, rows computed and dropped by
- * seeks, rows out, and the nanoseconds its seeks and rows took (seeks and
+ * seeks, rows out, and the seconds its seeks and rows took (seeks and
  * a fill's pieces timed whole, rows handed out one at a time by
  * zl_cursor_next timed one in 61 and scaled); added to its set's totals
  * when it is freed (zl_replay_info).
  */
 typedef struct {
-    uint64_t restores, stepped, rows, ns;
+    uint64_t restores, stepped, rows;
+    double s;
 } zl_cursor_info;
 void zl_cursor_get_info(zl_cursor_info *out, const zl_cursor *c);
 /*
@@ -1676,6 +1677,11 @@ cairn_status zl_verify_elf(zl_statement *st, const uint8_t *proof, size_t proof_
 
 /* Monotonic clock in seconds (the prover's stage timings; zkvm.c). */
 double zk_now_s(void);
+/*
+ * The process's CPU time in seconds, all threads summed (zkvm.c): beside
+ * the wall clock it shows how many cores a stage kept busy.
+ */
+double zk_cpu_now_s(void);
 /*
  * The resident set's peak in bytes since the previous call (zkvm.c), when
  * zk_rss_probe is set (benchmarks only: it resets the process's peak); 0
